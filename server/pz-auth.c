@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pz-auth"
+
+#include "config.h"
+
+#include <argon2.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <string.h>
+
+#include "pz-auth.h"
+
+/* argon2id with the parameters OWASP recommends for interactive logins. */
+#define ARGON_T_COST   2
+#define ARGON_M_COST   (19 * 1024)
+#define ARGON_PARALLEL 1
+#define ARGON_SALT_LEN 16
+#define ARGON_HASH_LEN 32
+
+static void
+random_bytes (guint8 *buf,
+              gsize   len)
+{
+  /* gnutls draws from the kernel's generator; there is no fallback on
+   * purpose: a token from a weak source is worse than no token. */
+  if (gnutls_rnd (GNUTLS_RND_KEY, buf, len) != 0)
+    g_error ("No secure random numbers available");
+}
+
+char *
+pz_auth_hash_password (const char  *password,
+                       GError     **error)
+{
+  guint8 salt[ARGON_SALT_LEN];
+  gsize len = argon2_encodedlen (ARGON_T_COST, ARGON_M_COST, ARGON_PARALLEL,
+                                 ARGON_SALT_LEN, ARGON_HASH_LEN, Argon2_id);
+  g_autofree char *encoded = g_malloc0 (len);
+  int rc;
+
+  random_bytes (salt, sizeof salt);
+  rc = argon2id_hash_encoded (ARGON_T_COST, ARGON_M_COST, ARGON_PARALLEL,
+                              password, strlen (password), salt, sizeof salt,
+                              ARGON_HASH_LEN, encoded, len);
+  if (rc != ARGON2_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Cannot hash the password: %s"), argon2_error_message (rc));
+      return NULL;
+    }
+  return g_steal_pointer (&encoded);
+}
+
+gboolean
+pz_auth_verify_password (const char *encoded,
+                         const char *password)
+{
+  if (encoded == NULL || password == NULL)
+    return FALSE;
+  return argon2id_verify (encoded, password, strlen (password)) == ARGON2_OK;
+}
+
+char *
+pz_auth_random_hex (gsize n_bytes)
+{
+  g_autofree guint8 *buf = g_malloc (n_bytes);
+  GString *hex = g_string_sized_new (n_bytes * 2);
+
+  random_bytes (buf, n_bytes);
+  for (gsize i = 0; i < n_bytes; i++)
+    g_string_append_printf (hex, "%02x", buf[i]);
+  return g_string_free (hex, FALSE);
+}
+
+/**
+ * pz_auth_new_token:
+ *
+ * Returns: (transfer full): a new bearer token of 256 random bits
+ */
+char *
+pz_auth_new_token (void)
+{
+  return pz_auth_random_hex (32);
+}
+
+/**
+ * pz_auth_hash_token:
+ * @token: a bearer token
+ *
+ * Only this hash is stored: a copy of the database gives no live sessions.
+ *
+ * Returns: (transfer full): the SHA-256 of @token in hex
+ */
+char *
+pz_auth_hash_token (const char *token)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+}
+
+/* Failed logins per key (a username, a client address) in a sliding window. */
+struct _PzThrottle
+{
+  guint       max_failures;
+  gint64      window;
+  GHashTable *failures;  /* key -> GArray of gint64 times */
+};
+
+PzThrottle *
+pz_throttle_new (guint  max_failures,
+                 gint64 window_seconds)
+{
+  PzThrottle *self = g_new0 (PzThrottle, 1);
+
+  self->max_failures = max_failures;
+  self->window = window_seconds;
+  self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) g_array_unref);
+  return self;
+}
+
+void
+pz_throttle_free (PzThrottle *self)
+{
+  if (self == NULL)
+    return;
+  g_hash_table_unref (self->failures);
+  g_free (self);
+}
+
+static GArray *
+recent (PzThrottle *self,
+        const char *key,
+        gint64      now)
+{
+  GArray *times = g_hash_table_lookup (self->failures, key);
+  guint keep = 0;
+
+  if (times == NULL)
+    return NULL;
+  while (keep < times->len && g_array_index (times, gint64, keep) <= now - self->window)
+    keep++;
+  g_array_remove_range (times, 0, keep);
+  if (times->len == 0)
+    {
+      g_hash_table_remove (self->failures, key);
+      return NULL;
+    }
+  return times;
+}
+
+/**
+ * pz_throttle_check:
+ * @self: a throttle
+ * @key: who tries
+ * @now: the current time in seconds
+ *
+ * Returns: 0 if @key may try now, otherwise the seconds to wait
+ */
+gint64
+pz_throttle_check (PzThrottle *self,
+                   const char *key,
+                   gint64      now)
+{
+  GArray *times = recent (self, key, now);
+
+  if (times == NULL || times->len < self->max_failures)
+    return 0;
+  return MAX (1, g_array_index (times, gint64, times->len - self->max_failures) + self->window - now);
+}
+
+void
+pz_throttle_fail (PzThrottle *self,
+                  const char *key,
+                  gint64      now)
+{
+  GArray *times = recent (self, key, now);
+
+  /* Bound the memory an attacker with many names can make us hold. */
+  if (times == NULL && g_hash_table_size (self->failures) > 100000)
+    g_hash_table_remove_all (self->failures);
+  if (times == NULL)
+    {
+      times = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_hash_table_insert (self->failures, g_strdup (key), times);
+    }
+  g_array_append_val (times, now);
+  if (times->len > self->max_failures * 2)
+    g_array_remove_range (times, 0, times->len - self->max_failures * 2);
+}
+
+void
+pz_throttle_reset (PzThrottle *self,
+                   const char *key)
+{
+  g_hash_table_remove (self->failures, key);
+}

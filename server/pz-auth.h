@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char      *pz_auth_hash_password   (const char  *password,
+                                    GError     **error);
+gboolean   pz_auth_verify_password (const char  *encoded,
+                                    const char  *password);
+char      *pz_auth_new_token       (void);
+char      *pz_auth_hash_token      (const char  *token);
+char      *pz_auth_random_hex      (gsize        n_bytes);
+
+typedef struct _PzThrottle PzThrottle;
+
+PzThrottle *pz_throttle_new        (guint        max_failures,
+                                    gint64       window_seconds);
+void        pz_throttle_free       (PzThrottle  *self);
+gint64      pz_throttle_check      (PzThrottle  *self,
+                                    const char  *key,
+                                    gint64       now);
+void        pz_throttle_fail       (PzThrottle  *self,
+                                    const char  *key,
+                                    gint64       now);
+void        pz_throttle_reset      (PzThrottle  *self,
+                                    const char  *key);
+
+G_END_DECLS

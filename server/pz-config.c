@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pz-config"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pz-config.h"
+
+/**
+ * pz_config_new:
+ *
+ * Returns: (transfer full): the settings a server has when nothing is configured
+ */
+PzConfig *
+pz_config_new (void)
+{
+  PzConfig *self = g_new0 (PzConfig, 1);
+
+  self->address = g_strdup ("127.0.0.1");
+  self->port = 8080;
+  self->timezone = g_strdup ("+07:00");
+  self->max_body = 1024 * 1024;
+  self->max_upload = 20 * 1024 * 1024;
+  self->session_hours = 12;
+  self->login_max_failures_user = 5;
+  self->login_max_failures_address = 20;
+  self->login_window_seconds = 15 * 60;
+  return self;
+}
+
+void
+pz_config_free (PzConfig *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->data_dir);
+  g_free (self->address);
+  g_free (self->timezone);
+  g_free (self->public_url);
+  g_free (self->workflows_dir);
+  g_free (self);
+}
+
+static gboolean
+read_uint (GKeyFile    *kf,
+           const char  *group,
+           const char  *key,
+           guint64      min,
+           guint64      max,
+           guint64     *out,
+           GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *text = g_key_file_get_string (kf, group, key, &local_error);
+  guint64 value;
+
+  if (text == NULL)
+    return TRUE;  /* not set: keep the default */
+  if (!g_ascii_string_to_unsigned (g_strstrip (text), 10, min, max, &value, NULL))
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   _("[%s] %s must be a whole number from %" G_GUINT64_FORMAT " to %"
+                     G_GUINT64_FORMAT), group, key, min, max);
+      return FALSE;
+    }
+  *out = value;
+  return TRUE;
+}
+
+static void
+read_string (GKeyFile    *kf,
+             const char  *group,
+             const char  *key,
+             char       **out)
+{
+  char *text = g_key_file_get_string (kf, group, key, NULL);
+
+  if (text)
+    {
+      g_free (*out);
+      *out = g_strstrip (text);
+    }
+}
+
+/**
+ * pz_config_load_file:
+ * @self: the settings
+ * @path: a key file, see `data/perizinan-server.conf`
+ * @error: return location for an error
+ *
+ * Returns: whether the file was read; a bad value names its key
+ */
+gboolean
+pz_config_load_file (PzConfig    *self,
+                     const char  *path,
+                     GError     **error)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  guint64 port = self->port, max_body = self->max_body / 1024;
+  guint64 max_upload = self->max_upload / (1024 * 1024), hours = self->session_hours;
+  guint64 fail_user = self->login_max_failures_user;
+  guint64 fail_addr = self->login_max_failures_address;
+  guint64 window = self->login_window_seconds / 60;
+
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, error))
+    return FALSE;
+
+  read_string (kf, "server", "data_dir", &self->data_dir);
+  read_string (kf, "server", "address", &self->address);
+  read_string (kf, "server", "public_url", &self->public_url);
+  read_string (kf, "server", "workflows_dir", &self->workflows_dir);
+  read_string (kf, "office", "timezone", &self->timezone);
+
+  if (!read_uint (kf, "server", "port", 0, 65535, &port, error) ||
+      !read_uint (kf, "limits", "max_body_kib", 1, 64 * 1024, &max_body, error) ||
+      !read_uint (kf, "limits", "max_upload_mib", 1, 1024, &max_upload, error) ||
+      !read_uint (kf, "security", "session_hours", 1, 24 * 30, &hours, error) ||
+      !read_uint (kf, "security", "login_failures_per_user", 1, 1000, &fail_user, error) ||
+      !read_uint (kf, "security", "login_failures_per_address", 1, 100000, &fail_addr, error) ||
+      !read_uint (kf, "security", "login_window_minutes", 1, 24 * 60, &window, error))
+    return FALSE;
+
+  self->port = (guint) port;
+  self->max_body = (gsize) max_body * 1024;
+  self->max_upload = (gsize) max_upload * 1024 * 1024;
+  self->session_hours = (guint) hours;
+  self->login_max_failures_user = (guint) fail_user;
+  self->login_max_failures_address = (guint) fail_addr;
+  self->login_window_seconds = (guint) window * 60;
+  return TRUE;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char    *data_dir;
+  char    *address;
+  guint    port;
+  gboolean demo;
+  char    *timezone;
+  char    *public_url;
+  char    *workflows_dir;
+  gsize    max_body;          /* bytes of a JSON request */
+  gsize    max_upload;        /* bytes of an uploaded document */
+  guint    session_hours;
+  guint    login_max_failures_user;
+  guint    login_max_failures_address;
+  guint    login_window_seconds;
+} PzConfig;
+
+PzConfig *pz_config_new       (void);
+gboolean  pz_config_load_file (PzConfig    *self,
+                               const char  *path,
+                               GError     **error);
+void      pz_config_free      (PzConfig    *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzConfig, pz_config_free)
+
+G_END_DECLS

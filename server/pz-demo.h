@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "pz-engine.h"
+
+G_BEGIN_DECLS
+
+gboolean  pz_demo_populate (PzEngine  *engine,
+                            GError   **error);
+GBytes   *pz_demo_scan_pdf (const char *title,
+                            guint       pages);
+
+G_END_DECLS

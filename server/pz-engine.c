@@ -1,0 +1,1657 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pz-engine"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "pz-auth.h"
+#include "pz-engine.h"
+
+#define WORKFLOW_RESOURCES "/id/go/perizinan/workflows"
+#define CALENDAR_RESOURCES "/id/go/perizinan/calendar"
+
+/* The workflow authority: every rule of the procedure is checked here, and
+ * every change is one transaction of the store. */
+struct _PzEngine
+{
+  char       *data_dir;
+  char       *files_dir;
+  char       *workflows_dir;
+  char       *public_url;
+  GTimeZone  *tz;
+  PzStore    *store;
+  PzCalendar *calendar;
+  GHashTable *workflows;      /* id -> PzWorkflow */
+  GPtrArray  *permit_types;   /* PzPermitType, by name */
+};
+
+G_DEFINE_QUARK (pz-engine-error-quark, pz_engine_error)
+
+static gboolean G_GNUC_PRINTF (3, 4)
+engine_fail (GError     **error,
+             int          code,
+             const char  *format,
+             ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_set_error_literal (error, PZ_ENGINE_ERROR, code, "");
+  g_free ((*error)->message);
+  (*error)->message = g_strdup_vprintf (format, args);
+  va_end (args);
+  return FALSE;
+}
+
+static gboolean
+internal (GError **error,
+          GError  *cause)
+{
+  g_warning ("%s", cause->message);
+  engine_fail (error, PZ_ENGINE_ERROR_INTERNAL, _("The server could not save the change: %s"),
+               cause->message);
+  return FALSE;
+}
+
+static gboolean
+load_workflows (PzEngine  *self,
+                GError   **error)
+{
+  g_auto(GStrv) names = g_resources_enumerate_children (WORKFLOW_RESOURCES, 0, NULL);
+
+  for (guint i = 0; names && names[i]; i++)
+    {
+      g_autofree char *path = g_build_path ("/", WORKFLOW_RESOURCES, names[i], NULL);
+      g_autoptr(GBytes) bytes = g_resources_lookup_data (path, 0, error);
+      PzWorkflow *wf;
+
+      if (bytes == NULL)
+        return FALSE;
+      wf = pz_workflow_new_from_data (g_bytes_get_data (bytes, NULL),
+                                      (gssize) g_bytes_get_size (bytes), names[i], error);
+      if (wf == NULL)
+        return FALSE;
+      g_hash_table_replace (self->workflows, g_strdup (pz_workflow_get_id (wf)), wf);
+    }
+
+  /* An office's own definitions come after the built-in ones and may
+   * replace them. */
+  if (self->workflows_dir)
+    {
+      g_autoptr(GDir) dir = g_dir_open (self->workflows_dir, 0, error);
+      const char *name;
+
+      if (dir == NULL)
+        return FALSE;
+      while ((name = g_dir_read_name (dir)))
+        {
+          g_autofree char *path = NULL;
+          PzWorkflow *wf;
+
+          if (!g_str_has_suffix (name, ".json"))
+            continue;
+          path = g_build_filename (self->workflows_dir, name, NULL);
+          if (!(wf = pz_workflow_new_from_file (path, error)))
+            return FALSE;
+          g_hash_table_replace (self->workflows, g_strdup (pz_workflow_get_id (wf)), wf);
+        }
+    }
+  return TRUE;
+}
+
+/* A new office starts with the national holidays and collective leave days
+ * of the year, which it can then edit. */
+static gboolean
+seed_calendar (PzEngine  *self,
+               GError   **error)
+{
+  g_autofree char *seeded = pz_store_get_setting (self->store, "calendar_seeded");
+  g_auto(GStrv) names = NULL;
+
+  if (seeded)
+    return TRUE;
+  names = g_resources_enumerate_children (CALENDAR_RESOURCES, 0, NULL);
+  if (!pz_store_begin (self->store, error))
+    return FALSE;
+  for (guint i = 0; names && names[i]; i++)
+    {
+      g_autofree char *path = g_build_path ("/", CALENDAR_RESOURCES, names[i], NULL);
+      g_autoptr(GBytes) bytes = g_resources_lookup_data (path, 0, NULL);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonNode *root;
+      JsonArray *days;
+
+      if (bytes == NULL ||
+          !json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                       (gssize) g_bytes_get_size (bytes), error))
+        goto fail;
+      root = json_parser_get_root (parser);
+      if (!JSON_NODE_HOLDS_ARRAY (root))
+        continue;
+      days = json_node_get_array (root);
+      for (guint d = 0; d < json_array_get_length (days); d++)
+        {
+          JsonObject *day = json_array_get_object_element (days, d);
+
+          if (!pz_store_put_holiday (self->store, json_object_get_string_member (day, "date"),
+                                     json_object_get_string_member (day, "name"),
+                                     json_object_get_string_member (day, "kind"), error))
+            goto fail;
+        }
+    }
+  if (!pz_store_set_setting (self->store, "calendar_seeded", "1", error) ||
+      !pz_store_commit (self->store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  pz_store_rollback (self->store);
+  return FALSE;
+}
+
+/**
+ * pz_engine_reload:
+ * @self: an engine
+ * @error: return location for an error
+ *
+ * Reads the permit types and the holidays from the store again.
+ */
+gboolean
+pz_engine_reload (PzEngine  *self,
+                  GError   **error)
+{
+  g_autoptr(GPtrArray) types = pz_store_load_permit_types (self->store, error);
+  g_autoptr(GPtrArray) holidays = NULL;
+
+  if (types == NULL)
+    return FALSE;
+  for (guint i = 0; i < types->len; i++)
+    {
+      PzPermitType *type = g_ptr_array_index (types, i);
+      if (!g_hash_table_contains (self->workflows, type->workflow))
+        {
+          g_set_error (error, PZ_ENGINE_ERROR, PZ_ENGINE_ERROR_INTERNAL,
+                       _("Permit type “%s” uses the unknown workflow “%s”"),
+                       type->code, type->workflow);
+          return FALSE;
+        }
+    }
+  g_clear_pointer (&self->permit_types, g_ptr_array_unref);
+  self->permit_types = g_steal_pointer (&types);
+
+  if (!(holidays = pz_store_list_holidays (self->store, error)))
+    return FALSE;
+  pz_calendar_clear_holidays (self->calendar);
+  for (guint i = 0; i < holidays->len; i++)
+    {
+      GDate date;
+      if (pz_parse_date (g_ptr_array_index (holidays, i), &date))
+        pz_calendar_add_holiday (self->calendar, &date);
+    }
+  return TRUE;
+}
+
+/**
+ * pz_engine_new:
+ * @data_dir: the server's data directory; created if missing
+ * @workflows_dir: (nullable): a directory of extra workflow definitions
+ * @timezone: (nullable): the office's time zone, e.g. `+07:00`
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the engine, or %NULL
+ */
+PzEngine *
+pz_engine_new (const char  *data_dir,
+               const char  *workflows_dir,
+               const char  *timezone,
+               GError     **error)
+{
+  PzEngine *self = g_new0 (PzEngine, 1);
+  g_autofree char *db_path = NULL;
+  g_autofree char *tmp_dir = NULL;
+
+  self->data_dir = g_strdup (data_dir);
+  self->files_dir = g_build_filename (data_dir, "files", NULL);
+  self->workflows_dir = g_strdup (workflows_dir);
+  self->public_url = g_strdup ("http://localhost:8080");
+  self->tz = g_time_zone_new_identifier (timezone ? timezone : "+07:00");
+  if (self->tz == NULL)
+    {
+      g_set_error (error, PZ_ENGINE_ERROR, PZ_ENGINE_ERROR_INTERNAL,
+                   _("Unknown time zone “%s”"), timezone);
+      pz_engine_free (self);
+      return NULL;
+    }
+  self->calendar = pz_calendar_new (self->tz);
+  self->workflows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) pz_workflow_unref);
+
+  tmp_dir = g_build_filename (self->files_dir, "tmp", NULL);
+  if (g_mkdir_with_parents (tmp_dir, 0750) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Cannot create the data directory %s: %s"), tmp_dir, g_strerror (saved));
+      pz_engine_free (self);
+      return NULL;
+    }
+
+  db_path = g_build_filename (data_dir, "perizinan.db", NULL);
+  if (!(self->store = pz_store_open (db_path, error)) ||
+      !load_workflows (self, error) ||
+      !seed_calendar (self, error) ||
+      !pz_engine_reload (self, error))
+    {
+      pz_engine_free (self);
+      return NULL;
+    }
+  return self;
+}
+
+void
+pz_engine_free (PzEngine *self)
+{
+  if (self == NULL)
+    return;
+  pz_store_free (self->store);
+  g_clear_pointer (&self->calendar, pz_calendar_unref);
+  g_clear_pointer (&self->tz, g_time_zone_unref);
+  g_clear_pointer (&self->workflows, g_hash_table_unref);
+  g_clear_pointer (&self->permit_types, g_ptr_array_unref);
+  g_free (self->data_dir);
+  g_free (self->files_dir);
+  g_free (self->workflows_dir);
+  g_free (self->public_url);
+  g_free (self);
+}
+
+PzStore *
+pz_engine_get_store (PzEngine *self)
+{
+  return self->store;
+}
+
+PzCalendar *
+pz_engine_get_calendar (PzEngine *self)
+{
+  return self->calendar;
+}
+
+GTimeZone *
+pz_engine_get_timezone (PzEngine *self)
+{
+  return self->tz;
+}
+
+const char *
+pz_engine_get_data_dir (PzEngine *self)
+{
+  return self->data_dir;
+}
+
+void
+pz_engine_set_public_url (PzEngine   *self,
+                          const char *url)
+{
+  g_free (self->public_url);
+  self->public_url = g_strdup (url);
+  while (g_str_has_suffix (self->public_url, "/"))
+    self->public_url[strlen (self->public_url) - 1] = '\0';
+}
+
+PzPermitType *
+pz_engine_get_permit_type (PzEngine   *self,
+                           const char *code)
+{
+  for (guint i = 0; code && i < self->permit_types->len; i++)
+    {
+      PzPermitType *type = g_ptr_array_index (self->permit_types, i);
+      if (g_str_equal (type->code, code))
+        return type;
+    }
+  return NULL;
+}
+
+GPtrArray *
+pz_engine_list_permit_types (PzEngine *self)
+{
+  return self->permit_types;
+}
+
+/**
+ * pz_engine_list_workflows:
+ * @self: an engine
+ *
+ * Returns: (transfer container) (element-type PzWorkflow): the workflows
+ */
+GPtrArray *
+pz_engine_list_workflows (PzEngine *self)
+{
+  GPtrArray *list = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->workflows);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (list, value);
+  return list;
+}
+
+PzWorkflow *
+pz_engine_get_workflow (PzEngine   *self,
+                        const char *id)
+{
+  return g_hash_table_lookup (self->workflows, id);
+}
+
+char *
+pz_engine_format_time (PzEngine *self,
+                       gint64    unix_time)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, self->tz);
+
+  return g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
+static gint64
+due_time (PzEngine     *self,
+          const PzStep *step,
+          gint64        entered)
+{
+  g_autoptr(GDateTime) start = g_date_time_new_from_unix_utc (entered);
+  g_autoptr(GDateTime) due = NULL;
+
+  if (step->final || step->applicant_clock)
+    return 0;
+  if (step->standard_minutes)
+    due = pz_calendar_add_office_seconds (self->calendar, start, step->standard_minutes * 60);
+  else if (step->standard_working_days)
+    due = pz_calendar_add_working_days (self->calendar, start, step->standard_working_days);
+  return due ? g_date_time_to_unix (due) : 0;
+}
+
+/* A file's steps and rules follow its permit type's workflow. */
+static gboolean
+resolve (PzEngine       *self,
+         PzApplication  *app,
+         PzPermitType  **type,
+         PzWorkflow    **wf,
+         const PzStep  **step,
+         GError        **error)
+{
+  *type = pz_engine_get_permit_type (self, app->permit_type);
+  *wf = *type ? pz_engine_get_workflow (self, (*type)->workflow) : NULL;
+  *step = *wf ? pz_workflow_get_step (*wf, app->step) : NULL;
+  if (*step == NULL)
+    return engine_fail (error, PZ_ENGINE_ERROR_INTERNAL,
+                        _("File %s is at step “%s”, which its workflow does not know"),
+                        app->registration_number, app->step);
+  return TRUE;
+}
+
+static const char *
+acting_role (const PzStep *step,
+             PzUser       *user)
+{
+  for (guint i = 0; user->roles[i]; i++)
+    if (pz_step_has_role (step, user->roles[i]))
+      return user->roles[i];
+  return NULL;
+}
+
+PzApplication *
+pz_engine_get_application (PzEngine  *self,
+                           gint64     id,
+                           GError   **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  PzApplication *app = pz_store_get_application (self->store, id, &local_error);
+
+  if (local_error)
+    internal (error, local_error);
+  else if (app == NULL)
+    engine_fail (error, PZ_ENGINE_ERROR_NOT_FOUND, _("There is no file with this number"));
+  return app;
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  return json_object_ref (json_node_get_object (root));
+}
+
+static char *
+object_to_string (JsonObject *obj)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, obj);
+  return json_to_string (node, FALSE);
+}
+
+static const char *
+object_string (JsonObject *obj,
+               const char *name)
+{
+  JsonNode *node = obj ? json_object_get_member (obj, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+reject_unknown_members (JsonObject         *obj,
+                        const char         *prefix,
+                        const char * const *known,
+                        GPtrArray          *details)
+{
+  g_autoptr(GList) members = obj ? json_object_get_members (obj) : NULL;
+  gboolean ok = TRUE;
+
+  for (GList *l = members; l; l = l->next)
+    if (!g_strv_contains (known, l->data))
+      {
+        g_autofree char *path = prefix ? g_strdup_printf ("%s.%s", prefix, (char *) l->data)
+                                       : g_strdup (l->data);
+        pz_detail_add (details, path, _("unknown field “%s”"), (char *) l->data);
+        ok = FALSE;
+      }
+  return ok;
+}
+
+/* Registration */
+
+/**
+ * pz_engine_register:
+ * @self: an engine
+ * @user: who registers the file
+ * @body: the request body of `POST /api/v1/applications`
+ * @now: the current time
+ * @details: where each field problem is added
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the new file at the first step, or %NULL
+ */
+PzApplication *
+pz_engine_register (PzEngine    *self,
+                    PzUser      *user,
+                    JsonObject  *body,
+                    gint64       now,
+                    GPtrArray   *details,
+                    GError     **error)
+{
+  static const char * const known[] = { "permit_type", "request_type", "applicant", "data", NULL };
+  static const char * const applicant_known[] = { "name", "nik", "address", "phone", "email", NULL };
+  g_autoptr(PzApplication) app = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *counter = NULL;
+  PzPermitType *type;
+  PzWorkflow *wf;
+  const PzStep *start;
+  JsonNode *applicant_node, *data_node;
+  JsonObject *applicant = NULL, *data = NULL;
+  const char *s;
+  gint64 seq;
+  PzEvent event = { 0 };
+
+  if (!g_strv_contains ((const char * const *) user->roles, "front_office"))
+    {
+      engine_fail (error, PZ_ENGINE_ERROR_FORBIDDEN, _("Only the front office registers files"));
+      return NULL;
+    }
+
+  if (!reject_unknown_members (body, NULL, known, details))
+    {
+      engine_fail (error, PZ_ENGINE_ERROR_BAD_REQUEST, _("The request has unknown fields"));
+      return NULL;
+    }
+
+  type = pz_engine_get_permit_type (self, object_string (body, "permit_type"));
+  if (type == NULL)
+    pz_detail_add (details, "permit_type", _("Choose one of the office's permit types"));
+  else if (!pz_permit_type_has_request_type (type, object_string (body, "request_type")))
+    pz_detail_add (details, "request_type", _("Choose a request type this permit allows"));
+
+  applicant_node = json_object_get_member (body, "applicant");
+  if (applicant_node == NULL || !JSON_NODE_HOLDS_OBJECT (applicant_node))
+    pz_detail_add (details, "applicant", _("The applicant's data are missing"));
+  else
+    {
+      applicant = json_node_get_object (applicant_node);
+      if (!reject_unknown_members (applicant, "applicant", applicant_known, details))
+        {
+          engine_fail (error, PZ_ENGINE_ERROR_BAD_REQUEST, _("The request has unknown fields"));
+          return NULL;
+        }
+      if (!pz_valid_text (object_string (applicant, "name"), 200))
+        pz_detail_add (details, "applicant.name", _("Enter the applicant's name (at most 200 characters)"));
+      if (!pz_valid_nik (object_string (applicant, "nik")))
+        pz_detail_add (details, "applicant.nik", _("The NIK must be the 16 digits on the ID card"));
+      if (!pz_valid_text (object_string (applicant, "address"), 500))
+        pz_detail_add (details, "applicant.address", _("Enter the applicant's address (at most 500 characters)"));
+      if (!pz_valid_phone (object_string (applicant, "phone")))
+        pz_detail_add (details, "applicant.phone",
+                       _("Enter a phone number starting with 0 or +, 8 to 15 digits"));
+      s = object_string (applicant, "email");
+      if (json_object_has_member (applicant, "email") &&
+          !JSON_NODE_HOLDS_NULL (json_object_get_member (applicant, "email")) &&
+          !(s && (*s == '\0' || pz_valid_email (s))))
+        pz_detail_add (details, "applicant.email", _("The e-mail address is not valid"));
+    }
+
+  data_node = json_object_get_member (body, "data");
+  if (data_node && !JSON_NODE_HOLDS_NULL (data_node))
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (data_node))
+        pz_detail_add (details, "data", _("The permit data must be an object"));
+      else
+        data = json_node_get_object (data_node);
+    }
+  if (type && data)
+    pz_permit_type_check_data (type, data, FALSE, details);
+
+  if (details->len > 0)
+    {
+      engine_fail (error, PZ_ENGINE_ERROR_RULE, _("Some of the data are missing or not valid"));
+      return NULL;
+    }
+
+  wf = pz_engine_get_workflow (self, type->workflow);
+  start = pz_workflow_get_start (wf, pz_permit_type_get_conditions (type));
+
+  app = g_new0 (PzApplication, 1);
+  app->permit_type = g_strdup (type->code);
+  app->request_type = g_strdup (object_string (body, "request_type"));
+  app->applicant_name = g_strstrip (g_strdup (object_string (applicant, "name")));
+  app->applicant_nik = g_strdup (object_string (applicant, "nik"));
+  app->applicant_address = g_strstrip (g_strdup (object_string (applicant, "address")));
+  app->applicant_phone = g_strdup (object_string (applicant, "phone"));
+  s = object_string (applicant, "email");
+  app->applicant_email = s && *s ? g_strdup (s) : NULL;
+  app->data = data ? object_to_string (data) : g_strdup ("{}");
+  app->step = g_strdup (start->id);
+  app->status = g_strdup (pz_status_to_string (pz_step_get_status (start)));
+  app->version = 1;
+  app->step_entered_at = now;
+  app->due_at = due_time (self, start, now);
+  app->created_at = app->updated_at = now;
+  app->created_by = app->updated_by = user->id;
+
+  utc = g_date_time_new_from_unix_utc (now);
+  local = g_date_time_to_timezone (utc, self->tz);
+  counter = g_strdup_printf ("registration:%d", g_date_time_get_year (local));
+
+  if (!pz_store_begin (self->store, &local_error))
+    {
+      internal (error, local_error);
+      return NULL;
+    }
+  if (!pz_store_next_counter (self->store, counter, &seq, &local_error))
+    goto fail;
+  app->registration_number = g_strdup_printf ("REG-%d-%06" G_GINT64_FORMAT,
+                                              g_date_time_get_year (local), seq);
+  if (!pz_store_insert_application (self->store, app, &local_error))
+    goto fail;
+
+  event.application_id = app->id;
+  event.at = now;
+  event.user_id = user->id;
+  event.role = (char *) "front_office";
+  event.action = (char *) "register";
+  event.to_step = app->step;
+  if (!pz_store_insert_event (self->store, &event, &local_error) ||
+      !pz_store_commit (self->store, &local_error))
+    goto fail;
+
+  return g_steal_pointer (&app);
+
+fail:
+  pz_store_rollback (self->store);
+  internal (error, local_error);
+  return NULL;
+}
+
+/* Acting on a file */
+
+static gboolean
+check_documents_complete (PzEngine      *self,
+                          PzApplication *app,
+                          PzPermitType  *type,
+                          GPtrArray     *details,
+                          GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) verdicts = pz_store_list_verdicts (self->store, app->id, &local_error);
+
+  if (verdicts == NULL)
+    return internal (error, local_error);
+
+  for (guint i = 0; i < type->requirements->len; i++)
+    {
+      PzRequirement *r = g_ptr_array_index (type->requirements, i);
+      g_autoptr(PzDocument) doc = NULL;
+      g_autofree char *path = NULL;
+      PzVerdict *verdict = NULL;
+
+      if (!r->mandatory || !g_strv_contains ((const char * const *) r->request_types,
+                                             app->request_type))
+        continue;
+      for (guint v = 0; v < verdicts->len; v++)
+        if (g_str_equal (((PzVerdict *) g_ptr_array_index (verdicts, v))->requirement, r->code))
+          verdict = g_ptr_array_index (verdicts, v);
+
+      path = g_strdup_printf ("checklist.%s", r->code);
+      doc = pz_store_get_document (self->store, app->id, r->code);
+      if (doc == NULL)
+        pz_detail_add (details, path, _("%s: not uploaded"), r->title);
+      else if (verdict == NULL)
+        pz_detail_add (details, path, _("%s: not checked yet"), r->title);
+      else if (!g_str_equal (verdict->verdict, "ok"))
+        pz_detail_add (details, path, _("%s: marked not OK"), r->title);
+    }
+  return TRUE;
+}
+
+static JsonObject *
+not_ok_items (PzEngine      *self,
+              PzApplication *app,
+              PzPermitType  *type)
+{
+  g_autoptr(GPtrArray) verdicts = pz_store_list_verdicts (self->store, app->id, NULL);
+  JsonObject *data = json_object_new ();
+  JsonArray *items = json_array_new ();
+
+  for (guint i = 0; verdicts && i < verdicts->len; i++)
+    {
+      PzVerdict *v = g_ptr_array_index (verdicts, i);
+      const PzRequirement *r = pz_permit_type_find_requirement (type, app->request_type,
+                                                                v->requirement);
+      JsonObject *item;
+
+      if (!g_str_equal (v->verdict, "not_ok"))
+        continue;
+      item = json_object_new ();
+      json_object_set_string_member (item, "requirement", v->requirement);
+      json_object_set_string_member (item, "title", r ? r->title : v->requirement);
+      json_object_set_string_member (item, "note", v->note ? v->note : "");
+      json_array_add_object_element (items, item);
+    }
+  json_object_set_array_member (data, "not_ok", items);
+  return data;
+}
+
+static gboolean
+check_survey (PzEngine      *self,
+              JsonObject    *data,
+              gint64         now,
+              PzUser        *user,
+              char         **survey,
+              GPtrArray     *details)
+{
+  static const char * const known[] = { "survey_date", "findings", "recommendation", NULL };
+  const char *date = object_string (data, "survey_date");
+  const char *recommendation = object_string (data, "recommendation");
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, self->tz);
+  g_autoptr(JsonObject) out = NULL;
+  GDate d, today;
+
+  reject_unknown_members (data, "data", known, details);
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, g_date_time_get_day_of_month (local), g_date_time_get_month (local),
+                  g_date_time_get_year (local));
+  if (!pz_parse_date (date, &d))
+    pz_detail_add (details, "data.survey_date", _("Enter the survey date (YYYY-MM-DD)"));
+  else if (g_date_compare (&d, &today) > 0)
+    pz_detail_add (details, "data.survey_date", _("The survey date cannot be in the future"));
+  if (!pz_valid_text (object_string (data, "findings"), PZ_MAX_TEXT))
+    pz_detail_add (details, "data.findings",
+                   _("Describe the findings of the survey (at most 4000 characters)"));
+  if (g_strcmp0 (recommendation, "feasible") != 0 && g_strcmp0 (recommendation, "not_feasible") != 0)
+    pz_detail_add (details, "data.recommendation",
+                   _("The recommendation must be “feasible” or “not_feasible”"));
+  if (details->len)
+    return FALSE;
+
+  out = json_object_new ();
+  json_object_set_string_member (out, "survey_date", date);
+  json_object_set_string_member (out, "findings", object_string (data, "findings"));
+  json_object_set_string_member (out, "recommendation", recommendation);
+  json_object_set_string_member (out, "surveyor", user->full_name);
+  *survey = object_to_string (out);
+  return TRUE;
+}
+
+static gboolean
+check_permit_fields (PzApplication *app,
+                     PzPermitType  *type,
+                     JsonObject    *data,
+                     char         **merged_text,
+                     GPtrArray     *details)
+{
+  g_autoptr(JsonObject) merged = parse_object (app->data);
+  g_autoptr(GList) members = data ? json_object_get_members (data) : NULL;
+
+  if (merged == NULL)
+    merged = json_object_new ();
+  for (GList *l = members; l; l = l->next)
+    json_object_set_member (merged, l->data,
+                            json_node_copy (json_object_get_member (data, l->data)));
+  if (!pz_permit_type_check_data (type, merged, TRUE, details))
+    return FALSE;
+  *merged_text = object_to_string (merged);
+  return TRUE;
+}
+
+static gboolean
+check_signature (PzEngine      *self,
+                 PzApplication *app,
+                 PzPermitType  *type,
+                 JsonObject    *data,
+                 GPtrArray     *details,
+                 GError       **error)
+{
+  if (type->signing == PZ_SIGNING_WET)
+    {
+      static const char * const known[] = { NULL };
+      g_autoptr(PzDocument) scan = pz_store_get_document (self->store, app->id, "signed_permit");
+
+      reject_unknown_members (data, "data", known, details);
+      if (scan == NULL)
+        pz_detail_add (details, "documents.signed_permit",
+                       _("Upload the scan of the permit signed on paper first"));
+    }
+  else
+    {
+      static const char * const known[] = { "passphrase", NULL };
+      const char *passphrase = object_string (data, "passphrase");
+      g_autofree char *verifier = NULL;
+
+      reject_unknown_members (data, "data", known, details);
+      if (passphrase == NULL || *passphrase == '\0')
+        pz_detail_add (details, "data.passphrase", _("Enter the passphrase of the signing key"));
+      else if (!(verifier = pz_store_get_setting (self->store, "signing_passphrase_hash")))
+        pz_detail_add (details, "data.passphrase",
+                       _("The office has no signing certificate yet; ask the administrator"));
+      else if (!pz_auth_verify_password (verifier, passphrase))
+        pz_detail_add (details, "data.passphrase",
+                       _("The passphrase is wrong; nothing was signed"));
+    }
+  return TRUE;
+}
+
+static gboolean
+check_step_form (PzEngine      *self,
+                 PzApplication *app,
+                 PzApplication *next,
+                 PzPermitType  *type,
+                 const PzStep  *step,
+                 JsonObject    *data,
+                 PzUser        *user,
+                 gint64         now,
+                 GPtrArray     *details,
+                 GError       **error)
+{
+  static const char * const nothing[] = { NULL };
+
+  switch (step->form)
+    {
+    case PZ_FORM_DOCUMENTS_COMPLETE:
+      reject_unknown_members (data, "data", nothing, details);
+      return check_documents_complete (self, app, type, details, error);
+    case PZ_FORM_SURVEY:
+      g_clear_pointer (&next->survey, g_free);
+      check_survey (self, data, now, user, &next->survey, details);
+      return TRUE;
+    case PZ_FORM_PERMIT_FIELDS:
+      {
+        g_autofree char *merged = NULL;
+        if (check_permit_fields (app, type, data, &merged, details))
+          {
+            g_free (next->data);
+            next->data = g_steal_pointer (&merged);
+          }
+        return TRUE;
+      }
+    case PZ_FORM_SIGNATURE:
+      return check_signature (self, app, type, data, details, error);
+    case PZ_FORM_HANDOVER:
+      {
+        static const char * const known[] = { "received_by", NULL };
+        const char *who = object_string (data, "received_by");
+
+        reject_unknown_members (data, "data", known, details);
+        if (!pz_valid_text (who, 200))
+          pz_detail_add (details, "data.received_by",
+                         _("Enter the name of the person who received the permit"));
+        else
+          {
+            g_free (next->received_by);
+            next->received_by = g_strstrip (g_strdup (who));
+          }
+        return TRUE;
+      }
+    case PZ_FORM_NUMBERING:
+    case PZ_FORM_NONE:
+    default:
+      reject_unknown_members (data, "data", nothing, details);
+      return TRUE;
+    }
+}
+
+static gboolean
+assign_number (PzEngine      *self,
+               PzApplication *next,
+               PzPermitType  *type,
+               gint64         now,
+               GError       **error)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, self->tz);
+  g_autofree char *counter = g_strdup_printf ("permit:%s:%d", type->code,
+                                              g_date_time_get_year (local));
+  gint64 seq;
+
+  if (!pz_store_next_counter (self->store, counter, &seq, error))
+    return FALSE;
+  g_free (next->permit_number);
+  next->permit_number = pz_permit_type_format_number (type, (guint64) seq, local);
+  g_free (next->verify_token);
+  next->verify_token = pz_auth_random_hex (16);
+  return TRUE;
+}
+
+static PzApplication *
+copy_application (PzApplication *app)
+{
+  PzApplication *copy = g_memdup2 (app, sizeof *app);
+
+  copy->registration_number = g_strdup (app->registration_number);
+  copy->permit_type = g_strdup (app->permit_type);
+  copy->request_type = g_strdup (app->request_type);
+  copy->applicant_name = g_strdup (app->applicant_name);
+  copy->applicant_nik = g_strdup (app->applicant_nik);
+  copy->applicant_address = g_strdup (app->applicant_address);
+  copy->applicant_phone = g_strdup (app->applicant_phone);
+  copy->applicant_email = g_strdup (app->applicant_email);
+  copy->data = g_strdup (app->data);
+  copy->survey = g_strdup (app->survey);
+  copy->received_by = g_strdup (app->received_by);
+  copy->step = g_strdup (app->step);
+  copy->status = g_strdup (app->status);
+  copy->permit_number = g_strdup (app->permit_number);
+  copy->verify_token = g_strdup (app->verify_token);
+  return copy;
+}
+
+static void
+stale (PzEngine       *self,
+       PzApplication  *app,
+       GError        **error)
+{
+  g_autoptr(PzEvent) last = pz_store_last_event (self->store, app->id);
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (last ? last->at : app->updated_at);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, self->tz);
+  g_autofree char *hhmm = g_date_time_format (local, "%H:%M");
+
+  engine_fail (error, PZ_ENGINE_ERROR_STALE, _("The file was changed by %s at %s; reload it."),
+               last ? last->username : "?", hhmm);
+}
+
+/**
+ * pz_engine_act:
+ * @self: an engine
+ * @user: who acts
+ * @application_id: the file
+ * @request: the action, the version it is based on, its note and data
+ * @now: the current time
+ * @status: (out): the HTTP status of the answer
+ * @details: where each unmet rule is added
+ * @error: return location for an error
+ *
+ * Checks role, step, version and the step's data, then writes the new state,
+ * the event and the answer for the idempotency key in one transaction. A
+ * repeated key gets the first answer again and changes nothing.
+ *
+ * Returns: (transfer full): the answer body (the file as the caller now
+ *   sees it), or %NULL
+ */
+char *
+pz_engine_act (PzEngine               *self,
+               PzUser                 *user,
+               gint64                  application_id,
+               const PzActionRequest  *request,
+               gint64                  now,
+               guint                  *status,
+               GPtrArray              *details,
+               GError                **error)
+{
+  g_autoptr(PzApplication) app = NULL;
+  g_autoptr(PzApplication) next = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonObject) event_data = NULL;
+  g_autofree char *event_data_text = NULL;
+  g_autofree char *body = NULL;
+  PzPermitType *type;
+  PzWorkflow *wf;
+  const PzStep *step, *to;
+  PzAction action;
+  PzEvent event = { 0 };
+
+  if (request->idempotency_key)
+    {
+      g_autofree char *fingerprint = NULL;
+      g_autofree char *stored = NULL;
+      guint stored_status;
+
+      if (pz_store_find_idempotent (self->store, user->id, request->idempotency_key,
+                                    &fingerprint, &stored_status, &stored))
+        {
+          if (g_strcmp0 (fingerprint, request->fingerprint) != 0)
+            {
+              engine_fail (error, PZ_ENGINE_ERROR_DUPLICATE,
+                           _("This Idempotency-Key was already used for another request"));
+              return NULL;
+            }
+          *status = stored_status;
+          return g_steal_pointer (&stored);
+        }
+    }
+
+  if (!(app = pz_engine_get_application (self, application_id, error)))
+    return NULL;
+  if (!resolve (self, app, &type, &wf, &step, error))
+    return NULL;
+
+  if (!pz_action_from_string (request->action, &action))
+    {
+      engine_fail (error, PZ_ENGINE_ERROR_BAD_REQUEST,
+                   _("“action” must be “approve”, “return” or “refuse”"));
+      return NULL;
+    }
+  if (!pz_step_allows (step, (const char * const *) user->roles, action))
+    {
+      engine_fail (error, PZ_ENGINE_ERROR_FORBIDDEN,
+                   _("You may not “%s” this file at the step “%s”"),
+                   request->action, g_dgettext (GETTEXT_PACKAGE, step->title));
+      return NULL;
+    }
+  if (request->version != app->version)
+    {
+      stale (self, app, error);
+      return NULL;
+    }
+
+  if (action != PZ_ACTION_APPROVE && !pz_valid_text (request->note, PZ_MAX_TEXT))
+    pz_detail_add (details, "note", _("Write a note saying why (at most 4000 characters)"));
+  else if (request->note && *request->note && !pz_valid_text (request->note, PZ_MAX_TEXT))
+    pz_detail_add (details, "note", _("The note is too long or has control characters"));
+
+  next = copy_application (app);
+  if (action == PZ_ACTION_APPROVE &&
+      !check_step_form (self, app, next, type, step, request->data, user, now, details, error))
+    return NULL;
+  if (action != PZ_ACTION_APPROVE && request->data && json_object_get_size (request->data) > 0)
+    pz_detail_add (details, "data", _("Only “approve” takes data"));
+  if (details->len > 0)
+    {
+      engine_fail (error, PZ_ENGINE_ERROR_RULE, _("The step's conditions are not met"));
+      return NULL;
+    }
+
+  to = pz_workflow_transition (wf, step, action, pz_permit_type_get_conditions (type), error);
+  if (to == NULL)
+    return NULL;
+
+  g_free (next->step);
+  next->step = g_strdup (to->id);
+  g_free (next->status);
+  next->status = g_strdup (pz_status_to_string (pz_step_get_status (to)));
+  next->version = app->version + 1;
+  next->step_entered_at = now;
+  next->due_at = due_time (self, to, now);
+  next->updated_at = now;
+  next->updated_by = user->id;
+
+  if (step->form == PZ_FORM_DOCUMENTS_COMPLETE && action == PZ_ACTION_RETURN)
+    event_data = not_ok_items (self, app, type);
+  else if (action == PZ_ACTION_APPROVE && request->data && json_object_get_size (request->data) > 0 &&
+           step->form != PZ_FORM_SIGNATURE)
+    event_data = json_object_ref (request->data);
+  if (event_data)
+    event_data_text = object_to_string (event_data);
+
+  event.application_id = app->id;
+  event.at = now;
+  event.user_id = user->id;
+  event.role = (char *) acting_role (step, user);
+  event.action = (char *) request->action;
+  event.from_step = app->step;
+  event.to_step = next->step;
+  event.note = request->note && *request->note ? (char *) request->note : NULL;
+  event.data = event_data_text;
+  if (!step->applicant_clock)
+    {
+      g_autoptr(GDateTime) from = g_date_time_new_from_unix_utc (app->step_entered_at);
+      g_autoptr(GDateTime) until = g_date_time_new_from_unix_utc (now);
+      event.office_seconds = pz_calendar_office_seconds_between (self->calendar, from, until);
+    }
+
+  if (!pz_store_begin (self->store, &local_error))
+    {
+      internal (error, local_error);
+      return NULL;
+    }
+  if (step->form == PZ_FORM_NUMBERING && action == PZ_ACTION_APPROVE &&
+      !assign_number (self, next, type, now, &local_error))
+    goto fail;
+  if (!pz_store_update_application (self->store, next, app->version, &local_error))
+    {
+      if (g_error_matches (local_error, PZ_STORE_ERROR, PZ_STORE_ERROR_STALE))
+        {
+          pz_store_rollback (self->store);
+          stale (self, app, error);
+          return NULL;
+        }
+      goto fail;
+    }
+  if (!pz_store_insert_event (self->store, &event, &local_error))
+    goto fail;
+
+  answer = pz_engine_application_json (self, next, user, now);
+  body = json_to_string (answer, FALSE);
+  *status = 200;
+  if (request->idempotency_key &&
+      !pz_store_insert_idempotent (self->store, user->id, request->idempotency_key,
+                                   request->fingerprint, *status, body, now, &local_error))
+    goto fail;
+  if (!pz_store_commit (self->store, &local_error))
+    goto fail;
+
+  return g_steal_pointer (&body);
+
+fail:
+  pz_store_rollback (self->store);
+  internal (error, local_error);
+  return NULL;
+}
+
+/* Documents */
+
+static gboolean
+may_edit_documents (PzEngine       *self,
+                    PzUser         *user,
+                    PzApplication  *app,
+                    const char     *requirement,
+                    GError        **error)
+{
+  PzPermitType *type;
+  PzWorkflow *wf;
+  const PzStep *step;
+
+  if (!resolve (self, app, &type, &wf, &step, error))
+    return FALSE;
+
+  if (g_strcmp0 (requirement, "signed_permit") == 0)
+    {
+      if (step->form == PZ_FORM_SIGNATURE && type->signing == PZ_SIGNING_WET &&
+          acting_role (step, user))
+        return TRUE;
+      if (step->form != PZ_FORM_SIGNATURE || type->signing != PZ_SIGNING_WET)
+        return engine_fail (error, PZ_ENGINE_ERROR_NOT_FOUND,
+                            _("This file takes no scan of a signed permit now"));
+      return engine_fail (error, PZ_ENGINE_ERROR_FORBIDDEN,
+                          _("Only the signer uploads the signed permit"));
+    }
+
+  if (pz_permit_type_find_requirement (type, app->request_type, requirement) == NULL)
+    return engine_fail (error, PZ_ENGINE_ERROR_NOT_FOUND,
+                        _("This permit type has no requirement “%s”"), requirement);
+  if (!step->documents)
+    return engine_fail (error, PZ_ENGINE_ERROR_FORBIDDEN,
+                        _("The documents were already checked; they cannot change now"));
+  if (acting_role (step, user) == NULL)
+    return engine_fail (error, PZ_ENGINE_ERROR_FORBIDDEN,
+                        _("Only the front office handles the documents at this step"));
+  return TRUE;
+}
+
+static const char *
+sniff_type (GBytes *content)
+{
+  gsize size;
+  const guint8 *p = g_bytes_get_data (content, &size);
+
+  if (size >= 5 && memcmp (p, "%PDF-", 5) == 0)
+    return "application/pdf";
+  if (size >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
+    return "image/jpeg";
+  if (size >= 8 && memcmp (p, "\x89PNG\r\n\x1a\n", 8) == 0)
+    return "image/png";
+  return NULL;
+}
+
+static char *
+blob_path (PzEngine   *self,
+           const char *sha256)
+{
+  char prefix[3] = { sha256[0], sha256[1], 0 };
+  return g_build_filename (self->files_dir, prefix, sha256, NULL);
+}
+
+/* Content-addressed: the blob is complete and on disk before any row can
+ * name it, and an identical upload costs nothing. */
+static gboolean
+store_blob (PzEngine    *self,
+            GBytes      *content,
+            const char  *sha256,
+            GError     **error)
+{
+  g_autofree char *path = blob_path (self, sha256);
+  g_autofree char *dir = g_path_get_dirname (path);
+  gsize size;
+  const char *data = g_bytes_get_data (content, &size);
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (g_mkdir_with_parents (dir, 0750) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", dir,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  return g_file_set_contents_full (path, data, (gssize) size,
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                   0640, error);
+}
+
+/**
+ * pz_engine_put_document:
+ * @self: an engine
+ * @user: who uploads
+ * @application_id: the file
+ * @requirement: the requirement code from the URL
+ * @content: the file's bytes
+ * @now: the current time
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the stored document, or %NULL
+ */
+PzDocument *
+pz_engine_put_document (PzEngine    *self,
+                        PzUser      *user,
+                        gint64       application_id,
+                        const char  *requirement,
+                        GBytes      *content,
+                        gint64       now,
+                        GError     **error)
+{
+  g_autoptr(PzApplication) app = NULL;
+  g_autoptr(PzDocument) doc = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *type;
+
+  if (!(app = pz_engine_get_application (self, application_id, error)) ||
+      !may_edit_documents (self, user, app, requirement, error))
+    return NULL;
+
+  if (g_bytes_get_size (content) == 0)
+    {
+      engine_fail (error, PZ_ENGINE_ERROR_RULE, _("The file is empty; scan the document again"));
+      return NULL;
+    }
+  if (!(type = sniff_type (content)))
+    {
+      engine_fail (error, PZ_ENGINE_ERROR_UNSUPPORTED,
+                   _("Only PDF, JPEG and PNG files are accepted"));
+      return NULL;
+    }
+
+  doc = g_new0 (PzDocument, 1);
+  doc->requirement = g_strdup (requirement);
+  doc->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, content);
+  doc->size = (gint64) g_bytes_get_size (content);
+  doc->content_type = g_strdup (type);
+  doc->uploaded_at = now;
+  doc->uploaded_by = g_strdup (user->username);
+
+  if (!store_blob (self, content, doc->sha256, &local_error))
+    {
+      internal (error, local_error);
+      return NULL;
+    }
+  if (!pz_store_begin (self->store, &local_error) ||
+      !pz_store_insert_document (self->store, app->id, doc, user->id, &local_error) ||
+      !pz_store_commit (self->store, &local_error))
+    {
+      pz_store_rollback (self->store);
+      internal (error, local_error);
+      return NULL;
+    }
+  return g_steal_pointer (&doc);
+}
+
+/**
+ * pz_engine_document_path:
+ * @self: an engine
+ * @user: who asks
+ * @application_id: the file
+ * @requirement: the requirement code
+ * @content_type: (out): the document's type
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): where the current document's bytes are
+ */
+char *
+pz_engine_document_path (PzEngine    *self,
+                         PzUser      *user,
+                         gint64       application_id,
+                         const char  *requirement,
+                         char       **content_type,
+                         GError     **error)
+{
+  g_autoptr(PzApplication) app = NULL;
+  g_autoptr(PzDocument) doc = NULL;
+
+  if (!(app = pz_engine_get_application (self, application_id, error)))
+    return NULL;
+  if (!(doc = pz_store_get_document (self->store, app->id, requirement)))
+    {
+      engine_fail (error, PZ_ENGINE_ERROR_NOT_FOUND, _("No document was uploaded for “%s”"),
+                   requirement);
+      return NULL;
+    }
+  *content_type = g_strdup (doc->content_type);
+  return blob_path (self, doc->sha256);
+}
+
+gboolean
+pz_engine_set_verdict (PzEngine    *self,
+                       PzUser      *user,
+                       gint64       application_id,
+                       const char  *requirement,
+                       const char  *verdict,
+                       const char  *note,
+                       gint64       now,
+                       GPtrArray   *details,
+                       GError     **error)
+{
+  g_autoptr(PzApplication) app = NULL;
+  g_autoptr(PzDocument) doc = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!(app = pz_engine_get_application (self, application_id, error)) ||
+      !may_edit_documents (self, user, app, requirement, error))
+    return FALSE;
+
+  if (g_strcmp0 (verdict, "ok") != 0 && g_strcmp0 (verdict, "not_ok") != 0)
+    pz_detail_add (details, "verdict", _("The verdict must be “ok” or “not_ok”"));
+  else if (g_str_equal (verdict, "not_ok") && !pz_valid_text (note, PZ_MAX_TEXT))
+    pz_detail_add (details, "note", _("Say what is wrong with the document"));
+  if (note && *note && !pz_valid_text (note, PZ_MAX_TEXT))
+    pz_detail_add (details, "note", _("The note is too long or has control characters"));
+  if (!(doc = pz_store_get_document (self->store, app->id, requirement)))
+    pz_detail_add (details, "requirement", _("Upload the document before checking it"));
+  if (details->len)
+    return engine_fail (error, PZ_ENGINE_ERROR_RULE, _("The verdict cannot be recorded"));
+
+  if (!pz_store_set_verdict (self->store, app->id, requirement, verdict,
+                             note && *note ? note : NULL, user->id, now, &local_error))
+    return internal (error, local_error);
+  return TRUE;
+}
+
+/* Answers */
+
+static void
+add_time (JsonBuilder *b,
+          PzEngine    *self,
+          const char  *name,
+          gint64       t)
+{
+  json_builder_set_member_name (b, name);
+  if (t)
+    {
+      g_autofree char *s = pz_engine_format_time (self, t);
+      json_builder_add_string_value (b, s);
+    }
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_string (JsonBuilder *b,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_json (JsonBuilder *b,
+          const char  *name,
+          const char  *text)
+{
+  g_autoptr(JsonObject) obj = parse_object (text);
+  JsonNode *node = json_node_new (obj ? JSON_NODE_OBJECT : JSON_NODE_NULL);
+
+  if (obj)
+    json_node_set_object (node, obj);
+  json_builder_set_member_name (b, name);
+  json_builder_add_value (b, node);
+}
+
+static void
+add_summary_members (PzEngine      *self,
+                     JsonBuilder   *b,
+                     PzApplication *app,
+                     gint64         now)
+{
+  PzPermitType *type = pz_engine_get_permit_type (self, app->permit_type);
+  PzWorkflow *wf = type ? pz_engine_get_workflow (self, type->workflow) : NULL;
+  const PzStep *step = wf ? pz_workflow_get_step (wf, app->step) : NULL;
+
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, app->id);
+  add_string (b, "registration_number", app->registration_number);
+  add_string (b, "permit_type", app->permit_type);
+  add_string (b, "permit_type_name", type ? type->name : NULL);
+  add_string (b, "request_type", app->request_type);
+  add_string (b, "step", app->step);
+  add_string (b, "step_title", step ? g_dgettext (GETTEXT_PACKAGE, step->title) : NULL);
+  add_string (b, "status", app->status);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, app->version);
+  add_time (b, self, "step_entered_at", app->step_entered_at);
+  add_time (b, self, "due_at", app->due_at);
+  json_builder_set_member_name (b, "overdue");
+  json_builder_add_boolean_value (b, app->due_at && app->due_at < now);
+  add_string (b, "permit_number", app->permit_number);
+  add_time (b, self, "created_at", app->created_at);
+  add_time (b, self, "updated_at", app->updated_at);
+}
+
+JsonNode *
+pz_engine_summary_json (PzEngine      *self,
+                        PzApplication *app,
+                        gint64         now)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  add_summary_members (self, b, app, now);
+  add_string (b, "applicant_name", app->applicant_name);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/**
+ * pz_engine_application_json:
+ * @self: an engine
+ * @app: a file
+ * @user: who asks; decides `allowed_actions`
+ * @now: the current time
+ *
+ * Returns: (transfer full): the file as `GET /api/v1/applications/{id}` shows it
+ */
+JsonNode *
+pz_engine_application_json (PzEngine      *self,
+                            PzApplication *app,
+                            PzUser        *user,
+                            gint64         now)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GPtrArray) docs = pz_store_list_documents (self->store, app->id, NULL);
+  g_autoptr(GPtrArray) verdicts = pz_store_list_verdicts (self->store, app->id, NULL);
+  g_autoptr(GPtrArray) events = pz_store_list_events (self->store, app->id, NULL);
+  PzPermitType *type = pz_engine_get_permit_type (self, app->permit_type);
+  PzWorkflow *wf = type ? pz_engine_get_workflow (self, type->workflow) : NULL;
+  const PzStep *step = wf ? pz_workflow_get_step (wf, app->step) : NULL;
+
+  json_builder_begin_object (b);
+  add_summary_members (self, b, app, now);
+
+  json_builder_set_member_name (b, "applicant");
+  json_builder_begin_object (b);
+  add_string (b, "name", app->applicant_name);
+  add_string (b, "nik", app->applicant_nik);
+  add_string (b, "address", app->applicant_address);
+  add_string (b, "phone", app->applicant_phone);
+  add_string (b, "email", app->applicant_email);
+  json_builder_end_object (b);
+
+  add_json (b, "data", app->data);
+  add_json (b, "survey", app->survey);
+  add_string (b, "received_by", app->received_by);
+
+  json_builder_set_member_name (b, "allowed_actions");
+  json_builder_begin_array (b);
+  for (guint a = 0; step && a < PZ_N_ACTIONS; a++)
+    if (pz_step_allows (step, (const char * const *) user->roles, a))
+      json_builder_add_string_value (b, pz_action_to_string (a));
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "checklist");
+  json_builder_begin_array (b);
+  for (guint i = 0; type && i < type->requirements->len; i++)
+    {
+      PzRequirement *r = g_ptr_array_index (type->requirements, i);
+      PzDocument *doc = NULL;
+      PzVerdict *verdict = NULL;
+
+      if (!g_strv_contains ((const char * const *) r->request_types, app->request_type))
+        continue;
+      for (guint d = 0; docs && d < docs->len; d++)
+        if (g_str_equal (((PzDocument *) g_ptr_array_index (docs, d))->requirement, r->code))
+          doc = g_ptr_array_index (docs, d);
+      for (guint v = 0; verdicts && v < verdicts->len; v++)
+        if (g_str_equal (((PzVerdict *) g_ptr_array_index (verdicts, v))->requirement, r->code))
+          verdict = g_ptr_array_index (verdicts, v);
+
+      json_builder_begin_object (b);
+      add_string (b, "requirement", r->code);
+      add_string (b, "title", r->title);
+      json_builder_set_member_name (b, "mandatory");
+      json_builder_add_boolean_value (b, r->mandatory);
+      add_string (b, "state", verdict ? verdict->verdict : doc ? "uploaded" : "missing");
+      add_string (b, "verdict", verdict ? verdict->verdict : NULL);
+      add_string (b, "note", verdict ? verdict->note : NULL);
+      add_string (b, "checked_by", verdict ? verdict->username : NULL);
+      add_time (b, self, "checked_at", verdict ? verdict->at : 0);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "documents");
+  json_builder_begin_array (b);
+  for (guint d = 0; docs && d < docs->len; d++)
+    {
+      PzDocument *doc = g_ptr_array_index (docs, d);
+
+      json_builder_begin_object (b);
+      add_string (b, "requirement", doc->requirement);
+      add_string (b, "sha256", doc->sha256);
+      json_builder_set_member_name (b, "size");
+      json_builder_add_int_value (b, doc->size);
+      add_string (b, "content_type", doc->content_type);
+      json_builder_set_member_name (b, "pages");
+      json_builder_add_int_value (b, doc->pages);
+      add_time (b, self, "uploaded_at", doc->uploaded_at);
+      add_string (b, "uploaded_by", doc->uploaded_by);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "outputs");
+  json_builder_begin_array (b);
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "history");
+  json_builder_begin_array (b);
+  for (guint e = 0; events && e < events->len; e++)
+    {
+      PzEvent *ev = g_ptr_array_index (events, e);
+
+      json_builder_begin_object (b);
+      add_time (b, self, "at", ev->at);
+      add_string (b, "user", ev->username);
+      add_string (b, "full_name", ev->full_name);
+      add_string (b, "role", ev->role);
+      add_string (b, "action", ev->action);
+      add_string (b, "from_step", ev->from_step);
+      add_string (b, "to_step", ev->to_step);
+      add_string (b, "note", ev->note);
+      json_builder_set_member_name (b, "office_seconds");
+      json_builder_add_int_value (b, ev->office_seconds);
+      add_json (b, "data", ev->data);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "verify_url");
+  if (app->verify_token)
+    {
+      g_autofree char *url = g_strdup_printf ("%s/verify/%s", self->public_url, app->verify_token);
+      json_builder_add_string_value (b, url);
+    }
+  else
+    json_builder_add_null_value (b);
+
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+typedef struct {
+  GPtrArray *apps;
+  guint      pos;
+} InboxQueue;
+
+/**
+ * pz_engine_inbox:
+ * @self: an engine
+ * @user: whose inbox
+ * @limit: the most files to list
+ * @now: the current time
+ * @error: return location for an error
+ *
+ * Each step the user acts at is read in due order through its index, and
+ * the lists are merged, so the cost follows @limit, not the number of files.
+ *
+ * Returns: (transfer full): `{"items", "total", "overdue"}`
+ */
+JsonNode *
+pz_engine_inbox (PzEngine  *self,
+                 PzUser    *user,
+                 guint      limit,
+                 gint64     now,
+                 GError   **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) queues = g_array_new (FALSE, TRUE, sizeof (InboxQueue));
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) workflows = pz_engine_list_workflows (self);
+  gint64 total = 0, overdue = 0;
+  gboolean ok = TRUE;
+
+  for (guint w = 0; w < workflows->len && ok; w++)
+    {
+      PzWorkflow *wf = g_ptr_array_index (workflows, w);
+
+      for (guint i = 0; i < pz_workflow_get_n_steps (wf) && ok; i++)
+        {
+          const PzStep *step = pz_workflow_get_nth_step (wf, i);
+          InboxQueue q = { 0 };
+          gint64 count, late;
+
+          if (step->final || g_hash_table_contains (seen, step->id) || !acting_role (step, user))
+            continue;
+          g_hash_table_add (seen, step->id);
+          if (!(q.apps = pz_store_inbox_step (self->store, step->id, limit, &local_error)) ||
+              !pz_store_count_step (self->store, step->id, now, &count, &late, &local_error))
+            {
+              g_clear_pointer (&q.apps, g_ptr_array_unref);
+              ok = FALSE;
+              break;
+            }
+          total += count;
+          overdue += late;
+          g_array_append_val (queues, q);
+        }
+    }
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "items");
+  json_builder_begin_array (b);
+  for (guint n = 0; ok && n < limit; n++)
+    {
+      InboxQueue *best = NULL;
+
+      for (guint i = 0; i < queues->len; i++)
+        {
+          InboxQueue *q = &g_array_index (queues, InboxQueue, i);
+          PzApplication *head, *best_head;
+
+          if (q->pos >= q->apps->len)
+            continue;
+          if (best == NULL)
+            {
+              best = q;
+              continue;
+            }
+          head = g_ptr_array_index (q->apps, q->pos);
+          best_head = g_ptr_array_index (best->apps, best->pos);
+          /* Due first (earliest first), then those without a due time by age. */
+          if ((head->due_at && !best_head->due_at) ||
+              (head->due_at && best_head->due_at && head->due_at < best_head->due_at) ||
+              (!head->due_at && !best_head->due_at && head->step_entered_at < best_head->step_entered_at))
+            best = q;
+        }
+      if (best == NULL)
+        break;
+      {
+        g_autoptr(JsonNode) item = pz_engine_summary_json (self, g_ptr_array_index (best->apps, best->pos), now);
+        json_builder_add_value (b, g_steal_pointer (&item));
+      }
+      best->pos++;
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "total");
+  json_builder_add_int_value (b, total);
+  json_builder_set_member_name (b, "overdue");
+  json_builder_add_int_value (b, overdue);
+  json_builder_end_object (b);
+
+  for (guint i = 0; i < queues->len; i++)
+    g_ptr_array_unref (g_array_index (queues, InboxQueue, i).apps);
+
+  if (!ok)
+    {
+      internal (error, local_error);
+      return NULL;
+    }
+  return json_builder_get_root (b);
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "perizinan.h"
+#include "pz-store.h"
+
+G_BEGIN_DECLS
+
+#define PZ_ENGINE_ERROR (pz_engine_error_quark ())
+
+/* Each code is one HTTP status of API.md. */
+typedef enum {
+  PZ_ENGINE_ERROR_BAD_REQUEST,   /* 400 */
+  PZ_ENGINE_ERROR_FORBIDDEN,     /* 403 */
+  PZ_ENGINE_ERROR_NOT_FOUND,     /* 404 */
+  PZ_ENGINE_ERROR_STALE,         /* 409 */
+  PZ_ENGINE_ERROR_DUPLICATE,     /* 409 */
+  PZ_ENGINE_ERROR_TOO_LARGE,     /* 413 */
+  PZ_ENGINE_ERROR_UNSUPPORTED,   /* 415 */
+  PZ_ENGINE_ERROR_RULE,          /* 422 */
+  PZ_ENGINE_ERROR_INTERNAL,      /* 500 */
+} PzEngineError;
+
+typedef struct _PzEngine PzEngine;
+
+typedef struct {
+  const char *action;
+  gint64      version;
+  const char *note;
+  JsonObject *data;
+  const char *idempotency_key;
+  const char *fingerprint;
+} PzActionRequest;
+
+GQuark          pz_engine_error_quark        (void);
+
+PzEngine       *pz_engine_new                (const char      *data_dir,
+                                              const char      *workflows_dir,
+                                              const char      *timezone,
+                                              GError         **error);
+void            pz_engine_free               (PzEngine        *self);
+
+PzStore        *pz_engine_get_store          (PzEngine        *self);
+PzCalendar     *pz_engine_get_calendar       (PzEngine        *self);
+GTimeZone      *pz_engine_get_timezone       (PzEngine        *self);
+const char     *pz_engine_get_data_dir       (PzEngine        *self);
+void            pz_engine_set_public_url     (PzEngine        *self,
+                                              const char      *url);
+gboolean        pz_engine_reload             (PzEngine        *self,
+                                              GError         **error);
+PzPermitType   *pz_engine_get_permit_type    (PzEngine        *self,
+                                              const char      *code);
+GPtrArray      *pz_engine_list_permit_types  (PzEngine        *self);
+GPtrArray      *pz_engine_list_workflows     (PzEngine        *self);
+PzWorkflow     *pz_engine_get_workflow       (PzEngine        *self,
+                                              const char      *id);
+
+PzApplication  *pz_engine_register           (PzEngine        *self,
+                                              PzUser          *user,
+                                              JsonObject      *body,
+                                              gint64           now,
+                                              GPtrArray       *details,
+                                              GError         **error);
+char           *pz_engine_act                (PzEngine        *self,
+                                              PzUser          *user,
+                                              gint64           application_id,
+                                              const PzActionRequest *request,
+                                              gint64           now,
+                                              guint           *status,
+                                              GPtrArray       *details,
+                                              GError         **error);
+PzDocument     *pz_engine_put_document       (PzEngine        *self,
+                                              PzUser          *user,
+                                              gint64           application_id,
+                                              const char      *requirement,
+                                              GBytes          *content,
+                                              gint64           now,
+                                              GError         **error);
+char           *pz_engine_document_path      (PzEngine        *self,
+                                              PzUser          *user,
+                                              gint64           application_id,
+                                              const char      *requirement,
+                                              char           **content_type,
+                                              GError         **error);
+gboolean        pz_engine_set_verdict        (PzEngine        *self,
+                                              PzUser          *user,
+                                              gint64           application_id,
+                                              const char      *requirement,
+                                              const char      *verdict,
+                                              const char      *note,
+                                              gint64           now,
+                                              GPtrArray       *details,
+                                              GError         **error);
+
+PzApplication  *pz_engine_get_application    (PzEngine        *self,
+                                              gint64           id,
+                                              GError         **error);
+JsonNode       *pz_engine_application_json   (PzEngine        *self,
+                                              PzApplication   *app,
+                                              PzUser          *user,
+                                              gint64           now);
+JsonNode       *pz_engine_summary_json       (PzEngine        *self,
+                                              PzApplication   *app,
+                                              gint64           now);
+JsonNode       *pz_engine_inbox              (PzEngine        *self,
+                                              PzUser          *user,
+                                              guint            limit,
+                                              gint64           now,
+                                              GError         **error);
+char           *pz_engine_format_time        (PzEngine        *self,
+                                              gint64           unix_time);
+
+G_END_DECLS

@@ -1,0 +1,1179 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pz-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "pz-auth.h"
+#include "pz-demo.h"
+#include "pz-server.h"
+
+struct _PzServer
+{
+  GObject      parent_instance;
+  PzConfig    *config;
+  SoupServer  *soup;
+  PzEngine    *engine;
+  PzThrottle  *throttle_user;
+  PzThrottle  *throttle_address;
+  char        *dummy_hash;
+  guint        port;
+};
+
+G_DEFINE_FINAL_TYPE (PzServer, pz_server, G_TYPE_OBJECT)
+
+typedef struct {
+  PzServer          *server;
+  SoupServerMessage *msg;
+  const char        *method;
+  char             **seg;
+  guint              n_seg;
+  GHashTable        *query;
+  PzUser            *user;
+  gint64             now;
+} Req;
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* Answers */
+
+static void
+send_json (SoupServerMessage *msg,
+           guint              status,
+           JsonNode          *node)
+{
+  g_autofree char *text = json_to_string (node, FALSE);
+  gsize len = strlen (text);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,
+                                    g_steal_pointer (&text), len);
+}
+
+static void
+send_text_json (SoupServerMessage *msg,
+                guint              status,
+                const char        *text)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_COPY,
+                                    text, strlen (text));
+}
+
+static void
+send_error (SoupServerMessage *msg,
+            guint              status,
+            const char        *code,
+            const char        *message,
+            GPtrArray         *details)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "error");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, code);
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, message);
+  if (details && details->len)
+    {
+      json_builder_set_member_name (b, "details");
+      json_builder_add_value (b, pz_details_to_json (details));
+    }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  send_json (msg, status, root);
+}
+
+static void
+send_gerror (SoupServerMessage *msg,
+             const GError      *error,
+             GPtrArray         *details)
+{
+  static const struct {
+    guint       status;
+    const char *code;
+  } map[] = {
+    [PZ_ENGINE_ERROR_BAD_REQUEST] = { 400, "bad_request" },
+    [PZ_ENGINE_ERROR_FORBIDDEN] = { 403, "forbidden" },
+    [PZ_ENGINE_ERROR_NOT_FOUND] = { 404, "not_found" },
+    [PZ_ENGINE_ERROR_STALE] = { 409, "stale_version" },
+    [PZ_ENGINE_ERROR_DUPLICATE] = { 409, "duplicate" },
+    [PZ_ENGINE_ERROR_TOO_LARGE] = { 413, "too_large" },
+    [PZ_ENGINE_ERROR_UNSUPPORTED] = { 415, "unsupported_type" },
+    [PZ_ENGINE_ERROR_RULE] = { 422, "rule_unmet" },
+    [PZ_ENGINE_ERROR_INTERNAL] = { 500, "internal" },
+  };
+
+  if (error->domain == PZ_ENGINE_ERROR && error->code >= 0 && error->code < (int) G_N_ELEMENTS (map))
+    send_error (msg, map[error->code].status, map[error->code].code, error->message, details);
+  else
+    {
+      g_warning ("Unexpected error: %s", error->message);
+      send_error (msg, 500, "internal", _("The server met an unexpected problem"), NULL);
+    }
+}
+
+static void
+bad_request (Req        *req,
+             const char *message)
+{
+  send_error (req->msg, 400, "bad_request", message, NULL);
+}
+
+/* Request bodies */
+
+static JsonObject *
+read_json_body (Req *req)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) error = NULL;
+  gsize size;
+  const char *data = g_bytes_get_data (bytes, &size);
+  JsonNode *root;
+
+  if (size > req->server->config->max_body)
+    {
+      send_error (req->msg, 413, "too_large", _("The request is too large"), NULL);
+      return NULL;
+    }
+  if (size == 0)
+    {
+      bad_request (req, _("The request needs a JSON body"));
+      return NULL;
+    }
+  if (!g_utf8_validate_len (data, size, NULL))
+    {
+      bad_request (req, _("The request is not valid UTF-8"));
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, data, (gssize) size, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The request is not valid JSON: %s"),
+                                                  error->message);
+      bad_request (req, message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      bad_request (req, _("The request body must be a JSON object"));
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+static gboolean
+only_members (Req                *req,
+              JsonObject         *obj,
+              const char * const *known)
+{
+  g_autoptr(GList) members = json_object_get_members (obj);
+
+  for (GList *l = members; l; l = l->next)
+    if (!g_strv_contains (known, l->data))
+      {
+        g_autofree char *message = g_strdup_printf (_("Unknown field “%s”"), (char *) l->data);
+        bad_request (req, message);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* Reads an optional member of the given type; wrong types are a 400. */
+static gboolean
+get_member (Req         *req,
+            JsonObject  *obj,
+            const char  *name,
+            GType        type,
+            gboolean     required,
+            JsonNode   **out)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+  gboolean ok;
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (required)
+        {
+          g_autofree char *message = g_strdup_printf (_("“%s” is required"), name);
+          bad_request (req, message);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if (type == JSON_TYPE_OBJECT)
+    ok = JSON_NODE_HOLDS_OBJECT (node);
+  else
+    ok = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
+  if (!ok)
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” has the wrong type"), name);
+      bad_request (req, message);
+      return FALSE;
+    }
+  *out = node;
+  return TRUE;
+}
+
+/* Authentication */
+
+static JsonNode *
+user_json (PzUser *user,
+           gint64  expires_at,
+           PzEngine *engine)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "username");
+  json_builder_add_string_value (b, user->username);
+  json_builder_set_member_name (b, "full_name");
+  json_builder_add_string_value (b, user->full_name);
+  json_builder_set_member_name (b, "nip");
+  if (user->nip)
+    json_builder_add_string_value (b, user->nip);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "roles");
+  json_builder_begin_array (b);
+  for (guint i = 0; user->roles[i]; i++)
+    json_builder_add_string_value (b, user->roles[i]);
+  json_builder_end_array (b);
+  if (expires_at)
+    {
+      g_autofree char *t = pz_engine_format_time (engine, expires_at);
+      json_builder_set_member_name (b, "session_expires_at");
+      json_builder_add_string_value (b, t);
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static char *
+bearer_token (Req *req)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *auth = soup_message_headers_get_one (headers, "Authorization");
+
+  if (auth == NULL || g_ascii_strncasecmp (auth, "Bearer ", 7) != 0)
+    return NULL;
+  auth += 7;
+  if (strlen (auth) != 64)
+    return NULL;
+  for (const char *p = auth; *p; p++)
+    if (!g_ascii_isxdigit (*p))
+      return NULL;
+  return g_ascii_strdown (auth, -1);
+}
+
+static gboolean
+authenticate (Req *req)
+{
+  g_autofree char *token = bearer_token (req);
+  g_autofree char *hash = NULL;
+
+  if (token == NULL)
+    {
+      send_error (req->msg, 401, "unauthorized", _("Log in first"), NULL);
+      return FALSE;
+    }
+  hash = pz_auth_hash_token (token);
+  req->user = pz_store_session_user (pz_engine_get_store (req->server->engine), hash, req->now, NULL);
+  if (req->user == NULL)
+    {
+      send_error (req->msg, 401, "unauthorized", _("Your session has ended; log in again"), NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct {
+  PzServer          *server;
+  SoupServerMessage *msg;
+  char              *username;
+  char              *password;
+  char              *address;
+  char              *encoded;
+  gint64             user_id;
+} LoginJob;
+
+static void
+login_job_free (LoginJob *job)
+{
+  g_clear_object (&job->server);
+  g_clear_object (&job->msg);
+  g_free (job->username);
+  if (job->password)
+    memset (job->password, 0, strlen (job->password));
+  g_free (job->password);
+  g_free (job->address);
+  g_free (job->encoded);
+  g_free (job);
+}
+
+static void
+verify_in_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      data,
+                  GCancellable *cancellable)
+{
+  LoginJob *job = data;
+  g_task_return_boolean (task, pz_auth_verify_password (job->encoded, job->password));
+}
+
+static void
+login_verified (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  LoginJob *job = data;
+  PzServer *self = job->server;
+  PzStore *store = pz_engine_get_store (self->engine);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), NULL) && job->user_id != 0;
+  gint64 now = now_seconds ();
+
+  if (!ok)
+    {
+      pz_throttle_fail (self->throttle_user, job->username, now);
+      pz_throttle_fail (self->throttle_address, job->address, now);
+      g_message ("Failed login for “%s” from %s", job->username, job->address);
+      send_error (job->msg, 401, "unauthorized", _("Wrong username or password"), NULL);
+    }
+  else
+    {
+      g_autofree char *token = pz_auth_new_token ();
+      g_autofree char *hash = pz_auth_hash_token (token);
+      gint64 expires = now + (gint64) self->config->session_hours * 3600;
+      g_autoptr(PzUser) user = pz_store_get_user (store, job->user_id);
+
+      if (user == NULL || !pz_store_insert_session (store, hash, job->user_id, now, expires, &error))
+        {
+          send_error (job->msg, 500, "internal", _("The server could not start the session"), NULL);
+        }
+      else
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+          g_autoptr(JsonNode) root = NULL;
+          g_autofree char *expires_text = pz_engine_format_time (self->engine, expires);
+
+          pz_throttle_reset (self->throttle_user, job->username);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "token");
+          json_builder_add_string_value (b, token);
+          json_builder_set_member_name (b, "expires_at");
+          json_builder_add_string_value (b, expires_text);
+          json_builder_set_member_name (b, "user");
+          json_builder_add_value (b, user_json (user, 0, self->engine));
+          json_builder_end_object (b);
+          root = json_builder_get_root (b);
+          send_json (job->msg, 200, root);
+        }
+    }
+  soup_server_message_unpause (job->msg);
+}
+
+static void
+handle_login (Req *req)
+{
+  static const char * const known[] = { "username", "password", NULL };
+  g_autoptr(JsonObject) body = read_json_body (req);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(PzUser) user = NULL;
+  JsonNode *username, *password;
+  LoginJob *job;
+  gint64 wait_user, wait_address;
+  const char *address;
+
+  if (body == NULL || !only_members (req, body, known) ||
+      !get_member (req, body, "username", G_TYPE_STRING, TRUE, &username) ||
+      !get_member (req, body, "password", G_TYPE_STRING, TRUE, &password))
+    return;
+  if (strlen (json_node_get_string (username)) > 200 || strlen (json_node_get_string (password)) > 1024)
+    {
+      send_error (req->msg, 401, "unauthorized", _("Wrong username or password"), NULL);
+      return;
+    }
+
+  address = soup_server_message_get_remote_host (req->msg);
+  job = g_new0 (LoginJob, 1);
+  job->server = g_object_ref (req->server);
+  job->msg = g_object_ref (req->msg);
+  job->username = g_utf8_strdown (json_node_get_string (username), -1);
+  job->password = g_strdup (json_node_get_string (password));
+  job->address = g_strdup (address ? address : "unknown");
+
+  wait_user = pz_throttle_check (req->server->throttle_user, job->username, req->now);
+  wait_address = pz_throttle_check (req->server->throttle_address, job->address, req->now);
+  if (wait_user || wait_address)
+    {
+      g_autofree char *retry = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (wait_user, wait_address));
+      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                    "Retry-After", retry);
+      send_error (req->msg, 429, "throttled",
+                  _("Too many failed logins; wait a few minutes and try again"), NULL);
+      login_job_free (job);
+      return;
+    }
+
+  user = pz_store_find_user (pz_engine_get_store (req->server->engine), job->username);
+  if (user && user->active)
+    {
+      job->user_id = user->id;
+      job->encoded = g_strdup (user->password_hash);
+    }
+  else
+    /* Same work for unknown names, so timing does not tell which exist. */
+    job->encoded = g_strdup (req->server->dummy_hash);
+
+  soup_server_message_pause (req->msg);
+  task = g_task_new (NULL, NULL, login_verified, job);
+  g_task_set_task_data (task, job, (GDestroyNotify) login_job_free);
+  g_task_run_in_thread (task, verify_in_thread);
+}
+
+static void
+handle_logout (Req *req)
+{
+  g_autofree char *token = bearer_token (req);
+  g_autofree char *hash = pz_auth_hash_token (token);
+  g_autoptr(GError) error = NULL;
+
+  if (!pz_store_revoke_session (pz_engine_get_store (req->server->engine), hash, req->now, &error))
+    {
+      send_error (req->msg, 500, "internal", _("The server could not end the session"), NULL);
+      return;
+    }
+  soup_server_message_set_status (req->msg, 204, NULL);
+}
+
+static void
+handle_me (Req *req)
+{
+  g_autofree char *token = bearer_token (req);
+  g_autofree char *hash = pz_auth_hash_token (token);
+  gint64 expires = 0;
+  g_autoptr(PzUser) user = pz_store_session_user (pz_engine_get_store (req->server->engine), hash,
+                                                  req->now, &expires);
+  g_autoptr(JsonNode) node = user_json (user ? user : req->user, expires, req->server->engine);
+
+  send_json (req->msg, 200, node);
+}
+
+/* Reference data */
+
+static void
+handle_workflows (Req *req)
+{
+  g_autoptr(GPtrArray) workflows = pz_engine_list_workflows (req->server->engine);
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0; i < workflows->len; i++)
+    json_array_add_element (array, pz_workflow_to_json (g_ptr_array_index (workflows, i)));
+  json_node_set_array (node, array);
+  send_json (req->msg, 200, node);
+}
+
+static void
+handle_permit_types (Req *req)
+{
+  GPtrArray *types = pz_engine_list_permit_types (req->server->engine);
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0; i < types->len; i++)
+    json_array_add_element (array, pz_permit_type_to_json (g_ptr_array_index (types, i)));
+  json_node_set_array (node, array);
+  send_json (req->msg, 200, node);
+}
+
+/* Applications */
+
+static gboolean
+query_uint (Req        *req,
+            const char *name,
+            guint64     min,
+            guint64     max,
+            guint64     fallback,
+            guint64    *out)
+{
+  const char *text = req->query ? g_hash_table_lookup (req->query, name) : NULL;
+
+  *out = fallback;
+  if (text == NULL || *text == '\0')
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (text, 10, min, max, out, NULL))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” must be a number from %" G_GUINT64_FORMAT
+                                                    " to %" G_GUINT64_FORMAT), name, min, max);
+      bad_request (req, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static const char *
+query_string (Req        *req,
+              const char *name)
+{
+  const char *text = req->query ? g_hash_table_lookup (req->query, name) : NULL;
+  return text && *text ? text : NULL;
+}
+
+static void
+handle_search (Req *req)
+{
+  g_autoptr(GPtrArray) apps = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  PzSearch search = { 0 };
+  guint64 limit, cursor;
+
+  if (!query_uint (req, "limit", 1, 500, 50, &limit) ||
+      !query_uint (req, "cursor", 1, G_MAXINT64, 0, &cursor))
+    return;
+  search.q = query_string (req, "q");
+  search.step = query_string (req, "step");
+  search.status = query_string (req, "status");
+  search.permit_type = query_string (req, "permit_type");
+  search.limit = (guint) limit;
+  search.before_id = (gint64) cursor;
+  if ((search.q && (strlen (search.q) > 200 || !g_utf8_validate (search.q, -1, NULL))) ||
+      (search.step && strlen (search.step) > 64) || (search.status && strlen (search.status) > 64) ||
+      (search.permit_type && strlen (search.permit_type) > 64))
+    {
+      bad_request (req, _("A search term is too long"));
+      return;
+    }
+
+  if (!(apps = pz_store_search (pz_engine_get_store (req->server->engine), &search, &error)))
+    {
+      send_error (req->msg, 500, "internal", error->message, NULL);
+      return;
+    }
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "items");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < apps->len; i++)
+    json_builder_add_value (b, pz_engine_summary_json (req->server->engine,
+                                                       g_ptr_array_index (apps, i), req->now));
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "next_cursor");
+  if (apps->len == limit)
+    {
+      PzApplication *last = g_ptr_array_index (apps, apps->len - 1);
+      g_autofree char *next = g_strdup_printf ("%" G_GINT64_FORMAT, last->id);
+      json_builder_add_string_value (b, next);
+    }
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  send_json (req->msg, 200, root);
+}
+
+static void
+handle_register (Req *req)
+{
+  g_autoptr(JsonObject) body = read_json_body (req);
+  g_autoptr(GPtrArray) details = pz_details_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PzApplication) app = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (body == NULL)
+    return;
+  app = pz_engine_register (req->server->engine, req->user, body, req->now, details, &error);
+  if (app == NULL)
+    {
+      send_gerror (req->msg, error, details);
+      return;
+    }
+  node = pz_engine_application_json (req->server->engine, app, req->user, req->now);
+  send_json (req->msg, 201, node);
+}
+
+static void
+handle_inbox (Req *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  guint64 limit;
+
+  if (!query_uint (req, "limit", 1, 10000, 100, &limit))
+    return;
+  if (!(node = pz_engine_inbox (req->server->engine, req->user, (guint) limit, req->now, &error)))
+    {
+      send_gerror (req->msg, error, NULL);
+      return;
+    }
+  send_json (req->msg, 200, node);
+}
+
+static gboolean
+parse_id (Req        *req,
+          const char *text,
+          gint64     *id)
+{
+  guint64 value;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
+    {
+      send_error (req->msg, 404, "not_found", _("There is no file with this number"), NULL);
+      return FALSE;
+    }
+  *id = (gint64) value;
+  return TRUE;
+}
+
+static void
+handle_application (Req    *req,
+                    gint64  id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PzApplication) app = pz_engine_get_application (req->server->engine, id, &error);
+  g_autoptr(JsonNode) node = NULL;
+
+  if (app == NULL)
+    {
+      send_gerror (req->msg, error, NULL);
+      return;
+    }
+  node = pz_engine_application_json (req->server->engine, app, req->user, req->now);
+  send_json (req->msg, 200, node);
+}
+
+static void
+handle_action (Req    *req,
+               gint64  id)
+{
+  static const char * const known[] = { "action", "version", "note", "data", NULL };
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *key = soup_message_headers_get_one (headers, "Idempotency-Key");
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GPtrArray) details = pz_details_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *answer = NULL;
+  JsonNode *action, *version, *note, *data;
+  PzActionRequest request = { 0 };
+  guint status = 200;
+
+  if (key == NULL || *key == '\0' || strlen (key) > 128)
+    {
+      bad_request (req, _("An Idempotency-Key header (at most 128 characters) is required"));
+      return;
+    }
+  for (const char *p = key; *p; p++)
+    if (!g_ascii_isgraph (*p))
+      {
+        bad_request (req, _("The Idempotency-Key may hold only visible ASCII characters"));
+        return;
+      }
+
+  if (!(body = read_json_body (req)) || !only_members (req, body, known) ||
+      !get_member (req, body, "action", G_TYPE_STRING, TRUE, &action) ||
+      !get_member (req, body, "version", G_TYPE_INT64, TRUE, &version) ||
+      !get_member (req, body, "note", G_TYPE_STRING, FALSE, &note) ||
+      !get_member (req, body, "data", JSON_TYPE_OBJECT, FALSE, &data))
+    return;
+
+  raw = soup_message_body_flatten (soup_server_message_get_request_body (req->msg));
+  g_checksum_update (sum, (const guchar *) g_uri_get_path (soup_server_message_get_uri (req->msg)), -1);
+  g_checksum_update (sum, (const guchar *) "\n", 1);
+  g_checksum_update (sum, g_bytes_get_data (raw, NULL), (gssize) g_bytes_get_size (raw));
+
+  request.action = json_node_get_string (action);
+  request.version = json_node_get_int (version);
+  request.note = note ? json_node_get_string (note) : NULL;
+  request.data = data ? json_node_get_object (data) : NULL;
+  request.idempotency_key = key;
+  request.fingerprint = g_checksum_get_string (sum);
+
+  answer = pz_engine_act (req->server->engine, req->user, id, &request, req->now, &status,
+                          details, &error);
+  if (answer == NULL)
+    {
+      send_gerror (req->msg, error, details);
+      return;
+    }
+  send_text_json (req->msg, status, answer);
+}
+
+static void
+handle_put_document (Req        *req,
+                     gint64      id,
+                     const char *requirement)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PzDocument) doc = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  if (g_bytes_get_size (bytes) > req->server->config->max_upload)
+    {
+      send_error (req->msg, 413, "too_large", _("The file is larger than the office allows"), NULL);
+      return;
+    }
+  doc = pz_engine_put_document (req->server->engine, req->user, id, requirement, bytes, req->now,
+                                &error);
+  if (doc == NULL)
+    {
+      send_gerror (req->msg, error, NULL);
+      return;
+    }
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "requirement");
+  json_builder_add_string_value (b, doc->requirement);
+  json_builder_set_member_name (b, "sha256");
+  json_builder_add_string_value (b, doc->sha256);
+  json_builder_set_member_name (b, "size");
+  json_builder_add_int_value (b, doc->size);
+  json_builder_set_member_name (b, "content_type");
+  json_builder_add_string_value (b, doc->content_type);
+  json_builder_set_member_name (b, "pages");
+  json_builder_add_int_value (b, doc->pages);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  send_json (req->msg, 201, root);
+}
+
+static void
+handle_get_document (Req        *req,
+                     gint64      id,
+                     const char *requirement)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *content_type = NULL;
+  g_autofree char *path = pz_engine_document_path (req->server->engine, req->user, id, requirement,
+                                                   &content_type, &error);
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (path == NULL)
+    {
+      send_gerror (req->msg, error, NULL);
+      return;
+    }
+  if (!(mapped = g_mapped_file_new (path, FALSE, &error)))
+    {
+      g_warning ("Stored document missing: %s", error->message);
+      send_error (req->msg, 500, "internal", _("The stored document cannot be read"), NULL);
+      return;
+    }
+  bytes = g_mapped_file_get_bytes (mapped);
+  soup_server_message_set_status (req->msg, 200, NULL);
+  soup_message_headers_set_content_type (soup_server_message_get_response_headers (req->msg),
+                                         content_type, NULL);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (req->msg), bytes);
+}
+
+static void
+handle_verdict (Req        *req,
+                gint64      id,
+                const char *requirement)
+{
+  static const char * const known[] = { "verdict", "note", NULL };
+  g_autoptr(JsonObject) body = read_json_body (req);
+  g_autoptr(GPtrArray) details = pz_details_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *verdict, *note;
+
+  if (body == NULL || !only_members (req, body, known) ||
+      !get_member (req, body, "verdict", G_TYPE_STRING, TRUE, &verdict) ||
+      !get_member (req, body, "note", G_TYPE_STRING, FALSE, &note))
+    return;
+  if (!pz_engine_set_verdict (req->server->engine, req->user, id, requirement,
+                              json_node_get_string (verdict),
+                              note ? json_node_get_string (note) : NULL, req->now, details, &error))
+    {
+      send_gerror (req->msg, error, details);
+      return;
+    }
+  handle_application (req, id);
+}
+
+/* Routing */
+
+static void
+handle_openapi (Req *req)
+{
+  g_autoptr(GBytes) bytes = g_resources_lookup_data ("/id/go/perizinan/server/openapi.json", 0, NULL);
+
+  if (bytes == NULL)
+    {
+      send_error (req->msg, 500, "internal", _("The API description is missing"), NULL);
+      return;
+    }
+  soup_server_message_set_status (req->msg, 200, NULL);
+  soup_message_headers_set_content_type (soup_server_message_get_response_headers (req->msg),
+                                         "application/json", NULL);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (req->msg), bytes);
+}
+
+static void
+handle_healthz (Req *req)
+{
+  if (pz_store_ping (pz_engine_get_store (req->server->engine)))
+    send_text_json (req->msg, 200, "{\"status\":\"ok\"}");
+  else
+    send_error (req->msg, 503, "unavailable", _("The database does not answer"), NULL);
+}
+
+static gboolean
+method_is (Req        *req,
+           const char *allowed)
+{
+  if (g_str_equal (req->method, allowed))
+    return TRUE;
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Allow",
+                                allowed);
+  send_error (req->msg, 405, "method_not_allowed", _("This method is not allowed here"), NULL);
+  return FALSE;
+}
+
+static gboolean
+seg_is (Req        *req,
+        guint       i,
+        const char *text)
+{
+  return i < req->n_seg && g_str_equal (req->seg[i], text);
+}
+
+static void
+route_application (Req *req)
+{
+  gint64 id;
+
+  if (!parse_id (req, req->seg[3], &id))
+    return;
+
+  if (req->n_seg == 4)
+    {
+      if (method_is (req, "GET"))
+        handle_application (req, id);
+    }
+  else if (req->n_seg == 5 && seg_is (req, 4, "actions"))
+    {
+      if (method_is (req, "POST"))
+        handle_action (req, id);
+    }
+  else if (req->n_seg == 6 && seg_is (req, 4, "documents"))
+    {
+      if (g_str_equal (req->method, "GET"))
+        handle_get_document (req, id, req->seg[5]);
+      else if (method_is (req, "PUT"))
+        handle_put_document (req, id, req->seg[5]);
+    }
+  else if (req->n_seg == 6 && seg_is (req, 4, "checklist"))
+    {
+      if (method_is (req, "PUT"))
+        handle_verdict (req, id, req->seg[5]);
+    }
+  else
+    send_error (req->msg, 404, "not_found", _("There is nothing here"), NULL);
+}
+
+static void
+route (Req *req)
+{
+  if (req->n_seg == 1 && seg_is (req, 0, "healthz"))
+    {
+      if (method_is (req, "GET"))
+        handle_healthz (req);
+      return;
+    }
+  if (req->n_seg < 3 || !seg_is (req, 0, "api") || !seg_is (req, 1, "v1"))
+    {
+      send_error (req->msg, 404, "not_found", _("There is nothing here"), NULL);
+      return;
+    }
+
+  if (req->n_seg == 3 && seg_is (req, 2, "openapi.json"))
+    {
+      if (method_is (req, "GET"))
+        handle_openapi (req);
+      return;
+    }
+  if (req->n_seg == 4 && seg_is (req, 2, "auth") && seg_is (req, 3, "login"))
+    {
+      if (method_is (req, "POST"))
+        handle_login (req);
+      return;
+    }
+
+  if (!authenticate (req))
+    return;
+
+  if (req->n_seg == 4 && seg_is (req, 2, "auth") && seg_is (req, 3, "logout"))
+    {
+      if (method_is (req, "POST"))
+        handle_logout (req);
+    }
+  else if (req->n_seg == 3 && seg_is (req, 2, "me"))
+    {
+      if (method_is (req, "GET"))
+        handle_me (req);
+    }
+  else if (req->n_seg == 3 && seg_is (req, 2, "workflows"))
+    {
+      if (method_is (req, "GET"))
+        handle_workflows (req);
+    }
+  else if (req->n_seg == 3 && seg_is (req, 2, "permit-types"))
+    {
+      if (method_is (req, "GET"))
+        handle_permit_types (req);
+    }
+  else if (req->n_seg == 3 && seg_is (req, 2, "inbox"))
+    {
+      if (method_is (req, "GET"))
+        handle_inbox (req);
+    }
+  else if (req->n_seg == 3 && seg_is (req, 2, "applications"))
+    {
+      if (g_str_equal (req->method, "GET"))
+        handle_search (req);
+      else if (method_is (req, "POST"))
+        handle_register (req);
+    }
+  else if (req->n_seg >= 4 && seg_is (req, 2, "applications"))
+    route_application (req);
+  else
+    send_error (req->msg, 404, "not_found", _("There is nothing here"), NULL);
+}
+
+/* Splits the still-encoded path; a segment that decodes to a slash or a NUL
+ * cannot name anything, so the request is refused before any lookup. */
+static gboolean
+split_path (const char  *path,
+            char      ***out,
+            guint       *n)
+{
+  g_auto(GStrv) raw = g_strsplit (path, "/", -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) segs = NULL;
+
+  for (guint i = 0; raw[i]; i++)
+    {
+      g_autofree char *decoded = NULL;
+
+      if (*raw[i] == '\0')
+        continue;
+      decoded = g_uri_unescape_string (raw[i], "/");
+      if (decoded == NULL || !g_utf8_validate (decoded, -1, NULL))
+        return FALSE;
+      g_strv_builder_add (builder, decoded);
+    }
+  segs = g_strv_builder_end (builder);
+  *n = g_strv_length (segs);
+  *out = g_steal_pointer (&segs);
+  return TRUE;
+}
+
+static void
+server_callback (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           data)
+{
+  PzServer *self = data;
+  Req req = { 0 };
+  GUri *uri = soup_server_message_get_uri (msg);
+
+  req.server = self;
+  req.msg = msg;
+  req.method = soup_server_message_get_method (msg);
+  req.query = query;
+  req.now = now_seconds ();
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Cache-Control", "no-store");
+
+  if (!split_path (g_uri_get_path (uri), &req.seg, &req.n_seg))
+    send_error (msg, 404, "not_found", _("There is nothing here"), NULL);
+  else
+    route (&req);
+
+  g_strfreev (req.seg);
+  pz_user_free (req.user);
+}
+
+/* Refuses an oversized body from its headers, before reading it. */
+static void
+early_callback (SoupServer        *soup,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           data)
+{
+  PzServer *self = data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
+  gsize limit = strstr (path, "/documents/") ? self->config->max_upload : self->config->max_body;
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      length > (goffset) limit)
+    {
+      send_error (msg, 413, "too_large", _("The request is too large"), NULL);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Connection", "close");
+    }
+}
+
+static void
+pz_server_finalize (GObject *object)
+{
+  PzServer *self = PZ_SERVER (object);
+
+  pz_server_shutdown (self);
+  g_clear_object (&self->soup);
+  g_clear_pointer (&self->engine, pz_engine_free);
+  g_clear_pointer (&self->throttle_user, pz_throttle_free);
+  g_clear_pointer (&self->throttle_address, pz_throttle_free);
+  g_clear_pointer (&self->config, pz_config_free);
+  g_free (self->dummy_hash);
+
+  G_OBJECT_CLASS (pz_server_parent_class)->finalize (object);
+}
+
+static void
+pz_server_class_init (PzServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = pz_server_finalize;
+}
+
+static void
+pz_server_init (PzServer *self)
+{
+}
+
+static PzConfig *
+copy_config (const PzConfig *config)
+{
+  PzConfig *copy = g_memdup2 (config, sizeof *config);
+
+  copy->data_dir = g_strdup (config->data_dir);
+  copy->address = g_strdup (config->address);
+  copy->timezone = g_strdup (config->timezone);
+  copy->public_url = g_strdup (config->public_url);
+  copy->workflows_dir = g_strdup (config->workflows_dir);
+  return copy;
+}
+
+/**
+ * pz_server_new:
+ * @config: the settings
+ * @error: return location for an error
+ *
+ * Opens the data directory (filling it with the demo office if
+ * @config->demo is set and it is empty). Call pz_server_listen() next.
+ *
+ * Returns: (transfer full): the server, or %NULL
+ */
+PzServer *
+pz_server_new (const PzConfig  *config,
+               GError         **error)
+{
+  g_autoptr(PzServer) self = g_object_new (PZ_TYPE_SERVER, NULL);
+
+  g_return_val_if_fail (config->data_dir != NULL, NULL);
+
+  self->config = copy_config (config);
+  self->engine = pz_engine_new (config->data_dir, config->workflows_dir, config->timezone, error);
+  if (self->engine == NULL)
+    return NULL;
+  if (config->demo && !pz_demo_populate (self->engine, error))
+    return NULL;
+  if (config->public_url)
+    pz_engine_set_public_url (self->engine, config->public_url);
+
+  if (!(self->dummy_hash = pz_auth_hash_password ("not a password of anyone", error)))
+    return NULL;
+  self->throttle_user = pz_throttle_new (config->login_max_failures_user,
+                                         config->login_window_seconds);
+  self->throttle_address = pz_throttle_new (config->login_max_failures_address,
+                                            config->login_window_seconds);
+
+  self->soup = soup_server_new ("server-header", "perizinan-server/" PACKAGE_VERSION, NULL);
+  soup_server_add_early_handler (self->soup, NULL, early_callback, self, NULL);
+  soup_server_add_handler (self->soup, NULL, server_callback, self, NULL);
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * pz_server_listen:
+ * @self: a server
+ * @error: return location for an error
+ *
+ * Listens on the configured address and port; port 0 picks a free one,
+ * which pz_server_get_port() then tells.
+ */
+gboolean
+pz_server_listen (PzServer  *self,
+                  GError   **error)
+{
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (self->config->address);
+  g_autoptr(GSocketAddress) address = NULL;
+  GSList *uris;
+
+  if (inet == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not an IP address"), self->config->address);
+      return FALSE;
+    }
+  address = g_inet_socket_address_new (inet, (guint16) self->config->port);
+  if (!soup_server_listen (self->soup, address, 0, error))
+    return FALSE;
+
+  uris = soup_server_get_uris (self->soup);
+  if (uris)
+    self->port = (guint) g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
+
+guint
+pz_server_get_port (PzServer *self)
+{
+  return self->port;
+}
+
+PzEngine *
+pz_server_get_engine (PzServer *self)
+{
+  return self->engine;
+}
+
+void
+pz_server_shutdown (PzServer *self)
+{
+  if (self->soup)
+    soup_server_disconnect (self->soup);
+}

@@ -1,0 +1,1623 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pz-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "pz-store.h"
+
+/* All SQL of the server lives here, so that another backend can take this
+ * module's place. Statements are prepared once and kept. */
+struct _PzStore
+{
+  sqlite3    *db;
+  GHashTable *statements;  /* SQL text -> sqlite3_stmt */
+};
+
+G_DEFINE_QUARK (pz-store-error-quark, pz_store_error)
+
+static const char * const migrations[] = {
+  /* 1 */
+  "CREATE TABLE office ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL);"
+  "CREATE TABLE users ("
+  "  id INTEGER PRIMARY KEY,"
+  "  username TEXT NOT NULL UNIQUE,"
+  "  full_name TEXT NOT NULL,"
+  "  nip TEXT,"
+  "  password_hash TEXT NOT NULL,"
+  "  active INTEGER NOT NULL DEFAULT 1,"
+  "  must_change_password INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL);"
+  "CREATE TABLE user_roles ("
+  "  user_id INTEGER NOT NULL REFERENCES users(id),"
+  "  role TEXT NOT NULL,"
+  "  PRIMARY KEY (user_id, role));"
+  "CREATE TABLE sessions ("
+  "  token_hash TEXT PRIMARY KEY,"
+  "  user_id INTEGER NOT NULL REFERENCES users(id),"
+  "  created_at INTEGER NOT NULL,"
+  "  expires_at INTEGER NOT NULL,"
+  "  revoked_at INTEGER);"
+  "CREATE TABLE permit_types ("
+  "  code TEXT PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  workflow TEXT NOT NULL,"
+  "  request_types TEXT NOT NULL,"
+  "  survey INTEGER NOT NULL,"
+  "  signing TEXT NOT NULL,"
+  "  number_format TEXT NOT NULL,"
+  "  validity_months INTEGER NOT NULL,"
+  "  service_days INTEGER NOT NULL);"
+  "CREATE TABLE permit_type_requirements ("
+  "  permit_type TEXT NOT NULL REFERENCES permit_types(code) ON DELETE CASCADE,"
+  "  position INTEGER NOT NULL,"
+  "  code TEXT NOT NULL,"
+  "  title TEXT NOT NULL,"
+  "  mandatory INTEGER NOT NULL,"
+  "  request_types TEXT NOT NULL,"
+  "  PRIMARY KEY (permit_type, code));"
+  "CREATE TABLE permit_type_fields ("
+  "  permit_type TEXT NOT NULL REFERENCES permit_types(code) ON DELETE CASCADE,"
+  "  position INTEGER NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  label TEXT NOT NULL,"
+  "  type TEXT NOT NULL,"
+  "  required INTEGER NOT NULL,"
+  "  PRIMARY KEY (permit_type, name));"
+  "CREATE TABLE holidays ("
+  "  date TEXT PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('national', 'cuti_bersama', 'regional')));"
+  "CREATE TABLE counters ("
+  "  name TEXT PRIMARY KEY,"
+  "  value INTEGER NOT NULL);"
+  "CREATE TABLE applications ("
+  "  id INTEGER PRIMARY KEY,"
+  "  registration_number TEXT NOT NULL UNIQUE,"
+  "  permit_type TEXT NOT NULL REFERENCES permit_types(code),"
+  "  request_type TEXT NOT NULL,"
+  "  applicant_name TEXT NOT NULL,"
+  "  applicant_nik TEXT NOT NULL,"
+  "  applicant_address TEXT NOT NULL,"
+  "  applicant_phone TEXT NOT NULL,"
+  "  applicant_email TEXT,"
+  "  data TEXT NOT NULL DEFAULT '{}',"
+  "  survey TEXT,"
+  "  received_by TEXT,"
+  "  step TEXT NOT NULL,"
+  "  status TEXT NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  step_entered_at INTEGER NOT NULL,"
+  "  due_at INTEGER,"
+  "  permit_number TEXT UNIQUE,"
+  "  verify_token TEXT UNIQUE,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  created_by INTEGER NOT NULL REFERENCES users(id),"
+  "  updated_by INTEGER NOT NULL REFERENCES users(id));"
+  "CREATE INDEX applications_step_due ON applications(step, due_at, id);"
+  "CREATE INDEX applications_nik ON applications(applicant_nik);"
+  "CREATE INDEX applications_name ON applications(applicant_name COLLATE NOCASE);"
+  "CREATE TABLE events ("
+  "  id INTEGER PRIMARY KEY,"
+  "  application_id INTEGER NOT NULL REFERENCES applications(id),"
+  "  at INTEGER NOT NULL,"
+  "  user_id INTEGER NOT NULL REFERENCES users(id),"
+  "  role TEXT NOT NULL,"
+  "  action TEXT NOT NULL,"
+  "  from_step TEXT,"
+  "  to_step TEXT NOT NULL,"
+  "  note TEXT,"
+  "  office_seconds INTEGER NOT NULL DEFAULT 0,"
+  "  data TEXT);"
+  "CREATE INDEX events_application ON events(application_id, id);"
+  "CREATE TRIGGER events_no_update BEFORE UPDATE ON events"
+  "  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;"
+  "CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
+  "  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;"
+  "CREATE TABLE idempotency ("
+  "  user_id INTEGER NOT NULL REFERENCES users(id),"
+  "  key TEXT NOT NULL,"
+  "  fingerprint TEXT NOT NULL,"
+  "  status INTEGER NOT NULL,"
+  "  body TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (user_id, key));"
+  "CREATE TABLE documents ("
+  "  id INTEGER PRIMARY KEY,"
+  "  application_id INTEGER NOT NULL REFERENCES applications(id),"
+  "  requirement TEXT NOT NULL,"
+  "  sha256 TEXT NOT NULL,"
+  "  size INTEGER NOT NULL,"
+  "  content_type TEXT NOT NULL,"
+  "  pages INTEGER NOT NULL DEFAULT 0,"
+  "  uploaded_at INTEGER NOT NULL,"
+  "  uploaded_by INTEGER NOT NULL REFERENCES users(id),"
+  "  current INTEGER NOT NULL DEFAULT 1);"
+  "CREATE UNIQUE INDEX documents_current ON documents(application_id, requirement)"
+  "  WHERE current = 1;"
+  "CREATE TABLE checklist ("
+  "  application_id INTEGER NOT NULL REFERENCES applications(id),"
+  "  requirement TEXT NOT NULL,"
+  "  verdict TEXT NOT NULL CHECK (verdict IN ('ok', 'not_ok')),"
+  "  note TEXT,"
+  "  at INTEGER NOT NULL,"
+  "  user_id INTEGER NOT NULL REFERENCES users(id),"
+  "  PRIMARY KEY (application_id, requirement));",
+};
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static gboolean
+sql_error (PzStore  *self,
+           int       rc,
+           GError  **error)
+{
+  int code = PZ_STORE_ERROR_FAILED;
+
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+    code = PZ_STORE_ERROR_BUSY;
+  else if ((rc & 0xff) == SQLITE_CONSTRAINT)
+    code = PZ_STORE_ERROR_CONSTRAINT;
+  g_set_error (error, PZ_STORE_ERROR, code, _("Database error: %s"), sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+static sqlite3_stmt *
+prepare (PzStore     *self,
+         const char  *sql,
+         GError     **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  int rc;
+
+  if (stmt)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      sql_error (self, rc, error);
+      return NULL;
+    }
+  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+  return stmt;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           i,
+           const char   *text)
+{
+  if (text)
+    sqlite3_bind_text (stmt, i, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, i);
+}
+
+static char *
+column_text (sqlite3_stmt *stmt,
+             int           i)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, i);
+  return text ? g_strdup ((const char *) text) : NULL;
+}
+
+/* Runs a statement that returns no rows. */
+static gboolean
+step_done (PzStore       *self,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return sql_error (self, rc, error);
+  return TRUE;
+}
+
+static gboolean
+exec (PzStore     *self,
+      const char  *sql,
+      GError     **error)
+{
+  char *message = NULL;
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, &message);
+
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, PZ_STORE_ERROR, PZ_STORE_ERROR_FAILED, _("Database error: %s"),
+                   message ? message : sqlite3_errstr (rc));
+      sqlite3_free (message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+migrate (PzStore  *self,
+         GError  **error)
+{
+  sqlite3_stmt *stmt;
+  int version = 0;
+
+  if (!(stmt = prepare (self, "PRAGMA user_version", error)))
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (version > (int) G_N_ELEMENTS (migrations))
+    {
+      g_set_error (error, PZ_STORE_ERROR, PZ_STORE_ERROR_TOO_NEW,
+                   _("The database was made by a newer version of Perizinan (schema %d); "
+                     "upgrade the server"), version);
+      return FALSE;
+    }
+
+  for (int v = version; v < (int) G_N_ELEMENTS (migrations); v++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
+
+      if (!exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!exec (self, migrations[v], error) || !exec (self, bump, error))
+        {
+          exec (self, "ROLLBACK", NULL);
+          return FALSE;
+        }
+      if (!exec (self, "COMMIT", error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * pz_store_open:
+ * @path: the database file
+ * @error: return location for an error
+ *
+ * Opens or creates the database, in WAL mode with full sync so that an
+ * acknowledged commit survives a power cut, and brings its schema up to date.
+ *
+ * Returns: (transfer full): the store, or %NULL
+ */
+PzStore *
+pz_store_open (const char  *path,
+               GError     **error)
+{
+  PzStore *self = g_new0 (PzStore, 1);
+  int rc;
+
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                            finalize_statement);
+  rc = sqlite3_open_v2 (path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, PZ_STORE_ERROR, PZ_STORE_ERROR_FAILED,
+                   _("Cannot open the database %s: %s"), path,
+                   self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      pz_store_free (self);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_busy_timeout (self->db, 5000);
+
+  if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
+      !exec (self, "PRAGMA synchronous = FULL", error) ||
+      !exec (self, "PRAGMA foreign_keys = ON", error) ||
+      !migrate (self, error))
+    {
+      pz_store_free (self);
+      return NULL;
+    }
+  return self;
+}
+
+void
+pz_store_free (PzStore *self)
+{
+  if (self == NULL)
+    return;
+  g_hash_table_unref (self->statements);
+  sqlite3_close (self->db);
+  g_free (self);
+}
+
+gboolean
+pz_store_ping (PzStore *self)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT count(*) FROM office", NULL);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW;
+}
+
+gboolean
+pz_store_begin (PzStore  *self,
+                GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "BEGIN IMMEDIATE", error);
+  return stmt && step_done (self, stmt, error);
+}
+
+gboolean
+pz_store_commit (PzStore  *self,
+                 GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "COMMIT", error);
+
+  if (stmt && step_done (self, stmt, error))
+    return TRUE;
+  pz_store_rollback (self);
+  return FALSE;
+}
+
+void
+pz_store_rollback (PzStore *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    exec (self, "ROLLBACK", NULL);
+}
+
+/* Office profile */
+
+char *
+pz_store_get_setting (PzStore    *self,
+                      const char *key)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM office WHERE key = ?", NULL);
+  char *value = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, key);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = column_text (stmt, 0);
+  sqlite3_reset (stmt);
+  return value;
+}
+
+gboolean
+pz_store_set_setting (PzStore     *self,
+                      const char  *key,
+                      const char  *value,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO office (key, value) VALUES (?, ?) "
+                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, key);
+  bind_text (stmt, 2, value);
+  return step_done (self, stmt, error);
+}
+
+/* Users and sessions */
+
+void
+pz_user_free (PzUser *user)
+{
+  if (user == NULL)
+    return;
+  g_free (user->username);
+  g_free (user->full_name);
+  g_free (user->nip);
+  g_strfreev (user->roles);
+  g_free (user->password_hash);
+  g_free (user);
+}
+
+gboolean
+pz_store_count_users (PzStore  *self,
+                      gint64   *count,
+                      GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT count(*) FROM users", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return sql_error (self, sqlite3_errcode (self->db), error);
+    }
+  *count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+gint64
+pz_store_insert_user (PzStore             *self,
+                      const char          *username,
+                      const char          *full_name,
+                      const char          *nip,
+                      const char * const  *roles,
+                      const char          *password_hash,
+                      GError             **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 id;
+
+  stmt = prepare (self,
+                  "INSERT INTO users (username, full_name, nip, password_hash, created_at) "
+                  "VALUES (?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return 0;
+  bind_text (stmt, 1, username);
+  bind_text (stmt, 2, full_name);
+  bind_text (stmt, 3, nip);
+  bind_text (stmt, 4, password_hash);
+  sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
+  if (!step_done (self, stmt, error))
+    return 0;
+  id = sqlite3_last_insert_rowid (self->db);
+
+  for (guint i = 0; roles && roles[i]; i++)
+    {
+      if (!(stmt = prepare (self, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)", error)))
+        return 0;
+      sqlite3_bind_int64 (stmt, 1, id);
+      bind_text (stmt, 2, roles[i]);
+      if (!step_done (self, stmt, error))
+        return 0;
+    }
+  return id;
+}
+
+static char **
+user_roles (PzStore *self,
+            gint64   user_id)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt = prepare (self, "SELECT role FROM user_roles WHERE user_id = ? ORDER BY role",
+                                NULL);
+
+  if (stmt)
+    {
+      sqlite3_bind_int64 (stmt, 1, user_id);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+      sqlite3_reset (stmt);
+    }
+  return g_strv_builder_end (builder);
+}
+
+#define USER_COLUMNS "u.id, u.username, u.full_name, u.nip, u.password_hash, u.active"
+
+static PzUser *
+read_user (PzStore      *self,
+           sqlite3_stmt *stmt)
+{
+  PzUser *user = g_new0 (PzUser, 1);
+
+  user->id = sqlite3_column_int64 (stmt, 0);
+  user->username = column_text (stmt, 1);
+  user->full_name = column_text (stmt, 2);
+  user->nip = column_text (stmt, 3);
+  user->password_hash = column_text (stmt, 4);
+  user->active = sqlite3_column_int (stmt, 5) != 0;
+  return user;
+}
+
+static PzUser *
+query_user (PzStore      *self,
+            sqlite3_stmt *stmt)
+{
+  PzUser *user = NULL;
+
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    user = read_user (self, stmt);
+  sqlite3_reset (stmt);
+  if (user)
+    user->roles = user_roles (self, user->id);
+  return user;
+}
+
+PzUser *
+pz_store_find_user (PzStore    *self,
+                    const char *username)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT " USER_COLUMNS " FROM users u WHERE u.username = ?",
+                                NULL);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, username);
+  return query_user (self, stmt);
+}
+
+PzUser *
+pz_store_get_user (PzStore *self,
+                   gint64   id)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT " USER_COLUMNS " FROM users u WHERE u.id = ?", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return query_user (self, stmt);
+}
+
+gboolean
+pz_store_insert_session (PzStore     *self,
+                         const char  *token_hash,
+                         gint64       user_id,
+                         gint64       created_at,
+                         gint64       expires_at,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
+                                "VALUES (?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, token_hash);
+  sqlite3_bind_int64 (stmt, 2, user_id);
+  sqlite3_bind_int64 (stmt, 3, created_at);
+  sqlite3_bind_int64 (stmt, 4, expires_at);
+  return step_done (self, stmt, error);
+}
+
+/**
+ * pz_store_session_user:
+ * @self: a store
+ * @token_hash: the hash of a bearer token
+ * @now: the current time
+ * @expires_at: (out) (optional): when the session ends
+ *
+ * Returns: (transfer full) (nullable): the active user of a live session
+ */
+PzUser *
+pz_store_session_user (PzStore    *self,
+                       const char *token_hash,
+                       gint64      now,
+                       gint64     *expires_at)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT " USER_COLUMNS ", s.expires_at FROM sessions s "
+                                "JOIN users u ON u.id = s.user_id "
+                                "WHERE s.token_hash = ? AND s.revoked_at IS NULL "
+                                "AND s.expires_at > ? AND u.active = 1", NULL);
+  PzUser *user = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, token_hash);
+  sqlite3_bind_int64 (stmt, 2, now);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      user = read_user (self, stmt);
+      if (expires_at)
+        *expires_at = sqlite3_column_int64 (stmt, 6);
+    }
+  sqlite3_reset (stmt);
+  if (user)
+    user->roles = user_roles (self, user->id);
+  return user;
+}
+
+gboolean
+pz_store_revoke_session (PzStore     *self,
+                         const char  *token_hash,
+                         gint64       now,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "UPDATE sessions SET revoked_at = ? "
+                                "WHERE token_hash = ? AND revoked_at IS NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
+  bind_text (stmt, 2, token_hash);
+  return step_done (self, stmt, error);
+}
+
+/* Reference data */
+
+static char *
+strv_to_json (char * const *strv)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_array (b);
+  for (guint i = 0; strv && strv[i]; i++)
+    json_builder_add_string_value (b, strv[i]);
+  json_builder_end_array (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+gboolean
+pz_store_put_permit_type (PzStore       *self,
+                          PzPermitType  *type,
+                          GError       **error)
+{
+  g_autofree char *request_types = strv_to_json (type->request_types);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = prepare (self, "DELETE FROM permit_type_requirements WHERE permit_type = ?", error)))
+    return FALSE;
+  bind_text (stmt, 1, type->code);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (!(stmt = prepare (self, "DELETE FROM permit_type_fields WHERE permit_type = ?", error)))
+    return FALSE;
+  bind_text (stmt, 1, type->code);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  stmt = prepare (self,
+                  "INSERT INTO permit_types (code, name, workflow, request_types, survey, signing,"
+                  "  number_format, validity_months, service_days) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                  "ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
+                  "  workflow = excluded.workflow, request_types = excluded.request_types,"
+                  "  survey = excluded.survey, signing = excluded.signing,"
+                  "  number_format = excluded.number_format,"
+                  "  validity_months = excluded.validity_months,"
+                  "  service_days = excluded.service_days", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, type->code);
+  bind_text (stmt, 2, type->name);
+  bind_text (stmt, 3, type->workflow);
+  bind_text (stmt, 4, request_types);
+  sqlite3_bind_int (stmt, 5, type->survey);
+  bind_text (stmt, 6, pz_signing_to_string (type->signing));
+  bind_text (stmt, 7, type->number_format);
+  sqlite3_bind_int (stmt, 8, (int) type->validity_months);
+  sqlite3_bind_int (stmt, 9, (int) type->service_days);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  for (guint i = 0; i < type->requirements->len; i++)
+    {
+      PzRequirement *r = g_ptr_array_index (type->requirements, i);
+      g_autofree char *rt = strv_to_json (r->request_types);
+
+      stmt = prepare (self,
+                      "INSERT INTO permit_type_requirements (permit_type, position, code, title,"
+                      "  mandatory, request_types) VALUES (?, ?, ?, ?, ?, ?)", error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, type->code);
+      sqlite3_bind_int (stmt, 2, (int) i);
+      bind_text (stmt, 3, r->code);
+      bind_text (stmt, 4, r->title);
+      sqlite3_bind_int (stmt, 5, r->mandatory);
+      bind_text (stmt, 6, rt);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < type->fields->len; i++)
+    {
+      PzField *f = g_ptr_array_index (type->fields, i);
+
+      stmt = prepare (self,
+                      "INSERT INTO permit_type_fields (permit_type, position, name, label, type,"
+                      "  required) VALUES (?, ?, ?, ?, ?, ?)", error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, type->code);
+      sqlite3_bind_int (stmt, 2, (int) i);
+      bind_text (stmt, 3, f->name);
+      bind_text (stmt, 4, f->label);
+      bind_text (stmt, 5, pz_field_type_to_string (f->type));
+      sqlite3_bind_int (stmt, 6, f->required);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL))
+    return NULL;
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/**
+ * pz_store_load_permit_types:
+ * @self: a store
+ * @error: return location for an error
+ *
+ * Rebuilds each permit type from its rows and checks it as if it came from
+ * a client, so a row edited by hand cannot slip past the rules.
+ *
+ * Returns: (transfer container) (element-type PzPermitType): the permit types
+ */
+GPtrArray *
+pz_store_load_permit_types (PzStore  *self,
+                            GError  **error)
+{
+  g_autoptr(GPtrArray) types = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_permit_type_unref);
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  sqlite3_stmt *stmt;
+
+  stmt = prepare (self,
+                  "SELECT code, name, workflow, request_types, survey, signing, number_format,"
+                  "  validity_months, service_days FROM permit_types ORDER BY name", error);
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *obj = json_object_new ();
+      JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+      json_object_set_string_member (obj, "code", (const char *) sqlite3_column_text (stmt, 0));
+      json_object_set_string_member (obj, "name", (const char *) sqlite3_column_text (stmt, 1));
+      json_object_set_string_member (obj, "workflow", (const char *) sqlite3_column_text (stmt, 2));
+      json_object_set_member (obj, "request_types",
+                              parse_json ((const char *) sqlite3_column_text (stmt, 3)));
+      json_object_set_boolean_member (obj, "survey", sqlite3_column_int (stmt, 4));
+      json_object_set_string_member (obj, "signing", (const char *) sqlite3_column_text (stmt, 5));
+      json_object_set_string_member (obj, "number_format",
+                                     (const char *) sqlite3_column_text (stmt, 6));
+      json_object_set_int_member (obj, "validity_months", sqlite3_column_int (stmt, 7));
+      json_object_set_int_member (obj, "service_days", sqlite3_column_int (stmt, 8));
+      json_object_set_array_member (obj, "requirements", json_array_new ());
+      json_object_set_array_member (obj, "fields", json_array_new ());
+      json_node_take_object (node, obj);
+      g_ptr_array_add (nodes, node);
+    }
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      JsonObject *obj = json_node_get_object (g_ptr_array_index (nodes, i));
+      const char *code = json_object_get_string_member (obj, "code");
+      JsonArray *reqs = json_object_get_array_member (obj, "requirements");
+      JsonArray *fields = json_object_get_array_member (obj, "fields");
+      PzPermitType *type;
+
+      stmt = prepare (self,
+                      "SELECT code, title, mandatory, request_types FROM permit_type_requirements "
+                      "WHERE permit_type = ? ORDER BY position", error);
+      if (stmt == NULL)
+        return NULL;
+      bind_text (stmt, 1, code);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          JsonObject *r = json_object_new ();
+
+          json_object_set_string_member (r, "code", (const char *) sqlite3_column_text (stmt, 0));
+          json_object_set_string_member (r, "title", (const char *) sqlite3_column_text (stmt, 1));
+          json_object_set_boolean_member (r, "mandatory", sqlite3_column_int (stmt, 2));
+          json_object_set_member (r, "request_types",
+                                  parse_json ((const char *) sqlite3_column_text (stmt, 3)));
+          json_array_add_object_element (reqs, r);
+        }
+      sqlite3_reset (stmt);
+
+      stmt = prepare (self,
+                      "SELECT name, label, type, required FROM permit_type_fields "
+                      "WHERE permit_type = ? ORDER BY position", error);
+      if (stmt == NULL)
+        return NULL;
+      bind_text (stmt, 1, code);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          JsonObject *f = json_object_new ();
+
+          json_object_set_string_member (f, "name", (const char *) sqlite3_column_text (stmt, 0));
+          json_object_set_string_member (f, "label", (const char *) sqlite3_column_text (stmt, 1));
+          json_object_set_string_member (f, "type", (const char *) sqlite3_column_text (stmt, 2));
+          json_object_set_boolean_member (f, "required", sqlite3_column_int (stmt, 3));
+          json_array_add_object_element (fields, f);
+        }
+      sqlite3_reset (stmt);
+
+      if (!(type = pz_permit_type_new_from_json (g_ptr_array_index (nodes, i), error)))
+        return NULL;
+      g_ptr_array_add (types, type);
+    }
+
+  return g_steal_pointer (&types);
+}
+
+gboolean
+pz_store_put_holiday (PzStore     *self,
+                      const char  *date,
+                      const char  *name,
+                      const char  *kind,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO holidays (date, name, kind) VALUES (?, ?, ?) "
+                                "ON CONFLICT (date) DO UPDATE SET name = excluded.name,"
+                                "  kind = excluded.kind", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, date);
+  bind_text (stmt, 2, name);
+  bind_text (stmt, 3, kind);
+  return step_done (self, stmt, error);
+}
+
+/**
+ * pz_store_list_holidays:
+ * @self: a store
+ * @error: return location for an error
+ *
+ * Returns: (transfer container) (element-type utf8): the holiday dates, `YYYY-MM-DD`
+ */
+GPtrArray *
+pz_store_list_holidays (PzStore  *self,
+                        GError  **error)
+{
+  GPtrArray *dates;
+  sqlite3_stmt *stmt = prepare (self, "SELECT date FROM holidays ORDER BY date", error);
+
+  if (stmt == NULL)
+    return NULL;
+  dates = g_ptr_array_new_with_free_func (g_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (dates, column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return dates;
+}
+
+/**
+ * pz_store_next_counter:
+ * @self: a store
+ * @name: the counter, e.g. `registration:2026`
+ * @value: (out): the next value, starting at 1
+ * @error: return location for an error
+ *
+ * Call inside a transaction: the counter moves only if it commits, so
+ * numbers neither repeat nor skip.
+ */
+gboolean
+pz_store_next_counter (PzStore     *self,
+                       const char  *name,
+                       gint64      *value,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO counters (name, value) VALUES (?, 1) "
+                                "ON CONFLICT (name) DO UPDATE SET value = value + 1 "
+                                "RETURNING value", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, name);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return sql_error (self, rc, error);
+    }
+  *value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/* Applications */
+
+void
+pz_application_free (PzApplication *app)
+{
+  if (app == NULL)
+    return;
+  g_free (app->registration_number);
+  g_free (app->permit_type);
+  g_free (app->request_type);
+  g_free (app->applicant_name);
+  g_free (app->applicant_nik);
+  g_free (app->applicant_address);
+  g_free (app->applicant_phone);
+  g_free (app->applicant_email);
+  g_free (app->data);
+  g_free (app->survey);
+  g_free (app->received_by);
+  g_free (app->step);
+  g_free (app->status);
+  g_free (app->permit_number);
+  g_free (app->verify_token);
+  g_free (app);
+}
+
+#define APP_COLUMNS \
+  "id, registration_number, permit_type, request_type, applicant_name, applicant_nik," \
+  " applicant_address, applicant_phone, applicant_email, data, survey, received_by, step," \
+  " status, version, step_entered_at, due_at, permit_number, verify_token, created_at," \
+  " updated_at, created_by, updated_by"
+
+static PzApplication *
+read_application (sqlite3_stmt *stmt)
+{
+  PzApplication *app = g_new0 (PzApplication, 1);
+
+  app->id = sqlite3_column_int64 (stmt, 0);
+  app->registration_number = column_text (stmt, 1);
+  app->permit_type = column_text (stmt, 2);
+  app->request_type = column_text (stmt, 3);
+  app->applicant_name = column_text (stmt, 4);
+  app->applicant_nik = column_text (stmt, 5);
+  app->applicant_address = column_text (stmt, 6);
+  app->applicant_phone = column_text (stmt, 7);
+  app->applicant_email = column_text (stmt, 8);
+  app->data = column_text (stmt, 9);
+  app->survey = column_text (stmt, 10);
+  app->received_by = column_text (stmt, 11);
+  app->step = column_text (stmt, 12);
+  app->status = column_text (stmt, 13);
+  app->version = sqlite3_column_int64 (stmt, 14);
+  app->step_entered_at = sqlite3_column_int64 (stmt, 15);
+  app->due_at = sqlite3_column_int64 (stmt, 16);
+  app->permit_number = column_text (stmt, 17);
+  app->verify_token = column_text (stmt, 18);
+  app->created_at = sqlite3_column_int64 (stmt, 19);
+  app->updated_at = sqlite3_column_int64 (stmt, 20);
+  app->created_by = sqlite3_column_int64 (stmt, 21);
+  app->updated_by = sqlite3_column_int64 (stmt, 22);
+  return app;
+}
+
+static void
+bind_application (sqlite3_stmt  *stmt,
+                  PzApplication *app)
+{
+  bind_text (stmt, 1, app->registration_number);
+  bind_text (stmt, 2, app->permit_type);
+  bind_text (stmt, 3, app->request_type);
+  bind_text (stmt, 4, app->applicant_name);
+  bind_text (stmt, 5, app->applicant_nik);
+  bind_text (stmt, 6, app->applicant_address);
+  bind_text (stmt, 7, app->applicant_phone);
+  bind_text (stmt, 8, app->applicant_email);
+  bind_text (stmt, 9, app->data ? app->data : "{}");
+  bind_text (stmt, 10, app->survey);
+  bind_text (stmt, 11, app->received_by);
+  bind_text (stmt, 12, app->step);
+  bind_text (stmt, 13, app->status);
+  sqlite3_bind_int64 (stmt, 14, app->version);
+  sqlite3_bind_int64 (stmt, 15, app->step_entered_at);
+  if (app->due_at)
+    sqlite3_bind_int64 (stmt, 16, app->due_at);
+  else
+    sqlite3_bind_null (stmt, 16);
+  bind_text (stmt, 17, app->permit_number);
+  bind_text (stmt, 18, app->verify_token);
+  sqlite3_bind_int64 (stmt, 19, app->created_at);
+  sqlite3_bind_int64 (stmt, 20, app->updated_at);
+  sqlite3_bind_int64 (stmt, 21, app->created_by);
+  sqlite3_bind_int64 (stmt, 22, app->updated_by);
+}
+
+gboolean
+pz_store_insert_application (PzStore        *self,
+                             PzApplication  *app,
+                             GError        **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO applications (registration_number, permit_type,"
+                                "  request_type, applicant_name, applicant_nik, applicant_address,"
+                                "  applicant_phone, applicant_email, data, survey, received_by, step,"
+                                "  status, version, step_entered_at, due_at, permit_number,"
+                                "  verify_token, created_at, updated_at, created_by, updated_by) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                                "  ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_application (stmt, app);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  app->id = sqlite3_last_insert_rowid (self->db);
+  return TRUE;
+}
+
+/**
+ * pz_store_get_application:
+ * @self: a store
+ * @id: the application id
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the application; %NULL without an
+ *   error if there is none with @id
+ */
+PzApplication *
+pz_store_get_application (PzStore  *self,
+                          gint64    id,
+                          GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT " APP_COLUMNS " FROM applications WHERE id = ?",
+                                error);
+  PzApplication *app = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    app = read_application (stmt);
+  else if (rc != SQLITE_DONE)
+    sql_error (self, rc, error);
+  sqlite3_reset (stmt);
+  return app;
+}
+
+/**
+ * pz_store_update_application:
+ * @self: a store
+ * @app: the new state; its version must already be the next one
+ * @expected_version: the version the change was based on
+ * @error: return location for an error
+ *
+ * Returns: %FALSE with %PZ_STORE_ERROR_STALE if the stored version is
+ *   no longer @expected_version
+ */
+gboolean
+pz_store_update_application (PzStore        *self,
+                             PzApplication  *app,
+                             gint64          expected_version,
+                             GError        **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "UPDATE applications SET registration_number = ?, permit_type = ?,"
+                                "  request_type = ?, applicant_name = ?, applicant_nik = ?,"
+                                "  applicant_address = ?, applicant_phone = ?, applicant_email = ?,"
+                                "  data = ?, survey = ?, received_by = ?, step = ?, status = ?,"
+                                "  version = ?, step_entered_at = ?, due_at = ?, permit_number = ?,"
+                                "  verify_token = ?, created_at = ?, updated_at = ?, created_by = ?,"
+                                "  updated_by = ? "
+                                "WHERE id = ? AND version = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_application (stmt, app);
+  sqlite3_bind_int64 (stmt, 23, app->id);
+  sqlite3_bind_int64 (stmt, 24, expected_version);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) != 1)
+    {
+      g_set_error (error, PZ_STORE_ERROR, PZ_STORE_ERROR_STALE,
+                   _("The file was changed meanwhile"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+collect_applications (PzStore       *self,
+                      sqlite3_stmt  *stmt,
+                      GError       **error)
+{
+  GPtrArray *apps = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_application_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (apps, read_application (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self, rc, error);
+      g_ptr_array_unref (apps);
+      return NULL;
+    }
+  return apps;
+}
+
+/**
+ * pz_store_inbox_step:
+ * @self: a store
+ * @step: a step id
+ * @limit: the most files to return
+ * @error: return location for an error
+ *
+ * Returns: (transfer container) (element-type PzApplication): the files at
+ *   @step, the earliest due first, those without a due time last
+ */
+GPtrArray *
+pz_store_inbox_step (PzStore     *self,
+                     const char  *step,
+                     guint        limit,
+                     GError     **error)
+{
+  g_autoptr(GPtrArray) apps = NULL;
+  sqlite3_stmt *stmt;
+
+  stmt = prepare (self,
+                  "SELECT " APP_COLUMNS " FROM applications "
+                  "WHERE step = ? AND due_at IS NOT NULL ORDER BY due_at, id LIMIT ?", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, step);
+  sqlite3_bind_int (stmt, 2, (int) limit);
+  if (!(apps = collect_applications (self, stmt, error)))
+    return NULL;
+
+  if (apps->len < limit)
+    {
+      g_autoptr(GPtrArray) rest = NULL;
+
+      stmt = prepare (self,
+                      "SELECT " APP_COLUMNS " FROM applications "
+                      "WHERE step = ? AND due_at IS NULL ORDER BY step_entered_at, id LIMIT ?",
+                      error);
+      if (stmt == NULL)
+        return NULL;
+      bind_text (stmt, 1, step);
+      sqlite3_bind_int (stmt, 2, (int) (limit - apps->len));
+      if (!(rest = collect_applications (self, stmt, error)))
+        return NULL;
+      g_ptr_array_extend_and_steal (apps, g_steal_pointer (&rest));
+    }
+  return g_steal_pointer (&apps);
+}
+
+gboolean
+pz_store_count_step (PzStore     *self,
+                     const char  *step,
+                     gint64       overdue_before,
+                     gint64      *count,
+                     gint64      *overdue,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT count(*), count(CASE WHEN due_at < ? THEN 1 END) "
+                                "FROM applications WHERE step = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, overdue_before);
+  bind_text (stmt, 2, step);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *count = sqlite3_column_int64 (stmt, 0);
+      *overdue = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return sql_error (self, rc, error);
+  return TRUE;
+}
+
+/**
+ * pz_store_search:
+ * @self: a store
+ * @search: what to look for
+ * @error: return location for an error
+ *
+ * @search->q matches a registration or permit number, a NIK, or a part of
+ * the applicant's name. The newest files come first.
+ *
+ * Returns: (transfer container) (element-type PzApplication): the files found
+ */
+GPtrArray *
+pz_store_search (PzStore         *self,
+                 const PzSearch  *search,
+                 GError         **error)
+{
+  sqlite3_stmt *stmt;
+  g_autofree char *like = NULL;
+
+  stmt = prepare (self,
+                  "SELECT " APP_COLUMNS " FROM applications "
+                  "WHERE (?1 IS NULL OR registration_number = ?1 OR applicant_nik = ?1"
+                  "       OR permit_number = ?1 OR applicant_name LIKE ?2 ESCAPE '\\')"
+                  "  AND (?3 IS NULL OR step = ?3)"
+                  "  AND (?4 IS NULL OR status = ?4)"
+                  "  AND (?5 IS NULL OR permit_type = ?5)"
+                  "  AND (?6 = 0 OR id < ?6) "
+                  "ORDER BY id DESC LIMIT ?7", error);
+  if (stmt == NULL)
+    return NULL;
+
+  if (search->q && *search->q)
+    {
+      GString *s = g_string_new ("%");
+
+      for (const char *p = search->q; *p; p++)
+        {
+          if (*p == '%' || *p == '_' || *p == '\\')
+            g_string_append_c (s, '\\');
+          g_string_append_c (s, *p);
+        }
+      g_string_append_c (s, '%');
+      like = g_string_free (s, FALSE);
+      bind_text (stmt, 1, search->q);
+      bind_text (stmt, 2, like);
+    }
+  bind_text (stmt, 3, search->step);
+  bind_text (stmt, 4, search->status);
+  bind_text (stmt, 5, search->permit_type);
+  sqlite3_bind_int64 (stmt, 6, search->before_id);
+  sqlite3_bind_int (stmt, 7, (int) search->limit);
+  return collect_applications (self, stmt, error);
+}
+
+/* Events */
+
+void
+pz_event_free (PzEvent *event)
+{
+  if (event == NULL)
+    return;
+  g_free (event->username);
+  g_free (event->full_name);
+  g_free (event->role);
+  g_free (event->action);
+  g_free (event->from_step);
+  g_free (event->to_step);
+  g_free (event->note);
+  g_free (event->data);
+  g_free (event);
+}
+
+gint64
+pz_store_insert_event (PzStore  *self,
+                       PzEvent  *event,
+                       GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO events (application_id, at, user_id, role, action,"
+                                "  from_step, to_step, note, office_seconds, data) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, event->application_id);
+  sqlite3_bind_int64 (stmt, 2, event->at);
+  sqlite3_bind_int64 (stmt, 3, event->user_id);
+  bind_text (stmt, 4, event->role);
+  bind_text (stmt, 5, event->action);
+  bind_text (stmt, 6, event->from_step);
+  bind_text (stmt, 7, event->to_step);
+  bind_text (stmt, 8, event->note);
+  sqlite3_bind_int64 (stmt, 9, event->office_seconds);
+  bind_text (stmt, 10, event->data);
+  if (!step_done (self, stmt, error))
+    return 0;
+  event->id = sqlite3_last_insert_rowid (self->db);
+  return event->id;
+}
+
+#define EVENT_QUERY \
+  "SELECT e.id, e.application_id, e.at, e.user_id, u.username, u.full_name, e.role, e.action," \
+  "  e.from_step, e.to_step, e.note, e.office_seconds, e.data " \
+  "FROM events e JOIN users u ON u.id = e.user_id WHERE e.application_id = ? "
+
+static PzEvent *
+read_event (sqlite3_stmt *stmt)
+{
+  PzEvent *e = g_new0 (PzEvent, 1);
+
+  e->id = sqlite3_column_int64 (stmt, 0);
+  e->application_id = sqlite3_column_int64 (stmt, 1);
+  e->at = sqlite3_column_int64 (stmt, 2);
+  e->user_id = sqlite3_column_int64 (stmt, 3);
+  e->username = column_text (stmt, 4);
+  e->full_name = column_text (stmt, 5);
+  e->role = column_text (stmt, 6);
+  e->action = column_text (stmt, 7);
+  e->from_step = column_text (stmt, 8);
+  e->to_step = column_text (stmt, 9);
+  e->note = column_text (stmt, 10);
+  e->office_seconds = sqlite3_column_int64 (stmt, 11);
+  e->data = column_text (stmt, 12);
+  return e;
+}
+
+GPtrArray *
+pz_store_list_events (PzStore  *self,
+                      gint64    application_id,
+                      GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self, EVENT_QUERY "ORDER BY e.id", error);
+  GPtrArray *events;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  events = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_event_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (events, read_event (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self, rc, error);
+      g_ptr_array_unref (events);
+      return NULL;
+    }
+  return events;
+}
+
+PzEvent *
+pz_store_last_event (PzStore *self,
+                     gint64   application_id)
+{
+  sqlite3_stmt *stmt = prepare (self, EVENT_QUERY "ORDER BY e.id DESC LIMIT 1", NULL);
+  PzEvent *event = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    event = read_event (stmt);
+  sqlite3_reset (stmt);
+  return event;
+}
+
+/* Documents and checklist */
+
+void
+pz_document_free (PzDocument *doc)
+{
+  if (doc == NULL)
+    return;
+  g_free (doc->requirement);
+  g_free (doc->sha256);
+  g_free (doc->content_type);
+  g_free (doc->uploaded_by);
+  g_free (doc);
+}
+
+void
+pz_verdict_free (PzVerdict *verdict)
+{
+  if (verdict == NULL)
+    return;
+  g_free (verdict->requirement);
+  g_free (verdict->verdict);
+  g_free (verdict->note);
+  g_free (verdict->username);
+  g_free (verdict);
+}
+
+/**
+ * pz_store_insert_document:
+ * @self: a store
+ * @application_id: the file
+ * @doc: the document; its blob must already be in the file store
+ * @user_id: who uploaded it
+ * @error: return location for an error
+ *
+ * Makes @doc the current document of its requirement; the one it replaces
+ * stays in the history. A new document clears the requirement's verdict,
+ * which was given on the old one.
+ */
+gboolean
+pz_store_insert_document (PzStore     *self,
+                          gint64       application_id,
+                          PzDocument  *doc,
+                          gint64       user_id,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = prepare (self,
+                  "UPDATE documents SET current = 0 "
+                  "WHERE application_id = ? AND requirement = ? AND current = 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  bind_text (stmt, 2, doc->requirement);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  stmt = prepare (self, "DELETE FROM checklist WHERE application_id = ? AND requirement = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  bind_text (stmt, 2, doc->requirement);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  stmt = prepare (self,
+                  "INSERT INTO documents (application_id, requirement, sha256, size, content_type,"
+                  "  pages, uploaded_at, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  bind_text (stmt, 2, doc->requirement);
+  bind_text (stmt, 3, doc->sha256);
+  sqlite3_bind_int64 (stmt, 4, doc->size);
+  bind_text (stmt, 5, doc->content_type);
+  sqlite3_bind_int64 (stmt, 6, doc->pages);
+  sqlite3_bind_int64 (stmt, 7, doc->uploaded_at);
+  sqlite3_bind_int64 (stmt, 8, user_id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  doc->id = sqlite3_last_insert_rowid (self->db);
+  return TRUE;
+}
+
+#define DOCUMENT_QUERY \
+  "SELECT d.id, d.requirement, d.sha256, d.size, d.content_type, d.pages, d.uploaded_at," \
+  "  u.username FROM documents d JOIN users u ON u.id = d.uploaded_by " \
+  "WHERE d.application_id = ? AND d.current = 1 "
+
+static PzDocument *
+read_document (sqlite3_stmt *stmt)
+{
+  PzDocument *doc = g_new0 (PzDocument, 1);
+
+  doc->id = sqlite3_column_int64 (stmt, 0);
+  doc->requirement = column_text (stmt, 1);
+  doc->sha256 = column_text (stmt, 2);
+  doc->size = sqlite3_column_int64 (stmt, 3);
+  doc->content_type = column_text (stmt, 4);
+  doc->pages = sqlite3_column_int64 (stmt, 5);
+  doc->uploaded_at = sqlite3_column_int64 (stmt, 6);
+  doc->uploaded_by = column_text (stmt, 7);
+  return doc;
+}
+
+GPtrArray *
+pz_store_list_documents (PzStore  *self,
+                         gint64    application_id,
+                         GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self, DOCUMENT_QUERY "ORDER BY d.requirement", error);
+  GPtrArray *docs;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  docs = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_document_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (docs, read_document (stmt));
+  sqlite3_reset (stmt);
+  return docs;
+}
+
+PzDocument *
+pz_store_get_document (PzStore    *self,
+                       gint64      application_id,
+                       const char *requirement)
+{
+  sqlite3_stmt *stmt = prepare (self, DOCUMENT_QUERY "AND d.requirement = ?", NULL);
+  PzDocument *doc = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  bind_text (stmt, 2, requirement);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    doc = read_document (stmt);
+  sqlite3_reset (stmt);
+  return doc;
+}
+
+gboolean
+pz_store_set_verdict (PzStore     *self,
+                      gint64       application_id,
+                      const char  *requirement,
+                      const char  *verdict,
+                      const char  *note,
+                      gint64       user_id,
+                      gint64       at,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO checklist (application_id, requirement, verdict, note,"
+                                "  at, user_id) VALUES (?, ?, ?, ?, ?, ?) "
+                                "ON CONFLICT (application_id, requirement) DO UPDATE SET"
+                                "  verdict = excluded.verdict, note = excluded.note,"
+                                "  at = excluded.at, user_id = excluded.user_id", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  bind_text (stmt, 2, requirement);
+  bind_text (stmt, 3, verdict);
+  bind_text (stmt, 4, note);
+  sqlite3_bind_int64 (stmt, 5, at);
+  sqlite3_bind_int64 (stmt, 6, user_id);
+  return step_done (self, stmt, error);
+}
+
+GPtrArray *
+pz_store_list_verdicts (PzStore  *self,
+                        gint64    application_id,
+                        GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT c.requirement, c.verdict, c.note, c.at, u.username "
+                                "FROM checklist c JOIN users u ON u.id = c.user_id "
+                                "WHERE c.application_id = ?", error);
+  GPtrArray *verdicts;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  verdicts = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_verdict_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      PzVerdict *v = g_new0 (PzVerdict, 1);
+
+      v->requirement = column_text (stmt, 0);
+      v->verdict = column_text (stmt, 1);
+      v->note = column_text (stmt, 2);
+      v->at = sqlite3_column_int64 (stmt, 3);
+      v->username = column_text (stmt, 4);
+      g_ptr_array_add (verdicts, v);
+    }
+  sqlite3_reset (stmt);
+  return verdicts;
+}
+
+/* Idempotency */
+
+gboolean
+pz_store_find_idempotent (PzStore     *self,
+                          gint64       user_id,
+                          const char  *key,
+                          char       **fingerprint,
+                          guint       *status,
+                          char       **body)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT fingerprint, status, body FROM idempotency "
+                                "WHERE user_id = ? AND key = ?", NULL);
+  gboolean found = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  bind_text (stmt, 2, key);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *fingerprint = column_text (stmt, 0);
+      *status = (guint) sqlite3_column_int (stmt, 1);
+      *body = column_text (stmt, 2);
+      found = TRUE;
+    }
+  sqlite3_reset (stmt);
+  return found;
+}
+
+gboolean
+pz_store_insert_idempotent (PzStore     *self,
+                            gint64       user_id,
+                            const char  *key,
+                            const char  *fingerprint,
+                            guint        status,
+                            const char  *body,
+                            gint64       at,
+                            GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO idempotency (user_id, key, fingerprint, status, body,"
+                                "  created_at) VALUES (?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  bind_text (stmt, 2, key);
+  bind_text (stmt, 3, fingerprint);
+  sqlite3_bind_int (stmt, 4, (int) status);
+  bind_text (stmt, 5, body);
+  sqlite3_bind_int64 (stmt, 6, at);
+  return step_done (self, stmt, error);
+}

@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "perizinan.h"
+
+G_BEGIN_DECLS
+
+#define PZ_STORE_ERROR (pz_store_error_quark ())
+
+typedef enum {
+  PZ_STORE_ERROR_FAILED,
+  PZ_STORE_ERROR_BUSY,
+  PZ_STORE_ERROR_CONSTRAINT,
+  PZ_STORE_ERROR_STALE,
+  PZ_STORE_ERROR_TOO_NEW,
+} PzStoreError;
+
+typedef struct _PzStore PzStore;
+
+typedef struct {
+  gint64   id;
+  char    *username;
+  char    *full_name;
+  char    *nip;
+  char   **roles;
+  char    *password_hash;
+  gboolean active;
+} PzUser;
+
+typedef struct {
+  gint64  id;
+  char   *registration_number;
+  char   *permit_type;
+  char   *request_type;
+  char   *applicant_name;
+  char   *applicant_nik;
+  char   *applicant_address;
+  char   *applicant_phone;
+  char   *applicant_email;
+  char   *data;             /* JSON object */
+  char   *survey;           /* JSON object or NULL */
+  char   *received_by;
+  char   *step;
+  char   *status;
+  gint64  version;
+  gint64  step_entered_at;
+  gint64  due_at;           /* 0: no due time */
+  char   *permit_number;
+  char   *verify_token;
+  gint64  created_at;
+  gint64  updated_at;
+  gint64  created_by;
+  gint64  updated_by;
+} PzApplication;
+
+typedef struct {
+  gint64  id;
+  gint64  application_id;
+  gint64  at;
+  gint64  user_id;
+  char   *username;
+  char   *full_name;
+  char   *role;
+  char   *action;
+  char   *from_step;
+  char   *to_step;
+  char   *note;
+  gint64  office_seconds;
+  char   *data;
+} PzEvent;
+
+typedef struct {
+  gint64  id;
+  char   *requirement;
+  char   *sha256;
+  gint64  size;
+  char   *content_type;
+  gint64  pages;
+  gint64  uploaded_at;
+  char   *uploaded_by;
+} PzDocument;
+
+typedef struct {
+  char   *requirement;
+  char   *verdict;
+  char   *note;
+  gint64  at;
+  char   *username;
+} PzVerdict;
+
+typedef struct {
+  const char  *q;
+  const char  *step;
+  const char  *status;
+  const char  *permit_type;
+  gint64       before_id;  /* 0: from the newest */
+  guint        limit;
+} PzSearch;
+
+GQuark         pz_store_error_quark        (void);
+
+PzStore       *pz_store_open               (const char     *path,
+                                            GError        **error);
+void           pz_store_free               (PzStore        *self);
+gboolean       pz_store_ping               (PzStore        *self);
+
+gboolean       pz_store_begin              (PzStore        *self,
+                                            GError        **error);
+gboolean       pz_store_commit             (PzStore        *self,
+                                            GError        **error);
+void           pz_store_rollback           (PzStore        *self);
+
+/* Office profile */
+char          *pz_store_get_setting        (PzStore        *self,
+                                            const char     *key);
+gboolean       pz_store_set_setting        (PzStore        *self,
+                                            const char     *key,
+                                            const char     *value,
+                                            GError        **error);
+
+/* Users and sessions */
+gboolean       pz_store_count_users        (PzStore        *self,
+                                            gint64         *count,
+                                            GError        **error);
+gint64         pz_store_insert_user        (PzStore        *self,
+                                            const char     *username,
+                                            const char     *full_name,
+                                            const char     *nip,
+                                            const char * const *roles,
+                                            const char     *password_hash,
+                                            GError        **error);
+PzUser        *pz_store_find_user          (PzStore        *self,
+                                            const char     *username);
+PzUser        *pz_store_get_user           (PzStore        *self,
+                                            gint64          id);
+gboolean       pz_store_insert_session     (PzStore        *self,
+                                            const char     *token_hash,
+                                            gint64          user_id,
+                                            gint64          created_at,
+                                            gint64          expires_at,
+                                            GError        **error);
+PzUser        *pz_store_session_user       (PzStore        *self,
+                                            const char     *token_hash,
+                                            gint64          now,
+                                            gint64         *expires_at);
+gboolean       pz_store_revoke_session     (PzStore        *self,
+                                            const char     *token_hash,
+                                            gint64          now,
+                                            GError        **error);
+
+/* Reference data */
+gboolean       pz_store_put_permit_type    (PzStore        *self,
+                                            PzPermitType   *type,
+                                            GError        **error);
+GPtrArray     *pz_store_load_permit_types  (PzStore        *self,
+                                            GError        **error);
+gboolean       pz_store_put_holiday        (PzStore        *self,
+                                            const char     *date,
+                                            const char     *name,
+                                            const char     *kind,
+                                            GError        **error);
+GPtrArray     *pz_store_list_holidays      (PzStore        *self,
+                                            GError        **error);
+gboolean       pz_store_next_counter       (PzStore        *self,
+                                            const char     *name,
+                                            gint64         *value,
+                                            GError        **error);
+
+/* Applications */
+gboolean       pz_store_insert_application (PzStore        *self,
+                                            PzApplication  *app,
+                                            GError        **error);
+PzApplication *pz_store_get_application    (PzStore        *self,
+                                            gint64          id,
+                                            GError        **error);
+gboolean       pz_store_update_application (PzStore        *self,
+                                            PzApplication  *app,
+                                            gint64          expected_version,
+                                            GError        **error);
+GPtrArray     *pz_store_inbox_step         (PzStore        *self,
+                                            const char     *step,
+                                            guint           limit,
+                                            GError        **error);
+gboolean       pz_store_count_step         (PzStore        *self,
+                                            const char     *step,
+                                            gint64          overdue_before,
+                                            gint64         *count,
+                                            gint64         *overdue,
+                                            GError        **error);
+GPtrArray     *pz_store_search             (PzStore        *self,
+                                            const PzSearch *search,
+                                            GError        **error);
+
+gint64         pz_store_insert_event       (PzStore        *self,
+                                            PzEvent        *event,
+                                            GError        **error);
+GPtrArray     *pz_store_list_events        (PzStore        *self,
+                                            gint64          application_id,
+                                            GError        **error);
+PzEvent       *pz_store_last_event         (PzStore        *self,
+                                            gint64          application_id);
+
+/* Documents and checklist */
+gboolean       pz_store_insert_document    (PzStore        *self,
+                                            gint64          application_id,
+                                            PzDocument     *doc,
+                                            gint64          user_id,
+                                            GError        **error);
+GPtrArray     *pz_store_list_documents     (PzStore        *self,
+                                            gint64          application_id,
+                                            GError        **error);
+PzDocument    *pz_store_get_document       (PzStore        *self,
+                                            gint64          application_id,
+                                            const char     *requirement);
+gboolean       pz_store_set_verdict        (PzStore        *self,
+                                            gint64          application_id,
+                                            const char     *requirement,
+                                            const char     *verdict,
+                                            const char     *note,
+                                            gint64          user_id,
+                                            gint64          at,
+                                            GError        **error);
+GPtrArray     *pz_store_list_verdicts      (PzStore        *self,
+                                            gint64          application_id,
+                                            GError        **error);
+
+/* Idempotency */
+gboolean       pz_store_find_idempotent    (PzStore        *self,
+                                            gint64          user_id,
+                                            const char     *key,
+                                            char          **fingerprint,
+                                            guint          *status,
+                                            char          **body);
+gboolean       pz_store_insert_idempotent  (PzStore        *self,
+                                            gint64          user_id,
+                                            const char     *key,
+                                            const char     *fingerprint,
+                                            guint           status,
+                                            const char     *body,
+                                            gint64          at,
+                                            GError        **error);
+
+void           pz_user_free                (PzUser         *user);
+void           pz_application_free         (PzApplication  *app);
+void           pz_event_free               (PzEvent        *event);
+void           pz_document_free            (PzDocument     *doc);
+void           pz_verdict_free             (PzVerdict      *verdict);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzUser, pz_user_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzApplication, pz_application_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzEvent, pz_event_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzDocument, pz_document_free)
+
+G_END_DECLS

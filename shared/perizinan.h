@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "pz-calendar.h"
+#include "pz-permit-type.h"
+#include "pz-roles.h"
+#include "pz-validate.h"
+#include "pz-workflow.h"

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pz-roles.h"
+
+const char * const pz_roles[] = {
+  "pemohon",
+  "front_office",
+  "tim_teknis",
+  "back_office",
+  "kasi",
+  "kabid",
+  "sekretaris",
+  "kadis",
+  "admin",
+  NULL
+};
+
+static const char * const role_titles[] = {
+  N_("Applicant"),
+  N_("Front office"),
+  N_("Technical team"),
+  N_("Back office"),
+  N_("Section head"),
+  N_("Division head"),
+  N_("Secretary"),
+  N_("Head of office"),
+  N_("Administrator"),
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (role_titles) == G_N_ELEMENTS (pz_roles) - 1);
+
+gboolean
+pz_role_is_known (const char *role)
+{
+  return role != NULL && g_strv_contains (pz_roles, role);
+}
+
+/**
+ * pz_role_title:
+ * @role: a role id such as `kasi`
+ *
+ * Returns: (transfer none): the translated title of @role, or %NULL if unknown
+ */
+const char *
+pz_role_title (const char *role)
+{
+  for (guint i = 0; pz_roles[i] != NULL; i++)
+    if (g_strcmp0 (pz_roles[i], role) == 0)
+      return g_dgettext (GETTEXT_PACKAGE, role_titles[i]);
+  return NULL;
+}
