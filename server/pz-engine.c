@@ -987,16 +987,18 @@ pz_engine_act (PzEngine               *self,
                    _("“action” must be “approve”, “return” or “refuse”"));
       return NULL;
     }
+  /* A request based on an old version is answered with who changed the
+   * file, whatever it asks: the caller's view is out of date. */
+  if (request->version != app->version)
+    {
+      stale (self, app, error);
+      return NULL;
+    }
   if (!pz_step_allows (step, (const char * const *) user->roles, action))
     {
       engine_fail (error, PZ_ENGINE_ERROR_FORBIDDEN,
                    _("You may not “%s” this file at the step “%s”"),
                    request->action, g_dgettext (GETTEXT_PACKAGE, step->title));
-      return NULL;
-    }
-  if (request->version != app->version)
-    {
-      stale (self, app, error);
       return NULL;
     }
 

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "pz-server.h"
+
+G_BEGIN_DECLS
+
+/* A real perizinan server on a loopback port, run by its own thread and main
+ * context, and a real HTTP client for the test to talk to it. */
+typedef struct _PzTestServer PzTestServer;
+
+typedef struct {
+  guint     status;
+  GBytes   *body;
+  JsonNode *json;
+  char     *content_type;
+} PzResponse;
+
+PzTestServer *pz_test_server_start    (const char    *data_dir,
+                                       gboolean       demo);
+void          pz_test_server_stop     (PzTestServer  *ts);
+void          pz_test_server_free     (PzTestServer  *ts);
+const char   *pz_test_server_get_dir  (PzTestServer  *ts);
+guint         pz_test_server_get_port (PzTestServer  *ts);
+
+PzResponse   *pz_test_request_full    (PzTestServer  *ts,
+                                       const char    *method,
+                                       const char    *path,
+                                       const char    *token,
+                                       const char    *content_type,
+                                       GBytes        *body,
+                                       const char    *idempotency_key);
+PzResponse   *pz_test_request         (PzTestServer  *ts,
+                                       const char    *method,
+                                       const char    *path,
+                                       const char    *token,
+                                       const char    *json_body);
+char         *pz_test_login           (PzTestServer  *ts,
+                                       const char    *username);
+void          pz_response_free        (PzResponse    *response);
+
+JsonObject   *pz_response_object      (PzResponse    *response);
+const char   *pz_response_error_code  (PzResponse    *response);
+
+/* Application helpers over HTTP */
+gint64        pz_test_register        (PzTestServer  *ts,
+                                       const char    *token,
+                                       const char    *permit_type,
+                                       const char    *request_type);
+JsonObject   *pz_test_get_application (PzTestServer  *ts,
+                                       const char    *token,
+                                       gint64         id);
+PzResponse   *pz_test_act             (PzTestServer  *ts,
+                                       const char    *token,
+                                       gint64         id,
+                                       const char    *action,
+                                       gint64         version,
+                                       const char    *note,
+                                       const char    *data_json);
+void          pz_test_complete_documents (PzTestServer *ts,
+                                       const char    *token,
+                                       gint64         id);
+void          pz_test_advance         (PzTestServer  *ts,
+                                       gint64         id);
+void          pz_test_drive_to        (PzTestServer  *ts,
+                                       gint64         id,
+                                       const char    *step);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzResponse, pz_response_free)
+
+G_END_DECLS

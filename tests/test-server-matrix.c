@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "pz-test-server.h"
+
+/* Every demo user tries every action at every step. Only what the workflow
+ * definition allows may succeed; everything else is a 403 that changes
+ * nothing. */
+
+static PzTestServer *ts;
+static PzWorkflow *wf;
+
+static const char * const users[] = {
+  "front_office", "tim_teknis", "back_office", "kasi", "kabid", "sekretaris", "kadis", "admin", NULL
+};
+
+static JsonObject *
+get_app (gint64 id)
+{
+  return pz_test_get_application (ts, pz_test_login (ts, "admin"), id);
+}
+
+static gint64
+new_file_at (const char *step)
+{
+  gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "PBG", "new");
+
+  if (g_str_equal (step, "waiting_applicant"))
+    {
+      g_autoptr(JsonObject) app = NULL;
+      g_autoptr(PzResponse) r = NULL;
+
+      pz_test_drive_to (ts, id, "document_check");
+      app = get_app (id);
+      r = pz_test_act (ts, pz_test_login (ts, "front_office"), id, "return",
+                       json_object_get_int_member (app, "version"), "Kurang lengkap", NULL);
+      g_assert_cmpuint (r->status, ==, 200);
+    }
+  else if (g_str_equal (step, "refused"))
+    {
+      g_autoptr(JsonObject) app = NULL;
+      g_autoptr(PzResponse) r = NULL;
+
+      pz_test_drive_to (ts, id, "kadis_decision");
+      app = get_app (id);
+      r = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "refuse",
+                       json_object_get_int_member (app, "version"), "Tidak memenuhi syarat", NULL);
+      g_assert_cmpuint (r->status, ==, 200);
+    }
+  else
+    pz_test_drive_to (ts, id, step);
+  return id;
+}
+
+static void
+check_step (gconstpointer data)
+{
+  const char *step_id = data;
+  const PzStep *step = pz_workflow_get_step (wf, step_id);
+  gint64 id = new_file_at (step_id);
+  g_autoptr(JsonObject) before = get_app (id);
+  gint64 version = json_object_get_int_member (before, "version");
+  guint allowed_count = 0;
+
+  for (guint u = 0; users[u]; u++)
+    {
+      const char *roles[] = { users[u], NULL };
+      const char *token = pz_test_login (ts, users[u]);
+      g_autoptr(JsonObject) seen = pz_test_get_application (ts, token, id);
+      JsonArray *offered = json_object_get_array_member (seen, "allowed_actions");
+
+      for (PzAction a = 0; a < PZ_N_ACTIONS; a++)
+        {
+          gboolean allowed = pz_step_allows (step, roles, a);
+          gboolean listed = FALSE;
+
+          for (guint i = 0; i < json_array_get_length (offered); i++)
+            if (g_str_equal (json_array_get_string_element (offered, i), pz_action_to_string (a)))
+              listed = TRUE;
+          /* The server offers exactly what the definition allows. */
+          g_assert_cmpint (listed, ==, allowed);
+
+          if (allowed)
+            {
+              allowed_count++;
+              continue;
+            }
+          {
+            g_autoptr(PzResponse) r = pz_test_act (ts, token, id, pz_action_to_string (a), version,
+                                                   "catatan", NULL);
+            g_autoptr(JsonObject) after = get_app (id);
+
+            if (r->status != 403)
+              g_error ("%s %s at %s: expected 403, got %u", users[u], pz_action_to_string (a),
+                       step_id, r->status);
+            g_assert_cmpstr (pz_response_error_code (r), ==, "forbidden");
+            g_assert_cmpint (json_object_get_int_member (after, "version"), ==, version);
+            g_assert_cmpstr (json_object_get_string_member (after, "step"), ==, step_id);
+          }
+        }
+    }
+
+  /* Each allowed non-approve action succeeds on a file of its own at this
+   * step (approve is what drives every file forward). */
+  for (guint u = 0; users[u]; u++)
+    {
+      const char *roles[] = { users[u], NULL };
+
+      for (PzAction a = PZ_ACTION_RETURN; a < PZ_N_ACTIONS; a++)
+        {
+          g_autoptr(JsonObject) app = NULL;
+          g_autoptr(PzResponse) r = NULL;
+          const PzStep *to;
+          gint64 other;
+
+          if (!pz_step_allows (step, roles, a))
+            continue;
+          other = new_file_at (step_id);
+          app = get_app (other);
+          r = pz_test_act (ts, pz_test_login (ts, users[u]), other, pz_action_to_string (a),
+                           json_object_get_int_member (app, "version"), "Perlu diperbaiki", NULL);
+          g_assert_cmpuint (r->status, ==, 200);
+          to = pz_workflow_transition (wf, step, a, PZ_CONDITION_SURVEY, NULL);
+          g_assert_cmpstr (json_object_get_string_member (pz_response_object (r), "step"), ==, to->id);
+        }
+    }
+
+  if (step->final)
+    g_assert_cmpuint (allowed_count, ==, 0);
+  else
+    g_assert_cmpuint (allowed_count, >, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  path = g_test_build_filename (G_TEST_DIST, "..", "data", "workflows", "standard.json", NULL);
+  wf = pz_workflow_new_from_file (path, &error);
+  g_assert_no_error (error);
+  ts = pz_test_server_start (NULL, TRUE);
+
+  for (guint i = 0; i < pz_workflow_get_n_steps (wf); i++)
+    {
+      const PzStep *step = pz_workflow_get_nth_step (wf, i);
+      g_autofree char *name = g_strdup_printf ("/server/matrix/%s", step->id);
+      g_test_add_data_func (name, step->id, check_step);
+    }
+  ret = g_test_run ();
+  pz_test_server_free (ts);
+  pz_workflow_unref (wf);
+  return ret;
+}

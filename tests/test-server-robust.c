@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "pz-test-server.h"
+
+static PzTestServer *ts;
+
+static gint64
+version_of (gint64 id)
+{
+  g_autoptr(JsonObject) app = pz_test_get_application (ts, pz_test_login (ts, "admin"), id);
+  return json_object_get_int_member (app, "version");
+}
+
+static char *
+login_again (const char *username)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"demo\"}", username);
+  g_autoptr(PzResponse) r = pz_test_request (ts, "POST", "/api/v1/auth/login", NULL, body);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  return g_strdup (json_object_get_string_member (pz_response_object (r), "token"));
+}
+
+typedef struct {
+  PzTestServer *ts;
+  const char   *token;
+  gint64        id;
+  gint64        version;
+  guint         status;
+} Racer;
+
+static gpointer
+race (gpointer data)
+{
+  Racer *r = data;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/applications/%" G_GINT64_FORMAT "/actions",
+                                          pz_test_server_get_port (r->ts), r->id);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", r->token);
+  g_autofree char *key = g_uuid_string_random ();
+  g_autofree char *body = g_strdup_printf ("{\"action\":\"approve\",\"version\":%" G_GINT64_FORMAT "}", r->version);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) answer = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", key);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  answer = soup_session_send_and_read (session, msg, NULL, NULL);
+  r->status = soup_message_get_status (msg);
+  return NULL;
+}
+
+/* Two Kasi desks approve the same version at once: one wins, one hears who
+ * changed the file. */
+static void
+test_two_clients (void)
+{
+  gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "SIP-DOKTER", "new");
+  g_autofree char *t1 = NULL;
+  g_autofree char *t2 = NULL;
+  Racer a = { 0 }, b = { 0 };
+  GThread *ta, *tb;
+
+  pz_test_drive_to (ts, id, "kasi_verification");
+  t1 = login_again ("kasi");
+  t2 = login_again ("kasi");
+  a = (Racer) { ts, t1, id, version_of (id), 0 };
+  b = (Racer) { ts, t2, id, version_of (id), 0 };
+  ta = g_thread_new ("a", race, &a);
+  tb = g_thread_new ("b", race, &b);
+  g_thread_join (ta);
+  g_thread_join (tb);
+
+  g_test_message ("racers: %u %u", a.status, b.status);
+  g_assert_true ((a.status == 200 && b.status == 409) || (a.status == 409 && b.status == 200));
+  g_assert_cmpint (version_of (id), ==, a.version + 1);
+
+  {
+    g_autoptr(PzResponse) stale = pz_test_act (ts, t1, id, "approve", a.version, NULL, NULL);
+    g_autoptr(PzResponse) current = pz_test_act (ts, t1, id, "approve", a.version + 1, NULL, NULL);
+    const char *message;
+
+    g_assert_cmpuint (stale->status, ==, 409);
+    g_assert_cmpstr (pz_response_error_code (stale), ==, "stale_version");
+    message = json_object_get_string_member (json_object_get_object_member (pz_response_object (stale), "error"),
+                                             "message");
+    g_assert_nonnull (strstr (message, "kasi"));
+    /* reloaded, Kasi sees the file has moved on to the Kabid */
+    g_assert_cmpuint (current->status, ==, 403);
+  }
+}
+
+static void
+test_idempotency (void)
+{
+  gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "PBG", "new");
+  const char *front = pz_test_login (ts, "front_office");
+  g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/actions", id);
+  g_autofree char *body = g_strdup_printf ("{\"action\":\"approve\",\"version\":%" G_GINT64_FORMAT "}",
+                                           version_of (id));
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) other = g_bytes_new_static ("{\"action\":\"approve\",\"version\":99}", 33);
+  g_autoptr(PzResponse) first = pz_test_request_full (ts, "POST", path, front, "application/json", bytes, "key-1");
+  g_autoptr(PzResponse) again = pz_test_request_full (ts, "POST", path, front, "application/json", bytes, "key-1");
+  g_autoptr(PzResponse) reuse = pz_test_request_full (ts, "POST", path, front, "application/json", other, "key-1");
+  g_autoptr(PzResponse) missing = pz_test_request_full (ts, "POST", path, front, "application/json", bytes, NULL);
+  g_autoptr(JsonObject) app = NULL;
+
+  g_assert_cmpuint (first->status, ==, 200);
+  g_assert_cmpuint (again->status, ==, 200);
+  g_assert_true (g_bytes_equal (first->body, again->body));
+  g_assert_cmpuint (reuse->status, ==, 409);
+  g_assert_cmpuint (missing->status, ==, 400);
+
+  app = pz_test_get_application (ts, front, id);
+  g_assert_cmpint (json_object_get_int_member (app, "version"), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (app, "history")), ==, 2);
+}
+
+/* What a client sends that is not a valid request gets a 4xx and leaves the
+ * database as it was. */
+static void
+test_bad_bodies (void)
+{
+  const char *front = pz_test_login (ts, "front_office");
+  gint64 id = pz_test_register (ts, front, "PBG", "new");
+  g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/actions", id);
+  g_autoptr(PzResponse) list_before = pz_test_request (ts, "GET", "/api/v1/applications?limit=500", front, NULL);
+  g_autoptr(PzResponse) list_after = NULL;
+  g_autoptr(JsonObject) before = pz_test_get_application (ts, front, id);
+  g_autoptr(JsonObject) after = NULL;
+  g_autofree char *huge_name = NULL;
+  g_autofree char *huge_body = NULL;
+  GString *big = g_string_new ("{\"permit_type\":\"PBG\",\"request_type\":\"new\",\"applicant\":{\"name\":\"");
+  static const struct {
+    const char *path;  /* NULL: the actions path */
+    const char *body;
+    guint       status;
+  } cases[] = {
+    { NULL, "{\"action\":\"approve\",", 400 },
+    { NULL, "[1,2,3]", 400 },
+    { NULL, "", 400 },
+    { NULL, "{\"action\":5,\"version\":1}", 400 },
+    { NULL, "{\"action\":\"approve\",\"version\":\"1\"}", 400 },
+    { NULL, "{\"action\":\"approve\",\"version\":1,\"data\":[]}", 400 },
+    { NULL, "{\"action\":\"approve\",\"version\":1,\"sneaky\":true}", 400 },
+    { NULL, "{\"action\":\"teleport\",\"version\":1}", 400 },
+    { NULL, "{\"action\":\"approve\",\"version\":1,\"note\":\"\xff\xfe\"}", 400 },
+    { NULL, "{\"action\":\"approve\",\"version\":1,\"data\":{\"x\":1}}", 422 },
+    { "/api/v1/applications", "{\"permit_type\":\"PBG\",\"request_type\":\"new\",\"applicant\":{\"name\":\"A\"},\"extra\":1}", 400 },
+    { "/api/v1/applications", "{\"permit_type\":\"PBG\",\"request_type\":\"new\",\"applicant\":{\"name\":\"A\",\"age\":3}}", 400 },
+    { "/api/v1/applications", "{\"permit_type\":42}", 422 },
+    { "/api/v1/applications", "nul\0l", 400 },
+    { "/api/v1/auth/login", "{\"username\":[],\"password\":\"x\"}", 400 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (cases[i].body, strlen (cases[i].body));
+      g_autoptr(PzResponse) r = pz_test_request_full (ts, "POST", cases[i].path ? cases[i].path : path, front,
+                                                      "application/json", body, "bad-body-key");
+      if (r->status != cases[i].status)
+        g_error ("case %u (%s): expected %u, got %u", i, cases[i].body, cases[i].status, r->status);
+      g_assert_nonnull (pz_response_error_code (r));
+    }
+
+  /* a name of 10,000 characters is refused by name, not by the size limit */
+  huge_name = g_strnfill (10000, 'A');
+  g_string_append_printf (big, "%s\",\"nik\":\"3201011203850001\",\"address\":\"Jl. A\",\"phone\":\"081234567890\"}}",
+                          huge_name);
+  {
+    g_autoptr(PzResponse) r = pz_test_request (ts, "POST", "/api/v1/applications", front, big->str);
+    g_assert_cmpuint (r->status, ==, 422);
+  }
+  g_string_free (big, TRUE);
+
+  /* over the body limit: 413 */
+  huge_body = g_strnfill (2 * 1024 * 1024, ' ');
+  {
+    g_autoptr(PzResponse) r = pz_test_request (ts, "POST", "/api/v1/applications", front, huge_body);
+    g_assert_cmpuint (r->status, ==, 413);
+  }
+
+  after = pz_test_get_application (ts, front, id);
+  g_assert_cmpint (json_object_get_int_member (after, "version"), ==,
+                   json_object_get_int_member (before, "version"));
+  list_after = pz_test_request (ts, "GET", "/api/v1/applications?limit=500", front, NULL);
+  g_assert_true (g_bytes_equal (list_before->body, list_after->body));
+}
+
+static void
+test_auth (void)
+{
+  g_autoptr(PzResponse) none = pz_test_request (ts, "GET", "/api/v1/inbox", NULL, NULL);
+  g_autoptr(PzResponse) forged = pz_test_request (ts, "GET", "/api/v1/inbox",
+    "0000000000000000000000000000000000000000000000000000000000000000", NULL);
+  g_autoptr(PzResponse) junk = pz_test_request (ts, "GET", "/api/v1/inbox", "abc", NULL);
+  g_autoptr(PzResponse) wrong = pz_test_request (ts, "POST", "/api/v1/auth/login", NULL,
+                                                 "{\"username\":\"kasi\",\"password\":\"nope\"}");
+  g_autoptr(PzResponse) ghost = pz_test_request (ts, "POST", "/api/v1/auth/login", NULL,
+                                                 "{\"username\":\"ghost\",\"password\":\"demo\"}");
+  g_autofree char *token = login_again ("kabid");
+  g_autoptr(PzResponse) me = pz_test_request (ts, "GET", "/api/v1/me", token, NULL);
+  g_autoptr(PzResponse) out = pz_test_request (ts, "POST", "/api/v1/auth/logout", token, NULL);
+  g_autoptr(PzResponse) after = pz_test_request (ts, "GET", "/api/v1/me", token, NULL);
+
+  g_assert_cmpuint (none->status, ==, 401);
+  g_assert_cmpuint (forged->status, ==, 401);
+  g_assert_cmpuint (junk->status, ==, 401);
+  g_assert_cmpuint (wrong->status, ==, 401);
+  g_assert_cmpuint (ghost->status, ==, 401);
+  g_assert_cmpuint (me->status, ==, 200);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (pz_response_object (me), "roles"), 0),
+                   ==, "kabid");
+  g_assert_cmpuint (out->status, ==, 204);
+  g_assert_cmpuint (after->status, ==, 401);
+}
+
+static void
+test_throttle (void)
+{
+  g_autoptr(PzResponse) good = NULL;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(PzResponse) r = pz_test_request (ts, "POST", "/api/v1/auth/login", NULL,
+                                                 "{\"username\":\"sekretaris\",\"password\":\"guess\"}");
+      g_assert_cmpuint (r->status, ==, 401);
+    }
+  /* even the right password waits now */
+  good = pz_test_request (ts, "POST", "/api/v1/auth/login", NULL,
+                          "{\"username\":\"Sekretaris\",\"password\":\"demo\"}");
+  g_assert_cmpuint (good->status, ==, 429);
+  g_assert_cmpstr (pz_response_error_code (good), ==, "throttled");
+}
+
+static void
+test_not_found (void)
+{
+  const char *front = pz_test_login (ts, "front_office");
+  gint64 id = pz_test_register (ts, front, "PBG", "new");
+  g_autoptr(GBytes) pdf = g_bytes_new_static ("%PDF-1.4 x", 10);
+  static const char * const tricks[] = { "..%2Fx", "%2e%2e", "..", "ktp%00", "KTP", "pbg_lama", "x%2F..%2F..%2Fetc" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (tricks); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/documents/%s", id, tricks[i]);
+      g_autoptr(PzResponse) r = pz_test_request_full (ts, "PUT", path, front, "application/pdf", pdf, NULL);
+      g_autoptr(JsonObject) app = pz_test_get_application (ts, front, id);
+
+      /* Our router answers 404; what the HTTP layer itself refuses as a
+       * malformed or dot-segment path gets its 400 or 405. Never a 2xx. */
+      if (r->status != 404 && r->status != 400 && r->status != 405)
+        g_error ("%s: expected a refusal, got %u", tricks[i], r->status);
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (app, "documents")), ==, 0);
+    }
+  {
+    g_autoptr(PzResponse) r = pz_test_request (ts, "GET", "/api/v1/applications/999999", front, NULL);
+    g_autoptr(PzResponse) r2 = pz_test_request (ts, "GET", "/api/v1/applications/abc", front, NULL);
+    g_autoptr(PzResponse) r3 = pz_test_request (ts, "GET", "/api/v1/nothing", front, NULL);
+    g_autoptr(PzResponse) r4 = pz_test_request (ts, "DELETE", "/api/v1/inbox", front, NULL);
+    g_assert_cmpuint (r->status, ==, 404);
+    g_assert_cmpuint (r2->status, ==, 404);
+    g_assert_cmpuint (r3->status, ==, 404);
+    g_assert_cmpuint (r4->status, ==, 405);
+  }
+}
+
+static void
+test_documents (void)
+{
+  const char *front = pz_test_login (ts, "front_office");
+  gint64 id = pz_test_register (ts, front, "PBG", "new");
+  g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/documents/ktp", id);
+  g_autoptr(GBytes) pdf = g_bytes_new_static ("%PDF-1.4\nhello\n%%EOF\n", 21);
+  g_autoptr(GBytes) exe = g_bytes_new_static ("MZ\x90\x00", 4);
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr(PzResponse) up = pz_test_request_full (ts, "PUT", path, front, "application/pdf", pdf, NULL);
+  g_autoptr(PzResponse) down = pz_test_request_full (ts, "GET", path, front, NULL, NULL, NULL);
+  g_autoptr(PzResponse) wrong = pz_test_request_full (ts, "PUT", path, front, "application/pdf", exe, NULL);
+  g_autoptr(PzResponse) zero = pz_test_request_full (ts, "PUT", path, front, "application/pdf", empty, NULL);
+  g_autoptr(PzResponse) kasi = pz_test_request_full (ts, "PUT", path, pz_test_login (ts, "kasi"),
+                                                     "application/pdf", pdf, NULL);
+  g_autofree char *sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pdf);
+
+  g_assert_cmpuint (up->status, ==, 201);
+  g_assert_cmpstr (json_object_get_string_member (pz_response_object (up), "sha256"), ==, sum);
+  g_assert_cmpuint (down->status, ==, 200);
+  g_assert_true (g_bytes_equal (down->body, pdf));
+  g_assert_cmpstr (down->content_type, ==, "application/pdf");
+  g_assert_cmpuint (wrong->status, ==, 415);
+  g_assert_cmpuint (zero->status, ==, 422);
+  g_assert_cmpuint (kasi->status, ==, 403);
+}
+
+static void
+test_reference_and_search (void)
+{
+  const char *front = pz_test_login (ts, "front_office");
+  g_autoptr(PzResponse) types = pz_test_request (ts, "GET", "/api/v1/permit-types", front, NULL);
+  g_autoptr(PzResponse) flows = pz_test_request (ts, "GET", "/api/v1/workflows", front, NULL);
+  g_autoptr(PzResponse) search = pz_test_request (ts, "GET", "/api/v1/applications?q=Anisa", front, NULL);
+  g_autoptr(PzResponse) by_nik = pz_test_request (ts, "GET", "/api/v1/applications?q=3201014507900002", front, NULL);
+  g_autoptr(PzResponse) by_step = pz_test_request (ts, "GET", "/api/v1/applications?step=waiting_applicant", front, NULL);
+  g_autoptr(PzResponse) page = pz_test_request (ts, "GET", "/api/v1/applications?limit=3", front, NULL);
+  g_autoptr(PzResponse) bad = pz_test_request (ts, "GET", "/api/v1/applications?limit=0", front, NULL);
+  g_autoptr(PzResponse) health = pz_test_request (ts, "GET", "/healthz", NULL, NULL);
+  g_autoptr(PzResponse) openapi = pz_test_request (ts, "GET", "/api/v1/openapi.json", NULL, NULL);
+  g_autoptr(PzResponse) inbox = pz_test_request (ts, "GET", "/api/v1/inbox", pz_test_login (ts, "kasi"), NULL);
+  JsonArray *list = json_node_get_array (types->json);
+  JsonArray *items;
+  gboolean wet = FALSE, no_survey = FALSE;
+  const char *cursor;
+
+  g_assert_cmpuint (json_array_get_length (list), ==, 4);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *t = json_array_get_object_element (list, i);
+      wet |= g_str_equal (json_object_get_string_member (t, "signing"), "wet");
+      no_survey |= !json_object_get_boolean_member (t, "survey");
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (t, "requirements")), >=, 5);
+    }
+  g_assert_true (wet && no_survey);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (flows->json)), ==, 1);
+
+  items = json_object_get_array_member (pz_response_object (search), "items");
+  g_assert_cmpuint (json_array_get_length (items), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, 0), "applicant_name"), ==,
+                   "dr. Anisa Putri");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (pz_response_object (by_nik), "items")), ==, 1);
+  items = json_object_get_array_member (pz_response_object (by_step), "items");
+  g_assert_cmpuint (json_array_get_length (items), >=, 1);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, i), "status"), ==,
+                     "waiting_applicant");
+
+  cursor = json_object_get_string_member (pz_response_object (page), "next_cursor");
+  g_assert_nonnull (cursor);
+  {
+    g_autofree char *next = g_strdup_printf ("/api/v1/applications?limit=3&cursor=%s", cursor);
+    g_autoptr(PzResponse) p2 = pz_test_request (ts, "GET", next, front, NULL);
+    JsonArray *a = json_object_get_array_member (pz_response_object (page), "items");
+    JsonArray *b = json_object_get_array_member (pz_response_object (p2), "items");
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (a, 2), "id"), >,
+                     json_object_get_int_member (json_array_get_object_element (b, 0), "id"));
+  }
+  g_assert_cmpuint (bad->status, ==, 400);
+  g_assert_cmpuint (health->status, ==, 200);
+  g_assert_cmpuint (openapi->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (pz_response_object (openapi), "openapi"), ==, "3.0.3");
+
+  /* the Kasi's inbox holds only files at Kasi's step, most urgent first */
+  items = json_object_get_array_member (pz_response_object (inbox), "items");
+  g_assert_cmpuint (json_array_get_length (items), >=, 1);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *it = json_array_get_object_element (items, i);
+      g_assert_cmpstr (json_object_get_string_member (it, "step"), ==, "kasi_verification");
+      if (i > 0)
+        g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, i - 1), "due_at"), <=,
+                         json_object_get_string_member (it, "due_at"));
+    }
+}
+
+/* Restarting keeps every file, user and session. */
+static void
+test_restart (void)
+{
+  const char *front = pz_test_login (ts, "front_office");
+  gint64 id = pz_test_register (ts, front, "PBG", "new");
+  g_autofree char *token = g_strdup (front);
+  g_autofree char *dir = g_strdup (pz_test_server_get_dir (ts));
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(PzResponse) list_before = NULL;
+  g_autoptr(PzResponse) list_after = NULL;
+  PzTestServer *again;
+
+  pz_test_advance (ts, id);
+  before = pz_test_get_application (ts, token, id);
+  list_before = pz_test_request (ts, "GET", "/api/v1/applications?limit=500", token, NULL);
+  pz_test_server_stop (ts);
+
+  again = pz_test_server_start (dir, TRUE);
+  after = pz_test_get_application (again, token, id);
+  list_after = pz_test_request (again, "GET", "/api/v1/applications?limit=500", token, NULL);
+  g_assert_cmpstr (json_object_get_string_member (after, "step"), ==, json_object_get_string_member (before, "step"));
+  g_assert_cmpint (json_object_get_int_member (after, "version"), ==, json_object_get_int_member (before, "version"));
+  g_assert_true (g_bytes_equal (list_before->body, list_after->body));
+  g_assert_cmpstr (pz_test_login (again, "kadis"), !=, NULL);
+  pz_test_server_free (again);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  ts = pz_test_server_start (NULL, TRUE);
+  g_test_add_func ("/server/robust/two-clients", test_two_clients);
+  g_test_add_func ("/server/robust/idempotency", test_idempotency);
+  g_test_add_func ("/server/robust/bad-bodies", test_bad_bodies);
+  g_test_add_func ("/server/robust/auth", test_auth);
+  g_test_add_func ("/server/robust/throttle", test_throttle);
+  g_test_add_func ("/server/robust/not-found", test_not_found);
+  g_test_add_func ("/server/robust/documents", test_documents);
+  g_test_add_func ("/server/robust/reference-and-search", test_reference_and_search);
+  g_test_add_func ("/server/robust/restart", test_restart);
+  ret = g_test_run ();
+  pz_test_server_free (ts);
+  return ret;
+}
