@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* perizinan-bench: fills a data directory with many files, runs the real
+ * server on it and measures over HTTP on loopback: inbox requests per
+ * second with p50/p99 latency, approvals per second, the server's peak RSS,
+ * and, as the limit, raw SQLite commits per second on the same disk with
+ * the same journal and sync settings. */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pz-demo.h"
+#include "pz-engine.h"
+
+static gint64 n_files = 100000;
+static gint clients = 8;
+static gint seconds = 10;
+static gint64 n_approvals = 3000;
+static char *data_dir_opt;
+static char *server_path;
+static gboolean keep;
+
+static GOptionEntry entries[] = {
+  { "files", 'n', 0, G_OPTION_ARG_INT64, &n_files, "Files to create (default 100000)", "N" },
+  { "clients", 'c', 0, G_OPTION_ARG_INT, &clients, "Concurrent HTTP clients (default 8)", "C" },
+  { "seconds", 's', 0, G_OPTION_ARG_INT, &seconds, "Seconds of inbox load (default 10)", "S" },
+  { "approvals", 'a', 0, G_OPTION_ARG_INT64, &n_approvals, "Approvals to send (default 3000)", "A" },
+  { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir_opt, "Data directory (default: a new temporary one)", "DIR" },
+  { "server", 0, 0, G_OPTION_ARG_FILENAME, &server_path, "The perizinan-server program", "PATH" },
+  { "keep", 'k', 0, G_OPTION_ARG_NONE, &keep, "Keep the data directory", NULL },
+  { NULL }
+};
+
+typedef struct {
+  gint64 id;
+  gint64 version;
+} Target;
+
+static GArray *targets;   /* files at kasi_verification, for approvals */
+
+static void
+fill (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  PzEngine *engine = pz_engine_new (dir, NULL, NULL, &error);
+  PzStore *store;
+  PzWorkflow *wf;
+  g_autoptr(PzUser) front = NULL;
+  GPtrArray *types;
+  GPtrArray *steps = g_ptr_array_new ();
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 t0 = g_get_monotonic_time ();
+
+  g_assert_no_error (error);
+  if (!pz_demo_populate (engine, &error))
+    g_error ("%s", error->message);
+  store = pz_engine_get_store (engine);
+  wf = pz_engine_get_workflow (engine, "standard");
+  types = pz_engine_list_permit_types (engine);
+  front = pz_store_find_user (store, "front_office");
+  for (guint i = 0; i < pz_workflow_get_n_steps (wf); i++)
+    g_ptr_array_add (steps, (gpointer) pz_workflow_get_nth_step (wf, i));
+
+  targets = g_array_new (FALSE, FALSE, sizeof (Target));
+  if (!pz_store_begin (store, &error))
+    g_error ("%s", error->message);
+  for (gint64 i = 0; i < n_files; i++)
+    {
+      const PzStep *step = g_ptr_array_index (steps, i % steps->len);
+      PzPermitType *type = g_ptr_array_index (types, i % types->len);
+      PzApplication app = { 0 };
+      PzEvent ev = { 0 };
+      g_autofree char *reg = g_strdup_printf ("BENCH-%08" G_GINT64_FORMAT, i + 1);
+      g_autofree char *name = g_strdup_printf ("Pemohon Uji %" G_GINT64_FORMAT, i + 1);
+      g_autofree char *nik = g_strdup_printf ("32010112038%05" G_GINT64_FORMAT, (i % 99999) + 1);
+      gint64 entered = now - (i % 5000) * 60;
+      g_autoptr(GDateTime) start = g_date_time_new_from_unix_utc (entered);
+      g_autoptr(GDateTime) due = NULL;
+
+      if (step->standard_minutes)
+        due = pz_calendar_add_office_seconds (pz_engine_get_calendar (engine), start, step->standard_minutes * 60);
+      else if (step->standard_working_days)
+        due = pz_calendar_add_working_days (pz_engine_get_calendar (engine), start, step->standard_working_days);
+
+      app.registration_number = reg;
+      app.permit_type = type->code;
+      app.request_type = (char *) "new";
+      app.applicant_name = name;
+      app.applicant_nik = nik;
+      app.applicant_address = (char *) "Jl. Uji Beban No. 1";
+      app.applicant_phone = (char *) "081200000000";
+      app.data = (char *) "{}";
+      app.step = step->id;
+      app.status = (char *) pz_status_to_string (pz_step_get_status (step));
+      app.version = 1;
+      app.step_entered_at = entered;
+      app.due_at = due ? g_date_time_to_unix (due) : 0;
+      app.created_at = app.updated_at = entered;
+      app.created_by = app.updated_by = front->id;
+      if (!pz_store_insert_application (store, &app, &error))
+        g_error ("%s", error->message);
+      ev.application_id = app.id;
+      ev.at = entered;
+      ev.user_id = front->id;
+      ev.role = (char *) "front_office";
+      ev.action = (char *) "register";
+      ev.to_step = step->id;
+      if (!pz_store_insert_event (store, &ev, &error))
+        g_error ("%s", error->message);
+      if (g_str_equal (step->id, "kasi_verification"))
+        {
+          Target t = { app.id, 1 };
+          g_array_append_val (targets, t);
+        }
+    }
+  if (!pz_store_commit (store, &error))
+    g_error ("%s", error->message);
+  g_ptr_array_unref (steps);
+  pz_engine_free (engine);
+  g_print ("filled %" G_GINT64_FORMAT " files in %.1f s (%u at kasi_verification)\n", n_files,
+           (g_get_monotonic_time () - t0) / 1e6, targets->len);
+}
+
+static guint
+free_port (void)
+{
+  g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_socket_bind (sock, addr, TRUE, NULL);
+  bound = g_socket_get_local_address (sock, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static guint port;
+
+static char *
+login (SoupSession *session,
+       const char  *user)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/auth/login", port);
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"demo\"}", user);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  answer = soup_session_send_and_read (session, msg, NULL, NULL);
+  if (answer == NULL || soup_message_get_status (msg) != 200 ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), (gssize) g_bytes_get_size (answer), NULL))
+    g_error ("login as %s failed", user);
+  return g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "token"));
+}
+
+static const char * const inbox_users[] = { "kasi", "front_office", "back_office", "kadis", "tim_teknis", "kabid" };
+static char *tokens[G_N_ELEMENTS (inbox_users)];
+static char *kasi_token;
+
+typedef struct {
+  guint   index;
+  GArray *latencies;  /* gint64 µs */
+  guint   errors;
+  gint64  until;
+} Worker;
+
+static gpointer
+inbox_worker (gpointer data)
+{
+  Worker *w = data;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  guint n = w->index;
+
+  while (g_get_monotonic_time () < w->until)
+    {
+      g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/inbox", port);
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      g_autofree char *auth = g_strdup_printf ("Bearer %s", tokens[n++ % G_N_ELEMENTS (inbox_users)]);
+      g_autoptr(GBytes) answer = NULL;
+      gint64 t0 = g_get_monotonic_time (), dt;
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+      answer = soup_session_send_and_read (session, msg, NULL, NULL);
+      dt = g_get_monotonic_time () - t0;
+      if (answer == NULL || soup_message_get_status (msg) != 200)
+        w->errors++;
+      else
+        g_array_append_val (w->latencies, dt);
+    }
+  return NULL;
+}
+
+static gint next_target;
+
+static gpointer
+approve_worker (gpointer data)
+{
+  Worker *w = data;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", kasi_token);
+
+  for (;;)
+    {
+      gint i = g_atomic_int_add (&next_target, 1);
+      Target *t;
+      g_autofree char *url = NULL;
+      g_autofree char *body = NULL;
+      g_autofree char *key = NULL;
+      g_autoptr(SoupMessage) msg = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GBytes) answer = NULL;
+      gint64 t0, dt;
+
+      if (i >= (gint) MIN ((gint64) targets->len, n_approvals))
+        break;
+      t = &g_array_index (targets, Target, i);
+      url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/applications/%" G_GINT64_FORMAT "/actions", port, t->id);
+      body = g_strdup_printf ("{\"action\":\"approve\",\"version\":%" G_GINT64_FORMAT "}", t->version);
+      key = g_uuid_string_random ();
+      msg = soup_message_new ("POST", url);
+      bytes = g_bytes_new (body, strlen (body));
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", key);
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+      t0 = g_get_monotonic_time ();
+      answer = soup_session_send_and_read (session, msg, NULL, NULL);
+      dt = g_get_monotonic_time () - t0;
+      if (answer == NULL || soup_message_get_status (msg) != 200)
+        w->errors++;
+      else
+        g_array_append_val (w->latencies, dt);
+    }
+  return NULL;
+}
+
+static int
+compare_i64 (gconstpointer a,
+             gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+percentile (GArray *all,
+            double  p)
+{
+  if (all->len == 0)
+    return 0;
+  return g_array_index (all, gint64, MIN (all->len - 1, (guint) (p * all->len))) / 1000.0;
+}
+
+static GArray *
+run_workers (GThreadFunc  func,
+             gint64       until,
+             guint       *errors,
+             double      *elapsed)
+{
+  g_autofree Worker *workers = g_new0 (Worker, clients);
+  g_autofree GThread **threads = g_new0 (GThread *, clients);
+  GArray *all = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 t0 = g_get_monotonic_time ();
+
+  *errors = 0;
+  for (gint i = 0; i < clients; i++)
+    {
+      workers[i].index = (guint) i;
+      workers[i].latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
+      workers[i].until = until;
+      threads[i] = g_thread_new ("worker", func, &workers[i]);
+    }
+  for (gint i = 0; i < clients; i++)
+    {
+      g_thread_join (threads[i]);
+      g_array_append_vals (all, workers[i].latencies->data, workers[i].latencies->len);
+      *errors += workers[i].errors;
+      g_array_unref (workers[i].latencies);
+    }
+  *elapsed = (g_get_monotonic_time () - t0) / 1e6;
+  g_array_sort (all, compare_i64);
+  return all;
+}
+
+static gint64
+peak_rss_kib (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", pid);
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &status, NULL, NULL) || !(line = strstr (status, "VmHWM:")))
+    return -1;
+  return g_ascii_strtoll (line + 6, NULL, 10);
+}
+
+static double
+raw_commits_per_second (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "raw-commit-test.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+  gint64 t0, n = 0;
+  double elapsed;
+
+  if (sqlite3_open (path, &db) != SQLITE_OK)
+    g_error ("cannot open %s", path);
+  sqlite3_exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                    "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT)", NULL, NULL, NULL);
+  sqlite3_prepare_v2 (db, "INSERT INTO t (v) VALUES ('x')", -1, &stmt, NULL);
+  t0 = g_get_monotonic_time ();
+  while (g_get_monotonic_time () - t0 < 3 * G_USEC_PER_SEC)
+    {
+      sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+      sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+      n++;
+    }
+  elapsed = (g_get_monotonic_time () - t0) / 1e6;
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  return n / elapsed;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("- measure perizinan-server");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  g_autofree char *port_text = NULL;
+  g_autoptr(GArray) inbox = NULL;
+  g_autoptr(GArray) approvals = NULL;
+  guint errors;
+  double elapsed, inbox_rps, approve_rps, raw;
+  gint64 idle_rss, peak;
+  const char *pid;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (server_path == NULL)
+    server_path = g_strdup (PZ_SERVER_PATH);
+
+  dir = data_dir_opt ? g_strdup (data_dir_opt) : g_dir_make_tmp ("perizinan-bench-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_print ("data dir: %s\n", dir);
+  fill (dir);
+
+  port = free_port ();
+  port_text = g_strdup_printf ("%u", port);
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, server_path, "--data-dir", dir,
+                             "--port", port_text, NULL);
+  g_assert_no_error (error);
+  pid = g_subprocess_get_identifier (server);
+
+  session = soup_session_new ();
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/healthz", port);
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      g_autoptr(GBytes) b = soup_session_send_and_read (session, msg, NULL, NULL);
+      if (b && soup_message_get_status (msg) == 200)
+        break;
+      g_usleep (50000);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (inbox_users); i++)
+    tokens[i] = login (session, inbox_users[i]);
+  kasi_token = tokens[0];
+  idle_rss = peak_rss_kib (pid);
+
+  inbox = run_workers (inbox_worker, g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC, &errors, &elapsed);
+  inbox_rps = inbox->len / elapsed;
+  g_print ("inbox: %u requests in %.1f s with %d clients: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %u errors\n",
+           inbox->len, elapsed, clients, inbox_rps, percentile (inbox, 0.50), percentile (inbox, 0.99), errors);
+
+  approvals = run_workers (approve_worker, 0, &errors, &elapsed);
+  approve_rps = approvals->len / elapsed;
+  g_print ("approve: %u actions in %.1f s with %d clients: %.0f actions/s, p50 %.2f ms, p99 %.2f ms, %u errors\n",
+           approvals->len, elapsed, clients, approve_rps, percentile (approvals, 0.50), percentile (approvals, 0.99),
+           errors);
+
+  peak = peak_rss_kib (pid);
+  g_print ("server RSS: %.1f MiB after start, peak %.1f MiB\n", idle_rss / 1024.0, peak / 1024.0);
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+
+  raw = raw_commits_per_second (dir);
+  g_print ("raw SQLite (WAL, synchronous=FULL, same disk): %.0f commits/s\n", raw);
+  g_print ("approvals/s / raw commits/s = %.2f (aim: at least 0.33)\n", approve_rps / raw);
+
+  if (!keep && data_dir_opt == NULL)
+    {
+      g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+      if (system (cmd) != 0)
+        g_printerr ("could not remove %s\n", dir);
+    }
+  return 0;
+}
