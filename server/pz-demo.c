@@ -360,7 +360,8 @@ create_office (PzEngine  *engine,
       !pz_store_set_setting (store, "demo", "1", error))
     goto fail;
 
-  return pz_store_commit (store, error);
+  if (pz_store_commit (store, error))
+    return TRUE;
 
 fail:
   pz_store_rollback (store);

@@ -21,6 +21,11 @@ struct _PzServer
   PzThrottle  *throttle_address;
   char        *dummy_hash;
   guint        port;
+
+  /* Actions that arrive together share one transaction and one durable
+   * commit; their answers are held until it is on disk. */
+  GPtrArray   *batch;        /* SoupServerMessage, paused */
+  guint        batch_source;
 };
 
 G_DEFINE_FINAL_TYPE (PzServer, pz_server, G_TYPE_OBJECT)
@@ -129,6 +134,83 @@ bad_request (Req        *req,
              const char *message)
 {
   send_error (req->msg, 400, "bad_request", message, NULL);
+}
+
+/* Group commit */
+
+static void
+flush_batch (PzServer *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) batch = NULL;
+  PzStore *store = pz_engine_get_store (self->engine);
+
+  if (self->batch == NULL)
+    return;
+  if (self->batch_source)
+    {
+      GSource *source = g_main_context_find_source_by_id (g_main_context_get_thread_default (),
+                                                          self->batch_source);
+      if (source)
+        g_source_destroy (source);
+      self->batch_source = 0;
+    }
+  batch = g_steal_pointer (&self->batch);
+
+  if (!pz_store_commit (store, &error))
+    {
+      pz_store_rollback (store);
+      g_warning ("Cannot commit %u actions: %s", batch->len, error->message);
+    }
+  for (guint i = 0; i < batch->len; i++)
+    {
+      SoupServerMessage *msg = g_ptr_array_index (batch, i);
+
+      if (error)
+        send_error (msg, 500, "internal", _("The server could not save the change; try again"), NULL);
+      soup_server_message_unpause (msg);
+    }
+}
+
+static gboolean
+flush_batch_cb (gpointer data)
+{
+  PzServer *self = data;
+
+  self->batch_source = 0;
+  flush_batch (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+join_batch (PzServer  *self,
+            GError   **error)
+{
+  if (self->batch)
+    return TRUE;
+  if (!pz_store_begin (pz_engine_get_store (self->engine), error))
+    return FALSE;
+  self->batch = g_ptr_array_new_with_free_func (g_object_unref);
+  /* At the sockets' own priority: the commit runs once the requests that
+   * are ready now have been handled, so a busy server batches more and an
+   * idle one answers at once. */
+  {
+    g_autoptr(GSource) source = g_idle_source_new ();
+
+    g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    g_source_set_callback (source, flush_batch_cb, self, NULL);
+    g_source_set_static_name (source, "[perizinan] group commit");
+    self->batch_source = g_source_attach (source, g_main_context_get_thread_default ());
+  }
+  return TRUE;
+}
+
+static void
+hold_for_batch (PzServer          *self,
+                SoupServerMessage *msg)
+{
+  soup_server_message_pause (msg);
+  g_ptr_array_add (self->batch, g_object_ref (msg));
 }
 
 /* Request bodies */
@@ -347,6 +429,7 @@ login_verified (GObject      *source,
   gboolean ok = g_task_propagate_boolean (G_TASK (result), NULL) && job->user_id != 0;
   gint64 now = now_seconds ();
 
+  flush_batch (self);
   if (!ok)
     {
       pz_throttle_fail (self->throttle_user, job->username, now);
@@ -708,14 +791,18 @@ handle_action (Req    *req,
   request.idempotency_key = key;
   request.fingerprint = g_checksum_get_string (sum);
 
+  if (!join_batch (req->server, &error))
+    {
+      send_error (req->msg, 500, "internal", _("The server could not start a transaction"), NULL);
+      return;
+    }
   answer = pz_engine_act (req->server->engine, req->user, id, &request, req->now, &status,
                           details, &error);
   if (answer == NULL)
-    {
-      send_gerror (req->msg, error, details);
-      return;
-    }
-  send_text_json (req->msg, status, answer);
+    send_gerror (req->msg, error, details);
+  else
+    send_text_json (req->msg, status, answer);
+  hold_for_batch (req->server, req->msg);
 }
 
 static void
@@ -895,9 +982,20 @@ route_application (Req *req)
     send_error (req->msg, 404, "not_found", _("There is nothing here"), NULL);
 }
 
+static gboolean
+is_action (Req *req)
+{
+  return req->n_seg == 5 && seg_is (req, 2, "applications") && seg_is (req, 4, "actions") &&
+         g_str_equal (req->method, "POST");
+}
+
 static void
 route (Req *req)
 {
+  /* Everything but an action sees only committed state. */
+  if (!is_action (req))
+    flush_batch (req->server);
+
   if (req->n_seg == 1 && seg_is (req, 0, "healthz"))
     {
       if (method_is (req, "GET"))
@@ -1174,6 +1272,7 @@ pz_server_get_engine (PzServer *self)
 void
 pz_server_shutdown (PzServer *self)
 {
+  flush_batch (self);
   if (self->soup)
     soup_server_disconnect (self->soup);
 }

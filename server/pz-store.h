@@ -111,6 +111,7 @@ gboolean       pz_store_begin              (PzStore        *self,
 gboolean       pz_store_commit             (PzStore        *self,
                                             GError        **error);
 void           pz_store_rollback           (PzStore        *self);
+gboolean       pz_store_in_transaction     (PzStore        *self);
 
 /* Office profile */
 char          *pz_store_get_setting        (PzStore        *self,
