@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pz-demo.h"
 #include "pz-engine.h"
@@ -299,6 +300,23 @@ peak_rss_kib (const char *pid)
   return g_ascii_strtoll (line + 6, NULL, 10);
 }
 
+/* CPU time (user + system) the process used so far, in seconds. */
+static double
+cpu_seconds (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
+  g_autofree char *stat = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *end;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || !(end = strrchr (stat, ')')))
+    return 0;
+  fields = g_strsplit (end + 2, " ", -1);
+  if (g_strv_length (fields) < 13)
+    return 0;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+}
+
 static double
 raw_commits_per_second (const char *dir)
 {
@@ -346,7 +364,7 @@ main (int   argc,
   g_autoptr(GArray) inbox = NULL;
   g_autoptr(GArray) approvals = NULL;
   guint errors;
-  double elapsed, inbox_rps, approve_rps, raw;
+  double elapsed, inbox_rps, approve_rps, raw, cpu;
   gint64 idle_rss, peak;
   const char *pid;
 
@@ -391,12 +409,15 @@ main (int   argc,
   g_print ("inbox: %u requests in %.1f s with %d clients: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %u errors\n",
            inbox->len, elapsed, clients, inbox_rps, percentile (inbox, 0.50), percentile (inbox, 0.99), errors);
 
+  cpu = cpu_seconds (pid);
   approvals = run_workers (approve_worker, 0, &errors, &elapsed);
+  cpu = cpu_seconds (pid) - cpu;
   approve_rps = approvals->len / elapsed;
   g_print ("approve: %u actions in %.1f s with %d clients: %.0f actions/s, p50 %.2f ms, p99 %.2f ms, %u errors\n",
            approvals->len, elapsed, clients, approve_rps, percentile (approvals, 0.50), percentile (approvals, 0.99),
            errors);
 
+  g_print ("server CPU per approval: %.3f ms\n", approvals->len ? cpu * 1000 / approvals->len : 0);
   peak = peak_rss_kib (pid);
   g_print ("server RSS: %.1f MiB after start, peak %.1f MiB\n", idle_rss / 1024.0, peak / 1024.0);
 

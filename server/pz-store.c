@@ -1150,20 +1150,32 @@ pz_store_update_application (PzStore        *self,
                              gint64          expected_version,
                              GError        **error)
 {
+  /* Only what a step can change: naming the applicant's columns here would
+   * rewrite their indexes on every action. */
   sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE applications SET registration_number = ?, permit_type = ?,"
-                                "  request_type = ?, applicant_name = ?, applicant_nik = ?,"
-                                "  applicant_address = ?, applicant_phone = ?, applicant_email = ?,"
-                                "  data = ?, survey = ?, received_by = ?, step = ?, status = ?,"
-                                "  version = ?, step_entered_at = ?, due_at = ?, permit_number = ?,"
-                                "  verify_token = ?, created_at = ?, updated_at = ?, created_by = ?,"
-                                "  updated_by = ? "
+                                "UPDATE applications SET data = ?, survey = ?, received_by = ?,"
+                                "  step = ?, status = ?, version = ?, step_entered_at = ?, due_at = ?,"
+                                "  permit_number = ?, verify_token = ?, updated_at = ?, updated_by = ? "
                                 "WHERE id = ? AND version = ?", error);
   if (stmt == NULL)
     return FALSE;
-  bind_application (stmt, app);
-  sqlite3_bind_int64 (stmt, 23, app->id);
-  sqlite3_bind_int64 (stmt, 24, expected_version);
+  bind_text (stmt, 1, app->data ? app->data : "{}");
+  bind_text (stmt, 2, app->survey);
+  bind_text (stmt, 3, app->received_by);
+  bind_text (stmt, 4, app->step);
+  bind_text (stmt, 5, app->status);
+  sqlite3_bind_int64 (stmt, 6, app->version);
+  sqlite3_bind_int64 (stmt, 7, app->step_entered_at);
+  if (app->due_at)
+    sqlite3_bind_int64 (stmt, 8, app->due_at);
+  else
+    sqlite3_bind_null (stmt, 8);
+  bind_text (stmt, 9, app->permit_number);
+  bind_text (stmt, 10, app->verify_token);
+  sqlite3_bind_int64 (stmt, 11, app->updated_at);
+  sqlite3_bind_int64 (stmt, 12, app->updated_by);
+  sqlite3_bind_int64 (stmt, 13, app->id);
+  sqlite3_bind_int64 (stmt, 14, expected_version);
   if (!step_done (self, stmt, error))
     return FALSE;
   if (sqlite3_changes (self->db) != 1)
