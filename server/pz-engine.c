@@ -946,7 +946,6 @@ pz_engine_act (PzEngine               *self,
   g_autoptr(PzApplication) app = NULL;
   g_autoptr(PzApplication) next = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonNode) answer = NULL;
   g_autoptr(JsonObject) event_data = NULL;
   g_autofree char *event_data_text = NULL;
   g_autofree char *body = NULL;
@@ -1078,8 +1077,7 @@ pz_engine_act (PzEngine               *self,
   if (!pz_store_insert_event (self->store, &event, &local_error))
     goto fail;
 
-  answer = pz_engine_application_json (self, next, user, now);
-  body = json_to_string (answer, FALSE);
+  body = pz_engine_application_to_string (self, next, user, now);
   *status = 200;
   if (request->idempotency_key &&
       !pz_store_insert_idempotent (self->store, user->id, request->idempotency_key,
@@ -1325,93 +1323,93 @@ pz_engine_set_verdict (PzEngine    *self,
 /* Answers */
 
 static void
-add_time (JsonBuilder *b,
-          PzEngine    *self,
-          const char  *name,
-          gint64       t)
+write_string (PzJsonWriter *w,
+              const char   *name,
+              const char   *value)
 {
-  json_builder_set_member_name (b, name);
+  pz_json_writer_member (w, name);
+  pz_json_writer_string (w, value);
+}
+
+static void
+write_time (PzJsonWriter *w,
+            PzEngine     *self,
+            const char   *name,
+            gint64        t)
+{
+  pz_json_writer_member (w, name);
   if (t)
     {
       g_autofree char *s = pz_engine_format_time (self, t);
-      json_builder_add_string_value (b, s);
+      pz_json_writer_string (w, s);
     }
   else
-    json_builder_add_null_value (b);
+    pz_json_writer_null (w);
 }
 
+/* Stored JSON columns were written by the server itself. */
 static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
+write_raw (PzJsonWriter *w,
+           const char   *name,
+           const char   *json)
 {
-  json_builder_set_member_name (b, name);
-  if (value)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
+  pz_json_writer_member (w, name);
+  pz_json_writer_raw (w, json);
 }
 
 static void
-add_json (JsonBuilder *b,
-          const char  *name,
-          const char  *text)
-{
-  g_autoptr(JsonObject) obj = parse_object (text);
-  JsonNode *node = json_node_new (obj ? JSON_NODE_OBJECT : JSON_NODE_NULL);
-
-  if (obj)
-    json_node_set_object (node, obj);
-  json_builder_set_member_name (b, name);
-  json_builder_add_value (b, node);
-}
-
-static void
-add_summary_members (PzEngine      *self,
-                     JsonBuilder   *b,
-                     PzApplication *app,
-                     gint64         now)
+write_summary_members (PzEngine      *self,
+                       PzJsonWriter  *w,
+                       PzApplication *app,
+                       gint64         now)
 {
   PzPermitType *type = pz_engine_get_permit_type (self, app->permit_type);
   PzWorkflow *wf = type ? pz_engine_get_workflow (self, type->workflow) : NULL;
   const PzStep *step = wf ? pz_workflow_get_step (wf, app->step) : NULL;
 
-  json_builder_set_member_name (b, "id");
-  json_builder_add_int_value (b, app->id);
-  add_string (b, "registration_number", app->registration_number);
-  add_string (b, "permit_type", app->permit_type);
-  add_string (b, "permit_type_name", type ? type->name : NULL);
-  add_string (b, "request_type", app->request_type);
-  add_string (b, "step", app->step);
-  add_string (b, "step_title", step ? g_dgettext (GETTEXT_PACKAGE, step->title) : NULL);
-  add_string (b, "status", app->status);
-  json_builder_set_member_name (b, "version");
-  json_builder_add_int_value (b, app->version);
-  add_time (b, self, "step_entered_at", app->step_entered_at);
-  add_time (b, self, "due_at", app->due_at);
-  json_builder_set_member_name (b, "overdue");
-  json_builder_add_boolean_value (b, app->due_at && app->due_at < now);
-  add_string (b, "permit_number", app->permit_number);
-  add_time (b, self, "created_at", app->created_at);
-  add_time (b, self, "updated_at", app->updated_at);
-}
-
-JsonNode *
-pz_engine_summary_json (PzEngine      *self,
-                        PzApplication *app,
-                        gint64         now)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  add_summary_members (self, b, app, now);
-  add_string (b, "applicant_name", app->applicant_name);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
+  pz_json_writer_member (w, "id");
+  pz_json_writer_int (w, app->id);
+  write_string (w, "registration_number", app->registration_number);
+  write_string (w, "permit_type", app->permit_type);
+  write_string (w, "permit_type_name", type ? type->name : NULL);
+  write_string (w, "request_type", app->request_type);
+  write_string (w, "step", app->step);
+  write_string (w, "step_title", step ? g_dgettext (GETTEXT_PACKAGE, step->title) : NULL);
+  write_string (w, "status", app->status);
+  pz_json_writer_member (w, "version");
+  pz_json_writer_int (w, app->version);
+  write_time (w, self, "step_entered_at", app->step_entered_at);
+  write_time (w, self, "due_at", app->due_at);
+  pz_json_writer_member (w, "overdue");
+  pz_json_writer_bool (w, app->due_at && app->due_at < now);
+  write_string (w, "permit_number", app->permit_number);
+  write_time (w, self, "created_at", app->created_at);
+  write_time (w, self, "updated_at", app->updated_at);
 }
 
 /**
- * pz_engine_application_json:
+ * pz_engine_write_summary:
+ * @self: an engine
+ * @w: where to write
+ * @app: a file
+ * @now: the current time
+ *
+ * Writes the file as lists (inbox, search) show it.
+ */
+void
+pz_engine_write_summary (PzEngine      *self,
+                         PzJsonWriter  *w,
+                         PzApplication *app,
+                         gint64         now)
+{
+  pz_json_writer_begin_object (w);
+  write_summary_members (self, w, app, now);
+  write_string (w, "applicant_name", app->applicant_name);
+  pz_json_writer_end_object (w);
+}
+
+/**
+ * pz_engine_application_to_string:
  * @self: an engine
  * @app: a file
  * @user: who asks; decides `allowed_actions`
@@ -1419,13 +1417,13 @@ pz_engine_summary_json (PzEngine      *self,
  *
  * Returns: (transfer full): the file as `GET /api/v1/applications/{id}` shows it
  */
-JsonNode *
-pz_engine_application_json (PzEngine      *self,
-                            PzApplication *app,
-                            PzUser        *user,
-                            gint64         now)
+char *
+pz_engine_application_to_string (PzEngine      *self,
+                                 PzApplication *app,
+                                 PzUser        *user,
+                                 gint64         now)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  PzJsonWriter *w = pz_json_writer_new ();
   g_autoptr(GPtrArray) docs = pz_store_list_documents (self->store, app->id, NULL);
   g_autoptr(GPtrArray) verdicts = pz_store_list_verdicts (self->store, app->id, NULL);
   g_autoptr(GPtrArray) events = pz_store_list_events (self->store, app->id, NULL);
@@ -1433,31 +1431,31 @@ pz_engine_application_json (PzEngine      *self,
   PzWorkflow *wf = type ? pz_engine_get_workflow (self, type->workflow) : NULL;
   const PzStep *step = wf ? pz_workflow_get_step (wf, app->step) : NULL;
 
-  json_builder_begin_object (b);
-  add_summary_members (self, b, app, now);
+  pz_json_writer_begin_object (w);
+  write_summary_members (self, w, app, now);
 
-  json_builder_set_member_name (b, "applicant");
-  json_builder_begin_object (b);
-  add_string (b, "name", app->applicant_name);
-  add_string (b, "nik", app->applicant_nik);
-  add_string (b, "address", app->applicant_address);
-  add_string (b, "phone", app->applicant_phone);
-  add_string (b, "email", app->applicant_email);
-  json_builder_end_object (b);
+  pz_json_writer_member (w, "applicant");
+  pz_json_writer_begin_object (w);
+  write_string (w, "name", app->applicant_name);
+  write_string (w, "nik", app->applicant_nik);
+  write_string (w, "address", app->applicant_address);
+  write_string (w, "phone", app->applicant_phone);
+  write_string (w, "email", app->applicant_email);
+  pz_json_writer_end_object (w);
 
-  add_json (b, "data", app->data);
-  add_json (b, "survey", app->survey);
-  add_string (b, "received_by", app->received_by);
+  write_raw (w, "data", app->data);
+  write_raw (w, "survey", app->survey);
+  write_string (w, "received_by", app->received_by);
 
-  json_builder_set_member_name (b, "allowed_actions");
-  json_builder_begin_array (b);
+  pz_json_writer_member (w, "allowed_actions");
+  pz_json_writer_begin_array (w);
   for (guint a = 0; step && a < PZ_N_ACTIONS; a++)
     if (pz_step_allows (step, (const char * const *) user->roles, a))
-      json_builder_add_string_value (b, pz_action_to_string (a));
-  json_builder_end_array (b);
+      pz_json_writer_string (w, pz_action_to_string (a));
+  pz_json_writer_end_array (w);
 
-  json_builder_set_member_name (b, "checklist");
-  json_builder_begin_array (b);
+  pz_json_writer_member (w, "checklist");
+  pz_json_writer_begin_array (w);
   for (guint i = 0; type && i < type->requirements->len; i++)
     {
       PzRequirement *r = g_ptr_array_index (type->requirements, i);
@@ -1473,77 +1471,77 @@ pz_engine_application_json (PzEngine      *self,
         if (g_str_equal (((PzVerdict *) g_ptr_array_index (verdicts, v))->requirement, r->code))
           verdict = g_ptr_array_index (verdicts, v);
 
-      json_builder_begin_object (b);
-      add_string (b, "requirement", r->code);
-      add_string (b, "title", r->title);
-      json_builder_set_member_name (b, "mandatory");
-      json_builder_add_boolean_value (b, r->mandatory);
-      add_string (b, "state", verdict ? verdict->verdict : doc ? "uploaded" : "missing");
-      add_string (b, "verdict", verdict ? verdict->verdict : NULL);
-      add_string (b, "note", verdict ? verdict->note : NULL);
-      add_string (b, "checked_by", verdict ? verdict->username : NULL);
-      add_time (b, self, "checked_at", verdict ? verdict->at : 0);
-      json_builder_end_object (b);
+      pz_json_writer_begin_object (w);
+      write_string (w, "requirement", r->code);
+      write_string (w, "title", r->title);
+      pz_json_writer_member (w, "mandatory");
+      pz_json_writer_bool (w, r->mandatory);
+      write_string (w, "state", verdict ? verdict->verdict : doc ? "uploaded" : "missing");
+      write_string (w, "verdict", verdict ? verdict->verdict : NULL);
+      write_string (w, "note", verdict ? verdict->note : NULL);
+      write_string (w, "checked_by", verdict ? verdict->username : NULL);
+      write_time (w, self, "checked_at", verdict ? verdict->at : 0);
+      pz_json_writer_end_object (w);
     }
-  json_builder_end_array (b);
+  pz_json_writer_end_array (w);
 
-  json_builder_set_member_name (b, "documents");
-  json_builder_begin_array (b);
+  pz_json_writer_member (w, "documents");
+  pz_json_writer_begin_array (w);
   for (guint d = 0; docs && d < docs->len; d++)
     {
       PzDocument *doc = g_ptr_array_index (docs, d);
 
-      json_builder_begin_object (b);
-      add_string (b, "requirement", doc->requirement);
-      add_string (b, "sha256", doc->sha256);
-      json_builder_set_member_name (b, "size");
-      json_builder_add_int_value (b, doc->size);
-      add_string (b, "content_type", doc->content_type);
-      json_builder_set_member_name (b, "pages");
-      json_builder_add_int_value (b, doc->pages);
-      add_time (b, self, "uploaded_at", doc->uploaded_at);
-      add_string (b, "uploaded_by", doc->uploaded_by);
-      json_builder_end_object (b);
+      pz_json_writer_begin_object (w);
+      write_string (w, "requirement", doc->requirement);
+      write_string (w, "sha256", doc->sha256);
+      pz_json_writer_member (w, "size");
+      pz_json_writer_int (w, doc->size);
+      write_string (w, "content_type", doc->content_type);
+      pz_json_writer_member (w, "pages");
+      pz_json_writer_int (w, doc->pages);
+      write_time (w, self, "uploaded_at", doc->uploaded_at);
+      write_string (w, "uploaded_by", doc->uploaded_by);
+      pz_json_writer_end_object (w);
     }
-  json_builder_end_array (b);
+  pz_json_writer_end_array (w);
 
-  json_builder_set_member_name (b, "outputs");
-  json_builder_begin_array (b);
-  json_builder_end_array (b);
+  pz_json_writer_member (w, "outputs");
+  pz_json_writer_begin_array (w);
+  pz_json_writer_end_array (w);
 
-  json_builder_set_member_name (b, "history");
-  json_builder_begin_array (b);
+  pz_json_writer_member (w, "history");
+  pz_json_writer_begin_array (w);
   for (guint e = 0; events && e < events->len; e++)
     {
       PzEvent *ev = g_ptr_array_index (events, e);
 
-      json_builder_begin_object (b);
-      add_time (b, self, "at", ev->at);
-      add_string (b, "user", ev->username);
-      add_string (b, "full_name", ev->full_name);
-      add_string (b, "role", ev->role);
-      add_string (b, "action", ev->action);
-      add_string (b, "from_step", ev->from_step);
-      add_string (b, "to_step", ev->to_step);
-      add_string (b, "note", ev->note);
-      json_builder_set_member_name (b, "office_seconds");
-      json_builder_add_int_value (b, ev->office_seconds);
-      add_json (b, "data", ev->data);
-      json_builder_end_object (b);
+      pz_json_writer_begin_object (w);
+      write_time (w, self, "at", ev->at);
+      write_string (w, "user", ev->username);
+      write_string (w, "full_name", ev->full_name);
+      write_string (w, "role", ev->role);
+      write_string (w, "action", ev->action);
+      write_string (w, "from_step", ev->from_step);
+      write_string (w, "to_step", ev->to_step);
+      write_string (w, "note", ev->note);
+      pz_json_writer_member (w, "office_seconds");
+      pz_json_writer_int (w, ev->office_seconds);
+      write_raw (w, "data", ev->data);
+      pz_json_writer_end_object (w);
     }
-  json_builder_end_array (b);
+  pz_json_writer_end_array (w);
 
-  json_builder_set_member_name (b, "verify_url");
+  pz_json_writer_member (w, "verify_url");
   if (app->verify_token)
     {
       g_autofree char *url = g_strdup_printf ("%s/verify/%s", self->public_url, app->verify_token);
-      json_builder_add_string_value (b, url);
+      pz_json_writer_string (w, url);
     }
   else
-    json_builder_add_null_value (b);
+    pz_json_writer_null (w);
 
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
+  pz_json_writer_end_object (w);
+  return pz_json_writer_free_to_string (w);
 }
 
 typedef struct {
@@ -1562,16 +1560,16 @@ typedef struct {
  * Each step the user acts at is read in due order through its index, and
  * the lists are merged, so the cost follows @limit, not the number of files.
  *
- * Returns: (transfer full): `{"items", "total", "overdue"}`
+ * Returns: (transfer full): `{"items", "total", "overdue"}` as JSON text
  */
-JsonNode *
+char *
 pz_engine_inbox (PzEngine  *self,
                  PzUser    *user,
                  guint      limit,
                  gint64     now,
                  GError   **error)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(PzJsonWriter) w = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GArray) queues = g_array_new (FALSE, TRUE, sizeof (InboxQueue));
   g_autoptr(GError) local_error = NULL;
@@ -1579,9 +1577,9 @@ pz_engine_inbox (PzEngine  *self,
   gint64 total = 0, overdue = 0;
   gboolean ok = TRUE;
 
-  for (guint w = 0; w < workflows->len && ok; w++)
+  for (guint wi = 0; wi < workflows->len && ok; wi++)
     {
-      PzWorkflow *wf = g_ptr_array_index (workflows, w);
+      PzWorkflow *wf = g_ptr_array_index (workflows, wi);
 
       for (guint i = 0; i < pz_workflow_get_n_steps (wf) && ok; i++)
         {
@@ -1605,47 +1603,49 @@ pz_engine_inbox (PzEngine  *self,
         }
     }
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "items");
-  json_builder_begin_array (b);
-  for (guint n = 0; ok && n < limit; n++)
+  if (ok)
     {
-      InboxQueue *best = NULL;
-
-      for (guint i = 0; i < queues->len; i++)
+      w = pz_json_writer_new ();
+      pz_json_writer_begin_object (w);
+      pz_json_writer_member (w, "items");
+      pz_json_writer_begin_array (w);
+      for (guint n = 0; n < limit; n++)
         {
-          InboxQueue *q = &g_array_index (queues, InboxQueue, i);
-          PzApplication *head, *best_head;
+          InboxQueue *best = NULL;
 
-          if (q->pos >= q->apps->len)
-            continue;
-          if (best == NULL)
+          for (guint i = 0; i < queues->len; i++)
             {
-              best = q;
-              continue;
+              InboxQueue *q = &g_array_index (queues, InboxQueue, i);
+              PzApplication *head, *best_head;
+
+              if (q->pos >= q->apps->len)
+                continue;
+              if (best == NULL)
+                {
+                  best = q;
+                  continue;
+                }
+              head = g_ptr_array_index (q->apps, q->pos);
+              best_head = g_ptr_array_index (best->apps, best->pos);
+              /* Due first (earliest first), then those without a due time by age. */
+              if ((head->due_at && !best_head->due_at) ||
+                  (head->due_at && best_head->due_at && head->due_at < best_head->due_at) ||
+                  (!head->due_at && !best_head->due_at &&
+                   head->step_entered_at < best_head->step_entered_at))
+                best = q;
             }
-          head = g_ptr_array_index (q->apps, q->pos);
-          best_head = g_ptr_array_index (best->apps, best->pos);
-          /* Due first (earliest first), then those without a due time by age. */
-          if ((head->due_at && !best_head->due_at) ||
-              (head->due_at && best_head->due_at && head->due_at < best_head->due_at) ||
-              (!head->due_at && !best_head->due_at && head->step_entered_at < best_head->step_entered_at))
-            best = q;
+          if (best == NULL)
+            break;
+          pz_engine_write_summary (self, w, g_ptr_array_index (best->apps, best->pos), now);
+          best->pos++;
         }
-      if (best == NULL)
-        break;
-      {
-        g_autoptr(JsonNode) item = pz_engine_summary_json (self, g_ptr_array_index (best->apps, best->pos), now);
-        json_builder_add_value (b, g_steal_pointer (&item));
-      }
-      best->pos++;
+      pz_json_writer_end_array (w);
+      pz_json_writer_member (w, "total");
+      pz_json_writer_int (w, total);
+      pz_json_writer_member (w, "overdue");
+      pz_json_writer_int (w, overdue);
+      pz_json_writer_end_object (w);
     }
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "total");
-  json_builder_add_int_value (b, total);
-  json_builder_set_member_name (b, "overdue");
-  json_builder_add_int_value (b, overdue);
-  json_builder_end_object (b);
 
   for (guint i = 0; i < queues->len; i++)
     g_ptr_array_unref (g_array_index (queues, InboxQueue, i).apps);
@@ -1655,5 +1655,5 @@ pz_engine_inbox (PzEngine  *self,
       internal (error, local_error);
       return NULL;
     }
-  return json_builder_get_root (b);
+  return pz_json_writer_free_to_string (g_steal_pointer (&w));
 }

@@ -98,14 +98,15 @@ gboolean        pz_engine_set_verdict        (PzEngine        *self,
 PzApplication  *pz_engine_get_application    (PzEngine        *self,
                                               gint64           id,
                                               GError         **error);
-JsonNode       *pz_engine_application_json   (PzEngine        *self,
+char           *pz_engine_application_to_string (PzEngine      *self,
                                               PzApplication   *app,
                                               PzUser          *user,
                                               gint64           now);
-JsonNode       *pz_engine_summary_json       (PzEngine        *self,
+void            pz_engine_write_summary      (PzEngine        *self,
+                                              PzJsonWriter    *writer,
                                               PzApplication   *app,
                                               gint64           now);
-JsonNode       *pz_engine_inbox              (PzEngine        *self,
+char           *pz_engine_inbox              (PzEngine        *self,
                                               PzUser          *user,
                                               guint            limit,
                                               gint64           now,

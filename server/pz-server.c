@@ -623,8 +623,8 @@ handle_search (Req *req)
 {
   g_autoptr(GPtrArray) apps = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(PzJsonWriter) w = NULL;
+  g_autofree char *text = NULL;
   PzSearch search = { 0 };
   guint64 limit, cursor;
 
@@ -651,25 +651,25 @@ handle_search (Req *req)
       return;
     }
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "items");
-  json_builder_begin_array (b);
+  w = pz_json_writer_new ();
+  pz_json_writer_begin_object (w);
+  pz_json_writer_member (w, "items");
+  pz_json_writer_begin_array (w);
   for (guint i = 0; i < apps->len; i++)
-    json_builder_add_value (b, pz_engine_summary_json (req->server->engine,
-                                                       g_ptr_array_index (apps, i), req->now));
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "next_cursor");
+    pz_engine_write_summary (req->server->engine, w, g_ptr_array_index (apps, i), req->now);
+  pz_json_writer_end_array (w);
+  pz_json_writer_member (w, "next_cursor");
   if (apps->len == limit)
     {
       PzApplication *last = g_ptr_array_index (apps, apps->len - 1);
       g_autofree char *next = g_strdup_printf ("%" G_GINT64_FORMAT, last->id);
-      json_builder_add_string_value (b, next);
+      pz_json_writer_string (w, next);
     }
   else
-    json_builder_add_null_value (b);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  send_json (req->msg, 200, root);
+    pz_json_writer_null (w);
+  pz_json_writer_end_object (w);
+  text = pz_json_writer_free_to_string (g_steal_pointer (&w));
+  send_text_json (req->msg, 200, text);
 }
 
 static void
@@ -679,7 +679,7 @@ handle_register (Req *req)
   g_autoptr(GPtrArray) details = pz_details_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(PzApplication) app = NULL;
-  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
 
   if (body == NULL)
     return;
@@ -689,25 +689,25 @@ handle_register (Req *req)
       send_gerror (req->msg, error, details);
       return;
     }
-  node = pz_engine_application_json (req->server->engine, app, req->user, req->now);
-  send_json (req->msg, 201, node);
+  text = pz_engine_application_to_string (req->server->engine, app, req->user, req->now);
+  send_text_json (req->msg, 201, text);
 }
 
 static void
 handle_inbox (Req *req)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
   guint64 limit;
 
   if (!query_uint (req, "limit", 1, 10000, 100, &limit))
     return;
-  if (!(node = pz_engine_inbox (req->server->engine, req->user, (guint) limit, req->now, &error)))
+  if (!(text = pz_engine_inbox (req->server->engine, req->user, (guint) limit, req->now, &error)))
     {
       send_gerror (req->msg, error, NULL);
       return;
     }
-  send_json (req->msg, 200, node);
+  send_text_json (req->msg, 200, text);
 }
 
 static gboolean
@@ -732,15 +732,15 @@ handle_application (Req    *req,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PzApplication) app = pz_engine_get_application (req->server->engine, id, &error);
-  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
 
   if (app == NULL)
     {
       send_gerror (req->msg, error, NULL);
       return;
     }
-  node = pz_engine_application_json (req->server->engine, app, req->user, req->now);
-  send_json (req->msg, 200, node);
+  text = pz_engine_application_to_string (req->server->engine, app, req->user, req->now);
+  send_text_json (req->msg, 200, text);
 }
 
 static void
