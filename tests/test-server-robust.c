@@ -366,6 +366,66 @@ test_reference_and_search (void)
     }
 }
 
+/* The OpenAPI document names every route of API.md, and every route it
+ * names is served. */
+static void
+test_openapi (void)
+{
+  static const char * const contract[][2] = {
+    { "/healthz", "get" }, { "/api/v1/auth/login", "post" }, { "/api/v1/auth/logout", "post" },
+    { "/api/v1/me", "get" }, { "/api/v1/workflows", "get" }, { "/api/v1/permit-types", "get" },
+    { "/api/v1/applications", "post" }, { "/api/v1/applications", "get" }, { "/api/v1/inbox", "get" },
+    { "/api/v1/applications/{id}", "get" }, { "/api/v1/applications/{id}/actions", "post" },
+    { "/api/v1/applications/{id}/documents/{requirement}", "put" },
+    { "/api/v1/applications/{id}/documents/{requirement}", "get" },
+    { "/api/v1/applications/{id}/checklist/{requirement}", "put" },
+  };
+  const char *front = pz_test_login (ts, "front_office");
+  gint64 id = pz_test_register (ts, front, "PBG", "new");
+  g_autoptr(PzResponse) doc = pz_test_request (ts, "GET", "/api/v1/openapi.json", NULL, NULL);
+  JsonObject *paths = json_object_get_object_member (pz_response_object (doc), "paths");
+  g_autoptr(GList) names = json_object_get_members (paths);
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+  for (guint i = 0; i < G_N_ELEMENTS (contract); i++)
+    {
+      JsonObject *item = json_object_get_object_member (paths, contract[i][0]);
+      g_assert_nonnull (item);
+      g_assert_true (json_object_has_member (item, contract[i][1]));
+    }
+
+  for (GList *l = names; l; l = l->next)
+    {
+      JsonObject *item = json_object_get_object_member (paths, l->data);
+      g_autoptr(GList) methods = json_object_get_members (item);
+
+      for (GList *m = methods; m; m = m->next)
+        {
+          g_autofree char *method = g_ascii_strup (m->data, -1);
+          g_autofree char *with_id = NULL;
+          g_autofree char *path = NULL;
+          g_autoptr(PzResponse) r = NULL;
+          g_auto(GStrv) parts = NULL;
+
+          if (g_str_equal (m->data, "parameters"))
+            continue;
+          parts = g_strsplit (l->data, "{id}", -1);
+          with_id = g_strjoinv (id_text, parts);
+          g_strfreev (g_steal_pointer (&parts));
+          parts = g_strsplit (with_id, "{requirement}", -1);
+          path = g_strjoinv ("ktp", parts);
+          /* logout last would end the session the other requests use */
+          if (g_str_has_suffix (path, "/logout"))
+            continue;
+          r = pz_test_request (ts, method, path, front, NULL);
+          if (r->status == 405 || (r->status == 404 && r->json &&
+                                   g_str_equal (pz_response_error_code (r), "not_found") &&
+                                   !g_str_has_suffix (path, "/documents/ktp")))
+            g_error ("%s %s is documented but not served (%u)", method, path, r->status);
+        }
+    }
+}
+
 /* Restarting keeps every file, user and session. */
 static void
 test_restart (void)
@@ -411,6 +471,7 @@ main (int   argc,
   g_test_add_func ("/server/robust/not-found", test_not_found);
   g_test_add_func ("/server/robust/documents", test_documents);
   g_test_add_func ("/server/robust/reference-and-search", test_reference_and_search);
+  g_test_add_func ("/server/robust/openapi", test_openapi);
   g_test_add_func ("/server/robust/restart", test_restart);
   ret = g_test_run ();
   pz_test_server_free (ts);
