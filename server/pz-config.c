@@ -59,9 +59,11 @@ read_uint (GKeyFile    *kf,
     return TRUE;  /* not set: keep the default */
   if (!g_ascii_string_to_unsigned (g_strstrip (text), 10, min, max, &value, NULL))
     {
+      g_autofree char *lo = g_strdup_printf ("%" G_GUINT64_FORMAT, min);
+      g_autofree char *hi = g_strdup_printf ("%" G_GUINT64_FORMAT, max);
+
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                   _("[%s] %s must be a whole number from %" G_GUINT64_FORMAT " to %"
-                     G_GUINT64_FORMAT), group, key, min, max);
+                   _("[%s] %s must be a whole number from %s to %s"), group, key, lo, hi);
       return FALSE;
     }
   *out = value;

@@ -602,8 +602,10 @@ query_uint (Req        *req,
     return TRUE;
   if (!g_ascii_string_to_unsigned (text, 10, min, max, out, NULL))
     {
-      g_autofree char *message = g_strdup_printf (_("“%s” must be a number from %" G_GUINT64_FORMAT
-                                                    " to %" G_GUINT64_FORMAT), name, min, max);
+      g_autofree char *lo = g_strdup_printf ("%" G_GUINT64_FORMAT, min);
+      g_autofree char *hi = g_strdup_printf ("%" G_GUINT64_FORMAT, max);
+      g_autofree char *message = g_strdup_printf (_("“%s” must be a number from %s to %s"),
+                                                  name, lo, hi);
       bad_request (req, message);
       return FALSE;
     }
