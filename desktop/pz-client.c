@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pz-client"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "pz-client.h"
+
+/* The desktop's only way to the server: JSON over HTTP, as API.md says. */
+struct _PzClient
+{
+  GObject      parent_instance;
+  SoupSession *session;
+  char        *base_url;
+  char        *token;
+  JsonObject  *user;
+};
+
+enum {
+  PROP_0,
+  PROP_BASE_URL,
+  PROP_LOGGED_IN,
+  N_PROPS
+};
+
+enum {
+  SESSION_EXPIRED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (PzClient, pz_client, G_TYPE_OBJECT)
+G_DEFINE_QUARK (pz-client-error-quark, pz_client_error)
+
+typedef struct {
+  SoupMessage *msg;
+  JsonArray   *details;
+  gboolean     authenticated;
+} Request;
+
+static void
+request_free (Request *r)
+{
+  g_clear_object (&r->msg);
+  g_clear_pointer (&r->details, json_array_unref);
+  g_free (r);
+}
+
+static int
+error_code_for_status (guint status)
+{
+  switch (status)
+    {
+    case 400: return PZ_CLIENT_ERROR_BAD_REQUEST;
+    case 401: return PZ_CLIENT_ERROR_UNAUTHORIZED;
+    case 403: return PZ_CLIENT_ERROR_FORBIDDEN;
+    case 404: return PZ_CLIENT_ERROR_NOT_FOUND;
+    case 409: return PZ_CLIENT_ERROR_STALE;
+    case 413: return PZ_CLIENT_ERROR_TOO_LARGE;
+    case 415: return PZ_CLIENT_ERROR_UNSUPPORTED;
+    case 422: return PZ_CLIENT_ERROR_RULE;
+    case 429: return PZ_CLIENT_ERROR_THROTTLED;
+    default: return PZ_CLIENT_ERROR_SERVER;
+    }
+}
+
+static void
+request_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  PzClient *self = g_task_get_source_object (task);
+  Request *r = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  guint status;
+  gsize size = 0;
+  const char *data_text;
+  JsonNode *root = NULL;
+
+  if (bytes == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, PZ_CLIENT_ERROR, PZ_CLIENT_ERROR_UNREACHABLE,
+                                 _("The server cannot be reached: %s"), error->message);
+      return;
+    }
+
+  status = soup_message_get_status (r->msg);
+  data_text = g_bytes_get_data (bytes, &size);
+  if (size > 0 && json_parser_load_from_data (parser, data_text, (gssize) size, NULL))
+    root = json_parser_get_root (parser);
+
+  if (status >= 200 && status < 300)
+    {
+      g_task_return_pointer (task, root ? json_node_copy (root) : json_node_new (JSON_NODE_NULL),
+                             (GDestroyNotify) json_node_unref);
+      return;
+    }
+
+  {
+    JsonObject *err = NULL;
+    const char *message = NULL;
+
+    if (root && JSON_NODE_HOLDS_OBJECT (root) &&
+        json_object_has_member (json_node_get_object (root), "error"))
+      err = json_object_get_object_member (json_node_get_object (root), "error");
+    if (err)
+      {
+        message = json_object_get_string_member_with_default (err, "message", NULL);
+        if (json_object_has_member (err, "details"))
+          r->details = json_array_ref (json_object_get_array_member (err, "details"));
+      }
+    if (status == 401 && r->authenticated && self->token)
+      {
+        g_clear_pointer (&self->token, g_free);
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOGGED_IN]);
+        g_signal_emit (self, signals[SESSION_EXPIRED], 0);
+      }
+    g_task_return_new_error (task, PZ_CLIENT_ERROR, error_code_for_status (status), "%s",
+                             message ? message : soup_status_get_phrase (status));
+  }
+}
+
+/**
+ * pz_client_request_async:
+ * @self: a client
+ * @method: an HTTP method
+ * @path: the path below the server address, e.g. `/api/v1/inbox`
+ * @body: (nullable): a JSON body
+ * @idempotency_key: (nullable): the key for an action, reused on retries
+ * @cancellable: (nullable): a cancellable
+ * @callback: called with the answer
+ * @user_data: data for @callback
+ */
+void
+pz_client_request_async (PzClient            *self,
+                         const char          *method,
+                         const char          *path,
+                         JsonNode            *body,
+                         const char          *idempotency_key,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *url = g_strconcat (self->base_url ? self->base_url : "", path, NULL);
+  Request *r = g_new0 (Request, 1);
+
+  g_task_set_source_tag (task, pz_client_request_async);
+  g_task_set_task_data (task, r, (GDestroyNotify) request_free);
+
+  r->msg = soup_message_new (method, url);
+  if (r->msg == NULL)
+    {
+      g_task_return_new_error (task, PZ_CLIENT_ERROR, PZ_CLIENT_ERROR_UNREACHABLE,
+                               _("“%s” is not a server address"), self->base_url ? self->base_url : "");
+      return;
+    }
+  if (self->token)
+    {
+      g_autofree char *auth = g_strdup_printf ("Bearer %s", self->token);
+      soup_message_headers_replace (soup_message_get_request_headers (r->msg), "Authorization", auth);
+      r->authenticated = TRUE;
+    }
+  if (idempotency_key)
+    soup_message_headers_replace (soup_message_get_request_headers (r->msg), "Idempotency-Key",
+                                  idempotency_key);
+  if (body)
+    {
+      char *text = json_to_string (body, FALSE);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (text, strlen (text));
+      soup_message_set_request_body_from_bytes (r->msg, "application/json", bytes);
+    }
+  soup_session_send_and_read_async (self->session, r->msg, G_PRIORITY_DEFAULT, cancellable,
+                                    request_done, g_steal_pointer (&task));
+}
+
+/**
+ * pz_client_request_finish:
+ * @self: a client
+ * @result: the result
+ * @details: (out) (optional) (transfer full) (nullable): the `details` of a 422
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the answer's JSON
+ */
+JsonNode *
+pz_client_request_finish (PzClient      *self,
+                          GAsyncResult  *result,
+                          JsonArray    **details,
+                          GError       **error)
+{
+  Request *r = g_task_get_task_data (G_TASK (result));
+
+  if (details)
+    *details = r->details ? json_array_ref (r->details) : NULL;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+login_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  PzClient *self = PZ_CLIENT (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = pz_client_request_finish (self, result, NULL, &error);
+  JsonObject *obj;
+
+  if (node == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  obj = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  if (obj == NULL || !json_object_has_member (obj, "token") || !json_object_has_member (obj, "user"))
+    {
+      g_task_return_new_error (task, PZ_CLIENT_ERROR, PZ_CLIENT_ERROR_SERVER,
+                               _("The server's answer is not one Perizinan understands"));
+      return;
+    }
+  pz_client_set_token (self, json_object_get_string_member (obj, "token"));
+  g_clear_pointer (&self->user, json_object_unref);
+  self->user = json_object_ref (json_object_get_object_member (obj, "user"));
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+pz_client_login_async (PzClient            *self,
+                       const char          *username,
+                       const char          *password,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "username");
+  json_builder_add_string_value (b, username);
+  json_builder_set_member_name (b, "password");
+  json_builder_add_string_value (b, password);
+  json_builder_end_object (b);
+  body = json_builder_get_root (b);
+
+  g_clear_pointer (&self->token, g_free);
+  pz_client_request_async (self, "POST", "/api/v1/auth/login", body, NULL, cancellable, login_done, task);
+}
+
+gboolean
+pz_client_login_finish (PzClient      *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * pz_client_logout:
+ * @self: a client
+ *
+ * Ends the session on the server (without waiting) and forgets it here.
+ */
+void
+pz_client_logout (PzClient *self)
+{
+  if (self->token)
+    pz_client_request_async (self, "POST", "/api/v1/auth/logout", NULL, NULL, NULL, NULL, NULL);
+  pz_client_set_token (self, NULL);
+  g_clear_pointer (&self->user, json_object_unref);
+}
+
+static void
+pz_client_finalize (GObject *object)
+{
+  PzClient *self = PZ_CLIENT (object);
+
+  g_clear_object (&self->session);
+  g_free (self->base_url);
+  g_free (self->token);
+  g_clear_pointer (&self->user, json_object_unref);
+  G_OBJECT_CLASS (pz_client_parent_class)->finalize (object);
+}
+
+static void
+pz_client_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  PzClient *self = PZ_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_BASE_URL:
+      g_value_set_string (value, self->base_url);
+      break;
+    case PROP_LOGGED_IN:
+      g_value_set_boolean (value, self->token != NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pz_client_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  PzClient *self = PZ_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_BASE_URL:
+      pz_client_set_base_url (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pz_client_class_init (PzClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = pz_client_finalize;
+  object_class->get_property = pz_client_get_property;
+  object_class->set_property = pz_client_set_property;
+
+  properties[PROP_BASE_URL] =
+    g_param_spec_string ("base-url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOGGED_IN] =
+    g_param_spec_boolean ("logged-in", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PzClient::session-expired:
+   *
+   * The server refused the token: the user must log in again.
+   */
+  signals[SESSION_EXPIRED] =
+    g_signal_new ("session-expired", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+pz_client_init (PzClient *self)
+{
+  self->session = soup_session_new_with_options ("timeout", 30, "idle-timeout", 60, NULL);
+}
+
+PzClient *
+pz_client_new (const char *base_url)
+{
+  return g_object_new (PZ_TYPE_CLIENT, "base-url", base_url, NULL);
+}
+
+const char *
+pz_client_get_base_url (PzClient *self)
+{
+  return self->base_url;
+}
+
+void
+pz_client_set_base_url (PzClient   *self,
+                        const char *base_url)
+{
+  g_autofree char *url = base_url ? g_strstrip (g_strdup (base_url)) : NULL;
+
+  while (url && g_str_has_suffix (url, "/"))
+    url[strlen (url) - 1] = '\0';
+  if (url && *url && !strstr (url, "://"))
+    {
+      char *with_scheme = g_strconcat ("http://", url, NULL);
+      g_free (url);
+      url = with_scheme;
+    }
+  if (g_strcmp0 (url, self->base_url) == 0)
+    return;
+  g_free (self->base_url);
+  self->base_url = g_steal_pointer (&url);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
+}
+
+const char *
+pz_client_get_token (PzClient *self)
+{
+  return self->token;
+}
+
+void
+pz_client_set_token (PzClient   *self,
+                     const char *token)
+{
+  if (g_strcmp0 (token, self->token) == 0)
+    return;
+  g_free (self->token);
+  self->token = g_strdup (token);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOGGED_IN]);
+}
+
+/**
+ * pz_client_get_user:
+ * @self: a client
+ *
+ * Returns: (transfer none) (nullable): the logged-in user as the server sent it
+ */
+JsonObject *
+pz_client_get_user (PzClient *self)
+{
+  return self->user;
+}
+
+gboolean
+pz_client_user_has_role (PzClient   *self,
+                         const char *role)
+{
+  JsonArray *roles;
+
+  if (self->user == NULL || !json_object_has_member (self->user, "roles"))
+    return FALSE;
+  roles = json_object_get_array_member (self->user, "roles");
+  for (guint i = 0; i < json_array_get_length (roles); i++)
+    if (g_strcmp0 (json_array_get_string_element (roles, i), role) == 0)
+      return TRUE;
+  return FALSE;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define PZ_CLIENT_ERROR (pz_client_error_quark ())
+
+typedef enum {
+  PZ_CLIENT_ERROR_UNREACHABLE,   /* no answer from the server */
+  PZ_CLIENT_ERROR_BAD_REQUEST,   /* 400 */
+  PZ_CLIENT_ERROR_UNAUTHORIZED,  /* 401 */
+  PZ_CLIENT_ERROR_FORBIDDEN,     /* 403 */
+  PZ_CLIENT_ERROR_NOT_FOUND,     /* 404 */
+  PZ_CLIENT_ERROR_STALE,         /* 409 */
+  PZ_CLIENT_ERROR_TOO_LARGE,     /* 413 */
+  PZ_CLIENT_ERROR_UNSUPPORTED,   /* 415 */
+  PZ_CLIENT_ERROR_RULE,          /* 422 */
+  PZ_CLIENT_ERROR_THROTTLED,     /* 429 */
+  PZ_CLIENT_ERROR_SERVER,        /* 5xx or an answer that makes no sense */
+} PzClientError;
+
+#define PZ_TYPE_CLIENT (pz_client_get_type ())
+
+G_DECLARE_FINAL_TYPE (PzClient, pz_client, PZ, CLIENT, GObject)
+
+GQuark       pz_client_error_quark     (void);
+
+PzClient    *pz_client_new             (const char          *base_url);
+const char  *pz_client_get_base_url    (PzClient            *self);
+void         pz_client_set_base_url    (PzClient            *self,
+                                        const char          *base_url);
+const char  *pz_client_get_token       (PzClient            *self);
+void         pz_client_set_token       (PzClient            *self,
+                                        const char          *token);
+JsonObject  *pz_client_get_user        (PzClient            *self);
+gboolean     pz_client_user_has_role   (PzClient            *self,
+                                        const char          *role);
+
+void         pz_client_request_async   (PzClient            *self,
+                                        const char          *method,
+                                        const char          *path,
+                                        JsonNode            *body,
+                                        const char          *idempotency_key,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+JsonNode    *pz_client_request_finish  (PzClient            *self,
+                                        GAsyncResult        *result,
+                                        JsonArray          **details,
+                                        GError             **error);
+
+void         pz_client_login_async     (PzClient            *self,
+                                        const char          *username,
+                                        const char          *password,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean     pz_client_login_finish    (PzClient            *self,
+                                        GAsyncResult        *result,
+                                        GError             **error);
+void         pz_client_logout          (PzClient            *self);
+
+G_END_DECLS

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pz-file-item"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pz-file-item.h"
+
+/* One row of an inbox or a search: a file as lists show it. */
+struct _PzFileItem
+{
+  GObject     parent_instance;
+  gint64      id;
+  char       *columns[PZ_N_FILE_COLUMNS];
+  PzDueState  due_state;
+};
+
+G_DEFINE_FINAL_TYPE (PzFileItem, pz_file_item, G_TYPE_OBJECT)
+
+static void
+pz_file_item_finalize (GObject *object)
+{
+  PzFileItem *self = PZ_FILE_ITEM (object);
+
+  for (guint i = 0; i < PZ_N_FILE_COLUMNS; i++)
+    g_free (self->columns[i]);
+  G_OBJECT_CLASS (pz_file_item_parent_class)->finalize (object);
+}
+
+static void
+pz_file_item_class_init (PzFileItemClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pz_file_item_finalize;
+}
+
+static void
+pz_file_item_init (PzFileItem *self)
+{
+}
+
+/**
+ * pz_format_duration:
+ * @seconds: a length of time
+ *
+ * Returns: (transfer full): "5 min", "2 h 10 min" or "3 d 4 h"
+ */
+char *
+pz_format_duration (gint64 seconds)
+{
+  gint64 minutes = MAX (seconds, 0) / 60;
+
+  if (minutes < 60)
+    return g_strdup_printf (_("%d min"), (int) minutes);
+  if (minutes < 24 * 60)
+    return g_strdup_printf (_("%d h %d min"), (int) (minutes / 60), (int) (minutes % 60));
+  return g_strdup_printf (_("%d d %d h"), (int) MIN (minutes / (24 * 60), 99999),
+                          (int) (minutes / 60 % 24));
+}
+
+/**
+ * pz_format_local_time:
+ * @iso8601: (nullable): a time as the server sends it
+ *
+ * Returns: (transfer full): the time as people at the office read it
+ */
+char *
+pz_format_local_time (const char *iso8601)
+{
+  g_autoptr(GDateTime) t = iso8601 ? g_date_time_new_from_iso8601 (iso8601, NULL) : NULL;
+
+  if (t == NULL)
+    return g_strdup ("—");
+  /* The office's own offset, as the server wrote it. */
+  return g_date_time_format (t, "%d-%m-%Y %H:%M");
+}
+
+const char *
+pz_due_state_label (PzDueState state)
+{
+  switch (state)
+    {
+    case PZ_DUE_ON_TIME:
+      return _("On time");
+    case PZ_DUE_SOON:
+      return _("Due soon");
+    case PZ_DUE_OVERDUE:
+      return _("Overdue");
+    case PZ_DUE_NONE:
+    default:
+      return _("Waiting for applicant");
+    }
+}
+
+const char *
+pz_due_state_css_class (PzDueState state)
+{
+  switch (state)
+    {
+    case PZ_DUE_ON_TIME:
+      return "success";
+    case PZ_DUE_SOON:
+      return "warning";
+    case PZ_DUE_OVERDUE:
+      return "error";
+    case PZ_DUE_NONE:
+    default:
+      return "dim-label";
+    }
+}
+
+static const char *
+get_string (JsonObject *obj,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/**
+ * pz_file_item_new_from_json:
+ * @summary: a file as `GET /api/v1/inbox` lists it
+ * @now: the current time
+ *
+ * Returns: (transfer full): the row
+ */
+PzFileItem *
+pz_file_item_new_from_json (JsonObject *summary,
+                            GDateTime  *now)
+{
+  PzFileItem *self = g_object_new (PZ_TYPE_FILE_ITEM, NULL);
+  const char *due = get_string (summary, "due_at");
+  const char *entered = get_string (summary, "step_entered_at");
+  g_autoptr(GDateTime) due_t = due ? g_date_time_new_from_iso8601 (due, NULL) : NULL;
+  g_autoptr(GDateTime) entered_t = entered ? g_date_time_new_from_iso8601 (entered, NULL) : NULL;
+
+  self->id = json_object_get_int_member_with_default (summary, "id", 0);
+  self->columns[PZ_FILE_COLUMN_REGISTRATION] = g_strdup (get_string (summary, "registration_number"));
+  self->columns[PZ_FILE_COLUMN_APPLICANT] = g_strdup (get_string (summary, "applicant_name"));
+  self->columns[PZ_FILE_COLUMN_PERMIT] = g_strdup (get_string (summary, "permit_type_name"));
+  self->columns[PZ_FILE_COLUMN_STEP] = g_strdup (get_string (summary, "step_title"));
+  self->columns[PZ_FILE_COLUMN_IN_STEP] =
+    entered_t ? pz_format_duration (g_date_time_difference (now, entered_t) / G_TIME_SPAN_SECOND)
+              : g_strdup ("—");
+  self->columns[PZ_FILE_COLUMN_DUE] = pz_format_local_time (due);
+
+  if (due_t == NULL)
+    self->due_state = PZ_DUE_NONE;
+  else if (g_date_time_compare (due_t, now) < 0)
+    self->due_state = PZ_DUE_OVERDUE;
+  else if (g_date_time_difference (due_t, now) < 60 * G_TIME_SPAN_MINUTE)
+    self->due_state = PZ_DUE_SOON;
+  else
+    self->due_state = PZ_DUE_ON_TIME;
+
+  for (guint i = 0; i < PZ_N_FILE_COLUMNS; i++)
+    if (self->columns[i] == NULL)
+      self->columns[i] = g_strdup ("—");
+  return self;
+}
+
+gint64
+pz_file_item_get_id (PzFileItem *self)
+{
+  return self->id;
+}
+
+const char *
+pz_file_item_get_column (PzFileItem *self,
+                         guint       column)
+{
+  g_return_val_if_fail (column < PZ_N_FILE_COLUMNS, NULL);
+  return self->columns[column];
+}
+
+PzDueState
+pz_file_item_get_due_state (PzFileItem *self)
+{
+  return self->due_state;
+}

@@ -1,0 +1,1780 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pz-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "perizinan.h"
+#include "pz-file-item.h"
+#include "pz-window.h"
+
+/* The staff's window: connect, log in, the inbox of what waits for me, and
+ * the file with the actions this user may take now. The server decides
+ * what is allowed; the window shows it and never loses what was typed. */
+struct _PzWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* template */
+  AdwWindowTitle  *window_title;
+  GtkRevealer     *banner_revealer;
+  GtkLabel        *banner_label;
+  AdwToastOverlay *toasts;
+  GtkStack        *stack;
+  AdwEntryRow     *server_row;
+  GtkLabel        *connect_error;
+  AdwStatusPage   *login_page;
+  AdwEntryRow     *username_row;
+  AdwPasswordEntryRow *password_row;
+  GtkLabel        *login_error;
+  GtkLabel        *count_waiting;
+  GtkLabel        *count_overdue;
+  GtkSearchEntry  *search_entry;
+  GtkLabel        *list_title;
+  GtkColumnView   *inbox_view;
+  GtkStack        *file_stack;
+  GtkBox          *file_box;
+
+  GSettings       *settings;
+  PzClient        *client;
+  GCancellable    *cancellable;
+  GListStore      *inbox;
+  GHashTable      *steps;          /* step id -> JsonObject */
+  GHashTable      *permit_types;   /* code -> JsonObject */
+  char            *start_step;
+  guint            busy;
+
+  JsonObject      *file;
+  gint64           file_id;
+  GHashTable      *form;           /* name -> GtkWidget */
+  GtkTextBuffer   *note;
+  GtkLabel        *action_error;
+  GHashTable      *kept_form;      /* name -> text typed, carried across reloads */
+
+  /* the action waiting to be sent again after the server came back */
+  char            *pending_path;
+  JsonNode        *pending_body;
+  char            *pending_key;
+  char            *pending_label;
+};
+
+G_DEFINE_FINAL_TYPE (PzWindow, pz_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void load_inbox (PzWindow *self);
+static void load_file (PzWindow *self, gint64 id);
+static void build_file_view (PzWindow *self);
+
+static const char *
+get_string (JsonObject *obj,
+            const char *name)
+{
+  JsonNode *node = obj ? json_object_get_member (obj, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static void
+toast (PzWindow   *self,
+       const char *text)
+{
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+}
+
+static void
+set_busy (PzWindow *self,
+          gboolean  busy)
+{
+  if (busy)
+    self->busy++;
+  else if (self->busy > 0)
+    self->busy--;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), self->busy ? "progress" : NULL);
+}
+
+static void
+show_banner (PzWindow   *self,
+             const char *text)
+{
+  gtk_label_set_text (self->banner_label, text);
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+}
+
+static void
+hide_banner (PzWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+}
+
+static void
+show_page (PzWindow   *self,
+           const char *name)
+{
+  gtk_stack_set_visible_child_name (self->stack, name);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", g_str_equal (name, "main"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", g_str_equal (name, "main"));
+  if (g_str_equal (name, "connect"))
+    gtk_widget_grab_focus (GTK_WIDGET (self->server_row));
+  else if (g_str_equal (name, "login"))
+    {
+      const char *user = gtk_editable_get_text (GTK_EDITABLE (self->username_row));
+      gtk_widget_grab_focus (GTK_WIDGET (*user ? GTK_WIDGET (self->password_row)
+                                               : GTK_WIDGET (self->username_row)));
+    }
+}
+
+/* A request that failed because the server could not be reached shows the
+ * banner; anything else is for the caller to explain. */
+static gboolean
+handle_unreachable (PzWindow     *self,
+                    const GError *error)
+{
+  if (!g_error_matches (error, PZ_CLIENT_ERROR, PZ_CLIENT_ERROR_UNREACHABLE))
+    return FALSE;
+  show_banner (self, _("The server cannot be reached. Nothing you typed is lost; retry when the "
+                       "network is back."));
+  return TRUE;
+}
+
+/* Connecting and logging in */
+
+static void
+healthz_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  PzWindow *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, NULL, &error);
+
+  set_busy (self, FALSE);
+  if (node == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      gtk_label_set_text (self->connect_error, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->connect_error), TRUE);
+      g_object_unref (self);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->connect_error), FALSE);
+  g_settings_set_string (self->settings, "server-url", pz_client_get_base_url (self->client));
+  adw_status_page_set_description (self->login_page, pz_client_get_base_url (self->client));
+  show_page (self, "login");
+  g_object_unref (self);
+}
+
+static void
+connect_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  PzWindow *self = PZ_WINDOW (widget);
+  const char *url = gtk_editable_get_text (GTK_EDITABLE (self->server_row));
+
+  if (*url == '\0')
+    {
+      gtk_label_set_text (self->connect_error, _("Enter the server address, e.g. https://izin.example.go.id"));
+      gtk_widget_set_visible (GTK_WIDGET (self->connect_error), TRUE);
+      return;
+    }
+  pz_client_set_base_url (self->client, url);
+  set_busy (self, TRUE);
+  pz_client_request_async (self->client, "GET", "/healthz", NULL, NULL, self->cancellable,
+                           healthz_done, g_object_ref (self));
+}
+
+static void
+change_server_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  PzWindow *self = PZ_WINDOW (widget);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->server_row),
+                         pz_client_get_base_url (self->client) ? pz_client_get_base_url (self->client) : "");
+  show_page (self, "connect");
+}
+
+static void
+index_reference (PzWindow *self,
+                 JsonNode *workflows,
+                 JsonNode *types)
+{
+  g_hash_table_remove_all (self->steps);
+  g_hash_table_remove_all (self->permit_types);
+  if (JSON_NODE_HOLDS_ARRAY (workflows))
+    {
+      JsonArray *list = json_node_get_array (workflows);
+
+      for (guint w = 0; w < json_array_get_length (list); w++)
+        {
+          JsonObject *wf = json_array_get_object_element (list, w);
+          JsonArray *steps = json_object_get_array_member (wf, "steps");
+
+          if (w == 0)
+            {
+              g_free (self->start_step);
+              self->start_step = g_strdup (get_string (wf, "start"));
+            }
+          for (guint i = 0; i < json_array_get_length (steps); i++)
+            {
+              JsonObject *step = json_array_get_object_element (steps, i);
+              g_hash_table_insert (self->steps, g_strdup (get_string (step, "id")), json_object_ref (step));
+            }
+        }
+    }
+  if (JSON_NODE_HOLDS_ARRAY (types))
+    {
+      JsonArray *list = json_node_get_array (types);
+
+      for (guint i = 0; i < json_array_get_length (list); i++)
+        {
+          JsonObject *t = json_array_get_object_element (list, i);
+          g_hash_table_insert (self->permit_types, g_strdup (get_string (t, "code")), json_object_ref (t));
+        }
+    }
+}
+
+typedef struct {
+  PzWindow *self;
+  JsonNode *workflows;
+  guint     waiting;
+  gboolean  failed;
+} Reference;
+
+static void
+reference_part_done (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
+{
+  Reference *ref = data;
+  PzWindow *self = ref->self;
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = pz_client_request_finish (PZ_CLIENT (source), result, NULL, &error);
+
+  if (node == NULL)
+    ref->failed = TRUE;
+  else if (ref->workflows == NULL && JSON_NODE_HOLDS_ARRAY (node) &&
+           json_array_get_length (json_node_get_array (node)) > 0 &&
+           json_object_has_member (json_array_get_object_element (json_node_get_array (node), 0), "steps"))
+    ref->workflows = json_node_ref (node);
+  else if (!ref->failed)
+    {
+      index_reference (self, ref->workflows, node);
+    }
+  if (node)
+    json_node_unref (node);
+
+  if (--ref->waiting > 0)
+    return;
+
+  set_busy (self, FALSE);
+  if (ref->failed && error && !handle_unreachable (self, error))
+    toast (self, error->message);
+  if (!ref->failed)
+    {
+      JsonObject *user = pz_client_get_user (self->client);
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s", get_string (user, "full_name"),
+                                                   pz_client_get_base_url (self->client));
+
+      adw_window_title_set_subtitle (self->window_title, subtitle);
+      show_page (self, "main");
+      load_inbox (self);
+      if (self->file_id)
+        load_file (self, self->file_id);
+    }
+  g_clear_pointer (&ref->workflows, json_node_unref);
+  g_free (ref);
+  g_object_unref (self);
+}
+
+/* Workflows first, then permit types: the second answer is told apart by
+ * arriving second. */
+static void
+workflows_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  Reference *ref = data;
+
+  reference_part_done (source, result, ref);
+  if (ref->waiting == 1)
+    pz_client_request_async (ref->self->client, "GET", "/api/v1/permit-types", NULL, NULL,
+                             ref->self->cancellable, reference_part_done, ref);
+}
+
+static void
+load_reference (PzWindow *self)
+{
+  Reference *ref = g_new0 (Reference, 1);
+
+  ref->self = g_object_ref (self);
+  ref->waiting = 2;
+  set_busy (self, TRUE);
+  pz_client_request_async (self->client, "GET", "/api/v1/workflows", NULL, NULL, self->cancellable,
+                           workflows_done, ref);
+}
+
+static void
+login_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  PzWindow *self = data;
+  g_autoptr(GError) error = NULL;
+
+  set_busy (self, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.login", TRUE);
+  if (!pz_client_login_finish (PZ_CLIENT (source), result, &error))
+    {
+      if (!handle_unreachable (self, error))
+        {
+          gtk_label_set_text (self->login_error, error->message);
+          gtk_widget_set_visible (GTK_WIDGET (self->login_error), TRUE);
+        }
+      g_object_unref (self);
+      return;
+    }
+  hide_banner (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->login_error), FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  g_settings_set_string (self->settings, "last-username",
+                         gtk_editable_get_text (GTK_EDITABLE (self->username_row)));
+  load_reference (self);
+  g_object_unref (self);
+}
+
+static void
+login_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  PzWindow *self = PZ_WINDOW (widget);
+  const char *user = gtk_editable_get_text (GTK_EDITABLE (self->username_row));
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+
+  if (*user == '\0' || *password == '\0')
+    {
+      gtk_label_set_text (self->login_error, _("Enter your username and password"));
+      gtk_widget_set_visible (GTK_WIDGET (self->login_error), TRUE);
+      return;
+    }
+  set_busy (self, TRUE);
+  gtk_widget_action_set_enabled (widget, "win.login", FALSE);
+  pz_client_login_async (self->client, user, password, self->cancellable, login_done, g_object_ref (self));
+}
+
+static void
+logout_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PzWindow *self = PZ_WINDOW (widget);
+
+  pz_client_logout (self->client);
+  g_list_store_remove_all (self->inbox);
+  g_clear_pointer (&self->file, json_object_unref);
+  self->file_id = 0;
+  gtk_stack_set_visible_child_name (self->file_stack, "empty");
+  adw_window_title_set_subtitle (self->window_title, NULL);
+  show_page (self, "login");
+}
+
+static void
+session_expired (PzWindow *self)
+{
+  /* The file stays open underneath; after logging in again the user
+   * carries on where they were, with what they typed. */
+  gtk_label_set_text (self->login_error, _("Your session has ended; log in again to carry on."));
+  gtk_widget_set_visible (GTK_WIDGET (self->login_error), TRUE);
+  show_page (self, "login");
+}
+
+/* The inbox */
+
+static void
+fill_list (PzWindow   *self,
+           JsonObject *answer)
+{
+  JsonArray *items = json_object_get_array_member (answer, "items");
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; items && i < json_array_get_length (items); i++)
+    g_ptr_array_add (rows, pz_file_item_new_from_json (json_array_get_object_element (items, i), now));
+  g_list_store_splice (self->inbox, 0, g_list_model_get_n_items (G_LIST_MODEL (self->inbox)),
+                       rows->pdata, rows->len);
+}
+
+static void
+inbox_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  PzWindow *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, NULL, &error);
+
+  set_busy (self, FALSE);
+  if (node == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !handle_unreachable (self, error))
+        toast (self, error->message);
+      g_object_unref (self);
+      return;
+    }
+  hide_banner (self);
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *answer = json_node_get_object (node);
+      g_autofree char *waiting = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                  json_object_get_int_member_with_default (answer, "total", 0));
+      g_autofree char *overdue = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                  json_object_get_int_member_with_default (answer, "overdue", 0));
+
+      if (json_object_has_member (answer, "total"))
+        {
+          gtk_label_set_text (self->count_waiting, waiting);
+          gtk_label_set_text (self->count_overdue, overdue);
+          gtk_label_set_text (self->list_title, _("Waiting for me, most urgent first"));
+        }
+      else
+        gtk_label_set_text (self->list_title, _("Search results, newest first"));
+      fill_list (self, answer);
+    }
+  g_object_unref (self);
+}
+
+static void
+load_inbox (PzWindow *self)
+{
+  const char *q = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *path = NULL;
+
+  if (q && *q)
+    {
+      g_autofree char *escaped = g_uri_escape_string (q, NULL, FALSE);
+      path = g_strdup_printf ("/api/v1/applications?limit=200&q=%s", escaped);
+    }
+  else
+    path = g_strdup ("/api/v1/inbox?limit=500");
+  set_busy (self, TRUE);
+  pz_client_request_async (self->client, "GET", path, NULL, NULL, self->cancellable, inbox_done,
+                           g_object_ref (self));
+}
+
+static void
+search_changed (PzWindow *self)
+{
+  load_inbox (self);
+}
+
+static void
+setup_label (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_label (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  data)
+{
+  PzFileItem *file = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+
+  gtk_label_set_text (GTK_LABEL (label), pz_file_item_get_column (file, GPOINTER_TO_UINT (data)));
+}
+
+static void
+setup_badge (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_widget_set_halign (label, GTK_ALIGN_START);
+  gtk_widget_add_css_class (label, "pz-badge");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_badge (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  data)
+{
+  PzFileItem *file = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  PzDueState state = pz_file_item_get_due_state (file);
+  static const char * const classes[] = { "success", "warning", "error", "dim-label" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (label, classes[i]);
+  gtk_widget_add_css_class (label, pz_due_state_css_class (state));
+  gtk_label_set_text (GTK_LABEL (label), pz_due_state_label (state));
+}
+
+static void
+add_column (PzWindow   *self,
+            const char *title,
+            guint       column,
+            gboolean    expand)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *col;
+
+  if (column == G_MAXUINT)
+    {
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_badge), NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_badge), NULL);
+    }
+  else
+    {
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_label), NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_label), GUINT_TO_POINTER (column));
+    }
+  col = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (col, expand);
+  gtk_column_view_column_set_resizable (col, TRUE);
+  gtk_column_view_append_column (self->inbox_view, col);
+  g_object_unref (col);
+}
+
+static void
+row_activated (GtkColumnView *view,
+               guint          position,
+               PzWindow      *self)
+{
+  g_autoptr(PzFileItem) item = g_list_model_get_item (G_LIST_MODEL (self->inbox), position);
+
+  if (item)
+    pz_window_open_file (self, pz_file_item_get_id (item));
+}
+
+/* The file */
+
+static JsonObject *
+step_of (PzWindow   *self,
+         const char *id)
+{
+  return id ? g_hash_table_lookup (self->steps, id) : NULL;
+}
+
+static const char *
+step_title (PzWindow   *self,
+            const char *id)
+{
+  const char *title = get_string (step_of (self, id), "title");
+  return title ? g_dgettext (GETTEXT_PACKAGE, title) : id;
+}
+
+static const char *
+first_role_title (JsonObject *step)
+{
+  JsonArray *roles = step && json_object_has_member (step, "roles")
+                       ? json_object_get_array_member (step, "roles") : NULL;
+
+  if (roles == NULL || json_array_get_length (roles) == 0)
+    return NULL;
+  return pz_role_title (json_array_get_string_element (roles, 0));
+}
+
+static const char *
+target_of (JsonObject *step,
+           const char *action)
+{
+  JsonObject *actions = json_object_get_object_member (step, "actions");
+  return get_string (actions, action);
+}
+
+/* What the button says comes from the step's definition: its form, where
+ * the action leads and who acts there. */
+static char *
+action_label (PzWindow   *self,
+              JsonObject *step,
+              const char *action)
+{
+  const char *form = get_string (step, "form");
+  JsonObject *target = step_of (self, target_of (step, action));
+
+  if (g_str_equal (action, "refuse"))
+    return g_strdup (_("Refuse"));
+  if (g_str_equal (action, "return"))
+    {
+      if (g_strcmp0 (get_string (target, "clock"), "applicant") == 0)
+        return g_strdup (_("Return to Applicant"));
+      return g_strdup_printf (_("Return to %s"), first_role_title (target));
+    }
+  if (g_strcmp0 (form, "survey") == 0)
+    return g_strdup (_("Submit Survey Report"));
+  if (g_strcmp0 (form, "permit_fields") == 0)
+    return g_strdup (_("Submit Draft"));
+  if (g_strcmp0 (form, "documents_complete") == 0)
+    return g_strdup (_("Documents Complete"));
+  if (g_strcmp0 (form, "numbering") == 0)
+    return g_strdup (_("Assign Number"));
+  if (g_strcmp0 (form, "signature") == 0)
+    return g_strdup (_("Sign Permit"));
+  if (g_strcmp0 (form, "handover") == 0)
+    return g_strdup (_("Hand Over Permit"));
+  if (target_of (step, "refuse"))
+    return g_strdup (_("Approve Permit"));
+  if (g_strcmp0 (get_string (step, "clock"), "applicant") == 0)
+    return g_strdup (_("Documents Brought In"));
+  if (g_strcmp0 (get_string (step, "id"), self->start_step) == 0)
+    return g_strdup (_("Complete Registration"));
+  if (first_role_title (target))
+    return g_strdup_printf (_("Forward to %s"), first_role_title (target));
+  return g_strdup (_("Approve"));
+}
+
+static GtkWidget *
+group_new (GtkBox     *box,
+           const char *title)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  gtk_box_append (box, group);
+  return group;
+}
+
+static void
+add_info_row (GtkWidget  *group,
+              const char *title,
+              const char *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value && *value ? value : "—");
+  gtk_widget_add_css_class (row, "property");
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+}
+
+static char *
+node_to_text (JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return g_strdup ("");
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      GType t = json_node_get_value_type (node);
+      if (t == G_TYPE_STRING)
+        return g_strdup (json_node_get_string (node));
+      if (t == G_TYPE_INT64)
+        return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+      if (t == G_TYPE_DOUBLE)
+        {
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+          return g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
+        }
+      if (t == G_TYPE_BOOLEAN)
+        return g_strdup (json_node_get_boolean (node) ? _("Yes") : _("No"));
+    }
+  return json_to_string (node, FALSE);
+}
+
+static GtkWidget *
+entry_row (GtkWidget  *group,
+           PzWindow   *self,
+           const char *name,
+           const char *title,
+           const char *value,
+           gboolean    password)
+{
+  GtkWidget *row = password ? adw_password_entry_row_new () : adw_entry_row_new ();
+  const char *kept = self->kept_form ? g_hash_table_lookup (self->kept_form, name) : NULL;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_editable_set_text (GTK_EDITABLE (row), kept ? kept : value ? value : "");
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  g_hash_table_insert (self->form, g_strdup (name), row);
+  return row;
+}
+
+static GtkWidget *
+text_area (GtkBox     *box,
+           PzWindow   *self,
+           const char *name,
+           const char *title,
+           const char *kept)
+{
+  GtkWidget *label = gtk_label_new (title);
+  GtkWidget *frame = gtk_frame_new (NULL);
+  GtkWidget *view = gtk_text_view_new ();
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_widget_set_size_request (view, -1, 72);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  gtk_frame_set_child (GTK_FRAME (frame), view);
+  gtk_box_append (box, label);
+  gtk_box_append (box, frame);
+  if (kept)
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), kept, -1);
+  if (name)
+    g_hash_table_insert (self->form, g_strdup (name), view);
+  return view;
+}
+
+static char *
+widget_text (GtkWidget *widget)
+{
+  if (GTK_IS_TEXT_VIEW (widget))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget));
+      GtkTextIter start, end;
+
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    }
+  if (ADW_IS_COMBO_ROW (widget))
+    return g_strdup (adw_combo_row_get_selected (ADW_COMBO_ROW (widget)) == 0 ? "feasible" : "not_feasible");
+  if (GTK_IS_EDITABLE (widget))
+    return g_strdup (gtk_editable_get_text (GTK_EDITABLE (widget)));
+  return g_strdup ("");
+}
+
+/* Keeps what the user typed so that a reload (after a 409, a new login or
+ * a retry) puts it back. */
+static void
+keep_typed (PzWindow *self)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (self->kept_form == NULL)
+    self->kept_form = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_iter_init (&iter, self->form);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!ADW_IS_PASSWORD_ENTRY_ROW (value))
+      g_hash_table_insert (self->kept_form, g_strdup (key), widget_text (value));
+}
+
+static void
+forget_typed (PzWindow *self)
+{
+  g_clear_pointer (&self->kept_form, g_hash_table_unref);
+}
+
+static void
+verdict_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  PzWindow *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) details = NULL;
+  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, &details, &error);
+
+  set_busy (self, FALSE);
+  if (node == NULL)
+    {
+      if (!handle_unreachable (self, error))
+        {
+          GString *text = g_string_new (error->message);
+          for (guint i = 0; details && i < json_array_get_length (details); i++)
+            g_string_append_printf (text, "\n• %s",
+                                    get_string (json_array_get_object_element (details, i), "message"));
+          toast (self, text->str);
+          g_string_free (text, TRUE);
+        }
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      keep_typed (self);
+      g_clear_pointer (&self->file, json_object_unref);
+      self->file = json_object_ref (json_node_get_object (node));
+      build_file_view (self);
+    }
+  g_object_unref (self);
+}
+
+static void
+verdict_clicked (GtkButton *button,
+                 PzWindow  *self)
+{
+  const char *requirement = g_object_get_data (G_OBJECT (button), "requirement");
+  const char *verdict = g_object_get_data (G_OBJECT (button), "verdict");
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *escaped = g_uri_escape_string (requirement, NULL, FALSE);
+  g_autofree char *note = NULL;
+
+  if (self->note)
+    {
+      GtkTextIter start, end;
+      gtk_text_buffer_get_bounds (self->note, &start, &end);
+      note = g_strstrip (gtk_text_buffer_get_text (self->note, &start, &end, FALSE));
+    }
+  if (g_str_equal (verdict, "not_ok") && (note == NULL || *note == '\0'))
+    {
+      gtk_label_set_text (self->action_error, _("Write in the note what is wrong with the document, then press Not OK."));
+      gtk_widget_set_visible (GTK_WIDGET (self->action_error), TRUE);
+      return;
+    }
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "verdict");
+  json_builder_add_string_value (b, verdict);
+  if (g_str_equal (verdict, "not_ok"))
+    {
+      json_builder_set_member_name (b, "note");
+      json_builder_add_string_value (b, note);
+    }
+  json_builder_end_object (b);
+  body = json_builder_get_root (b);
+  path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/checklist/%s", self->file_id, escaped);
+  set_busy (self, TRUE);
+  pz_client_request_async (self->client, "PUT", path, body, NULL, self->cancellable, verdict_done,
+                           g_object_ref (self));
+}
+
+static void
+build_form (PzWindow   *self,
+            GtkBox     *box,
+            JsonObject *step)
+{
+  const char *form = get_string (step, "form");
+  JsonObject *type = g_hash_table_lookup (self->permit_types, get_string (self->file, "permit_type"));
+  GtkWidget *group;
+
+  if (g_strcmp0 (form, "survey") == 0)
+    {
+      g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+      g_autofree char *date = g_date_time_format (today, "%Y-%m-%d");
+      GtkWidget *combo = adw_combo_row_new ();
+      const char *choices[] = { _("Feasible"), _("Not feasible"), NULL };
+      const char *kept = self->kept_form ? g_hash_table_lookup (self->kept_form, "recommendation") : NULL;
+
+      group = group_new (box, _("Inspection report (BAP)"));
+      entry_row (group, self, "survey_date", _("Survey date (YYYY-MM-DD)"), date, FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (combo), _("Recommendation"));
+      adw_combo_row_set_model (ADW_COMBO_ROW (combo), G_LIST_MODEL (gtk_string_list_new (choices)));
+      if (g_strcmp0 (kept, "not_feasible") == 0)
+        adw_combo_row_set_selected (ADW_COMBO_ROW (combo), 1);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), combo);
+      g_hash_table_insert (self->form, g_strdup ("recommendation"), combo);
+      text_area (box, self, "findings", _("Findings"),
+                 self->kept_form ? g_hash_table_lookup (self->kept_form, "findings") : NULL);
+    }
+  else if (g_strcmp0 (form, "permit_fields") == 0 && type)
+    {
+      JsonArray *fields = json_object_get_array_member (type, "fields");
+      JsonObject *data = json_object_get_object_member (self->file, "data");
+
+      group = group_new (box, _("Permit data"));
+      for (guint i = 0; i < json_array_get_length (fields); i++)
+        {
+          JsonObject *f = json_array_get_object_element (fields, i);
+          const char *name = get_string (f, "name");
+          g_autofree char *value = node_to_text (data ? json_object_get_member (data, name) : NULL);
+          g_autofree char *title = json_object_get_boolean_member_with_default (f, "required", FALSE)
+                                     ? g_strdup_printf ("%s *", get_string (f, "label"))
+                                     : g_strdup (get_string (f, "label"));
+          g_autofree char *key = g_strconcat ("field:", name, NULL);
+
+          entry_row (group, self, key, title, value, FALSE);
+        }
+    }
+  else if (g_strcmp0 (form, "signature") == 0 && type)
+    {
+      group = group_new (box, _("Signature"));
+      if (g_strcmp0 (get_string (type, "signing"), "wet") == 0)
+        add_info_row (group, _("Signed on paper"),
+                      _("Upload the scan of the signed permit, then sign it off here."));
+      else
+        entry_row (group, self, "passphrase", _("Passphrase of the signing key"), NULL, TRUE);
+    }
+  else if (g_strcmp0 (form, "handover") == 0)
+    {
+      JsonObject *applicant = json_object_get_object_member (self->file, "applicant");
+
+      group = group_new (box, _("Hand-over"));
+      entry_row (group, self, "received_by", _("Received by"), get_string (applicant, "name"), FALSE);
+    }
+}
+
+static void
+build_actions (PzWindow   *self,
+               JsonObject *step)
+{
+  JsonArray *allowed = json_object_get_array_member (self->file, "allowed_actions");
+  GtkWidget *frame, *box, *buttons, *title;
+  g_autofree char *heading = NULL;
+
+  self->note = NULL;
+  self->action_error = NULL;
+  if (allowed == NULL || json_array_get_length (allowed) == 0 || step == NULL)
+    return;
+
+  frame = gtk_frame_new (NULL);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_add_css_class (box, "pz-actions");
+  gtk_frame_set_child (GTK_FRAME (frame), box);
+  gtk_box_append (self->file_box, frame);
+
+  heading = g_strdup_printf (_("Your step: %s"), step_title (self, get_string (step, "id")));
+  title = gtk_label_new (heading);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "title-4");
+  gtk_box_append (GTK_BOX (box), title);
+
+  build_form (self, GTK_BOX (box), step);
+
+  self->note = gtk_text_view_get_buffer (GTK_TEXT_VIEW (
+    text_area (GTK_BOX (box), self, "note", _("Note (needed to return or refuse)"),
+               self->kept_form ? g_hash_table_lookup (self->kept_form, "note") : NULL)));
+
+  self->action_error = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->action_error, TRUE);
+  gtk_label_set_xalign (self->action_error, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->action_error), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->action_error), FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->action_error));
+
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  gtk_box_append (GTK_BOX (box), buttons);
+  /* refuse first, approve last: the usual place of the main button */
+  for (int pass = 0; pass < 3; pass++)
+    {
+      static const char * const order[] = { "refuse", "return", "approve" };
+
+      for (guint i = 0; i < json_array_get_length (allowed); i++)
+        {
+          const char *action = json_array_get_string_element (allowed, i);
+          g_autofree char *label = NULL;
+          GtkWidget *button;
+
+          if (!g_str_equal (action, order[pass]))
+            continue;
+          label = action_label (self, step, action);
+          button = gtk_button_new_with_label (label);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.act");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", action);
+          if (g_str_equal (action, "approve"))
+            gtk_widget_add_css_class (button, "suggested-action");
+          else if (g_str_equal (action, "refuse"))
+            gtk_widget_add_css_class (button, "destructive-action");
+          gtk_box_append (GTK_BOX (buttons), button);
+        }
+    }
+}
+
+static void
+build_checklist (PzWindow   *self,
+                 JsonObject *step)
+{
+  JsonArray *checklist = json_object_get_array_member (self->file, "checklist");
+  JsonArray *allowed = json_object_get_array_member (self->file, "allowed_actions");
+  gboolean can_check = step && json_object_get_boolean_member_with_default (step, "documents", FALSE) &&
+                       allowed && json_array_get_length (allowed) > 0;
+  guint checked = 0, total = 0;
+  g_autofree char *title = NULL;
+  GtkWidget *group;
+
+  if (checklist == NULL || json_array_get_length (checklist) == 0)
+    return;
+  for (guint i = 0; i < json_array_get_length (checklist); i++)
+    {
+      JsonObject *item = json_array_get_object_element (checklist, i);
+      total++;
+      if (get_string (item, "verdict"))
+        checked++;
+    }
+  title = g_strdup_printf (_("Documents (%u of %u checked)"), checked, total);
+  group = group_new (self->file_box, title);
+
+  for (guint i = 0; i < json_array_get_length (checklist); i++)
+    {
+      JsonObject *item = json_array_get_object_element (checklist, i);
+      const char *state = get_string (item, "state");
+      const char *note = get_string (item, "note");
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *badge = gtk_label_new (NULL);
+      g_autofree char *row_title = json_object_get_boolean_member_with_default (item, "mandatory", FALSE)
+                                     ? g_strdup_printf ("%s *", get_string (item, "title"))
+                                     : g_strdup (get_string (item, "title"));
+      const char *state_text, *css;
+
+      if (g_strcmp0 (state, "ok") == 0)
+        state_text = _("OK"), css = "success";
+      else if (g_strcmp0 (state, "not_ok") == 0)
+        state_text = _("Not OK"), css = "error";
+      else if (g_strcmp0 (state, "uploaded") == 0)
+        state_text = _("Uploaded"), css = "warning";
+      else
+        state_text = _("Missing"), css = "dim-label";
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), row_title);
+      if (note)
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), note);
+      gtk_label_set_text (GTK_LABEL (badge), state_text);
+      gtk_widget_add_css_class (badge, "pz-badge");
+      gtk_widget_add_css_class (badge, css);
+      gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
+
+      if (can_check && g_strcmp0 (state, "missing") != 0)
+        {
+          static const struct { const char *verdict; const char *label; } buttons[] = {
+            { "ok", N_("OK") }, { "not_ok", N_("Not OK") },
+          };
+
+          for (guint b = 0; b < G_N_ELEMENTS (buttons); b++)
+            {
+              GtkWidget *button = gtk_button_new_with_label (_(buttons[b].label));
+              g_autofree char *a11y = g_strdup_printf ("%s: %s", _(buttons[b].label), get_string (item, "title"));
+
+              gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+              gtk_widget_add_css_class (button, "flat");
+              gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+              g_object_set_data_full (G_OBJECT (button), "requirement",
+                                      g_strdup (get_string (item, "requirement")), g_free);
+              g_object_set_data (G_OBJECT (button), "verdict", (gpointer) buttons[b].verdict);
+              g_signal_connect (button, "clicked", G_CALLBACK (verdict_clicked), self);
+              adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+            }
+        }
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+}
+
+static const char *
+event_action_label (const char *action)
+{
+  if (g_strcmp0 (action, "register") == 0)
+    return _("Registered");
+  if (g_strcmp0 (action, "approve") == 0)
+    return _("Approved");
+  if (g_strcmp0 (action, "return") == 0)
+    return _("Returned");
+  if (g_strcmp0 (action, "refuse") == 0)
+    return _("Refused");
+  return action;
+}
+
+static void
+build_history (PzWindow *self)
+{
+  JsonArray *history = json_object_get_array_member (self->file, "history");
+  GtkWidget *group;
+
+  if (history == NULL)
+    return;
+  group = group_new (self->file_box, _("History"));
+  for (guint i = json_array_get_length (history); i > 0; i--)
+    {
+      JsonObject *ev = json_array_get_object_element (history, i - 1);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *when = pz_format_local_time (get_string (ev, "at"));
+      g_autofree char *spent = pz_format_duration (json_object_get_int_member_with_default (ev, "office_seconds", 0));
+      g_autofree char *title = g_strdup_printf (_("%s by %s"), event_action_label (get_string (ev, "action")),
+                                                get_string (ev, "full_name"));
+      g_autofree char *subtitle = NULL;
+      const char *note = get_string (ev, "note");
+      const char *from = get_string (ev, "from_step");
+
+      if (from)
+        subtitle = g_strdup_printf (_("%s · %s → %s · %s of office time"), when, step_title (self, from),
+                                    step_title (self, get_string (ev, "to_step")), spent);
+      else
+        subtitle = g_strdup_printf ("%s · %s", when, step_title (self, get_string (ev, "to_step")));
+      if (note)
+        {
+          char *with_note = g_strdup_printf ("%s\n“%s”", subtitle, note);
+          g_free (subtitle);
+          subtitle = with_note;
+        }
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+}
+
+static void
+build_file_view (PzWindow *self)
+{
+  JsonObject *applicant, *step, *type, *data, *survey;
+  GtkWidget *child, *header, *title, *subtitle, *badges, *group;
+  g_autofree char *sub = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(PzFileItem) summary = NULL;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->file_box))))
+    gtk_box_remove (self->file_box, child);
+  g_hash_table_remove_all (self->form);
+  self->note = NULL;
+  self->action_error = NULL;
+  if (self->file == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->file_stack, "empty");
+      return;
+    }
+
+  applicant = json_object_get_object_member (self->file, "applicant");
+  step = step_of (self, get_string (self->file, "step"));
+  type = g_hash_table_lookup (self->permit_types, get_string (self->file, "permit_type"));
+  summary = pz_file_item_new_from_json (self->file, now);
+
+  header = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  title = gtk_label_new (get_string (self->file, "registration_number"));
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_selectable (GTK_LABEL (title), TRUE);
+  gtk_widget_add_css_class (title, "title-1");
+  sub = g_strdup_printf ("%s · %s", get_string (applicant, "name"), get_string (self->file, "permit_type_name"));
+  subtitle = gtk_label_new (sub);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_wrap (GTK_LABEL (subtitle), TRUE);
+  gtk_widget_add_css_class (subtitle, "title-4");
+  badges = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  {
+    GtkWidget *step_badge = gtk_label_new (step_title (self, get_string (self->file, "step")));
+    GtkWidget *due_badge = gtk_label_new (pz_due_state_label (pz_file_item_get_due_state (summary)));
+
+    gtk_widget_add_css_class (step_badge, "pz-badge");
+    gtk_widget_add_css_class (step_badge, "dim-label");
+    gtk_widget_add_css_class (due_badge, "pz-badge");
+    gtk_widget_add_css_class (due_badge, pz_due_state_css_class (pz_file_item_get_due_state (summary)));
+    gtk_box_append (GTK_BOX (badges), step_badge);
+    if (g_strcmp0 (get_string (self->file, "status"), "in_progress") == 0 ||
+        g_strcmp0 (get_string (self->file, "status"), "waiting_applicant") == 0)
+      gtk_box_append (GTK_BOX (badges), due_badge);
+    else
+      g_object_ref_sink (due_badge), g_object_unref (due_badge);
+  }
+  gtk_box_append (GTK_BOX (header), title);
+  gtk_box_append (GTK_BOX (header), subtitle);
+  gtk_box_append (GTK_BOX (header), badges);
+  gtk_box_append (self->file_box, header);
+
+  build_actions (self, step);
+  build_checklist (self, step);
+
+  group = group_new (self->file_box, _("Applicant"));
+  add_info_row (group, _("Name"), get_string (applicant, "name"));
+  add_info_row (group, _("NIK"), get_string (applicant, "nik"));
+  add_info_row (group, _("Address"), get_string (applicant, "address"));
+  add_info_row (group, _("Phone"), get_string (applicant, "phone"));
+  add_info_row (group, _("E-mail"), get_string (applicant, "email"));
+
+  group = group_new (self->file_box, _("Permit"));
+  add_info_row (group, _("Permit type"), get_string (self->file, "permit_type_name"));
+  add_info_row (group, _("Permit number"), get_string (self->file, "permit_number"));
+  {
+    g_autofree char *due = pz_format_local_time (get_string (self->file, "due_at"));
+    add_info_row (group, _("Step due"), due);
+  }
+  data = json_object_get_object_member (self->file, "data");
+  if (type && data)
+    {
+      JsonArray *fields = json_object_get_array_member (type, "fields");
+
+      for (guint i = 0; i < json_array_get_length (fields); i++)
+        {
+          JsonObject *f = json_array_get_object_element (fields, i);
+          g_autofree char *value = node_to_text (json_object_get_member (data, get_string (f, "name")));
+          add_info_row (group, get_string (f, "label"), value);
+        }
+    }
+
+  survey = json_object_has_member (self->file, "survey") &&
+           JSON_NODE_HOLDS_OBJECT (json_object_get_member (self->file, "survey"))
+             ? json_object_get_object_member (self->file, "survey") : NULL;
+  if (survey)
+    {
+      group = group_new (self->file_box, _("Inspection report (BAP)"));
+      add_info_row (group, _("Survey date"), get_string (survey, "survey_date"));
+      add_info_row (group, _("Surveyor"), get_string (survey, "surveyor"));
+      add_info_row (group, _("Recommendation"),
+                    g_strcmp0 (get_string (survey, "recommendation"), "feasible") == 0 ? _("Feasible")
+                                                                                          : _("Not feasible"));
+      add_info_row (group, _("Findings"), get_string (survey, "findings"));
+    }
+
+  build_history (self);
+  forget_typed (self);
+  gtk_stack_set_visible_child_name (self->file_stack, "file");
+}
+
+static void
+file_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  PzWindow *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, NULL, &error);
+
+  set_busy (self, FALSE);
+  if (node == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !handle_unreachable (self, error))
+        toast (self, error->message);
+      g_object_unref (self);
+      return;
+    }
+  hide_banner (self);
+  if (JSON_NODE_HOLDS_OBJECT (node) &&
+      json_object_get_int_member_with_default (json_node_get_object (node), "id", 0) == self->file_id)
+    {
+      g_clear_pointer (&self->file, json_object_unref);
+      self->file = json_object_ref (json_node_get_object (node));
+      build_file_view (self);
+    }
+  g_object_unref (self);
+}
+
+static void
+load_file (PzWindow *self,
+           gint64    id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT, id);
+
+  set_busy (self, TRUE);
+  pz_client_request_async (self->client, "GET", path, NULL, NULL, self->cancellable, file_done,
+                           g_object_ref (self));
+}
+
+/* Acting */
+
+static void
+clear_pending (PzWindow *self)
+{
+  g_clear_pointer (&self->pending_path, g_free);
+  g_clear_pointer (&self->pending_body, json_node_unref);
+  g_clear_pointer (&self->pending_key, g_free);
+  g_clear_pointer (&self->pending_label, g_free);
+}
+
+static void
+show_action_error (PzWindow   *self,
+                   const char *message,
+                   JsonArray  *details)
+{
+  GString *text = g_string_new (message);
+
+  for (guint i = 0; details && i < json_array_get_length (details); i++)
+    g_string_append_printf (text, "\n• %s", get_string (json_array_get_object_element (details, i), "message"));
+  if (self->action_error)
+    {
+      gtk_label_set_text (self->action_error, text->str);
+      gtk_widget_set_visible (GTK_WIDGET (self->action_error), TRUE);
+    }
+  else
+    toast (self, text->str);
+  g_string_free (text, TRUE);
+}
+
+static void
+act_done (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  PzWindow *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) details = NULL;
+  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, &details, &error);
+
+  set_busy (self, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.act", TRUE);
+
+  if (node == NULL)
+    {
+      if (handle_unreachable (self, error))
+        ; /* kept in pending; Retry sends the same request again */
+      else if (g_error_matches (error, PZ_CLIENT_ERROR, PZ_CLIENT_ERROR_STALE))
+        {
+          clear_pending (self);
+          toast (self, error->message);
+          keep_typed (self);
+          load_file (self, self->file_id);
+          load_inbox (self);
+        }
+      else if (g_error_matches (error, PZ_CLIENT_ERROR, PZ_CLIENT_ERROR_UNAUTHORIZED))
+        keep_typed (self);  /* session-expired shows the login page */
+      else
+        {
+          clear_pending (self);
+          show_action_error (self, error->message, details);
+        }
+      g_object_unref (self);
+      return;
+    }
+
+  hide_banner (self);
+  {
+    g_autofree char *done = g_strdup_printf (_("Done: %s"), self->pending_label ? self->pending_label : "");
+    toast (self, done);
+  }
+  clear_pending (self);
+  forget_typed (self);
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_clear_pointer (&self->file, json_object_unref);
+      self->file = json_object_ref (json_node_get_object (node));
+      build_file_view (self);
+    }
+  load_inbox (self);
+  g_object_unref (self);
+}
+
+static void
+send_pending (PzWindow *self)
+{
+  set_busy (self, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.act", FALSE);
+  pz_client_request_async (self->client, "POST", self->pending_path, self->pending_body,
+                           self->pending_key, self->cancellable, act_done, g_object_ref (self));
+}
+
+/* Reads the step's form into the action's data; a value that cannot be
+ * right is refused here, before anything is sent. */
+static gboolean
+collect_data (PzWindow    *self,
+              JsonObject  *step,
+              JsonBuilder *b,
+              GString     *problems)
+{
+  const char *form = get_string (step, "form");
+  JsonObject *type = g_hash_table_lookup (self->permit_types, get_string (self->file, "permit_type"));
+
+  json_builder_set_member_name (b, "data");
+  json_builder_begin_object (b);
+  if (g_strcmp0 (form, "survey") == 0)
+    {
+      g_autofree char *date = widget_text (g_hash_table_lookup (self->form, "survey_date"));
+      g_autofree char *findings = widget_text (g_hash_table_lookup (self->form, "findings"));
+      g_autofree char *rec = widget_text (g_hash_table_lookup (self->form, "recommendation"));
+
+      if (!pz_parse_date (g_strstrip (date), NULL))
+        g_string_append_printf (problems, "• %s\n", _("The survey date must be a date such as 2026-11-30"));
+      if (!pz_valid_text (findings, 4000))
+        g_string_append_printf (problems, "• %s\n", _("Describe the findings of the survey"));
+      json_builder_set_member_name (b, "survey_date");
+      json_builder_add_string_value (b, date);
+      json_builder_set_member_name (b, "findings");
+      json_builder_add_string_value (b, findings);
+      json_builder_set_member_name (b, "recommendation");
+      json_builder_add_string_value (b, rec);
+    }
+  else if (g_strcmp0 (form, "permit_fields") == 0 && type)
+    {
+      JsonArray *fields = json_object_get_array_member (type, "fields");
+
+      for (guint i = 0; i < json_array_get_length (fields); i++)
+        {
+          JsonObject *f = json_array_get_object_element (fields, i);
+          const char *name = get_string (f, "name");
+          const char *ftype = get_string (f, "type");
+          g_autofree char *key = g_strconcat ("field:", name, NULL);
+          GtkWidget *w = g_hash_table_lookup (self->form, key);
+          g_autofree char *value = w ? g_strstrip (widget_text (w)) : g_strdup ("");
+
+          if (*value == '\0')
+            {
+              if (json_object_get_boolean_member_with_default (f, "required", FALSE))
+                g_string_append_printf (problems, _("• %s is required\n"), get_string (f, "label"));
+              continue;
+            }
+          json_builder_set_member_name (b, name);
+          if (g_strcmp0 (ftype, "number") == 0)
+            {
+              char *end = NULL;
+              double d = g_ascii_strtod (value, &end);
+
+              if (end == value || *end != '\0')
+                g_string_append_printf (problems, _("• %s must be a number\n"), get_string (f, "label"));
+              if (d == (double) (gint64) d)
+                json_builder_add_int_value (b, (gint64) d);
+              else
+                json_builder_add_double_value (b, d);
+            }
+          else
+            {
+              if (g_strcmp0 (ftype, "date") == 0 && !pz_parse_date (value, NULL))
+                g_string_append_printf (problems, _("• %s must be a date such as 2026-11-30\n"),
+                                        get_string (f, "label"));
+              json_builder_add_string_value (b, value);
+            }
+        }
+    }
+  else if (g_strcmp0 (form, "signature") == 0 && g_hash_table_contains (self->form, "passphrase"))
+    {
+      g_autofree char *pass = widget_text (g_hash_table_lookup (self->form, "passphrase"));
+
+      if (*pass == '\0')
+        g_string_append_printf (problems, "• %s\n", _("Enter the passphrase of the signing key"));
+      json_builder_set_member_name (b, "passphrase");
+      json_builder_add_string_value (b, pass);
+    }
+  else if (g_strcmp0 (form, "handover") == 0)
+    {
+      g_autofree char *who = g_strstrip (widget_text (g_hash_table_lookup (self->form, "received_by")));
+
+      if (*who == '\0')
+        g_string_append_printf (problems, "• %s\n", _("Enter who received the permit"));
+      json_builder_set_member_name (b, "received_by");
+      json_builder_add_string_value (b, who);
+    }
+  json_builder_end_object (b);
+  return problems->len == 0;
+}
+
+static void
+start_action (PzWindow   *self,
+              const char *action)
+{
+  JsonObject *step = step_of (self, get_string (self->file, "step"));
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GString) problems = g_string_new (NULL);
+  g_autofree char *note = NULL;
+  GtkTextIter start, end;
+
+  if (self->file == NULL || step == NULL || self->note == NULL)
+    return;
+  gtk_text_buffer_get_bounds (self->note, &start, &end);
+  note = g_strstrip (gtk_text_buffer_get_text (self->note, &start, &end, FALSE));
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "action");
+  json_builder_add_string_value (b, action);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, json_object_get_int_member (self->file, "version"));
+  if (*note)
+    {
+      json_builder_set_member_name (b, "note");
+      json_builder_add_string_value (b, note);
+    }
+  else if (!g_str_equal (action, "approve"))
+    g_string_append_printf (problems, "• %s\n", _("Write in the note why the file goes back or is refused"));
+  if (g_str_equal (action, "approve"))
+    collect_data (self, step, b, problems);
+  json_builder_end_object (b);
+
+  if (problems->len)
+    {
+      g_string_truncate (problems, problems->len - 1);
+      show_action_error (self, problems->str, NULL);
+      return;
+    }
+  if (self->action_error)
+    gtk_widget_set_visible (GTK_WIDGET (self->action_error), FALSE);
+
+  clear_pending (self);
+  self->pending_path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/actions", self->file_id);
+  self->pending_body = json_builder_get_root (b);
+  self->pending_key = g_uuid_string_random ();
+  self->pending_label = action_label (self, step, action);
+  send_pending (self);
+}
+
+static void
+refuse_response (AdwMessageDialog *dialog,
+                 const char       *response,
+                 PzWindow         *self)
+{
+  if (g_str_equal (response, "refuse"))
+    start_action (self, "refuse");
+}
+
+static void
+act_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  PzWindow *self = PZ_WINDOW (widget);
+  const char *action = g_variant_get_string (parameter, NULL);
+
+  if (g_str_equal (action, "refuse") && !g_object_get_data (G_OBJECT (self), "no-confirm"))
+    {
+      AdwMessageDialog *dialog;
+      g_autofree char *heading = g_strdup_printf (_("Refuse %s?"), get_string (self->file, "registration_number"));
+
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
+                 _("The file is closed as refused and the applicant gets a refusal letter with your note. "
+                   "This cannot be undone.")));
+      adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "refuse", _("_Refuse"), NULL);
+      adw_message_dialog_set_response_appearance (dialog, "refuse", ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_default_response (dialog, "cancel");
+      adw_message_dialog_set_close_response (dialog, "cancel");
+      g_signal_connect (dialog, "response", G_CALLBACK (refuse_response), self);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  start_action (self, action);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  PzWindow *self = PZ_WINDOW (widget);
+
+  load_inbox (self);
+  if (self->file_id)
+    {
+      keep_typed (self);
+      load_file (self, self->file_id);
+    }
+}
+
+static void
+retry_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  PzWindow *self = PZ_WINDOW (widget);
+
+  hide_banner (self);
+  if (self->pending_body)
+    send_pending (self);
+  else if (gtk_stack_get_visible_child_name (self->stack) &&
+           g_str_equal (gtk_stack_get_visible_child_name (self->stack), "main"))
+    refresh_action (widget, NULL, NULL);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PzWindow *self = PZ_WINDOW (widget);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+activate_connect (PzWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.connect", NULL);
+}
+
+static void
+activate_login (PzWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.login", NULL);
+}
+
+static void
+pz_window_dispose (GObject *object)
+{
+  PzWindow *self = PZ_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PZ_TYPE_WINDOW);
+  G_OBJECT_CLASS (pz_window_parent_class)->dispose (object);
+}
+
+static void
+pz_window_finalize (GObject *object)
+{
+  PzWindow *self = PZ_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->client);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->inbox);
+  g_clear_pointer (&self->steps, g_hash_table_unref);
+  g_clear_pointer (&self->permit_types, g_hash_table_unref);
+  g_clear_pointer (&self->form, g_hash_table_unref);
+  g_clear_pointer (&self->file, json_object_unref);
+  g_free (self->start_step);
+  forget_typed (self);
+  clear_pending (self);
+  G_OBJECT_CLASS (pz_window_parent_class)->finalize (object);
+}
+
+static void
+pz_window_class_init (PzWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = pz_window_dispose;
+  object_class->finalize = pz_window_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/id/go/perizinan/Perizinan/pz-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, toasts);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, server_row);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, connect_error);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, login_page);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, username_row);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, password_row);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, login_error);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, count_waiting);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, count_overdue);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, list_title);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, inbox_view);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, file_stack);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, file_box);
+
+  gtk_widget_class_install_action (widget_class, "win.connect", NULL, connect_action);
+  gtk_widget_class_install_action (widget_class, "win.change-server", NULL, change_server_action);
+  gtk_widget_class_install_action (widget_class, "win.login", NULL, login_action);
+  gtk_widget_class_install_action (widget_class, "win.logout", NULL, logout_action);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.act", "s", act_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+}
+
+static void
+pz_window_init (PzWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->inbox = g_list_store_new (PZ_TYPE_FILE_ITEM);
+  self->steps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
+  self->permit_types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
+  self->form = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  {
+    GtkSelectionModel *selection = GTK_SELECTION_MODEL (gtk_single_selection_new (
+      G_LIST_MODEL (g_object_ref (self->inbox))));
+    gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
+    gtk_column_view_set_model (self->inbox_view, selection);
+    g_object_unref (selection);
+  }
+  add_column (self, _("Registration no."), PZ_FILE_COLUMN_REGISTRATION, FALSE);
+  add_column (self, _("Applicant"), PZ_FILE_COLUMN_APPLICANT, TRUE);
+  add_column (self, _("Permit"), PZ_FILE_COLUMN_PERMIT, TRUE);
+  add_column (self, _("Step"), PZ_FILE_COLUMN_STEP, TRUE);
+  add_column (self, _("In step"), PZ_FILE_COLUMN_IN_STEP, FALSE);
+  add_column (self, _("Due"), PZ_FILE_COLUMN_DUE, FALSE);
+  add_column (self, _("Status"), G_MAXUINT, FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->inbox_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Files"), -1);
+  g_signal_connect (self->inbox_view, "activate", G_CALLBACK (row_activated), self);
+  g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed), self);
+  g_signal_connect_swapped (self->server_row, "entry-activated", G_CALLBACK (activate_connect), self);
+  g_signal_connect_swapped (self->username_row, "entry-activated", G_CALLBACK (activate_login), self);
+  g_signal_connect_swapped (self->password_row, "entry-activated", G_CALLBACK (activate_login), self);
+  gtk_label_set_text (self->count_waiting, "—");
+  gtk_label_set_text (self->count_overdue, "—");
+}
+
+/**
+ * pz_window_new:
+ * @app: the application
+ * @settings: the app's settings (server address, last username)
+ *
+ * Returns: (transfer full): a window on the connect or the login page
+ */
+PzWindow *
+pz_window_new (AdwApplication *app,
+               GSettings      *settings)
+{
+  PzWindow *self = g_object_new (PZ_TYPE_WINDOW, "application", app, NULL);
+  g_autofree char *url = g_settings_get_string (settings, "server-url");
+  g_autofree char *user = g_settings_get_string (settings, "last-username");
+
+  self->settings = g_object_ref (settings);
+  self->client = pz_client_new (*url ? url : NULL);
+  g_signal_connect_swapped (self->client, "session-expired", G_CALLBACK (session_expired), self);
+  gtk_editable_set_text (GTK_EDITABLE (self->username_row), user);
+  gtk_editable_set_text (GTK_EDITABLE (self->server_row), url);
+  if (*url)
+    {
+      adw_status_page_set_description (self->login_page, url);
+      show_page (self, "login");
+    }
+  else
+    show_page (self, "connect");
+  return self;
+}
+
+PzClient *
+pz_window_get_client (PzWindow *self)
+{
+  return self->client;
+}
+
+const char *
+pz_window_get_page (PzWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+GListModel *
+pz_window_get_inbox (PzWindow *self)
+{
+  return G_LIST_MODEL (self->inbox);
+}
+
+void
+pz_window_open_file (PzWindow *self,
+                     gint64    id)
+{
+  if (id != self->file_id)
+    forget_typed (self);
+  else
+    keep_typed (self);
+  self->file_id = id;
+  load_file (self, id);
+}
+
+/**
+ * pz_window_get_file:
+ * @self: a window
+ *
+ * Returns: (transfer none) (nullable): the open file as last loaded
+ */
+JsonObject *
+pz_window_get_file (PzWindow *self)
+{
+  return self->file;
+}
+
+/**
+ * pz_window_get_form_widget:
+ * @self: a window
+ * @name: `note`, or a form field such as `received_by` or `field:luas_tanah`
+ *
+ * Returns: (transfer none) (nullable): the widget where that is typed
+ */
+GtkWidget *
+pz_window_get_form_widget (PzWindow   *self,
+                           const char *name)
+{
+  return g_hash_table_lookup (self->form, name);
+}
+
+gboolean
+pz_window_is_busy (PzWindow *self)
+{
+  return self->busy > 0;
+}
+
+gboolean
+pz_window_get_banner_shown (PzWindow *self)
+{
+  return gtk_revealer_get_reveal_child (self->banner_revealer);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "pz-client.h"
+
+G_BEGIN_DECLS
+
+#define PZ_TYPE_WINDOW (pz_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (PzWindow, pz_window, PZ, WINDOW, AdwApplicationWindow)
+
+PzWindow    *pz_window_new               (AdwApplication *app,
+                                          GSettings      *settings);
+PzClient    *pz_window_get_client        (PzWindow       *self);
+const char  *pz_window_get_page          (PzWindow       *self);
+GListModel  *pz_window_get_inbox         (PzWindow       *self);
+void         pz_window_open_file         (PzWindow       *self,
+                                          gint64          id);
+JsonObject  *pz_window_get_file          (PzWindow       *self);
+GtkWidget   *pz_window_get_form_widget   (PzWindow       *self,
+                                          const char     *name);
+gboolean     pz_window_is_busy           (PzWindow       *self);
+gboolean     pz_window_get_banner_shown  (PzWindow       *self);
+
+G_END_DECLS
