@@ -1040,9 +1040,14 @@ build_checklist (PzWindow   *self,
 
           for (guint b = 0; b < G_N_ELEMENTS (buttons); b++)
             {
-              GtkWidget *button = gtk_button_new_with_label (_(buttons[b].label));
-              g_autofree char *a11y = g_strdup_printf ("%s: %s", _(buttons[b].label), get_string (item, "title"));
+              g_autofree char *a11y = NULL;
+              GtkWidget *button;
 
+              /* only the verdict it does not have yet */
+              if (g_strcmp0 (state, buttons[b].verdict) == 0)
+                continue;
+              button = gtk_button_new_with_label (_(buttons[b].label));
+              a11y = g_strdup_printf ("%s: %s", _(buttons[b].label), get_string (item, "title"));
               gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
               gtk_widget_add_css_class (button, "flat");
               gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);

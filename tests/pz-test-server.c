@@ -34,7 +34,7 @@ server_thread (gpointer data)
   g_main_context_push_thread_default (ts->context);
 
   config->data_dir = g_strdup (ts->dir);
-  config->port = 0;
+  config->port = ts->port;
   config->demo = ts->demo;
   config->public_url = g_strdup ("https://izin.example.id");
   ts->server = pz_server_new (config, &error);
@@ -71,6 +71,20 @@ PzTestServer *
 pz_test_server_start (const char *data_dir,
                       gboolean    demo)
 {
+  return pz_test_server_start_on_port (data_dir, demo, 0);
+}
+
+/**
+ * pz_test_server_start_on_port:
+ * @data_dir: (nullable): as for pz_test_server_start()
+ * @demo: as for pz_test_server_start()
+ * @port: the port, 0 for any free one; a restarted server takes its old one
+ */
+PzTestServer *
+pz_test_server_start_on_port (const char *data_dir,
+                              gboolean    demo,
+                              guint       port)
+{
   PzTestServer *ts = g_new0 (PzTestServer, 1);
   g_autoptr(GError) error = NULL;
 
@@ -83,6 +97,7 @@ pz_test_server_start (const char *data_dir,
       ts->own_dir = TRUE;
     }
   ts->demo = demo;
+  ts->port = port;
   ts->context = g_main_context_new ();
   ts->loop = g_main_loop_new (ts->context, FALSE);
   ts->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

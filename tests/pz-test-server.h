@@ -21,6 +21,9 @@ typedef struct {
 
 PzTestServer *pz_test_server_start    (const char    *data_dir,
                                        gboolean       demo);
+PzTestServer *pz_test_server_start_on_port (const char *data_dir,
+                                       gboolean       demo,
+                                       guint          port);
 void          pz_test_server_stop     (PzTestServer  *ts);
 void          pz_test_server_free     (PzTestServer  *ts);
 const char   *pz_test_server_get_dir  (PzTestServer  *ts);

@@ -1,0 +1,513 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The desktop app's real widgets under Xvfb, against a real server on a
+ * loopback socket. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "pz-test-server.h"
+#include "pz-file-item.h"
+#include "pz-window.h"
+
+static PzTestServer *ts;
+static PzTestServer *stopped;
+static AdwApplication *app;
+static GSettings *settings;
+
+static const char * const roles[] = {
+  "front_office", "tim_teknis", "back_office", "kasi", "kabid", "sekretaris", "kadis", NULL
+};
+
+typedef gboolean (*Condition) (PzWindow *win, gpointer data);
+
+static void
+wait_for (PzWindow   *win,
+          Condition   condition,
+          gpointer    data,
+          const char *what)
+{
+  gint64 until = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!condition (win, data))
+    {
+      if (g_get_monotonic_time () > until)
+        g_error ("timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  /* let the widgets settle */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static gboolean
+idle_on_page (PzWindow *win,
+              gpointer  page)
+{
+  return !pz_window_is_busy (win) && g_strcmp0 (pz_window_get_page (win), page) == 0;
+}
+
+static gboolean
+file_loaded (PzWindow *win,
+             gpointer  data)
+{
+  JsonObject *file = pz_window_get_file (win);
+  gint64 *want = data;
+
+  return !pz_window_is_busy (win) && file && json_object_get_int_member (file, "id") == want[0] &&
+         json_object_get_int_member (file, "version") == want[1];
+}
+
+static gboolean
+banner_shown (PzWindow *win,
+              gpointer  data)
+{
+  return !pz_window_is_busy (win) && pz_window_get_banner_shown (win);
+}
+
+static GtkWidget *
+find_widget (GtkWidget  *root,
+             GType       type,
+             const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && gtk_widget_get_mapped (child))
+        {
+          if (title == NULL)
+            return child;
+          if (ADW_IS_PREFERENCES_ROW (child) &&
+              g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0)
+            return child;
+          if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), title) == 0)
+            return child;
+        }
+      if ((found = find_widget (child, type, title)))
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+count_frame (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Waits until the window has been drawn as it now is. */
+static void
+wait_for_frames (GtkWidget *widget)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, count_frame, &frames, NULL);
+  gint64 until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  gint64 settled = g_get_monotonic_time () + 400 * 1000;
+
+  /* past any page transition (crossfade is 200 ms) */
+  gtk_widget_queue_draw (widget);
+  while ((frames < 3 || g_get_monotonic_time () < settled) && g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                                           "screenshots", NULL);
+  g_autofree char *file = g_strdup_printf ("%s.png", name);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+
+  g_mkdir_with_parents (dir, 0755);
+  wait_for_frames (widget);
+  w = gtk_widget_get_width (widget);
+  h = gtk_widget_get_height (widget);
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static PzWindow *
+new_window (void)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", pz_test_server_get_port (ts));
+  PzWindow *win;
+
+  g_settings_set_string (settings, "server-url", url);
+  win = pz_window_new (app, settings);
+  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 780);
+  gtk_window_present (GTK_WINDOW (win));
+  wait_for (win, idle_on_page, (gpointer) "login", "the login page");
+  return win;
+}
+
+static void
+log_in (PzWindow   *win,
+        const char *username)
+{
+  GtkWidget *user = find_widget (GTK_WIDGET (win), ADW_TYPE_ENTRY_ROW, "Username");
+  GtkWidget *pass = find_widget (GTK_WIDGET (win), ADW_TYPE_PASSWORD_ENTRY_ROW, "Password");
+
+  g_assert_nonnull (user);
+  g_assert_nonnull (pass);
+  gtk_editable_set_text (GTK_EDITABLE (user), username);
+  gtk_editable_set_text (GTK_EDITABLE (pass), "demo");
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.login", NULL);
+  wait_for (win, idle_on_page, (gpointer) "main", "the main page");
+}
+
+static void
+log_out (PzWindow *win)
+{
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.logout", NULL);
+  wait_for (win, idle_on_page, (gpointer) "login", "the login page");
+}
+
+static JsonObject *
+server_file (gint64 id)
+{
+  return pz_test_get_application (ts, pz_test_login (ts, "admin"), id);
+}
+
+static void
+open_file (PzWindow *win,
+           gint64    id)
+{
+  g_autoptr(JsonObject) file = server_file (id);
+  gint64 want[2] = { id, json_object_get_int_member (file, "version") };
+  GListModel *inbox = pz_window_get_inbox (win);
+  GtkWidget *view = find_widget (GTK_WIDGET (win), GTK_TYPE_COLUMN_VIEW, NULL);
+  gboolean found = FALSE;
+
+  /* Open it the way a user does when it is in the list: activate its row. */
+  for (guint i = 0; i < g_list_model_get_n_items (inbox); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (inbox, i);
+      if (pz_file_item_get_id ((PzFileItem *) item) == id)
+        {
+          g_signal_emit_by_name (view, "activate", i);
+          found = TRUE;
+          break;
+        }
+    }
+  if (!found)
+    pz_window_open_file (win, id);
+  wait_for (win, file_loaded, want, "the file");
+}
+
+/* Each role sees in its inbox exactly the files the server lists for it. */
+static void
+test_role_dashboards (void)
+{
+  PzWindow *win = new_window ();
+
+  save_screenshot (GTK_WIDGET (win), "login");
+  for (guint r = 0; roles[r]; r++)
+    {
+      g_autoptr(PzResponse) inbox = pz_test_request (ts, "GET", "/api/v1/inbox?limit=500",
+                                                     pz_test_login (ts, roles[r]), NULL);
+      JsonArray *items = json_object_get_array_member (pz_response_object (inbox), "items");
+      GListModel *model;
+      g_autofree char *name = g_strdup_printf ("dashboard-%s", roles[r]);
+
+      log_in (win, roles[r]);
+      model = pz_window_get_inbox (win);
+      g_assert_cmpuint (g_list_model_get_n_items (model), ==, json_array_get_length (items));
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          g_autoptr(GObject) item = g_list_model_get_item (model, i);
+          g_assert_cmpint (pz_file_item_get_id ((PzFileItem *) item), ==,
+                           json_object_get_int_member (json_array_get_object_element (items, i), "id"));
+        }
+      if (json_array_get_length (items) > 0)
+        open_file (win, json_object_get_int_member (json_array_get_object_element (items, 0), "id"));
+      save_screenshot (GTK_WIDGET (win), name);
+      log_out (win);
+    }
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+static void
+set_text (PzWindow   *win,
+          const char *name,
+          const char *text)
+{
+  GtkWidget *w = pz_window_get_form_widget (win, name);
+
+  g_assert_nonnull (w);
+  if (GTK_IS_TEXT_VIEW (w))
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (w)), text, -1);
+  else
+    gtk_editable_set_text (GTK_EDITABLE (w), text);
+}
+
+static void
+press (GtkWidget *button)
+{
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* A file from registration to hand-over, every step done with the app's own
+ * widgets and actions by the role whose step it is. */
+static void
+test_full_flow (void)
+{
+  PzWindow *win = new_window ();
+  gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "PBG", "new");
+  const char *current_role = NULL;
+
+  for (guint guard = 0; guard < 16; guard++)
+    {
+      g_autoptr(JsonObject) before = server_file (id);
+      const char *step = json_object_get_string_member (before, "step");
+      gint64 version = json_object_get_int_member (before, "version");
+      g_autoptr(PzResponse) flows = NULL;
+      JsonArray *steps;
+      const char *role = NULL;
+      gint64 want[2] = { id, version + 1 };
+
+      if (g_str_equal (step, "issued"))
+        break;
+      flows = pz_test_request (ts, "GET", "/api/v1/workflows", pz_test_login (ts, "admin"), NULL);
+      steps = json_object_get_array_member (json_array_get_object_element (json_node_get_array (flows->json), 0),
+                                            "steps");
+      for (guint i = 0; i < json_array_get_length (steps); i++)
+        {
+          JsonObject *s = json_array_get_object_element (steps, i);
+          if (g_str_equal (json_object_get_string_member (s, "id"), step))
+            role = json_array_get_string_element (json_object_get_array_member (s, "roles"), 0);
+        }
+      g_assert_nonnull (role);
+      if (g_strcmp0 (role, current_role) != 0)
+        {
+          if (current_role)
+            log_out (win);
+          log_in (win, role);
+          current_role = role;
+        }
+      open_file (win, id);
+
+      if (g_str_equal (step, "document_check"))
+        {
+          /* the scans come in over the API (the checklist viewer is its own
+           * piece); the officer's verdicts are given with the app's buttons */
+          JsonArray *checklist = json_object_get_array_member (before, "checklist");
+
+          for (guint i = 0; i < json_array_get_length (checklist); i++)
+            {
+              JsonObject *item = json_array_get_object_element (checklist, i);
+              const char *code = json_object_get_string_member (item, "requirement");
+              g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/documents/%s",
+                                                       id, code);
+              g_autoptr(GBytes) pdf = g_bytes_new_static ("%PDF-1.4\n%%EOF\n", 15);
+              g_autoptr(PzResponse) up = pz_test_request_full (ts, "PUT", path, pz_test_login (ts, "front_office"),
+                                                               "application/pdf", pdf, NULL);
+              g_assert_cmpuint (up->status, ==, 201);
+            }
+          pz_window_open_file (win, id);
+          wait_for (win, file_loaded, (gint64[]) { id, version }, "the file with documents");
+          for (guint i = 0; i < json_array_get_length (checklist); i++)
+            {
+              g_autoptr(JsonObject) now = NULL;
+              GtkWidget *ok = NULL;
+
+              for (GtkWidget *w = find_widget (GTK_WIDGET (win), GTK_TYPE_BUTTON, "OK"); w; w = NULL)
+                ok = w;
+              press (ok);
+              /* the view rebuilds with one verdict more */
+              for (gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC; g_get_monotonic_time () < until;)
+                {
+                  g_main_context_iteration (NULL, FALSE);
+                  if (!pz_window_is_busy (win))
+                    break;
+                }
+              while (pz_window_is_busy (win))
+                g_main_context_iteration (NULL, TRUE);
+              now = server_file (id);
+              g_assert_cmpuint (i + 1, <=, json_array_get_length (checklist));
+            }
+        }
+      else if (g_str_equal (step, "technical_survey"))
+        set_text (win, "findings", "Bangunan sesuai gambar; garis sempadan terpenuhi.");
+      else if (g_str_equal (step, "data_entry"))
+        {
+          set_text (win, "field:fungsi_bangunan", "Rumah tinggal");
+          set_text (win, "field:lokasi", "Jl. Mawar No. 1, Sukamaju");
+          set_text (win, "field:luas_tanah", "120");
+          set_text (win, "field:luas_bangunan", "96.5");
+          set_text (win, "field:jumlah_lantai", "2");
+        }
+      else if (g_str_equal (step, "signing"))
+        set_text (win, "passphrase", "demo");
+
+      g_test_message ("%s approves at %s", role, step);
+      gtk_widget_activate_action (GTK_WIDGET (win), "win.act", "s", "approve");
+      wait_for (win, file_loaded, want, "the approved file");
+      {
+        g_autoptr(JsonObject) after = server_file (id);
+        g_assert_cmpstr (json_object_get_string_member (after, "step"), !=, step);
+        g_assert_cmpint (json_object_get_int_member (after, "version"), ==, version + 1);
+      }
+      if (g_str_equal (step, "kasi_verification"))
+        save_screenshot (GTK_WIDGET (win), "file-view");
+    }
+  {
+    g_autoptr(JsonObject) done = server_file (id);
+    JsonObject *data = json_object_get_object_member (done, "data");
+
+    g_assert_cmpstr (json_object_get_string_member (done, "status"), ==, "issued");
+    g_assert_cmpfloat (json_object_get_double_member (data, "luas_bangunan"), ==, 96.5);
+    g_assert_cmpint (json_object_get_int_member (data, "jumlah_lantai"), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (done, "received_by"), ==, "Wahyu Pratama");
+    g_assert_nonnull (json_object_get_string_member (done, "permit_number"));
+  }
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* The server goes away while the Kasi writes a note: the banner says so,
+ * the note stays, and the same action goes through once it is back. */
+static void
+test_server_stopped (void)
+{
+  PzWindow *win = new_window ();
+  gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "SIP-DOKTER", "new");
+  g_autofree char *dir = NULL;
+  guint port = pz_test_server_get_port (ts);
+  const char *note = "Nomor STR pada draf tidak sama dengan STR; mohon diperbaiki.";
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+  g_autofree char *kept = NULL;
+  gint64 version;
+
+  pz_test_drive_to (ts, id, "kasi_verification");
+  {
+    g_autoptr(JsonObject) file = server_file (id);
+    version = json_object_get_int_member (file, "version");
+  }
+  log_in (win, "kasi");
+  open_file (win, id);
+  set_text (win, "note", note);
+
+  dir = g_strdup (pz_test_server_get_dir (ts));
+  pz_test_server_stop (ts);
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.act", "s", "return");
+  wait_for (win, banner_shown, NULL, "the unreachable banner");
+  save_screenshot (GTK_WIDGET (win), "server-unreachable");
+
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (pz_window_get_form_widget (win, "note")));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  kept = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_cmpstr (kept, ==, note);
+
+  /* the same server comes back on the same address (the stopped one keeps
+   * the data directory until the end) */
+  stopped = ts;
+  ts = pz_test_server_start_on_port (dir, TRUE, port);
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.retry", NULL);
+  wait_for (win, file_loaded, (gint64[]) { id, version + 1 }, "the returned file");
+  {
+    g_autoptr(JsonObject) after = server_file (id);
+    JsonArray *history = json_object_get_array_member (after, "history");
+    JsonObject *last = json_array_get_object_element (history, json_array_get_length (history) - 1);
+
+    g_assert_cmpstr (json_object_get_string_member (after, "step"), ==, "data_entry");
+    g_assert_cmpstr (json_object_get_string_member (last, "note"), ==, note);
+  }
+  g_assert_false (pz_window_get_banner_shown (win));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* Two counter desks work on the same file: the other desk's change comes
+ * first, so this one hears who changed the file, sees it reloaded, and
+ * keeps the note it was writing. */
+static void
+test_stale_keeps_note (void)
+{
+  PzWindow *win = new_window ();
+  const char *front = pz_test_login (ts, "front_office");
+  gint64 id = pz_test_register (ts, front, "SIP-DOKTER", "renewal");
+  const char *note = "Pas foto tidak berwarna; minta pemohon membawa yang baru.";
+  g_autoptr(PzResponse) back = NULL;
+  g_autoptr(PzResponse) again = NULL;
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+  g_autofree char *kept = NULL;
+  gint64 version;
+
+  pz_test_drive_to (ts, id, "document_check");
+  log_in (win, "front_office");
+  open_file (win, id);
+  set_text (win, "note", note);
+  {
+    g_autoptr(JsonObject) file = server_file (id);
+    version = json_object_get_int_member (file, "version");
+  }
+  back = pz_test_act (ts, front, id, "return", version, "STR belum dilegalisir", NULL);
+  g_assert_cmpuint (back->status, ==, 200);
+  again = pz_test_act (ts, front, id, "approve", version + 1, NULL, NULL);
+  g_assert_cmpuint (again->status, ==, 200);
+
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.act", "s", "return");
+  wait_for (win, file_loaded, (gint64[]) { id, version + 2 }, "the reloaded file");
+
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (pz_window_get_form_widget (win, "note")));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  kept = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_cmpstr (kept, ==, note);
+  {
+    g_autoptr(JsonObject) after = server_file (id);
+    /* nothing was sent on the stale version */
+    g_assert_cmpint (json_object_get_int_member (after, "version"), ==, version + 2);
+    g_assert_cmpstr (json_object_get_string_member (after, "step"), ==, "document_check");
+  }
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  app = g_object_new (ADW_TYPE_APPLICATION, "application-id", "id.go.perizinan.Perizinan.Test",
+                      "flags", G_APPLICATION_NON_UNIQUE,
+                      "resource-base-path", "/id/go/perizinan/Perizinan", NULL);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  settings = g_settings_new (APP_ID);
+  ts = pz_test_server_start (NULL, TRUE);
+
+  g_test_add_func ("/desktop/role-dashboards", test_role_dashboards);
+  g_test_add_func ("/desktop/full-flow", test_full_flow);
+  g_test_add_func ("/desktop/server-stopped", test_server_stopped);
+  g_test_add_func ("/desktop/stale-keeps-note", test_stale_keeps_note);
+  ret = g_test_run ();
+
+  pz_test_server_free (ts);
+  if (stopped)
+    pz_test_server_free (stopped);
+  g_object_unref (settings);
+  g_object_unref (app);
+  return ret;
+}
