@@ -69,6 +69,18 @@ pz_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
 }
 
+static int
+pz_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  PzApplication *self = PZ_APPLICATION (app);
+  const char *server = NULL;
+
+  if (g_variant_dict_lookup (options, "server", "&s", &server) && server && *server)
+    g_settings_set_string (self->settings, "server-url", server);
+  return -1;
+}
+
 static void
 pz_application_finalize (GObject *object)
 {
@@ -86,12 +98,16 @@ pz_application_class_init (PzApplicationClass *klass)
   G_OBJECT_CLASS (klass)->finalize = pz_application_finalize;
   app_class->activate = pz_application_activate;
   app_class->startup = pz_application_startup;
+  app_class->handle_local_options = pz_application_handle_local_options;
 }
 
 static void
 pz_application_init (PzApplication *self)
 {
   self->settings = g_settings_new (APP_ID);
+  g_application_add_main_option (G_APPLICATION (self), "server", 's', G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_STRING, _("Address of the office's Perizinan server"),
+                                 _("URL"));
 }
 
 PzApplication *

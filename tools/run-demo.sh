@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs the server with a demo office
-# on its embedded SQLite database (users front_office, tim_teknis,
-# back_office, kasi, kabid, sekretaris, kadis, admin; password "demo").
+# Installs what is missing, builds, runs the server with a demo office on its
+# embedded SQLite database, and opens the desktop app on it. Users:
+# front_office, tim_teknis, back_office, kasi, kabid, sekretaris, kadis,
+# admin; password "demo".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +14,24 @@ meson compile -C "$build"
 
 data=${PERIZINAN_DEMO_DATA:-demo-data}
 port=${PERIZINAN_DEMO_PORT:-8080}
+url="http://127.0.0.1:$port"
 mkdir -p "$data"
 
-echo "Demo office at http://127.0.0.1:$port/ (data in $data; remove it to start afresh)"
-exec "$build/server/perizinan-server" --demo --data-dir "$data" --port "$port"
+"$build/server/perizinan-server" --demo --data-dir "$data" --port "$port" &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
+
+for _ in $(seq 1 100); do
+  curl -fsS "$url/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+echo "Demo office at $url (data in $data; remove it to start afresh)"
+echo "Log in as front_office, tim_teknis, back_office, kasi, kabid, sekretaris or kadis; password: demo"
+
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  GSETTINGS_SCHEMA_DIR="$build/data" "$build/desktop/perizinan" --server "$url"
+else
+  echo "No graphical session here: the server keeps running (Ctrl+C stops it)."
+  echo "Run the desktop app on a desktop with: $build/desktop/perizinan --server $url"
+  wait $server
+fi
