@@ -272,7 +272,7 @@ test_full_flow (void)
 {
   PzWindow *win = new_window ();
   gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "PBG", "new");
-  const char *current_role = NULL;
+  g_autofree char *current_role = NULL;
 
   for (guint guard = 0; guard < 16; guard++)
     {
@@ -301,7 +301,8 @@ test_full_flow (void)
           if (current_role)
             log_out (win);
           log_in (win, role);
-          current_role = role;
+          g_free (current_role);
+          current_role = g_strdup (role);
         }
       open_file (win, id);
 
