@@ -54,7 +54,22 @@ quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (data));
 }
 
+/* A notification's "open": bring the window up on that file. */
+static void
+open_file_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       data)
+{
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (data));
+  window = gtk_application_get_active_window (GTK_APPLICATION (data));
+  if (PZ_IS_WINDOW (window))
+    pz_window_open_file (PZ_WINDOW (window), g_variant_get_int64 (parameter));
+}
+
 static const GActionEntry app_actions[] = {
+  { "open-file", open_file_action, "x", NULL, NULL, { 0 } },
   { "about", about_action, NULL, NULL, NULL, { 0 } },
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
 };

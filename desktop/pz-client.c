@@ -17,17 +17,27 @@ struct _PzClient
   char        *base_url;
   char        *token;
   JsonObject  *user;
+
+  /* the event stream */
+  SoupWebsocketConnection *events;
+  GCancellable            *events_cancellable;
+  guint                    events_retry;     /* source id */
+  guint                    events_backoff;   /* seconds */
+  gboolean                 events_wanted;
 };
 
 enum {
   PROP_0,
   PROP_BASE_URL,
   PROP_LOGGED_IN,
+  PROP_EVENTS_CONNECTED,
   N_PROPS
 };
 
 enum {
   SESSION_EXPIRED,
+  APPLICATION_CHANGED,
+  EVENTS_CONNECTED,
   N_SIGNALS
 };
 
@@ -277,16 +287,166 @@ pz_client_login_finish (PzClient      *self,
 void
 pz_client_logout (PzClient *self)
 {
+  pz_client_stop_events (self);
   if (self->token)
     pz_client_request_async (self, "POST", "/api/v1/auth/logout", NULL, NULL, NULL, NULL, NULL);
   pz_client_set_token (self, NULL);
   g_clear_pointer (&self->user, json_object_unref);
 }
 
+/* Events */
+
+static void connect_events (PzClient *self);
+
+static gboolean
+retry_events (gpointer data)
+{
+  PzClient *self = data;
+
+  self->events_retry = 0;
+  connect_events (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_events_retry (PzClient *self)
+{
+  if (!self->events_wanted || self->token == NULL || self->events_retry)
+    return;
+  /* 1, 2, 4, 8, then every 10 seconds: a restarted server is found soon,
+   * a dead one is not hammered. */
+  self->events_backoff = self->events_backoff ? MIN (self->events_backoff * 2, 10) : 1;
+  self->events_retry = g_timeout_add_seconds (self->events_backoff, retry_events, self);
+}
+
+static void
+events_message (SoupWebsocketConnection *conn,
+                gint                     type,
+                GBytes                  *message,
+                PzClient                *self)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *obj;
+  gsize size;
+  const char *data = g_bytes_get_data (message, &size);
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT ||
+      !json_parser_load_from_data (parser, data, (gssize) size, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return;
+  obj = json_node_get_object (json_parser_get_root (parser));
+  if (g_strcmp0 (json_object_get_string_member_with_default (obj, "type", NULL), "application.changed") != 0)
+    return;
+  g_signal_emit (self, signals[APPLICATION_CHANGED], 0,
+                 json_object_get_int_member_with_default (obj, "id", 0),
+                 json_object_get_string_member_with_default (obj, "step", NULL),
+                 json_object_get_string_member_with_default (obj, "status", NULL),
+                 json_object_get_int_member_with_default (obj, "version", 0));
+}
+
+static void
+events_closed (SoupWebsocketConnection *conn,
+               PzClient                *self)
+{
+  if (conn != self->events)
+    return;
+  g_clear_object (&self->events);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EVENTS_CONNECTED]);
+  schedule_events_retry (self);
+}
+
+static void
+events_connected (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  PzClient *self = data;
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+
+  if (conn == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        schedule_events_retry (self);
+      g_object_unref (self);
+      return;
+    }
+  self->events = conn;
+  self->events_backoff = 0;
+  soup_websocket_connection_set_keepalive_interval (conn, 30);
+  g_signal_connect_object (conn, "message", G_CALLBACK (events_message), self, 0);
+  g_signal_connect_object (conn, "closed", G_CALLBACK (events_closed), self, 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EVENTS_CONNECTED]);
+  /* whatever happened while away is unknown: listeners reload */
+  g_signal_emit (self, signals[EVENTS_CONNECTED], 0);
+  g_object_unref (self);
+}
+
+static void
+connect_events (PzClient *self)
+{
+  g_autofree char *url = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *auth = NULL;
+
+  if (!self->events_wanted || self->token == NULL || self->base_url == NULL || self->events)
+    return;
+  url = g_strconcat (self->base_url, "/api/v1/events", NULL);
+  msg = soup_message_new ("GET", url);
+  if (msg == NULL)
+    return;
+  auth = g_strdup_printf ("Bearer %s", self->token);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  g_clear_object (&self->events_cancellable);
+  self->events_cancellable = g_cancellable_new ();
+  soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        self->events_cancellable, events_connected, g_object_ref (self));
+}
+
+/**
+ * pz_client_start_events:
+ * @self: a logged-in client
+ *
+ * Listens to the server's changes (`/api/v1/events`) and keeps listening:
+ * after a server restart or a network cut the stream comes back by itself.
+ */
+void
+pz_client_start_events (PzClient *self)
+{
+  self->events_wanted = TRUE;
+  connect_events (self);
+}
+
+void
+pz_client_stop_events (PzClient *self)
+{
+  self->events_wanted = FALSE;
+  g_clear_handle_id (&self->events_retry, g_source_remove);
+  g_cancellable_cancel (self->events_cancellable);
+  if (self->events)
+    {
+      SoupWebsocketConnection *conn = g_steal_pointer (&self->events);
+
+      if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      g_object_unref (conn);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EVENTS_CONNECTED]);
+    }
+}
+
+gboolean
+pz_client_get_events_connected (PzClient *self)
+{
+  return self->events != NULL;
+}
+
 static void
 pz_client_finalize (GObject *object)
 {
   PzClient *self = PZ_CLIENT (object);
+
+  pz_client_stop_events (self);
+  g_clear_object (&self->events_cancellable);
 
   g_clear_object (&self->session);
   g_free (self->base_url);
@@ -310,6 +470,9 @@ pz_client_get_property (GObject    *object,
       break;
     case PROP_LOGGED_IN:
       g_value_set_boolean (value, self->token != NULL);
+      break;
+    case PROP_EVENTS_CONNECTED:
+      g_value_set_boolean (value, self->events != NULL);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -349,7 +512,33 @@ pz_client_class_init (PzClientClass *klass)
   properties[PROP_LOGGED_IN] =
     g_param_spec_boolean ("logged-in", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_EVENTS_CONNECTED] =
+    g_param_spec_boolean ("events-connected", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PzClient::application-changed:
+   * @id: the file
+   * @step: its step now
+   * @status: its status now
+   * @version: its version now
+   *
+   * A file changed on the server, by anyone.
+   */
+  signals[APPLICATION_CHANGED] =
+    g_signal_new ("application-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 4, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_STRING,
+                  G_TYPE_INT64);
+
+  /**
+   * PzClient::events-connected:
+   *
+   * The event stream is (again) open; changes made meanwhile were missed.
+   */
+  signals[EVENTS_CONNECTED] =
+    g_signal_new ("events-connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   /**
    * PzClient::session-expired:

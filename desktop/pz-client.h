@@ -63,4 +63,8 @@ gboolean     pz_client_login_finish    (PzClient            *self,
                                         GError             **error);
 void         pz_client_logout          (PzClient            *self);
 
+void         pz_client_start_events    (PzClient            *self);
+void         pz_client_stop_events     (PzClient            *self);
+gboolean     pz_client_get_events_connected (PzClient       *self);
+
 G_END_DECLS

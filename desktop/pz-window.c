@@ -52,6 +52,9 @@ struct _PzWindow
   GtkLabel        *action_error;
   GHashTable      *kept_form;      /* name -> text typed, carried across reloads */
 
+  guint            inbox_reload;   /* source id: changes come in bursts */
+  GHashTable      *known_ids;      /* files in the inbox at the last load */
+
   /* the action waiting to be sent again after the server came back */
   char            *pending_path;
   JsonNode        *pending_body;
@@ -62,6 +65,7 @@ struct _PzWindow
 G_DEFINE_FINAL_TYPE (PzWindow, pz_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void load_inbox (PzWindow *self);
+static void keep_typed (PzWindow *self);
 static void load_file (PzWindow *self, gint64 id);
 static void build_file_view (PzWindow *self);
 
@@ -282,7 +286,9 @@ reference_part_done (GObject      *source,
 
       adw_window_title_set_subtitle (self->window_title, subtitle);
       show_page (self, "main");
+      g_clear_pointer (&self->known_ids, g_hash_table_unref);
       load_inbox (self);
+      pz_client_start_events (self->client);
       if (self->file_id)
         load_file (self, self->file_id);
     }
@@ -375,6 +381,8 @@ logout_action (GtkWidget  *widget,
   PzWindow *self = PZ_WINDOW (widget);
 
   pz_client_logout (self->client);
+  g_clear_handle_id (&self->inbox_reload, g_source_remove);
+  g_clear_pointer (&self->known_ids, g_hash_table_unref);
   g_list_store_remove_all (self->inbox);
   g_clear_pointer (&self->file, json_object_unref);
   self->file_id = 0;
@@ -409,6 +417,43 @@ fill_list (PzWindow   *self,
                        rows->pdata, rows->len);
 }
 
+/* A file that enters my inbox while I work elsewhere raises a desktop
+ * notification; the first load after logging in does not. */
+static void
+notify_new_files (PzWindow  *self,
+                  JsonArray *items)
+{
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  /* without a session bus there is no one to show a notification */
+  if (app && g_application_get_dbus_connection (app) == NULL)
+    app = NULL;
+
+  for (guint i = 0; items && i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      gint64 *id = g_new (gint64, 1);
+
+      *id = json_object_get_int_member_with_default (item, "id", 0);
+      g_hash_table_add (ids, id);
+      if (self->known_ids && !g_hash_table_contains (self->known_ids, id) && app)
+        {
+          g_autoptr(GNotification) n = g_notification_new (_("A file is waiting for you"));
+          g_autofree char *body = g_strdup_printf ("%s · %s · %s", get_string (item, "registration_number"),
+                                                   get_string (item, "applicant_name"),
+                                                   get_string (item, "step_title"));
+          g_autofree char *nid = g_strdup_printf ("file-%" G_GINT64_FORMAT, *id);
+
+          g_notification_set_body (n, body);
+          g_notification_set_default_action_and_target (n, "app.open-file", "x", *id);
+          g_application_send_notification (app, nid, n);
+        }
+    }
+  g_clear_pointer (&self->known_ids, g_hash_table_unref);
+  self->known_ids = g_steal_pointer (&ids);
+}
+
 static void
 inbox_done (GObject      *source,
             GAsyncResult *result,
@@ -440,6 +485,7 @@ inbox_done (GObject      *source,
           gtk_label_set_text (self->count_waiting, waiting);
           gtk_label_set_text (self->count_overdue, overdue);
           gtk_label_set_text (self->list_title, _("Waiting for me, most urgent first"));
+          notify_new_files (self, json_object_get_array_member (answer, "items"));
         }
       else
         gtk_label_set_text (self->list_title, _("Search results, newest first"));
@@ -558,6 +604,46 @@ row_activated (GtkColumnView *view,
 
   if (item)
     pz_window_open_file (self, pz_file_item_get_id (item));
+}
+
+static gboolean
+inbox_reload_cb (gpointer data)
+{
+  PzWindow *self = data;
+
+  self->inbox_reload = 0;
+  load_inbox (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+application_changed (PzWindow   *self,
+                     gint64      id,
+                     const char *step,
+                     const char *status,
+                     gint64      version)
+{
+  if (g_strcmp0 (pz_window_get_page (self), "main") != 0)
+    return;
+  if (self->inbox_reload == 0)
+    self->inbox_reload = g_timeout_add (150, inbox_reload_cb, self);
+  if (id == self->file_id && self->file &&
+      version != json_object_get_int_member_with_default (self->file, "version", 0) &&
+      self->pending_body == NULL)
+    {
+      keep_typed (self);
+      load_file (self, id);
+    }
+}
+
+static void
+events_connected (PzWindow *self)
+{
+  /* what changed while the stream was down is not known: reload */
+  if (g_strcmp0 (pz_window_get_page (self), "main") != 0)
+    return;
+  if (self->inbox_reload == 0)
+    self->inbox_reload = g_timeout_add (150, inbox_reload_cb, self);
 }
 
 /* The file */
@@ -938,9 +1024,17 @@ build_actions (PzWindow   *self,
 
   build_form (self, GTK_BOX (box), step);
 
-  self->note = gtk_text_view_get_buffer (GTK_TEXT_VIEW (
-    text_area (GTK_BOX (box), self, "note", _("Note (needed to return or refuse)"),
-               self->kept_form ? g_hash_table_lookup (self->kept_form, "note") : NULL)));
+  {
+    gboolean can_send_back = FALSE;
+
+    for (guint i = 0; i < json_array_get_length (allowed); i++)
+      if (!g_str_equal (json_array_get_string_element (allowed, i), "approve"))
+        can_send_back = TRUE;
+    self->note = gtk_text_view_get_buffer (GTK_TEXT_VIEW (
+      text_area (GTK_BOX (box), self, "note",
+                 can_send_back ? _("Note (needed to return or refuse)") : _("Note (optional)"),
+                 self->kept_form ? g_hash_table_lookup (self->kept_form, "note") : NULL)));
+  }
 
   self->action_error = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->action_error, TRUE);
@@ -1584,6 +1678,12 @@ pz_window_dispose (GObject *object)
   PzWindow *self = PZ_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->inbox_reload, g_source_remove);
+  if (self->client)
+    {
+      g_signal_handlers_disconnect_by_data (self->client, self);
+      pz_client_stop_events (self->client);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), PZ_TYPE_WINDOW);
   G_OBJECT_CLASS (pz_window_parent_class)->dispose (object);
 }
@@ -1601,6 +1701,7 @@ pz_window_finalize (GObject *object)
   g_clear_pointer (&self->permit_types, g_hash_table_unref);
   g_clear_pointer (&self->form, g_hash_table_unref);
   g_clear_pointer (&self->file, json_object_unref);
+  g_clear_pointer (&self->known_ids, g_hash_table_unref);
   g_free (self->start_step);
   forget_typed (self);
   clear_pending (self);
@@ -1704,6 +1805,8 @@ pz_window_new (AdwApplication *app,
   self->settings = g_object_ref (settings);
   self->client = pz_client_new (*url ? url : NULL);
   g_signal_connect_swapped (self->client, "session-expired", G_CALLBACK (session_expired), self);
+  g_signal_connect_swapped (self->client, "application-changed", G_CALLBACK (application_changed), self);
+  g_signal_connect_swapped (self->client, "events-connected", G_CALLBACK (events_connected), self);
   gtk_editable_set_text (GTK_EDITABLE (self->username_row), user);
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), url);
   if (*url)

@@ -182,7 +182,7 @@ act (PzEngine    *engine,
   request.version = app->version;
   request.note = note;
   request.data = data;
-  answer = pz_engine_act (engine, user, id, &request, now, &status, details, error);
+  answer = pz_engine_act (engine, user, id, &request, now, &status, NULL, details, error);
   return answer != NULL;
 }
 

@@ -923,6 +923,8 @@ stale (PzEngine       *self,
  * @request: the action, the version it is based on, its note and data
  * @now: the current time
  * @status: (out): the HTTP status of the answer
+ * @changed: (out) (optional) (transfer full) (nullable): the file's new
+ *   state if this call changed it (not for a repeated key)
  * @details: where each unmet rule is added
  * @error: return location for an error
  *
@@ -940,6 +942,7 @@ pz_engine_act (PzEngine               *self,
                const PzActionRequest  *request,
                gint64                  now,
                guint                  *status,
+               PzApplication         **changed,
                GPtrArray              *details,
                GError                **error)
 {
@@ -955,6 +958,8 @@ pz_engine_act (PzEngine               *self,
   PzAction action;
   PzEvent event = { 0 };
 
+  if (changed)
+    *changed = NULL;
   if (request->idempotency_key)
     {
       g_autofree char *fingerprint = NULL;
@@ -1086,6 +1091,8 @@ pz_engine_act (PzEngine               *self,
   if (!pz_store_commit (self->store, &local_error))
     goto fail;
 
+  if (changed)
+    *changed = g_steal_pointer (&next);
   return g_steal_pointer (&body);
 
 fail:

@@ -70,6 +70,7 @@ char           *pz_engine_act                (PzEngine        *self,
                                               const PzActionRequest *request,
                                               gint64           now,
                                               guint           *status,
+                                              PzApplication  **changed,
                                               GPtrArray       *details,
                                               GError         **error);
 PzDocument     *pz_engine_put_document       (PzEngine        *self,

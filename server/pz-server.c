@@ -26,6 +26,9 @@ struct _PzServer
    * commit; their answers are held until it is on disk. */
   GPtrArray   *batch;        /* SoupServerMessage, paused */
   guint        batch_source;
+  GPtrArray   *batch_events; /* JSON texts, sent once the batch is on disk */
+
+  GPtrArray   *sockets;      /* SoupWebsocketConnection: /api/v1/events */
 };
 
 G_DEFINE_FINAL_TYPE (PzServer, pz_server, G_TYPE_OBJECT)
@@ -136,6 +139,104 @@ bad_request (Req        *req,
   send_error (req->msg, 400, "bad_request", message, NULL);
 }
 
+/* Events */
+
+static char *bearer_token (Req *req);
+
+static char *
+event_json (gint64      id,
+            const char *step,
+            const char *status,
+            gint64      version)
+{
+  g_autoptr(PzJsonWriter) w = pz_json_writer_new ();
+
+  pz_json_writer_begin_object (w);
+  pz_json_writer_member (w, "type");
+  pz_json_writer_string (w, "application.changed");
+  pz_json_writer_member (w, "id");
+  pz_json_writer_int (w, id);
+  pz_json_writer_member (w, "step");
+  pz_json_writer_string (w, step);
+  pz_json_writer_member (w, "status");
+  pz_json_writer_string (w, status);
+  pz_json_writer_member (w, "version");
+  pz_json_writer_int (w, version);
+  pz_json_writer_end_object (w);
+  return pz_json_writer_free_to_string (g_steal_pointer (&w));
+}
+
+static void
+broadcast (PzServer   *self,
+           const char *text)
+{
+  for (guint i = 0; i < self->sockets->len; i++)
+    {
+      SoupWebsocketConnection *conn = g_ptr_array_index (self->sockets, i);
+
+      if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_send_text (conn, text);
+    }
+}
+
+/* Tells every connected desktop that a file changed; the desktops fetch
+ * what they show. */
+static void
+announce (PzServer      *self,
+          PzApplication *app)
+{
+  g_autofree char *text = event_json (app->id, app->step, app->status, app->version);
+  broadcast (self, text);
+}
+
+static void
+announce_id (PzServer *self,
+             gint64    id)
+{
+  g_autoptr(PzApplication) app = pz_engine_get_application (self->engine, id, NULL);
+
+  if (app)
+    announce (self, app);
+}
+
+static void
+socket_closed (SoupWebsocketConnection *conn,
+               PzServer                *self)
+{
+  g_ptr_array_remove (self->sockets, conn);
+}
+
+static void
+websocket_callback (SoupServer              *soup,
+                    SoupServerMessage       *msg,
+                    const char              *path,
+                    SoupWebsocketConnection *conn,
+                    gpointer                 data)
+{
+  PzServer *self = data;
+  Req req = { 0 };
+  g_autofree char *token = NULL;
+  g_autofree char *hash = NULL;
+  g_autoptr(PzUser) user = NULL;
+
+  /* libsoup answers the handshake before any handler can refuse it; a
+   * socket without a live session is closed before it hears anything. */
+  req.server = self;
+  req.msg = msg;
+  token = bearer_token (&req);
+  hash = token ? pz_auth_hash_token (token) : NULL;
+  user = hash ? pz_store_session_user (pz_engine_get_store (self->engine), hash, now_seconds (), NULL) : NULL;
+  if (user == NULL)
+    {
+      soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "unauthorized");
+      return;
+    }
+
+  soup_websocket_connection_set_keepalive_interval (conn, 30);
+  g_signal_connect_object (conn, "closed", G_CALLBACK (socket_closed), self, 0);
+  g_ptr_array_add (self->sockets, g_object_ref (conn));
+}
+
 /* Group commit */
 
 static void
@@ -143,6 +244,7 @@ flush_batch (PzServer *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) batch = NULL;
+  g_autoptr(GPtrArray) events = NULL;
   PzStore *store = pz_engine_get_store (self->engine);
 
   if (self->batch == NULL)
@@ -156,6 +258,7 @@ flush_batch (PzServer *self)
       self->batch_source = 0;
     }
   batch = g_steal_pointer (&self->batch);
+  events = g_steal_pointer (&self->batch_events);
 
   if (!pz_store_commit (store, &error))
     {
@@ -170,6 +273,8 @@ flush_batch (PzServer *self)
         send_error (msg, 500, "internal", _("The server could not save the change; try again"), NULL);
       soup_server_message_unpause (msg);
     }
+  for (guint i = 0; error == NULL && i < events->len; i++)
+    broadcast (self, g_ptr_array_index (events, i));
 }
 
 static gboolean
@@ -191,6 +296,7 @@ join_batch (PzServer  *self,
   if (!pz_store_begin (pz_engine_get_store (self->engine), error))
     return FALSE;
   self->batch = g_ptr_array_new_with_free_func (g_object_unref);
+  self->batch_events = g_ptr_array_new_with_free_func (g_free);
   /* At the sockets' own priority: the commit runs once the requests that
    * are ready now have been handled, so a busy server batches more and an
    * idle one answers at once. */
@@ -693,6 +799,7 @@ handle_register (Req *req)
     }
   text = pz_engine_application_to_string (req->server->engine, app, req->user, req->now);
   send_text_json (req->msg, 201, text);
+  announce (req->server, app);
 }
 
 static void
@@ -758,6 +865,7 @@ handle_action (Req    *req,
   g_autoptr(GBytes) raw = NULL;
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree char *answer = NULL;
+  g_autoptr(PzApplication) changed = NULL;
   JsonNode *action, *version, *note, *data;
   PzActionRequest request = { 0 };
   guint status = 200;
@@ -799,11 +907,14 @@ handle_action (Req    *req,
       return;
     }
   answer = pz_engine_act (req->server->engine, req->user, id, &request, req->now, &status,
-                          details, &error);
+                          &changed, details, &error);
   if (answer == NULL)
     send_gerror (req->msg, error, details);
   else
     send_text_json (req->msg, status, answer);
+  if (changed)
+    g_ptr_array_add (req->server->batch_events,
+                     event_json (changed->id, changed->step, changed->status, changed->version));
   hold_for_batch (req->server, req->msg);
 }
 
@@ -846,6 +957,7 @@ handle_put_document (Req        *req,
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   send_json (req->msg, 201, root);
+  announce_id (req->server, id);
 }
 
 static void
@@ -901,6 +1013,7 @@ handle_verdict (Req        *req,
       return;
     }
   handle_application (req, id);
+  announce_id (req->server, id);
 }
 
 /* Routing */
@@ -1155,6 +1268,7 @@ pz_server_finalize (GObject *object)
   g_clear_pointer (&self->throttle_address, pz_throttle_free);
   g_clear_pointer (&self->config, pz_config_free);
   g_free (self->dummy_hash);
+  g_clear_pointer (&self->sockets, g_ptr_array_unref);
 
   G_OBJECT_CLASS (pz_server_parent_class)->finalize (object);
 }
@@ -1170,6 +1284,7 @@ pz_server_class_init (PzServerClass *klass)
 static void
 pz_server_init (PzServer *self)
 {
+  self->sockets = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 static PzConfig *
@@ -1221,6 +1336,8 @@ pz_server_new (const PzConfig  *config,
 
   self->soup = soup_server_new ("server-header", "perizinan-server/" PACKAGE_VERSION, NULL);
   soup_server_add_early_handler (self->soup, NULL, early_callback, self, NULL);
+  soup_server_add_websocket_handler (self->soup, "/api/v1/events", NULL, NULL, websocket_callback,
+                                     self, NULL);
   soup_server_add_handler (self->soup, NULL, server_callback, self, NULL);
 
   return g_steal_pointer (&self);
@@ -1274,7 +1391,16 @@ pz_server_get_engine (PzServer *self)
 void
 pz_server_shutdown (PzServer *self)
 {
+  g_autoptr(GPtrArray) sockets = NULL;
+
   flush_batch (self);
+  /* closing removes each from the list: close a copy */
+  sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < self->sockets->len; i++)
+    g_ptr_array_add (sockets, g_object_ref (g_ptr_array_index (self->sockets, i)));
+  for (guint i = 0; i < sockets->len; i++)
+    if (soup_websocket_connection_get_state (g_ptr_array_index (sockets, i)) == SOUP_WEBSOCKET_STATE_OPEN)
+      soup_websocket_connection_close (g_ptr_array_index (sockets, i), SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
   if (self->soup)
     soup_server_disconnect (self->soup);
 }

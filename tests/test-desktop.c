@@ -66,6 +66,13 @@ banner_shown (PzWindow *win,
   return !pz_window_is_busy (win) && pz_window_get_banner_shown (win);
 }
 
+static gboolean
+events_up (PzWindow *win,
+           gpointer  data)
+{
+  return pz_client_get_events_connected (pz_window_get_client (win));
+}
+
 static GtkWidget *
 find_widget (GtkWidget  *root,
              GType       type,
@@ -433,6 +440,8 @@ test_server_stopped (void)
     g_assert_cmpstr (json_object_get_string_member (last, "note"), ==, note);
   }
   g_assert_false (pz_window_get_banner_shown (win));
+  /* the event stream finds the restarted server by itself */
+  wait_for (win, events_up, NULL, "the event stream after the restart");
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
@@ -482,6 +491,49 @@ test_stale_keeps_note (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static gboolean
+inbox_has (PzWindow *win,
+           gpointer  data)
+{
+  GListModel *inbox = pz_window_get_inbox (win);
+
+  for (guint i = 0; i < g_list_model_get_n_items (inbox); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (inbox, i);
+      if (pz_file_item_get_id ((PzFileItem *) item) == *(gint64 *) data)
+        return !pz_window_is_busy (win);
+    }
+  return FALSE;
+}
+
+/* Kasi and Kabid work in two windows: the Kasi's approval shows in the
+ * Kabid's inbox without a reload, within a second. */
+static void
+test_live_updates (void)
+{
+  PzWindow *kasi = new_window ();
+  PzWindow *kabid = new_window ();
+  gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "SIP-DOKTER", "new");
+  gint64 t0, elapsed;
+
+  pz_test_drive_to (ts, id, "kasi_verification");
+  log_in (kasi, "kasi");
+  log_in (kabid, "kabid");
+  wait_for (kabid, events_up, NULL, "the event stream");
+  g_assert_false (inbox_has (kabid, &id));
+
+  open_file (kasi, id);
+  t0 = g_get_monotonic_time ();
+  gtk_widget_activate_action (GTK_WIDGET (kasi), "win.act", "s", "approve");
+  wait_for (kabid, inbox_has, &id, "the file in the Kabid's inbox");
+  elapsed = g_get_monotonic_time () - t0;
+  g_test_message ("approval to the other inbox: %.0f ms", elapsed / 1000.0);
+  g_assert_cmpint (elapsed, <, 2 * G_USEC_PER_SEC);
+
+  gtk_window_destroy (GTK_WINDOW (kasi));
+  gtk_window_destroy (GTK_WINDOW (kabid));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -501,6 +553,7 @@ main (int   argc,
 
   g_test_add_func ("/desktop/role-dashboards", test_role_dashboards);
   g_test_add_func ("/desktop/full-flow", test_full_flow);
+  g_test_add_func ("/desktop/live-updates", test_live_updates);
   g_test_add_func ("/desktop/server-stopped", test_server_stopped);
   g_test_add_func ("/desktop/stale-keeps-note", test_stale_keeps_note);
   ret = g_test_run ();
