@@ -35,6 +35,7 @@ struct _PzWindow
   GtkColumnView   *inbox_view;
   GtkStack        *file_stack;
   GtkBox          *file_box;
+  GtkWidget       *new_button;
 
   GSettings       *settings;
   PzClient        *client;
@@ -285,6 +286,9 @@ reference_part_done (GObject      *source,
                                                    pz_client_get_base_url (self->client));
 
       adw_window_title_set_subtitle (self->window_title, subtitle);
+      gtk_widget_set_visible (self->new_button, pz_client_user_has_role (self->client, "front_office"));
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-registration",
+                                     pz_client_user_has_role (self->client, "front_office"));
       show_page (self, "main");
       g_clear_pointer (&self->known_ids, g_hash_table_unref);
       load_inbox (self);
@@ -388,6 +392,8 @@ logout_action (GtkWidget  *widget,
   self->file_id = 0;
   gtk_stack_set_visible_child_name (self->file_stack, "empty");
   adw_window_title_set_subtitle (self->window_title, NULL);
+  gtk_widget_set_visible (self->new_button, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-registration", FALSE);
   show_page (self, "login");
 }
 
@@ -1209,19 +1215,32 @@ build_history (PzWindow *self)
 }
 
 static void
-build_file_view (PzWindow *self)
+clear_file_box (PzWindow *self)
 {
-  JsonObject *applicant, *step, *type, *data, *survey;
-  GtkWidget *child, *header, *title, *subtitle, *badges, *group;
-  g_autofree char *sub = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(PzFileItem) summary = NULL;
+  GtkWidget *child;
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
 
+  /* Move the focus out before its widget goes: the scrolled view keeps
+   * following a focus widget that no longer exists otherwise. */
+  if (focus && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->file_box)))
+    gtk_root_set_focus (GTK_ROOT (self), NULL);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->file_box))))
     gtk_box_remove (self->file_box, child);
   g_hash_table_remove_all (self->form);
   self->note = NULL;
   self->action_error = NULL;
+}
+
+static void
+build_file_view (PzWindow *self)
+{
+  JsonObject *applicant, *step, *type, *data, *survey;
+  GtkWidget *header, *title, *subtitle, *badges, *group;
+  g_autofree char *sub = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(PzFileItem) summary = NULL;
+
+  clear_file_box (self);
   if (self->file == NULL)
     {
       gtk_stack_set_visible_child_name (self->file_stack, "empty");
@@ -1660,6 +1679,308 @@ search_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+/* Registration at the counter */
+
+static void clear_file_box (PzWindow *self);
+
+static JsonObject *
+selected_permit_type (PzWindow *self)
+{
+  GtkWidget *combo = g_hash_table_lookup (self->form, "permit_type");
+  GListModel *codes = combo ? g_object_get_data (G_OBJECT (combo), "codes") : NULL;
+  guint i = combo ? adw_combo_row_get_selected (ADW_COMBO_ROW (combo)) : GTK_INVALID_LIST_POSITION;
+  g_autoptr(GtkStringObject) code = NULL;
+
+  if (codes == NULL || i == GTK_INVALID_LIST_POSITION)
+    return NULL;
+  code = g_list_model_get_item (codes, i);
+  return code ? g_hash_table_lookup (self->permit_types, gtk_string_object_get_string (code)) : NULL;
+}
+
+static const char *
+request_type_label (const char *code)
+{
+  if (g_strcmp0 (code, "new") == 0)
+    return _("New");
+  if (g_strcmp0 (code, "renewal") == 0)
+    return _("Renewal");
+  if (g_strcmp0 (code, "change") == 0)
+    return _("Change");
+  return code;
+}
+
+static void build_registration_form (PzWindow *self);
+
+static int
+compare_by_name (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_utf8_collate (get_string ((JsonObject *) a, "name"), get_string ((JsonObject *) b, "name"));
+}
+
+static void
+permit_type_selected (PzWindow *self)
+{
+  keep_typed (self);
+  build_registration_form (self);
+}
+
+static void
+build_registration_form (PzWindow *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  GtkStringList *codes = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) request_labels = gtk_string_list_new (NULL);
+  GtkStringList *request_codes = gtk_string_list_new (NULL);
+  g_autoptr(GList) types = g_hash_table_get_values (self->permit_types);
+  const char *kept_type = self->kept_form ? g_hash_table_lookup (self->kept_form, "permit_type") : NULL;
+  const char *kept_request = self->kept_form ? g_hash_table_lookup (self->kept_form, "request_type") : NULL;
+  GtkWidget *title, *group, *combo, *request, *button, *box;
+  JsonObject *type;
+  guint selected = 0, i = 0;
+
+  clear_file_box (self);
+  self->file_id = 0;
+  g_clear_pointer (&self->file, json_object_unref);
+
+  title = gtk_label_new (_("New Registration"));
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "title-1");
+  gtk_box_append (self->file_box, title);
+
+  /* problems show at the top, where the officer looks first */
+  self->action_error = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->action_error, TRUE);
+  gtk_label_set_xalign (self->action_error, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->action_error), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->action_error), FALSE);
+  gtk_box_append (self->file_box, GTK_WIDGET (self->action_error));
+
+  types = g_list_sort (types, compare_by_name);
+  group = group_new (self->file_box, _("Permit"));
+  combo = adw_combo_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (combo), _("Permit type"));
+  for (GList *l = types; l; l = l->next, i++)
+    {
+      gtk_string_list_append (names, get_string (l->data, "name"));
+      gtk_string_list_append (codes, get_string (l->data, "code"));
+      if (g_strcmp0 (kept_type, get_string (l->data, "code")) == 0)
+        selected = i;
+    }
+  adw_combo_row_set_model (ADW_COMBO_ROW (combo), G_LIST_MODEL (names));
+  g_object_set_data_full (G_OBJECT (combo), "codes", codes, g_object_unref);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (combo), selected);
+  g_signal_connect_swapped (combo, "notify::selected", G_CALLBACK (permit_type_selected), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), combo);
+  g_hash_table_insert (self->form, g_strdup ("permit_type"), combo);
+
+  type = selected_permit_type (self);
+  request = adw_combo_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (request), _("Request type"));
+  if (type)
+    {
+      JsonArray *rts = json_object_get_array_member (type, "request_types");
+
+      selected = 0;
+      for (i = 0; i < json_array_get_length (rts); i++)
+        {
+          const char *rt = json_array_get_string_element (rts, i);
+          gtk_string_list_append (request_labels, request_type_label (rt));
+          gtk_string_list_append (request_codes, rt);
+          if (g_strcmp0 (kept_request, rt) == 0)
+            selected = i;
+        }
+    }
+  adw_combo_row_set_model (ADW_COMBO_ROW (request), G_LIST_MODEL (request_labels));
+  g_object_set_data_full (G_OBJECT (request), "codes", request_codes, g_object_unref);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (request), selected);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), request);
+  g_hash_table_insert (self->form, g_strdup ("request_type"), request);
+
+  group = group_new (self->file_box, _("Applicant"));
+  entry_row (group, self, "name", _("Name *"), NULL, FALSE);
+  entry_row (group, self, "nik", _("NIK (16 digits) *"), NULL, FALSE);
+  entry_row (group, self, "address", _("Address *"), NULL, FALSE);
+  entry_row (group, self, "phone", _("Phone *"), NULL, FALSE);
+  entry_row (group, self, "email", _("E-mail"), NULL, FALSE);
+
+  if (type)
+    {
+      JsonArray *fields = json_object_get_array_member (type, "fields");
+
+      group = group_new (self->file_box, _("Permit data (can be completed by the back office)"));
+      for (i = 0; i < json_array_get_length (fields); i++)
+        {
+          JsonObject *f = json_array_get_object_element (fields, i);
+          g_autofree char *key = g_strconcat ("field:", get_string (f, "name"), NULL);
+          entry_row (group, self, key, get_string (f, "label"), NULL, FALSE);
+        }
+    }
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  button = gtk_button_new_with_mnemonic (_("_Register"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.register");
+  gtk_widget_set_halign (button, GTK_ALIGN_END);
+  gtk_widget_add_css_class (button, "suggested-action");
+  gtk_box_append (GTK_BOX (box), button);
+  gtk_box_append (self->file_box, box);
+
+  forget_typed (self);
+  gtk_stack_set_visible_child_name (self->file_stack, "file");
+  gtk_widget_grab_focus (g_hash_table_lookup (self->form, "name"));
+}
+
+static void
+new_registration_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  PzWindow *self = PZ_WINDOW (widget);
+
+  forget_typed (self);
+  build_registration_form (self);
+}
+
+static void
+register_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  PzWindow *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) details = NULL;
+  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, &details, &error);
+
+  set_busy (self, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.register", TRUE);
+  if (node == NULL)
+    {
+      if (!handle_unreachable (self, error))
+        show_action_error (self, error->message, details);
+      g_object_unref (self);
+      return;
+    }
+  hide_banner (self);
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *file = json_node_get_object (node);
+      g_autofree char *done = g_strdup_printf (_("Registered as %s"), get_string (file, "registration_number"));
+
+      toast (self, done);
+      g_clear_pointer (&self->file, json_object_unref);
+      self->file = json_object_ref (file);
+      self->file_id = json_object_get_int_member_with_default (file, "id", 0);
+      build_file_view (self);
+    }
+  load_inbox (self);
+  g_object_unref (self);
+}
+
+static void
+mark_invalid (PzWindow   *self,
+              const char *name,
+              GString    *problems,
+              const char *message)
+{
+  gtk_widget_add_css_class (g_hash_table_lookup (self->form, name), "error");
+  g_string_append_printf (problems, "• %s\n", message);
+}
+
+static void
+register_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  PzWindow *self = PZ_WINDOW (widget);
+  JsonObject *type = selected_permit_type (self);
+  GtkWidget *request = g_hash_table_lookup (self->form, "request_type");
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GString) problems = g_string_new (NULL);
+  g_autoptr(GtkStringObject) rt = NULL;
+  static const char * const applicant[] = { "name", "nik", "address", "phone", "email" };
+  g_autofree char *values[G_N_ELEMENTS (applicant)] = { NULL };
+
+  if (type == NULL || request == NULL)
+    return;
+  rt = g_list_model_get_item (G_LIST_MODEL (g_object_get_data (G_OBJECT (request), "codes")),
+                              adw_combo_row_get_selected (ADW_COMBO_ROW (request)));
+  for (guint i = 0; i < G_N_ELEMENTS (applicant); i++)
+    {
+      values[i] = g_strstrip (widget_text (g_hash_table_lookup (self->form, applicant[i])));
+      gtk_widget_remove_css_class (g_hash_table_lookup (self->form, applicant[i]), "error");
+    }
+
+  if (!pz_valid_text (values[0], 200))
+    mark_invalid (self, "name", problems, _("Enter the applicant's name"));
+  if (!pz_valid_nik (values[1]))
+    mark_invalid (self, "nik", problems, _("The NIK must be the 16 digits on the ID card"));
+  if (!pz_valid_text (values[2], 500))
+    mark_invalid (self, "address", problems, _("Enter the applicant's address"));
+  if (!pz_valid_phone (values[3]))
+    mark_invalid (self, "phone", problems, _("Enter a phone number starting with 0 or +, 8 to 15 digits"));
+  if (*values[4] && !pz_valid_email (values[4]))
+    mark_invalid (self, "email", problems, _("The e-mail address is not valid"));
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "permit_type");
+  json_builder_add_string_value (b, get_string (type, "code"));
+  json_builder_set_member_name (b, "request_type");
+  json_builder_add_string_value (b, rt ? gtk_string_object_get_string (rt) : "new");
+  json_builder_set_member_name (b, "applicant");
+  json_builder_begin_object (b);
+  for (guint i = 0; i < G_N_ELEMENTS (applicant); i++)
+    if (*values[i])
+      {
+        json_builder_set_member_name (b, applicant[i]);
+        json_builder_add_string_value (b, values[i]);
+      }
+  json_builder_end_object (b);
+  {
+    /* the permit fields typed so far; the same checks as at data entry,
+     * but none is required yet */
+    JsonArray *fields = json_object_get_array_member (type, "fields");
+
+    json_builder_set_member_name (b, "data");
+    json_builder_begin_object (b);
+    for (guint i = 0; i < json_array_get_length (fields); i++)
+      {
+        JsonObject *f = json_array_get_object_element (fields, i);
+        g_autofree char *key = g_strconcat ("field:", get_string (f, "name"), NULL);
+        g_autofree char *value = g_strstrip (widget_text (g_hash_table_lookup (self->form, key)));
+
+        if (*value == '\0')
+          continue;
+        json_builder_set_member_name (b, get_string (f, "name"));
+        if (g_strcmp0 (get_string (f, "type"), "number") == 0)
+          {
+            char *end = NULL;
+            double d = g_ascii_strtod (value, &end);
+
+            if (end == value || *end != '\0')
+              g_string_append_printf (problems, _("• %s must be a number\n"), get_string (f, "label"));
+            json_builder_add_double_value (b, d);
+          }
+        else
+          json_builder_add_string_value (b, value);
+      }
+    json_builder_end_object (b);
+  }
+  json_builder_end_object (b);
+
+  if (problems->len)
+    {
+      g_string_truncate (problems, problems->len - 1);
+      show_action_error (self, problems->str, NULL);
+      return;
+    }
+  body = json_builder_get_root (b);
+  set_busy (self, TRUE);
+  gtk_widget_action_set_enabled (widget, "win.register", FALSE);
+  pz_client_request_async (self->client, "POST", "/api/v1/applications", body, NULL, self->cancellable,
+                           register_done, g_object_ref (self));
+}
+
 static void
 activate_connect (PzWindow *self)
 {
@@ -1736,6 +2057,7 @@ pz_window_class_init (PzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PzWindow, inbox_view);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, file_stack);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, file_box);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, new_button);
 
   gtk_widget_class_install_action (widget_class, "win.connect", NULL, connect_action);
   gtk_widget_class_install_action (widget_class, "win.change-server", NULL, change_server_action);
@@ -1745,10 +2067,13 @@ pz_window_class_init (PzWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.act", "s", act_action);
+  gtk_widget_class_install_action (widget_class, "win.new-registration", NULL, new_registration_action);
+  gtk_widget_class_install_action (widget_class, "win.register", NULL, register_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-registration", NULL);
 }
 
 static void

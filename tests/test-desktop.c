@@ -534,6 +534,66 @@ test_live_updates (void)
   gtk_window_destroy (GTK_WINDOW (kabid));
 }
 
+static gboolean
+registration_shown (PzWindow *win,
+                    gpointer  data)
+{
+  return !pz_window_is_busy (win) && pz_window_get_form_widget (win, "nik") != NULL;
+}
+
+static gboolean
+file_open (PzWindow *win,
+           gpointer  data)
+{
+  return !pz_window_is_busy (win) && pz_window_get_file (win) != NULL;
+}
+
+/* The counter registers an applicant: a wrong NIK is caught before anything
+ * is sent, then the file is created with what was typed. */
+static void
+test_registration (void)
+{
+  PzWindow *win = new_window ();
+  g_autoptr(PzResponse) before = NULL;
+  g_autoptr(PzResponse) after = NULL;
+  g_autoptr(PzResponse) found = NULL;
+  JsonObject *file;
+  gint64 count;
+
+  log_in (win, "front_office");
+  before = pz_test_request (ts, "GET", "/api/v1/applications?limit=500", pz_test_login (ts, "admin"), NULL);
+  count = json_array_get_length (json_object_get_array_member (pz_response_object (before), "items"));
+
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.new-registration", NULL);
+  wait_for (win, registration_shown, NULL, "the registration form");
+  set_text (win, "name", "Rudi Setiawan");
+  set_text (win, "nik", "32010");
+  set_text (win, "address", "Jl. Kenari No. 4, Sukamaju");
+  set_text (win, "phone", "0812 3456 7890");
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.register", NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (pz_window_get_file (win));
+  g_assert_true (gtk_widget_has_css_class (pz_window_get_form_widget (win, "nik"), "error"));
+  g_assert_false (gtk_widget_has_css_class (pz_window_get_form_widget (win, "name"), "error"));
+  save_screenshot (GTK_WIDGET (win), "registration");
+
+  set_text (win, "nik", "3201010505800007");
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.register", NULL);
+  wait_for (win, file_open, NULL, "the registered file");
+  file = pz_window_get_file (win);
+  g_assert_cmpstr (json_object_get_string_member (file, "step"), ==, "registration");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (file, "applicant"), "nik"), ==,
+                   "3201010505800007");
+
+  after = pz_test_request (ts, "GET", "/api/v1/applications?limit=500", pz_test_login (ts, "admin"), NULL);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (pz_response_object (after), "items")), ==,
+                   count + 1);
+  found = pz_test_request (ts, "GET", "/api/v1/applications?q=3201010505800007", pz_test_login (ts, "admin"), NULL);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (pz_response_object (found), "items")), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -553,6 +613,7 @@ main (int   argc,
 
   g_test_add_func ("/desktop/role-dashboards", test_role_dashboards);
   g_test_add_func ("/desktop/full-flow", test_full_flow);
+  g_test_add_func ("/desktop/registration", test_registration);
   g_test_add_func ("/desktop/live-updates", test_live_updates);
   g_test_add_func ("/desktop/server-stopped", test_server_stopped);
   g_test_add_func ("/desktop/stale-keeps-note", test_stale_keeps_note);
