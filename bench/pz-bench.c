@@ -14,8 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pz-demo.h"
-#include "pz-engine.h"
+#include <json-glib/json-glib.h>
+
+#include "pz-bench-fill.h"
 
 static gint64 n_files = 100000;
 static gint clients = 8;
@@ -36,95 +37,7 @@ static GOptionEntry entries[] = {
   { NULL }
 };
 
-typedef struct {
-  gint64 id;
-  gint64 version;
-} Target;
-
 static GArray *targets;   /* files at kasi_verification, for approvals */
-
-static void
-fill (const char *dir)
-{
-  g_autoptr(GError) error = NULL;
-  PzEngine *engine = pz_engine_new (dir, NULL, NULL, &error);
-  PzStore *store;
-  PzWorkflow *wf;
-  g_autoptr(PzUser) front = NULL;
-  GPtrArray *types;
-  GPtrArray *steps = g_ptr_array_new ();
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 t0 = g_get_monotonic_time ();
-
-  g_assert_no_error (error);
-  if (!pz_demo_populate (engine, &error))
-    g_error ("%s", error->message);
-  store = pz_engine_get_store (engine);
-  wf = pz_engine_get_workflow (engine, "standard");
-  types = pz_engine_list_permit_types (engine);
-  front = pz_store_find_user (store, "front_office");
-  for (guint i = 0; i < pz_workflow_get_n_steps (wf); i++)
-    g_ptr_array_add (steps, (gpointer) pz_workflow_get_nth_step (wf, i));
-
-  targets = g_array_new (FALSE, FALSE, sizeof (Target));
-  if (!pz_store_begin (store, &error))
-    g_error ("%s", error->message);
-  for (gint64 i = 0; i < n_files; i++)
-    {
-      const PzStep *step = g_ptr_array_index (steps, i % steps->len);
-      PzPermitType *type = g_ptr_array_index (types, i % types->len);
-      PzApplication app = { 0 };
-      PzEvent ev = { 0 };
-      g_autofree char *reg = g_strdup_printf ("BENCH-%08" G_GINT64_FORMAT, i + 1);
-      g_autofree char *name = g_strdup_printf ("Pemohon Uji %" G_GINT64_FORMAT, i + 1);
-      g_autofree char *nik = g_strdup_printf ("32010112038%05" G_GINT64_FORMAT, (i % 99999) + 1);
-      gint64 entered = now - (i % 5000) * 60;
-      g_autoptr(GDateTime) start = g_date_time_new_from_unix_utc (entered);
-      g_autoptr(GDateTime) due = NULL;
-
-      if (step->standard_minutes)
-        due = pz_calendar_add_office_seconds (pz_engine_get_calendar (engine), start, step->standard_minutes * 60);
-      else if (step->standard_working_days)
-        due = pz_calendar_add_working_days (pz_engine_get_calendar (engine), start, step->standard_working_days);
-
-      app.registration_number = reg;
-      app.permit_type = type->code;
-      app.request_type = (char *) "new";
-      app.applicant_name = name;
-      app.applicant_nik = nik;
-      app.applicant_address = (char *) "Jl. Uji Beban No. 1";
-      app.applicant_phone = (char *) "081200000000";
-      app.data = (char *) "{}";
-      app.step = step->id;
-      app.status = (char *) pz_status_to_string (pz_step_get_status (step));
-      app.version = 1;
-      app.step_entered_at = entered;
-      app.due_at = due ? g_date_time_to_unix (due) : 0;
-      app.created_at = app.updated_at = entered;
-      app.created_by = app.updated_by = front->id;
-      if (!pz_store_insert_application (store, &app, &error))
-        g_error ("%s", error->message);
-      ev.application_id = app.id;
-      ev.at = entered;
-      ev.user_id = front->id;
-      ev.role = (char *) "front_office";
-      ev.action = (char *) "register";
-      ev.to_step = step->id;
-      if (!pz_store_insert_event (store, &ev, &error))
-        g_error ("%s", error->message);
-      if (g_str_equal (step->id, "kasi_verification"))
-        {
-          Target t = { app.id, 1 };
-          g_array_append_val (targets, t);
-        }
-    }
-  if (!pz_store_commit (store, &error))
-    g_error ("%s", error->message);
-  g_ptr_array_unref (steps);
-  pz_engine_free (engine);
-  g_print ("filled %" G_GINT64_FORMAT " files in %.1f s (%u at kasi_verification)\n", n_files,
-           (g_get_monotonic_time () - t0) / 1e6, targets->len);
-}
 
 static guint
 free_port (void)
@@ -209,7 +122,7 @@ approve_worker (gpointer data)
   for (;;)
     {
       gint i = g_atomic_int_add (&next_target, 1);
-      Target *t;
+      PzBenchTarget *t;
       g_autofree char *url = NULL;
       g_autofree char *body = NULL;
       g_autofree char *key = NULL;
@@ -220,7 +133,7 @@ approve_worker (gpointer data)
 
       if (i >= (gint) MIN ((gint64) targets->len, n_approvals))
         break;
-      t = &g_array_index (targets, Target, i);
+      t = &g_array_index (targets, PzBenchTarget, i);
       url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/applications/%" G_GINT64_FORMAT "/actions", port, t->id);
       body = g_strdup_printf ("{\"action\":\"approve\",\"version\":%" G_GINT64_FORMAT "}", t->version);
       key = g_uuid_string_random ();
@@ -380,7 +293,7 @@ main (int   argc,
   dir = data_dir_opt ? g_strdup (data_dir_opt) : g_dir_make_tmp ("perizinan-bench-XXXXXX", &error);
   g_assert_no_error (error);
   g_print ("data dir: %s\n", dir);
-  fill (dir);
+  targets = pz_bench_fill (dir, n_files, NULL);
 
   port = free_port ();
   port_text = g_strdup_printf ("%u", port);

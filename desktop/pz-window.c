@@ -512,7 +512,7 @@ load_inbox (PzWindow *self)
       path = g_strdup_printf ("/api/v1/applications?limit=200&q=%s", escaped);
     }
   else
-    path = g_strdup ("/api/v1/inbox?limit=500");
+    path = g_strdup ("/api/v1/inbox?limit=10000");
   set_busy (self, TRUE);
   pz_client_request_async (self->client, "GET", path, NULL, NULL, self->cancellable, inbox_done,
                            g_object_ref (self));
