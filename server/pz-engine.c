@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "pz-auth.h"
 #include "pz-engine.h"
@@ -348,14 +349,31 @@ pz_engine_get_workflow (PzEngine   *self,
   return g_hash_table_lookup (self->workflows, id);
 }
 
+/**
+ * pz_engine_format_time:
+ * @self: an engine
+ * @unix_time: seconds since 1970
+ *
+ * Every answer carries several times, so this avoids GDateTime's general
+ * formatter: the office's offset, then plain arithmetic.
+ *
+ * Returns: (transfer full): ISO 8601 in the office's time zone, e.g.
+ *   `2026-11-30T07:45:00+07:00`
+ */
 char *
 pz_engine_format_time (PzEngine *self,
                        gint64    unix_time)
 {
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
-  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, self->tz);
+  int interval = g_time_zone_find_interval (self->tz, G_TIME_TYPE_UNIVERSAL, unix_time);
+  gint32 offset = interval >= 0 ? g_time_zone_get_offset (self->tz, interval) : 0;
+  time_t local = (time_t) (unix_time + offset);
+  struct tm tm;
+  gint32 off = ABS (offset);
 
-  return g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
+  gmtime_r (&local, &tm);
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                          tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, offset < 0 ? '-' : '+',
+                          off / 3600, off / 60 % 60);
 }
 
 static gint64

@@ -29,7 +29,28 @@ struct _PzServer
   GPtrArray   *batch_events; /* JSON texts, sent once the batch is on disk */
 
   GPtrArray   *sockets;      /* SoupWebsocketConnection: /api/v1/events */
+
+  /* token hash -> Session: spares two queries on every request */
+  GHashTable  *sessions;
 };
+
+typedef struct {
+  PzUser *user;
+  gint64  expires_at;
+  gint64  checked_at;
+} Session;
+
+/* How long a session read from the database is trusted without reading it
+ * again. Logging out here drops it at once; an administrator's change to a
+ * user takes effect within this time. */
+#define SESSION_CACHE_SECONDS 30
+
+static void
+session_free (Session *s)
+{
+  pz_user_free (s->user);
+  g_free (s);
+}
 
 G_DEFINE_FINAL_TYPE (PzServer, pz_server, G_TYPE_OBJECT)
 
@@ -480,7 +501,32 @@ authenticate (Req *req)
       return FALSE;
     }
   hash = pz_auth_hash_token (token);
-  req->user = pz_store_session_user (pz_engine_get_store (req->server->engine), hash, req->now, NULL);
+  {
+    Session *cached = g_hash_table_lookup (req->server->sessions, hash);
+
+    if (cached && cached->expires_at > req->now && req->now - cached->checked_at < SESSION_CACHE_SECONDS)
+      req->user = pz_user_copy (cached->user);
+    else
+      {
+        gint64 expires_at = 0;
+
+        g_hash_table_remove (req->server->sessions, hash);
+        req->user = pz_store_session_user (pz_engine_get_store (req->server->engine), hash, req->now,
+                                           &expires_at);
+        if (req->user)
+          {
+            Session *s = g_new0 (Session, 1);
+
+            /* bounded: a flood of tokens cannot grow it without end */
+            if (g_hash_table_size (req->server->sessions) > 10000)
+              g_hash_table_remove_all (req->server->sessions);
+            s->user = pz_user_copy (req->user);
+            s->expires_at = expires_at;
+            s->checked_at = req->now;
+            g_hash_table_insert (req->server->sessions, g_strdup (hash), s);
+          }
+      }
+  }
   if (req->user == NULL)
     {
       send_error (req->msg, 401, "unauthorized", _("Your session has ended; log in again"), NULL);
@@ -642,6 +688,7 @@ handle_logout (Req *req)
   g_autofree char *hash = pz_auth_hash_token (token);
   g_autoptr(GError) error = NULL;
 
+  g_hash_table_remove (req->server->sessions, hash);
   if (!pz_store_revoke_session (pz_engine_get_store (req->server->engine), hash, req->now, &error))
     {
       send_error (req->msg, 500, "internal", _("The server could not end the session"), NULL);
@@ -1269,6 +1316,7 @@ pz_server_finalize (GObject *object)
   g_clear_pointer (&self->config, pz_config_free);
   g_free (self->dummy_hash);
   g_clear_pointer (&self->sockets, g_ptr_array_unref);
+  g_clear_pointer (&self->sessions, g_hash_table_unref);
 
   G_OBJECT_CLASS (pz_server_parent_class)->finalize (object);
 }
@@ -1285,6 +1333,7 @@ static void
 pz_server_init (PzServer *self)
 {
   self->sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) session_free);
 }
 
 static PzConfig *

@@ -496,6 +496,21 @@ pz_user_free (PzUser *user)
   g_free (user);
 }
 
+PzUser *
+pz_user_copy (const PzUser *user)
+{
+  PzUser *copy = g_new0 (PzUser, 1);
+
+  copy->id = user->id;
+  copy->username = g_strdup (user->username);
+  copy->full_name = g_strdup (user->full_name);
+  copy->nip = g_strdup (user->nip);
+  copy->roles = g_strdupv (user->roles);
+  copy->password_hash = g_strdup (user->password_hash);
+  copy->active = user->active;
+  return copy;
+}
+
 gboolean
 pz_store_count_users (PzStore  *self,
                       gint64   *count,

@@ -244,6 +244,7 @@ gboolean       pz_store_insert_idempotent  (PzStore        *self,
                                             GError        **error);
 
 void           pz_user_free                (PzUser         *user);
+PzUser        *pz_user_copy                (const PzUser   *user);
 void           pz_application_free         (PzApplication  *app);
 void           pz_event_free               (PzEvent        *event);
 void           pz_document_free            (PzDocument     *doc);
