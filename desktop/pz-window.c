@@ -30,6 +30,12 @@ struct _PzWindow
   GtkLabel        *login_error;
   GtkLabel        *count_waiting;
   GtkLabel        *count_overdue;
+  GtkLabel        *count_done;
+  GtkDropDown     *step_filter;
+  GtkDropDown     *status_filter;
+  GtkDropDown     *type_filter;
+  GPtrArray       *step_codes;     /* filter position -> step id (0: any) */
+  GPtrArray       *type_codes;
   GtkSearchEntry  *search_entry;
   GtkLabel        *list_title;
   GtkColumnView   *inbox_view;
@@ -203,6 +209,23 @@ change_server_action (GtkWidget  *widget,
   show_page (self, "connect");
 }
 
+static void fill_filters (PzWindow *self);
+static int compare_by_name (gconstpointer a, gconstpointer b);
+static const char *step_title (PzWindow *self, const char *id);
+
+static int
+compare_step_order (gconstpointer a,
+                    gconstpointer b,
+                    gpointer      data)
+{
+  PzWindow *self = data;
+  JsonObject *sa = g_hash_table_lookup (self->steps, *(const char * const *) a);
+  JsonObject *sb = g_hash_table_lookup (self->steps, *(const char * const *) b);
+
+  return (int) json_object_get_int_member_with_default (sa, "position", 0) -
+         (int) json_object_get_int_member_with_default (sb, "position", 0);
+}
+
 static void
 index_reference (PzWindow *self,
                  JsonNode *workflows,
@@ -227,6 +250,9 @@ index_reference (PzWindow *self,
           for (guint i = 0; i < json_array_get_length (steps); i++)
             {
               JsonObject *step = json_array_get_object_element (steps, i);
+
+              if (!g_hash_table_contains (self->steps, get_string (step, "id")))
+                json_object_set_int_member (step, "position", g_hash_table_size (self->steps));
               g_hash_table_insert (self->steps, g_strdup (get_string (step, "id")), json_object_ref (step));
             }
         }
@@ -241,6 +267,7 @@ index_reference (PzWindow *self,
           g_hash_table_insert (self->permit_types, g_strdup (get_string (t, "code")), json_object_ref (t));
         }
     }
+  fill_filters (self);
 }
 
 typedef struct {
@@ -410,6 +437,75 @@ session_expired (PzWindow *self)
 /* The inbox */
 
 static void
+filter_changed (PzWindow *self)
+{
+  if (g_strcmp0 (pz_window_get_page (self), "main") == 0)
+    load_inbox (self);
+}
+
+/* The filters offer the steps of the workflow and the office's permit
+ * types, as the server sent them. */
+static void
+fill_filters (PzWindow *self)
+{
+  g_autoptr(GtkStringList) steps = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) types = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) statuses = gtk_string_list_new (NULL);
+  g_autoptr(GList) type_list = g_hash_table_get_values (self->permit_types);
+  g_autoptr(GList) step_ids = g_hash_table_get_keys (self->steps);
+
+  g_signal_handlers_block_by_func (self->step_filter, filter_changed, self);
+  g_signal_handlers_block_by_func (self->status_filter, filter_changed, self);
+  g_signal_handlers_block_by_func (self->type_filter, filter_changed, self);
+
+  g_clear_pointer (&self->step_codes, g_ptr_array_unref);
+  g_clear_pointer (&self->type_codes, g_ptr_array_unref);
+  self->step_codes = g_ptr_array_new_with_free_func (g_free);
+  self->type_codes = g_ptr_array_new_with_free_func (g_free);
+
+  gtk_string_list_append (steps, _("Any step"));
+  g_ptr_array_add (self->step_codes, NULL);
+  /* in the order of the procedure */
+  {
+    g_autoptr(GPtrArray) ordered = g_ptr_array_new ();
+    for (GList *l = step_ids; l; l = l->next)
+      g_ptr_array_add (ordered, l->data);
+    g_ptr_array_sort_with_data (ordered, compare_step_order, self);
+    for (guint i = 0; i < ordered->len; i++)
+      {
+        gtk_string_list_append (steps, step_title (self, g_ptr_array_index (ordered, i)));
+        g_ptr_array_add (self->step_codes, g_strdup (g_ptr_array_index (ordered, i)));
+      }
+  }
+
+  gtk_string_list_append (types, _("Any permit type"));
+  g_ptr_array_add (self->type_codes, NULL);
+  type_list = g_list_sort (type_list, compare_by_name);
+  for (GList *l = type_list; l; l = l->next)
+    {
+      gtk_string_list_append (types, get_string (l->data, "name"));
+      g_ptr_array_add (self->type_codes, g_strdup (get_string (l->data, "code")));
+    }
+
+  gtk_string_list_append (statuses, _("Any status"));
+  gtk_string_list_append (statuses, _("In progress"));
+  gtk_string_list_append (statuses, _("Waiting for applicant"));
+  gtk_string_list_append (statuses, _("Issued"));
+  gtk_string_list_append (statuses, _("Refused"));
+
+  gtk_drop_down_set_model (self->step_filter, G_LIST_MODEL (steps));
+  gtk_drop_down_set_model (self->type_filter, G_LIST_MODEL (types));
+  gtk_drop_down_set_model (self->status_filter, G_LIST_MODEL (statuses));
+  gtk_drop_down_set_selected (self->step_filter, 0);
+  gtk_drop_down_set_selected (self->type_filter, 0);
+  gtk_drop_down_set_selected (self->status_filter, 0);
+
+  g_signal_handlers_unblock_by_func (self->step_filter, filter_changed, self);
+  g_signal_handlers_unblock_by_func (self->status_filter, filter_changed, self);
+  g_signal_handlers_unblock_by_func (self->type_filter, filter_changed, self);
+}
+
+static void
 fill_list (PzWindow   *self,
            JsonObject *answer)
 {
@@ -485,11 +581,14 @@ inbox_done (GObject      *source,
                                                   json_object_get_int_member_with_default (answer, "total", 0));
       g_autofree char *overdue = g_strdup_printf ("%" G_GINT64_FORMAT,
                                                   json_object_get_int_member_with_default (answer, "overdue", 0));
+      g_autofree char *done = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                               json_object_get_int_member_with_default (answer, "done_today", 0));
 
       if (json_object_has_member (answer, "total"))
         {
           gtk_label_set_text (self->count_waiting, waiting);
           gtk_label_set_text (self->count_overdue, overdue);
+          gtk_label_set_text (self->count_done, done);
           gtk_label_set_text (self->list_title, _("Waiting for me, most urgent first"));
           notify_new_files (self, json_object_get_array_member (answer, "items"));
         }
@@ -503,13 +602,30 @@ inbox_done (GObject      *source,
 static void
 load_inbox (PzWindow *self)
 {
+  static const char * const statuses[] = { NULL, "in_progress", "waiting_applicant", "issued", "refused" };
   const char *q = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  guint step_i = gtk_drop_down_get_selected (self->step_filter);
+  guint status_i = gtk_drop_down_get_selected (self->status_filter);
+  guint type_i = gtk_drop_down_get_selected (self->type_filter);
+  const char *step = self->step_codes && step_i < self->step_codes->len ? g_ptr_array_index (self->step_codes, step_i) : NULL;
+  const char *status = status_i < G_N_ELEMENTS (statuses) ? statuses[status_i] : NULL;
+  const char *type = self->type_codes && type_i < self->type_codes->len ? g_ptr_array_index (self->type_codes, type_i) : NULL;
   g_autofree char *path = NULL;
 
-  if (q && *q)
+  if ((q && *q) || step || status || type)
     {
-      g_autofree char *escaped = g_uri_escape_string (q, NULL, FALSE);
-      path = g_strdup_printf ("/api/v1/applications?limit=200&q=%s", escaped);
+      GString *p = g_string_new ("/api/v1/applications?limit=500");
+      const struct { const char *name; const char *value; } params[] = {
+        { "q", q && *q ? q : NULL }, { "step", step }, { "status", status }, { "permit_type", type },
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (params); i++)
+        if (params[i].value)
+          {
+            g_autofree char *escaped = g_uri_escape_string (params[i].value, NULL, FALSE);
+            g_string_append_printf (p, "&%s=%s", params[i].name, escaped);
+          }
+      path = g_string_free (p, FALSE);
     }
   else
     path = g_strdup ("/api/v1/inbox?limit=10000");
@@ -2023,6 +2139,8 @@ pz_window_finalize (GObject *object)
   g_clear_pointer (&self->form, g_hash_table_unref);
   g_clear_pointer (&self->file, json_object_unref);
   g_clear_pointer (&self->known_ids, g_hash_table_unref);
+  g_clear_pointer (&self->step_codes, g_ptr_array_unref);
+  g_clear_pointer (&self->type_codes, g_ptr_array_unref);
   g_free (self->start_step);
   forget_typed (self);
   clear_pending (self);
@@ -2052,6 +2170,10 @@ pz_window_class_init (PzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PzWindow, login_error);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, count_waiting);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, count_overdue);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, count_done);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, step_filter);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, status_filter);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, type_filter);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, list_title);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, inbox_view);
@@ -2105,11 +2227,15 @@ pz_window_init (PzWindow *self)
                                   _("Files"), -1);
   g_signal_connect (self->inbox_view, "activate", G_CALLBACK (row_activated), self);
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed), self);
+  g_signal_connect_swapped (self->step_filter, "notify::selected", G_CALLBACK (filter_changed), self);
+  g_signal_connect_swapped (self->status_filter, "notify::selected", G_CALLBACK (filter_changed), self);
+  g_signal_connect_swapped (self->type_filter, "notify::selected", G_CALLBACK (filter_changed), self);
   g_signal_connect_swapped (self->server_row, "entry-activated", G_CALLBACK (activate_connect), self);
   g_signal_connect_swapped (self->username_row, "entry-activated", G_CALLBACK (activate_login), self);
   g_signal_connect_swapped (self->password_row, "entry-activated", G_CALLBACK (activate_login), self);
   gtk_label_set_text (self->count_waiting, "—");
   gtk_label_set_text (self->count_overdue, "—");
+  gtk_label_set_text (self->count_done, "—");
 }
 
 /**

@@ -1585,7 +1585,7 @@ typedef struct {
  * Each step the user acts at is read in due order through its index, and
  * the lists are merged, so the cost follows @limit, not the number of files.
  *
- * Returns: (transfer full): `{"items", "total", "overdue"}` as JSON text
+ * Returns: (transfer full): `{"items", "total", "overdue", "done_today"}` as JSON text
  */
 char *
 pz_engine_inbox (PzEngine  *self,
@@ -1599,7 +1599,7 @@ pz_engine_inbox (PzEngine  *self,
   g_autoptr(GArray) queues = g_array_new (FALSE, TRUE, sizeof (InboxQueue));
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GPtrArray) workflows = pz_engine_list_workflows (self);
-  gint64 total = 0, overdue = 0;
+  gint64 total = 0, overdue = 0, done_today = 0;
   gboolean ok = TRUE;
 
   for (guint wi = 0; wi < workflows->len && ok; wi++)
@@ -1626,6 +1626,16 @@ pz_engine_inbox (PzEngine  *self,
           overdue += late;
           g_array_append_val (queues, q);
         }
+    }
+
+  if (ok)
+    {
+      /* since midnight at the office */
+      int interval = g_time_zone_find_interval (self->tz, G_TIME_TYPE_UNIVERSAL, now);
+      gint64 offset = interval >= 0 ? g_time_zone_get_offset (self->tz, interval) : 0;
+      gint64 midnight = (now + offset) - ((now + offset) % 86400) - offset;
+
+      ok = pz_store_count_user_events (self->store, user->id, midnight, &done_today, &local_error);
     }
 
   if (ok)
@@ -1669,6 +1679,8 @@ pz_engine_inbox (PzEngine  *self,
       pz_json_writer_int (w, total);
       pz_json_writer_member (w, "overdue");
       pz_json_writer_int (w, overdue);
+      pz_json_writer_member (w, "done_today");
+      pz_json_writer_int (w, done_today);
       pz_json_writer_end_object (w);
     }
 

@@ -151,6 +151,8 @@ static const char * const migrations[] = {
   "  at INTEGER NOT NULL,"
   "  user_id INTEGER NOT NULL REFERENCES users(id),"
   "  PRIMARY KEY (application_id, requirement));",
+  /* 2: what each user did today */
+  "CREATE INDEX events_user_at ON events(user_id, at);",
 };
 
 static void
@@ -1463,6 +1465,29 @@ pz_store_last_event (PzStore *self,
     event = read_event (stmt);
   sqlite3_reset (stmt);
   return event;
+}
+
+gboolean
+pz_store_count_user_events (PzStore  *self,
+                            gint64    user_id,
+                            gint64    since,
+                            gint64   *count,
+                            GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT count(*) FROM events WHERE user_id = ? AND at >= ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, since);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return sql_error (self, rc, error);
+  return TRUE;
 }
 
 /* Documents and checklist */

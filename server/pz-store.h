@@ -202,6 +202,11 @@ GPtrArray     *pz_store_list_events        (PzStore        *self,
                                             GError        **error);
 PzEvent       *pz_store_last_event         (PzStore        *self,
                                             gint64          application_id);
+gboolean       pz_store_count_user_events  (PzStore        *self,
+                                            gint64          user_id,
+                                            gint64          since,
+                                            gint64         *count,
+                                            GError        **error);
 
 /* Documents and checklist */
 gboolean       pz_store_insert_document    (PzStore        *self,

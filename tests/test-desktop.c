@@ -594,6 +594,62 @@ test_registration (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static gboolean
+list_matches (PzWindow *win,
+              gpointer  data)
+{
+  JsonArray *items = data;
+  GListModel *inbox = pz_window_get_inbox (win);
+
+  if (pz_window_is_busy (win) || g_list_model_get_n_items (inbox) != json_array_get_length (items))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (inbox, i);
+      if (pz_file_item_get_id ((PzFileItem *) item) !=
+          json_object_get_int_member (json_array_get_object_element (items, i), "id"))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The filters under the search field list what the server finds. */
+static void
+test_filters (void)
+{
+  PzWindow *win = new_window ();
+  g_autoptr(PzResponse) refused = NULL;
+  g_autoptr(PzResponse) reklame = NULL;
+  GtkWidget *status, *type;
+  GtkWidget *dropdowns[3] = { NULL };
+  guint n = 0;
+
+  log_in (win, "kadis");
+  /* the three drop-downs in the order they stand: step, status, type */
+  for (GtkWidget *w = find_widget (GTK_WIDGET (win), GTK_TYPE_DROP_DOWN, NULL); w && n < 3;
+       w = gtk_widget_get_next_sibling (w))
+    if (GTK_IS_DROP_DOWN (w))
+      dropdowns[n++] = w;
+  g_assert_cmpuint (n, ==, 3);
+  status = dropdowns[1];
+  type = dropdowns[2];
+
+  refused = pz_test_request (ts, "GET", "/api/v1/applications?limit=500&status=refused", pz_test_login (ts, "kadis"), NULL);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (status), 4);
+  wait_for (win, list_matches, json_object_get_array_member (pz_response_object (refused), "items"), "refused files");
+  g_assert_cmpuint (g_list_model_get_n_items (pz_window_get_inbox (win)), >=, 1);
+
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (status), 0);
+  for (guint i = 0; i < g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (type))); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (GTK_DROP_DOWN (type))), i),
+                   "Izin Reklame") == 0)
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (type), i);
+  reklame = pz_test_request (ts, "GET", "/api/v1/applications?limit=500&permit_type=REKLAME", pz_test_login (ts, "kadis"), NULL);
+  wait_for (win, list_matches, json_object_get_array_member (pz_response_object (reklame), "items"), "billboard files");
+  save_screenshot (GTK_WIDGET (win), "filters");
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -614,6 +670,7 @@ main (int   argc,
   g_test_add_func ("/desktop/role-dashboards", test_role_dashboards);
   g_test_add_func ("/desktop/full-flow", test_full_flow);
   g_test_add_func ("/desktop/registration", test_registration);
+  g_test_add_func ("/desktop/filters", test_filters);
   g_test_add_func ("/desktop/live-updates", test_live_updates);
   g_test_add_func ("/desktop/server-stopped", test_server_stopped);
   g_test_add_func ("/desktop/stale-keeps-note", test_stale_keeps_note);

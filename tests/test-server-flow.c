@@ -271,6 +271,28 @@ test_wet_signature (void)
   g_assert_cmpstr (get_step (id), ==, "handover");
 }
 
+static gint64
+done_today (const char *user)
+{
+  g_autoptr(PzResponse) r = pz_test_request (ts, "GET", "/api/v1/inbox", pz_test_login (ts, user), NULL);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  return json_object_get_int_member (pz_response_object (r), "done_today");
+}
+
+/* The inbox counts what the caller did today. */
+static void
+test_done_today (void)
+{
+  gint64 front = done_today ("front_office");
+  gint64 kasi = done_today ("kasi");
+  gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "SIP-DOKTER", "new");
+
+  pz_test_advance (ts, id);
+  g_assert_cmpint (done_today ("front_office"), ==, front + 2);
+  g_assert_cmpint (done_today ("kasi"), ==, kasi);
+}
+
 static void
 test_registration_rules (void)
 {
@@ -321,6 +343,7 @@ main (int   argc,
   g_test_add_func ("/server/flow/step-data", test_step_data);
   g_test_add_func ("/server/flow/wet-signature", test_wet_signature);
   g_test_add_func ("/server/flow/registration-rules", test_registration_rules);
+  g_test_add_func ("/server/flow/done-today", test_done_today);
   ret = g_test_run ();
   pz_test_server_free (ts);
   return ret;
