@@ -650,6 +650,47 @@ test_filters (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* The session ends while the Kasi works (expired or revoked): the app asks
+ * to log in again and carries on with the same file and the same note. */
+static void
+test_session_expired (void)
+{
+  PzWindow *win = new_window ();
+  gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "SIP-DOKTER", "new");
+  const char *note = "Draf belum mencantumkan jadwal praktik.";
+  g_autoptr(PzResponse) revoke = NULL;
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+  g_autofree char *kept = NULL;
+  gint64 version;
+
+  pz_test_drive_to (ts, id, "kasi_verification");
+  log_in (win, "kasi");
+  open_file (win, id);
+  set_text (win, "note", note);
+  {
+    g_autoptr(JsonObject) file = server_file (id);
+    version = json_object_get_int_member (file, "version");
+  }
+
+  revoke = pz_test_request (ts, "POST", "/api/v1/auth/logout",
+                            pz_client_get_token (pz_window_get_client (win)), NULL);
+  g_assert_cmpuint (revoke->status, ==, 204);
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.refresh", NULL);
+  wait_for (win, idle_on_page, (gpointer) "login", "the login page");
+
+  log_in (win, "kasi");
+  wait_for (win, file_loaded, (gint64[]) { id, version }, "the same file");
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (pz_window_get_form_widget (win, "note")));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  kept = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_cmpstr (kept, ==, note);
+
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.act", "s", "return");
+  wait_for (win, file_loaded, (gint64[]) { id, version + 1 }, "the returned file");
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -674,6 +715,7 @@ main (int   argc,
   g_test_add_func ("/desktop/live-updates", test_live_updates);
   g_test_add_func ("/desktop/server-stopped", test_server_stopped);
   g_test_add_func ("/desktop/stale-keeps-note", test_stale_keeps_note);
+  g_test_add_func ("/desktop/session-expired", test_session_expired);
   ret = g_test_run ();
 
   pz_test_server_free (ts);
