@@ -2015,7 +2015,7 @@ register_action (GtkWidget  *widget,
   g_autoptr(GString) problems = g_string_new (NULL);
   g_autoptr(GtkStringObject) rt = NULL;
   static const char * const applicant[] = { "name", "nik", "address", "phone", "email" };
-  g_autofree char *values[G_N_ELEMENTS (applicant)] = { NULL };
+  g_auto(GStrv) values = g_new0 (char *, G_N_ELEMENTS (applicant) + 1);
 
   if (type == NULL || request == NULL)
     return;
