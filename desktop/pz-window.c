@@ -149,6 +149,27 @@ handle_unreachable (PzWindow     *self,
   return TRUE;
 }
 
+/* Ends a request whose failure needs no more than telling the user: the
+ * banner when the server is away, a toast otherwise. */
+static JsonNode *
+take_answer (PzWindow     *self,
+             GObject      *source,
+             GAsyncResult *result)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = pz_client_request_finish (PZ_CLIENT (source), result, NULL, &error);
+
+  set_busy (self, FALSE);
+  if (node == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !handle_unreachable (self, error))
+        toast (self, error->message);
+      return NULL;
+    }
+  hide_banner (self);
+  return node;
+}
+
 /* Connecting and logging in */
 
 static void
@@ -562,18 +583,13 @@ inbox_done (GObject      *source,
             gpointer      data)
 {
   PzWindow *self = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, NULL, &error);
+  g_autoptr(JsonNode) node = take_answer (self, source, result);
 
-  set_busy (self, FALSE);
   if (node == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !handle_unreachable (self, error))
-        toast (self, error->message);
       g_object_unref (self);
       return;
     }
-  hide_banner (self);
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
       JsonObject *answer = json_node_get_object (node);
@@ -1454,18 +1470,13 @@ file_done (GObject      *source,
            gpointer      data)
 {
   PzWindow *self = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, NULL, &error);
+  g_autoptr(JsonNode) node = take_answer (self, source, result);
 
-  set_busy (self, FALSE);
   if (node == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !handle_unreachable (self, error))
-        toast (self, error->message);
       g_object_unref (self);
       return;
     }
-  hide_banner (self);
   if (JSON_NODE_HOLDS_OBJECT (node) &&
       json_object_get_int_member_with_default (json_node_get_object (node), "id", 0) == self->file_id)
     {
