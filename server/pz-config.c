@@ -26,6 +26,7 @@ pz_config_new (void)
   self->login_max_failures_user = 5;
   self->login_max_failures_address = 20;
   self->login_window_seconds = 15 * 60;
+  self->inspect_timeout = 20;
   return self;
 }
 
@@ -39,6 +40,7 @@ pz_config_free (PzConfig *self)
   g_free (self->timezone);
   g_free (self->public_url);
   g_free (self->workflows_dir);
+  g_free (self->inspect_program);
   g_free (self);
 }
 
@@ -104,6 +106,7 @@ pz_config_load_file (PzConfig    *self,
   guint64 fail_user = self->login_max_failures_user;
   guint64 fail_addr = self->login_max_failures_address;
   guint64 window = self->login_window_seconds / 60;
+  guint64 inspect_timeout = self->inspect_timeout;
 
   if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, error))
     return FALSE;
@@ -120,7 +123,8 @@ pz_config_load_file (PzConfig    *self,
       !read_uint (kf, "security", "session_hours", 1, 24 * 30, &hours, error) ||
       !read_uint (kf, "security", "login_failures_per_user", 1, 1000, &fail_user, error) ||
       !read_uint (kf, "security", "login_failures_per_address", 1, 100000, &fail_addr, error) ||
-      !read_uint (kf, "security", "login_window_minutes", 1, 24 * 60, &window, error))
+      !read_uint (kf, "security", "login_window_minutes", 1, 24 * 60, &window, error) ||
+      !read_uint (kf, "limits", "inspect_timeout_seconds", 1, 600, &inspect_timeout, error))
     return FALSE;
 
   self->port = (guint) port;
@@ -130,5 +134,6 @@ pz_config_load_file (PzConfig    *self,
   self->login_max_failures_user = (guint) fail_user;
   self->login_max_failures_address = (guint) fail_addr;
   self->login_window_seconds = (guint) window * 60;
+  self->inspect_timeout = (guint) inspect_timeout;
   return TRUE;
 }

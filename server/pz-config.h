@@ -19,6 +19,8 @@ typedef struct {
   guint    login_max_failures_user;
   guint    login_max_failures_address;
   guint    login_window_seconds;
+  char    *inspect_program;   /* NULL: found next to the server */
+  guint    inspect_timeout;   /* seconds one upload's inspection may take */
 } PzConfig;
 
 PzConfig *pz_config_new       (void);

@@ -208,7 +208,7 @@ check_documents (PzEngine      *engine,
       if (!g_strv_contains ((const char * const *) r->request_types, app->request_type))
         continue;
       pdf = pz_demo_scan_pdf (r->title, 1 + i % 3);
-      if (!(doc = pz_engine_put_document (engine, user, app->id, r->code, pdf, now, error)))
+      if (!(doc = pz_engine_put_document (engine, user, app->id, r->code, pdf, 1 + i % 3, now, error)))
         return FALSE;
       if (!pz_engine_set_verdict (engine, user, app->id, r->code, ok ? "ok" : "not_ok",
                                   ok ? NULL : "Scan buram, tidak terbaca; mohon unggah ulang",
@@ -277,7 +277,7 @@ drive (PzEngine        *engine,
             {
               g_autoptr(GBytes) scan = pz_demo_scan_pdf ("Izin yang sudah ditandatangani basah", 1);
               g_autoptr(PzDocument) doc = pz_engine_put_document (engine, user, id, "signed_permit",
-                                                                  scan, now, error);
+                                                                  scan, 1, now, error);
               if (doc == NULL)
                 return FALSE;
             }

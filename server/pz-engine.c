@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -1159,11 +1161,141 @@ may_edit_documents (PzEngine       *self,
   return TRUE;
 }
 
-static const char *
-sniff_type (GBytes *content)
+struct _PzUpload
 {
-  gsize size;
-  const guint8 *p = g_bytes_get_data (content, &size);
+  char      *path;
+  int        fd;
+  GChecksum *checksum;
+  gsize      size;
+  guint8     head[8];
+  gboolean   too_large;
+  gboolean   failed;
+  gboolean   kept;
+};
+
+/**
+ * pz_engine_upload_new:
+ * @self: an engine
+ * @error: return location for an error
+ *
+ * Starts receiving a document into a temporary file of the store, so that
+ * memory stays flat whatever the size. Freeing an upload that was not
+ * stored removes its file: an upload cut off halfway leaves nothing.
+ *
+ * Returns: (transfer full): the upload
+ */
+PzUpload *
+pz_engine_upload_new (PzEngine  *self,
+                      GError   **error)
+{
+  g_autofree char *template = g_build_filename (self->files_dir, "tmp", "upload-XXXXXX", NULL);
+  PzUpload *upload;
+  int fd = g_mkstemp_full (template, O_RDWR | O_CLOEXEC, 0640);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Cannot receive the file: %s"), g_strerror (saved));
+      return NULL;
+    }
+  upload = g_new0 (PzUpload, 1);
+  upload->path = g_steal_pointer (&template);
+  upload->fd = fd;
+  upload->checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  return upload;
+}
+
+void
+pz_upload_free (PzUpload *upload)
+{
+  if (upload == NULL)
+    return;
+  if (upload->fd >= 0)
+    close (upload->fd);
+  if (!upload->kept)
+    g_unlink (upload->path);
+  g_checksum_free (upload->checksum);
+  g_free (upload->path);
+  g_free (upload);
+}
+
+/**
+ * pz_upload_write:
+ * @upload: an upload
+ * @data: the next bytes
+ * @size: how many
+ * @limit: the most bytes the upload may have
+ *
+ * Past @limit nothing more is written and the upload is marked too large.
+ */
+void
+pz_upload_write (PzUpload   *upload,
+                 const void *data,
+                 gsize       size,
+                 gsize       limit)
+{
+  const guint8 *p = data;
+
+  if (upload->too_large || upload->failed)
+    return;
+  if (upload->size + size > limit)
+    {
+      upload->too_large = TRUE;
+      return;
+    }
+  for (gsize i = 0; i < size && upload->size + i < sizeof upload->head; i++)
+    upload->head[upload->size + i] = p[i];
+  g_checksum_update (upload->checksum, data, (gssize) size);
+  while (size > 0)
+    {
+      gssize n = write (upload->fd, p, size);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          upload->failed = TRUE;
+          return;
+        }
+      p += n;
+      size -= (gsize) n;
+      upload->size += (gsize) n;
+    }
+}
+
+gboolean
+pz_upload_is_too_large (PzUpload *upload)
+{
+  return upload->too_large;
+}
+
+gsize
+pz_upload_get_size (PzUpload *upload)
+{
+  return upload->size;
+}
+
+const char *
+pz_upload_get_path (PzUpload *upload)
+{
+  return upload->path;
+}
+
+/**
+ * pz_upload_get_content_type:
+ * @upload: an upload
+ *
+ * The type is decided from the content, never from the request's header.
+ *
+ * Returns: (nullable): `application/pdf`, `image/jpeg`, `image/png`, or
+ *   %NULL for anything else
+ */
+const char *
+pz_upload_get_content_type (PzUpload *upload)
+{
+  const guint8 *p = upload->head;
+  gsize size = upload->size;
 
   if (size >= 5 && memcmp (p, "%PDF-", 5) == 0)
     return "application/pdf";
@@ -1185,81 +1317,118 @@ blob_path (PzEngine   *self,
 /* Content-addressed: the blob is complete and on disk before any row can
  * name it, and an identical upload costs nothing. */
 static gboolean
-store_blob (PzEngine    *self,
-            GBytes      *content,
-            const char  *sha256,
-            GError     **error)
+keep_upload (PzEngine    *self,
+             PzUpload    *upload,
+             const char  *sha256,
+             GError     **error)
 {
   g_autofree char *path = blob_path (self, sha256);
   g_autofree char *dir = g_path_get_dirname (path);
-  gsize size;
-  const char *data = g_bytes_get_data (content, &size);
+  int saved;
 
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
-    return TRUE;
-  if (g_mkdir_with_parents (dir, 0750) != 0)
+  if (upload->failed)
     {
-      int saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", dir,
-                   g_strerror (saved));
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC, _("The file could not be written"));
       return FALSE;
     }
-  return g_file_set_contents_full (path, data, (gssize) size,
-                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                   0640, error);
+  if (fsync (upload->fd) != 0)
+    goto fail;
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (g_mkdir_with_parents (dir, 0750) != 0 || g_rename (upload->path, path) != 0)
+    goto fail;
+  upload->kept = TRUE;
+  /* the new name is durable only once its directory is */
+  {
+    int dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0)
+      {
+        fsync (dfd);
+        close (dfd);
+      }
+  }
+  return TRUE;
+
+fail:
+  saved = errno;
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", path, g_strerror (saved));
+  return FALSE;
 }
 
 /**
- * pz_engine_put_document:
+ * pz_engine_check_upload:
  * @self: an engine
  * @user: who uploads
  * @application_id: the file
  * @requirement: the requirement code from the URL
- * @content: the file's bytes
+ * @error: return location for an error
+ *
+ * Checked before a byte of the body is read, and again when storing.
+ */
+gboolean
+pz_engine_check_upload (PzEngine    *self,
+                        PzUser      *user,
+                        gint64       application_id,
+                        const char  *requirement,
+                        GError     **error)
+{
+  g_autoptr(PzApplication) app = pz_engine_get_application (self, application_id, error);
+
+  return app && may_edit_documents (self, user, app, requirement, error);
+}
+
+/**
+ * pz_engine_store_upload:
+ * @self: an engine
+ * @user: who uploads
+ * @application_id: the file
+ * @requirement: the requirement code
+ * @upload: the received and inspected upload
+ * @pages: its page count as the inspection found it
  * @now: the current time
  * @error: return location for an error
  *
  * Returns: (transfer full): the stored document, or %NULL
  */
 PzDocument *
-pz_engine_put_document (PzEngine    *self,
+pz_engine_store_upload (PzEngine    *self,
                         PzUser      *user,
                         gint64       application_id,
                         const char  *requirement,
-                        GBytes      *content,
+                        PzUpload    *upload,
+                        guint        pages,
                         gint64       now,
                         GError     **error)
 {
   g_autoptr(PzApplication) app = NULL;
   g_autoptr(PzDocument) doc = NULL;
   g_autoptr(GError) local_error = NULL;
-  const char *type;
+  const char *type = pz_upload_get_content_type (upload);
 
   if (!(app = pz_engine_get_application (self, application_id, error)) ||
       !may_edit_documents (self, user, app, requirement, error))
     return NULL;
-
-  if (g_bytes_get_size (content) == 0)
+  if (upload->size == 0)
     {
       engine_fail (error, PZ_ENGINE_ERROR_RULE, _("The file is empty; scan the document again"));
       return NULL;
     }
-  if (!(type = sniff_type (content)))
+  if (type == NULL)
     {
-      engine_fail (error, PZ_ENGINE_ERROR_UNSUPPORTED,
-                   _("Only PDF, JPEG and PNG files are accepted"));
+      engine_fail (error, PZ_ENGINE_ERROR_UNSUPPORTED, _("Only PDF, JPEG and PNG files are accepted"));
       return NULL;
     }
 
   doc = g_new0 (PzDocument, 1);
   doc->requirement = g_strdup (requirement);
-  doc->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, content);
-  doc->size = (gint64) g_bytes_get_size (content);
+  doc->sha256 = g_strdup (g_checksum_get_string (upload->checksum));
+  doc->size = (gint64) upload->size;
   doc->content_type = g_strdup (type);
+  doc->pages = pages;
   doc->uploaded_at = now;
   doc->uploaded_by = g_strdup (user->username);
 
-  if (!store_blob (self, content, doc->sha256, &local_error))
+  if (!keep_upload (self, upload, doc->sha256, &local_error))
     {
       internal (error, local_error);
       return NULL;
@@ -1273,6 +1442,42 @@ pz_engine_put_document (PzEngine    *self,
       return NULL;
     }
   return g_steal_pointer (&doc);
+}
+
+/**
+ * pz_engine_put_document:
+ * @self: an engine
+ * @user: who uploads
+ * @application_id: the file
+ * @requirement: the requirement code
+ * @content: the file's bytes, already known to be sound
+ * @pages: its page count
+ * @now: the current time
+ * @error: return location for an error
+ *
+ * For documents the server makes or trusts (the demo office); uploads from
+ * clients go through pz_engine_upload_new() and an inspection.
+ *
+ * Returns: (transfer full): the stored document, or %NULL
+ */
+PzDocument *
+pz_engine_put_document (PzEngine    *self,
+                        PzUser      *user,
+                        gint64       application_id,
+                        const char  *requirement,
+                        GBytes      *content,
+                        guint        pages,
+                        gint64       now,
+                        GError     **error)
+{
+  g_autoptr(PzUpload) upload = pz_engine_upload_new (self, error);
+  gsize size;
+  const void *data = g_bytes_get_data (content, &size);
+
+  if (upload == NULL)
+    return NULL;
+  pz_upload_write (upload, data, size, G_MAXSIZE);
+  return pz_engine_store_upload (self, user, application_id, requirement, upload, pages, now, error);
 }
 
 /**

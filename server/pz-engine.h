@@ -73,11 +73,38 @@ char           *pz_engine_act                (PzEngine        *self,
                                               PzApplication  **changed,
                                               GPtrArray       *details,
                                               GError         **error);
+typedef struct _PzUpload PzUpload;
+
+PzUpload       *pz_engine_upload_new         (PzEngine        *self,
+                                              GError         **error);
+void            pz_upload_write              (PzUpload        *upload,
+                                              const void      *data,
+                                              gsize            size,
+                                              gsize            limit);
+gboolean        pz_upload_is_too_large       (PzUpload        *upload);
+gsize           pz_upload_get_size           (PzUpload        *upload);
+const char     *pz_upload_get_path           (PzUpload        *upload);
+const char     *pz_upload_get_content_type   (PzUpload        *upload);
+void            pz_upload_free               (PzUpload        *upload);
+gboolean        pz_engine_check_upload       (PzEngine        *self,
+                                              PzUser          *user,
+                                              gint64           application_id,
+                                              const char      *requirement,
+                                              GError         **error);
+PzDocument     *pz_engine_store_upload       (PzEngine        *self,
+                                              PzUser          *user,
+                                              gint64           application_id,
+                                              const char      *requirement,
+                                              PzUpload        *upload,
+                                              guint            pages,
+                                              gint64           now,
+                                              GError         **error);
 PzDocument     *pz_engine_put_document       (PzEngine        *self,
                                               PzUser          *user,
                                               gint64           application_id,
                                               const char      *requirement,
                                               GBytes          *content,
+                                              guint            pages,
                                               gint64           now,
                                               GError         **error);
 char           *pz_engine_document_path      (PzEngine        *self,
@@ -114,5 +141,7 @@ char           *pz_engine_inbox              (PzEngine        *self,
                                               GError         **error);
 char           *pz_engine_format_time        (PzEngine        *self,
                                               gint64           unix_time);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzUpload, pz_upload_free)
 
 G_END_DECLS

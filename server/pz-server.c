@@ -965,46 +965,230 @@ handle_action (Req    *req,
   hold_for_batch (req->server, req->msg);
 }
 
+/* Uploads: streamed to a temporary file while they arrive, inspected in a
+ * separate process with limits, then stored. */
+
+typedef struct {
+  PzUpload *upload;
+  gsize     limit;
+} UploadState;
+
+static void
+upload_state_free (UploadState *st)
+{
+  pz_upload_free (st->upload);
+  g_free (st);
+}
+
+static void
+upload_chunk (SoupServerMessage *msg,
+              GBytes            *chunk,
+              UploadState       *st)
+{
+  gsize size;
+  const void *data = g_bytes_get_data (chunk, &size);
+
+  pz_upload_write (st->upload, data, size, st->limit);
+}
+
+typedef struct {
+  PzServer          *server;
+  SoupServerMessage *msg;
+  PzUser            *user;
+  gint64             id;
+  char              *requirement;
+  GSubprocess       *process;
+  guint              timeout;
+  gboolean           timed_out;
+} Inspection;
+
+static void
+inspection_free (Inspection *job)
+{
+  if (job->timeout)
+    {
+      GSource *source = g_main_context_find_source_by_id (g_main_context_get_thread_default (), job->timeout);
+      if (source)
+        g_source_destroy (source);
+      job->timeout = 0;
+    }
+  g_clear_object (&job->process);
+  g_clear_object (&job->msg);
+  g_clear_object (&job->server);
+  pz_user_free (job->user);
+  g_free (job->requirement);
+  g_free (job);
+}
+
+static gboolean
+inspection_timeout (gpointer data)
+{
+  Inspection *job = data;
+
+  job->timeout = 0;
+  job->timed_out = TRUE;
+  g_subprocess_force_exit (job->process);
+  return G_SOURCE_REMOVE;
+}
+
+static const char *
+inspection_message (const char *problem)
+{
+  if (g_strcmp0 (problem, "encrypted") == 0)
+    return _("The PDF is password-protected; ask for an unprotected scan");
+  if (g_strcmp0 (problem, "no_pages") == 0 || g_strcmp0 (problem, "empty") == 0)
+    return _("The file has no pages; scan the document again");
+  if (g_strcmp0 (problem, "unsupported") == 0)
+    return _("Only PDF, JPEG and PNG files are accepted");
+  return _("The file is damaged or incomplete; scan the document again");
+}
+
+static void
+inspection_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  Inspection *job = data;
+  PzServer *self = job->server;
+  UploadState *st = g_object_get_data (G_OBJECT (job->msg), "pz-upload");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *answer = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &out, NULL, &error);
+  if (out && json_parser_load_from_data (parser, out, -1, NULL) && json_parser_get_root (parser) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    answer = json_node_get_object (json_parser_get_root (parser));
+
+  if (job->timed_out || answer == NULL)
+    {
+      /* killed by its limits or the clock: the file is too much to check */
+      g_message ("Inspection of an upload for %s failed%s", job->requirement,
+                 job->timed_out ? " (time limit)" : "");
+      send_error (job->msg, 422, "rule_unmet",
+                  _("The file is too complex to check; scan it again at a lower resolution"), NULL);
+    }
+  else if (json_object_has_member (answer, "error"))
+    {
+      send_error (job->msg, 422, "rule_unmet",
+                  inspection_message (json_object_get_string_member (answer, "error")), NULL);
+    }
+  else
+    {
+      g_autoptr(PzDocument) doc = NULL;
+      gint64 pages = json_object_get_int_member_with_default (answer, "pages", 0);
+
+      /* nothing is acknowledged before it is on disk */
+      flush_batch (self);
+      doc = pz_engine_store_upload (self->engine, job->user, job->id, job->requirement, st->upload,
+                                    (guint) CLAMP (pages, 0, G_MAXINT), now_seconds (), &error);
+      if (doc == NULL)
+        send_gerror (job->msg, error, NULL);
+      else
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+          g_autoptr(JsonNode) root = NULL;
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "requirement");
+          json_builder_add_string_value (b, doc->requirement);
+          json_builder_set_member_name (b, "sha256");
+          json_builder_add_string_value (b, doc->sha256);
+          json_builder_set_member_name (b, "size");
+          json_builder_add_int_value (b, doc->size);
+          json_builder_set_member_name (b, "content_type");
+          json_builder_add_string_value (b, doc->content_type);
+          json_builder_set_member_name (b, "pages");
+          json_builder_add_int_value (b, doc->pages);
+          json_builder_end_object (b);
+          root = json_builder_get_root (b);
+          send_json (job->msg, 201, root);
+          announce_id (self, job->id);
+        }
+    }
+  soup_server_message_unpause (job->msg);
+  inspection_free (job);
+}
+
+static char *
+find_inspector (void)
+{
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *next_to_me = NULL;
+  const char *env = g_getenv ("PERIZINAN_INSPECT");
+
+  if (env && *env)
+    return g_strdup (env);
+  if (self_path)
+    {
+      g_autofree char *dir = g_path_get_dirname (self_path);
+      next_to_me = g_build_filename (dir, "perizinan-inspect", NULL);
+      if (g_file_test (next_to_me, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&next_to_me);
+    }
+  return g_build_filename (LIBEXECDIR, "perizinan-inspect", NULL);
+}
+
 static void
 handle_put_document (Req        *req,
                      gint64      id,
                      const char *requirement)
 {
-  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  UploadState *st = g_object_get_data (G_OBJECT (req->msg), "pz-upload");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(PzDocument) doc = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
-  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *program = NULL;
+  Inspection *job;
+  const char *type;
 
-  if (g_bytes_get_size (bytes) > req->server->config->max_upload)
+  if (st == NULL)
+    {
+      send_error (req->msg, 500, "internal", _("The server could not receive the file"), NULL);
+      return;
+    }
+  if (pz_upload_is_too_large (st->upload))
     {
       send_error (req->msg, 413, "too_large", _("The file is larger than the office allows"), NULL);
       return;
     }
-  doc = pz_engine_put_document (req->server->engine, req->user, id, requirement, bytes, req->now,
-                                &error);
-  if (doc == NULL)
+  if (pz_upload_get_size (st->upload) == 0)
     {
-      send_gerror (req->msg, error, NULL);
+      send_error (req->msg, 422, "rule_unmet", _("The file is empty; scan the document again"), NULL);
       return;
     }
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "requirement");
-  json_builder_add_string_value (b, doc->requirement);
-  json_builder_set_member_name (b, "sha256");
-  json_builder_add_string_value (b, doc->sha256);
-  json_builder_set_member_name (b, "size");
-  json_builder_add_int_value (b, doc->size);
-  json_builder_set_member_name (b, "content_type");
-  json_builder_add_string_value (b, doc->content_type);
-  json_builder_set_member_name (b, "pages");
-  json_builder_add_int_value (b, doc->pages);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  send_json (req->msg, 201, root);
-  announce_id (req->server, id);
+  if (!(type = pz_upload_get_content_type (st->upload)))
+    {
+      send_error (req->msg, 415, "unsupported_type", _("Only PDF, JPEG and PNG files are accepted"), NULL);
+      return;
+    }
+
+  program = req->server->config->inspect_program ? g_strdup (req->server->config->inspect_program)
+                                                 : find_inspector ();
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  job = g_new0 (Inspection, 1);
+  job->process = g_subprocess_launcher_spawn (launcher, &error, program, type,
+                                              pz_upload_get_path (st->upload), NULL);
+  if (job->process == NULL)
+    {
+      g_warning ("Cannot run the document inspector %s: %s", program, error->message);
+      send_error (req->msg, 500, "internal", _("The server cannot check documents now"), NULL);
+      inspection_free (job);
+      return;
+    }
+  job->server = g_object_ref (req->server);
+  job->msg = g_object_ref (req->msg);
+  job->user = pz_user_copy (req->user);
+  job->id = id;
+  job->requirement = g_strdup (requirement);
+  {
+    g_autoptr(GSource) source = g_timeout_source_new_seconds (req->server->config->inspect_timeout);
+
+    g_source_set_callback (source, inspection_timeout, job, NULL);
+    job->timeout = g_source_attach (source, g_main_context_get_thread_default ());
+  }
+  soup_server_message_pause (req->msg);
+  g_subprocess_communicate_utf8_async (job->process, NULL, NULL, inspection_done, job);
 }
 
 static void
@@ -1281,6 +1465,54 @@ server_callback (SoupServer        *soup,
   pz_user_free (req.user);
 }
 
+/* A document upload is checked (who, which file, which requirement)
+ * before its body is read, and then streamed to disk. */
+static void
+prepare_upload (PzServer          *self,
+                SoupServerMessage *msg)
+{
+  g_autoptr(GError) error = NULL;
+  Req req = { 0 };
+  UploadState *st;
+  gint64 id;
+  guint64 value;
+
+  req.server = self;
+  req.msg = msg;
+  req.method = soup_server_message_get_method (msg);
+  req.now = now_seconds ();
+  if (!split_path (g_uri_get_path (soup_server_message_get_uri (msg)), &req.seg, &req.n_seg) ||
+      req.n_seg != 6 || !seg_is (&req, 0, "api") || !seg_is (&req, 1, "v1") ||
+      !seg_is (&req, 2, "applications") || !seg_is (&req, 4, "documents"))
+    goto out;
+  if (!g_ascii_string_to_unsigned (req.seg[3], 10, 1, G_MAXINT64, &value, NULL))
+    goto out;  /* the handler answers 404 */
+  id = (gint64) value;
+  flush_batch (self);
+  if (!authenticate (&req))
+    goto out;
+  if (!pz_engine_check_upload (self->engine, req.user, id, req.seg[5], &error))
+    {
+      send_gerror (msg, error, NULL);
+      goto out;
+    }
+  st = g_new0 (UploadState, 1);
+  st->limit = self->config->max_upload;
+  if (!(st->upload = pz_engine_upload_new (self->engine, &error)))
+    {
+      g_free (st);
+      send_error (msg, 500, "internal", _("The server could not receive the file"), NULL);
+      goto out;
+    }
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  g_object_set_data_full (G_OBJECT (msg), "pz-upload", st, (GDestroyNotify) upload_state_free);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (upload_chunk), st);
+
+out:
+  g_strfreev (req.seg);
+  pz_user_free (req.user);
+}
+
 /* Refuses an oversized body from its headers, before reading it. */
 static void
 early_callback (SoupServer        *soup,
@@ -1300,7 +1532,11 @@ early_callback (SoupServer        *soup,
       send_error (msg, 413, "too_large", _("The request is too large"), NULL);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Connection", "close");
+      return;
     }
+
+  if (g_str_equal (soup_server_message_get_method (msg), "PUT"))
+    prepare_upload (self, msg);
 }
 
 static void
@@ -1346,6 +1582,7 @@ copy_config (const PzConfig *config)
   copy->timezone = g_strdup (config->timezone);
   copy->public_url = g_strdup (config->public_url);
   copy->workflows_dir = g_strdup (config->workflows_dir);
+  copy->inspect_program = g_strdup (config->inspect_program);
   return copy;
 }
 

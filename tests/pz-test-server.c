@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <cairo.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -22,6 +23,8 @@ struct _PzTestServer
   gboolean      started;
   SoupSession  *session;
   GHashTable   *tokens;   /* username -> token */
+  char         *inspect_program;
+  guint         inspect_timeout;
 };
 
 static gpointer
@@ -37,6 +40,11 @@ server_thread (gpointer data)
   config->port = ts->port;
   config->demo = ts->demo;
   config->public_url = g_strdup ("https://izin.example.id");
+  if (ts->inspect_program)
+    {
+      config->inspect_program = g_strdup (ts->inspect_program);
+      config->inspect_timeout = ts->inspect_timeout;
+    }
   ts->server = pz_server_new (config, &error);
   g_assert_no_error (error);
   pz_server_listen (ts->server, &error);
@@ -80,12 +88,41 @@ pz_test_server_start (const char *data_dir,
  * @demo: as for pz_test_server_start()
  * @port: the port, 0 for any free one; a restarted server takes its old one
  */
+static PzTestServer *start (PzTestServer *ts, const char *data_dir, gboolean demo, guint port);
+
 PzTestServer *
 pz_test_server_start_on_port (const char *data_dir,
                               gboolean    demo,
                               guint       port)
 {
+  return start (g_new0 (PzTestServer, 1), data_dir, demo, port);
+}
+
+/**
+ * pz_test_server_start_inspecting:
+ * @inspect_program: the program that inspects uploads
+ * @inspect_timeout: seconds it may take
+ *
+ * A demo server on a new directory whose uploads are inspected by
+ * @inspect_program.
+ */
+PzTestServer *
+pz_test_server_start_inspecting (const char *inspect_program,
+                                 guint       inspect_timeout)
+{
   PzTestServer *ts = g_new0 (PzTestServer, 1);
+
+  ts->inspect_program = g_strdup (inspect_program);
+  ts->inspect_timeout = inspect_timeout;
+  return start (ts, NULL, TRUE, 0);
+}
+
+static PzTestServer *
+start (PzTestServer *ts,
+       const char   *data_dir,
+       gboolean      demo,
+       guint         port)
+{
   g_autoptr(GError) error = NULL;
 
   if (data_dir)
@@ -166,6 +203,7 @@ pz_test_server_free (PzTestServer *ts)
   g_hash_table_unref (ts->tokens);
   g_mutex_clear (&ts->lock);
   g_cond_clear (&ts->ready);
+  g_free (ts->inspect_program);
   g_free (ts->dir);
   g_free (ts);
 }
@@ -499,4 +537,39 @@ pz_test_drive_to (PzTestServer *ts,
       pz_test_advance (ts, id);
     }
   g_error ("file %" G_GINT64_FORMAT " never reached %s", id, step);
+}
+
+static cairo_status_t
+append_png (void                *closure,
+            const unsigned char *data,
+            unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/**
+ * pz_test_png:
+ * @width: pixels
+ * @height: pixels
+ *
+ * Returns: (transfer full): a real PNG image, such as a phone's scan
+ */
+GBytes *
+pz_test_png (int width,
+             int height)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (surface);
+  GByteArray *out = g_byte_array_new ();
+
+  cairo_set_source_rgb (cr, 0.9, 0.9, 0.85);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+  cairo_rectangle (cr, 20, 20, width - 40, height / 3);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+  cairo_surface_write_to_png_stream (surface, append_png, out);
+  cairo_surface_destroy (surface);
+  return g_byte_array_free_to_bytes (out);
 }

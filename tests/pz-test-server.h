@@ -24,6 +24,8 @@ PzTestServer *pz_test_server_start    (const char    *data_dir,
 PzTestServer *pz_test_server_start_on_port (const char *data_dir,
                                        gboolean       demo,
                                        guint          port);
+PzTestServer *pz_test_server_start_inspecting (const char *inspect_program,
+                                       guint          inspect_timeout);
 void          pz_test_server_stop     (PzTestServer  *ts);
 void          pz_test_server_free     (PzTestServer  *ts);
 const char   *pz_test_server_get_dir  (PzTestServer  *ts);
@@ -71,6 +73,9 @@ void          pz_test_advance         (PzTestServer  *ts,
 void          pz_test_drive_to        (PzTestServer  *ts,
                                        gint64         id,
                                        const char    *step);
+
+GBytes       *pz_test_png             (int            width,
+                                       int            height);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzResponse, pz_response_free)
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pz-test-server.h"
+#include "pz-demo.h"
 #include "pz-file-item.h"
 #include "pz-window.h"
 
@@ -325,7 +326,7 @@ test_full_flow (void)
               const char *code = json_object_get_string_member (item, "requirement");
               g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/documents/%s",
                                                        id, code);
-              g_autoptr(GBytes) pdf = g_bytes_new_static ("%PDF-1.4\n%%EOF\n", 15);
+              g_autoptr(GBytes) pdf = pz_demo_scan_pdf (code, 1);
               g_autoptr(PzResponse) up = pz_test_request_full (ts, "PUT", path, pz_test_login (ts, "front_office"),
                                                                "application/pdf", pdf, NULL);
               g_assert_cmpuint (up->status, ==, 201);

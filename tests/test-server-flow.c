@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "pz-demo.h"
 #include "pz-test-server.h"
 
 static PzTestServer *ts;
@@ -142,7 +143,7 @@ test_return_to_applicant (void)
   }
 
   /* the new scan arrives; it replaces the old one and needs a new check */
-  scan = g_bytes_new_static ("\x89PNG\r\n\x1a\nnew scan", 17);
+  scan = pz_test_png (400, 300);
   up = pz_test_request_full (ts, "PUT", dpath, front, "image/png", scan, NULL);
   g_assert_cmpuint (up->status, ==, 201);
   g_assert_cmpstr (json_object_get_string_member (pz_response_object (up), "content_type"), ==, "image/png");
@@ -260,7 +261,7 @@ test_wet_signature (void)
   g_autoptr(PzResponse) early = NULL;
   g_autoptr(PzResponse) by_front = NULL;
   g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/documents/signed_permit", id);
-  g_autoptr(GBytes) scan = g_bytes_new_static ("%PDF-1.4 signed", 15);
+  g_autoptr(GBytes) scan = pz_demo_scan_pdf ("Izin bertanda tangan basah", 1);
 
   pz_test_drive_to (ts, id, "signing");
   early = pz_test_act (ts, kadis, id, "approve", version_of (id), NULL, NULL);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "pz-demo.h"
 #include "pz-test-server.h"
 
 static PzTestServer *ts;
@@ -276,7 +277,7 @@ test_documents (void)
   const char *front = pz_test_login (ts, "front_office");
   gint64 id = pz_test_register (ts, front, "PBG", "new");
   g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/documents/ktp", id);
-  g_autoptr(GBytes) pdf = g_bytes_new_static ("%PDF-1.4\nhello\n%%EOF\n", 21);
+  g_autoptr(GBytes) pdf = pz_demo_scan_pdf ("KTP", 2);
   g_autoptr(GBytes) exe = g_bytes_new_static ("MZ\x90\x00", 4);
   g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
   g_autoptr(PzResponse) up = pz_test_request_full (ts, "PUT", path, front, "application/pdf", pdf, NULL);
