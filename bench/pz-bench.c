@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <math.h>
+#include <cairo-pdf.h>
 
 #include <json-glib/json-glib.h>
 
@@ -25,6 +27,7 @@ static gint64 n_approvals = 3000;
 static char *data_dir_opt;
 static char *server_path;
 static gboolean keep;
+static gint upload_mib = 20;
 
 static GOptionEntry entries[] = {
   { "files", 'n', 0, G_OPTION_ARG_INT64, &n_files, "Files to create (default 100000)", "N" },
@@ -34,6 +37,7 @@ static GOptionEntry entries[] = {
   { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir_opt, "Data directory (default: a new temporary one)", "DIR" },
   { "server", 0, 0, G_OPTION_ARG_FILENAME, &server_path, "The perizinan-server program", "PATH" },
   { "keep", 'k', 0, G_OPTION_ARG_NONE, &keep, "Keep the data directory", NULL },
+  { "upload-mib", 'u', 0, G_OPTION_ARG_INT, &upload_mib, "Size of the uploaded PDF (default 20; 0 skips)", "MIB" },
   { NULL }
 };
 
@@ -230,6 +234,156 @@ cpu_seconds (const char *pid)
   return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
 }
 
+static gint64
+current_rss_kib (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", pid);
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &status, NULL, NULL) || !(line = strstr (status, "VmRSS:")))
+    return -1;
+  return g_ascii_strtoll (line + 6, NULL, 10);
+}
+
+static cairo_status_t
+append_bytes (void                *closure,
+              const unsigned char *data,
+              unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* A scan-like PDF of about @mib MiB: one page of noise, which does not
+ * compress. */
+static GBytes *
+big_pdf (int mib)
+{
+  int side = (int) sqrt ((double) mib * 1024 * 1024 / 3.0);
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, side, side);
+  unsigned char *px = cairo_image_surface_get_data (image);
+  int stride = cairo_image_surface_get_stride (image);
+  GByteArray *out = g_byte_array_new ();
+  cairo_surface_t *pdf;
+  cairo_t *cr;
+  guint32 x = 2463534242u;
+
+  cairo_surface_flush (image);
+  for (int y = 0; y < side; y++)
+    for (int i = 0; i < side * 4; i++)
+      {
+        x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+        px[y * stride + i] = (unsigned char) x;
+      }
+  cairo_surface_mark_dirty (image);
+  pdf = cairo_pdf_surface_create_for_stream (append_bytes, out, side, side);
+  cr = cairo_create (pdf);
+  cairo_set_source_surface (cr, image, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_finish (pdf);
+  cairo_surface_destroy (pdf);
+  cairo_surface_destroy (image);
+  return g_byte_array_free_to_bytes (out);
+}
+
+static gint64
+register_file (SoupSession *session,
+               const char  *token)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/applications", port);
+  const char *body = "{\"permit_type\":\"PBG\",\"request_type\":\"new\",\"applicant\":{\"name\":\"Uji Unggah\","
+                     "\"nik\":\"3201011203850001\",\"address\":\"Jl. Uji\",\"phone\":\"081200000000\"}}";
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) bytes = g_bytes_new_static (body, strlen (body));
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  answer = soup_session_send_and_read (session, msg, NULL, NULL);
+  if (answer == NULL || soup_message_get_status (msg) != 201 ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), (gssize) g_bytes_get_size (answer), NULL))
+    g_error ("registration failed");
+  return json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)), "id");
+}
+
+typedef struct {
+  gint64      id;
+  GBytes     *pdf;
+  const char *token;
+  guint       status;
+} UploadJob;
+
+static gpointer
+upload_worker (gpointer data)
+{
+  UploadJob *job = data;
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 120, NULL);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/applications/%" G_GINT64_FORMAT
+                                          "/documents/gambar_teknis", port, job->id);
+  g_autoptr(SoupMessage) msg = soup_message_new ("PUT", url);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", job->token);
+  g_autoptr(GBytes) answer = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_set_request_body_from_bytes (msg, "application/pdf", job->pdf);
+  answer = soup_session_send_and_read (session, msg, NULL, NULL);
+  job->status = soup_message_get_status (msg);
+  return NULL;
+}
+
+static gint
+running_uploads;
+
+static gpointer
+counted_upload_worker (gpointer data)
+{
+  upload_worker (data);
+  g_atomic_int_add (&running_uploads, -1);
+  return NULL;
+}
+
+static void
+bench_uploads (SoupSession *session,
+               const char  *token,
+               const char  *pid)
+{
+  g_autoptr(GBytes) pdf = big_pdf (upload_mib - 1);
+  UploadJob one = { register_file (session, token), pdf, token, 0 };
+  UploadJob four[4];
+  GThread *threads[4];
+  gint64 t0, idle, peak;
+  double secs;
+
+  t0 = g_get_monotonic_time ();
+  upload_worker (&one);
+  secs = (g_get_monotonic_time () - t0) / 1e6;
+  g_print ("upload of a %.1f MiB PDF: %.2f s, %.0f MiB/s (received, inspected, stored), status %u\n",
+           g_bytes_get_size (pdf) / 1048576.0, secs, g_bytes_get_size (pdf) / 1048576.0 / secs, one.status);
+
+  idle = current_rss_kib (pid);
+  peak = idle;
+  g_atomic_int_set (&running_uploads, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      four[i] = (UploadJob) { register_file (session, token), pdf, token, 0 };
+      threads[i] = g_thread_new ("upload", counted_upload_worker, &four[i]);
+    }
+  while (g_atomic_int_get (&running_uploads) > 0)
+    {
+      peak = MAX (peak, current_rss_kib (pid));
+      g_usleep (5000);
+    }
+  for (guint i = 0; i < 4; i++)
+    g_thread_join (threads[i]);
+  g_print ("4 uploads at once: server RSS %.1f MiB before, peak %.1f MiB (+%.1f MiB for 4 x %.0f MiB), statuses %u %u %u %u\n",
+           idle / 1024.0, peak / 1024.0, (peak - idle) / 1024.0, g_bytes_get_size (pdf) / 1048576.0,
+           four[0].status, four[1].status, four[2].status, four[3].status);
+}
+
 static double
 raw_commits_per_second (const char *dir)
 {
@@ -331,6 +485,9 @@ main (int   argc,
            errors);
 
   g_print ("server CPU per approval: %.3f ms\n", approvals->len ? cpu * 1000 / approvals->len : 0);
+  if (upload_mib > 1)
+    bench_uploads (session, tokens[1], pid);
+
   peak = peak_rss_kib (pid);
   g_print ("server RSS: %.1f MiB after start, peak %.1f MiB\n", idle_rss / 1024.0, peak / 1024.0);
 
