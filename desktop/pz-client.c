@@ -48,9 +48,15 @@ G_DEFINE_FINAL_TYPE (PzClient, pz_client, G_TYPE_OBJECT)
 G_DEFINE_QUARK (pz-client-error-quark, pz_client_error)
 
 typedef struct {
-  SoupMessage *msg;
-  JsonArray   *details;
-  gboolean     authenticated;
+  SoupMessage   *msg;
+  JsonArray     *details;
+  gboolean       authenticated;
+  gboolean       raw;          /* the answer is bytes, not JSON */
+  char          *content_type;
+  PzProgressFunc progress;
+  gpointer       progress_data;
+  gsize          total;
+  gsize          sent;
 } Request;
 
 static void
@@ -58,6 +64,7 @@ request_free (Request *r)
 {
   g_clear_object (&r->msg);
   g_clear_pointer (&r->details, json_array_unref);
+  g_free (r->content_type);
   g_free (r);
 }
 
@@ -110,6 +117,13 @@ request_done (GObject      *source,
   if (size > 0 && json_parser_load_from_data (parser, data_text, (gssize) size, NULL))
     root = json_parser_get_root (parser);
 
+  if (r->raw && status >= 200 && status < 300)
+    {
+      r->content_type = g_strdup (soup_message_headers_get_content_type (
+        soup_message_get_response_headers (r->msg), NULL));
+      g_task_return_pointer (task, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
+      return;
+    }
   if (status >= 200 && status < 300)
     {
       g_task_return_pointer (task, root ? json_node_copy (root) : json_node_new (JSON_NODE_NULL),
@@ -141,6 +155,67 @@ request_done (GObject      *source,
   }
 }
 
+static void
+wrote_body_data (SoupMessage *msg,
+                 guint        chunk,
+                 Request     *r)
+{
+  r->sent += chunk;
+  if (r->progress && r->total)
+    r->progress (MIN (1.0, (double) r->sent / (double) r->total), r->progress_data);
+}
+
+static void
+start_request (PzClient            *self,
+               const char          *method,
+               const char          *path,
+               GBytes              *body,
+               const char          *content_type,
+               const char          *idempotency_key,
+               gboolean             raw,
+               PzProgressFunc       progress,
+               gpointer             progress_data,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *url = g_strconcat (self->base_url ? self->base_url : "", path, NULL);
+  Request *r = g_new0 (Request, 1);
+
+  g_task_set_source_tag (task, pz_client_request_async);
+  g_task_set_task_data (task, r, (GDestroyNotify) request_free);
+  r->raw = raw;
+  r->progress = progress;
+  r->progress_data = progress_data;
+
+  r->msg = soup_message_new (method, url);
+  if (r->msg == NULL)
+    {
+      g_task_return_new_error (task, PZ_CLIENT_ERROR, PZ_CLIENT_ERROR_UNREACHABLE,
+                               _("“%s” is not a server address"), self->base_url ? self->base_url : "");
+      return;
+    }
+  if (self->token)
+    {
+      g_autofree char *auth = g_strdup_printf ("Bearer %s", self->token);
+      soup_message_headers_replace (soup_message_get_request_headers (r->msg), "Authorization", auth);
+      r->authenticated = TRUE;
+    }
+  if (idempotency_key)
+    soup_message_headers_replace (soup_message_get_request_headers (r->msg), "Idempotency-Key",
+                                  idempotency_key);
+  if (body)
+    {
+      r->total = g_bytes_get_size (body);
+      soup_message_set_request_body_from_bytes (r->msg, content_type, body);
+      if (progress)
+        g_signal_connect (r->msg, "wrote-body-data", G_CALLBACK (wrote_body_data), r);
+    }
+  soup_session_send_and_read_async (self->session, r->msg, G_PRIORITY_DEFAULT, cancellable,
+                                    request_done, g_steal_pointer (&task));
+}
+
 /**
  * pz_client_request_async:
  * @self: a client
@@ -162,37 +237,82 @@ pz_client_request_async (PzClient            *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autofree char *url = g_strconcat (self->base_url ? self->base_url : "", path, NULL);
-  Request *r = g_new0 (Request, 1);
+  g_autoptr(GBytes) bytes = NULL;
 
-  g_task_set_source_tag (task, pz_client_request_async);
-  g_task_set_task_data (task, r, (GDestroyNotify) request_free);
-
-  r->msg = soup_message_new (method, url);
-  if (r->msg == NULL)
-    {
-      g_task_return_new_error (task, PZ_CLIENT_ERROR, PZ_CLIENT_ERROR_UNREACHABLE,
-                               _("“%s” is not a server address"), self->base_url ? self->base_url : "");
-      return;
-    }
-  if (self->token)
-    {
-      g_autofree char *auth = g_strdup_printf ("Bearer %s", self->token);
-      soup_message_headers_replace (soup_message_get_request_headers (r->msg), "Authorization", auth);
-      r->authenticated = TRUE;
-    }
-  if (idempotency_key)
-    soup_message_headers_replace (soup_message_get_request_headers (r->msg), "Idempotency-Key",
-                                  idempotency_key);
   if (body)
     {
       char *text = json_to_string (body, FALSE);
-      g_autoptr(GBytes) bytes = g_bytes_new_take (text, strlen (text));
-      soup_message_set_request_body_from_bytes (r->msg, "application/json", bytes);
+      bytes = g_bytes_new_take (text, strlen (text));
     }
-  soup_session_send_and_read_async (self->session, r->msg, G_PRIORITY_DEFAULT, cancellable,
-                                    request_done, g_steal_pointer (&task));
+  start_request (self, method, path, bytes, "application/json", idempotency_key, FALSE, NULL, NULL,
+                 cancellable, callback, user_data);
+}
+
+/**
+ * pz_client_get_bytes_async:
+ * @self: a client
+ * @path: e.g. a document's path
+ * @cancellable: (nullable): a cancellable
+ * @callback: called with the bytes
+ * @user_data: data for @callback
+ */
+void
+pz_client_get_bytes_async (PzClient            *self,
+                           const char          *path,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  start_request (self, "GET", path, NULL, NULL, NULL, TRUE, NULL, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * pz_client_get_bytes_finish:
+ * @self: a client
+ * @result: the result
+ * @content_type: (out) (optional) (transfer full): the answer's type
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the bytes
+ */
+GBytes *
+pz_client_get_bytes_finish (PzClient      *self,
+                            GAsyncResult  *result,
+                            char         **content_type,
+                            GError       **error)
+{
+  Request *r = g_task_get_task_data (G_TASK (result));
+
+  if (content_type)
+    *content_type = g_strdup (r->content_type);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * pz_client_upload_async:
+ * @self: a client
+ * @path: where to PUT
+ * @body: the file's bytes
+ * @content_type: its type as far as the desktop knows
+ * @progress: (nullable): told how much is sent, from 0 to 1
+ * @progress_data: data for @progress
+ * @cancellable: (nullable): a cancellable
+ * @callback: called with the answer; finish with pz_client_request_finish()
+ * @user_data: data for @callback
+ */
+void
+pz_client_upload_async (PzClient            *self,
+                        const char          *path,
+                        GBytes              *body,
+                        const char          *content_type,
+                        PzProgressFunc       progress,
+                        gpointer             progress_data,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  start_request (self, "PUT", path, body, content_type, NULL, FALSE, progress, progress_data,
+                 cancellable, callback, user_data);
 }
 
 /**

@@ -52,6 +52,27 @@ JsonNode    *pz_client_request_finish  (PzClient            *self,
                                         JsonArray          **details,
                                         GError             **error);
 
+typedef void (*PzProgressFunc) (double fraction, gpointer user_data);
+
+void         pz_client_get_bytes_async (PzClient            *self,
+                                        const char          *path,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+GBytes      *pz_client_get_bytes_finish (PzClient           *self,
+                                        GAsyncResult        *result,
+                                        char               **content_type,
+                                        GError             **error);
+void         pz_client_upload_async    (PzClient            *self,
+                                        const char          *path,
+                                        GBytes              *body,
+                                        const char          *content_type,
+                                        PzProgressFunc       progress,
+                                        gpointer             progress_data,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+
 void         pz_client_login_async     (PzClient            *self,
                                         const char          *username,
                                         const char          *password,

@@ -23,5 +23,9 @@ GtkWidget   *pz_window_get_form_widget   (PzWindow       *self,
                                           const char     *name);
 gboolean     pz_window_is_busy           (PzWindow       *self);
 gboolean     pz_window_get_banner_shown  (PzWindow       *self);
+GtkWidget   *pz_window_get_document_view (PzWindow       *self);
+const char  *pz_window_get_document_requirement (PzWindow *self);
+void         pz_window_upload_file       (PzWindow       *self,
+                                          GFile          *file);
 
 G_END_DECLS

@@ -4,10 +4,12 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "pz-test-server.h"
 #include "pz-demo.h"
+#include "pz-document-view.h"
 #include "pz-file-item.h"
 #include "pz-window.h"
 
@@ -692,6 +694,142 @@ test_session_expired (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static gboolean
+page_shown (PzWindow *win,
+            gpointer  data)
+{
+  PzDocumentView *view = PZ_DOCUMENT_VIEW (pz_window_get_document_view (win));
+  int w, h;
+
+  return !pz_window_is_busy (win) && !pz_document_view_is_rendering (view) &&
+         pz_document_view_get_shown_size (view, &w, &h) &&
+         pz_document_model_get_page (pz_document_view_get_model (view)) == GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+checklist_state (PzWindow *win,
+                 gpointer  data)
+{
+  const char **want = data;
+  JsonObject *file = pz_window_get_file (win);
+  JsonArray *checklist;
+
+  if (pz_window_is_busy (win) || file == NULL)
+    return FALSE;
+  checklist = json_object_get_array_member (file, "checklist");
+  for (guint i = 0; i < json_array_get_length (checklist); i++)
+    {
+      JsonObject *item = json_array_get_object_element (checklist, i);
+      if (g_str_equal (json_object_get_string_member (item, "requirement"), want[0]))
+        return g_strcmp0 (json_object_get_string_member (item, "state"), want[1]) == 0;
+    }
+  return FALSE;
+}
+
+/* The counter checks the scans: a multi-page PDF pages and zooms, an image
+ * shows, a verdict and an upload reach the server. */
+static void
+test_document_viewer (void)
+{
+  PzWindow *win = new_window ();
+  const char *front = pz_test_login (ts, "front_office");
+  gint64 id = pz_test_register (ts, front, "PBG", "new");
+  g_autoptr(GBytes) pdf = pz_demo_scan_pdf ("Gambar teknis", 5);
+  g_autoptr(GBytes) png = pz_test_png (900, 600);
+  g_autofree char *pdf_path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/documents/gambar_teknis", id);
+  g_autofree char *png_path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/documents/ktp", id);
+  g_autoptr(PzResponse) up1 = NULL;
+  g_autoptr(PzResponse) up2 = NULL;
+  PzDocumentView *view;
+  PzDocumentModel *model;
+  int w1, h1, w2, h2;
+  const char *want_ok[] = { "gambar_teknis", "ok" };
+  const char *want_uploaded[] = { "npwp", "uploaded" };
+
+  pz_test_drive_to (ts, id, "document_check");
+  up1 = pz_test_request_full (ts, "PUT", pdf_path, front, "application/pdf", pdf, NULL);
+  up2 = pz_test_request_full (ts, "PUT", png_path, front, "image/png", png, NULL);
+  g_assert_cmpuint (up1->status, ==, 201);
+  g_assert_cmpuint (up2->status, ==, 201);
+
+  log_in (win, "front_office");
+  open_file (win, id);
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.check-documents", NULL);
+  view = PZ_DOCUMENT_VIEW (pz_window_get_document_view (win));
+  model = pz_document_view_get_model (view);
+  /* the first document still to check is the ID card scan: an image */
+  wait_for (win, page_shown, GUINT_TO_POINTER (0), "the first document");
+  g_assert_cmpstr (pz_window_get_document_requirement (win), ==, "ktp");
+  g_assert_cmpuint (pz_scan_get_n_pages (pz_document_model_get_document (model)), ==, 1);
+
+  /* the five-page drawing */
+  {
+    GtkWidget *row = NULL;
+    for (GtkWidget *w = find_widget (GTK_WIDGET (win), ADW_TYPE_ACTION_ROW, "Gambar teknis bangunan (arsitektur, struktur, utilitas) *");
+         w; w = NULL)
+      row = w;
+    g_assert_nonnull (row);
+    g_signal_emit_by_name (gtk_widget_get_parent (row), "row-activated", row);
+  }
+  wait_for (win, page_shown, GUINT_TO_POINTER (0), "the PDF");
+  g_assert_cmpuint (pz_scan_get_n_pages (pz_document_model_get_document (model)), ==, 5);
+
+  gtk_widget_activate_action (GTK_WIDGET (view), "document.next-page", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (view), "document.next-page", NULL);
+  wait_for (win, page_shown, GUINT_TO_POINTER (2), "page 3");
+  g_assert_true (pz_document_view_get_shown_size (view, &w1, &h1));
+  gtk_widget_activate_action (GTK_WIDGET (view), "document.zoom-in", NULL);
+  wait_for (win, page_shown, GUINT_TO_POINTER (2), "page 3 larger");
+  g_assert_true (pz_document_view_get_shown_size (view, &w2, &h2));
+  g_assert_cmpint (w2, >, w1);
+  g_assert_cmpint (h2, >, h1);
+  gtk_widget_activate_action (GTK_WIDGET (view), "document.rotate", NULL);
+  wait_for (win, page_shown, GUINT_TO_POINTER (2), "page 3 turned");
+  g_assert_true (pz_document_view_get_shown_size (view, &w1, &h1));
+  g_assert_cmpint (w1, ==, h2);
+  save_screenshot (GTK_WIDGET (win), "document-viewer");
+
+  /* the verdict goes to the server */
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.document-verdict", "s", "ok");
+  wait_for (win, checklist_state, want_ok, "the verdict");
+  {
+    g_autoptr(JsonObject) file = server_file (id);
+    JsonArray *checklist = json_object_get_array_member (file, "checklist");
+    gboolean found = FALSE;
+    for (guint i = 0; i < json_array_get_length (checklist); i++)
+      {
+        JsonObject *item = json_array_get_object_element (checklist, i);
+        if (g_str_equal (json_object_get_string_member (item, "requirement"), "gambar_teknis"))
+          {
+            g_assert_cmpstr (json_object_get_string_member (item, "verdict"), ==, "ok");
+            found = TRUE;
+          }
+      }
+    g_assert_true (found);
+  }
+
+  /* an upload from a file, as a drop or the file chooser gives it */
+  {
+    GtkWidget *row = find_widget (GTK_WIDGET (win), ADW_TYPE_ACTION_ROW, "NPWP pemohon *");
+    g_autofree char *tmp = g_build_filename (g_get_tmp_dir (), "npwp-scan.pdf", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (tmp);
+    g_autoptr(GBytes) scan = pz_demo_scan_pdf ("NPWP", 1);
+
+    g_assert_true (g_file_set_contents (tmp, g_bytes_get_data (scan, NULL), (gssize) g_bytes_get_size (scan), NULL));
+    g_assert_nonnull (row);
+    g_signal_emit_by_name (gtk_widget_get_parent (row), "row-activated", row);
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+    g_assert_cmpstr (pz_window_get_document_requirement (win), ==, "npwp");
+    pz_window_upload_file (win, file);
+    wait_for (win, checklist_state, want_uploaded, "the uploaded scan");
+    wait_for (win, page_shown, GUINT_TO_POINTER (0), "the uploaded scan shown");
+    g_unlink (tmp);
+  }
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.close-documents", NULL);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -713,6 +851,7 @@ main (int   argc,
   g_test_add_func ("/desktop/full-flow", test_full_flow);
   g_test_add_func ("/desktop/registration", test_registration);
   g_test_add_func ("/desktop/filters", test_filters);
+  g_test_add_func ("/desktop/document-viewer", test_document_viewer);
   g_test_add_func ("/desktop/live-updates", test_live_updates);
   g_test_add_func ("/desktop/server-stopped", test_server_stopped);
   g_test_add_func ("/desktop/stale-keeps-note", test_stale_keeps_note);
