@@ -10,6 +10,8 @@
 #include <stdlib.h>
 
 #include "pz-bench-fill.h"
+#include "pz-demo.h"
+#include "pz-document-view.h"
 #include "pz-file-item.h"
 #include "pz-window.h"
 
@@ -189,6 +191,49 @@ main (int   argc,
   g_print ("Approve to the inbox showing the change: %.0f ms\n", (t_change - t_click) / 1000.0);
 
   gtk_window_destroy (GTK_WINDOW (window));
+
+  /* 4: the first page of a 50-page scan in the viewer, against pdftoppm */
+  {
+    g_autoptr(GBytes) pdf = pz_demo_scan_pdf ("Gambar teknis bangunan", 50);
+    g_autofree char *pdf_path = g_build_filename (dir, "scan.pdf", NULL);
+    g_autofree char *out_prefix = g_build_filename (dir, "page", NULL);
+    GtkWidget *viewer_window = gtk_window_new ();
+    GtkWidget *view = pz_document_view_new ();
+    g_autoptr(PzScan) scan = NULL;
+    gint64 t0, t_viewer, t_ppm;
+    int w, h;
+
+    g_file_set_contents (pdf_path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf), NULL);
+    gtk_window_set_default_size (GTK_WINDOW (viewer_window), 900, 1000);
+    gtk_window_set_child (GTK_WINDOW (viewer_window), view);
+    gtk_window_present (GTK_WINDOW (viewer_window));
+    while (!gtk_widget_get_mapped (view))
+      g_main_context_iteration (NULL, TRUE);
+    for (guint i = 0; i < 20; i++)
+      g_main_context_iteration (NULL, FALSE);
+
+    t0 = g_get_monotonic_time ();
+    scan = pz_scan_new_from_bytes (pdf, "application/pdf", &error);
+    g_assert_no_error (error);
+    pz_document_view_set_document (PZ_DOCUMENT_VIEW (view), scan);
+    while (pz_document_view_is_rendering (PZ_DOCUMENT_VIEW (view)) ||
+           !pz_document_view_get_shown_size (PZ_DOCUMENT_VIEW (view), &w, &h))
+      g_main_context_iteration (NULL, TRUE);
+    t_viewer = g_get_monotonic_time () - t0;
+
+    t0 = g_get_monotonic_time ();
+    {
+      g_autoptr(GSubprocess) ppm = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "pdftoppm", "-r", "96",
+                                                     "-f", "1", "-l", "1", "-png", pdf_path, out_prefix, NULL);
+      g_assert_no_error (error);
+      g_subprocess_wait (ppm, NULL, NULL);
+    }
+    t_ppm = g_get_monotonic_time () - t0;
+    g_print ("first page of a 50-page scan: viewer %.0f ms (%dx%d px, fit width), pdftoppm -r 96 %.0f ms\n",
+             t_viewer / 1000.0, w, h, t_ppm / 1000.0);
+    gtk_window_destroy (GTK_WINDOW (viewer_window));
+  }
+
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);
   {
