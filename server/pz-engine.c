@@ -13,6 +13,7 @@
 
 #include "pz-auth.h"
 #include "pz-engine.h"
+#include "pz-outputs.h"
 
 #define WORKFLOW_RESOURCES "/id/go/perizinan/workflows"
 #define CALENDAR_RESOURCES "/id/go/perizinan/calendar"
@@ -304,6 +305,12 @@ pz_engine_set_public_url (PzEngine   *self,
   self->public_url = g_strdup (url);
   while (g_str_has_suffix (self->public_url, "/"))
     self->public_url[strlen (self->public_url) - 1] = '\0';
+}
+
+const char *
+pz_engine_get_public_url (PzEngine *self)
+{
+  return self->public_url;
 }
 
 PzPermitType *
@@ -921,6 +928,9 @@ copy_application (PzApplication *app)
   return copy;
 }
 
+static gboolean store_output (PzEngine *self, PzApplication *app, const char *kind, GBytes *pdf,
+                              gint64 now, GError **error);
+
 static void
 stale (PzEngine       *self,
        PzApplication  *app,
@@ -1101,6 +1111,26 @@ pz_engine_act (PzEngine               *self,
     }
   if (!pz_store_insert_event (self->store, &event, &local_error))
     goto fail;
+
+  /* the outputs the step makes, in the same transaction as the action:
+   * the receipt, the BAP, the numbered permit; a refusal its letter */
+  {
+    const char *kind = NULL;
+
+    if (action == PZ_ACTION_APPROVE && step->output &&
+        (g_str_equal (step->output, "receipt") || g_str_equal (step->output, "bap") ||
+         g_str_equal (step->output, "permit")))
+      kind = step->output;
+    else if (to->final && to->output)
+      kind = to->output;
+    if (kind)
+      {
+        g_autoptr(GBytes) pdf = pz_engine_render_output (self, next, kind, user, request->note, now);
+
+        if (pdf && !store_output (self, next, kind, pdf, now, &local_error))
+          goto fail;
+      }
+  }
 
   body = pz_engine_application_to_string (self, next, user, now);
   *status = 200;
@@ -1550,6 +1580,347 @@ pz_engine_set_verdict (PzEngine    *self,
   return TRUE;
 }
 
+
+/* Outputs: the documents the steps produce */
+
+static const char *
+request_type_id (const char *code)
+{
+  if (g_strcmp0 (code, "renewal") == 0)
+    return "Perpanjangan";
+  if (g_strcmp0 (code, "change") == 0)
+    return "Perubahan";
+  return "Baru";
+}
+
+static char *
+setting_or (PzEngine   *self,
+            const char *key,
+            const char *fallback)
+{
+  char *value = pz_store_get_setting (self->store, key);
+  return value ? value : g_strdup (fallback);
+}
+
+/**
+ * pz_engine_expected_completion:
+ * @self: an engine
+ * @app: a file
+ *
+ * The service standard counts from the moment the documents were complete
+ * (the first document check approval), in working days.
+ *
+ * Returns: the expected completion time, or 0 if not known yet
+ */
+gint64
+pz_engine_expected_completion (PzEngine      *self,
+                               PzApplication *app)
+{
+  PzPermitType *type = pz_engine_get_permit_type (self, app->permit_type);
+  g_autoptr(GPtrArray) events = pz_store_list_events (self->store, app->id, NULL);
+  gint64 complete = 0;
+
+  for (guint i = 0; events && i < events->len && complete == 0; i++)
+    {
+      PzEvent *ev = g_ptr_array_index (events, i);
+      PzWorkflow *wf = type ? pz_engine_get_workflow (self, type->workflow) : NULL;
+      const PzStep *from = wf ? pz_workflow_get_step (wf, ev->from_step) : NULL;
+
+      if (from && from->form == PZ_FORM_DOCUMENTS_COMPLETE && g_strcmp0 (ev->action, "approve") == 0)
+        complete = ev->at;
+    }
+  if (complete == 0 || type == NULL || type->service_days == 0)
+    return 0;
+  {
+    g_autoptr(GDateTime) start = g_date_time_new_from_unix_utc (complete);
+    g_autoptr(GDateTime) due = pz_calendar_add_working_days (self->calendar, start, type->service_days);
+    return due ? g_date_time_to_unix (due) : 0;
+  }
+}
+
+static void
+add_permit_fields (PzOutputContent *c,
+                   PzPermitType    *type,
+                   const char      *data_text)
+{
+  g_autoptr(JsonObject) data = parse_object (data_text);
+
+  for (guint i = 0; type && i < type->fields->len; i++)
+    {
+      PzField *f = g_ptr_array_index (type->fields, i);
+      JsonNode *node = data ? json_object_get_member (data, f->name) : NULL;
+      g_autofree char *value = NULL;
+
+      if (node && JSON_NODE_HOLDS_VALUE (node))
+        {
+          if (json_node_get_value_type (node) == G_TYPE_STRING)
+            value = g_strdup (json_node_get_string (node));
+          else if (json_node_get_value_type (node) == G_TYPE_INT64)
+            value = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+          else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+            value = g_strdup_printf ("%.2f", json_node_get_double (node));
+        }
+      pz_output_content_add (c, f->label, value);
+    }
+}
+
+/**
+ * pz_engine_render_output:
+ * @self: an engine
+ * @app: the file, as it stands after the action that makes the output
+ * @kind: `receipt`, `bap`, `draft`, `permit` or `refusal`
+ * @actor: (nullable): who acts now
+ * @note: (nullable): the action's note (the reasons of a refusal)
+ * @now: the current time
+ *
+ * Returns: (transfer full) (nullable): the PDF
+ */
+GBytes *
+pz_engine_render_output (PzEngine      *self,
+                         PzApplication *app,
+                         const char    *kind,
+                         PzUser        *actor,
+                         const char    *note,
+                         gint64         now)
+{
+  PzPermitType *type = pz_engine_get_permit_type (self, app->permit_type);
+  g_autofree char *office = setting_or (self, "office_name", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu");
+  g_autofree char *address = setting_or (self, "office_address", "");
+  g_autofree char *kadis = setting_or (self, "kadis_name", "");
+  g_autofree char *kadis_nip = setting_or (self, "kadis_nip", NULL);
+  g_autofree char *city = setting_or (self, "office_city", "Sukamaju");
+  g_autofree char *today = pz_format_date_id (now, self->tz, FALSE);
+  g_autofree char *closing = g_strdup_printf ("%s, %s", city, today);
+  g_autofree char *track = g_strdup_printf ("%s/track/%s", self->public_url, app->registration_number);
+  g_autofree char *verify = app->verify_token ? g_strdup_printf ("%s/verify/%s", self->public_url,
+                                                                 app->verify_token) : NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);  /* strings the content points to */
+  PzOutputContent c;
+  GBytes *pdf;
+
+  pz_output_content_init (&c);
+  c.kind = kind;
+  c.office_name = office;
+  c.office_address = address;
+  c.closing = closing;
+
+  if (g_str_equal (kind, "receipt"))
+    {
+      g_autoptr(GPtrArray) docs = pz_store_list_documents (self->store, app->id, NULL);
+      g_autofree char *received = pz_format_date_id (now, self->tz, TRUE);
+      gint64 expected = pz_engine_expected_completion (self, app);
+      g_autofree char *expected_text = expected ? pz_format_date_id (expected, self->tz, FALSE) : NULL;
+
+      c.title = "TANDA TERIMA BERKAS PERMOHONAN IZIN";
+      subtitle = g_strdup_printf ("Nomor Pendaftaran: %s", app->registration_number);
+      c.subtitle = subtitle;
+      pz_output_content_add (&c, "Nama pemohon", app->applicant_name);
+      pz_output_content_add (&c, "NIK", app->applicant_nik);
+      pz_output_content_add (&c, "Alamat", app->applicant_address);
+      pz_output_content_add (&c, "Jenis izin", type ? type->name : app->permit_type);
+      pz_output_content_add (&c, "Jenis permohonan", request_type_id (app->request_type));
+      pz_output_content_add (&c, "Diterima", received);
+      pz_output_content_add (&c, "Petugas", actor ? actor->full_name : NULL);
+      pz_output_content_add (&c, "Perkiraan selesai", expected_text);
+      c.list_title = "Dokumen persyaratan yang diterima:";
+      for (guint i = 0; docs && i < docs->len; i++)
+        {
+          PzDocument *d = g_ptr_array_index (docs, i);
+          const PzRequirement *r = type ? pz_permit_type_find_requirement (type, app->request_type, d->requirement) : NULL;
+          g_ptr_array_add (c.list, g_strdup_printf ("%s (%" G_GINT64_FORMAT " hlm.)", r ? r->title : d->requirement,
+                                                    MAX (d->pages, 1)));
+        }
+      c.body = "Simpan tanda terima ini. Perkembangan berkas dapat diikuti dengan memindai kode QR, "
+               "dan tanda terima ini ditunjukkan saat pengambilan izin.";
+      c.signer_title = "Petugas Front Office";
+      c.signer_name = actor ? actor->full_name : NULL;
+      c.signer_nip = actor ? actor->nip : NULL;
+      c.qr_url = track;
+      c.qr_caption = "Lacak berkas";
+    }
+  else if (g_str_equal (kind, "bap"))
+    {
+      g_autoptr(JsonObject) survey = parse_object (app->survey);
+      const char *date = survey ? object_string (survey, "survey_date") : NULL;
+      const char *rec = survey ? object_string (survey, "recommendation") : NULL;
+      GDate d;
+      g_autofree char *date_text = NULL;
+
+      if (date && pz_parse_date (date, &d))
+        {
+          g_autoptr(GDateTime) noon = g_date_time_new (self->tz, g_date_get_year (&d), g_date_get_month (&d),
+                                                       g_date_get_day (&d), 12, 0, 0);
+          date_text = pz_format_date_id (g_date_time_to_unix (noon), self->tz, FALSE);
+        }
+      c.title = "BERITA ACARA PEMERIKSAAN LAPANGAN";
+      subtitle = g_strdup_printf ("Nomor Pendaftaran: %s", app->registration_number);
+      c.subtitle = subtitle;
+      pz_output_content_add (&c, "Nama pemohon", app->applicant_name);
+      pz_output_content_add (&c, "Jenis izin", type ? type->name : app->permit_type);
+      pz_output_content_add (&c, "Tanggal pemeriksaan", date_text);
+      pz_output_content_add (&c, "Tim teknis", survey ? object_string (survey, "surveyor") : NULL);
+      pz_output_content_add (&c, "Rekomendasi teknis",
+                             g_strcmp0 (rec, "feasible") == 0 ? "LAYAK diterbitkan" : "TIDAK LAYAK diterbitkan");
+      c.list_title = "Hasil pemeriksaan:";
+      g_ptr_array_add (c.list, g_strdup (survey && object_string (survey, "findings") ? object_string (survey, "findings") : "-"));
+      c.signer_title = "Tim Teknis";
+      c.signer_name = survey ? object_string (survey, "surveyor") : NULL;
+      if (c.signer_name)
+        {
+          c.signer_name = g_strdup (c.signer_name);
+          g_ptr_array_add (owned, (gpointer) c.signer_name);
+        }
+    }
+  else if (g_str_equal (kind, "draft") || g_str_equal (kind, "permit"))
+    {
+      gboolean draft = g_str_equal (kind, "draft");
+
+      title = g_ascii_strup (type ? type->name : app->permit_type, -1);
+      c.title = title;
+      subtitle = draft ? g_strdup ("Nomor: (diberikan setelah penetapan)")
+                       : g_strdup_printf ("Nomor: %s", app->permit_number);
+      c.subtitle = subtitle;
+      c.watermark_draft = draft;
+      pz_output_content_add (&c, "Diberikan kepada", app->applicant_name);
+      pz_output_content_add (&c, "NIK", app->applicant_nik);
+      pz_output_content_add (&c, "Alamat", app->applicant_address);
+      add_permit_fields (&c, type, app->data);
+      if (type && type->validity_months)
+        {
+          g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
+          g_autoptr(GDateTime) until = g_date_time_add_months (utc, (int) type->validity_months);
+          g_autofree char *until_text = pz_format_date_id (g_date_time_to_unix (until), self->tz, FALSE);
+          pz_output_content_add (&c, "Berlaku sampai", until_text);
+        }
+      else
+        pz_output_content_add (&c, "Masa berlaku", "Selama tidak ada perubahan data");
+      if (draft)
+        {
+          g_autoptr(GPtrArray) events = pz_store_list_events (self->store, app->id, NULL);
+
+          c.list_title = "Persetujuan sejauh ini:";
+          for (guint i = 0; events && i < events->len; i++)
+            {
+              PzEvent *ev = g_ptr_array_index (events, i);
+              g_autofree char *when = pz_format_date_id (ev->at, self->tz, TRUE);
+              const char *role_title = pz_role_title (ev->role);
+
+              if (g_strcmp0 (ev->action, "approve") == 0 && g_str_has_suffix (ev->from_step ? ev->from_step : "", "_verification"))
+                g_ptr_array_add (c.list, g_strdup_printf ("%s (%s), %s", ev->full_name, role_title ? role_title : ev->role, when));
+              if (g_strcmp0 (ev->action, "return") == 0)
+                g_ptr_array_add (c.list, g_strdup_printf ("Dikembalikan oleh %s, %s: %s", ev->full_name, when,
+                                                          ev->note ? ev->note : ""));
+            }
+          if (c.list->len == 0)
+            g_ptr_array_add (c.list, g_strdup ("Belum ada"));
+        }
+      else
+        {
+          c.qr_url = verify;
+          c.qr_caption = "Pindai untuk memeriksa keaslian izin";
+        }
+      c.signer_title = "KEPALA DINAS";
+      c.signer_name = kadis;
+      c.signer_nip = kadis_nip;
+    }
+  else if (g_str_equal (kind, "refusal"))
+    {
+      c.title = "SURAT PENOLAKAN PERMOHONAN IZIN";
+      subtitle = g_strdup_printf ("Nomor Pendaftaran: %s", app->registration_number);
+      c.subtitle = subtitle;
+      pz_output_content_add (&c, "Kepada", app->applicant_name);
+      pz_output_content_add (&c, "Alamat", app->applicant_address);
+      pz_output_content_add (&c, "Jenis izin", type ? type->name : app->permit_type);
+      pz_output_content_add (&c, "Jenis permohonan", request_type_id (app->request_type));
+      c.body = note ? note : "";
+      c.list_title = "Dengan ini diberitahukan bahwa permohonan izin Saudara tidak dapat dikabulkan "
+                     "dengan alasan sebagai berikut:";
+      c.signer_title = "KEPALA DINAS";
+      c.signer_name = kadis;
+      c.signer_nip = kadis_nip;
+      c.qr_url = track;
+      c.qr_caption = "Lacak berkas";
+    }
+  else
+    {
+      pz_output_content_clear (&c);
+      return NULL;
+    }
+
+  pdf = pz_output_render (&c);
+  pz_output_content_clear (&c);
+  return pdf;
+}
+
+static gboolean
+store_output (PzEngine      *self,
+              PzApplication *app,
+              const char    *kind,
+              GBytes        *pdf,
+              gint64         now,
+              GError       **error)
+{
+  g_autoptr(PzUpload) upload = pz_engine_upload_new (self, error);
+  g_autofree char *sha = NULL;
+  gsize size;
+  const void *data = g_bytes_get_data (pdf, &size);
+
+  if (upload == NULL)
+    return FALSE;
+  pz_upload_write (upload, data, size, G_MAXSIZE);
+  sha = g_strdup (g_checksum_get_string (upload->checksum));
+  if (!keep_upload (self, upload, sha, error))
+    return FALSE;
+  return pz_store_put_output (self->store, app->id, kind, sha, (gint64) size, now, error);
+}
+
+/**
+ * pz_engine_output_path:
+ * @self: an engine
+ * @application_id: the file
+ * @kind: the output
+ *
+ * Returns: (transfer full) (nullable): where the stored output is
+ */
+char *
+pz_engine_output_path (PzEngine   *self,
+                       gint64      application_id,
+                       const char *kind)
+{
+  g_autoptr(GPtrArray) outputs = pz_store_list_outputs (self->store, application_id);
+
+  for (guint i = 0; i < outputs->len; i++)
+    {
+      PzDocument *o = g_ptr_array_index (outputs, i);
+      if (g_str_equal (o->requirement, kind))
+        return blob_path (self, o->sha256);
+    }
+  return NULL;
+}
+
+/* The draft exists from data entry on: once back office has entered the
+ * permit data, each verifier sees the permit as it will read. */
+static gboolean
+has_draft (PzEngine      *self,
+           PzApplication *app,
+           GPtrArray     *events)
+{
+  PzPermitType *type = pz_engine_get_permit_type (self, app->permit_type);
+  PzWorkflow *wf = type ? pz_engine_get_workflow (self, type->workflow) : NULL;
+
+  for (guint i = 0; events && wf && i < events->len; i++)
+    {
+      PzEvent *ev = g_ptr_array_index (events, i);
+      const PzStep *from = pz_workflow_get_step (wf, ev->from_step);
+
+      if (from && g_strcmp0 (from->output, "draft") == 0 && g_strcmp0 (ev->action, "approve") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Answers */
 
 static void
@@ -1737,6 +2108,32 @@ pz_engine_application_to_string (PzEngine      *self,
 
   pz_json_writer_member (w, "outputs");
   pz_json_writer_begin_array (w);
+  {
+    g_autoptr(GPtrArray) outputs = pz_store_list_outputs (self->store, app->id);
+
+    if (has_draft (self, app, events))
+      {
+        g_autofree char *url = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/outputs/draft", app->id);
+
+        pz_json_writer_begin_object (w);
+        write_string (w, "kind", "draft");
+        write_string (w, "url", url);
+        pz_json_writer_end_object (w);
+      }
+    for (guint i = 0; i < outputs->len; i++)
+      {
+        PzDocument *o = g_ptr_array_index (outputs, i);
+        g_autofree char *url = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/outputs/%s", app->id,
+                                                o->requirement);
+
+        pz_json_writer_begin_object (w);
+        write_string (w, "kind", o->requirement);
+        write_string (w, "url", url);
+        write_string (w, "sha256", o->sha256);
+        write_time (w, self, "created_at", o->uploaded_at);
+        pz_json_writer_end_object (w);
+      }
+  }
   pz_json_writer_end_array (w);
 
   pz_json_writer_member (w, "history");

@@ -139,6 +139,18 @@ char           *pz_engine_inbox              (PzEngine        *self,
                                               guint            limit,
                                               gint64           now,
                                               GError         **error);
+GBytes         *pz_engine_render_output      (PzEngine        *self,
+                                              PzApplication   *app,
+                                              const char      *kind,
+                                              PzUser          *actor,
+                                              const char      *note,
+                                              gint64           now);
+char           *pz_engine_output_path        (PzEngine        *self,
+                                              gint64           application_id,
+                                              const char      *kind);
+gint64          pz_engine_expected_completion (PzEngine       *self,
+                                              PzApplication   *app);
+const char     *pz_engine_get_public_url     (PzEngine        *self);
 char           *pz_engine_format_time        (PzEngine        *self,
                                               gint64           unix_time);
 

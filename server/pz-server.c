@@ -6,9 +6,11 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "pz-auth.h"
 #include "pz-demo.h"
+#include "pz-outputs.h"
 #include "pz-server.h"
 
 struct _PzServer
@@ -1247,6 +1249,313 @@ handle_verdict (Req        *req,
   announce_id (req->server, id);
 }
 
+
+/* Outputs */
+
+static void
+send_file (SoupServerMessage *msg,
+           const char        *path,
+           const char        *content_type,
+           const char        *filename)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, &error);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *disposition = g_strdup_printf ("inline; filename=\"%s\"", filename);
+
+  if (mapped == NULL)
+    {
+      g_warning ("Stored file missing: %s", error->message);
+      send_error (msg, 500, "internal", _("The stored document cannot be read"), NULL);
+      return;
+    }
+  bytes = g_mapped_file_get_bytes (mapped);
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg), content_type, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Content-Disposition",
+                                disposition);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
+}
+
+static void
+handle_output (Req        *req,
+               gint64      id,
+               const char *kind)
+{
+  static const char * const kinds[] = { "receipt", "bap", "draft", "permit", "refusal", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PzApplication) app = pz_engine_get_application (req->server->engine, id, &error);
+  g_autofree char *filename = NULL;
+
+  if (app == NULL)
+    {
+      send_gerror (req->msg, error, NULL);
+      return;
+    }
+  if (!g_strv_contains (kinds, kind))
+    {
+      send_error (req->msg, 404, "not_found", _("There is no such output"), NULL);
+      return;
+    }
+  filename = g_strdup_printf ("%s-%s.pdf", kind, app->registration_number);
+  if (g_str_equal (kind, "draft"))
+    {
+      /* the draft is the permit as it would read now: made when asked */
+      g_autoptr(GBytes) pdf = NULL;
+      g_autofree char *disposition = g_strdup_printf ("inline; filename=\"%s\"", filename);
+
+      if (app->permit_number == NULL && app->data && g_strcmp0 (app->data, "{}") != 0)
+        pdf = pz_engine_render_output (req->server->engine, app, "draft", req->user, NULL, req->now);
+      if (pdf == NULL)
+        {
+          send_error (req->msg, 404, "not_found", _("This file has no draft (yet, or any more)"), NULL);
+          return;
+        }
+      soup_server_message_set_status (req->msg, 200, NULL);
+      soup_message_headers_set_content_type (soup_server_message_get_response_headers (req->msg),
+                                             "application/pdf", NULL);
+      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Content-Disposition",
+                                    disposition);
+      soup_message_body_append_bytes (soup_server_message_get_response_body (req->msg), pdf);
+      return;
+    }
+  {
+    g_autofree char *path = pz_engine_output_path (req->server->engine, id, kind);
+
+    if (path == NULL)
+      {
+        send_error (req->msg, 404, "not_found", _("This file has no such output yet"), NULL);
+        return;
+      }
+    send_file (req->msg, path, "application/pdf", filename);
+  }
+}
+
+/* Public pages: no login, Indonesian, readable on a phone */
+
+static const char *public_style =
+  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+  "<style>body{font-family:sans-serif;max-width:40em;margin:0 auto;padding:1em;color:#222;line-height:1.45}"
+  "h1{font-size:1.3em}table{border-collapse:collapse;width:100%}td{padding:.35em .3em;border-bottom:1px solid #ddd;"
+  "vertical-align:top}td:first-child{color:#555;width:40%}.ok{color:#1a7f37;font-weight:bold}"
+  ".bad{color:#b42318;font-weight:bold}.hash{font-family:monospace;word-break:break-all;font-size:.85em}"
+  "li{margin:.3em 0}.now{font-weight:bold}</style>";
+
+static void
+send_html (SoupServerMessage *msg,
+           guint              status,
+           GString           *html)
+{
+  gsize len = html->len;
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_TAKE,
+                                    g_string_free (html, FALSE), len);
+}
+
+static GString *
+page_start (const char *title)
+{
+  GString *html = g_string_new ("<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\">");
+  g_autofree char *t = g_markup_escape_text (title, -1);
+
+  g_string_append_printf (html, "<title>%s</title>%s</head><body>", t, public_style);
+  return html;
+}
+
+static void
+row (GString    *html,
+     const char *label,
+     const char *value,
+     const char *css)
+{
+  g_autofree char *v = g_markup_escape_text (value ? value : "-", -1);
+
+  g_string_append_printf (html, "<tr><td>%s</td><td%s%s%s>%s</td></tr>", label, css ? " class=\"" : "",
+                          css ? css : "", css ? "\"" : "", v);
+}
+
+static void
+handle_verify (Req        *req,
+               const char *token,
+               gboolean    pdf)
+{
+  PzEngine *engine = req->server->engine;
+  g_autoptr(PzApplication) app = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *sha = NULL;
+  g_autofree char *issued = NULL;
+  g_autofree char *until = NULL;
+  g_autoptr(GPtrArray) outputs = NULL;
+  PzPermitType *type;
+  const char *accept = soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg), "Accept");
+  gboolean json = accept && strstr (accept, "application/json");
+  gboolean valid;
+  gint64 issued_at = 0;
+
+  if (strlen (token) == 32)
+    app = pz_store_find_by_verify_token (pz_engine_get_store (engine), token);
+  if (app)
+    {
+      outputs = pz_store_list_outputs (pz_engine_get_store (engine), app->id);
+      for (guint i = 0; i < outputs->len; i++)
+        {
+          PzDocument *o = g_ptr_array_index (outputs, i);
+          if (g_str_equal (o->requirement, "permit"))
+            {
+              sha = g_strdup (o->sha256);
+              issued_at = o->uploaded_at;
+            }
+        }
+    }
+  if (app == NULL || sha == NULL)
+    {
+      if (json)
+        send_error (req->msg, 404, "not_found", "Izin dengan kode ini tidak terdaftar.", NULL);
+      else
+        {
+          GString *html = page_start ("Izin tidak ditemukan");
+          g_string_append (html, "<h1>Izin tidak ditemukan</h1><p>Kode pada QR ini tidak cocok dengan izin mana pun "
+                                 "yang diterbitkan kantor ini. Dokumen yang Anda pegang mungkin <b>tidak asli</b>; "
+                                 "hubungi kantor penerbit.</p></body></html>");
+          send_html (req->msg, 404, html);
+        }
+      return;
+    }
+  if (pdf)
+    {
+      g_autofree char *filename = g_strdup_printf ("izin-%s.pdf", app->registration_number);
+      path = pz_engine_output_path (engine, app->id, "permit");
+      send_file (req->msg, path, "application/pdf", filename);
+      return;
+    }
+
+  type = pz_engine_get_permit_type (engine, app->permit_type);
+  issued = pz_format_date_id (issued_at, pz_engine_get_timezone (engine), FALSE);
+  valid = TRUE;
+  if (type && type->validity_months)
+    {
+      g_autoptr(GDateTime) from = g_date_time_new_from_unix_utc (issued_at);
+      g_autoptr(GDateTime) end = g_date_time_add_months (from, (int) type->validity_months);
+      until = pz_format_date_id (g_date_time_to_unix (end), pz_engine_get_timezone (engine), FALSE);
+      valid = g_date_time_to_unix (end) > req->now;
+    }
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *issued_iso = pz_engine_format_time (engine, issued_at);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "permit_number");
+      json_builder_add_string_value (b, app->permit_number);
+      json_builder_set_member_name (b, "holder");
+      json_builder_add_string_value (b, app->applicant_name);
+      json_builder_set_member_name (b, "permit_type");
+      json_builder_add_string_value (b, type ? type->name : app->permit_type);
+      json_builder_set_member_name (b, "issued");
+      json_builder_add_string_value (b, issued_iso);
+      json_builder_set_member_name (b, "valid_until");
+      if (until)
+        json_builder_add_string_value (b, until);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "status");
+      json_builder_add_string_value (b, valid ? "valid" : "expired");
+      json_builder_set_member_name (b, "sha256");
+      json_builder_add_string_value (b, sha);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      send_json (req->msg, 200, root);
+      return;
+    }
+  {
+    GString *html = page_start ("Verifikasi izin");
+    g_autofree char *download = g_strdup_printf ("/verify/%s/pdf", token);
+
+    g_string_append (html, "<h1>Verifikasi Izin</h1><p>Izin ini terdaftar pada kantor penerbit.</p><table>");
+    row (html, "Nomor izin", app->permit_number, NULL);
+    row (html, "Pemegang izin", app->applicant_name, NULL);
+    row (html, "Jenis izin", type ? type->name : app->permit_type, NULL);
+    row (html, "Tanggal terbit", issued, NULL);
+    row (html, "Berlaku sampai", until ? until : "Selama tidak ada perubahan data", NULL);
+    row (html, "Status", valid ? "BERLAKU" : "TIDAK BERLAKU LAGI", valid ? "ok" : "bad");
+    row (html, "SHA-256 dokumen asli", sha, "hash");
+    g_string_append_printf (html, "</table><p><a href=\"%s\">Unduh dokumen izin yang asli (PDF)</a>. "
+                                  "Sidik SHA-256 berkas yang Anda pegang harus sama dengan di atas.</p></body></html>",
+                            download);
+    send_html (req->msg, 200, html);
+  }
+}
+
+static char *
+initials (const char *name)
+{
+  GString *out = g_string_new (NULL);
+  g_auto(GStrv) words = g_strsplit (name ? name : "", " ", -1);
+
+  for (guint i = 0; words[i]; i++)
+    if (*words[i] && g_unichar_isalpha (g_utf8_get_char (words[i])))
+      {
+        g_string_append_unichar (out, g_unichar_toupper (g_utf8_get_char (words[i])));
+        g_string_append_c (out, '.');
+      }
+  return g_string_free (out, FALSE);
+}
+
+static void
+handle_track (Req        *req,
+              const char *number)
+{
+  PzEngine *engine = req->server->engine;
+  g_autoptr(PzApplication) app = strlen (number) <= 40
+                                   ? pz_store_find_by_registration (pz_engine_get_store (engine), number) : NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *who = NULL;
+  g_autofree char *expected = NULL;
+  PzPermitType *type;
+  PzWorkflow *wf;
+  const PzStep *step;
+  GString *html;
+  gint64 expected_at;
+
+  if (app == NULL)
+    {
+      html = page_start ("Berkas tidak ditemukan");
+      g_string_append (html, "<h1>Berkas tidak ditemukan</h1><p>Periksa kembali nomor pendaftaran pada tanda "
+                             "terima Anda.</p></body></html>");
+      send_html (req->msg, 404, html);
+      return;
+    }
+  type = pz_engine_get_permit_type (engine, app->permit_type);
+  wf = type ? pz_engine_get_workflow (engine, type->workflow) : NULL;
+  step = wf ? pz_workflow_get_step (wf, app->step) : NULL;
+  events = pz_store_list_events (pz_engine_get_store (engine), app->id, NULL);
+  who = initials (app->applicant_name);
+  expected_at = pz_engine_expected_completion (engine, app);
+  expected = expected_at ? pz_format_date_id (expected_at, pz_engine_get_timezone (engine), FALSE) : NULL;
+
+  html = page_start ("Lacak berkas");
+  g_string_append (html, "<h1>Lacak Berkas Permohonan</h1><table>");
+  row (html, "Nomor pendaftaran", app->registration_number, NULL);
+  row (html, "Pemohon", who, NULL);
+  row (html, "Jenis izin", type ? type->name : app->permit_type, NULL);
+  row (html, "Tahap sekarang", step ? g_dgettext (GETTEXT_PACKAGE, step->title) : app->step, "now");
+  row (html, "Perkiraan selesai", expected ? expected : "Dihitung setelah berkas lengkap", NULL);
+  g_string_append (html, "</table><h2>Riwayat</h2><ol>");
+  for (guint i = 0; events && i < events->len; i++)
+    {
+      PzEvent *ev = g_ptr_array_index (events, i);
+      const PzStep *to = wf ? pz_workflow_get_step (wf, ev->to_step) : NULL;
+      g_autofree char *when = pz_format_date_id (ev->at, pz_engine_get_timezone (engine), TRUE);
+      g_autofree char *title = g_markup_escape_text (to ? g_dgettext (GETTEXT_PACKAGE, to->title) : ev->to_step, -1);
+
+      g_string_append_printf (html, "<li>%s — %s</li>", when, title);
+    }
+  g_string_append (html, "</ol></body></html>");
+  send_html (req->msg, 200, html);
+}
+
 /* Routing */
 
 static void
@@ -1319,6 +1628,11 @@ route_application (Req *req)
       else if (method_is (req, "PUT"))
         handle_put_document (req, id, req->seg[5]);
     }
+  else if (req->n_seg == 6 && seg_is (req, 4, "outputs"))
+    {
+      if (method_is (req, "GET"))
+        handle_output (req, id, req->seg[5]);
+    }
   else if (req->n_seg == 6 && seg_is (req, 4, "checklist"))
     {
       if (method_is (req, "PUT"))
@@ -1346,6 +1660,18 @@ route (Req *req)
     {
       if (method_is (req, "GET"))
         handle_healthz (req);
+      return;
+    }
+  if ((req->n_seg == 2 || (req->n_seg == 3 && seg_is (req, 2, "pdf"))) && seg_is (req, 0, "verify"))
+    {
+      if (method_is (req, "GET"))
+        handle_verify (req, req->seg[1], req->n_seg == 3);
+      return;
+    }
+  if (req->n_seg == 2 && seg_is (req, 0, "track"))
+    {
+      if (method_is (req, "GET"))
+        handle_track (req, req->seg[1]);
       return;
     }
   if (req->n_seg < 3 || !seg_is (req, 0, "api") || !seg_is (req, 1, "v1"))
@@ -1608,10 +1934,10 @@ pz_server_new (const PzConfig  *config,
   self->engine = pz_engine_new (config->data_dir, config->workflows_dir, config->timezone, error);
   if (self->engine == NULL)
     return NULL;
-  if (config->demo && !pz_demo_populate (self->engine, error))
-    return NULL;
   if (config->public_url)
     pz_engine_set_public_url (self->engine, config->public_url);
+  if (config->demo && !pz_demo_populate (self->engine, error))
+    return NULL;
 
   if (!(self->dummy_hash = pz_auth_hash_password ("not a password of anyone", error)))
     return NULL;
@@ -1652,8 +1978,20 @@ pz_server_listen (PzServer  *self,
       return FALSE;
     }
   address = g_inet_socket_address_new (inet, (guint16) self->config->port);
-  if (!soup_server_listen (self->soup, address, 0, error))
-    return FALSE;
+  /* A restart brings every desktop back at once: a deep accept queue keeps
+   * those connections from being reset (GLib's default is 10). */
+  {
+    g_autoptr(GSocket) sock = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, error);
+
+    if (sock == NULL)
+      return FALSE;
+    g_socket_set_option (sock, SOL_SOCKET, SO_REUSEADDR, 1, NULL);
+    g_socket_set_listen_backlog (sock, 512);
+    if (!g_socket_bind (sock, address, TRUE, error) || !g_socket_listen (sock, error) ||
+        !soup_server_listen_socket (self->soup, sock, 0, error))
+      return FALSE;
+  }
 
   uris = soup_server_get_uris (self->soup);
   if (uris)

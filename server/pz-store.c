@@ -153,6 +153,15 @@ static const char * const migrations[] = {
   "  PRIMARY KEY (application_id, requirement));",
   /* 2: what each user did today */
   "CREATE INDEX events_user_at ON events(user_id, at);",
+  /* 3: the documents each step produces */
+  "CREATE TABLE outputs ("
+  "  application_id INTEGER NOT NULL REFERENCES applications(id),"
+  "  kind TEXT NOT NULL,"
+  "  sha256 TEXT NOT NULL,"
+  "  size INTEGER NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (application_id, kind));"
+  "CREATE INDEX applications_verify ON applications(verify_token);",
 };
 
 static void
@@ -1488,6 +1497,100 @@ pz_store_count_user_events (PzStore  *self,
   if (rc != SQLITE_ROW)
     return sql_error (self, rc, error);
   return TRUE;
+}
+
+/* Outputs */
+
+gboolean
+pz_store_put_output (PzStore     *self,
+                     gint64       application_id,
+                     const char  *kind,
+                     const char  *sha256,
+                     gint64       size,
+                     gint64       at,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO outputs (application_id, kind, sha256, size, created_at) "
+                                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (application_id, kind) DO UPDATE SET"
+                                "  sha256 = excluded.sha256, size = excluded.size,"
+                                "  created_at = excluded.created_at", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  bind_text (stmt, 2, kind);
+  bind_text (stmt, 3, sha256);
+  sqlite3_bind_int64 (stmt, 4, size);
+  sqlite3_bind_int64 (stmt, 5, at);
+  return step_done (self, stmt, error);
+}
+
+/**
+ * pz_store_list_outputs:
+ * @self: a store
+ * @application_id: the file
+ *
+ * Returns: (transfer container) (element-type PzDocument): the outputs, with
+ *   the kind in the requirement member
+ */
+GPtrArray *
+pz_store_list_outputs (PzStore *self,
+                       gint64   application_id)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT kind, sha256, size, created_at FROM outputs "
+                                "WHERE application_id = ? ORDER BY created_at, kind", NULL);
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_document_free);
+
+  if (stmt == NULL)
+    return list;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      PzDocument *doc = g_new0 (PzDocument, 1);
+
+      doc->requirement = column_text (stmt, 0);
+      doc->sha256 = column_text (stmt, 1);
+      doc->size = sqlite3_column_int64 (stmt, 2);
+      doc->uploaded_at = sqlite3_column_int64 (stmt, 3);
+      doc->content_type = g_strdup ("application/pdf");
+      g_ptr_array_add (list, doc);
+    }
+  sqlite3_reset (stmt);
+  return list;
+}
+
+PzApplication *
+pz_store_find_by_verify_token (PzStore    *self,
+                               const char *token)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT " APP_COLUMNS " FROM applications WHERE verify_token = ?", NULL);
+  PzApplication *app = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, token);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    app = read_application (stmt);
+  sqlite3_reset (stmt);
+  return app;
+}
+
+PzApplication *
+pz_store_find_by_registration (PzStore    *self,
+                               const char *number)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT " APP_COLUMNS " FROM applications WHERE registration_number = ?",
+                                NULL);
+  PzApplication *app = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, number);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    app = read_application (stmt);
+  sqlite3_reset (stmt);
+  return app;
 }
 
 /* Documents and checklist */

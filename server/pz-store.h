@@ -232,6 +232,21 @@ GPtrArray     *pz_store_list_verdicts      (PzStore        *self,
                                             gint64          application_id,
                                             GError        **error);
 
+/* Outputs and public look-ups */
+gboolean       pz_store_put_output         (PzStore        *self,
+                                            gint64          application_id,
+                                            const char     *kind,
+                                            const char     *sha256,
+                                            gint64          size,
+                                            gint64          at,
+                                            GError        **error);
+GPtrArray     *pz_store_list_outputs       (PzStore        *self,
+                                            gint64          application_id);
+PzApplication *pz_store_find_by_verify_token (PzStore      *self,
+                                            const char     *token);
+PzApplication *pz_store_find_by_registration (PzStore      *self,
+                                            const char     *number);
+
 /* Idempotency */
 gboolean       pz_store_find_idempotent    (PzStore        *self,
                                             gint64          user_id,
