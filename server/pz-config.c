@@ -41,6 +41,7 @@ pz_config_free (PzConfig *self)
   g_free (self->public_url);
   g_free (self->workflows_dir);
   g_free (self->inspect_program);
+  g_free (self->signing_key);
   g_free (self);
 }
 
@@ -116,6 +117,7 @@ pz_config_load_file (PzConfig    *self,
   read_string (kf, "server", "public_url", &self->public_url);
   read_string (kf, "server", "workflows_dir", &self->workflows_dir);
   read_string (kf, "office", "timezone", &self->timezone);
+  read_string (kf, "signing", "key", &self->signing_key);
 
   if (!read_uint (kf, "server", "port", 0, 65535, &port, error) ||
       !read_uint (kf, "limits", "max_body_kib", 1, 64 * 1024, &max_body, error) ||

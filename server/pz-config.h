@@ -20,6 +20,7 @@ typedef struct {
   guint    login_max_failures_address;
   guint    login_window_seconds;
   char    *inspect_program;   /* NULL: found next to the server */
+  char    *signing_key;       /* PKCS#12; NULL: signing.p12 in the data directory */
   guint    inspect_timeout;   /* seconds one upload's inspection may take */
 } PzConfig;
 

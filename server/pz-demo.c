@@ -9,6 +9,7 @@
 
 #include "pz-auth.h"
 #include "pz-demo.h"
+#include "pz-sign.h"
 
 /* A demo office: one user per role, four permit types and files at
  * different steps, all made through the same rules as real work. */
@@ -317,11 +318,15 @@ create_office (PzEngine  *engine,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *demo_hash = NULL;
-  g_autofree char *signing_hash = NULL;
+  const char *key = pz_engine_get_signing_key (engine);
   JsonArray *types;
 
-  if (!(demo_hash = pz_auth_hash_password ("demo", error)) ||
-      !(signing_hash = pz_auth_hash_password ("demo", error)))
+  if (!(demo_hash = pz_auth_hash_password ("demo", error)))
+    return FALSE;
+  /* the demo Kadis signs with a self-signed certificate; passphrase "demo" */
+  if (key && !g_file_test (key, G_FILE_TEST_EXISTS) &&
+      !pz_sign_create_identity (key, "demo", "Dr. Ir. Rudi Hartono, M.T.",
+                                "DPMPTSP Kabupaten Sukamaju (demo)", 365, error))
     return FALSE;
   if (!(bytes = g_resources_lookup_data ("/id/go/perizinan/demo/permit-types.json", 0, error)) ||
       !json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
@@ -356,7 +361,6 @@ create_office (PzEngine  *engine,
                              "Jl. Pemuda No. 1, Sukamaju 40111 · Telp. (022) 600 1234", error) ||
       !pz_store_set_setting (store, "kadis_name", "Dr. Ir. Rudi Hartono, M.T.", error) ||
       !pz_store_set_setting (store, "kadis_nip", "196908141994031005", error) ||
-      !pz_store_set_setting (store, "signing_passphrase_hash", signing_hash, error) ||
       !pz_store_set_setting (store, "demo", "1", error))
     goto fail;
 

@@ -14,6 +14,7 @@
 #include "pz-auth.h"
 #include "pz-engine.h"
 #include "pz-outputs.h"
+#include "pz-sign.h"
 
 #define WORKFLOW_RESOURCES "/id/go/perizinan/workflows"
 #define CALENDAR_RESOURCES "/id/go/perizinan/calendar"
@@ -26,6 +27,7 @@ struct _PzEngine
   char       *files_dir;
   char       *workflows_dir;
   char       *public_url;
+  char       *signing_key;     /* PKCS#12 file */
   GTimeZone  *tz;
   PzStore    *store;
   PzCalendar *calendar;
@@ -270,6 +272,7 @@ pz_engine_free (PzEngine *self)
   g_free (self->files_dir);
   g_free (self->workflows_dir);
   g_free (self->public_url);
+  g_free (self->signing_key);
   g_free (self);
 }
 
@@ -305,6 +308,20 @@ pz_engine_set_public_url (PzEngine   *self,
   self->public_url = g_strdup (url);
   while (g_str_has_suffix (self->public_url, "/"))
     self->public_url[strlen (self->public_url) - 1] = '\0';
+}
+
+void
+pz_engine_set_signing_key (PzEngine   *self,
+                           const char *path)
+{
+  g_free (self->signing_key);
+  self->signing_key = g_strdup (path);
+}
+
+const char *
+pz_engine_get_signing_key (PzEngine *self)
+{
+  return self->signing_key;
 }
 
 const char *
@@ -809,17 +826,17 @@ check_signature (PzEngine      *self,
     {
       static const char * const known[] = { "passphrase", NULL };
       const char *passphrase = object_string (data, "passphrase");
-      g_autofree char *verifier = NULL;
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(PzSigner) signer = NULL;
 
       reject_unknown_members (data, "data", known, details);
       if (passphrase == NULL || *passphrase == '\0')
         pz_detail_add (details, "data.passphrase", _("Enter the passphrase of the signing key"));
-      else if (!(verifier = pz_store_get_setting (self->store, "signing_passphrase_hash")))
+      else if (self->signing_key == NULL || !g_file_test (self->signing_key, G_FILE_TEST_EXISTS))
         pz_detail_add (details, "data.passphrase",
                        _("The office has no signing certificate yet; ask the administrator"));
-      else if (!pz_auth_verify_password (verifier, passphrase))
-        pz_detail_add (details, "data.passphrase",
-                       _("The passphrase is wrong; nothing was signed"));
+      else if (!(signer = pz_signer_open (self->signing_key, passphrase, &local_error)))
+        pz_detail_add (details, "data.passphrase", "%s", local_error->message);
     }
   return TRUE;
 }
@@ -930,6 +947,8 @@ copy_application (PzApplication *app)
 
 static gboolean store_output (PzEngine *self, PzApplication *app, const char *kind, GBytes *pdf,
                               gint64 now, GError **error);
+static gboolean sign_permit (PzEngine *self, PzApplication *app, PzPermitType *type, PzUser *user,
+                             JsonObject *data, gint64 now, GError **error);
 
 static void
 stale (PzEngine       *self,
@@ -1130,6 +1149,11 @@ pz_engine_act (PzEngine               *self,
         if (pdf && !store_output (self, next, kind, pdf, now, &local_error))
           goto fail;
       }
+    /* signing turns the numbered permit into the signed one: the PDF with
+     * an embedded electronic signature, or the scan of the paper */
+    if (action == PZ_ACTION_APPROVE && step->form == PZ_FORM_SIGNATURE &&
+        !sign_permit (self, next, type, user, request->data, now, &local_error))
+      goto fail;
   }
 
   body = pz_engine_application_to_string (self, next, user, now);
@@ -1675,13 +1699,14 @@ add_permit_fields (PzOutputContent *c,
  *
  * Returns: (transfer full) (nullable): the PDF
  */
-GBytes *
-pz_engine_render_output (PzEngine      *self,
-                         PzApplication *app,
-                         const char    *kind,
-                         PzUser        *actor,
-                         const char    *note,
-                         gint64         now)
+static GBytes *
+render_output (PzEngine      *self,
+               PzApplication *app,
+               const char    *kind,
+               PzUser        *actor,
+               const char    *note,
+               gint64         now,
+               gboolean       signed_electronically)
 {
   PzPermitType *type = pz_engine_get_permit_type (self, app->permit_type);
   g_autofree char *office = setting_or (self, "office_name", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu");
@@ -1699,6 +1724,7 @@ pz_engine_render_output (PzEngine      *self,
   g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);  /* strings the content points to */
   PzOutputContent c;
   GBytes *pdf;
+  g_autofree char *statement = NULL;
 
   pz_output_content_init (&c);
   c.kind = kind;
@@ -1820,6 +1846,16 @@ pz_engine_render_output (PzEngine      *self,
         {
           c.qr_url = verify;
           c.qr_caption = "Pindai untuk memeriksa keaslian izin";
+          if (signed_electronically)
+            {
+              g_autofree char *at = pz_format_date_id (now, self->tz, TRUE);
+
+              statement = g_strdup_printf ("Ditandatangani secara elektronik oleh %s, Kepala Dinas, pada %s. "
+                                           "Dokumen ini telah ditandatangani secara elektronik menggunakan "
+                                           "sertifikat elektronik dan dapat diverifikasi keasliannya dengan "
+                                           "memindai kode QR.", kadis, at);
+              c.signed_statement = statement;
+            }
         }
       c.signer_title = "KEPALA DINAS";
       c.signer_name = kadis;
@@ -1854,6 +1890,36 @@ pz_engine_render_output (PzEngine      *self,
   return pdf;
 }
 
+GBytes *
+pz_engine_render_output (PzEngine      *self,
+                         PzApplication *app,
+                         const char    *kind,
+                         PzUser        *actor,
+                         const char    *note,
+                         gint64         now)
+{
+  return render_output (self, app, kind, actor, note, now, FALSE);
+}
+
+/**
+ * pz_engine_render_signed_permit:
+ * @self: an engine
+ * @app: a numbered file
+ * @actor: the Kadis who signs
+ * @now: the signing time
+ *
+ * Returns: (transfer full): the permit with the statement that it is signed
+ *   electronically, ready for the signature itself
+ */
+GBytes *
+pz_engine_render_signed_permit (PzEngine      *self,
+                                PzApplication *app,
+                                PzUser        *actor,
+                                gint64         now)
+{
+  return render_output (self, app, "permit", actor, NULL, now, TRUE);
+}
+
 static gboolean
 store_output (PzEngine      *self,
               PzApplication *app,
@@ -1874,6 +1940,50 @@ store_output (PzEngine      *self,
   if (!keep_upload (self, upload, sha, error))
     return FALSE;
   return pz_store_put_output (self->store, app->id, kind, sha, (gint64) size, now, error);
+}
+
+static gboolean
+sign_permit (PzEngine      *self,
+             PzApplication *app,
+             PzPermitType  *type,
+             PzUser        *user,
+             JsonObject    *data,
+             gint64         now,
+             GError       **error)
+{
+  g_autoptr(GBytes) signed_pdf = NULL;
+
+  if (type->signing == PZ_SIGNING_WET)
+    {
+      g_autoptr(PzDocument) scan = pz_store_get_document (self->store, app->id, "signed_permit");
+      g_autofree char *path = scan ? blob_path (self, scan->sha256) : NULL;
+      g_autofree char *contents = NULL;
+      gsize len;
+
+      if (path == NULL || !g_file_get_contents (path, &contents, &len, error))
+        return FALSE;
+      signed_pdf = g_bytes_new_take (g_steal_pointer (&contents), len);
+    }
+  else
+    {
+      g_autoptr(PzSigner) signer = pz_signer_open (self->signing_key, object_string (data, "passphrase"), error);
+      g_autoptr(GBytes) pdf = NULL;
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
+      g_autoptr(GDateTime) when = g_date_time_to_timezone (utc, self->tz);
+      g_autofree char *office = setting_or (self, "office_name", "");
+      g_autofree char *city = setting_or (self, "office_city", "Sukamaju");
+      g_autofree char *reason = NULL;
+
+      if (signer == NULL)
+        return FALSE;
+      pdf = pz_engine_render_signed_permit (self, app, user, now);
+      reason = g_strdup_printf ("Izin %s", app->permit_number);
+      signed_pdf = pz_signer_sign_pdf (signer, pdf, user->full_name, reason, city, when, error);
+      if (signed_pdf == NULL)
+        return FALSE;
+      (void) office;
+    }
+  return store_output (self, app, "permit", signed_pdf, now, error);
 }
 
 /**

@@ -145,6 +145,13 @@ GBytes         *pz_engine_render_output      (PzEngine        *self,
                                               PzUser          *actor,
                                               const char      *note,
                                               gint64           now);
+GBytes         *pz_engine_render_signed_permit (PzEngine      *self,
+                                              PzApplication   *app,
+                                              PzUser          *actor,
+                                              gint64           now);
+void            pz_engine_set_signing_key    (PzEngine        *self,
+                                              const char      *path);
+const char     *pz_engine_get_signing_key    (PzEngine        *self);
 char           *pz_engine_output_path        (PzEngine        *self,
                                               gint64           application_id,
                                               const char      *kind);

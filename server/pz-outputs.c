@@ -318,7 +318,23 @@ pz_output_render (const PzOutputContent *c)
     if (c->signer_title)
       {
         h = text (&w, right_x, right_w, "Sans Bold 10", c->signer_title, FALSE, PANGO_ALIGN_LEFT);
-        w.y += h + 52;
+        w.y += h + 4;
+        if (c->signed_statement)
+          {
+            double top_box = w.y;
+
+            w.y += 4;
+            h = text (&w, right_x + 6, right_w - 12, "Sans 7", c->signed_statement, FALSE, PANGO_ALIGN_LEFT);
+            cairo_save (w.cr);
+            cairo_set_source_rgb (w.cr, 0.15, 0.35, 0.25);
+            cairo_set_line_width (w.cr, 0.8);
+            cairo_rectangle (w.cr, right_x, top_box, right_w, h + 8);
+            cairo_stroke (w.cr);
+            cairo_restore (w.cr);
+            w.y += h + 12;
+          }
+        else
+          w.y += 48;
       }
     if (c->signer_name)
       {

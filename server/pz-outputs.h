@@ -27,6 +27,7 @@ typedef struct {
   const char *signer_nip;
   const char *qr_url;
   const char *qr_caption;
+  const char *signed_statement;  /* replaces the space for a wet signature */
   gboolean    watermark_draft;
 } PzOutputContent;
 

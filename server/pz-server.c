@@ -1909,6 +1909,7 @@ copy_config (const PzConfig *config)
   copy->public_url = g_strdup (config->public_url);
   copy->workflows_dir = g_strdup (config->workflows_dir);
   copy->inspect_program = g_strdup (config->inspect_program);
+  copy->signing_key = g_strdup (config->signing_key);
   return copy;
 }
 
@@ -1936,6 +1937,11 @@ pz_server_new (const PzConfig  *config,
     return NULL;
   if (config->public_url)
     pz_engine_set_public_url (self->engine, config->public_url);
+  {
+    g_autofree char *key = config->signing_key ? g_strdup (config->signing_key)
+                                               : g_build_filename (config->data_dir, "signing.p12", NULL);
+    pz_engine_set_signing_key (self->engine, key);
+  }
   if (config->demo && !pz_demo_populate (self->engine, error))
     return NULL;
 

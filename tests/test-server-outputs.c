@@ -177,6 +177,92 @@ test_receipt_bap_draft_permit (void)
   }
 }
 
+static char *
+pdfsig (GBytes *pdf)
+{
+  g_autofree char *path = g_build_filename (workdir, "signed.pdf", NULL);
+  const char *argv[] = { "pdfsig", NULL, NULL };
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf), NULL));
+  argv[1] = path;
+  return run (argv);
+}
+
+/* The Kadis signs: the permit carries an embedded signature that pdfsig
+ * finds valid over the whole file, and one changed byte breaks. */
+static void
+test_electronic_signature (void)
+{
+  gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "SIP-DOKTER", "new");
+  g_autoptr(GBytes) unsigned_permit = NULL;
+  g_autoptr(GBytes) signed_permit = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *tampered_report = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(PzResponse) wrong = NULL;
+  GByteArray *tampered;
+  const char *producer;
+
+  pz_test_drive_to (ts, id, "signing");
+  unsigned_permit = get_output (id, "permit");
+  report = pdfsig (unsigned_permit);
+  g_assert_null (strstr (report, "Signature is Valid"));
+
+  wrong = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "approve", version_of (id), NULL,
+                       "{\"passphrase\":\"salah\"}");
+  g_assert_cmpuint (wrong->status, ==, 422);
+  {
+    g_autoptr(GBytes) still = get_output (id, "permit");
+    g_assert_true (g_bytes_equal (still, unsigned_permit));
+  }
+
+  pz_test_advance (ts, id);   /* the passphrase is "demo" */
+  signed_permit = get_output (id, "permit");
+  g_clear_pointer (&report, g_free);
+  report = pdfsig (signed_permit);
+  g_assert_nonnull (strstr (report, "Signature is Valid"));
+  g_assert_nonnull (strstr (report, "Total document signed"));
+  g_assert_nonnull (strstr (report, "Rudi Hartono"));
+  text = pdf_text (signed_permit);
+  g_assert_nonnull (strstr (text, "Ditandatangani secara elektronik"));
+
+  /* one byte changed in a signed range */
+  tampered = g_byte_array_new ();
+  g_byte_array_append (tampered, g_bytes_get_data (signed_permit, NULL), (guint) g_bytes_get_size (signed_permit));
+  producer = memmem (tampered->data, tampered->len, "/Producer", 9);
+  g_assert_nonnull (producer);
+  tampered->data[(const guint8 *) producer - tampered->data + 3] ^= 0x01;
+  {
+    g_autoptr(GBytes) bad = g_byte_array_free_to_bytes (tampered);
+    tampered_report = pdfsig (bad);
+  }
+  g_assert_null (strstr (tampered_report, "Signature is Valid"));
+}
+
+/* A wet signature: the scan of the paper becomes the permit. */
+static void
+test_wet_signature_permit (void)
+{
+  gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "REKLAME", "new");
+  g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/documents/signed_permit", id);
+  g_autoptr(GBytes) scan = pz_test_png (800, 1100);
+  g_autoptr(PzResponse) up = NULL;
+  g_autoptr(PzResponse) r = NULL;
+  g_autoptr(GBytes) permit = NULL;
+
+  pz_test_drive_to (ts, id, "signing");
+  up = pz_test_request_full (ts, "PUT", path, pz_test_login (ts, "kadis"), "image/png", scan, NULL);
+  g_assert_cmpuint (up->status, ==, 201);
+  r = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "approve", version_of (id), NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  {
+    g_autofree char *opath = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/outputs/permit", id);
+    g_autoptr(PzResponse) out = pz_test_request_full (ts, "GET", opath, pz_test_login (ts, "kasi"), NULL, NULL, NULL);
+    g_assert_cmpuint (out->status, ==, 200);
+    g_assert_true (g_bytes_equal (out->body, scan));
+  }
+}
+
 static void
 test_refusal_letter (void)
 {
@@ -332,6 +418,8 @@ main (int   argc,
   workdir = g_dir_make_tmp ("perizinan-outputs-XXXXXX", NULL);
   ts = pz_test_server_start (NULL, TRUE);
   g_test_add_func ("/server/outputs/receipt-bap-draft-permit", test_receipt_bap_draft_permit);
+  g_test_add_func ("/server/outputs/electronic-signature", test_electronic_signature);
+  g_test_add_func ("/server/outputs/wet-signature", test_wet_signature_permit);
   g_test_add_func ("/server/outputs/refusal", test_refusal_letter);
   g_test_add_func ("/server/outputs/track", test_track_page);
   g_test_add_func ("/server/outputs/concurrent-numbering", test_concurrent_numbering);
