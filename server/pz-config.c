@@ -27,6 +27,9 @@ pz_config_new (void)
   self->login_max_failures_address = 20;
   self->login_window_seconds = 15 * 60;
   self->inspect_timeout = 20;
+  self->smtp_port = 587;
+  self->smtp_starttls = TRUE;
+  self->outbox_interval = 30;
   return self;
 }
 
@@ -42,6 +45,11 @@ pz_config_free (PzConfig *self)
   g_free (self->workflows_dir);
   g_free (self->inspect_program);
   g_free (self->signing_key);
+  g_free (self->smtp_host);
+  g_free (self->smtp_username);
+  g_free (self->smtp_password);
+  g_free (self->smtp_from);
+  g_free (self->notify_command);
   g_free (self);
 }
 
@@ -108,6 +116,8 @@ pz_config_load_file (PzConfig    *self,
   guint64 fail_addr = self->login_max_failures_address;
   guint64 window = self->login_window_seconds / 60;
   guint64 inspect_timeout = self->inspect_timeout;
+  guint64 smtp_port = self->smtp_port;
+  guint64 outbox_interval = self->outbox_interval;
 
   if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, error))
     return FALSE;
@@ -118,6 +128,24 @@ pz_config_load_file (PzConfig    *self,
   read_string (kf, "server", "workflows_dir", &self->workflows_dir);
   read_string (kf, "office", "timezone", &self->timezone);
   read_string (kf, "signing", "key", &self->signing_key);
+  read_string (kf, "smtp", "host", &self->smtp_host);
+  read_string (kf, "smtp", "username", &self->smtp_username);
+  read_string (kf, "smtp", "password", &self->smtp_password);
+  read_string (kf, "smtp", "from", &self->smtp_from);
+  read_string (kf, "notify", "command", &self->notify_command);
+  if (g_key_file_has_key (kf, "smtp", "starttls", NULL))
+    {
+      g_autoptr(GError) local_error = NULL;
+      gboolean starttls = g_key_file_get_boolean (kf, "smtp", "starttls", &local_error);
+
+      if (local_error)
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       _("[smtp] starttls must be true or false"));
+          return FALSE;
+        }
+      self->smtp_starttls = starttls;
+    }
 
   if (!read_uint (kf, "server", "port", 0, 65535, &port, error) ||
       !read_uint (kf, "limits", "max_body_kib", 1, 64 * 1024, &max_body, error) ||
@@ -126,7 +154,9 @@ pz_config_load_file (PzConfig    *self,
       !read_uint (kf, "security", "login_failures_per_user", 1, 1000, &fail_user, error) ||
       !read_uint (kf, "security", "login_failures_per_address", 1, 100000, &fail_addr, error) ||
       !read_uint (kf, "security", "login_window_minutes", 1, 24 * 60, &window, error) ||
-      !read_uint (kf, "limits", "inspect_timeout_seconds", 1, 600, &inspect_timeout, error))
+      !read_uint (kf, "limits", "inspect_timeout_seconds", 1, 600, &inspect_timeout, error) ||
+      !read_uint (kf, "smtp", "port", 1, 65535, &smtp_port, error) ||
+      !read_uint (kf, "notify", "interval_seconds", 1, 3600, &outbox_interval, error))
     return FALSE;
 
   self->port = (guint) port;
@@ -137,5 +167,7 @@ pz_config_load_file (PzConfig    *self,
   self->login_max_failures_address = (guint) fail_addr;
   self->login_window_seconds = (guint) window * 60;
   self->inspect_timeout = (guint) inspect_timeout;
+  self->smtp_port = (guint) smtp_port;
+  self->outbox_interval = (guint) outbox_interval;
   return TRUE;
 }

@@ -21,6 +21,14 @@ typedef struct {
   guint    login_window_seconds;
   char    *inspect_program;   /* NULL: found next to the server */
   char    *signing_key;       /* PKCS#12; NULL: signing.p12 in the data directory */
+  char    *smtp_host;         /* NULL: no e-mail to applicants */
+  guint    smtp_port;
+  gboolean smtp_starttls;
+  char    *smtp_username;
+  char    *smtp_password;
+  char    *smtp_from;
+  char    *notify_command;    /* gateway for SMS/WhatsApp: message as JSON on stdin */
+  guint    outbox_interval;   /* seconds */
   guint    inspect_timeout;   /* seconds one upload's inspection may take */
 } PzConfig;
 

@@ -949,6 +949,9 @@ static gboolean store_output (PzEngine *self, PzApplication *app, const char *ki
                               gint64 now, GError **error);
 static gboolean sign_permit (PzEngine *self, PzApplication *app, PzPermitType *type, PzUser *user,
                              JsonObject *data, gint64 now, GError **error);
+static PzMessage *compose_message (PzEngine *self, PzApplication *app, PzPermitType *type, const PzStep *from,
+                                   PzAction action, const PzStep *to, PzWorkflow *wf, const char *note,
+                                   JsonObject *returned_items, gint64 now);
 
 static void
 stale (PzEngine       *self,
@@ -1153,6 +1156,13 @@ pz_engine_act (PzEngine               *self,
      * an embedded electronic signature, or the scan of the paper */
     if (action == PZ_ACTION_APPROVE && step->form == PZ_FORM_SIGNATURE &&
         !sign_permit (self, next, type, user, request->data, now, &local_error))
+      goto fail;
+  }
+  {
+    g_autoptr(PzMessage) message = compose_message (self, next, type, step, action, to, wf, request->note,
+                                                    event_data, now);
+
+    if (message && !pz_store_insert_message (self->store, message, &local_error))
       goto fail;
   }
 
@@ -1984,6 +1994,86 @@ sign_permit (PzEngine      *self,
       (void) office;
     }
   return store_output (self, app, "permit", signed_pdf, now, error);
+}
+
+/* What the applicant is told, and when: registered, returned for
+ * completion, ready for pick-up, refused. */
+static PzMessage *
+compose_message (PzEngine      *self,
+                 PzApplication *app,
+                 PzPermitType  *type,
+                 const PzStep  *from,
+                 PzAction       action,
+                 const PzStep  *to,
+                 PzWorkflow    *wf,
+                 const char    *note,
+                 JsonObject    *returned_items,
+                 gint64         now)
+{
+  g_autofree char *office = setting_or (self, "office_name", "DPMPTSP");
+  g_autofree char *track = g_strdup_printf ("%s/track/%s", self->public_url, app->registration_number);
+  const char *type_name = type ? type->name : app->permit_type;
+  PzMessage *m;
+  GString *body = g_string_new (NULL);
+
+  m = g_new0 (PzMessage, 1);
+  m->application_id = app->id;
+  m->recipient_name = g_strdup (app->applicant_name);
+  m->email = g_strdup (app->applicant_email);
+  m->phone = g_strdup (app->applicant_phone);
+  m->created_at = now;
+  g_string_append_printf (body, "Yth. %s,\n\n", app->applicant_name);
+
+  if (action == PZ_ACTION_APPROVE && g_strcmp0 (from->id, pz_workflow_get_start (wf, 0)->id) == 0)
+    {
+      m->kind = g_strdup ("registered");
+      m->subject = g_strdup_printf ("Permohonan izin terdaftar: %s", app->registration_number);
+      g_string_append_printf (body, "Permohonan %s Anda telah terdaftar dengan nomor %s.\n"
+                                    "Perkembangan berkas dapat diikuti di %s\n", type_name,
+                              app->registration_number, track);
+    }
+  else if (action == PZ_ACTION_RETURN && from->form == PZ_FORM_DOCUMENTS_COMPLETE)
+    {
+      JsonArray *items = returned_items ? json_object_get_array_member (returned_items, "not_ok") : NULL;
+
+      m->kind = g_strdup ("returned");
+      m->subject = g_strdup_printf ("Berkas %s perlu dilengkapi", app->registration_number);
+      g_string_append_printf (body, "Berkas permohonan %s (%s) belum lengkap. Mohon lengkapi:\n",
+                              app->registration_number, type_name);
+      for (guint i = 0; items && i < json_array_get_length (items); i++)
+        {
+          JsonObject *item = json_array_get_object_element (items, i);
+          g_string_append_printf (body, "- %s: %s\n", object_string (item, "title"), object_string (item, "note"));
+        }
+      if (note)
+        g_string_append_printf (body, "\nCatatan petugas: %s\n", note);
+      g_string_append_printf (body, "\nSilakan datang ke loket dengan dokumen yang diperbaiki. %s\n", track);
+    }
+  else if (to->form == PZ_FORM_HANDOVER)
+    {
+      m->kind = g_strdup ("ready");
+      m->subject = g_strdup_printf ("Izin Anda siap diambil: %s", app->registration_number);
+      g_string_append_printf (body, "%s Anda dengan nomor %s telah terbit dan dapat diambil di loket "
+                                    "pelayanan dengan membawa tanda terima (%s).\n", type_name,
+                              app->permit_number ? app->permit_number : "-", app->registration_number);
+    }
+  else if (to->final && to->final_status == PZ_STATUS_REFUSED)
+    {
+      m->kind = g_strdup ("refused");
+      m->subject = g_strdup_printf ("Permohonan izin %s ditolak", app->registration_number);
+      g_string_append_printf (body, "Dengan menyesal kami sampaikan bahwa permohonan %s Anda (%s) tidak dapat "
+                                    "dikabulkan.\nAlasan: %s\nSurat penolakan dapat diambil di loket pelayanan.\n",
+                              type_name, app->registration_number, note ? note : "-");
+    }
+  else
+    {
+      g_string_free (body, TRUE);
+      pz_message_free (m);
+      return NULL;
+    }
+  g_string_append_printf (body, "\nHormat kami,\n%s\n", office);
+  m->body = g_string_free (body, FALSE);
+  return m;
 }
 
 /**

@@ -10,6 +10,7 @@
 
 #include "pz-auth.h"
 #include "pz-demo.h"
+#include "pz-outbox.h"
 #include "pz-outputs.h"
 #include "pz-server.h"
 
@@ -34,6 +35,8 @@ struct _PzServer
 
   /* token hash -> Session: spares two queries on every request */
   GHashTable  *sessions;
+
+  PzOutbox    *outbox;
 };
 
 typedef struct {
@@ -298,6 +301,8 @@ flush_batch (PzServer *self)
     }
   for (guint i = 0; error == NULL && i < events->len; i++)
     broadcast (self, g_ptr_array_index (events, i));
+  if (error == NULL && self->outbox)
+    pz_outbox_kick (self->outbox);
 }
 
 static gboolean
@@ -1871,6 +1876,7 @@ pz_server_finalize (GObject *object)
   PzServer *self = PZ_SERVER (object);
 
   pz_server_shutdown (self);
+  g_clear_pointer (&self->outbox, pz_outbox_free);
   g_clear_object (&self->soup);
   g_clear_pointer (&self->engine, pz_engine_free);
   g_clear_pointer (&self->throttle_user, pz_throttle_free);
@@ -1910,6 +1916,11 @@ copy_config (const PzConfig *config)
   copy->workflows_dir = g_strdup (config->workflows_dir);
   copy->inspect_program = g_strdup (config->inspect_program);
   copy->signing_key = g_strdup (config->signing_key);
+  copy->smtp_host = g_strdup (config->smtp_host);
+  copy->smtp_username = g_strdup (config->smtp_username);
+  copy->smtp_password = g_strdup (config->smtp_password);
+  copy->smtp_from = g_strdup (config->smtp_from);
+  copy->notify_command = g_strdup (config->notify_command);
   return copy;
 }
 
@@ -1951,6 +1962,20 @@ pz_server_new (const PzConfig  *config,
                                          config->login_window_seconds);
   self->throttle_address = pz_throttle_new (config->login_max_failures_address,
                                             config->login_window_seconds);
+
+  {
+    PzOutboxConfig oc = { 0 };
+
+    oc.smtp_host = config->smtp_host;
+    oc.smtp_port = config->smtp_port;
+    oc.smtp_starttls = config->smtp_starttls;
+    oc.smtp_username = config->smtp_username;
+    oc.smtp_password = config->smtp_password;
+    oc.smtp_from = config->smtp_from;
+    oc.command = config->notify_command;
+    oc.interval = config->outbox_interval;
+    self->outbox = pz_outbox_new (pz_engine_get_store (self->engine), &oc);
+  }
 
   self->soup = soup_server_new ("server-header", "perizinan-server/" PACKAGE_VERSION, NULL);
   soup_server_add_early_handler (self->soup, NULL, early_callback, self, NULL);

@@ -232,6 +232,44 @@ GPtrArray     *pz_store_list_verdicts      (PzStore        *self,
                                             gint64          application_id,
                                             GError        **error);
 
+/* Outbox: a channel is done when delivered, or not applicable (marked at
+ * once); a message leaves the queue when both are done. */
+typedef struct {
+  gint64   id;
+  gint64   application_id;
+  char    *kind;
+  char    *recipient_name;
+  char    *email;
+  char    *phone;
+  char    *subject;
+  char    *body;
+  char    *registration_number;
+  gint64   created_at;
+  gboolean email_done;
+  gboolean command_done;
+  int      attempts;
+  gint64   next_attempt_at;
+  char    *last_error;
+} PzMessage;
+
+void           pz_message_free             (PzMessage      *m);
+gboolean       pz_store_insert_message     (PzStore        *self,
+                                            PzMessage      *m,
+                                            GError        **error);
+GPtrArray     *pz_store_due_messages       (PzStore        *self,
+                                            gint64          now,
+                                            guint           limit);
+gboolean       pz_store_update_message     (PzStore        *self,
+                                            PzMessage      *m,
+                                            gint64          now,
+                                            GError        **error);
+gint64         pz_store_count_pending_messages (PzStore    *self);
+gboolean       pz_store_retry_pending_messages (PzStore    *self,
+                                            gint64          now,
+                                            GError        **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzMessage, pz_message_free)
+
 /* Outputs and public look-ups */
 gboolean       pz_store_put_output         (PzStore        *self,
                                             gint64          application_id,

@@ -25,6 +25,8 @@ struct _PzTestServer
   GHashTable   *tokens;   /* username -> token */
   char         *inspect_program;
   guint         inspect_timeout;
+  PzTestConfigure configure;
+  gpointer      configure_data;
 };
 
 static gpointer
@@ -45,6 +47,8 @@ server_thread (gpointer data)
       config->inspect_program = g_strdup (ts->inspect_program);
       config->inspect_timeout = ts->inspect_timeout;
     }
+  if (ts->configure)
+    ts->configure (config, ts->configure_data);
   ts->server = pz_server_new (config, &error);
   g_assert_no_error (error);
   pz_server_listen (ts->server, &error);
@@ -115,6 +119,24 @@ pz_test_server_start_inspecting (const char *inspect_program,
   ts->inspect_program = g_strdup (inspect_program);
   ts->inspect_timeout = inspect_timeout;
   return start (ts, NULL, TRUE, 0);
+}
+
+/**
+ * pz_test_server_start_configured:
+ * @data_dir: (nullable): as for pz_test_server_start()
+ * @configure: changes the demo server's settings before it starts
+ * @data: for @configure
+ */
+PzTestServer *
+pz_test_server_start_configured (const char      *data_dir,
+                                 PzTestConfigure  configure,
+                                 gpointer         data)
+{
+  PzTestServer *ts = g_new0 (PzTestServer, 1);
+
+  ts->configure = configure;
+  ts->configure_data = data;
+  return start (ts, data_dir, TRUE, 0);
 }
 
 static PzTestServer *

@@ -26,6 +26,10 @@ PzTestServer *pz_test_server_start_on_port (const char *data_dir,
                                        guint          port);
 PzTestServer *pz_test_server_start_inspecting (const char *inspect_program,
                                        guint          inspect_timeout);
+typedef void (*PzTestConfigure) (PzConfig *config, gpointer data);
+PzTestServer *pz_test_server_start_configured (const char *data_dir,
+                                       PzTestConfigure configure,
+                                       gpointer       data);
 void          pz_test_server_stop     (PzTestServer  *ts);
 void          pz_test_server_free     (PzTestServer  *ts);
 const char   *pz_test_server_get_dir  (PzTestServer  *ts);
