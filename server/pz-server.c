@@ -37,6 +37,7 @@ struct _PzServer
   GHashTable  *sessions;
 
   PzOutbox    *outbox;
+  GSocket     *listen_socket;
 };
 
 typedef struct {
@@ -2022,6 +2023,7 @@ pz_server_listen (PzServer  *self,
     if (!g_socket_bind (sock, address, TRUE, error) || !g_socket_listen (sock, error) ||
         !soup_server_listen_socket (self->soup, sock, 0, error))
       return FALSE;
+    g_set_object (&self->listen_socket, sock);
   }
 
   uris = soup_server_get_uris (self->soup);
@@ -2049,6 +2051,10 @@ pz_server_shutdown (PzServer *self)
   g_autoptr(GPtrArray) sockets = NULL;
 
   flush_batch (self);
+  /* a socket given to libsoup stays open after disconnecting: close it */
+  if (self->listen_socket)
+    g_socket_close (self->listen_socket, NULL);
+  g_clear_object (&self->listen_socket);
   /* closing removes each from the list: close a copy */
   sockets = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < self->sockets->len; i++)

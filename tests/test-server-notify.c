@@ -235,10 +235,11 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *sink = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  if (!g_find_program_in_path ("aiosmtpd"))
+  if (!(sink = g_find_program_in_path ("aiosmtpd")))
     {
       g_test_skip ("aiosmtpd (python3-aiosmtpd) is not installed");
       return 77;
