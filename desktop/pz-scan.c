@@ -126,6 +126,53 @@ pz_scan_get_page_size (PzScan *self,
 }
 
 /**
+ * pz_scan_draw:
+ * @self: a document
+ * @page: a page, from 0
+ * @cr: where to draw, e.g. a printer's page
+ * @width: the room's width in the context's units
+ * @height: the room's height
+ *
+ * Draws the page as large as fits, centred, as vector graphics where the
+ * document has them.
+ */
+void
+pz_scan_draw (PzScan  *self,
+              guint    page,
+              cairo_t *cr,
+              double   width,
+              double   height)
+{
+  double w, h, scale;
+
+  pz_scan_get_page_size (self, page, &w, &h);
+  if (w <= 0 || h <= 0)
+    return;
+  scale = MIN (width / w, height / h);
+  cairo_save (cr);
+  cairo_translate (cr, (width - w * scale) / 2, (height - h * scale) / 2);
+  cairo_scale (cr, scale, scale);
+  g_mutex_lock (&self->lock);
+  if (self->pdf)
+    {
+      PopplerPage *p = poppler_document_get_page (self->pdf, (int) page);
+      if (p)
+        {
+          poppler_page_render_for_printing (p, cr);
+          g_object_unref (p);
+        }
+    }
+  else
+    {
+      cairo_scale (cr, 72.0 / 96.0, 72.0 / 96.0);
+      cairo_set_source_surface (cr, self->image, 0, 0);
+      cairo_paint (cr);
+    }
+  g_mutex_unlock (&self->lock);
+  cairo_restore (cr);
+}
+
+/**
  * pz_scan_render:
  * @self: a document
  * @page: a page, from 0

@@ -17,6 +17,11 @@ void        pz_scan_get_page_size  (PzScan    *self,
                                         guint          page,
                                         double        *width,
                                         double        *height);
+void        pz_scan_draw               (PzScan        *self,
+                                        guint          page,
+                                        cairo_t       *cr,
+                                        double         width,
+                                        double         height);
 GdkTexture *pz_scan_render         (PzScan    *self,
                                         guint          page,
                                         double         scale,

@@ -74,6 +74,9 @@ struct _PzWindow
   char            *docs_requirement;
   GCancellable    *docs_cancellable;
 
+  GtkWidget       *preview_window;
+  PzDocumentView  *preview_view;
+
   guint            inbox_reload;   /* source id: changes come in bursts */
   GHashTable      *known_ids;      /* files in the inbox at the last load */
 
@@ -87,6 +90,7 @@ struct _PzWindow
 G_DEFINE_FINAL_TYPE (PzWindow, pz_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void load_inbox (PzWindow *self);
+static void build_outputs (PzWindow *self);
 static void fill_docs_list (PzWindow *self);
 static void keep_typed (PzWindow *self);
 static void load_file (PzWindow *self, gint64 id);
@@ -1442,6 +1446,7 @@ build_file_view (PzWindow *self)
   gtk_box_append (self->file_box, header);
 
   build_actions (self, step);
+  build_outputs (self);
   build_checklist (self, step);
 
   group = group_new (self->file_box, _("Applicant"));
@@ -2080,6 +2085,357 @@ pz_window_get_document_requirement (PzWindow *self)
   return self->docs_requirement;
 }
 
+
+/* Outputs: preview, print and save what the steps produced */
+
+typedef enum {
+  OUTPUT_PREVIEW,
+  OUTPUT_PRINT,
+  OUTPUT_SAVE,
+} OutputUse;
+
+typedef struct {
+  PzWindow  *self;
+  OutputUse  use;
+  char      *kind;
+  GFile     *file;         /* save: where */
+  char      *export_path;  /* print: to a PDF instead of a printer */
+} OutputJob;
+
+static void
+output_job_free (OutputJob *job)
+{
+  g_object_unref (job->self);
+  g_free (job->kind);
+  g_clear_object (&job->file);
+  g_free (job->export_path);
+  g_free (job);
+}
+
+static const char *
+output_title (const char *kind)
+{
+  if (g_strcmp0 (kind, "receipt") == 0)
+    return _("Receipt");
+  if (g_strcmp0 (kind, "bap") == 0)
+    return _("Inspection report (BAP)");
+  if (g_strcmp0 (kind, "draft") == 0)
+    return _("Draft permit");
+  if (g_strcmp0 (kind, "permit") == 0)
+    return _("Permit");
+  if (g_strcmp0 (kind, "refusal") == 0)
+    return _("Refusal letter");
+  return kind;
+}
+
+static void
+draw_page (GtkPrintOperation *op,
+           GtkPrintContext   *context,
+           int                page,
+           PzScan            *scan)
+{
+  pz_scan_draw (scan, (guint) page, gtk_print_context_get_cairo_context (context),
+                gtk_print_context_get_width (context), gtk_print_context_get_height (context));
+}
+
+static void
+print_scan (PzWindow   *self,
+            PzScan     *scan,
+            const char *title,
+            const char *export_path)
+{
+  g_autoptr(GtkPrintOperation) op = gtk_print_operation_new ();
+  g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
+  g_autoptr(GtkPaperSize) a4 = gtk_paper_size_new (GTK_PAPER_NAME_A4);
+  g_autoptr(GError) error = NULL;
+  GtkPrintOperationResult result;
+
+  gtk_page_setup_set_paper_size_and_default_margins (setup, a4);
+  gtk_print_operation_set_default_page_setup (op, setup);
+  gtk_print_operation_set_job_name (op, title);
+  gtk_print_operation_set_n_pages (op, (int) pz_scan_get_n_pages (scan));
+  gtk_print_operation_set_use_full_page (op, FALSE);
+  gtk_print_operation_set_embed_page_setup (op, TRUE);
+  g_signal_connect (op, "draw-page", G_CALLBACK (draw_page), scan);
+  if (export_path)
+    gtk_print_operation_set_export_filename (op, export_path);
+  result = gtk_print_operation_run (op, export_path ? GTK_PRINT_OPERATION_ACTION_EXPORT
+                                                    : GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                                    GTK_WINDOW (self), &error);
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    toast (self, error->message);
+}
+
+static void
+preview_print_clicked (PzWindow *self)
+{
+  const char *kind = g_object_get_data (G_OBJECT (self->preview_window), "kind");
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.print-output", "s", kind);
+}
+
+static void
+preview_save_clicked (PzWindow *self)
+{
+  const char *kind = g_object_get_data (G_OBJECT (self->preview_window), "kind");
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.save-output", "s", kind);
+}
+
+static void
+preview_closed (PzWindow *self)
+{
+  self->preview_window = NULL;
+  self->preview_view = NULL;
+}
+
+static void
+show_preview (PzWindow   *self,
+              PzScan     *scan,
+              const char *kind)
+{
+  GtkWidget *box, *header, *print, *save;
+  g_autofree char *title = g_strdup_printf ("%s — %s", output_title (kind),
+                                            get_string (self->file, "registration_number"));
+
+  if (self->preview_window == NULL)
+    {
+      self->preview_window = adw_window_new ();
+      gtk_window_set_transient_for (GTK_WINDOW (self->preview_window), GTK_WINDOW (self));
+      gtk_window_set_default_size (GTK_WINDOW (self->preview_window), 760, 900);
+      gtk_window_set_hide_on_close (GTK_WINDOW (self->preview_window), FALSE);
+      box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      header = adw_header_bar_new ();
+      print = gtk_button_new_with_mnemonic (_("_Print"));
+      gtk_widget_add_css_class (print, "suggested-action");
+      g_signal_connect_swapped (print, "clicked", G_CALLBACK (preview_print_clicked), self);
+      save = gtk_button_new_with_mnemonic (_("_Save a Copy…"));
+      g_signal_connect_swapped (save, "clicked", G_CALLBACK (preview_save_clicked), self);
+      adw_header_bar_pack_start (ADW_HEADER_BAR (header), print);
+      adw_header_bar_pack_start (ADW_HEADER_BAR (header), save);
+      gtk_box_append (GTK_BOX (box), header);
+      self->preview_view = PZ_DOCUMENT_VIEW (pz_document_view_new ());
+      gtk_widget_set_vexpand (GTK_WIDGET (self->preview_view), TRUE);
+      gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->preview_view));
+      adw_window_set_content (ADW_WINDOW (self->preview_window), box);
+      g_signal_connect_swapped (self->preview_window, "destroy", G_CALLBACK (preview_closed), self);
+    }
+  g_object_set_data_full (G_OBJECT (self->preview_window), "kind", g_strdup (kind), g_free);
+  gtk_window_set_title (GTK_WINDOW (self->preview_window), title);
+  pz_document_view_set_document (self->preview_view, scan);
+  gtk_window_present (GTK_WINDOW (self->preview_window));
+}
+
+static void
+output_saved (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  OutputJob *job = data;
+  g_autoptr(GError) error = NULL;
+
+  set_busy (job->self, FALSE);
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    toast (job->self, error->message);
+  else
+    toast (job->self, _("Copy saved"));
+  output_job_free (job);
+}
+
+static void
+output_fetched (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  OutputJob *job = data;
+  PzWindow *self = job->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = pz_client_get_bytes_finish (PZ_CLIENT (source), result, NULL, &error);
+  g_autoptr(PzScan) scan = NULL;
+
+  set_busy (self, FALSE);
+  if (bytes == NULL)
+    {
+      if (!handle_unreachable (self, error))
+        toast (self, error->message);
+      output_job_free (job);
+      return;
+    }
+  if (job->use == OUTPUT_SAVE)
+    {
+      set_busy (self, TRUE);
+      g_file_replace_contents_bytes_async (job->file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                           self->cancellable, output_saved, job);
+      return;
+    }
+  if (!(scan = pz_scan_new_from_bytes (bytes, "application/pdf", &error)))
+    toast (self, _("The document cannot be shown"));
+  else if (job->use == OUTPUT_PREVIEW)
+    show_preview (self, scan, job->kind);
+  else
+    print_scan (self, scan, output_title (job->kind), job->export_path);
+  output_job_free (job);
+}
+
+static void
+fetch_output (PzWindow   *self,
+              OutputJob  *job)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/outputs/%s",
+                                           self->file_id, job->kind);
+
+  set_busy (self, TRUE);
+  pz_client_get_bytes_async (self->client, path, self->cancellable, output_fetched, job);
+}
+
+static OutputJob *
+output_job (PzWindow   *self,
+            OutputUse   use,
+            const char *kind)
+{
+  OutputJob *job = g_new0 (OutputJob, 1);
+
+  job->self = g_object_ref (self);
+  job->use = use;
+  job->kind = g_strdup (kind);
+  return job;
+}
+
+/**
+ * pz_window_preview_output:
+ * @self: a window with a file open
+ * @kind: `receipt`, `bap`, `draft`, `permit` or `refusal`
+ */
+void
+pz_window_preview_output (PzWindow   *self,
+                          const char *kind)
+{
+  fetch_output (self, output_job (self, OUTPUT_PREVIEW, kind));
+}
+
+/**
+ * pz_window_print_output:
+ * @self: a window with a file open
+ * @kind: the output
+ * @export_path: (nullable): a PDF file to print to, without the dialog
+ */
+void
+pz_window_print_output (PzWindow   *self,
+                        const char *kind,
+                        const char *export_path)
+{
+  OutputJob *job = output_job (self, OUTPUT_PRINT, kind);
+
+  job->export_path = g_strdup (export_path);
+  fetch_output (self, job);
+}
+
+void
+pz_window_save_output (PzWindow   *self,
+                       const char *kind,
+                       GFile      *file)
+{
+  OutputJob *job = output_job (self, OUTPUT_SAVE, kind);
+
+  job->file = g_object_ref (file);
+  fetch_output (self, job);
+}
+
+GtkWidget *
+pz_window_get_preview (PzWindow *self)
+{
+  return self->preview_view ? GTK_WIDGET (self->preview_view) : NULL;
+}
+
+static void
+preview_output_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  pz_window_preview_output (PZ_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+print_output_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  pz_window_print_output (PZ_WINDOW (widget), g_variant_get_string (parameter, NULL), NULL);
+}
+
+static void
+save_chooser_response (GtkNativeDialog *dialog,
+                       int              response,
+                       PzWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      pz_window_save_output (self, g_object_get_data (G_OBJECT (dialog), "kind"), file);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+save_output_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  PzWindow *self = PZ_WINDOW (widget);
+  const char *kind = g_variant_get_string (parameter, NULL);
+  g_autofree char *name = g_strdup_printf ("%s-%s.pdf", kind, get_string (self->file, "registration_number"));
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Save a Copy"), GTK_WINDOW (self),
+                                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
+                                                               _("_Cancel"));
+
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data_full (G_OBJECT (chooser), "kind", g_strdup (kind), g_free);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (save_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+build_outputs (PzWindow *self)
+{
+  JsonArray *outputs = json_object_get_array_member (self->file, "outputs");
+  GtkWidget *group;
+
+  if (outputs == NULL || json_array_get_length (outputs) == 0)
+    return;
+  group = group_new (self->file_box, _("Documents produced"));
+  for (guint i = 0; i < json_array_get_length (outputs); i++)
+    {
+      JsonObject *o = json_array_get_object_element (outputs, i);
+      const char *kind = get_string (o, "kind");
+      GtkWidget *row = adw_action_row_new ();
+      static const struct { const char *icon; const char *action; const char *label; } buttons[] = {
+        { "edit-find-symbolic", "win.preview-output", N_("Preview") },
+        { "document-print-symbolic", "win.print-output", N_("Print") },
+        { "document-save-symbolic", "win.save-output", N_("Save a copy") },
+      };
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), output_title (kind));
+      if (get_string (o, "created_at"))
+        {
+          g_autofree char *when = pz_format_local_time (get_string (o, "created_at"));
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), when);
+        }
+      for (guint b = 0; b < G_N_ELEMENTS (buttons); b++)
+        {
+          GtkWidget *button = gtk_button_new_from_icon_name (buttons[b].icon);
+          g_autofree char *a11y = g_strdup_printf ("%s: %s", _(buttons[b].label), output_title (kind));
+
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (button, "flat");
+          gtk_widget_set_tooltip_text (button, _(buttons[b].label));
+          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), buttons[b].action);
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", kind);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+        }
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+}
+
 /* Acting */
 
 static void
@@ -2149,7 +2505,28 @@ act_done (GObject      *source,
   hide_banner (self);
   {
     g_autofree char *done = g_strdup_printf (_("Done: %s"), self->pending_label ? self->pending_label : "");
-    toast (self, done);
+    AdwToast *t = adw_toast_new (done);
+    JsonArray *outputs = JSON_NODE_HOLDS_OBJECT (node)
+                           ? json_object_get_array_member (json_node_get_object (node), "outputs") : NULL;
+    JsonArray *history = JSON_NODE_HOLDS_OBJECT (node)
+                           ? json_object_get_array_member (json_node_get_object (node), "history") : NULL;
+    JsonObject *last = history && json_array_get_length (history)
+                         ? json_array_get_object_element (history, json_array_get_length (history) - 1) : NULL;
+
+    /* the counter prints the receipt in one click right after the check */
+    for (guint i = 0; outputs && last && i < json_array_get_length (outputs); i++)
+      {
+        JsonObject *o = json_array_get_object_element (outputs, i);
+        if (g_strcmp0 (get_string (o, "kind"), "receipt") == 0 &&
+            g_strcmp0 (get_string (o, "created_at"), get_string (last, "at")) == 0)
+          {
+            adw_toast_set_button_label (t, _("_Print Receipt"));
+            adw_toast_set_action_name (t, "win.print-output");
+            adw_toast_set_action_target_value (t, g_variant_new_string ("receipt"));
+            adw_toast_set_timeout (t, 10);
+          }
+      }
+    adw_toast_overlay_add_toast (self->toasts, t);
   }
   clear_pending (self);
   forget_typed (self);
@@ -2709,6 +3086,8 @@ pz_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->inbox_reload, g_source_remove);
+  if (self->preview_window)
+    gtk_window_destroy (GTK_WINDOW (self->preview_window));
   if (self->client)
     {
       g_signal_handlers_disconnect_by_data (self->client, self);
@@ -2791,6 +3170,9 @@ pz_window_class_init (PzWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.close-documents", NULL, close_documents_action);
   gtk_widget_class_install_action (widget_class, "win.document-verdict", "s", docs_verdict_action);
   gtk_widget_class_install_action (widget_class, "win.upload-document", NULL, upload_action);
+  gtk_widget_class_install_action (widget_class, "win.preview-output", "s", preview_output_action);
+  gtk_widget_class_install_action (widget_class, "win.print-output", "s", print_output_action);
+  gtk_widget_class_install_action (widget_class, "win.save-output", "s", save_output_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);

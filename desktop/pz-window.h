@@ -27,5 +27,14 @@ GtkWidget   *pz_window_get_document_view (PzWindow       *self);
 const char  *pz_window_get_document_requirement (PzWindow *self);
 void         pz_window_upload_file       (PzWindow       *self,
                                           GFile          *file);
+void         pz_window_preview_output    (PzWindow       *self,
+                                          const char     *kind);
+void         pz_window_print_output      (PzWindow       *self,
+                                          const char     *kind,
+                                          const char     *export_path);
+void         pz_window_save_output       (PzWindow       *self,
+                                          const char     *kind,
+                                          GFile          *file);
+GtkWidget   *pz_window_get_preview       (PzWindow       *self);
 
 G_END_DECLS

@@ -830,6 +830,75 @@ test_document_viewer (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static gint64
+version_of_file (gint64 id)
+{
+  g_autoptr(JsonObject) file = server_file (id);
+  return json_object_get_int_member (file, "version");
+}
+
+static gboolean
+preview_shown (PzWindow *win,
+               gpointer  data)
+{
+  GtkWidget *view = pz_window_get_preview (win);
+  int w, h;
+
+  return !pz_window_is_busy (win) && view && !pz_document_view_is_rendering (PZ_DOCUMENT_VIEW (view)) &&
+         pz_document_view_get_shown_size (PZ_DOCUMENT_VIEW (view), &w, &h);
+}
+
+static gboolean
+file_written (PzWindow *win,
+              gpointer  data)
+{
+  return !pz_window_is_busy (win) && g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+/* The counter previews the receipt, prints it and keeps a copy. */
+static void
+test_outputs (void)
+{
+  PzWindow *win = new_window ();
+  gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "PBG", "new");
+  g_autofree char *save_path = g_build_filename (g_get_tmp_dir (), "perizinan-receipt-copy.pdf", NULL);
+  g_autofree char *print_path = g_build_filename (g_get_tmp_dir (), "perizinan-receipt-printed.pdf", NULL);
+  g_autoptr(GFile) save_file = g_file_new_for_path (save_path);
+  g_autofree char *server_path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/outputs/receipt", id);
+  g_autoptr(PzResponse) original = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *printed = NULL;
+  gsize saved_len, printed_len;
+
+  g_unlink (save_path);
+  g_unlink (print_path);
+  pz_test_drive_to (ts, id, "technical_survey");
+  original = pz_test_request_full (ts, "GET", server_path, pz_test_login (ts, "front_office"), NULL, NULL, NULL);
+  g_assert_cmpuint (original->status, ==, 200);
+
+  log_in (win, "front_office");
+  pz_window_open_file (win, id);
+  wait_for (win, file_loaded, (gint64[]) { id, version_of_file (id) }, "the file");
+  pz_window_preview_output (win, "receipt");
+  wait_for (win, preview_shown, NULL, "the receipt preview");
+  save_screenshot (gtk_widget_get_ancestor (pz_window_get_preview (win), GTK_TYPE_WINDOW), "receipt-preview");
+
+  pz_window_save_output (win, "receipt", save_file);
+  wait_for (win, file_written, save_path, "the saved copy");
+  g_assert_true (g_file_get_contents (save_path, &saved, &saved_len, NULL));
+  g_assert_cmpmem (saved, saved_len, g_bytes_get_data (original->body, NULL), g_bytes_get_size (original->body));
+
+  pz_window_print_output (win, "receipt", print_path);
+  wait_for (win, file_written, print_path, "the printed receipt");
+  g_assert_true (g_file_get_contents (print_path, &printed, &printed_len, NULL));
+  g_assert_true (g_str_has_prefix (printed, "%PDF"));
+  g_assert_cmpuint (printed_len, >, 1000);
+
+  g_unlink (save_path);
+  g_unlink (print_path);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -852,6 +921,7 @@ main (int   argc,
   g_test_add_func ("/desktop/registration", test_registration);
   g_test_add_func ("/desktop/filters", test_filters);
   g_test_add_func ("/desktop/document-viewer", test_document_viewer);
+  g_test_add_func ("/desktop/outputs", test_outputs);
   g_test_add_func ("/desktop/live-updates", test_live_updates);
   g_test_add_func ("/desktop/server-stopped", test_server_stopped);
   g_test_add_func ("/desktop/stale-keeps-note", test_stale_keeps_note);
