@@ -928,6 +928,10 @@ main (int   argc,
   g_test_add_func ("/desktop/session-expired", test_session_expired);
   ret = g_test_run ();
 
+  /* let requests and renders still in flight finish before the end */
+  for (gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2; g_get_monotonic_time () < until;)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (10 * 1000);
   pz_test_server_free (ts);
   if (stopped)
     pz_test_server_free (stopped);
