@@ -6,8 +6,17 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
+#include "pz-auth.h"
+#include "pz-backup.h"
 #include "pz-server.h"
+#include "pz-store.h"
+
+#define MIN_PASSWORD_LENGTH 10
 
 static gboolean
 quit_on_signal (gpointer data)
@@ -16,9 +25,234 @@ quit_on_signal (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-int
-main (int   argc,
-      char *argv[])
+static gboolean
+username_is_valid (const char *name)
+{
+  gsize len = strlen (name);
+
+  if (len < 3 || len > 32)
+    return FALSE;
+  for (const char *p = name; *p; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && !strchr ("._-", *p))
+      return FALSE;
+  return TRUE;
+}
+
+/* Parses a subcommand's options; the positional arguments must number
+ * @n_args exactly. */
+static gboolean
+parse_subcommand (const char   *parameters,
+                  const char   *summary,
+                  GOptionEntry *entries,
+                  int          *argc,
+                  char       ***argv,
+                  int           n_args)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return FALSE;
+    }
+  if (*argc != n_args + 1)
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+      g_printerr ("%s", help);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+run_backup (int    argc,
+            char **argv)
+{
+  g_autofree char *data_dir = NULL;
+  g_autoptr(GError) error = NULL;
+  PzBackupStats stats = { 0 };
+  GOptionEntry entries[] = {
+    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+      N_("The server's data directory"), N_("DIR") },
+    { NULL }
+  };
+
+  if (!parse_subcommand (_("DEST"),
+                         _("Copy the database and the stored files to DEST, a new directory, "
+                           "while the server keeps running."),
+                         entries, &argc, &argv, 1))
+    return 2;
+  if (data_dir == NULL)
+    {
+      g_printerr (_("Say which data directory to copy: --data-dir DIR\n"));
+      return 2;
+    }
+  if (!pz_backup_create (data_dir, argv[1], &stats, &error))
+    {
+      g_printerr (_("Backup failed: %s\n"), error->message);
+      return 1;
+    }
+  g_print (_("Backup complete in %s: %lld files, %lld stored documents (%.1f MiB)\n"),
+           argv[1], (long long) stats.applications, (long long) stats.blobs,
+           stats.bytes / 1048576.0);
+  return 0;
+}
+
+static int
+run_restore (int    argc,
+             char **argv)
+{
+  g_autofree char *data_dir = NULL;
+  g_autoptr(GError) error = NULL;
+  PzBackupStats stats = { 0 };
+  GOptionEntry entries[] = {
+    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+      N_("A new (or empty) data directory to restore into"), N_("DIR") },
+    { NULL }
+  };
+
+  if (!parse_subcommand (_("SRC"),
+                         _("Check the backup SRC and restore it into an empty data directory."),
+                         entries, &argc, &argv, 1))
+    return 2;
+  if (data_dir == NULL)
+    {
+      g_printerr (_("Say where to restore: --data-dir DIR\n"));
+      return 2;
+    }
+  if (!pz_backup_restore (argv[1], data_dir, &stats, &error))
+    {
+      g_printerr (_("Restore failed: %s\n"), error->message);
+      return 1;
+    }
+  g_print (_("Restored into %s: %lld files, %lld stored documents, all checked\n"),
+           data_dir, (long long) stats.applications, (long long) stats.blobs);
+  return 0;
+}
+
+/* The password comes from the terminal without echo, asked twice; from a
+ * pipe it is the first line. */
+static char *
+read_password (GError **error)
+{
+  gboolean tty = isatty (STDIN_FILENO);
+  struct termios old, quiet;
+  char first[512] = { 0 };
+  char second[512] = { 0 };
+
+  if (tty)
+    {
+      tcgetattr (STDIN_FILENO, &old);
+      quiet = old;
+      quiet.c_lflag &= ~(tcflag_t) ECHO;
+      tcsetattr (STDIN_FILENO, TCSANOW, &quiet);
+      g_printerr (_("Password: "));
+    }
+  if (fgets (first, sizeof first, stdin) == NULL)
+    first[0] = 0;
+  if (tty)
+    {
+      g_printerr (_("\nPassword again: "));
+      if (fgets (second, sizeof second, stdin) == NULL)
+        second[0] = 0;
+      tcsetattr (STDIN_FILENO, TCSANOW, &old);
+      g_printerr ("\n");
+    }
+  first[strcspn (first, "\r\n")] = 0;
+  second[strcspn (second, "\r\n")] = 0;
+  if (tty && strcmp (first, second) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The two passwords differ"));
+      return NULL;
+    }
+  if (g_utf8_strlen (first, -1) < MIN_PASSWORD_LENGTH)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The password must have at least %d characters"), MIN_PASSWORD_LENGTH);
+      return NULL;
+    }
+  return g_strdup (first);
+}
+
+static int
+run_create_admin (int    argc,
+                  char **argv)
+{
+  g_autofree char *data_dir = NULL;
+  g_autofree char *full_name = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *hash = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *roles[] = { "admin", NULL };
+  PzStore *store;
+  PzUser *existing;
+  GOptionEntry entries[] = {
+    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+      N_("The server's data directory (created if missing)"), N_("DIR") },
+    { "full-name", 0, 0, G_OPTION_ARG_STRING, &full_name,
+      N_("The administrator's name as the history shows it"), N_("NAME") },
+    { NULL }
+  };
+
+  if (!parse_subcommand (_("USERNAME"),
+                         _("Create the first administrator account; the password is read "
+                           "from the terminal (or the first line of standard input)."),
+                         entries, &argc, &argv, 1))
+    return 2;
+  if (data_dir == NULL)
+    {
+      g_printerr (_("Say which data directory: --data-dir DIR\n"));
+      return 2;
+    }
+  if (!username_is_valid (argv[1]))
+    {
+      g_printerr (_("A username is 3 to 32 lower-case letters, digits, dots, dashes or underscores\n"));
+      return 2;
+    }
+  if (!(password = read_password (&error)))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (g_mkdir_with_parents (data_dir, 0700) != 0)
+    {
+      g_printerr (_("Cannot create the data directory %s\n"), data_dir);
+      return 1;
+    }
+  db_path = g_build_filename (data_dir, "perizinan.db", NULL);
+  if (!(store = pz_store_open (db_path, &error)))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  if ((existing = pz_store_find_user (store, argv[1])))
+    {
+      pz_user_free (existing);
+      pz_store_free (store);
+      g_printerr (_("There is already a user named %s\n"), argv[1]);
+      return 1;
+    }
+  if (!(hash = pz_auth_hash_password (password, &error)) ||
+      pz_store_insert_user (store, argv[1], full_name ? full_name : argv[1], NULL,
+                            roles, hash, &error) <= 0)
+    {
+      pz_store_free (store);
+      g_printerr ("%s\n", error ? error->message : _("Cannot create the user"));
+      return 1;
+    }
+  pz_store_free (store);
+  g_print (_("Administrator %s created\n"), argv[1]);
+  return 0;
+}
+
+static int
+run_server (int   argc,
+            char *argv[])
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -49,12 +283,7 @@ main (int   argc,
     { NULL }
   };
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  context = g_option_context_new (NULL);
+  context = g_option_context_new (_("[backup|restore|create-admin]"));
   g_option_context_set_summary (context, _("Perizinan server: the permit workflow of a one-stop "
                                            "service office, over HTTP."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -120,4 +349,22 @@ main (int   argc,
 
   pz_server_shutdown (server);
   return 0;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc > 1 && strcmp (argv[1], "backup") == 0)
+    return run_backup (argc - 1, argv + 1);
+  if (argc > 1 && strcmp (argv[1], "restore") == 0)
+    return run_restore (argc - 1, argv + 1);
+  if (argc > 1 && strcmp (argv[1], "create-admin") == 0)
+    return run_create_admin (argc - 1, argv + 1);
+  return run_server (argc, argv);
 }

@@ -363,6 +363,17 @@ pz_store_open (const char  *path,
   return self;
 }
 
+/**
+ * pz_store_schema_version:
+ *
+ * Returns: the schema version this build migrates databases to
+ */
+int
+pz_store_schema_version (void)
+{
+  return (int) G_N_ELEMENTS (migrations);
+}
+
 void
 pz_store_free (PzStore *self)
 {

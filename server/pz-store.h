@@ -104,6 +104,7 @@ GQuark         pz_store_error_quark        (void);
 PzStore       *pz_store_open               (const char     *path,
                                             GError        **error);
 void           pz_store_free               (PzStore        *self);
+int            pz_store_schema_version     (void);
 gboolean       pz_store_ping               (PzStore        *self);
 
 gboolean       pz_store_begin              (PzStore        *self,
