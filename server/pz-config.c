@@ -118,35 +118,12 @@ pz_config_load_file (PzConfig    *self,
   guint64 inspect_timeout = self->inspect_timeout;
   guint64 smtp_port = self->smtp_port;
   guint64 outbox_interval = self->outbox_interval;
+  gboolean smtp_starttls = self->smtp_starttls;
 
   if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, error))
     return FALSE;
 
-  read_string (kf, "server", "data_dir", &self->data_dir);
-  read_string (kf, "server", "address", &self->address);
-  read_string (kf, "server", "public_url", &self->public_url);
-  read_string (kf, "server", "workflows_dir", &self->workflows_dir);
-  read_string (kf, "office", "timezone", &self->timezone);
-  read_string (kf, "signing", "key", &self->signing_key);
-  read_string (kf, "smtp", "host", &self->smtp_host);
-  read_string (kf, "smtp", "username", &self->smtp_username);
-  read_string (kf, "smtp", "password", &self->smtp_password);
-  read_string (kf, "smtp", "from", &self->smtp_from);
-  read_string (kf, "notify", "command", &self->notify_command);
-  if (g_key_file_has_key (kf, "smtp", "starttls", NULL))
-    {
-      g_autoptr(GError) local_error = NULL;
-      gboolean starttls = g_key_file_get_boolean (kf, "smtp", "starttls", &local_error);
-
-      if (local_error)
-        {
-          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                       _("[smtp] starttls must be true or false"));
-          return FALSE;
-        }
-      self->smtp_starttls = starttls;
-    }
-
+  /* Every value is checked before any is taken: a bad file changes nothing. */
   if (!read_uint (kf, "server", "port", 0, 65535, &port, error) ||
       !read_uint (kf, "limits", "max_body_kib", 1, 64 * 1024, &max_body, error) ||
       !read_uint (kf, "limits", "max_upload_mib", 1, 1024, &max_upload, error) ||
@@ -159,6 +136,33 @@ pz_config_load_file (PzConfig    *self,
       !read_uint (kf, "notify", "interval_seconds", 1, 3600, &outbox_interval, error))
     return FALSE;
 
+  if (g_key_file_has_key (kf, "smtp", "starttls", NULL))
+    {
+      g_autoptr(GError) local_error = NULL;
+      gboolean starttls = g_key_file_get_boolean (kf, "smtp", "starttls", &local_error);
+
+      if (local_error)
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       _("[smtp] starttls must be true or false"));
+          return FALSE;
+        }
+      smtp_starttls = starttls;
+    }
+
+  read_string (kf, "server", "data_dir", &self->data_dir);
+  read_string (kf, "server", "address", &self->address);
+  read_string (kf, "server", "public_url", &self->public_url);
+  read_string (kf, "server", "workflows_dir", &self->workflows_dir);
+  read_string (kf, "office", "timezone", &self->timezone);
+  read_string (kf, "signing", "key", &self->signing_key);
+  read_string (kf, "smtp", "host", &self->smtp_host);
+  read_string (kf, "smtp", "username", &self->smtp_username);
+  read_string (kf, "smtp", "password", &self->smtp_password);
+  read_string (kf, "smtp", "from", &self->smtp_from);
+  read_string (kf, "notify", "command", &self->notify_command);
+
+  self->smtp_starttls = smtp_starttls;
   self->port = (guint) port;
   self->max_body = (gsize) max_body * 1024;
   self->max_upload = (gsize) max_upload * 1024 * 1024;

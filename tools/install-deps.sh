@@ -9,7 +9,7 @@ packages=(
   libargon2-dev libgnutls28-dev libcairo2-dev libpango1.0-dev libqrencode-dev
   libgtk-4-dev libadwaita-1-dev libpoppler-glib-dev
   fonts-dejavu-core xvfb xauth desktop-file-utils appstream-util
-  poppler-utils zbar-tools python3-aiosmtpd curl sqlite3 flatpak-builder
+  poppler-utils zbar-tools python3-aiosmtpd curl sqlite3 flatpak-builder systemd
 )
 
 missing=()
