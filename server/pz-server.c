@@ -11,6 +11,7 @@
 #include "pz-auth.h"
 #include "pz-demo.h"
 #include "pz-outbox.h"
+#include "pz-metrics.h"
 #include "pz-outputs.h"
 #include "pz-server.h"
 
@@ -38,6 +39,8 @@ struct _PzServer
 
   PzOutbox    *outbox;
   GSocket     *listen_socket;
+
+  PzMetrics   *metrics;
 };
 
 typedef struct {
@@ -1609,6 +1612,192 @@ seg_is (Req        *req,
   return i < req->n_seg && g_str_equal (req->seg[i], text);
 }
 
+/* The route a path belongs to, as a fixed template: the label of the
+ * request metrics, so their number stays bounded whatever is asked. */
+static const char *
+route_label (const char *path)
+{
+  static const char * const simple[] = {
+    "openapi.json", "me", "workflows", "permit-types", "inbox", "applications", "events", NULL
+  };
+  g_auto(GStrv) parts = g_strsplit (path, "/", 9);
+  const char *seg[8];
+  guint n = 0;
+
+  for (guint i = 0; parts[i] && n < G_N_ELEMENTS (seg); i++)
+    if (*parts[i])
+      seg[n++] = parts[i];
+
+  if (n == 1 && g_str_equal (seg[0], "healthz"))
+    return "/healthz";
+  if (n == 1 && g_str_equal (seg[0], "metrics"))
+    return "/metrics";
+  if (n == 2 && g_str_equal (seg[0], "track"))
+    return "/track/{receipt}";
+  if (n == 2 && g_str_equal (seg[0], "verify"))
+    return "/verify/{code}";
+  if (n == 3 && g_str_equal (seg[0], "verify") && g_str_equal (seg[2], "pdf"))
+    return "/verify/{code}/pdf";
+  if (n < 3 || !g_str_equal (seg[0], "api") || !g_str_equal (seg[1], "v1"))
+    return "other";
+  if (n == 3 && g_strv_contains (simple, seg[2]))
+    {
+      static const char * const labels[] = {
+        "/api/v1/openapi.json", "/api/v1/me", "/api/v1/workflows", "/api/v1/permit-types",
+        "/api/v1/inbox", "/api/v1/applications", "/api/v1/events"
+      };
+      for (guint i = 0; simple[i]; i++)
+        if (g_str_equal (simple[i], seg[2]))
+          return labels[i];
+    }
+  if (n == 4 && g_str_equal (seg[2], "auth") && g_str_equal (seg[3], "login"))
+    return "/api/v1/auth/login";
+  if (n == 4 && g_str_equal (seg[2], "auth") && g_str_equal (seg[3], "logout"))
+    return "/api/v1/auth/logout";
+  if (n >= 4 && g_str_equal (seg[2], "applications"))
+    {
+      if (n == 4)
+        return "/api/v1/applications/{id}";
+      if (n == 5 && g_str_equal (seg[4], "actions"))
+        return "/api/v1/applications/{id}/actions";
+      if (n == 6 && g_str_equal (seg[4], "documents"))
+        return "/api/v1/applications/{id}/documents/{requirement}";
+      if (n == 6 && g_str_equal (seg[4], "outputs"))
+        return "/api/v1/applications/{id}/outputs/{kind}";
+      if (n == 6 && g_str_equal (seg[4], "checklist"))
+        return "/api/v1/applications/{id}/checklist/{requirement}";
+    }
+  return "other";
+}
+
+static GQuark
+started_quark (void)
+{
+  return g_quark_from_static_string ("pz-request-started");
+}
+
+static void
+request_started (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 gpointer           data)
+{
+  gint64 *now = g_new (gint64, 1);
+
+  *now = g_get_monotonic_time ();
+  g_object_set_qdata_full (G_OBJECT (msg), started_quark (), now, g_free);
+}
+
+static void
+request_finished (SoupServer        *soup,
+                  SoupServerMessage *msg,
+                  gpointer           data)
+{
+  PzServer *self = data;
+  gint64 *started = g_object_get_qdata (G_OBJECT (msg), started_quark ());
+  GUri *uri = soup_server_message_get_uri (msg);
+  double seconds = started ? (g_get_monotonic_time () - *started) / (double) G_USEC_PER_SEC : 0;
+
+  if (uri == NULL || self->metrics == NULL)
+    return;
+  pz_metrics_record (self->metrics, route_label (g_uri_get_path (uri)),
+                     soup_server_message_get_method (msg),
+                     soup_server_message_get_status (msg), seconds);
+}
+
+/* Served to a monitoring agent on this machine (a loopback connection that
+ * no proxy forwarded), or to an administrator anywhere. */
+static gboolean
+metrics_allowed (Req *req)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  GSocketAddress *remote = soup_server_message_get_remote_address (req->msg);
+
+  if (G_IS_INET_SOCKET_ADDRESS (remote) &&
+      g_inet_address_get_is_loopback (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote))) &&
+      soup_message_headers_get_one (headers, "X-Forwarded-For") == NULL &&
+      soup_message_headers_get_one (headers, "Forwarded") == NULL)
+    return TRUE;
+  if (!authenticate (req))
+    return FALSE;
+  if (!g_strv_contains ((const char * const *) req->user->roles, "admin"))
+    {
+      send_error (req->msg, 403, "forbidden",
+                  _("Only an administrator, or a monitoring agent on the server itself, may read the metrics"),
+                  NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+handle_metrics (Req *req)
+{
+  PzStore *store = pz_engine_get_store (req->server->engine);
+  g_autoptr(GHashTable) counts = NULL;
+  g_autoptr(GPtrArray) workflows = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GString *out;
+  gsize len;
+
+  if (!metrics_allowed (req))
+    return;
+  if (!(counts = pz_store_count_by_step (store, req->now, &error)))
+    {
+      send_error (req->msg, 503, "unavailable", _("The database does not answer"), NULL);
+      return;
+    }
+
+  out = g_string_new (NULL);
+  g_string_append_printf (out,
+                          "# HELP perizinan_build_info The running server's version.\n"
+                          "# TYPE perizinan_build_info gauge\n"
+                          "perizinan_build_info{version=\"%s\"} 1\n", PACKAGE_VERSION);
+  pz_metrics_write (req->server->metrics, out);
+
+  g_string_append (out,
+                   "# HELP perizinan_files Files now at each step of the procedure.\n"
+                   "# TYPE perizinan_files gauge\n");
+  workflows = pz_engine_list_workflows (req->server->engine);
+  for (guint w = 0; w < workflows->len; w++)
+    {
+      PzWorkflow *wf = g_ptr_array_index (workflows, w);
+      for (guint i = 0; i < pz_workflow_get_n_steps (wf); i++)
+        {
+          const PzStep *step = pz_workflow_get_nth_step (wf, i);
+          gint64 *pair = g_hash_table_lookup (counts, step->id);
+
+          if (!g_hash_table_add (seen, step->id))
+            continue;
+          g_ptr_array_add (order, step->id);
+          g_string_append (out, "perizinan_files{step=");
+          pz_metrics_append_label (out, step->id);
+          g_string_append_printf (out, "} %" G_GINT64_FORMAT "\n", pair ? pair[0] : 0);
+        }
+    }
+  g_string_append (out,
+                   "# HELP perizinan_files_overdue Files at each step past their due time.\n"
+                   "# TYPE perizinan_files_overdue gauge\n");
+  for (guint i = 0; i < order->len; i++)
+    {
+      gint64 *pair = g_hash_table_lookup (counts, g_ptr_array_index (order, i));
+      g_string_append (out, "perizinan_files_overdue{step=");
+      pz_metrics_append_label (out, g_ptr_array_index (order, i));
+      g_string_append_printf (out, "} %" G_GINT64_FORMAT "\n", pair ? pair[1] : 0);
+    }
+  g_string_append_printf (out,
+                          "# HELP perizinan_outbox_pending Messages to applicants not yet delivered.\n"
+                          "# TYPE perizinan_outbox_pending gauge\n"
+                          "perizinan_outbox_pending %" G_GINT64_FORMAT "\n",
+                          pz_store_count_pending_messages (store));
+
+  len = out->len;
+  soup_server_message_set_status (req->msg, 200, NULL);
+  soup_server_message_set_response (req->msg, "text/plain; version=0.0.4; charset=utf-8",
+                                    SOUP_MEMORY_TAKE, g_string_free (out, FALSE), len);
+}
+
 static void
 route_application (Req *req)
 {
@@ -1666,6 +1855,12 @@ route (Req *req)
     {
       if (method_is (req, "GET"))
         handle_healthz (req);
+      return;
+    }
+  if (req->n_seg == 1 && seg_is (req, 0, "metrics"))
+    {
+      if (method_is (req, "GET"))
+        handle_metrics (req);
       return;
     }
   if ((req->n_seg == 2 || (req->n_seg == 3 && seg_is (req, 2, "pdf"))) && seg_is (req, 0, "verify"))
@@ -1886,6 +2081,7 @@ pz_server_finalize (GObject *object)
   g_free (self->dummy_hash);
   g_clear_pointer (&self->sockets, g_ptr_array_unref);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
+  g_clear_pointer (&self->metrics, pz_metrics_free);
 
   G_OBJECT_CLASS (pz_server_parent_class)->finalize (object);
 }
@@ -1983,6 +2179,9 @@ pz_server_new (const PzConfig  *config,
   soup_server_add_websocket_handler (self->soup, "/api/v1/events", NULL, NULL, websocket_callback,
                                      self, NULL);
   soup_server_add_handler (self->soup, NULL, server_callback, self, NULL);
+  self->metrics = pz_metrics_new ();
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished), self);
 
   return g_steal_pointer (&self);
 }

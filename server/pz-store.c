@@ -1339,6 +1339,45 @@ pz_store_count_step (PzStore     *self,
 }
 
 /**
+ * pz_store_count_by_step:
+ * @overdue_before: files due before this time count as overdue
+ *
+ * Returns: (transfer full): step id -> gint64[2] {files, overdue}, for the
+ *   steps that hold files
+ */
+GHashTable *
+pz_store_count_by_step (PzStore  *self,
+                        gint64    overdue_before,
+                        GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT step, count(*), count(CASE WHEN due_at < ? THEN 1 END) "
+                                "FROM applications GROUP BY step", error);
+  g_autoptr(GHashTable) counts = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_bind_int64 (stmt, 1, overdue_before);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 *pair = g_new (gint64, 2);
+
+      pair[0] = sqlite3_column_int64 (stmt, 1);
+      pair[1] = sqlite3_column_int64 (stmt, 2);
+      g_hash_table_insert (counts, column_text (stmt, 0), pair);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&counts);
+}
+
+/**
  * pz_store_search:
  * @self: a store
  * @search: what to look for

@@ -185,6 +185,9 @@ GPtrArray     *pz_store_inbox_step         (PzStore        *self,
                                             const char     *step,
                                             guint           limit,
                                             GError        **error);
+GHashTable    *pz_store_count_by_step      (PzStore        *self,
+                                            gint64          overdue_before,
+                                            GError        **error);
 gboolean       pz_store_count_step         (PzStore        *self,
                                             const char     *step,
                                             gint64          overdue_before,

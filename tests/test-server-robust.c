@@ -367,6 +367,114 @@ test_reference_and_search (void)
     }
 }
 
+static guint
+get_metrics (const char  *token,
+             const char  *forwarded_for,
+             char       **text)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/metrics", pz_test_server_get_port (ts));
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+
+  if (token)
+    {
+      g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  if (forwarded_for)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Forwarded-For", forwarded_for);
+  body = soup_session_send_and_read (session, msg, NULL, NULL);
+  g_assert_nonnull (body);
+  if (text)
+    *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  return soup_message_get_status (msg);
+}
+
+/* The value of the sample @series (name and labels exactly as written), or
+ * -1; every line of the text is a comment or a well-formed sample. */
+static double
+sample (const char *text,
+        const char *series)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  double found = -1;
+
+  for (guint i = 0; lines[i]; i++)
+    {
+      const char *l = lines[i];
+      const char *space = strrchr (l, ' ');
+      char *end = NULL;
+      double v;
+
+      if (*l == '\0' || *l == '#')
+        continue;
+      g_assert_nonnull (space);
+      g_assert_true (g_ascii_isalpha (*l));
+      v = g_ascii_strtod (space + 1, &end);
+      g_assert_true (end && *end == '\0');
+      if (strncmp (l, series, space - l) == 0 && strlen (series) == (gsize) (space - l))
+        found = v;
+    }
+  return found;
+}
+
+/* A monitoring agent on the server reads the request counts, the latency
+ * histogram, files per step and the outbox backlog; from elsewhere only an
+ * administrator may. */
+static void
+test_metrics (void)
+{
+  const char *kasi = pz_test_login (ts, "kasi");
+  g_autoptr(PzResponse) inbox = pz_test_request (ts, "GET", "/api/v1/inbox", kasi, NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  double n0, n1;
+
+  g_assert_cmpuint (get_metrics (NULL, NULL, &before), ==, 200);
+  n0 = sample (before, "perizinan_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}");
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr(PzResponse) h = pz_test_request (ts, "GET", "/healthz", NULL, NULL);
+      g_assert_cmpuint (h->status, ==, 200);
+    }
+  {
+    g_autoptr(PzResponse) missing = pz_test_request (ts, "GET", "/api/v1/applications/999999", kasi, NULL);
+    g_assert_cmpuint (missing->status, ==, 404);
+  }
+  g_assert_cmpuint (get_metrics (NULL, NULL, &after), ==, 200);
+  n1 = sample (after, "perizinan_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}");
+  g_assert_cmpfloat (n1 - MAX (n0, 0), ==, 3);
+  /* the file's number is not a label: one series for every file */
+  g_assert_cmpfloat (sample (after, "perizinan_http_requests_total{route=\"/api/v1/applications/{id}\",method=\"GET\",status=\"404\"}"), >=, 1);
+  g_assert_null (strstr (after, "999999"));
+
+  /* the histogram is cumulative and ends at the count */
+  {
+    double last = 0;
+    const char *les[] = { "0.001", "0.01", "0.1", "1", "10", "+Inf" };
+    for (guint i = 0; i < G_N_ELEMENTS (les); i++)
+      {
+        g_autofree char *b = g_strdup_printf ("perizinan_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"%s\"}", les[i]);
+        double v = sample (after, b);
+        g_assert_cmpfloat (v, >=, last);
+        last = v;
+      }
+    g_assert_cmpfloat (last, ==, sample (after, "perizinan_http_request_duration_seconds_count{route=\"/healthz\"}"));
+  }
+
+  /* files at the Kasi's step are the Kasi's inbox */
+  g_assert_cmpfloat (sample (after, "perizinan_files{step=\"kasi_verification\"}"), ==,
+                     (double) json_object_get_int_member (pz_response_object (inbox), "total"));
+  g_assert_cmpfloat (sample (after, "perizinan_files{step=\"registration\"}"), >=, 0);
+  g_assert_cmpfloat (sample (after, "perizinan_outbox_pending"), >=, 0);
+
+  /* through a proxy, or as anyone but an administrator: refused */
+  g_assert_cmpuint (get_metrics (NULL, "203.0.113.9", NULL), ==, 401);
+  g_assert_cmpuint (get_metrics (kasi, "203.0.113.9", NULL), ==, 403);
+  g_assert_cmpuint (get_metrics (pz_test_login (ts, "admin"), "203.0.113.9", NULL), ==, 200);
+}
+
 /* The OpenAPI document names every route of API.md, and every route it
  * names is served. */
 static void
@@ -380,6 +488,7 @@ test_openapi (void)
     { "/api/v1/applications/{id}/documents/{requirement}", "put" },
     { "/api/v1/applications/{id}/documents/{requirement}", "get" },
     { "/api/v1/applications/{id}/checklist/{requirement}", "put" },
+    { "/metrics", "get" },
   };
   const char *front = pz_test_login (ts, "front_office");
   gint64 id = pz_test_register (ts, front, "PBG", "new");
@@ -487,6 +596,7 @@ main (int   argc,
   g_test_add_func ("/server/robust/documents", test_documents);
   g_test_add_func ("/server/robust/reference-and-search", test_reference_and_search);
   g_test_add_func ("/server/robust/openapi", test_openapi);
+  g_test_add_func ("/server/robust/metrics", test_metrics);
   g_test_add_func ("/server/robust/restart", test_restart);
   ret = g_test_run ();
   pz_test_server_free (ts);
