@@ -8,6 +8,38 @@
 
 static PzTestServer *ts;
 
+/* The server's access records, as a log collector would receive them. */
+static GMutex access_lock;
+static GPtrArray *access_records;  /* GHashTable: field -> value */
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags   level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         data)
+{
+  GHashTable *record = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  gboolean access = FALSE;
+
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      g_autofree char *value = fields[i].length < 0 ? g_strdup (fields[i].value)
+                                                    : g_strndup (fields[i].value, fields[i].length);
+      if (g_str_equal (fields[i].key, "GLIB_DOMAIN") && g_str_equal (value, "perizinan-access"))
+        access = TRUE;
+      g_hash_table_insert (record, g_strdup (fields[i].key), g_steal_pointer (&value));
+    }
+  if (!access)
+    {
+      g_hash_table_unref (record);
+      return g_log_writer_default (level, fields, n_fields, data);
+    }
+  g_mutex_lock (&access_lock);
+  g_ptr_array_add (access_records, record);
+  g_mutex_unlock (&access_lock);
+  return G_LOG_WRITER_HANDLED;
+}
+
 static gint64
 version_of (gint64 id)
 {
@@ -475,6 +507,68 @@ test_metrics (void)
   g_assert_cmpuint (get_metrics (pz_test_login (ts, "admin"), "203.0.113.9", NULL), ==, 200);
 }
 
+/* Each request leaves one structured record with its id (also in the
+ * answer's X-Request-Id), route, status and user, and nothing secret. */
+static void
+test_access_log (void)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/applications/424242?q=secret-query",
+                                          pz_test_server_get_port (ts));
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *token = login_again ("kasi");
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+  const char *id;
+  GHashTable *mine = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  body = soup_session_send_and_read (session, msg, NULL, NULL);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 404);
+  id = soup_message_headers_get_one (soup_message_get_response_headers (msg), "X-Request-Id");
+  g_assert_nonnull (id);
+  g_assert_cmpuint (strlen (id), ==, 16);
+
+  /* the record is written once the answer is sent */
+  for (int tries = 0; tries < 500 && mine == NULL; tries++)
+    {
+      g_mutex_lock (&access_lock);
+      for (guint i = 0; i < access_records->len; i++)
+        {
+          GHashTable *r = g_ptr_array_index (access_records, i);
+          if (g_strcmp0 (g_hash_table_lookup (r, "REQUEST_ID"), id) == 0)
+            mine = g_hash_table_ref (r);
+        }
+      g_mutex_unlock (&access_lock);
+      if (mine == NULL)
+        g_usleep (2000);
+    }
+  g_assert_nonnull (mine);
+  g_assert_cmpstr (g_hash_table_lookup (mine, "ROUTE"), ==, "/api/v1/applications/{id}");
+  g_assert_cmpstr (g_hash_table_lookup (mine, "METHOD"), ==, "GET");
+  g_assert_cmpstr (g_hash_table_lookup (mine, "STATUS"), ==, "404");
+  g_assert_cmpstr (g_hash_table_lookup (mine, "USER"), ==, "kasi");
+  g_hash_table_unref (mine);
+
+  /* no record anywhere holds a password, a token or a query */
+  g_mutex_lock (&access_lock);
+  g_assert_cmpuint (access_records->len, >, 10);
+  for (guint i = 0; i < access_records->len; i++)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, g_ptr_array_index (access_records, i));
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          g_assert_null (strstr (value, token));
+          g_assert_null (strstr (value, "secret-query"));
+          g_assert_null (strstr (value, "\"password\""));
+        }
+    }
+  g_mutex_unlock (&access_lock);
+}
+
 /* The OpenAPI document names every route of API.md, and every route it
  * names is served. */
 static void
@@ -586,6 +680,8 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
+  access_records = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+  g_log_set_writer_func (capture_writer, NULL, NULL);
   ts = pz_test_server_start (NULL, TRUE);
   g_test_add_func ("/server/robust/two-clients", test_two_clients);
   g_test_add_func ("/server/robust/idempotency", test_idempotency);
@@ -597,8 +693,10 @@ main (int   argc,
   g_test_add_func ("/server/robust/reference-and-search", test_reference_and_search);
   g_test_add_func ("/server/robust/openapi", test_openapi);
   g_test_add_func ("/server/robust/metrics", test_metrics);
+  g_test_add_func ("/server/robust/access-log", test_access_log);
   g_test_add_func ("/server/robust/restart", test_restart);
   ret = g_test_run ();
   pz_test_server_free (ts);
+  g_ptr_array_unref (access_records);
   return ret;
 }
