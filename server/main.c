@@ -339,7 +339,8 @@ run_server (int   argc,
       g_printerr (_("The server cannot start: %s\n"), error->message);
       return 1;
     }
-  g_print (_("Perizinan server listening on http://%s:%u/\n"), config->address,
+  g_print (_("Perizinan server listening on %s://%s:%u/\n"),
+           pz_server_is_https (server) ? "https" : "http", config->address,
            pz_server_get_port (server));
 
   loop = g_main_loop_new (NULL, FALSE);

@@ -43,6 +43,8 @@ pz_config_free (PzConfig *self)
   g_free (self->timezone);
   g_free (self->public_url);
   g_free (self->workflows_dir);
+  g_free (self->tls_certificate);
+  g_free (self->tls_key);
   g_free (self->inspect_program);
   g_free (self->signing_key);
   g_free (self->smtp_host);
@@ -154,6 +156,8 @@ pz_config_load_file (PzConfig    *self,
   read_string (kf, "server", "address", &self->address);
   read_string (kf, "server", "public_url", &self->public_url);
   read_string (kf, "server", "workflows_dir", &self->workflows_dir);
+  read_string (kf, "server", "tls_certificate", &self->tls_certificate);
+  read_string (kf, "server", "tls_key", &self->tls_key);
   read_string (kf, "office", "timezone", &self->timezone);
   read_string (kf, "signing", "key", &self->signing_key);
   read_string (kf, "smtp", "host", &self->smtp_host);

@@ -13,6 +13,8 @@ typedef struct {
   char    *timezone;
   char    *public_url;
   char    *workflows_dir;
+  char    *tls_certificate;   /* PEM; with tls_key the server speaks HTTPS only */
+  char    *tls_key;
   gsize    max_body;          /* bytes of a JSON request */
   gsize    max_upload;        /* bytes of an uploaded document */
   guint    session_hours;

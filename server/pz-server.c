@@ -2154,6 +2154,8 @@ copy_config (const PzConfig *config)
   copy->timezone = g_strdup (config->timezone);
   copy->public_url = g_strdup (config->public_url);
   copy->workflows_dir = g_strdup (config->workflows_dir);
+  copy->tls_certificate = g_strdup (config->tls_certificate);
+  copy->tls_key = g_strdup (config->tls_key);
   copy->inspect_program = g_strdup (config->inspect_program);
   copy->signing_key = g_strdup (config->signing_key);
   copy->smtp_host = g_strdup (config->smtp_host);
@@ -2243,6 +2245,7 @@ pz_server_listen (PzServer  *self,
 {
   g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (self->config->address);
   g_autoptr(GSocketAddress) address = NULL;
+  SoupServerListenOptions options = 0;
   GSList *uris;
 
   if (inet == NULL)
@@ -2250,6 +2253,34 @@ pz_server_listen (PzServer  *self,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _("“%s” is not an IP address"), self->config->address);
       return FALSE;
+    }
+  if ((self->config->tls_certificate == NULL) != (self->config->tls_key == NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("HTTPS needs both tls_certificate and tls_key"));
+      return FALSE;
+    }
+  if (self->config->tls_certificate)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GTlsCertificate) cert = g_tls_certificate_new_from_files (self->config->tls_certificate,
+                                                                          self->config->tls_key,
+                                                                          &local_error);
+      if (cert == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("Cannot use the TLS certificate %s with the key %s: %s"),
+                       self->config->tls_certificate, self->config->tls_key, local_error->message);
+          return FALSE;
+        }
+      if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       _("This system has no TLS support for GLib (install glib-networking)"));
+          return FALSE;
+        }
+      soup_server_set_tls_certificate (self->soup, cert);
+      options |= SOUP_SERVER_LISTEN_HTTPS;
     }
   address = g_inet_socket_address_new (inet, (guint16) self->config->port);
   /* A restart brings every desktop back at once: a deep accept queue keeps
@@ -2263,7 +2294,7 @@ pz_server_listen (PzServer  *self,
     g_socket_set_option (sock, SOL_SOCKET, SO_REUSEADDR, 1, NULL);
     g_socket_set_listen_backlog (sock, 512);
     if (!g_socket_bind (sock, address, TRUE, error) || !g_socket_listen (sock, error) ||
-        !soup_server_listen_socket (self->soup, sock, 0, error))
+        !soup_server_listen_socket (self->soup, sock, options, error))
       return FALSE;
     g_set_object (&self->listen_socket, sock);
   }
@@ -2273,6 +2304,12 @@ pz_server_listen (PzServer  *self,
     self->port = (guint) g_uri_get_port (uris->data);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   return TRUE;
+}
+
+gboolean
+pz_server_is_https (PzServer *self)
+{
+  return self->config->tls_certificate != NULL;
 }
 
 guint

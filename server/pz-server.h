@@ -16,6 +16,7 @@ PzServer  *pz_server_new        (const PzConfig  *config,
                                  GError         **error);
 gboolean   pz_server_listen     (PzServer        *self,
                                  GError         **error);
+gboolean   pz_server_is_https   (PzServer        *self);
 guint      pz_server_get_port   (PzServer        *self);
 PzEngine  *pz_server_get_engine (PzServer        *self);
 void       pz_server_shutdown   (PzServer        *self);

@@ -7,7 +7,11 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
 #include "pz-config.h"
+#include "pz-test-server.h"
 
 static char *workdir;
 
@@ -79,7 +83,7 @@ test_every_key_known (void)
         g_string_append_printf (open, "%s\n", l);
     }
   g_test_message ("%u keys documented", keys);
-  g_assert_cmpuint (keys, >=, 22);
+  g_assert_cmpuint (keys, >=, 24);
 
   path = write_config ("open.conf", open->str);
   g_assert_true (pz_config_load_file (config, path, &error));
@@ -87,6 +91,7 @@ test_every_key_known (void)
   g_assert_cmpstr (config->data_dir, ==, "/var/lib/perizinan");
   g_assert_cmpstr (config->public_url, ==, "https://izin.example.go.id");
   g_assert_cmpstr (config->smtp_host, ==, "mail.example.go.id");
+  g_assert_cmpstr (config->tls_key, ==, "/etc/perizinan/tls/server.key");
   g_assert_cmpstr (config->notify_command, ==, "/usr/local/bin/kirim-pesan");
   g_assert_cmpstr (config->timezone, ==, defaults->timezone);
   g_assert_cmpstr (config->address, ==, defaults->address);
@@ -107,7 +112,7 @@ test_every_key_known (void)
   {
     const char *known[] = {
       "server/data_dir", "server/address", "server/port", "server/public_url",
-      "server/workflows_dir", "office/timezone", "limits/max_body_kib",
+      "server/workflows_dir", "server/tls_certificate", "server/tls_key", "office/timezone", "limits/max_body_kib",
       "limits/max_upload_mib", "limits/inspect_timeout_seconds", "security/session_hours",
       "security/login_failures_per_user", "security/login_failures_per_address",
       "security/login_window_minutes", "signing/key", "smtp/host", "smtp/port",
@@ -145,6 +150,153 @@ test_bad_value (void)
   g_assert_cmpstr (config->address, ==, "127.0.0.1");
 }
 
+/* A self-signed certificate for 127.0.0.1, as an office would make for its
+ * server; written as PEM files.  Returns the certificate's PEM. */
+static char *
+make_certificate (const char *cert_path,
+                  const char *key_path)
+{
+  gnutls_x509_privkey_t key;
+  gnutls_x509_crt_t crt;
+  gnutls_datum_t pem = { 0 };
+  char serial[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+  time_t now = time (NULL);
+  guint8 ip[4] = { 127, 0, 0, 1 };
+  char *cert_pem;
+
+  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
+  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
+                                                 GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  gnutls_x509_crt_set_version (crt, 3);
+  gnutls_x509_crt_set_serial (crt, serial, sizeof serial);
+  gnutls_x509_crt_set_activation_time (crt, now - 3600);
+  gnutls_x509_crt_set_expiration_time (crt, now + 30 * 24 * 3600);
+  gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, "izin.test", strlen ("izin.test"));
+  gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_IPADDRESS, ip, sizeof ip, GNUTLS_FSAN_SET);
+  gnutls_x509_crt_set_key (crt, key);
+  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_SHA256, 0), ==, 0);
+
+  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &pem), ==, 0);
+  cert_pem = g_strndup ((const char *) pem.data, pem.size);
+  g_assert_true (g_file_set_contents (cert_path, cert_pem, -1, NULL));
+  gnutls_free (pem.data);
+  g_assert_cmpint (gnutls_x509_privkey_export2 (key, GNUTLS_X509_FMT_PEM, &pem), ==, 0);
+  g_assert_true (g_file_set_contents (key_path, (const char *) pem.data, (gssize) pem.size, NULL));
+  gnutls_free (pem.data);
+  gnutls_x509_crt_deinit (crt);
+  gnutls_x509_privkey_deinit (key);
+  return cert_pem;
+}
+
+typedef struct {
+  const char *cert;
+  const char *key;
+} TlsFiles;
+
+static void
+configure_tls (PzConfig *config,
+               gpointer  data)
+{
+  TlsFiles *files = data;
+
+  config->tls_certificate = g_strdup (files->cert);
+  config->tls_key = files->key ? g_strdup (files->key) : NULL;
+}
+
+static gboolean
+accept_office_certificate (SoupMessage          *msg,
+                           GTlsCertificate      *certificate,
+                           GTlsCertificateFlags  errors,
+                           gpointer              data)
+{
+  g_autofree char *pem = NULL;
+
+  g_object_get (certificate, "certificate-pem", &pem, NULL);
+  /* accepted only because it is exactly the office's certificate */
+  return g_strcmp0 (g_strstrip (pem), g_strstrip ((char *) data)) == 0;
+}
+
+/* With a certificate and key configured the server speaks HTTPS, and only
+ * HTTPS, on its port. */
+static void
+test_https (void)
+{
+  g_autofree char *cert = g_build_filename (workdir, "server.crt", NULL);
+  g_autofree char *key = g_build_filename (workdir, "server.key", NULL);
+  g_autofree char *pem = make_certificate (cert, key);
+  TlsFiles files = { cert, key };
+  PzTestServer *ts = pz_test_server_start_configured (NULL, configure_tls, &files);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *https = g_strdup_printf ("https://127.0.0.1:%u/healthz", pz_test_server_get_port (ts));
+  g_autofree char *http = g_strdup_printf ("http://127.0.0.1:%u/healthz", pz_test_server_get_port (ts));
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", https);
+    g_autoptr(GBytes) body = NULL;
+
+    g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_office_certificate), pem);
+    body = soup_session_send_and_read (session, msg, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+    g_assert_nonnull (soup_message_get_tls_peer_certificate (msg));
+  }
+  {
+    /* a client that does not accept the certificate is not served */
+    g_autoptr(SoupSession) fresh = soup_session_new ();
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", https);
+    g_autoptr(GBytes) body = soup_session_send_and_read (fresh, msg, NULL, &error);
+
+    g_assert_null (body);
+    g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+    g_clear_error (&error);
+  }
+  {
+    /* plain HTTP is not served */
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", http);
+    g_autoptr(GBytes) body = soup_session_send_and_read (session, msg, NULL, &error);
+
+    g_test_message ("plain HTTP: status %u, %s", soup_message_get_status (msg),
+                    error ? error->message : "no error");
+    g_assert_cmpuint (soup_message_get_status (msg), !=, 200);
+    g_clear_error (&error);
+  }
+  pz_test_server_free (ts);
+}
+
+/* A certificate without its key, or a file that is not one, stops the
+ * server at start with a message naming the file. */
+static void
+test_https_misconfigured (void)
+{
+  g_autofree char *cert = g_build_filename (workdir, "other.crt", NULL);
+  g_autofree char *key = g_build_filename (workdir, "other.key", NULL);
+  g_autofree char *pem = make_certificate (cert, key);
+  g_autofree char *dir = g_build_filename (workdir, "tls-data", NULL);
+  g_autoptr(PzConfig) config = pz_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  config->data_dir = g_strdup (dir);
+  config->port = 0;
+  config->tls_certificate = g_strdup (cert);
+  {
+    g_autoptr(PzServer) server = pz_server_new (config, &error);
+    g_assert_no_error (error);
+    g_assert_false (pz_server_listen (server, &error));
+    g_assert_nonnull (strstr (error->message, "tls_key"));
+    g_clear_error (&error);
+  }
+  config->tls_key = g_strdup (cert);  /* the certificate again, not a key */
+  {
+    g_autoptr(PzServer) server = pz_server_new (config, &error);
+    g_assert_no_error (error);
+    g_assert_false (pz_server_listen (server, &error));
+    g_assert_nonnull (strstr (error->message, "other.crt"));
+    g_test_message ("%s", error->message);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -156,6 +308,8 @@ main (int   argc,
   g_test_add_func ("/server/config/as-shipped", test_as_shipped);
   g_test_add_func ("/server/config/every-key-known", test_every_key_known);
   g_test_add_func ("/server/config/bad-value", test_bad_value);
+  g_test_add_func ("/server/config/https", test_https);
+  g_test_add_func ("/server/config/https-misconfigured", test_https_misconfigured);
   rc = g_test_run ();
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", workdir);

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   gcc meson ninja-build pkg-config gettext python3
-  libglib2.0-dev libglib2.0-bin libsoup-3.0-dev libjson-glib-dev libsqlite3-dev
+  libglib2.0-dev libglib2.0-bin glib-networking libsoup-3.0-dev libjson-glib-dev libsqlite3-dev
   libargon2-dev libgnutls28-dev libcairo2-dev libpango1.0-dev libqrencode-dev
   libgtk-4-dev libadwaita-1-dev libpoppler-glib-dev
   fonts-dejavu-core xvfb xauth desktop-file-utils appstream-util
