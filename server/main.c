@@ -16,26 +16,12 @@
 #include "pz-server.h"
 #include "pz-store.h"
 
-#define MIN_PASSWORD_LENGTH 10
 
 static gboolean
 quit_on_signal (gpointer data)
 {
   g_main_loop_quit (data);
   return G_SOURCE_REMOVE;
-}
-
-static gboolean
-username_is_valid (const char *name)
-{
-  gsize len = strlen (name);
-
-  if (len < 3 || len > 32)
-    return FALSE;
-  for (const char *p = name; *p; p++)
-    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && !strchr ("._-", *p))
-      return FALSE;
-  return TRUE;
 }
 
 /* Parses a subcommand's options; the positional arguments must number
@@ -169,10 +155,10 @@ read_password (GError **error)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The two passwords differ"));
       return NULL;
     }
-  if (g_utf8_strlen (first, -1) < MIN_PASSWORD_LENGTH)
+  if (g_utf8_strlen (first, -1) < PZ_AUTH_MIN_PASSWORD_LENGTH)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("The password must have at least %d characters"), MIN_PASSWORD_LENGTH);
+                   _("The password must have at least %d characters"), PZ_AUTH_MIN_PASSWORD_LENGTH);
       return NULL;
     }
   return g_strdup (first);
@@ -209,7 +195,7 @@ run_create_admin (int    argc,
       g_printerr (_("Say which data directory: --data-dir DIR\n"));
       return 2;
     }
-  if (!username_is_valid (argv[1]))
+  if (!pz_auth_username_is_valid (argv[1]))
     {
       g_printerr (_("A username is 3 to 32 lower-case letters, digits, dots, dashes or underscores\n"));
       return 2;

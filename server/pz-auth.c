@@ -195,3 +195,22 @@ pz_throttle_reset (PzThrottle *self,
 {
   g_hash_table_remove (self->failures, key);
 }
+
+/**
+ * pz_auth_username_is_valid:
+ *
+ * Returns: whether @username is 3 to 32 lower-case letters, digits, dots,
+ *   dashes or underscores
+ */
+gboolean
+pz_auth_username_is_valid (const char *username)
+{
+  gsize len = strlen (username);
+
+  if (len < 3 || len > 32)
+    return FALSE;
+  for (const char *p = username; *p; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && !strchr ("._-", *p))
+      return FALSE;
+  return TRUE;
+}

@@ -12,6 +12,10 @@ gboolean   pz_auth_verify_password (const char  *encoded,
 char      *pz_auth_new_token       (void);
 char      *pz_auth_hash_token      (const char  *token);
 char      *pz_auth_random_hex      (gsize        n_bytes);
+gboolean   pz_auth_username_is_valid (const char *username);
+
+/* The shortest password the server accepts when one is set. */
+#define PZ_AUTH_MIN_PASSWORD_LENGTH 10
 
 typedef struct _PzThrottle PzThrottle;
 

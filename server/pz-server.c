@@ -473,6 +473,10 @@ user_json (PzUser *user,
   for (guint i = 0; user->roles[i]; i++)
     json_builder_add_string_value (b, user->roles[i]);
   json_builder_end_array (b);
+  json_builder_set_member_name (b, "active");
+  json_builder_add_boolean_value (b, user->active);
+  json_builder_set_member_name (b, "must_change_password");
+  json_builder_add_boolean_value (b, user->must_change_password);
   if (expires_at)
     {
       g_autofree char *t = pz_engine_format_time (engine, expires_at);
@@ -1616,6 +1620,470 @@ seg_is (Req        *req,
   return i < req->n_seg && g_str_equal (req->seg[i], text);
 }
 
+
+/* Administration */
+
+static gboolean
+require_admin (Req *req)
+{
+  if (g_strv_contains ((const char * const *) req->user->roles, "admin"))
+    return TRUE;
+  send_error (req->msg, 403, "forbidden", _("Only an administrator may do this"), NULL);
+  return FALSE;
+}
+
+/* Roles from a JSON array: every one known, none twice. */
+static char **
+read_roles (JsonObject *body,
+            GPtrArray  *details)
+{
+  JsonNode *node = json_object_get_member (body, "roles");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonArray *array;
+
+  if (node == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (array = json_node_get_array (node)) == 0)
+    {
+      pz_detail_add (details, "roles", "%s", _("Give at least one role"));
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *e = json_array_get_element (array, i);
+      const char *role = JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING
+                         ? json_node_get_string (e) : NULL;
+
+      if (role == NULL || !pz_role_is_known (role))
+        {
+          pz_detail_add (details, "roles", _("“%s” is not a role"), role ? role : "?");
+          return NULL;
+        }
+      if (g_hash_table_add (seen, (gpointer) role))
+        g_strv_builder_add (builder, role);
+    }
+  return g_strv_builder_end (builder);
+}
+
+static char *
+audit_detail (JsonObject *body)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonObject) copy = json_object_new ();
+  g_autoptr(GList) members = json_object_get_members (body);
+
+  /* never a password in the audit log */
+  for (GList *l = members; l; l = l->next)
+    if (!g_str_equal (l->data, "password"))
+      json_object_set_member (copy, l->data, json_node_copy (json_object_get_member (body, l->data)));
+  json_node_set_object (node, copy);
+  return json_to_string (node, FALSE);
+}
+
+/* Writes a change and its audit record in one transaction. */
+typedef gboolean (*AdminChange) (PzStore *store, gpointer data, GError **error);
+
+static gboolean
+commit_admin_change (Req         *req,
+                     AdminChange  change,
+                     gpointer     data,
+                     const char  *action,
+                     const char  *target,
+                     JsonObject  *body)
+{
+  PzStore *store = pz_engine_get_store (req->server->engine);
+  g_autofree char *detail = audit_detail (body);
+  g_autoptr(GError) error = NULL;
+
+  flush_batch (req->server);
+  if (!pz_store_begin (store, &error))
+    goto failed;
+  if (!change (store, data, &error) ||
+      !pz_store_insert_audit (store, req->user->id, req->now, action, target, detail, &error) ||
+      !pz_store_commit (store, &error))
+    {
+      pz_store_rollback (store);
+      goto failed;
+    }
+  /* roles, deactivation and passwords take effect on the next request */
+  g_hash_table_remove_all (req->server->sessions);
+  return TRUE;
+
+failed:
+  if (g_error_matches (error, PZ_STORE_ERROR, PZ_STORE_ERROR_CONSTRAINT))
+    send_error (req->msg, 409, "duplicate", _("There is already a user with this username"), NULL);
+  else
+    send_error (req->msg, 500, "internal", _("The change could not be saved"), NULL);
+  return FALSE;
+}
+
+static void
+handle_list_users (Req *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) users = pz_store_list_users (pz_engine_get_store (req->server->engine), &error);
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+  if (users == NULL)
+    {
+      send_error (req->msg, 500, "internal", _("The users could not be read"), NULL);
+      return;
+    }
+  for (guint i = 0; i < users->len; i++)
+    {
+      PzUser *u = g_ptr_array_index (users, i);
+      JsonNode *j = user_json (u, 0, req->server->engine);
+      json_object_set_int_member (json_node_get_object (j), "id", u->id);
+      json_array_add_element (array, j);
+    }
+  json_node_set_array (node, array);
+  send_json (req->msg, 200, node);
+}
+
+typedef struct {
+  const char         *username;
+  const char         *full_name;
+  const char         *nip;
+  const char * const *roles;
+  const char         *hash;
+  gint64              id;
+} NewUser;
+
+static gboolean
+insert_user_change (PzStore  *store,
+                    gpointer  data,
+                    GError  **error)
+{
+  NewUser *n = data;
+
+  n->id = pz_store_insert_user (store, n->username, n->full_name, n->nip, n->roles, n->hash, error);
+  return n->id > 0 && pz_store_set_password (store, n->id, n->hash, TRUE, error);
+}
+
+static gboolean
+check_password (JsonNode  *password,
+                GPtrArray *details)
+{
+  if (g_utf8_strlen (json_node_get_string (password), -1) < PZ_AUTH_MIN_PASSWORD_LENGTH)
+    {
+      pz_detail_add (details, "password", _("At least %d characters"), PZ_AUTH_MIN_PASSWORD_LENGTH);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+handle_create_user (Req *req)
+{
+  static const char * const known[] = { "username", "full_name", "nip", "roles", "password", NULL };
+  g_autoptr(JsonObject) body = read_json_body (req);
+  g_autoptr(GPtrArray) details = pz_details_new ();
+  g_auto(GStrv) roles = NULL;
+  g_autofree char *hash = NULL;
+  g_autoptr(PzUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *username, *full_name, *nip, *password;
+  NewUser n = { 0 };
+
+  if (body == NULL || !only_members (req, body, known) ||
+      !get_member (req, body, "username", G_TYPE_STRING, TRUE, &username) ||
+      !get_member (req, body, "full_name", G_TYPE_STRING, TRUE, &full_name) ||
+      !get_member (req, body, "nip", G_TYPE_STRING, FALSE, &nip) ||
+      !get_member (req, body, "password", G_TYPE_STRING, TRUE, &password))
+    return;
+  if (!pz_auth_username_is_valid (json_node_get_string (username)))
+    pz_detail_add (details, "username", "%s",
+                   _("3 to 32 lower-case letters, digits, dots, dashes or underscores"));
+  if (!pz_valid_text (json_node_get_string (full_name), 200) || !*json_node_get_string (full_name))
+    pz_detail_add (details, "full_name", "%s", _("Give the name as it is to appear in the history"));
+  if (nip && (strlen (json_node_get_string (nip)) != 18 ||
+              strspn (json_node_get_string (nip), "0123456789") != 18))
+    pz_detail_add (details, "nip", "%s", _("A NIP has 18 digits"));
+  check_password (password, details);
+  if (!json_object_has_member (body, "roles"))
+    pz_detail_add (details, "roles", "%s", _("Give at least one role"));
+  else
+    roles = read_roles (body, details);
+  if (details->len)
+    {
+      send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
+      return;
+    }
+  if (!(hash = pz_auth_hash_password (json_node_get_string (password), &error)))
+    {
+      send_error (req->msg, 500, "internal", error->message, NULL);
+      return;
+    }
+  n = (NewUser) { json_node_get_string (username), json_node_get_string (full_name),
+                  nip ? json_node_get_string (nip) : NULL, (const char * const *) roles, hash, 0 };
+  if (!commit_admin_change (req, insert_user_change, &n, "user.create", n.username, body))
+    return;
+  user = pz_store_get_user (pz_engine_get_store (req->server->engine), n.id);
+  {
+    g_autoptr(JsonNode) j = user_json (user, 0, req->server->engine);
+    json_object_set_int_member (json_node_get_object (j), "id", user->id);
+    send_json (req->msg, 201, j);
+  }
+}
+
+typedef struct {
+  PzUser             *user;
+  const char * const *roles;
+  const char         *keep_hash;
+  gint64              now;
+  gboolean            revoke;
+} UserUpdate;
+
+static gboolean
+update_user_change (PzStore  *store,
+                    gpointer  data,
+                    GError  **error)
+{
+  UserUpdate *u = data;
+
+  return pz_store_update_user (store, u->user, u->roles, error) &&
+         (!u->revoke || pz_store_revoke_user_sessions (store, u->user->id, NULL, u->now, error));
+}
+
+static void
+handle_update_user (Req    *req,
+                    gint64  id)
+{
+  static const char * const known[] = { "full_name", "nip", "roles", "active", NULL };
+  g_autoptr(JsonObject) body = read_json_body (req);
+  g_autoptr(GPtrArray) details = pz_details_new ();
+  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), id);
+  g_auto(GStrv) roles = NULL;
+  JsonNode *full_name, *nip, *active;
+  UserUpdate u = { 0 };
+
+  if (user == NULL)
+    {
+      send_error (req->msg, 404, "not_found", _("There is no such user"), NULL);
+      return;
+    }
+  if (body == NULL || !only_members (req, body, known) ||
+      !get_member (req, body, "full_name", G_TYPE_STRING, FALSE, &full_name) ||
+      !get_member (req, body, "nip", G_TYPE_STRING, FALSE, &nip) ||
+      !get_member (req, body, "active", G_TYPE_BOOLEAN, FALSE, &active))
+    return;
+  if (full_name && (!pz_valid_text (json_node_get_string (full_name), 200) || !*json_node_get_string (full_name)))
+    pz_detail_add (details, "full_name", "%s", _("Give the name as it is to appear in the history"));
+  if (nip && (strlen (json_node_get_string (nip)) != 18 ||
+              strspn (json_node_get_string (nip), "0123456789") != 18))
+    pz_detail_add (details, "nip", "%s", _("A NIP has 18 digits"));
+  if (json_object_has_member (body, "roles"))
+    roles = read_roles (body, details);
+  if (user->id == req->user->id && active && !json_node_get_boolean (active))
+    pz_detail_add (details, "active", "%s", _("You cannot deactivate your own account"));
+  if (user->id == req->user->id && roles && !g_strv_contains ((const char * const *) roles, "admin"))
+    pz_detail_add (details, "roles", "%s", _("You cannot take the administrator role from yourself"));
+  if (details->len)
+    {
+      send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
+      return;
+    }
+
+  if (full_name)
+    {
+      g_free (user->full_name);
+      user->full_name = g_strdup (json_node_get_string (full_name));
+    }
+  if (nip)
+    {
+      g_free (user->nip);
+      user->nip = g_strdup (json_node_get_string (nip));
+    }
+  u.revoke = active && user->active && !json_node_get_boolean (active);
+  if (active)
+    user->active = json_node_get_boolean (active);
+  u.user = user;
+  u.roles = (const char * const *) roles;
+  u.now = req->now;
+  if (!commit_admin_change (req, update_user_change, &u,
+                            active && !user->active ? "user.deactivate" : "user.update",
+                            user->username, body))
+    return;
+  {
+    g_autoptr(PzUser) fresh = pz_store_get_user (pz_engine_get_store (req->server->engine), id);
+    g_autoptr(JsonNode) j = user_json (fresh, 0, req->server->engine);
+    json_object_set_int_member (json_node_get_object (j), "id", fresh->id);
+    send_json (req->msg, 200, j);
+  }
+}
+
+typedef struct {
+  gint64      id;
+  const char *hash;
+  gboolean    must_change;
+  const char *keep_hash;
+  gint64      now;
+} PasswordChange;
+
+static gboolean
+password_change (PzStore  *store,
+                 gpointer  data,
+                 GError  **error)
+{
+  PasswordChange *p = data;
+
+  return pz_store_set_password (store, p->id, p->hash, p->must_change, error) &&
+         pz_store_revoke_user_sessions (store, p->id, p->keep_hash, p->now, error);
+}
+
+/* An administrator sets a new password, which the user must change at the
+ * next login; the user's sessions end. */
+static void
+handle_reset_password (Req    *req,
+                       gint64  id)
+{
+  static const char * const known[] = { "password", NULL };
+  g_autoptr(JsonObject) body = read_json_body (req);
+  g_autoptr(GPtrArray) details = pz_details_new ();
+  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), id);
+  g_autofree char *hash = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *password;
+  PasswordChange p = { 0 };
+
+  if (user == NULL)
+    {
+      send_error (req->msg, 404, "not_found", _("There is no such user"), NULL);
+      return;
+    }
+  if (body == NULL || !only_members (req, body, known) ||
+      !get_member (req, body, "password", G_TYPE_STRING, TRUE, &password))
+    return;
+  if (!check_password (password, details))
+    {
+      send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
+      return;
+    }
+  if (!(hash = pz_auth_hash_password (json_node_get_string (password), &error)))
+    {
+      send_error (req->msg, 500, "internal", error->message, NULL);
+      return;
+    }
+  p = (PasswordChange) { id, hash, TRUE, NULL, req->now };
+  if (commit_admin_change (req, password_change, &p, "user.reset_password", user->username, body))
+    soup_server_message_set_status (req->msg, 204, NULL);
+}
+
+/* A user changes their own password (required after a reset); their other
+ * sessions end, this one goes on. */
+static void
+handle_change_password (Req *req)
+{
+  static const char * const known[] = { "old_password", "new_password", NULL };
+  g_autoptr(JsonObject) body = read_json_body (req);
+  g_autoptr(GPtrArray) details = pz_details_new ();
+  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), req->user->id);
+  g_autofree char *token = bearer_token (req);
+  g_autofree char *keep = pz_auth_hash_token (token);
+  g_autofree char *hash = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *old_password, *new_password;
+  PasswordChange p = { 0 };
+
+  if (body == NULL || !only_members (req, body, known) ||
+      !get_member (req, body, "old_password", G_TYPE_STRING, TRUE, &old_password) ||
+      !get_member (req, body, "new_password", G_TYPE_STRING, TRUE, &new_password))
+    return;
+  if (!pz_auth_verify_password (user->password_hash, json_node_get_string (old_password)))
+    pz_detail_add (details, "old_password", "%s", _("This is not your current password"));
+  else if (g_utf8_strlen (json_node_get_string (new_password), -1) < PZ_AUTH_MIN_PASSWORD_LENGTH)
+    pz_detail_add (details, "new_password", _("At least %d characters"), PZ_AUTH_MIN_PASSWORD_LENGTH);
+  else if (g_str_equal (json_node_get_string (old_password), json_node_get_string (new_password)))
+    pz_detail_add (details, "new_password", "%s", _("Choose a password different from the current one"));
+  if (details->len)
+    {
+      send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
+      return;
+    }
+  if (!(hash = pz_auth_hash_password (json_node_get_string (new_password), &error)))
+    {
+      send_error (req->msg, 500, "internal", error->message, NULL);
+      return;
+    }
+  p = (PasswordChange) { user->id, hash, FALSE, keep, req->now };
+  {
+    /* the audit record names the change, never the passwords */
+    g_autoptr(JsonObject) none = json_object_new ();
+    if (commit_admin_change (req, password_change, &p, "user.change_password", user->username, none))
+      soup_server_message_set_status (req->msg, 204, NULL);
+  }
+}
+
+static void
+handle_audit (Req *req)
+{
+  guint64 limit = 200;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+  if (!query_uint (req, "limit", 1, 10000, 200, &limit))
+    return;
+  if (!(entries = pz_store_list_audit (pz_engine_get_store (req->server->engine), (guint) limit, &error)))
+    {
+      send_error (req->msg, 500, "internal", _("The audit log could not be read"), NULL);
+      return;
+    }
+  for (guint i = 0; i < entries->len; i++)
+    {
+      PzAuditEntry *e = g_ptr_array_index (entries, i);
+      g_autoptr(JsonObject) o = json_object_new ();
+      g_autofree char *at = pz_engine_format_time (req->server->engine, e->at);
+      JsonNode *detail = json_from_string (e->detail, NULL);
+
+      json_object_set_string_member (o, "at", at);
+      json_object_set_string_member (o, "by", e->username);
+      json_object_set_string_member (o, "by_name", e->full_name);
+      json_object_set_string_member (o, "action", e->action);
+      json_object_set_string_member (o, "target", e->target);
+      json_object_set_member (o, "detail", detail ? detail : json_node_new (JSON_NODE_NULL));
+      json_array_add_object_element (array, g_steal_pointer (&o));
+    }
+  json_node_set_array (node, array);
+  send_json (req->msg, 200, node);
+}
+
+static void
+route_admin (Req *req)
+{
+  gint64 id;
+
+  if (!require_admin (req))
+    return;
+  if (req->n_seg == 4 && seg_is (req, 3, "users"))
+    {
+      if (g_str_equal (req->method, "GET"))
+        handle_list_users (req);
+      else if (method_is (req, "POST"))
+        handle_create_user (req);
+    }
+  else if (req->n_seg == 4 && seg_is (req, 3, "audit"))
+    {
+      if (method_is (req, "GET"))
+        handle_audit (req);
+    }
+  else if (req->n_seg == 5 && seg_is (req, 3, "users"))
+    {
+      if (parse_id (req, req->seg[4], &id) && method_is (req, "PATCH"))
+        handle_update_user (req, id);
+    }
+  else if (req->n_seg == 6 && seg_is (req, 3, "users") && seg_is (req, 5, "password"))
+    {
+      if (parse_id (req, req->seg[4], &id) && method_is (req, "POST"))
+        handle_reset_password (req, id);
+    }
+  else
+    send_error (req->msg, 404, "not_found", _("There is nothing here"), NULL);
+}
+
 /* The route a path belongs to, as a fixed template: the label of the
  * request metrics, so their number stays bounded whatever is asked. */
 static const char *
@@ -1658,6 +2126,16 @@ route_label (const char *path)
     return "/api/v1/auth/login";
   if (n == 4 && g_str_equal (seg[2], "auth") && g_str_equal (seg[3], "logout"))
     return "/api/v1/auth/logout";
+  if (n == 4 && g_str_equal (seg[2], "auth") && g_str_equal (seg[3], "password"))
+    return "/api/v1/auth/password";
+  if (n == 4 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "users"))
+    return "/api/v1/admin/users";
+  if (n == 4 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "audit"))
+    return "/api/v1/admin/audit";
+  if (n == 5 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "users"))
+    return "/api/v1/admin/users/{id}";
+  if (n == 6 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "users"))
+    return "/api/v1/admin/users/{id}/password";
   if (n >= 4 && g_str_equal (seg[2], "applications"))
     {
       if (n == 4)
@@ -1945,6 +2423,16 @@ route (Req *req)
       if (method_is (req, "POST"))
         handle_logout (req);
     }
+  else if (req->n_seg == 4 && seg_is (req, 2, "auth") && seg_is (req, 3, "password"))
+    {
+      if (method_is (req, "POST"))
+        handle_change_password (req);
+    }
+  else if (req->user->must_change_password && !(req->n_seg == 3 && seg_is (req, 2, "me")))
+    send_error (req->msg, 403, "password_change_required",
+                _("Choose a new password before you go on"), NULL);
+  else if (req->n_seg >= 4 && seg_is (req, 2, "admin"))
+    route_admin (req);
   else if (req->n_seg == 3 && seg_is (req, 2, "me"))
     {
       if (method_is (req, "GET"))

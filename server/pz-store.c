@@ -179,6 +179,18 @@ static const char * const migrations[] = {
   "  next_attempt_at INTEGER NOT NULL,"
   "  last_error TEXT);"
   "CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE email_done IS NULL OR command_done IS NULL;",
+  /* 5: who changed what in the administration, and when */
+  "CREATE TABLE audit ("
+  "  id INTEGER PRIMARY KEY,"
+  "  at INTEGER NOT NULL,"
+  "  user_id INTEGER NOT NULL REFERENCES users(id),"
+  "  action TEXT NOT NULL,"
+  "  target TEXT NOT NULL,"
+  "  detail TEXT NOT NULL);"
+  "CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit "
+  "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+  "CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit "
+  "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 };
 
 static void
@@ -547,6 +559,7 @@ pz_user_copy (const PzUser *user)
   copy->roles = g_strdupv (user->roles);
   copy->password_hash = g_strdup (user->password_hash);
   copy->active = user->active;
+  copy->must_change_password = user->must_change_password;
   return copy;
 }
 
@@ -625,7 +638,8 @@ user_roles (PzStore *self,
   return g_strv_builder_end (builder);
 }
 
-#define USER_COLUMNS "u.id, u.username, u.full_name, u.nip, u.password_hash, u.active"
+#define USER_COLUMNS "u.id, u.username, u.full_name, u.nip, u.password_hash, u.active, " \
+                     "u.must_change_password"
 
 static PzUser *
 read_user (PzStore      *self,
@@ -639,6 +653,7 @@ read_user (PzStore      *self,
   user->nip = column_text (stmt, 3);
   user->password_hash = column_text (stmt, 4);
   user->active = sqlite3_column_int (stmt, 5) != 0;
+  user->must_change_password = sqlite3_column_int (stmt, 6) != 0;
   return user;
 }
 
@@ -678,6 +693,196 @@ pz_store_get_user (PzStore *self,
     return NULL;
   sqlite3_bind_int64 (stmt, 1, id);
   return query_user (self, stmt);
+}
+
+/**
+ * pz_store_list_users:
+ *
+ * Returns: (transfer full): every user, active or not, by username
+ */
+GPtrArray *
+pz_store_list_users (PzStore  *self,
+                     GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT " USER_COLUMNS " FROM users u ORDER BY u.username", error);
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_user_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (users, read_user (self, stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self, rc, error);
+      return NULL;
+    }
+  for (guint i = 0; i < users->len; i++)
+    {
+      PzUser *u = g_ptr_array_index (users, i);
+      u->roles = user_roles (self, u->id);
+    }
+  return g_steal_pointer (&users);
+}
+
+/**
+ * pz_store_update_user:
+ * @roles: (nullable): the new roles, or %NULL to keep them
+ *
+ * Writes @user's name, NIP and active flag, and its roles if given.
+ */
+gboolean
+pz_store_update_user (PzStore             *self,
+                      const PzUser        *user,
+                      const char * const  *roles,
+                      GError             **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "UPDATE users SET full_name = ?, nip = ?, active = ? WHERE id = ?",
+                                error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, user->full_name);
+  bind_text (stmt, 2, user->nip);
+  sqlite3_bind_int (stmt, 3, user->active ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 4, user->id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (roles == NULL)
+    return TRUE;
+  if (!(stmt = prepare (self, "DELETE FROM user_roles WHERE user_id = ?", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, user->id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  for (guint i = 0; roles[i]; i++)
+    {
+      if (!(stmt = prepare (self, "INSERT OR IGNORE INTO user_roles (user_id, role) VALUES (?, ?)", error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, user->id);
+      bind_text (stmt, 2, roles[i]);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+pz_store_set_password (PzStore     *self,
+                       gint64       user_id,
+                       const char  *password_hash,
+                       gboolean     must_change,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?",
+                                error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, password_hash);
+  sqlite3_bind_int (stmt, 2, must_change ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 3, user_id);
+  return step_done (self, stmt, error);
+}
+
+/* Ends every session of a user, but @keep_hash's (the one asking). */
+gboolean
+pz_store_revoke_user_sessions (PzStore     *self,
+                               gint64       user_id,
+                               const char  *keep_hash,
+                               gint64       now,
+                               GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "UPDATE sessions SET revoked_at = ? WHERE user_id = ? "
+                                "AND revoked_at IS NULL AND token_hash IS NOT ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_int64 (stmt, 2, user_id);
+  bind_text (stmt, 3, keep_hash);
+  return step_done (self, stmt, error);
+}
+
+gboolean
+pz_store_insert_audit (PzStore     *self,
+                       gint64       user_id,
+                       gint64       at,
+                       const char  *action,
+                       const char  *target,
+                       const char  *detail_json,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO audit (at, user_id, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+                                error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, at);
+  sqlite3_bind_int64 (stmt, 2, user_id);
+  bind_text (stmt, 3, action);
+  bind_text (stmt, 4, target);
+  bind_text (stmt, 5, detail_json);
+  return step_done (self, stmt, error);
+}
+
+/**
+ * pz_store_list_audit:
+ * @limit: the newest this many
+ *
+ * Returns: (transfer full): PzAuditEntry, newest first
+ */
+GPtrArray *
+pz_store_list_audit (PzStore  *self,
+                     guint     limit,
+                     GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT a.at, u.username, u.full_name, a.action, a.target, a.detail "
+                                "FROM audit a JOIN users u ON u.id = a.user_id "
+                                "ORDER BY a.id DESC LIMIT ?", error);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_audit_entry_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int (stmt, 1, (int) limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PzAuditEntry *e = g_new0 (PzAuditEntry, 1);
+
+      e->at = sqlite3_column_int64 (stmt, 0);
+      e->username = column_text (stmt, 1);
+      e->full_name = column_text (stmt, 2);
+      e->action = column_text (stmt, 3);
+      e->target = column_text (stmt, 4);
+      e->detail = column_text (stmt, 5);
+      g_ptr_array_add (entries, e);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&entries);
+}
+
+void
+pz_audit_entry_free (PzAuditEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->username);
+  g_free (entry->full_name);
+  g_free (entry->action);
+  g_free (entry->target);
+  g_free (entry->detail);
+  g_free (entry);
 }
 
 gboolean
@@ -730,7 +935,7 @@ pz_store_session_user (PzStore    *self,
     {
       user = read_user (self, stmt);
       if (expires_at)
-        *expires_at = sqlite3_column_int64 (stmt, 6);
+        *expires_at = sqlite3_column_int64 (stmt, 7);
     }
   sqlite3_reset (stmt);
   if (user)

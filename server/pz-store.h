@@ -27,7 +27,17 @@ typedef struct {
   char   **roles;
   char    *password_hash;
   gboolean active;
+  gboolean must_change_password;
 } PzUser;
+
+typedef struct {
+  gint64  at;
+  char   *username;   /* who made the change */
+  char   *full_name;
+  char   *action;
+  char   *target;
+  char   *detail;     /* JSON */
+} PzAuditEntry;
 
 typedef struct {
   gint64  id;
@@ -137,6 +147,33 @@ PzUser        *pz_store_find_user          (PzStore        *self,
                                             const char     *username);
 PzUser        *pz_store_get_user           (PzStore        *self,
                                             gint64          id);
+GPtrArray     *pz_store_list_users         (PzStore        *self,
+                                            GError        **error);
+gboolean       pz_store_update_user        (PzStore        *self,
+                                            const PzUser   *user,
+                                            const char * const *roles,
+                                            GError        **error);
+gboolean       pz_store_set_password       (PzStore        *self,
+                                            gint64          user_id,
+                                            const char     *password_hash,
+                                            gboolean        must_change,
+                                            GError        **error);
+gboolean       pz_store_revoke_user_sessions (PzStore      *self,
+                                            gint64          user_id,
+                                            const char     *keep_hash,
+                                            gint64          now,
+                                            GError        **error);
+gboolean       pz_store_insert_audit       (PzStore        *self,
+                                            gint64          user_id,
+                                            gint64          at,
+                                            const char     *action,
+                                            const char     *target,
+                                            const char     *detail_json,
+                                            GError        **error);
+GPtrArray     *pz_store_list_audit         (PzStore        *self,
+                                            guint           limit,
+                                            GError        **error);
+void           pz_audit_entry_free         (PzAuditEntry   *entry);
 gboolean       pz_store_insert_session     (PzStore        *self,
                                             const char     *token_hash,
                                             gint64          user_id,

@@ -582,7 +582,10 @@ test_openapi (void)
     { "/api/v1/applications/{id}/documents/{requirement}", "put" },
     { "/api/v1/applications/{id}/documents/{requirement}", "get" },
     { "/api/v1/applications/{id}/checklist/{requirement}", "put" },
-    { "/metrics", "get" },
+    { "/metrics", "get" }, { "/api/v1/auth/password", "post" },
+    { "/api/v1/admin/users", "get" }, { "/api/v1/admin/users", "post" },
+    { "/api/v1/admin/users/{id}", "patch" }, { "/api/v1/admin/users/{id}/password", "post" },
+    { "/api/v1/admin/audit", "get" },
   };
   const char *front = pz_test_login (ts, "front_office");
   gint64 id = pz_test_register (ts, front, "PBG", "new");
