@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "pz-test-server.h"
@@ -269,6 +270,28 @@ first_blob (const char *root)
   return NULL;
 }
 
+/* A stored document the backup's database names. */
+static char *
+named_blob (const char *root)
+{
+  g_autofree char *db_path = g_build_filename (root, "perizinan.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *path = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT sha256 FROM documents LIMIT 1", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  {
+    const char *sha = (const char *) sqlite3_column_text (stmt, 0);
+    char prefix[3] = { sha[0], sha[1], 0 };
+    path = g_build_filename (root, "files", prefix, sha, NULL);
+  }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return path;
+}
+
 /* Nothing is overwritten, and a damaged or foreign copy is refused with a
  * reason before anything is put in place. */
 static void
@@ -341,6 +364,8 @@ test_refusals (void)
   /* a missing stored document the database names */
   content[len / 2] ^= 0x01;
   g_assert_true (g_file_set_contents (blob, content, (gssize) len, NULL));
+  g_free (blob);
+  blob = named_blob (dest);
   g_assert_cmpint (g_remove (blob), ==, 0);
   {
     const char *args[] = { "restore", "--data-dir", target, dest, NULL };
