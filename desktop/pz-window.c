@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "perizinan.h"
 #include "pz-document-view.h"
@@ -29,6 +30,10 @@ struct _PzWindow
   AdwEntryRow     *username_row;
   AdwPasswordEntryRow *password_row;
   GtkLabel        *login_error;
+  AdwPasswordEntryRow *new_password_row;
+  AdwPasswordEntryRow *repeat_password_row;
+  GtkLabel        *password_error;
+  char            *login_password;  /* kept only until a required change is made */
   GtkLabel        *count_waiting;
   GtkLabel        *count_overdue;
   GtkLabel        *count_done;
@@ -397,6 +402,14 @@ load_reference (PzWindow *self)
 }
 
 static void
+forget_login_password (PzWindow *self)
+{
+  if (self->login_password)
+    memset (self->login_password, 0, strlen (self->login_password));
+  g_clear_pointer (&self->login_password, g_free);
+}
+
+static void
 login_done (GObject      *source,
             GAsyncResult *result,
             gpointer      data)
@@ -421,8 +434,112 @@ login_done (GObject      *source,
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   g_settings_set_string (self->settings, "last-username",
                          gtk_editable_get_text (GTK_EDITABLE (self->username_row)));
+  if (json_object_get_boolean_member_with_default (pz_client_get_user (self->client),
+                                                   "must_change_password", FALSE))
+    {
+      /* The server answers nothing else until the password is the user's own. */
+      gtk_editable_set_text (GTK_EDITABLE (self->new_password_row), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->repeat_password_row), "");
+      gtk_widget_set_visible (GTK_WIDGET (self->password_error), FALSE);
+      show_page (self, "password");
+      gtk_widget_grab_focus (GTK_WIDGET (self->new_password_row));
+      g_object_unref (self);
+      return;
+    }
+  forget_login_password (self);
   load_reference (self);
   g_object_unref (self);
+}
+
+static void
+show_password_error (PzWindow   *self,
+                     const char *message)
+{
+  gtk_label_set_text (self->password_error, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->password_error), TRUE);
+}
+
+static void
+password_changed (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  PzWindow *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) details = NULL;
+  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, &details, &error);
+
+  set_busy (self, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.change-password", TRUE);
+  if (error)
+    {
+      if (handle_unreachable (self, error))
+        ;
+      else if (details && json_array_get_length (details) > 0)
+        show_password_error (self, json_object_get_string_member_with_default (
+                                     json_array_get_object_element (details, 0), "message", error->message));
+      else
+        show_password_error (self, error->message);
+      g_object_unref (self);
+      return;
+    }
+  forget_login_password (self);
+  gtk_editable_set_text (GTK_EDITABLE (self->new_password_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->repeat_password_row), "");
+  json_object_set_boolean_member (pz_client_get_user (self->client), "must_change_password", FALSE);
+  load_reference (self);
+  g_object_unref (self);
+}
+
+static void
+change_password_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  PzWindow *self = PZ_WINDOW (widget);
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->new_password_row));
+  const char *repeat = gtk_editable_get_text (GTK_EDITABLE (self->repeat_password_row));
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  if (g_utf8_strlen (password, -1) < 10)
+    {
+      show_password_error (self, _("The password needs at least 10 characters"));
+      return;
+    }
+  if (!g_str_equal (password, repeat))
+    {
+      show_password_error (self, _("The two passwords differ; type them again"));
+      return;
+    }
+  if (self->login_password == NULL)
+    {
+      show_page (self, "login");
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->password_error), FALSE);
+  json_object_set_string_member (body, "old_password", self->login_password);
+  json_object_set_string_member (body, "new_password", password);
+  json_node_set_object (node, body);
+  set_busy (self, TRUE);
+  gtk_widget_action_set_enabled (widget, "win.change-password", FALSE);
+  pz_client_request_async (self->client, "POST", "/api/v1/auth/password", node, NULL,
+                           self->cancellable, password_changed, g_object_ref (self));
+}
+
+static void logout_action (GtkWidget *widget, const char *action_name, GVariant *parameter);
+
+static void
+cancel_password_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  PzWindow *self = PZ_WINDOW (widget);
+
+  forget_login_password (self);
+  gtk_editable_set_text (GTK_EDITABLE (self->new_password_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->repeat_password_row), "");
+  logout_action (widget, NULL, NULL);
 }
 
 static void
@@ -442,6 +559,8 @@ login_action (GtkWidget  *widget,
     }
   set_busy (self, TRUE);
   gtk_widget_action_set_enabled (widget, "win.login", FALSE);
+  forget_login_password (self);
+  self->login_password = g_strdup (password);
   pz_client_login_async (self->client, user, password, self->cancellable, login_done, g_object_ref (self));
 }
 
@@ -3074,6 +3193,12 @@ activate_connect (PzWindow *self)
 }
 
 static void
+activate_change_password (PzWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.change-password", NULL);
+}
+
+static void
 activate_login (PzWindow *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "win.login", NULL);
@@ -3085,6 +3210,7 @@ pz_window_dispose (GObject *object)
   PzWindow *self = PZ_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  forget_login_password (self);
   g_clear_handle_id (&self->inbox_reload, g_source_remove);
   if (self->preview_window)
     gtk_window_destroy (GTK_WINDOW (self->preview_window));
@@ -3142,6 +3268,9 @@ pz_window_class_init (PzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PzWindow, username_row);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, password_row);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, login_error);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, new_password_row);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, repeat_password_row);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, password_error);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, count_waiting);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, count_overdue);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, count_done);
@@ -3159,6 +3288,8 @@ pz_window_class_init (PzWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.connect", NULL, connect_action);
   gtk_widget_class_install_action (widget_class, "win.change-server", NULL, change_server_action);
   gtk_widget_class_install_action (widget_class, "win.login", NULL, login_action);
+  gtk_widget_class_install_action (widget_class, "win.change-password", NULL, change_password_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-password", NULL, cancel_password_action);
   gtk_widget_class_install_action (widget_class, "win.logout", NULL, logout_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
@@ -3217,6 +3348,8 @@ pz_window_init (PzWindow *self)
   g_signal_connect_swapped (self->server_row, "entry-activated", G_CALLBACK (activate_connect), self);
   g_signal_connect_swapped (self->username_row, "entry-activated", G_CALLBACK (activate_login), self);
   g_signal_connect_swapped (self->password_row, "entry-activated", G_CALLBACK (activate_login), self);
+  g_signal_connect_swapped (self->new_password_row, "entry-activated", G_CALLBACK (activate_change_password), self);
+  g_signal_connect_swapped (self->repeat_password_row, "entry-activated", G_CALLBACK (activate_change_password), self);
   gtk_label_set_text (self->count_waiting, "—");
   gtk_label_set_text (self->count_overdue, "—");
   gtk_label_set_text (self->count_done, "—");

@@ -900,6 +900,57 @@ test_outputs (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* A new officer, whose password the administrator set, logs in: the app
+ * asks for a password of their own, refuses one that is too short or
+ * mistyped, and then opens their inbox. */
+static void
+test_first_password (void)
+{
+  PzWindow *win = new_window ();
+  g_autoptr(PzResponse) made = pz_test_request (ts, "POST", "/api/v1/admin/users", pz_test_login (ts, "admin"),
+                                                "{\"username\":\"rahmat\",\"full_name\":\"Rahmat Hidayat\","
+                                                "\"roles\":[\"back_office\"],\"password\":\"dari-admin-123\"}");
+  GtkWidget *user = find_widget (GTK_WIDGET (win), ADW_TYPE_ENTRY_ROW, "Username");
+  GtkWidget *pass = find_widget (GTK_WIDGET (win), ADW_TYPE_PASSWORD_ENTRY_ROW, "Password");
+  GtkWidget *first, *again;
+
+  g_assert_cmpuint (made->status, ==, 201);
+  gtk_editable_set_text (GTK_EDITABLE (user), "rahmat");
+  gtk_editable_set_text (GTK_EDITABLE (pass), "dari-admin-123");
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.login", NULL);
+  wait_for (win, idle_on_page, (gpointer) "password", "the new-password page");
+  first = find_widget (GTK_WIDGET (win), ADW_TYPE_PASSWORD_ENTRY_ROW, "New Password");
+  again = find_widget (GTK_WIDGET (win), ADW_TYPE_PASSWORD_ENTRY_ROW, "New Password Again");
+  g_assert_nonnull (first);
+  g_assert_nonnull (again);
+
+  gtk_editable_set_text (GTK_EDITABLE (first), "pendek");
+  gtk_editable_set_text (GTK_EDITABLE (again), "pendek");
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.change-password", NULL);
+  g_assert_cmpstr (pz_window_get_page (win), ==, "password");
+
+  gtk_editable_set_text (GTK_EDITABLE (first), "sandi-rahmat-sendiri");
+  gtk_editable_set_text (GTK_EDITABLE (again), "sandi-rahmat-sendri");
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.change-password", NULL);
+  g_assert_cmpstr (pz_window_get_page (win), ==, "password");
+  save_screenshot (GTK_WIDGET (win), "first-password");
+
+  gtk_editable_set_text (GTK_EDITABLE (again), "sandi-rahmat-sendiri");
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.change-password", NULL);
+  wait_for (win, idle_on_page, (gpointer) "main", "the main page");
+
+  /* the server took it: the new password logs in, the old one does not */
+  {
+    g_autoptr(PzResponse) old = pz_test_request (ts, "POST", "/api/v1/auth/login", NULL,
+                                                 "{\"username\":\"rahmat\",\"password\":\"dari-admin-123\"}");
+    g_autoptr(PzResponse) fresh = pz_test_request (ts, "POST", "/api/v1/auth/login", NULL,
+                                                   "{\"username\":\"rahmat\",\"password\":\"sandi-rahmat-sendiri\"}");
+    g_assert_cmpuint (old->status, ==, 401);
+    g_assert_cmpuint (fresh->status, ==, 200);
+  }
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -927,6 +978,7 @@ main (int   argc,
   g_test_add_func ("/desktop/server-stopped", test_server_stopped);
   g_test_add_func ("/desktop/stale-keeps-note", test_stale_keeps_note);
   g_test_add_func ("/desktop/session-expired", test_session_expired);
+  g_test_add_func ("/desktop/first-password", test_first_password);
   ret = g_test_run ();
 
   /* let requests and renders still in flight finish before the end */
