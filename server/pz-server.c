@@ -2209,7 +2209,10 @@ request_finished (SoupServer        *soup,
 
   /* One structured record per request (log domain "perizinan-access", level
    * INFO: G_MESSAGES_DEBUG=perizinan-access shows them).  Never a body, a
-   * query, a password or a token: the route template, not the path. */
+   * query, a password or a token: the route template, not the path.  When
+   * nobody reads them, they cost nothing. */
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_INFO, "perizinan-access"))
+    return;
   user = g_object_get_qdata (G_OBJECT (msg), request_user_quark ());
   id = g_object_get_qdata (G_OBJECT (msg), request_id_quark ());
   remote = soup_server_message_get_remote_host (msg);

@@ -685,6 +685,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   access_records = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
   g_log_set_writer_func (capture_writer, NULL, NULL);
+  g_setenv ("G_MESSAGES_DEBUG", "perizinan-access", TRUE);
   ts = pz_test_server_start (NULL, TRUE);
   g_test_add_func ("/server/robust/two-clients", test_two_clients);
   g_test_add_func ("/server/robust/idempotency", test_idempotency);
