@@ -2051,6 +2051,149 @@ handle_audit (Req *req)
   send_json (req->msg, 200, node);
 }
 
+/* The office calendar: national holidays, collective leave, regional days. */
+
+static void
+handle_list_holidays (Req *req)
+{
+  guint64 year = 0;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+  if (!query_uint (req, "year", 2000, 2100, 0, &year))
+    return;
+  if (!(rows = pz_store_list_holiday_rows (pz_engine_get_store (req->server->engine), (guint) year, &error)))
+    {
+      send_error (req->msg, 500, "internal", _("The calendar could not be read"), NULL);
+      return;
+    }
+  for (guint i = 0; i < rows->len; i++)
+    {
+      char **row = g_ptr_array_index (rows, i);
+      JsonObject *o = json_object_new ();
+
+      json_object_set_string_member (o, "date", row[0]);
+      json_object_set_string_member (o, "name", row[1]);
+      json_object_set_string_member (o, "kind", row[2]);
+      json_array_add_object_element (array, o);
+    }
+  json_node_set_array (node, array);
+  send_json (req->msg, 200, node);
+}
+
+typedef struct {
+  const char *date;
+  const char *name;
+  const char *kind;
+  gboolean    deleted;
+} HolidayChange;
+
+static gboolean
+put_holiday_change (PzStore  *store,
+                    gpointer  data,
+                    GError  **error)
+{
+  HolidayChange *h = data;
+  return pz_store_put_holiday (store, h->date, h->name, h->kind, error);
+}
+
+static gboolean
+delete_holiday_change (PzStore  *store,
+                       gpointer  data,
+                       GError  **error)
+{
+  HolidayChange *h = data;
+  return pz_store_delete_holiday (store, h->date, &h->deleted, error);
+}
+
+/* Working time is counted with the new calendar from the next request on. */
+static void
+reload_calendar (Req *req)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!pz_engine_reload (req->server->engine, &error))
+    g_warning ("The calendar could not be reloaded: %s", error->message);
+}
+
+static gboolean
+holiday_date (Req        *req,
+              const char *text)
+{
+  GDate date;
+
+  if (strlen (text) == 10 && pz_parse_date (text, &date))
+    return TRUE;
+  send_error (req->msg, 404, "not_found", _("A holiday is named by its date, YYYY-MM-DD"), NULL);
+  return FALSE;
+}
+
+static void
+handle_put_holiday (Req        *req,
+                    const char *date)
+{
+  static const char * const known[] = { "name", "kind", NULL };
+  static const char * const kinds[] = { "national", "cuti_bersama", "regional", NULL };
+  g_autoptr(JsonObject) body = read_json_body (req);
+  g_autoptr(GPtrArray) details = pz_details_new ();
+  JsonNode *name, *kind;
+  HolidayChange h = { 0 };
+
+  if (!holiday_date (req, date))
+    return;
+  if (body == NULL || !only_members (req, body, known) ||
+      !get_member (req, body, "name", G_TYPE_STRING, TRUE, &name) ||
+      !get_member (req, body, "kind", G_TYPE_STRING, TRUE, &kind))
+    return;
+  if (!pz_valid_text (json_node_get_string (name), 200) || !*json_node_get_string (name))
+    pz_detail_add (details, "name", "%s", _("Give the day's name, as in the decree"));
+  if (!g_strv_contains (kinds, json_node_get_string (kind)))
+    pz_detail_add (details, "kind", "%s", _("One of national, cuti_bersama or regional"));
+  if (details->len)
+    {
+      send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
+      return;
+    }
+  h = (HolidayChange) { date, json_node_get_string (name), json_node_get_string (kind), FALSE };
+  json_object_set_string_member (body, "date", date);
+  if (!commit_admin_change (req, put_holiday_change, &h, "holiday.put", date, body))
+    return;
+  reload_calendar (req);
+  json_object_remove_member (body, "date");
+  {
+    g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+    JsonObject *o = json_object_new ();
+
+    json_object_set_string_member (o, "date", date);
+    json_object_set_string_member (o, "name", h.name);
+    json_object_set_string_member (o, "kind", h.kind);
+    json_node_take_object (node, o);
+    send_json (req->msg, 200, node);
+  }
+}
+
+static void
+handle_delete_holiday (Req        *req,
+                       const char *date)
+{
+  g_autoptr(JsonObject) none = json_object_new ();
+  HolidayChange h = { date, NULL, NULL, FALSE };
+
+  if (!holiday_date (req, date))
+    return;
+  if (!commit_admin_change (req, delete_holiday_change, &h, "holiday.delete", date, none))
+    return;
+  if (!h.deleted)
+    {
+      send_error (req->msg, 404, "not_found", _("There is no holiday on that date"), NULL);
+      return;
+    }
+  reload_calendar (req);
+  soup_server_message_set_status (req->msg, 204, NULL);
+}
+
 static void
 route_admin (Req *req)
 {
@@ -2069,6 +2212,18 @@ route_admin (Req *req)
     {
       if (method_is (req, "GET"))
         handle_audit (req);
+    }
+  else if (req->n_seg == 4 && seg_is (req, 3, "holidays"))
+    {
+      if (method_is (req, "GET"))
+        handle_list_holidays (req);
+    }
+  else if (req->n_seg == 5 && seg_is (req, 3, "holidays"))
+    {
+      if (g_str_equal (req->method, "DELETE"))
+        handle_delete_holiday (req, req->seg[4]);
+      else if (method_is (req, "PUT"))
+        handle_put_holiday (req, req->seg[4]);
     }
   else if (req->n_seg == 5 && seg_is (req, 3, "users"))
     {
@@ -2132,6 +2287,10 @@ route_label (const char *path)
     return "/api/v1/admin/users";
   if (n == 4 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "audit"))
     return "/api/v1/admin/audit";
+  if (n == 4 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "holidays"))
+    return "/api/v1/admin/holidays";
+  if (n == 5 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "holidays"))
+    return "/api/v1/admin/holidays/{date}";
   if (n == 5 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "users"))
     return "/api/v1/admin/users/{id}";
   if (n == 6 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "users"))

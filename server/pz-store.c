@@ -1211,6 +1211,63 @@ pz_store_list_holidays (PzStore  *self,
 }
 
 /**
+ * pz_store_list_holiday_rows:
+ * @year: the year, or 0 for every year
+ *
+ * Returns: (transfer full) (element-type GStrv): {date, name, kind}, by date
+ */
+GPtrArray *
+pz_store_list_holiday_rows (PzStore  *self,
+                            guint     year,
+                            GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT date, name, kind FROM holidays "
+                                "WHERE ?1 = 0 OR substr(date, 1, 4) = printf('%04d', ?1) ORDER BY date",
+                                error);
+  g_autoptr(GPtrArray) rows = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  sqlite3_bind_int (stmt, 1, (int) year);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      char **row = g_new0 (char *, 4);
+      row[0] = column_text (stmt, 0);
+      row[1] = column_text (stmt, 1);
+      row[2] = column_text (stmt, 2);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+/* Returns: whether there was such a holiday */
+gboolean
+pz_store_delete_holiday (PzStore     *self,
+                         const char  *date,
+                         gboolean    *deleted,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "DELETE FROM holidays WHERE date = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, date);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  *deleted = sqlite3_changes (self->db) > 0;
+  return TRUE;
+}
+
+/**
  * pz_store_next_counter:
  * @self: a store
  * @name: the counter, e.g. `registration:2026`

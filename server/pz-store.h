@@ -202,6 +202,13 @@ gboolean       pz_store_put_holiday        (PzStore        *self,
                                             GError        **error);
 GPtrArray     *pz_store_list_holidays      (PzStore        *self,
                                             GError        **error);
+GPtrArray     *pz_store_list_holiday_rows  (PzStore        *self,
+                                            guint           year,
+                                            GError        **error);
+gboolean       pz_store_delete_holiday     (PzStore        *self,
+                                            const char     *date,
+                                            gboolean       *deleted,
+                                            GError        **error);
 gboolean       pz_store_next_counter       (PzStore        *self,
                                             const char     *name,
                                             gint64         *value,

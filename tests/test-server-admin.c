@@ -234,6 +234,63 @@ test_reset_password (void)
   }
 }
 
+static char *
+due_date_of_new_file (void)
+{
+  const char *front = pz_test_login (ts, "front_office");
+  gint64 id = pz_test_register (ts, front, "SIP-DOKTER", "new");
+  g_autoptr(JsonObject) app = pz_test_get_application (ts, front, id);
+
+  return g_strndup (json_object_get_string_member (app, "due_at"), 10);
+}
+
+/* The administrator adds a day off: files registered afterwards are due
+ * after it; removing it brings the old due date back. */
+static void
+test_holidays (void)
+{
+  const char *admin = pz_test_login (ts, "admin");
+  g_autofree char *due = due_date_of_new_file ();
+  g_autofree char *path = g_strdup_printf ("/api/v1/admin/holidays/%s", due);
+  g_autofree char *year = g_strndup (due, 4);
+  g_autofree char *list_path = g_strdup_printf ("/api/v1/admin/holidays?year=%s", year);
+  g_autofree char *after = NULL;
+  g_autofree char *back = NULL;
+
+  {
+    g_autoptr(PzResponse) kasi = send ("PUT", path, pz_test_login (ts, "kasi"),
+                                       "{\"name\":\"Libur\",\"kind\":\"regional\"}");
+    g_autoptr(PzResponse) bad = send ("PUT", path, admin, "{\"name\":\"\",\"kind\":\"sometimes\"}");
+    g_autoptr(PzResponse) bad_date = send ("PUT", "/api/v1/admin/holidays/2026-02-30", admin,
+                                           "{\"name\":\"Libur\",\"kind\":\"regional\"}");
+    g_autoptr(PzResponse) ok = send ("PUT", path, admin,
+                                     "{\"name\":\"Hari Jadi Kabupaten\",\"kind\":\"regional\"}");
+    g_autoptr(PzResponse) list = send ("GET", list_path, admin, NULL);
+
+    g_assert_cmpuint (kasi->status, ==, 403);
+    g_assert_cmpuint (bad->status, ==, 422);
+    g_assert_true (has_detail (bad, "name"));
+    g_assert_true (has_detail (bad, "kind"));
+    g_assert_cmpuint (bad_date->status, ==, 404);
+    g_assert_cmpuint (ok->status, ==, 200);
+    g_assert_cmpuint (list->status, ==, 200);
+    g_assert_nonnull (strstr (g_bytes_get_data (list->body, NULL), "Hari Jadi Kabupaten"));
+  }
+
+  after = due_date_of_new_file ();
+  g_test_message ("due %s, with %s off: %s", due, due, after);
+  g_assert_cmpstr (after, >, due);
+
+  {
+    g_autoptr(PzResponse) gone = send ("DELETE", path, admin, NULL);
+    g_autoptr(PzResponse) again = send ("DELETE", path, admin, NULL);
+    g_assert_cmpuint (gone->status, ==, 204);
+    g_assert_cmpuint (again->status, ==, 404);
+  }
+  back = due_date_of_new_file ();
+  g_assert_cmpstr (back, ==, due);
+}
+
 /* Every change above is in the audit log with who made it, and no
  * password is. */
 static void
@@ -262,6 +319,8 @@ test_audit (void)
   g_assert_true (g_hash_table_contains (seen, "user.update"));
   g_assert_true (g_hash_table_contains (seen, "user.reset_password"));
   g_assert_true (g_hash_table_contains (seen, "user.change_password"));
+  g_assert_true (g_hash_table_contains (seen, "holiday.put"));
+  g_assert_true (g_hash_table_contains (seen, "holiday.delete"));
   g_assert_null (g_strstr_len (text, g_bytes_get_size (r->body), "sementara-123"));
   g_assert_null (g_strstr_len (text, g_bytes_get_size (r->body), "reset-kabid-1"));
   g_assert_null (g_strstr_len (text, g_bytes_get_size (r->body), "budi-punya-sandi"));
@@ -279,6 +338,7 @@ main (int   argc,
   g_test_add_func ("/server/admin/new-user-changes-password", test_new_user_changes_password);
   g_test_add_func ("/server/admin/deactivate", test_deactivate);
   g_test_add_func ("/server/admin/reset-password", test_reset_password);
+  g_test_add_func ("/server/admin/holidays", test_holidays);
   g_test_add_func ("/server/admin/audit", test_audit);
   rc = g_test_run ();
   pz_test_server_free (ts);

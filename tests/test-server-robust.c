@@ -585,7 +585,8 @@ test_openapi (void)
     { "/metrics", "get" }, { "/api/v1/auth/password", "post" },
     { "/api/v1/admin/users", "get" }, { "/api/v1/admin/users", "post" },
     { "/api/v1/admin/users/{id}", "patch" }, { "/api/v1/admin/users/{id}/password", "post" },
-    { "/api/v1/admin/audit", "get" },
+    { "/api/v1/admin/audit", "get" }, { "/api/v1/admin/holidays", "get" },
+    { "/api/v1/admin/holidays/{date}", "put" }, { "/api/v1/admin/holidays/{date}", "delete" },
   };
   const char *front = pz_test_login (ts, "front_office");
   gint64 id = pz_test_register (ts, front, "PBG", "new");
