@@ -12,6 +12,7 @@ struct _PzApplication
 {
   AdwApplication  parent_instance;
   GSettings      *settings;
+  char           *server;   /* --server: used even where settings cannot be saved */
 };
 
 G_DEFINE_FINAL_TYPE (PzApplication, pz_application, ADW_TYPE_APPLICATION)
@@ -23,7 +24,11 @@ pz_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (pz_window_new (ADW_APPLICATION (app), self->settings));
+    {
+      window = GTK_WINDOW (pz_window_new (ADW_APPLICATION (app), self->settings));
+      if (self->server)
+        pz_window_use_server (PZ_WINDOW (window), self->server);
+    }
   gtk_window_present (window);
 }
 
@@ -92,7 +97,11 @@ pz_application_handle_local_options (GApplication *app,
   const char *server = NULL;
 
   if (g_variant_dict_lookup (options, "server", "&s", &server) && server && *server)
-    g_settings_set_string (self->settings, "server-url", server);
+    {
+      g_settings_set_string (self->settings, "server-url", server);
+      g_free (self->server);
+      self->server = g_strdup (server);
+    }
   return -1;
 }
 
@@ -102,6 +111,7 @@ pz_application_finalize (GObject *object)
   PzApplication *self = PZ_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_free (self->server);
   G_OBJECT_CLASS (pz_application_parent_class)->finalize (object);
 }
 

@@ -144,6 +144,22 @@ hide_banner (PzWindow *self)
   gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
 }
 
+/* The field to type in first on a page. */
+static void
+focus_page (PzWindow *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->stack);
+
+  if (g_strcmp0 (name, "connect") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->server_row));
+  else if (g_strcmp0 (name, "login") == 0)
+    {
+      const char *user = gtk_editable_get_text (GTK_EDITABLE (self->username_row));
+      gtk_widget_grab_focus (GTK_WIDGET (*user ? GTK_WIDGET (self->password_row)
+                                               : GTK_WIDGET (self->username_row)));
+    }
+}
+
 static void
 show_page (PzWindow   *self,
            const char *name)
@@ -151,14 +167,7 @@ show_page (PzWindow   *self,
   gtk_stack_set_visible_child_name (self->stack, name);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", g_str_equal (name, "main"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", g_str_equal (name, "main"));
-  if (g_str_equal (name, "connect"))
-    gtk_widget_grab_focus (GTK_WIDGET (self->server_row));
-  else if (g_str_equal (name, "login"))
-    {
-      const char *user = gtk_editable_get_text (GTK_EDITABLE (self->username_row));
-      gtk_widget_grab_focus (GTK_WIDGET (*user ? GTK_WIDGET (self->password_row)
-                                               : GTK_WIDGET (self->username_row)));
-    }
+  focus_page (self);
 }
 
 /* A request that failed because the server could not be reached shows the
@@ -3348,6 +3357,8 @@ pz_window_init (PzWindow *self)
   g_signal_connect_swapped (self->server_row, "entry-activated", G_CALLBACK (activate_connect), self);
   g_signal_connect_swapped (self->username_row, "entry-activated", G_CALLBACK (activate_login), self);
   g_signal_connect_swapped (self->password_row, "entry-activated", G_CALLBACK (activate_login), self);
+  /* before the window is shown, focus cannot be given yet */
+  g_signal_connect_after (self, "map", G_CALLBACK (focus_page), NULL);
   g_signal_connect_swapped (self->new_password_row, "entry-activated", G_CALLBACK (activate_change_password), self);
   g_signal_connect_swapped (self->repeat_password_row, "entry-activated", G_CALLBACK (activate_change_password), self);
   gtk_label_set_text (self->count_waiting, "—");
@@ -3385,6 +3396,22 @@ pz_window_new (AdwApplication *app,
   else
     show_page (self, "connect");
   return self;
+}
+
+/**
+ * pz_window_use_server:
+ * @url: the server's address, as given on the command line
+ *
+ * Goes to the login page of @url.
+ */
+void
+pz_window_use_server (PzWindow   *self,
+                      const char *url)
+{
+  pz_client_set_base_url (self->client, url);
+  gtk_editable_set_text (GTK_EDITABLE (self->server_row), url);
+  adw_status_page_set_description (self->login_page, url);
+  show_page (self, "login");
 }
 
 PzClient *

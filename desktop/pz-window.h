@@ -13,6 +13,8 @@ G_DECLARE_FINAL_TYPE (PzWindow, pz_window, PZ, WINDOW, AdwApplicationWindow)
 
 PzWindow    *pz_window_new               (AdwApplication *app,
                                           GSettings      *settings);
+void         pz_window_use_server        (PzWindow       *self,
+                                         const char     *url);
 PzClient    *pz_window_get_client        (PzWindow       *self);
 const char  *pz_window_get_page          (PzWindow       *self);
 GListModel  *pz_window_get_inbox         (PzWindow       *self);

@@ -900,6 +900,37 @@ test_outputs (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* On a busy morning the officer types at once: the window opens with the
+ * caret in the username, or in the password when the name is remembered. */
+static void
+test_login_focus (void)
+{
+  PzWindow *win;
+  GtkWidget *focus;
+
+  /* started with --server where the settings are empty */
+  g_settings_set_string (settings, "last-username", "");
+  g_settings_set_string (settings, "server-url", "");
+  win = pz_window_new (app, settings);
+  {
+    g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", pz_test_server_get_port (ts));
+    pz_window_use_server (win, url);
+  }
+  gtk_window_present (GTK_WINDOW (win));
+  wait_for (win, idle_on_page, (gpointer) "login", "the login page");
+  focus = gtk_root_get_focus (GTK_ROOT (win));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, find_widget (GTK_WIDGET (win), ADW_TYPE_ENTRY_ROW, "Username")));
+  gtk_window_destroy (GTK_WINDOW (win));
+
+  g_settings_set_string (settings, "last-username", "kasi");
+  win = new_window ();
+  focus = gtk_root_get_focus (GTK_ROOT (win));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, find_widget (GTK_WIDGET (win), ADW_TYPE_PASSWORD_ENTRY_ROW, "Password")));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 /* A new officer, whose password the administrator set, logs in: the app
  * asks for a password of their own, refuses one that is too short or
  * mistyped, and then opens their inbox. */
@@ -979,6 +1010,7 @@ main (int   argc,
   g_test_add_func ("/desktop/stale-keeps-note", test_stale_keeps_note);
   g_test_add_func ("/desktop/session-expired", test_session_expired);
   g_test_add_func ("/desktop/first-password", test_first_password);
+  g_test_add_func ("/desktop/login-focus", test_login_focus);
   ret = g_test_run ();
 
   /* let requests and renders still in flight finish before the end */
