@@ -742,7 +742,7 @@ gboolean
 pz_client_user_has_role (PzClient   *self,
                          const char *role)
 {
-  JsonArray *roles;
+  JsonArray *roles, *acting;
 
   if (self->user == NULL || !json_object_has_member (self->user, "roles"))
     return FALSE;
@@ -750,5 +750,15 @@ pz_client_user_has_role (PzClient   *self,
   for (guint i = 0; i < json_array_get_length (roles); i++)
     if (g_strcmp0 (json_array_get_string_element (roles, i), role) == 0)
       return TRUE;
+  /* a role held today as Plh/Plt is worked in like one's own */
+  acting = json_object_has_member (self->user, "acting")
+           ? json_object_get_array_member (self->user, "acting") : NULL;
+  for (guint i = 0; acting && i < json_array_get_length (acting); i++)
+    {
+      JsonObject *a = json_array_get_object_element (acting, i);
+
+      if (a && g_strcmp0 (json_object_get_string_member_with_default (a, "role", NULL), role) == 0)
+        return TRUE;
+    }
   return FALSE;
 }

@@ -1481,12 +1481,22 @@ build_history (PzWindow *self)
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *when = pz_format_local_time (get_string (ev, "at"));
       g_autofree char *spent = pz_format_duration (json_object_get_int_member_with_default (ev, "office_seconds", 0));
-      g_autofree char *title = g_strdup_printf (_("%s by %s"), event_action_label (get_string (ev, "action")),
-                                                get_string (ev, "full_name"));
+      const char *acting = get_string (ev, "acting");
+      const char *role_title = pz_role_title (get_string (ev, "role"));
+      g_autofree char *title = NULL;
+
       g_autofree char *subtitle = NULL;
       const char *note = get_string (ev, "note");
       const char *from = get_string (ev, "from_step");
 
+      if (acting && role_title)
+        /* Translators: "Approve by Budi as Plh Head of office"; the third is Plh or Plt */
+        title = g_strdup_printf (_("%s by %s as %s %s"), event_action_label (get_string (ev, "action")),
+                                 get_string (ev, "full_name"), g_str_equal (acting, "plt") ? "Plt" : "Plh",
+                                 role_title);
+      else
+        title = g_strdup_printf (_("%s by %s"), event_action_label (get_string (ev, "action")),
+                                 get_string (ev, "full_name"));
       if (from)
         subtitle = g_strdup_printf (_("%s · %s → %s · %s of office time"), when, step_title (self, from),
                                     step_title (self, get_string (ev, "to_step")), spent);

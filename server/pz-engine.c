@@ -1101,6 +1101,7 @@ pz_engine_act (PzEngine               *self,
   event.at = now;
   event.user_id = user->id;
   event.role = (char *) acting_role (step, user);
+  event.acting = (char *) pz_user_acting_kind (user, event.role);
   event.action = (char *) request->action;
   event.from_step = app->step;
   event.to_step = next->step;
@@ -1723,6 +1724,12 @@ render_output (PzEngine      *self,
   g_autofree char *address = setting_or (self, "office_address", "");
   g_autofree char *kadis = setting_or (self, "kadis_name", "");
   g_autofree char *kadis_nip = setting_or (self, "kadis_nip", NULL);
+  /* a Plh/Plt signs in their own name, under their acting title */
+  const char *acting = actor ? pz_user_acting_kind (actor, "kadis") : NULL;
+  const char *signer_title = acting == NULL ? "KEPALA DINAS"
+                             : g_str_equal (acting, "plt") ? "Plt. KEPALA DINAS" : "Plh. KEPALA DINAS";
+  const char *signer_role = acting == NULL ? "Kepala Dinas"
+                            : g_str_equal (acting, "plt") ? "Plt. Kepala Dinas" : "Plh. Kepala Dinas";
   g_autofree char *city = setting_or (self, "office_city", "Sukamaju");
   g_autofree char *today = pz_format_date_id (now, self->tz, FALSE);
   g_autofree char *closing = g_strdup_printf ("%s, %s", city, today);
@@ -1860,16 +1867,17 @@ render_output (PzEngine      *self,
             {
               g_autofree char *at = pz_format_date_id (now, self->tz, TRUE);
 
-              statement = g_strdup_printf ("Ditandatangani secara elektronik oleh %s, Kepala Dinas, pada %s. "
+              statement = g_strdup_printf ("Ditandatangani secara elektronik oleh %s, %s, pada %s. "
                                            "Dokumen ini telah ditandatangani secara elektronik menggunakan "
                                            "sertifikat elektronik dan dapat diverifikasi keasliannya dengan "
-                                           "memindai kode QR.", kadis, at);
+                                           "memindai kode QR.", acting ? actor->full_name : kadis,
+                                           signer_role, at);
               c.signed_statement = statement;
             }
         }
-      c.signer_title = "KEPALA DINAS";
-      c.signer_name = kadis;
-      c.signer_nip = kadis_nip;
+      c.signer_title = signer_title;
+      c.signer_name = acting ? actor->full_name : kadis;
+      c.signer_nip = acting ? actor->nip : kadis_nip;
     }
   else if (g_str_equal (kind, "refusal"))
     {
@@ -1883,9 +1891,9 @@ render_output (PzEngine      *self,
       c.body = note ? note : "";
       c.list_title = "Dengan ini diberitahukan bahwa permohonan izin Saudara tidak dapat dikabulkan "
                      "dengan alasan sebagai berikut:";
-      c.signer_title = "KEPALA DINAS";
-      c.signer_name = kadis;
-      c.signer_nip = kadis_nip;
+      c.signer_title = signer_title;
+      c.signer_name = acting ? actor->full_name : kadis;
+      c.signer_nip = acting ? actor->nip : kadis_nip;
       c.qr_url = track;
       c.qr_caption = "Lacak berkas";
     }
@@ -2347,6 +2355,7 @@ pz_engine_application_to_string (PzEngine      *self,
       write_string (w, "user", ev->username);
       write_string (w, "full_name", ev->full_name);
       write_string (w, "role", ev->role);
+      write_string (w, "acting", ev->acting);
       write_string (w, "action", ev->action);
       write_string (w, "from_step", ev->from_step);
       write_string (w, "to_step", ev->to_step);

@@ -471,7 +471,25 @@ user_json (PzUser *user,
   json_builder_set_member_name (b, "roles");
   json_builder_begin_array (b);
   for (guint i = 0; user->roles[i]; i++)
-    json_builder_add_string_value (b, user->roles[i]);
+    if (pz_user_acting_kind (user, user->roles[i]) == NULL)
+      json_builder_add_string_value (b, user->roles[i]);
+  json_builder_end_array (b);
+  /* roles held today as Plh/Plt: the user works in them as in their own */
+  json_builder_set_member_name (b, "acting");
+  json_builder_begin_array (b);
+  for (guint i = 0; user->roles[i]; i++)
+    {
+      const char *kind = pz_user_acting_kind (user, user->roles[i]);
+
+      if (kind == NULL)
+        continue;
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "role");
+      json_builder_add_string_value (b, user->roles[i]);
+      json_builder_set_member_name (b, "kind");
+      json_builder_add_string_value (b, kind);
+      json_builder_end_object (b);
+    }
   json_builder_end_array (b);
   json_builder_set_member_name (b, "active");
   json_builder_add_boolean_value (b, user->active);
@@ -1711,7 +1729,9 @@ commit_admin_change (Req         *req,
   return TRUE;
 
 failed:
-  if (g_error_matches (error, PZ_STORE_ERROR, PZ_STORE_ERROR_CONSTRAINT))
+  if (g_error_matches (error, PZ_STORE_ERROR, PZ_STORE_ERROR_NOT_FOUND))
+    send_error (req->msg, 404, "not_found", error->message, NULL);
+  else if (g_error_matches (error, PZ_STORE_ERROR, PZ_STORE_ERROR_CONSTRAINT))
     send_error (req->msg, 409, "duplicate", _("There is already a user with this username"), NULL);
   else
     send_error (req->msg, 500, "internal", _("The change could not be saved"), NULL);
@@ -2194,6 +2214,205 @@ handle_delete_holiday (Req        *req,
   soup_server_message_set_status (req->msg, 204, NULL);
 }
 
+/* Acting officials (Plh/Plt) */
+
+static JsonNode *
+acting_json (PzActing *a,
+             gint64    now)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, a->id);
+  json_builder_set_member_name (b, "role");
+  json_builder_add_string_value (b, a->role);
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, a->kind);
+  json_builder_set_member_name (b, "starts_on");
+  json_builder_add_string_value (b, a->starts_on);
+  json_builder_set_member_name (b, "ends_on");
+  json_builder_add_string_value (b, a->ends_on);
+  json_builder_set_member_name (b, "state");
+  json_builder_add_string_value (b, a->ended_at ? "ended_early"
+                                    : now < a->starts_at ? "planned"
+                                    : now < a->ends_at ? "in_force" : "over");
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static void
+handle_list_acting (Req    *req,
+                    gint64  user_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), user_id);
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(JsonArray) items = json_array_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+  if (user == NULL)
+    {
+      send_error (req->msg, 404, "not_found", _("There is no such user"), NULL);
+      return;
+    }
+  if (!(list = pz_store_list_acting (pz_engine_get_store (req->server->engine), user_id, &error)))
+    {
+      send_error (req->msg, 500, "internal", _("The acting periods could not be read"), NULL);
+      return;
+    }
+  for (guint i = 0; i < list->len; i++)
+    json_array_add_element (items, acting_json (g_ptr_array_index (list, i), req->now));
+  json_node_set_array (node, items);
+  send_json (req->msg, 200, node);
+}
+
+typedef struct {
+  PzActing *acting;
+  gint64    by;
+  gint64    now;
+} ActingInsert;
+
+static gboolean
+insert_acting_change (PzStore  *store,
+                      gpointer  data,
+                      GError  **error)
+{
+  ActingInsert *ins = data;
+
+  ins->acting->id = pz_store_insert_acting (store, ins->acting, ins->by, ins->now, error);
+  return ins->acting->id != 0;
+}
+
+/* The start of @date's day in the office's time zone. */
+static gint64
+office_midnight (Req   *req,
+                 GDate *date)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new (pz_engine_get_timezone (req->server->engine),
+                                             g_date_get_year (date), g_date_get_month (date),
+                                             g_date_get_day (date), 0, 0, 0);
+  return g_date_time_to_unix (dt);
+}
+
+static void
+handle_create_acting (Req    *req,
+                      gint64  user_id)
+{
+  static const char * const known[] = { "role", "kind", "starts_on", "ends_on", NULL };
+  g_autoptr(JsonObject) body = read_json_body (req);
+  g_autoptr(GPtrArray) details = pz_details_new ();
+  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), user_id);
+  JsonNode *role, *kind, *starts_on, *ends_on;
+  GDate start, end;
+  gboolean start_ok = FALSE, end_ok = FALSE;
+  PzActing a = { 0 };
+
+  if (user == NULL)
+    {
+      send_error (req->msg, 404, "not_found", _("There is no such user"), NULL);
+      return;
+    }
+  if (body == NULL || !only_members (req, body, known) ||
+      !get_member (req, body, "role", G_TYPE_STRING, TRUE, &role) ||
+      !get_member (req, body, "kind", G_TYPE_STRING, TRUE, &kind) ||
+      !get_member (req, body, "starts_on", G_TYPE_STRING, TRUE, &starts_on) ||
+      !get_member (req, body, "ends_on", G_TYPE_STRING, TRUE, &ends_on))
+    return;
+  a.role = (char *) json_node_get_string (role);
+  a.kind = (char *) json_node_get_string (kind);
+  a.starts_on = (char *) json_node_get_string (starts_on);
+  a.ends_on = (char *) json_node_get_string (ends_on);
+  if (!pz_role_is_known (a.role) || g_str_equal (a.role, "admin") || g_str_equal (a.role, "pemohon"))
+    pz_detail_add (details, "role", "%s", _("Choose an office role (an acting official cannot be an administrator)"));
+  else if (!user->active)
+    pz_detail_add (details, "role", "%s", _("This account is deactivated"));
+  else if (g_strv_contains ((const char * const *) user->roles, a.role) &&
+           pz_user_acting_kind (user, a.role) == NULL)
+    pz_detail_add (details, "role", "%s", _("The user already holds this role"));
+  if (!g_str_equal (a.kind, "plh") && !g_str_equal (a.kind, "plt"))
+    pz_detail_add (details, "kind", "%s", _("Choose “plh” (standing in while the official is away) or “plt” (filling a vacant post)"));
+  if (!(start_ok = strlen (a.starts_on) == 10 && pz_parse_date (a.starts_on, &start)))
+    pz_detail_add (details, "starts_on", "%s", _("Give the first day as YYYY-MM-DD"));
+  if (!(end_ok = strlen (a.ends_on) == 10 && pz_parse_date (a.ends_on, &end)))
+    pz_detail_add (details, "ends_on", "%s", _("Give the last day as YYYY-MM-DD"));
+  if (start_ok && end_ok)
+    {
+      a.starts_at = office_midnight (req, &start);
+      g_date_add_days (&end, 1);
+      a.ends_at = office_midnight (req, &end);
+      if (a.ends_at <= a.starts_at)
+        pz_detail_add (details, "ends_on", "%s", _("The last day cannot come before the first"));
+      else if (a.ends_at <= req->now)
+        pz_detail_add (details, "ends_on", "%s", _("This period is already over"));
+    }
+  if (details->len)
+    {
+      send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
+      return;
+    }
+  a.user_id = user_id;
+  {
+    g_autofree char *target = g_strdup_printf ("%s %s:%s", user->username, a.kind, a.role);
+    ActingInsert ins = { &a, req->user->id, req->now };
+
+    if (!commit_admin_change (req, insert_acting_change, &ins, "acting.create", target, body))
+      return;
+  }
+  {
+    g_autoptr(JsonNode) j = acting_json (&a, req->now);
+    send_json (req->msg, 201, j);
+  }
+}
+
+typedef struct {
+  gint64 user_id;
+  gint64 id;
+  gint64 now;
+  gboolean found;
+} ActingEnd;
+
+static gboolean
+end_acting_change (PzStore  *store,
+                   gpointer  data,
+                   GError  **error)
+{
+  ActingEnd *e = data;
+  g_autoptr(GError) local = NULL;
+
+  e->found = pz_store_end_acting (store, e->user_id, e->id, e->now, &local);
+  if (local)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (!e->found)
+    g_set_error_literal (error, PZ_STORE_ERROR, PZ_STORE_ERROR_NOT_FOUND,
+                         _("That period is neither running nor still to come"));
+  return e->found;
+}
+
+static void
+handle_end_acting (Req    *req,
+                   gint64  user_id,
+                   gint64  id)
+{
+  g_autoptr(JsonObject) none = json_object_new ();
+  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), user_id);
+  g_autofree char *target = NULL;
+  ActingEnd e = { user_id, id, req->now, FALSE };
+
+  if (user == NULL)
+    {
+      send_error (req->msg, 404, "not_found", _("There is no such user"), NULL);
+      return;
+    }
+  target = g_strdup_printf ("%s #%" G_GINT64_FORMAT, user->username, id);
+  json_object_set_int_member (none, "id", id);
+  if (commit_admin_change (req, end_acting_change, &e, "acting.end", target, none))
+    soup_server_message_set_status (req->msg, 204, NULL);
+}
+
 static void
 route_admin (Req *req)
 {
@@ -2229,6 +2448,23 @@ route_admin (Req *req)
     {
       if (parse_id (req, req->seg[4], &id) && method_is (req, "PATCH"))
         handle_update_user (req, id);
+    }
+  else if (req->n_seg == 6 && seg_is (req, 3, "users") && seg_is (req, 5, "acting"))
+    {
+      if (!parse_id (req, req->seg[4], &id))
+        return;
+      if (g_str_equal (req->method, "GET"))
+        handle_list_acting (req, id);
+      else if (method_is (req, "POST"))
+        handle_create_acting (req, id);
+    }
+  else if (req->n_seg == 7 && seg_is (req, 3, "users") && seg_is (req, 5, "acting"))
+    {
+      gint64 acting_id;
+
+      if (parse_id (req, req->seg[4], &id) && parse_id (req, req->seg[6], &acting_id) &&
+          method_is (req, "DELETE"))
+        handle_end_acting (req, id, acting_id);
     }
   else if (req->n_seg == 6 && seg_is (req, 3, "users") && seg_is (req, 5, "password"))
     {
@@ -2293,6 +2529,12 @@ route_label (const char *path)
     return "/api/v1/admin/holidays/{date}";
   if (n == 5 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "users"))
     return "/api/v1/admin/users/{id}";
+  if (n == 6 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "users") &&
+      g_str_equal (seg[5], "acting"))
+    return "/api/v1/admin/users/{id}/acting";
+  if (n == 7 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "users") &&
+      g_str_equal (seg[5], "acting"))
+    return "/api/v1/admin/users/{id}/acting/{acting_id}";
   if (n == 6 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "users"))
     return "/api/v1/admin/users/{id}/password";
   if (n >= 4 && g_str_equal (seg[2], "applications"))

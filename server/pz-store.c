@@ -191,6 +191,21 @@ static const char * const migrations[] = {
   "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
   "CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit "
   "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+  /* 6: acting officials (Plh/Plt) for a period, and the capacity an action was taken in */
+  "CREATE TABLE acting ("
+  "  id INTEGER PRIMARY KEY,"
+  "  user_id INTEGER NOT NULL REFERENCES users(id),"
+  "  role TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('plh', 'plt')),"
+  "  starts_on TEXT NOT NULL,"
+  "  ends_on TEXT NOT NULL,"
+  "  starts_at INTEGER NOT NULL,"
+  "  ends_at INTEGER NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  created_by INTEGER NOT NULL REFERENCES users(id),"
+  "  ended_at INTEGER);"
+  "CREATE INDEX acting_user ON acting(user_id, ends_at);"
+  "ALTER TABLE events ADD COLUMN acting TEXT;",
 };
 
 static void
@@ -543,6 +558,7 @@ pz_user_free (PzUser *user)
   g_free (user->full_name);
   g_free (user->nip);
   g_strfreev (user->roles);
+  g_strfreev (user->acting);
   g_free (user->password_hash);
   g_free (user);
 }
@@ -557,6 +573,7 @@ pz_user_copy (const PzUser *user)
   copy->full_name = g_strdup (user->full_name);
   copy->nip = g_strdup (user->nip);
   copy->roles = g_strdupv (user->roles);
+  copy->acting = g_strdupv (user->acting);
   copy->password_hash = g_strdup (user->password_hash);
   copy->active = user->active;
   copy->must_change_password = user->must_change_password;
@@ -620,22 +637,67 @@ pz_store_insert_user (PzStore             *self,
   return id;
 }
 
-static char **
-user_roles (PzStore *self,
-            gint64   user_id)
+/* A user's roles: their own first, then those they hold as Plh/Plt right
+ * now (which @acting lists as "kind:role"). */
+static void
+load_roles (PzStore *self,
+            PzUser  *user)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  sqlite3_stmt *stmt = prepare (self, "SELECT role FROM user_roles WHERE user_id = ? ORDER BY role",
-                                NULL);
+  g_autoptr(GStrvBuilder) acting = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT role, NULL FROM user_roles WHERE user_id = ?1 "
+                                "UNION ALL "
+                                "SELECT role, kind FROM acting WHERE user_id = ?1 AND ended_at IS NULL "
+                                "  AND starts_at <= ?2 AND ends_at > ?2 "
+                                "  AND role NOT IN (SELECT role FROM user_roles WHERE user_id = ?1) "
+                                "ORDER BY 2 NULLS FIRST, 1", NULL);
 
   if (stmt)
     {
-      sqlite3_bind_int64 (stmt, 1, user_id);
+      sqlite3_bind_int64 (stmt, 1, user->id);
+      sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
       while (sqlite3_step (stmt) == SQLITE_ROW)
-        g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+        {
+          const char *role = (const char *) sqlite3_column_text (stmt, 0);
+          const char *kind = (const char *) sqlite3_column_text (stmt, 1);
+
+          if (!g_hash_table_add (seen, g_strdup (role)))
+            continue;
+          g_strv_builder_add (builder, role);
+          if (kind)
+            {
+              g_autofree char *entry = g_strdup_printf ("%s:%s", kind, role);
+              g_strv_builder_add (acting, entry);
+            }
+        }
       sqlite3_reset (stmt);
     }
-  return g_strv_builder_end (builder);
+  g_strfreev (user->roles);
+  g_strfreev (user->acting);
+  user->roles = g_strv_builder_end (builder);
+  user->acting = g_strv_builder_end (acting);
+}
+
+/**
+ * pz_user_acting_kind:
+ *
+ * Returns: (nullable): "plh" or "plt" if @user holds @role only as an acting
+ *   official, %NULL if it is their own role or not theirs at all
+ */
+const char *
+pz_user_acting_kind (const PzUser *user,
+                     const char   *role)
+{
+  for (guint i = 0; role && user->acting && user->acting[i]; i++)
+    {
+      const char *colon = strchr (user->acting[i], ':');
+
+      if (colon && g_str_equal (colon + 1, role))
+        return g_str_has_prefix (user->acting[i], "plt:") ? "plt" : "plh";
+    }
+  return NULL;
 }
 
 #define USER_COLUMNS "u.id, u.username, u.full_name, u.nip, u.password_hash, u.active, " \
@@ -667,7 +729,7 @@ query_user (PzStore      *self,
     user = read_user (self, stmt);
   sqlite3_reset (stmt);
   if (user)
-    user->roles = user_roles (self, user->id);
+    load_roles (self, user);
   return user;
 }
 
@@ -721,7 +783,7 @@ pz_store_list_users (PzStore  *self,
   for (guint i = 0; i < users->len; i++)
     {
       PzUser *u = g_ptr_array_index (users, i);
-      u->roles = user_roles (self, u->id);
+      load_roles (self, u);
     }
   return g_steal_pointer (&users);
 }
@@ -766,6 +828,119 @@ pz_store_update_user (PzStore             *self,
         return FALSE;
     }
   return TRUE;
+}
+
+/* Acting officials */
+
+void
+pz_acting_free (PzActing *a)
+{
+  if (a == NULL)
+    return;
+  g_free (a->role);
+  g_free (a->kind);
+  g_free (a->starts_on);
+  g_free (a->ends_on);
+  g_free (a);
+}
+
+gint64
+pz_store_insert_acting (PzStore         *self,
+                        const PzActing  *a,
+                        gint64           created_by,
+                        gint64           now,
+                        GError         **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO acting (user_id, role, kind, starts_on, ends_on, starts_at,"
+                                "  ends_at, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, a->user_id);
+  bind_text (stmt, 2, a->role);
+  bind_text (stmt, 3, a->kind);
+  bind_text (stmt, 4, a->starts_on);
+  bind_text (stmt, 5, a->ends_on);
+  sqlite3_bind_int64 (stmt, 6, a->starts_at);
+  sqlite3_bind_int64 (stmt, 7, a->ends_at);
+  sqlite3_bind_int64 (stmt, 8, now);
+  sqlite3_bind_int64 (stmt, 9, created_by);
+  if (!step_done (self, stmt, error))
+    return 0;
+  return sqlite3_last_insert_rowid (self->db);
+}
+
+/**
+ * pz_store_list_acting:
+ * @user_id: a user, or 0 for every user
+ *
+ * Returns: (transfer full) (element-type PzActing): the acting periods,
+ *   newest first, ended ones included
+ */
+GPtrArray *
+pz_store_list_acting (PzStore  *self,
+                      gint64    user_id,
+                      GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT id, user_id, role, kind, starts_on, ends_on, starts_at, ends_at,"
+                                "  ended_at FROM acting WHERE ?1 = 0 OR user_id = ?1 "
+                                "ORDER BY starts_at DESC, id DESC", error);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_acting_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PzActing *a = g_new0 (PzActing, 1);
+
+      a->id = sqlite3_column_int64 (stmt, 0);
+      a->user_id = sqlite3_column_int64 (stmt, 1);
+      a->role = column_text (stmt, 2);
+      a->kind = column_text (stmt, 3);
+      a->starts_on = column_text (stmt, 4);
+      a->ends_on = column_text (stmt, 5);
+      a->starts_at = sqlite3_column_int64 (stmt, 6);
+      a->ends_at = sqlite3_column_int64 (stmt, 7);
+      a->ended_at = sqlite3_column_int64 (stmt, 8);
+      g_ptr_array_add (list, a);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+/**
+ * pz_store_end_acting:
+ *
+ * Ends a period early. Returns %FALSE without an error if @id is not one of
+ * @user_id's periods still running or to come.
+ */
+gboolean
+pz_store_end_acting (PzStore  *self,
+                     gint64    user_id,
+                     gint64    id,
+                     gint64    now,
+                     GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "UPDATE acting SET ended_at = ?3 WHERE id = ?1 AND user_id = ?2 "
+                                "AND ended_at IS NULL AND ends_at > ?3", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, user_id);
+  sqlite3_bind_int64 (stmt, 3, now);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  return sqlite3_changes (self->db) > 0;
 }
 
 gboolean
@@ -939,7 +1114,7 @@ pz_store_session_user (PzStore    *self,
     }
   sqlite3_reset (stmt);
   if (user)
-    user->roles = user_roles (self, user->id);
+    load_roles (self, user);
   return user;
 }
 
@@ -1703,6 +1878,7 @@ pz_event_free (PzEvent *event)
   g_free (event->username);
   g_free (event->full_name);
   g_free (event->role);
+  g_free (event->acting);
   g_free (event->action);
   g_free (event->from_step);
   g_free (event->to_step);
@@ -1718,8 +1894,8 @@ pz_store_insert_event (PzStore  *self,
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "INSERT INTO events (application_id, at, user_id, role, action,"
-                                "  from_step, to_step, note, office_seconds, data) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                                "  from_step, to_step, note, office_seconds, data, acting) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return 0;
   sqlite3_bind_int64 (stmt, 1, event->application_id);
@@ -1732,6 +1908,7 @@ pz_store_insert_event (PzStore  *self,
   bind_text (stmt, 8, event->note);
   sqlite3_bind_int64 (stmt, 9, event->office_seconds);
   bind_text (stmt, 10, event->data);
+  bind_text (stmt, 11, event->acting);
   if (!step_done (self, stmt, error))
     return 0;
   event->id = sqlite3_last_insert_rowid (self->db);
@@ -1740,7 +1917,7 @@ pz_store_insert_event (PzStore  *self,
 
 #define EVENT_QUERY \
   "SELECT e.id, e.application_id, e.at, e.user_id, u.username, u.full_name, e.role, e.action," \
-  "  e.from_step, e.to_step, e.note, e.office_seconds, e.data " \
+  "  e.from_step, e.to_step, e.note, e.office_seconds, e.data, e.acting " \
   "FROM events e JOIN users u ON u.id = e.user_id WHERE e.application_id = ? "
 
 static PzEvent *
@@ -1761,6 +1938,7 @@ read_event (sqlite3_stmt *stmt)
   e->note = column_text (stmt, 10);
   e->office_seconds = sqlite3_column_int64 (stmt, 11);
   e->data = column_text (stmt, 12);
+  e->acting = column_text (stmt, 13);
   return e;
 }
 

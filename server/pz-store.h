@@ -15,6 +15,7 @@ typedef enum {
   PZ_STORE_ERROR_CONSTRAINT,
   PZ_STORE_ERROR_STALE,
   PZ_STORE_ERROR_TOO_NEW,
+  PZ_STORE_ERROR_NOT_FOUND,
 } PzStoreError;
 
 typedef struct _PzStore PzStore;
@@ -24,11 +25,25 @@ typedef struct {
   char    *username;
   char    *full_name;
   char    *nip;
-  char   **roles;
+  char   **roles;           /* their own, then those held as Plh/Plt now */
+  char   **acting;          /* "plh:kadis": roles held as an acting official */
   char    *password_hash;
   gboolean active;
   gboolean must_change_password;
 } PzUser;
+
+/* A period in which a user holds another role as Plh or Plt. */
+typedef struct {
+  gint64  id;
+  gint64  user_id;
+  char   *role;
+  char   *kind;       /* "plh" or "plt" */
+  char   *starts_on;  /* YYYY-MM-DD, first day */
+  char   *ends_on;    /* YYYY-MM-DD, last day */
+  gint64  starts_at;
+  gint64  ends_at;    /* the start of the day after @ends_on */
+  gint64  ended_at;   /* 0 unless ended early */
+} PzActing;
 
 typedef struct {
   gint64  at;
@@ -73,6 +88,7 @@ typedef struct {
   char   *username;
   char   *full_name;
   char   *role;
+  char   *acting;           /* "plh"/"plt" if the role was held as acting official */
   char   *action;
   char   *from_step;
   char   *to_step;
@@ -153,6 +169,22 @@ gboolean       pz_store_update_user        (PzStore        *self,
                                             const PzUser   *user,
                                             const char * const *roles,
                                             GError        **error);
+const char    *pz_user_acting_kind         (const PzUser   *user,
+                                            const char     *role);
+gint64         pz_store_insert_acting      (PzStore        *self,
+                                            const PzActing *acting,
+                                            gint64          created_by,
+                                            gint64          now,
+                                            GError        **error);
+GPtrArray     *pz_store_list_acting        (PzStore        *self,
+                                            gint64          user_id,
+                                            GError        **error);
+gboolean       pz_store_end_acting         (PzStore        *self,
+                                            gint64          user_id,
+                                            gint64          id,
+                                            gint64          now,
+                                            GError        **error);
+void           pz_acting_free              (PzActing       *acting);
 gboolean       pz_store_set_password       (PzStore        *self,
                                             gint64          user_id,
                                             const char     *password_hash,

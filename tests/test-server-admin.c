@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "pz-test-server.h"
 
 static PzTestServer *ts;
@@ -210,19 +212,29 @@ static void
 test_reset_password (void)
 {
   const char *admin = pz_test_login (ts, "admin");
-  g_autofree char *path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT "/password", user_id ("kabid"));
+  g_autofree char *path = NULL;
   g_autofree char *token = NULL;
 
   {
-    g_autoptr(PzResponse) r = login ("kabid", "demo");
+    g_autoptr(PzResponse) made = send ("POST", "/api/v1/admin/users", admin,
+                                       "{\"username\":\"rina\",\"full_name\":\"Rina Marlina\","
+                                       "\"roles\":[\"kabid\"],\"password\":\"rina-sementara\"}");
+    g_autoptr(PzResponse) r = login ("rina", "rina-sementara");
+    g_autoptr(PzResponse) changed = NULL;
+
+    g_assert_cmpuint (made->status, ==, 201);
     token = token_of (r);
+    changed = send ("POST", "/api/v1/auth/password", token,
+                    "{\"old_password\":\"rina-sementara\",\"new_password\":\"rina-punya-sandi\"}");
+    g_assert_cmpuint (changed->status, ==, 204);
+    path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT "/password", user_id ("rina"));
   }
   {
     g_autoptr(PzResponse) shortpw = send ("POST", path, admin, "{\"password\":\"short\"}");
     g_autoptr(PzResponse) reset = send ("POST", path, admin, "{\"password\":\"reset-kabid-1\"}");
     g_autoptr(PzResponse) me = send ("GET", "/api/v1/me", token, NULL);
-    g_autoptr(PzResponse) old = login ("kabid", "demo");
-    g_autoptr(PzResponse) fresh = login ("kabid", "reset-kabid-1");
+    g_autoptr(PzResponse) old = login ("rina", "rina-punya-sandi");
+    g_autoptr(PzResponse) fresh = login ("rina", "reset-kabid-1");
 
     g_assert_cmpuint (shortpw->status, ==, 422);
     g_assert_cmpuint (reset->status, ==, 204);
@@ -326,6 +338,178 @@ test_audit (void)
   g_assert_null (g_strstr_len (text, g_bytes_get_size (r->body), "budi-punya-sandi"));
 }
 
+static char *
+office_date (int days_from_today)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("+07:00");
+  g_autoptr(GDateTime) now = g_date_time_new_now (tz);
+  g_autoptr(GDateTime) then = g_date_time_add_days (now, days_from_today);
+
+  return g_date_time_format (then, "%Y-%m-%d");
+}
+
+static char *
+pdf_text (GBytes *pdf)
+{
+  g_autofree char *dir = g_dir_make_tmp ("pz-acting-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "permit.pdf", NULL);
+  const char *argv[] = { "pdftotext", "-layout", path, "-", NULL };
+  char *out = NULL;
+  int status = 0;
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf), NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, &out, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_unlink (path);
+  g_rmdir (dir);
+  return out;
+}
+
+/* The Sekretaris stands in for the Kadis (Plh) for a period: while it runs
+ * they sign as "Plh. Kepala Dinas", and the history says so; ended, the
+ * role is gone at once.  A period still to come gives nothing yet. */
+static void
+test_acting (void)
+{
+  const char *admin = pz_test_login (ts, "admin");
+  const char *sekretaris = pz_test_login (ts, "sekretaris");
+  gint64 sek = user_id ("sekretaris");
+  gint64 kabid = user_id ("tim_teknis");
+  g_autofree char *path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT "/acting", sek);
+  g_autofree char *kabid_path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT "/acting", kabid);
+  g_autofree char *today = office_date (0);
+  g_autofree char *in_two = office_date (2);
+  g_autofree char *yesterday = office_date (-1);
+  g_autofree char *tomorrow = office_date (1);
+  gint64 acting_id, id;
+
+  {
+    g_autofree char *as_admin = g_strdup_printf ("{\"role\":\"admin\",\"kind\":\"plh\",\"starts_on\":\"%s\","
+                                                 "\"ends_on\":\"%s\"}", today, in_two);
+    g_autofree char *backwards = g_strdup_printf ("{\"role\":\"kadis\",\"kind\":\"plh\",\"starts_on\":\"%s\","
+                                                  "\"ends_on\":\"%s\"}", in_two, today);
+    g_autofree char *over = g_strdup_printf ("{\"role\":\"kadis\",\"kind\":\"plt\",\"starts_on\":\"%s\","
+                                             "\"ends_on\":\"%s\"}", yesterday, yesterday);
+    g_autofree char *own = g_strdup_printf ("{\"role\":\"sekretaris\",\"kind\":\"plh\",\"starts_on\":\"%s\","
+                                            "\"ends_on\":\"%s\"}", today, in_two);
+    g_autofree char *kind = g_strdup_printf ("{\"role\":\"kadis\",\"kind\":\"boss\",\"starts_on\":\"%s\","
+                                             "\"ends_on\":\"%s\"}", today, in_two);
+    g_autoptr(PzResponse) r1 = send ("POST", path, admin, as_admin);
+    g_autoptr(PzResponse) r2 = send ("POST", path, admin, backwards);
+    g_autoptr(PzResponse) r3 = send ("POST", path, admin, over);
+    g_autoptr(PzResponse) r4 = send ("POST", path, admin, own);
+    g_autoptr(PzResponse) r5 = send ("POST", path, admin, kind);
+    g_autoptr(PzResponse) r6 = send ("POST", path, sekretaris, own);
+    g_autoptr(PzResponse) list = send ("GET", path, admin, NULL);
+
+    g_assert_cmpuint (r1->status, ==, 422);
+    g_assert_true (has_detail (r1, "role"));
+    g_assert_cmpuint (r2->status, ==, 422);
+    g_assert_true (has_detail (r2, "ends_on"));
+    g_assert_cmpuint (r3->status, ==, 422);
+    g_assert_true (has_detail (r3, "ends_on"));
+    g_assert_cmpuint (r4->status, ==, 422);
+    g_assert_true (has_detail (r4, "role"));
+    g_assert_cmpuint (r5->status, ==, 422);
+    g_assert_true (has_detail (r5, "kind"));
+    g_assert_cmpuint (r6->status, ==, 403);
+    /* nothing was written by the refusals */
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (list->json)), ==, 0);
+  }
+
+  /* planned for tomorrow: not yet the Kadis' */
+  {
+    g_autofree char *later = g_strdup_printf ("{\"role\":\"kadis\",\"kind\":\"plt\",\"starts_on\":\"%s\","
+                                              "\"ends_on\":\"%s\"}", tomorrow, in_two);
+    g_autoptr(PzResponse) made = send ("POST", kabid_path, admin, later);
+    g_autoptr(PzResponse) me = send ("GET", "/api/v1/me", pz_test_login (ts, "tim_teknis"), NULL);
+
+    g_assert_cmpuint (made->status, ==, 201);
+    g_assert_cmpstr (json_object_get_string_member (pz_response_object (made), "state"), ==, "planned");
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (pz_response_object (me), "acting")), ==, 0);
+  }
+
+  {
+    g_autofree char *body = g_strdup_printf ("{\"role\":\"kadis\",\"kind\":\"plh\",\"starts_on\":\"%s\","
+                                             "\"ends_on\":\"%s\"}", today, in_two);
+    g_autoptr(PzResponse) made = send ("POST", path, admin, body);
+    g_autoptr(PzResponse) me = send ("GET", "/api/v1/me", sekretaris, NULL);
+    JsonArray *acting;
+    JsonArray *roles;
+
+    g_assert_cmpuint (made->status, ==, 201);
+    g_assert_cmpstr (json_object_get_string_member (pz_response_object (made), "state"), ==, "in_force");
+    acting_id = json_object_get_int_member (pz_response_object (made), "id");
+    acting = json_object_get_array_member (pz_response_object (me), "acting");
+    roles = json_object_get_array_member (pz_response_object (me), "roles");
+    g_assert_cmpuint (json_array_get_length (acting), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (acting, 0), "role"), ==, "kadis");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (acting, 0), "kind"), ==, "plh");
+    /* the acting role is not made one of their own */
+    g_assert_cmpuint (json_array_get_length (roles), ==, 1);
+    g_assert_cmpstr (json_array_get_string_element (roles, 0), ==, "sekretaris");
+  }
+
+  /* the Plh signs the permit */
+  id = pz_test_register (ts, pz_test_login (ts, "front_office"), "PBG", "new");
+  pz_test_drive_to (ts, id, "signing");
+  {
+    JsonObject *app = pz_test_get_application (ts, sekretaris, id);
+    g_autoptr(PzResponse) signed_ = pz_test_act (ts, sekretaris, id, "approve",
+                                                 json_object_get_int_member (app, "version"), NULL,
+                                                 "{\"passphrase\":\"demo\"}");
+    JsonObject *after = NULL;
+    JsonArray *history;
+    JsonObject *last;
+    g_autofree char *output = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/outputs/permit", id);
+    g_autoptr(PzResponse) pdf = NULL;
+    g_autofree char *text = NULL;
+    g_autoptr(PzResponse) me = send ("GET", "/api/v1/me", sekretaris, NULL);
+
+    g_assert_cmpuint (signed_->status, ==, 200);
+    after = pz_test_get_application (ts, sekretaris, id);
+    history = json_object_get_array_member (after, "history");
+    last = json_array_get_object_element (history, json_array_get_length (history) - 1);
+    g_assert_cmpstr (json_object_get_string_member (last, "role"), ==, "kadis");
+    g_assert_cmpstr (json_object_get_string_member (last, "acting"), ==, "plh");
+    g_assert_cmpstr (json_object_get_string_member (last, "user"), ==, "sekretaris");
+    pdf = send ("GET", output, sekretaris, NULL);
+    g_assert_cmpuint (pdf->status, ==, 200);
+    text = pdf_text (pdf->body);
+    g_assert_nonnull (strstr (text, "Plh. KEPALA DINAS"));
+    g_assert_nonnull (strstr (text, json_object_get_string_member (pz_response_object (me), "full_name")));
+    g_assert_null (strstr (text, "Dr. Ir. Rudi Hartono, M.T."));
+    json_object_unref (app);
+    json_object_unref (after);
+  }
+
+  /* ended early: the role is gone with the next request, the record stays */
+  id = pz_test_register (ts, pz_test_login (ts, "front_office"), "PBG", "new");
+  pz_test_drive_to (ts, id, "signing");
+  {
+    JsonObject *app = pz_test_get_application (ts, admin, id);
+    g_autofree char *end = g_strdup_printf ("%s/%" G_GINT64_FORMAT, path, acting_id);
+    g_autoptr(PzResponse) ended = send ("DELETE", end, admin, NULL);
+    g_autoptr(PzResponse) twice = send ("DELETE", end, admin, NULL);
+    g_autoptr(PzResponse) me = send ("GET", "/api/v1/me", sekretaris, NULL);
+    g_autoptr(PzResponse) refused = pz_test_act (ts, sekretaris, id, "approve",
+                                                 json_object_get_int_member (app, "version"), NULL,
+                                                 "{\"passphrase\":\"demo\"}");
+    g_autoptr(PzResponse) list = send ("GET", path, admin, NULL);
+    JsonArray *items = json_node_get_array (list->json);
+
+    g_assert_cmpuint (ended->status, ==, 204);
+    g_assert_cmpuint (twice->status, ==, 404);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (pz_response_object (me), "acting")), ==, 0);
+    g_assert_cmpuint (json_array_get_length (items), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, 0), "state"), ==,
+                     "ended_early");
+    g_assert_cmpuint (refused->status, ==, 403);
+    json_object_unref (app);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -340,6 +524,7 @@ main (int   argc,
   g_test_add_func ("/server/admin/reset-password", test_reset_password);
   g_test_add_func ("/server/admin/holidays", test_holidays);
   g_test_add_func ("/server/admin/audit", test_audit);
+  g_test_add_func ("/server/admin/acting", test_acting);
   rc = g_test_run ();
   pz_test_server_free (ts);
   return rc;
