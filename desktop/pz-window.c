@@ -101,6 +101,17 @@ static void keep_typed (PzWindow *self);
 static void load_file (PzWindow *self, gint64 id);
 static void build_file_view (PzWindow *self);
 
+/* The permit's fields of the open file: those of the edition of its permit
+ * type it was registered under, as the server sends them. */
+static JsonArray *
+file_fields (JsonObject *file,
+             JsonObject *type)
+{
+  if (file && json_object_has_member (file, "fields"))
+    return json_object_get_array_member (file, "fields");
+  return type && json_object_has_member (type, "fields") ? json_object_get_array_member (type, "fields") : NULL;
+}
+
 static const char *
 get_string (JsonObject *obj,
             const char *name)
@@ -1249,7 +1260,7 @@ build_form (PzWindow   *self,
     }
   else if (g_strcmp0 (form, "permit_fields") == 0 && type)
     {
-      JsonArray *fields = json_object_get_array_member (type, "fields");
+      JsonArray *fields = file_fields (self->file, type);
       JsonObject *data = json_object_get_object_member (self->file, "data");
 
       group = group_new (box, _("Permit data"));
@@ -1604,7 +1615,7 @@ build_file_view (PzWindow *self)
   data = json_object_get_object_member (self->file, "data");
   if (type && data)
     {
-      JsonArray *fields = json_object_get_array_member (type, "fields");
+      JsonArray *fields = file_fields (self->file, type);
 
       for (guint i = 0; i < json_array_get_length (fields); i++)
         {
@@ -2719,7 +2730,7 @@ collect_data (PzWindow    *self,
     }
   else if (g_strcmp0 (form, "permit_fields") == 0 && type)
     {
-      JsonArray *fields = json_object_get_array_member (type, "fields");
+      JsonArray *fields = file_fields (self->file, type);
 
       for (guint i = 0; i < json_array_get_length (fields); i++)
         {
@@ -3030,7 +3041,7 @@ build_registration_form (PzWindow *self)
 
   if (type)
     {
-      JsonArray *fields = json_object_get_array_member (type, "fields");
+      JsonArray *fields = file_fields (NULL, type);
 
       group = group_new (self->file_box, _("Permit data (can be completed by the back office)"));
       for (i = 0; i < json_array_get_length (fields); i++)
@@ -3163,7 +3174,7 @@ register_action (GtkWidget  *widget,
   {
     /* the permit fields typed so far; the same checks as at data entry,
      * but none is required yet */
-    JsonArray *fields = json_object_get_array_member (type, "fields");
+    JsonArray *fields = file_fields (NULL, type);
 
     json_builder_set_member_name (b, "data");
     json_builder_begin_object (b);

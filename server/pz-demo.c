@@ -195,7 +195,7 @@ check_documents (PzEngine      *engine,
                  gint64         now,
                  GError       **error)
 {
-  PzPermitType *type = pz_engine_get_permit_type (engine, app->permit_type);
+  PzPermitType *type = pz_engine_get_file_permit_type (engine, app);
   gboolean first = TRUE;
 
   for (guint i = 0; i < type->requirements->len; i++)
@@ -242,7 +242,7 @@ drive (PzEngine        *engine,
 
       if (app == NULL)
         return FALSE;
-      type = pz_engine_get_permit_type (engine, app->permit_type);
+      type = pz_engine_get_file_permit_type (engine, app);
       wf = pz_engine_get_workflow (engine, type->workflow);
       step = pz_workflow_get_step (wf, app->step);
       last = g_str_equal (step->id, file->target);

@@ -33,6 +33,7 @@ struct _PzEngine
   PzCalendar *calendar;
   GHashTable *workflows;      /* id -> PzWorkflow */
   GPtrArray  *permit_types;   /* PzPermitType, by name */
+  GHashTable *type_versions;  /* "code/version" -> PzPermitType: every edition */
 };
 
 G_DEFINE_QUARK (pz-engine-error-quark, pz_engine_error)
@@ -172,9 +173,24 @@ pz_engine_reload (PzEngine  *self,
 {
   g_autoptr(GPtrArray) types = pz_store_load_permit_types (self->store, error);
   g_autoptr(GPtrArray) holidays = NULL;
+  g_autoptr(GPtrArray) versions = NULL;
+  GHashTable *by_version;
 
   if (types == NULL)
     return FALSE;
+  if (!pz_store_keep_permit_type_versions (self->store, types, error) ||
+      !(versions = pz_store_load_permit_type_versions (self->store, NULL, error)))
+    return FALSE;
+  by_version = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify) pz_permit_type_unref);
+  for (guint i = 0; i < versions->len; i++)
+    {
+      PzPermitType *type = g_ptr_array_index (versions, i);
+      g_hash_table_insert (by_version, g_strdup_printf ("%s/%u", type->code, type->version),
+                           pz_permit_type_ref (type));
+    }
+  g_clear_pointer (&self->type_versions, g_hash_table_unref);
+  self->type_versions = by_version;
   for (guint i = 0; i < types->len; i++)
     {
       PzPermitType *type = g_ptr_array_index (types, i);
@@ -268,6 +284,7 @@ pz_engine_free (PzEngine *self)
   g_clear_pointer (&self->tz, g_time_zone_unref);
   g_clear_pointer (&self->workflows, g_hash_table_unref);
   g_clear_pointer (&self->permit_types, g_ptr_array_unref);
+  g_clear_pointer (&self->type_versions, g_hash_table_unref);
   g_free (self->data_dir);
   g_free (self->files_dir);
   g_free (self->workflows_dir);
@@ -341,6 +358,23 @@ pz_engine_get_permit_type (PzEngine   *self,
         return type;
     }
   return NULL;
+}
+
+/**
+ * pz_engine_get_file_permit_type:
+ *
+ * Returns: (transfer none) (nullable): the edition of the permit type @app
+ *   was registered under
+ */
+PzPermitType *
+pz_engine_get_file_permit_type (PzEngine      *self,
+                                PzApplication *app)
+{
+  g_autofree char *key = g_strdup_printf ("%s/%" G_GINT64_FORMAT, app->permit_type,
+                                          app->permit_type_version > 0 ? app->permit_type_version : 1);
+  PzPermitType *type = self->type_versions ? g_hash_table_lookup (self->type_versions, key) : NULL;
+
+  return type ? type : pz_engine_get_file_permit_type (self, app);
 }
 
 GPtrArray *
@@ -428,7 +462,7 @@ resolve (PzEngine       *self,
          const PzStep  **step,
          GError        **error)
 {
-  *type = pz_engine_get_permit_type (self, app->permit_type);
+  *type = pz_engine_get_file_permit_type (self, app);
   *wf = *type ? pz_engine_get_workflow (self, (*type)->workflow) : NULL;
   *step = *wf ? pz_workflow_get_step (*wf, app->step) : NULL;
   if (*step == NULL)
@@ -622,6 +656,7 @@ pz_engine_register (PzEngine    *self,
 
   app = g_new0 (PzApplication, 1);
   app->permit_type = g_strdup (type->code);
+  app->permit_type_version = type->version;
   app->request_type = g_strdup (object_string (body, "request_type"));
   app->applicant_name = g_strstrip (g_strdup (object_string (applicant, "name")));
   app->applicant_nik = g_strdup (object_string (applicant, "nik"));
@@ -1651,7 +1686,7 @@ gint64
 pz_engine_expected_completion (PzEngine      *self,
                                PzApplication *app)
 {
-  PzPermitType *type = pz_engine_get_permit_type (self, app->permit_type);
+  PzPermitType *type = pz_engine_get_file_permit_type (self, app);
   g_autoptr(GPtrArray) events = pz_store_list_events (self->store, app->id, NULL);
   gint64 complete = 0;
 
@@ -1719,7 +1754,7 @@ render_output (PzEngine      *self,
                gint64         now,
                gboolean       signed_electronically)
 {
-  PzPermitType *type = pz_engine_get_permit_type (self, app->permit_type);
+  PzPermitType *type = pz_engine_get_file_permit_type (self, app);
   g_autofree char *office = setting_or (self, "office_name", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu");
   g_autofree char *address = setting_or (self, "office_address", "");
   g_autofree char *kadis = setting_or (self, "kadis_name", "");
@@ -2115,7 +2150,7 @@ has_draft (PzEngine      *self,
            PzApplication *app,
            GPtrArray     *events)
 {
-  PzPermitType *type = pz_engine_get_permit_type (self, app->permit_type);
+  PzPermitType *type = pz_engine_get_file_permit_type (self, app);
   PzWorkflow *wf = type ? pz_engine_get_workflow (self, type->workflow) : NULL;
 
   for (guint i = 0; events && wf && i < events->len; i++)
@@ -2172,7 +2207,7 @@ write_summary_members (PzEngine      *self,
                        PzApplication *app,
                        gint64         now)
 {
-  PzPermitType *type = pz_engine_get_permit_type (self, app->permit_type);
+  PzPermitType *type = pz_engine_get_file_permit_type (self, app);
   PzWorkflow *wf = type ? pz_engine_get_workflow (self, type->workflow) : NULL;
   const PzStep *step = wf ? pz_workflow_get_step (wf, app->step) : NULL;
 
@@ -2236,7 +2271,7 @@ pz_engine_application_to_string (PzEngine      *self,
   g_autoptr(GPtrArray) docs = pz_store_list_documents (self->store, app->id, NULL);
   g_autoptr(GPtrArray) verdicts = pz_store_list_verdicts (self->store, app->id, NULL);
   g_autoptr(GPtrArray) events = pz_store_list_events (self->store, app->id, NULL);
-  PzPermitType *type = pz_engine_get_permit_type (self, app->permit_type);
+  PzPermitType *type = pz_engine_get_file_permit_type (self, app);
   PzWorkflow *wf = type ? pz_engine_get_workflow (self, type->workflow) : NULL;
   const PzStep *step = wf ? pz_workflow_get_step (wf, app->step) : NULL;
 
@@ -2255,6 +2290,25 @@ pz_engine_application_to_string (PzEngine      *self,
   write_raw (w, "data", app->data);
   write_raw (w, "survey", app->survey);
   write_string (w, "received_by", app->received_by);
+
+  /* the permit's fields as in the edition the file was registered under */
+  pz_json_writer_member (w, "permit_type_version");
+  pz_json_writer_int (w, type ? type->version : app->permit_type_version);
+  pz_json_writer_member (w, "fields");
+  pz_json_writer_begin_array (w);
+  for (guint i = 0; type && i < type->fields->len; i++)
+    {
+      PzField *f = g_ptr_array_index (type->fields, i);
+
+      pz_json_writer_begin_object (w);
+      write_string (w, "name", f->name);
+      write_string (w, "label", f->label);
+      write_string (w, "type", pz_field_type_to_string (f->type));
+      pz_json_writer_member (w, "required");
+      pz_json_writer_bool (w, f->required);
+      pz_json_writer_end_object (w);
+    }
+  pz_json_writer_end_array (w);
 
   pz_json_writer_member (w, "allowed_actions");
   pz_json_writer_begin_array (w);

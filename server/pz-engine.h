@@ -53,6 +53,8 @@ gboolean        pz_engine_reload             (PzEngine        *self,
                                               GError         **error);
 PzPermitType   *pz_engine_get_permit_type    (PzEngine        *self,
                                               const char      *code);
+PzPermitType   *pz_engine_get_file_permit_type (PzEngine      *self,
+                                              PzApplication   *app);
 GPtrArray      *pz_engine_list_permit_types  (PzEngine        *self);
 GPtrArray      *pz_engine_list_workflows     (PzEngine        *self);
 PzWorkflow     *pz_engine_get_workflow       (PzEngine        *self,

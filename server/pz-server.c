@@ -1465,7 +1465,7 @@ handle_verify (Req        *req,
       return;
     }
 
-  type = pz_engine_get_permit_type (engine, app->permit_type);
+  type = pz_engine_get_file_permit_type (engine, app);
   issued = pz_format_date_id (issued_at, pz_engine_get_timezone (engine), FALSE);
   valid = TRUE;
   if (type && type->validity_months)
@@ -1562,7 +1562,7 @@ handle_track (Req        *req,
       send_html (req->msg, 404, html);
       return;
     }
-  type = pz_engine_get_permit_type (engine, app->permit_type);
+  type = pz_engine_get_file_permit_type (engine, app);
   wf = type ? pz_engine_get_workflow (engine, type->workflow) : NULL;
   step = wf ? pz_workflow_get_step (wf, app->step) : NULL;
   events = pz_store_list_events (pz_engine_get_store (engine), app->id, NULL);
@@ -1731,7 +1731,7 @@ commit_admin_change (Req         *req,
 failed:
   if (g_error_matches (error, PZ_STORE_ERROR, PZ_STORE_ERROR_NOT_FOUND))
     send_error (req->msg, 404, "not_found", error->message, NULL);
-  else if (g_error_matches (error, PZ_STORE_ERROR, PZ_STORE_ERROR_CONSTRAINT))
+  else if (g_error_matches (error, PZ_STORE_ERROR, PZ_STORE_ERROR_CONSTRAINT) && g_str_has_prefix (action, "user."))
     send_error (req->msg, 409, "duplicate", _("There is already a user with this username"), NULL);
   else
     send_error (req->msg, 500, "internal", _("The change could not be saved"), NULL);
@@ -2214,6 +2214,90 @@ handle_delete_holiday (Req        *req,
   soup_server_message_set_status (req->msg, 204, NULL);
 }
 
+/* Permit types: every change is a new edition; files keep theirs */
+
+static gboolean
+put_permit_type_change (PzStore  *store,
+                        gpointer  data,
+                        GError  **error)
+{
+  return pz_store_put_permit_type (store, data, error);
+}
+
+static void
+handle_put_permit_type (Req        *req,
+                        const char *code)
+{
+  static const char * const known[] = {
+    "code", "name", "workflow", "request_types", "requirements", "fields", "survey", "signing",
+    "number_format", "validity_months", "service_days", NULL
+  };
+  g_autoptr(JsonObject) body = read_json_body (req);
+  g_autoptr(GPtrArray) details = pz_details_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PzPermitType) type = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonNode *member;
+  PzPermitType *current = pz_engine_get_permit_type (req->server->engine, code);
+  guint before = current ? current->version : 0;
+
+  if (body == NULL || !only_members (req, body, known))
+    return;
+  member = json_object_get_member (body, "code");
+  if (member && (!JSON_NODE_HOLDS_VALUE (member) || g_strcmp0 (json_node_get_string (member), code) != 0))
+    {
+      pz_detail_add (details, "code", "%s", _("The code in the address and in the body differ"));
+      send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
+      return;
+    }
+  json_object_set_string_member (body, "code", code);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, body);
+  if (!(type = pz_permit_type_new_from_json (node, &error)))
+    pz_detail_add (details, "definition", "%s", error->message);
+  else if (pz_engine_get_workflow (req->server->engine, type->workflow) == NULL)
+    pz_detail_add (details, "workflow", _("There is no workflow “%s”"), type->workflow);
+  if (details->len)
+    {
+      send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
+      return;
+    }
+  if (!commit_admin_change (req, put_permit_type_change, type, "permit_type.put", code, body))
+    return;
+  if (!pz_engine_reload (req->server->engine, &error))
+    g_warning ("The permit types could not be reloaded: %s", error->message);
+  {
+    g_autoptr(JsonNode) j = pz_permit_type_to_json (type);
+    send_json (req->msg, before == 0 ? 201 : 200, j);
+  }
+}
+
+static void
+handle_permit_type_versions (Req        *req,
+                             const char *code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) versions = pz_store_load_permit_type_versions (pz_engine_get_store (req->server->engine),
+                                                                      code, &error);
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+  if (versions == NULL)
+    {
+      send_error (req->msg, 500, "internal", _("The permit type's editions could not be read"), NULL);
+      return;
+    }
+  if (versions->len == 0)
+    {
+      send_error (req->msg, 404, "not_found", _("There is no such permit type"), NULL);
+      return;
+    }
+  for (guint i = 0; i < versions->len; i++)
+    json_array_add_element (array, pz_permit_type_to_json (g_ptr_array_index (versions, i)));
+  json_node_set_array (node, array);
+  send_json (req->msg, 200, node);
+}
+
 /* Acting officials (Plh/Plt) */
 
 static JsonNode *
@@ -2449,6 +2533,16 @@ route_admin (Req *req)
       if (parse_id (req, req->seg[4], &id) && method_is (req, "PATCH"))
         handle_update_user (req, id);
     }
+  else if (req->n_seg == 5 && seg_is (req, 3, "permit-types"))
+    {
+      if (method_is (req, "PUT"))
+        handle_put_permit_type (req, req->seg[4]);
+    }
+  else if (req->n_seg == 6 && seg_is (req, 3, "permit-types") && seg_is (req, 5, "versions"))
+    {
+      if (method_is (req, "GET"))
+        handle_permit_type_versions (req, req->seg[4]);
+    }
   else if (req->n_seg == 6 && seg_is (req, 3, "users") && seg_is (req, 5, "acting"))
     {
       if (!parse_id (req, req->seg[4], &id))
@@ -2529,6 +2623,10 @@ route_label (const char *path)
     return "/api/v1/admin/holidays/{date}";
   if (n == 5 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "users"))
     return "/api/v1/admin/users/{id}";
+  if (n == 5 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "permit-types"))
+    return "/api/v1/admin/permit-types/{code}";
+  if (n == 6 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "permit-types"))
+    return "/api/v1/admin/permit-types/{code}/versions";
   if (n == 6 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "users") &&
       g_str_equal (seg[5], "acting"))
     return "/api/v1/admin/users/{id}/acting";

@@ -206,6 +206,19 @@ static const char * const migrations[] = {
   "  ended_at INTEGER);"
   "CREATE INDEX acting_user ON acting(user_id, ends_at);"
   "ALTER TABLE events ADD COLUMN acting TEXT;",
+  /* 7: every edition of a permit type; a file keeps the one it was registered under */
+  "CREATE TABLE permit_type_versions ("
+  "  code TEXT NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  definition TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (code, version));"
+  "CREATE TRIGGER permit_type_versions_no_update BEFORE UPDATE ON permit_type_versions "
+  "  BEGIN SELECT RAISE(ABORT, 'permit type editions are never changed'); END;"
+  "CREATE TRIGGER permit_type_versions_no_delete BEFORE DELETE ON permit_type_versions "
+  "  BEGIN SELECT RAISE(ABORT, 'permit type editions are never changed'); END;"
+  "ALTER TABLE permit_types ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"
+  "ALTER TABLE applications ADD COLUMN permit_type_version INTEGER NOT NULL DEFAULT 1;",
 };
 
 static void
@@ -1150,13 +1163,71 @@ strv_to_json (char * const *strv)
   return json_to_string (root, FALSE);
 }
 
+/* The definition of @type as kept for its edition: without the edition. */
+static char *
+permit_type_definition (PzPermitType *type)
+{
+  guint version = type->version;
+  g_autoptr(JsonNode) node = NULL;
+
+  type->version = 0;
+  node = pz_permit_type_to_json (type);
+  type->version = version;
+  return json_to_string (node, FALSE);
+}
+
+static gboolean
+insert_permit_type_version (PzStore       *self,
+                            PzPermitType  *type,
+                            const char    *definition,
+                            gboolean       if_missing,
+                            GError       **error)
+{
+  sqlite3_stmt *stmt = prepare (self, if_missing
+                                ? "INSERT OR IGNORE INTO permit_type_versions (code, version, definition, created_at) "
+                                  "VALUES (?, ?, ?, ?)"
+                                : "INSERT INTO permit_type_versions (code, version, definition, created_at) "
+                                  "VALUES (?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, type->code);
+  sqlite3_bind_int64 (stmt, 2, type->version);
+  bind_text (stmt, 3, definition);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+  return step_done (self, stmt, error);
+}
+
+/**
+ * pz_store_put_permit_type:
+ *
+ * Makes @type the current edition of its code. If it differs from the
+ * latest edition, it becomes a new one (its number is set in @type);
+ * files registered before keep theirs.
+ */
 gboolean
 pz_store_put_permit_type (PzStore       *self,
                           PzPermitType  *type,
                           GError       **error)
 {
   g_autofree char *request_types = strv_to_json (type->request_types);
+  g_autofree char *definition = permit_type_definition (type);
   sqlite3_stmt *stmt;
+  gint64 latest = 0;
+  gboolean same = FALSE;
+
+  if (!(stmt = prepare (self, "SELECT version, definition FROM permit_type_versions WHERE code = ? "
+                              "ORDER BY version DESC LIMIT 1", error)))
+    return FALSE;
+  bind_text (stmt, 1, type->code);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      latest = sqlite3_column_int64 (stmt, 0);
+      same = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), definition) == 0;
+    }
+  sqlite3_reset (stmt);
+  type->version = same ? (guint) latest : (guint) latest + 1;
+  if (!same && !insert_permit_type_version (self, type, definition, FALSE, error))
+    return FALSE;
 
   if (!(stmt = prepare (self, "DELETE FROM permit_type_requirements WHERE permit_type = ?", error)))
     return FALSE;
@@ -1171,14 +1242,14 @@ pz_store_put_permit_type (PzStore       *self,
 
   stmt = prepare (self,
                   "INSERT INTO permit_types (code, name, workflow, request_types, survey, signing,"
-                  "  number_format, validity_months, service_days) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                  "  number_format, validity_months, service_days, version) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                   "ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
                   "  workflow = excluded.workflow, request_types = excluded.request_types,"
                   "  survey = excluded.survey, signing = excluded.signing,"
                   "  number_format = excluded.number_format,"
                   "  validity_months = excluded.validity_months,"
-                  "  service_days = excluded.service_days", error);
+                  "  service_days = excluded.service_days, version = excluded.version", error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, type->code);
@@ -1190,6 +1261,7 @@ pz_store_put_permit_type (PzStore       *self,
   bind_text (stmt, 7, type->number_format);
   sqlite3_bind_int (stmt, 8, (int) type->validity_months);
   sqlite3_bind_int (stmt, 9, (int) type->service_days);
+  sqlite3_bind_int64 (stmt, 10, type->version);
   if (!step_done (self, stmt, error))
     return FALSE;
 
@@ -1245,6 +1317,71 @@ parse_json (const char *text)
 }
 
 /**
+ * pz_store_keep_permit_type_versions:
+ *
+ * Records the editions of @types that are not recorded yet (a data dir
+ * from before editions were kept).
+ */
+gboolean
+pz_store_keep_permit_type_versions (PzStore    *self,
+                                    GPtrArray  *types,
+                                    GError    **error)
+{
+  for (guint i = 0; i < types->len; i++)
+    {
+      PzPermitType *type = g_ptr_array_index (types, i);
+      g_autofree char *definition = permit_type_definition (type);
+
+      if (!insert_permit_type_version (self, type, definition, TRUE, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * pz_store_load_permit_type_versions:
+ * @code: (nullable): one permit type, or %NULL for all
+ *
+ * Returns: (transfer container) (element-type PzPermitType): every recorded
+ *   edition, by code and then newest first
+ */
+GPtrArray *
+pz_store_load_permit_type_versions (PzStore     *self,
+                                    const char  *code,
+                                    GError     **error)
+{
+  g_autoptr(GPtrArray) types = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_permit_type_unref);
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT version, definition FROM permit_type_versions "
+                                "WHERE ?1 IS NULL OR code = ?1 ORDER BY code, version DESC", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, code);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(JsonNode) node = parse_json ((const char *) sqlite3_column_text (stmt, 1));
+      PzPermitType *type = pz_permit_type_new_from_json (node, error);
+
+      if (type == NULL)
+        {
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+      type->version = (guint) sqlite3_column_int64 (stmt, 0);
+      g_ptr_array_add (types, type);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&types);
+}
+
+/**
  * pz_store_load_permit_types:
  * @self: a store
  * @error: return location for an error
@@ -1264,7 +1401,7 @@ pz_store_load_permit_types (PzStore  *self,
 
   stmt = prepare (self,
                   "SELECT code, name, workflow, request_types, survey, signing, number_format,"
-                  "  validity_months, service_days FROM permit_types ORDER BY name", error);
+                  "  validity_months, service_days, version FROM permit_types ORDER BY name", error);
   if (stmt == NULL)
     return NULL;
   while (sqlite3_step (stmt) == SQLITE_ROW)
@@ -1283,6 +1420,7 @@ pz_store_load_permit_types (PzStore  *self,
                                      (const char *) sqlite3_column_text (stmt, 6));
       json_object_set_int_member (obj, "validity_months", sqlite3_column_int (stmt, 7));
       json_object_set_int_member (obj, "service_days", sqlite3_column_int (stmt, 8));
+      json_object_set_int_member (obj, "version", sqlite3_column_int64 (stmt, 9));
       json_object_set_array_member (obj, "requirements", json_array_new ());
       json_object_set_array_member (obj, "fields", json_array_new ());
       json_node_take_object (node, obj);
@@ -1508,7 +1646,7 @@ pz_application_free (PzApplication *app)
   "id, registration_number, permit_type, request_type, applicant_name, applicant_nik," \
   " applicant_address, applicant_phone, applicant_email, data, survey, received_by, step," \
   " status, version, step_entered_at, due_at, permit_number, verify_token, created_at," \
-  " updated_at, created_by, updated_by"
+  " updated_at, created_by, updated_by, permit_type_version"
 
 static PzApplication *
 read_application (sqlite3_stmt *stmt)
@@ -1538,6 +1676,7 @@ read_application (sqlite3_stmt *stmt)
   app->updated_at = sqlite3_column_int64 (stmt, 20);
   app->created_by = sqlite3_column_int64 (stmt, 21);
   app->updated_by = sqlite3_column_int64 (stmt, 22);
+  app->permit_type_version = sqlite3_column_int64 (stmt, 23);
   return app;
 }
 
@@ -1570,6 +1709,7 @@ bind_application (sqlite3_stmt  *stmt,
   sqlite3_bind_int64 (stmt, 20, app->updated_at);
   sqlite3_bind_int64 (stmt, 21, app->created_by);
   sqlite3_bind_int64 (stmt, 22, app->updated_by);
+  sqlite3_bind_int64 (stmt, 23, app->permit_type_version > 0 ? app->permit_type_version : 1);
 }
 
 gboolean
@@ -1582,9 +1722,10 @@ pz_store_insert_application (PzStore        *self,
                                 "  request_type, applicant_name, applicant_nik, applicant_address,"
                                 "  applicant_phone, applicant_email, data, survey, received_by, step,"
                                 "  status, version, step_entered_at, due_at, permit_number,"
-                                "  verify_token, created_at, updated_at, created_by, updated_by) "
+                                "  verify_token, created_at, updated_at, created_by, updated_by,"
+                                "  permit_type_version) "
                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                                "  ?, ?, ?)", error);
+                                "  ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   bind_application (stmt, app);

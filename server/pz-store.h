@@ -78,6 +78,7 @@ typedef struct {
   gint64  updated_at;
   gint64  created_by;
   gint64  updated_by;
+  gint64  permit_type_version;  /* the edition of the permit type it was registered under */
 } PzApplication;
 
 typedef struct {
@@ -226,6 +227,12 @@ gboolean       pz_store_put_permit_type    (PzStore        *self,
                                             PzPermitType   *type,
                                             GError        **error);
 GPtrArray     *pz_store_load_permit_types  (PzStore        *self,
+                                            GError        **error);
+gboolean       pz_store_keep_permit_type_versions (PzStore   *self,
+                                            GPtrArray      *types,
+                                            GError        **error);
+GPtrArray     *pz_store_load_permit_type_versions (PzStore   *self,
+                                            const char     *code,
                                             GError        **error);
 gboolean       pz_store_put_holiday        (PzStore        *self,
                                             const char     *date,

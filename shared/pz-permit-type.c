@@ -348,6 +348,12 @@ pz_permit_type_new_from_json (JsonNode  *node,
           invalid (error, self->code, _("field %u needs a “name” and a “label”"), i);
           return NULL;
         }
+      for (guint j = 0; j + 1 < self->fields->len; j++)
+        if (g_str_equal (((PzField *) g_ptr_array_index (self->fields, j))->name, f->name))
+          {
+            invalid (error, self->code, _("field “%s” is listed twice"), f->name);
+            return NULL;
+          }
       s = get_string (fo, "type");
       for (guint t = 0; field_type_names[t]; t++)
         if (g_strcmp0 (s, field_type_names[t]) == 0)
@@ -398,6 +404,15 @@ pz_permit_type_new_from_json (JsonNode  *node,
       return NULL;
     }
   self->service_days = (guint) n;
+
+  /* set by the server: which edition of the type this is */
+  n = json_object_has_member (obj, "version") ? get_int (obj, "version") : 0;
+  if (n < 0)
+    {
+      invalid (error, self->code, _("“version” must be a positive whole number"));
+      return NULL;
+    }
+  self->version = (guint) n;
 
   return g_steal_pointer (&self);
 }
@@ -472,6 +487,11 @@ pz_permit_type_to_json (PzPermitType *self)
   json_builder_add_int_value (b, self->validity_months);
   json_builder_set_member_name (b, "service_days");
   json_builder_add_int_value (b, self->service_days);
+  if (self->version > 0)
+    {
+      json_builder_set_member_name (b, "version");
+      json_builder_add_int_value (b, self->version);
+    }
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

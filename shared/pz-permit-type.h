@@ -52,6 +52,7 @@ typedef struct {
   char            *number_format;
   guint            validity_months;
   guint            service_days;
+  guint            version;       /* the edition a file was registered under; 0: none yet */
 } PzPermitType;
 
 /* The longest text a permit field or note may hold. */

@@ -510,6 +510,161 @@ test_acting (void)
   }
 }
 
+static JsonObject *
+current_type (const char *code)
+{
+  g_autoptr(PzResponse) r = send ("GET", "/api/v1/permit-types", pz_test_login (ts, "front_office"), NULL);
+  JsonArray *types = json_node_get_array (r->json);
+
+  for (guint i = 0; i < json_array_get_length (types); i++)
+    {
+      JsonObject *t = json_array_get_object_element (types, i);
+      if (g_str_equal (json_object_get_string_member (t, "code"), code))
+        return json_object_ref (t);
+    }
+  g_assert_not_reached ();
+}
+
+static char *
+object_text (JsonObject *obj)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, obj);
+  return json_to_string (node, FALSE);
+}
+
+static gboolean
+checklist_has (JsonObject *app,
+               const char *requirement)
+{
+  JsonArray *list = json_object_get_array_member (app, "checklist");
+
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (list, i), "requirement"),
+                     requirement))
+      return TRUE;
+  return FALSE;
+}
+
+/* The administrator changes a permit type: a new edition.  A file
+ * registered before keeps its requirements, fields and name to the end;
+ * a new file gets the new ones.  A bad definition changes nothing. */
+static void
+test_permit_type_edition (void)
+{
+  const char *admin = pz_test_login (ts, "admin");
+  const char *front = pz_test_login (ts, "front_office");
+  gint64 old_id = pz_test_register (ts, front, "SIP-DOKTER", "new");
+  g_autoptr(JsonObject) type = current_type ("SIP-DOKTER");
+  gint64 v1 = json_object_get_int_member (type, "version");
+  g_autofree char *old_name = g_strdup (json_object_get_string_member (type, "name"));
+  JsonObject *req = json_object_new ();
+  JsonObject *field = json_object_new ();
+  g_autofree char *body = NULL;
+  gint64 new_id;
+
+  json_object_remove_member (type, "version");
+  json_object_set_string_member (type, "name", "Surat Izin Praktik Dokter (2027)");
+  json_object_set_int_member (type, "service_days", 5);
+  json_object_set_string_member (req, "code", "str_aktif");
+  json_object_set_string_member (req, "title", "Surat Tanda Registrasi yang masih berlaku");
+  json_object_set_boolean_member (req, "mandatory", TRUE);
+  json_array_add_object_element (json_object_get_array_member (type, "requirements"), req);
+  json_object_set_string_member (field, "name", "tempat_praktik_kedua");
+  json_object_set_string_member (field, "label", "Tempat praktik kedua");
+  json_object_set_string_member (field, "type", "text");
+  json_object_set_boolean_member (field, "required", TRUE);
+  json_array_add_object_element (json_object_get_array_member (type, "fields"), field);
+  body = object_text (type);
+
+  /* refusals first: nothing of them is kept */
+  {
+    g_autoptr(PzResponse) kasi = send ("PUT", "/api/v1/admin/permit-types/SIP-DOKTER", pz_test_login (ts, "kasi"), body);
+    g_autoptr(PzResponse) other = send ("PUT", "/api/v1/admin/permit-types/PBG", admin, body);
+    g_autoptr(PzResponse) unknown = send ("PUT", "/api/v1/admin/permit-types/SIP-DOKTER", admin,
+                                          "{\"name\":\"x\",\"colour\":\"red\"}");
+    g_autoptr(PzResponse) broken = send ("PUT", "/api/v1/admin/permit-types/SIP-DOKTER", admin,
+                                         "{\"name\":\"Izin\",\"request_types\":[\"new\"],"
+                                         "\"requirements\":[{\"code\":\"a\",\"title\":\"A\",\"mandatory\":true},"
+                                         "{\"code\":\"a\",\"title\":\"A again\",\"mandatory\":true}],"
+                                         "\"fields\":[],\"survey\":false,\"signing\":\"electronic\","
+                                         "\"number_format\":\"{seq}/{year}\",\"validity_months\":12}");
+    g_autoptr(PzResponse) twice = send ("PUT", "/api/v1/admin/permit-types/SIP-DOKTER", admin,
+                                        "{\"name\":\"Izin\",\"request_types\":[\"new\"],\"requirements\":[],"
+                                        "\"fields\":[{\"name\":\"a\",\"label\":\"A\",\"type\":\"text\"},"
+                                        "{\"name\":\"a\",\"label\":\"A\",\"type\":\"number\"}],"
+                                        "\"survey\":false,\"signing\":\"electronic\","
+                                        "\"number_format\":\"{seq}/{year}\",\"validity_months\":12}");
+    g_autoptr(PzResponse) versions = send ("GET", "/api/v1/admin/permit-types/SIP-DOKTER/versions", admin, NULL);
+
+    g_assert_cmpuint (twice->status, ==, 422);
+    g_assert_cmpuint (kasi->status, ==, 403);
+    g_assert_cmpuint (other->status, ==, 422);
+    g_assert_true (has_detail (other, "code"));
+    g_assert_cmpuint (unknown->status, ==, 400);
+    g_assert_cmpuint (broken->status, ==, 422);
+    g_assert_true (has_detail (broken, "definition"));
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (versions->json)), ==, 1);
+  }
+
+  {
+    g_autoptr(PzResponse) put = send ("PUT", "/api/v1/admin/permit-types/SIP-DOKTER", admin, body);
+    g_autoptr(PzResponse) again = send ("PUT", "/api/v1/admin/permit-types/SIP-DOKTER", admin, body);
+    g_autoptr(PzResponse) versions = send ("GET", "/api/v1/admin/permit-types/SIP-DOKTER/versions", admin, NULL);
+    JsonArray *list = json_node_get_array (versions->json);
+
+    g_assert_cmpuint (put->status, ==, 200);
+    g_assert_cmpint (json_object_get_int_member (pz_response_object (put), "version"), ==, v1 + 1);
+    /* the same definition again is no new edition */
+    g_assert_cmpuint (again->status, ==, 200);
+    g_assert_cmpint (json_object_get_int_member (pz_response_object (again), "version"), ==, v1 + 1);
+    g_assert_cmpuint (json_array_get_length (list), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (list, 0), "version"), ==, v1 + 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (list, 1), "name"), ==, old_name);
+  }
+
+  new_id = pz_test_register (ts, front, "SIP-DOKTER", "new");
+  {
+    g_autoptr(JsonObject) old_app = pz_test_get_application (ts, front, old_id);
+    g_autoptr(JsonObject) new_app = pz_test_get_application (ts, front, new_id);
+
+    g_assert_cmpint (json_object_get_int_member (old_app, "permit_type_version"), ==, v1);
+    g_assert_cmpstr (json_object_get_string_member (old_app, "permit_type_name"), ==, old_name);
+    g_assert_false (checklist_has (old_app, "str_aktif"));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (old_app, "fields")), ==,
+                      json_array_get_length (json_object_get_array_member (new_app, "fields")) - 1);
+
+    g_assert_cmpint (json_object_get_int_member (new_app, "permit_type_version"), ==, v1 + 1);
+    g_assert_cmpstr (json_object_get_string_member (new_app, "permit_type_name"), ==, "Surat Izin Praktik Dokter (2027)");
+    g_assert_true (checklist_has (new_app, "str_aktif"));
+  }
+  /* the old file goes all the way on its own edition: the new mandatory
+   * document is never asked of it, and its permit is issued */
+  pz_test_drive_to (ts, old_id, "issued");
+  {
+    g_autoptr(JsonObject) old_app = pz_test_get_application (ts, front, old_id);
+    g_assert_cmpstr (json_object_get_string_member (old_app, "status"), ==, "issued");
+    g_assert_false (checklist_has (old_app, "str_aktif"));
+  }
+
+  /* a new permit type */
+  {
+    g_autoptr(PzResponse) made = send ("PUT", "/api/v1/admin/permit-types/IUMK", admin,
+                                       "{\"name\":\"Izin Usaha Mikro Kecil\",\"request_types\":[\"new\"],"
+                                       "\"requirements\":[{\"code\":\"ktp\",\"title\":\"KTP\",\"mandatory\":true}],"
+                                       "\"fields\":[],\"survey\":false,\"signing\":\"electronic\","
+                                       "\"number_format\":\"{seq:04}/IUMK/{year}\",\"validity_months\":0,"
+                                       "\"service_days\":3}");
+    g_autoptr(JsonObject) listed = NULL;
+
+    g_assert_cmpuint (made->status, ==, 201);
+    g_assert_cmpint (json_object_get_int_member (pz_response_object (made), "version"), ==, 1);
+    listed = current_type ("IUMK");
+    g_assert_cmpstr (json_object_get_string_member (listed, "name"), ==, "Izin Usaha Mikro Kecil");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -525,6 +680,7 @@ main (int   argc,
   g_test_add_func ("/server/admin/holidays", test_holidays);
   g_test_add_func ("/server/admin/audit", test_audit);
   g_test_add_func ("/server/admin/acting", test_acting);
+  g_test_add_func ("/server/admin/permit-type-edition", test_permit_type_edition);
   rc = g_test_run ();
   pz_test_server_free (ts);
   return rc;

@@ -589,6 +589,7 @@ test_openapi (void)
     { "/api/v1/admin/holidays/{date}", "put" }, { "/api/v1/admin/holidays/{date}", "delete" },
     { "/api/v1/admin/users/{id}/acting", "get" }, { "/api/v1/admin/users/{id}/acting", "post" },
     { "/api/v1/admin/users/{id}/acting/{acting_id}", "delete" },
+    { "/api/v1/admin/permit-types/{code}", "put" }, { "/api/v1/admin/permit-types/{code}/versions", "get" },
   };
   const char *front = pz_test_login (ts, "front_office");
   gint64 id = pz_test_register (ts, front, "PBG", "new");
