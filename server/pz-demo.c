@@ -354,6 +354,13 @@ create_office (PzEngine  *engine,
         goto fail;
     }
 
+  if (key)
+    {
+      g_autoptr(PzSigner) signer = pz_signer_open (key, "demo", error);
+
+      if (signer == NULL || !pz_store_note_signing_certificate (store, signer, error))
+        goto fail;
+    }
   if (!pz_store_set_setting (store, "office_name",
                              "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kabupaten Sukamaju",
                              error) ||

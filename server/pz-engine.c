@@ -26,7 +26,9 @@ struct _PzEngine
   char       *data_dir;
   char       *files_dir;
   char       *workflows_dir;
-  char       *public_url;
+  char       *public_url;      /* in force: the office profile's, else the configured one */
+  char       *configured_url;
+  GBytes     *logo;            /* (nullable): the office emblem, PNG */
   char       *signing_key;     /* PKCS#12 file */
   GTimeZone  *tz;
   PzStore    *store;
@@ -160,6 +162,8 @@ fail:
   return FALSE;
 }
 
+static void apply_office_profile (PzEngine *self);
+
 /**
  * pz_engine_reload:
  * @self: an engine
@@ -205,6 +209,7 @@ pz_engine_reload (PzEngine  *self,
   g_clear_pointer (&self->permit_types, g_ptr_array_unref);
   self->permit_types = g_steal_pointer (&types);
 
+  apply_office_profile (self);
   if (!(holidays = pz_store_list_holidays (self->store, error)))
     return FALSE;
   pz_calendar_clear_holidays (self->calendar);
@@ -239,7 +244,6 @@ pz_engine_new (const char  *data_dir,
   self->data_dir = g_strdup (data_dir);
   self->files_dir = g_build_filename (data_dir, "files", NULL);
   self->workflows_dir = g_strdup (workflows_dir);
-  self->public_url = g_strdup ("http://localhost:8080");
   self->tz = g_time_zone_new_identifier (timezone ? timezone : "+07:00");
   if (self->tz == NULL)
     {
@@ -289,6 +293,8 @@ pz_engine_free (PzEngine *self)
   g_free (self->files_dir);
   g_free (self->workflows_dir);
   g_free (self->public_url);
+  g_free (self->configured_url);
+  g_clear_pointer (&self->logo, g_bytes_unref);
   g_free (self->signing_key);
   g_free (self);
 }
@@ -317,14 +323,81 @@ pz_engine_get_data_dir (PzEngine *self)
   return self->data_dir;
 }
 
+static void
+apply_public_url (PzEngine *self)
+{
+  g_autofree char *profile = pz_store_get_setting (self->store, "public_url");
+
+  g_free (self->public_url);
+  self->public_url = g_strdup (profile && *profile ? profile
+                               : self->configured_url ? self->configured_url : "http://localhost:8080");
+  while (g_str_has_suffix (self->public_url, "/"))
+    self->public_url[strlen (self->public_url) - 1] = '\0';
+}
+
+/**
+ * pz_engine_set_public_url:
+ *
+ * The address from the configuration; the office profile's, if set, wins.
+ */
 void
 pz_engine_set_public_url (PzEngine   *self,
                           const char *url)
 {
-  g_free (self->public_url);
-  self->public_url = g_strdup (url);
-  while (g_str_has_suffix (self->public_url, "/"))
-    self->public_url[strlen (self->public_url) - 1] = '\0';
+  g_free (self->configured_url);
+  self->configured_url = g_strdup (url);
+  apply_public_url (self);
+}
+
+GBytes *
+pz_engine_get_logo (PzEngine *self)
+{
+  return self->logo;
+}
+
+/* Reads "HH:MM" as minutes since midnight. */
+gboolean
+pz_parse_clock (const char *text,
+                guint      *minute)
+{
+  guint h, m;
+
+  if (text == NULL || strlen (text) != 5 || text[2] != ':' ||
+      !g_ascii_isdigit (text[0]) || !g_ascii_isdigit (text[1]) ||
+      !g_ascii_isdigit (text[3]) || !g_ascii_isdigit (text[4]))
+    return FALSE;
+  h = (guint) (text[0] - '0') * 10 + (guint) (text[1] - '0');
+  m = (guint) (text[3] - '0') * 10 + (guint) (text[4] - '0');
+  if (h > 23 || m > 59)
+    return FALSE;
+  *minute = h * 60 + m;
+  return TRUE;
+}
+
+/* The office profile's hours, emblem and address. */
+static void
+apply_office_profile (PzEngine *self)
+{
+  g_autofree char *opens = pz_store_get_setting (self->store, "office_opens");
+  g_autofree char *closes = pz_store_get_setting (self->store, "office_closes");
+  g_autofree char *logo = pz_store_get_setting (self->store, "logo_png");
+  guint start = 7 * 60 + 30, end = 16 * 60;
+
+  if (opens && closes && !(pz_parse_clock (opens, &start) && pz_parse_clock (closes, &end) && start < end))
+    {
+      g_warning ("The office hours %s–%s are not valid; 07:30–16:00 is used", opens, closes);
+      start = 7 * 60 + 30;
+      end = 16 * 60;
+    }
+  pz_calendar_set_office_hours (self->calendar, start, end);
+  g_clear_pointer (&self->logo, g_bytes_unref);
+  if (logo && *logo)
+    {
+      gsize len = 0;
+      guchar *data = g_base64_decode (logo, &len);
+      self->logo = g_bytes_new_take (data, len);
+    }
+  apply_public_url (self);
 }
 
 void
@@ -1782,6 +1855,7 @@ render_output (PzEngine      *self,
   c.kind = kind;
   c.office_name = office;
   c.office_address = address;
+  c.logo_png = self->logo;
   c.closing = closing;
 
   if (g_str_equal (kind, "receipt"))
@@ -1995,6 +2069,157 @@ store_output (PzEngine      *self,
   return pz_store_put_output (self->store, app->id, kind, sha, (gint64) size, now, error);
 }
 
+/* What the office profile shows of the signing certificate: it can only be
+ * read with the passphrase, so it is noted whenever the key is opened. */
+gboolean
+pz_store_note_signing_certificate (PzStore   *store,
+                                   PzSigner  *signer,
+                                   GError   **error)
+{
+  g_autofree char *subject = pz_signer_get_subject (signer);
+  g_autofree char *issuer = pz_signer_get_issuer (signer);
+  g_autofree char *known = pz_store_get_setting (store, "signing_subject");
+  g_autofree char *known_end = pz_store_get_setting (store, "signing_not_after");
+  g_autofree char *not_before_text = NULL;
+  g_autofree char *not_after_text = NULL;
+  gint64 not_before, not_after;
+
+  pz_signer_get_validity (signer, &not_before, &not_after);
+  not_before_text = g_strdup_printf ("%" G_GINT64_FORMAT, not_before);
+  not_after_text = g_strdup_printf ("%" G_GINT64_FORMAT, not_after);
+  if (g_strcmp0 (known, subject) == 0 && g_strcmp0 (known_end, not_after_text) == 0)
+    return TRUE;
+  return pz_store_set_setting (store, "signing_subject", subject, error) &&
+         pz_store_set_setting (store, "signing_issuer", issuer, error) &&
+         pz_store_set_setting (store, "signing_not_before", not_before_text, error) &&
+         pz_store_set_setting (store, "signing_not_after", not_after_text, error);
+}
+
+static gboolean
+fsync_dir_of (const char  *path,
+              GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int saved;
+
+  if (fd >= 0 && fsync (fd) == 0)
+    {
+      close (fd);
+      return TRUE;
+    }
+  saved = errno;
+  if (fd >= 0)
+    close (fd);
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", dir, g_strerror (saved));
+  return FALSE;
+}
+
+/**
+ * pz_engine_install_signing_key:
+ * @p12: a PKCS#12 file with the office's key and certificate
+ * @passphrase: what opens it (the Kadis types it at each signing)
+ *
+ * Checks that @passphrase opens @p12 and that its certificate is valid
+ * now, then puts it in place of the signing key in one rename (the old one
+ * is kept beside it as `.replaced-DATE`), and notes its subject and
+ * validity in the office profile. The caller holds a transaction. Nothing
+ * changes if any check fails: %PZ_ENGINE_ERROR_FORBIDDEN for a wrong
+ * passphrase, %PZ_ENGINE_ERROR_RULE for a file that is no key or not
+ * valid now.
+ */
+gboolean
+pz_engine_install_signing_key (PzEngine    *self,
+                               GBytes      *p12,
+                               const char  *passphrase,
+                               gint64       now,
+                               GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (self->signing_key);
+  g_autofree char *tmp = g_build_filename (dir, ".signing-XXXXXX", NULL);
+  g_autoptr(PzSigner) signer = NULL;
+  g_autoptr(GError) local = NULL;
+  gsize size;
+  const guchar *data = g_bytes_get_data (p12, &size);
+  gint64 not_before, not_after;
+  int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+      return engine_fail (error, PZ_ENGINE_ERROR_INTERNAL, _("Cannot write in %s: %s"), dir, g_strerror (saved));
+    }
+  {
+    gsize done = 0;
+
+    while (done < size)
+      {
+        gssize n = write (fd, data + done, size - done);
+        if (n < 0 && errno == EINTR)
+          continue;
+        if (n <= 0)
+          break;
+        done += (gsize) n;
+      }
+    if (done < size || fsync (fd) != 0)
+      {
+        int saved = errno;
+        close (fd);
+        g_unlink (tmp);
+        return engine_fail (error, PZ_ENGINE_ERROR_INTERNAL, _("Cannot write in %s: %s"), dir, g_strerror (saved));
+      }
+    close (fd);
+  }
+
+  if (!(signer = pz_signer_open (tmp, passphrase, &local)))
+    {
+      g_unlink (tmp);
+      if (g_error_matches (local, PZ_SIGN_ERROR, PZ_SIGN_ERROR_PASSPHRASE))
+        return engine_fail (error, PZ_ENGINE_ERROR_FORBIDDEN, _("The passphrase does not open this file"));
+      return engine_fail (error, PZ_ENGINE_ERROR_RULE,
+                          _("This is not a PKCS#12 file with a key and a certificate"));
+    }
+  pz_signer_get_validity (signer, &not_before, &not_after);
+  if (not_after <= now || not_before > now)
+    {
+      g_autofree char *end = pz_format_date_id (not_after <= now ? not_after : not_before, self->tz, FALSE);
+      g_unlink (tmp);
+      if (not_after <= now)
+        return engine_fail (error, PZ_ENGINE_ERROR_RULE, _("This certificate expired on %s"), end);
+      return engine_fail (error, PZ_ENGINE_ERROR_RULE, _("This certificate is valid only from %s"), end);
+    }
+  if (!pz_store_note_signing_certificate (self->store, signer, error))
+    {
+      g_unlink (tmp);
+      return FALSE;
+    }
+
+  if (g_file_test (self->signing_key, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
+      g_autofree char *stamp = g_date_time_format (utc, "%Y%m%dT%H%M%SZ");
+      g_autofree char *kept = g_strdup_printf ("%s.replaced-%s", self->signing_key, stamp);
+
+      if (link (self->signing_key, kept) != 0 && errno != EEXIST)
+        {
+          int saved = errno;
+          g_unlink (tmp);
+          return engine_fail (error, PZ_ENGINE_ERROR_INTERNAL, _("Cannot keep the old key as %s: %s"), kept,
+                              g_strerror (saved));
+        }
+    }
+  if (g_rename (tmp, self->signing_key) != 0)
+    {
+      int saved = errno;
+      g_unlink (tmp);
+      return engine_fail (error, PZ_ENGINE_ERROR_INTERNAL, _("Cannot put the key in place at %s: %s"),
+                          self->signing_key, g_strerror (saved));
+    }
+  if (!fsync_dir_of (self->signing_key, &local))
+    g_warning ("%s", local->message);
+  return TRUE;
+}
+
 static gboolean
 sign_permit (PzEngine      *self,
              PzApplication *app,
@@ -2028,6 +2253,8 @@ sign_permit (PzEngine      *self,
       g_autofree char *reason = NULL;
 
       if (signer == NULL)
+        return FALSE;
+      if (!pz_store_note_signing_certificate (self->store, signer, error))
         return FALSE;
       pdf = pz_engine_render_signed_permit (self, app, user, now);
       reason = g_strdup_printf ("Izin %s", app->permit_number);

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "perizinan.h"
+#include "pz-sign.h"
 #include "pz-store.h"
 
 G_BEGIN_DECLS
@@ -49,6 +50,17 @@ GTimeZone      *pz_engine_get_timezone       (PzEngine        *self);
 const char     *pz_engine_get_data_dir       (PzEngine        *self);
 void            pz_engine_set_public_url     (PzEngine        *self,
                                               const char      *url);
+GBytes         *pz_engine_get_logo           (PzEngine        *self);
+gboolean        pz_store_note_signing_certificate (PzStore    *store,
+                                              PzSigner        *signer,
+                                              GError         **error);
+gboolean        pz_engine_install_signing_key (PzEngine       *self,
+                                              GBytes          *p12,
+                                              const char      *passphrase,
+                                              gint64           now,
+                                              GError         **error);
+gboolean        pz_parse_clock               (const char      *text,
+                                              guint           *minute);
 gboolean        pz_engine_reload             (PzEngine        *self,
                                               GError         **error);
 PzPermitType   *pz_engine_get_permit_type    (PzEngine        *self,

@@ -127,13 +127,86 @@ new_page_if_needed (Writer *w,
   w->y = MARGIN_T;
 }
 
+typedef struct {
+  const guchar *data;
+  gsize         left;
+} PngReader;
+
+static cairo_status_t
+read_png (void          *closure,
+          unsigned char *data,
+          unsigned int   length)
+{
+  PngReader *r = closure;
+
+  if (length > r->left)
+    return CAIRO_STATUS_READ_ERROR;
+  memcpy (data, r->data, length);
+  r->data += length;
+  r->left -= length;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/**
+ * pz_output_load_png:
+ *
+ * Returns: (transfer full) (nullable): the image, or %NULL if @png is not a
+ *   PNG cairo can read or is larger than 2000 pixels a side
+ */
+cairo_surface_t *
+pz_output_load_png (GBytes *png)
+{
+  static const guchar signature[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  PngReader r = { NULL, 0 };
+  cairo_surface_t *surface;
+  guint32 width, height;
+
+  r.data = g_bytes_get_data (png, &r.left);
+  /* the size from the header, before cairo allocates for it */
+  if (r.left < 24 || memcmp (r.data, signature, 8) != 0 || memcmp (r.data + 12, "IHDR", 4) != 0)
+    return NULL;
+  memcpy (&width, r.data + 16, 4);
+  memcpy (&height, r.data + 20, 4);
+  width = GUINT32_FROM_BE (width);
+  height = GUINT32_FROM_BE (height);
+  if (width < 1 || height < 1 || width > 2000 || height > 2000)
+    return NULL;
+  surface = cairo_image_surface_create_from_png_stream (read_png, &r);
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS ||
+      cairo_image_surface_get_width (surface) < 1 || cairo_image_surface_get_height (surface) < 1 ||
+      cairo_image_surface_get_width (surface) > 2000 || cairo_image_surface_get_height (surface) > 2000)
+    {
+      cairo_surface_destroy (surface);
+      return NULL;
+    }
+  return surface;
+}
+
 static void
 letterhead (Writer                *w,
             const PzOutputContent *c)
 {
   double h;
+  cairo_surface_t *logo = c->logo_png ? pz_output_load_png (c->logo_png) : NULL;
 
-  /* the office emblem: a plain shield, since each office has its own */
+  if (logo)
+    {
+      /* the office's own emblem, fitted into 44 x 56 points */
+      double iw = cairo_image_surface_get_width (logo), ih = cairo_image_surface_get_height (logo);
+      double scale = MIN (44.0 / iw, 56.0 / ih);
+
+      cairo_save (w->cr);
+      cairo_translate (w->cr, MARGIN_L + (44 - iw * scale) / 2, MARGIN_T + (56 - ih * scale) / 2);
+      cairo_scale (w->cr, scale, scale);
+      cairo_set_source_surface (w->cr, logo, 0, 0);
+      cairo_pattern_set_filter (cairo_get_source (w->cr), CAIRO_FILTER_BEST);
+      cairo_paint (w->cr);
+      cairo_restore (w->cr);
+      cairo_surface_destroy (logo);
+    }
+  else
+    {
+  /* without one, a plain shield */
   cairo_save (w->cr);
   cairo_set_source_rgb (w->cr, 0.15, 0.35, 0.25);
   cairo_move_to (w->cr, MARGIN_L, MARGIN_T);
@@ -144,6 +217,7 @@ letterhead (Writer                *w,
   cairo_close_path (w->cr);
   cairo_fill (w->cr);
   cairo_restore (w->cr);
+    }
 
   w->y = MARGIN_T - 2;
   h = text (w, MARGIN_L + 56, TEXT_W - 56, "Sans Bold 12",

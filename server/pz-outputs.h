@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <cairo.h>
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -15,6 +16,7 @@ typedef struct {
   const char *kind;            /* receipt, bap, draft, permit, refusal */
   const char *office_name;
   const char *office_address;
+  GBytes     *logo_png;         /* (nullable): the office's emblem */
   const char *title;
   const char *subtitle;
   GPtrArray  *rows;            /* PzOutputRow */
@@ -37,6 +39,7 @@ void     pz_output_content_add   (PzOutputContent *content,
                                   const char      *label,
                                   const char      *value);
 GBytes  *pz_output_render        (const PzOutputContent *content);
+cairo_surface_t *pz_output_load_png (GBytes       *png);
 char    *pz_format_date_id       (gint64           unix_time,
                                   GTimeZone       *tz,
                                   gboolean         with_time);

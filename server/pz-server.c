@@ -30,6 +30,7 @@ struct _PzServer
    * commit; their answers are held until it is on disk. */
   GPtrArray   *batch;        /* SoupServerMessage, paused */
   guint        batch_source;
+  GSource     *certificate_check;
   GPtrArray   *batch_events; /* JSON texts, sent once the batch is on disk */
 
   GPtrArray   *sockets;      /* SoupWebsocketConnection: /api/v1/events */
@@ -1702,6 +1703,17 @@ audit_detail (JsonObject *body)
 /* Writes a change and its audit record in one transaction. */
 typedef gboolean (*AdminChange) (PzStore *store, gpointer data, GError **error);
 
+/* A new signing key: the engine's refusal is told to the administrator. */
+typedef struct {
+  PzEngine   *engine;
+  GBytes     *p12;
+  const char *passphrase;
+  gint64      now;
+  GError     *refusal;
+} KeyChange;
+
+static gboolean key_change (PzStore *store, gpointer data, GError **error);
+
 static gboolean
 commit_admin_change (Req         *req,
                      AdminChange  change,
@@ -1729,6 +1741,21 @@ commit_admin_change (Req         *req,
   return TRUE;
 
 failed:
+  if (change == key_change && ((KeyChange *) data)->refusal)
+    {
+      const GError *refusal = ((KeyChange *) data)->refusal;
+      g_autoptr(GPtrArray) details = pz_details_new ();
+
+      if (refusal->code == PZ_ENGINE_ERROR_RULE || refusal->code == PZ_ENGINE_ERROR_FORBIDDEN)
+        {
+          pz_detail_add (details, refusal->code == PZ_ENGINE_ERROR_FORBIDDEN ? "passphrase" : "pkcs12", "%s",
+                         refusal->message);
+          send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
+        }
+      else
+        send_error (req->msg, 500, "internal", refusal->message, NULL);
+      return FALSE;
+    }
   if (g_error_matches (error, PZ_STORE_ERROR, PZ_STORE_ERROR_NOT_FOUND))
     send_error (req->msg, 404, "not_found", error->message, NULL);
   else if (g_error_matches (error, PZ_STORE_ERROR, PZ_STORE_ERROR_CONSTRAINT) && g_str_has_prefix (action, "user."))
@@ -2214,6 +2241,359 @@ handle_delete_holiday (Req        *req,
   soup_server_message_set_status (req->msg, 204, NULL);
 }
 
+/* Office profile */
+
+#define CERTIFICATE_WARNING_DAYS 30
+
+static void
+add_setting (JsonBuilder *b,
+             PzStore     *store,
+             const char  *member,
+             const char  *key)
+{
+  g_autofree char *value = pz_store_get_setting (store, key);
+
+  json_builder_set_member_name (b, member);
+  if (value && *value)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static JsonNode *
+office_json (Req *req)
+{
+  PzEngine *engine = req->server->engine;
+  PzStore *store = pz_engine_get_store (engine);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *not_after = pz_store_get_setting (store, "signing_not_after");
+  g_autofree char *not_before = pz_store_get_setting (store, "signing_not_before");
+  guint opens, closes;
+
+  pz_calendar_get_office_hours (pz_engine_get_calendar (engine), &opens, &closes);
+  json_builder_begin_object (b);
+  add_setting (b, store, "name", "office_name");
+  add_setting (b, store, "address", "office_address");
+  add_setting (b, store, "city", "office_city");
+  add_setting (b, store, "kadis_name", "kadis_name");
+  add_setting (b, store, "kadis_nip", "kadis_nip");
+  add_setting (b, store, "public_base_url", "public_url");
+  json_builder_set_member_name (b, "public_url_in_force");
+  json_builder_add_string_value (b, pz_engine_get_public_url (engine));
+  {
+    g_autofree char *o = g_strdup_printf ("%02u:%02u", opens / 60, opens % 60);
+    g_autofree char *c = g_strdup_printf ("%02u:%02u", closes / 60, closes % 60);
+
+    json_builder_set_member_name (b, "opens");
+    json_builder_add_string_value (b, o);
+    json_builder_set_member_name (b, "closes");
+    json_builder_add_string_value (b, c);
+  }
+  json_builder_set_member_name (b, "has_logo");
+  json_builder_add_boolean_value (b, pz_engine_get_logo (engine) != NULL);
+  json_builder_set_member_name (b, "signing_certificate");
+  if (not_after)
+    {
+      gint64 end = g_ascii_strtoll (not_after, NULL, 10);
+      gint64 start = not_before ? g_ascii_strtoll (not_before, NULL, 10) : 0;
+      gint64 days_left = end > req->now ? (end - req->now) / 86400 : 0;
+      g_autofree char *end_text = pz_engine_format_time (engine, end);
+      g_autofree char *start_text = pz_engine_format_time (engine, start);
+
+      json_builder_begin_object (b);
+      add_setting (b, store, "subject", "signing_subject");
+      add_setting (b, store, "issuer", "signing_issuer");
+      json_builder_set_member_name (b, "not_before");
+      json_builder_add_string_value (b, start_text);
+      json_builder_set_member_name (b, "not_after");
+      json_builder_add_string_value (b, end_text);
+      json_builder_set_member_name (b, "days_left");
+      json_builder_add_int_value (b, days_left);
+      json_builder_set_member_name (b, "expired");
+      json_builder_add_boolean_value (b, end <= req->now);
+      json_builder_set_member_name (b, "expiring_soon");
+      json_builder_add_boolean_value (b, end > req->now && days_left < CERTIFICATE_WARNING_DAYS);
+      json_builder_end_object (b);
+    }
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static void
+handle_get_office (Req *req)
+{
+  g_autoptr(JsonNode) node = office_json (req);
+  send_json (req->msg, 200, node);
+}
+
+typedef struct {
+  const char *member;
+  const char *key;
+  gsize       max_chars;
+} ProfileField;
+
+static const ProfileField profile_fields[] = {
+  { "name", "office_name", 300 },
+  { "address", "office_address", 500 },
+  { "city", "office_city", 100 },
+  { "kadis_name", "kadis_name", 200 },
+  { "kadis_nip", "kadis_nip", 18 },
+  { "public_base_url", "public_url", 500 },
+  { "opens", "office_opens", 5 },
+  { "closes", "office_closes", 5 },
+};
+
+typedef struct {
+  JsonObject *body;
+} ProfileChange;
+
+static gboolean
+profile_change (PzStore  *store,
+                gpointer  data,
+                GError  **error)
+{
+  ProfileChange *c = data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (profile_fields); i++)
+    {
+      JsonNode *node = json_object_get_member (c->body, profile_fields[i].member);
+
+      if (node && !pz_store_set_setting (store, profile_fields[i].key,
+                                         JSON_NODE_HOLDS_NULL (node) ? "" : json_node_get_string (node), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+valid_public_url (const char *text)
+{
+  g_autoptr(GUri) uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
+
+  return uri && (g_str_equal (g_uri_get_scheme (uri), "https") || g_str_equal (g_uri_get_scheme (uri), "http")) &&
+         g_uri_get_host (uri) && *g_uri_get_host (uri) && g_uri_get_query (uri) == NULL &&
+         g_uri_get_fragment (uri) == NULL && g_uri_get_userinfo (uri) == NULL;
+}
+
+static void
+handle_patch_office (Req *req)
+{
+  static const char * const known[] = {
+    "name", "address", "city", "kadis_name", "kadis_nip", "public_base_url", "opens", "closes", NULL
+  };
+  g_autoptr(JsonObject) body = read_json_body (req);
+  g_autoptr(GPtrArray) details = pz_details_new ();
+  g_autoptr(GError) error = NULL;
+  guint opens = 0, closes = 0, now_opens, now_closes;
+  ProfileChange change;
+
+  if (body == NULL || !only_members (req, body, known))
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (profile_fields); i++)
+    {
+      JsonNode *node = json_object_get_member (body, profile_fields[i].member);
+      const char *value;
+
+      if (node == NULL)
+        continue;
+      /* only the public address may be emptied: then the configured one counts */
+      if (JSON_NODE_HOLDS_NULL (node) && g_str_equal (profile_fields[i].member, "public_base_url"))
+        continue;
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        {
+          pz_detail_add (details, profile_fields[i].member, "%s", _("Must be text"));
+          continue;
+        }
+      value = json_node_get_string (node);
+      if (!pz_valid_text (value, profile_fields[i].max_chars) ||
+          (!*value && g_strcmp0 (profile_fields[i].member, "kadis_nip") != 0 &&
+           g_strcmp0 (profile_fields[i].member, "public_base_url") != 0))
+        pz_detail_add (details, profile_fields[i].member, "%s", _("Fill this in (not too long)"));
+    }
+  if (!details->len)
+    {
+      JsonNode *nip = json_object_get_member (body, "kadis_nip");
+      JsonNode *url = json_object_get_member (body, "public_base_url");
+      JsonNode *o = json_object_get_member (body, "opens");
+      JsonNode *c = json_object_get_member (body, "closes");
+
+      pz_calendar_get_office_hours (pz_engine_get_calendar (req->server->engine), &now_opens, &now_closes);
+      if (nip && *json_node_get_string (nip) &&
+          (strlen (json_node_get_string (nip)) != 18 || strspn (json_node_get_string (nip), "0123456789") != 18))
+        pz_detail_add (details, "kadis_nip", "%s", _("A NIP has 18 digits"));
+      if (url && !JSON_NODE_HOLDS_NULL (url) && *json_node_get_string (url) &&
+          !valid_public_url (json_node_get_string (url)))
+        pz_detail_add (details, "public_base_url", "%s",
+                       _("Give the address citizens reach the server at, such as https://izin.example.go.id"));
+      opens = now_opens;
+      closes = now_closes;
+      if (o && !pz_parse_clock (json_node_get_string (o), &opens))
+        pz_detail_add (details, "opens", "%s", _("Give the time as HH:MM"));
+      if (c && !pz_parse_clock (json_node_get_string (c), &closes))
+        pz_detail_add (details, "closes", "%s", _("Give the time as HH:MM"));
+      if (!details->len && opens >= closes)
+        pz_detail_add (details, "closes", "%s", _("The office must close after it opens"));
+      if (!details->len && (o || c))
+        {
+          /* both are kept, so the hours stay a pair */
+          g_autofree char *ot = g_strdup_printf ("%02u:%02u", opens / 60, opens % 60);
+          g_autofree char *ct = g_strdup_printf ("%02u:%02u", closes / 60, closes % 60);
+          json_object_set_string_member (body, "opens", ot);
+          json_object_set_string_member (body, "closes", ct);
+        }
+    }
+  if (details->len)
+    {
+      send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
+      return;
+    }
+  change.body = body;
+  if (!commit_admin_change (req, profile_change, &change, "office.update", "office", body))
+    return;
+  if (!pz_engine_reload (req->server->engine, &error))
+    g_warning ("The office profile could not be reloaded: %s", error->message);
+  handle_get_office (req);
+}
+
+typedef struct {
+  const char *value;   /* base64 PNG, or "" */
+} LogoChange;
+
+static gboolean
+logo_change (PzStore  *store,
+             gpointer  data,
+             GError  **error)
+{
+  return pz_store_set_setting (store, "logo_png", ((LogoChange *) data)->value, error);
+}
+
+#define MAX_LOGO_BYTES (512 * 1024)
+
+static void
+handle_put_logo (Req *req)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(JsonObject) audit = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *encoded = NULL;
+  cairo_surface_t *image;
+  LogoChange change;
+
+  if (g_bytes_get_size (bytes) > MAX_LOGO_BYTES)
+    {
+      send_error (req->msg, 413, "too_large", _("The emblem may be at most 512 KiB"), NULL);
+      return;
+    }
+  if (!(image = pz_output_load_png (bytes)))
+    {
+      send_error (req->msg, 415, "unsupported_type",
+                  _("The emblem must be a PNG picture of at most 2000 × 2000 pixels"), NULL);
+      return;
+    }
+  json_object_set_int_member (audit, "width", cairo_image_surface_get_width (image));
+  json_object_set_int_member (audit, "height", cairo_image_surface_get_height (image));
+  json_object_set_int_member (audit, "bytes", (gint64) g_bytes_get_size (bytes));
+  cairo_surface_destroy (image);
+  encoded = g_base64_encode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  change.value = encoded;
+  if (!commit_admin_change (req, logo_change, &change, "office.logo", "office", audit))
+    return;
+  if (!pz_engine_reload (req->server->engine, &error))
+    g_warning ("The office profile could not be reloaded: %s", error->message);
+  soup_server_message_set_status (req->msg, 204, NULL);
+}
+
+static void
+handle_get_logo (Req *req)
+{
+  GBytes *logo = pz_engine_get_logo (req->server->engine);
+
+  if (logo == NULL)
+    {
+      send_error (req->msg, 404, "not_found", _("The office has no emblem yet"), NULL);
+      return;
+    }
+  soup_server_message_set_status (req->msg, 200, NULL);
+  soup_server_message_set_response (req->msg, "image/png", SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (logo, NULL), g_bytes_get_size (logo));
+}
+
+static void
+handle_delete_logo (Req *req)
+{
+  g_autoptr(JsonObject) none = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  LogoChange change = { "" };
+
+  if (!commit_admin_change (req, logo_change, &change, "office.logo_removed", "office", none))
+    return;
+  if (!pz_engine_reload (req->server->engine, &error))
+    g_warning ("The office profile could not be reloaded: %s", error->message);
+  soup_server_message_set_status (req->msg, 204, NULL);
+}
+
+static gboolean
+key_change (PzStore  *store,
+            gpointer  data,
+            GError  **error)
+{
+  KeyChange *k = data;
+
+  if (pz_engine_install_signing_key (k->engine, k->p12, k->passphrase, k->now, &k->refusal))
+    return TRUE;
+  g_set_error_literal (error, PZ_STORE_ERROR, PZ_STORE_ERROR_FAILED, k->refusal->message);
+  return FALSE;
+}
+
+#define MAX_PKCS12_BYTES (64 * 1024)
+
+static void
+handle_put_certificate (Req *req)
+{
+  static const char * const known[] = { "pkcs12", "passphrase", NULL };
+  g_autoptr(JsonObject) body = read_json_body (req);
+  g_autoptr(GPtrArray) details = pz_details_new ();
+  g_autoptr(GBytes) p12 = NULL;
+  g_autoptr(JsonObject) audit = json_object_new ();
+  JsonNode *encoded, *passphrase;
+  KeyChange k = { 0 };
+
+  if (body == NULL || !only_members (req, body, known) ||
+      !get_member (req, body, "pkcs12", G_TYPE_STRING, TRUE, &encoded) ||
+      !get_member (req, body, "passphrase", G_TYPE_STRING, TRUE, &passphrase))
+    return;
+  {
+    gsize len = 0;
+    guchar *data = g_base64_decode (json_node_get_string (encoded), &len);
+
+    p12 = g_bytes_new_take (data, len);
+  }
+  if (g_bytes_get_size (p12) == 0 || g_bytes_get_size (p12) > MAX_PKCS12_BYTES)
+    pz_detail_add (details, "pkcs12", "%s", _("Give the PKCS#12 file (.p12 or .pfx) in base64, at most 64 KiB"));
+  if (!*json_node_get_string (passphrase))
+    pz_detail_add (details, "passphrase", "%s", _("Give the passphrase that opens the file"));
+  if (details->len)
+    {
+      send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
+      return;
+    }
+  k.engine = req->server->engine;
+  k.p12 = p12;
+  k.passphrase = json_node_get_string (passphrase);
+  k.now = req->now;
+  /* never the key nor its passphrase in the audit log */
+  json_object_set_int_member (audit, "bytes", (gint64) g_bytes_get_size (p12));
+  if (!commit_admin_change (req, key_change, &k, "office.signing_certificate", "office", audit))
+    {
+      g_clear_error (&k.refusal);
+      return;
+    }
+  handle_get_office (req);
+}
+
 /* Permit types: every change is a new edition; files keep theirs */
 
 static gboolean
@@ -2533,6 +2913,27 @@ route_admin (Req *req)
       if (parse_id (req, req->seg[4], &id) && method_is (req, "PATCH"))
         handle_update_user (req, id);
     }
+  else if (req->n_seg == 4 && seg_is (req, 3, "office"))
+    {
+      if (g_str_equal (req->method, "GET"))
+        handle_get_office (req);
+      else if (method_is (req, "PATCH"))
+        handle_patch_office (req);
+    }
+  else if (req->n_seg == 5 && seg_is (req, 3, "office") && seg_is (req, 4, "logo"))
+    {
+      if (g_str_equal (req->method, "GET"))
+        handle_get_logo (req);
+      else if (g_str_equal (req->method, "DELETE"))
+        handle_delete_logo (req);
+      else if (method_is (req, "PUT"))
+        handle_put_logo (req);
+    }
+  else if (req->n_seg == 5 && seg_is (req, 3, "office") && seg_is (req, 4, "signing-certificate"))
+    {
+      if (method_is (req, "PUT"))
+        handle_put_certificate (req);
+    }
   else if (req->n_seg == 5 && seg_is (req, 3, "permit-types"))
     {
       if (method_is (req, "PUT"))
@@ -2623,6 +3024,12 @@ route_label (const char *path)
     return "/api/v1/admin/holidays/{date}";
   if (n == 5 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "users"))
     return "/api/v1/admin/users/{id}";
+  if (n == 4 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "office"))
+    return "/api/v1/admin/office";
+  if (n == 5 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "office") && g_str_equal (seg[4], "logo"))
+    return "/api/v1/admin/office/logo";
+  if (n == 5 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "office"))
+    return "/api/v1/admin/office/signing-certificate";
   if (n == 5 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "permit-types"))
     return "/api/v1/admin/permit-types/{code}";
   if (n == 6 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "permit-types"))
@@ -2814,6 +3221,16 @@ handle_metrics (Req *req)
                           "# TYPE perizinan_outbox_pending gauge\n"
                           "perizinan_outbox_pending %" G_GINT64_FORMAT "\n",
                           pz_store_count_pending_messages (store));
+  {
+    g_autofree char *not_after = pz_store_get_setting (store, "signing_not_after");
+
+    if (not_after)
+      g_string_append_printf (out,
+                              "# HELP perizinan_signing_certificate_expiry_seconds When the office's signing certificate ends (Unix time).\n"
+                              "# TYPE perizinan_signing_certificate_expiry_seconds gauge\n"
+                              "perizinan_signing_certificate_expiry_seconds %" G_GINT64_FORMAT "\n",
+                              g_ascii_strtoll (not_after, NULL, 10));
+  }
 
   len = out->len;
   soup_server_message_set_status (req->msg, 200, NULL);
@@ -3099,11 +3516,37 @@ early_callback (SoupServer        *soup,
     prepare_upload (self, msg);
 }
 
+/* Warns in the log, at start and twice a day, while the signing
+ * certificate has less than a month left. */
+static gboolean
+check_certificate (gpointer data)
+{
+  PzServer *self = data;
+  g_autofree char *not_after = pz_store_get_setting (pz_engine_get_store (self->engine), "signing_not_after");
+  gint64 now = now_seconds ();
+  gint64 end;
+
+  if (not_after == NULL)
+    return G_SOURCE_CONTINUE;
+  end = g_ascii_strtoll (not_after, NULL, 10);
+  if (end <= now)
+    g_warning ("The office's signing certificate has expired: electronic signing fails until a new one is installed");
+  else if (end - now < CERTIFICATE_WARNING_DAYS * 86400)
+    g_warning ("The office's signing certificate ends in %lld days: install the new one from the office profile",
+               (long long) ((end - now) / 86400));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 pz_server_finalize (GObject *object)
 {
   PzServer *self = PZ_SERVER (object);
 
+  if (self->certificate_check)
+    {
+      g_source_destroy (self->certificate_check);
+      g_clear_pointer (&self->certificate_check, g_source_unref);
+    }
   pz_server_shutdown (self);
   g_clear_pointer (&self->outbox, pz_outbox_free);
   g_clear_object (&self->soup);
@@ -3187,6 +3630,10 @@ pz_server_new (const PzConfig  *config,
   }
   if (config->demo && !pz_demo_populate (self->engine, error))
     return NULL;
+  check_certificate (self);
+  self->certificate_check = g_timeout_source_new_seconds (12 * 3600);
+  g_source_set_callback (self->certificate_check, check_certificate, self, NULL);
+  g_source_attach (self->certificate_check, g_main_context_get_thread_default ());
 
   if (!(self->dummy_hash = pz_auth_hash_password ("not a password of anyone", error)))
     return NULL;

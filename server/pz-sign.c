@@ -229,6 +229,33 @@ pz_signer_free (PzSigner *signer)
   g_free (signer);
 }
 
+/**
+ * pz_signer_get_validity:
+ *
+ * The period the signing certificate is valid in (Unix times).
+ */
+void
+pz_signer_get_validity (PzSigner *signer,
+                        gint64   *not_before,
+                        gint64   *not_after)
+{
+  *not_before = signer->chain_len ? (gint64) gnutls_x509_crt_get_activation_time (signer->chain[0]) : 0;
+  *not_after = signer->chain_len ? (gint64) gnutls_x509_crt_get_expiration_time (signer->chain[0]) : 0;
+}
+
+char *
+pz_signer_get_issuer (PzSigner *signer)
+{
+  gnutls_datum_t dn = { NULL, 0 };
+  char *out;
+
+  if (signer->chain_len == 0 || gnutls_x509_crt_get_issuer_dn3 (signer->chain[0], &dn, 0) < 0)
+    return g_strdup ("");
+  out = g_strndup ((const char *) dn.data, dn.size);
+  gnutls_free (dn.data);
+  return out;
+}
+
 char *
 pz_signer_get_subject (PzSigner *signer)
 {

@@ -27,6 +27,10 @@ PzSigner  *pz_signer_open             (const char  *p12_path,
                                        GError     **error);
 void       pz_signer_free             (PzSigner    *signer);
 char      *pz_signer_get_subject      (PzSigner    *signer);
+char      *pz_signer_get_issuer       (PzSigner    *signer);
+void       pz_signer_get_validity     (PzSigner    *signer,
+                                       gint64      *not_before,
+                                       gint64      *not_after);
 GBytes    *pz_signer_sign_pdf         (PzSigner    *signer,
                                        GBytes      *pdf,
                                        const char  *name,

@@ -595,3 +595,73 @@ pz_test_png (int width,
   cairo_surface_destroy (surface);
   return g_byte_array_free_to_bytes (out);
 }
+
+/**
+ * pz_test_run:
+ *
+ * Returns: (transfer full): what @argv printed
+ */
+char *
+pz_test_run (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                      G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  char *out = NULL;
+
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (p, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  return out;
+}
+
+static char *
+pdf_tool (GBytes     *pdf,
+          gboolean    qr)
+{
+  g_autofree char *dir = g_dir_make_tmp ("pz-pdf-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "out.pdf", NULL);
+  g_autofree char *prefix = g_build_filename (dir, "page", NULL);
+  g_autofree char *png = g_build_filename (dir, "page-1.png", NULL);
+  const char *text[] = { "pdftotext", "-layout", path, "-", NULL };
+  const char *ppm[] = { "pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", path, prefix, NULL };
+  const char *zbar[] = { "zbarimg", "-q", "--raw", png, NULL };
+  char *out;
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf), NULL));
+  if (qr)
+    {
+      g_free (pz_test_run (ppm));
+      out = g_strstrip (pz_test_run (zbar));
+      g_unlink (png);
+    }
+  else
+    out = pz_test_run (text);
+  g_unlink (path);
+  g_rmdir (dir);
+  return out;
+}
+
+/**
+ * pz_test_pdf_text:
+ *
+ * Returns: (transfer full): the text of @pdf as pdftotext reads it (poppler
+ *   opens it, or fails)
+ */
+char *
+pz_test_pdf_text (GBytes *pdf)
+{
+  return pdf_tool (pdf, FALSE);
+}
+
+/**
+ * pz_test_pdf_qr:
+ *
+ * Returns: (transfer full): the URL in the QR code of @pdf's first page,
+ *   read from a rendering as a phone would
+ */
+char *
+pz_test_pdf_qr (GBytes *pdf)
+{
+  return pdf_tool (pdf, TRUE);
+}

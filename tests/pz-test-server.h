@@ -81,6 +81,10 @@ void          pz_test_drive_to        (PzTestServer  *ts,
 GBytes       *pz_test_png             (int            width,
                                        int            height);
 
+char         *pz_test_run             (const char * const *argv);
+char         *pz_test_pdf_text        (GBytes        *pdf);
+char         *pz_test_pdf_qr          (GBytes        *pdf);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzResponse, pz_response_free)
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 
+#include "pz-sign.h"
 #include "pz-test-server.h"
 
 static PzTestServer *ts;
@@ -348,24 +349,6 @@ office_date (int days_from_today)
   return g_date_time_format (then, "%Y-%m-%d");
 }
 
-static char *
-pdf_text (GBytes *pdf)
-{
-  g_autofree char *dir = g_dir_make_tmp ("pz-acting-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "permit.pdf", NULL);
-  const char *argv[] = { "pdftotext", "-layout", path, "-", NULL };
-  char *out = NULL;
-  int status = 0;
-
-  g_assert_true (g_file_set_contents (path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf), NULL));
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                               NULL, NULL, &out, NULL, &status, NULL));
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  g_unlink (path);
-  g_rmdir (dir);
-  return out;
-}
-
 /* The Sekretaris stands in for the Kadis (Plh) for a period: while it runs
  * they sign as "Plh. Kepala Dinas", and the history says so; ended, the
  * role is gone at once.  A period still to come gives nothing yet. */
@@ -476,7 +459,7 @@ test_acting (void)
     g_assert_cmpstr (json_object_get_string_member (last, "user"), ==, "sekretaris");
     pdf = send ("GET", output, sekretaris, NULL);
     g_assert_cmpuint (pdf->status, ==, 200);
-    text = pdf_text (pdf->body);
+    text = pz_test_pdf_text (pdf->body);
     g_assert_nonnull (strstr (text, "Plh. KEPALA DINAS"));
     g_assert_nonnull (strstr (text, json_object_get_string_member (pz_response_object (me), "full_name")));
     g_assert_null (strstr (text, "Dr. Ir. Rudi Hartono, M.T."));
@@ -665,6 +648,242 @@ test_permit_type_edition (void)
   }
 }
 
+static JsonObject *
+office (void)
+{
+  g_autoptr(PzResponse) r = send ("GET", "/api/v1/admin/office", pz_test_login (ts, "admin"), NULL);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  return json_object_ref (pz_response_object (r));
+}
+
+static GBytes *
+output_of (gint64      id,
+           const char *kind)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/outputs/%s", id, kind);
+  g_autoptr(PzResponse) r = send ("GET", path, pz_test_login (ts, "kasi"), NULL);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  return g_bytes_ref (r->body);
+}
+
+/* The office profile: bad values are named and change nothing; good ones
+ * reach the next documents (the Kadis' name, the address in the QR code)
+ * and the calendar (office hours). */
+static void
+test_office_profile (void)
+{
+  const char *admin = pz_test_login (ts, "admin");
+  g_autoptr(JsonObject) before = office ();
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(PzResponse) kasi = send ("GET", "/api/v1/admin/office", pz_test_login (ts, "kasi"), NULL);
+  JsonObject *cert = json_object_get_object_member (before, "signing_certificate");
+
+  g_assert_cmpuint (kasi->status, ==, 403);
+  g_assert_cmpstr (json_object_get_string_member (before, "kadis_name"), ==, "Dr. Ir. Rudi Hartono, M.T.");
+  g_assert_cmpstr (json_object_get_string_member (before, "opens"), ==, "07:30");
+  g_assert_nonnull (cert);
+  g_assert_nonnull (strstr (json_object_get_string_member (cert, "subject"), "Rudi Hartono"));
+  g_assert_cmpint (json_object_get_int_member (cert, "days_left"), >=, 360);
+  g_assert_false (json_object_get_boolean_member (cert, "expiring_soon"));
+
+  {
+    g_autoptr(PzResponse) nip = send ("PATCH", "/api/v1/admin/office", admin, "{\"kadis_nip\":\"123\"}");
+    g_autoptr(PzResponse) url = send ("PATCH", "/api/v1/admin/office", admin,
+                                      "{\"name\":\"Dinas Baru\",\"public_base_url\":\"ftp://izin.example\"}");
+    g_autoptr(PzResponse) hour = send ("PATCH", "/api/v1/admin/office", admin, "{\"opens\":\"25:00\"}");
+    g_autoptr(PzResponse) order = send ("PATCH", "/api/v1/admin/office", admin,
+                                        "{\"opens\":\"15:00\",\"closes\":\"08:00\"}");
+    g_autoptr(PzResponse) empty = send ("PATCH", "/api/v1/admin/office", admin, "{\"name\":\"\"}");
+    g_autoptr(PzResponse) unknown = send ("PATCH", "/api/v1/admin/office", admin, "{\"motto\":\"Cepat\"}");
+    g_autoptr(JsonObject) same = office ();
+
+    g_assert_cmpuint (nip->status, ==, 422);
+    g_assert_true (has_detail (nip, "kadis_nip"));
+    g_assert_cmpuint (url->status, ==, 422);
+    g_assert_true (has_detail (url, "public_base_url"));
+    g_assert_cmpuint (hour->status, ==, 422);
+    g_assert_true (has_detail (hour, "opens"));
+    g_assert_cmpuint (order->status, ==, 422);
+    g_assert_true (has_detail (order, "closes"));
+    g_assert_cmpuint (empty->status, ==, 422);
+    g_assert_cmpuint (unknown->status, ==, 400);
+    /* the name of the refused request with a bad address was not taken either */
+    g_assert_cmpstr (json_object_get_string_member (same, "name"), ==, json_object_get_string_member (before, "name"));
+    g_assert_cmpstr (json_object_get_string_member (same, "opens"), ==, "07:30");
+  }
+
+  {
+    g_autoptr(PzResponse) ok = send ("PATCH", "/api/v1/admin/office", admin,
+                                     "{\"kadis_name\":\"Ir. Sri Mulyani, M.Si.\",\"kadis_nip\":\"197001011995032001\","
+                                     "\"public_base_url\":\"https://izin.sukamaju.go.id/\",\"opens\":\"08:00\","
+                                     "\"closes\":\"15:00\"}");
+    g_assert_cmpuint (ok->status, ==, 200);
+  }
+  after = office ();
+  g_assert_cmpstr (json_object_get_string_member (after, "kadis_name"), ==, "Ir. Sri Mulyani, M.Si.");
+  g_assert_cmpstr (json_object_get_string_member (after, "opens"), ==, "08:00");
+  g_assert_cmpstr (json_object_get_string_member (after, "closes"), ==, "15:00");
+  g_assert_cmpstr (json_object_get_string_member (after, "public_url_in_force"), ==, "https://izin.sukamaju.go.id");
+
+  {
+    gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "PBG", "new");
+    g_autoptr(GBytes) receipt = NULL;
+    g_autofree char *qr = NULL;
+    g_autoptr(GBytes) permit = NULL;
+    g_autofree char *text = NULL;
+
+    pz_test_drive_to (ts, id, "technical_survey");
+    receipt = output_of (id, "receipt");
+    qr = pz_test_pdf_qr (receipt);
+    g_assert_true (g_str_has_prefix (qr, "https://izin.sukamaju.go.id/track/"));
+    pz_test_drive_to (ts, id, "handover");
+    permit = output_of (id, "permit");
+    text = pz_test_pdf_text (permit);
+    g_assert_nonnull (strstr (text, "Ir. Sri Mulyani, M.Si."));
+    g_assert_nonnull (strstr (text, "197001011995032001"));
+  }
+
+  /* back to the configured address */
+  {
+    g_autoptr(PzResponse) reset = send ("PATCH", "/api/v1/admin/office", admin, "{\"public_base_url\":null}");
+    g_autoptr(JsonObject) now = office ();
+
+    g_assert_cmpuint (reset->status, ==, 200);
+    g_assert_cmpstr (json_object_get_string_member (now, "public_url_in_force"), !=, "https://izin.sukamaju.go.id");
+    g_assert_true (json_object_get_null_member (now, "public_base_url"));
+  }
+}
+
+/* The emblem: a PNG only, kept as sent, and used on the letterhead. */
+static void
+test_office_logo (void)
+{
+  const char *admin = pz_test_login (ts, "admin");
+  g_autoptr(GBytes) png = pz_test_png (120, 150);
+  g_autoptr(GBytes) text = g_bytes_new_static ("not a picture at all, really", 28);
+  g_autoptr(PzResponse) bad = pz_test_request_full (ts, "PUT", "/api/v1/admin/office/logo", admin, "image/png", text, NULL);
+  g_autoptr(PzResponse) none = send ("GET", "/api/v1/admin/office/logo", admin, NULL);
+  g_autoptr(PzResponse) ok = pz_test_request_full (ts, "PUT", "/api/v1/admin/office/logo", admin, "image/png", png, NULL);
+  g_autoptr(PzResponse) back = send ("GET", "/api/v1/admin/office/logo", admin, NULL);
+  g_autoptr(JsonObject) with_logo = office ();
+  g_autoptr(PzResponse) removed = NULL;
+  g_autoptr(JsonObject) without = NULL;
+
+  g_assert_cmpuint (bad->status, ==, 415);
+  g_assert_cmpuint (none->status, ==, 404);
+  g_assert_cmpuint (ok->status, ==, 204);
+  g_assert_cmpuint (back->status, ==, 200);
+  g_assert_true (g_bytes_equal (back->body, png));
+  g_assert_true (json_object_get_boolean_member (with_logo, "has_logo"));
+  {
+    /* the receipt still renders and opens with the emblem on it */
+    gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "PBG", "new");
+    g_autoptr(GBytes) receipt = NULL;
+    g_autofree char *words = NULL;
+
+    pz_test_drive_to (ts, id, "technical_survey");
+    receipt = output_of (id, "receipt");
+    words = pz_test_pdf_text (receipt);
+    g_assert_nonnull (strstr (words, "TANDA TERIMA"));
+  }
+  removed = send ("DELETE", "/api/v1/admin/office/logo", admin, NULL);
+  without = office ();
+  g_assert_cmpuint (removed->status, ==, 204);
+  g_assert_false (json_object_get_boolean_member (without, "has_logo"));
+}
+
+static char *
+identity_base64 (const char *dir,
+                 const char *name,
+                 const char *passphrase,
+                 guint       days)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  g_assert_true (pz_sign_create_identity (path, passphrase, "Ir. Sri Mulyani, M.Si.", "DPMPTSP Sukamaju", days, NULL));
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_unlink (path);
+  return g_base64_encode ((const guchar *) contents, len);
+}
+
+/* A new signing certificate: refused if the passphrase does not open it,
+ * if it is not a PKCS#12 or if it has ended; accepted, its subject and end
+ * are shown, with a warning inside the last 30 days, and the Kadis signs
+ * with its passphrase from then on.  The passphrase never reaches the
+ * audit log. */
+static void
+test_signing_certificate (void)
+{
+  const char *admin = pz_test_login (ts, "admin");
+  g_autofree char *dir = g_dir_make_tmp ("pz-cert-XXXXXX", NULL);
+  g_autofree char *fresh = identity_base64 (dir, "fresh.p12", "kunci-baru-2027", 20);
+  g_autofree char *expired = identity_base64 (dir, "old.p12", "kunci-lama", 0);
+  g_autofree char *wrong = g_strdup_printf ("{\"pkcs12\":\"%s\",\"passphrase\":\"tebakan\"}", fresh);
+  g_autofree char *garbage = g_strdup_printf ("{\"pkcs12\":\"%s\",\"passphrase\":\"x\"}", "aGFsbyBkdW5pYQ==");
+  g_autofree char *ended = g_strdup_printf ("{\"pkcs12\":\"%s\",\"passphrase\":\"kunci-lama\"}", expired);
+  g_autofree char *good = g_strdup_printf ("{\"pkcs12\":\"%s\",\"passphrase\":\"kunci-baru-2027\"}", fresh);
+  g_autoptr(JsonObject) before = office ();
+  const char *subject_before = json_object_get_string_member (json_object_get_object_member (before, "signing_certificate"),
+                                                              "subject");
+
+  {
+    g_autoptr(PzResponse) r1 = send ("PUT", "/api/v1/admin/office/signing-certificate", admin, wrong);
+    g_autoptr(PzResponse) r2 = send ("PUT", "/api/v1/admin/office/signing-certificate", admin, garbage);
+    g_autoptr(PzResponse) r3 = send ("PUT", "/api/v1/admin/office/signing-certificate", admin, ended);
+    g_autoptr(PzResponse) r4 = send ("PUT", "/api/v1/admin/office/signing-certificate", pz_test_login (ts, "kadis"), good);
+    g_autoptr(JsonObject) same = office ();
+
+    g_assert_cmpuint (r1->status, ==, 422);
+    g_assert_true (has_detail (r1, "passphrase"));
+    g_assert_cmpuint (r2->status, ==, 422);
+    g_assert_true (has_detail (r2, "pkcs12"));
+    g_assert_cmpuint (r3->status, ==, 422);
+    g_assert_nonnull (strstr ((const char *) g_bytes_get_data (r3->body, NULL), "expired"));
+    g_assert_cmpuint (r4->status, ==, 403);
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (same, "signing_certificate"), "subject"),
+                     ==, subject_before);
+  }
+  {
+    g_autoptr(PzResponse) r = send ("PUT", "/api/v1/admin/office/signing-certificate", admin, good);
+    JsonObject *cert;
+
+    g_assert_cmpuint (r->status, ==, 200);
+    cert = json_object_get_object_member (pz_response_object (r), "signing_certificate");
+    g_assert_nonnull (strstr (json_object_get_string_member (cert, "subject"), "Sri Mulyani"));
+    g_assert_cmpint (json_object_get_int_member (cert, "days_left"), <=, 20);
+    g_assert_true (json_object_get_boolean_member (cert, "expiring_soon"));
+  }
+  {
+    gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "PBG", "new");
+    const char *kadis = pz_test_login (ts, "kadis");
+    g_autoptr(JsonObject) app = NULL;
+    g_autoptr(PzResponse) old_pass = NULL;
+    g_autoptr(PzResponse) new_pass = NULL;
+
+    pz_test_drive_to (ts, id, "signing");
+    app = pz_test_get_application (ts, kadis, id);
+    old_pass = pz_test_act (ts, kadis, id, "approve", json_object_get_int_member (app, "version"), NULL,
+                            "{\"passphrase\":\"demo\"}");
+    new_pass = pz_test_act (ts, kadis, id, "approve", json_object_get_int_member (app, "version"), NULL,
+                            "{\"passphrase\":\"kunci-baru-2027\"}");
+    g_assert_cmpuint (old_pass->status, ==, 422);
+    g_assert_cmpuint (new_pass->status, ==, 200);
+  }
+  {
+    g_autoptr(PzResponse) audit = send ("GET", "/api/v1/admin/audit", admin, NULL);
+    const char *text = g_bytes_get_data (audit->body, NULL);
+
+    g_assert_nonnull (g_strstr_len (text, g_bytes_get_size (audit->body), "office.signing_certificate"));
+    g_assert_null (g_strstr_len (text, g_bytes_get_size (audit->body), "kunci-baru-2027"));
+    g_assert_null (g_strstr_len (text, g_bytes_get_size (audit->body), fresh));
+  }
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -681,6 +900,9 @@ main (int   argc,
   g_test_add_func ("/server/admin/audit", test_audit);
   g_test_add_func ("/server/admin/acting", test_acting);
   g_test_add_func ("/server/admin/permit-type-edition", test_permit_type_edition);
+  g_test_add_func ("/server/admin/office-profile", test_office_profile);
+  g_test_add_func ("/server/admin/office-logo", test_office_logo);
+  g_test_add_func ("/server/admin/signing-certificate", test_signing_certificate);
   rc = g_test_run ();
   pz_test_server_free (ts);
   return rc;

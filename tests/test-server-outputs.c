@@ -25,53 +25,6 @@ get_output (gint64      id,
   return g_bytes_ref (r->body);
 }
 
-static char *
-run (const char * const *argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                      G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
-  char *out = NULL;
-
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (p, NULL, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
-  return out;
-}
-
-/* The text of a PDF as pdftotext reads it (poppler opens it, or fails). */
-static char *
-pdf_text (GBytes *pdf)
-{
-  g_autofree char *path = g_build_filename (workdir, "out.pdf", NULL);
-  const char *argv[] = { "pdftotext", "-layout", NULL, "-", NULL };
-
-  g_assert_true (g_file_set_contents (path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf), NULL));
-  argv[2] = path;
-  return run (argv);
-}
-
-/* The URL in the PDF's QR code, read from a rendering as a phone would. */
-static char *
-pdf_qr (GBytes *pdf)
-{
-  g_autofree char *path = g_build_filename (workdir, "qr.pdf", NULL);
-  g_autofree char *prefix = g_build_filename (workdir, "qr", NULL);
-  g_autofree char *png = g_build_filename (workdir, "qr-1.png", NULL);
-  const char *ppm[] = { "pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", NULL, NULL, NULL };
-  const char *zbar[] = { "zbarimg", "-q", "--raw", NULL, NULL };
-  g_autofree char *ignored = NULL;
-  char *out;
-
-  g_assert_true (g_file_set_contents (path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf), NULL));
-  ppm[8] = path;
-  ppm[9] = prefix;
-  ignored = run (ppm);
-  zbar[3] = png;
-  out = run (zbar);
-  return g_strstrip (out);
-}
-
 static gint64
 version_of (gint64 id)
 {
@@ -95,21 +48,21 @@ test_receipt_bap_draft_permit (void)
   pz_test_drive_to (ts, id, "technical_survey");
   app = pz_test_get_application (ts, pz_test_login (ts, "kasi"), id);
   receipt = get_output (id, "receipt");
-  text = pdf_text (receipt);
+  text = pz_test_pdf_text (receipt);
   g_assert_nonnull (strstr (text, "TANDA TERIMA"));
   g_assert_nonnull (strstr (text, json_object_get_string_member (app, "registration_number")));
   g_assert_nonnull (strstr (text, "Wahyu Pratama"));
   g_assert_nonnull (strstr (text, "Siti Rahmawati"));          /* the officer */
   g_assert_nonnull (strstr (text, "KTP pemohon"));             /* a document received */
   g_assert_nonnull (strstr (text, "Perkiraan selesai"));
-  qr = pdf_qr (receipt);
+  qr = pz_test_pdf_qr (receipt);
   track = g_strdup_printf ("https://izin.example.id/track/%s", json_object_get_string_member (app, "registration_number"));
   g_assert_cmpstr (qr, ==, track);
 
   pz_test_advance (ts, id);   /* the survey */
   bap = get_output (id, "bap");
   g_clear_pointer (&text, g_free);
-  text = pdf_text (bap);
+  text = pz_test_pdf_text (bap);
   g_assert_nonnull (strstr (text, "BERITA ACARA PEMERIKSAAN"));
   g_assert_nonnull (strstr (text, "Sesuai"));                  /* the findings */
   g_assert_nonnull (strstr (text, "LAYAK"));
@@ -117,7 +70,7 @@ test_receipt_bap_draft_permit (void)
   pz_test_drive_to (ts, id, "kabid_verification");
   draft = get_output (id, "draft");
   g_clear_pointer (&text, g_free);
-  text = pdf_text (draft);
+  text = pz_test_pdf_text (draft);
   g_assert_nonnull (strstr (text, "diberikan setelah penetapan"));   /* no number yet */
   g_assert_nonnull (strstr (text, "PERSETUJUAN BANGUNAN GEDUNG"));
   g_assert_nonnull (strstr (text, "Agus Hermawan"));           /* the Kasi's approval is listed */
@@ -127,13 +80,13 @@ test_receipt_bap_draft_permit (void)
   app = pz_test_get_application (ts, pz_test_login (ts, "kasi"), id);
   permit = get_output (id, "permit");
   g_clear_pointer (&text, g_free);
-  text = pdf_text (permit);
+  text = pz_test_pdf_text (permit);
   g_assert_nonnull (strstr (text, json_object_get_string_member (app, "permit_number")));
   g_assert_nonnull (strstr (text, "Dr. Ir. Rudi Hartono, M.T."));
   g_assert_nonnull (strstr (text, "196908141994031005"));
   g_assert_null (strstr (text, "diberikan setelah penetapan"));
   g_clear_pointer (&qr, g_free);
-  qr = pdf_qr (permit);
+  qr = pz_test_pdf_qr (permit);
   g_assert_cmpstr (qr, ==, json_object_get_string_member (app, "verify_url"));
 
   /* the verify page tells the facts of the authentic PDF */
@@ -185,7 +138,7 @@ pdfsig (GBytes *pdf)
 
   g_assert_true (g_file_set_contents (path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf), NULL));
   argv[1] = path;
-  return run (argv);
+  return pz_test_run (argv);
 }
 
 /* The Kadis signs: the permit carries an embedded signature that pdfsig
@@ -223,7 +176,7 @@ test_electronic_signature (void)
   g_assert_nonnull (strstr (report, "Signature is Valid"));
   g_assert_nonnull (strstr (report, "Total document signed"));
   g_assert_nonnull (strstr (report, "Rudi Hartono"));
-  text = pdf_text (signed_permit);
+  text = pz_test_pdf_text (signed_permit);
   g_assert_nonnull (strstr (text, "Ditandatangani secara elektronik"));
 
   /* one byte changed in a signed range */
@@ -276,7 +229,7 @@ test_refusal_letter (void)
                    "Jarak dengan pasar tradisional kurang dari 500 meter.", NULL);
   g_assert_cmpuint (r->status, ==, 200);
   letter = get_output (id, "refusal");
-  text = pdf_text (letter);
+  text = pz_test_pdf_text (letter);
   g_assert_nonnull (strstr (text, "SURAT PENOLAKAN"));
   g_assert_nonnull (strstr (text, "kurang dari 500 meter"));
   g_assert_nonnull (strstr (text, "Dr. Ir. Rudi Hartono"));

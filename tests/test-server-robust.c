@@ -590,6 +590,9 @@ test_openapi (void)
     { "/api/v1/admin/users/{id}/acting", "get" }, { "/api/v1/admin/users/{id}/acting", "post" },
     { "/api/v1/admin/users/{id}/acting/{acting_id}", "delete" },
     { "/api/v1/admin/permit-types/{code}", "put" }, { "/api/v1/admin/permit-types/{code}/versions", "get" },
+    { "/api/v1/admin/office", "get" }, { "/api/v1/admin/office", "patch" },
+    { "/api/v1/admin/office/logo", "get" }, { "/api/v1/admin/office/logo", "put" },
+    { "/api/v1/admin/office/logo", "delete" }, { "/api/v1/admin/office/signing-certificate", "put" },
   };
   const char *front = pz_test_login (ts, "front_office");
   gint64 id = pz_test_register (ts, front, "PBG", "new");
