@@ -17,6 +17,7 @@ struct _PzClient
   char        *base_url;
   char        *token;
   JsonObject  *user;
+  char       **trusted;          /* SHA-256 fingerprints of confirmed certificates */
 
   /* the event stream */
   SoupWebsocketConnection *events;
@@ -57,6 +58,7 @@ typedef struct {
   gpointer       progress_data;
   gsize          total;
   gsize          sent;
+  char          *refused;      /* the fingerprint of a certificate not trusted */
 } Request;
 
 static void
@@ -65,6 +67,7 @@ request_free (Request *r)
   g_clear_object (&r->msg);
   g_clear_pointer (&r->details, json_array_unref);
   g_free (r->content_type);
+  g_free (r->refused);
   g_free (r);
 }
 
@@ -84,6 +87,77 @@ error_code_for_status (guint status)
     case 429: return PZ_CLIENT_ERROR_THROTTLED;
     default: return PZ_CLIENT_ERROR_SERVER;
     }
+}
+
+/**
+ * pz_client_certificate_fingerprint:
+ *
+ * Returns: (transfer full): the SHA-256 fingerprint of @certificate as
+ *   `openssl x509 -fingerprint -sha256` prints it: AB:CD:…
+ */
+char *
+pz_client_certificate_fingerprint (GTlsCertificate *certificate)
+{
+  g_autoptr(GByteArray) der = NULL;
+  g_autofree char *hex = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_object_get (certificate, "certificate", &der, NULL);
+  hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
+  for (guint i = 0; hex[i]; i += 2)
+    {
+      if (i)
+        g_string_append_c (out, ':');
+      g_string_append_c (out, g_ascii_toupper (hex[i]));
+      g_string_append_c (out, g_ascii_toupper (hex[i + 1]));
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* A certificate no authority vouches for (an office's own) is accepted only
+ * if the user confirmed exactly this one before. */
+static gboolean
+accept_certificate (SoupMessage          *msg,
+                    GTlsCertificate      *certificate,
+                    GTlsCertificateFlags  errors,
+                    gpointer              data)
+{
+  Request *r = data;
+  PzClient *self = g_object_get_data (G_OBJECT (msg), "pz-client");
+  g_autofree char *fingerprint = pz_client_certificate_fingerprint (certificate);
+
+  /* an expired or not-yet-valid certificate is never accepted */
+  if (errors & ~(G_TLS_CERTIFICATE_UNKNOWN_CA | G_TLS_CERTIFICATE_BAD_IDENTITY))
+    return FALSE;
+  if (self->trusted && g_strv_contains ((const char * const *) self->trusted, fingerprint))
+    return TRUE;
+  if (r)
+    {
+      g_free (r->refused);
+      r->refused = g_steal_pointer (&fingerprint);
+    }
+  return FALSE;
+}
+
+/**
+ * pz_client_set_trusted_certificates:
+ * @fingerprints: (nullable): SHA-256 fingerprints the user confirmed
+ */
+void
+pz_client_set_trusted_certificates (PzClient           *self,
+                                    const char * const *fingerprints)
+{
+  g_strfreev (self->trusted);
+  self->trusted = g_strdupv ((char **) fingerprints);
+}
+
+static void
+watch_certificate (PzClient    *self,
+                   SoupMessage *msg,
+                   Request     *r)
+{
+  g_object_set_data (G_OBJECT (msg), "pz-client", self);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate), r);
 }
 
 static void
@@ -106,6 +180,8 @@ request_done (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
+      else if (r->refused)
+        g_task_return_new_error (task, PZ_CLIENT_ERROR, PZ_CLIENT_ERROR_UNTRUSTED_CERTIFICATE, "%s", r->refused);
       else
         g_task_return_new_error (task, PZ_CLIENT_ERROR, PZ_CLIENT_ERROR_UNREACHABLE,
                                  _("The server cannot be reached: %s"), error->message);
@@ -196,6 +272,7 @@ start_request (PzClient            *self,
                                _("“%s” is not a server address"), self->base_url ? self->base_url : "");
       return;
     }
+  watch_certificate (self, r->msg, r);
   if (self->token)
     {
       g_autofree char *auth = g_strdup_printf ("Bearer %s", self->token);
@@ -517,6 +594,7 @@ connect_events (PzClient *self)
     return;
   auth = g_strdup_printf ("Bearer %s", self->token);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  watch_certificate (self, msg, NULL);
   g_clear_object (&self->events_cancellable);
   self->events_cancellable = g_cancellable_new ();
   soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
@@ -571,6 +649,7 @@ pz_client_finalize (GObject *object)
   g_clear_object (&self->session);
   g_free (self->base_url);
   g_free (self->token);
+  g_strfreev (self->trusted);
   g_clear_pointer (&self->user, json_object_unref);
   G_OBJECT_CLASS (pz_client_parent_class)->finalize (object);
 }

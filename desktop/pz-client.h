@@ -20,6 +20,7 @@ typedef enum {
   PZ_CLIENT_ERROR_RULE,          /* 422 */
   PZ_CLIENT_ERROR_THROTTLED,     /* 429 */
   PZ_CLIENT_ERROR_SERVER,        /* 5xx or an answer that makes no sense */
+  PZ_CLIENT_ERROR_UNTRUSTED_CERTIFICATE, /* message: the certificate's SHA-256 fingerprint */
 } PzClientError;
 
 #define PZ_TYPE_CLIENT (pz_client_get_type ())
@@ -36,6 +37,9 @@ const char  *pz_client_get_token       (PzClient            *self);
 void         pz_client_set_token       (PzClient            *self,
                                         const char          *token);
 JsonObject  *pz_client_get_user        (PzClient            *self);
+void         pz_client_set_trusted_certificates (PzClient   *self,
+                                        const char * const  *fingerprints);
+char        *pz_client_certificate_fingerprint (GTlsCertificate *certificate);
 gboolean     pz_client_user_has_role   (PzClient            *self,
                                         const char          *role);
 

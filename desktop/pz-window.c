@@ -217,6 +217,62 @@ take_answer (PzWindow     *self,
 
 /* Connecting and logging in */
 
+/* An office server with its own (self-signed) certificate: the user
+ * compares its fingerprint with the one the administrator gives, once;
+ * then the action that met it runs again. */
+static void
+trust_response (AdwMessageDialog *dialog,
+                const char       *response,
+                PzWindow         *self)
+{
+  const char *fingerprint = g_object_get_data (G_OBJECT (dialog), "fingerprint");
+  const char *retry = g_object_get_data (G_OBJECT (dialog), "retry");
+
+  if (g_strcmp0 (response, "trust") == 0)
+    {
+      g_auto(GStrv) known = g_settings_get_strv (self->settings, "trusted-certificates");
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) trusted = NULL;
+
+      g_strv_builder_addv (builder, (const char **) known);
+      if (!g_strv_contains ((const char * const *) known, fingerprint))
+        g_strv_builder_add (builder, fingerprint);
+      trusted = g_strv_builder_end (builder);
+      g_settings_set_strv (self->settings, "trusted-certificates", (const char * const *) trusted);
+      pz_client_set_trusted_certificates (self->client, (const char * const *) trusted);
+      gtk_widget_activate_action (GTK_WIDGET (self), retry, NULL);
+    }
+}
+
+static gboolean
+handle_untrusted (PzWindow     *self,
+                  const GError *error,
+                  const char   *retry_action)
+{
+  AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+  g_autofree char *escaped = NULL;
+
+  if (!g_error_matches (error, PZ_CLIENT_ERROR, PZ_CLIENT_ERROR_UNTRUSTED_CERTIFICATE))
+    return FALSE;
+  escaped = g_markup_escape_text (pz_client_get_base_url (self->client), -1);
+  body = g_strdup_printf (_("The server at %s shows a certificate that no known authority vouches for, as an "
+                            "office's own server does. Ask your administrator for its fingerprint and trust it "
+                            "only if every character matches:\n\n<tt>%s</tt>"), escaped, error->message);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Trust This Server?"), NULL));
+  adw_message_dialog_set_body_use_markup (dialog, TRUE);
+  adw_message_dialog_set_body (dialog, body);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "trust", _("_Trust This Server"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "trust", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "fingerprint", g_strdup (error->message), g_free);
+  g_object_set_data (G_OBJECT (dialog), "retry", (gpointer) retry_action);
+  g_signal_connect (dialog, "response", G_CALLBACK (trust_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
 static void
 healthz_done (GObject      *source,
               GAsyncResult *result,
@@ -231,6 +287,11 @@ healthz_done (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      if (handle_untrusted (self, error, "win.connect"))
+        {
+          g_object_unref (self);
+          return;
+        }
       gtk_label_set_text (self->connect_error, error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->connect_error), TRUE);
       g_object_unref (self);
@@ -441,7 +502,7 @@ login_done (GObject      *source,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.login", TRUE);
   if (!pz_client_login_finish (PZ_CLIENT (source), result, &error))
     {
-      if (!handle_unreachable (self, error))
+      if (!handle_untrusted (self, error, "win.login") && !handle_unreachable (self, error))
         {
           gtk_label_set_text (self->login_error, error->message);
           gtk_widget_set_visible (GTK_WIDGET (self->login_error), TRUE);
@@ -3404,6 +3465,10 @@ pz_window_new (AdwApplication *app,
 
   self->settings = g_object_ref (settings);
   self->client = pz_client_new (*url ? url : NULL);
+  {
+    g_auto(GStrv) trusted = g_settings_get_strv (settings, "trusted-certificates");
+    pz_client_set_trusted_certificates (self->client, (const char * const *) trusted);
+  }
   g_signal_connect_swapped (self->client, "session-expired", G_CALLBACK (session_expired), self);
   g_signal_connect_swapped (self->client, "application-changed", G_CALLBACK (application_changed), self);
   g_signal_connect_swapped (self->client, "events-connected", G_CALLBACK (events_connected), self);

@@ -2,6 +2,9 @@
 #include "config.h"
 
 #include <cairo.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <time.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -665,3 +668,43 @@ pz_test_pdf_qr (GBytes *pdf)
 {
   return pdf_tool (pdf, TRUE);
 }
+
+/* A self-signed certificate for 127.0.0.1, as an office would make for its
+ * server; written as PEM files.  Returns the certificate's PEM. */
+char *
+pz_test_make_certificate (const char *cert_path,
+                          const char *key_path)
+{
+  gnutls_x509_privkey_t key;
+  gnutls_x509_crt_t crt;
+  gnutls_datum_t pem = { 0 };
+  char serial[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+  time_t now = time (NULL);
+  guint8 ip[4] = { 127, 0, 0, 1 };
+  char *cert_pem;
+
+  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
+  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
+                                                 GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  gnutls_x509_crt_set_version (crt, 3);
+  gnutls_x509_crt_set_serial (crt, serial, sizeof serial);
+  gnutls_x509_crt_set_activation_time (crt, now - 3600);
+  gnutls_x509_crt_set_expiration_time (crt, now + 30 * 24 * 3600);
+  gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, "izin.test", strlen ("izin.test"));
+  gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_IPADDRESS, ip, sizeof ip, GNUTLS_FSAN_SET);
+  gnutls_x509_crt_set_key (crt, key);
+  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_SHA256, 0), ==, 0);
+
+  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &pem), ==, 0);
+  cert_pem = g_strndup ((const char *) pem.data, pem.size);
+  g_assert_true (g_file_set_contents (cert_path, cert_pem, -1, NULL));
+  gnutls_free (pem.data);
+  g_assert_cmpint (gnutls_x509_privkey_export2 (key, GNUTLS_X509_FMT_PEM, &pem), ==, 0);
+  g_assert_true (g_file_set_contents (key_path, (const char *) pem.data, (gssize) pem.size, NULL));
+  gnutls_free (pem.data);
+  gnutls_x509_crt_deinit (crt);
+  gnutls_x509_privkey_deinit (key);
+  return cert_pem;
+}
+

@@ -81,6 +81,8 @@ void          pz_test_drive_to        (PzTestServer  *ts,
 GBytes       *pz_test_png             (int            width,
                                        int            height);
 
+char         *pz_test_make_certificate (const char   *cert_path,
+                                       const char    *key_path);
 char         *pz_test_run             (const char * const *argv);
 char         *pz_test_pdf_text        (GBytes        *pdf);
 char         *pz_test_pdf_qr          (GBytes        *pdf);

@@ -982,6 +982,105 @@ test_first_password (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static void
+configure_tls (PzConfig *config,
+               gpointer  data)
+{
+  char **files = data;
+
+  config->tls_certificate = g_strdup (files[0]);
+  config->tls_key = g_strdup (files[1]);
+}
+
+static AdwMessageDialog *
+open_message_dialog (void)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+  for (GList *l = windows; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+dialog_shown (PzWindow *win,
+              gpointer  data)
+{
+  return !pz_window_is_busy (win) && open_message_dialog () != NULL;
+}
+
+/* An office server with its own certificate: the desktop shows the
+ * fingerprint and goes on only once the user trusts it; declined, nothing
+ * is sent; trusted, it is remembered and asked no more. */
+static void
+test_self_signed_server (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("pz-tls-XXXXXX", NULL);
+  g_autofree char *cert = g_build_filename (dir, "server.crt", NULL);
+  g_autofree char *key = g_build_filename (dir, "server.key", NULL);
+  g_autofree char *pem = pz_test_make_certificate (cert, key);
+  char *files[] = { cert, key };
+  PzTestServer *tls = pz_test_server_start_configured (NULL, configure_tls, files);
+  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u", pz_test_server_get_port (tls));
+  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_pem (pem, -1, NULL);
+  g_autofree char *fingerprint = pz_client_certificate_fingerprint (certificate);
+  g_autofree char *old_url = g_settings_get_string (settings, "server-url");
+  PzWindow *win;
+  AdwMessageDialog *dialog;
+  GtkWidget *user, *pass;
+
+  g_settings_set_strv (settings, "trusted-certificates", NULL);
+  g_settings_set_string (settings, "server-url", url);
+  win = pz_window_new (app, settings);
+  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 780);
+  gtk_window_present (GTK_WINDOW (win));
+  wait_for (win, idle_on_page, (gpointer) "login", "the login page");
+  user = find_widget (GTK_WIDGET (win), ADW_TYPE_ENTRY_ROW, "Username");
+  pass = find_widget (GTK_WIDGET (win), ADW_TYPE_PASSWORD_ENTRY_ROW, "Password");
+  gtk_editable_set_text (GTK_EDITABLE (user), "kasi");
+  gtk_editable_set_text (GTK_EDITABLE (pass), "demo");
+
+  /* declined: still on the login page, nothing trusted */
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.login", NULL);
+  wait_for (win, dialog_shown, NULL, "the trust question");
+  dialog = open_message_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), fingerprint));
+  save_screenshot (GTK_WIDGET (dialog), "trust-certificate");
+  adw_message_dialog_response (dialog, "cancel");
+  wait_for (win, idle_on_page, (gpointer) "login", "the login page");
+  g_assert_null (pz_client_get_token (pz_window_get_client (win)));
+  {
+    g_auto(GStrv) trusted = g_settings_get_strv (settings, "trusted-certificates");
+    g_assert_cmpuint (g_strv_length (trusted), ==, 0);
+  }
+
+  /* trusted: logged in, and remembered */
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.login", NULL);
+  wait_for (win, dialog_shown, NULL, "the trust question");
+  adw_message_dialog_response (open_message_dialog (), "trust");
+  wait_for (win, idle_on_page, (gpointer) "main", "the main page");
+  {
+    g_auto(GStrv) trusted = g_settings_get_strv (settings, "trusted-certificates");
+    g_assert_true (g_strv_contains ((const char * const *) trusted, fingerprint));
+  }
+  gtk_window_destroy (GTK_WINDOW (win));
+
+  /* a new window does not ask again */
+  win = pz_window_new (app, settings);
+  gtk_window_present (GTK_WINDOW (win));
+  wait_for (win, idle_on_page, (gpointer) "login", "the login page");
+  log_in (win, "kasi");
+  g_assert_null (open_message_dialog ());
+  gtk_window_destroy (GTK_WINDOW (win));
+
+  g_settings_set_string (settings, "server-url", old_url);
+  pz_test_server_free (tls);
+  g_unlink (cert);
+  g_unlink (key);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1011,6 +1110,7 @@ main (int   argc,
   g_test_add_func ("/desktop/session-expired", test_session_expired);
   g_test_add_func ("/desktop/first-password", test_first_password);
   g_test_add_func ("/desktop/login-focus", test_login_focus);
+  g_test_add_func ("/desktop/self-signed-server", test_self_signed_server);
   ret = g_test_run ();
 
   /* let requests and renders still in flight finish before the end */

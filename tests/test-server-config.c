@@ -7,8 +7,6 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 
 #include "pz-config.h"
 #include "pz-test-server.h"
@@ -150,45 +148,6 @@ test_bad_value (void)
   g_assert_cmpstr (config->address, ==, "127.0.0.1");
 }
 
-/* A self-signed certificate for 127.0.0.1, as an office would make for its
- * server; written as PEM files.  Returns the certificate's PEM. */
-static char *
-make_certificate (const char *cert_path,
-                  const char *key_path)
-{
-  gnutls_x509_privkey_t key;
-  gnutls_x509_crt_t crt;
-  gnutls_datum_t pem = { 0 };
-  char serial[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-  time_t now = time (NULL);
-  guint8 ip[4] = { 127, 0, 0, 1 };
-  char *cert_pem;
-
-  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
-  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
-                                                 GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
-  gnutls_x509_crt_set_version (crt, 3);
-  gnutls_x509_crt_set_serial (crt, serial, sizeof serial);
-  gnutls_x509_crt_set_activation_time (crt, now - 3600);
-  gnutls_x509_crt_set_expiration_time (crt, now + 30 * 24 * 3600);
-  gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, "izin.test", strlen ("izin.test"));
-  gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_IPADDRESS, ip, sizeof ip, GNUTLS_FSAN_SET);
-  gnutls_x509_crt_set_key (crt, key);
-  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_SHA256, 0), ==, 0);
-
-  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &pem), ==, 0);
-  cert_pem = g_strndup ((const char *) pem.data, pem.size);
-  g_assert_true (g_file_set_contents (cert_path, cert_pem, -1, NULL));
-  gnutls_free (pem.data);
-  g_assert_cmpint (gnutls_x509_privkey_export2 (key, GNUTLS_X509_FMT_PEM, &pem), ==, 0);
-  g_assert_true (g_file_set_contents (key_path, (const char *) pem.data, (gssize) pem.size, NULL));
-  gnutls_free (pem.data);
-  gnutls_x509_crt_deinit (crt);
-  gnutls_x509_privkey_deinit (key);
-  return cert_pem;
-}
-
 typedef struct {
   const char *cert;
   const char *key;
@@ -224,7 +183,7 @@ test_https (void)
 {
   g_autofree char *cert = g_build_filename (workdir, "server.crt", NULL);
   g_autofree char *key = g_build_filename (workdir, "server.key", NULL);
-  g_autofree char *pem = make_certificate (cert, key);
+  g_autofree char *pem = pz_test_make_certificate (cert, key);
   TlsFiles files = { cert, key };
   PzTestServer *ts = pz_test_server_start_configured (NULL, configure_tls, &files);
   g_autoptr(SoupSession) session = soup_session_new ();
@@ -272,7 +231,7 @@ test_https_misconfigured (void)
 {
   g_autofree char *cert = g_build_filename (workdir, "other.crt", NULL);
   g_autofree char *key = g_build_filename (workdir, "other.key", NULL);
-  g_autofree char *pem = make_certificate (cert, key);
+  g_autofree char *pem = pz_test_make_certificate (cert, key);
   g_autofree char *dir = g_build_filename (workdir, "tls-data", NULL);
   g_autoptr(PzConfig) config = pz_config_new ();
   g_autoptr(GError) error = NULL;
