@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "perizinan.h"
+#include "pz-admin.h"
 #include "pz-document-view.h"
 #include "pz-file-item.h"
 #include "pz-window.h"
@@ -48,6 +49,9 @@ struct _PzWindow
   GtkStack        *file_stack;
   GtkBox          *file_box;
   GtkWidget       *new_button;
+  AdwHeaderBar    *header_bar;
+  GtkWidget       *admin_button;    /* between the files and the administration */
+  GtkWidget       *admin;           /* PzAdminView */
   GtkWidget       *inbox_box;
 
   GSettings       *settings;
@@ -175,10 +179,48 @@ static void
 show_page (PzWindow   *self,
            const char *name)
 {
+  gboolean working = g_str_equal (name, "main") || g_str_equal (name, "admin");
+
   gtk_stack_set_visible_child_name (self->stack, name);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", g_str_equal (name, "main"));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", g_str_equal (name, "main"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", working);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", working);
+  if (self->admin_button)
+    {
+      g_signal_handlers_block_matched (self->admin_button, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->admin_button), g_str_equal (name, "admin"));
+      g_signal_handlers_unblock_matched (self->admin_button, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+    }
+  gtk_widget_set_visible (self->new_button, g_str_equal (name, "main") && self->client &&
+                          pz_client_user_has_role (self->client, "front_office"));
   focus_page (self);
+}
+
+/* An administrator who holds no office role works only in the
+ * administration; one who does switches with the header button. */
+static gboolean
+user_has_office_role (PzWindow *self)
+{
+  static const char * const office[] = {
+    "front_office", "tim_teknis", "back_office", "kasi", "kabid", "sekretaris", "kadis", NULL
+  };
+
+  for (guint i = 0; office[i]; i++)
+    if (pz_client_user_has_role (self->client, office[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+admin_toggled (GtkToggleButton *button,
+               PzWindow        *self)
+{
+  if (gtk_toggle_button_get_active (button))
+    {
+      pz_admin_view_reload (PZ_ADMIN_VIEW (self->admin));
+      show_page (self, "admin");
+    }
+  else
+    show_page (self, "main");
 }
 
 /* A request that failed because the server could not be reached shows the
@@ -440,10 +482,17 @@ reference_part_done (GObject      *source,
                                                    pz_client_get_base_url (self->client));
 
       adw_window_title_set_subtitle (self->window_title, subtitle);
-      gtk_widget_set_visible (self->new_button, pz_client_user_has_role (self->client, "front_office"));
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-registration",
                                      pz_client_user_has_role (self->client, "front_office"));
-      show_page (self, "main");
+      gtk_widget_set_visible (self->admin_button, pz_client_user_has_role (self->client, "admin") &&
+                                                  user_has_office_role (self));
+      if (pz_client_user_has_role (self->client, "admin") && !user_has_office_role (self))
+        {
+          pz_admin_view_reload (PZ_ADMIN_VIEW (self->admin));
+          show_page (self, "admin");
+        }
+      else
+        show_page (self, "main");
       g_clear_pointer (&self->known_ids, g_hash_table_unref);
       load_inbox (self);
       pz_client_start_events (self->client);
@@ -662,6 +711,7 @@ logout_action (GtkWidget  *widget,
   gtk_stack_set_visible_child_name (self->file_stack, "empty");
   adw_window_title_set_subtitle (self->window_title, NULL);
   gtk_widget_set_visible (self->new_button, FALSE);
+  gtk_widget_set_visible (self->admin_button, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-registration", FALSE);
   show_page (self, "login");
 }
@@ -2943,6 +2993,11 @@ refresh_action (GtkWidget  *widget,
 {
   PzWindow *self = PZ_WINDOW (widget);
 
+  if (g_strcmp0 (pz_window_get_page (self), "admin") == 0)
+    {
+      pz_admin_view_reload (PZ_ADMIN_VIEW (self->admin));
+      return;
+    }
   load_inbox (self);
   if (self->file_id)
     {
@@ -3374,6 +3429,7 @@ pz_window_class_init (PzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PzWindow, file_stack);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, file_box);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, new_button);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, inbox_box);
 
   gtk_widget_class_install_action (widget_class, "win.connect", NULL, connect_action);
@@ -3472,6 +3528,18 @@ pz_window_new (AdwApplication *app,
   g_signal_connect_swapped (self->client, "session-expired", G_CALLBACK (session_expired), self);
   g_signal_connect_swapped (self->client, "application-changed", G_CALLBACK (application_changed), self);
   g_signal_connect_swapped (self->client, "events-connected", G_CALLBACK (events_connected), self);
+
+  self->admin = pz_admin_view_new (self->client);
+  gtk_stack_add_named (self->stack, self->admin, "admin");
+  self->admin_button = gtk_toggle_button_new ();
+  gtk_button_set_icon_name (GTK_BUTTON (self->admin_button), "emblem-system-symbolic");
+  gtk_widget_set_tooltip_text (self->admin_button, _("Administration"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->admin_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Administration"), -1);
+  gtk_widget_set_visible (self->admin_button, FALSE);
+  g_signal_connect (self->admin_button, "toggled", G_CALLBACK (admin_toggled), self);
+  adw_header_bar_pack_end (self->header_bar, self->admin_button);
+
   gtk_editable_set_text (GTK_EDITABLE (self->username_row), user);
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), url);
   if (*url)
@@ -3559,7 +3627,13 @@ pz_window_get_form_widget (PzWindow   *self,
 gboolean
 pz_window_is_busy (PzWindow *self)
 {
-  return self->busy > 0;
+  return self->busy > 0 || (self->admin && pz_admin_view_is_busy (PZ_ADMIN_VIEW (self->admin)));
+}
+
+GtkWidget *
+pz_window_get_admin_view (PzWindow *self)
+{
+  return self->admin;
 }
 
 gboolean

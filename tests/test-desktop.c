@@ -7,6 +7,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "pz-admin.h"
+#include "pz-sign.h"
 #include "pz-test-server.h"
 #include "pz-demo.h"
 #include "pz-document-view.h"
@@ -1081,6 +1083,196 @@ test_self_signed_server (void)
   g_rmdir (dir);
 }
 
+static GtkWidget *
+open_dialog_window (void)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+  for (GList *l = windows; l; l = l->next)
+    if (ADW_IS_WINDOW (l->data) && !PZ_IS_WINDOW (l->data) && !ADW_IS_MESSAGE_DIALOG (l->data) &&
+        gtk_widget_get_mapped (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+dialog_window_shown (PzWindow *win,
+                     gpointer  data)
+{
+  return !pz_window_is_busy (win) && open_dialog_window () != NULL;
+}
+
+static gboolean
+dialog_window_gone (PzWindow *win,
+                    gpointer  data)
+{
+  return !pz_window_is_busy (win) && open_dialog_window () == NULL;
+}
+
+static void
+click (GtkWidget  *root,
+       const char *label)
+{
+  GtkWidget *button = find_widget (root, GTK_TYPE_BUTTON, label);
+
+  if (button == NULL)
+    g_error ("no button “%s”", label);
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static void
+type_into (GtkWidget  *root,
+           const char *title,
+           const char *text)
+{
+  GtkWidget *row = find_widget (root, ADW_TYPE_ENTRY_ROW, title);
+
+  if (row == NULL)
+    g_error ("no entry “%s”", title);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static gboolean
+admin_idle (PzWindow *win,
+            gpointer  data)
+{
+  return !pz_window_is_busy (win) && g_strcmp0 (pz_window_get_page (win), "admin") == 0;
+}
+
+static JsonObject *
+server_get (const char *path)
+{
+  g_autoptr(PzResponse) r = pz_test_request (ts, "GET", path, pz_test_login (ts, "admin"), NULL);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  return json_object_ref (pz_response_object (r));
+}
+
+static gboolean
+server_has_user (const char *username)
+{
+  g_autoptr(PzResponse) r = pz_test_request (ts, "GET", "/api/v1/admin/users", pz_test_login (ts, "admin"), NULL);
+  JsonArray *users = json_node_get_array (r->json);
+
+  for (guint i = 0; i < json_array_get_length (users); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (users, i), "username"), username))
+      return TRUE;
+  return FALSE;
+}
+
+/* The administrator works in the administration pages: adds a user with
+ * a role, a day off, changes the office profile, sees the certificate
+ * warning, the permit types and the audit log; the server has it all. */
+static void
+test_administration (void)
+{
+  PzWindow *win = new_window ();
+  PzAdminView *admin;
+  GtkWidget *dialog;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *next_year_day = g_strdup_printf ("%d-03-17", g_date_time_get_year (now) + 1);
+  g_autofree char *holidays_path = g_strdup_printf ("/api/v1/admin/holidays?year=%d", g_date_time_get_year (now) + 1);
+
+  /* a certificate with 10 days left, with the passphrase the demo uses */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("pz-admin-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (dir, "short.p12", NULL);
+    g_autofree char *contents = NULL;
+    g_autofree char *encoded = NULL;
+    g_autofree char *body = NULL;
+    gsize len;
+    g_autoptr(PzResponse) r = NULL;
+
+    g_assert_true (pz_sign_create_identity (path, "demo", "Dr. Ir. Rudi Hartono, M.T.", "DPMPTSP Sukamaju", 10, NULL));
+    g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+    encoded = g_base64_encode ((const guchar *) contents, len);
+    body = g_strdup_printf ("{\"pkcs12\":\"%s\",\"passphrase\":\"demo\"}", encoded);
+    r = pz_test_request (ts, "PUT", "/api/v1/admin/office/signing-certificate", pz_test_login (ts, "admin"), body);
+    g_assert_cmpuint (r->status, ==, 200);
+    g_unlink (path);
+    g_rmdir (dir);
+  }
+
+  {
+    GtkWidget *user = find_widget (GTK_WIDGET (win), ADW_TYPE_ENTRY_ROW, "Username");
+    GtkWidget *pass = find_widget (GTK_WIDGET (win), ADW_TYPE_PASSWORD_ENTRY_ROW, "Password");
+
+    gtk_editable_set_text (GTK_EDITABLE (user), "admin");
+    gtk_editable_set_text (GTK_EDITABLE (pass), "demo");
+    gtk_widget_activate_action (GTK_WIDGET (win), "win.login", NULL);
+    wait_for (win, admin_idle, NULL, "the administration");
+  }
+  admin = PZ_ADMIN_VIEW (pz_window_get_admin_view (win));
+  g_assert_nonnull (pz_admin_view_get_users (admin));
+  g_assert_cmpuint (json_array_get_length (pz_admin_view_get_users (admin)), >=, 8);
+  save_screenshot (GTK_WIDGET (win), "admin-users");
+
+  /* a new officer */
+  click (GTK_WIDGET (win), "_Add User…");
+  wait_for (win, dialog_window_shown, NULL, "the new-user dialog");
+  dialog = open_dialog_window ();
+  type_into (dialog, "Username", "wulan");
+  type_into (dialog, "Full Name", "Wulan Sari, S.Sos.");
+  {
+    GtkWidget *pw = find_widget (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, "First Password");
+    GtkWidget *row = find_widget (dialog, ADW_TYPE_ACTION_ROW, "Front office");
+
+    gtk_editable_set_text (GTK_EDITABLE (pw), "sementara-wulan");
+    g_assert_nonnull (row);
+    adw_action_row_activate (ADW_ACTION_ROW (row));
+  }
+  save_screenshot (dialog, "admin-new-user");
+  click (dialog, "_Create");
+  wait_for (win, dialog_window_gone, NULL, "the dialog to close");
+  g_assert_true (server_has_user ("wulan"));
+
+  /* a day off next year */
+  pz_admin_view_show_page (admin, "calendar");
+  type_into (GTK_WIDGET (win), "Date (YYYY-MM-DD)", next_year_day);
+  type_into (GTK_WIDGET (win), "Name", "Hari Jadi Kabupaten");
+  click (GTK_WIDGET (win), "_Add Day Off");
+  wait_for (win, admin_idle, NULL, "the day off");
+  {
+    g_autoptr(PzResponse) r = pz_test_request (ts, "GET", holidays_path, pz_test_login (ts, "admin"), NULL);
+    g_assert_nonnull (strstr ((const char *) g_bytes_get_data (r->body, NULL), "Hari Jadi Kabupaten"));
+  }
+  save_screenshot (GTK_WIDGET (win), "admin-calendar");
+
+  /* the office profile, and the certificate's warning */
+  pz_admin_view_show_page (admin, "office");
+  wait_for (win, admin_idle, NULL, "the office page");
+  g_assert_true (gtk_widget_get_visible (pz_admin_view_get_certificate_warning (admin)));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (pz_admin_view_get_certificate_warning (admin))), "days"));
+  type_into (GTK_WIDGET (win), "City", "Sukamaju Baru");
+  click (GTK_WIDGET (win), "_Save Profile");
+  wait_for (win, admin_idle, NULL, "the profile to be saved");
+  {
+    g_autoptr(JsonObject) office = server_get ("/api/v1/admin/office");
+    g_assert_cmpstr (json_object_get_string_member (office, "city"), ==, "Sukamaju Baru");
+  }
+  save_screenshot (GTK_WIDGET (win), "admin-office");
+
+  pz_admin_view_show_page (admin, "types");
+  wait_for (win, admin_idle, NULL, "the permit types");
+  save_screenshot (GTK_WIDGET (win), "admin-types");
+  {
+    GtkWidget *row = find_widget (GTK_WIDGET (win), ADW_TYPE_ACTION_ROW, "Persetujuan Bangunan Gedung");
+
+    g_assert_nonnull (row);
+    g_signal_emit_by_name (row, "activated");
+    wait_for (win, dialog_window_shown, NULL, "the permit type dialog");
+    save_screenshot (open_dialog_window (), "admin-permit-type");
+    click (open_dialog_window (), "_Cancel");
+    wait_for (win, dialog_window_gone, NULL, "the dialog to close");
+  }
+
+  pz_admin_view_show_page (admin, "audit");
+  wait_for (win, admin_idle, NULL, "the audit log");
+  g_assert_nonnull (find_widget (GTK_WIDGET (win), ADW_TYPE_ACTION_ROW, "user.create · wulan"));
+  save_screenshot (GTK_WIDGET (win), "admin-audit");
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1111,6 +1303,7 @@ main (int   argc,
   g_test_add_func ("/desktop/first-password", test_first_password);
   g_test_add_func ("/desktop/login-focus", test_login_focus);
   g_test_add_func ("/desktop/self-signed-server", test_self_signed_server);
+  g_test_add_func ("/desktop/administration", test_administration);
   ret = g_test_run ();
 
   /* let requests and renders still in flight finish before the end */

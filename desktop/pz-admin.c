@@ -1,0 +1,1743 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pz-admin"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "perizinan.h"
+#include "pz-admin.h"
+#include "pz-file-item.h"
+
+/* The administrator's pages: users and acting officials, the office
+ * calendar and hours, the office profile with its emblem and signing
+ * certificate, the permit types, and the audit log. Everything goes
+ * through the server's admin API; nothing is kept here but what is shown. */
+struct _PzAdminView
+{
+  GtkBox        parent_instance;
+
+  PzClient     *client;
+  GCancellable *cancellable;
+  guint         busy;
+
+  AdwViewStack *stack;
+
+  GtkListBox   *users_list;
+  JsonArray    *users;
+
+  GtkSpinButton *year;
+  GtkListBox   *holidays_list;
+  GtkWidget    *holidays_group;
+  GtkWidget    *holiday_date;
+  GtkWidget    *holiday_name;
+  GtkWidget    *holiday_kind;
+  GtkWidget    *opens;
+  GtkWidget    *closes;
+
+  JsonObject   *office;
+  GtkWidget    *office_rows[6];
+  GtkWidget    *certificate_warning;
+  GtkWidget    *certificate_subject;
+  GtkWidget    *certificate_until;
+  GtkPicture   *logo;
+  GtkWidget    *logo_remove;
+
+  GtkListBox   *types_list;
+  JsonArray    *types;
+
+  GtkListBox   *audit_list;
+};
+
+G_DEFINE_FINAL_TYPE (PzAdminView, pz_admin_view, GTK_TYPE_BOX)
+
+static const char * const office_members[] = {
+  "name", "address", "city", "kadis_name", "kadis_nip", "public_base_url"
+};
+
+static const char * const holiday_kinds[] = { "national", "cuti_bersama", "regional", NULL };
+
+static const char *
+holiday_kind_title (const char *kind)
+{
+  if (g_strcmp0 (kind, "cuti_bersama") == 0)
+    return _("Collective leave");
+  if (g_strcmp0 (kind, "regional") == 0)
+    return _("Regional day off");
+  return _("National holiday");
+}
+
+static const char *
+string_of (JsonObject *obj,
+           const char *member)
+{
+  JsonNode *node = obj ? json_object_get_member (obj, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static void
+toast (PzAdminView *self,
+       const char  *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+}
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))))
+    gtk_list_box_remove (list, child);
+}
+
+static GtkListBox *
+boxed_list (void)
+{
+  GtkWidget *list = gtk_list_box_new ();
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  return GTK_LIST_BOX (list);
+}
+
+static GtkWidget *
+group_new (GtkWidget  *page,
+           const char *title,
+           const char *description)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  if (description)
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  return group;
+}
+
+static GtkWidget *
+entry_row (GtkWidget  *group,
+           const char *title,
+           const char *text)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_editable_set_text (GTK_EDITABLE (row), text ? text : "");
+  if (group)
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  return row;
+}
+
+static GtkWidget *
+button_new (const char *label,
+            gboolean    suggested)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  if (suggested)
+    gtk_widget_add_css_class (button, "suggested-action");
+  return button;
+}
+
+static char *
+error_text (const GError *error,
+            JsonArray    *details)
+{
+  GString *text = g_string_new (error->message);
+
+  for (guint i = 0; details && i < json_array_get_length (details); i++)
+    {
+      JsonObject *d = json_array_get_object_element (details, i);
+      g_string_append_printf (text, "\n• %s", string_of (d, "message") ? string_of (d, "message") : "");
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* Requests */
+
+typedef void (*AdminDone) (PzAdminView *self, JsonNode *node, gpointer data);
+
+typedef struct {
+  PzAdminView    *self;
+  AdminDone       done;
+  gpointer        data;
+  GDestroyNotify  destroy;
+  GtkLabel       *error_label;   /* where a refusal is told, or a toast */
+} Call;
+
+static void
+call_free (Call *c)
+{
+  if (c->destroy)
+    c->destroy (c->data);
+  g_clear_object (&c->error_label);
+  g_object_unref (c->self);
+  g_free (c);
+}
+
+static void
+show_refusal (PzAdminView  *self,
+              GtkLabel     *label,
+              const GError *error,
+              JsonArray    *details)
+{
+  g_autofree char *text = error_text (error, details);
+
+  if (label)
+    {
+      gtk_label_set_text (label, text);
+      gtk_widget_set_visible (GTK_WIDGET (label), TRUE);
+    }
+  else
+    toast (self, text);
+}
+
+static void
+call_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Call *c = data;
+  g_autoptr(GError) error = NULL;
+  JsonArray *details = NULL;
+  JsonNode *node = pz_client_request_finish (PZ_CLIENT (source), result, &details, &error);
+
+  c->self->busy--;
+  if (node)
+    {
+      if (c->error_label)
+        gtk_widget_set_visible (GTK_WIDGET (c->error_label), FALSE);
+      c->done (c->self, node, c->data);
+      json_node_unref (node);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_refusal (c->self, c->error_label, error, details);
+  g_clear_pointer (&details, json_array_unref);
+  call_free (c);
+}
+
+static void
+call (PzAdminView    *self,
+      const char     *method,
+      const char     *path,
+      JsonNode       *body,
+      GtkLabel       *error_label,
+      AdminDone       done,
+      gpointer        data,
+      GDestroyNotify  destroy)
+{
+  Call *c = g_new0 (Call, 1);
+
+  c->self = g_object_ref (self);
+  c->done = done;
+  c->data = data;
+  c->destroy = destroy;
+  c->error_label = error_label ? g_object_ref (error_label) : NULL;
+  self->busy++;
+  pz_client_request_async (self->client, method, path, body, NULL, self->cancellable, call_done, c);
+}
+
+static JsonNode *
+object_node (JsonObject *obj)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, obj);
+  return node;
+}
+
+/* A small dialog window: a header bar with Cancel and a main button, a
+ * scrolled preferences page, and a label for the server's refusal. */
+typedef struct {
+  GtkWidget *window;
+  GtkWidget *page;
+  GtkWidget *save;
+  GtkLabel  *error;
+} Dialog;
+
+static void
+dialog_new (Dialog      *d,
+            GtkWidget   *parent,
+            const char  *title,
+            const char  *save_label)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+  GtkWidget *error_group;
+
+  d->window = adw_window_new ();
+  gtk_window_set_title (GTK_WINDOW (d->window), title);
+  gtk_window_set_modal (GTK_WINDOW (d->window), TRUE);
+  gtk_window_set_transient_for (GTK_WINDOW (d->window), GTK_WINDOW (gtk_widget_get_root (parent)));
+  gtk_window_set_default_size (GTK_WINDOW (d->window), 560, 680);
+  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), d->window);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
+  d->save = gtk_button_new_with_mnemonic (save_label);
+  gtk_widget_add_css_class (d->save, "suggested-action");
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), d->save);
+  gtk_box_append (GTK_BOX (box), header);
+  d->page = adw_preferences_page_new ();
+  gtk_widget_set_vexpand (d->page, TRUE);
+  gtk_box_append (GTK_BOX (box), d->page);
+  adw_window_set_content (ADW_WINDOW (d->window), box);
+
+  error_group = adw_preferences_group_new ();
+  d->error = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (d->error, TRUE);
+  gtk_label_set_xalign (d->error, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (d->error), "error");
+  gtk_widget_set_visible (GTK_WIDGET (d->error), FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (error_group), GTK_WIDGET (d->error));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (d->page), ADW_PREFERENCES_GROUP (error_group));
+}
+
+static GtkWidget *
+switch_row (GtkWidget  *group,
+            const char *title,
+            const char *subtitle,
+            gboolean    active)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *sw = gtk_switch_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_switch_set_active (GTK_SWITCH (sw), active);
+  gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  g_object_set_data (G_OBJECT (row), "switch", sw);
+  return row;
+}
+
+static gboolean
+switch_row_active (GtkWidget *row)
+{
+  return gtk_switch_get_active (g_object_get_data (G_OBJECT (row), "switch"));
+}
+
+static GtkWidget *
+combo_row (GtkWidget          *group,
+           const char         *title,
+           const char * const *labels,
+           guint               selected)
+{
+  GtkWidget *row = adw_combo_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (gtk_string_list_new (labels)));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+  if (group)
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  return row;
+}
+
+static const char *
+entry_text (GtkWidget *row)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (row));
+}
+
+/* Users */
+
+static void load_users (PzAdminView *self);
+
+static char *
+roles_text (JsonObject *user)
+{
+  JsonArray *roles = json_object_get_array_member (user, "roles");
+  JsonArray *acting = json_object_has_member (user, "acting") ? json_object_get_array_member (user, "acting") : NULL;
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; roles && i < json_array_get_length (roles); i++)
+    {
+      const char *title = pz_role_title (json_array_get_string_element (roles, i));
+      g_string_append_printf (out, "%s%s", out->len ? ", " : "", title ? title : "?");
+    }
+  for (guint i = 0; acting && i < json_array_get_length (acting); i++)
+    {
+      JsonObject *a = json_array_get_object_element (acting, i);
+      const char *title = pz_role_title (string_of (a, "role"));
+
+      /* Translators: an acting official, e.g. "Plh Head of office" */
+      g_string_append_printf (out, ", %s %s", g_strcmp0 (string_of (a, "kind"), "plt") == 0 ? "Plt" : "Plh",
+                              title ? title : "?");
+    }
+  return g_string_free (out, FALSE);
+}
+
+typedef struct {
+  PzAdminView *self;
+  Dialog       d;
+  gint64       id;           /* 0: a new user */
+  GtkWidget   *username;
+  GtkWidget   *full_name;
+  GtkWidget   *nip;
+  GtkWidget   *password;
+  GtkWidget   *active;
+  GtkWidget   *reset_password;
+  GPtrArray   *role_checks;  /* GtkCheckButton, data "role" */
+  GtkListBox  *acting_list;
+  GtkWidget   *acting_role;
+  GtkWidget   *acting_kind;
+  GtkWidget   *acting_from;
+  GtkWidget   *acting_to;
+} UserDialog;
+
+static void
+user_dialog_free (gpointer data)
+{
+  UserDialog *u = data;
+
+  g_ptr_array_unref (u->role_checks);
+  g_object_unref (u->self);
+  g_free (u);
+}
+
+static const char * const office_roles[] = {
+  "front_office", "tim_teknis", "back_office", "kasi", "kabid", "sekretaris", "kadis", "admin", NULL
+};
+
+static void
+user_saved (PzAdminView *self,
+            JsonNode    *node,
+            gpointer     data)
+{
+  GtkWidget *window = data;
+
+  toast (self, _("Saved"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  load_users (self);
+}
+
+static void
+user_save_clicked (UserDialog *u)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+
+  json_builder_begin_object (b);
+  if (u->id == 0)
+    {
+      json_builder_set_member_name (b, "username");
+      json_builder_add_string_value (b, entry_text (u->username));
+      json_builder_set_member_name (b, "password");
+      json_builder_add_string_value (b, entry_text (u->password));
+    }
+  json_builder_set_member_name (b, "full_name");
+  json_builder_add_string_value (b, entry_text (u->full_name));
+  if (*entry_text (u->nip))
+    {
+      json_builder_set_member_name (b, "nip");
+      json_builder_add_string_value (b, entry_text (u->nip));
+    }
+  json_builder_set_member_name (b, "roles");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < u->role_checks->len; i++)
+    {
+      GtkCheckButton *check = g_ptr_array_index (u->role_checks, i);
+      if (gtk_check_button_get_active (check))
+        json_builder_add_string_value (b, g_object_get_data (G_OBJECT (check), "role"));
+    }
+  json_builder_end_array (b);
+  if (u->active)
+    {
+      json_builder_set_member_name (b, "active");
+      json_builder_add_boolean_value (b, switch_row_active (u->active));
+    }
+  json_builder_end_object (b);
+  body = json_builder_get_root (b);
+  if (u->id == 0)
+    call (u->self, "POST", "/api/v1/admin/users", body, u->d.error, user_saved,
+          g_object_ref (u->d.window), g_object_unref);
+  else
+    {
+      path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT, u->id);
+      call (u->self, "PATCH", path, body, u->d.error, user_saved, g_object_ref (u->d.window), g_object_unref);
+    }
+}
+
+static void
+password_reset (PzAdminView *self,
+                JsonNode    *node,
+                gpointer     data)
+{
+  toast (self, _("Password reset: the user chooses a new one at the next login"));
+}
+
+static void
+reset_password_clicked (UserDialog *u)
+{
+  g_autoptr(JsonObject) obj = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT "/password", u->id);
+
+  json_object_set_string_member (obj, "password", entry_text (u->reset_password));
+  body = object_node (obj);
+  call (u->self, "POST", path, body, u->d.error, password_reset, NULL, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (u->reset_password), "");
+}
+
+static void load_acting (UserDialog *u);
+
+static void
+acting_changed (PzAdminView *self,
+                JsonNode    *node,
+                gpointer     data)
+{
+  UserDialog *u = data;
+
+  load_acting (u);
+  load_users (self);
+}
+
+static void
+end_acting_clicked (GtkButton  *button,
+                    UserDialog *u)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT "/acting/%" G_GINT64_FORMAT,
+                                           u->id, *(gint64 *) g_object_get_data (G_OBJECT (button), "id"));
+  call (u->self, "DELETE", path, NULL, u->d.error, acting_changed, u, NULL);
+}
+
+static const char *
+acting_state_title (const char *state)
+{
+  if (g_strcmp0 (state, "planned") == 0)
+    return _("Planned");
+  if (g_strcmp0 (state, "in_force") == 0)
+    return _("In force");
+  if (g_strcmp0 (state, "ended_early") == 0)
+    return _("Ended early");
+  return _("Over");
+}
+
+static void
+acting_loaded (PzAdminView *self,
+               JsonNode    *node,
+               gpointer     data)
+{
+  UserDialog *u = data;
+  JsonArray *list = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+  clear_list (u->acting_list);
+  for (guint i = 0; list && i < json_array_get_length (list); i++)
+    {
+      JsonObject *a = json_array_get_object_element (list, i);
+      GtkWidget *row = adw_action_row_new ();
+      const char *state = string_of (a, "state");
+      const char *role = pz_role_title (string_of (a, "role"));
+      g_autofree char *title = g_strdup_printf ("%s %s", g_strcmp0 (string_of (a, "kind"), "plt") == 0 ? "Plt" : "Plh",
+                                                role ? role : "?");
+      /* Translators: an acting period: first day – last day · state */
+      g_autofree char *subtitle = g_strdup_printf (_("%s to %s · %s"), string_of (a, "starts_on"),
+                                                   string_of (a, "ends_on"), acting_state_title (state));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      if (g_strcmp0 (state, "planned") == 0 || g_strcmp0 (state, "in_force") == 0)
+        {
+          GtkWidget *end = button_new (_("_End Now"), FALSE);
+          gint64 *id = g_new (gint64, 1);
+
+          *id = json_object_get_int_member (a, "id");
+          g_object_set_data_full (G_OBJECT (end), "id", id, g_free);
+          g_signal_connect (end, "clicked", G_CALLBACK (end_acting_clicked), u);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), end);
+        }
+      gtk_list_box_append (u->acting_list, row);
+    }
+  if (list == NULL || json_array_get_length (list) == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No acting periods"));
+      gtk_list_box_append (u->acting_list, row);
+    }
+}
+
+static void
+load_acting (UserDialog *u)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT "/acting", u->id);
+  call (u->self, "GET", path, NULL, u->d.error, acting_loaded, u, NULL);
+}
+
+static void
+add_acting_clicked (UserDialog *u)
+{
+  g_autoptr(JsonObject) obj = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT "/acting", u->id);
+  guint role = adw_combo_row_get_selected (ADW_COMBO_ROW (u->acting_role));
+
+  json_object_set_string_member (obj, "role", office_roles[MIN (role, g_strv_length ((char **) office_roles) - 2)]);
+  json_object_set_string_member (obj, "kind", adw_combo_row_get_selected (ADW_COMBO_ROW (u->acting_kind)) ? "plt" : "plh");
+  json_object_set_string_member (obj, "starts_on", entry_text (u->acting_from));
+  json_object_set_string_member (obj, "ends_on", entry_text (u->acting_to));
+  body = object_node (obj);
+  call (u->self, "POST", path, body, u->d.error, acting_changed, u, NULL);
+}
+
+static void
+open_user_dialog (PzAdminView *self,
+                  JsonObject  *user)
+{
+  UserDialog *u = g_new0 (UserDialog, 1);
+  GtkWidget *group, *roles_group;
+  JsonArray *roles = user ? json_object_get_array_member (user, "roles") : NULL;
+
+  u->self = g_object_ref (self);
+  u->id = user ? json_object_get_int_member (user, "id") : 0;
+  u->role_checks = g_ptr_array_new ();
+  dialog_new (&u->d, GTK_WIDGET (self), user ? _("Edit User") : _("New User"), user ? _("_Save") : _("_Create"));
+  g_object_set_data_full (G_OBJECT (u->d.window), "user-dialog", u, user_dialog_free);
+
+  group = group_new (u->d.page, _("Account"), user ? string_of (user, "username") : NULL);
+  if (user == NULL)
+    u->username = entry_row (group, _("Username"), NULL);
+  u->full_name = entry_row (group, _("Full Name"), string_of (user, "full_name"));
+  u->nip = entry_row (group, _("NIP (18 digits)"), string_of (user, "nip"));
+  if (user == NULL)
+    {
+      u->password = adw_password_entry_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (u->password), _("First Password"));
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), u->password);
+    }
+  else
+    u->active = switch_row (group, _("Active"), _("A deactivated user cannot log in; the history keeps the name"),
+                            json_object_get_boolean_member_with_default (user, "active", TRUE));
+
+  roles_group = group_new (u->d.page, _("Roles"), NULL);
+  for (guint i = 0; office_roles[i]; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *check = gtk_check_button_new ();
+      gboolean has = FALSE;
+
+      for (guint r = 0; roles && r < json_array_get_length (roles); r++)
+        has |= g_strcmp0 (json_array_get_string_element (roles, r), office_roles[i]) == 0;
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), has);
+      g_object_set_data (G_OBJECT (check), "role", (gpointer) office_roles[i]);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), pz_role_title (office_roles[i]));
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (roles_group), row);
+      g_ptr_array_add (u->role_checks, check);
+    }
+
+  if (user)
+    {
+      GtkWidget *pw_group = group_new (u->d.page, _("Password"),
+                                       _("A new password the user must change at the next login"));
+      GtkWidget *reset = button_new (_("_Reset Password"), FALSE);
+      GtkWidget *acting_group;
+      GtkWidget *add;
+      const char *labels[G_N_ELEMENTS (office_roles)];
+      const char *kinds[] = { _("Plh (standing in while away)"), _("Plt (vacant post)"), NULL };
+      g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+      g_autofree char *today_text = g_date_time_format (today, "%Y-%m-%d");
+
+      u->reset_password = adw_password_entry_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (u->reset_password), _("New Password"));
+      adw_entry_row_add_suffix (ADW_ENTRY_ROW (u->reset_password), reset);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (pw_group), u->reset_password);
+      g_signal_connect_swapped (reset, "clicked", G_CALLBACK (reset_password_clicked), u);
+
+      acting_group = group_new (u->d.page, _("Acting Official (Plh/Plt)"),
+                                _("Another role held for a period; documents signed in it say so"));
+      u->acting_list = boxed_list ();
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (acting_group), GTK_WIDGET (u->acting_list));
+      for (guint i = 0; office_roles[i + 1]; i++)
+        labels[i] = pz_role_title (office_roles[i]);
+      labels[g_strv_length ((char **) office_roles) - 1] = NULL;
+      group = group_new (u->d.page, _("New Acting Period"), NULL);
+      u->acting_role = combo_row (group, _("Role"), labels, 6);
+      u->acting_kind = combo_row (group, _("Kind"), kinds, 0);
+      u->acting_from = entry_row (group, _("First Day (YYYY-MM-DD)"), today_text);
+      u->acting_to = entry_row (group, _("Last Day (YYYY-MM-DD)"), NULL);
+      add = button_new (_("_Add Period"), FALSE);
+      adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), add);
+      g_signal_connect_swapped (add, "clicked", G_CALLBACK (add_acting_clicked), u);
+      load_acting (u);
+    }
+  g_signal_connect_swapped (u->d.save, "clicked", G_CALLBACK (user_save_clicked), u);
+  gtk_window_present (GTK_WINDOW (u->d.window));
+}
+
+static void
+user_row_activated (AdwActionRow *row,
+                    PzAdminView  *self)
+{
+  open_user_dialog (self, g_object_get_data (G_OBJECT (row), "user"));
+}
+
+static void
+users_loaded (PzAdminView *self,
+              JsonNode    *node,
+              gpointer     data)
+{
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return;
+  g_clear_pointer (&self->users, json_array_unref);
+  self->users = json_array_ref (json_node_get_array (node));
+  clear_list (self->users_list);
+  for (guint i = 0; i < json_array_get_length (self->users); i++)
+    {
+      JsonObject *user = json_array_get_object_element (self->users, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *roles = roles_text (user);
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s", string_of (user, "username"), roles);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), string_of (user, "full_name"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      if (!json_object_get_boolean_member_with_default (user, "active", TRUE))
+        {
+          GtkWidget *tag = gtk_label_new (_("Deactivated"));
+          gtk_widget_add_css_class (tag, "dim-label");
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
+        }
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "user", json_object_ref (user), (GDestroyNotify) json_object_unref);
+      g_signal_connect (row, "activated", G_CALLBACK (user_row_activated), self);
+      gtk_list_box_append (self->users_list, row);
+    }
+}
+
+static void
+load_users (PzAdminView *self)
+{
+  call (self, "GET", "/api/v1/admin/users", NULL, NULL, users_loaded, NULL, NULL);
+}
+
+/* Calendar */
+
+static void load_holidays (PzAdminView *self);
+
+static void
+holidays_changed (PzAdminView *self,
+                  JsonNode    *node,
+                  gpointer     data)
+{
+  load_holidays (self);
+}
+
+static void
+remove_holiday_clicked (GtkButton   *button,
+                        PzAdminView *self)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/admin/holidays/%s",
+                                           (const char *) g_object_get_data (G_OBJECT (button), "date"));
+  call (self, "DELETE", path, NULL, NULL, holidays_changed, NULL, NULL);
+}
+
+static char *
+long_date (const char *iso)
+{
+  GDate date;
+
+  if (iso && pz_parse_date (iso, &date))
+    {
+      char buf[100];
+      if (g_date_strftime (buf, sizeof buf, "%A, %-d %B %Y", &date) > 0)
+        return g_strdup (buf);
+    }
+  return g_strdup (iso ? iso : "");
+}
+
+static void
+holidays_loaded (PzAdminView *self,
+                 JsonNode    *node,
+                 gpointer     data)
+{
+  JsonArray *list = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+  clear_list (self->holidays_list);
+  for (guint i = 0; list && i < json_array_get_length (list); i++)
+    {
+      JsonObject *h = json_array_get_object_element (list, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      g_autofree char *when = long_date (string_of (h, "date"));
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, holiday_kind_title (string_of (h, "kind")));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), string_of (h, "name"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (remove, "flat");
+      gtk_widget_set_tooltip_text (remove, _("Make it a working day again"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Make it a working day again"), -1);
+      g_object_set_data_full (G_OBJECT (remove), "date", g_strdup (string_of (h, "date")), g_free);
+      g_signal_connect (remove, "clicked", G_CALLBACK (remove_holiday_clicked), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      gtk_list_box_append (self->holidays_list, row);
+    }
+  if (list == NULL || json_array_get_length (list) == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No days off entered for this year"));
+      gtk_list_box_append (self->holidays_list, row);
+    }
+}
+
+static void
+load_holidays (PzAdminView *self)
+{
+  int year = gtk_spin_button_get_value_as_int (self->year);
+  g_autofree char *path = g_strdup_printf ("/api/v1/admin/holidays?year=%d", year);
+  /* Translators: the heading of the list of days off, with the year */
+  g_autofree char *title = g_strdup_printf (_("Days Off in %d"), year);
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->holidays_group), title);
+  call (self, "GET", path, NULL, NULL, holidays_loaded, NULL, NULL);
+}
+
+static void
+add_holiday_clicked (PzAdminView *self)
+{
+  g_autoptr(JsonObject) obj = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = g_strdup_printf ("/api/v1/admin/holidays/%s", entry_text (self->holiday_date));
+  guint kind = adw_combo_row_get_selected (ADW_COMBO_ROW (self->holiday_kind));
+  GDate date;
+
+  json_object_set_string_member (obj, "name", entry_text (self->holiday_name));
+  json_object_set_string_member (obj, "kind", holiday_kinds[MIN (kind, 2)]);
+  body = object_node (obj);
+  /* the list shows the year of the day added */
+  if (pz_parse_date (entry_text (self->holiday_date), &date))
+    {
+      g_signal_handlers_block_by_func (self->year, load_holidays, self);
+      gtk_spin_button_set_value (self->year, g_date_get_year (&date));
+      g_signal_handlers_unblock_by_func (self->year, load_holidays, self);
+    }
+  call (self, "PUT", path, body, NULL, holidays_changed, NULL, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->holiday_name), "");
+}
+
+static void office_loaded (PzAdminView *self, JsonNode *node, gpointer data);
+
+static void
+hours_saved (PzAdminView *self,
+             JsonNode    *node,
+             gpointer     data)
+{
+  office_loaded (self, node, NULL);
+  toast (self, _("Office hours saved; working time is counted with them from now on"));
+}
+
+static void
+save_hours_clicked (PzAdminView *self)
+{
+  g_autoptr(JsonObject) obj = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  json_object_set_string_member (obj, "opens", entry_text (self->opens));
+  json_object_set_string_member (obj, "closes", entry_text (self->closes));
+  body = object_node (obj);
+  call (self, "PATCH", "/api/v1/admin/office", body, NULL, hours_saved, NULL, NULL);
+}
+
+/* Office profile */
+
+static void
+logo_fetched (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  PzAdminView *self = data;
+  g_autoptr(GBytes) bytes = pz_client_get_bytes_finish (PZ_CLIENT (source), result, NULL, NULL);
+  g_autoptr(GdkTexture) texture = bytes ? gdk_texture_new_from_bytes (bytes, NULL) : NULL;
+
+  self->busy--;
+  gtk_picture_set_paintable (self->logo, GDK_PAINTABLE (texture));
+  g_object_unref (self);
+}
+
+static void
+office_loaded (PzAdminView *self,
+               JsonNode    *node,
+               gpointer     data)
+{
+  JsonObject *cert;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return;
+  g_clear_pointer (&self->office, json_object_unref);
+  self->office = json_object_ref (json_node_get_object (node));
+  for (guint i = 0; i < G_N_ELEMENTS (office_members); i++)
+    gtk_editable_set_text (GTK_EDITABLE (self->office_rows[i]),
+                           string_of (self->office, office_members[i]) ? string_of (self->office, office_members[i]) : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->opens), string_of (self->office, "opens"));
+  gtk_editable_set_text (GTK_EDITABLE (self->closes), string_of (self->office, "closes"));
+
+  cert = json_object_get_member (self->office, "signing_certificate") &&
+         JSON_NODE_HOLDS_OBJECT (json_object_get_member (self->office, "signing_certificate"))
+         ? json_object_get_object_member (self->office, "signing_certificate") : NULL;
+  if (cert)
+    {
+      g_autofree char *until = pz_format_local_time (string_of (cert, "not_after"));
+      gint64 days = json_object_get_int_member_with_default (cert, "days_left", 0);
+      /* Translators: the end of the signing certificate, and the days left */
+      g_autofree char *until_text = g_strdup_printf (ngettext ("%s (%lld day left)", "%s (%lld days left)",
+                                                                  (gulong) days), until, (long long) days);
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->certificate_subject), string_of (cert, "subject"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->certificate_until), until_text);
+      if (json_object_get_boolean_member_with_default (cert, "expired", FALSE))
+        {
+          gtk_label_set_text (GTK_LABEL (self->certificate_warning),
+                              _("The signing certificate has expired: permits cannot be signed electronically "
+                                "until a new one is installed."));
+          gtk_widget_set_visible (self->certificate_warning, TRUE);
+        }
+      else if (json_object_get_boolean_member_with_default (cert, "expiring_soon", FALSE))
+        {
+          g_autofree char *text = g_strdup_printf (g_dngettext (NULL,
+                                                   "The signing certificate ends in %lld day. Ask the certificate "
+                                                   "authority (BSrE) for the new one and install it here.",
+                                                   "The signing certificate ends in %lld days. Ask the certificate "
+                                                   "authority (BSrE) for the new one and install it here.",
+                                                   (gulong) days), (long long) days);
+          gtk_label_set_text (GTK_LABEL (self->certificate_warning), text);
+          gtk_widget_set_visible (self->certificate_warning, TRUE);
+        }
+      else
+        gtk_widget_set_visible (self->certificate_warning, FALSE);
+    }
+  else
+    {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->certificate_subject),
+                                   _("Not known yet: it is read when the key is installed or first used"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->certificate_until), "—");
+      gtk_widget_set_visible (self->certificate_warning, FALSE);
+    }
+
+  gtk_widget_set_visible (self->logo_remove, json_object_get_boolean_member_with_default (self->office, "has_logo", FALSE));
+  if (json_object_get_boolean_member_with_default (self->office, "has_logo", FALSE))
+    {
+      self->busy++;
+      pz_client_get_bytes_async (self->client, "/api/v1/admin/office/logo", self->cancellable, logo_fetched,
+                                 g_object_ref (self));
+    }
+  else
+    gtk_picture_set_paintable (self->logo, NULL);
+}
+
+static void
+load_office (PzAdminView *self)
+{
+  call (self, "GET", "/api/v1/admin/office", NULL, NULL, office_loaded, NULL, NULL);
+}
+
+static void
+office_saved (PzAdminView *self,
+              JsonNode    *node,
+              gpointer     data)
+{
+  office_loaded (self, node, NULL);
+  toast (self, _("Office profile saved; new documents use it"));
+}
+
+static void
+save_office_clicked (PzAdminView *self)
+{
+  g_autoptr(JsonObject) obj = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (office_members); i++)
+    {
+      const char *text = entry_text (self->office_rows[i]);
+
+      if (g_str_equal (office_members[i], "public_base_url") && *text == '\0')
+        json_object_set_null_member (obj, office_members[i]);
+      else
+        json_object_set_string_member (obj, office_members[i], text);
+    }
+  body = object_node (obj);
+  call (self, "PATCH", "/api/v1/admin/office", body, NULL, office_saved, NULL, NULL);
+}
+
+static void
+logo_uploaded (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  PzAdminView *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, NULL, &error);
+
+  self->busy--;
+  if (node)
+    {
+      toast (self, _("Emblem saved; new documents carry it"));
+      load_office (self);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    toast (self, error->message);
+  g_object_unref (self);
+}
+
+/* Sends @png as the office emblem. */
+static void
+upload_logo (PzAdminView *self,
+             GBytes      *png)
+{
+  self->busy++;
+  pz_client_upload_async (self->client, "/api/v1/admin/office/logo", png, "image/png", NULL, NULL,
+                          self->cancellable, logo_uploaded, g_object_ref (self));
+}
+
+static void
+logo_chosen (GtkNativeDialog *chooser,
+             int              response,
+             PzAdminView     *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autoptr(GBytes) bytes = g_file_load_bytes (file, NULL, NULL, NULL);
+
+      if (bytes)
+        upload_logo (self, bytes);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+choose_logo_clicked (PzAdminView *self)
+{
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Choose the Office Emblem"),
+                                                               GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), NULL);
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("PNG pictures"));
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (logo_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+logo_removed (PzAdminView *self,
+              JsonNode    *node,
+              gpointer     data)
+{
+  load_office (self);
+}
+
+static void
+remove_logo_clicked (PzAdminView *self)
+{
+  call (self, "DELETE", "/api/v1/admin/office/logo", NULL, NULL, logo_removed, NULL, NULL);
+}
+
+static void
+certificate_installed (PzAdminView *self,
+                       JsonNode    *node,
+                       gpointer     data)
+{
+  office_loaded (self, node, NULL);
+  toast (self, _("Signing certificate installed; the Kadis signs with its passphrase from now on"));
+}
+
+typedef struct {
+  PzAdminView *self;
+  GBytes      *p12;
+  GtkWidget   *passphrase;
+} KeyInstall;
+
+static void
+key_install_free (gpointer data)
+{
+  KeyInstall *k = data;
+
+  g_bytes_unref (k->p12);
+  g_object_unref (k->self);
+  g_free (k);
+}
+
+static void
+passphrase_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     KeyInstall       *k)
+{
+  g_autoptr(JsonObject) obj = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *encoded = NULL;
+
+  if (g_strcmp0 (response, "install") != 0)
+    return;
+  obj = json_object_new ();
+  encoded = g_base64_encode (g_bytes_get_data (k->p12, NULL), g_bytes_get_size (k->p12));
+  json_object_set_string_member (obj, "pkcs12", encoded);
+  json_object_set_string_member (obj, "passphrase", entry_text (k->passphrase));
+  body = object_node (obj);
+  call (k->self, "PUT", "/api/v1/admin/office/signing-certificate", body, NULL, certificate_installed, NULL, NULL);
+}
+
+/* Asks the passphrase of a PKCS#12 file, then sends both. */
+static void
+ask_passphrase (PzAdminView *self,
+                GBytes      *p12)
+{
+  KeyInstall *k = g_new0 (KeyInstall, 1);
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
+    GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), _("Install Signing Certificate?"),
+    _("Type the passphrase of the file. The Kadis types the same passphrase to sign each permit; "
+      "it is not stored.")));
+  GtkWidget *list = GTK_WIDGET (boxed_list ());
+
+  k->self = g_object_ref (self);
+  k->p12 = g_bytes_ref (p12);
+  k->passphrase = adw_password_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (k->passphrase), _("Passphrase"));
+  gtk_list_box_append (GTK_LIST_BOX (list), k->passphrase);
+  adw_message_dialog_set_extra_child (dialog, list);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "install", _("_Install"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "install", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "install");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "key-install", k, key_install_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (passphrase_response), k);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+certificate_chosen (GtkNativeDialog *chooser,
+                    int              response,
+                    PzAdminView     *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) bytes = g_file_load_bytes (file, NULL, NULL, &error);
+
+      if (bytes)
+        ask_passphrase (self, bytes);
+      else
+        toast (self, error->message);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+install_certificate_clicked (PzAdminView *self)
+{
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Choose the Signing Certificate"),
+                                                               GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), NULL);
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("PKCS#12 files (.p12, .pfx)"));
+  gtk_file_filter_add_pattern (filter, "*.p12");
+  gtk_file_filter_add_pattern (filter, "*.pfx");
+  gtk_file_filter_add_mime_type (filter, "application/x-pkcs12");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (certificate_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* Permit types */
+
+static void load_types (PzAdminView *self);
+
+typedef struct {
+  PzAdminView *self;
+  Dialog       d;
+  JsonObject  *type;          /* a copy being edited; NULL for a new one */
+  GtkWidget   *code;
+  GtkWidget   *name;
+  GtkWidget   *service_days;
+  GtkWidget   *validity;
+  GtkWidget   *number_format;
+  GtkWidget   *survey;
+  GtkWidget   *signing;
+  GtkWidget   *request_rows[3];
+  GtkListBox  *requirements_list;
+  JsonArray   *requirements;
+  GtkWidget   *new_code;
+  GtkWidget   *new_title;
+  GtkWidget   *new_mandatory;
+} TypeDialog;
+
+static const char * const request_types[] = { "new", "renewal", "change", NULL };
+
+static void
+type_dialog_free (gpointer data)
+{
+  TypeDialog *t = data;
+
+  g_clear_pointer (&t->type, json_object_unref);
+  g_clear_pointer (&t->requirements, json_array_unref);
+  g_object_unref (t->self);
+  g_free (t);
+}
+
+static void fill_requirements (TypeDialog *t);
+
+static void
+mandatory_toggled (GtkSwitch  *sw,
+                   GParamSpec *pspec,
+                   JsonObject *requirement)
+{
+  json_object_set_boolean_member (requirement, "mandatory", gtk_switch_get_active (sw));
+}
+
+static void
+remove_requirement_clicked (GtkButton  *button,
+                            TypeDialog *t)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "index"));
+
+  if (index < json_array_get_length (t->requirements))
+    json_array_remove_element (t->requirements, index);
+  fill_requirements (t);
+}
+
+static void
+fill_requirements (TypeDialog *t)
+{
+  clear_list (t->requirements_list);
+  for (guint i = 0; i < json_array_get_length (t->requirements); i++)
+    {
+      JsonObject *r = json_array_get_object_element (t->requirements, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *sw = gtk_switch_new ();
+      GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), string_of (r, "title"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), string_of (r, "code"));
+      gtk_switch_set_active (GTK_SWITCH (sw), json_object_get_boolean_member_with_default (r, "mandatory", TRUE));
+      gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (sw, _("Mandatory"));
+      g_signal_connect (sw, "notify::active", G_CALLBACK (mandatory_toggled), r);
+      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (remove, "flat");
+      gtk_widget_set_tooltip_text (remove, _("Remove this requirement"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Remove this requirement"), -1);
+      g_object_set_data (G_OBJECT (remove), "index", GUINT_TO_POINTER (i));
+      g_signal_connect (remove, "clicked", G_CALLBACK (remove_requirement_clicked), t);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      gtk_list_box_append (t->requirements_list, row);
+    }
+}
+
+static void
+add_requirement_clicked (TypeDialog *t)
+{
+  JsonObject *r = json_object_new ();
+
+  json_object_set_string_member (r, "code", entry_text (t->new_code));
+  json_object_set_string_member (r, "title", entry_text (t->new_title));
+  json_object_set_boolean_member (r, "mandatory", switch_row_active (t->new_mandatory));
+  json_array_add_object_element (t->requirements, r);
+  gtk_editable_set_text (GTK_EDITABLE (t->new_code), "");
+  gtk_editable_set_text (GTK_EDITABLE (t->new_title), "");
+  fill_requirements (t);
+}
+
+static void
+type_saved (PzAdminView *self,
+            JsonNode    *node,
+            gpointer     data)
+{
+  GtkWidget *window = data;
+  JsonObject *type = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  /* Translators: a permit type was saved as an edition */
+  g_autofree char *text = g_strdup_printf (_("Saved as edition %lld; files registered before keep theirs"),
+                                           (long long) (type ? json_object_get_int_member_with_default (type, "version", 0) : 0));
+
+  toast (self, text);
+  gtk_window_destroy (GTK_WINDOW (window));
+  load_types (self);
+}
+
+static gint64
+number_of (GtkWidget *row)
+{
+  gint64 n = 0;
+
+  if (!g_ascii_string_to_signed (entry_text (row), 10, 0, G_MAXINT32, &n, NULL))
+    return -1;
+  return n;
+}
+
+static void
+type_save_clicked (TypeDialog *t)
+{
+  g_autoptr(JsonObject) obj = t->type ? json_object_ref (t->type) : json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+  const char *code = t->type ? string_of (t->type, "code") : entry_text (t->code);
+  JsonArray *types = json_array_new ();
+  g_autofree char *escaped = g_uri_escape_string (code ? code : "", NULL, FALSE);
+
+  if (json_object_has_member (obj, "version"))
+    json_object_remove_member (obj, "version");
+  json_object_set_string_member (obj, "name", entry_text (t->name));
+  json_object_set_int_member (obj, "service_days", number_of (t->service_days));
+  json_object_set_int_member (obj, "validity_months", number_of (t->validity));
+  json_object_set_string_member (obj, "number_format", entry_text (t->number_format));
+  json_object_set_boolean_member (obj, "survey", switch_row_active (t->survey));
+  json_object_set_string_member (obj, "signing",
+                                 adw_combo_row_get_selected (ADW_COMBO_ROW (t->signing)) ? "wet" : "electronic");
+  for (guint i = 0; request_types[i]; i++)
+    if (switch_row_active (t->request_rows[i]))
+      json_array_add_string_element (types, request_types[i]);
+  json_object_set_array_member (obj, "request_types", types);
+  json_object_set_array_member (obj, "requirements", json_array_ref (t->requirements));
+  if (!json_object_has_member (obj, "fields"))
+    json_object_set_array_member (obj, "fields", json_array_new ());
+  body = object_node (obj);
+  path = g_strdup_printf ("/api/v1/admin/permit-types/%s", escaped);
+  call (t->self, "PUT", path, body, t->d.error, type_saved, g_object_ref (t->d.window), g_object_unref);
+}
+
+static void
+open_type_dialog (PzAdminView *self,
+                  JsonObject  *type)
+{
+  TypeDialog *t = g_new0 (TypeDialog, 1);
+  GtkWidget *group, *add;
+  const char *signings[] = { _("Electronic (certificate)"), _("Wet (signed on paper, then scanned)"), NULL };
+  JsonArray *rt = type ? json_object_get_array_member (type, "request_types") : NULL;
+  g_autofree char *validity = NULL;
+  g_autofree char *days = NULL;
+
+  t->self = g_object_ref (self);
+  if (type)
+    {
+      /* a deep copy: edits stay here until saved */
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+      g_autofree char *text = NULL;
+      g_autoptr(JsonNode) copy = NULL;
+
+      json_node_set_object (node, type);
+      text = json_to_string (node, FALSE);
+      copy = json_from_string (text, NULL);
+      t->type = json_object_ref (json_node_get_object (copy));
+    }
+  t->requirements = t->type && json_object_has_member (t->type, "requirements")
+                    ? json_array_ref (json_object_get_array_member (t->type, "requirements")) : json_array_new ();
+  dialog_new (&t->d, GTK_WIDGET (self), type ? string_of (type, "name") : _("New Permit Type"), _("_Save"));
+  g_object_set_data_full (G_OBJECT (t->d.window), "type-dialog", t, type_dialog_free);
+
+  group = group_new (t->d.page, _("Permit Type"),
+                     type ? _("A change makes a new edition: files already registered keep the one they started with")
+                          : NULL);
+  if (type == NULL)
+    t->code = entry_row (group, _("Code (letters, digits, -)"), NULL);
+  t->name = entry_row (group, _("Name"), string_of (type, "name"));
+  days = g_strdup_printf ("%lld", (long long) (type ? json_object_get_int_member_with_default (type, "service_days", 0) : 5));
+  t->service_days = entry_row (group, _("Service Standard (working days)"), days);
+  validity = g_strdup_printf ("%lld", (long long) (type ? json_object_get_int_member_with_default (type, "validity_months", 0) : 0));
+  t->validity = entry_row (group, _("Validity (months, 0 for no end)"), validity);
+  t->number_format = entry_row (group, _("Number Format"),
+                                type ? string_of (type, "number_format") : "{seq:04}/{code}/{year}");
+  t->survey = switch_row (group, _("Technical Survey"), _("The technical team inspects the site (BAP)"),
+                          type ? json_object_get_boolean_member_with_default (type, "survey", FALSE) : FALSE);
+  t->signing = combo_row (group, _("Signing"), signings,
+                          g_strcmp0 (string_of (type, "signing"), "wet") == 0 ? 1 : 0);
+
+  group = group_new (t->d.page, _("Request Types"), NULL);
+  {
+    const char *titles[] = { _("New"), _("Renewal"), _("Change"), NULL };
+
+    for (guint i = 0; request_types[i]; i++)
+      {
+        gboolean on = rt == NULL && i == 0;
+
+        for (guint j = 0; rt && j < json_array_get_length (rt); j++)
+          on |= g_strcmp0 (json_array_get_string_element (rt, j), request_types[i]) == 0;
+        t->request_rows[i] = switch_row (group, titles[i], NULL, on);
+      }
+  }
+
+  group = group_new (t->d.page, _("Requirements"), _("The documents the applicant brings; the switch makes one mandatory"));
+  t->requirements_list = boxed_list ();
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (t->requirements_list));
+  fill_requirements (t);
+
+  group = group_new (t->d.page, _("New Requirement"), NULL);
+  t->new_code = entry_row (group, _("Code (letters, digits, _)"), NULL);
+  t->new_title = entry_row (group, _("Title"), NULL);
+  t->new_mandatory = switch_row (group, _("Mandatory"), NULL, TRUE);
+  add = button_new (_("_Add Requirement"), FALSE);
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), add);
+  g_signal_connect_swapped (add, "clicked", G_CALLBACK (add_requirement_clicked), t);
+
+  g_signal_connect_swapped (t->d.save, "clicked", G_CALLBACK (type_save_clicked), t);
+  gtk_window_present (GTK_WINDOW (t->d.window));
+}
+
+static void
+type_row_activated (AdwActionRow *row,
+                    PzAdminView  *self)
+{
+  open_type_dialog (self, g_object_get_data (G_OBJECT (row), "type"));
+}
+
+static void
+types_loaded (PzAdminView *self,
+              JsonNode    *node,
+              gpointer     data)
+{
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return;
+  g_clear_pointer (&self->types, json_array_unref);
+  self->types = json_array_ref (json_node_get_array (node));
+  clear_list (self->types_list);
+  for (guint i = 0; i < json_array_get_length (self->types); i++)
+    {
+      JsonObject *type = json_array_get_object_element (self->types, i);
+      GtkWidget *row = adw_action_row_new ();
+      gint64 days = json_object_get_int_member_with_default (type, "service_days", 0);
+      /* Translators: code · edition · service standard */
+      g_autofree char *subtitle = g_strdup_printf (ngettext ("%s · edition %lld · %lld working day",
+                                                                "%s · edition %lld · %lld working days", (gulong) days),
+                                                   string_of (type, "code"),
+                                                   (long long) json_object_get_int_member_with_default (type, "version", 1),
+                                                   (long long) days);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), string_of (type, "name"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "type", json_object_ref (type), (GDestroyNotify) json_object_unref);
+      g_signal_connect (row, "activated", G_CALLBACK (type_row_activated), self);
+      gtk_list_box_append (self->types_list, row);
+    }
+}
+
+static void
+load_types (PzAdminView *self)
+{
+  call (self, "GET", "/api/v1/permit-types", NULL, NULL, types_loaded, NULL, NULL);
+}
+
+/* Audit log */
+
+static void
+audit_loaded (PzAdminView *self,
+              JsonNode    *node,
+              gpointer     data)
+{
+  JsonArray *list = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+  clear_list (self->audit_list);
+  for (guint i = 0; list && i < json_array_get_length (list); i++)
+    {
+      JsonObject *e = json_array_get_object_element (list, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *when = pz_format_local_time (string_of (e, "at"));
+      g_autofree char *title = g_strdup_printf ("%s · %s", string_of (e, "action"), string_of (e, "target"));
+      g_autofree char *detail = NULL;
+      g_autofree char *subtitle = NULL;
+      JsonNode *d = json_object_get_member (e, "detail");
+
+      if (d && JSON_NODE_HOLDS_OBJECT (d) && json_object_get_size (json_node_get_object (d)) > 0)
+        detail = json_to_string (d, FALSE);
+      /* Translators: when · who (username) */
+      subtitle = g_strdup_printf (_("%s · %s (%s)%s%s"), when, string_of (e, "by_name"), string_of (e, "by"),
+                                  detail ? "\n" : "", detail ? detail : "");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+      gtk_list_box_append (self->audit_list, row);
+    }
+}
+
+static void
+load_audit (PzAdminView *self)
+{
+  call (self, "GET", "/api/v1/admin/audit?limit=200", NULL, NULL, audit_loaded, NULL, NULL);
+}
+
+/* Building the pages */
+
+static GtkWidget *
+add_page (PzAdminView *self,
+          const char  *name,
+          const char  *title,
+          const char  *icon)
+{
+  GtkWidget *page = adw_preferences_page_new ();
+
+  adw_view_stack_add_titled_with_icon (self->stack, page, name, title, icon);
+  return page;
+}
+
+static void
+new_user_clicked (PzAdminView *self)
+{
+  open_user_dialog (self, NULL);
+}
+
+static void
+new_type_clicked (PzAdminView *self)
+{
+  open_type_dialog (self, NULL);
+}
+
+static void
+build_users_page (PzAdminView *self)
+{
+  GtkWidget *page = add_page (self, "users", _("Users"), "system-users-symbolic");
+  GtkWidget *group = group_new (page, _("Users"), _("Nobody is deleted: a deactivated user keeps their name in the history"));
+  GtkWidget *add = button_new (_("_Add User…"), TRUE);
+
+  self->users_list = boxed_list ();
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->users_list));
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), add);
+  g_signal_connect_swapped (add, "clicked", G_CALLBACK (new_user_clicked), self);
+}
+
+static void
+build_calendar_page (PzAdminView *self)
+{
+  GtkWidget *page = add_page (self, "calendar", _("Calendar"), "x-office-calendar-symbolic");
+  GtkWidget *group = group_new (page, _("Office Hours"), _("Working time for the service standards is counted in these hours, Monday to Friday"));
+  GtkWidget *save = button_new (_("Save _Hours"), FALSE);
+  GtkWidget *add;
+  const char *kinds[] = { _("National holiday"), _("Collective leave"), _("Regional day off"), NULL };
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  self->opens = entry_row (group, _("Opens (HH:MM)"), NULL);
+  self->closes = entry_row (group, _("Closes (HH:MM)"), NULL);
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), save);
+  g_signal_connect_swapped (save, "clicked", G_CALLBACK (save_hours_clicked), self);
+
+  group = group_new (page, _("New Day Off"), NULL);
+  self->holiday_date = entry_row (group, _("Date (YYYY-MM-DD)"), NULL);
+  self->holiday_name = entry_row (group, _("Name"), NULL);
+  self->holiday_kind = combo_row (group, _("Kind"), kinds, 0);
+  add = button_new (_("_Add Day Off"), FALSE);
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), add);
+  g_signal_connect_swapped (add, "clicked", G_CALLBACK (add_holiday_clicked), self);
+
+  self->holidays_group = group_new (page, _("Days Off"), _("National holidays, collective leave and regional days off: no working time is counted on them"));
+  self->year = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (2000, 2100, 1));
+  gtk_spin_button_set_value (self->year, g_date_time_get_year (now));
+  gtk_widget_set_valign (GTK_WIDGET (self->year), GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->year), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Year"), -1);
+  g_signal_connect_swapped (self->year, "value-changed", G_CALLBACK (load_holidays), self);
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (self->holidays_group), GTK_WIDGET (self->year));
+  self->holidays_list = boxed_list ();
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->holidays_group), GTK_WIDGET (self->holidays_list));
+
+}
+
+static void
+build_office_page (PzAdminView *self)
+{
+  GtkWidget *page = add_page (self, "office", _("Office"), "user-home-symbolic");
+  const char *titles[] = {
+    _("Office Name"), _("Address"), _("City"), _("Head of Office (Kadis)"), _("Kadis NIP"),
+    _("Public Address (for QR codes)")
+  };
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *save = button_new (_("_Save Profile"), TRUE);
+  GtkWidget *choose, *install, *frame;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (titles) == G_N_ELEMENTS (office_members));
+  self->certificate_warning = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->certificate_warning), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->certificate_warning), 0);
+  gtk_widget_add_css_class (self->certificate_warning, "pz-warning");
+  gtk_widget_set_visible (self->certificate_warning, FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->certificate_warning);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  group = group_new (page, _("Office Profile"), _("Printed on every document made from now on"));
+  for (guint i = 0; i < G_N_ELEMENTS (office_members); i++)
+    self->office_rows[i] = entry_row (group, titles[i], NULL);
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), save);
+  g_signal_connect_swapped (save, "clicked", G_CALLBACK (save_office_clicked), self);
+
+  group = group_new (page, _("Emblem"), _("A PNG picture for the letterhead"));
+  {
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+
+    self->logo = GTK_PICTURE (gtk_picture_new ());
+    gtk_widget_set_size_request (GTK_WIDGET (self->logo), 72, 90);
+    frame = gtk_frame_new (NULL);
+    gtk_frame_set_child (GTK_FRAME (frame), GTK_WIDGET (self->logo));
+    gtk_box_append (GTK_BOX (box), frame);
+    choose = button_new (_("_Choose Emblem…"), FALSE);
+    g_signal_connect_swapped (choose, "clicked", G_CALLBACK (choose_logo_clicked), self);
+    gtk_box_append (GTK_BOX (box), choose);
+    self->logo_remove = button_new (_("_Remove"), FALSE);
+    gtk_widget_add_css_class (self->logo_remove, "destructive-action");
+    g_signal_connect_swapped (self->logo_remove, "clicked", G_CALLBACK (remove_logo_clicked), self);
+    gtk_box_append (GTK_BOX (box), self->logo_remove);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), box);
+  }
+
+  group = group_new (page, _("Signing Certificate"), _("The office's key for electronic signatures (PKCS#12 from BSrE)"));
+  self->certificate_subject = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->certificate_subject), _("Issued To"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->certificate_subject);
+  self->certificate_until = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->certificate_until), _("Valid Until"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->certificate_until);
+  install = button_new (_("_Install Certificate…"), FALSE);
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), install);
+  g_signal_connect_swapped (install, "clicked", G_CALLBACK (install_certificate_clicked), self);
+}
+
+static void
+build_types_page (PzAdminView *self)
+{
+  GtkWidget *page = add_page (self, "types", _("Permit Types"), "view-list-symbolic");
+  GtkWidget *group = group_new (page, _("Permit Types"), _("Requirements, signing and the service standard of each permit"));
+  GtkWidget *add = button_new (_("_New Permit Type…"), FALSE);
+
+  self->types_list = boxed_list ();
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->types_list));
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), add);
+  g_signal_connect_swapped (add, "clicked", G_CALLBACK (new_type_clicked), self);
+}
+
+static void
+build_audit_page (PzAdminView *self)
+{
+  GtkWidget *page = add_page (self, "audit", _("Audit Log"), "document-open-recent-symbolic");
+  GtkWidget *group = group_new (page, _("Audit Log"), _("Every administrative change, newest first"));
+
+  self->audit_list = boxed_list ();
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->audit_list));
+}
+
+static void
+page_changed (PzAdminView *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->stack);
+
+  /* the log moves on while one works elsewhere */
+  if (g_strcmp0 (name, "audit") == 0 && self->client && pz_client_get_token (self->client))
+    load_audit (self);
+}
+
+static void
+pz_admin_view_dispose (GObject *object)
+{
+  PzAdminView *self = PZ_ADMIN_VIEW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->client);
+  g_clear_pointer (&self->users, json_array_unref);
+  g_clear_pointer (&self->types, json_array_unref);
+  g_clear_pointer (&self->office, json_object_unref);
+  G_OBJECT_CLASS (pz_admin_view_parent_class)->dispose (object);
+}
+
+static void
+pz_admin_view_class_init (PzAdminViewClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = pz_admin_view_dispose;
+}
+
+static void
+pz_admin_view_init (PzAdminView *self)
+{
+  GtkWidget *switcher = adw_view_switcher_new ();
+
+  self->cancellable = g_cancellable_new ();
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
+  self->stack = ADW_VIEW_STACK (adw_view_stack_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
+  adw_view_switcher_set_stack (ADW_VIEW_SWITCHER (switcher), self->stack);
+  adw_view_switcher_set_policy (ADW_VIEW_SWITCHER (switcher), ADW_VIEW_SWITCHER_POLICY_WIDE);
+  gtk_widget_set_halign (switcher, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (switcher, 6);
+  gtk_widget_set_margin_bottom (switcher, 6);
+  gtk_box_append (GTK_BOX (self), switcher);
+  gtk_box_append (GTK_BOX (self), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->stack));
+  build_users_page (self);
+  build_calendar_page (self);
+  build_office_page (self);
+  build_types_page (self);
+  build_audit_page (self);
+  g_signal_connect_swapped (self->stack, "notify::visible-child", G_CALLBACK (page_changed), self);
+}
+
+GtkWidget *
+pz_admin_view_new (PzClient *client)
+{
+  PzAdminView *self = g_object_new (PZ_TYPE_ADMIN_VIEW, NULL);
+
+  self->client = g_object_ref (client);
+  return GTK_WIDGET (self);
+}
+
+/**
+ * pz_admin_view_reload:
+ *
+ * Reads everything the pages show from the server again.
+ */
+void
+pz_admin_view_reload (PzAdminView *self)
+{
+  load_users (self);
+  load_holidays (self);
+  load_office (self);
+  load_types (self);
+  load_audit (self);
+}
+
+gboolean
+pz_admin_view_is_busy (PzAdminView *self)
+{
+  return self->busy > 0;
+}
+
+void
+pz_admin_view_show_page (PzAdminView *self,
+                         const char  *name)
+{
+  adw_view_stack_set_visible_child_name (self->stack, name);
+}
+
+JsonArray *
+pz_admin_view_get_users (PzAdminView *self)
+{
+  return self->users;
+}
+
+JsonObject *
+pz_admin_view_get_office (PzAdminView *self)
+{
+  return self->office;
+}
+
+GtkWidget *
+pz_admin_view_get_certificate_warning (PzAdminView *self)
+{
+  return self->certificate_warning;
+}
