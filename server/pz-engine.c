@@ -526,6 +526,269 @@ due_time (PzEngine     *self,
   return due ? g_date_time_to_unix (due) : 0;
 }
 
+/**
+ * service_due_time:
+ * @used: office seconds of the service standard used before @entered
+ *
+ * When the service standard runs out if the file goes on from @entered
+ * into @to without waiting for the applicant; 0 while the clock stands.
+ */
+static gint64
+service_due_time (PzEngine     *self,
+                  PzPermitType *type,
+                  const PzStep *to,
+                  gint64        started,
+                  gint64        used,
+                  gint64        entered)
+{
+  gint64 standard, remaining;
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) due = NULL;
+
+  if (!started || type == NULL || type->service_days == 0 || to->final || to->applicant_clock)
+    return 0;
+  standard = (gint64) type->service_days * pz_calendar_day_length (self->calendar);
+  remaining = standard - used;
+  if (remaining <= 0)
+    return entered;
+  start = g_date_time_new_from_unix_utc (entered);
+  due = pz_calendar_add_office_seconds (self->calendar, start, remaining);
+  return due ? g_date_time_to_unix (due) : 0;
+}
+
+/**
+ * pz_engine_recompute_due_times:
+ *
+ * After the calendar changed (a day off, office hours), puts every open
+ * file's step and service due times on the new calendar. The file's
+ * version does not change: nothing about it changed but the calendar.
+ *
+ * Returns: how many files' due times moved, or -1 on error
+ */
+gint64
+pz_engine_recompute_due_times (PzEngine  *self,
+                               GError   **error)
+{
+  sqlite3 *db = pz_store_get_db (self->store);
+  sqlite3_stmt *select = NULL, *update = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint64 moved = 0;
+  int rc;
+
+  if (!pz_store_begin (self->store, &local_error))
+    return internal (error, local_error), -1;
+  if (sqlite3_prepare_v2 (db, "SELECT id, permit_type, permit_type_version, step, step_entered_at, "
+                              "  service_started_at, service_seconds, due_at, service_due_at "
+                              "FROM applications WHERE status IN ('in_progress', 'waiting_applicant')",
+                          -1, &select, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db, "UPDATE applications SET due_at = ?, service_due_at = ? WHERE id = ?",
+                          -1, &update, NULL) != SQLITE_OK)
+    goto fail;
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      PzApplication app = { 0 };
+      PzPermitType *type;
+      PzWorkflow *wf;
+      const PzStep *step;
+      gint64 due, service_due;
+
+      app.permit_type = (char *) sqlite3_column_text (select, 1);
+      app.permit_type_version = sqlite3_column_int64 (select, 2);
+      type = pz_engine_get_file_permit_type (self, &app);
+      wf = type ? pz_engine_get_workflow (self, type->workflow) : NULL;
+      step = wf ? pz_workflow_get_step (wf, (const char *) sqlite3_column_text (select, 3)) : NULL;
+      if (step == NULL)
+        continue;
+      due = due_time (self, step, sqlite3_column_int64 (select, 4));
+      service_due = service_due_time (self, type, step, sqlite3_column_int64 (select, 5),
+                                      sqlite3_column_int64 (select, 6), sqlite3_column_int64 (select, 4));
+      if (due == sqlite3_column_int64 (select, 7) && service_due == sqlite3_column_int64 (select, 8))
+        continue;
+      sqlite3_reset (update);
+      if (due)
+        sqlite3_bind_int64 (update, 1, due);
+      else
+        sqlite3_bind_null (update, 1);
+      if (service_due)
+        sqlite3_bind_int64 (update, 2, service_due);
+      else
+        sqlite3_bind_null (update, 2);
+      sqlite3_bind_int64 (update, 3, sqlite3_column_int64 (select, 0));
+      if (sqlite3_step (update) != SQLITE_DONE)
+        goto fail;
+      moved++;
+    }
+  if (rc != SQLITE_DONE)
+    goto fail;
+  sqlite3_finalize (select);
+  sqlite3_finalize (update);
+  if (!pz_store_commit (self->store, &local_error))
+    {
+      pz_store_rollback (self->store);
+      return internal (error, local_error), -1;
+    }
+  return moved;
+
+fail:
+  engine_fail (error, PZ_ENGINE_ERROR_INTERNAL, _("Database error: %s"), sqlite3_errmsg (db));
+  sqlite3_finalize (select);
+  sqlite3_finalize (update);
+  pz_store_rollback (self->store);
+  return -1;
+}
+
+/* Who answers for a role's lateness: front office, back office and the
+ * technical team report to the Kasi, the Kasi to the Kabid, the Kabid to
+ * the Sekretaris, the Sekretaris to the Kadis. */
+const char *
+pz_role_superior (const char *role)
+{
+  static const char * const pairs[][2] = {
+    { "front_office", "kasi" }, { "back_office", "kasi" }, { "tim_teknis", "kasi" },
+    { "kasi", "kabid" }, { "kabid", "sekretaris" }, { "sekretaris", "kadis" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+    if (g_strcmp0 (role, pairs[i][0]) == 0)
+      return pairs[i][1];
+  return NULL;
+}
+
+void
+pz_escalation_free (PzEscalation *e)
+{
+  g_free (e->step);
+  g_free (e->reason);
+  g_free (e->registration_number);
+  g_strfreev (e->roles);
+  g_free (e);
+}
+
+/* The roles told about a late file: the step's own and their superiors;
+ * for the legal deadline, the Kadis. */
+static char **
+escalation_roles (PzEngine   *self,
+                  const char *permit_type,
+                  gint64      version,
+                  const char *step_id,
+                  const char *reason)
+{
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  PzApplication app = { 0 };
+  PzPermitType *type;
+  PzWorkflow *wf;
+  const PzStep *step;
+
+  if (g_str_equal (reason, "deadline"))
+    {
+      g_strv_builder_add (b, "kadis");
+      return g_strv_builder_end (b);
+    }
+  app.permit_type = (char *) permit_type;
+  app.permit_type_version = version;
+  type = pz_engine_get_file_permit_type (self, &app);
+  wf = type ? pz_engine_get_workflow (self, type->workflow) : NULL;
+  step = wf ? pz_workflow_get_step (wf, step_id) : NULL;
+  for (guint i = 0; step && step->roles[i]; i++)
+    {
+      const char *superior = pz_role_superior (step->roles[i]);
+
+      if (g_hash_table_add (seen, step->roles[i]))
+        g_strv_builder_add (b, step->roles[i]);
+      if (superior && g_hash_table_add (seen, (gpointer) superior))
+        g_strv_builder_add (b, superior);
+    }
+  return g_strv_builder_end (b);
+}
+
+/* How close to the legal deadline the Kadis is told: two working days. */
+#define DEADLINE_WARNING_DAYS 2
+
+/**
+ * pz_engine_escalate:
+ * @now: the current time
+ *
+ * Finds the files that became late since the last look: over their step's
+ * standard (told to the step's roles and their superiors) or within two
+ * working days of the service standard (told to the Kadis). Each file is
+ * told once per step and reason; the record is kept in the same commit.
+ *
+ * Returns: (transfer container) (element-type PzEscalation): the new ones
+ */
+GPtrArray *
+pz_engine_escalate (PzEngine  *self,
+                    gint64     now,
+                    GError   **error)
+{
+  sqlite3 *db = pz_store_get_db (self->store);
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_escalation_free);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GDateTime) now_dt = g_date_time_new_from_unix_utc (now);
+  g_autoptr(GDateTime) soon_dt = pz_calendar_add_working_days (self->calendar, now_dt, DEADLINE_WARNING_DAYS);
+  sqlite3_stmt *select = NULL, *insert = NULL;
+  int rc;
+
+  if (!pz_store_begin (self->store, &local_error))
+    {
+      internal (error, local_error);
+      return NULL;
+    }
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT a.id, a.step, 'step', a.registration_number, a.permit_type, a.permit_type_version "
+                          "FROM applications a WHERE a.due_at < ?1 AND a.status = 'in_progress' "
+                          "  AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.application_id = a.id "
+                          "                  AND e.step = a.step AND e.reason = 'step') "
+                          "UNION ALL "
+                          "SELECT a.id, a.step, 'deadline', a.registration_number, a.permit_type, a.permit_type_version "
+                          "FROM applications a WHERE a.service_due_at <= ?2 AND a.status = 'in_progress' "
+                          "  AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.application_id = a.id "
+                          "                  AND e.step = '' AND e.reason = 'deadline') "
+                          "ORDER BY 1", -1, &select, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO escalations (application_id, step, reason, at) VALUES (?, ?, ?, ?)",
+                          -1, &insert, NULL) != SQLITE_OK)
+    goto fail;
+  sqlite3_bind_int64 (select, 1, now);
+  sqlite3_bind_int64 (select, 2, soon_dt ? g_date_time_to_unix (soon_dt) : now);
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      PzEscalation *e = g_new0 (PzEscalation, 1);
+
+      e->application_id = sqlite3_column_int64 (select, 0);
+      e->step = g_strdup ((const char *) sqlite3_column_text (select, 1));
+      e->reason = g_strdup ((const char *) sqlite3_column_text (select, 2));
+      e->registration_number = g_strdup ((const char *) sqlite3_column_text (select, 3));
+      e->roles = escalation_roles (self, (const char *) sqlite3_column_text (select, 4),
+                                   sqlite3_column_int64 (select, 5), e->step, e->reason);
+      g_ptr_array_add (found, e);
+      sqlite3_reset (insert);
+      sqlite3_bind_int64 (insert, 1, e->application_id);
+      sqlite3_bind_text (insert, 2, g_str_equal (e->reason, "deadline") ? "" : e->step, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (insert, 3, e->reason, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (insert, 4, now);
+      if (sqlite3_step (insert) != SQLITE_DONE)
+        goto fail;
+    }
+  if (rc != SQLITE_DONE)
+    goto fail;
+  sqlite3_finalize (select);
+  sqlite3_finalize (insert);
+  if (!pz_store_commit (self->store, &local_error))
+    {
+      pz_store_rollback (self->store);
+      internal (error, local_error);
+      return NULL;
+    }
+  return g_steal_pointer (&found);
+
+fail:
+  engine_fail (error, PZ_ENGINE_ERROR_INTERNAL, _("Database error: %s"), sqlite3_errmsg (db));
+  sqlite3_finalize (select);
+  sqlite3_finalize (insert);
+  pz_store_rollback (self->store);
+  return NULL;
+}
+
 /* A file's steps and rules follow its permit type's workflow. */
 static gboolean
 resolve (PzEngine       *self,
@@ -1221,6 +1484,17 @@ pz_engine_act (PzEngine               *self,
       g_autoptr(GDateTime) until = g_date_time_new_from_unix_utc (now);
       event.office_seconds = pz_calendar_office_seconds_between (self->calendar, from, until);
     }
+
+  /* The service clock: from complete documents to the decision, in office
+   * time, without the time the file waits for the applicant. */
+  if (next->service_started_at && !step->applicant_clock)
+    next->service_seconds += event.office_seconds;
+  if (!app->service_started_at && step->form == PZ_FORM_DOCUMENTS_COMPLETE && action == PZ_ACTION_APPROVE)
+    {
+      next->service_started_at = now;
+      next->service_seconds = 0;
+    }
+  next->service_due_at = service_due_time (self, type, to, next->service_started_at, next->service_seconds, now);
 
   if (!pz_store_begin (self->store, &local_error))
     {
@@ -2402,6 +2676,84 @@ write_string (PzJsonWriter *w,
   pz_json_writer_string (w, value);
 }
 
+/* A step's standard in office seconds; 0 if it has none. */
+gint64
+pz_engine_step_standard (PzEngine     *self,
+                         const PzStep *step)
+{
+  if (step == NULL || step->final || step->applicant_clock)
+    return 0;
+  if (step->standard_minutes)
+    return step->standard_minutes * 60;
+  return (gint64) step->standard_working_days * pz_calendar_day_length (self->calendar);
+}
+
+static void write_time (PzJsonWriter *w, PzEngine *self, const char *name, gint64 t);
+
+/* Each stay in a step against the step's standard, and the whole against
+ * the service standard, in office time. */
+static void
+write_clocks (PzEngine      *self,
+              PzJsonWriter  *w,
+              PzApplication *app,
+              PzWorkflow    *wf,
+              PzPermitType  *type,
+              GPtrArray     *events,
+              gint64         now)
+{
+  const PzStep *current = wf ? pz_workflow_get_step (wf, app->step) : NULL;
+  gint64 elapsed = 0;
+  gint64 standard = type ? (gint64) type->service_days * pz_calendar_day_length (self->calendar) : 0;
+  gint64 used;
+
+  if (current && !current->final && !current->applicant_clock)
+    {
+      g_autoptr(GDateTime) from = g_date_time_new_from_unix_utc (app->step_entered_at);
+      g_autoptr(GDateTime) until = g_date_time_new_from_unix_utc (now);
+      elapsed = pz_calendar_office_seconds_between (self->calendar, from, until);
+    }
+  pz_json_writer_member (w, "clocks");
+  pz_json_writer_begin_array (w);
+  for (guint e = 0; events && e <= events->len; e++)
+    {
+      PzEvent *ev = e < events->len ? g_ptr_array_index (events, e) : NULL;
+      const PzStep *step = wf ? pz_workflow_get_step (wf, ev ? ev->from_step : app->step) : NULL;
+      gint64 seconds = ev ? ev->office_seconds : elapsed;
+      gint64 step_standard = pz_engine_step_standard (self, step);
+
+      if (step == NULL || step->final || step->applicant_clock || (ev && ev->from_step == NULL))
+        continue;
+      pz_json_writer_begin_object (w);
+      write_string (w, "step", step->id);
+      write_string (w, "title", g_dgettext (GETTEXT_PACKAGE, step->title));
+      pz_json_writer_member (w, "office_seconds");
+      pz_json_writer_int (w, seconds);
+      pz_json_writer_member (w, "standard_seconds");
+      pz_json_writer_int (w, step_standard);
+      pz_json_writer_member (w, "within_standard");
+      pz_json_writer_bool (w, step_standard == 0 || seconds <= step_standard);
+      pz_json_writer_member (w, "current");
+      pz_json_writer_bool (w, ev == NULL);
+      pz_json_writer_end_object (w);
+    }
+  pz_json_writer_end_array (w);
+
+  used = app->service_seconds + (app->service_started_at ? elapsed : 0);
+  pz_json_writer_member (w, "service");
+  pz_json_writer_begin_object (w);
+  write_time (w, self, "started_at", app->service_started_at);
+  pz_json_writer_member (w, "office_seconds");
+  pz_json_writer_int (w, used);
+  pz_json_writer_member (w, "standard_seconds");
+  pz_json_writer_int (w, standard);
+  write_time (w, self, "due_at", app->service_due_at);
+  pz_json_writer_member (w, "within_standard");
+  pz_json_writer_bool (w, standard == 0 || used <= standard);
+  pz_json_writer_member (w, "stopped");
+  pz_json_writer_bool (w, current && current->applicant_clock);
+  pz_json_writer_end_object (w);
+}
+
 static void
 write_time (PzJsonWriter *w,
             PzEngine     *self,
@@ -2477,6 +2829,91 @@ pz_engine_write_summary (PzEngine      *self,
   write_summary_members (self, w, app, now);
   write_string (w, "applicant_name", app->applicant_name);
   pz_json_writer_end_object (w);
+}
+
+/**
+ * pz_engine_late_files:
+ * @user: who asks
+ *
+ * The files late for @user: over their step's standard where the step is
+ * one of @user's roles or of a role reporting to them, and for the Kadis
+ * those within two working days of the service standard. Most late first.
+ *
+ * Returns: (transfer full): `{"items": [...], "total": n}`
+ */
+char *
+pz_engine_late_files (PzEngine  *self,
+                      PzUser    *user,
+                      gint64     now,
+                      GError   **error)
+{
+  sqlite3 *db = pz_store_get_db (self->store);
+  g_autoptr(GDateTime) now_dt = g_date_time_new_from_unix_utc (now);
+  g_autoptr(GDateTime) soon_dt = pz_calendar_add_working_days (self->calendar, now_dt, DEADLINE_WARNING_DAYS);
+  gboolean kadis = g_strv_contains ((const char * const *) user->roles, "kadis");
+  PzJsonWriter *w = pz_json_writer_new ();
+  sqlite3_stmt *stmt = NULL;
+  gint64 total = 0;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "SELECT id FROM applications WHERE status = 'in_progress' "
+                              "  AND (due_at < ?1 OR service_due_at <= ?2) "
+                              "ORDER BY min(coalesce(due_at, ?2), coalesce(service_due_at, ?2)), id",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      pz_json_writer_free (w);
+      engine_fail (error, PZ_ENGINE_ERROR_INTERNAL, _("Database error: %s"), sqlite3_errmsg (db));
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_int64 (stmt, 2, soon_dt ? g_date_time_to_unix (soon_dt) : now);
+  pz_json_writer_begin_object (w);
+  pz_json_writer_member (w, "items");
+  pz_json_writer_begin_array (w);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(PzApplication) app = pz_store_get_application (self->store, sqlite3_column_int64 (stmt, 0), NULL);
+      gboolean step_late, deadline_near, mine = FALSE;
+      g_auto(GStrv) roles = NULL;
+
+      if (app == NULL)
+        continue;
+      step_late = app->due_at && app->due_at < now;
+      deadline_near = app->service_due_at && soon_dt && app->service_due_at <= g_date_time_to_unix (soon_dt);
+      if (step_late)
+        {
+          roles = escalation_roles (self, app->permit_type, app->permit_type_version, app->step, "step");
+          for (guint i = 0; roles[i] && !mine; i++)
+            mine = g_strv_contains ((const char * const *) user->roles, roles[i]);
+        }
+      if (!mine && !(deadline_near && kadis))
+        continue;
+      total++;
+      pz_json_writer_begin_object (w);
+      write_summary_members (self, w, app, now);
+      write_string (w, "applicant_name", app->applicant_name);
+      pz_json_writer_member (w, "reasons");
+      pz_json_writer_begin_array (w);
+      if (step_late && mine)
+        pz_json_writer_string (w, "step");
+      if (deadline_near && kadis)
+        pz_json_writer_string (w, "deadline");
+      pz_json_writer_end_array (w);
+      write_time (w, self, "service_due_at", app->service_due_at);
+      pz_json_writer_end_object (w);
+    }
+  sqlite3_finalize (stmt);
+  pz_json_writer_end_array (w);
+  pz_json_writer_member (w, "total");
+  pz_json_writer_int (w, total);
+  pz_json_writer_end_object (w);
+  if (rc != SQLITE_DONE)
+    {
+      pz_json_writer_free (w);
+      engine_fail (error, PZ_ENGINE_ERROR_INTERNAL, _("Database error: %s"), sqlite3_errmsg (db));
+      return NULL;
+    }
+  return pz_json_writer_free_to_string (w);
 }
 
 /**
@@ -2647,6 +3084,8 @@ pz_engine_application_to_string (PzEngine      *self,
       pz_json_writer_end_object (w);
     }
   pz_json_writer_end_array (w);
+
+  write_clocks (self, w, app, wf, type, events, now);
 
   pz_json_writer_member (w, "verify_url");
   if (app->verify_token)

@@ -51,6 +51,29 @@ const char     *pz_engine_get_data_dir       (PzEngine        *self);
 void            pz_engine_set_public_url     (PzEngine        *self,
                                               const char      *url);
 GBytes         *pz_engine_get_logo           (PzEngine        *self);
+
+/* A file that became late, and whom to tell. */
+typedef struct {
+  gint64  application_id;
+  char   *step;
+  char   *reason;               /* "step": over the step's standard; "deadline": near the service standard */
+  char   *registration_number;
+  char  **roles;
+} PzEscalation;
+
+gint64          pz_engine_step_standard      (PzEngine        *self,
+                                              const PzStep    *step);
+void            pz_escalation_free           (PzEscalation    *e);
+const char     *pz_role_superior             (const char      *role);
+gint64          pz_engine_recompute_due_times (PzEngine       *self,
+                                              GError         **error);
+char           *pz_engine_late_files         (PzEngine        *self,
+                                              PzUser          *user,
+                                              gint64           now,
+                                              GError         **error);
+GPtrArray      *pz_engine_escalate           (PzEngine        *self,
+                                              gint64           now,
+                                              GError         **error);
 gboolean        pz_store_note_signing_certificate (PzStore    *store,
                                               PzSigner        *signer,
                                               GError         **error);

@@ -13,6 +13,7 @@
 #include "pz-outbox.h"
 #include "pz-metrics.h"
 #include "pz-outputs.h"
+#include "pz-report.h"
 #include "pz-server.h"
 
 struct _PzServer
@@ -31,6 +32,7 @@ struct _PzServer
   GPtrArray   *batch;        /* SoupServerMessage, paused */
   guint        batch_source;
   GSource     *certificate_check;
+  GSource     *escalation_check;
   GPtrArray   *batch_events; /* JSON texts, sent once the batch is on disk */
 
   GPtrArray   *sockets;      /* SoupWebsocketConnection: /api/v1/events */
@@ -887,6 +889,119 @@ handle_register (Req *req)
   announce (req->server, app);
 }
 
+/* Tells the desktops about files that became late; each file once per
+ * step (and once near its legal deadline). */
+static void
+escalate (PzServer *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+
+  flush_batch (self);
+  if (!(found = pz_engine_escalate (self->engine, now_seconds (), &error)))
+    {
+      g_warning ("Late files could not be looked for: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < found->len; i++)
+    {
+      PzEscalation *e = g_ptr_array_index (found, i);
+      g_autoptr(PzJsonWriter) w = pz_json_writer_new ();
+      g_autofree char *text = NULL;
+
+      pz_json_writer_begin_object (w);
+      pz_json_writer_member (w, "type");
+      pz_json_writer_string (w, "application.late");
+      pz_json_writer_member (w, "id");
+      pz_json_writer_int (w, e->application_id);
+      pz_json_writer_member (w, "registration_number");
+      pz_json_writer_string (w, e->registration_number);
+      pz_json_writer_member (w, "step");
+      pz_json_writer_string (w, e->step);
+      pz_json_writer_member (w, "reason");
+      pz_json_writer_string (w, e->reason);
+      pz_json_writer_member (w, "roles");
+      pz_json_writer_begin_array (w);
+      for (guint r = 0; e->roles[r]; r++)
+        pz_json_writer_string (w, e->roles[r]);
+      pz_json_writer_end_array (w);
+      pz_json_writer_end_object (w);
+      text = pz_json_writer_free_to_string (g_steal_pointer (&w));
+      broadcast (self, text);
+    }
+}
+
+static gboolean
+escalate_cb (gpointer data)
+{
+  escalate (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+handle_late_files (Req *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  escalate (req->server);
+  if (!(text = pz_engine_late_files (req->server->engine, req->user, req->now, &error)))
+    {
+      send_gerror (req->msg, error, NULL);
+      return;
+    }
+  send_text_json (req->msg, 200, text);
+}
+
+/* The report is for the heads of the office and the administrator. */
+static void
+handle_report (Req *req)
+{
+  static const char * const readers[] = { "kasi", "kabid", "sekretaris", "kadis", "admin", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (req->now);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (now, pz_engine_get_timezone (req->server->engine));
+  g_autoptr(GPtrArray) details = pz_details_new ();
+  g_autofree char *text = NULL;
+  const char *from_text = query_string (req, "from");
+  const char *to_text = query_string (req, "to");
+  GDate from, to;
+  gboolean allowed = FALSE;
+
+  for (guint i = 0; readers[i]; i++)
+    allowed |= g_strv_contains ((const char * const *) req->user->roles, readers[i]);
+  if (!allowed)
+    {
+      send_error (req->msg, 403, "forbidden", _("The reports are for the heads of the office"), NULL);
+      return;
+    }
+  g_date_clear (&from, 1);
+  g_date_clear (&to, 1);
+  g_date_set_dmy (&to, g_date_time_get_day_of_month (local), g_date_time_get_month (local),
+                  g_date_time_get_year (local));
+  g_date_set_dmy (&from, 1, G_DATE_JANUARY, g_date_time_get_year (local));
+  if (from_text && !(strlen (from_text) == 10 && pz_parse_date (from_text, &from)))
+    pz_detail_add (details, "from", "%s", _("Give the first day as YYYY-MM-DD"));
+  if (to_text && !(strlen (to_text) == 10 && pz_parse_date (to_text, &to)))
+    pz_detail_add (details, "to", "%s", _("Give the last day as YYYY-MM-DD"));
+  if (!details->len && g_date_compare (&from, &to) > 0)
+    pz_detail_add (details, "to", "%s", _("The last day cannot come before the first"));
+  if (!details->len && g_date_days_between (&from, &to) > 3 * 366)
+    pz_detail_add (details, "to", "%s", _("A report covers at most three years"));
+  if (details->len)
+    {
+      send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
+      return;
+    }
+  flush_batch (req->server);
+  if (!(text = pz_report_build (req->server->engine, &from, &to, req->now, &error)))
+    {
+      send_gerror (req->msg, error, NULL);
+      return;
+    }
+  send_text_json (req->msg, 200, text);
+}
+
 static void
 handle_inbox (Req *req)
 {
@@ -1375,7 +1490,9 @@ static const char *public_style =
   "h1{font-size:1.3em}table{border-collapse:collapse;width:100%}td{padding:.35em .3em;border-bottom:1px solid #ddd;"
   "vertical-align:top}td:first-child{color:#555;width:40%}.ok{color:#1a7f37;font-weight:bold}"
   ".bad{color:#b42318;font-weight:bold}.hash{font-family:monospace;word-break:break-all;font-size:.85em}"
-  "li{margin:.3em 0}.now{font-weight:bold}</style>";
+  "li{margin:.3em 0}.now{font-weight:bold}fieldset{border:1px solid #ddd;border-radius:6px;margin:.7em 0}"
+  "legend{padding:0 .3em}label{display:inline-block;margin:.25em .8em .25em 0}textarea{width:100%}"
+  "button{padding:.55em 1.3em;font-size:1em}</style>";
 
 static void
 send_html (SoupServerMessage *msg,
@@ -1539,6 +1656,8 @@ initials (const char *name)
   return g_string_free (out, FALSE);
 }
 
+static void append_survey_form (GString *html, const char *number);
+
 static void
 handle_track (Req        *req,
               const char *number)
@@ -1588,8 +1707,139 @@ handle_track (Req        *req,
 
       g_string_append_printf (html, "<li>%s — %s</li>", when, title);
     }
-  g_string_append (html, "</ol></body></html>");
+  g_string_append (html, "</ol>");
+  if (g_strcmp0 (app->status, "issued") == 0)
+    {
+      if (pz_store_has_satisfaction (pz_engine_get_store (engine), app->id))
+        g_string_append (html, "<h2>Survei Kepuasan Masyarakat</h2><p>Terima kasih, penilaian Anda sudah kami "
+                               "terima.</p>");
+      else
+        append_survey_form (html, app->registration_number);
+    }
+  g_string_append (html, "</body></html>");
   send_html (req->msg, 200, html);
+}
+
+/* The nine questions of the SKM as the citizen reads them. */
+static const char * const skm_questions[PZ_SKM_ELEMENTS] = {
+  "Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan dengan jenis pelayanannya?",
+  "Bagaimana pemahaman Saudara tentang kemudahan prosedur pelayanan di unit ini?",
+  "Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?",
+  "Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?",
+  "Bagaimana pendapat Saudara tentang kesesuaian produk pelayanan antara yang tercantum dalam standar "
+  "pelayanan dengan hasil yang diberikan?",
+  "Bagaimana pendapat Saudara tentang kompetensi/kemampuan petugas dalam pelayanan?",
+  "Bagaimana pendapat Saudara tentang perilaku petugas dalam pelayanan terkait kesopanan dan keramahan?",
+  "Bagaimana pendapat Saudara tentang penanganan pengaduan, saran dan masukan?",
+  "Bagaimana pendapat Saudara tentang kualitas sarana dan prasarana?",
+};
+
+static const char * const skm_answers[4] = { "Tidak baik", "Kurang baik", "Baik", "Sangat baik" };
+
+static void
+append_survey_form (GString    *html,
+                    const char *number)
+{
+  g_autofree char *escaped = g_markup_escape_text (number, -1);
+
+  g_string_append_printf (html, "<h2>Survei Kepuasan Masyarakat</h2><p>Izin Anda sudah diserahkan. Bantu kami "
+                                "memperbaiki pelayanan dengan menjawab sembilan pertanyaan berikut.</p>"
+                                "<form method=\"post\" action=\"/track/%s/survey\">", escaped);
+  for (guint i = 0; i < PZ_SKM_ELEMENTS; i++)
+    {
+      g_string_append_printf (html, "<fieldset><legend>%u. %s</legend>", i + 1, skm_questions[i]);
+      for (guint a = 0; a < 4; a++)
+        g_string_append_printf (html, "<label><input type=\"radio\" name=\"u%u\" value=\"%u\" required> %s</label> ",
+                                i + 1, a + 1, skm_answers[a]);
+      g_string_append (html, "</fieldset>");
+    }
+  g_string_append (html, "<p><label>Saran (boleh dikosongkan)<br><textarea name=\"saran\" rows=\"3\" "
+                         "maxlength=\"1000\"></textarea></label></p><p><button type=\"submit\">Kirim "
+                         "penilaian</button></p></form>");
+}
+
+static void
+survey_page (Req        *req,
+             guint       status,
+             const char *title,
+             const char *text,
+             const char *number)
+{
+  GString *html = page_start (title);
+  g_autofree char *escaped = g_markup_escape_text (number, -1);
+
+  g_string_append_printf (html, "<h1>%s</h1><p>%s</p><p><a href=\"/track/%s\">Kembali ke halaman berkas</a></p>"
+                                "</body></html>", title, text, escaped);
+  send_html (req->msg, status, html);
+}
+
+/* The applicant's answers to the survey: once per file, after hand-over. */
+static void
+handle_survey (Req        *req,
+               const char *number)
+{
+  PzEngine *engine = req->server->engine;
+  g_autoptr(PzApplication) app = strlen (number) <= 40
+                                   ? pz_store_find_by_registration (pz_engine_get_store (engine), number) : NULL;
+  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autofree char *text = NULL;
+  g_autoptr(GHashTable) form = NULL;
+  g_autoptr(GError) error = NULL;
+  int answers[PZ_SKM_ELEMENTS];
+  const char *suggestion;
+
+  if (app == NULL)
+    {
+      survey_page (req, 404, "Berkas tidak ditemukan", "Periksa kembali nomor pendaftaran pada tanda terima Anda.",
+                   number);
+      return;
+    }
+  if (g_strcmp0 (app->status, "issued") != 0)
+    {
+      survey_page (req, 409, "Belum dapat dinilai", "Survei dapat diisi setelah izin diserahkan kepada Anda.",
+                   number);
+      return;
+    }
+  if (g_bytes_get_size (bytes) > 8192)
+    {
+      survey_page (req, 413, "Isian terlalu panjang", "Saran paling banyak 1000 huruf.", number);
+      return;
+    }
+  text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  form = soup_form_decode (text);
+  for (guint i = 0; i < PZ_SKM_ELEMENTS; i++)
+    {
+      char key[4];
+      const char *value;
+
+      g_snprintf (key, sizeof key, "u%u", i + 1);
+      value = g_hash_table_lookup (form, key);
+      if (value == NULL || strlen (value) != 1 || value[0] < '1' || value[0] > '4')
+        {
+          survey_page (req, 422, "Penilaian belum lengkap", "Mohon jawab kesembilan pertanyaan, lalu kirim lagi.",
+                       number);
+          return;
+        }
+      answers[i] = value[0] - '0';
+    }
+  suggestion = g_hash_table_lookup (form, "saran");
+  if (suggestion && !pz_valid_text (suggestion, 1000))
+    {
+      survey_page (req, 422, "Saran tidak dapat diterima", "Saran paling banyak 1000 huruf.", number);
+      return;
+    }
+  flush_batch (req->server);
+  if (!pz_store_put_satisfaction (pz_engine_get_store (engine), app->id, answers, suggestion, req->now, &error))
+    {
+      if (g_error_matches (error, PZ_ENGINE_ERROR, PZ_ENGINE_ERROR_DUPLICATE))
+        survey_page (req, 409, "Sudah dinilai", "Penilaian untuk berkas ini sudah kami terima sebelumnya.", number);
+      else
+        survey_page (req, 500, "Terjadi gangguan", "Penilaian belum tersimpan; silakan coba lagi nanti.", number);
+      return;
+    }
+  survey_page (req, 200, "Terima kasih", "Penilaian Anda sudah kami terima dan membantu kami memperbaiki pelayanan.",
+               number);
 }
 
 /* Routing */
@@ -2156,13 +2406,29 @@ delete_holiday_change (PzStore  *store,
 }
 
 /* Working time is counted with the new calendar from the next request on. */
+static void escalate (PzServer *self);
+
+/* The calendar changed: open files' due times follow it at once. */
 static void
 reload_calendar (Req *req)
 {
   g_autoptr(GError) error = NULL;
+  gint64 moved;
 
   if (!pz_engine_reload (req->server->engine, &error))
     g_warning ("The calendar could not be reloaded: %s", error->message);
+  g_clear_error (&error);
+  flush_batch (req->server);
+  moved = pz_engine_recompute_due_times (req->server->engine, &error);
+  if (moved < 0)
+    g_warning ("Due times could not be recomputed: %s", error->message);
+  else if (moved > 0)
+    {
+      /* every open list may show other due times now */
+      g_autofree char *text = g_strdup ("{\"type\":\"calendar.changed\"}");
+      broadcast (req->server, text);
+    }
+  escalate (req->server);
 }
 
 static gboolean
@@ -2452,8 +2718,7 @@ handle_patch_office (Req *req)
   change.body = body;
   if (!commit_admin_change (req, profile_change, &change, "office.update", "office", body))
     return;
-  if (!pz_engine_reload (req->server->engine, &error))
-    g_warning ("The office profile could not be reloaded: %s", error->message);
+  reload_calendar (req);
   handle_get_office (req);
 }
 
@@ -2976,7 +3241,8 @@ static const char *
 route_label (const char *path)
 {
   static const char * const simple[] = {
-    "openapi.json", "me", "workflows", "permit-types", "inbox", "applications", "events", NULL
+    "openapi.json", "me", "workflows", "permit-types", "inbox", "applications", "events", "late-files",
+    "reports", NULL
   };
   g_auto(GStrv) parts = g_strsplit (path, "/", 9);
   const char *seg[8];
@@ -2992,6 +3258,8 @@ route_label (const char *path)
     return "/metrics";
   if (n == 2 && g_str_equal (seg[0], "track"))
     return "/track/{receipt}";
+  if (n == 3 && g_str_equal (seg[0], "track") && g_str_equal (seg[2], "survey"))
+    return "/track/{receipt}/survey";
   if (n == 2 && g_str_equal (seg[0], "verify"))
     return "/verify/{code}";
   if (n == 3 && g_str_equal (seg[0], "verify") && g_str_equal (seg[2], "pdf"))
@@ -3002,7 +3270,7 @@ route_label (const char *path)
     {
       static const char * const labels[] = {
         "/api/v1/openapi.json", "/api/v1/me", "/api/v1/workflows", "/api/v1/permit-types",
-        "/api/v1/inbox", "/api/v1/applications", "/api/v1/events"
+        "/api/v1/inbox", "/api/v1/applications", "/api/v1/events", "/api/v1/late-files", "/api/v1/reports"
       };
       for (guint i = 0; simple[i]; i++)
         if (g_str_equal (simple[i], seg[2]))
@@ -3315,6 +3583,12 @@ route (Req *req)
         handle_track (req, req->seg[1]);
       return;
     }
+  if (req->n_seg == 3 && seg_is (req, 0, "track") && seg_is (req, 2, "survey"))
+    {
+      if (method_is (req, "POST"))
+        handle_survey (req, req->seg[1]);
+      return;
+    }
   if (req->n_seg < 3 || !seg_is (req, 0, "api") || !seg_is (req, 1, "v1"))
     {
       send_error (req->msg, 404, "not_found", _("There is nothing here"), NULL);
@@ -3371,6 +3645,16 @@ route (Req *req)
     {
       if (method_is (req, "GET"))
         handle_inbox (req);
+    }
+  else if (req->n_seg == 3 && seg_is (req, 2, "reports"))
+    {
+      if (method_is (req, "GET"))
+        handle_report (req);
+    }
+  else if (req->n_seg == 3 && seg_is (req, 2, "late-files"))
+    {
+      if (method_is (req, "GET"))
+        handle_late_files (req);
     }
   else if (req->n_seg == 3 && seg_is (req, 2, "applications"))
     {
@@ -3547,6 +3831,11 @@ pz_server_finalize (GObject *object)
       g_source_destroy (self->certificate_check);
       g_clear_pointer (&self->certificate_check, g_source_unref);
     }
+  if (self->escalation_check)
+    {
+      g_source_destroy (self->escalation_check);
+      g_clear_pointer (&self->escalation_check, g_source_unref);
+    }
   pz_server_shutdown (self);
   g_clear_pointer (&self->outbox, pz_outbox_free);
   g_clear_object (&self->soup);
@@ -3634,6 +3923,10 @@ pz_server_new (const PzConfig  *config,
   self->certificate_check = g_timeout_source_new_seconds (12 * 3600);
   g_source_set_callback (self->certificate_check, check_certificate, self, NULL);
   g_source_attach (self->certificate_check, g_main_context_get_thread_default ());
+  /* a file becomes late by the clock alone: look every minute */
+  self->escalation_check = g_timeout_source_new_seconds (60);
+  g_source_set_callback (self->escalation_check, escalate_cb, self, NULL);
+  g_source_attach (self->escalation_check, g_main_context_get_thread_default ());
 
   if (!(self->dummy_hash = pz_auth_hash_password ("not a password of anyone", error)))
     return NULL;

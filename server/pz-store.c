@@ -219,6 +219,29 @@ static const char * const migrations[] = {
   "  BEGIN SELECT RAISE(ABORT, 'permit type editions are never changed'); END;"
   "ALTER TABLE permit_types ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"
   "ALTER TABLE applications ADD COLUMN permit_type_version INTEGER NOT NULL DEFAULT 1;",
+  /* 8: the service clock (from complete documents, without the applicant's
+   * time), who was told a file is late, and the applicants' survey (SKM) */
+  "ALTER TABLE applications ADD COLUMN service_started_at INTEGER;"
+  "ALTER TABLE applications ADD COLUMN service_seconds INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE applications ADD COLUMN service_due_at INTEGER;"
+  "CREATE INDEX applications_created ON applications(created_at);"
+  "CREATE INDEX events_at ON events(at);"
+  "CREATE TABLE escalations ("
+  "  application_id INTEGER NOT NULL REFERENCES applications(id),"
+  "  step TEXT NOT NULL,"
+  "  reason TEXT NOT NULL CHECK (reason IN ('step', 'deadline')),"
+  "  at INTEGER NOT NULL,"
+  "  PRIMARY KEY (application_id, step, reason));"
+  "CREATE TABLE satisfaction ("
+  "  application_id INTEGER PRIMARY KEY REFERENCES applications(id),"
+  "  at INTEGER NOT NULL,"
+  "  u1 INTEGER NOT NULL CHECK (u1 BETWEEN 1 AND 4), u2 INTEGER NOT NULL CHECK (u2 BETWEEN 1 AND 4),"
+  "  u3 INTEGER NOT NULL CHECK (u3 BETWEEN 1 AND 4), u4 INTEGER NOT NULL CHECK (u4 BETWEEN 1 AND 4),"
+  "  u5 INTEGER NOT NULL CHECK (u5 BETWEEN 1 AND 4), u6 INTEGER NOT NULL CHECK (u6 BETWEEN 1 AND 4),"
+  "  u7 INTEGER NOT NULL CHECK (u7 BETWEEN 1 AND 4), u8 INTEGER NOT NULL CHECK (u8 BETWEEN 1 AND 4),"
+  "  u9 INTEGER NOT NULL CHECK (u9 BETWEEN 1 AND 4),"
+  "  suggestion TEXT);"
+  "CREATE INDEX satisfaction_at ON satisfaction(at);",
 };
 
 static void
@@ -273,6 +296,18 @@ bind_text (sqlite3_stmt *stmt,
 {
   if (text)
     sqlite3_bind_text (stmt, i, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, i);
+}
+
+/* A time, or NULL for 0 ("none"). */
+static void
+bind_time (sqlite3_stmt *stmt,
+           int           i,
+           gint64        t)
+{
+  if (t)
+    sqlite3_bind_int64 (stmt, i, t);
   else
     sqlite3_bind_null (stmt, i);
 }
@@ -523,6 +558,12 @@ gboolean
 pz_store_in_transaction (PzStore *self)
 {
   return self->depth > 0;
+}
+
+sqlite3 *
+pz_store_get_db (PzStore *self)
+{
+  return self->db;
 }
 
 /* Office profile */
@@ -1646,7 +1687,8 @@ pz_application_free (PzApplication *app)
   "id, registration_number, permit_type, request_type, applicant_name, applicant_nik," \
   " applicant_address, applicant_phone, applicant_email, data, survey, received_by, step," \
   " status, version, step_entered_at, due_at, permit_number, verify_token, created_at," \
-  " updated_at, created_by, updated_by, permit_type_version"
+  " updated_at, created_by, updated_by, permit_type_version, service_started_at, service_seconds," \
+  " service_due_at"
 
 static PzApplication *
 read_application (sqlite3_stmt *stmt)
@@ -1677,6 +1719,9 @@ read_application (sqlite3_stmt *stmt)
   app->created_by = sqlite3_column_int64 (stmt, 21);
   app->updated_by = sqlite3_column_int64 (stmt, 22);
   app->permit_type_version = sqlite3_column_int64 (stmt, 23);
+  app->service_started_at = sqlite3_column_int64 (stmt, 24);
+  app->service_seconds = sqlite3_column_int64 (stmt, 25);
+  app->service_due_at = sqlite3_column_int64 (stmt, 26);
   return app;
 }
 
@@ -1710,6 +1755,9 @@ bind_application (sqlite3_stmt  *stmt,
   sqlite3_bind_int64 (stmt, 21, app->created_by);
   sqlite3_bind_int64 (stmt, 22, app->updated_by);
   sqlite3_bind_int64 (stmt, 23, app->permit_type_version > 0 ? app->permit_type_version : 1);
+  bind_time (stmt, 24, app->service_started_at);
+  sqlite3_bind_int64 (stmt, 25, app->service_seconds);
+  bind_time (stmt, 26, app->service_due_at);
 }
 
 gboolean
@@ -1723,9 +1771,9 @@ pz_store_insert_application (PzStore        *self,
                                 "  applicant_phone, applicant_email, data, survey, received_by, step,"
                                 "  status, version, step_entered_at, due_at, permit_number,"
                                 "  verify_token, created_at, updated_at, created_by, updated_by,"
-                                "  permit_type_version) "
+                                "  permit_type_version, service_started_at, service_seconds, service_due_at) "
                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                                "  ?, ?, ?, ?)", error);
+                                "  ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   bind_application (stmt, app);
@@ -1787,7 +1835,8 @@ pz_store_update_application (PzStore        *self,
   sqlite3_stmt *stmt = prepare (self,
                                 "UPDATE applications SET data = ?, survey = ?, received_by = ?,"
                                 "  step = ?, status = ?, version = ?, step_entered_at = ?, due_at = ?,"
-                                "  permit_number = ?, verify_token = ?, updated_at = ?, updated_by = ? "
+                                "  permit_number = ?, verify_token = ?, updated_at = ?, updated_by = ?,"
+                                "  service_started_at = ?, service_seconds = ?, service_due_at = ? "
                                 "WHERE id = ? AND version = ?", error);
   if (stmt == NULL)
     return FALSE;
@@ -1806,8 +1855,11 @@ pz_store_update_application (PzStore        *self,
   bind_text (stmt, 10, app->verify_token);
   sqlite3_bind_int64 (stmt, 11, app->updated_at);
   sqlite3_bind_int64 (stmt, 12, app->updated_by);
-  sqlite3_bind_int64 (stmt, 13, app->id);
-  sqlite3_bind_int64 (stmt, 14, expected_version);
+  bind_time (stmt, 13, app->service_started_at);
+  sqlite3_bind_int64 (stmt, 14, app->service_seconds);
+  bind_time (stmt, 15, app->service_due_at);
+  sqlite3_bind_int64 (stmt, 16, app->id);
+  sqlite3_bind_int64 (stmt, 17, expected_version);
   if (!step_done (self, stmt, error))
     return FALSE;
   if (sqlite3_changes (self->db) != 1)

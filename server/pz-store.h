@@ -2,6 +2,7 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
 
 #include "perizinan.h"
 
@@ -79,6 +80,9 @@ typedef struct {
   gint64  created_by;
   gint64  updated_by;
   gint64  permit_type_version;  /* the edition of the permit type it was registered under */
+  gint64  service_started_at;   /* 0 until the documents are complete */
+  gint64  service_seconds;      /* office time used since, without the applicant's */
+  gint64  service_due_at;       /* 0 while the clock stands (or before it starts) */
 } PzApplication;
 
 typedef struct {
@@ -133,6 +137,7 @@ PzStore       *pz_store_open               (const char     *path,
 void           pz_store_free               (PzStore        *self);
 int            pz_store_schema_version     (void);
 gboolean       pz_store_ping               (PzStore        *self);
+sqlite3       *pz_store_get_db             (PzStore        *self);
 
 gboolean       pz_store_begin              (PzStore        *self,
                                             GError        **error);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "pz-json-writer.h"
 
 #define MAX_DEPTH 64
@@ -183,6 +185,20 @@ pz_json_writer_int (PzJsonWriter *self,
 {
   before_value (self);
   g_string_append_printf (self->out, "%" G_GINT64_FORMAT, value);
+}
+
+/* A number as JSON writes it, whatever the locale; null if not finite. */
+void
+pz_json_writer_double (PzJsonWriter *self,
+                       double        value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  before_value (self);
+  if (!isfinite (value))
+    g_string_append (self->out, "null");
+  else
+    g_string_append (self->out, g_ascii_formatd (buf, sizeof buf, "%.10g", value));
 }
 
 void

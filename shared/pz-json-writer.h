@@ -21,6 +21,8 @@ void          pz_json_writer_member       (PzJsonWriter *self,
                                            const char   *name);
 void          pz_json_writer_string       (PzJsonWriter *self,
                                            const char   *value);
+void          pz_json_writer_double       (PzJsonWriter *self,
+                                           double        value);
 void          pz_json_writer_int          (PzJsonWriter *self,
                                            gint64        value);
 void          pz_json_writer_bool         (PzJsonWriter *self,

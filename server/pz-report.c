@@ -1,0 +1,743 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pz-report"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "pz-json-writer.h"
+#include "pz-report.h"
+
+/* The oversight report for a period: files received and decided per
+ * permit type and month, the time each step takes against its standard
+ * (per step and per officer), the service standard kept, where files wait
+ * now, and the applicants' satisfaction. Times are office time. */
+
+const char * const pz_skm_elements[PZ_SKM_ELEMENTS + 1] = {
+  "requirements", "procedure", "time", "cost", "product", "competence", "behaviour", "complaints",
+  "facilities", NULL
+};
+
+static const char * const skm_titles[PZ_SKM_ELEMENTS] = {
+  N_("Requirements"),
+  N_("Procedure"),
+  N_("Service time"),
+  N_("Cost"),
+  N_("Product"),
+  N_("Staff competence"),
+  N_("Staff behaviour"),
+  N_("Complaints handling"),
+  N_("Facilities"),
+};
+
+const char *
+pz_skm_element_title (guint element)
+{
+  return element < PZ_SKM_ELEMENTS ? g_dgettext (GETTEXT_PACKAGE, skm_titles[element]) : NULL;
+}
+
+/**
+ * pz_skm_category:
+ * @index: the satisfaction index, 25 to 100
+ *
+ * Returns: the quality grade of PermenPAN-RB 14/2017: A (very good) to D
+ */
+const char *
+pz_skm_category (double index)
+{
+  if (index >= 88.31)
+    return "A";
+  if (index >= 76.61)
+    return "B";
+  if (index >= 65.00)
+    return "C";
+  return "D";
+}
+
+/* Durations of one group (a step, or an officer at a step). */
+typedef struct {
+  GArray *seconds;      /* gint64 */
+  gint64  standard;
+  gint64  within;
+  /* the five slowest: application id and seconds */
+  gint64  slow_id[5];
+  gint64  slow_s[5];
+} Group;
+
+static Group *
+group_new (gint64 standard)
+{
+  Group *g = g_new0 (Group, 1);
+
+  g->seconds = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g->standard = standard;
+  for (guint i = 0; i < 5; i++)
+    g->slow_s[i] = -1;
+  return g;
+}
+
+static void
+group_free (Group *g)
+{
+  g_array_unref (g->seconds);
+  g_free (g);
+}
+
+static void
+group_add (Group  *g,
+           gint64  seconds,
+           gint64  application_id)
+{
+  g_array_append_val (g->seconds, seconds);
+  if (g->standard == 0 || seconds <= g->standard)
+    g->within++;
+  if (seconds > g->slow_s[4])
+    {
+      guint i = 4;
+
+      while (i > 0 && seconds > g->slow_s[i - 1])
+        {
+          g->slow_s[i] = g->slow_s[i - 1];
+          g->slow_id[i] = g->slow_id[i - 1];
+          i--;
+        }
+      g->slow_s[i] = seconds;
+      g->slow_id[i] = application_id;
+    }
+}
+
+static int
+compare_int64 (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* The median (the mean of the two middle values for an even count) and the
+ * 90th percentile by nearest rank. */
+static void
+group_stats (Group  *g,
+             double *median,
+             gint64 *p90)
+{
+  guint n = g->seconds->len;
+  gint64 *v = (gint64 *) (void *) g->seconds->data;
+
+  *median = 0;
+  *p90 = 0;
+  if (n == 0)
+    return;
+  g_array_sort (g->seconds, compare_int64);
+  *median = n % 2 ? (double) v[n / 2] : ((double) v[n / 2 - 1] + (double) v[n / 2]) / 2.0;
+  *p90 = v[(guint) ceil (0.9 * n) - 1];
+}
+
+static void
+write_group_stats (PzJsonWriter *w,
+                   Group        *g)
+{
+  double median;
+  gint64 p90;
+
+  group_stats (g, &median, &p90);
+  pz_json_writer_member (w, "count");
+  pz_json_writer_int (w, g->seconds->len);
+  pz_json_writer_member (w, "median_seconds");
+  pz_json_writer_double (w, median);
+  pz_json_writer_member (w, "p90_seconds");
+  pz_json_writer_int (w, p90);
+  pz_json_writer_member (w, "standard_seconds");
+  pz_json_writer_int (w, g->standard);
+  pz_json_writer_member (w, "within_standard");
+  pz_json_writer_double (w, g->seconds->len ? (double) g->within / g->seconds->len : 1.0);
+}
+
+static void
+write_str (PzJsonWriter *w,
+           const char   *name,
+           const char   *value)
+{
+  pz_json_writer_member (w, name);
+  if (value)
+    pz_json_writer_string (w, value);
+  else
+    pz_json_writer_null (w);
+}
+
+static gboolean
+db_fail (sqlite3      *db,
+         sqlite3_stmt *stmt,
+         GError      **error)
+{
+  g_set_error (error, PZ_ENGINE_ERROR, PZ_ENGINE_ERROR_INTERNAL, _("Database error: %s"), sqlite3_errmsg (db));
+  sqlite3_finalize (stmt);
+  return FALSE;
+}
+
+typedef struct {
+  PzEngine   *engine;
+  sqlite3    *db;
+  gint64      from;
+  gint64      to;
+  gint64      now;
+  gint64      tz_offset;
+  GHashTable *type_workflow;   /* permit type code -> PzWorkflow */
+  PzWorkflow *only_workflow;   /* if every type uses the same one */
+} Report;
+
+static const PzStep *
+step_of (Report     *r,
+         const char *permit_type,
+         const char *step_id)
+{
+  PzWorkflow *wf = r->only_workflow ? r->only_workflow : g_hash_table_lookup (r->type_workflow, permit_type);
+
+  return wf && step_id ? pz_workflow_get_step (wf, step_id) : NULL;
+}
+
+/* Received, issued, refused and still open, per month and permit type. */
+typedef struct {
+  gint64 received, issued, refused, open;
+} Volume;
+
+static gboolean
+write_volume (Report        *r,
+              PzJsonWriter  *w,
+              GError       **error)
+{
+  g_autoptr(GHashTable) rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GList) keys = NULL;
+  sqlite3_stmt *stmt = NULL;
+  static const char *sql[] = {
+    /* received, and of those still open */
+    "SELECT permit_type, strftime('%Y-%m', created_at + ?3, 'unixepoch'), count(*),"
+    "  count(CASE WHEN status IN ('in_progress', 'waiting_applicant') THEN 1 END) "
+    "FROM applications WHERE created_at >= ?1 AND created_at < ?2 GROUP BY 1, 2",
+    /* decided: the event into an end step */
+    "SELECT a.permit_type, strftime('%Y-%m', e.at + ?3, 'unixepoch'), count(*), e.to_step "
+    "FROM events e JOIN applications a ON a.id = e.application_id "
+    "WHERE e.at >= ?1 AND e.at < ?2 AND e.to_step IN ('issued', 'refused') GROUP BY 1, 2, 4",
+  };
+
+  for (guint q = 0; q < G_N_ELEMENTS (sql); q++)
+    {
+      int rc;
+
+      if (sqlite3_prepare_v2 (r->db, sql[q], -1, &stmt, NULL) != SQLITE_OK)
+        return db_fail (r->db, stmt, error);
+      sqlite3_bind_int64 (stmt, 1, r->from);
+      sqlite3_bind_int64 (stmt, 2, r->to);
+      sqlite3_bind_int64 (stmt, 3, r->tz_offset);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          char *key = g_strdup_printf ("%s\x1f%s", (const char *) sqlite3_column_text (stmt, 1),
+                                       (const char *) sqlite3_column_text (stmt, 0));
+          Volume *v = g_hash_table_lookup (rows, key);
+
+          if (v == NULL)
+            g_hash_table_insert (rows, g_strdup (key), v = g_new0 (Volume, 1));
+          g_free (key);
+          if (q == 0)
+            {
+              v->received += sqlite3_column_int64 (stmt, 2);
+              v->open += sqlite3_column_int64 (stmt, 3);
+            }
+          else if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 3), "issued") == 0)
+            v->issued += sqlite3_column_int64 (stmt, 2);
+          else
+            v->refused += sqlite3_column_int64 (stmt, 2);
+        }
+      if (rc != SQLITE_DONE)
+        return db_fail (r->db, stmt, error);
+      sqlite3_finalize (stmt);
+      stmt = NULL;
+    }
+
+  keys = g_list_sort (g_hash_table_get_keys (rows), (GCompareFunc) g_strcmp0);
+  pz_json_writer_member (w, "volume");
+  pz_json_writer_begin_array (w);
+  for (GList *l = keys; l; l = l->next)
+    {
+      Volume *v = g_hash_table_lookup (rows, l->data);
+      g_auto(GStrv) parts = g_strsplit (l->data, "\x1f", 2);
+      PzPermitType *type = pz_engine_get_permit_type (r->engine, parts[1]);
+
+      pz_json_writer_begin_object (w);
+      write_str (w, "month", parts[0]);
+      write_str (w, "permit_type", parts[1]);
+      write_str (w, "permit_type_name", type ? type->name : parts[1]);
+      pz_json_writer_member (w, "received");
+      pz_json_writer_int (w, v->received);
+      pz_json_writer_member (w, "issued");
+      pz_json_writer_int (w, v->issued);
+      pz_json_writer_member (w, "refused");
+      pz_json_writer_int (w, v->refused);
+      pz_json_writer_member (w, "in_progress");
+      pz_json_writer_int (w, v->open);
+      pz_json_writer_end_object (w);
+    }
+  pz_json_writer_end_array (w);
+  return TRUE;
+}
+
+/* Every stay in a step that ended in the period, per step and per officer. */
+static gboolean
+write_steps (Report        *r,
+             PzJsonWriter  *w,
+             GError       **error)
+{
+  g_autoptr(GHashTable) steps = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) group_free);
+  g_autoptr(GHashTable) officers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) group_free);
+  g_autoptr(GHashTable) users = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) g_strfreev);
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autoptr(GList) officer_keys = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+  const char *sql = r->only_workflow
+    ? "SELECT e.from_step, e.user_id, e.office_seconds, e.application_id, NULL FROM events e "
+      "WHERE e.at >= ?1 AND e.at < ?2 AND e.from_step IS NOT NULL"
+    : "SELECT e.from_step, e.user_id, e.office_seconds, e.application_id, a.permit_type FROM events e "
+      "JOIN applications a ON a.id = e.application_id "
+      "WHERE e.at >= ?1 AND e.at < ?2 AND e.from_step IS NOT NULL";
+
+  if (sqlite3_prepare_v2 (r->db, "SELECT id, username, full_name FROM users", -1, &stmt, NULL) != SQLITE_OK)
+    return db_fail (r->db, stmt, error);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 *id = g_new (gint64, 1);
+      char **names = g_new0 (char *, 3);
+
+      *id = sqlite3_column_int64 (stmt, 0);
+      names[0] = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      names[1] = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      g_hash_table_insert (users, id, names);
+    }
+  sqlite3_finalize (stmt);
+
+  if (sqlite3_prepare_v2 (r->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return db_fail (r->db, stmt, error);
+  sqlite3_bind_int64 (stmt, 1, r->from);
+  sqlite3_bind_int64 (stmt, 2, r->to);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const PzStep *step = step_of (r, (const char *) sqlite3_column_text (stmt, 4),
+                                    (const char *) sqlite3_column_text (stmt, 0));
+      gint64 user = sqlite3_column_int64 (stmt, 1);
+      gint64 seconds = sqlite3_column_int64 (stmt, 2);
+      gint64 app = sqlite3_column_int64 (stmt, 3);
+      Group *g;
+      char key[128];
+
+      if (step == NULL || step->final || step->applicant_clock)
+        continue;
+      if (!(g = g_hash_table_lookup (steps, step->id)))
+        {
+          g_hash_table_insert (steps, step->id, g = group_new (pz_engine_step_standard (r->engine, step)));
+          g_ptr_array_add (order, (gpointer) step);
+        }
+      group_add (g, seconds, app);
+      g_snprintf (key, sizeof key, "%" G_GINT64_FORMAT "\x1f%s", user, step->id);
+      if (!(g = g_hash_table_lookup (officers, key)))
+        g_hash_table_insert (officers, g_strdup (key), g = group_new (pz_engine_step_standard (r->engine, step)));
+      group_add (g, seconds, app);
+    }
+  if (rc != SQLITE_DONE)
+    return db_fail (r->db, stmt, error);
+  sqlite3_finalize (stmt);
+
+  pz_json_writer_member (w, "steps");
+  pz_json_writer_begin_array (w);
+  {
+    /* in the workflow's order */
+    PzWorkflow *wf = r->only_workflow ? r->only_workflow : pz_engine_get_workflow (r->engine, "standard");
+    g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+
+    for (guint i = 0; wf && i < pz_workflow_get_n_steps (wf); i++)
+      {
+        const PzStep *s = pz_workflow_get_nth_step (wf, i);
+        if (g_hash_table_contains (steps, s->id))
+          g_ptr_array_add (sorted, (gpointer) s);
+      }
+    for (guint i = 0; i < order->len; i++)
+      if (!g_ptr_array_find (sorted, g_ptr_array_index (order, i), NULL))
+        g_ptr_array_add (sorted, g_ptr_array_index (order, i));
+
+    for (guint i = 0; i < sorted->len; i++)
+      {
+        const PzStep *s = g_ptr_array_index (sorted, i);
+        Group *g = g_hash_table_lookup (steps, s->id);
+
+        pz_json_writer_begin_object (w);
+        write_str (w, "step", s->id);
+        write_str (w, "title", g_dgettext (GETTEXT_PACKAGE, s->title));
+        write_group_stats (w, g);
+        pz_json_writer_member (w, "slowest");
+        pz_json_writer_begin_array (w);
+        for (guint k = 0; k < 5 && g->slow_s[k] >= 0; k++)
+          {
+            g_autoptr(PzApplication) app = pz_store_get_application (pz_engine_get_store (r->engine),
+                                                                    g->slow_id[k], NULL);
+            pz_json_writer_begin_object (w);
+            pz_json_writer_member (w, "id");
+            pz_json_writer_int (w, g->slow_id[k]);
+            write_str (w, "registration_number", app ? app->registration_number : NULL);
+            pz_json_writer_member (w, "seconds");
+            pz_json_writer_int (w, g->slow_s[k]);
+            pz_json_writer_end_object (w);
+          }
+        pz_json_writer_end_array (w);
+        pz_json_writer_end_object (w);
+      }
+  }
+  pz_json_writer_end_array (w);
+
+  officer_keys = g_list_sort (g_hash_table_get_keys (officers), (GCompareFunc) g_strcmp0);
+  pz_json_writer_member (w, "officers");
+  pz_json_writer_begin_array (w);
+  for (GList *l = officer_keys; l; l = l->next)
+    {
+      g_auto(GStrv) parts = g_strsplit (l->data, "\x1f", 2);
+      gint64 user = g_ascii_strtoll (parts[0], NULL, 10);
+      char **names = g_hash_table_lookup (users, &user);
+      const PzStep *s = r->only_workflow ? pz_workflow_get_step (r->only_workflow, parts[1]) : NULL;
+
+      pz_json_writer_begin_object (w);
+      write_str (w, "username", names ? names[0] : NULL);
+      write_str (w, "full_name", names ? names[1] : NULL);
+      write_str (w, "step", parts[1]);
+      write_str (w, "title", s ? g_dgettext (GETTEXT_PACKAGE, s->title) : parts[1]);
+      write_group_stats (w, g_hash_table_lookup (officers, l->data));
+      pz_json_writer_end_object (w);
+    }
+  pz_json_writer_end_array (w);
+  return TRUE;
+}
+
+/* The service standard: files decided in the period, from complete
+ * documents to the decision, without the applicant's time. */
+static gboolean
+write_service (Report        *r,
+               PzJsonWriter  *w,
+               GError       **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GArray) days = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 within = 0;
+  gint64 day = pz_calendar_day_length (pz_engine_get_calendar (r->engine));
+  Group *g = group_new (0);
+  int rc;
+
+  if (sqlite3_prepare_v2 (r->db,
+                          "SELECT a.id, a.permit_type, a.permit_type_version, a.service_seconds FROM applications a "
+                          "WHERE a.status IN ('issued', 'refused') AND a.updated_at >= ?1 AND a.updated_at < ?2 "
+                          "  AND a.service_started_at IS NOT NULL", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      group_free (g);
+      return db_fail (r->db, stmt, error);
+    }
+  sqlite3_bind_int64 (stmt, 1, r->from);
+  sqlite3_bind_int64 (stmt, 2, r->to);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PzApplication app = { 0 };
+      PzPermitType *type;
+      gint64 used = sqlite3_column_int64 (stmt, 3);
+
+      app.permit_type = (char *) sqlite3_column_text (stmt, 1);
+      app.permit_type_version = sqlite3_column_int64 (stmt, 2);
+      type = pz_engine_get_file_permit_type (r->engine, &app);
+      if (type && (type->service_days == 0 || used <= (gint64) type->service_days * day))
+        within++;
+      group_add (g, used, sqlite3_column_int64 (stmt, 0));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      group_free (g);
+      return db_fail (r->db, stmt, error);
+    }
+  sqlite3_finalize (stmt);
+  {
+    double median;
+    gint64 p90;
+
+    group_stats (g, &median, &p90);
+    pz_json_writer_member (w, "service");
+    pz_json_writer_begin_object (w);
+    pz_json_writer_member (w, "decided");
+    pz_json_writer_int (w, g->seconds->len);
+    pz_json_writer_member (w, "within_standard");
+    pz_json_writer_double (w, g->seconds->len ? (double) within / g->seconds->len : 1.0);
+    pz_json_writer_member (w, "median_seconds");
+    pz_json_writer_double (w, median);
+    pz_json_writer_member (w, "p90_seconds");
+    pz_json_writer_int (w, p90);
+    pz_json_writer_member (w, "working_day_seconds");
+    pz_json_writer_int (w, day);
+    pz_json_writer_end_object (w);
+  }
+  group_free (g);
+  return TRUE;
+}
+
+/* Where files wait now: the bottleneck. */
+static gboolean
+write_waiting (Report        *r,
+               PzJsonWriter  *w,
+               GError       **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  PzCalendar *calendar = pz_engine_get_calendar (r->engine);
+  g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc (r->now);
+  PzWorkflow *wf = r->only_workflow ? r->only_workflow : pz_engine_get_workflow (r->engine, "standard");
+  g_autoptr(GHashTable) rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  gint64 most = 0;
+  int rc;
+
+  if (sqlite3_prepare_v2 (r->db,
+                          "SELECT step, count(*), min(step_entered_at), count(CASE WHEN due_at < ?1 THEN 1 END) "
+                          "FROM applications WHERE status IN ('in_progress', 'waiting_applicant') GROUP BY step",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return db_fail (r->db, stmt, error);
+  sqlite3_bind_int64 (stmt, 1, r->now);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 *v = g_new (gint64, 3);
+
+      v[0] = sqlite3_column_int64 (stmt, 1);
+      v[1] = sqlite3_column_int64 (stmt, 2);
+      v[2] = sqlite3_column_int64 (stmt, 3);
+      g_hash_table_insert (rows, g_strdup ((const char *) sqlite3_column_text (stmt, 0)), v);
+      if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "waiting_applicant") != 0)
+        most = MAX (most, v[0]);
+    }
+  if (rc != SQLITE_DONE)
+    return db_fail (r->db, stmt, error);
+  sqlite3_finalize (stmt);
+
+  pz_json_writer_member (w, "waiting");
+  pz_json_writer_begin_array (w);
+  for (guint i = 0; wf && i < pz_workflow_get_n_steps (wf); i++)
+    {
+      const PzStep *s = pz_workflow_get_nth_step (wf, i);
+      gint64 *v = g_hash_table_lookup (rows, s->id);
+      gint64 oldest = 0;
+
+      if (s->final)
+        continue;
+      if (v && v[0] > 0)
+        {
+          g_autoptr(GDateTime) since = g_date_time_new_from_unix_utc (v[1]);
+          oldest = s->applicant_clock ? r->now - v[1]
+                                      : pz_calendar_office_seconds_between (calendar, since, now);
+        }
+      pz_json_writer_begin_object (w);
+      write_str (w, "step", s->id);
+      write_str (w, "title", g_dgettext (GETTEXT_PACKAGE, s->title));
+      pz_json_writer_member (w, "count");
+      pz_json_writer_int (w, v ? v[0] : 0);
+      pz_json_writer_member (w, "overdue");
+      pz_json_writer_int (w, v ? v[2] : 0);
+      pz_json_writer_member (w, "oldest_seconds");
+      pz_json_writer_int (w, oldest);
+      pz_json_writer_member (w, "applicant_clock");
+      pz_json_writer_bool (w, s->applicant_clock);
+      pz_json_writer_member (w, "bottleneck");
+      pz_json_writer_bool (w, v && most > 0 && v[0] == most && !s->applicant_clock);
+      pz_json_writer_end_object (w);
+    }
+  pz_json_writer_end_array (w);
+  return TRUE;
+}
+
+/* The satisfaction index: per element the mean answer (1 to 4) and that
+ * times 25; the index is the mean of the elements, times 25. */
+static gboolean
+write_satisfaction (Report        *r,
+                    PzJsonWriter  *w,
+                    GError       **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = 0;
+  double mean[PZ_SKM_ELEMENTS] = { 0 };
+  double total = 0;
+
+  if (sqlite3_prepare_v2 (r->db,
+                          "SELECT count(*), avg(u1), avg(u2), avg(u3), avg(u4), avg(u5), avg(u6), avg(u7),"
+                          "  avg(u8), avg(u9) FROM satisfaction WHERE at >= ?1 AND at < ?2",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return db_fail (r->db, stmt, error);
+  sqlite3_bind_int64 (stmt, 1, r->from);
+  sqlite3_bind_int64 (stmt, 2, r->to);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return db_fail (r->db, stmt, error);
+  n = sqlite3_column_int64 (stmt, 0);
+  for (guint i = 0; i < PZ_SKM_ELEMENTS; i++)
+    {
+      mean[i] = sqlite3_column_double (stmt, 1 + (int) i);
+      total += mean[i];
+    }
+  sqlite3_finalize (stmt);
+
+  pz_json_writer_member (w, "satisfaction");
+  pz_json_writer_begin_object (w);
+  pz_json_writer_member (w, "responses");
+  pz_json_writer_int (w, n);
+  pz_json_writer_member (w, "elements");
+  pz_json_writer_begin_array (w);
+  for (guint i = 0; i < PZ_SKM_ELEMENTS; i++)
+    {
+      pz_json_writer_begin_object (w);
+      write_str (w, "element", pz_skm_elements[i]);
+      write_str (w, "title", pz_skm_element_title (i));
+      pz_json_writer_member (w, "mean");
+      pz_json_writer_double (w, mean[i]);
+      pz_json_writer_member (w, "index");
+      pz_json_writer_double (w, mean[i] * 25.0);
+      pz_json_writer_end_object (w);
+    }
+  pz_json_writer_end_array (w);
+  pz_json_writer_member (w, "index");
+  if (n > 0)
+    pz_json_writer_double (w, total / PZ_SKM_ELEMENTS * 25.0);
+  else
+    pz_json_writer_null (w);
+  write_str (w, "category", n > 0 ? pz_skm_category (total / PZ_SKM_ELEMENTS * 25.0) : NULL);
+  pz_json_writer_end_object (w);
+  return TRUE;
+}
+
+/**
+ * pz_report_build:
+ * @from: the first day of the period (office dates)
+ * @to: the last day, inclusive
+ *
+ * Returns: (transfer full): the report as JSON
+ */
+char *
+pz_report_build (PzEngine     *engine,
+                 const GDate  *from,
+                 const GDate  *to,
+                 gint64        now,
+                 GError      **error)
+{
+  Report r = { 0 };
+  GTimeZone *tz = pz_engine_get_timezone (engine);
+  GPtrArray *types = pz_engine_list_permit_types (engine);
+  PzJsonWriter *w;
+  GDate end = *to;
+
+  r.engine = engine;
+  r.db = pz_store_get_db (pz_engine_get_store (engine));
+  r.now = now;
+  {
+    g_autoptr(GDateTime) a = g_date_time_new (tz, g_date_get_year (from), g_date_get_month (from),
+                                              g_date_get_day (from), 0, 0, 0);
+    g_autoptr(GDateTime) b = NULL;
+
+    g_date_add_days (&end, 1);
+    b = g_date_time_new (tz, g_date_get_year (&end), g_date_get_month (&end), g_date_get_day (&end), 0, 0, 0);
+    r.from = g_date_time_to_unix (a);
+    r.to = g_date_time_to_unix (b);
+    r.tz_offset = g_date_time_get_utc_offset (a) / G_USEC_PER_SEC;
+  }
+  r.type_workflow = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < types->len; i++)
+    {
+      PzPermitType *t = g_ptr_array_index (types, i);
+      PzWorkflow *wf = pz_engine_get_workflow (engine, t->workflow);
+
+      g_hash_table_insert (r.type_workflow, t->code, wf);
+      if (i == 0)
+        r.only_workflow = wf;
+      else if (wf != r.only_workflow)
+        r.only_workflow = NULL;
+    }
+
+  w = pz_json_writer_new ();
+  pz_json_writer_begin_object (w);
+  pz_json_writer_member (w, "period");
+  pz_json_writer_begin_object (w);
+  {
+    char buf[16];
+
+    g_date_strftime (buf, sizeof buf, "%Y-%m-%d", from);
+    write_str (w, "from", buf);
+    g_date_strftime (buf, sizeof buf, "%Y-%m-%d", to);
+    write_str (w, "to", buf);
+  }
+  pz_json_writer_end_object (w);
+  {
+    g_autofree char *at = pz_engine_format_time (engine, now);
+    write_str (w, "generated_at", at);
+  }
+  if (!write_volume (&r, w, error) || !write_steps (&r, w, error) || !write_service (&r, w, error) ||
+      !write_waiting (&r, w, error) || !write_satisfaction (&r, w, error))
+    {
+      g_hash_table_unref (r.type_workflow);
+      pz_json_writer_free (w);
+      return NULL;
+    }
+  pz_json_writer_end_object (w);
+  g_hash_table_unref (r.type_workflow);
+  return pz_json_writer_free_to_string (w);
+}
+
+/* The applicants' answers */
+
+gboolean
+pz_store_has_satisfaction (PzStore *store,
+                           gint64   application_id)
+{
+  sqlite3 *db = pz_store_get_db (store);
+  sqlite3_stmt *stmt = NULL;
+  gboolean found = FALSE;
+
+  if (sqlite3_prepare_v2 (db, "SELECT 1 FROM satisfaction WHERE application_id = ?", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, application_id);
+      found = sqlite3_step (stmt) == SQLITE_ROW;
+    }
+  sqlite3_finalize (stmt);
+  return found;
+}
+
+gboolean
+pz_store_put_satisfaction (PzStore     *store,
+                           gint64       application_id,
+                           const int    answers[PZ_SKM_ELEMENTS],
+                           const char  *suggestion,
+                           gint64       now,
+                           GError     **error)
+{
+  sqlite3 *db = pz_store_get_db (store);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "INSERT INTO satisfaction (application_id, at, u1, u2, u3, u4, u5, u6, u7, u8, u9,"
+                              "  suggestion) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
+    return db_fail (db, stmt, error);
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  for (guint i = 0; i < PZ_SKM_ELEMENTS; i++)
+    sqlite3_bind_int (stmt, 3 + (int) i, answers[i]);
+  if (suggestion && *suggestion)
+    sqlite3_bind_text (stmt, 12, suggestion, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, 12);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        {
+          sqlite3_finalize (stmt);
+          g_set_error (error, PZ_ENGINE_ERROR, PZ_ENGINE_ERROR_DUPLICATE, _("This file's survey was already answered"));
+          return FALSE;
+        }
+      return db_fail (db, stmt, error);
+    }
+  sqlite3_finalize (stmt);
+  return TRUE;
+}

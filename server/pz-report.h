@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "pz-engine.h"
+
+G_BEGIN_DECLS
+
+/* The nine elements of the applicants' satisfaction survey (SKM,
+ * PermenPAN-RB 14/2017), answered 1 (poor) to 4 (very good). */
+#define PZ_SKM_ELEMENTS 9
+
+extern const char * const pz_skm_elements[PZ_SKM_ELEMENTS + 1];
+const char *pz_skm_element_title   (guint        element);
+const char *pz_skm_category        (double       index);
+
+char       *pz_report_build        (PzEngine    *engine,
+                                    const GDate *from,
+                                    const GDate *to,
+                                    gint64       now,
+                                    GError     **error);
+
+gboolean    pz_store_put_satisfaction (PzStore  *store,
+                                    gint64       application_id,
+                                    const int    answers[PZ_SKM_ELEMENTS],
+                                    const char  *suggestion,
+                                    gint64       now,
+                                    GError     **error);
+gboolean    pz_store_has_satisfaction (PzStore  *store,
+                                    gint64       application_id);
+
+G_END_DECLS
