@@ -184,6 +184,14 @@ act (PzEngine    *engine,
   request.note = note;
   request.data = data;
   answer = pz_engine_act (engine, user, id, &request, now, &status, NULL, details, error);
+  /* name what was missing, for whoever reads the error */
+  if (answer == NULL && error && *error && details->len)
+    {
+      g_autoptr(JsonNode) named = pz_details_to_json (details);
+      g_autofree char *text = json_to_string (named, FALSE);
+
+      g_prefix_error (error, "%s ", text);
+    }
   return answer != NULL;
 }
 
@@ -220,6 +228,103 @@ check_documents (PzEngine      *engine,
   return TRUE;
 }
 
+/**
+ * pz_demo_take_step:
+ * @action: `approve`, `return` or `refuse`
+ * @now: when it happens
+ *
+ * Does, as the demo user of the file's step, what the step needs (the
+ * documents, the survey report, the signature, the hand-over) and takes
+ * @action, at @now.
+ */
+gboolean
+pz_demo_take_step (PzEngine    *engine,
+                   gint64       id,
+                   const char  *action,
+                   gint64       now,
+                   GError     **error)
+{
+  PzStore *store = pz_engine_get_store (engine);
+  g_autoptr(PzApplication) app = pz_engine_get_application (engine, id, error);
+  g_autoptr(PzUser) user = NULL;
+  g_autoptr(JsonObject) data = json_object_new ();
+  gboolean approve = g_str_equal (action, "approve");
+  PzPermitType *type;
+  const PzStep *step;
+
+  if (app == NULL)
+    return FALSE;
+  type = pz_engine_get_file_permit_type (engine, app);
+  step = pz_workflow_get_step (pz_engine_get_workflow (engine, type->workflow), app->step);
+  user = user_for_step (store, step);
+  if (step->applicant_clock && approve)
+    {
+      /* the applicant brings new scans of what was not right */
+      g_autoptr(GPtrArray) verdicts = pz_store_list_verdicts (store, id, NULL);
+
+      for (guint i = 0; verdicts && i < verdicts->len; i++)
+        {
+          PzVerdict *v = g_ptr_array_index (verdicts, i);
+          g_autoptr(GBytes) pdf = NULL;
+          g_autoptr(PzDocument) doc = NULL;
+
+          if (g_strcmp0 (v->verdict, "not_ok") != 0)
+            continue;
+          pdf = pz_demo_scan_pdf (v->requirement, 1);
+          if (!(doc = pz_engine_put_document (engine, user, id, v->requirement, pdf, 1, now, error)))
+            return FALSE;
+        }
+    }
+  switch (step->form)
+    {
+    case PZ_FORM_DOCUMENTS_COMPLETE:
+      if (!check_documents (engine, user, app, approve, now, error))
+        return FALSE;
+      break;
+    case PZ_FORM_SURVEY:
+      {
+        g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (now);
+        g_autoptr(GDateTime) local = g_date_time_to_timezone (when, pz_engine_get_timezone (engine));
+        g_autofree char *date = g_date_time_format (local, "%Y-%m-%d");
+
+        json_object_set_string_member (data, "survey_date", date);
+        json_object_set_string_member (data, "findings",
+                                       "Lokasi sesuai dengan permohonan; bangunan/titik sesuai tata ruang.");
+        json_object_set_string_member (data, "recommendation", "feasible");
+      }
+      break;
+    case PZ_FORM_SIGNATURE:
+      if (type->signing == PZ_SIGNING_WET)
+        {
+          g_autoptr(GBytes) scan = pz_demo_scan_pdf ("Izin yang sudah ditandatangani basah", 1);
+          g_autoptr(PzDocument) doc = pz_engine_put_document (engine, user, id, "signed_permit",
+                                                              scan, 1, now, error);
+          if (doc == NULL)
+            return FALSE;
+        }
+      else
+        json_object_set_string_member (data, "passphrase", "demo");
+      break;
+    case PZ_FORM_HANDOVER:
+      json_object_set_string_member (data, "received_by", app->applicant_name);
+      break;
+    case PZ_FORM_NONE:
+    case PZ_FORM_PERMIT_FIELDS:
+    case PZ_FORM_NUMBERING:
+    default:
+      break;
+    }
+
+  if (g_str_equal (action, "return"))
+    return act (engine, user, id, "return", "KTP tidak terbaca; pemohon diminta membawa scan yang jelas.",
+                NULL, now, error);
+  if (g_str_equal (action, "refuse"))
+    return act (engine, user, id, "refuse",
+                "Lokasi berada dalam radius zona pasar tradisional sesuai Perda; permohonan ditolak.",
+                NULL, now, error);
+  return act (engine, user, id, "approve", NULL, approve ? data : NULL, now, error);
+}
+
 static gboolean
 drive (PzEngine        *engine,
        const DemoFile  *file,
@@ -227,83 +332,29 @@ drive (PzEngine        *engine,
        gint64           start,
        GError         **error)
 {
-  PzStore *store = pz_engine_get_store (engine);
   gint64 now = start;
 
   for (guint guard = 0; guard < 32; guard++)
     {
       g_autoptr(PzApplication) app = pz_engine_get_application (engine, id, error);
-      g_autoptr(PzUser) user = NULL;
-      g_autoptr(JsonObject) data = NULL;
       PzPermitType *type;
-      PzWorkflow *wf;
       const PzStep *step;
       gboolean last;
 
       if (app == NULL)
         return FALSE;
       type = pz_engine_get_file_permit_type (engine, app);
-      wf = pz_engine_get_workflow (engine, type->workflow);
-      step = pz_workflow_get_step (wf, app->step);
+      step = pz_workflow_get_step (pz_engine_get_workflow (engine, type->workflow), app->step);
       last = g_str_equal (step->id, file->target);
       if (last && file->finish == NULL)
         return TRUE;
-
-      user = user_for_step (store, step);
       now += 25 * 60;
-      data = json_object_new ();
-
-      switch (step->form)
-        {
-        case PZ_FORM_DOCUMENTS_COMPLETE:
-          if (!check_documents (engine, user, app, !(last && g_strcmp0 (file->finish, "return") == 0),
-                                now, error))
-            return FALSE;
-          break;
-        case PZ_FORM_SURVEY:
-          {
-            g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (now);
-            g_autoptr(GDateTime) local = g_date_time_to_timezone (when, pz_engine_get_timezone (engine));
-            g_autofree char *date = g_date_time_format (local, "%Y-%m-%d");
-
-            json_object_set_string_member (data, "survey_date", date);
-            json_object_set_string_member (data, "findings",
-                                           "Lokasi sesuai dengan permohonan; bangunan/titik sesuai tata ruang.");
-            json_object_set_string_member (data, "recommendation", "feasible");
-            now += 2 * 86400;
-          }
-          break;
-        case PZ_FORM_SIGNATURE:
-          if (type->signing == PZ_SIGNING_WET)
-            {
-              g_autoptr(GBytes) scan = pz_demo_scan_pdf ("Izin yang sudah ditandatangani basah", 1);
-              g_autoptr(PzDocument) doc = pz_engine_put_document (engine, user, id, "signed_permit",
-                                                                  scan, 1, now, error);
-              if (doc == NULL)
-                return FALSE;
-            }
-          else
-            json_object_set_string_member (data, "passphrase", "demo");
-          break;
-        case PZ_FORM_HANDOVER:
-          json_object_set_string_member (data, "received_by", file->name);
-          break;
-        case PZ_FORM_NONE:
-        case PZ_FORM_PERMIT_FIELDS:
-        case PZ_FORM_NUMBERING:
-        default:
-          break;
-        }
-
-      if (last && g_strcmp0 (file->finish, "return") == 0)
-        return act (engine, user, id, "return", "KTP tidak terbaca; pemohon diminta membawa scan yang jelas.",
-                    NULL, now, error);
-      if (last && g_strcmp0 (file->finish, "refuse") == 0)
-        return act (engine, user, id, "refuse",
-                    "Lokasi berada dalam radius zona pasar tradisional sesuai Perda; permohonan ditolak.",
-                    NULL, now, error);
-      if (!act (engine, user, id, "approve", NULL, data, now, error))
+      if (step->form == PZ_FORM_SURVEY)
+        now += 2 * 86400;
+      if (!pz_demo_take_step (engine, id, last ? file->finish : "approve", now, error))
         return FALSE;
+      if (last)
+        return TRUE;
     }
   g_set_error (error, PZ_ENGINE_ERROR, PZ_ENGINE_ERROR_INTERNAL, "demo file never reached %s",
                file->target);
@@ -380,6 +431,19 @@ fail:
 }
 
 /**
+ * pz_demo_create_office:
+ *
+ * The demo office without files: its users (password `demo`), permit
+ * types, profile and signing key.
+ */
+gboolean
+pz_demo_create_office (PzEngine  *engine,
+                       GError   **error)
+{
+  return create_office (engine, error) && pz_engine_reload (engine, error);
+}
+
+/**
  * pz_demo_populate:
  * @engine: an engine on an empty data directory
  * @error: return location for an error
@@ -401,7 +465,7 @@ pz_demo_populate (PzEngine  *engine,
   if (users > 0)
     return TRUE;
 
-  if (!create_office (engine, error) || !pz_engine_reload (engine, error))
+  if (!pz_demo_create_office (engine, error))
     return FALSE;
 
   front = pz_store_find_user (store, "front_office");

@@ -593,6 +593,7 @@ test_openapi (void)
     { "/api/v1/admin/office", "get" }, { "/api/v1/admin/office", "patch" },
     { "/api/v1/admin/office/logo", "get" }, { "/api/v1/admin/office/logo", "put" },
     { "/api/v1/admin/office/logo", "delete" }, { "/api/v1/admin/office/signing-certificate", "put" },
+    { "/api/v1/late-files", "get" }, { "/api/v1/reports", "get" }, { "/track/{registration_number}/survey", "post" },
   };
   const char *front = pz_test_login (ts, "front_office");
   gint64 id = pz_test_register (ts, front, "PBG", "new");
