@@ -14,4 +14,7 @@ GArray *pz_bench_fill (const char *dir,
                        gint64      n_files,
                        const char *only_step);
 
+void    pz_bench_fill_year (const char *dir,
+                            gint64      n_files);
+
 G_END_DECLS

@@ -216,10 +216,10 @@ write_volume (Report        *r,
     "SELECT permit_type, strftime('%Y-%m', created_at + ?3, 'unixepoch'), count(*),"
     "  count(CASE WHEN status IN ('in_progress', 'waiting_applicant') THEN 1 END) "
     "FROM applications WHERE created_at >= ?1 AND created_at < ?2 GROUP BY 1, 2",
-    /* decided: the event into an end step */
-    "SELECT a.permit_type, strftime('%Y-%m', e.at + ?3, 'unixepoch'), count(*), e.to_step "
-    "FROM events e JOIN applications a ON a.id = e.application_id "
-    "WHERE e.at >= ?1 AND e.at < ?2 AND e.to_step IN ('issued', 'refused') GROUP BY 1, 2, 4",
+    /* decided: a file at an end changes no more, so its last change is the decision */
+    "SELECT permit_type, strftime('%Y-%m', updated_at + ?3, 'unixepoch'), count(*), status "
+    "FROM applications WHERE status IN ('issued', 'refused') AND updated_at >= ?1 AND updated_at < ?2 "
+    "GROUP BY 1, 2, 4",
   };
 
   for (guint q = 0; q < G_N_ELEMENTS (sql); q++)
@@ -290,7 +290,7 @@ write_steps (Report        *r,
              GError       **error)
 {
   g_autoptr(GHashTable) steps = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) group_free);
-  g_autoptr(GHashTable) officers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) group_free);
+  g_autoptr(GHashTable) officers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) group_free);
   g_autoptr(GHashTable) users = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) g_strfreev);
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
   g_autoptr(GList) officer_keys = NULL;
@@ -328,8 +328,8 @@ write_steps (Report        *r,
       gint64 user = sqlite3_column_int64 (stmt, 1);
       gint64 seconds = sqlite3_column_int64 (stmt, 2);
       gint64 app = sqlite3_column_int64 (stmt, 3);
+      gint64 key;
       Group *g;
-      char key[128];
 
       if (step == NULL || step->final || step->applicant_clock)
         continue;
@@ -339,9 +339,20 @@ write_steps (Report        *r,
           g_ptr_array_add (order, (gpointer) step);
         }
       group_add (g, seconds, app);
-      g_snprintf (key, sizeof key, "%" G_GINT64_FORMAT "\x1f%s", user, step->id);
-      if (!(g = g_hash_table_lookup (officers, key)))
-        g_hash_table_insert (officers, g_strdup (key), g = group_new (pz_engine_step_standard (r->engine, step)));
+      /* an officer at a step: the user id and the step's place */
+      {
+        guint place = 0;
+
+        g_ptr_array_find (order, step, &place);
+        key = user * 256 + place;
+      }
+      if (!(g = g_hash_table_lookup (officers, &key)))
+        {
+          gint64 *k = g_new (gint64, 1);
+
+          *k = key;
+          g_hash_table_insert (officers, k, g = group_new (pz_engine_step_standard (r->engine, step)));
+        }
       group_add (g, seconds, app);
     }
   if (rc != SQLITE_DONE)
@@ -394,21 +405,21 @@ write_steps (Report        *r,
   }
   pz_json_writer_end_array (w);
 
-  officer_keys = g_list_sort (g_hash_table_get_keys (officers), (GCompareFunc) g_strcmp0);
+  officer_keys = g_list_sort (g_hash_table_get_keys (officers), compare_int64);
   pz_json_writer_member (w, "officers");
   pz_json_writer_begin_array (w);
   for (GList *l = officer_keys; l; l = l->next)
     {
-      g_auto(GStrv) parts = g_strsplit (l->data, "\x1f", 2);
-      gint64 user = g_ascii_strtoll (parts[0], NULL, 10);
+      gint64 key = *(gint64 *) l->data;
+      gint64 user = key / 256;
+      const PzStep *s = g_ptr_array_index (order, key % 256);
       char **names = g_hash_table_lookup (users, &user);
-      const PzStep *s = r->only_workflow ? pz_workflow_get_step (r->only_workflow, parts[1]) : NULL;
 
       pz_json_writer_begin_object (w);
       write_str (w, "username", names ? names[0] : NULL);
       write_str (w, "full_name", names ? names[1] : NULL);
-      write_str (w, "step", parts[1]);
-      write_str (w, "title", s ? g_dgettext (GETTEXT_PACKAGE, s->title) : parts[1]);
+      write_str (w, "step", s->id);
+      write_str (w, "title", g_dgettext (GETTEXT_PACKAGE, s->title));
       write_group_stats (w, g_hash_table_lookup (officers, l->data));
       pz_json_writer_end_object (w);
     }
