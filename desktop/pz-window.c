@@ -8,6 +8,7 @@
 
 #include "perizinan.h"
 #include "pz-admin.h"
+#include "pz-report-view.h"
 #include "pz-document-view.h"
 #include "pz-file-item.h"
 #include "pz-window.h"
@@ -52,6 +53,8 @@ struct _PzWindow
   AdwHeaderBar    *header_bar;
   GtkWidget       *admin_button;    /* between the files and the administration */
   GtkWidget       *admin;           /* PzAdminView */
+  GtkWidget       *reports_button;
+  GtkWidget       *reports;         /* PzReportView */
   GtkWidget       *inbox_box;
 
   GSettings       *settings;
@@ -179,7 +182,7 @@ static void
 show_page (PzWindow   *self,
            const char *name)
 {
-  gboolean working = g_str_equal (name, "main") || g_str_equal (name, "admin");
+  gboolean working = g_str_equal (name, "main") || g_str_equal (name, "admin") || g_str_equal (name, "reports");
 
   gtk_stack_set_visible_child_name (self->stack, name);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", working);
@@ -189,6 +192,12 @@ show_page (PzWindow   *self,
       g_signal_handlers_block_matched (self->admin_button, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
       gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->admin_button), g_str_equal (name, "admin"));
       g_signal_handlers_unblock_matched (self->admin_button, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+    }
+  if (self->reports_button)
+    {
+      g_signal_handlers_block_matched (self->reports_button, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->reports_button), g_str_equal (name, "reports"));
+      g_signal_handlers_unblock_matched (self->reports_button, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
     }
   gtk_widget_set_visible (self->new_button, g_str_equal (name, "main") && self->client &&
                           pz_client_user_has_role (self->client, "front_office"));
@@ -210,6 +219,14 @@ user_has_office_role (PzWindow *self)
   return FALSE;
 }
 
+/* The page one comes back to: the administration for an administrator
+ * without an office role, the files for everyone else. */
+static const char *
+home_page (PzWindow *self)
+{
+  return pz_client_user_has_role (self->client, "admin") && !user_has_office_role (self) ? "admin" : "main";
+}
+
 static void
 admin_toggled (GtkToggleButton *button,
                PzWindow        *self)
@@ -220,7 +237,32 @@ admin_toggled (GtkToggleButton *button,
       show_page (self, "admin");
     }
   else
-    show_page (self, "main");
+    show_page (self, home_page (self));
+}
+
+static gboolean
+user_reads_reports (PzWindow *self)
+{
+  static const char * const readers[] = { "kasi", "kabid", "sekretaris", "kadis", "admin", NULL };
+
+  for (guint i = 0; readers[i]; i++)
+    if (pz_client_user_has_role (self->client, readers[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+reports_toggled (GtkToggleButton *button,
+                 PzWindow        *self)
+{
+  if (gtk_toggle_button_get_active (button))
+    {
+      if (pz_report_view_get_report (PZ_REPORT_VIEW (self->reports)) == NULL)
+        pz_report_view_load (PZ_REPORT_VIEW (self->reports), NULL, NULL);
+      show_page (self, "reports");
+    }
+  else
+    show_page (self, home_page (self));
 }
 
 /* A request that failed because the server could not be reached shows the
@@ -486,6 +528,7 @@ reference_part_done (GObject      *source,
                                      pz_client_user_has_role (self->client, "front_office"));
       gtk_widget_set_visible (self->admin_button, pz_client_user_has_role (self->client, "admin") &&
                                                   user_has_office_role (self));
+      gtk_widget_set_visible (self->reports_button, user_reads_reports (self));
       if (pz_client_user_has_role (self->client, "admin") && !user_has_office_role (self))
         {
           pz_admin_view_reload (PZ_ADMIN_VIEW (self->admin));
@@ -712,6 +755,7 @@ logout_action (GtkWidget  *widget,
   adw_window_title_set_subtitle (self->window_title, NULL);
   gtk_widget_set_visible (self->new_button, FALSE);
   gtk_widget_set_visible (self->admin_button, FALSE);
+  gtk_widget_set_visible (self->reports_button, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-registration", FALSE);
   show_page (self, "login");
 }
@@ -2998,6 +3042,16 @@ refresh_action (GtkWidget  *widget,
       pz_admin_view_reload (PZ_ADMIN_VIEW (self->admin));
       return;
     }
+  if (g_strcmp0 (pz_window_get_page (self), "reports") == 0)
+    {
+      JsonObject *report = pz_report_view_get_report (PZ_REPORT_VIEW (self->reports));
+      JsonObject *period = report ? json_object_get_object_member (report, "period") : NULL;
+
+      pz_report_view_load (PZ_REPORT_VIEW (self->reports),
+                           period ? json_object_get_string_member (period, "from") : NULL,
+                           period ? json_object_get_string_member (period, "to") : NULL);
+      return;
+    }
   load_inbox (self);
   if (self->file_id)
     {
@@ -3540,6 +3594,17 @@ pz_window_new (AdwApplication *app,
   g_signal_connect (self->admin_button, "toggled", G_CALLBACK (admin_toggled), self);
   adw_header_bar_pack_end (self->header_bar, self->admin_button);
 
+  self->reports = pz_report_view_new (self->client);
+  gtk_stack_add_named (self->stack, self->reports, "reports");
+  self->reports_button = gtk_toggle_button_new ();
+  gtk_button_set_icon_name (GTK_BUTTON (self->reports_button), "x-office-spreadsheet-symbolic");
+  gtk_widget_set_tooltip_text (self->reports_button, _("Reports"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->reports_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Reports"), -1);
+  gtk_widget_set_visible (self->reports_button, FALSE);
+  g_signal_connect (self->reports_button, "toggled", G_CALLBACK (reports_toggled), self);
+  adw_header_bar_pack_end (self->header_bar, self->reports_button);
+
   gtk_editable_set_text (GTK_EDITABLE (self->username_row), user);
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), url);
   if (*url)
@@ -3627,13 +3692,20 @@ pz_window_get_form_widget (PzWindow   *self,
 gboolean
 pz_window_is_busy (PzWindow *self)
 {
-  return self->busy > 0 || (self->admin && pz_admin_view_is_busy (PZ_ADMIN_VIEW (self->admin)));
+  return self->busy > 0 || (self->admin && pz_admin_view_is_busy (PZ_ADMIN_VIEW (self->admin))) ||
+         (self->reports && pz_report_view_is_busy (PZ_REPORT_VIEW (self->reports)));
 }
 
 GtkWidget *
 pz_window_get_admin_view (PzWindow *self)
 {
   return self->admin;
+}
+
+GtkWidget *
+pz_window_get_report_view (PzWindow *self)
+{
+  return self->reports;
 }
 
 gboolean

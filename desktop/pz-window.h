@@ -25,6 +25,7 @@ GtkWidget   *pz_window_get_form_widget   (PzWindow       *self,
                                           const char     *name);
 gboolean     pz_window_is_busy           (PzWindow       *self);
 GtkWidget   *pz_window_get_admin_view    (PzWindow       *self);
+GtkWidget   *pz_window_get_report_view   (PzWindow       *self);
 gboolean     pz_window_get_banner_shown  (PzWindow       *self);
 GtkWidget   *pz_window_get_document_view (PzWindow       *self);
 const char  *pz_window_get_document_requirement (PzWindow *self);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "pz-calendar.h"
+#include "pz-csv.h"
 #include "pz-json-writer.h"
 #include "pz-permit-type.h"
 #include "pz-roles.h"

@@ -4,10 +4,12 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <poppler.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
 #include "pz-admin.h"
+#include "pz-report-view.h"
 #include "pz-sign.h"
 #include "pz-test-server.h"
 #include "pz-demo.h"
@@ -1273,6 +1275,123 @@ test_administration (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static gboolean
+report_shown (PzWindow *win,
+              gpointer  data)
+{
+  return !pz_window_is_busy (win) && g_strcmp0 (pz_window_get_page (win), "reports") == 0 &&
+         pz_report_view_get_report (PZ_REPORT_VIEW (pz_window_get_report_view (win))) != NULL;
+}
+
+/* The Kasi opens the reports: the charts and tables of the server's
+ * report; every table saved as CSV reads back the same; the whole report
+ * saved as PDF opens and has every section. */
+static void
+test_reports (void)
+{
+  PzWindow *win = new_window ();
+  PzReportView *view;
+  g_autofree char *dir = g_dir_make_tmp ("pz-report-XXXXXX", NULL);
+  g_autofree char *pdf_path = g_build_filename (dir, "report.pdf", NULL);
+  g_autoptr(GFile) pdf = g_file_new_for_path (pdf_path);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *button;
+
+  log_in (win, "kasi");
+  button = find_widget (GTK_WIDGET (win), GTK_TYPE_TOGGLE_BUTTON, NULL);
+  g_assert_nonnull (button);
+  view = PZ_REPORT_VIEW (pz_window_get_report_view (win));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+  {
+    GtkWidget *reports = NULL;
+
+    /* the header's toggle buttons: the one that opens the reports */
+    for (GtkWidget *w = button; w; w = gtk_widget_get_next_sibling (w))
+      if (GTK_IS_TOGGLE_BUTTON (w) && g_strcmp0 (gtk_widget_get_tooltip_text (w), "Reports") == 0)
+        reports = w;
+    if (reports == NULL)
+      for (GtkWidget *w = button; w; w = gtk_widget_get_prev_sibling (w))
+        if (GTK_IS_TOGGLE_BUTTON (w) && g_strcmp0 (gtk_widget_get_tooltip_text (w), "Reports") == 0)
+          reports = w;
+    g_assert_nonnull (reports);
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (reports), TRUE);
+  }
+  wait_for (win, report_shown, NULL, "the report");
+  save_screenshot (GTK_WIDGET (win), "reports");
+
+  /* what the page shows is the server's report */
+  {
+    g_autoptr(PzResponse) r = pz_test_request (ts, "GET", "/api/v1/reports", pz_test_login (ts, "kasi"), NULL);
+    JsonArray *waiting = json_object_get_array_member (pz_response_object (r), "waiting");
+    g_autoptr(GPtrArray) rows = pz_report_view_get_table (view, "waiting");
+
+    g_assert_cmpuint (rows->len, ==, json_array_get_length (waiting) + 1);
+    for (guint i = 0; i < json_array_get_length (waiting); i++)
+      {
+        char **row = g_ptr_array_index (rows, i + 1);
+        g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                  json_object_get_int_member (json_array_get_object_element (waiting, i),
+                                                                              "count"));
+        g_assert_cmpstr (row[1], ==, count);
+      }
+  }
+
+  for (guint t = 0; pz_report_tables[t]; t++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.csv", pz_report_tables[t]);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GPtrArray) rows = pz_report_view_get_table (view, pz_report_tables[t]);
+      g_autoptr(GPtrArray) back = NULL;
+      g_autofree char *text = NULL;
+      gsize len;
+
+      g_assert_true (pz_report_view_export_csv (view, pz_report_tables[t], file, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_get_contents (path, &text, &len, NULL));
+      back = pz_csv_parse (text, len, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (back->len, ==, rows->len);
+      for (guint r = 0; r < rows->len; r++)
+        g_assert_true (g_strv_equal (g_ptr_array_index (rows, r), g_ptr_array_index (back, r)));
+      g_unlink (path);
+    }
+
+  g_assert_true (pz_report_view_export_pdf (view, pdf, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *uri = g_file_get_uri (pdf);
+    PopplerDocument *doc = poppler_document_new_from_file (uri, NULL, &error);
+    GString *all = g_string_new (NULL);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (poppler_document_get_n_pages (doc), >=, 1);
+    for (int i = 0; i < poppler_document_get_n_pages (doc); i++)
+      {
+        PopplerPage *page = poppler_document_get_page (doc, i);
+        g_autofree char *text = poppler_page_get_text (page);
+
+        g_string_append (all, text);
+        g_object_unref (page);
+      }
+    for (guint t = 0; pz_report_tables[t]; t++)
+      g_assert_nonnull (strstr (all->str, t == 0 ? "Files per Month" : t == 1 ? "Time per Step" : t == 2 ? "Time per Officer"
+                                          : t == 3 ? "Where Files Wait" : t == 4 ? "Service Standard" : "Satisfaction"));
+    g_string_free (all, TRUE);
+    g_object_unref (doc);
+  }
+  {
+    /* kept beside the screenshots, to look at */
+    g_autofree char *keep = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                                              "screenshots", "report.pdf", NULL);
+    g_autoptr(GFile) copy = g_file_new_for_path (keep);
+    g_file_copy (pdf, copy, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL);
+  }
+  g_unlink (pdf_path);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1303,6 +1422,7 @@ main (int   argc,
   g_test_add_func ("/desktop/first-password", test_first_password);
   g_test_add_func ("/desktop/login-focus", test_login_focus);
   g_test_add_func ("/desktop/self-signed-server", test_self_signed_server);
+  g_test_add_func ("/desktop/reports", test_reports);
   g_test_add_func ("/desktop/administration", test_administration);
   ret = g_test_run ();
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "perizinan.h"
 
 static void
@@ -127,6 +129,40 @@ test_permit_type_errors (void)
     }
 }
 
+/* A table written as CSV reads back the same, whatever its fields hold. */
+static void
+test_csv_round_trip (void)
+{
+  const char *rows[][4] = {
+    { "Bulan", "Jenis izin", "Diterima", NULL },
+    { "2026-03", "Surat Izin Praktik Dokter, spesialis", "12", NULL },
+    { "2026-04", "Izin \"Reklame\" besar", "0", NULL },
+    { "", "baris\ndua", " spasi ", NULL },
+  };
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    pz_csv_append_row (out, rows[i]);
+  g_assert_true (g_str_has_prefix (out->str, "\xef\xbb\xbf"));
+  g_assert_nonnull (strstr (out->str, "\"Izin \"\"Reklame\"\" besar\""));
+  back = pz_csv_parse (out->str, out->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, G_N_ELEMENTS (rows));
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      char **fields = g_ptr_array_index (back, i);
+      g_assert_cmpuint (g_strv_length (fields), ==, 3);
+      for (guint k = 0; k < 3; k++)
+        g_assert_cmpstr (fields[k], ==, rows[i][k]);
+    }
+  g_clear_pointer (&back, g_ptr_array_unref);
+  back = pz_csv_parse ("a,\"b", 4, &error);
+  g_assert_null (back);
+  g_assert_nonnull (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -136,5 +172,6 @@ main (int   argc,
   g_test_add_func ("/validate/phone-email-date", test_phone_email_date);
   g_test_add_func ("/permit-type/parse-format-check", test_permit_type);
   g_test_add_func ("/permit-type/errors", test_permit_type_errors);
+  g_test_add_func ("/validate/csv-round-trip", test_csv_round_trip);
   return g_test_run ();
 }
