@@ -38,6 +38,7 @@ enum {
 enum {
   SESSION_EXPIRED,
   APPLICATION_CHANGED,
+  APPLICATION_LATE,
   EVENTS_CONNECTED,
   N_SIGNALS
 };
@@ -532,6 +533,28 @@ events_message (SoupWebsocketConnection *conn,
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return;
   obj = json_node_get_object (json_parser_get_root (parser));
+  if (g_strcmp0 (json_object_get_string_member_with_default (obj, "type", NULL), "application.late") == 0)
+    {
+      JsonArray *roles = json_object_has_member (obj, "roles") ? json_object_get_array_member (obj, "roles") : NULL;
+      g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+      g_auto(GStrv) strv = NULL;
+
+      for (guint i = 0; roles && i < json_array_get_length (roles); i++)
+        g_strv_builder_add (b, json_array_get_string_element (roles, i));
+      strv = g_strv_builder_end (b);
+      g_signal_emit (self, signals[APPLICATION_LATE], 0,
+                     json_object_get_int_member_with_default (obj, "id", 0),
+                     json_object_get_string_member_with_default (obj, "registration_number", NULL),
+                     json_object_get_string_member_with_default (obj, "step", NULL),
+                     json_object_get_string_member_with_default (obj, "reason", NULL), strv);
+      return;
+    }
+  if (g_strcmp0 (json_object_get_string_member_with_default (obj, "type", NULL), "calendar.changed") == 0)
+    {
+      /* every due time may have moved: as after a reconnection, reload */
+      g_signal_emit (self, signals[EVENTS_CONNECTED], 0);
+      return;
+    }
   if (g_strcmp0 (json_object_get_string_member_with_default (obj, "type", NULL), "application.changed") != 0)
     return;
   g_signal_emit (self, signals[APPLICATION_CHANGED], 0,
@@ -729,6 +752,21 @@ pz_client_class_init (PzClientClass *klass)
     g_signal_new ("application-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 4, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_STRING,
                   G_TYPE_INT64);
+
+  /**
+   * PzClient::application-late:
+   * @id: the file
+   * @registration_number: its number
+   * @step: the step it is late at
+   * @reason: "step" (over the step's standard) or "deadline" (near the service standard)
+   * @roles: who is to be told
+   *
+   * A file became late; the server says so once per file and step.
+   */
+  signals[APPLICATION_LATE] =
+    g_signal_new ("application-late", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 5, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_STRING,
+                  G_TYPE_STRING, G_TYPE_STRV);
 
   /**
    * PzClient::events-connected:

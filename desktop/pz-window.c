@@ -54,6 +54,10 @@ struct _PzWindow
   GtkWidget       *admin_button;    /* between the files and the administration */
   GtkWidget       *admin;           /* PzAdminView */
   GtkWidget       *reports_button;
+  GtkWidget       *late_button;     /* the list shows the late files */
+  GHashTable      *late_alerted;    /* "id/step/reason" told already */
+  GPtrArray       *late_pending;    /* alerts gathered into one toast */
+  guint            late_toast;      /* source id */
   GtkWidget       *reports;         /* PzReportView */
   GtkWidget       *inbox_box;
 
@@ -915,7 +919,17 @@ inbox_done (GObject      *source,
       g_autofree char *done = g_strdup_printf ("%" G_GINT64_FORMAT,
                                                json_object_get_int_member_with_default (answer, "done_today", 0));
 
-      if (json_object_has_member (answer, "total"))
+      if (json_object_has_member (answer, "total") && !json_object_has_member (answer, "overdue"))
+        {
+          g_autofree char *title = g_strdup_printf (ngettext ("%lld late file: over its step's standard or near "
+                                                              "the legal deadline",
+                                                              "%lld late files: over their step's standard or near "
+                                                              "the legal deadline",
+                                                              (gulong) json_object_get_int_member (answer, "total")),
+                                                    (long long) json_object_get_int_member (answer, "total"));
+          gtk_label_set_text (self->list_title, title);
+        }
+      else if (json_object_has_member (answer, "total"))
         {
           gtk_label_set_text (self->count_waiting, waiting);
           gtk_label_set_text (self->count_overdue, overdue);
@@ -958,6 +972,8 @@ load_inbox (PzWindow *self)
           }
       path = g_string_free (p, FALSE);
     }
+  else if (self->late_button && gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->late_button)))
+    path = g_strdup ("/api/v1/late-files");
   else
     path = g_strdup ("/api/v1/inbox?limit=10000");
   set_busy (self, TRUE);
@@ -1087,6 +1103,73 @@ application_changed (PzWindow   *self,
       keep_typed (self);
       load_file (self, id);
     }
+}
+
+static gboolean
+show_late_toast (gpointer data)
+{
+  PzWindow *self = data;
+
+  self->late_toast = 0;
+  if (self->late_pending->len == 1)
+    toast (self, g_ptr_array_index (self->late_pending, 0));
+  else if (self->late_pending->len > 1)
+    {
+      g_autofree char *text = g_strdup_printf (ngettext ("%u file became late; see Late Files",
+                                                         "%u files became late; see Late Files",
+                                                         self->late_pending->len),
+                                               self->late_pending->len);
+      toast (self, text);
+    }
+  g_ptr_array_set_size (self->late_pending, 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* A file became late: the people it concerns hear of it once. */
+static void
+application_late (PzWindow   *self,
+                  gint64      id,
+                  const char *number,
+                  const char *step,
+                  const char *reason,
+                  char      **roles)
+{
+  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT "/%s/%s", id, step, reason);
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  gboolean mine = FALSE;
+  g_autofree char *body = NULL;
+
+  for (guint i = 0; roles && roles[i]; i++)
+    mine |= pz_client_user_has_role (self->client, roles[i]);
+  if (!mine || !g_hash_table_add (self->late_alerted, g_strdup (key)))
+    return;
+  if (g_strcmp0 (reason, "deadline") == 0)
+    body = g_strdup_printf (_("%s is near the end of its service standard"), number);
+  else
+    body = g_strdup_printf (_("%s is over the standard at %s"), number, step_title (self, step));
+  /* several at once make one toast, not a queue of them */
+  g_ptr_array_add (self->late_pending, g_strdup (body));
+  if (self->late_toast == 0)
+    self->late_toast = g_timeout_add (400, show_late_toast, self);
+  if (app && g_application_get_dbus_connection (app))
+    {
+      g_autoptr(GNotification) n = g_notification_new (_("A file is late"));
+      g_autofree char *nid = g_strdup_printf ("late-%s", key);
+
+      g_notification_set_body (n, body);
+      g_notification_set_priority (n, G_NOTIFICATION_PRIORITY_HIGH);
+      g_notification_set_default_action_and_target (n, "app.open-file", "x", id);
+      g_application_send_notification (app, nid, n);
+    }
+  if (self->late_button && gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->late_button)) &&
+      self->inbox_reload == 0)
+    self->inbox_reload = g_timeout_add (150, inbox_reload_cb, self);
+}
+
+static void
+late_toggled (PzWindow *self)
+{
+  load_inbox (self);
 }
 
 static void
@@ -1680,6 +1763,40 @@ build_history (PzWindow *self)
     }
 }
 
+/* Each stay in a step against the step's standard, in office time. */
+static void
+build_clocks (PzWindow *self)
+{
+  JsonArray *clocks = json_object_has_member (self->file, "clocks")
+                      ? json_object_get_array_member (self->file, "clocks") : NULL;
+  GtkWidget *group;
+
+  if (clocks == NULL || json_array_get_length (clocks) == 0)
+    return;
+  group = group_new (self->file_box, _("Time against the Standards"));
+  for (guint i = 0; i < json_array_get_length (clocks); i++)
+    {
+      JsonObject *c = json_array_get_object_element (clocks, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *badge;
+      g_autofree char *spent = pz_format_duration (json_object_get_int_member_with_default (c, "office_seconds", 0));
+      g_autofree char *standard = pz_format_duration (json_object_get_int_member_with_default (c, "standard_seconds", 0));
+      /* Translators: office time spent, and the step's standard */
+      g_autofree char *subtitle = g_strdup_printf (_("%s of office time; standard %s"), spent, standard);
+      gboolean within = json_object_get_boolean_member_with_default (c, "within_standard", TRUE);
+      gboolean current = json_object_get_boolean_member_with_default (c, "current", FALSE);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), get_string (c, "title"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      badge = gtk_label_new (within ? (current ? _("Running") : _("Within")) : _("Late"));
+      gtk_widget_add_css_class (badge, "pz-badge");
+      gtk_widget_add_css_class (badge, within ? (current ? "dim-label" : "success") : "error");
+      gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+}
+
 static void
 clear_file_box (PzWindow *self)
 {
@@ -1765,7 +1882,31 @@ build_file_view (PzWindow *self)
   add_info_row (group, _("Permit number"), get_string (self->file, "permit_number"));
   {
     g_autofree char *due = pz_format_local_time (get_string (self->file, "due_at"));
+    JsonObject *service = json_object_has_member (self->file, "service")
+                          ? json_object_get_object_member (self->file, "service") : NULL;
+
     add_info_row (group, _("Step due"), due);
+    if (service)
+      {
+        double used = json_object_get_int_member_with_default (service, "office_seconds", 0) / 3600.0;
+        double standard = json_object_get_int_member_with_default (service, "standard_seconds", 0) / 3600.0;
+        g_autofree char *text = NULL;
+        g_autofree char *service_due = NULL;
+
+        if (get_string (service, "started_at") == NULL)
+          text = g_strdup (_("Counts from the approval of the document check"));
+        else
+          /* Translators: office hours used of the service standard, and the share */
+          text = g_strdup_printf (_("%.1f of %.1f office hours used (%.0f%%)"), used, standard,
+                                  standard > 0 ? 100.0 * used / standard : 0.0);
+        add_info_row (group, _("Service standard"), text);
+        if (json_object_get_boolean_member_with_default (service, "stopped", FALSE))
+          service_due = g_strdup (_("The clock stands while the file waits for the applicant"));
+        else if (get_string (service, "due_at"))
+          service_due = pz_format_local_time (get_string (service, "due_at"));
+        if (service_due)
+          add_info_row (group, _("Service due"), service_due);
+      }
   }
   data = json_object_get_object_member (self->file, "data");
   if (type && data)
@@ -1794,6 +1935,7 @@ build_file_view (PzWindow *self)
       add_info_row (group, _("Findings"), get_string (survey, "findings"));
     }
 
+  build_clocks (self);
   build_history (self);
   forget_typed (self);
   gtk_stack_set_visible_child_name (self->file_stack, "file");
@@ -3412,6 +3554,7 @@ pz_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   forget_login_password (self);
   g_clear_handle_id (&self->inbox_reload, g_source_remove);
+  g_clear_handle_id (&self->late_toast, g_source_remove);
   if (self->preview_window)
     gtk_window_destroy (GTK_WINDOW (self->preview_window));
   if (self->client)
@@ -3437,6 +3580,8 @@ pz_window_finalize (GObject *object)
   g_clear_pointer (&self->form, g_hash_table_unref);
   g_clear_pointer (&self->file, json_object_unref);
   g_clear_pointer (&self->known_ids, g_hash_table_unref);
+  g_clear_pointer (&self->late_alerted, g_hash_table_unref);
+  g_clear_pointer (&self->late_pending, g_ptr_array_unref);
   g_clear_object (&self->docs_cancellable);
   g_free (self->docs_requirement);
   g_clear_pointer (&self->step_codes, g_ptr_array_unref);
@@ -3582,6 +3727,14 @@ pz_window_new (AdwApplication *app,
   g_signal_connect_swapped (self->client, "session-expired", G_CALLBACK (session_expired), self);
   g_signal_connect_swapped (self->client, "application-changed", G_CALLBACK (application_changed), self);
   g_signal_connect_swapped (self->client, "events-connected", G_CALLBACK (events_connected), self);
+  g_signal_connect_swapped (self->client, "application-late", G_CALLBACK (application_late), self);
+  self->late_alerted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->late_pending = g_ptr_array_new_with_free_func (g_free);
+  self->late_button = gtk_toggle_button_new_with_mnemonic (_("_Late Files"));
+  gtk_widget_set_tooltip_text (self->late_button,
+                               _("Files over their step's standard, yours or of those who report to you"));
+  g_signal_connect_swapped (self->late_button, "toggled", G_CALLBACK (late_toggled), self);
+  gtk_box_append (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->step_filter))), self->late_button);
 
   self->admin = pz_admin_view_new (self->client);
   gtk_stack_add_named (self->stack, self->admin, "admin");
@@ -3706,6 +3859,18 @@ GtkWidget *
 pz_window_get_report_view (PzWindow *self)
 {
   return self->reports;
+}
+
+GtkWidget *
+pz_window_get_late_button (PzWindow *self)
+{
+  return self->late_button;
+}
+
+guint
+pz_window_get_late_alerts (PzWindow *self)
+{
+  return g_hash_table_size (self->late_alerted);
 }
 
 gboolean

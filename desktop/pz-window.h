@@ -26,6 +26,8 @@ GtkWidget   *pz_window_get_form_widget   (PzWindow       *self,
 gboolean     pz_window_is_busy           (PzWindow       *self);
 GtkWidget   *pz_window_get_admin_view    (PzWindow       *self);
 GtkWidget   *pz_window_get_report_view   (PzWindow       *self);
+GtkWidget   *pz_window_get_late_button   (PzWindow       *self);
+guint        pz_window_get_late_alerts   (PzWindow       *self);
 gboolean     pz_window_get_banner_shown  (PzWindow       *self);
 GtkWidget   *pz_window_get_document_view (PzWindow       *self);
 const char  *pz_window_get_document_requirement (PzWindow *self);

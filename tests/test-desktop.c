@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 #include <poppler.h>
+#include <sqlite3.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -1276,6 +1277,61 @@ test_administration (void)
 }
 
 static gboolean
+late_alerted (PzWindow *win,
+              gpointer  data)
+{
+  return pz_window_get_late_alerts (win) > GPOINTER_TO_UINT (data);
+}
+
+/* A file over its step's standard: the Kasi (superior of the front
+ * office) is told once, and finds it under Late Files. */
+static void
+test_late_files (void)
+{
+  PzWindow *win = new_window ();
+  gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "PBG", "new");
+  g_autofree char *db_path = g_build_filename (pz_test_server_get_dir (ts), "perizinan.db", NULL);
+  sqlite3 *db = NULL;
+  char *sql;
+  guint before;
+
+  log_in (win, "kasi");
+  wait_for (win, events_up, NULL, "the event stream");
+  /* the registration's standard ran out a minute ago */
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  sql = sqlite3_mprintf ("UPDATE applications SET due_at = %lld WHERE id = %lld",
+                         (long long) (g_get_real_time () / G_USEC_PER_SEC - 60), (long long) id);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_free (sql);
+  sqlite3_close (db);
+
+  before = pz_window_get_late_alerts (win);
+  {
+    g_autoptr(PzResponse) look = pz_test_request (ts, "GET", "/api/v1/late-files", pz_test_login (ts, "front_office"),
+                                                  NULL);
+    g_assert_cmpuint (look->status, ==, 200);
+  }
+  wait_for (win, late_alerted, GUINT_TO_POINTER (before), "the late-file alert");
+  before = pz_window_get_late_alerts (win);
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (pz_window_get_late_button (win)), TRUE);
+  wait_for (win, inbox_has, &id, "the late file in the list");
+  {
+    g_autoptr(PzResponse) r = pz_test_request (ts, "GET", "/api/v1/late-files", pz_test_login (ts, "kasi"), NULL);
+    g_assert_cmpuint (g_list_model_get_n_items (pz_window_get_inbox (win)), ==,
+                      json_object_get_int_member (pz_response_object (r), "total"));
+  }
+  save_screenshot (GTK_WIDGET (win), "late-files");
+  /* looked at again: nobody is told twice */
+  for (gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2; g_get_monotonic_time () < until;)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (pz_window_get_late_alerts (win), ==, before);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (pz_window_get_late_button (win)), FALSE);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+static gboolean
 report_shown (PzWindow *win,
               gpointer  data)
 {
@@ -1422,6 +1478,7 @@ main (int   argc,
   g_test_add_func ("/desktop/first-password", test_first_password);
   g_test_add_func ("/desktop/login-focus", test_login_focus);
   g_test_add_func ("/desktop/self-signed-server", test_self_signed_server);
+  g_test_add_func ("/desktop/late-files", test_late_files);
   g_test_add_func ("/desktop/reports", test_reports);
   g_test_add_func ("/desktop/administration", test_administration);
   ret = g_test_run ();
