@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "perizinan.h"
 #include "pz-client.h"
 
 /* The desktop's only way to the server: JSON over HTTP, as API.md says. */
@@ -100,19 +101,9 @@ char *
 pz_client_certificate_fingerprint (GTlsCertificate *certificate)
 {
   g_autoptr(GByteArray) der = NULL;
-  g_autofree char *hex = NULL;
-  GString *out = g_string_new (NULL);
 
   g_object_get (certificate, "certificate", &der, NULL);
-  hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
-  for (guint i = 0; hex[i]; i += 2)
-    {
-      if (i)
-        g_string_append_c (out, ':');
-      g_string_append_c (out, g_ascii_toupper (hex[i]));
-      g_string_append_c (out, g_ascii_toupper (hex[i + 1]));
-    }
-  return g_string_free (out, FALSE);
+  return pz_fingerprint_sha256 (der->data, der->len);
 }
 
 /* A certificate no authority vouches for (an office's own) is accepted only

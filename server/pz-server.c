@@ -4013,15 +4013,11 @@ pz_server_listen (PzServer  *self,
       {
         /* what the desktop shows when it first meets a self-signed certificate */
         g_autoptr(GByteArray) der = NULL;
-        g_autofree char *hex = NULL;
-        g_autoptr(GString) fingerprint = g_string_new (NULL);
+        g_autofree char *fingerprint = NULL;
 
         g_object_get (cert, "certificate", &der, NULL);
-        hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
-        for (guint i = 0; hex[i]; i += 2)
-          g_string_append_printf (fingerprint, "%s%c%c", i ? ":" : "", g_ascii_toupper (hex[i]),
-                                  g_ascii_toupper (hex[i + 1]));
-        g_message ("HTTPS certificate SHA-256 fingerprint: %s", fingerprint->str);
+        fingerprint = pz_fingerprint_sha256 (der->data, der->len);
+        g_message ("HTTPS certificate SHA-256 fingerprint: %s", fingerprint);
       }
       options |= SOUP_SERVER_LISTEN_HTTPS;
     }

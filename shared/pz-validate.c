@@ -200,3 +200,21 @@ pz_valid_text (const char *text,
     }
   return !blank;
 }
+
+/**
+ * pz_fingerprint_sha256:
+ *
+ * Returns: (transfer full): the SHA-256 of @data as certificate fingerprints
+ *   are shown (`openssl x509 -fingerprint -sha256`): AB:CD:…
+ */
+char *
+pz_fingerprint_sha256 (const guint8 *data,
+                       gsize         length)
+{
+  g_autofree char *hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, length);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; hex[i]; i += 2)
+    g_string_append_printf (out, "%s%c%c", i ? ":" : "", g_ascii_toupper (hex[i]), g_ascii_toupper (hex[i + 1]));
+  return g_string_free (out, FALSE);
+}

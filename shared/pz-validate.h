@@ -20,4 +20,7 @@ void      pz_detail_add       (GPtrArray  *details,
 GPtrArray *pz_details_new     (void);
 JsonNode  *pz_details_to_json (GPtrArray  *details);
 
+char     *pz_fingerprint_sha256 (const guint8 *data,
+                                 gsize         length);
+
 G_END_DECLS

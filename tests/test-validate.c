@@ -163,6 +163,15 @@ test_csv_round_trip (void)
   g_assert_nonnull (error);
 }
 
+/* As openssl prints a certificate's fingerprint. */
+static void
+test_fingerprint (void)
+{
+  g_autofree char *f = pz_fingerprint_sha256 ((const guint8 *) "abc", 3);
+
+  g_assert_cmpstr (f, ==, "BA:78:16:BF:8F:01:CF:EA:41:41:40:DE:5D:AE:22:23:B0:03:61:A3:96:17:7A:9C:B4:10:FF:61:F2:00:15:AD");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -173,5 +182,6 @@ main (int   argc,
   g_test_add_func ("/permit-type/parse-format-check", test_permit_type);
   g_test_add_func ("/permit-type/errors", test_permit_type_errors);
   g_test_add_func ("/validate/csv-round-trip", test_csv_round_trip);
+  g_test_add_func ("/validate/fingerprint", test_fingerprint);
   return g_test_run ();
 }
