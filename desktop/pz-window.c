@@ -1763,6 +1763,17 @@ build_history (PzWindow *self)
     }
 }
 
+/* Office time in hours and minutes: a "day" of it is not 24 hours. */
+static char *
+office_time (gint64 seconds)
+{
+  gint64 minutes = MAX (seconds, 0) / 60;
+
+  if (minutes < 60)
+    return g_strdup_printf (_("%d min"), (int) minutes);
+  return g_strdup_printf (_("%d h %d min"), (int) MIN (minutes / 60, 999999), (int) (minutes % 60));
+}
+
 /* Each stay in a step against the step's standard, in office time. */
 static void
 build_clocks (PzWindow *self)
@@ -1779,8 +1790,11 @@ build_clocks (PzWindow *self)
       JsonObject *c = json_array_get_object_element (clocks, i);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *badge;
-      g_autofree char *spent = pz_format_duration (json_object_get_int_member_with_default (c, "office_seconds", 0));
-      g_autofree char *standard = pz_format_duration (json_object_get_int_member_with_default (c, "standard_seconds", 0));
+      g_autofree char *spent = office_time (json_object_get_int_member_with_default (c, "office_seconds", 0));
+      gint64 days = json_object_get_int_member_with_default (c, "standard_working_days", 0);
+      g_autofree char *standard = days > 0
+        ? g_strdup_printf (ngettext ("%lld working day", "%lld working days", (gulong) days), (long long) days)
+        : office_time (json_object_get_int_member_with_default (c, "standard_seconds", 0));
       /* Translators: office time spent, and the step's standard */
       g_autofree char *subtitle = g_strdup_printf (_("%s of office time; standard %s"), spent, standard);
       gboolean within = json_object_get_boolean_member_with_default (c, "within_standard", TRUE);

@@ -2730,6 +2730,8 @@ write_clocks (PzEngine      *self,
       pz_json_writer_int (w, seconds);
       pz_json_writer_member (w, "standard_seconds");
       pz_json_writer_int (w, step_standard);
+      pz_json_writer_member (w, "standard_working_days");
+      pz_json_writer_int (w, step->standard_minutes ? 0 : step->standard_working_days);
       pz_json_writer_member (w, "within_standard");
       pz_json_writer_bool (w, step_standard == 0 || seconds <= step_standard);
       pz_json_writer_member (w, "current");

@@ -106,6 +106,23 @@ find_widget (GtkWidget  *root,
   return NULL;
 }
 
+static GtkWidget *
+find_group (GtkWidget  *root,
+            const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (ADW_IS_PREFERENCES_GROUP (child) && gtk_widget_get_mapped (child) &&
+          g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (child)), title) == 0)
+        return child;
+      if ((found = find_group (child, title)))
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 count_frame (GtkWidget     *widget,
              GdkFrameClock *clock,
@@ -383,7 +400,24 @@ test_full_flow (void)
         g_assert_cmpint (json_object_get_int_member (after, "version"), ==, version + 1);
       }
       if (g_str_equal (step, "kasi_verification"))
-        save_screenshot (GTK_WIDGET (win), "file-view");
+        {
+          GtkWidget *clocks = find_group (GTK_WIDGET (win), "Time against the Standards");
+          GtkWidget *scrolled;
+
+          save_screenshot (GTK_WIDGET (win), "file-view");
+          /* further down: the time each step took against its standard */
+          g_assert_nonnull (clocks);
+          scrolled = gtk_widget_get_ancestor (clocks, GTK_TYPE_SCROLLED_WINDOW);
+          {
+            graphene_point_t p;
+            GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+            g_assert_true (gtk_widget_compute_point (clocks, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
+                                                     &GRAPHENE_POINT_INIT (0, 0), &p));
+            gtk_adjustment_set_value (adj, p.y - 12);
+          }
+          save_screenshot (GTK_WIDGET (win), "file-clocks");
+        }
     }
   {
     g_autoptr(JsonObject) done = server_file (id);
