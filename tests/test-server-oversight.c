@@ -448,9 +448,10 @@ test_satisfaction (void)
   g_autofree char *post_a = g_strdup_printf ("/track/%s/survey", number_a);
   g_autofree char *post_c = g_strdup_printf ("/track/%s/survey", number_c);
   g_autofree char *c_page_path = g_strdup_printf ("/track/%s", number_c);
-  g_autoptr(GBytes) answers = g_bytes_new_static ("u1=4&u2=3&u3=3&u4=4&u5=3&u6=4&u7=4&u8=2&u9=3&saran=Ruang+tunggu+panas",
-                                                  71);
-  g_autoptr(GBytes) partial = g_bytes_new_static ("u1=4&u2=3&u3=5", 14);
+  static const char answers_text[] = "u1=4&u2=3&u3=3&u4=4&u5=3&u6=4&u7=4&u8=2&u9=3&saran=Ruang+tunggu+panas";
+  static const char partial_text[] = "u1=4&u2=3&u3=5";
+  g_autoptr(GBytes) answers = g_bytes_new_static (answers_text, strlen (answers_text));
+  g_autoptr(GBytes) partial = g_bytes_new_static (partial_text, strlen (partial_text));
   g_autoptr(GDateTime) today = g_date_time_new_now_local ();
   g_autofree char *report_path = g_strdup_printf ("/api/v1/reports?from=2026-03-01&to=%d-12-31",
                                                   g_date_time_get_year (today));
