@@ -1179,7 +1179,16 @@ typedef struct {
   GtkWidget   *new_code;
   GtkWidget   *new_title;
   GtkWidget   *new_mandatory;
+  GtkWidget   *new_for[3];     /* the request types a new requirement is for */
+  GtkListBox  *fields_list;
+  JsonArray   *fields;
+  GtkWidget   *field_name;
+  GtkWidget   *field_label;
+  GtkWidget   *field_type;
+  GtkWidget   *field_required;
 } TypeDialog;
+
+static const char * const field_types[] = { "text", "textarea", "number", "date", NULL };
 
 static const char * const request_types[] = { "new", "renewal", "change", NULL };
 
@@ -1190,11 +1199,92 @@ type_dialog_free (gpointer data)
 
   g_clear_pointer (&t->type, json_object_unref);
   g_clear_pointer (&t->requirements, json_array_unref);
+  g_clear_pointer (&t->fields, json_array_unref);
   g_object_unref (t->self);
   g_free (t);
 }
 
 static void fill_requirements (TypeDialog *t);
+
+static const char *
+request_type_title (const char *code)
+{
+  if (g_strcmp0 (code, "renewal") == 0)
+    return _("Renewal");
+  if (g_strcmp0 (code, "change") == 0)
+    return _("Change");
+  return _("New");
+}
+
+static const char *
+field_type_title (const char *type)
+{
+  if (g_strcmp0 (type, "textarea") == 0)
+    return _("Long text");
+  if (g_strcmp0 (type, "number") == 0)
+    return _("Number");
+  if (g_strcmp0 (type, "date") == 0)
+    return _("Date");
+  return _("Text");
+}
+
+static void fill_fields (TypeDialog *t);
+
+static void
+remove_field_clicked (GtkButton  *button,
+                      TypeDialog *t)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "index"));
+
+  if (index < json_array_get_length (t->fields))
+    json_array_remove_element (t->fields, index);
+  fill_fields (t);
+}
+
+static void
+fill_fields (TypeDialog *t)
+{
+  clear_list (t->fields_list);
+  for (guint i = 0; i < json_array_get_length (t->fields); i++)
+    {
+      JsonObject *f = json_array_get_object_element (t->fields, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      /* Translators: a permit field: name · type · required or not */
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s", string_of (f, "name"),
+                                                   field_type_title (string_of (f, "type")),
+                                                   json_object_get_boolean_member_with_default (f, "required", TRUE)
+                                                   ? _("required") : _("optional"));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), string_of (f, "label"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (remove, "flat");
+      gtk_widget_set_tooltip_text (remove, _("Remove this field"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Remove this field"), -1);
+      g_object_set_data (G_OBJECT (remove), "index", GUINT_TO_POINTER (i));
+      g_signal_connect (remove, "clicked", G_CALLBACK (remove_field_clicked), t);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      gtk_list_box_append (t->fields_list, row);
+    }
+}
+
+static void
+add_field_clicked (TypeDialog *t)
+{
+  JsonObject *f = json_object_new ();
+  guint type = adw_combo_row_get_selected (ADW_COMBO_ROW (t->field_type));
+
+  json_object_set_string_member (f, "name", entry_text (t->field_name));
+  json_object_set_string_member (f, "label", entry_text (t->field_label));
+  json_object_set_string_member (f, "type", field_types[MIN (type, 3)]);
+  json_object_set_boolean_member (f, "required", switch_row_active (t->field_required));
+  json_array_add_object_element (t->fields, f);
+  gtk_editable_set_text (GTK_EDITABLE (t->field_name), "");
+  gtk_editable_set_text (GTK_EDITABLE (t->field_label), "");
+  fill_fields (t);
+}
 
 static void
 mandatory_toggled (GtkSwitch  *sw,
@@ -1226,8 +1316,15 @@ fill_requirements (TypeDialog *t)
       GtkWidget *sw = gtk_switch_new ();
       GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
 
+      JsonArray *for_types = json_object_has_member (r, "request_types")
+                             ? json_object_get_array_member (r, "request_types") : NULL;
+      GString *subtitle = g_string_new (string_of (r, "code"));
+
+      for (guint k = 0; for_types && k < json_array_get_length (for_types); k++)
+        g_string_append_printf (subtitle, "%s%s", k ? ", " : " · ", request_type_title (json_array_get_string_element (for_types, k)));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), string_of (r, "title"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), string_of (r, "code"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+      g_string_free (subtitle, TRUE);
       gtk_switch_set_active (GTK_SWITCH (sw), json_object_get_boolean_member_with_default (r, "mandatory", TRUE));
       gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
       gtk_widget_set_tooltip_text (sw, _("Mandatory"));
@@ -1253,6 +1350,14 @@ add_requirement_clicked (TypeDialog *t)
   json_object_set_string_member (r, "code", entry_text (t->new_code));
   json_object_set_string_member (r, "title", entry_text (t->new_title));
   json_object_set_boolean_member (r, "mandatory", switch_row_active (t->new_mandatory));
+  {
+    JsonArray *for_types = json_array_new ();
+
+    for (guint i = 0; request_types[i]; i++)
+      if (switch_row_active (t->new_for[i]))
+        json_array_add_string_element (for_types, request_types[i]);
+    json_object_set_array_member (r, "request_types", for_types);
+  }
   json_array_add_object_element (t->requirements, r);
   gtk_editable_set_text (GTK_EDITABLE (t->new_code), "");
   gtk_editable_set_text (GTK_EDITABLE (t->new_title), "");
@@ -1309,8 +1414,7 @@ type_save_clicked (TypeDialog *t)
       json_array_add_string_element (types, request_types[i]);
   json_object_set_array_member (obj, "request_types", types);
   json_object_set_array_member (obj, "requirements", json_array_ref (t->requirements));
-  if (!json_object_has_member (obj, "fields"))
-    json_object_set_array_member (obj, "fields", json_array_new ());
+  json_object_set_array_member (obj, "fields", json_array_ref (t->fields));
   body = object_node (obj);
   path = g_strdup_printf ("/api/v1/admin/permit-types/%s", escaped);
   call (t->self, "PUT", path, body, t->d.error, type_saved, g_object_ref (t->d.window), g_object_unref);
@@ -1342,6 +1446,8 @@ open_type_dialog (PzAdminView *self,
     }
   t->requirements = t->type && json_object_has_member (t->type, "requirements")
                     ? json_array_ref (json_object_get_array_member (t->type, "requirements")) : json_array_new ();
+  t->fields = t->type && json_object_has_member (t->type, "fields")
+              ? json_array_ref (json_object_get_array_member (t->type, "fields")) : json_array_new ();
   dialog_new (&t->d, GTK_WIDGET (self), type ? string_of (type, "name") : _("New Permit Type"), _("_Save"));
   g_object_set_data_full (G_OBJECT (t->d.window), "type-dialog", t, type_dialog_free);
 
@@ -1385,9 +1491,31 @@ open_type_dialog (PzAdminView *self,
   t->new_code = entry_row (group, _("Code (letters, digits, _)"), NULL);
   t->new_title = entry_row (group, _("Title"), NULL);
   t->new_mandatory = switch_row (group, _("Mandatory"), NULL, TRUE);
+  for (guint i = 0; request_types[i]; i++)
+    {
+      /* Translators: a new requirement applies to this request type */
+      g_autofree char *title = g_strdup_printf (_("For “%s” requests"), request_type_title (request_types[i]));
+      t->new_for[i] = switch_row (group, title, NULL, TRUE);
+    }
   add = button_new (_("_Add Requirement"), FALSE);
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), add);
   g_signal_connect_swapped (add, "clicked", G_CALLBACK (add_requirement_clicked), t);
+
+  group = group_new (t->d.page, _("Permit Fields"), _("What the back office fills in and the permit prints"));
+  t->fields_list = boxed_list ();
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (t->fields_list));
+  fill_fields (t);
+  group = group_new (t->d.page, _("New Field"), NULL);
+  t->field_name = entry_row (group, _("Name (letters, digits, _)"), NULL);
+  t->field_label = entry_row (group, _("Label"), NULL);
+  {
+    const char *types[] = { _("Text"), _("Long text"), _("Number"), _("Date"), NULL };
+    t->field_type = combo_row (group, _("Type"), types, 0);
+  }
+  t->field_required = switch_row (group, _("Required"), NULL, TRUE);
+  add = button_new (_("Add _Field"), FALSE);
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), add);
+  g_signal_connect_swapped (add, "clicked", G_CALLBACK (add_field_clicked), t);
 
   g_signal_connect_swapped (t->d.save, "clicked", G_CALLBACK (type_save_clicked), t);
   gtk_window_present (GTK_WINDOW (t->d.window));

@@ -1302,6 +1302,41 @@ test_administration (void)
     click (open_dialog_window (), "_Cancel");
     wait_for (win, dialog_window_gone, NULL, "the dialog to close");
   }
+  /* a new edition of the permit type: one more requirement and field */
+  {
+    g_autoptr(JsonObject) before = NULL;
+    g_autoptr(JsonObject) after = NULL;
+    GtkWidget *row = find_widget (GTK_WIDGET (win), ADW_TYPE_ACTION_ROW, "Izin Reklame");
+    g_autoptr(PzResponse) r1 = pz_test_request (ts, "GET", "/api/v1/permit-types", pz_test_login (ts, "admin"), NULL);
+    g_autoptr(PzResponse) r2 = NULL;
+    JsonArray *types = json_node_get_array (r1->json);
+
+    for (guint i = 0; i < json_array_get_length (types); i++)
+      if (g_str_equal (json_object_get_string_member (json_array_get_object_element (types, i), "code"), "REKLAME"))
+        before = json_object_ref (json_array_get_object_element (types, i));
+    g_assert_nonnull (row);
+    g_signal_emit_by_name (row, "activated");
+    wait_for (win, dialog_window_shown, NULL, "the permit type dialog");
+    dialog = open_dialog_window ();
+    type_into (dialog, "Code (letters, digits, _)", "sppl");
+    type_into (dialog, "Title", "Surat pernyataan pemasangan sesuai lokasi");
+    click (dialog, "_Add Requirement");
+    type_into (dialog, "Name (letters, digits, _)", "tinggi_pemasangan");
+    type_into (dialog, "Label", "Tinggi pemasangan (m)");
+    click (dialog, "Add _Field");
+    click (dialog, "_Save");
+    wait_for (win, dialog_window_gone, NULL, "the dialog to close");
+    r2 = pz_test_request (ts, "GET", "/api/v1/permit-types", pz_test_login (ts, "admin"), NULL);
+    types = json_node_get_array (r2->json);
+    for (guint i = 0; i < json_array_get_length (types); i++)
+      if (g_str_equal (json_object_get_string_member (json_array_get_object_element (types, i), "code"), "REKLAME"))
+        after = json_object_ref (json_array_get_object_element (types, i));
+    g_assert_cmpint (json_object_get_int_member (after, "version"), ==, json_object_get_int_member (before, "version") + 1);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (after, "requirements")), ==,
+                      json_array_get_length (json_object_get_array_member (before, "requirements")) + 1);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (after, "fields")), ==,
+                      json_array_get_length (json_object_get_array_member (before, "fields")) + 1);
+  }
 
   pz_admin_view_show_page (admin, "audit");
   wait_for (win, admin_idle, NULL, "the audit log");
