@@ -418,6 +418,34 @@ raw_commits_per_second (const char *dir)
   return n / elapsed;
 }
 
+/* A day off added: every open file's due times move in the same request. */
+static void
+bench_day_off (SoupSession *session)
+{
+  g_autofree char *admin = login (session, "admin");
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", admin);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) later = g_date_time_add_days (now, 1);
+  g_autofree char *date = g_date_time_format (later, "%Y-%m-%d");
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/admin/holidays/%s", port, date);
+  const char *body = "{\"name\":\"Hari uji beban\",\"kind\":\"regional\"}";
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new (i == 0 ? "PUT" : "DELETE", url);
+      g_autoptr(GBytes) bytes = i == 0 ? g_bytes_new_static (body, strlen (body)) : NULL;
+      g_autoptr(GBytes) answer = NULL;
+      gint64 t0 = g_get_monotonic_time ();
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+      if (bytes)
+        soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+      answer = soup_session_send_and_read (session, msg, NULL, NULL);
+      g_print ("%s a day off (due times of every open file recomputed): %.2f s, status %u\n",
+               i == 0 ? "adding" : "removing", (g_get_monotonic_time () - t0) / 1e6, soup_message_get_status (msg));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -487,6 +515,8 @@ main (int   argc,
   g_print ("server CPU per approval: %.3f ms\n", approvals->len ? cpu * 1000 / approvals->len : 0);
   if (upload_mib > 1)
     bench_uploads (session, tokens[1], pid);
+
+  bench_day_off (session);
 
   peak = peak_rss_kib (pid);
   g_print ("server RSS: %.1f MiB after start, peak %.1f MiB\n", idle_rss / 1024.0, peak / 1024.0);
