@@ -450,6 +450,17 @@ pz_engine_get_file_permit_type (PzEngine      *self,
   return type ? type : pz_engine_get_file_permit_type (self, app);
 }
 
+/**
+ * pz_engine_get_permit_type_versions:
+ *
+ * Returns: (transfer none): "code/version" -> every edition of every type
+ */
+GHashTable *
+pz_engine_get_permit_type_versions (PzEngine *self)
+{
+  return self->type_versions;
+}
+
 GPtrArray *
 pz_engine_list_permit_types (PzEngine *self)
 {

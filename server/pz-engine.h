@@ -90,6 +90,7 @@ PzPermitType   *pz_engine_get_permit_type    (PzEngine        *self,
                                               const char      *code);
 PzPermitType   *pz_engine_get_file_permit_type (PzEngine      *self,
                                               PzApplication   *app);
+GHashTable     *pz_engine_get_permit_type_versions (PzEngine  *self);
 GPtrArray      *pz_engine_list_permit_types  (PzEngine        *self);
 GPtrArray      *pz_engine_list_workflows     (PzEngine        *self);
 PzWorkflow     *pz_engine_get_workflow       (PzEngine        *self,

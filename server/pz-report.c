@@ -177,8 +177,24 @@ db_fail (sqlite3      *db,
   return FALSE;
 }
 
+/* What a report needs of the engine, taken on the main thread so that the
+ * report can be built in another one, on its own read-only connection. */
+struct _PzReportContext
+{
+  char       *db_path;
+  GTimeZone  *tz;
+  PzCalendar *calendar;
+  GHashTable *types;        /* code -> PzPermitType, the current editions */
+  GHashTable *versions;     /* "code/version" -> PzPermitType */
+  GHashTable *workflows;    /* id -> PzWorkflow */
+  GDate       from;
+  GDate       to;
+  gint64      now;
+  char       *generated_at;
+};
+
 typedef struct {
-  PzEngine   *engine;
+  PzReportContext *ctx;
   sqlite3    *db;
   gint64      from;
   gint64      to;
@@ -187,6 +203,34 @@ typedef struct {
   GHashTable *type_workflow;   /* permit type code -> PzWorkflow */
   PzWorkflow *only_workflow;   /* if every type uses the same one */
 } Report;
+
+static gint64
+step_standard (Report       *r,
+               const PzStep *step)
+{
+  if (step == NULL || step->final || step->applicant_clock)
+    return 0;
+  if (step->standard_minutes)
+    return step->standard_minutes * 60;
+  return (gint64) step->standard_working_days * pz_calendar_day_length (r->ctx->calendar);
+}
+
+static PzWorkflow *
+main_workflow (Report *r)
+{
+  return r->only_workflow ? r->only_workflow : g_hash_table_lookup (r->ctx->workflows, "standard");
+}
+
+static PzPermitType *
+edition_of (Report     *r,
+            const char *code,
+            gint64      version)
+{
+  g_autofree char *key = g_strdup_printf ("%s/%" G_GINT64_FORMAT, code, version > 0 ? version : 1);
+  PzPermitType *type = g_hash_table_lookup (r->ctx->versions, key);
+
+  return type ? type : g_hash_table_lookup (r->ctx->types, code);
+}
 
 static const PzStep *
 step_of (Report     *r,
@@ -263,7 +307,7 @@ write_volume (Report        *r,
     {
       Volume *v = g_hash_table_lookup (rows, l->data);
       g_auto(GStrv) parts = g_strsplit (l->data, "\x1f", 2);
-      PzPermitType *type = pz_engine_get_permit_type (r->engine, parts[1]);
+      PzPermitType *type = g_hash_table_lookup (r->ctx->types, parts[1]);
 
       pz_json_writer_begin_object (w);
       write_str (w, "month", parts[0]);
@@ -335,7 +379,7 @@ write_steps (Report        *r,
         continue;
       if (!(g = g_hash_table_lookup (steps, step->id)))
         {
-          g_hash_table_insert (steps, step->id, g = group_new (pz_engine_step_standard (r->engine, step)));
+          g_hash_table_insert (steps, step->id, g = group_new (step_standard (r, step)));
           g_ptr_array_add (order, (gpointer) step);
         }
       group_add (g, seconds, app);
@@ -351,7 +395,7 @@ write_steps (Report        *r,
           gint64 *k = g_new (gint64, 1);
 
           *k = key;
-          g_hash_table_insert (officers, k, g = group_new (pz_engine_step_standard (r->engine, step)));
+          g_hash_table_insert (officers, k, g = group_new (step_standard (r, step)));
         }
       group_add (g, seconds, app);
     }
@@ -363,8 +407,13 @@ write_steps (Report        *r,
   pz_json_writer_begin_array (w);
   {
     /* in the workflow's order */
-    PzWorkflow *wf = r->only_workflow ? r->only_workflow : pz_engine_get_workflow (r->engine, "standard");
+    PzWorkflow *wf = main_workflow (r);
     g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+    sqlite3_stmt *number = NULL;
+
+    if (sqlite3_prepare_v2 (r->db, "SELECT registration_number FROM applications WHERE id = ?", -1, &number,
+                            NULL) != SQLITE_OK)
+      return db_fail (r->db, number, error);
 
     for (guint i = 0; wf && i < pz_workflow_get_n_steps (wf); i++)
       {
@@ -389,12 +438,13 @@ write_steps (Report        *r,
         pz_json_writer_begin_array (w);
         for (guint k = 0; k < 5 && g->slow_s[k] >= 0; k++)
           {
-            g_autoptr(PzApplication) app = pz_store_get_application (pz_engine_get_store (r->engine),
-                                                                    g->slow_id[k], NULL);
+            sqlite3_reset (number);
+            sqlite3_bind_int64 (number, 1, g->slow_id[k]);
             pz_json_writer_begin_object (w);
             pz_json_writer_member (w, "id");
             pz_json_writer_int (w, g->slow_id[k]);
-            write_str (w, "registration_number", app ? app->registration_number : NULL);
+            write_str (w, "registration_number", sqlite3_step (number) == SQLITE_ROW
+                                                 ? (const char *) sqlite3_column_text (number, 0) : NULL);
             pz_json_writer_member (w, "seconds");
             pz_json_writer_int (w, g->slow_s[k]);
             pz_json_writer_end_object (w);
@@ -402,6 +452,7 @@ write_steps (Report        *r,
         pz_json_writer_end_array (w);
         pz_json_writer_end_object (w);
       }
+    sqlite3_finalize (number);
   }
   pz_json_writer_end_array (w);
 
@@ -437,7 +488,7 @@ write_service (Report        *r,
   sqlite3_stmt *stmt = NULL;
   g_autoptr(GArray) days = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 within = 0;
-  gint64 day = pz_calendar_day_length (pz_engine_get_calendar (r->engine));
+  gint64 day = pz_calendar_day_length (r->ctx->calendar);
   Group *g = group_new (0);
   int rc;
 
@@ -453,13 +504,10 @@ write_service (Report        *r,
   sqlite3_bind_int64 (stmt, 2, r->to);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      PzApplication app = { 0 };
-      PzPermitType *type;
+      PzPermitType *type = edition_of (r, (const char *) sqlite3_column_text (stmt, 1),
+                                       sqlite3_column_int64 (stmt, 2));
       gint64 used = sqlite3_column_int64 (stmt, 3);
 
-      app.permit_type = (char *) sqlite3_column_text (stmt, 1);
-      app.permit_type_version = sqlite3_column_int64 (stmt, 2);
-      type = pz_engine_get_file_permit_type (r->engine, &app);
       if (type && (type->service_days == 0 || used <= (gint64) type->service_days * day))
         within++;
       group_add (g, used, sqlite3_column_int64 (stmt, 0));
@@ -500,9 +548,9 @@ write_waiting (Report        *r,
                GError       **error)
 {
   sqlite3_stmt *stmt = NULL;
-  PzCalendar *calendar = pz_engine_get_calendar (r->engine);
+  PzCalendar *calendar = r->ctx->calendar;
   g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc (r->now);
-  PzWorkflow *wf = r->only_workflow ? r->only_workflow : pz_engine_get_workflow (r->engine, "standard");
+  PzWorkflow *wf = main_workflow (r);
   g_autoptr(GHashTable) rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   gint64 most = 0;
   int rc;
@@ -621,50 +669,124 @@ write_satisfaction (Report        *r,
 }
 
 /**
- * pz_report_build:
+ * pz_report_context_new:
  * @from: the first day of the period (office dates)
  * @to: the last day, inclusive
+ *
+ * Takes, on the engine's thread, what the report needs.
+ */
+PzReportContext *
+pz_report_context_new (PzEngine    *engine,
+                       const GDate *from,
+                       const GDate *to,
+                       gint64       now)
+{
+  PzReportContext *ctx = g_new0 (PzReportContext, 1);
+  GPtrArray *types = pz_engine_list_permit_types (engine);
+  g_autoptr(GPtrArray) workflows = pz_engine_list_workflows (engine);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  ctx->db_path = g_build_filename (pz_engine_get_data_dir (engine), "perizinan.db", NULL);
+  ctx->tz = g_time_zone_ref (pz_engine_get_timezone (engine));
+  ctx->calendar = pz_calendar_copy (pz_engine_get_calendar (engine));
+  ctx->types = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) pz_permit_type_unref);
+  for (guint i = 0; i < types->len; i++)
+    {
+      PzPermitType *t = g_ptr_array_index (types, i);
+      g_hash_table_insert (ctx->types, t->code, pz_permit_type_ref (t));
+    }
+  ctx->versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) pz_permit_type_unref);
+  if (pz_engine_get_permit_type_versions (engine))
+    {
+      g_hash_table_iter_init (&iter, pz_engine_get_permit_type_versions (engine));
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (ctx->versions, g_strdup (key), pz_permit_type_ref (value));
+    }
+  ctx->workflows = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) pz_workflow_unref);
+  for (guint i = 0; i < workflows->len; i++)
+    {
+      PzWorkflow *wf = g_ptr_array_index (workflows, i);
+      g_hash_table_insert (ctx->workflows, (gpointer) pz_workflow_get_id (wf), pz_workflow_ref (wf));
+    }
+  ctx->from = *from;
+  ctx->to = *to;
+  ctx->now = now;
+  ctx->generated_at = pz_engine_format_time (engine, now);
+  return ctx;
+}
+
+void
+pz_report_context_free (PzReportContext *ctx)
+{
+  if (ctx == NULL)
+    return;
+  g_free (ctx->db_path);
+  g_time_zone_unref (ctx->tz);
+  pz_calendar_unref (ctx->calendar);
+  g_hash_table_unref (ctx->types);
+  g_hash_table_unref (ctx->versions);
+  g_hash_table_unref (ctx->workflows);
+  g_free (ctx->generated_at);
+  g_free (ctx);
+}
+
+/**
+ * pz_report_context_build:
+ *
+ * Builds the report on a read-only connection of its own, in one read
+ * transaction (a consistent view while the server goes on writing). Any
+ * thread may call it.
  *
  * Returns: (transfer full): the report as JSON
  */
 char *
-pz_report_build (PzEngine     *engine,
-                 const GDate  *from,
-                 const GDate  *to,
-                 gint64        now,
-                 GError      **error)
+pz_report_context_build (PzReportContext  *ctx,
+                         GError          **error)
 {
   Report r = { 0 };
-  GTimeZone *tz = pz_engine_get_timezone (engine);
-  GPtrArray *types = pz_engine_list_permit_types (engine);
-  PzJsonWriter *w;
-  GDate end = *to;
+  PzJsonWriter *w = NULL;
+  GDate end = ctx->to;
+  GHashTableIter iter;
+  gpointer key, value;
+  gboolean first = TRUE;
+  gboolean ok;
 
-  r.engine = engine;
-  r.db = pz_store_get_db (pz_engine_get_store (engine));
-  r.now = now;
+  r.ctx = ctx;
+  r.now = ctx->now;
   {
-    g_autoptr(GDateTime) a = g_date_time_new (tz, g_date_get_year (from), g_date_get_month (from),
-                                              g_date_get_day (from), 0, 0, 0);
+    g_autoptr(GDateTime) a = g_date_time_new (ctx->tz, g_date_get_year (&ctx->from), g_date_get_month (&ctx->from),
+                                              g_date_get_day (&ctx->from), 0, 0, 0);
     g_autoptr(GDateTime) b = NULL;
 
     g_date_add_days (&end, 1);
-    b = g_date_time_new (tz, g_date_get_year (&end), g_date_get_month (&end), g_date_get_day (&end), 0, 0, 0);
+    b = g_date_time_new (ctx->tz, g_date_get_year (&end), g_date_get_month (&end), g_date_get_day (&end), 0, 0, 0);
     r.from = g_date_time_to_unix (a);
     r.to = g_date_time_to_unix (b);
     r.tz_offset = g_date_time_get_utc_offset (a) / G_USEC_PER_SEC;
   }
   r.type_workflow = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < types->len; i++)
+  g_hash_table_iter_init (&iter, ctx->types);
+  while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      PzPermitType *t = g_ptr_array_index (types, i);
-      PzWorkflow *wf = pz_engine_get_workflow (engine, t->workflow);
+      PzWorkflow *wf = g_hash_table_lookup (ctx->workflows, ((PzPermitType *) value)->workflow);
 
-      g_hash_table_insert (r.type_workflow, t->code, wf);
-      if (i == 0)
+      g_hash_table_insert (r.type_workflow, key, wf);
+      if (first)
         r.only_workflow = wf;
       else if (wf != r.only_workflow)
         r.only_workflow = NULL;
+      first = FALSE;
+    }
+
+  if (sqlite3_open_v2 (ctx->db_path, &r.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+      sqlite3_busy_timeout (r.db, 10000) != SQLITE_OK ||
+      sqlite3_exec (r.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      db_fail (r.db, NULL, error);
+      sqlite3_close (r.db);
+      g_hash_table_unref (r.type_workflow);
+      return NULL;
     }
 
   w = pz_json_writer_new ();
@@ -674,26 +796,44 @@ pz_report_build (PzEngine     *engine,
   {
     char buf[16];
 
-    g_date_strftime (buf, sizeof buf, "%Y-%m-%d", from);
+    g_date_strftime (buf, sizeof buf, "%Y-%m-%d", &ctx->from);
     write_str (w, "from", buf);
-    g_date_strftime (buf, sizeof buf, "%Y-%m-%d", to);
+    g_date_strftime (buf, sizeof buf, "%Y-%m-%d", &ctx->to);
     write_str (w, "to", buf);
   }
   pz_json_writer_end_object (w);
-  {
-    g_autofree char *at = pz_engine_format_time (engine, now);
-    write_str (w, "generated_at", at);
-  }
-  if (!write_volume (&r, w, error) || !write_steps (&r, w, error) || !write_service (&r, w, error) ||
-      !write_waiting (&r, w, error) || !write_satisfaction (&r, w, error))
+  write_str (w, "generated_at", ctx->generated_at);
+  ok = write_volume (&r, w, error) && write_steps (&r, w, error) && write_service (&r, w, error) &&
+       write_waiting (&r, w, error) && write_satisfaction (&r, w, error);
+  sqlite3_exec (r.db, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (r.db);
+  g_hash_table_unref (r.type_workflow);
+  if (!ok)
     {
-      g_hash_table_unref (r.type_workflow);
       pz_json_writer_free (w);
       return NULL;
     }
   pz_json_writer_end_object (w);
-  g_hash_table_unref (r.type_workflow);
   return pz_json_writer_free_to_string (w);
+}
+
+/**
+ * pz_report_build:
+ *
+ * The report, built right away on the calling thread.
+ */
+char *
+pz_report_build (PzEngine     *engine,
+                 const GDate  *from,
+                 const GDate  *to,
+                 gint64        now,
+                 GError      **error)
+{
+  PzReportContext *ctx = pz_report_context_new (engine, from, to, now);
+  char *report = pz_report_context_build (ctx, error);
+
+  pz_report_context_free (ctx);
+  return report;
 }
 
 /* The applicants' answers */

@@ -13,6 +13,15 @@ extern const char * const pz_skm_elements[PZ_SKM_ELEMENTS + 1];
 const char *pz_skm_element_title   (guint        element);
 const char *pz_skm_category        (double       index);
 
+typedef struct _PzReportContext PzReportContext;
+
+PzReportContext *pz_report_context_new (PzEngine    *engine,
+                                    const GDate *from,
+                                    const GDate *to,
+                                    gint64       now);
+void        pz_report_context_free (PzReportContext *ctx);
+char       *pz_report_context_build (PzReportContext *ctx,
+                                    GError     **error);
 char       *pz_report_build        (PzEngine    *engine,
                                     const GDate *from,
                                     const GDate *to,

@@ -35,6 +35,28 @@ pz_calendar_new (GTimeZone *tz)
   return self;
 }
 
+/**
+ * pz_calendar_copy:
+ *
+ * Returns: (transfer full): a calendar with the same hours, working days
+ *   and holidays, which later changes to @self do not touch
+ */
+PzCalendar *
+pz_calendar_copy (PzCalendar *self)
+{
+  PzCalendar *copy = pz_calendar_new (self->tz);
+  GHashTableIter iter;
+  gpointer day;
+
+  copy->start_minute = self->start_minute;
+  copy->end_minute = self->end_minute;
+  copy->weekdays = self->weekdays;
+  g_hash_table_iter_init (&iter, self->holidays);
+  while (g_hash_table_iter_next (&iter, &day, NULL))
+    g_hash_table_add (copy->holidays, day);
+  return copy;
+}
+
 PzCalendar *
 pz_calendar_ref (PzCalendar *self)
 {

@@ -9,6 +9,7 @@ typedef struct _PzCalendar PzCalendar;
 
 PzCalendar  *pz_calendar_new                 (GTimeZone   *tz);
 PzCalendar  *pz_calendar_ref                 (PzCalendar  *self);
+PzCalendar  *pz_calendar_copy                (PzCalendar  *self);
 void         pz_calendar_unref               (PzCalendar  *self);
 
 GTimeZone   *pz_calendar_get_timezone        (PzCalendar  *self);
