@@ -79,15 +79,6 @@ string_of (JsonObject *obj,
   return json_node_get_string (node);
 }
 
-static void
-toast (PzAdminView *self,
-       const char  *text)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
-}
 
 static void
 clear_list (GtkListBox *list)
@@ -198,7 +189,7 @@ show_refusal (PzAdminView  *self,
       gtk_widget_set_visible (GTK_WIDGET (label), TRUE);
     }
   else
-    toast (self, text);
+    pz_toast (GTK_WIDGET (self), text);
 }
 
 static void
@@ -419,7 +410,7 @@ user_saved (PzAdminView *self,
 {
   GtkWidget *window = data;
 
-  toast (self, _("Saved"));
+  pz_toast (GTK_WIDGET (self), _("Saved"));
   gtk_window_destroy (GTK_WINDOW (window));
   load_users (self);
 }
@@ -477,7 +468,7 @@ password_reset (PzAdminView *self,
                 JsonNode    *node,
                 gpointer     data)
 {
-  toast (self, _("Password reset: the user chooses a new one at the next login"));
+  pz_toast (GTK_WIDGET (self), _("Password reset: the user chooses a new one at the next login"));
 }
 
 static void
@@ -839,7 +830,7 @@ hours_saved (PzAdminView *self,
              gpointer     data)
 {
   office_loaded (self, node, NULL);
-  toast (self, _("Office hours saved; working time is counted with them from now on"));
+  pz_toast (GTK_WIDGET (self), _("Office hours saved; working time is counted with them from now on"));
 }
 
 static void
@@ -952,7 +943,7 @@ office_saved (PzAdminView *self,
               gpointer     data)
 {
   office_loaded (self, node, NULL);
-  toast (self, _("Office profile saved; new documents use it"));
+  pz_toast (GTK_WIDGET (self), _("Office profile saved; new documents use it"));
 }
 
 static void
@@ -986,11 +977,11 @@ logo_uploaded (GObject      *source,
   self->busy--;
   if (node)
     {
-      toast (self, _("Emblem saved; new documents carry it"));
+      pz_toast (GTK_WIDGET (self), _("Emblem saved; new documents carry it"));
       load_office (self);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    toast (self, error->message);
+    pz_toast (GTK_WIDGET (self), error->message);
   g_object_unref (self);
 }
 
@@ -1056,7 +1047,7 @@ certificate_installed (PzAdminView *self,
                        gpointer     data)
 {
   office_loaded (self, node, NULL);
-  toast (self, _("Signing certificate installed; the Kadis signs with its passphrase from now on"));
+  pz_toast (GTK_WIDGET (self), _("Signing certificate installed; the Kadis signs with its passphrase from now on"));
 }
 
 typedef struct {
@@ -1135,7 +1126,7 @@ certificate_chosen (GtkNativeDialog *chooser,
       if (bytes)
         ask_passphrase (self, bytes);
       else
-        toast (self, error->message);
+        pz_toast (GTK_WIDGET (self), error->message);
     }
   g_object_unref (chooser);
 }
@@ -1375,7 +1366,7 @@ type_saved (PzAdminView *self,
   g_autofree char *text = g_strdup_printf (_("Saved as edition %lld; files registered before keep theirs"),
                                            (long long) (type ? json_object_get_int_member_with_default (type, "version", 0) : 0));
 
-  toast (self, text);
+  pz_toast (GTK_WIDGET (self), text);
   gtk_window_destroy (GTK_WINDOW (window));
   load_types (self);
 }

@@ -181,3 +181,19 @@ pz_file_item_get_due_state (PzFileItem *self)
 {
   return self->due_state;
 }
+
+/**
+ * pz_toast:
+ * @widget: a widget inside the window's toast overlay
+ *
+ * Shows @text in a toast of the window @widget is in.
+ */
+void
+pz_toast (GtkWidget  *widget,
+          const char *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+}

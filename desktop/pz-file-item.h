@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <adwaita.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -27,6 +28,8 @@ const char  *pz_due_state_label          (PzDueState  state);
 const char  *pz_due_state_css_class      (PzDueState  state);
 char        *pz_format_duration          (gint64      seconds);
 char        *pz_format_local_time        (const char *iso8601);
+void         pz_toast                    (GtkWidget  *widget,
+                                          const char *text);
 
 enum {
   PZ_FILE_COLUMN_REGISTRATION,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "perizinan.h"
+#include "pz-file-item.h"
 #include "pz-report-view.h"
 
 /* The heads' report: a period, then charts drawn with cairo (files per
@@ -546,15 +547,6 @@ default_name (PzReportView *self,
   return g_strdup_printf ("laporan-%s-%s_%s.%s", what, str (period, "from"), str (period, "to"), extension);
 }
 
-static void
-toast (PzReportView *self,
-       const char   *text)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
-}
 
 static void
 save_response (GtkNativeDialog *chooser,
@@ -570,7 +562,7 @@ save_response (GtkNativeDialog *chooser,
       gboolean ok = table ? pz_report_view_export_csv (self, table, file, &error)
                           : pz_report_view_export_pdf (self, file, &error);
 
-      toast (self, ok ? _("Saved") : error->message);
+      pz_toast (GTK_WIDGET (self), ok ? _("Saved") : error->message);
     }
   g_object_unref (chooser);
 }

@@ -2130,8 +2130,7 @@ handle_create_user (Req *req)
                    _("3 to 32 lower-case letters, digits, dots, dashes or underscores"));
   if (!pz_valid_text (json_node_get_string (full_name), 200) || !*json_node_get_string (full_name))
     pz_detail_add (details, "full_name", "%s", _("Give the name as it is to appear in the history"));
-  if (nip && (strlen (json_node_get_string (nip)) != 18 ||
-              strspn (json_node_get_string (nip), "0123456789") != 18))
+  if (nip && !pz_valid_nip (json_node_get_string (nip)))
     pz_detail_add (details, "nip", "%s", _("A NIP has 18 digits"));
   check_password (password, details);
   if (!json_object_has_member (body, "roles"))
@@ -2203,8 +2202,7 @@ handle_update_user (Req    *req,
     return;
   if (full_name && (!pz_valid_text (json_node_get_string (full_name), 200) || !*json_node_get_string (full_name)))
     pz_detail_add (details, "full_name", "%s", _("Give the name as it is to appear in the history"));
-  if (nip && (strlen (json_node_get_string (nip)) != 18 ||
-              strspn (json_node_get_string (nip), "0123456789") != 18))
+  if (nip && !pz_valid_nip (json_node_get_string (nip)))
     pz_detail_add (details, "nip", "%s", _("A NIP has 18 digits"));
   if (json_object_has_member (body, "roles"))
     roles = read_roles (body, details);
@@ -2722,7 +2720,7 @@ handle_patch_office (Req *req)
 
       pz_calendar_get_office_hours (pz_engine_get_calendar (req->server->engine), &now_opens, &now_closes);
       if (nip && *json_node_get_string (nip) &&
-          (strlen (json_node_get_string (nip)) != 18 || strspn (json_node_get_string (nip), "0123456789") != 18))
+          !pz_valid_nip (json_node_get_string (nip)))
         pz_detail_add (details, "kadis_nip", "%s", _("A NIP has 18 digits"));
       if (url && !JSON_NODE_HOLDS_NULL (url) && *json_node_get_string (url) &&
           !valid_public_url (json_node_get_string (url)))

@@ -79,6 +79,17 @@ all_digits (const char *s,
 }
 
 /**
+ * pz_valid_nip:
+ *
+ * Returns: whether @nip is a civil servant's number: 18 digits
+ */
+gboolean
+pz_valid_nip (const char *nip)
+{
+  return nip != NULL && strlen (nip) == 18 && strspn (nip, "0123456789") == 18;
+}
+
+/**
  * pz_valid_nik:
  * @nik: a national ID number
  *

@@ -6,6 +6,7 @@
 G_BEGIN_DECLS
 
 gboolean  pz_valid_nik        (const char *nik);
+gboolean  pz_valid_nip        (const char *nip);
 gboolean  pz_valid_phone      (const char *phone);
 gboolean  pz_valid_email      (const char *email);
 gboolean  pz_parse_date       (const char *text,

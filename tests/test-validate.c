@@ -16,6 +16,10 @@ test_nik (void)
   g_assert_false (pz_valid_nik ("3201013213850001"));  /* month 13 */
   g_assert_false (pz_valid_nik ("32010112038500a1"));
   g_assert_false (pz_valid_nik (NULL));
+  g_assert_true (pz_valid_nip ("196908141994031005"));
+  g_assert_false (pz_valid_nip ("19690814199403100"));
+  g_assert_false (pz_valid_nip ("19690814199403100a"));
+  g_assert_false (pz_valid_nip (NULL));
 }
 
 static void
