@@ -39,6 +39,7 @@ struct _PzAdminView
   JsonObject   *office;
   GtkWidget    *office_rows[6];
   GtkWidget    *certificate_warning;
+  GtkWidget    *public_url_warning;
   GtkWidget    *certificate_subject;
   GtkWidget    *certificate_until;
   GtkPicture   *logo;
@@ -861,6 +862,31 @@ logo_fetched (GObject      *source,
   g_object_unref (self);
 }
 
+static gboolean
+url_is_loopback (const char *url)
+{
+  g_autoptr(GUri) uri = url && *url ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *host = uri ? g_uri_get_host (uri) : NULL;
+
+  if (host == NULL)
+    return url == NULL || *url == '\0';
+  return g_ascii_strcasecmp (host, "localhost") == 0 || g_str_has_prefix (host, "127.") ||
+         g_str_equal (host, "::1") || g_str_equal (host, "[::1]") || g_str_equal (host, "0.0.0.0");
+}
+
+/* QR codes on receipts and permits point at the public address; one that
+ * only this machine can reach makes every code useless to the citizen. */
+static void
+update_public_url_warning (PzAdminView *self)
+{
+  guint row = G_N_ELEMENTS (office_members) - 1;
+  const char *text = entry_text (self->office_rows[row]);
+  const char *configured = self->office ? string_of (self->office, "public_url_configured") : NULL;
+
+  /* empty: the server's configured address is used */
+  gtk_widget_set_visible (self->public_url_warning, url_is_loopback (*text ? text : configured));
+}
+
 static void
 office_loaded (PzAdminView *self,
                JsonNode    *node,
@@ -877,6 +903,7 @@ office_loaded (PzAdminView *self,
                            string_of (self->office, office_members[i]) ? string_of (self->office, office_members[i]) : "");
   gtk_editable_set_text (GTK_EDITABLE (self->opens), string_of (self->office, "opens"));
   gtk_editable_set_text (GTK_EDITABLE (self->closes), string_of (self->office, "closes"));
+  update_public_url_warning (self);
 
   cert = json_object_get_member (self->office, "signing_certificate") &&
          JSON_NODE_HOLDS_OBJECT (json_object_get_member (self->office, "signing_certificate"))
@@ -1162,6 +1189,7 @@ typedef struct {
   GtkWidget   *service_days;
   GtkWidget   *validity;
   GtkWidget   *number_format;
+  GtkWidget   *number_preview;
   GtkWidget   *survey;
   GtkWidget   *signing;
   GtkWidget   *request_rows[3];
@@ -1393,6 +1421,8 @@ type_save_clicked (TypeDialog *t)
 
   if (json_object_has_member (obj, "version"))
     json_object_remove_member (obj, "version");
+  if (json_object_has_member (obj, "next_sequence"))
+    json_object_remove_member (obj, "next_sequence");
   json_object_set_string_member (obj, "name", entry_text (t->name));
   json_object_set_int_member (obj, "service_days", number_of (t->service_days));
   json_object_set_int_member (obj, "validity_months", number_of (t->validity));
@@ -1409,6 +1439,30 @@ type_save_clicked (TypeDialog *t)
   body = object_node (obj);
   path = g_strdup_printf ("/api/v1/admin/permit-types/%s", escaped);
   call (t->self, "PUT", path, body, t->d.error, type_saved, g_object_ref (t->d.window), g_object_unref);
+}
+
+/* The number the next permit of this type would get with the format as
+ * typed, or why the format cannot be used. */
+static void
+update_number_preview (TypeDialog *t)
+{
+  const char *format = entry_text (t->number_format);
+  const char *code = t->type ? string_of (t->type, "code") : entry_text (t->code);
+  gint64 next = t->type ? json_object_get_int_member_with_default (t->type, "next_sequence", 1) : 1;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *number = NULL;
+
+  if (!pz_number_format_is_valid (format, &error))
+    {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (t->number_preview), error->message);
+      gtk_widget_add_css_class (t->number_preview, "error");
+      return;
+    }
+  number = pz_number_format_render (format, code && *code ? code : "KODE",
+                                    next > 0 ? (guint64) next : 1, now);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (t->number_preview), number);
+  gtk_widget_remove_css_class (t->number_preview, "error");
 }
 
 static void
@@ -1454,6 +1508,15 @@ open_type_dialog (PzAdminView *self,
   t->validity = entry_row (group, _("Validity (months, 0 for no end)"), validity);
   t->number_format = entry_row (group, _("Number Format"),
                                 type ? string_of (type, "number_format") : "{seq:04}/{code}/{year}");
+  gtk_widget_set_tooltip_text (t->number_format,
+                               _("Tokens: {seq}, {seq:04} (zero-padded), {year}, {month}, {month_roman}, {code}"));
+  t->number_preview = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (t->number_preview), _("Next Number"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), t->number_preview);
+  g_signal_connect_swapped (t->number_format, "changed", G_CALLBACK (update_number_preview), t);
+  if (t->code)
+    g_signal_connect_swapped (t->code, "changed", G_CALLBACK (update_number_preview), t);
+  update_number_preview (t);
   t->survey = switch_row (group, _("Technical Survey"), _("The technical team inspects the site (BAP)"),
                           type ? json_object_get_boolean_member_with_default (type, "survey", FALSE) : FALSE);
   t->signing = combo_row (group, _("Signing"), signings,
@@ -1694,6 +1757,16 @@ build_office_page (PzAdminView *self)
   group = group_new (page, _("Office Profile"), _("Printed on every document made from now on"));
   for (guint i = 0; i < G_N_ELEMENTS (office_members); i++)
     self->office_rows[i] = entry_row (group, titles[i], NULL);
+  self->public_url_warning =
+    gtk_label_new (_("Every QR code would point at this server’s local address, which no citizen can open. "
+                     "Enter the address the public reaches this server at, e.g. https://izin.example.go.id"));
+  gtk_label_set_wrap (GTK_LABEL (self->public_url_warning), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->public_url_warning), 0);
+  gtk_widget_add_css_class (self->public_url_warning, "pz-warning");
+  gtk_widget_set_visible (self->public_url_warning, FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->public_url_warning);
+  g_signal_connect_swapped (self->office_rows[G_N_ELEMENTS (office_members) - 1], "changed",
+                            G_CALLBACK (update_public_url_warning), self);
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), save);
   g_signal_connect_swapped (save, "clicked", G_CALLBACK (save_office_clicked), self);
 

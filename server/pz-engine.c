@@ -329,8 +329,7 @@ apply_public_url (PzEngine *self)
   g_autofree char *profile = pz_store_get_setting (self->store, "public_url");
 
   g_free (self->public_url);
-  self->public_url = g_strdup (profile && *profile ? profile
-                               : self->configured_url ? self->configured_url : "http://localhost:8080");
+  self->public_url = g_strdup (profile && *profile ? profile : pz_engine_get_configured_public_url (self));
   while (g_str_has_suffix (self->public_url, "/"))
     self->public_url[strlen (self->public_url) - 1] = '\0';
 }
@@ -420,6 +419,18 @@ pz_engine_get_public_url (PzEngine *self)
   return self->public_url;
 }
 
+/**
+ * pz_engine_get_configured_public_url:
+ * @self: an engine
+ *
+ * Returns: the public address used when the office profile has none
+ */
+const char *
+pz_engine_get_configured_public_url (PzEngine *self)
+{
+  return self->configured_url ? self->configured_url : "http://localhost:8080";
+}
+
 PzPermitType *
 pz_engine_get_permit_type (PzEngine   *self,
                            const char *code)
@@ -465,6 +476,36 @@ GPtrArray *
 pz_engine_list_permit_types (PzEngine *self)
 {
   return self->permit_types;
+}
+
+static char *
+permit_counter_name (PzEngine     *self,
+                     PzPermitType *type,
+                     gint64        now)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, self->tz);
+
+  return g_strdup_printf ("permit:%s:%d", type->code, g_date_time_get_year (local));
+}
+
+/**
+ * pz_engine_next_permit_sequence:
+ * @self: an engine
+ * @type: a permit type
+ *
+ * Returns: the sequence the next permit of @type numbered now would get
+ */
+gint64
+pz_engine_next_permit_sequence (PzEngine     *self,
+                                PzPermitType *type)
+{
+  g_autofree char *counter = permit_counter_name (self, type, g_get_real_time () / G_USEC_PER_SEC);
+  gint64 last = 0;
+
+  if (!pz_store_peek_counter (self->store, counter, &last, NULL))
+    last = 0;
+  return last + 1;
 }
 
 /**
@@ -1291,8 +1332,7 @@ assign_number (PzEngine      *self,
 {
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
   g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, self->tz);
-  g_autofree char *counter = g_strdup_printf ("permit:%s:%d", type->code,
-                                              g_date_time_get_year (local));
+  g_autofree char *counter = permit_counter_name (self, type, now);
   gint64 seq;
 
   if (!pz_store_next_counter (self->store, counter, &seq, error))

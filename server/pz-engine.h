@@ -92,6 +92,8 @@ PzPermitType   *pz_engine_get_file_permit_type (PzEngine      *self,
                                               PzApplication   *app);
 GHashTable     *pz_engine_get_permit_type_versions (PzEngine  *self);
 GPtrArray      *pz_engine_list_permit_types  (PzEngine        *self);
+gint64          pz_engine_next_permit_sequence (PzEngine      *self,
+                                                PzPermitType  *type);
 GPtrArray      *pz_engine_list_workflows     (PzEngine        *self);
 PzWorkflow     *pz_engine_get_workflow       (PzEngine        *self,
                                               const char      *id);
@@ -196,6 +198,7 @@ char           *pz_engine_output_path        (PzEngine        *self,
 gint64          pz_engine_expected_completion (PzEngine       *self,
                                               PzApplication   *app);
 const char     *pz_engine_get_public_url     (PzEngine        *self);
+const char     *pz_engine_get_configured_public_url (PzEngine   *self);
 char           *pz_engine_format_time        (PzEngine        *self,
                                               gint64           unix_time);
 

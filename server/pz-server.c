@@ -773,7 +773,14 @@ handle_permit_types (Req *req)
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
 
   for (guint i = 0; i < types->len; i++)
-    json_array_add_element (array, pz_permit_type_to_json (g_ptr_array_index (types, i)));
+    {
+      PzPermitType *type = g_ptr_array_index (types, i);
+      JsonNode *item = pz_permit_type_to_json (type);
+
+      json_object_set_int_member (json_node_get_object (item), "next_sequence",
+                                  pz_engine_next_permit_sequence (req->server->engine, type));
+      json_array_add_element (array, item);
+    }
   json_node_set_array (node, array);
   send_json (req->msg, 200, node);
 }
@@ -2579,6 +2586,8 @@ office_json (Req *req)
   add_setting (b, store, "public_base_url", "public_url");
   json_builder_set_member_name (b, "public_url_in_force");
   json_builder_add_string_value (b, pz_engine_get_public_url (engine));
+  json_builder_set_member_name (b, "public_url_configured");
+  json_builder_add_string_value (b, pz_engine_get_configured_public_url (engine));
   {
     g_autofree char *o = g_strdup_printf ("%02u:%02u", opens / 60, opens % 60);
     g_autofree char *c = g_strdup_printf ("%02u:%02u", closes / 60, closes % 60);

@@ -1661,6 +1661,38 @@ pz_store_next_counter (PzStore     *self,
   return TRUE;
 }
 
+/**
+ * pz_store_peek_counter:
+ * @self: a store
+ * @name: the counter, e.g. `permit:PBG:2026`
+ * @value: (out): its last value, 0 when it has not moved yet
+ * @error: return location for an error
+ *
+ * Reads a counter without moving it.
+ */
+gboolean
+pz_store_peek_counter (PzStore     *self,
+                       const char  *name,
+                       gint64      *value,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM counters WHERE name = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, name);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      sqlite3_reset (stmt);
+      return sql_error (self, rc, error);
+    }
+  *value = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
 /* Applications */
 
 void

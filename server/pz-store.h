@@ -257,6 +257,10 @@ gboolean       pz_store_next_counter       (PzStore        *self,
                                             const char     *name,
                                             gint64         *value,
                                             GError        **error);
+gboolean       pz_store_peek_counter       (PzStore        *self,
+                                            const char     *name,
+                                            gint64         *value,
+                                            GError        **error);
 
 /* Applications */
 gboolean       pz_store_insert_application (PzStore        *self,

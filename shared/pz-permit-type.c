@@ -647,9 +647,30 @@ pz_permit_type_format_number (PzPermitType *self,
                               guint64       sequence,
                               GDateTime    *when)
 {
+  return pz_number_format_render (self->number_format, self->code, sequence, when);
+}
+
+/**
+ * pz_number_format_render:
+ * @format: a format that pz_number_format_is_valid() accepts
+ * @code: the permit type's code, for `{code}`
+ * @sequence: the number in the permit type's yearly sequence
+ * @when: the moment of numbering, in the office's time zone
+ *
+ * The one place a permit number is made from its format: the server numbers
+ * permits with it and the administration page previews the next number.
+ *
+ * Returns: (transfer full): the permit number
+ */
+char *
+pz_number_format_render (const char *format,
+                         const char *code,
+                         guint64     sequence,
+                         GDateTime  *when)
+{
   GString *out = g_string_new (NULL);
 
-  for (const char *p = self->number_format; *p; p++)
+  for (const char *p = format; *p; p++)
     {
       const char *end = *p == '{' ? strchr (p, '}') : NULL;
       g_autofree char *token = NULL;
@@ -662,7 +683,7 @@ pz_permit_type_format_number (PzPermitType *self,
       token = g_strndup (p + 1, end - p - 1);
       if (g_str_equal (token, "seq"))
         g_string_append_printf (out, "%" G_GUINT64_FORMAT, sequence);
-      else if (g_str_has_prefix (token, "seq:"))
+      else if (g_str_has_prefix (token, "seq:") && strlen (token) == 6)
         g_string_append_printf (out, "%0*" G_GUINT64_FORMAT, token[5] - '0', sequence);
       else if (g_str_equal (token, "year"))
         g_string_append_printf (out, "%04d", g_date_time_get_year (when));
@@ -671,7 +692,7 @@ pz_permit_type_format_number (PzPermitType *self,
       else if (g_str_equal (token, "month_roman"))
         g_string_append (out, roman_month (g_date_time_get_month (when)));
       else if (g_str_equal (token, "code"))
-        g_string_append (out, self->code);
+        g_string_append (out, code);
       p = end;
     }
   return g_string_free (out, FALSE);

@@ -35,7 +35,7 @@ wait_for (PzWindow   *win,
           gpointer    data,
           const char *what)
 {
-  gint64 until = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  gint64 until = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
   while (!condition (win, data))
     {
@@ -366,7 +366,7 @@ test_full_flow (void)
                 ok = w;
               press (ok);
               /* the view rebuilds with one verdict more */
-              for (gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC; g_get_monotonic_time () < until;)
+              for (gint64 until = g_get_monotonic_time () + 60 * G_USEC_PER_SEC; g_get_monotonic_time () < until;)
                 {
                   g_main_context_iteration (NULL, FALSE);
                   if (!pz_window_is_busy (win))
@@ -1169,6 +1169,22 @@ type_into (GtkWidget  *root,
   gtk_editable_set_text (GTK_EDITABLE (row), text);
 }
 
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *prefix)
+{
+  if (GTK_IS_LABEL (root) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (root)), prefix))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, prefix);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 admin_idle (PzWindow *win,
             gpointer  data)
@@ -1289,6 +1305,23 @@ test_administration (void)
   }
   save_screenshot (GTK_WIDGET (win), "admin-office");
 
+  /* a public address only this machine can reach makes every QR code
+   * useless, and the page says so; empty falls back to the configured
+   * address, a public one on this server */
+  {
+    GtkWidget *warning = find_label (GTK_WIDGET (win), "Every QR code would point at");
+
+    g_assert_nonnull (warning);
+    type_into (GTK_WIDGET (win), "Public Address (for QR codes)", "http://localhost:8080");
+    g_assert_true (gtk_widget_get_visible (warning));
+    type_into (GTK_WIDGET (win), "Public Address (for QR codes)", "https://izin.sukamajukab.go.id");
+    g_assert_false (gtk_widget_get_visible (warning));
+    type_into (GTK_WIDGET (win), "Public Address (for QR codes)", "http://127.0.0.1:8080/");
+    g_assert_true (gtk_widget_get_visible (warning));
+    type_into (GTK_WIDGET (win), "Public Address (for QR codes)", "");
+    g_assert_false (gtk_widget_get_visible (warning));
+  }
+
   pz_admin_view_show_page (admin, "types");
   wait_for (win, admin_idle, NULL, "the permit types");
   save_screenshot (GTK_WIDGET (win), "admin-types");
@@ -1299,6 +1332,35 @@ test_administration (void)
     g_signal_emit_by_name (row, "activated");
     wait_for (win, dialog_window_shown, NULL, "the permit type dialog");
     save_screenshot (open_dialog_window (), "admin-permit-type");
+
+    /* the next number, previewed live as the format is typed */
+    {
+      static const char *roman[] = { "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII" };
+      g_autoptr(PzResponse) r = pz_test_request (ts, "GET", "/api/v1/applications?limit=500",
+                                                 pz_test_login (ts, "admin"), NULL);
+      JsonArray *items = json_object_get_array_member (json_node_get_object (r->json), "items");
+      GtkWidget *preview = find_widget (open_dialog_window (), ADW_TYPE_ACTION_ROW, "Next Number");
+      g_autofree char *year = g_strdup_printf ("/%d", g_date_time_get_year (now));
+      g_autofree char *expected = NULL;
+      guint numbered = 0;
+
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          JsonObject *item = json_array_get_object_element (items, i);
+          const char *number = json_object_get_string_member_with_default (item, "permit_number", NULL);
+
+          if (number && g_str_equal (json_object_get_string_member (item, "permit_type"), "PBG") &&
+              g_str_has_suffix (number, year))
+            numbered++;
+        }
+      expected = g_strdup_printf ("IMB-%03u/PBG/%s/%d", numbered + 1,
+                                  roman[g_date_time_get_month (now) - 1], g_date_time_get_year (now));
+      g_assert_nonnull (preview);
+      type_into (open_dialog_window (), "Number Format", "IMB-{seq:03}/{code}/{month_roman}/{year}");
+      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (preview)), ==, expected);
+      type_into (open_dialog_window (), "Number Format", "IMB-{seq:03}/{kode}");
+      g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (preview)), "{kode}"));
+    }
     click (open_dialog_window (), "_Cancel");
     wait_for (win, dialog_window_gone, NULL, "the dialog to close");
   }
