@@ -1319,6 +1319,7 @@ typedef struct {
   gint64             id;
   char              *requirement;
   const char        *type;
+  gint64             pages;     /* as the inspection found them */
   GSubprocess       *process;
   guint              timeout;
   gboolean           timed_out;
@@ -1389,7 +1390,6 @@ store_inspected (PzServer *self,
 {
   Inspection *job = data;
   UploadState *st = g_object_get_data (G_OBJECT (job->msg), "pz-upload");
-  gint64 pages = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (job->msg), "pz-pages"));
   g_autoptr(GError) error = NULL;
   g_autoptr(PzDocument) doc = NULL;
 
@@ -1402,7 +1402,7 @@ store_inspected (PzServer *self,
   /* nothing is acknowledged before it is on disk */
   flush_batch (self);
   doc = pz_engine_store_upload (self->engine, job->user, job->id, job->requirement, st->upload,
-                                (guint) CLAMP (pages, 0, G_MAXINT), now_seconds (), &error);
+                                (guint) CLAMP (job->pages, 0, G_MAXINT), now_seconds (), &error);
   if (doc == NULL)
     send_gerror (job->msg, error, NULL);
   else
@@ -1489,9 +1489,7 @@ inspection_done (GObject      *source,
     }
   else
     {
-      gint64 pages = json_object_get_int_member_with_default (answer, "pages", 0);
-
-      g_object_set_data (G_OBJECT (job->msg), "pz-pages", GSIZE_TO_POINTER ((gsize) CLAMP (pages, 0, G_MAXINT)));
+      job->pages = json_object_get_int_member_with_default (answer, "pages", 0);
       when_writable (self, store_inspected, job);
       return;
     }
