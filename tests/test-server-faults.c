@@ -450,6 +450,94 @@ test_disk_full (void)
   pz_test_server_free (ts);
 }
 
+/* Fills the file system holding @dir to the last byte; returns the filler. */
+static char *
+fill_disk (const char *dir)
+{
+  char *path = g_build_filename (dir, "filler", NULL);
+  int fd = open (path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  static char block[65536];
+  gsize step = sizeof block;
+
+  g_assert_cmpint (fd, >=, 0);
+  while (step > 0)
+    {
+      gssize n = write (fd, block, step);
+
+      if (n < 0 && errno == ENOSPC)
+        step /= 2;
+      else
+        g_assert_cmpint (n, >, 0);
+    }
+  close (fd);
+  return path;
+}
+
+/* A real full disk (a small tmpfs, where root may mount one): uploads get
+ * 507, an action either fits in the space the database has or gets 507,
+ * never a torn answer; with space again everything works and nothing
+ * acknowledged is gone. */
+static void
+test_disk_full_tmpfs (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("pz-faults-XXXXXX", NULL);
+  g_autofree char *filler = NULL;
+  g_autoptr(GBytes) first = pz_test_png (320, 200);
+  g_autoptr(GBytes) later = pz_test_png (200, 320);
+  PzTestServer *ts;
+  gint64 id, doc_file;
+  const char *kasi;
+
+  if (geteuid () != 0 || mount ("tmpfs", dir, "tmpfs", 0, "size=48m,mode=0700") != 0)
+    {
+      g_test_skip ("a small file system needs root and the right to mount");
+      g_rmdir (dir);
+      return;
+    }
+  ts = pz_test_server_start (dir, TRUE);
+  id = pz_test_register (ts, pz_test_login (ts, "front_office"), "SIP-DOKTER", "new");
+  doc_file = pz_test_register (ts, pz_test_login (ts, "front_office"), "PBG", "new");
+  pz_test_drive_to (ts, id, "kasi_verification");
+  kasi = pz_test_login (ts, "kasi");
+  {
+    g_autoptr(PzResponse) r = upload (ts, doc_file, "ktp", first);
+    g_assert_cmpuint (r->status, ==, 201);
+  }
+
+  filler = fill_disk (dir);
+  {
+    g_autoptr(PzResponse) up = upload (ts, doc_file, "npwp", later);
+    g_autoptr(PzResponse) act = pz_test_act (ts, kasi, id, "approve", version_of (ts, id), NULL, NULL);
+
+    g_test_message ("on a full tmpfs: upload %u %s; action %u", up->status, error_message (up), act->status);
+    g_assert_cmpuint (up->status, ==, 507);
+    assert_one_error_body (up, "disk_full");
+    g_assert_true (act->status == 200 || act->status == 507);
+    if (act->status == 507)
+      assert_one_error_body (act, "disk_full");
+  }
+  g_unlink (filler);
+  {
+    g_autoptr(PzResponse) up = upload (ts, doc_file, "npwp", later);
+    g_assert_cmpuint (up->status, ==, 201);
+  }
+  pz_test_server_stop (ts);
+  {
+    PzTestServer *again = pz_test_server_start (dir, FALSE);
+    g_autofree char *ktp = doc_path (doc_file, "ktp");
+    g_autofree char *npwp = doc_path (doc_file, "npwp");
+    g_autoptr(PzResponse) a = pz_test_request (again, "GET", ktp, pz_test_login (again, "front_office"), NULL);
+    g_autoptr(PzResponse) b = pz_test_request (again, "GET", npwp, pz_test_login (again, "front_office"), NULL);
+
+    g_assert_true (g_bytes_equal (a->body, first));
+    g_assert_true (g_bytes_equal (b->body, later));
+    pz_test_server_free (again);
+  }
+  pz_test_server_free (ts);
+  g_assert_cmpint (umount (dir), ==, 0);
+  g_rmdir (dir);
+}
+
 /* Temporary files of uploads cut off by a crash are gone after a start. */
 static void
 test_stale_temp_files (void)
@@ -924,6 +1012,7 @@ main (int   argc,
   g_test_add_func ("/server/faults/data-dir/immutable", test_data_dir_immutable);
   g_test_add_func ("/server/faults/commit-failure", test_commit_failure);
   g_test_add_func ("/server/faults/disk-full", test_disk_full);
+  g_test_add_func ("/server/faults/disk-full-tmpfs", test_disk_full_tmpfs);
   g_test_add_func ("/server/faults/stale-temp-files", test_stale_temp_files);
   g_test_add_func ("/server/faults/modes", test_modes);
   g_test_add_func ("/server/faults/busy-database", test_busy_database);
