@@ -9,14 +9,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <linux/filter.h>
 #include <linux/fs.h>
+#include <linux/seccomp.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "pz-demo.h"
@@ -944,12 +948,31 @@ test_pixel_limit (void)
   g_assert_cmpuint (c->status, ==, 201);
 }
 
-/* The inspector, once confined, tries what a hostile file would make it
- * try: open the database, make a socket, signal the server. All fail. */
-static void
-test_inspector_sandbox (void)
+/* Runs @argv as a kernel without Landlock would: the calls answer ENOSYS. */
+static int
+without_landlock (char **argv)
 {
-  PzTestServer *ts = shared_server ();
+  struct sock_filter filter[] = {
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr)),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_landlock_create_ruleset, 0, 1),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = { G_N_ELEMENTS (filter), filter };
+
+  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+    return 1;
+  execv (argv[0], argv);
+  return 1;
+}
+
+/* The inspector, once confined, tries what a hostile file would make it
+ * try: open the database and the signing key, make sockets, signal the
+ * server. All fail, with Landlock or (on a kernel without) seccomp alone. */
+static void
+probe_inspector (PzTestServer *ts,
+                 gboolean      no_landlock)
+{
   g_autofree char *db = g_build_filename (pz_test_server_get_dir (ts), "perizinan.db", NULL);
   g_autofree char *key = g_build_filename (pz_test_server_get_dir (ts), "signing.p12", NULL);
   g_autofree char *image = g_build_filename (pz_test_server_get_dir (ts), "files", "tmp", "probe.png", NULL);
@@ -960,7 +983,10 @@ test_inspector_sandbox (void)
   g_assert_true (g_file_set_contents (image, g_bytes_get_data (png, NULL), (gssize) g_bytes_get_size (png), NULL));
   for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
     {
-      const char *argv[] = { g_getenv ("PERIZINAN_INSPECT"), "image/png", image, NULL };
+      const char *direct[] = { g_getenv ("PERIZINAN_INSPECT"), "image/png", image, NULL };
+      const char *wrapped[] = { self_path, "--without-landlock", g_getenv ("PERIZINAN_INSPECT"), "image/png",
+                                image, NULL };
+      const char * const *argv = no_landlock ? wrapped : direct;
       g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
       g_autoptr(GSubprocess) proc = NULL;
       g_autoptr(GError) error = NULL;
@@ -984,11 +1010,55 @@ test_inspector_sandbox (void)
       g_assert_cmpint (json_object_get_int_member (probe, "socket_unix"), ==, EACCES);
       g_assert_cmpint (json_object_get_int_member (probe, "kill_parent"), ==, EPERM);
       sandbox = json_object_get_string_member (answer, "sandbox");
+      if (no_landlock)
+        g_assert_cmpstr (sandbox, ==, "seccomp");
       g_assert_true (g_str_equal (sandbox, "seccomp") || g_str_equal (sandbox, "landlock+seccomp"));
-      if (g_str_equal (sandbox, "seccomp"))
+      if (!no_landlock && g_str_equal (sandbox, "seccomp"))
         g_test_message ("this kernel has no Landlock: the inspector is confined by seccomp alone");
     }
   g_unlink (image);
+}
+
+static void
+test_inspector_sandbox (void)
+{
+  probe_inspector (shared_server (), FALSE);
+}
+
+static void
+configure_no_landlock (PzConfig *config,
+                       gpointer  data)
+{
+  g_free (config->inspect_program);
+  config->inspect_program = g_strdup (data);
+}
+
+/* Without Landlock the inspector still confines itself, the server says
+ * so in its log, and uploads go on. */
+static void
+test_inspector_without_landlock (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("pz-faults-XXXXXX", NULL);
+  g_autofree char *script = g_build_filename (dir, "inspect.sh", NULL);
+  g_autofree char *text = g_strdup_printf ("#!/bin/sh\nexec '%s' --without-landlock '%s' \"$@\"\n", self_path,
+                                           g_getenv ("PERIZINAN_INSPECT"));
+  g_autoptr(GBytes) png = pz_test_png (120, 90);
+  PzTestServer *ts;
+  gint64 id;
+
+  probe_inspector (shared_server (), TRUE);
+  g_assert_true (g_file_set_contents (script, text, -1, NULL));
+  g_chmod (script, 0755);
+  ts = pz_test_server_start_configured (NULL, configure_no_landlock, script);
+  id = pz_test_register (ts, pz_test_login (ts, "front_office"), "PBG", "new");
+  {
+    g_autoptr(PzResponse) r = upload (ts, id, "ktp", png);
+    g_assert_cmpuint (r->status, ==, 201);
+  }
+  g_assert_true (logged ("confined by seccomp only: this kernel has no Landlock"));
+  pz_test_server_free (ts);
+  g_unlink (script);
+  g_rmdir (dir);
 }
 
 int
@@ -997,6 +1067,8 @@ main (int   argc,
 {
   if (argc == 3 && g_str_equal (argv[1], "--hold-write-lock"))
     return hold_write_lock (argv[2]);
+  if (argc > 2 && g_str_equal (argv[1], "--without-landlock"))
+    return without_landlock (argv + 2);
 
   self_path = argv[0];
   g_test_init (&argc, &argv, NULL);
@@ -1019,6 +1091,7 @@ main (int   argc,
   g_test_add_func ("/server/faults/inspection-cap", test_inspection_cap);
   g_test_add_func ("/server/faults/pixel-limit", test_pixel_limit);
   g_test_add_func ("/server/faults/inspector-sandbox", test_inspector_sandbox);
+  g_test_add_func ("/server/faults/inspector-without-landlock", test_inspector_without_landlock);
   {
     int ret = g_test_run ();
 
