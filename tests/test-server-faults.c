@@ -767,7 +767,8 @@ test_busy_database (void)
   g_test_message ("%u rounds of /healthz, inbox and file answered while the writer waited, slowest %.0f ms; "
                   "the action waited %.1f s, then %u",
                   answered, worst / 1e3, c->took / 1e6, c->status);
-  g_assert_cmpint (worst, <, 300 * 1000);
+  /* a blocked main loop took 5 s here */
+  g_assert_cmpint (worst, <, 1000 * 1000);
   g_assert_cmpuint (c->status, ==, 200);
   g_assert_cmpint (c->took, >=, 1500 * 1000);
   call_clear (c);
@@ -798,7 +799,7 @@ write_counting_inspector (const char *dir)
     "#!/bin/sh\n"
     "if ! mkdir '%s/running' 2>/dev/null; then echo overlap >> '%s/overlaps'; fi\n"
     "echo run >> '%s/runs'\n"
-    "sleep 1.5\n"
+    "sleep 3\n"
     "rmdir '%s/running' 2>/dev/null\n"
     "exec '%s' \"$@\"\n",
     dir, dir, dir, dir, g_getenv ("PERIZINAN_INSPECT"));
