@@ -8,6 +8,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -342,6 +343,11 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* Everything the server writes (database, WAL, stored documents, keys,
+   * backups) holds personal data: the owner's alone whatever umask the
+   * server was started with. */
+  umask (0077);
+
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -27,6 +27,8 @@ pz_config_new (void)
   self->login_max_failures_address = 20;
   self->login_window_seconds = 15 * 60;
   self->inspect_timeout = 20;
+  self->inspect_running = MAX (g_get_num_processors (), 1);
+  self->inspect_waiting = 16;
   self->smtp_port = 587;
   self->smtp_starttls = TRUE;
   self->outbox_interval = 30;
@@ -118,6 +120,8 @@ pz_config_load_file (PzConfig    *self,
   guint64 fail_addr = self->login_max_failures_address;
   guint64 window = self->login_window_seconds / 60;
   guint64 inspect_timeout = self->inspect_timeout;
+  guint64 inspect_running = self->inspect_running;
+  guint64 inspect_waiting = self->inspect_waiting;
   guint64 smtp_port = self->smtp_port;
   guint64 outbox_interval = self->outbox_interval;
   gboolean smtp_starttls = self->smtp_starttls;
@@ -134,6 +138,8 @@ pz_config_load_file (PzConfig    *self,
       !read_uint (kf, "security", "login_failures_per_address", 1, 100000, &fail_addr, error) ||
       !read_uint (kf, "security", "login_window_minutes", 1, 24 * 60, &window, error) ||
       !read_uint (kf, "limits", "inspect_timeout_seconds", 1, 600, &inspect_timeout, error) ||
+      !read_uint (kf, "limits", "inspections_at_once", 1, 64, &inspect_running, error) ||
+      !read_uint (kf, "limits", "inspections_waiting", 0, 1000, &inspect_waiting, error) ||
       !read_uint (kf, "smtp", "port", 1, 65535, &smtp_port, error) ||
       !read_uint (kf, "notify", "interval_seconds", 1, 3600, &outbox_interval, error))
     return FALSE;
@@ -175,6 +181,8 @@ pz_config_load_file (PzConfig    *self,
   self->login_max_failures_address = (guint) fail_addr;
   self->login_window_seconds = (guint) window * 60;
   self->inspect_timeout = (guint) inspect_timeout;
+  self->inspect_running = (guint) inspect_running;
+  self->inspect_waiting = (guint) inspect_waiting;
   self->smtp_port = (guint) smtp_port;
   self->outbox_interval = (guint) outbox_interval;
   return TRUE;

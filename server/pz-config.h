@@ -32,6 +32,8 @@ typedef struct {
   char    *notify_command;    /* gateway for SMS/WhatsApp: message as JSON on stdin */
   guint    outbox_interval;   /* seconds */
   guint    inspect_timeout;   /* seconds one upload's inspection may take */
+  guint    inspect_running;   /* inspections at once */
+  guint    inspect_waiting;   /* uploads that may wait for one; more get 503 */
 } PzConfig;
 
 PzConfig *pz_config_new       (void);

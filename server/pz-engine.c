@@ -66,6 +66,22 @@ internal (GError **error,
   return FALSE;
 }
 
+/* A full disk is the office's to fix, not a fault of the request. */
+static gboolean
+disk_full_or_internal (GError **error,
+                       GError  *cause)
+{
+  if (g_error_matches (cause, G_FILE_ERROR, G_FILE_ERROR_NOSPC) ||
+      g_error_matches (cause, PZ_STORE_ERROR, PZ_STORE_ERROR_FULL))
+    {
+      g_warning ("The disk is full: %s", cause->message);
+      return engine_fail (error, PZ_ENGINE_ERROR_DISK_FULL,
+                          _("The server's disk is full; nothing was saved. Ask the administrator "
+                            "to free space, then try again"));
+    }
+  return internal (error, cause);
+}
+
 static gboolean
 load_workflows (PzEngine  *self,
                 GError   **error)
@@ -222,6 +238,64 @@ pz_engine_reload (PzEngine  *self,
   return TRUE;
 }
 
+static gboolean
+data_dir_fail (GError     **error,
+               const char  *path,
+               int          saved)
+{
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+               _("Cannot use the data directory %s: %s"), path, g_strerror (saved));
+  return FALSE;
+}
+
+/* The data directory holds personal data and the office's records: it is
+ * the server's alone (0700, files 0600) whatever the umask, and a directory
+ * the server cannot write is refused at start with its name, not found out
+ * at the first upload. */
+static gboolean
+open_data_dir (const char  *data_dir,
+               const char  *tmp_dir,
+               const char  *db_path,
+               GError     **error)
+{
+  int fd;
+
+  if (g_mkdir_with_parents (data_dir, 0700) != 0)
+    return data_dir_fail (error, data_dir, errno);
+  if (!g_file_test (data_dir, G_FILE_TEST_IS_DIR))
+    return data_dir_fail (error, data_dir, ENOTDIR);
+  if (access (data_dir, R_OK | W_OK | X_OK) != 0)
+    return data_dir_fail (error, data_dir, errno);
+  if (g_mkdir_with_parents (tmp_dir, 0700) != 0 || access (tmp_dir, R_OK | W_OK | X_OK) != 0)
+    return data_dir_fail (error, tmp_dir, errno);
+  /* SQLite gives the WAL and shared-memory files the database's mode */
+  fd = open (db_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return data_dir_fail (error, db_path, errno);
+  close (fd);
+  return TRUE;
+}
+
+/* An upload cut off by a crash or a restart leaves its temporary file;
+ * none of them belongs to anything once the server starts. */
+static void
+clean_tmp_dir (const char *tmp_dir)
+{
+  g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
+  const char *name;
+  guint removed = 0;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR) && g_unlink (path) == 0)
+        removed++;
+    }
+  if (removed > 0)
+    g_message ("Removed %u unfinished uploads from %s", removed, tmp_dir);
+}
+
 /**
  * pz_engine_new:
  * @data_dir: the server's data directory; created if missing
@@ -257,16 +331,14 @@ pz_engine_new (const char  *data_dir,
                                            (GDestroyNotify) pz_workflow_unref);
 
   tmp_dir = g_build_filename (self->files_dir, "tmp", NULL);
-  if (g_mkdir_with_parents (tmp_dir, 0750) != 0)
+  db_path = g_build_filename (data_dir, "perizinan.db", NULL);
+  if (!open_data_dir (data_dir, tmp_dir, db_path, error))
     {
-      int saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("Cannot create the data directory %s: %s"), tmp_dir, g_strerror (saved));
       pz_engine_free (self);
       return NULL;
     }
+  clean_tmp_dir (tmp_dir);
 
-  db_path = g_build_filename (data_dir, "perizinan.db", NULL);
   if (!(self->store = pz_store_open (db_path, error)) ||
       !load_workflows (self, error) ||
       !seed_calendar (self, error) ||
@@ -1668,8 +1740,15 @@ struct _PzUpload
   guint8     head[8];
   gboolean   too_large;
   gboolean   failed;
+  int        write_errno;   /* why it failed */
   gboolean   kept;
 };
+
+static gboolean
+errno_is_disk_full (int saved)
+{
+  return saved == ENOSPC || saved == EDQUOT || saved == EFBIG;
+}
 
 /**
  * pz_engine_upload_new:
@@ -1688,7 +1767,7 @@ pz_engine_upload_new (PzEngine  *self,
 {
   g_autofree char *template = g_build_filename (self->files_dir, "tmp", "upload-XXXXXX", NULL);
   PzUpload *upload;
-  int fd = g_mkstemp_full (template, O_RDWR | O_CLOEXEC, 0640);
+  int fd = g_mkstemp_full (template, O_RDWR | O_CLOEXEC, 0600);
 
   if (fd < 0)
     {
@@ -1754,12 +1833,39 @@ pz_upload_write (PzUpload   *upload,
       if (n <= 0)
         {
           upload->failed = TRUE;
+          upload->write_errno = n < 0 ? errno : ENOSPC;
           return;
         }
       p += n;
       size -= (gsize) n;
       upload->size += (gsize) n;
     }
+}
+
+/**
+ * pz_upload_get_write_error:
+ * @upload: an upload
+ *
+ * Returns: 0, or the errno with which writing the upload to disk failed;
+ *   after a failure the rest of the body is dropped
+ */
+int
+pz_upload_get_write_error (PzUpload *upload)
+{
+  return upload->failed ? upload->write_errno : 0;
+}
+
+/**
+ * pz_upload_is_disk_full:
+ * @upload: an upload
+ *
+ * Returns: whether the upload could not be written because the disk (or
+ *   the server's quota or file size limit) is full
+ */
+gboolean
+pz_upload_is_disk_full (PzUpload *upload)
+{
+  return upload->failed && errno_is_disk_full (upload->write_errno);
 }
 
 gboolean
@@ -1826,14 +1932,14 @@ keep_upload (PzEngine    *self,
 
   if (upload->failed)
     {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC, _("The file could not be written"));
-      return FALSE;
+      errno = upload->write_errno;
+      goto fail;
     }
   if (fsync (upload->fd) != 0)
     goto fail;
   if (g_file_test (path, G_FILE_TEST_EXISTS))
     return TRUE;
-  if (g_mkdir_with_parents (dir, 0750) != 0 || g_rename (upload->path, path) != 0)
+  if (g_mkdir_with_parents (dir, 0700) != 0 || g_rename (upload->path, path) != 0)
     goto fail;
   upload->kept = TRUE;
   /* the new name is durable only once its directory is */
@@ -1849,7 +1955,10 @@ keep_upload (PzEngine    *self,
 
 fail:
   saved = errno;
-  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", path, g_strerror (saved));
+  /* a quota or a file size limit is a full disk to the office */
+  g_set_error (error, G_FILE_ERROR,
+               errno_is_disk_full (saved) ? G_FILE_ERROR_NOSPC : g_file_error_from_errno (saved),
+               "%s: %s", path, g_strerror (saved));
   return FALSE;
 }
 
@@ -1928,7 +2037,7 @@ pz_engine_store_upload (PzEngine    *self,
 
   if (!keep_upload (self, upload, doc->sha256, &local_error))
     {
-      internal (error, local_error);
+      disk_full_or_internal (error, local_error);
       return NULL;
     }
   if (!pz_store_begin (self->store, &local_error) ||
@@ -1936,7 +2045,7 @@ pz_engine_store_upload (PzEngine    *self,
       !pz_store_commit (self->store, &local_error))
     {
       pz_store_rollback (self->store);
-      internal (error, local_error);
+      disk_full_or_internal (error, local_error);
       return NULL;
     }
   return g_steal_pointer (&doc);

@@ -23,6 +23,7 @@ typedef enum {
   PZ_ENGINE_ERROR_UNSUPPORTED,   /* 415 */
   PZ_ENGINE_ERROR_RULE,          /* 422 */
   PZ_ENGINE_ERROR_INTERNAL,      /* 500 */
+  PZ_ENGINE_ERROR_DISK_FULL,     /* 507 */
 } PzEngineError;
 
 typedef struct _PzEngine PzEngine;
@@ -122,6 +123,8 @@ void            pz_upload_write              (PzUpload        *upload,
                                               gsize            size,
                                               gsize            limit);
 gboolean        pz_upload_is_too_large       (PzUpload        *upload);
+int             pz_upload_get_write_error    (PzUpload        *upload);
+gboolean        pz_upload_is_disk_full       (PzUpload        *upload);
 gsize           pz_upload_get_size           (PzUpload        *upload);
 const char     *pz_upload_get_path           (PzUpload        *upload);
 const char     *pz_upload_get_content_type   (PzUpload        *upload);

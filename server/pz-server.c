@@ -10,6 +10,7 @@
 
 #include "pz-auth.h"
 #include "pz-demo.h"
+#include "pz-inspect.h"
 #include "pz-outbox.h"
 #include "pz-metrics.h"
 #include "pz-outputs.h"
@@ -44,6 +45,13 @@ struct _PzServer
   GSocket     *listen_socket;
 
   PzMetrics   *metrics;
+
+  /* Document inspections: a few at once, a bounded queue behind them. */
+  guint        inspections_running;
+  GQueue       inspections_waiting;   /* Inspection, not started */
+  gboolean     sandbox_logged;
+
+  GList       *write_waits;           /* WriteWait: for another process's write lock */
 };
 
 typedef struct {
@@ -93,6 +101,9 @@ send_json (SoupServerMessage *msg,
   g_autofree char *text = json_to_string (node, FALSE);
   gsize len = strlen (text);
 
+  /* An answer replaces any set before it (a held success whose commit
+   * then failed): a client always reads one JSON document. */
+  soup_message_body_truncate (soup_server_message_get_response_body (msg));
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,
                                     g_steal_pointer (&text), len);
@@ -103,6 +114,7 @@ send_text_json (SoupServerMessage *msg,
                 guint              status,
                 const char        *text)
 {
+  soup_message_body_truncate (soup_server_message_get_response_body (msg));
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_COPY,
                                     text, strlen (text));
@@ -154,6 +166,7 @@ send_gerror (SoupServerMessage *msg,
     [PZ_ENGINE_ERROR_UNSUPPORTED] = { 415, "unsupported_type" },
     [PZ_ENGINE_ERROR_RULE] = { 422, "rule_unmet" },
     [PZ_ENGINE_ERROR_INTERNAL] = { 500, "internal" },
+    [PZ_ENGINE_ERROR_DISK_FULL] = { 507, "disk_full" },
   };
 
   if (error->domain == PZ_ENGINE_ERROR && error->code >= 0 && error->code < (int) G_N_ELEMENTS (map))
@@ -163,6 +176,16 @@ send_gerror (SoupServerMessage *msg,
       g_warning ("Unexpected error: %s", error->message);
       send_error (msg, 500, "internal", _("The server met an unexpected problem"), NULL);
     }
+}
+
+/* 507: nothing of the request was kept; the office frees space and the
+ * client tries again. */
+static void
+send_disk_full (SoupServerMessage *msg)
+{
+  send_error (msg, 507, "disk_full",
+              _("The server's disk is full; nothing was saved. Ask the administrator to free space, then try again"),
+              NULL);
 }
 
 static void
@@ -278,10 +301,11 @@ flush_batch (PzServer *self)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) batch = NULL;
   g_autoptr(GPtrArray) events = NULL;
-  PzStore *store = pz_engine_get_store (self->engine);
+  PzStore *store;
 
-  if (self->batch == NULL)
+  if (self->batch == NULL || self->engine == NULL)
     return;
+  store = pz_engine_get_store (self->engine);
   if (self->batch_source)
     {
       GSource *source = g_main_context_find_source_by_id (g_main_context_get_thread_default (),
@@ -302,7 +326,10 @@ flush_batch (PzServer *self)
     {
       SoupServerMessage *msg = g_ptr_array_index (batch, i);
 
-      if (error)
+      /* the answer held for this commit is replaced, never added to */
+      if (error && g_error_matches (error, PZ_STORE_ERROR, PZ_STORE_ERROR_FULL))
+        send_disk_full (msg);
+      else if (error)
         send_error (msg, 500, "internal", _("The server could not save the change; try again"), NULL);
       soup_server_message_unpause (msg);
     }
@@ -352,6 +379,112 @@ hold_for_batch (PzServer          *self,
 {
   soup_server_message_pause (msg);
   g_ptr_array_add (self->batch, g_object_ref (msg));
+}
+
+/* The write lock.  Another process (a backup, an administrator's sqlite3)
+ * may hold the database's write lock for a while. Waiting for it inside
+ * SQLite would stop the main loop, and with it /healthz and every read;
+ * so the main connection never waits long, and a request that is to write
+ * waits here, on a timer, while everything else is answered. */
+
+#define WRITE_WAIT_SECONDS 5
+
+typedef void (*WriteReady) (PzServer *self,
+                            gpointer  data,
+                            gboolean  writable);
+
+typedef struct {
+  PzServer  *server;
+  WriteReady ready;
+  gpointer   data;
+  gint64     deadline;
+  guint      delay_ms;
+  GSource   *source;
+} WriteWait;
+
+static gboolean write_wait_retry (gpointer data);
+
+static void
+write_wait_schedule (WriteWait *w)
+{
+  w->source = g_timeout_source_new (w->delay_ms);
+  g_source_set_callback (w->source, write_wait_retry, w, NULL);
+  g_source_set_static_name (w->source, "[perizinan] write lock");
+  g_source_attach (w->source, g_main_context_get_thread_default ());
+}
+
+static void
+write_wait_end (WriteWait *w,
+                gboolean   writable)
+{
+  PzServer *self = w->server;
+
+  if (w->source)
+    {
+      g_source_destroy (w->source);
+      g_clear_pointer (&w->source, g_source_unref);
+    }
+  self->write_waits = g_list_remove (self->write_waits, w);
+  w->ready (self, w->data, writable);
+  g_free (w);
+}
+
+static gboolean
+write_wait_retry (gpointer data)
+{
+  WriteWait *w = data;
+  PzServer *self = w->server;
+
+  g_clear_pointer (&w->source, g_source_unref);
+  if (pz_store_try_write_lock (pz_engine_get_store (self->engine)))
+    write_wait_end (w, TRUE);
+  else if (g_get_monotonic_time () >= w->deadline)
+    {
+      g_message ("The database stayed locked by another program for %d s; a request was refused",
+                 WRITE_WAIT_SECONDS);
+      write_wait_end (w, FALSE);
+    }
+  else
+    {
+      w->delay_ms = MIN (w->delay_ms * 2, 100);
+      write_wait_schedule (w);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Calls @ready at once if the write lock is free, else once it is, or with
+ * @writable %FALSE after WRITE_WAIT_SECONDS. */
+static void
+when_writable (PzServer   *self,
+               WriteReady  ready,
+               gpointer    data)
+{
+  WriteWait *w;
+
+  if (pz_store_try_write_lock (pz_engine_get_store (self->engine)))
+    {
+      ready (self, data, TRUE);
+      return;
+    }
+  w = g_new0 (WriteWait, 1);
+  w->server = self;
+  w->ready = ready;
+  w->data = data;
+  w->deadline = g_get_monotonic_time () + WRITE_WAIT_SECONDS * G_USEC_PER_SEC;
+  w->delay_ms = 5;
+  self->write_waits = g_list_append (self->write_waits, w);
+  write_wait_schedule (w);
+}
+
+static void
+send_busy (SoupServerMessage *msg,
+           const char        *message,
+           guint              retry_after)
+{
+  g_autofree char *seconds = g_strdup_printf ("%u", retry_after);
+
+  send_error (msg, 503, "busy", message, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", seconds);
 }
 
 /* Request bodies */
@@ -1192,6 +1325,8 @@ typedef struct {
   PzUser            *user;
   gint64             id;
   char              *requirement;
+  const char        *type;
+  gint64             pages;     /* as the inspection found them */
   GSubprocess       *process;
   guint              timeout;
   gboolean           timed_out;
@@ -1238,6 +1373,69 @@ inspection_message (const char *problem)
   return _("The file is damaged or incomplete; scan the document again");
 }
 
+static void start_inspection (PzServer *self, Inspection *job);
+
+/* Answers the upload and lets the next one waiting be inspected. */
+static void
+inspection_end (Inspection *job)
+{
+  PzServer *self = g_object_ref (job->server);
+
+  soup_server_message_unpause (job->msg);
+  inspection_free (job);
+  self->inspections_running--;
+  while (self->inspections_running < self->config->inspect_running &&
+         !g_queue_is_empty (&self->inspections_waiting))
+    start_inspection (self, g_queue_pop_head (&self->inspections_waiting));
+  g_object_unref (self);
+}
+
+static void
+store_inspected (PzServer *self,
+                 gpointer  data,
+                 gboolean  writable)
+{
+  Inspection *job = data;
+  UploadState *st = g_object_get_data (G_OBJECT (job->msg), "pz-upload");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PzDocument) doc = NULL;
+
+  if (!writable)
+    {
+      send_busy (job->msg, _("The database is busy with another program; try again in a moment"), 2);
+      inspection_end (job);
+      return;
+    }
+  /* nothing is acknowledged before it is on disk */
+  flush_batch (self);
+  doc = pz_engine_store_upload (self->engine, job->user, job->id, job->requirement, st->upload,
+                                (guint) CLAMP (job->pages, 0, G_MAXINT), now_seconds (), &error);
+  if (doc == NULL)
+    send_gerror (job->msg, error, NULL);
+  else
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "requirement");
+      json_builder_add_string_value (b, doc->requirement);
+      json_builder_set_member_name (b, "sha256");
+      json_builder_add_string_value (b, doc->sha256);
+      json_builder_set_member_name (b, "size");
+      json_builder_add_int_value (b, doc->size);
+      json_builder_set_member_name (b, "content_type");
+      json_builder_add_string_value (b, doc->content_type);
+      json_builder_set_member_name (b, "pages");
+      json_builder_add_int_value (b, doc->pages);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      send_json (job->msg, 201, root);
+      announce_id (self, job->id);
+    }
+  inspection_end (job);
+}
+
 static void
 inspection_done (GObject      *source,
                  GAsyncResult *result,
@@ -1245,7 +1443,6 @@ inspection_done (GObject      *source,
 {
   Inspection *job = data;
   PzServer *self = job->server;
-  UploadState *st = g_object_get_data (G_OBJECT (job->msg), "pz-upload");
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -1256,6 +1453,17 @@ inspection_done (GObject      *source,
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     answer = json_node_get_object (json_parser_get_root (parser));
 
+  if (answer && !self->sandbox_logged)
+    {
+      const char *sandbox = json_object_get_string_member_with_default (answer, "sandbox", "none");
+
+      self->sandbox_logged = TRUE;
+      if (g_str_equal (sandbox, "landlock+seccomp"))
+        g_message ("The document inspector runs confined by Landlock and seccomp");
+      else if (g_str_equal (sandbox, "seccomp"))
+        g_message ("The document inspector runs confined by seccomp only: this kernel has no Landlock");
+    }
+
   if (job->timed_out || answer == NULL)
     {
       /* killed by its limits or the clock: the file is too much to check */
@@ -1264,6 +1472,23 @@ inspection_done (GObject      *source,
       send_error (job->msg, 422, "rule_unmet",
                   _("The file is too complex to check; scan it again at a lower resolution"), NULL);
     }
+  else if (g_strcmp0 (json_object_get_string_member_with_default (answer, "error", NULL),
+                      "unconfined") == 0)
+    {
+      g_warning ("The document inspector cannot confine itself on this system; uploads are refused");
+      send_error (job->msg, 500, "internal", _("The server cannot check documents now"), NULL);
+    }
+  else if (g_strcmp0 (json_object_get_string_member_with_default (answer, "error", NULL),
+                      "too_many_pixels") == 0)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("The image is %d × %d pixels, more than the %d megapixels the office accepts; "
+                           "scan it again at a lower resolution"),
+                         (int) json_object_get_int_member_with_default (answer, "width", 0),
+                         (int) json_object_get_int_member_with_default (answer, "height", 0),
+                         PZ_INSPECT_MAX_MEGAPIXELS);
+      send_error (job->msg, 422, "rule_unmet", message, NULL);
+    }
   else if (json_object_has_member (answer, "error"))
     {
       send_error (job->msg, 422, "rule_unmet",
@@ -1271,39 +1496,11 @@ inspection_done (GObject      *source,
     }
   else
     {
-      g_autoptr(PzDocument) doc = NULL;
-      gint64 pages = json_object_get_int_member_with_default (answer, "pages", 0);
-
-      /* nothing is acknowledged before it is on disk */
-      flush_batch (self);
-      doc = pz_engine_store_upload (self->engine, job->user, job->id, job->requirement, st->upload,
-                                    (guint) CLAMP (pages, 0, G_MAXINT), now_seconds (), &error);
-      if (doc == NULL)
-        send_gerror (job->msg, error, NULL);
-      else
-        {
-          g_autoptr(JsonBuilder) b = json_builder_new ();
-          g_autoptr(JsonNode) root = NULL;
-
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "requirement");
-          json_builder_add_string_value (b, doc->requirement);
-          json_builder_set_member_name (b, "sha256");
-          json_builder_add_string_value (b, doc->sha256);
-          json_builder_set_member_name (b, "size");
-          json_builder_add_int_value (b, doc->size);
-          json_builder_set_member_name (b, "content_type");
-          json_builder_add_string_value (b, doc->content_type);
-          json_builder_set_member_name (b, "pages");
-          json_builder_add_int_value (b, doc->pages);
-          json_builder_end_object (b);
-          root = json_builder_get_root (b);
-          send_json (job->msg, 201, root);
-          announce_id (self, job->id);
-        }
+      job->pages = json_object_get_int_member_with_default (answer, "pages", 0);
+      when_writable (self, store_inspected, job);
+      return;
     }
-  soup_server_message_unpause (job->msg);
-  inspection_free (job);
+  inspection_end (job);
 }
 
 static char *
@@ -1325,15 +1522,44 @@ find_inspector (void)
   return g_build_filename (LIBEXECDIR, "perizinan-inspect", NULL);
 }
 
+/* The message is paused; its answer comes from inspection_end(). */
+static void
+start_inspection (PzServer   *self,
+                  Inspection *job)
+{
+  UploadState *st = g_object_get_data (G_OBJECT (job->msg), "pz-upload");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *program = NULL;
+
+  program = self->config->inspect_program ? g_strdup (self->config->inspect_program) : find_inspector ();
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  self->inspections_running++;
+  job->process = g_subprocess_launcher_spawn (launcher, &error, program, job->type,
+                                              pz_upload_get_path (st->upload), NULL);
+  if (job->process == NULL)
+    {
+      g_warning ("Cannot run the document inspector %s: %s", program, error->message);
+      send_error (job->msg, 500, "internal", _("The server cannot check documents now"), NULL);
+      inspection_end (job);
+      return;
+    }
+  {
+    g_autoptr(GSource) source = g_timeout_source_new_seconds (self->config->inspect_timeout);
+
+    g_source_set_callback (source, inspection_timeout, job, NULL);
+    job->timeout = g_source_attach (source, g_main_context_get_thread_default ());
+  }
+  g_subprocess_communicate_utf8_async (job->process, NULL, NULL, inspection_done, job);
+}
+
 static void
 handle_put_document (Req        *req,
                      gint64      id,
                      const char *requirement)
 {
+  PzServer *self = req->server;
   UploadState *st = g_object_get_data (G_OBJECT (req->msg), "pz-upload");
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *program = NULL;
   Inspection *job;
   const char *type;
 
@@ -1347,6 +1573,17 @@ handle_put_document (Req        *req,
       send_error (req->msg, 413, "too_large", _("The file is larger than the office allows"), NULL);
       return;
     }
+  if (pz_upload_get_write_error (st->upload))
+    {
+      /* what reached the disk is a torn file: never inspect it as the scan */
+      g_warning ("An upload for %s could not be written to disk: %s", requirement,
+                 g_strerror (pz_upload_get_write_error (st->upload)));
+      if (pz_upload_is_disk_full (st->upload))
+        send_disk_full (req->msg);
+      else
+        send_error (req->msg, 500, "internal", _("The server could not receive the file"), NULL);
+      return;
+    }
   if (pz_upload_get_size (st->upload) == 0)
     {
       send_error (req->msg, 422, "rule_unmet", _("The file is empty; scan the document again"), NULL);
@@ -1357,33 +1594,27 @@ handle_put_document (Req        *req,
       send_error (req->msg, 415, "unsupported_type", _("Only PDF, JPEG and PNG files are accepted"), NULL);
       return;
     }
-
-  program = req->server->config->inspect_program ? g_strdup (req->server->config->inspect_program)
-                                                 : find_inspector ();
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  job = g_new0 (Inspection, 1);
-  job->process = g_subprocess_launcher_spawn (launcher, &error, program, type,
-                                              pz_upload_get_path (st->upload), NULL);
-  if (job->process == NULL)
+  if (self->inspections_running >= self->config->inspect_running &&
+      g_queue_get_length (&self->inspections_waiting) >= self->config->inspect_waiting)
     {
-      g_warning ("Cannot run the document inspector %s: %s", program, error->message);
-      send_error (req->msg, 500, "internal", _("The server cannot check documents now"), NULL);
-      inspection_free (job);
+      g_message ("Upload for %s refused: %u inspections running and %u waiting", requirement,
+                 self->inspections_running, g_queue_get_length (&self->inspections_waiting));
+      send_busy (req->msg, _("The server is checking many documents right now; try again in a few seconds"), 5);
       return;
     }
-  job->server = g_object_ref (req->server);
+
+  job = g_new0 (Inspection, 1);
+  job->server = g_object_ref (self);
   job->msg = g_object_ref (req->msg);
   job->user = pz_user_copy (req->user);
   job->id = id;
   job->requirement = g_strdup (requirement);
-  {
-    g_autoptr(GSource) source = g_timeout_source_new_seconds (req->server->config->inspect_timeout);
-
-    g_source_set_callback (source, inspection_timeout, job, NULL);
-    job->timeout = g_source_attach (source, g_main_context_get_thread_default ());
-  }
+  job->type = type;
   soup_server_message_pause (req->msg);
-  g_subprocess_communicate_utf8_async (job->process, NULL, NULL, inspection_done, job);
+  if (self->inspections_running < self->config->inspect_running)
+    start_inspection (self, job);
+  else
+    g_queue_push_tail (&self->inspections_waiting, job);
 }
 
 static void
@@ -3740,13 +3971,10 @@ split_path (const char  *path,
 }
 
 static void
-server_callback (SoupServer        *soup,
-                 SoupServerMessage *msg,
-                 const char        *path,
-                 GHashTable        *query,
-                 gpointer           data)
+dispatch (PzServer          *self,
+          SoupServerMessage *msg,
+          GHashTable        *query)
 {
-  PzServer *self = data;
   Req req = { 0 };
   GUri *uri = soup_server_message_get_uri (msg);
 
@@ -3766,6 +3994,53 @@ server_callback (SoupServer        *soup,
 
   g_strfreev (req.seg);
   pz_user_free (req.user);
+}
+
+typedef struct {
+  SoupServerMessage *msg;
+  GHashTable        *query;
+} HeldRequest;
+
+static void
+held_request_ready (PzServer *self,
+                    gpointer  data,
+                    gboolean  writable)
+{
+  HeldRequest *held = data;
+
+  /* unpaused first: a handler that pauses again keeps the message */
+  soup_server_message_unpause (held->msg);
+  if (writable)
+    dispatch (self, held->msg, held->query);
+  else
+    send_busy (held->msg, _("The database is busy with another program; try again in a moment"), 2);
+  g_object_unref (held->msg);
+  g_clear_pointer (&held->query, g_hash_table_unref);
+  g_free (held);
+}
+
+static void
+server_callback (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           data)
+{
+  PzServer *self = data;
+  const char *method = soup_server_message_get_method (msg);
+  HeldRequest *held;
+
+  if (g_str_equal (method, "GET") || g_str_equal (method, "HEAD") ||
+      pz_store_try_write_lock (pz_engine_get_store (self->engine)))
+    {
+      dispatch (self, msg, query);
+      return;
+    }
+  held = g_new0 (HeldRequest, 1);
+  held->msg = g_object_ref (msg);
+  held->query = query ? g_hash_table_ref (query) : NULL;
+  soup_server_message_pause (msg);
+  when_writable (self, held_request_ready, held);
 }
 
 /* A document upload is checked (who, which file, which requirement)
@@ -3804,7 +4079,11 @@ prepare_upload (PzServer          *self,
   if (!(st->upload = pz_engine_upload_new (self->engine, &error)))
     {
       g_free (st);
-      send_error (msg, 500, "internal", _("The server could not receive the file"), NULL);
+      g_warning ("%s", error->message);
+      if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
+        send_disk_full (msg);
+      else
+        send_error (msg, 500, "internal", _("The server could not receive the file"), NULL);
       goto out;
     }
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
@@ -3952,6 +4231,8 @@ pz_server_new (const PzConfig  *config,
   self->engine = pz_engine_new (config->data_dir, config->workflows_dir, config->timezone, error);
   if (self->engine == NULL)
     return NULL;
+  /* the main loop waits for another process's write lock in when_writable() */
+  pz_store_set_busy_timeout (pz_engine_get_store (self->engine), 50);
   if (config->public_url)
     pz_engine_set_public_url (self->engine, config->public_url);
   {
@@ -4110,7 +4391,17 @@ pz_server_shutdown (PzServer *self)
 {
   g_autoptr(GPtrArray) sockets = NULL;
 
-  flush_batch (self);
+  flush_batch (self);  /* a server whose data directory failed to open has no batch */
+  while (!g_queue_is_empty (&self->inspections_waiting))
+    {
+      Inspection *job = g_queue_pop_head (&self->inspections_waiting);
+
+      send_busy (job->msg, _("The server is stopping; try again in a moment"), 5);
+      soup_server_message_unpause (job->msg);
+      inspection_free (job);
+    }
+  while (self->write_waits)
+    write_wait_end (self->write_waits->data, FALSE);
   /* a socket given to libsoup stays open after disconnecting: close it */
   if (self->listen_socket)
     g_socket_close (self->listen_socket, NULL);

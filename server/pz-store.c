@@ -16,7 +16,10 @@ struct _PzStore
   sqlite3    *db;
   GHashTable *statements;  /* SQL text -> sqlite3_stmt */
   guint       depth;       /* open transaction and savepoints */
+  int         busy_ms;     /* how long a statement waits for another process's lock */
 };
+
+#define DEFAULT_BUSY_MS 5000
 
 G_DEFINE_QUARK (pz-store-error-quark, pz_store_error)
 
@@ -264,6 +267,8 @@ sql_error (PzStore  *self,
     code = PZ_STORE_ERROR_BUSY;
   else if ((rc & 0xff) == SQLITE_CONSTRAINT)
     code = PZ_STORE_ERROR_CONSTRAINT;
+  else if ((rc & 0xff) == SQLITE_FULL)
+    code = PZ_STORE_ERROR_FULL;
   g_set_error (error, PZ_STORE_ERROR, code, _("Database error: %s"), sqlite3_errmsg (self->db));
   return FALSE;
 }
@@ -347,8 +352,9 @@ exec (PzStore     *self,
 
   if (rc != SQLITE_OK)
     {
-      g_set_error (error, PZ_STORE_ERROR, PZ_STORE_ERROR_FAILED, _("Database error: %s"),
-                   message ? message : sqlite3_errstr (rc));
+      g_set_error (error, PZ_STORE_ERROR,
+                   (rc & 0xff) == SQLITE_FULL ? PZ_STORE_ERROR_FULL : PZ_STORE_ERROR_FAILED,
+                   _("Database error: %s"), message ? message : sqlite3_errstr (rc));
       sqlite3_free (message);
       return FALSE;
     }
@@ -423,7 +429,8 @@ pz_store_open (const char  *path,
       return NULL;
     }
   sqlite3_extended_result_codes (self->db, 1);
-  sqlite3_busy_timeout (self->db, 5000);
+  self->busy_ms = DEFAULT_BUSY_MS;
+  sqlite3_busy_timeout (self->db, self->busy_ms);
 
   if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
       !exec (self, "PRAGMA synchronous = FULL", error) ||
@@ -435,6 +442,7 @@ pz_store_open (const char  *path,
       !exec (self, "PRAGMA temp_store = MEMORY", error) ||
       !migrate (self, error))
     {
+      g_prefix_error (error, _("Cannot open the database %s: "), path);
       pz_store_free (self);
       return NULL;
     }
@@ -555,6 +563,49 @@ pz_store_rollback (PzStore *self)
       exec (self, sql, NULL);
     }
   self->depth--;
+}
+
+/**
+ * pz_store_set_busy_timeout:
+ * @self: a store
+ * @ms: the most milliseconds a statement waits while another process holds
+ *   the lock it needs
+ *
+ * The wait blocks the calling thread; a server's main loop keeps it short
+ * and waits for the write lock with pz_store_try_write_lock() instead.
+ */
+void
+pz_store_set_busy_timeout (PzStore *self,
+                           int      ms)
+{
+  self->busy_ms = ms;
+  sqlite3_busy_timeout (self->db, ms);
+}
+
+/**
+ * pz_store_try_write_lock:
+ * @self: a store
+ *
+ * Whether a write transaction could start now, found without waiting: in
+ * WAL mode only another process's write transaction stops it, and reads go
+ * on meanwhile.
+ *
+ * Returns: %TRUE if this connection holds the write lock already or could
+ *   take it at once
+ */
+gboolean
+pz_store_try_write_lock (PzStore *self)
+{
+  int rc;
+
+  if (self->depth > 0)
+    return TRUE;
+  sqlite3_busy_timeout (self->db, 0);
+  rc = sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_busy_timeout (self->db, self->busy_ms);
+  return rc == SQLITE_OK;
 }
 
 gboolean

@@ -17,6 +17,7 @@ typedef enum {
   PZ_STORE_ERROR_STALE,
   PZ_STORE_ERROR_TOO_NEW,
   PZ_STORE_ERROR_NOT_FOUND,
+  PZ_STORE_ERROR_FULL,
 } PzStoreError;
 
 typedef struct _PzStore PzStore;
@@ -145,6 +146,9 @@ gboolean       pz_store_commit             (PzStore        *self,
                                             GError        **error);
 void           pz_store_rollback           (PzStore        *self);
 gboolean       pz_store_in_transaction     (PzStore        *self);
+void           pz_store_set_busy_timeout   (PzStore        *self,
+                                            int             ms);
+gboolean       pz_store_try_write_lock     (PzStore        *self);
 
 /* Office profile */
 char          *pz_store_get_setting        (PzStore        *self,

@@ -111,7 +111,8 @@ test_every_key_known (void)
     const char *known[] = {
       "server/data_dir", "server/address", "server/port", "server/public_url",
       "server/workflows_dir", "server/tls_certificate", "server/tls_key", "office/timezone", "limits/max_body_kib",
-      "limits/max_upload_mib", "limits/inspect_timeout_seconds", "security/session_hours",
+      "limits/max_upload_mib", "limits/inspect_timeout_seconds", "limits/inspections_at_once",
+      "limits/inspections_waiting", "security/session_hours",
       "security/login_failures_per_user", "security/login_failures_per_address",
       "security/login_window_minutes", "signing/key", "smtp/host", "smtp/port",
       "smtp/starttls", "smtp/username", "smtp/password", "smtp/from", "notify/command",
