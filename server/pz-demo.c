@@ -417,6 +417,7 @@ create_office (PzEngine  *engine,
                              error) ||
       !pz_store_set_setting (store, "office_address",
                              "Jl. Pemuda No. 1, Sukamaju 40111 · Telp. (022) 600 1234", error) ||
+      !pz_store_set_setting (store, "office_region", "Kabupaten Sukamaju", error) ||
       !pz_store_set_setting (store, "kadis_name", "Dr. Ir. Rudi Hartono, M.T.", error) ||
       !pz_store_set_setting (store, "kadis_nip", "196908141994031005", error) ||
       !pz_store_set_setting (store, "demo", "1", error))

@@ -48,11 +48,133 @@ pz_format_date_id (gint64     unix_time,
                           months_id[g_date_time_get_month (t) - 1], g_date_time_get_year (t));
 }
 
+/**
+ * pz_format_gdate_id:
+ *
+ * Returns: (transfer full): @date the Indonesian way, "2 Desember 2026"
+ */
+char *
+pz_format_gdate_id (const GDate *date)
+{
+  return g_strdup_printf ("%d %s %d", g_date_get_day (date), months_id[g_date_get_month (date) - 1],
+                          g_date_get_year (date));
+}
+
+const char *
+pz_weekday_id (GDateWeekday weekday)
+{
+  static const char * const days[] = { "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu" };
+
+  return days[CLAMP ((int) weekday, 1, 7) - 1];
+}
+
+/**
+ * pz_number_in_words_id:
+ * @n: a number below a trillion
+ *
+ * Returns: (transfer full): @n in Indonesian words, as a formal record
+ *   spells out its date: "dua ribu dua puluh enam"
+ */
+char *
+pz_number_in_words_id (guint64 n)
+{
+  static const char * const ones[] = {
+    "nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas"
+  };
+  static const struct { guint64 unit; const char *word; const char *one; } scales[] = {
+    { 1000000000, "miliar", "satu miliar" }, { 1000000, "juta", "satu juta" }, { 1000, "ribu", "seribu" },
+    { 100, "ratus", "seratus" },
+  };
+
+  if (n < 12)
+    return g_strdup (ones[n]);
+  if (n < 20)
+    return g_strdup_printf ("%s belas", ones[n - 10]);
+  if (n < 100)
+    {
+      g_autofree char *rest = n % 10 ? pz_number_in_words_id (n % 10) : NULL;
+      return g_strdup_printf ("%s puluh%s%s", ones[n / 10], rest ? " " : "", rest ? rest : "");
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (scales); i++)
+    if (n >= scales[i].unit)
+      {
+        guint64 head = n / scales[i].unit, tail = n % scales[i].unit;
+        g_autofree char *head_words = head == 1 ? NULL : pz_number_in_words_id (head);
+        g_autofree char *tail_words = tail ? pz_number_in_words_id (tail) : NULL;
+
+        return g_strdup_printf ("%s%s%s%s%s", head == 1 ? scales[i].one : head_words, head == 1 ? "" : " ",
+                                head == 1 ? "" : scales[i].word, tail ? " " : "", tail ? tail_words : "");
+      }
+  return g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+}
+
+/**
+ * pz_ordinal_dictum_id:
+ *
+ * Returns: the name of the @n-th dictum of a decree: KESATU, KEDUA, …
+ */
+const char *
+pz_ordinal_dictum_id (guint n)
+{
+  static const char * const names[] = {
+    "KESATU", "KEDUA", "KETIGA", "KEEMPAT", "KELIMA", "KEENAM", "KETUJUH", "KEDELAPAN", "KESEMBILAN",
+    "KESEPULUH", "KESEBELAS", "KEDUA BELAS", "KETIGA BELAS", "KEEMPAT BELAS", "KELIMA BELAS"
+  };
+
+  return names[CLAMP (n, 1, G_N_ELEMENTS (names)) - 1];
+}
+
+/**
+ * pz_output_letterhead_region:
+ * @region: (nullable): the office profile's region, "Kabupaten Sukamaju"
+ * @office_name: (nullable): the office's name
+ *
+ * The line above the office's name in the letterhead. Without a region in
+ * the profile, the one the office's name ends with ("… Kota Sukamaju").
+ *
+ * Returns: (transfer full) (nullable): "PEMERINTAH KABUPATEN SUKAMAJU"
+ */
+char *
+pz_output_letterhead_region (const char *region,
+                             const char *office_name)
+{
+  g_autofree char *found = NULL;
+
+  if (region == NULL || *region == '\0')
+    {
+      static const char * const words[] = { " Kabupaten ", " Kota ", " Provinsi ", NULL };
+
+      for (guint i = 0; words[i] && office_name && !found; i++)
+        {
+          const char *at = g_strrstr (office_name, words[i]);
+          if (at)
+            found = g_strdup (at + 1);
+        }
+      region = found;
+    }
+  if (region == NULL || *region == '\0')
+    return NULL;
+  {
+    g_autofree char *upper = g_utf8_strup (region, -1);
+    return g_str_has_prefix (upper, "PEMERINTAH ") ? g_steal_pointer (&upper)
+                                                   : g_strdup_printf ("PEMERINTAH %s", upper);
+  }
+}
+
 static void
 row_free (PzOutputRow *row)
 {
   g_free (row->value);
   g_free (row);
+}
+
+static void
+block_free (PzOutputBlock *block)
+{
+  g_free (block->label);
+  g_free (block->marker);
+  g_free (block->text);
+  g_free (block);
 }
 
 void
@@ -61,6 +183,8 @@ pz_output_content_init (PzOutputContent *content)
   memset (content, 0, sizeof *content);
   content->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
   content->list = g_ptr_array_new_with_free_func (g_free);
+  content->blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) block_free);
+  content->copies = g_ptr_array_new_with_free_func (g_free);
 }
 
 void
@@ -68,6 +192,35 @@ pz_output_content_clear (PzOutputContent *content)
 {
   g_clear_pointer (&content->rows, g_ptr_array_unref);
   g_clear_pointer (&content->list, g_ptr_array_unref);
+  g_clear_pointer (&content->blocks, g_ptr_array_unref);
+  g_clear_pointer (&content->copies, g_ptr_array_unref);
+  g_clear_pointer (&content->photo, cairo_surface_destroy);
+}
+
+/**
+ * pz_output_content_block:
+ * @kind: what the block is
+ * @level: 0 from the margin, 1 in the body column of a decree
+ * @label: (nullable): "Menimbang", "KESATU", a row's label
+ * @marker: (nullable): "a.", "1."
+ * @text: the words
+ */
+void
+pz_output_content_block (PzOutputContent *content,
+                         PzBlockKind      kind,
+                         guint            level,
+                         const char      *label,
+                         const char      *marker,
+                         const char      *text)
+{
+  PzOutputBlock *block = g_new0 (PzOutputBlock, 1);
+
+  block->kind = kind;
+  block->level = level;
+  block->label = g_strdup (label);
+  block->marker = g_strdup (marker);
+  block->text = g_strdup (text && *text ? text : "-");
+  g_ptr_array_add (content->blocks, block);
 }
 
 void
@@ -83,10 +236,80 @@ pz_output_content_add (PzOutputContent *content,
 }
 
 typedef struct {
-  cairo_t     *cr;
-  PangoLayout *layout;
-  double       y;
+  cairo_t               *cr;
+  PangoLayout           *layout;
+  const PzOutputContent *c;
+  double                 y;
+  double                 bottom;       /* where the text of a page must end */
+  double                 side_bottom;  /* where a PZ_BLOCK_SIDE ends */
+  int                    page;
 } Writer;
+
+/* the columns of a decree: "Menimbang :" then the body */
+#define LABEL_W 76.0
+#define BODY_X (MARGIN_L + LABEL_W + 12)
+#define BODY_W (PAGE_W - MARGIN_R - BODY_X)
+#define MARKER_W 18.0
+/* a letter's addressee and its signature block */
+#define SIDE_X (MARGIN_L + TEXT_W / 2 - 12)
+#define LETTER_SIDE_X (MARGIN_L + TEXT_W * 0.6)
+#define FONT "Sans 9"
+#define FONT_BOLD "Sans Bold 9"
+
+static double
+lay_out (Writer         *w,
+         double          width,
+         const char     *font,
+         const char     *markup_or_text,
+         gboolean        markup,
+         PangoAlignment  align,
+         gboolean        justify)
+{
+  PangoFontDescription *desc = pango_font_description_from_string (font);
+  int pw, ph;
+
+  pango_layout_set_font_description (w->layout, desc);
+  pango_font_description_free (desc);
+  pango_layout_set_width (w->layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_alignment (w->layout, align);
+  pango_layout_set_justify (w->layout, justify);
+  pango_layout_set_wrap (w->layout, PANGO_WRAP_WORD_CHAR);
+  /* set_text keeps the attributes of earlier markup: drop them */
+  pango_layout_set_attributes (w->layout, NULL);
+  if (markup)
+    pango_layout_set_markup (w->layout, markup_or_text, -1);
+  else
+    pango_layout_set_text (w->layout, markup_or_text, -1);
+  pango_layout_get_size (w->layout, &pw, &ph);
+  return ph / (double) PANGO_SCALE;
+}
+
+static double
+measure (Writer     *w,
+         double      width,
+         const char *font,
+         const char *str,
+         gboolean    justify)
+{
+  return lay_out (w, width, font, str, FALSE, PANGO_ALIGN_LEFT, justify);
+}
+
+static double
+text_full (Writer         *w,
+           double          x,
+           double          width,
+           const char     *font,
+           const char     *markup_or_text,
+           gboolean        markup,
+           PangoAlignment  align,
+           gboolean        justify)
+{
+  double h = lay_out (w, width, font, markup_or_text, markup, align, justify);
+
+  cairo_move_to (w->cr, x, w->y);
+  pango_cairo_show_layout (w->cr, w->layout);
+  return h;
+}
 
 static double
 text (Writer     *w,
@@ -97,34 +320,50 @@ text (Writer     *w,
       gboolean    markup,
       PangoAlignment align)
 {
-  PangoFontDescription *desc = pango_font_description_from_string (font);
-  int pw, ph;
+  return text_full (w, x, width, font, markup_or_text, markup, align, FALSE);
+}
 
-  pango_layout_set_font_description (w->layout, desc);
-  pango_font_description_free (desc);
-  pango_layout_set_width (w->layout, (int) (width * PANGO_SCALE));
-  pango_layout_set_alignment (w->layout, align);
-  pango_layout_set_wrap (w->layout, PANGO_WRAP_WORD_CHAR);
-  /* set_text keeps the attributes of earlier markup: drop them */
-  pango_layout_set_attributes (w->layout, NULL);
-  if (markup)
-    pango_layout_set_markup (w->layout, markup_or_text, -1);
-  else
-    pango_layout_set_text (w->layout, markup_or_text, -1);
-  cairo_move_to (w->cr, x, w->y);
-  pango_cairo_show_layout (w->cr, w->layout);
-  pango_layout_get_size (w->layout, &pw, &ph);
-  return ph / (double) PANGO_SCALE;
+/* The foot of every page: the legal note of an electronic signature */
+static void watermark (cairo_t *cr);
+
+static void
+page_foot (Writer *w)
+{
+  if (w->c->footer)
+    {
+      double save = w->y, h = measure (w, TEXT_W, "Sans Italic 6.5", w->c->footer, FALSE);
+
+      w->y = PAGE_H - MARGIN_B + 26 - h;
+      cairo_save (w->cr);
+      cairo_set_line_width (w->cr, 0.5);
+      cairo_move_to (w->cr, MARGIN_L, w->y - 4);
+      cairo_line_to (w->cr, PAGE_W - MARGIN_R, w->y - 4);
+      cairo_stroke (w->cr);
+      cairo_restore (w->cr);
+      text_full (w, MARGIN_L, TEXT_W, "Sans Italic 6.5", w->c->footer, FALSE, PANGO_ALIGN_CENTER, FALSE);
+      w->y = save;
+    }
 }
 
 static void
 new_page_if_needed (Writer *w,
                     double  needed)
 {
-  if (w->y + needed <= PAGE_H - MARGIN_B)
+  g_autofree char *number = NULL;
+
+  if (w->y + needed <= w->bottom)
     return;
+  page_foot (w);
   cairo_show_page (w->cr);
+  w->page++;
+  if (w->c->watermark_draft)
+    watermark (w->cr);
+  /* a continued page of an official letter is numbered at its head */
+  w->y = MARGIN_T - 20;
+  number = g_strdup_printf ("- %d -", w->page);
+  text (w, MARGIN_L, TEXT_W, "Sans 9", number, FALSE, PANGO_ALIGN_CENTER);
   w->y = MARGIN_T;
+  w->side_bottom = 0;
 }
 
 typedef struct {
@@ -188,15 +427,17 @@ letterhead (Writer                *w,
 {
   double h;
   cairo_surface_t *logo = c->logo_png ? pz_output_load_png (c->logo_png) : NULL;
+  g_autofree char *region = pz_output_letterhead_region (c->region, c->office_name);
+  g_autofree char *office = NULL;
 
   if (logo)
     {
-      /* the office's own emblem, fitted into 44 x 56 points */
+      /* the region's own emblem, fitted into 50 x 62 points */
       double iw = cairo_image_surface_get_width (logo), ih = cairo_image_surface_get_height (logo);
-      double scale = MIN (44.0 / iw, 56.0 / ih);
+      double scale = MIN (50.0 / iw, 62.0 / ih);
 
       cairo_save (w->cr);
-      cairo_translate (w->cr, MARGIN_L + (44 - iw * scale) / 2, MARGIN_T + (56 - ih * scale) / 2);
+      cairo_translate (w->cr, MARGIN_L + (50 - iw * scale) / 2, MARGIN_T + (62 - ih * scale) / 2);
       cairo_scale (w->cr, scale, scale);
       cairo_set_source_surface (w->cr, logo, 0, 0);
       cairo_pattern_set_filter (cairo_get_source (w->cr), CAIRO_FILTER_BEST);
@@ -206,26 +447,40 @@ letterhead (Writer                *w,
     }
   else
     {
-  /* without one, a plain shield */
-  cairo_save (w->cr);
-  cairo_set_source_rgb (w->cr, 0.15, 0.35, 0.25);
-  cairo_move_to (w->cr, MARGIN_L, MARGIN_T);
-  cairo_line_to (w->cr, MARGIN_L + 44, MARGIN_T);
-  cairo_line_to (w->cr, MARGIN_L + 44, MARGIN_T + 34);
-  cairo_curve_to (w->cr, MARGIN_L + 44, MARGIN_T + 48, MARGIN_L + 22, MARGIN_T + 56, MARGIN_L + 22, MARGIN_T + 56);
-  cairo_curve_to (w->cr, MARGIN_L + 22, MARGIN_T + 56, MARGIN_L, MARGIN_T + 48, MARGIN_L, MARGIN_T + 34);
-  cairo_close_path (w->cr);
-  cairo_fill (w->cr);
-  cairo_restore (w->cr);
+      /* without one, a plain shield */
+      cairo_save (w->cr);
+      cairo_set_source_rgb (w->cr, 0.15, 0.35, 0.25);
+      cairo_move_to (w->cr, MARGIN_L + 3, MARGIN_T + 2);
+      cairo_line_to (w->cr, MARGIN_L + 47, MARGIN_T + 2);
+      cairo_line_to (w->cr, MARGIN_L + 47, MARGIN_T + 38);
+      cairo_curve_to (w->cr, MARGIN_L + 47, MARGIN_T + 52, MARGIN_L + 25, MARGIN_T + 60, MARGIN_L + 25, MARGIN_T + 60);
+      cairo_curve_to (w->cr, MARGIN_L + 25, MARGIN_T + 60, MARGIN_L + 3, MARGIN_T + 52, MARGIN_L + 3, MARGIN_T + 38);
+      cairo_close_path (w->cr);
+      cairo_fill (w->cr);
+      cairo_restore (w->cr);
     }
 
-  w->y = MARGIN_T - 2;
-  h = text (w, MARGIN_L + 56, TEXT_W - 56, "Sans Bold 12",
-            c->office_name ? c->office_name : "Dinas Penanaman Modal dan PTSP", FALSE, PANGO_ALIGN_CENTER);
+  /* PEMERINTAH KABUPATEN …, then the office without the region it repeats */
+  office = g_utf8_strup (c->office_name ? c->office_name : "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", -1);
+  if (region)
+    {
+      const char *tail = region + strlen ("PEMERINTAH ");
+      gsize ol = strlen (office), tl = strlen (tail);
+
+      if (ol > tl + 1 && g_str_has_suffix (office, tail) && office[ol - tl - 1] == ' ')
+        office[ol - tl - 1] = '\0';
+    }
+  w->y = MARGIN_T - 4;
+  if (region)
+    {
+      h = text (w, MARGIN_L + 58, TEXT_W - 58, "Sans Bold 12", region, FALSE, PANGO_ALIGN_CENTER);
+      w->y += h + 1;
+    }
+  h = text (w, MARGIN_L + 58, TEXT_W - 58, "Sans Bold 13", office, FALSE, PANGO_ALIGN_CENTER);
   w->y += h + 2;
-  h = text (w, MARGIN_L + 56, TEXT_W - 56, "Sans 8.5", c->office_address ? c->office_address : "", FALSE,
+  h = text (w, MARGIN_L + 58, TEXT_W - 58, "Sans 8.5", c->office_address ? c->office_address : "", FALSE,
             PANGO_ALIGN_CENTER);
-  w->y = MAX (w->y + h, MARGIN_T + 58) + 6;
+  w->y = MAX (w->y + h, MARGIN_T + 64) + 5;
   cairo_set_line_width (w->cr, 2.2);
   cairo_move_to (w->cr, MARGIN_L, w->y);
   cairo_line_to (w->cr, PAGE_W - MARGIN_R, w->y);
@@ -234,7 +489,7 @@ letterhead (Writer                *w,
   cairo_move_to (w->cr, MARGIN_L, w->y + 3);
   cairo_line_to (w->cr, PAGE_W - MARGIN_R, w->y + 3);
   cairo_stroke (w->cr);
-  w->y += 20;
+  w->y += 18;
 }
 
 static void
@@ -296,6 +551,252 @@ append (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
+static void
+draw_block (Writer              *w,
+            const PzOutputBlock *b)
+{
+  double h;
+
+  if (b->kind != PZ_BLOCK_SIDE && !(b->kind == PZ_BLOCK_ROW && b->level == 2))
+    {
+      w->y = MAX (w->y, w->side_bottom);
+      w->side_bottom = 0;
+    }
+  switch (b->kind)
+    {
+    case PZ_BLOCK_HEADING:
+      h = lay_out (w, TEXT_W, FONT_BOLD, b->text, FALSE, PANGO_ALIGN_CENTER, FALSE);
+      w->y += 4;
+      new_page_if_needed (w, h + 20);
+      h = text (w, MARGIN_L, TEXT_W, FONT_BOLD, b->text, FALSE, PANGO_ALIGN_CENTER);
+      w->y += h + 4;
+      break;
+
+    case PZ_BLOCK_PARAGRAPH:
+      {
+        double x = b->level ? BODY_X : MARGIN_L;
+
+        h = measure (w, PAGE_W - MARGIN_R - x, FONT, b->text, TRUE);
+        new_page_if_needed (w, MIN (h, 60));
+        h = text_full (w, x, PAGE_W - MARGIN_R - x, FONT, b->text, FALSE, PANGO_ALIGN_LEFT, TRUE);
+        w->y += h + 4;
+      }
+      break;
+
+    case PZ_BLOCK_ITEM:
+      {
+        double x = b->label || b->level ? BODY_X : MARGIN_L + 6;
+        double tx = x + (b->marker ? MARKER_W : 0);
+
+        h = measure (w, PAGE_W - MARGIN_R - tx, FONT, b->text, TRUE);
+        if (b->label)
+          h = MAX (h, measure (w, LABEL_W, FONT, b->label, FALSE));
+        new_page_if_needed (w, h);
+        if (b->label)
+          {
+            text (w, MARGIN_L, LABEL_W, FONT, b->label, FALSE, PANGO_ALIGN_LEFT);
+            text (w, MARGIN_L + LABEL_W + 2, 10, FONT, ":", FALSE, PANGO_ALIGN_LEFT);
+          }
+        if (b->marker)
+          text (w, x, MARKER_W, FONT, b->marker, FALSE, PANGO_ALIGN_LEFT);
+        h = MAX (h, text_full (w, tx, PAGE_W - MARGIN_R - tx, FONT, b->text, FALSE, PANGO_ALIGN_LEFT, TRUE));
+        w->y += h + 2;
+      }
+      break;
+
+    case PZ_BLOCK_ROW:
+      {
+        double x = b->level == 1 ? BODY_X : b->level == 3 ? MARGIN_L + 24 : MARGIN_L;
+        double lw = b->level == 1 ? 118 : b->level == 2 ? 58 : b->level == 3 ? 130 : 150;
+        double vw = b->level == 2 ? LETTER_SIDE_X - MARGIN_L - lw - 22 : PAGE_W - MARGIN_R - x - lw - 12;
+        double lh, vh;
+
+        vh = measure (w, vw, FONT, b->text, FALSE);
+        new_page_if_needed (w, vh);
+        lh = text (w, x, lw, FONT, b->label ? b->label : "", FALSE, PANGO_ALIGN_LEFT);
+        text (w, x + lw, 10, FONT, ":", FALSE, PANGO_ALIGN_LEFT);
+        vh = text (w, x + lw + 10, vw, FONT, b->text, FALSE, PANGO_ALIGN_LEFT);
+        w->y += MAX (lh, vh) + 2;
+      }
+      break;
+
+    case PZ_BLOCK_SIDE:
+      {
+        double x = LETTER_SIDE_X;
+
+        h = text (w, x, PAGE_W - MARGIN_R - x, FONT, b->text, FALSE, PANGO_ALIGN_LEFT);
+        w->side_bottom = w->y + h + 8;
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+draw_photo (Writer  *w,
+            double   x,
+            double   y)
+{
+  /* a pas foto 3 x 4 cm */
+  const double fw = 85, fh = 113;
+
+  cairo_save (w->cr);
+  if (w->c->photo)
+    {
+      double iw = cairo_image_surface_get_width (w->c->photo), ih = cairo_image_surface_get_height (w->c->photo);
+      double scale = MAX (fw / iw, fh / ih);
+
+      cairo_rectangle (w->cr, x, y, fw, fh);
+      cairo_clip (w->cr);
+      cairo_translate (w->cr, x + (fw - iw * scale) / 2, y + (fh - ih * scale) / 2);
+      cairo_scale (w->cr, scale, scale);
+      cairo_set_source_surface (w->cr, w->c->photo, 0, 0);
+      cairo_pattern_set_filter (cairo_get_source (w->cr), CAIRO_FILTER_BEST);
+      cairo_paint (w->cr);
+      cairo_restore (w->cr);
+      cairo_save (w->cr);
+    }
+  else
+    {
+      double save = w->y;
+
+      w->y = y + fh / 2 - 10;
+      text (w, x, fw, "Sans 7", "Pas foto\n3 × 4 cm", FALSE, PANGO_ALIGN_CENTER);
+      w->y = save;
+    }
+  cairo_set_line_width (w->cr, 0.6);
+  cairo_rectangle (w->cr, x, y, fw, fh);
+  cairo_stroke (w->cr);
+  cairo_restore (w->cr);
+}
+
+/* The closing: the signer on the right; on the left the holder's photo and
+ * the QR code, or a second signature (the applicant or a witness). */
+static void
+signature_block (Writer *w)
+{
+  const PzOutputContent *c = w->c;
+  double right_x = SIDE_X, right_w = PAGE_W - MARGIN_R - right_x;
+  double top, h, left_bottom = 0, right_bottom, qr_x = MARGIN_L;
+  const double qr_size = 90;
+
+  w->y = MAX (w->y, w->side_bottom) + 12;
+  {
+    /* the block stays on one page: measured as it will be drawn */
+    double right = (c->closing ? measure (w, right_w, FONT, c->closing, FALSE) + 6 : 0) +
+                   (c->signer_title ? measure (w, right_w, FONT_BOLD, c->signer_title, FALSE) + 4 : 0) +
+                   (c->signed_statement ? measure (w, right_w - 12, "Sans 7", c->signed_statement, FALSE) + 16 : 48) +
+                   26;
+    double left = c->photo || c->photo_frame ? 125 : c->qr_url ? qr_size + 24 : 0;
+
+    new_page_if_needed (w, MAX (left, right));
+  }
+  top = w->y;
+
+  if (c->photo || c->photo_frame)
+    {
+      draw_photo (w, MARGIN_L, top + 10);
+      qr_x = MARGIN_L + 85 + 8;
+      left_bottom = top + 10 + 113;
+    }
+  if (c->cosigner_title)
+    {
+      /* the applicant signs on the left, the QR code between the two */
+      const double cw = SIDE_X - MARGIN_L - 84, small_qr = 68;
+      double ch;
+      g_autofree char *name = g_markup_printf_escaped ("( <u>%s</u> )", c->cosigner_name ? c->cosigner_name
+                                                        : "                                   ");
+
+      w->y = top;
+      ch = text (w, MARGIN_L, cw, FONT, c->cosigner_title, FALSE, PANGO_ALIGN_CENTER);
+      w->y = top + ch + 56;
+      ch = text (w, MARGIN_L, cw, FONT_BOLD, name, TRUE, PANGO_ALIGN_CENTER);
+      left_bottom = w->y + ch;
+      if (c->qr_url)
+        {
+          draw_qr (w->cr, c->qr_url, MARGIN_L + cw + 6, top + 8, small_qr);
+          if (c->qr_caption)
+            {
+              w->y = top + 8 + small_qr;
+              h = text (w, MARGIN_L + cw, small_qr + 12, "Sans 6.5", c->qr_caption, FALSE, PANGO_ALIGN_CENTER);
+              left_bottom = MAX (left_bottom, w->y + h);
+            }
+        }
+    }
+  else if (c->qr_url)
+    {
+      draw_qr (w->cr, c->qr_url, qr_x, top + 6, qr_size);
+      if (c->qr_caption)
+        {
+          w->y = top + 6 + qr_size + 1;
+          h = text (w, qr_x, MAX (qr_size + 30, 120), "Sans 7", c->qr_caption, FALSE, PANGO_ALIGN_LEFT);
+          left_bottom = MAX (left_bottom, w->y + h);
+        }
+      left_bottom = MAX (left_bottom, top + 6 + qr_size);
+    }
+
+  w->y = top;
+  if (c->closing)
+    {
+      h = text (w, right_x, right_w, FONT, c->closing, FALSE, PANGO_ALIGN_LEFT);
+      w->y += h + 6;
+    }
+  if (c->signer_title)
+    {
+      h = text (w, right_x, right_w, FONT_BOLD, c->signer_title, FALSE, PANGO_ALIGN_LEFT);
+      w->y += h + 4;
+      if (c->signed_statement)
+        {
+          double top_box = w->y;
+
+          w->y += 4;
+          h = text (w, right_x + 6, right_w - 12, "Sans 7", c->signed_statement, FALSE, PANGO_ALIGN_LEFT);
+          cairo_save (w->cr);
+          cairo_set_source_rgb (w->cr, 0.15, 0.35, 0.25);
+          cairo_set_line_width (w->cr, 0.8);
+          cairo_rectangle (w->cr, right_x, top_box, right_w, h + 8);
+          cairo_stroke (w->cr);
+          cairo_restore (w->cr);
+          w->y += h + 12;
+        }
+      else
+        w->y += 48;
+    }
+  if (c->signer_name)
+    {
+      g_autofree char *name = g_markup_printf_escaped ("<u>%s</u>", c->signer_name);
+      h = text (w, right_x, right_w, FONT_BOLD, name, TRUE, PANGO_ALIGN_LEFT);
+      w->y += h;
+    }
+  if (c->signer_nip)
+    {
+      g_autofree char *nip = g_strdup_printf ("NIP. %s", c->signer_nip);
+      h = text (w, right_x, right_w, FONT, nip, FALSE, PANGO_ALIGN_LEFT);
+      w->y += h;
+    }
+  right_bottom = w->y;
+  w->y = MAX (left_bottom, right_bottom) + 10;
+
+  if (c->copies && c->copies->len)
+    {
+      w->y += 2;
+      new_page_if_needed (w, 11 * (c->copies->len + 1));
+      h = text (w, MARGIN_L, TEXT_W, "Sans 8", "Tembusan:", FALSE, PANGO_ALIGN_LEFT);
+      w->y += h;
+      for (guint i = 0; i < c->copies->len; i++)
+        {
+          g_autofree char *n = g_strdup_printf ("%u.", i + 1);
+
+          text (w, MARGIN_L, 16, "Sans 8", n, FALSE, PANGO_ALIGN_LEFT);
+          h = text (w, MARGIN_L + 16, TEXT_W - 16, "Sans 8", g_ptr_array_index (c->copies, i), FALSE,
+                    PANGO_ALIGN_LEFT);
+          w->y += h;
+        }
+    }
+}
+
 /**
  * pz_output_render:
  * @content: what the document says
@@ -308,36 +809,46 @@ pz_output_render (const PzOutputContent *c)
   GByteArray *out = g_byte_array_new ();
   cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (append, out, PAGE_W, PAGE_H);
   Writer w = { 0 };
-  double h, label_w = 175;
+  double h, label_w = 160;
 
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, c->title);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, c->title ? c->title : c->subtitle);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Perizinan " PACKAGE_VERSION);
   w.cr = cairo_create (surface);
   w.layout = pango_cairo_create_layout (w.cr);
+  w.c = c;
+  w.page = 1;
+  w.bottom = PAGE_H - MARGIN_B;
   cairo_set_source_rgb (w.cr, 0, 0, 0);
+  if (c->footer)
+    w.bottom -= measure (&w, TEXT_W, "Sans Italic 6.5", c->footer, FALSE) - 14;
 
   if (c->watermark_draft)
     watermark (w.cr);
   letterhead (&w, c);
 
-  h = text (&w, MARGIN_L, TEXT_W, "Sans Bold 13", c->title, FALSE, PANGO_ALIGN_CENTER);
-  w.y += h + 2;
+  if (c->title)
+    {
+      h = text (&w, MARGIN_L, TEXT_W, "Sans Bold 11.5", c->title, FALSE, PANGO_ALIGN_CENTER);
+      w.y += h + 2;
+    }
   if (c->subtitle)
     {
-      h = text (&w, MARGIN_L, TEXT_W, "Sans 10", c->subtitle, FALSE, PANGO_ALIGN_CENTER);
+      h = text (&w, MARGIN_L, TEXT_W, FONT, c->subtitle, FALSE, PANGO_ALIGN_CENTER);
       w.y += h;
     }
-  w.y += 16;
+  if (c->title || c->subtitle)
+    w.y += 14;
 
   for (guint i = 0; i < c->rows->len; i++)
     {
       PzOutputRow *row = g_ptr_array_index (c->rows, i);
       double lh, vh;
 
-      new_page_if_needed (&w, 16);
-      lh = text (&w, MARGIN_L, label_w, "Sans 10", row->label, FALSE, PANGO_ALIGN_LEFT);
-      text (&w, MARGIN_L + label_w, 10, "Sans 10", ":", FALSE, PANGO_ALIGN_LEFT);
-      vh = text (&w, MARGIN_L + label_w + 12, TEXT_W - label_w - 12, "Sans 10", row->value, FALSE,
+      vh = measure (&w, TEXT_W - label_w - 12, FONT, row->value, FALSE);
+      new_page_if_needed (&w, vh);
+      lh = text (&w, MARGIN_L, label_w, FONT, row->label, FALSE, PANGO_ALIGN_LEFT);
+      text (&w, MARGIN_L + label_w, 10, FONT, ":", FALSE, PANGO_ALIGN_LEFT);
+      vh = text (&w, MARGIN_L + label_w + 12, TEXT_W - label_w - 12, FONT, row->value, FALSE,
                  PANGO_ALIGN_LEFT);
       w.y += MAX (lh, vh) + 4;
     }
@@ -346,82 +857,35 @@ pz_output_render (const PzOutputContent *c)
     {
       w.y += 8;
       new_page_if_needed (&w, 30);
-      h = text (&w, MARGIN_L, TEXT_W, "Sans Bold 10", c->list_title, FALSE, PANGO_ALIGN_LEFT);
+      h = text_full (&w, MARGIN_L, TEXT_W, FONT_BOLD, c->list_title, FALSE, PANGO_ALIGN_LEFT, FALSE);
       w.y += h + 4;
       for (guint i = 0; i < c->list->len; i++)
         {
           g_autofree char *line = g_strdup_printf ("%u.", i + 1);
 
-          new_page_if_needed (&w, 16);
-          text (&w, MARGIN_L + 6, 20, "Sans 10", line, FALSE, PANGO_ALIGN_LEFT);
-          h = text (&w, MARGIN_L + 26, TEXT_W - 26, "Sans 10", g_ptr_array_index (c->list, i), FALSE,
+          h = measure (&w, TEXT_W - 26, FONT, g_ptr_array_index (c->list, i), FALSE);
+          new_page_if_needed (&w, h);
+          text (&w, MARGIN_L + 6, 20, FONT, line, FALSE, PANGO_ALIGN_LEFT);
+          h = text (&w, MARGIN_L + 26, TEXT_W - 26, FONT, g_ptr_array_index (c->list, i), FALSE,
                     PANGO_ALIGN_LEFT);
           w.y += h + 3;
         }
     }
 
+  for (guint i = 0; i < c->blocks->len; i++)
+    draw_block (&w, g_ptr_array_index (c->blocks, i));
+
   if (c->body)
     {
       w.y += 10;
-      new_page_if_needed (&w, 40);
-      h = text (&w, MARGIN_L, TEXT_W, "Sans 10", c->body, FALSE, PANGO_ALIGN_LEFT);
+      h = measure (&w, TEXT_W, FONT, c->body, TRUE);
+      new_page_if_needed (&w, MIN (h, 60));
+      h = text_full (&w, MARGIN_L, TEXT_W, FONT, c->body, FALSE, PANGO_ALIGN_LEFT, TRUE);
       w.y += h + 6;
     }
 
-  /* the closing block: QR on the left, the signer on the right */
-  w.y += 18;
-  new_page_if_needed (&w, 150);
-  {
-    double top = w.y, right_x = MARGIN_L + TEXT_W / 2 + 20, right_w = TEXT_W / 2 - 20;
-
-    if (c->qr_url)
-      {
-        draw_qr (w.cr, c->qr_url, MARGIN_L, top, 96);
-        if (c->qr_caption)
-          {
-            w.y = top + 98;
-            text (&w, MARGIN_L, 150, "Sans 7", c->qr_caption, FALSE, PANGO_ALIGN_LEFT);
-          }
-      }
-    w.y = top;
-    if (c->closing)
-      {
-        h = text (&w, right_x, right_w, "Sans 10", c->closing, FALSE, PANGO_ALIGN_LEFT);
-        w.y += h + 2;
-      }
-    if (c->signer_title)
-      {
-        h = text (&w, right_x, right_w, "Sans Bold 10", c->signer_title, FALSE, PANGO_ALIGN_LEFT);
-        w.y += h + 4;
-        if (c->signed_statement)
-          {
-            double top_box = w.y;
-
-            w.y += 4;
-            h = text (&w, right_x + 6, right_w - 12, "Sans 7", c->signed_statement, FALSE, PANGO_ALIGN_LEFT);
-            cairo_save (w.cr);
-            cairo_set_source_rgb (w.cr, 0.15, 0.35, 0.25);
-            cairo_set_line_width (w.cr, 0.8);
-            cairo_rectangle (w.cr, right_x, top_box, right_w, h + 8);
-            cairo_stroke (w.cr);
-            cairo_restore (w.cr);
-            w.y += h + 12;
-          }
-        else
-          w.y += 48;
-      }
-    if (c->signer_name)
-      {
-        g_autofree char *name = g_markup_printf_escaped ("<u>%s</u>", c->signer_name);
-        h = text (&w, right_x, right_w, "Sans Bold 10", name, TRUE, PANGO_ALIGN_LEFT);
-        w.y += h;
-      }
-    if (c->signer_nip)
-      {
-        g_autofree char *nip = g_strdup_printf ("NIP. %s", c->signer_nip);
-        text (&w, right_x, right_w, "Sans 10", nip, FALSE, PANGO_ALIGN_LEFT);
-      }
-  }
+  signature_block (&w);
+  page_foot (&w);
 
   g_object_unref (w.layout);
   cairo_destroy (w.cr);

@@ -2812,6 +2812,8 @@ office_json (Req *req)
   add_setting (b, store, "name", "office_name");
   add_setting (b, store, "address", "office_address");
   add_setting (b, store, "city", "office_city");
+  add_setting (b, store, "region", "office_region");
+  add_setting (b, store, "refusal_number_format", "refusal_number_format");
   add_setting (b, store, "kadis_name", "kadis_name");
   add_setting (b, store, "kadis_nip", "kadis_nip");
   add_setting (b, store, "public_base_url", "public_url");
@@ -2877,6 +2879,8 @@ static const ProfileField profile_fields[] = {
   { "name", "office_name", 300 },
   { "address", "office_address", 500 },
   { "city", "office_city", 100 },
+  { "region", "office_region", 100 },
+  { "refusal_number_format", "refusal_number_format", 200 },
   { "kadis_name", "kadis_name", 200 },
   { "kadis_nip", "kadis_nip", 18 },
   { "public_base_url", "public_url", 500 },
@@ -2920,7 +2924,8 @@ static void
 handle_patch_office (Req *req)
 {
   static const char * const known[] = {
-    "name", "address", "city", "kadis_name", "kadis_nip", "public_base_url", "opens", "closes", NULL
+    "name", "address", "city", "region", "refusal_number_format", "kadis_name", "kadis_nip", "public_base_url",
+    "opens", "closes", NULL
   };
   g_autoptr(JsonObject) body = read_json_body (req);
   g_autoptr(GPtrArray) details = pz_details_new ();
@@ -2948,6 +2953,8 @@ handle_patch_office (Req *req)
       value = json_node_get_string (node);
       if (!pz_valid_text (value, profile_fields[i].max_chars) ||
           (!*value && g_strcmp0 (profile_fields[i].member, "kadis_nip") != 0 &&
+           g_strcmp0 (profile_fields[i].member, "region") != 0 &&
+           g_strcmp0 (profile_fields[i].member, "refusal_number_format") != 0 &&
            g_strcmp0 (profile_fields[i].member, "public_base_url") != 0))
         pz_detail_add (details, profile_fields[i].member, "%s", _("Fill this in (not too long)"));
     }
@@ -2962,6 +2969,14 @@ handle_patch_office (Req *req)
       if (nip && *json_node_get_string (nip) &&
           !pz_valid_nip (json_node_get_string (nip)))
         pz_detail_add (details, "kadis_nip", "%s", _("A NIP has 18 digits"));
+      {
+        JsonNode *format = json_object_get_member (body, "refusal_number_format");
+        g_autoptr(GError) format_error = NULL;
+
+        if (format && *json_node_get_string (format) &&
+            !pz_number_format_is_valid (json_node_get_string (format), &format_error))
+          pz_detail_add (details, "refusal_number_format", "%s", format_error->message);
+      }
       if (url && !JSON_NODE_HOLDS_NULL (url) && *json_node_get_string (url) &&
           !valid_public_url (json_node_get_string (url)))
         pz_detail_add (details, "public_base_url", "%s",
@@ -3148,7 +3163,7 @@ handle_put_permit_type (Req        *req,
 {
   static const char * const known[] = {
     "code", "name", "workflow", "request_types", "requirements", "fields", "survey", "signing",
-    "number_format", "validity_months", "service_days", NULL
+    "number_format", "validity_months", "service_days", "decree", "holder_photo", NULL
   };
   g_autoptr(JsonObject) body = read_json_body (req);
   g_autoptr(GPtrArray) details = pz_details_new ();

@@ -1568,6 +1568,24 @@ pz_store_load_permit_types (PzStore  *self,
         }
       sqlite3_reset (stmt);
 
+      /* the decree's words live in the edition's definition only */
+      stmt = prepare (self, "SELECT definition FROM permit_type_versions WHERE code = ? AND version = ?", error);
+      if (stmt == NULL)
+        return NULL;
+      bind_text (stmt, 1, code);
+      sqlite3_bind_int64 (stmt, 2, json_object_get_int_member (obj, "version"));
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_autoptr(JsonNode) definition = parse_json ((const char *) sqlite3_column_text (stmt, 0));
+          JsonObject *d = definition && JSON_NODE_HOLDS_OBJECT (definition) ? json_node_get_object (definition) : NULL;
+
+          if (d && json_object_has_member (d, "decree"))
+            json_object_set_member (obj, "decree", json_node_copy (json_object_get_member (d, "decree")));
+          if (d && json_object_has_member (d, "holder_photo"))
+            json_object_set_member (obj, "holder_photo", json_node_copy (json_object_get_member (d, "holder_photo")));
+        }
+      sqlite3_reset (stmt);
+
       if (!(type = pz_permit_type_new_from_json (g_ptr_array_index (nodes, i), error)))
         return NULL;
       g_ptr_array_add (types, type);

@@ -63,6 +63,12 @@ pz_permit_type_unref (PzPermitType *self)
   g_ptr_array_unref (self->requirements);
   g_ptr_array_unref (self->fields);
   g_free (self->number_format);
+  g_strfreev (self->decree.considering);
+  g_strfreev (self->decree.observing);
+  g_strfreev (self->decree.obligations);
+  g_strfreev (self->decree.provisions);
+  g_strfreev (self->decree.copies);
+  g_free (self->holder_photo);
   g_free (self);
 }
 
@@ -216,6 +222,85 @@ pz_number_format_is_valid (const char  *format,
       g_set_error (error, PZ_PERMIT_TYPE_ERROR, PZ_PERMIT_TYPE_ERROR_INVALID,
                    _("the number format must contain “{seq}”"));
       return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct {
+  const char *member;
+  gsize       offset;
+  gboolean    required;
+} DecreePart;
+
+static const DecreePart decree_parts[] = {
+  { "considering", G_STRUCT_OFFSET (PzDecree, considering), TRUE },
+  { "observing", G_STRUCT_OFFSET (PzDecree, observing), TRUE },
+  { "obligations", G_STRUCT_OFFSET (PzDecree, obligations), FALSE },
+  { "provisions", G_STRUCT_OFFSET (PzDecree, provisions), FALSE },
+  { "copies", G_STRUCT_OFFSET (PzDecree, copies), FALSE },
+};
+
+#define DECREE_PART(decree, part) (*(char ***) G_STRUCT_MEMBER_P ((decree), (part)->offset))
+
+/* The decree's words: every part a list of paragraphs; Menimbang and
+ * Mengingat cannot be empty, since no decree stands without them. */
+static gboolean
+parse_decree (PzPermitType  *self,
+              JsonNode      *node,
+              GError       **error)
+{
+  g_autoptr(GList) members = NULL;
+  JsonObject *obj;
+
+  for (guint i = 0; i < G_N_ELEMENTS (decree_parts); i++)
+    DECREE_PART (&self->decree, &decree_parts[i]) = g_new0 (char *, 1);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return invalid (error, self->code, _("“decree” must be an object"));
+  obj = json_node_get_object (node);
+  members = json_object_get_members (obj);
+  for (GList *l = members; l; l = l->next)
+    {
+      gboolean known = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (decree_parts); i++)
+        known = known || g_str_equal (l->data, decree_parts[i].member);
+      if (!known)
+        return invalid (error, self->code, _("the decree has no part “%s”"), (const char *) l->data);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (decree_parts); i++)
+    {
+      const DecreePart *part = &decree_parts[i];
+      JsonNode *member = json_object_get_member (obj, part->member);
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      JsonArray *array;
+
+      if (member == NULL && !part->required)
+        continue;
+      if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+        return invalid (error, self->code, _("the decree's “%s” must be a list of paragraphs"), part->member);
+      array = json_node_get_array (member);
+      if (part->required && json_array_get_length (array) == 0)
+        return invalid (error, self->code, _("the decree's “%s” cannot be empty"), part->member);
+      if (json_array_get_length (array) > PZ_DECREE_MAX_ITEMS)
+        return invalid (error, self->code, _("the decree's “%s” may have at most %d paragraphs"), part->member,
+                        PZ_DECREE_MAX_ITEMS);
+      for (guint j = 0; j < json_array_get_length (array); j++)
+        {
+          JsonNode *e = json_array_get_element (array, j);
+          const char *text = NULL;
+
+          if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING)
+            text = json_node_get_string (e);
+          if (!pz_valid_text (text, PZ_DECREE_MAX_CHARS))
+            return invalid (error, self->code,
+                            _("paragraph %u of the decree's “%s” must be text of at most %d characters, "
+                              "without control characters"), j + 1, part->member, PZ_DECREE_MAX_CHARS);
+          g_strv_builder_add (builder, text);
+        }
+      g_strfreev (DECREE_PART (&self->decree, part));
+      DECREE_PART (&self->decree, part) = g_strv_builder_end (builder);
     }
   return TRUE;
 }
@@ -414,6 +499,27 @@ pz_permit_type_new_from_json (JsonNode  *node,
     }
   self->version = (guint) n;
 
+  if (!parse_decree (self, json_object_get_member (obj, "decree"), error))
+    return NULL;
+
+  member = json_object_get_member (obj, "holder_photo");
+  if (member && !JSON_NODE_HOLDS_NULL (member))
+    {
+      const PzRequirement *photo = NULL;
+
+      s = JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_STRING
+          ? json_node_get_string (member) : NULL;
+      for (guint i = 0; s && i < self->requirements->len; i++)
+        if (g_str_equal (((PzRequirement *) g_ptr_array_index (self->requirements, i))->code, s))
+          photo = g_ptr_array_index (self->requirements, i);
+      if (photo == NULL)
+        {
+          invalid (error, self->code, _("“holder_photo” must name one of the requirements"));
+          return NULL;
+        }
+      self->holder_photo = g_strdup (s);
+    }
+
   return g_steal_pointer (&self);
 }
 
@@ -487,6 +593,25 @@ pz_permit_type_to_json (PzPermitType *self)
   json_builder_add_int_value (b, self->validity_months);
   json_builder_set_member_name (b, "service_days");
   json_builder_add_int_value (b, self->service_days);
+  /* a decree has its considerations: without them there is none */
+  json_builder_set_member_name (b, "decree");
+  if (self->decree.considering[0])
+    {
+      json_builder_begin_object (b);
+      for (guint i = 0; i < G_N_ELEMENTS (decree_parts); i++)
+        {
+          json_builder_set_member_name (b, decree_parts[i].member);
+          add_strv (b, DECREE_PART (&self->decree, &decree_parts[i]));
+        }
+      json_builder_end_object (b);
+    }
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "holder_photo");
+  if (self->holder_photo)
+    json_builder_add_string_value (b, self->holder_photo);
+  else
+    json_builder_add_null_value (b);
   if (self->version > 0)
     {
       json_builder_set_member_name (b, "version");
@@ -635,17 +760,19 @@ roman_month (int month)
 }
 
 /**
- * pz_permit_type_format_number:
- * @self: a permit type
- * @sequence: the number in this permit type's yearly sequence
+ * pz_format_number:
+ * @format: a number format that pz_number_format_is_valid() accepts
+ * @code: what `{code}` stands for
+ * @sequence: the number in its yearly sequence
  * @when: the moment of numbering, in the office's time zone
  *
- * Returns: (transfer full): the official permit number
+ * Returns: (transfer full): the official number, e.g. of a letter
  */
 char *
-pz_permit_type_format_number (PzPermitType *self,
-                              guint64       sequence,
-                              GDateTime    *when)
+pz_format_number (const char *format,
+                  const char *code,
+                  guint64     sequence,
+                  GDateTime  *when)
 {
   return pz_number_format_render (self->number_format, self->code, sequence, when);
 }
@@ -696,4 +823,20 @@ pz_number_format_render (const char *format,
       p = end;
     }
   return g_string_free (out, FALSE);
+}
+
+/**
+ * pz_permit_type_format_number:
+ * @self: a permit type
+ * @sequence: the number in this permit type's yearly sequence
+ * @when: the moment of numbering, in the office's time zone
+ *
+ * Returns: (transfer full): the official permit number
+ */
+char *
+pz_permit_type_format_number (PzPermitType *self,
+                              guint64       sequence,
+                              GDateTime    *when)
+{
+  return pz_format_number (self->number_format, self->code, sequence, when);
 }

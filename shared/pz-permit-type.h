@@ -39,6 +39,17 @@ typedef struct {
   gboolean     required;
 } PzField;
 
+/* The words of the decree (Keputusan Kepala Dinas) that grants the permit:
+ * what the office set for this permit type. Each is a %NULL-terminated list
+ * of paragraphs; an empty list when not set. */
+typedef struct {
+  char **considering;   /* Menimbang */
+  char **observing;     /* Mengingat */
+  char **obligations;   /* the holder's conditions and obligations */
+  char **provisions;    /* further dictums of Memutuskan */
+  char **copies;        /* Tembusan */
+} PzDecree;
+
 typedef struct {
   gatomicrefcount  ref_count;
   char            *code;
@@ -53,7 +64,13 @@ typedef struct {
   guint            validity_months;
   guint            service_days;
   guint            version;       /* the edition a file was registered under; 0: none yet */
+  PzDecree         decree;
+  char            *holder_photo;  /* (nullable): the requirement whose photo the permit shows */
 } PzPermitType;
+
+/* The most paragraphs of each part of a decree, and their length. */
+#define PZ_DECREE_MAX_ITEMS 30
+#define PZ_DECREE_MAX_CHARS 1000
 
 /* The longest text a permit field or note may hold. */
 #define PZ_MAX_TEXT 4000
@@ -78,6 +95,10 @@ gboolean       pz_permit_type_check_data       (PzPermitType  *self,
                                                 JsonObject    *data,
                                                 gboolean       require_all,
                                                 GPtrArray     *details);
+char          *pz_format_number                (const char    *format,
+                                                const char    *code,
+                                                guint64        sequence,
+                                                GDateTime     *when);
 char          *pz_permit_type_format_number    (PzPermitType  *self,
                                                 guint64        sequence,
                                                 GDateTime     *when);

@@ -625,18 +625,35 @@ pdf_tool (GBytes     *pdf,
   g_autofree char *dir = g_dir_make_tmp ("pz-pdf-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "out.pdf", NULL);
   g_autofree char *prefix = g_build_filename (dir, "page", NULL);
-  g_autofree char *png = g_build_filename (dir, "page-1.png", NULL);
   const char *text[] = { "pdftotext", "-layout", path, "-", NULL };
-  const char *ppm[] = { "pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", path, prefix, NULL };
-  const char *zbar[] = { "zbarimg", "-q", "--raw", png, NULL };
-  char *out;
+  const char *ppm[] = { "pdftoppm", "-r", "150", "-png", path, prefix, NULL };
+  char *out = NULL;
 
   g_assert_true (g_file_set_contents (path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf), NULL));
   if (qr)
     {
+      /* the code is beside the signature, on whichever page that falls */
+      g_autoptr(GDir) pages = NULL;
+      const char *name;
+
       g_free (pz_test_run (ppm));
-      out = g_strstrip (pz_test_run (zbar));
-      g_unlink (png);
+      pages = g_dir_open (dir, 0, NULL);
+      while (pages && (name = g_dir_read_name (pages)))
+        {
+          g_autofree char *png = g_build_filename (dir, name, NULL);
+          const char *zbar[] = { "zbarimg", "-q", "--raw", png, NULL };
+
+          if (!g_str_has_suffix (name, ".png"))
+            continue;
+          if (out == NULL || *out == '\0')
+            {
+              g_free (out);
+              out = g_strstrip (pz_test_run (zbar));
+            }
+          g_unlink (png);
+        }
+      if (out == NULL)
+        out = g_strdup ("");
     }
   else
     out = pz_test_run (text);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pz-demo.h"
 #include "pz-test-server.h"
 
 static PzTestServer *ts;
@@ -23,6 +24,60 @@ get_output (gint64      id,
     g_error ("%s of %" G_GINT64_FORMAT ": %u", kind, id, r->status);
   g_assert_cmpstr (r->content_type, ==, "application/pdf");
   return g_bytes_ref (r->body);
+}
+
+/* The text of a PDF with every run of white space made one space, so a
+ * phrase reads the same wherever the layout breaks its lines. */
+static char *
+flat_text (GBytes *pdf)
+{
+  g_autofree char *text = pz_test_pdf_text (pdf);
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p; p++)
+    {
+      if (g_ascii_isspace (*p) || *p == '\f')
+        {
+          if (out->len && out->str[out->len - 1] != ' ')
+            g_string_append_c (out, ' ');
+        }
+      else
+        g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+assert_has (const char *text,
+            const char *phrase)
+{
+  if (strstr (text, phrase) == NULL)
+    g_error ("“%s” is not in the letter:\n%s", phrase, text);
+}
+
+static void
+assert_null_phrase (const char *text,
+                    const char *phrase)
+{
+  if (strstr (text, phrase))
+    g_error ("“%s” should not be in the letter:\n%s", phrase, text);
+}
+
+/* @phrases appear in @text, each after the one before */
+static void
+assert_in_order (const char         *text,
+                 const char * const *phrases)
+{
+  const char *at = text;
+
+  for (guint i = 0; phrases[i]; i++)
+    {
+      const char *found = strstr (at, phrases[i]);
+
+      if (found == NULL)
+        g_error ("“%s” is not after “%s” in:\n%s", phrases[i], i ? phrases[i - 1] : "the start", text);
+      at = found + strlen (phrases[i]);
+    }
 }
 
 static gint64
@@ -58,6 +113,18 @@ test_receipt_bap_draft_permit (void)
   qr = pz_test_pdf_qr (receipt);
   track = g_strdup_printf ("https://izin.example.id/track/%s", json_object_get_string_member (app, "registration_number"));
   g_assert_cmpstr (qr, ==, track);
+  {
+    /* the letterhead, and the documents in the order of the checklist */
+    static const char * const head[] = { "PEMERINTAH KABUPATEN SUKAMAJU", "DINAS PENANAMAN MODAL DAN PELAYANAN "
+                                         "TERPADU SATU PINTU", "Jl. Pemuda No. 1", "TANDA TERIMA", NULL };
+    static const char * const checklist[] = { "1. KTP pemohon", "2. NPWP pemohon", "3. Sertifikat / bukti kepemilikan tanah",
+                                              "4. Gambar teknis bangunan", "5. Perhitungan struktur",
+                                              "6. Surat pernyataan bermeterai", NULL };
+    g_autofree char *flat = flat_text (receipt);
+
+    assert_in_order (flat, head);
+    assert_in_order (flat, checklist);
+  }
 
   pz_test_advance (ts, id);   /* the survey */
   bap = get_output (id, "bap");
@@ -66,6 +133,27 @@ test_receipt_bap_draft_permit (void)
   g_assert_nonnull (strstr (text, "BERITA ACARA PEMERIKSAAN"));
   g_assert_nonnull (strstr (text, "Sesuai"));                  /* the findings */
   g_assert_nonnull (strstr (text, "LAYAK"));
+  {
+    /* the formal record of the survey of Monday 5 January 2026, by the
+     * surveyor with their NIP, signed by the applicant too */
+    static const char * const record[] = {
+      "PEMERINTAH KABUPATEN SUKAMAJU", "BERITA ACARA PEMERIKSAAN LAPANGAN",
+      "Pada hari ini Senin tanggal lima bulan Januari tahun dua ribu dua puluh enam (5 Januari 2026), "
+      "kami yang bertanda tangan di bawah ini:",
+      "Nama : Ir. Bambang Sutrisno", "NIP : 198207102008011003", "telah melakukan pemeriksaan lapangan",
+      "Hasil pemeriksaan lapangan:", "Sesuai", "LAYAK diterbitkan", "Pemohon / Kuasa,", NULL
+    };
+    g_autofree char *flat = flat_text (bap);
+    g_autofree char *bap_qr = pz_test_pdf_qr (bap);
+
+    assert_in_order (flat, record);
+    assert_has (flat, "( Wahyu Pratama )");
+    assert_has (flat, "Tim Teknis,");
+    assert_has (flat, "Sukamaju, 5 Januari 2026");
+    /* the same public page of the file as the receipt's */
+    g_assert_cmpstr (bap_qr, ==, qr);
+    g_assert_cmpstr (bap_qr, !=, "");
+  }
 
   pz_test_drive_to (ts, id, "kabid_verification");
   draft = get_output (id, "draft");
@@ -85,6 +173,30 @@ test_receipt_bap_draft_permit (void)
   g_assert_nonnull (strstr (text, "Dr. Ir. Rudi Hartono, M.T."));
   g_assert_nonnull (strstr (text, "196908141994031005"));
   g_assert_null (strstr (text, "diberikan setelah penetapan"));
+  {
+    /* a decree: its legal basis, its dictums, the signature and copies */
+    static const char * const decree[] = {
+      "PEMERINTAH KABUPATEN SUKAMAJU",
+      "KEPUTUSAN KEPALA DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU KABUPATEN SUKAMAJU",
+      "TENTANG PERSETUJUAN BANGUNAN GEDUNG",
+      "Menimbang : a. bahwa setiap orang yang akan mendirikan", "b. bahwa permohonan yang diajukan",
+      "Mengingat : 1. Undang-Undang Nomor 28 Tahun 2002 tentang Bangunan Gedung",
+      "MEMUTUSKAN:", "Menetapkan : KEPUTUSAN KEPALA DINAS",
+      "KESATU : Memberikan Persetujuan Bangunan Gedung kepada:", "Nama : Wahyu Pratama",
+      "Luas tanah (m²) : 100",
+      "KEDUA : Pemegang izin berkewajiban: 1. melaksanakan pembangunan sesuai dengan rencana teknis",
+      "KETIGA : Persetujuan Bangunan Gedung ini berlaku selama tidak ada perubahan data",
+      "KEEMPAT : Persetujuan ini dapat dicabut", "KELIMA : Keputusan ini mulai berlaku pada tanggal ditetapkan",
+      "Ditetapkan di Sukamaju pada tanggal", "KEPALA DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU",
+      "Dr. Ir. Rudi Hartono, M.T.", "NIP. 196908141994031005",
+      "Tembusan:", "1. Bupati Sukamaju", NULL
+    };
+    g_autofree char *flat = flat_text (permit);
+    g_autofree char *number = g_strdup_printf ("NOMOR: %s", json_object_get_string_member (app, "permit_number"));
+
+    assert_in_order (flat, decree);
+    assert_has (flat, number);
+  }
   g_clear_pointer (&qr, g_free);
   qr = pz_test_pdf_qr (permit);
   g_assert_cmpstr (qr, ==, json_object_get_string_member (app, "verify_url"));
@@ -130,6 +242,26 @@ test_receipt_bap_draft_permit (void)
   }
 }
 
+/* how many pictures the PDF holds (pdfimages -list: two lines of heading) */
+static guint
+pdf_images (GBytes *pdf)
+{
+  g_autofree char *path = g_build_filename (workdir, "images.pdf", NULL);
+  const char *argv[] = { "pdfimages", "-list", NULL, NULL };
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf), NULL));
+  argv[2] = path;
+  out = pz_test_run (argv);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 2; lines[0] && lines[1] && lines[i]; i++)
+    if (*g_strstrip (lines[i]))
+      n++;
+  return n;
+}
+
 static char *
 pdfsig (GBytes *pdf)
 {
@@ -156,8 +288,35 @@ test_electronic_signature (void)
   GByteArray *tampered;
   const char *producer;
 
+  /* the checklist done by hand: the pas foto is a PNG, the rest scans */
+  pz_test_drive_to (ts, id, "document_check");
+  {
+    const char *token = pz_test_login (ts, "front_office");
+    g_autoptr(JsonObject) app = pz_test_get_application (ts, token, id);
+    JsonArray *checklist = json_object_get_array_member (app, "checklist");
+    g_autoptr(PzResponse) done = NULL;
+
+    for (guint i = 0; i < json_array_get_length (checklist); i++)
+      {
+        const char *code = json_object_get_string_member (json_array_get_object_element (checklist, i), "requirement");
+        g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/documents/%s", id, code);
+        g_autofree char *vpath = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/checklist/%s", id, code);
+        gboolean photo = g_str_equal (code, "pas_foto");
+        g_autoptr(GBytes) file = photo ? pz_test_png (300, 400) : pz_demo_scan_pdf (code, 1);
+        g_autoptr(PzResponse) up = pz_test_request_full (ts, "PUT", path, token, photo ? "image/png" : "application/pdf",
+                                                         file, NULL);
+        g_autoptr(PzResponse) v = NULL;
+
+        g_assert_cmpuint (up->status, ==, 201);
+        v = pz_test_request (ts, "PUT", vpath, token, "{\"verdict\":\"ok\"}");
+        g_assert_cmpuint (v->status, ==, 200);
+      }
+    done = pz_test_act (ts, token, id, "approve", version_of (id), NULL, NULL);
+    g_assert_cmpuint (done->status, ==, 200);
+  }
   pz_test_drive_to (ts, id, "signing");
   unsigned_permit = get_output (id, "permit");
+  g_assert_cmpuint (pdf_images (unsigned_permit), ==, 1);   /* the holder's photo */
   report = pdfsig (unsigned_permit);
   g_assert_null (strstr (report, "Signature is Valid"));
 
@@ -178,6 +337,16 @@ test_electronic_signature (void)
   g_assert_nonnull (strstr (report, "Rudi Hartono"));
   text = pz_test_pdf_text (signed_permit);
   g_assert_nonnull (strstr (text, "Ditandatangani secara elektronik"));
+  {
+    g_autofree char *flat = flat_text (signed_permit);
+
+    assert_has (flat, "Ditandatangani secara elektronik oleh");
+    assert_has (flat, "Dr. Ir. Rudi Hartono, M.T. (Kepala Dinas)");
+    /* the certificate authority: the demo key's issuer */
+    assert_has (flat, "sertifikat elektronik yang diterbitkan oleh DPMPTSP Kabupaten Sukamaju (demo)");
+    assert_has (flat, "TENTANG SURAT IZIN PRAKTIK DOKTER");
+    assert_has (flat, "Menimbang : a. bahwa setiap dokter");
+  }
 
   /* one byte changed in a signed range */
   tampered = g_byte_array_new ();
@@ -204,6 +373,16 @@ test_wet_signature_permit (void)
   g_autoptr(GBytes) permit = NULL;
 
   pz_test_drive_to (ts, id, "signing");
+  {
+    /* the numbered permit to be signed on paper: dates the Indonesian way */
+    g_autoptr(GBytes) numbered = get_output (id, "permit");
+    g_autofree char *flat = flat_text (numbered);
+
+    assert_has (flat, "Mulai tayang : 1 Desember 2026");
+    assert_null_phrase (flat, "2026-12-01");
+    assert_has (flat, "TENTANG IZIN REKLAME");
+    assert_has (flat, "berlaku selama 12 (dua belas) bulan sejak tanggal ditetapkan, yaitu sampai dengan tanggal");
+  }
   up = pz_test_request_full (ts, "PUT", path, pz_test_login (ts, "kadis"), "image/png", scan, NULL);
   g_assert_cmpuint (up->status, ==, 201);
   r = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "approve", version_of (id), NULL, NULL);
@@ -216,23 +395,146 @@ test_wet_signature_permit (void)
   }
 }
 
-static void
-test_refusal_letter (void)
+/* The 21st working day after today, in the office's time zone: Monday to
+ * Friday, without the holidays the office lists. */
+static char *
+expected_objection_deadline (void)
+{
+  static const char * const months[] = {
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+    "November", "Desember"
+  };
+  g_autoptr(PzResponse) r = pz_test_request (ts, "GET", "/api/v1/admin/holidays", pz_test_login (ts, "admin"), NULL);
+  g_autoptr(GHashTable) holidays = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("+07:00");
+  g_autoptr(GDateTime) day = g_date_time_new_now (tz);
+  JsonArray *list;
+  guint counted = 0;
+
+  g_assert_cmpuint (r->status, ==, 200);
+  list = json_node_get_array (r->json);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    g_hash_table_add (holidays, g_strdup (json_object_get_string_member (json_array_get_object_element (list, i), "date")));
+  while (counted < 21)
+    {
+      GDateTime *next = g_date_time_add_days (day, 1);
+      g_autofree char *iso = g_date_time_format (next, "%Y-%m-%d");
+
+      g_date_time_unref (day);
+      day = next;
+      if (g_date_time_get_day_of_week (day) <= 5 && !g_hash_table_contains (holidays, iso))
+        counted++;
+    }
+  return g_strdup_printf ("%d %s %d", g_date_time_get_day_of_month (day), months[g_date_time_get_month (day) - 1],
+                          g_date_time_get_year (day));
+}
+
+static char *
+refuse (const char *reason)
 {
   gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "TOKO-MODERN", "new");
   g_autoptr(PzResponse) r = NULL;
   g_autoptr(GBytes) letter = NULL;
-  g_autofree char *text = NULL;
 
   pz_test_drive_to (ts, id, "kadis_decision");
-  r = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "refuse", version_of (id),
-                   "Jarak dengan pasar tradisional kurang dari 500 meter.", NULL);
+  r = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "refuse", version_of (id), reason, NULL);
   g_assert_cmpuint (r->status, ==, 200);
   letter = get_output (id, "refusal");
-  text = pz_test_pdf_text (letter);
-  g_assert_nonnull (strstr (text, "SURAT PENOLAKAN"));
-  g_assert_nonnull (strstr (text, "kurang dari 500 meter"));
-  g_assert_nonnull (strstr (text, "Dr. Ir. Rudi Hartono"));
+  return flat_text (letter);
+}
+
+/* the refusal's number: 503/NNNN/TOLAK/DPMPTSP/YEAR */
+static int
+refusal_sequence (const char *text)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *pattern = g_strdup_printf ("Nomor : 503/([0-9]{4})/TOLAK/DPMPTSP/%d ", g_date_time_get_year (now));
+  g_autoptr(GRegex) regex = g_regex_new (pattern, 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *seq = NULL;
+
+  if (!g_regex_match (regex, text, 0, &match))
+    g_error ("no refusal number in:\n%s", text);
+  seq = g_match_info_fetch (match, 1);
+  return atoi (seq);
+}
+
+static void
+test_refusal_letter (void)
+{
+  g_autofree char *text = refuse ("Jarak dengan pasar tradisional kurang dari 500 meter.");
+  g_autofree char *second = refuse ("Rencana kemitraan dengan UMKM tidak ada.");
+  g_autofree char *deadline = expected_objection_deadline ();
+  g_autofree char *objection = g_strdup_printf ("berhak mengajukan keberatan secara tertulis kepada Kepala Dinas "
+                                                "Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kabupaten Sukamaju "
+                                                "paling lambat 21 (dua puluh satu) hari kerja sejak tanggal surat ini, "
+                                                "yaitu tanggal %s", deadline);
+  static const char * const letter[] = {
+    "PEMERINTAH KABUPATEN SUKAMAJU", "Sukamaju, ", "Nomor : 503/", "Kepada", "Yth. Sdr. Wahyu Pratama",
+    "Perihal : Penolakan Permohonan Izin",
+    "dengan ini kami sampaikan bahwa permohonan tersebut tidak dapat dikabulkan dengan alasan sebagai berikut:",
+    "Jarak dengan pasar tradisional kurang dari 500 meter.", "berhak mengajukan keberatan",
+    "KEPALA DINAS PENANAMAN MODAL", "Dr. Ir. Rudi Hartono, M.T.", "NIP. 196908141994031005", NULL
+  };
+
+  assert_in_order (text, letter);
+  assert_has (text, objection);
+  /* its own counter: the next refusal has the next number */
+  g_assert_cmpint (refusal_sequence (second), ==, refusal_sequence (text) + 1);
+}
+
+/* The administrator writes a type's decree with the PUT of the permit
+ * type: bad words are refused and change nothing, good ones are printed. */
+static void
+test_decree_edit (void)
+{
+  static const char *head =
+    "{\"name\":\"Izin Uji Coba\",\"request_types\":[\"new\"],\"requirements\":[{\"code\":\"ktp\",\"title\":\"KTP\"}],"
+    "\"fields\":[{\"name\":\"nama_usaha\",\"label\":\"Nama usaha\",\"type\":\"text\"},"
+    "{\"name\":\"alamat_usaha\",\"label\":\"Alamat usaha\",\"type\":\"text\"},"
+    "{\"name\":\"luas_lantai\",\"label\":\"Luas lantai\",\"type\":\"number\"},"
+    "{\"name\":\"jam_operasional\",\"label\":\"Jam buka\",\"type\":\"text\"}],"
+    "\"survey\":false,\"signing\":\"wet\",\"number_format\":\"UJI/{seq:03}/{year}\",\"validity_months\":6,";
+  const char *admin = pz_test_login (ts, "admin");
+  g_autofree char *bad = g_strconcat (head, "\"decree\":{\"considering\":[],\"observing\":[\"Peraturan Uji;\"]}}", NULL);
+  g_autofree char *good = g_strconcat (head, "\"decree\":{\"considering\":[\"bahwa uji coba perlu diatur;\"],"
+                                       "\"observing\":[\"Peraturan Uji Nomor 1 Tahun 2026;\"],"
+                                       "\"obligations\":[\"menaati ketentuan uji coba;\"],"
+                                       "\"provisions\":[\"Keputusan ini mulai berlaku pada tanggal ditetapkan.\"]}}", NULL);
+  g_autoptr(PzResponse) refused = pz_test_request (ts, "PUT", "/api/v1/admin/permit-types/IZIN-UJI", admin, bad);
+  g_autoptr(PzResponse) types = pz_test_request (ts, "GET", "/api/v1/permit-types", admin, NULL);
+  g_autoptr(PzResponse) created = NULL;
+  g_autoptr(GBytes) permit = NULL;
+  g_autofree char *flat = NULL;
+  g_autofree char *listed = NULL;
+  JsonObject *decree;
+  gint64 id;
+
+  g_assert_cmpuint (refused->status, ==, 422);
+  g_assert_cmpstr (pz_response_error_code (refused), ==, "invalid");
+  listed = json_to_string (types->json, FALSE);
+  g_assert_null (strstr (listed, "IZIN-UJI"));
+
+  created = pz_test_request (ts, "PUT", "/api/v1/admin/permit-types/IZIN-UJI", admin, good);
+  g_assert_cmpuint (created->status, ==, 201);
+  decree = json_object_get_object_member (pz_response_object (created), "decree");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (decree, "considering"), 0), ==,
+                   "bahwa uji coba perlu diatur;");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (decree, "copies")), ==, 0);
+
+  id = pz_test_register (ts, pz_test_login (ts, "front_office"), "IZIN-UJI", "new");
+  pz_test_drive_to (ts, id, "signing");
+  permit = get_output (id, "permit");
+  flat = flat_text (permit);
+  {
+    static const char * const words[] = {
+      "TENTANG IZIN UJI COBA", "Menimbang : a. bahwa uji coba perlu diatur;",
+      "Mengingat : 1. Peraturan Uji Nomor 1 Tahun 2026;", "MEMUTUSKAN:",
+      "KESATU : Memberikan Izin Uji Coba kepada:", "KEDUA : Pemegang izin berkewajiban: 1. menaati ketentuan uji coba;",
+      "KETIGA : Izin Uji Coba ini berlaku selama 6 (enam) bulan", "KEEMPAT : Keputusan ini mulai berlaku", NULL
+    };
+    assert_in_order (flat, words);
+  }
 }
 
 /* The tracking page says where the file is and shows no personal data
@@ -374,6 +676,7 @@ main (int   argc,
   g_test_add_func ("/server/outputs/electronic-signature", test_electronic_signature);
   g_test_add_func ("/server/outputs/wet-signature", test_wet_signature_permit);
   g_test_add_func ("/server/outputs/refusal", test_refusal_letter);
+  g_test_add_func ("/server/outputs/decree-edit", test_decree_edit);
   g_test_add_func ("/server/outputs/track", test_track_page);
   g_test_add_func ("/server/outputs/concurrent-numbering", test_concurrent_numbering);
   ret = g_test_run ();

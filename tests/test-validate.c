@@ -104,6 +104,89 @@ test_permit_type (void)
   g_assert_cmpuint (copy->requirements->len, ==, 2);
 }
 
+/* The decree's words are part of the definition and read back the same */
+static void
+test_permit_type_decree (void)
+{
+  static const char *json =
+    "{\"code\":\"SIP\",\"name\":\"Surat Izin Praktik\",\"request_types\":[\"new\"],"
+    "\"requirements\":[{\"code\":\"ktp\",\"title\":\"KTP\"},{\"code\":\"pas_foto\",\"title\":\"Pas foto\"}],"
+    "\"fields\":[],\"signing\":\"electronic\",\"number_format\":\"{seq}\",\"validity_months\":60,"
+    "\"holder_photo\":\"pas_foto\","
+    "\"decree\":{\"considering\":[\"bahwa a;\",\"bahwa b;\"],\"observing\":[\"Undang-Undang Nomor 17 Tahun 2023;\"],"
+    "\"obligations\":[\"berpraktik di tempat yang diizinkan;\"],\"copies\":[\"Arsip.\"]}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PzPermitType) type = parse_type (json, &error);
+  g_autoptr(PzPermitType) plain = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  g_autoptr(JsonNode) plain_json = NULL;
+  g_autoptr(PzPermitType) copy = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (type->decree.considering), ==, 2);
+  g_assert_cmpstr (type->decree.considering[1], ==, "bahwa b;");
+  g_assert_cmpstr (type->decree.observing[0], ==, "Undang-Undang Nomor 17 Tahun 2023;");
+  g_assert_cmpuint (g_strv_length (type->decree.provisions), ==, 0);
+  g_assert_cmpstr (type->decree.copies[0], ==, "Arsip.");
+  g_assert_cmpstr (type->holder_photo, ==, "pas_foto");
+
+  again = pz_permit_type_to_json (type);
+  copy = pz_permit_type_new_from_json (again, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (copy->decree.obligations[0], ==, "berpraktik di tempat yang diizinkan;");
+  g_assert_cmpstr (copy->holder_photo, ==, "pas_foto");
+
+  /* a type without a decree says so, and reads back without one */
+  plain = parse_type (type_json, &error);
+  g_assert_no_error (error);
+  plain_json = pz_permit_type_to_json (plain);
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (json_node_get_object (plain_json), "decree")));
+  g_clear_pointer (&copy, pz_permit_type_unref);
+  copy = pz_permit_type_new_from_json (plain_json, &error);
+  g_assert_no_error (error);
+  g_assert_null (copy->decree.considering[0]);
+  g_assert_null (copy->holder_photo);
+}
+
+static void
+test_permit_type_decree_errors (void)
+{
+  static const char *head =
+    "{\"code\":\"X\",\"name\":\"X\",\"request_types\":[\"new\"],\"requirements\":[{\"code\":\"foto\",\"title\":\"F\"}],"
+    "\"fields\":[],\"signing\":\"wet\",\"number_format\":\"{seq}\",\"validity_months\":0,";
+  const char *bad[] = {
+    "\"decree\":{\"considering\":[],\"observing\":[\"UU\"]}}",             /* no consideration */
+    "\"decree\":{\"considering\":[\"bahwa\"]}}",                           /* no legal basis */
+    "\"decree\":{\"considering\":[\"bahwa\"],\"observing\":[\"UU\"],\"menimbang\":[]}}",  /* unknown part */
+    "\"decree\":{\"considering\":[\"bahwa\"],\"observing\":[42]}}",        /* not text */
+    "\"decree\":{\"considering\":[\"  \"],\"observing\":[\"UU\"]}}",        /* blank */
+    "\"decree\":{\"considering\":[\"bahwa\\u0007\"],\"observing\":[\"UU\"]}}",  /* a control character */
+    "\"decree\":[\"bahwa\"]}",
+    "\"holder_photo\":\"ktp\"}",                                           /* no such requirement */
+    NULL
+  };
+
+  for (guint i = 0; bad[i]; i++)
+    {
+      g_autofree char *json = g_strconcat (head, bad[i], NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PzPermitType) type = parse_type (json, &error);
+
+      if (type)
+        g_error ("accepted: %s", bad[i]);
+      g_assert_error (error, PZ_PERMIT_TYPE_ERROR, PZ_PERMIT_TYPE_ERROR_INVALID);
+    }
+  {
+    /* a paragraph too long */
+    g_autofree char *longer = g_strnfill (PZ_DECREE_MAX_CHARS + 1, 'a');
+    g_autofree char *json = g_strdup_printf ("%s\"decree\":{\"considering\":[\"%s\"],\"observing\":[\"UU\"]}}", head, longer);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PzPermitType) type = parse_type (json, &error);
+
+    g_assert_null (type);
+  }
+}
+
 static void
 test_permit_type_errors (void)
 {
@@ -185,6 +268,8 @@ main (int   argc,
   g_test_add_func ("/validate/phone-email-date", test_phone_email_date);
   g_test_add_func ("/permit-type/parse-format-check", test_permit_type);
   g_test_add_func ("/permit-type/errors", test_permit_type_errors);
+  g_test_add_func ("/permit-type/decree", test_permit_type_decree);
+  g_test_add_func ("/permit-type/decree-errors", test_permit_type_decree_errors);
   g_test_add_func ("/validate/csv-round-trip", test_csv_round_trip);
   g_test_add_func ("/validate/fingerprint", test_fingerprint);
   return g_test_run ();
