@@ -575,6 +575,63 @@ authenticate (Req *req)
   return TRUE;
 }
 
+/* Guessing a secret (a password, the signing passphrase) is throttled per
+ * user at one address, so that a stranger elsewhere cannot lock an official
+ * out, and per address. */
+static char *
+throttle_key (const char *kind,
+              const char *username,
+              const char *address)
+{
+  return g_strdup_printf ("%s\n%s\n%s", kind, username, address);
+}
+
+static const char *
+client_address (Req *req)
+{
+  const char *address = soup_server_message_get_remote_host (req->msg);
+  return address ? address : "unknown";
+}
+
+/* Counts an attempt as it arrives; answers 429 and returns FALSE if it must
+ * wait. */
+static gboolean
+throttle_attempt (Req        *req,
+                  const char *key,
+                  const char *address)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 wait = MAX (pz_throttle_check (req->server->throttle_user, key, now),
+                     pz_throttle_check (req->server->throttle_address, address, now));
+
+  if (wait == 0)
+    {
+      pz_throttle_attempt (req->server->throttle_user, key, now);
+      pz_throttle_attempt (req->server->throttle_address, address, now);
+      return TRUE;
+    }
+  {
+    g_autofree char *retry = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                              (wait + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+
+    soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                  "Retry-After", retry);
+    send_error (req->msg, 429, "throttled",
+                _("Too many failed attempts; wait a moment and try again"), NULL);
+  }
+  return FALSE;
+}
+
+/* The attempt was right: its count is taken back. */
+static void
+throttle_success (PzServer   *self,
+                  const char *key,
+                  const char *address)
+{
+  pz_throttle_reset (self->throttle_user, key);
+  pz_throttle_forgive (self->throttle_address, address);
+}
+
 typedef struct {
   PzServer          *server;
   SoupServerMessage *msg;
@@ -582,6 +639,7 @@ typedef struct {
   char              *password;
   char              *address;
   char              *encoded;
+  char              *throttle_key;
   gint64             user_id;
 } LoginJob;
 
@@ -596,6 +654,7 @@ login_job_free (LoginJob *job)
   g_free (job->password);
   g_free (job->address);
   g_free (job->encoded);
+  g_free (job->throttle_key);
   g_free (job);
 }
 
@@ -624,8 +683,7 @@ login_verified (GObject      *source,
   flush_batch (self);
   if (!ok)
     {
-      pz_throttle_fail (self->throttle_user, job->username, now);
-      pz_throttle_fail (self->throttle_address, job->address, now);
+      /* the attempt was counted when it arrived */
       g_message ("Failed login for “%s” from %s", job->username, job->address);
       send_error (job->msg, 401, "unauthorized", _("Wrong username or password"), NULL);
     }
@@ -646,7 +704,7 @@ login_verified (GObject      *source,
           g_autoptr(JsonNode) root = NULL;
           g_autofree char *expires_text = pz_engine_format_time (self->engine, expires);
 
-          pz_throttle_reset (self->throttle_user, job->username);
+          throttle_success (self, job->throttle_key, job->address);
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "token");
           json_builder_add_string_value (b, token);
@@ -671,7 +729,6 @@ handle_login (Req *req)
   g_autoptr(PzUser) user = NULL;
   JsonNode *username, *password;
   LoginJob *job;
-  gint64 wait_user, wait_address;
   const char *address;
 
   if (body == NULL || !only_members (req, body, known) ||
@@ -684,23 +741,17 @@ handle_login (Req *req)
       return;
     }
 
-  address = soup_server_message_get_remote_host (req->msg);
+  address = client_address (req);
   job = g_new0 (LoginJob, 1);
   job->server = g_object_ref (req->server);
   job->msg = g_object_ref (req->msg);
   job->username = g_utf8_strdown (json_node_get_string (username), -1);
   job->password = g_strdup (json_node_get_string (password));
-  job->address = g_strdup (address ? address : "unknown");
+  job->address = g_strdup (address);
 
-  wait_user = pz_throttle_check (req->server->throttle_user, job->username, req->now);
-  wait_address = pz_throttle_check (req->server->throttle_address, job->address, req->now);
-  if (wait_user || wait_address)
+  job->throttle_key = throttle_key ("login", job->username, job->address);
+  if (!throttle_attempt (req, job->throttle_key, job->address))
     {
-      g_autofree char *retry = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (wait_user, wait_address));
-      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
-                                    "Retry-After", retry);
-      send_error (req->msg, 429, "throttled",
-                  _("Too many failed logins; wait a few minutes and try again"), NULL);
       login_job_free (job);
       return;
     }
@@ -719,6 +770,113 @@ handle_login (Req *req)
   task = g_task_new (NULL, NULL, login_verified, job);
   g_task_set_task_data (task, job, (GDestroyNotify) login_job_free);
   g_task_run_in_thread (task, verify_in_thread);
+}
+
+/* argon2 takes tens of milliseconds and 19 MiB: it never runs on the main
+ * loop. A handler that needs it asks argon_result(); the first time the
+ * work is started in a thread and the request paused; once it is done the
+ * request is routed again and the handler finds the result. */
+typedef struct {
+  char     *encoded;        /* verified against verify_password */
+  char     *verify_password;
+  char     *hash_password;  /* hashed into hash */
+  gboolean  verified;
+  char     *hash;
+  char     *hash_error;
+} Argon;
+
+static void
+argon_free (Argon *a)
+{
+  if (a->verify_password)
+    memset (a->verify_password, 0, strlen (a->verify_password));
+  if (a->hash_password)
+    memset (a->hash_password, 0, strlen (a->hash_password));
+  g_free (a->encoded);
+  g_free (a->verify_password);
+  g_free (a->hash_password);
+  g_free (a->hash);
+  g_free (a->hash_error);
+  g_free (a);
+}
+
+static void route (Req *req);
+static gboolean split_path (const char *path, char ***out, guint *n);
+
+static void
+argon_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      data,
+                 GCancellable *cancellable)
+{
+  Argon *a = data;
+
+  if (a->verify_password)
+    a->verified = pz_auth_verify_password (a->encoded, a->verify_password);
+  if (a->hash_password && (a->verify_password == NULL || a->verified))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!(a->hash = pz_auth_hash_password (a->hash_password, &error)))
+        a->hash_error = g_strdup (error->message);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+argon_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  SoupServerMessage *msg = data;
+  GTask *task = G_TASK (result);
+  PzServer *self = g_task_get_source_object (task);
+  Argon *a = g_task_get_task_data (task);
+  Req req = { 0 };
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autoptr(GHashTable) query = g_uri_get_query (uri) ? soup_form_decode (g_uri_get_query (uri)) : NULL;
+
+  /* the result lives as long as the request */
+  g_object_set_data_full (G_OBJECT (msg), "pz-argon", a, (GDestroyNotify) argon_free);
+  req.server = self;
+  req.msg = msg;
+  req.method = soup_server_message_get_method (msg);
+  req.query = query;
+  req.now = now_seconds ();
+  if (!split_path (g_uri_get_path (uri), &req.seg, &req.n_seg))
+    send_error (msg, 404, "not_found", _("There is nothing here"), NULL);
+  else
+    route (&req);
+  g_strfreev (req.seg);
+  pz_user_free (req.user);
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
+}
+
+/* Returns the finished work for this request, or NULL after starting it
+ * (the handler then returns at once, the request is paused). */
+static Argon *
+argon_result (Req        *req,
+              const char *encoded,
+              const char *verify_password,
+              const char *hash_password)
+{
+  Argon *done = g_object_get_data (G_OBJECT (req->msg), "pz-argon");
+  g_autoptr(GTask) task = NULL;
+  Argon *a;
+
+  if (done)
+    return done;
+  a = g_new0 (Argon, 1);
+  a->encoded = g_strdup (encoded);
+  a->verify_password = g_strdup (verify_password);
+  a->hash_password = g_strdup (hash_password);
+  soup_server_message_pause (req->msg);
+  task = g_task_new (req->server, NULL, argon_done, g_object_ref (req->msg));
+  /* a task in a thread always completes: argon_done() takes it over */
+  g_task_set_task_data (task, a, NULL);
+  g_task_run_in_thread (task, argon_in_thread);
+  return NULL;
 }
 
 static void
@@ -1103,6 +1261,7 @@ handle_action (Req    *req,
   g_autoptr(PzApplication) changed = NULL;
   JsonNode *action, *version, *note, *data;
   PzActionRequest request = { 0 };
+  g_autofree char *passphrase_key = NULL;
   guint status = 200;
 
   if (key == NULL || *key == '\0' || strlen (key) > 128)
@@ -1136,6 +1295,14 @@ handle_action (Req    *req,
   request.idempotency_key = key;
   request.fingerprint = g_checksum_get_string (sum);
 
+  /* the signing passphrase is a secret to guess like a password */
+  if (request.data && json_object_has_member (request.data, "passphrase"))
+    {
+      passphrase_key = throttle_key ("passphrase", req->user->username, client_address (req));
+      if (!throttle_attempt (req, passphrase_key, client_address (req)))
+        return;
+    }
+
   if (!join_batch (req->server, &error))
     {
       send_error (req->msg, 500, "internal", _("The server could not start a transaction"), NULL);
@@ -1147,6 +1314,8 @@ handle_action (Req    *req,
     send_gerror (req->msg, error, details);
   else
     send_text_json (req->msg, status, answer);
+  if (answer && passphrase_key)
+    throttle_success (req->server, passphrase_key, client_address (req));
   if (changed)
     g_ptr_array_add (req->server->batch_events,
                      event_json (changed->id, changed->step, changed->status, changed->version));
@@ -2118,6 +2287,7 @@ handle_create_user (Req *req)
   g_autoptr(GError) error = NULL;
   JsonNode *username, *full_name, *nip, *password;
   NewUser n = { 0 };
+  Argon *argon;
 
   if (body == NULL || !only_members (req, body, known) ||
       !get_member (req, body, "username", G_TYPE_STRING, TRUE, &username) ||
@@ -2142,9 +2312,11 @@ handle_create_user (Req *req)
       send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
       return;
     }
-  if (!(hash = pz_auth_hash_password (json_node_get_string (password), &error)))
+  if (!(argon = argon_result (req, NULL, NULL, json_node_get_string (password))))
+    return;
+  if (!(hash = g_strdup (argon->hash)))
     {
-      send_error (req->msg, 500, "internal", error->message, NULL);
+      send_error (req->msg, 500, "internal", argon->hash_error, NULL);
       return;
     }
   n = (NewUser) { json_node_get_string (username), json_node_get_string (full_name),
@@ -2277,6 +2449,7 @@ handle_reset_password (Req    *req,
   g_autoptr(GError) error = NULL;
   JsonNode *password;
   PasswordChange p = { 0 };
+  Argon *argon;
 
   if (user == NULL)
     {
@@ -2291,9 +2464,11 @@ handle_reset_password (Req    *req,
       send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
       return;
     }
-  if (!(hash = pz_auth_hash_password (json_node_get_string (password), &error)))
+  if (!(argon = argon_result (req, NULL, NULL, json_node_get_string (password))))
+    return;
+  if (!(hash = g_strdup (argon->hash)))
     {
-      send_error (req->msg, 500, "internal", error->message, NULL);
+      send_error (req->msg, 500, "internal", argon->hash_error, NULL);
       return;
     }
   p = (PasswordChange) { id, hash, TRUE, NULL, req->now };
@@ -2316,14 +2491,14 @@ handle_change_password (Req *req)
   g_autoptr(GError) error = NULL;
   JsonNode *old_password, *new_password;
   PasswordChange p = { 0 };
+  g_autofree char *key = NULL;
+  Argon *argon;
 
   if (body == NULL || !only_members (req, body, known) ||
       !get_member (req, body, "old_password", G_TYPE_STRING, TRUE, &old_password) ||
       !get_member (req, body, "new_password", G_TYPE_STRING, TRUE, &new_password))
     return;
-  if (!pz_auth_verify_password (user->password_hash, json_node_get_string (old_password)))
-    pz_detail_add (details, "old_password", "%s", _("This is not your current password"));
-  else if (g_utf8_strlen (json_node_get_string (new_password), -1) < PZ_AUTH_MIN_PASSWORD_LENGTH)
+  if (g_utf8_strlen (json_node_get_string (new_password), -1) < PZ_AUTH_MIN_PASSWORD_LENGTH)
     pz_detail_add (details, "new_password", _("At least %d characters"), PZ_AUTH_MIN_PASSWORD_LENGTH);
   else if (g_str_equal (json_node_get_string (old_password), json_node_get_string (new_password)))
     pz_detail_add (details, "new_password", "%s", _("Choose a password different from the current one"));
@@ -2332,9 +2507,24 @@ handle_change_password (Req *req)
       send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
       return;
     }
-  if (!(hash = pz_auth_hash_password (json_node_get_string (new_password), &error)))
+  /* the old password is a secret to guess like the one at the login */
+  key = throttle_key ("password", user->username, client_address (req));
+  if (g_object_get_data (G_OBJECT (req->msg), "pz-argon") == NULL &&
+      !throttle_attempt (req, key, client_address (req)))
+    return;
+  if (!(argon = argon_result (req, user->password_hash, json_node_get_string (old_password),
+                              json_node_get_string (new_password))))
+    return;
+  if (!argon->verified)
     {
-      send_error (req->msg, 500, "internal", error->message, NULL);
+      pz_detail_add (details, "old_password", "%s", _("This is not your current password"));
+      send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
+      return;
+    }
+  throttle_success (req->server, key, client_address (req));
+  if (!(hash = g_strdup (argon->hash)))
+    {
+      send_error (req->msg, 500, "internal", argon->hash_error, NULL);
       return;
     }
   p = (PasswordChange) { user->id, hash, FALSE, keep, req->now };

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Abuse of the rules: guessing secrets, one person acting twice, reading
+ * what one's role does not need, sessions that outlive their end, and
+ * retries that would make a second file. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "pz-test-server.h"
+
+/* Raw HTTP over a socket from a chosen loopback address: what an attacker
+ * (or a second office PC) sends, without a client library in between. */
+static int
+raw_connect (PzTestServer *ts,
+             const char   *from)
+{
+  struct sockaddr_in src = { .sin_family = AF_INET };
+  struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons ((guint16) pz_test_server_get_port (ts)) };
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (inet_pton (AF_INET, from, &src.sin_addr), ==, 1);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &src, sizeof src), ==, 0);
+  g_assert_cmpint (inet_pton (AF_INET, "127.0.0.1", &dst.sin_addr), ==, 1);
+  g_assert_cmpint (connect (fd, (struct sockaddr *) &dst, sizeof dst), ==, 0);
+  return fd;
+}
+
+static void
+raw_send (int         fd,
+          const char *method,
+          const char *path,
+          const char *token,
+          const char *body)
+{
+  g_autofree char *auth = token ? g_strdup_printf ("Authorization: Bearer %s\r\n", token) : g_strdup ("");
+  g_autofree char *text = g_strdup_printf ("%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%s"
+                                           "Content-Type: application/json\r\nContent-Length: %zu\r\n"
+                                           "Connection: close\r\n\r\n%s",
+                                           method, path, auth, body ? strlen (body) : 0, body ? body : "");
+  gsize len = strlen (text);
+
+  for (gsize done = 0; done < len;)
+    {
+      ssize_t n = write (fd, text + done, len - done);
+      g_assert_cmpint (n, >, 0);
+      done += (gsize) n;
+    }
+}
+
+/* Reads the whole answer (the server closes after it); returns its status. */
+static guint
+raw_status (int     fd,
+            char  **answer)
+{
+  GString *in = g_string_new (NULL);
+  char buf[4096];
+  ssize_t n;
+  guint status = 0;
+
+  while ((n = read (fd, buf, sizeof buf)) > 0)
+    g_string_append_len (in, buf, n);
+  close (fd);
+  if (in->len > 12 && g_str_has_prefix (in->str, "HTTP/1.1 "))
+    status = (guint) g_ascii_strtoull (in->str + 9, NULL, 10);
+  if (answer)
+    *answer = g_strdup (in->str);
+  g_string_free (in, TRUE);
+  return status;
+}
+
+static guint
+raw_request (PzTestServer *ts,
+             const char   *from,
+             const char   *method,
+             const char   *path,
+             const char   *token,
+             const char   *body,
+             char        **answer)
+{
+  int fd = raw_connect (ts, from);
+
+  raw_send (fd, method, path, token, body);
+  return raw_status (fd, answer);
+}
+
+/* Throttling */
+
+#define GUESSERS 40
+
+/* Many parallel connections guess one user's password at once: the
+ * attempts are counted as they arrive, so only the free ones are checked
+ * at all; the official, at another PC, still logs in. */
+static void
+test_parallel_guesses (void)
+{
+  PzTestServer *ts = pz_test_server_start (NULL, TRUE);
+  int fds[GUESSERS];
+  guint evaluated = 0, throttled = 0, rounds = 0;
+  gint64 start = g_get_monotonic_time ();
+  double seconds;
+  g_autofree char *answer = NULL;
+
+  /* keep guessing for three seconds, GUESSERS at a time */
+  while (g_get_monotonic_time () - start < 3 * G_USEC_PER_SEC)
+    {
+      for (guint i = 0; i < GUESSERS; i++)
+        fds[i] = raw_connect (ts, "127.0.0.1");
+      for (guint i = 0; i < GUESSERS; i++)
+        {
+          g_autofree char *body = g_strdup_printf ("{\"username\":\"kasi\",\"password\":\"guess-%u-%u\"}",
+                                                   rounds, i);
+          raw_send (fds[i], "POST", "/api/v1/auth/login", NULL, body);
+        }
+      for (guint i = 0; i < GUESSERS; i++)
+        {
+          guint status = raw_status (fds[i], NULL);
+
+          if (status == 401)
+            evaluated++;
+          else if (status == 429)
+            throttled++;
+          else
+            g_error ("a guess got %u", status);
+        }
+      rounds++;
+    }
+  seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+  g_test_message ("%u guesses in %.1f s from %d parallel connections: %u checked, %u throttled, "
+                  "%.2f checked guesses per second",
+                  evaluated + throttled, seconds, GUESSERS, evaluated, throttled, evaluated / seconds);
+  /* 5 free, then one after 1 s and one after 2 s more: at most 7 in 3 s
+   * (and one more if the clock turns a second in the middle) */
+  g_assert_cmpuint (evaluated, >=, 5);
+  g_assert_cmpuint (evaluated, <=, 8);
+  g_assert_cmpuint (throttled, >=, GUESSERS * rounds - 8);
+
+  /* the guesser's own address waits, even with the right password */
+  g_assert_cmpuint (raw_request (ts, "127.0.0.1", "POST", "/api/v1/auth/login", NULL,
+                                 "{\"username\":\"kasi\",\"password\":\"demo\"}", &answer), ==, 429);
+  g_assert_nonnull (strstr (answer, "Retry-After: "));
+  g_assert_nonnull (strstr (answer, "\"throttled\""));
+  g_clear_pointer (&answer, g_free);
+
+  /* the official at another PC is not locked out */
+  g_assert_cmpuint (raw_request (ts, "127.0.0.2", "POST", "/api/v1/auth/login", NULL,
+                                 "{\"username\":\"kasi\",\"password\":\"demo\"}", &answer), ==, 200);
+  g_assert_nonnull (strstr (answer, "\"token\""));
+  pz_test_server_free (ts);
+}
+
+/* The back-off doubles: after the free attempts, each further one waits
+ * longer, and a right password at last clears the count. */
+static void
+test_backoff (void)
+{
+  PzTestServer *ts = pz_test_server_start (NULL, TRUE);
+  g_autofree char *answer = NULL;
+  const char *retry;
+
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpuint (raw_request (ts, "127.0.0.3", "POST", "/api/v1/auth/login", NULL,
+                                   "{\"username\":\"kabid\",\"password\":\"wrong\"}", NULL), ==, 401);
+  g_assert_cmpuint (raw_request (ts, "127.0.0.3", "POST", "/api/v1/auth/login", NULL,
+                                 "{\"username\":\"kabid\",\"password\":\"wrong\"}", &answer), ==, 429);
+  retry = strstr (answer, "Retry-After: ");
+  g_assert_nonnull (retry);
+  g_assert_cmpint (atoi (retry + 13), ==, 1);
+  g_clear_pointer (&answer, g_free);
+  g_usleep (1100 * 1000);
+  /* the sixth is checked, and the seventh waits twice as long */
+  g_assert_cmpuint (raw_request (ts, "127.0.0.3", "POST", "/api/v1/auth/login", NULL,
+                                 "{\"username\":\"kabid\",\"password\":\"wrong\"}", NULL), ==, 401);
+  g_assert_cmpuint (raw_request (ts, "127.0.0.3", "POST", "/api/v1/auth/login", NULL,
+                                 "{\"username\":\"kabid\",\"password\":\"demo\"}", &answer), ==, 429);
+  retry = strstr (answer, "Retry-After: ");
+  g_assert_nonnull (retry);
+  g_assert_cmpint (atoi (retry + 13), ==, 2);
+  g_clear_pointer (&answer, g_free);
+  g_usleep (2100 * 1000);
+  g_assert_cmpuint (raw_request (ts, "127.0.0.3", "POST", "/api/v1/auth/login", NULL,
+                                 "{\"username\":\"kabid\",\"password\":\"demo\"}", NULL), ==, 200);
+  /* a success clears the count: five free attempts again */
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpuint (raw_request (ts, "127.0.0.3", "POST", "/api/v1/auth/login", NULL,
+                                   "{\"username\":\"kabid\",\"password\":\"wrong\"}", NULL), ==, 401);
+  pz_test_server_free (ts);
+}
+
+/* The old password of a password change is guessed like a login. */
+static void
+test_old_password_throttled (void)
+{
+  PzTestServer *ts = pz_test_server_start (NULL, TRUE);
+  const char *token = pz_test_login (ts, "kabid");
+  g_autoptr(PzResponse) right = NULL;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(PzResponse) r = pz_test_request (ts, "POST", "/api/v1/auth/password", token,
+                                                 "{\"old_password\":\"wrong\",\"new_password\":\"a-new-password\"}");
+      g_assert_cmpuint (r->status, ==, 422);
+    }
+  {
+    g_autoptr(PzResponse) r = pz_test_request (ts, "POST", "/api/v1/auth/password", token,
+                                               "{\"old_password\":\"demo\",\"new_password\":\"a-new-password\"}");
+    g_assert_cmpuint (r->status, ==, 429);
+    g_assert_cmpstr (pz_response_error_code (r), ==, "throttled");
+  }
+  g_usleep (1100 * 1000);
+  right = pz_test_request (ts, "POST", "/api/v1/auth/password", token,
+                           "{\"old_password\":\"demo\",\"new_password\":\"a-new-password\"}");
+  g_assert_cmpuint (right->status, ==, 204);
+  pz_test_server_free (ts);
+}
+
+/* The signing passphrase is guessed like a password. */
+static void
+test_passphrase_throttled (void)
+{
+  PzTestServer *ts = pz_test_server_start (NULL, TRUE);
+  const char *front = pz_test_login (ts, "front_office");
+  const char *kadis = pz_test_login (ts, "kadis");
+  gint64 id = pz_test_register (ts, front, "SIP-DOKTER", "new");
+  gint64 version;
+
+  pz_test_drive_to (ts, id, "signing");
+  {
+    g_autoptr(JsonObject) app = pz_test_get_application (ts, kadis, id);
+    version = json_object_get_int_member (app, "version");
+  }
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(PzResponse) r = pz_test_act (ts, kadis, id, "approve", version, NULL, "{\"passphrase\":\"guess\"}");
+      g_assert_cmpuint (r->status, ==, 422);
+    }
+  {
+    g_autoptr(PzResponse) r = pz_test_act (ts, kadis, id, "approve", version, NULL, "{\"passphrase\":\"demo\"}");
+    g_assert_cmpuint (r->status, ==, 429);
+    g_assert_cmpstr (pz_response_error_code (r), ==, "throttled");
+  }
+  g_usleep (1100 * 1000);
+  {
+    g_autoptr(PzResponse) r = pz_test_act (ts, kadis, id, "approve", version, NULL, "{\"passphrase\":\"demo\"}");
+    g_assert_cmpuint (r->status, ==, 200);
+  }
+  pz_test_server_free (ts);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/server/rules/throttle/parallel", test_parallel_guesses);
+  g_test_add_func ("/server/rules/throttle/backoff", test_backoff);
+  g_test_add_func ("/server/rules/throttle/old-password", test_old_password_throttled);
+  g_test_add_func ("/server/rules/throttle/passphrase", test_passphrase_throttled);
+  return g_test_run ();
+}
