@@ -1734,6 +1734,13 @@ pz_upload_get_size (PzUpload *upload)
   return upload->size;
 }
 
+/* The SHA-256 of what was received, once all of it was. */
+const char *
+pz_upload_get_sha256 (PzUpload *upload)
+{
+  return g_checksum_get_string (upload->checksum);
+}
+
 const char *
 pz_upload_get_path (PzUpload *upload)
 {

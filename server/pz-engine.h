@@ -122,6 +122,7 @@ void            pz_upload_write              (PzUpload        *upload,
 gboolean        pz_upload_is_too_large       (PzUpload        *upload);
 gsize           pz_upload_get_size           (PzUpload        *upload);
 const char     *pz_upload_get_path           (PzUpload        *upload);
+const char     *pz_upload_get_sha256         (PzUpload        *upload);
 const char     *pz_upload_get_content_type   (PzUpload        *upload);
 void            pz_upload_free               (PzUpload        *upload);
 gboolean        pz_engine_check_upload       (PzEngine        *self,

@@ -1025,6 +1025,74 @@ handle_search (Req *req)
   send_text_json (req->msg, 200, text);
 }
 
+/* Idempotency: a counter PC whose answer was lost sends the same request
+ * with the same Idempotency-Key again and gets the first answer, without a
+ * second file or document. The key is required for actions and optional
+ * for registrations and uploads. */
+static gboolean
+read_idempotency_key (Req         *req,
+                      gboolean     required,
+                      const char **out)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *key = soup_message_headers_get_one (headers, "Idempotency-Key");
+
+  *out = NULL;
+  if (key == NULL && !required)
+    return TRUE;
+  if (key == NULL || *key == '\0' || strlen (key) > 128)
+    {
+      bad_request (req, _("An Idempotency-Key header (at most 128 characters) is required"));
+      return FALSE;
+    }
+  for (const char *p = key; *p; p++)
+    if (!g_ascii_isgraph (*p))
+      {
+        bad_request (req, _("The Idempotency-Key may hold only visible ASCII characters"));
+        return FALSE;
+      }
+  *out = key;
+  return TRUE;
+}
+
+/* What makes two requests the same: the path and the body (or, for an
+ * upload, the file's SHA-256). */
+static char *
+request_fingerprint (Req        *req,
+                     const void *content,
+                     gssize      length)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_checksum_update (sum, (const guchar *) g_uri_get_path (soup_server_message_get_uri (req->msg)), -1);
+  g_checksum_update (sum, (const guchar *) "\n", 1);
+  g_checksum_update (sum, content, length);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+/* Answers a request seen before with its first answer (or 409 if the key
+ * came with another request); FALSE if the key is new. */
+static gboolean
+replay_idempotent (PzServer          *self,
+                   SoupServerMessage *msg,
+                   PzUser            *user,
+                   const char        *key,
+                   const char        *fingerprint)
+{
+  g_autofree char *stored_fingerprint = NULL;
+  g_autofree char *stored = NULL;
+  guint status;
+
+  if (!pz_store_find_idempotent (pz_engine_get_store (self->engine), user->id, key,
+                                 &stored_fingerprint, &status, &stored))
+    return FALSE;
+  if (g_strcmp0 (stored_fingerprint, fingerprint) != 0)
+    send_error (msg, 409, "duplicate", _("This Idempotency-Key was already used for another request"), NULL);
+  else
+    send_text_json (msg, status, stored);
+  return TRUE;
+}
+
 static void
 handle_register (Req *req)
 {
@@ -1033,16 +1101,43 @@ handle_register (Req *req)
   g_autoptr(GError) error = NULL;
   g_autoptr(PzApplication) app = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *fingerprint = NULL;
+  PzStore *store = pz_engine_get_store (req->server->engine);
+  const char *key;
 
-  if (body == NULL)
+  if (body == NULL || !read_idempotency_key (req, FALSE, &key))
     return;
+  if (key)
+    {
+      g_autoptr(GBytes) raw = soup_message_body_flatten (soup_server_message_get_request_body (req->msg));
+
+      fingerprint = request_fingerprint (req, g_bytes_get_data (raw, NULL), (gssize) g_bytes_get_size (raw));
+      if (replay_idempotent (req->server, req->msg, req->user, key, fingerprint))
+        return;
+      /* the file and the answer to a retry are saved together */
+      if (!pz_store_begin (store, &error))
+        {
+          send_error (req->msg, 500, "internal", _("The server could not start a transaction"), NULL);
+          return;
+        }
+    }
   app = pz_engine_register (req->server->engine, req->user, body, req->now, details, &error);
   if (app == NULL)
     {
+      if (key)
+        pz_store_rollback (store);
       send_gerror (req->msg, error, details);
       return;
     }
   text = pz_engine_application_to_string (req->server->engine, app, req->user, req->now);
+  if (key && (!pz_store_insert_idempotent (store, req->user->id, key, fingerprint, 201, text, req->now, &error) ||
+              !pz_store_commit (store, &error)))
+    {
+      pz_store_rollback (store);
+      g_warning ("Cannot save a registration: %s", error->message);
+      send_error (req->msg, 500, "internal", _("The server could not save the change; try again"), NULL);
+      return;
+    }
   send_text_json (req->msg, 201, text);
   announce (req->server, app);
 }
@@ -1250,8 +1345,7 @@ handle_action (Req    *req,
                gint64  id)
 {
   static const char * const known[] = { "action", "version", "note", "data", NULL };
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
-  const char *key = soup_message_headers_get_one (headers, "Idempotency-Key");
+  const char *key;
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(GPtrArray) details = pz_details_new ();
   g_autoptr(GError) error = NULL;
@@ -1264,17 +1358,8 @@ handle_action (Req    *req,
   g_autofree char *passphrase_key = NULL;
   guint status = 200;
 
-  if (key == NULL || *key == '\0' || strlen (key) > 128)
-    {
-      bad_request (req, _("An Idempotency-Key header (at most 128 characters) is required"));
-      return;
-    }
-  for (const char *p = key; *p; p++)
-    if (!g_ascii_isgraph (*p))
-      {
-        bad_request (req, _("The Idempotency-Key may hold only visible ASCII characters"));
-        return;
-      }
+  if (!read_idempotency_key (req, TRUE, &key))
+    return;
 
   if (!(body = read_json_body (req)) || !only_members (req, body, known) ||
       !get_member (req, body, "action", G_TYPE_STRING, TRUE, &action) ||
@@ -1357,6 +1442,8 @@ typedef struct {
   GSubprocess       *process;
   guint              timeout;
   gboolean           timed_out;
+  char              *idempotency_key;
+  char              *fingerprint;
 } Inspection;
 
 static void
@@ -1374,6 +1461,8 @@ inspection_free (Inspection *job)
   g_clear_object (&job->server);
   pz_user_free (job->user);
   g_free (job->requirement);
+  g_free (job->idempotency_key);
+  g_free (job->fingerprint);
   g_free (job);
 }
 
@@ -1435,13 +1524,20 @@ inspection_done (GObject      *source,
     {
       g_autoptr(PzDocument) doc = NULL;
       gint64 pages = json_object_get_int_member_with_default (answer, "pages", 0);
+      gboolean began = FALSE;
 
       /* nothing is acknowledged before it is on disk */
       flush_batch (self);
-      doc = pz_engine_store_upload (self->engine, job->user, job->id, job->requirement, st->upload,
-                                    (guint) CLAMP (pages, 0, G_MAXINT), now_seconds (), &error);
+      began = job->idempotency_key && pz_store_begin (pz_engine_get_store (self->engine), &error);
+      if (job->idempotency_key == NULL || began)
+        doc = pz_engine_store_upload (self->engine, job->user, job->id, job->requirement, st->upload,
+                                      (guint) CLAMP (pages, 0, G_MAXINT), now_seconds (), &error);
       if (doc == NULL)
-        send_gerror (job->msg, error, NULL);
+        {
+          if (began)
+            pz_store_rollback (pz_engine_get_store (self->engine));
+          send_gerror (job->msg, error, NULL);
+        }
       else
         {
           g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -1460,6 +1556,24 @@ inspection_done (GObject      *source,
           json_builder_add_int_value (b, doc->pages);
           json_builder_end_object (b);
           root = json_builder_get_root (b);
+          if (job->idempotency_key)
+            {
+              /* the document and the answer to a retry are saved together */
+              PzStore *store = pz_engine_get_store (self->engine);
+              g_autofree char *text = json_to_string (root, FALSE);
+
+              if (!pz_store_insert_idempotent (store, job->user->id, job->idempotency_key, job->fingerprint,
+                                               201, text, now_seconds (), &error) ||
+                  !pz_store_commit (store, &error))
+                {
+                  pz_store_rollback (store);
+                  g_warning ("Cannot save an upload: %s", error->message);
+                  send_error (job->msg, 500, "internal", _("The server could not save the change; try again"), NULL);
+                  soup_server_message_unpause (job->msg);
+                  inspection_free (job);
+                  return;
+                }
+            }
           send_json (job->msg, 201, root);
           announce_id (self, job->id);
         }
@@ -1498,12 +1612,16 @@ handle_put_document (Req        *req,
   g_autofree char *program = NULL;
   Inspection *job;
   const char *type;
+  const char *key;
+  g_autofree char *fingerprint = NULL;
 
   if (st == NULL)
     {
       send_error (req->msg, 500, "internal", _("The server could not receive the file"), NULL);
       return;
     }
+  if (!read_idempotency_key (req, FALSE, &key))
+    return;
   if (pz_upload_is_too_large (st->upload))
     {
       send_error (req->msg, 413, "too_large", _("The file is larger than the office allows"), NULL);
@@ -1518,6 +1636,12 @@ handle_put_document (Req        *req,
     {
       send_error (req->msg, 415, "unsupported_type", _("Only PDF, JPEG and PNG files are accepted"), NULL);
       return;
+    }
+  if (key)
+    {
+      fingerprint = request_fingerprint (req, pz_upload_get_sha256 (st->upload), -1);
+      if (replay_idempotent (req->server, req->msg, req->user, key, fingerprint))
+        return;
     }
 
   program = req->server->config->inspect_program ? g_strdup (req->server->config->inspect_program)
@@ -1538,6 +1662,8 @@ handle_put_document (Req        *req,
   job->user = pz_user_copy (req->user);
   job->id = id;
   job->requirement = g_strdup (requirement);
+  job->idempotency_key = g_strdup (key);
+  job->fingerprint = g_steal_pointer (&fingerprint);
   {
     g_autoptr(GSource) source = g_timeout_source_new_seconds (req->server->config->inspect_timeout);
 

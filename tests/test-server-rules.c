@@ -12,6 +12,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
+#include "pz-demo.h"
 #include "pz-test-server.h"
 
 /* Raw HTTP over a socket from a chosen loopback address: what an attacker
@@ -253,6 +256,99 @@ test_passphrase_throttled (void)
   pz_test_server_free (ts);
 }
 
+/* Idempotent registration and upload */
+
+static gint64
+count_rows (PzTestServer *ts,
+            const char   *sql)
+{
+  g_autofree char *path = g_build_filename (pz_test_server_get_dir (ts), "perizinan.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+#define REGISTRATION(name) \
+  "{\"permit_type\":\"PBG\",\"request_type\":\"new\"," \
+  "\"applicant\":{\"name\":\"" name "\",\"nik\":\"3201011203850777\"," \
+  "\"address\":\"Jl. Melati No. 7\",\"phone\":\"081234500777\"}}"
+
+static PzResponse *
+register_with_key (PzTestServer *ts,
+                   const char   *token,
+                   const char   *body,
+                   const char   *key)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  return pz_test_request_full (ts, "POST", "/api/v1/applications", token, "application/json", bytes, key);
+}
+
+/* A counter PC whose answer was lost sends the registration again with the
+ * same key: the same answer, one file. Another body with the key is
+ * refused and registers nothing. */
+static void
+test_idempotent_registration (void)
+{
+  PzTestServer *ts = pz_test_server_start (NULL, TRUE);
+  const char *front = pz_test_login (ts, "front_office");
+  const char *sql = "SELECT count(*) FROM applications WHERE applicant_nik = '3201011203850777'";
+  g_autoptr(PzResponse) first = register_with_key (ts, front, REGISTRATION ("Siti Aminah"), "reg-0001");
+  g_autoptr(PzResponse) again = register_with_key (ts, front, REGISTRATION ("Siti Aminah"), "reg-0001");
+  g_autoptr(PzResponse) other = register_with_key (ts, front, REGISTRATION ("Budi Santoso"), "reg-0001");
+  g_autoptr(PzResponse) bad = register_with_key (ts, front, REGISTRATION ("Siti Aminah"), "no spaces");
+  g_autoptr(PzResponse) fresh = register_with_key (ts, front, REGISTRATION ("Siti Aminah"), "reg-0002");
+
+  g_assert_cmpuint (first->status, ==, 201);
+  g_assert_cmpuint (again->status, ==, 201);
+  g_assert_cmpint (json_object_get_int_member (pz_response_object (again), "id"), ==,
+                   json_object_get_int_member (pz_response_object (first), "id"));
+  g_assert_cmpstr (json_object_get_string_member (pz_response_object (again), "registration_number"), ==,
+                   json_object_get_string_member (pz_response_object (first), "registration_number"));
+  g_assert_cmpuint (other->status, ==, 409);
+  g_assert_cmpstr (pz_response_error_code (other), ==, "duplicate");
+  g_assert_cmpuint (bad->status, ==, 400);
+  /* one file for the key, and one for the new key */
+  g_assert_cmpuint (fresh->status, ==, 201);
+  g_assert_cmpint (json_object_get_int_member (pz_response_object (fresh), "id"), !=,
+                   json_object_get_int_member (pz_response_object (first), "id"));
+  g_assert_cmpint (count_rows (ts, sql), ==, 2);
+  pz_test_server_free (ts);
+}
+
+/* An upload sent again with its key is stored once. */
+static void
+test_idempotent_upload (void)
+{
+  PzTestServer *ts = pz_test_server_start (NULL, TRUE);
+  const char *front = pz_test_login (ts, "front_office");
+  gint64 id = pz_test_register (ts, front, "PBG", "new");
+  g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/documents/ktp", id);
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM documents WHERE application_id = %" G_GINT64_FORMAT, id);
+  g_autoptr(GBytes) pdf = pz_demo_scan_pdf ("ktp", 1);
+  g_autoptr(GBytes) other_pdf = pz_demo_scan_pdf ("ktp", 2);
+  g_autoptr(PzResponse) first = pz_test_request_full (ts, "PUT", path, front, "application/pdf", pdf, "up-0001");
+  g_autoptr(PzResponse) again = pz_test_request_full (ts, "PUT", path, front, "application/pdf", pdf, "up-0001");
+  g_autoptr(PzResponse) other = pz_test_request_full (ts, "PUT", path, front, "application/pdf", other_pdf, "up-0001");
+
+  g_assert_cmpuint (first->status, ==, 201);
+  g_assert_cmpuint (again->status, ==, 201);
+  g_assert_cmpstr (json_object_get_string_member (pz_response_object (again), "sha256"), ==,
+                   json_object_get_string_member (pz_response_object (first), "sha256"));
+  g_assert_cmpuint (other->status, ==, 409);
+  g_assert_cmpstr (pz_response_error_code (other), ==, "duplicate");
+  g_assert_cmpint (count_rows (ts, sql), ==, 1);
+  pz_test_server_free (ts);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -262,5 +358,7 @@ main (int   argc,
   g_test_add_func ("/server/rules/throttle/backoff", test_backoff);
   g_test_add_func ("/server/rules/throttle/old-password", test_old_password_throttled);
   g_test_add_func ("/server/rules/throttle/passphrase", test_passphrase_throttled);
+  g_test_add_func ("/server/rules/idempotency/registration", test_idempotent_registration);
+  g_test_add_func ("/server/rules/idempotency/upload", test_idempotent_upload);
   return g_test_run ();
 }
