@@ -33,6 +33,7 @@ struct _PzServer
   guint        batch_source;
   GSource     *certificate_check;
   GSource     *escalation_check;
+  GSource     *purge_check;
   GPtrArray   *batch_events; /* JSON texts, sent once the batch is on disk */
 
   GPtrArray   *sockets;      /* SoupWebsocketConnection: /api/v1/events */
@@ -50,7 +51,13 @@ typedef struct {
   PzUser *user;
   gint64  expires_at;
   gint64  checked_at;
+  gint64  last_seen;   /* the last request */
+  gint64  touched_at;  /* when last_seen was last written to the database */
 } Session;
+
+/* How often (at most) the time of a session's last request is written
+ * down; more often for a short idle timeout. */
+#define SESSION_TOUCH_SECONDS 60
 
 /* How long a session read from the database is trusted without reading it
  * again. Logging out here drops it at once; an administrator's change to a
@@ -258,16 +265,67 @@ websocket_callback (SoupServer              *soup,
   req.msg = msg;
   token = bearer_token (&req);
   hash = token ? pz_auth_hash_token (token) : NULL;
-  user = hash ? pz_store_session_user (pz_engine_get_store (self->engine), hash, now_seconds (), NULL) : NULL;
+  user = hash && pz_store_touch_session (pz_engine_get_store (self->engine), hash, now_seconds (),
+                                          self->config->session_idle_seconds)
+         ? pz_store_session_user (pz_engine_get_store (self->engine), hash, now_seconds (), NULL) : NULL;
   if (user == NULL)
     {
       soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "unauthorized");
       return;
     }
 
+  /* the socket lives only as long as its session */
+  g_object_set_data_full (G_OBJECT (conn), "pz-token-hash", g_steal_pointer (&hash), g_free);
   soup_websocket_connection_set_keepalive_interval (conn, 30);
   g_signal_connect_object (conn, "closed", G_CALLBACK (socket_closed), self, 0);
   g_ptr_array_add (self->sockets, g_object_ref (conn));
+}
+
+/* Closes the event sockets whose session ended: logged out, its
+ * password reset, its user deactivated, expired or idle. */
+static void
+close_ended_sockets (PzServer *self)
+{
+  PzStore *store = pz_engine_get_store (self->engine);
+  g_autoptr(GPtrArray) ended = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 now = now_seconds ();
+
+  for (guint i = 0; i < self->sockets->len; i++)
+    {
+      SoupWebsocketConnection *conn = g_ptr_array_index (self->sockets, i);
+      const char *hash = g_object_get_data (G_OBJECT (conn), "pz-token-hash");
+
+      if (!pz_store_session_live (store, hash, now, self->config->session_idle_seconds))
+        g_ptr_array_add (ended, g_object_ref (conn));
+    }
+  for (guint i = 0; i < ended->len; i++)
+    {
+      SoupWebsocketConnection *conn = g_ptr_array_index (ended, i);
+
+      if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "session ended");
+    }
+}
+
+static void flush_batch (PzServer *self);
+
+/* Ended sessions and old answers to retries are deleted now and then. */
+static gboolean
+purge_cb (gpointer data)
+{
+  PzServer *self = data;
+  g_autoptr(GError) error = NULL;
+  gint64 n;
+
+  flush_batch (self);
+  close_ended_sockets (self);
+  n = pz_store_purge (pz_engine_get_store (self->engine), now_seconds (), self->config->session_idle_seconds,
+                      self->config->idempotency_seconds, &error);
+  if (n < 0)
+    g_warning ("Cannot delete ended sessions: %s", error->message);
+  else if (n > 0)
+    g_debug ("Deleted %" G_GINT64_FORMAT " ended sessions and old retry answers", n);
+  return G_SOURCE_CONTINUE;
 }
 
 /* Group commit */
@@ -541,16 +599,28 @@ authenticate (Req *req)
   hash = pz_auth_hash_token (token);
   {
     Session *cached = g_hash_table_lookup (req->server->sessions, hash);
+    PzStore *store = pz_engine_get_store (req->server->engine);
+    gint64 idle = req->server->config->session_idle_seconds;
+    gint64 touch = CLAMP (idle / 4, 1, SESSION_TOUCH_SECONDS);
 
-    if (cached && cached->expires_at > req->now && req->now - cached->checked_at < SESSION_CACHE_SECONDS)
-      req->user = pz_user_copy (cached->user);
+    if (cached && cached->expires_at > req->now && req->now - cached->checked_at < SESSION_CACHE_SECONDS &&
+        req->now - cached->last_seen < idle &&
+        (req->now - cached->touched_at < touch ||
+         pz_store_touch_session (store, hash, req->now, idle)))
+      {
+        req->user = pz_user_copy (cached->user);
+        if (req->now - cached->touched_at >= touch)
+          cached->touched_at = req->now;
+        cached->last_seen = req->now;
+      }
     else
       {
         gint64 expires_at = 0;
 
         g_hash_table_remove (req->server->sessions, hash);
-        req->user = pz_store_session_user (pz_engine_get_store (req->server->engine), hash, req->now,
-                                           &expires_at);
+        /* a session idle too long ends; a live one notes this request */
+        if (pz_store_touch_session (store, hash, req->now, idle))
+          req->user = pz_store_session_user (store, hash, req->now, &expires_at);
         if (req->user)
           {
             Session *s = g_new0 (Session, 1);
@@ -560,7 +630,7 @@ authenticate (Req *req)
               g_hash_table_remove_all (req->server->sessions);
             s->user = pz_user_copy (req->user);
             s->expires_at = expires_at;
-            s->checked_at = req->now;
+            s->checked_at = s->last_seen = s->touched_at = req->now;
             g_hash_table_insert (req->server->sessions, g_strdup (hash), s);
           }
       }
@@ -892,6 +962,7 @@ handle_logout (Req *req)
       send_error (req->msg, 500, "internal", _("The server could not end the session"), NULL);
       return;
     }
+  close_ended_sockets (req->server);
   soup_server_message_set_status (req->msg, 204, NULL);
 }
 
@@ -2316,8 +2387,10 @@ commit_admin_change (Req         *req,
       pz_store_rollback (store);
       goto failed;
     }
-  /* roles, deactivation and passwords take effect on the next request */
+  /* roles, deactivation and passwords take effect on the next request,
+   * and an ended session's event socket closes at once */
   g_hash_table_remove_all (req->server->sessions);
+  close_ended_sockets (req->server);
   return TRUE;
 
 failed:
@@ -4185,6 +4258,11 @@ pz_server_finalize (GObject *object)
       g_source_destroy (self->escalation_check);
       g_clear_pointer (&self->escalation_check, g_source_unref);
     }
+  if (self->purge_check)
+    {
+      g_source_destroy (self->purge_check);
+      g_clear_pointer (&self->purge_check, g_source_unref);
+    }
   pz_server_shutdown (self);
   g_clear_pointer (&self->outbox, pz_outbox_free);
   g_clear_object (&self->soup);
@@ -4272,6 +4350,10 @@ pz_server_new (const PzConfig  *config,
   self->certificate_check = g_timeout_source_new_seconds (12 * 3600);
   g_source_set_callback (self->certificate_check, check_certificate, self, NULL);
   g_source_attach (self->certificate_check, g_main_context_get_thread_default ());
+  self->purge_check = g_timeout_source_new_seconds (MAX (config->purge_interval, 1));
+  g_source_set_callback (self->purge_check, purge_cb, self, NULL);
+  g_source_attach (self->purge_check, g_main_context_get_thread_default ());
+  purge_cb (self);
   /* a file becomes late by the clock alone: look every minute */
   self->escalation_check = g_timeout_source_new_seconds (60);
   g_source_set_callback (self->escalation_check, escalate_cb, self, NULL);
