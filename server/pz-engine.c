@@ -829,6 +829,65 @@ acting_role (const PzStep *step,
   return NULL;
 }
 
+/* The heads see every file: they supervise the steps below them. */
+static const char * const heads[] = { "kasi", "kabid", "sekretaris", "kadis", NULL };
+
+/**
+ * pz_engine_may_read_files:
+ * @user: who asks
+ *
+ * Returns: whether @user has a role that works on files (every role but
+ *   the administrator's): only they may search and list files.
+ */
+gboolean
+pz_engine_may_read_files (PzUser *user)
+{
+  for (guint i = 0; user->roles[i]; i++)
+    if (!g_str_equal (user->roles[i], "admin"))
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * pz_engine_may_read:
+ * @self: an engine
+ * @user: who asks
+ * @app: a file
+ * @error: return location for %PZ_ENGINE_ERROR_FORBIDDEN
+ *
+ * The applicant's data and documents are for the roles that work on a
+ * step the file goes through (its workflow's steps that apply to its
+ * permit type), and for the heads. The administrator role alone gives no
+ * access to them.
+ *
+ * Returns: whether @user may read @app
+ */
+gboolean
+pz_engine_may_read (PzEngine       *self,
+                    PzUser         *user,
+                    PzApplication  *app,
+                    GError        **error)
+{
+  PzPermitType *type = pz_engine_get_file_permit_type (self, app);
+  PzWorkflow *wf = type ? pz_engine_get_workflow (self, type->workflow) : NULL;
+  PzConditions conditions = type ? pz_permit_type_get_conditions (type) : 0;
+
+  for (guint i = 0; user->roles[i]; i++)
+    {
+      if (g_strv_contains (heads, user->roles[i]))
+        return TRUE;
+      for (guint n = 0; wf && n < pz_workflow_get_n_steps (wf); n++)
+        {
+          const PzStep *step = pz_workflow_get_nth_step (wf, n);
+
+          if ((step->when & conditions) == step->when && pz_step_has_role (step, user->roles[i]))
+            return TRUE;
+        }
+    }
+  return engine_fail (error, PZ_ENGINE_ERROR_FORBIDDEN,
+                      _("Your roles give no access to the applicants' data of this file"));
+}
+
 PzApplication *
 pz_engine_get_application (PzEngine  *self,
                            gint64     id,
@@ -1967,7 +2026,8 @@ pz_engine_document_path (PzEngine    *self,
   g_autoptr(PzApplication) app = NULL;
   g_autoptr(PzDocument) doc = NULL;
 
-  if (!(app = pz_engine_get_application (self, application_id, error)))
+  if (!(app = pz_engine_get_application (self, application_id, error)) ||
+      !pz_engine_may_read (self, user, app, error))
     return NULL;
   if (!(doc = pz_store_get_document (self->store, app->id, requirement)))
     {

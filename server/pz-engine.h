@@ -102,6 +102,11 @@ PzApplication  *pz_engine_register           (PzEngine        *self,
                                               gint64           now,
                                               GPtrArray       *details,
                                               GError         **error);
+gboolean        pz_engine_may_read_files     (PzUser          *user);
+gboolean        pz_engine_may_read           (PzEngine        *self,
+                                              PzUser          *user,
+                                              PzApplication   *app,
+                                              GError         **error);
 char           *pz_engine_act                (PzEngine        *self,
                                               PzUser          *user,
                                               gint64           application_id,

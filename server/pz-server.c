@@ -1052,6 +1052,11 @@ handle_search (Req *req)
   PzSearch search = { 0 };
   guint64 limit, cursor;
 
+  if (!pz_engine_may_read_files (req->user))
+    {
+      send_error (req->msg, 403, "forbidden", _("Your roles give no access to the applicants' data"), NULL);
+      return;
+    }
   if (!query_uint (req, "limit", 1, 500, 50, &limit) ||
       !query_uint (req, "cursor", 1, G_MAXINT64, 0, &cursor))
     return;
@@ -1402,7 +1407,7 @@ handle_application (Req    *req,
   g_autoptr(PzApplication) app = pz_engine_get_application (req->server->engine, id, &error);
   g_autofree char *text = NULL;
 
-  if (app == NULL)
+  if (app == NULL || !pz_engine_may_read (req->server->engine, req->user, app, &error))
     {
       send_gerror (req->msg, error, NULL);
       return;
@@ -1839,7 +1844,7 @@ handle_output (Req        *req,
   g_autoptr(PzApplication) app = pz_engine_get_application (req->server->engine, id, &error);
   g_autofree char *filename = NULL;
 
-  if (app == NULL)
+  if (app == NULL || !pz_engine_may_read (req->server->engine, req->user, app, &error))
     {
       send_gerror (req->msg, error, NULL);
       return;

@@ -17,7 +17,7 @@ static const char * const users[] = {
 static JsonObject *
 get_app (gint64 id)
 {
-  return pz_test_get_application (ts, pz_test_login (ts, "admin"), id);
+  return pz_test_get_application (ts, pz_test_login (ts, "kadis"), id);
 }
 
 static gint64

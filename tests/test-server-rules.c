@@ -556,6 +556,55 @@ test_purge (void)
   pz_test_server_free (ts);
 }
 
+/* Reading personal data */
+
+/* The applicant's data and documents are for the roles that work on the
+ * file and the heads; the administrator gets 403 for the file, its
+ * documents, its outputs and the search, and 404 only where there is no
+ * file at all. */
+static void
+test_admin_reads_no_personal_data (void)
+{
+  PzTestServer *ts = pz_test_server_start (NULL, TRUE);
+  const char *front = pz_test_login (ts, "front_office");
+  const char *admin = pz_test_login (ts, "admin");
+  gint64 id = pz_test_register (ts, front, "PBG", "new");
+  g_autofree char *file = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT, id);
+  g_autofree char *doc = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/documents/ktp", id);
+  g_autofree char *receipt = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/outputs/receipt", id);
+  static const char * const readers[] = { "front_office", "tim_teknis", "back_office", "kasi", "kabid",
+                                          "sekretaris", "kadis" };
+  const char * const forbidden[] = { file, doc, receipt, "/api/v1/applications", "/api/v1/applications?q=Wahyu" };
+
+  pz_test_complete_documents (ts, front, id);
+  pz_test_advance (ts, id);  /* the receipt is made */
+
+  for (guint i = 0; i < G_N_ELEMENTS (forbidden); i++)
+    {
+      g_autoptr(PzResponse) r = pz_test_request (ts, "GET", forbidden[i], admin, NULL);
+
+      g_assert_cmpuint (r->status, ==, 403);
+      g_assert_cmpstr (pz_response_error_code (r), ==, "forbidden");
+      g_assert_null (strstr (g_bytes_get_data (r->body, NULL), "Wahyu"));
+    }
+  {
+    g_autoptr(PzResponse) r = pz_test_request (ts, "GET", "/api/v1/applications/999999", admin, NULL);
+    g_assert_cmpuint (r->status, ==, 404);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (readers); i++)
+    {
+      const char *token = pz_test_login (ts, readers[i]);
+      g_autoptr(PzResponse) a = pz_test_request (ts, "GET", file, token, NULL);
+      g_autoptr(PzResponse) d = pz_test_request (ts, "GET", doc, token, NULL);
+      g_autoptr(PzResponse) s = pz_test_request (ts, "GET", "/api/v1/applications?q=Wahyu", token, NULL);
+
+      g_assert_cmpuint (a->status, ==, 200);
+      g_assert_cmpuint (d->status, ==, 200);
+      g_assert_cmpuint (s->status, ==, 200);
+    }
+  pz_test_server_free (ts);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -570,5 +619,6 @@ main (int   argc,
   g_test_add_func ("/server/rules/sessions/sockets-close", test_sockets_close);
   g_test_add_func ("/server/rules/sessions/idle", test_idle_timeout);
   g_test_add_func ("/server/rules/sessions/purge", test_purge);
+  g_test_add_func ("/server/rules/personal-data/admin", test_admin_reads_no_personal_data);
   return g_test_run ();
 }
