@@ -1113,6 +1113,34 @@ fail:
   return NULL;
 }
 
+/* Separation of duties: whoever acted at a verification or decision step
+ * (a "review" step) may not act at the review step that follows it on the
+ * same file; another person must look. */
+static gboolean
+four_eyes (PzEngine       *self,
+           PzApplication  *app,
+           PzWorkflow     *wf,
+           const PzStep   *step,
+           PzUser         *user,
+           GError        **error)
+{
+  g_autoptr(PzEvent) last = NULL;
+  const PzStep *from;
+
+  if (!step->review)
+    return TRUE;
+  last = pz_store_last_event (self->store, app->id);
+  if (last == NULL || last->user_id != user->id || g_strcmp0 (last->to_step, app->step) != 0 ||
+      last->from_step == NULL)
+    return TRUE;
+  from = pz_workflow_get_step (wf, last->from_step);
+  if (from == NULL || !from->review || from == step)
+    return TRUE;
+  return engine_fail (error, PZ_ENGINE_ERROR_FORBIDDEN,
+                      _("You acted on this file at “%s”; another person must act at “%s” (four eyes)"),
+                      g_dgettext (GETTEXT_PACKAGE, from->title), g_dgettext (GETTEXT_PACKAGE, step->title));
+}
+
 /* Acting on a file */
 
 static gboolean
@@ -1498,6 +1526,8 @@ pz_engine_act (PzEngine               *self,
                    request->action, g_dgettext (GETTEXT_PACKAGE, step->title));
       return NULL;
     }
+  if (!four_eyes (self, app, wf, step, user, error))
+    return NULL;
 
   if (action != PZ_ACTION_APPROVE && !pz_valid_text (request->note, PZ_MAX_TEXT))
     pz_detail_add (details, "note", _("Write a note saying why (at most 4000 characters)"));
@@ -1543,6 +1573,7 @@ pz_engine_act (PzEngine               *self,
   event.user_id = user->id;
   event.role = (char *) acting_role (step, user);
   event.acting = (char *) pz_user_acting_kind (user, event.role);
+  event.also_admin = g_strv_contains ((const char * const *) user->roles, "admin");
   event.action = (char *) request->action;
   event.from_step = app->step;
   event.to_step = next->step;
@@ -3154,6 +3185,11 @@ pz_engine_application_to_string (PzEngine      *self,
       write_string (w, "full_name", ev->full_name);
       write_string (w, "role", ev->role);
       write_string (w, "acting", ev->acting);
+      if (ev->also_admin)
+        {
+          pz_json_writer_member (w, "also_admin");
+          pz_json_writer_bool (w, TRUE);
+        }
       write_string (w, "action", ev->action);
       write_string (w, "from_step", ev->from_step);
       write_string (w, "to_step", ev->to_step);

@@ -2341,6 +2341,21 @@ read_roles (JsonObject *body,
   return g_strv_builder_end (builder);
 }
 
+/* Separation of duties: the administrator (users, roles, the signing key)
+ * holds no office role, unless a small office allows it in its settings. */
+static void
+check_admin_roles (Req                *req,
+                   const char * const *roles,
+                   GPtrArray          *details)
+{
+  if (roles == NULL || req->server->config->admin_office_roles ||
+      !g_strv_contains (roles, "admin") || g_strv_length ((char **) roles) < 2)
+    return;
+  pz_detail_add (details, "roles", "%s",
+                 _("The administrator cannot also hold an office role; a small office may allow it "
+                   "with admin_may_hold_office_roles in the server's settings"));
+}
+
 static char *
 audit_detail (JsonObject *body)
 {
@@ -2511,6 +2526,7 @@ handle_create_user (Req *req)
     pz_detail_add (details, "roles", "%s", _("Give at least one role"));
   else
     roles = read_roles (body, details);
+  check_admin_roles (req, (const char * const *) roles, details);
   if (details->len)
     {
       send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
@@ -2582,6 +2598,7 @@ handle_update_user (Req    *req,
     pz_detail_add (details, "nip", "%s", _("A NIP has 18 digits"));
   if (json_object_has_member (body, "roles"))
     roles = read_roles (body, details);
+  check_admin_roles (req, (const char * const *) roles, details);
   if (user->id == req->user->id && active && !json_node_get_boolean (active))
     pz_detail_add (details, "active", "%s", _("You cannot deactivate your own account"));
   if (user->id == req->user->id && roles && !g_strv_contains ((const char * const *) roles, "admin"))

@@ -2191,8 +2191,8 @@ pz_store_insert_event (PzStore  *self,
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "INSERT INTO events (application_id, at, user_id, role, action,"
-                                "  from_step, to_step, note, office_seconds, data, acting) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                                "  from_step, to_step, note, office_seconds, data, acting, also_admin) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return 0;
   sqlite3_bind_int64 (stmt, 1, event->application_id);
@@ -2206,6 +2206,7 @@ pz_store_insert_event (PzStore  *self,
   sqlite3_bind_int64 (stmt, 9, event->office_seconds);
   bind_text (stmt, 10, event->data);
   bind_text (stmt, 11, event->acting);
+  sqlite3_bind_int (stmt, 12, event->also_admin ? 1 : 0);
   if (!step_done (self, stmt, error))
     return 0;
   event->id = sqlite3_last_insert_rowid (self->db);
@@ -2214,7 +2215,7 @@ pz_store_insert_event (PzStore  *self,
 
 #define EVENT_QUERY \
   "SELECT e.id, e.application_id, e.at, e.user_id, u.username, u.full_name, e.role, e.action," \
-  "  e.from_step, e.to_step, e.note, e.office_seconds, e.data, e.acting " \
+  "  e.from_step, e.to_step, e.note, e.office_seconds, e.data, e.acting, e.also_admin " \
   "FROM events e JOIN users u ON u.id = e.user_id WHERE e.application_id = ? "
 
 static PzEvent *
@@ -2236,6 +2237,7 @@ read_event (sqlite3_stmt *stmt)
   e->office_seconds = sqlite3_column_int64 (stmt, 11);
   e->data = column_text (stmt, 12);
   e->acting = column_text (stmt, 13);
+  e->also_admin = sqlite3_column_int (stmt, 14) != 0;
   return e;
 }
 

@@ -100,6 +100,7 @@ typedef struct {
   char   *note;
   gint64  office_seconds;
   char   *data;
+  gboolean also_admin;      /* the user also held the administrator role */
 } PzEvent;
 
 typedef struct {

@@ -605,6 +605,129 @@ test_admin_reads_no_personal_data (void)
   pz_test_server_free (ts);
 }
 
+/* Separation of duties */
+
+/* Creates a user with @roles_json and a password of their own; returns a
+ * token of theirs. */
+static char *
+new_user (PzTestServer *ts,
+          const char   *username,
+          const char   *roles_json,
+          guint         expect)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"full_name\":\"Drs. %s\","
+                                           "\"roles\":%s,\"password\":\"sementara-123\"}",
+                                           username, username, roles_json);
+  g_autoptr(PzResponse) r = pz_test_request (ts, "POST", "/api/v1/admin/users", pz_test_login (ts, "admin"), body);
+  g_autofree char *token = NULL;
+
+  g_assert_cmpuint (r->status, ==, expect);
+  if (expect != 201)
+    return NULL;
+  token = fresh_login (ts, username, "sementara-123");
+  {
+    g_autoptr(PzResponse) c = pz_test_request (ts, "POST", "/api/v1/auth/password", token,
+                                               "{\"old_password\":\"sementara-123\",\"new_password\":\"milik-sendiri-1\"}");
+    g_assert_cmpuint (c->status, ==, 204);
+  }
+  return g_steal_pointer (&token);
+}
+
+static gint64
+version_of (PzTestServer *ts,
+            gint64        id)
+{
+  g_autoptr(JsonObject) app = pz_test_get_application (ts, pz_test_login (ts, "kadis"), id);
+  return json_object_get_int_member (app, "version");
+}
+
+/* One person holding two heads' roles verifies at one step, and may not
+ * act at the next verification of the same file; someone else does. */
+static void
+test_four_eyes (void)
+{
+  PzTestServer *ts = pz_test_server_start (NULL, TRUE);
+  g_autofree char *both = new_user (ts, "ganda", "[\"kasi\",\"kabid\"]", 201);
+  gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "PBG", "new");
+  gint64 other = pz_test_register (ts, pz_test_login (ts, "front_office"), "PBG", "new");
+
+  pz_test_drive_to (ts, id, "kasi_verification");
+  {
+    g_autoptr(PzResponse) r = pz_test_act (ts, both, id, "approve", version_of (ts, id), NULL, NULL);
+    g_assert_cmpuint (r->status, ==, 200);
+    g_assert_cmpstr (json_object_get_string_member (pz_response_object (r), "step"), ==, "kabid_verification");
+  }
+  {
+    gint64 version = version_of (ts, id);
+    g_autoptr(PzResponse) approve = pz_test_act (ts, both, id, "approve", version, NULL, NULL);
+    g_autoptr(PzResponse) back = pz_test_act (ts, both, id, "return", version, "Perlu diperbaiki", NULL);
+
+    g_assert_cmpuint (approve->status, ==, 403);
+    g_assert_cmpstr (pz_response_error_code (approve), ==, "forbidden");
+    g_assert_nonnull (strstr (g_bytes_get_data (approve->body, NULL), "four eyes"));
+    g_assert_cmpuint (back->status, ==, 403);
+    g_assert_cmpint (version_of (ts, id), ==, version);
+  }
+  {
+    g_autoptr(PzResponse) r = pz_test_act (ts, pz_test_login (ts, "kabid"), id, "approve", version_of (ts, id), NULL, NULL);
+    g_assert_cmpuint (r->status, ==, 200);
+  }
+  /* on a file the real Kasi verified, the same person may act as Kabid */
+  pz_test_drive_to (ts, other, "kabid_verification");
+  {
+    g_autoptr(PzResponse) r = pz_test_act (ts, both, other, "approve", version_of (ts, other), NULL, NULL);
+    g_assert_cmpuint (r->status, ==, 200);
+  }
+  pz_test_server_free (ts);
+}
+
+static void
+small_office (PzConfig *config,
+              gpointer  data)
+{
+  config->admin_office_roles = TRUE;
+}
+
+/* The administrator holds no office role, unless the office allows it;
+ * then the history says so of every action. */
+static void
+test_admin_office_roles (void)
+{
+  PzTestServer *ts = pz_test_server_start (NULL, TRUE);
+  g_autofree char *none = new_user (ts, "rangkap", "[\"admin\",\"kasi\"]", 422);
+  g_autofree char *path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT, user_id (ts, "kasi"));
+  g_autoptr(PzResponse) patch = pz_test_request (ts, "PATCH", path, pz_test_login (ts, "admin"),
+                                                 "{\"roles\":[\"kasi\",\"admin\"]}");
+  PzTestServer *small = NULL;
+  g_autofree char *both = NULL;
+  gint64 id;
+
+  g_assert_null (none);
+  g_assert_cmpuint (patch->status, ==, 422);
+  g_assert_nonnull (strstr (g_bytes_get_data (patch->body, NULL), "admin_may_hold_office_roles"));
+  pz_test_server_free (ts);
+
+  small = pz_test_server_start_configured (NULL, small_office, NULL);
+  both = new_user (small, "rangkap", "[\"admin\",\"kasi\"]", 201);
+  id = pz_test_register (small, pz_test_login (small, "front_office"), "PBG", "new");
+  pz_test_drive_to (small, id, "kasi_verification");
+  {
+    g_autoptr(PzResponse) r = pz_test_act (small, both, id, "approve", version_of (small, id), NULL, NULL);
+    JsonArray *history;
+    JsonObject *last;
+
+    g_assert_cmpuint (r->status, ==, 200);
+    history = json_object_get_array_member (pz_response_object (r), "history");
+    last = json_array_get_object_element (history, json_array_get_length (history) - 1);
+    g_assert_cmpstr (json_object_get_string_member (last, "from_step"), ==, "kasi_verification");
+    g_assert_true (json_object_get_boolean_member_with_default (last, "also_admin", FALSE));
+    /* the others' actions do not say it */
+    last = json_array_get_object_element (history, json_array_get_length (history) - 2);
+    g_assert_false (json_object_has_member (last, "also_admin"));
+  }
+  pz_test_server_free (small);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -620,5 +743,7 @@ main (int   argc,
   g_test_add_func ("/server/rules/sessions/idle", test_idle_timeout);
   g_test_add_func ("/server/rules/sessions/purge", test_purge);
   g_test_add_func ("/server/rules/personal-data/admin", test_admin_reads_no_personal_data);
+  g_test_add_func ("/server/rules/duties/four-eyes", test_four_eyes);
+  g_test_add_func ("/server/rules/duties/admin-office-roles", test_admin_office_roles);
   return g_test_run ();
 }
