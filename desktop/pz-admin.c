@@ -1459,8 +1459,8 @@ update_number_preview (TypeDialog *t)
       gtk_widget_add_css_class (t->number_preview, "error");
       return;
     }
-  number = pz_number_format_render (format, code && *code ? code : "KODE",
-                                    next > 0 ? (guint64) next : 1, now);
+  number = pz_format_number (format, code && *code ? code : "KODE",
+                             next > 0 ? (guint64) next : 1, now);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (t->number_preview), number);
   gtk_widget_remove_css_class (t->number_preview, "error");
 }

@@ -98,12 +98,24 @@ pz_auth_hash_token (const char *token)
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
 }
 
-/* Failed logins per key (a username, a client address) in a sliding window. */
+/* Failed attempts per key (a user at an address, an address) with
+ * exponential back-off: the first max_failures are free, then each further
+ * attempt waits twice as long as the one before (1 s, 2 s, 4 s, … at most
+ * the window). An attempt counts when it arrives, before its password is
+ * checked, so attempts sent in parallel wait like attempts sent one after
+ * the other. A key is forgotten after two windows without an attempt.
+ * Times are in microseconds. */
+typedef struct {
+  guint  failures;
+  gint64 last;
+  gint64 next_allowed;
+} ThrottleEntry;
+
 struct _PzThrottle
 {
   guint       max_failures;
   gint64      window;
-  GHashTable *failures;  /* key -> GArray of gint64 times */
+  GHashTable *entries;  /* key -> ThrottleEntry */
 };
 
 PzThrottle *
@@ -112,10 +124,9 @@ pz_throttle_new (guint  max_failures,
 {
   PzThrottle *self = g_new0 (PzThrottle, 1);
 
-  self->max_failures = max_failures;
-  self->window = window_seconds;
-  self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                          (GDestroyNotify) g_array_unref);
+  self->max_failures = MAX (max_failures, 1);
+  self->window = MAX (window_seconds, 1) * G_USEC_PER_SEC;
+  self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return self;
 }
 
@@ -124,76 +135,112 @@ pz_throttle_free (PzThrottle *self)
 {
   if (self == NULL)
     return;
-  g_hash_table_unref (self->failures);
+  g_hash_table_unref (self->entries);
   g_free (self);
 }
 
-static GArray *
-recent (PzThrottle *self,
+static ThrottleEntry *
+lookup (PzThrottle *self,
         const char *key,
         gint64      now)
 {
-  GArray *times = g_hash_table_lookup (self->failures, key);
-  guint keep = 0;
+  ThrottleEntry *e = g_hash_table_lookup (self->entries, key);
 
-  if (times == NULL)
-    return NULL;
-  while (keep < times->len && g_array_index (times, gint64, keep) <= now - self->window)
-    keep++;
-  g_array_remove_range (times, 0, keep);
-  if (times->len == 0)
+  if (e && now - e->last >= 2 * self->window && now >= e->next_allowed)
     {
-      g_hash_table_remove (self->failures, key);
+      g_hash_table_remove (self->entries, key);
       return NULL;
     }
-  return times;
+  return e;
 }
 
 /**
  * pz_throttle_check:
  * @self: a throttle
  * @key: who tries
- * @now: the current time in seconds
+ * @now: the current time in microseconds
  *
- * Returns: 0 if @key may try now, otherwise the seconds to wait
+ * Returns: 0 if @key may try now, otherwise the microseconds to wait
  */
 gint64
 pz_throttle_check (PzThrottle *self,
                    const char *key,
                    gint64      now)
 {
-  GArray *times = recent (self, key, now);
+  ThrottleEntry *e = lookup (self, key, now);
 
-  if (times == NULL || times->len < self->max_failures)
+  if (e == NULL || now >= e->next_allowed)
     return 0;
-  return MAX (1, g_array_index (times, gint64, times->len - self->max_failures) + self->window - now);
+  return e->next_allowed - now;
 }
 
-void
-pz_throttle_fail (PzThrottle *self,
-                  const char *key,
-                  gint64      now)
+/**
+ * pz_throttle_attempt:
+ * @self: a throttle
+ * @key: who tries
+ * @now: the current time in microseconds
+ *
+ * Counts an attempt of @key as failed, unless it must wait. A successful
+ * attempt is then taken back with pz_throttle_reset() or
+ * pz_throttle_forgive().
+ *
+ * Returns: 0 if the attempt may go on (and was counted), otherwise the
+ *   microseconds to wait (and nothing was counted)
+ */
+gint64
+pz_throttle_attempt (PzThrottle *self,
+                     const char *key,
+                     gint64      now)
 {
-  GArray *times = recent (self, key, now);
+  ThrottleEntry *e = lookup (self, key, now);
 
-  /* Bound the memory an attacker with many names can make us hold. */
-  if (times == NULL && g_hash_table_size (self->failures) > 100000)
-    g_hash_table_remove_all (self->failures);
-  if (times == NULL)
+  if (e && now < e->next_allowed)
+    return e->next_allowed - now;
+  if (e == NULL)
     {
-      times = g_array_new (FALSE, FALSE, sizeof (gint64));
-      g_hash_table_insert (self->failures, g_strdup (key), times);
+      /* Bound the memory an attacker with many names can make us hold. */
+      if (g_hash_table_size (self->entries) > 100000)
+        g_hash_table_remove_all (self->entries);
+      e = g_new0 (ThrottleEntry, 1);
+      g_hash_table_insert (self->entries, g_strdup (key), e);
     }
-  g_array_append_val (times, now);
-  if (times->len > self->max_failures * 2)
-    g_array_remove_range (times, 0, times->len - self->max_failures * 2);
+  e->failures++;
+  e->last = now;
+  if (e->failures >= self->max_failures)
+    {
+      guint excess = e->failures - self->max_failures;
+      gint64 delay = excess >= 30 ? self->window
+                                  : MIN (((gint64) 1 << excess) * G_USEC_PER_SEC, self->window);
+
+      e->next_allowed = now + delay;
+    }
+  return 0;
+}
+
+/* Takes back one counted attempt: it turned out to be right. */
+void
+pz_throttle_forgive (PzThrottle *self,
+                     const char *key)
+{
+  ThrottleEntry *e = g_hash_table_lookup (self->entries, key);
+
+  if (e == NULL)
+    return;
+  if (e->failures <= 1)
+    {
+      g_hash_table_remove (self->entries, key);
+      return;
+    }
+  e->failures--;
+  if (e->failures < self->max_failures)
+    e->next_allowed = 0;
 }
 
 void
 pz_throttle_reset (PzThrottle *self,
                    const char *key)
 {
-  g_hash_table_remove (self->failures, key);
+  g_hash_table_remove (self->entries, key);
 }
 
 /**

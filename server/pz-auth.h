@@ -25,9 +25,11 @@ void        pz_throttle_free       (PzThrottle  *self);
 gint64      pz_throttle_check      (PzThrottle  *self,
                                     const char  *key,
                                     gint64       now);
-void        pz_throttle_fail       (PzThrottle  *self,
+gint64      pz_throttle_attempt    (PzThrottle  *self,
                                     const char  *key,
                                     gint64       now);
+void        pz_throttle_forgive    (PzThrottle  *self,
+                                    const char  *key);
 void        pz_throttle_reset      (PzThrottle  *self,
                                     const char  *key);
 

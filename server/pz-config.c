@@ -23,6 +23,9 @@ pz_config_new (void)
   self->max_body = 1024 * 1024;
   self->max_upload = 20 * 1024 * 1024;
   self->session_hours = 12;
+  self->session_idle_seconds = 60 * 60;
+  self->purge_interval = 3600;
+  self->idempotency_seconds = 7 * 24 * 3600;
   self->login_max_failures_user = 5;
   self->login_max_failures_address = 20;
   self->login_window_seconds = 15 * 60;
@@ -119,6 +122,8 @@ pz_config_load_file (PzConfig    *self,
   guint64 fail_user = self->login_max_failures_user;
   guint64 fail_addr = self->login_max_failures_address;
   guint64 window = self->login_window_seconds / 60;
+  guint64 idle = self->session_idle_seconds / 60;
+  gboolean admin_office = self->admin_office_roles;
   guint64 inspect_timeout = self->inspect_timeout;
   guint64 inspect_running = self->inspect_running;
   guint64 inspect_waiting = self->inspect_waiting;
@@ -134,6 +139,7 @@ pz_config_load_file (PzConfig    *self,
       !read_uint (kf, "limits", "max_body_kib", 1, 64 * 1024, &max_body, error) ||
       !read_uint (kf, "limits", "max_upload_mib", 1, 1024, &max_upload, error) ||
       !read_uint (kf, "security", "session_hours", 1, 24 * 30, &hours, error) ||
+      !read_uint (kf, "security", "session_idle_minutes", 1, 24 * 60, &idle, error) ||
       !read_uint (kf, "security", "login_failures_per_user", 1, 1000, &fail_user, error) ||
       !read_uint (kf, "security", "login_failures_per_address", 1, 100000, &fail_addr, error) ||
       !read_uint (kf, "security", "login_window_minutes", 1, 24 * 60, &window, error) ||
@@ -158,6 +164,20 @@ pz_config_load_file (PzConfig    *self,
       smtp_starttls = starttls;
     }
 
+  if (g_key_file_has_key (kf, "security", "admin_may_hold_office_roles", NULL))
+    {
+      g_autoptr(GError) local_error = NULL;
+      gboolean value = g_key_file_get_boolean (kf, "security", "admin_may_hold_office_roles", &local_error);
+
+      if (local_error)
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       _("[security] admin_may_hold_office_roles must be true or false"));
+          return FALSE;
+        }
+      admin_office = value;
+    }
+
   read_string (kf, "server", "data_dir", &self->data_dir);
   read_string (kf, "server", "address", &self->address);
   read_string (kf, "server", "public_url", &self->public_url);
@@ -177,6 +197,8 @@ pz_config_load_file (PzConfig    *self,
   self->max_body = (gsize) max_body * 1024;
   self->max_upload = (gsize) max_upload * 1024 * 1024;
   self->session_hours = (guint) hours;
+  self->session_idle_seconds = (guint) idle * 60;
+  self->admin_office_roles = admin_office;
   self->login_max_failures_user = (guint) fail_user;
   self->login_max_failures_address = (guint) fail_addr;
   self->login_window_seconds = (guint) window * 60;

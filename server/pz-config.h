@@ -18,6 +18,10 @@ typedef struct {
   gsize    max_body;          /* bytes of a JSON request */
   gsize    max_upload;        /* bytes of an uploaded document */
   guint    session_hours;
+  guint    session_idle_seconds; /* a session ends after this long without a request */
+  guint    purge_interval;    /* seconds between purges of ended sessions and old retry answers */
+  guint    idempotency_seconds; /* how long the answer to a retried request is kept */
+  gboolean admin_office_roles; /* a small office: the administrator may hold office roles */
   guint    login_max_failures_user;
   guint    login_max_failures_address;
   guint    login_window_seconds;

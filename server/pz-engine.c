@@ -942,6 +942,65 @@ acting_role (const PzStep *step,
   return NULL;
 }
 
+/* The heads see every file: they supervise the steps below them. */
+static const char * const heads[] = { "kasi", "kabid", "sekretaris", "kadis", NULL };
+
+/**
+ * pz_engine_may_read_files:
+ * @user: who asks
+ *
+ * Returns: whether @user has a role that works on files (every role but
+ *   the administrator's): only they may search and list files.
+ */
+gboolean
+pz_engine_may_read_files (PzUser *user)
+{
+  for (guint i = 0; user->roles[i]; i++)
+    if (!g_str_equal (user->roles[i], "admin"))
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * pz_engine_may_read:
+ * @self: an engine
+ * @user: who asks
+ * @app: a file
+ * @error: return location for %PZ_ENGINE_ERROR_FORBIDDEN
+ *
+ * The applicant's data and documents are for the roles that work on a
+ * step the file goes through (its workflow's steps that apply to its
+ * permit type), and for the heads. The administrator role alone gives no
+ * access to them.
+ *
+ * Returns: whether @user may read @app
+ */
+gboolean
+pz_engine_may_read (PzEngine       *self,
+                    PzUser         *user,
+                    PzApplication  *app,
+                    GError        **error)
+{
+  PzPermitType *type = pz_engine_get_file_permit_type (self, app);
+  PzWorkflow *wf = type ? pz_engine_get_workflow (self, type->workflow) : NULL;
+  PzConditions conditions = type ? pz_permit_type_get_conditions (type) : 0;
+
+  for (guint i = 0; user->roles[i]; i++)
+    {
+      if (g_strv_contains (heads, user->roles[i]))
+        return TRUE;
+      for (guint n = 0; wf && n < pz_workflow_get_n_steps (wf); n++)
+        {
+          const PzStep *step = pz_workflow_get_nth_step (wf, n);
+
+          if ((step->when & conditions) == step->when && pz_step_has_role (step, user->roles[i]))
+            return TRUE;
+        }
+    }
+  return engine_fail (error, PZ_ENGINE_ERROR_FORBIDDEN,
+                      _("Your roles give no access to the applicants' data of this file"));
+}
+
 PzApplication *
 pz_engine_get_application (PzEngine  *self,
                            gint64     id,
@@ -1165,6 +1224,34 @@ fail:
   pz_store_rollback (self->store);
   internal (error, local_error);
   return NULL;
+}
+
+/* Separation of duties: whoever acted at a verification or decision step
+ * (a "review" step) may not act at the review step that follows it on the
+ * same file; another person must look. */
+static gboolean
+four_eyes (PzEngine       *self,
+           PzApplication  *app,
+           PzWorkflow     *wf,
+           const PzStep   *step,
+           PzUser         *user,
+           GError        **error)
+{
+  g_autoptr(PzEvent) last = NULL;
+  const PzStep *from;
+
+  if (!step->review)
+    return TRUE;
+  last = pz_store_last_event (self->store, app->id);
+  if (last == NULL || last->user_id != user->id || g_strcmp0 (last->to_step, app->step) != 0 ||
+      last->from_step == NULL)
+    return TRUE;
+  from = pz_workflow_get_step (wf, last->from_step);
+  if (from == NULL || !from->review || from == step)
+    return TRUE;
+  return engine_fail (error, PZ_ENGINE_ERROR_FORBIDDEN,
+                      _("You acted on this file at “%s”; another person must act at “%s” (four eyes)"),
+                      g_dgettext (GETTEXT_PACKAGE, from->title), g_dgettext (GETTEXT_PACKAGE, step->title));
 }
 
 /* Acting on a file */
@@ -1581,6 +1668,8 @@ pz_engine_act (PzEngine               *self,
                    request->action, g_dgettext (GETTEXT_PACKAGE, step->title));
       return NULL;
     }
+  if (!four_eyes (self, app, wf, step, user, error))
+    return NULL;
 
   if (action != PZ_ACTION_APPROVE && !pz_valid_text (request->note, PZ_MAX_TEXT))
     pz_detail_add (details, "note", _("Write a note saying why (at most 4000 characters)"));
@@ -1626,6 +1715,7 @@ pz_engine_act (PzEngine               *self,
   event.user_id = user->id;
   event.role = (char *) acting_role (step, user);
   event.acting = (char *) pz_user_acting_kind (user, event.role);
+  event.also_admin = g_strv_contains ((const char * const *) user->roles, "admin");
   event.action = (char *) request->action;
   event.from_step = app->step;
   event.to_step = next->step;
@@ -1918,6 +2008,13 @@ pz_upload_get_size (PzUpload *upload)
   return upload->size;
 }
 
+/* The SHA-256 of what was received, once all of it was. */
+const char *
+pz_upload_get_sha256 (PzUpload *upload)
+{
+  return g_checksum_get_string (upload->checksum);
+}
+
 const char *
 pz_upload_get_path (PzUpload *upload)
 {
@@ -2147,7 +2244,8 @@ pz_engine_document_path (PzEngine    *self,
   g_autoptr(PzApplication) app = NULL;
   g_autoptr(PzDocument) doc = NULL;
 
-  if (!(app = pz_engine_get_application (self, application_id, error)))
+  if (!(app = pz_engine_get_application (self, application_id, error)) ||
+      !pz_engine_may_read (self, user, app, error))
     return NULL;
   if (!(doc = pz_store_get_document (self->store, app->id, requirement)))
     {
@@ -3606,6 +3704,11 @@ pz_engine_application_to_string (PzEngine      *self,
       write_string (w, "full_name", ev->full_name);
       write_string (w, "role", ev->role);
       write_string (w, "acting", ev->acting);
+      if (ev->also_admin)
+        {
+          pz_json_writer_member (w, "also_admin");
+          pz_json_writer_bool (w, TRUE);
+        }
       write_string (w, "action", ev->action);
       write_string (w, "from_step", ev->from_step);
       write_string (w, "to_step", ev->to_step);

@@ -105,6 +105,11 @@ PzApplication  *pz_engine_register           (PzEngine        *self,
                                               gint64           now,
                                               GPtrArray       *details,
                                               GError         **error);
+gboolean        pz_engine_may_read_files     (PzUser          *user);
+gboolean        pz_engine_may_read           (PzEngine        *self,
+                                              PzUser          *user,
+                                              PzApplication   *app,
+                                              GError         **error);
 char           *pz_engine_act                (PzEngine        *self,
                                               PzUser          *user,
                                               gint64           application_id,
@@ -127,6 +132,7 @@ int             pz_upload_get_write_error    (PzUpload        *upload);
 gboolean        pz_upload_is_disk_full       (PzUpload        *upload);
 gsize           pz_upload_get_size           (PzUpload        *upload);
 const char     *pz_upload_get_path           (PzUpload        *upload);
+const char     *pz_upload_get_sha256         (PzUpload        *upload);
 const char     *pz_upload_get_content_type   (PzUpload        *upload);
 void            pz_upload_free               (PzUpload        *upload);
 gboolean        pz_engine_check_upload       (PzEngine        *self,

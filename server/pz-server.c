@@ -34,6 +34,7 @@ struct _PzServer
   guint        batch_source;
   GSource     *certificate_check;
   GSource     *escalation_check;
+  GSource     *purge_check;
   GPtrArray   *batch_events; /* JSON texts, sent once the batch is on disk */
 
   GPtrArray   *sockets;      /* SoupWebsocketConnection: /api/v1/events */
@@ -58,7 +59,13 @@ typedef struct {
   PzUser *user;
   gint64  expires_at;
   gint64  checked_at;
+  gint64  last_seen;   /* the last request */
+  gint64  touched_at;  /* when last_seen was last written to the database */
 } Session;
+
+/* How often (at most) the time of a session's last request is written
+ * down; more often for a short idle timeout. */
+#define SESSION_TOUCH_SECONDS 60
 
 /* How long a session read from the database is trusted without reading it
  * again. Logging out here drops it at once; an administrator's change to a
@@ -281,16 +288,67 @@ websocket_callback (SoupServer              *soup,
   req.msg = msg;
   token = bearer_token (&req);
   hash = token ? pz_auth_hash_token (token) : NULL;
-  user = hash ? pz_store_session_user (pz_engine_get_store (self->engine), hash, now_seconds (), NULL) : NULL;
+  user = hash && pz_store_touch_session (pz_engine_get_store (self->engine), hash, now_seconds (),
+                                          self->config->session_idle_seconds)
+         ? pz_store_session_user (pz_engine_get_store (self->engine), hash, now_seconds (), NULL) : NULL;
   if (user == NULL)
     {
       soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "unauthorized");
       return;
     }
 
+  /* the socket lives only as long as its session */
+  g_object_set_data_full (G_OBJECT (conn), "pz-token-hash", g_steal_pointer (&hash), g_free);
   soup_websocket_connection_set_keepalive_interval (conn, 30);
   g_signal_connect_object (conn, "closed", G_CALLBACK (socket_closed), self, 0);
   g_ptr_array_add (self->sockets, g_object_ref (conn));
+}
+
+/* Closes the event sockets whose session ended: logged out, its
+ * password reset, its user deactivated, expired or idle. */
+static void
+close_ended_sockets (PzServer *self)
+{
+  PzStore *store = pz_engine_get_store (self->engine);
+  g_autoptr(GPtrArray) ended = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 now = now_seconds ();
+
+  for (guint i = 0; i < self->sockets->len; i++)
+    {
+      SoupWebsocketConnection *conn = g_ptr_array_index (self->sockets, i);
+      const char *hash = g_object_get_data (G_OBJECT (conn), "pz-token-hash");
+
+      if (!pz_store_session_live (store, hash, now, self->config->session_idle_seconds))
+        g_ptr_array_add (ended, g_object_ref (conn));
+    }
+  for (guint i = 0; i < ended->len; i++)
+    {
+      SoupWebsocketConnection *conn = g_ptr_array_index (ended, i);
+
+      if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "session ended");
+    }
+}
+
+static void flush_batch (PzServer *self);
+
+/* Ended sessions and old answers to retries are deleted now and then. */
+static gboolean
+purge_cb (gpointer data)
+{
+  PzServer *self = data;
+  g_autoptr(GError) error = NULL;
+  gint64 n;
+
+  flush_batch (self);
+  close_ended_sockets (self);
+  n = pz_store_purge (pz_engine_get_store (self->engine), now_seconds (), self->config->session_idle_seconds,
+                      self->config->idempotency_seconds, &error);
+  if (n < 0)
+    g_warning ("Cannot delete ended sessions: %s", error->message);
+  else if (n > 0)
+    g_debug ("Deleted %" G_GINT64_FORMAT " ended sessions and old retry answers", n);
+  return G_SOURCE_CONTINUE;
 }
 
 /* Group commit */
@@ -674,16 +732,28 @@ authenticate (Req *req)
   hash = pz_auth_hash_token (token);
   {
     Session *cached = g_hash_table_lookup (req->server->sessions, hash);
+    PzStore *store = pz_engine_get_store (req->server->engine);
+    gint64 idle = req->server->config->session_idle_seconds;
+    gint64 touch = CLAMP (idle / 4, 1, SESSION_TOUCH_SECONDS);
 
-    if (cached && cached->expires_at > req->now && req->now - cached->checked_at < SESSION_CACHE_SECONDS)
-      req->user = pz_user_copy (cached->user);
+    if (cached && cached->expires_at > req->now && req->now - cached->checked_at < SESSION_CACHE_SECONDS &&
+        req->now - cached->last_seen < idle &&
+        (req->now - cached->touched_at < touch ||
+         pz_store_touch_session (store, hash, req->now, idle)))
+      {
+        req->user = pz_user_copy (cached->user);
+        if (req->now - cached->touched_at >= touch)
+          cached->touched_at = req->now;
+        cached->last_seen = req->now;
+      }
     else
       {
         gint64 expires_at = 0;
 
         g_hash_table_remove (req->server->sessions, hash);
-        req->user = pz_store_session_user (pz_engine_get_store (req->server->engine), hash, req->now,
-                                           &expires_at);
+        /* a session idle too long ends; a live one notes this request */
+        if (pz_store_touch_session (store, hash, req->now, idle))
+          req->user = pz_store_session_user (store, hash, req->now, &expires_at);
         if (req->user)
           {
             Session *s = g_new0 (Session, 1);
@@ -693,7 +763,7 @@ authenticate (Req *req)
               g_hash_table_remove_all (req->server->sessions);
             s->user = pz_user_copy (req->user);
             s->expires_at = expires_at;
-            s->checked_at = req->now;
+            s->checked_at = s->last_seen = s->touched_at = req->now;
             g_hash_table_insert (req->server->sessions, g_strdup (hash), s);
           }
       }
@@ -708,6 +778,63 @@ authenticate (Req *req)
   return TRUE;
 }
 
+/* Guessing a secret (a password, the signing passphrase) is throttled per
+ * user at one address, so that a stranger elsewhere cannot lock an official
+ * out, and per address. */
+static char *
+throttle_key (const char *kind,
+              const char *username,
+              const char *address)
+{
+  return g_strdup_printf ("%s\n%s\n%s", kind, username, address);
+}
+
+static const char *
+client_address (Req *req)
+{
+  const char *address = soup_server_message_get_remote_host (req->msg);
+  return address ? address : "unknown";
+}
+
+/* Counts an attempt as it arrives; answers 429 and returns FALSE if it must
+ * wait. */
+static gboolean
+throttle_attempt (Req        *req,
+                  const char *key,
+                  const char *address)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 wait = MAX (pz_throttle_check (req->server->throttle_user, key, now),
+                     pz_throttle_check (req->server->throttle_address, address, now));
+
+  if (wait == 0)
+    {
+      pz_throttle_attempt (req->server->throttle_user, key, now);
+      pz_throttle_attempt (req->server->throttle_address, address, now);
+      return TRUE;
+    }
+  {
+    g_autofree char *retry = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                              (wait + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+
+    soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                  "Retry-After", retry);
+    send_error (req->msg, 429, "throttled",
+                _("Too many failed attempts; wait a moment and try again"), NULL);
+  }
+  return FALSE;
+}
+
+/* The attempt was right: its count is taken back. */
+static void
+throttle_success (PzServer   *self,
+                  const char *key,
+                  const char *address)
+{
+  pz_throttle_reset (self->throttle_user, key);
+  pz_throttle_forgive (self->throttle_address, address);
+}
+
 typedef struct {
   PzServer          *server;
   SoupServerMessage *msg;
@@ -715,6 +842,7 @@ typedef struct {
   char              *password;
   char              *address;
   char              *encoded;
+  char              *throttle_key;
   gint64             user_id;
 } LoginJob;
 
@@ -729,6 +857,7 @@ login_job_free (LoginJob *job)
   g_free (job->password);
   g_free (job->address);
   g_free (job->encoded);
+  g_free (job->throttle_key);
   g_free (job);
 }
 
@@ -757,8 +886,7 @@ login_verified (GObject      *source,
   flush_batch (self);
   if (!ok)
     {
-      pz_throttle_fail (self->throttle_user, job->username, now);
-      pz_throttle_fail (self->throttle_address, job->address, now);
+      /* the attempt was counted when it arrived */
       g_message ("Failed login for “%s” from %s", job->username, job->address);
       send_error (job->msg, 401, "unauthorized", _("Wrong username or password"), NULL);
     }
@@ -779,7 +907,7 @@ login_verified (GObject      *source,
           g_autoptr(JsonNode) root = NULL;
           g_autofree char *expires_text = pz_engine_format_time (self->engine, expires);
 
-          pz_throttle_reset (self->throttle_user, job->username);
+          throttle_success (self, job->throttle_key, job->address);
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "token");
           json_builder_add_string_value (b, token);
@@ -804,7 +932,6 @@ handle_login (Req *req)
   g_autoptr(PzUser) user = NULL;
   JsonNode *username, *password;
   LoginJob *job;
-  gint64 wait_user, wait_address;
   const char *address;
 
   if (body == NULL || !only_members (req, body, known) ||
@@ -817,23 +944,17 @@ handle_login (Req *req)
       return;
     }
 
-  address = soup_server_message_get_remote_host (req->msg);
+  address = client_address (req);
   job = g_new0 (LoginJob, 1);
   job->server = g_object_ref (req->server);
   job->msg = g_object_ref (req->msg);
   job->username = g_utf8_strdown (json_node_get_string (username), -1);
   job->password = g_strdup (json_node_get_string (password));
-  job->address = g_strdup (address ? address : "unknown");
+  job->address = g_strdup (address);
 
-  wait_user = pz_throttle_check (req->server->throttle_user, job->username, req->now);
-  wait_address = pz_throttle_check (req->server->throttle_address, job->address, req->now);
-  if (wait_user || wait_address)
+  job->throttle_key = throttle_key ("login", job->username, job->address);
+  if (!throttle_attempt (req, job->throttle_key, job->address))
     {
-      g_autofree char *retry = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (wait_user, wait_address));
-      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
-                                    "Retry-After", retry);
-      send_error (req->msg, 429, "throttled",
-                  _("Too many failed logins; wait a few minutes and try again"), NULL);
       login_job_free (job);
       return;
     }
@@ -854,6 +975,113 @@ handle_login (Req *req)
   g_task_run_in_thread (task, verify_in_thread);
 }
 
+/* argon2 takes tens of milliseconds and 19 MiB: it never runs on the main
+ * loop. A handler that needs it asks argon_result(); the first time the
+ * work is started in a thread and the request paused; once it is done the
+ * request is routed again and the handler finds the result. */
+typedef struct {
+  char     *encoded;        /* verified against verify_password */
+  char     *verify_password;
+  char     *hash_password;  /* hashed into hash */
+  gboolean  verified;
+  char     *hash;
+  char     *hash_error;
+} Argon;
+
+static void
+argon_free (Argon *a)
+{
+  if (a->verify_password)
+    memset (a->verify_password, 0, strlen (a->verify_password));
+  if (a->hash_password)
+    memset (a->hash_password, 0, strlen (a->hash_password));
+  g_free (a->encoded);
+  g_free (a->verify_password);
+  g_free (a->hash_password);
+  g_free (a->hash);
+  g_free (a->hash_error);
+  g_free (a);
+}
+
+static void route (Req *req);
+static gboolean split_path (const char *path, char ***out, guint *n);
+
+static void
+argon_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      data,
+                 GCancellable *cancellable)
+{
+  Argon *a = data;
+
+  if (a->verify_password)
+    a->verified = pz_auth_verify_password (a->encoded, a->verify_password);
+  if (a->hash_password && (a->verify_password == NULL || a->verified))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!(a->hash = pz_auth_hash_password (a->hash_password, &error)))
+        a->hash_error = g_strdup (error->message);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+argon_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  SoupServerMessage *msg = data;
+  GTask *task = G_TASK (result);
+  PzServer *self = g_task_get_source_object (task);
+  Argon *a = g_task_get_task_data (task);
+  Req req = { 0 };
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autoptr(GHashTable) query = g_uri_get_query (uri) ? soup_form_decode (g_uri_get_query (uri)) : NULL;
+
+  /* the result lives as long as the request */
+  g_object_set_data_full (G_OBJECT (msg), "pz-argon", a, (GDestroyNotify) argon_free);
+  req.server = self;
+  req.msg = msg;
+  req.method = soup_server_message_get_method (msg);
+  req.query = query;
+  req.now = now_seconds ();
+  if (!split_path (g_uri_get_path (uri), &req.seg, &req.n_seg))
+    send_error (msg, 404, "not_found", _("There is nothing here"), NULL);
+  else
+    route (&req);
+  g_strfreev (req.seg);
+  pz_user_free (req.user);
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
+}
+
+/* Returns the finished work for this request, or NULL after starting it
+ * (the handler then returns at once, the request is paused). */
+static Argon *
+argon_result (Req        *req,
+              const char *encoded,
+              const char *verify_password,
+              const char *hash_password)
+{
+  Argon *done = g_object_get_data (G_OBJECT (req->msg), "pz-argon");
+  g_autoptr(GTask) task = NULL;
+  Argon *a;
+
+  if (done)
+    return done;
+  a = g_new0 (Argon, 1);
+  a->encoded = g_strdup (encoded);
+  a->verify_password = g_strdup (verify_password);
+  a->hash_password = g_strdup (hash_password);
+  soup_server_message_pause (req->msg);
+  task = g_task_new (req->server, NULL, argon_done, g_object_ref (req->msg));
+  /* a task in a thread always completes: argon_done() takes it over */
+  g_task_set_task_data (task, a, NULL);
+  g_task_run_in_thread (task, argon_in_thread);
+  return NULL;
+}
+
 static void
 handle_logout (Req *req)
 {
@@ -867,6 +1095,7 @@ handle_logout (Req *req)
       send_error (req->msg, 500, "internal", _("The server could not end the session"), NULL);
       return;
     }
+  close_ended_sockets (req->server);
   soup_server_message_set_status (req->msg, 204, NULL);
 }
 
@@ -963,6 +1192,11 @@ handle_search (Req *req)
   PzSearch search = { 0 };
   guint64 limit, cursor;
 
+  if (!pz_engine_may_read_files (req->user))
+    {
+      send_error (req->msg, 403, "forbidden", _("Your roles give no access to the applicants' data"), NULL);
+      return;
+    }
   if (!query_uint (req, "limit", 1, 500, 50, &limit) ||
       !query_uint (req, "cursor", 1, G_MAXINT64, 0, &cursor))
     return;
@@ -1007,6 +1241,74 @@ handle_search (Req *req)
   send_text_json (req->msg, 200, text);
 }
 
+/* Idempotency: a counter PC whose answer was lost sends the same request
+ * with the same Idempotency-Key again and gets the first answer, without a
+ * second file or document. The key is required for actions and optional
+ * for registrations and uploads. */
+static gboolean
+read_idempotency_key (Req         *req,
+                      gboolean     required,
+                      const char **out)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *key = soup_message_headers_get_one (headers, "Idempotency-Key");
+
+  *out = NULL;
+  if (key == NULL && !required)
+    return TRUE;
+  if (key == NULL || *key == '\0' || strlen (key) > 128)
+    {
+      bad_request (req, _("An Idempotency-Key header (at most 128 characters) is required"));
+      return FALSE;
+    }
+  for (const char *p = key; *p; p++)
+    if (!g_ascii_isgraph (*p))
+      {
+        bad_request (req, _("The Idempotency-Key may hold only visible ASCII characters"));
+        return FALSE;
+      }
+  *out = key;
+  return TRUE;
+}
+
+/* What makes two requests the same: the path and the body (or, for an
+ * upload, the file's SHA-256). */
+static char *
+request_fingerprint (Req        *req,
+                     const void *content,
+                     gssize      length)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_checksum_update (sum, (const guchar *) g_uri_get_path (soup_server_message_get_uri (req->msg)), -1);
+  g_checksum_update (sum, (const guchar *) "\n", 1);
+  g_checksum_update (sum, content, length);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+/* Answers a request seen before with its first answer (or 409 if the key
+ * came with another request); FALSE if the key is new. */
+static gboolean
+replay_idempotent (PzServer          *self,
+                   SoupServerMessage *msg,
+                   PzUser            *user,
+                   const char        *key,
+                   const char        *fingerprint)
+{
+  g_autofree char *stored_fingerprint = NULL;
+  g_autofree char *stored = NULL;
+  guint status;
+
+  if (!pz_store_find_idempotent (pz_engine_get_store (self->engine), user->id, key,
+                                 &stored_fingerprint, &status, &stored))
+    return FALSE;
+  if (g_strcmp0 (stored_fingerprint, fingerprint) != 0)
+    send_error (msg, 409, "duplicate", _("This Idempotency-Key was already used for another request"), NULL);
+  else
+    send_text_json (msg, status, stored);
+  return TRUE;
+}
+
 static void
 handle_register (Req *req)
 {
@@ -1015,16 +1317,43 @@ handle_register (Req *req)
   g_autoptr(GError) error = NULL;
   g_autoptr(PzApplication) app = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *fingerprint = NULL;
+  PzStore *store = pz_engine_get_store (req->server->engine);
+  const char *key;
 
-  if (body == NULL)
+  if (body == NULL || !read_idempotency_key (req, FALSE, &key))
     return;
+  if (key)
+    {
+      g_autoptr(GBytes) raw = soup_message_body_flatten (soup_server_message_get_request_body (req->msg));
+
+      fingerprint = request_fingerprint (req, g_bytes_get_data (raw, NULL), (gssize) g_bytes_get_size (raw));
+      if (replay_idempotent (req->server, req->msg, req->user, key, fingerprint))
+        return;
+      /* the file and the answer to a retry are saved together */
+      if (!pz_store_begin (store, &error))
+        {
+          send_error (req->msg, 500, "internal", _("The server could not start a transaction"), NULL);
+          return;
+        }
+    }
   app = pz_engine_register (req->server->engine, req->user, body, req->now, details, &error);
   if (app == NULL)
     {
+      if (key)
+        pz_store_rollback (store);
       send_gerror (req->msg, error, details);
       return;
     }
   text = pz_engine_application_to_string (req->server->engine, app, req->user, req->now);
+  if (key && (!pz_store_insert_idempotent (store, req->user->id, key, fingerprint, 201, text, req->now, &error) ||
+              !pz_store_commit (store, &error)))
+    {
+      pz_store_rollback (store);
+      g_warning ("Cannot save a registration: %s", error->message);
+      send_error (req->msg, 500, "internal", _("The server could not save the change; try again"), NULL);
+      return;
+    }
   send_text_json (req->msg, 201, text);
   announce (req->server, app);
 }
@@ -1218,7 +1547,7 @@ handle_application (Req    *req,
   g_autoptr(PzApplication) app = pz_engine_get_application (req->server->engine, id, &error);
   g_autofree char *text = NULL;
 
-  if (app == NULL)
+  if (app == NULL || !pz_engine_may_read (req->server->engine, req->user, app, &error))
     {
       send_gerror (req->msg, error, NULL);
       return;
@@ -1232,8 +1561,7 @@ handle_action (Req    *req,
                gint64  id)
 {
   static const char * const known[] = { "action", "version", "note", "data", NULL };
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
-  const char *key = soup_message_headers_get_one (headers, "Idempotency-Key");
+  const char *key;
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(GPtrArray) details = pz_details_new ();
   g_autoptr(GError) error = NULL;
@@ -1243,19 +1571,11 @@ handle_action (Req    *req,
   g_autoptr(PzApplication) changed = NULL;
   JsonNode *action, *version, *note, *data;
   PzActionRequest request = { 0 };
+  g_autofree char *passphrase_key = NULL;
   guint status = 200;
 
-  if (key == NULL || *key == '\0' || strlen (key) > 128)
-    {
-      bad_request (req, _("An Idempotency-Key header (at most 128 characters) is required"));
-      return;
-    }
-  for (const char *p = key; *p; p++)
-    if (!g_ascii_isgraph (*p))
-      {
-        bad_request (req, _("The Idempotency-Key may hold only visible ASCII characters"));
-        return;
-      }
+  if (!read_idempotency_key (req, TRUE, &key))
+    return;
 
   if (!(body = read_json_body (req)) || !only_members (req, body, known) ||
       !get_member (req, body, "action", G_TYPE_STRING, TRUE, &action) ||
@@ -1276,6 +1596,14 @@ handle_action (Req    *req,
   request.idempotency_key = key;
   request.fingerprint = g_checksum_get_string (sum);
 
+  /* the signing passphrase is a secret to guess like a password */
+  if (request.data && json_object_has_member (request.data, "passphrase"))
+    {
+      passphrase_key = throttle_key ("passphrase", req->user->username, client_address (req));
+      if (!throttle_attempt (req, passphrase_key, client_address (req)))
+        return;
+    }
+
   if (!join_batch (req->server, &error))
     {
       send_error (req->msg, 500, "internal", _("The server could not start a transaction"), NULL);
@@ -1287,6 +1615,8 @@ handle_action (Req    *req,
     send_gerror (req->msg, error, details);
   else
     send_text_json (req->msg, status, answer);
+  if (answer && passphrase_key)
+    throttle_success (req->server, passphrase_key, client_address (req));
   if (changed)
     g_ptr_array_add (req->server->batch_events,
                      event_json (changed->id, changed->step, changed->status, changed->version));
@@ -1330,6 +1660,8 @@ typedef struct {
   GSubprocess       *process;
   guint              timeout;
   gboolean           timed_out;
+  char              *idempotency_key;
+  char              *fingerprint;
 } Inspection;
 
 static void
@@ -1347,6 +1679,8 @@ inspection_free (Inspection *job)
   g_clear_object (&job->server);
   pz_user_free (job->user);
   g_free (job->requirement);
+  g_free (job->idempotency_key);
+  g_free (job->fingerprint);
   g_free (job);
 }
 
@@ -1399,6 +1733,7 @@ store_inspected (PzServer *self,
   UploadState *st = g_object_get_data (G_OBJECT (job->msg), "pz-upload");
   g_autoptr(GError) error = NULL;
   g_autoptr(PzDocument) doc = NULL;
+  gboolean began = FALSE;
 
   if (!writable)
     {
@@ -1408,10 +1743,16 @@ store_inspected (PzServer *self,
     }
   /* nothing is acknowledged before it is on disk */
   flush_batch (self);
-  doc = pz_engine_store_upload (self->engine, job->user, job->id, job->requirement, st->upload,
-                                (guint) CLAMP (job->pages, 0, G_MAXINT), now_seconds (), &error);
+  began = job->idempotency_key && pz_store_begin (pz_engine_get_store (self->engine), &error);
+  if (job->idempotency_key == NULL || began)
+    doc = pz_engine_store_upload (self->engine, job->user, job->id, job->requirement, st->upload,
+                                  (guint) CLAMP (job->pages, 0, G_MAXINT), now_seconds (), &error);
   if (doc == NULL)
-    send_gerror (job->msg, error, NULL);
+    {
+      if (began)
+        pz_store_rollback (pz_engine_get_store (self->engine));
+      send_gerror (job->msg, error, NULL);
+    }
   else
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -1430,6 +1771,23 @@ store_inspected (PzServer *self,
       json_builder_add_int_value (b, doc->pages);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
+      if (job->idempotency_key)
+        {
+          /* the document and the answer to a retry are saved together */
+          PzStore *store = pz_engine_get_store (self->engine);
+          g_autofree char *text = json_to_string (root, FALSE);
+
+          if (!pz_store_insert_idempotent (store, job->user->id, job->idempotency_key, job->fingerprint,
+                                           201, text, now_seconds (), &error) ||
+              !pz_store_commit (store, &error))
+            {
+              pz_store_rollback (store);
+              g_warning ("Cannot save an upload: %s", error->message);
+              send_gerror (job->msg, error, NULL);
+              inspection_end (job);
+              return;
+            }
+        }
       send_json (job->msg, 201, root);
       announce_id (self, job->id);
     }
@@ -1562,12 +1920,16 @@ handle_put_document (Req        *req,
   UploadState *st = g_object_get_data (G_OBJECT (req->msg), "pz-upload");
   Inspection *job;
   const char *type;
+  const char *key;
+  g_autofree char *fingerprint = NULL;
 
   if (st == NULL)
     {
       send_error (req->msg, 500, "internal", _("The server could not receive the file"), NULL);
       return;
     }
+  if (!read_idempotency_key (req, FALSE, &key))
+    return;
   if (pz_upload_is_too_large (st->upload))
     {
       send_error (req->msg, 413, "too_large", _("The file is larger than the office allows"), NULL);
@@ -1594,6 +1956,12 @@ handle_put_document (Req        *req,
       send_error (req->msg, 415, "unsupported_type", _("Only PDF, JPEG and PNG files are accepted"), NULL);
       return;
     }
+  if (key)
+    {
+      fingerprint = request_fingerprint (req, pz_upload_get_sha256 (st->upload), -1);
+      if (replay_idempotent (req->server, req->msg, req->user, key, fingerprint))
+        return;
+    }
   if (self->inspections_running >= self->config->inspect_running &&
       g_queue_get_length (&self->inspections_waiting) >= self->config->inspect_waiting)
     {
@@ -1610,6 +1978,8 @@ handle_put_document (Req        *req,
   job->id = id;
   job->requirement = g_strdup (requirement);
   job->type = type;
+  job->idempotency_key = g_strdup (key);
+  job->fingerprint = g_steal_pointer (&fingerprint);
   soup_server_message_pause (req->msg);
   if (self->inspections_running < self->config->inspect_running)
     start_inspection (self, job);
@@ -1711,7 +2081,7 @@ handle_output (Req        *req,
   g_autoptr(PzApplication) app = pz_engine_get_application (req->server->engine, id, &error);
   g_autofree char *filename = NULL;
 
-  if (app == NULL)
+  if (app == NULL || !pz_engine_may_read (req->server->engine, req->user, app, &error))
     {
       send_gerror (req->msg, error, NULL);
       return;
@@ -2208,6 +2578,21 @@ read_roles (JsonObject *body,
   return g_strv_builder_end (builder);
 }
 
+/* Separation of duties: the administrator (users, roles, the signing key)
+ * holds no office role, unless a small office allows it in its settings. */
+static void
+check_admin_roles (Req                *req,
+                   const char * const *roles,
+                   GPtrArray          *details)
+{
+  if (roles == NULL || req->server->config->admin_office_roles ||
+      !g_strv_contains (roles, "admin") || g_strv_length ((char **) roles) < 2)
+    return;
+  pz_detail_add (details, "roles", "%s",
+                 _("The administrator cannot also hold an office role; a small office may allow it "
+                   "with admin_may_hold_office_roles in the server's settings"));
+}
+
 static char *
 audit_detail (JsonObject *body)
 {
@@ -2259,8 +2644,10 @@ commit_admin_change (Req         *req,
       pz_store_rollback (store);
       goto failed;
     }
-  /* roles, deactivation and passwords take effect on the next request */
+  /* roles, deactivation and passwords take effect on the next request,
+   * and an ended session's event socket closes at once */
   g_hash_table_remove_all (req->server->sessions);
+  close_ended_sockets (req->server);
   return TRUE;
 
 failed:
@@ -2356,6 +2743,7 @@ handle_create_user (Req *req)
   g_autoptr(GError) error = NULL;
   JsonNode *username, *full_name, *nip, *password;
   NewUser n = { 0 };
+  Argon *argon;
 
   if (body == NULL || !only_members (req, body, known) ||
       !get_member (req, body, "username", G_TYPE_STRING, TRUE, &username) ||
@@ -2375,14 +2763,17 @@ handle_create_user (Req *req)
     pz_detail_add (details, "roles", "%s", _("Give at least one role"));
   else
     roles = read_roles (body, details);
+  check_admin_roles (req, (const char * const *) roles, details);
   if (details->len)
     {
       send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
       return;
     }
-  if (!(hash = pz_auth_hash_password (json_node_get_string (password), &error)))
+  if (!(argon = argon_result (req, NULL, NULL, json_node_get_string (password))))
+    return;
+  if (!(hash = g_strdup (argon->hash)))
     {
-      send_error (req->msg, 500, "internal", error->message, NULL);
+      send_error (req->msg, 500, "internal", argon->hash_error, NULL);
       return;
     }
   n = (NewUser) { json_node_get_string (username), json_node_get_string (full_name),
@@ -2444,6 +2835,7 @@ handle_update_user (Req    *req,
     pz_detail_add (details, "nip", "%s", _("A NIP has 18 digits"));
   if (json_object_has_member (body, "roles"))
     roles = read_roles (body, details);
+  check_admin_roles (req, (const char * const *) roles, details);
   if (user->id == req->user->id && active && !json_node_get_boolean (active))
     pz_detail_add (details, "active", "%s", _("You cannot deactivate your own account"));
   if (user->id == req->user->id && roles && !g_strv_contains ((const char * const *) roles, "admin"))
@@ -2515,6 +2907,7 @@ handle_reset_password (Req    *req,
   g_autoptr(GError) error = NULL;
   JsonNode *password;
   PasswordChange p = { 0 };
+  Argon *argon;
 
   if (user == NULL)
     {
@@ -2529,9 +2922,11 @@ handle_reset_password (Req    *req,
       send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
       return;
     }
-  if (!(hash = pz_auth_hash_password (json_node_get_string (password), &error)))
+  if (!(argon = argon_result (req, NULL, NULL, json_node_get_string (password))))
+    return;
+  if (!(hash = g_strdup (argon->hash)))
     {
-      send_error (req->msg, 500, "internal", error->message, NULL);
+      send_error (req->msg, 500, "internal", argon->hash_error, NULL);
       return;
     }
   p = (PasswordChange) { id, hash, TRUE, NULL, req->now };
@@ -2554,14 +2949,14 @@ handle_change_password (Req *req)
   g_autoptr(GError) error = NULL;
   JsonNode *old_password, *new_password;
   PasswordChange p = { 0 };
+  g_autofree char *key = NULL;
+  Argon *argon;
 
   if (body == NULL || !only_members (req, body, known) ||
       !get_member (req, body, "old_password", G_TYPE_STRING, TRUE, &old_password) ||
       !get_member (req, body, "new_password", G_TYPE_STRING, TRUE, &new_password))
     return;
-  if (!pz_auth_verify_password (user->password_hash, json_node_get_string (old_password)))
-    pz_detail_add (details, "old_password", "%s", _("This is not your current password"));
-  else if (g_utf8_strlen (json_node_get_string (new_password), -1) < PZ_AUTH_MIN_PASSWORD_LENGTH)
+  if (g_utf8_strlen (json_node_get_string (new_password), -1) < PZ_AUTH_MIN_PASSWORD_LENGTH)
     pz_detail_add (details, "new_password", _("At least %d characters"), PZ_AUTH_MIN_PASSWORD_LENGTH);
   else if (g_str_equal (json_node_get_string (old_password), json_node_get_string (new_password)))
     pz_detail_add (details, "new_password", "%s", _("Choose a password different from the current one"));
@@ -2570,9 +2965,24 @@ handle_change_password (Req *req)
       send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
       return;
     }
-  if (!(hash = pz_auth_hash_password (json_node_get_string (new_password), &error)))
+  /* the old password is a secret to guess like the one at the login */
+  key = throttle_key ("password", user->username, client_address (req));
+  if (g_object_get_data (G_OBJECT (req->msg), "pz-argon") == NULL &&
+      !throttle_attempt (req, key, client_address (req)))
+    return;
+  if (!(argon = argon_result (req, user->password_hash, json_node_get_string (old_password),
+                              json_node_get_string (new_password))))
+    return;
+  if (!argon->verified)
     {
-      send_error (req->msg, 500, "internal", error->message, NULL);
+      pz_detail_add (details, "old_password", "%s", _("This is not your current password"));
+      send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
+      return;
+    }
+  throttle_success (req->server, key, client_address (req));
+  if (!(hash = g_strdup (argon->hash)))
+    {
+      send_error (req->msg, 500, "internal", argon->hash_error, NULL);
       return;
     }
   p = (PasswordChange) { user->id, hash, FALSE, keep, req->now };
@@ -4172,6 +4582,11 @@ pz_server_finalize (GObject *object)
       g_source_destroy (self->escalation_check);
       g_clear_pointer (&self->escalation_check, g_source_unref);
     }
+  if (self->purge_check)
+    {
+      g_source_destroy (self->purge_check);
+      g_clear_pointer (&self->purge_check, g_source_unref);
+    }
   pz_server_shutdown (self);
   g_clear_pointer (&self->outbox, pz_outbox_free);
   g_clear_object (&self->soup);
@@ -4261,6 +4676,10 @@ pz_server_new (const PzConfig  *config,
   self->certificate_check = g_timeout_source_new_seconds (12 * 3600);
   g_source_set_callback (self->certificate_check, check_certificate, self, NULL);
   g_source_attach (self->certificate_check, g_main_context_get_thread_default ());
+  self->purge_check = g_timeout_source_new_seconds (MAX (config->purge_interval, 1));
+  g_source_set_callback (self->purge_check, purge_cb, self, NULL);
+  g_source_attach (self->purge_check, g_main_context_get_thread_default ());
+  purge_cb (self);
   /* a file becomes late by the clock alone: look every minute */
   self->escalation_check = g_timeout_source_new_seconds (60);
   g_source_set_callback (self->escalation_check, escalate_cb, self, NULL);

@@ -248,6 +248,12 @@ static const char * const migrations[] = {
   /* 9: the report reads a year of step stays from the index alone */
   "DROP INDEX events_at;"
   "CREATE INDEX events_at_stays ON events(at, from_step, user_id, office_seconds, application_id);",
+  /* 10: sessions end after a time without requests; an action by a user
+   * who is also the administrator says so in the history */
+  "ALTER TABLE sessions ADD COLUMN last_seen_at INTEGER;"
+  "CREATE INDEX sessions_user ON sessions(user_id);"
+  "CREATE INDEX idempotency_created ON idempotency(created_at);"
+  "ALTER TABLE events ADD COLUMN also_admin INTEGER NOT NULL DEFAULT 0;",
 };
 
 static void
@@ -1226,6 +1232,101 @@ pz_store_session_user (PzStore    *self,
   return user;
 }
 
+/**
+ * pz_store_touch_session:
+ * @self: a store
+ * @token_hash: the hash of a bearer token
+ * @now: the current time
+ * @idle_seconds: how long a session may go without a request
+ *
+ * Notes a request of a live session.
+ *
+ * Returns: whether the session is live (not revoked, not expired, not idle)
+ */
+gboolean
+pz_store_touch_session (PzStore    *self,
+                        const char *token_hash,
+                        gint64      now,
+                        gint64      idle_seconds)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "UPDATE sessions SET last_seen_at = ?1 "
+                                "WHERE token_hash = ?2 AND revoked_at IS NULL AND expires_at > ?1 "
+                                "AND COALESCE(last_seen_at, created_at) > ?1 - ?3", NULL);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
+  bind_text (stmt, 2, token_hash);
+  sqlite3_bind_int64 (stmt, 3, idle_seconds);
+  if (!step_done (self, stmt, NULL))
+    return FALSE;
+  return sqlite3_changes (self->db) > 0;
+}
+
+/* Whether a session is live, without noting a request. */
+gboolean
+pz_store_session_live (PzStore    *self,
+                       const char *token_hash,
+                       gint64      now,
+                       gint64      idle_seconds)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id "
+                                "WHERE s.token_hash = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?1 "
+                                "AND COALESCE(s.last_seen_at, s.created_at) > ?1 - ?3 AND u.active = 1", NULL);
+  gboolean live;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
+  bind_text (stmt, 2, token_hash);
+  sqlite3_bind_int64 (stmt, 3, idle_seconds);
+  live = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return live;
+}
+
+/**
+ * pz_store_purge:
+ * @self: a store
+ * @now: the current time
+ * @idle_seconds: how long a session may go without a request
+ * @idempotency_seconds: how long the answer to a retry is kept
+ *
+ * Deletes the sessions that ended (logged out, expired, idle) and the
+ * answers kept for retries that are older than @idempotency_seconds.
+ *
+ * Returns: the number of rows deleted, or -1
+ */
+gint64
+pz_store_purge (PzStore  *self,
+                gint64    now,
+                gint64    idle_seconds,
+                gint64    idempotency_seconds,
+                GError  **error)
+{
+  sqlite3_stmt *sessions = prepare (self,
+                                    "DELETE FROM sessions WHERE revoked_at IS NOT NULL OR expires_at <= ?1 "
+                                    "OR COALESCE(last_seen_at, created_at) <= ?1 - ?2", error);
+  sqlite3_stmt *idem;
+  gint64 n;
+
+  if (sessions == NULL)
+    return -1;
+  sqlite3_bind_int64 (sessions, 1, now);
+  sqlite3_bind_int64 (sessions, 2, idle_seconds);
+  if (!step_done (self, sessions, error))
+    return -1;
+  n = sqlite3_changes (self->db);
+  if (!(idem = prepare (self, "DELETE FROM idempotency WHERE created_at <= ?", error)))
+    return -1;
+  sqlite3_bind_int64 (idem, 1, now - idempotency_seconds);
+  if (!step_done (self, idem, error))
+    return -1;
+  return n + sqlite3_changes (self->db);
+}
+
 gboolean
 pz_store_revoke_session (PzStore     *self,
                          const char  *token_hash,
@@ -2191,8 +2292,8 @@ pz_store_insert_event (PzStore  *self,
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "INSERT INTO events (application_id, at, user_id, role, action,"
-                                "  from_step, to_step, note, office_seconds, data, acting) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                                "  from_step, to_step, note, office_seconds, data, acting, also_admin) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return 0;
   sqlite3_bind_int64 (stmt, 1, event->application_id);
@@ -2206,6 +2307,7 @@ pz_store_insert_event (PzStore  *self,
   sqlite3_bind_int64 (stmt, 9, event->office_seconds);
   bind_text (stmt, 10, event->data);
   bind_text (stmt, 11, event->acting);
+  sqlite3_bind_int (stmt, 12, event->also_admin ? 1 : 0);
   if (!step_done (self, stmt, error))
     return 0;
   event->id = sqlite3_last_insert_rowid (self->db);
@@ -2214,7 +2316,7 @@ pz_store_insert_event (PzStore  *self,
 
 #define EVENT_QUERY \
   "SELECT e.id, e.application_id, e.at, e.user_id, u.username, u.full_name, e.role, e.action," \
-  "  e.from_step, e.to_step, e.note, e.office_seconds, e.data, e.acting " \
+  "  e.from_step, e.to_step, e.note, e.office_seconds, e.data, e.acting, e.also_admin " \
   "FROM events e JOIN users u ON u.id = e.user_id WHERE e.application_id = ? "
 
 static PzEvent *
@@ -2236,6 +2338,7 @@ read_event (sqlite3_stmt *stmt)
   e->office_seconds = sqlite3_column_int64 (stmt, 11);
   e->data = column_text (stmt, 12);
   e->acting = column_text (stmt, 13);
+  e->also_admin = sqlite3_column_int (stmt, 14) != 0;
   return e;
 }
 

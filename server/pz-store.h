@@ -101,6 +101,7 @@ typedef struct {
   char   *note;
   gint64  office_seconds;
   char   *data;
+  gboolean also_admin;      /* the user also held the administrator role */
 } PzEvent;
 
 typedef struct {
@@ -226,6 +227,19 @@ PzUser        *pz_store_session_user       (PzStore        *self,
                                             const char     *token_hash,
                                             gint64          now,
                                             gint64         *expires_at);
+gboolean       pz_store_touch_session      (PzStore        *self,
+                                            const char     *token_hash,
+                                            gint64          now,
+                                            gint64          idle_seconds);
+gboolean       pz_store_session_live       (PzStore        *self,
+                                            const char     *token_hash,
+                                            gint64          now,
+                                            gint64          idle_seconds);
+gint64         pz_store_purge              (PzStore        *self,
+                                            gint64          now,
+                                            gint64          idle_seconds,
+                                            gint64          idempotency_seconds,
+                                            GError        **error);
 gboolean       pz_store_revoke_session     (PzStore        *self,
                                             const char     *token_hash,
                                             gint64          now,

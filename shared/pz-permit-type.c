@@ -774,27 +774,6 @@ pz_format_number (const char *format,
                   guint64     sequence,
                   GDateTime  *when)
 {
-  return pz_number_format_render (self->number_format, self->code, sequence, when);
-}
-
-/**
- * pz_number_format_render:
- * @format: a format that pz_number_format_is_valid() accepts
- * @code: the permit type's code, for `{code}`
- * @sequence: the number in the permit type's yearly sequence
- * @when: the moment of numbering, in the office's time zone
- *
- * The one place a permit number is made from its format: the server numbers
- * permits with it and the administration page previews the next number.
- *
- * Returns: (transfer full): the permit number
- */
-char *
-pz_number_format_render (const char *format,
-                         const char *code,
-                         guint64     sequence,
-                         GDateTime  *when)
-{
   GString *out = g_string_new (NULL);
 
   for (const char *p = format; *p; p++)

@@ -104,10 +104,6 @@ char          *pz_permit_type_format_number    (PzPermitType  *self,
                                                 GDateTime     *when);
 gboolean       pz_number_format_is_valid       (const char    *format,
                                                 GError       **error);
-char          *pz_number_format_render         (const char    *format,
-                                                const char    *code,
-                                                guint64        sequence,
-                                                GDateTime     *when);
 
 const char    *pz_signing_to_string            (PzSigning      signing);
 const char    *pz_field_type_to_string         (PzFieldType    type);

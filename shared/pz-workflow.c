@@ -179,7 +179,7 @@ parse_step (JsonNode    *node,
             GError     **error)
 {
   static const char * const known_members[] = {
-    "id", "title", "roles", "standard", "output", "form", "when", "clock", "documents", "final",
+    "id", "title", "roles", "standard", "output", "form", "when", "clock", "documents", "review", "final",
     "actions", NULL
   };
   PzStep *step;
@@ -342,6 +342,16 @@ parse_step (JsonNode    *node,
           goto error;
         }
       step->documents = json_node_get_boolean (member);
+    }
+
+  if ((member = json_object_get_member (obj, "review")))
+    {
+      if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_BOOLEAN)
+        {
+          fail (error, source, index, step->id, _("“review” must be true or false"));
+          goto error;
+        }
+      step->review = json_node_get_boolean (member);
     }
 
   if ((member = json_object_get_member (obj, "actions")))
@@ -809,6 +819,8 @@ pz_workflow_to_json (PzWorkflow *self)
         }
       json_builder_set_member_name (b, "documents");
       json_builder_add_boolean_value (b, step->documents);
+      json_builder_set_member_name (b, "review");
+      json_builder_add_boolean_value (b, step->review);
       json_builder_set_member_name (b, "clock");
       json_builder_add_string_value (b, step->applicant_clock ? "applicant" : "office");
       json_builder_set_member_name (b, "status");

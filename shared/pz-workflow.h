@@ -54,6 +54,7 @@ typedef struct {
   PzConditions when;
   gboolean     applicant_clock;       /* time here is the applicant's, not the office's */
   gboolean     documents;             /* the step's roles may upload and check documents */
+  gboolean     review;                /* a verification or decision: four eyes, see DOMAIN.md */
   gboolean     final;
   PzStatus     final_status;
   char        *targets[PZ_N_ACTIONS];

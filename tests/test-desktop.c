@@ -215,7 +215,7 @@ log_out (PzWindow *win)
 static JsonObject *
 server_file (gint64 id)
 {
-  return pz_test_get_application (ts, pz_test_login (ts, "admin"), id);
+  return pz_test_get_application (ts, pz_test_login (ts, "kadis"), id);
 }
 
 static void
@@ -604,7 +604,7 @@ test_registration (void)
   gint64 count;
 
   log_in (win, "front_office");
-  before = pz_test_request (ts, "GET", "/api/v1/applications?limit=500", pz_test_login (ts, "admin"), NULL);
+  before = pz_test_request (ts, "GET", "/api/v1/applications?limit=500", pz_test_login (ts, "kadis"), NULL);
   count = json_array_get_length (json_object_get_array_member (pz_response_object (before), "items"));
 
   gtk_widget_activate_action (GTK_WIDGET (win), "win.new-registration", NULL);
@@ -629,10 +629,10 @@ test_registration (void)
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (file, "applicant"), "nik"), ==,
                    "3201010505800007");
 
-  after = pz_test_request (ts, "GET", "/api/v1/applications?limit=500", pz_test_login (ts, "admin"), NULL);
+  after = pz_test_request (ts, "GET", "/api/v1/applications?limit=500", pz_test_login (ts, "kadis"), NULL);
   g_assert_cmpint (json_array_get_length (json_object_get_array_member (pz_response_object (after), "items")), ==,
                    count + 1);
-  found = pz_test_request (ts, "GET", "/api/v1/applications?q=3201010505800007", pz_test_login (ts, "admin"), NULL);
+  found = pz_test_request (ts, "GET", "/api/v1/applications?q=3201010505800007", pz_test_login (ts, "kadis"), NULL);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (pz_response_object (found), "items")), ==, 1);
   gtk_window_destroy (GTK_WINDOW (win));
 }

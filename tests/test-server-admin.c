@@ -471,7 +471,7 @@ test_acting (void)
   id = pz_test_register (ts, pz_test_login (ts, "front_office"), "PBG", "new");
   pz_test_drive_to (ts, id, "signing");
   {
-    JsonObject *app = pz_test_get_application (ts, admin, id);
+    JsonObject *app = pz_test_get_application (ts, pz_test_login (ts, "kadis"), id);
     g_autofree char *end = g_strdup_printf ("%s/%" G_GINT64_FORMAT, path, acting_id);
     g_autoptr(PzResponse) ended = send ("DELETE", end, admin, NULL);
     g_autoptr(PzResponse) twice = send ("DELETE", end, admin, NULL);

@@ -98,6 +98,8 @@ test_every_key_known (void)
   g_assert_cmpuint (config->max_upload, ==, defaults->max_upload);
   g_assert_cmpuint (config->inspect_timeout, ==, defaults->inspect_timeout);
   g_assert_cmpuint (config->session_hours, ==, defaults->session_hours);
+  g_assert_cmpuint (config->session_idle_seconds, ==, defaults->session_idle_seconds);
+  g_assert_true (config->admin_office_roles == defaults->admin_office_roles);
   g_assert_cmpuint (config->login_max_failures_user, ==, defaults->login_max_failures_user);
   g_assert_cmpuint (config->login_max_failures_address, ==, defaults->login_max_failures_address);
   g_assert_cmpuint (config->login_window_seconds, ==, defaults->login_window_seconds);
@@ -114,7 +116,8 @@ test_every_key_known (void)
       "limits/max_upload_mib", "limits/inspect_timeout_seconds", "limits/inspections_at_once",
       "limits/inspections_waiting", "security/session_hours",
       "security/login_failures_per_user", "security/login_failures_per_address",
-      "security/login_window_minutes", "signing/key", "smtp/host", "smtp/port",
+      "security/login_window_minutes", "security/session_idle_minutes",
+      "security/admin_may_hold_office_roles", "signing/key", "smtp/host", "smtp/port",
       "smtp/starttls", "smtp/username", "smtp/password", "smtp/from", "notify/command",
       "notify/interval_seconds", NULL
     };

@@ -12,7 +12,7 @@ static const char *
 get_step (gint64 id)
 {
   static char step[64];
-  g_autoptr(JsonObject) app = pz_test_get_application (ts, pz_test_login (ts, "admin"), id);
+  g_autoptr(JsonObject) app = pz_test_get_application (ts, pz_test_login (ts, "kadis"), id);
 
   g_strlcpy (step, json_object_get_string_member (app, "step"), sizeof step);
   return step;
@@ -84,7 +84,7 @@ test_no_survey (void)
 static gint64
 version_of (gint64 id)
 {
-  g_autoptr(JsonObject) app = pz_test_get_application (ts, pz_test_login (ts, "admin"), id);
+  g_autoptr(JsonObject) app = pz_test_get_application (ts, pz_test_login (ts, "kadis"), id);
   return json_object_get_int_member (app, "version");
 }
 

@@ -145,7 +145,7 @@ static gint64
 version_of (PzTestServer *ts,
             gint64        id)
 {
-  g_autoptr(JsonObject) app = pz_test_get_application (ts, pz_test_login (ts, "admin"), id);
+  g_autoptr(JsonObject) app = pz_test_get_application (ts, pz_test_login (ts, "kadis"), id);
   return json_object_get_int_member (app, "version");
 }
 
@@ -153,7 +153,7 @@ static char *
 registration_of (PzTestServer *ts,
                  gint64        id)
 {
-  g_autoptr(JsonObject) app = pz_test_get_application (ts, pz_test_login (ts, "admin"), id);
+  g_autoptr(JsonObject) app = pz_test_get_application (ts, pz_test_login (ts, "kadis"), id);
   return g_strdup (json_object_get_string_member (app, "registration_number"));
 }
 

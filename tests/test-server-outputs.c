@@ -83,7 +83,7 @@ assert_in_order (const char         *text,
 static gint64
 version_of (gint64 id)
 {
-  g_autoptr(JsonObject) app = pz_test_get_application (ts, pz_test_login (ts, "admin"), id);
+  g_autoptr(JsonObject) app = pz_test_get_application (ts, pz_test_login (ts, "kadis"), id);
   return json_object_get_int_member (app, "version");
 }
 

@@ -43,7 +43,7 @@ capture_writer (GLogLevelFlags   level,
 static gint64
 version_of (gint64 id)
 {
-  g_autoptr(JsonObject) app = pz_test_get_application (ts, pz_test_login (ts, "admin"), id);
+  g_autoptr(JsonObject) app = pz_test_get_application (ts, pz_test_login (ts, "kadis"), id);
   return json_object_get_int_member (app, "version");
 }
 
