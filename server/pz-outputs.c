@@ -380,7 +380,12 @@ pz_output_render (const PzOutputContent *c)
         if (c->qr_caption)
           {
             w.y = top + 98;
-            text (&w, MARGIN_L, 150, "Sans 7", c->qr_caption, FALSE, PANGO_ALIGN_LEFT);
+            h = text (&w, MARGIN_L, 150, "Sans 7", c->qr_caption, FALSE, PANGO_ALIGN_LEFT);
+            if (c->qr_code)
+              {
+                w.y += h + 1;
+                text (&w, MARGIN_L, 170, "Monospace Bold 10", c->qr_code, FALSE, PANGO_ALIGN_LEFT);
+              }
           }
       }
     w.y = top;

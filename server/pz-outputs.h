@@ -29,6 +29,7 @@ typedef struct {
   const char *signer_nip;
   const char *qr_url;
   const char *qr_caption;
+  const char *qr_code;          /* (nullable): printed under the QR to be typed, the receipt's tracking code */
   const char *signed_statement;  /* replaces the space for a wet signature */
   gboolean    watermark_draft;
 } PzOutputContent;
