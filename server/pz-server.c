@@ -1563,7 +1563,6 @@ static const char *public_css =
   "h1{font-size:1.3em}table{border-collapse:collapse;width:100%}td{padding:.35em .3em;border-bottom:1px solid #ddd;"
   "vertical-align:top}td:first-child{color:#555;width:40%}.ok{color:#1a7f37;font-weight:bold}"
   ".bad{color:#b42318;font-weight:bold}.hash{font-family:monospace;word-break:break-all;font-size:.85em}"
-  ".code{font-family:monospace;font-size:1.1em;letter-spacing:.05em}"
   "li{margin:.3em 0}.now{font-weight:bold}fieldset{border:1px solid #ddd;border-radius:6px;margin:.7em 0}"
   "legend{padding:0 .3em}label{display:inline-block;margin:.25em .8em .25em 0}textarea{width:100%}"
   "button{padding:.55em 1.3em;font-size:1em}";
