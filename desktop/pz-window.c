@@ -1894,6 +1894,7 @@ build_file_view (PzWindow *self)
   group = group_new (self->file_box, _("Permit"));
   add_info_row (group, _("Permit type"), get_string (self->file, "permit_type_name"));
   add_info_row (group, _("Permit number"), get_string (self->file, "permit_number"));
+  add_info_row (group, _("Tracking code"), get_string (self->file, "tracking_code"));
   {
     g_autofree char *due = pz_format_local_time (get_string (self->file, "due_at"));
     JsonObject *service = json_object_has_member (self->file, "service")

@@ -15,6 +15,7 @@
 #include "pz-engine.h"
 #include "pz-outputs.h"
 #include "pz-sign.h"
+#include "pz-tracking.h"
 
 #define WORKFLOW_RESOURCES "/id/go/perizinan/workflows"
 #define CALENDAR_RESOURCES "/id/go/perizinan/calendar"
@@ -1205,6 +1206,7 @@ pz_engine_register (PzEngine    *self,
     goto fail;
   app->registration_number = g_strdup_printf ("REG-%d-%06" G_GINT64_FORMAT,
                                               g_date_time_get_year (local), seq);
+  app->tracking_code = pz_tracking_code_new ();
   if (!pz_store_insert_application (self->store, app, &local_error))
     goto fail;
 
@@ -1550,6 +1552,7 @@ copy_application (PzApplication *app)
   copy->status = g_strdup (app->status);
   copy->permit_number = g_strdup (app->permit_number);
   copy->verify_token = g_strdup (app->verify_token);
+  copy->tracking_code = g_strdup (app->tracking_code);
   return copy;
 }
 
@@ -2601,11 +2604,12 @@ render_output (PzEngine      *self,
   g_autofree char *city = setting_or (self, "office_city", "Sukamaju");
   g_autofree char *today = pz_format_date_id (now, self->tz, FALSE);
   g_autofree char *closing = g_strdup_printf ("%s, %s", city, today);
-  g_autofree char *track = g_strdup_printf ("%s/track/%s", self->public_url, app->registration_number);
+  g_autofree char *track = g_strdup_printf ("%s/track/%s", self->public_url, app->tracking_code);
   g_autofree char *verify = app->verify_token ? g_strdup_printf ("%s/verify/%s", self->public_url,
                                                                  app->verify_token) : NULL;
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
+  g_autofree char *body = NULL;
   g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);  /* strings the content points to */
   const char *type_name = type ? type->name : app->permit_type;
   PzOutputContent c;
@@ -2638,6 +2642,7 @@ render_output (PzEngine      *self,
       pz_output_content_add (&c, "Diterima", received);
       pz_output_content_add (&c, "Petugas", actor ? actor->full_name : NULL);
       pz_output_content_add (&c, "Perkiraan selesai", expected_text);
+      pz_output_content_add (&c, "Kode lacak", app->tracking_code);
       c.list_title = "Dokumen persyaratan yang diterima:";
       /* in the order of the checklist, as the applicant handed them over;
        * then any the permit type no longer lists */
@@ -2668,13 +2673,16 @@ render_output (PzEngine      *self,
               g_ptr_array_add (c.list, g_strdup_printf ("%s (%" G_GINT64_FORMAT " hlm.)", r ? r->title : d->requirement,
                                                         MAX (d->pages, 1)));
           }
-      c.body = "Simpan tanda terima ini. Perkembangan berkas dapat diikuti dengan memindai kode QR, "
-               "dan tanda terima ini ditunjukkan saat pengambilan izin.";
+      body = g_strdup_printf ("Simpan tanda terima ini. Perkembangan berkas dapat diikuti dengan memindai "
+                              "kode QR atau membuka %s, dan tanda terima ini ditunjukkan saat pengambilan "
+                              "izin. Kode lacak hanya untuk Anda: jangan dibagikan.", track);
+      c.body = body;
       c.signer_title = "Petugas Front Office";
       c.signer_name = actor ? actor->full_name : NULL;
       c.signer_nip = actor ? actor->nip : NULL;
       c.qr_url = track;
-      c.qr_caption = "Lacak berkas";
+      c.qr_caption = "Lacak berkas dengan kode:";
+      c.qr_code = app->tracking_code;
     }
   else if (g_str_equal (kind, "bap"))
     {
@@ -3183,7 +3191,7 @@ compose_message (PzEngine      *self,
                  gint64         now)
 {
   g_autofree char *office = setting_or (self, "office_name", "DPMPTSP");
-  g_autofree char *track = g_strdup_printf ("%s/track/%s", self->public_url, app->registration_number);
+  g_autofree char *track = g_strdup_printf ("%s/track/%s", self->public_url, app->tracking_code);
   const char *type_name = type ? type->name : app->permit_type;
   PzMessage *m;
   GString *body = g_string_new (NULL);
@@ -3584,6 +3592,8 @@ pz_engine_application_to_string (PzEngine      *self,
   write_raw (w, "data", app->data);
   write_raw (w, "survey", app->survey);
   write_string (w, "received_by", app->received_by);
+  /* printed on the receipt; what the public tracking page and survey need */
+  write_string (w, "tracking_code", app->tracking_code);
 
   /* the permit's fields as in the edition the file was registered under */
   pz_json_writer_member (w, "permit_type_version");

@@ -733,6 +733,12 @@ signature_block (Writer *w)
           w->y = top + 6 + qr_size + 1;
           h = text (w, qr_x, MAX (qr_size + 30, 120), "Sans 7", c->qr_caption, FALSE, PANGO_ALIGN_LEFT);
           left_bottom = MAX (left_bottom, w->y + h);
+          if (c->qr_code)
+            {
+              w->y += h + 1;
+              h = text (w, qr_x, 170, "Monospace Bold 10", c->qr_code, FALSE, PANGO_ALIGN_LEFT);
+              left_bottom = MAX (left_bottom, w->y + h);
+            }
         }
       left_bottom = MAX (left_bottom, top + 6 + qr_size);
     }

@@ -54,6 +54,7 @@ typedef struct {
   const char *cosigner_name;
   const char *qr_url;
   const char *qr_caption;
+  const char *qr_code;          /* (nullable): printed under the QR to be typed, the receipt's tracking code */
   const char *signed_statement;  /* replaces the space for a wet signature */
   const char *footer;          /* (nullable): at the foot of every page, e.g. the electronic signature's legal note */
   GPtrArray  *copies;          /* char *: Tembusan, under the signature */

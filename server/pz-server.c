@@ -9,13 +9,16 @@
 #include <sys/socket.h>
 
 #include "pz-auth.h"
+#include "pz-catalog.h"
 #include "pz-demo.h"
 #include "pz-inspect.h"
 #include "pz-outbox.h"
 #include "pz-metrics.h"
 #include "pz-outputs.h"
+#include "pz-ratelimit.h"
 #include "pz-report.h"
 #include "pz-server.h"
+#include "pz-tracking.h"
 
 struct _PzServer
 {
@@ -53,6 +56,9 @@ struct _PzServer
   gboolean     sandbox_logged;
 
   GList       *write_waits;           /* WriteWait: for another process's write lock */
+
+  PzCatalog   *public_catalog;  /* the public pages' language; NULL: English */
+  PzRateLimit *public_limit;
 };
 
 typedef struct {
@@ -1987,6 +1993,24 @@ handle_put_document (Req        *req,
     g_queue_push_tail (&self->inspections_waiting, job);
 }
 
+/* How a download is to be handled, with a file name that no browser can
+ * read as a path or a second header field. */
+static void
+set_disposition (SoupServerMessage *msg,
+                 gboolean           attachment,
+                 const char        *filename)
+{
+  g_autofree char *safe = g_strdup (filename);
+  g_autofree char *disposition = NULL;
+
+  for (char *p = safe; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '-' && *p != '_')
+      *p = '_';
+  disposition = g_strdup_printf ("%s; filename=\"%s\"", attachment ? "attachment" : "inline", safe);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Content-Disposition",
+                                disposition);
+}
+
 static void
 handle_get_document (Req        *req,
                      gint64      id,
@@ -2014,6 +2038,13 @@ handle_get_document (Req        *req,
   soup_server_message_set_status (req->msg, 200, NULL);
   soup_message_headers_set_content_type (soup_server_message_get_response_headers (req->msg),
                                          content_type, NULL);
+  {
+    /* an applicant's upload: saved, never opened in a browser's page */
+    g_autofree char *filename = g_strdup_printf ("%s-%" G_GINT64_FORMAT ".%s", requirement, id,
+                                                 g_str_equal (content_type, "application/pdf") ? "pdf"
+                                                 : g_str_equal (content_type, "image/png") ? "png" : "jpg");
+    set_disposition (req->msg, TRUE, filename);
+  }
   soup_message_body_append_bytes (soup_server_message_get_response_body (req->msg), bytes);
 }
 
@@ -2050,12 +2081,12 @@ static void
 send_file (SoupServerMessage *msg,
            const char        *path,
            const char        *content_type,
-           const char        *filename)
+           const char        *filename,
+           gboolean           attachment)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, &error);
   g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *disposition = g_strdup_printf ("inline; filename=\"%s\"", filename);
 
   if (mapped == NULL)
     {
@@ -2066,8 +2097,7 @@ send_file (SoupServerMessage *msg,
   bytes = g_mapped_file_get_bytes (mapped);
   soup_server_message_set_status (msg, 200, NULL);
   soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg), content_type, NULL);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Content-Disposition",
-                                disposition);
+  set_disposition (msg, attachment, filename);
   soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
 }
 
@@ -2096,7 +2126,6 @@ handle_output (Req        *req,
     {
       /* the draft is the permit as it would read now: made when asked */
       g_autoptr(GBytes) pdf = NULL;
-      g_autofree char *disposition = g_strdup_printf ("inline; filename=\"%s\"", filename);
 
       if (app->permit_number == NULL && app->data && g_strcmp0 (app->data, "{}") != 0)
         pdf = pz_engine_render_output (req->server->engine, app, "draft", req->user, NULL, req->now);
@@ -2108,8 +2137,7 @@ handle_output (Req        *req,
       soup_server_message_set_status (req->msg, 200, NULL);
       soup_message_headers_set_content_type (soup_server_message_get_response_headers (req->msg),
                                              "application/pdf", NULL);
-      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Content-Disposition",
-                                    disposition);
+      set_disposition (req->msg, FALSE, filename);
       soup_message_body_append_bytes (soup_server_message_get_response_body (req->msg), pdf);
       return;
     }
@@ -2121,42 +2149,142 @@ handle_output (Req        *req,
         send_error (req->msg, 404, "not_found", _("This file has no such output yet"), NULL);
         return;
       }
-    send_file (req->msg, path, "application/pdf", filename);
+    send_file (req->msg, path, "application/pdf", filename, FALSE);
   }
 }
 
-/* Public pages: no login, Indonesian, readable on a phone */
+/* Public pages: no login, readable on a phone, in the public's language
+ * (PUBLIC_LANGUAGE) whatever the server's locale: the office's citizens
+ * read Indonesian, as on the receipt and the letters they hold. */
 
-static const char *public_style =
-  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-  "<style>body{font-family:sans-serif;max-width:40em;margin:0 auto;padding:1em;color:#222;line-height:1.45}"
+#define PUBLIC_LANGUAGE "id"
+
+/* The public may ask this often from one address (an IPv6 /64), on
+ * average, after a first burst; an office's public connection behind one
+ * carrier address still gets a page a second. */
+#define PUBLIC_RATE_PER_SECOND 1.0
+#define PUBLIC_BURST           60.0
+#define PUBLIC_RATE_SLOTS      4096
+
+static const char *public_css =
+  "body{font-family:sans-serif;max-width:40em;margin:0 auto;padding:1em;color:#222;line-height:1.45}"
   "h1{font-size:1.3em}table{border-collapse:collapse;width:100%}td{padding:.35em .3em;border-bottom:1px solid #ddd;"
   "vertical-align:top}td:first-child{color:#555;width:40%}.ok{color:#1a7f37;font-weight:bold}"
   ".bad{color:#b42318;font-weight:bold}.hash{font-family:monospace;word-break:break-all;font-size:.85em}"
   "li{margin:.3em 0}.now{font-weight:bold}fieldset{border:1px solid #ddd;border-radius:6px;margin:.7em 0}"
   "legend{padding:0 .3em}label{display:inline-block;margin:.25em .8em .25em 0}textarea{width:100%}"
-  "button{padding:.55em 1.3em;font-size:1em}</style>";
+  "button{padding:.55em 1.3em;font-size:1em}";
+
+/* The page may use its own style sheet (by its hash) and post its own
+ * form; nothing else: no script, no frame, no outside resource. */
+static const char *
+public_page_policy (void)
+{
+  static gsize policy;
+
+  if (g_once_init_enter (&policy))
+    {
+      guint8 digest[32];
+      gsize len = sizeof digest;
+      g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+      g_autofree char *b64 = NULL;
+
+      g_checksum_update (sum, (const guchar *) public_css, -1);
+      g_checksum_get_digest (sum, digest, &len);
+      b64 = g_base64_encode (digest, len);
+      g_once_init_leave (&policy, (gsize) g_strdup_printf ("default-src 'none'; style-src 'sha256-%s'; "
+                                                           "form-action 'self'; base-uri 'none'; "
+                                                           "frame-ancestors 'none'", b64));
+    }
+  return (const char *) policy;
+}
+
+/* A message of the public pages in PUBLIC_LANGUAGE. */
+static const char *
+tr (Req        *req,
+    const char *msgid)
+{
+  return pz_catalog_gettext (req->server->public_catalog, msgid);
+}
+
+static const char *
+tr_ctx (Req        *req,
+        const char *context,
+        const char *msgid)
+{
+  g_autofree char *key = g_strconcat (context, "\004", msgid, NULL);
+  const char *msgstr = pz_catalog_gettext (req->server->public_catalog, key);
+
+  return msgstr == key ? msgid : msgstr;
+}
 
 static void
-send_html (SoupServerMessage *msg,
-           guint              status,
-           GString           *html)
+send_html (Req     *req,
+           guint    status,
+           GString *html)
 {
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
   gsize len = html->len;
 
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_TAKE,
+  soup_server_message_set_status (req->msg, status, NULL);
+  soup_message_headers_replace (headers, "Content-Security-Policy", public_page_policy ());
+  soup_message_headers_replace (headers, "Content-Language", PUBLIC_LANGUAGE);
+  soup_server_message_set_response (req->msg, "text/html; charset=utf-8", SOUP_MEMORY_TAKE,
                                     g_string_free (html, FALSE), len);
 }
 
 static GString *
 page_start (const char *title)
 {
-  GString *html = g_string_new ("<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\">");
+  GString *html = g_string_new ("<!DOCTYPE html><html lang=\"" PUBLIC_LANGUAGE "\"><head><meta charset=\"utf-8\">");
   g_autofree char *t = g_markup_escape_text (title, -1);
 
-  g_string_append_printf (html, "<title>%s</title>%s</head><body>", t, public_style);
+  g_string_append_printf (html, "<title>%s</title><meta name=\"viewport\" content=\"width=device-width, "
+                                "initial-scale=1\"><style>%s</style></head><body>", t, public_css);
   return html;
+}
+
+/* A page of a heading and a paragraph (@text is markup). */
+static void
+simple_page (Req        *req,
+             guint       status,
+             const char *title,
+             const char *text)
+{
+  GString *html = page_start (title);
+  g_autofree char *t = g_markup_escape_text (title, -1);
+
+  g_string_append_printf (html, "<h1>%s</h1><p>%s</p></body></html>", t, text);
+  send_html (req, status, html);
+}
+
+/* The public routes share one budget per client; true if this request
+ * is within it, else it is answered 429. */
+static gboolean
+public_allowed (Req *req)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (req->msg);
+  const char *accept = soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg),
+                                                     "Accept");
+  char retry[16];
+  guint wait;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (remote))
+    return TRUE;
+  wait = pz_rate_limit_take (req->server->public_limit,
+                             g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)),
+                             g_get_monotonic_time ());
+  if (wait == 0)
+    return TRUE;
+  g_snprintf (retry, sizeof retry, "%u", wait);
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Retry-After", retry);
+  if (accept && strstr (accept, "application/json"))
+    send_error (req->msg, 429, "throttled",
+                tr (req, N_("Too many requests from your address; wait a moment and try again")), NULL);
+  else
+    simple_page (req, 429, tr (req, N_("Too many requests")),
+                 tr (req, N_("Please wait a moment, then try again.")));
+  return FALSE;
 }
 
 static void
@@ -2207,22 +2335,21 @@ handle_verify (Req        *req,
   if (app == NULL || sha == NULL)
     {
       if (json)
-        send_error (req->msg, 404, "not_found", "Izin dengan kode ini tidak terdaftar.", NULL);
+        send_error (req->msg, 404, "not_found", tr (req, N_("No permit issued by this office has this code.")),
+                    NULL);
       else
-        {
-          GString *html = page_start ("Izin tidak ditemukan");
-          g_string_append (html, "<h1>Izin tidak ditemukan</h1><p>Kode pada QR ini tidak cocok dengan izin mana pun "
-                                 "yang diterbitkan kantor ini. Dokumen yang Anda pegang mungkin <b>tidak asli</b>; "
-                                 "hubungi kantor penerbit.</p></body></html>");
-          send_html (req->msg, 404, html);
-        }
+        simple_page (req, 404, tr (req, N_("Permit not found")),
+                     tr (req, N_("The code in this QR matches no permit issued by this office. The document "
+                                 "you hold may <b>not be authentic</b>; contact the issuing office.")));
       return;
     }
   if (pdf)
     {
+      /* a download to compare with the SHA-256 on the page, never shown
+       * inside the page's origin */
       g_autofree char *filename = g_strdup_printf ("izin-%s.pdf", app->registration_number);
       path = pz_engine_output_path (engine, app->id, "permit");
-      send_file (req->msg, path, "application/pdf", filename);
+      send_file (req->msg, path, "application/pdf", filename, TRUE);
       return;
     }
 
@@ -2266,21 +2393,24 @@ handle_verify (Req        *req,
       return;
     }
   {
-    GString *html = page_start ("Verifikasi izin");
+    GString *html = page_start (tr (req, N_("Permit verification")));
     g_autofree char *download = g_strdup_printf ("/verify/%s/pdf", token);
 
-    g_string_append (html, "<h1>Verifikasi Izin</h1><p>Izin ini terdaftar pada kantor penerbit.</p><table>");
-    row (html, "Nomor izin", app->permit_number, NULL);
-    row (html, "Pemegang izin", app->applicant_name, NULL);
-    row (html, "Jenis izin", type ? type->name : app->permit_type, NULL);
-    row (html, "Tanggal terbit", issued, NULL);
-    row (html, "Berlaku sampai", until ? until : "Selama tidak ada perubahan data", NULL);
-    row (html, "Status", valid ? "BERLAKU" : "TIDAK BERLAKU LAGI", valid ? "ok" : "bad");
-    row (html, "SHA-256 dokumen asli", sha, "hash");
-    g_string_append_printf (html, "</table><p><a href=\"%s\">Unduh dokumen izin yang asli (PDF)</a>. "
-                                  "Sidik SHA-256 berkas yang Anda pegang harus sama dengan di atas.</p></body></html>",
-                            download);
-    send_html (req->msg, 200, html);
+    g_string_append_printf (html, "<h1>%s</h1><p>%s</p><table>", tr (req, N_("Permit verification")),
+                            tr (req, N_("This permit is registered with the issuing office.")));
+    row (html, tr (req, N_("Permit number")), app->permit_number, NULL);
+    row (html, tr (req, N_("Permit holder")), app->applicant_name, NULL);
+    row (html, tr (req, N_("Permit type")), type ? type->name : app->permit_type, NULL);
+    row (html, tr (req, N_("Issued on")), issued, NULL);
+    row (html, tr (req, N_("Valid until")), until ? until : tr (req, N_("As long as its data do not change")),
+         NULL);
+    row (html, tr (req, N_("Status")), valid ? tr (req, N_("VALID")) : tr (req, N_("NO LONGER VALID")),
+         valid ? "ok" : "bad");
+    row (html, tr (req, N_("SHA-256 of the authentic document")), sha, "hash");
+    g_string_append_printf (html, "</table><p><a href=\"%s\">%s</a>. %s</p></body></html>", download,
+                            tr (req, N_("Download the authentic permit document (PDF)")),
+                            tr (req, N_("The SHA-256 fingerprint of the file you hold must be the same as above.")));
+    send_html (req, 200, html);
   }
 }
 
@@ -2299,18 +2429,38 @@ initials (const char *name)
   return g_string_free (out, FALSE);
 }
 
-static void append_survey_form (GString *html, const char *number);
+/* The file a tracking code (as typed) opens, or NULL; a registration
+ * number opens nothing. */
+static PzApplication *
+find_tracked (Req        *req,
+              const char *typed)
+{
+  g_autofree char *code = pz_tracking_code_normalize (typed);
+
+  return code ? pz_store_find_by_tracking_code (pz_engine_get_store (req->server->engine), code) : NULL;
+}
+
+/* The same answer for a code that opens nothing, whatever it was. */
+static void
+track_not_found (Req *req)
+{
+  simple_page (req, 404, tr (req, N_("File not found")),
+               tr (req, N_("Check the tracking code on your receipt: four groups of four letters and digits, "
+                           "such as 7KQ2-M9XD-4HRT-ZP3W.")));
+}
+
+static void append_survey_form (Req *req, GString *html, const char *code);
 
 static void
 handle_track (Req        *req,
-              const char *number)
+              const char *typed)
 {
   PzEngine *engine = req->server->engine;
-  g_autoptr(PzApplication) app = strlen (number) <= 40
-                                   ? pz_store_find_by_registration (pz_engine_get_store (engine), number) : NULL;
+  g_autoptr(PzApplication) app = find_tracked (req, typed);
   g_autoptr(GPtrArray) events = NULL;
   g_autofree char *who = NULL;
   g_autofree char *expected = NULL;
+  g_autoptr(GString) handlers = NULL;
   PzPermitType *type;
   PzWorkflow *wf;
   const PzStep *step;
@@ -2319,10 +2469,7 @@ handle_track (Req        *req,
 
   if (app == NULL)
     {
-      html = page_start ("Berkas tidak ditemukan");
-      g_string_append (html, "<h1>Berkas tidak ditemukan</h1><p>Periksa kembali nomor pendaftaran pada tanda "
-                             "terima Anda.</p></body></html>");
-      send_html (req->msg, 404, html);
+      track_not_found (req);
       return;
     }
   type = pz_engine_get_file_permit_type (engine, app);
@@ -2332,21 +2479,34 @@ handle_track (Req        *req,
   who = initials (app->applicant_name);
   expected_at = pz_engine_expected_completion (engine, app);
   expected = expected_at ? pz_format_date_id (expected_at, pz_engine_get_timezone (engine), FALSE) : NULL;
+  if (step && step->roles && g_strcmp0 (app->status, "in_progress") == 0)
+    {
+      handlers = g_string_new (NULL);
+      for (guint i = 0; step->roles[i]; i++)
+        {
+          const char *title = pz_role_title (step->roles[i]);
 
-  html = page_start ("Lacak berkas");
-  g_string_append (html, "<h1>Lacak Berkas Permohonan</h1><table>");
-  row (html, "Nomor pendaftaran", app->registration_number, NULL);
-  row (html, "Pemohon", who, NULL);
-  row (html, "Jenis izin", type ? type->name : app->permit_type, NULL);
-  row (html, "Tahap sekarang", step ? g_dgettext (GETTEXT_PACKAGE, step->title) : app->step, "now");
-  row (html, "Perkiraan selesai", expected ? expected : "Dihitung setelah berkas lengkap", NULL);
-  g_string_append (html, "</table><h2>Riwayat</h2><ol>");
+          g_string_append_printf (handlers, "%s%s", i ? ", " : "", title ? tr (req, title) : step->roles[i]);
+        }
+    }
+
+  html = page_start (tr (req, N_("Application tracking")));
+  g_string_append_printf (html, "<h1>%s</h1><table>", tr (req, N_("Application tracking")));
+  row (html, tr (req, N_("Registration number")), app->registration_number, NULL);
+  row (html, tr (req, N_("Applicant")), who, NULL);
+  row (html, tr (req, N_("Permit type")), type ? type->name : app->permit_type, NULL);
+  row (html, tr (req, N_("Current step")), step ? tr (req, step->title) : app->step, "now");
+  if (handlers)
+    row (html, tr (req, N_("Handled by")), handlers->str, NULL);
+  row (html, tr (req, N_("Expected completion")),
+       expected ? expected : tr (req, N_("Set once the documents are complete")), NULL);
+  g_string_append_printf (html, "</table><h2>%s</h2><ol>", tr (req, N_("History")));
   for (guint i = 0; events && i < events->len; i++)
     {
       PzEvent *ev = g_ptr_array_index (events, i);
       const PzStep *to = wf ? pz_workflow_get_step (wf, ev->to_step) : NULL;
       g_autofree char *when = pz_format_date_id (ev->at, pz_engine_get_timezone (engine), TRUE);
-      g_autofree char *title = g_markup_escape_text (to ? g_dgettext (GETTEXT_PACKAGE, to->title) : ev->to_step, -1);
+      g_autofree char *title = g_markup_escape_text (to ? tr (req, to->title) : ev->to_step, -1);
 
       g_string_append_printf (html, "<li>%s — %s</li>", when, title);
     }
@@ -2354,51 +2514,54 @@ handle_track (Req        *req,
   if (g_strcmp0 (app->status, "issued") == 0)
     {
       if (pz_store_has_satisfaction (pz_engine_get_store (engine), app->id))
-        g_string_append (html, "<h2>Survei Kepuasan Masyarakat</h2><p>Terima kasih, penilaian Anda sudah kami "
-                               "terima.</p>");
+        g_string_append_printf (html, "<h2>%s</h2><p>%s</p>", tr (req, N_("Community satisfaction survey")),
+                                tr (req, N_("Thank you, we have received your answers.")));
       else
-        append_survey_form (html, app->registration_number);
+        append_survey_form (req, html, app->tracking_code);
     }
   g_string_append (html, "</body></html>");
-  send_html (req->msg, 200, html);
+  send_html (req, 200, html);
 }
 
 /* The nine questions of the SKM as the citizen reads them. */
 static const char * const skm_questions[PZ_SKM_ELEMENTS] = {
-  "Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan dengan jenis pelayanannya?",
-  "Bagaimana pemahaman Saudara tentang kemudahan prosedur pelayanan di unit ini?",
-  "Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?",
-  "Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?",
-  "Bagaimana pendapat Saudara tentang kesesuaian produk pelayanan antara yang tercantum dalam standar "
-  "pelayanan dengan hasil yang diberikan?",
-  "Bagaimana pendapat Saudara tentang kompetensi/kemampuan petugas dalam pelayanan?",
-  "Bagaimana pendapat Saudara tentang perilaku petugas dalam pelayanan terkait kesopanan dan keramahan?",
-  "Bagaimana pendapat Saudara tentang penanganan pengaduan, saran dan masukan?",
-  "Bagaimana pendapat Saudara tentang kualitas sarana dan prasarana?",
+  N_("What do you think of how well the service's requirements fit the kind of service?"),
+  N_("How easy did you find the procedure of this office?"),
+  N_("What do you think of how quickly the service was given?"),
+  N_("What do you think of how fair the cost or fee of the service is?"),
+  N_("What do you think of how well what you received matches what the service standard promises?"),
+  N_("What do you think of the competence of the staff who served you?"),
+  N_("What do you think of the staff's conduct: their courtesy and friendliness?"),
+  N_("What do you think of how complaints, suggestions and feedback are handled?"),
+  N_("What do you think of the quality of the facilities?"),
 };
 
-static const char * const skm_answers[4] = { "Tidak baik", "Kurang baik", "Baik", "Sangat baik" };
+static const char * const skm_answers[4] = {
+  NC_("survey answer", "Poor"), NC_("survey answer", "Fair"), NC_("survey answer", "Good"),
+  NC_("survey answer", "Very good"),
+};
 
 static void
-append_survey_form (GString    *html,
-                    const char *number)
+append_survey_form (Req        *req,
+                    GString    *html,
+                    const char *code)
 {
-  g_autofree char *escaped = g_markup_escape_text (number, -1);
-
-  g_string_append_printf (html, "<h2>Survei Kepuasan Masyarakat</h2><p>Izin Anda sudah diserahkan. Bantu kami "
-                                "memperbaiki pelayanan dengan menjawab sembilan pertanyaan berikut.</p>"
-                                "<form method=\"post\" action=\"/track/%s/survey\">", escaped);
+  g_string_append_printf (html, "<h2>%s</h2><p>%s</p><form method=\"post\" action=\"/track/%s/survey\">",
+                          tr (req, N_("Community satisfaction survey")),
+                          tr (req, N_("Your permit has been handed over. Help us improve our service by "
+                                      "answering the nine questions below.")),
+                          code);
   for (guint i = 0; i < PZ_SKM_ELEMENTS; i++)
     {
-      g_string_append_printf (html, "<fieldset><legend>%u. %s</legend>", i + 1, skm_questions[i]);
+      g_string_append_printf (html, "<fieldset><legend>%u. %s</legend>", i + 1, tr (req, skm_questions[i]));
       for (guint a = 0; a < 4; a++)
         g_string_append_printf (html, "<label><input type=\"radio\" name=\"u%u\" value=\"%u\" required> %s</label> ",
-                                i + 1, a + 1, skm_answers[a]);
+                                i + 1, a + 1, tr_ctx (req, "survey answer", skm_answers[a]));
       g_string_append (html, "</fieldset>");
     }
-  g_string_append (html, "<p><label>Saran (boleh dikosongkan)<br><textarea name=\"saran\" rows=\"3\" "
-                         "maxlength=\"1000\"></textarea></label></p><p><button type=\"submit\">Kirim "
-                         "penilaian</button></p></form>");
+  g_string_append_printf (html, "<p><label>%s<br><textarea name=\"saran\" rows=\"3\" maxlength=\"1000\"></textarea>"
+                                "</label></p><p><button type=\"submit\">%s</button></p></form>",
+                          tr (req, N_("Suggestions (optional)")), tr (req, N_("Send answers")));
 }
 
 static void
@@ -2406,24 +2569,23 @@ survey_page (Req        *req,
              guint       status,
              const char *title,
              const char *text,
-             const char *number)
+             const char *code)
 {
   GString *html = page_start (title);
-  g_autofree char *escaped = g_markup_escape_text (number, -1);
 
-  g_string_append_printf (html, "<h1>%s</h1><p>%s</p><p><a href=\"/track/%s\">Kembali ke halaman berkas</a></p>"
-                                "</body></html>", title, text, escaped);
-  send_html (req->msg, status, html);
+  g_string_append_printf (html, "<h1>%s</h1><p>%s</p><p><a href=\"/track/%s\">%s</a></p></body></html>",
+                          title, text, code, tr (req, N_("Back to the file's page")));
+  send_html (req, status, html);
 }
 
-/* The applicant's answers to the survey: once per file, after hand-over. */
+/* The applicant's answers to the survey: once per file, after hand-over,
+ * under the file's tracking code. */
 static void
 handle_survey (Req        *req,
-               const char *number)
+               const char *typed)
 {
   PzEngine *engine = req->server->engine;
-  g_autoptr(PzApplication) app = strlen (number) <= 40
-                                   ? pz_store_find_by_registration (pz_engine_get_store (engine), number) : NULL;
+  g_autoptr(PzApplication) app = find_tracked (req, typed);
   SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
   g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
   g_autofree char *text = NULL;
@@ -2431,22 +2593,24 @@ handle_survey (Req        *req,
   g_autoptr(GError) error = NULL;
   int answers[PZ_SKM_ELEMENTS];
   const char *suggestion;
+  const char *code;
 
   if (app == NULL)
     {
-      survey_page (req, 404, "Berkas tidak ditemukan", "Periksa kembali nomor pendaftaran pada tanda terima Anda.",
-                   number);
+      track_not_found (req);
       return;
     }
+  code = app->tracking_code;
   if (g_strcmp0 (app->status, "issued") != 0)
     {
-      survey_page (req, 409, "Belum dapat dinilai", "Survei dapat diisi setelah izin diserahkan kepada Anda.",
-                   number);
+      survey_page (req, 409, tr (req, N_("Not open for answers yet")),
+                   tr (req, N_("The survey can be answered once the permit has been handed over to you.")), code);
       return;
     }
   if (g_bytes_get_size (bytes) > 8192)
     {
-      survey_page (req, 413, "Isian terlalu panjang", "Saran paling banyak 1000 huruf.", number);
+      survey_page (req, 413, tr (req, N_("Answers too long")),
+                   tr (req, N_("Suggestions may have at most 1000 characters.")), code);
       return;
     }
   text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
@@ -2460,8 +2624,8 @@ handle_survey (Req        *req,
       value = g_hash_table_lookup (form, key);
       if (value == NULL || strlen (value) != 1 || value[0] < '1' || value[0] > '4')
         {
-          survey_page (req, 422, "Penilaian belum lengkap", "Mohon jawab kesembilan pertanyaan, lalu kirim lagi.",
-                       number);
+          survey_page (req, 422, tr (req, N_("Answers incomplete")),
+                       tr (req, N_("Please answer all nine questions, then send again.")), code);
           return;
         }
       answers[i] = value[0] - '0';
@@ -2469,20 +2633,23 @@ handle_survey (Req        *req,
   suggestion = g_hash_table_lookup (form, "saran");
   if (suggestion && !pz_valid_text (suggestion, 1000))
     {
-      survey_page (req, 422, "Saran tidak dapat diterima", "Saran paling banyak 1000 huruf.", number);
+      survey_page (req, 422, tr (req, N_("Suggestion not accepted")),
+                   tr (req, N_("Suggestions may have at most 1000 characters.")), code);
       return;
     }
   flush_batch (req->server);
   if (!pz_store_put_satisfaction (pz_engine_get_store (engine), app->id, answers, suggestion, req->now, &error))
     {
       if (g_error_matches (error, PZ_ENGINE_ERROR, PZ_ENGINE_ERROR_DUPLICATE))
-        survey_page (req, 409, "Sudah dinilai", "Penilaian untuk berkas ini sudah kami terima sebelumnya.", number);
+        survey_page (req, 409, tr (req, N_("Already answered")),
+                     tr (req, N_("We have already received the answers for this file.")), code);
       else
-        survey_page (req, 500, "Terjadi gangguan", "Penilaian belum tersimpan; silakan coba lagi nanti.", number);
+        survey_page (req, 500, tr (req, N_("Something went wrong")),
+                     tr (req, N_("Your answers were not saved; please try again later.")), code);
       return;
     }
-  survey_page (req, 200, "Terima kasih", "Penilaian Anda sudah kami terima dan membantu kami memperbaiki pelayanan.",
-               number);
+  survey_page (req, 200, tr (req, N_("Thank you")),
+               tr (req, N_("We have received your answers; they help us improve our service.")), code);
 }
 
 /* Routing */
@@ -3955,9 +4122,9 @@ route_label (const char *path)
   if (n == 1 && g_str_equal (seg[0], "metrics"))
     return "/metrics";
   if (n == 2 && g_str_equal (seg[0], "track"))
-    return "/track/{receipt}";
+    return "/track/{tracking_code}";
   if (n == 3 && g_str_equal (seg[0], "track") && g_str_equal (seg[2], "survey"))
-    return "/track/{receipt}/survey";
+    return "/track/{tracking_code}/survey";
   if (n == 2 && g_str_equal (seg[0], "verify"))
     return "/verify/{code}";
   if (n == 3 && g_str_equal (seg[0], "verify") && g_str_equal (seg[2], "pdf"))
@@ -4042,6 +4209,18 @@ request_user_quark (void)
   return g_quark_from_static_string ("pz-request-user");
 }
 
+/* Every answer: never to be sniffed into another type, framed or given a
+ * referrer (a tracking code is in the URL); a public page widens the
+ * policy to its own style sheet and form (public_page_policy()). */
+static void
+set_security_headers (SoupMessageHeaders *headers)
+{
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  soup_message_headers_replace (headers, "X-Frame-Options", "DENY");
+  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
+  soup_message_headers_replace (headers, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+}
+
 /* Every request gets an id, in the X-Request-Id header of its answer and in
  * its log record, so a complaint can be matched to the log. */
 static void
@@ -4055,6 +4234,7 @@ request_started (SoupServer        *soup,
   *now = g_get_monotonic_time ();
   g_object_set_qdata_full (G_OBJECT (msg), started_quark (), now, g_free);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "X-Request-Id", id);
+  set_security_headers (soup_server_message_get_response_headers (msg));
   g_object_set_qdata_full (G_OBJECT (msg), request_id_quark (), id, g_free);
 }
 
@@ -4269,6 +4449,8 @@ route (Req *req)
         handle_metrics (req);
       return;
     }
+  if (req->n_seg >= 1 && (seg_is (req, 0, "track") || seg_is (req, 0, "verify")) && !public_allowed (req))
+    return;
   if ((req->n_seg == 2 || (req->n_seg == 3 && seg_is (req, 2, "pdf"))) && seg_is (req, 0, "verify"))
     {
       if (method_is (req, "GET"))
@@ -4598,6 +4780,8 @@ pz_server_finalize (GObject *object)
   g_clear_pointer (&self->sockets, g_ptr_array_unref);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->metrics, pz_metrics_free);
+  g_clear_pointer (&self->public_catalog, pz_catalog_free);
+  g_clear_pointer (&self->public_limit, pz_rate_limit_free);
 
   G_OBJECT_CLASS (pz_server_parent_class)->finalize (object);
 }
@@ -4705,6 +4889,17 @@ pz_server_new (const PzConfig  *config,
     oc.interval = config->outbox_interval;
     self->outbox = pz_outbox_new (pz_engine_get_store (self->engine), &oc);
   }
+
+  {
+    const char *localedir = g_getenv ("PERIZINAN_LOCALEDIR");
+    g_autoptr(GError) local_error = NULL;
+
+    self->public_catalog = pz_catalog_new (localedir && *localedir ? localedir : LOCALEDIR, PUBLIC_LANGUAGE,
+                                           &local_error);
+    if (self->public_catalog == NULL)
+      g_message ("The public pages are in English: %s", local_error->message);
+  }
+  self->public_limit = pz_rate_limit_new (PUBLIC_RATE_SLOTS, PUBLIC_RATE_PER_SECOND, PUBLIC_BURST);
 
   self->soup = soup_server_new ("server-header", "perizinan-server/" PACKAGE_VERSION, NULL);
   soup_server_add_early_handler (self->soup, NULL, early_callback, self, NULL);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pz-store.h"
+#include "pz-tracking.h"
 
 /* All SQL of the server lives here, so that another backend can take this
  * module's place. Statements are prepared once and kept. */
@@ -254,6 +255,9 @@ static const char * const migrations[] = {
   "CREATE INDEX sessions_user ON sessions(user_id);"
   "CREATE INDEX idempotency_created ON idempotency(created_at);"
   "ALTER TABLE events ADD COLUMN also_admin INTEGER NOT NULL DEFAULT 0;",
+  /* 11: the public tracking code; pz_store_open() gives older files one */
+  "ALTER TABLE applications ADD COLUMN tracking_code TEXT;"
+  "CREATE UNIQUE INDEX applications_tracking ON applications(tracking_code);",
 };
 
 static void
@@ -405,6 +409,48 @@ migrate (PzStore  *self,
   return TRUE;
 }
 
+/* Files registered before tracking codes existed (or put in by hand) get
+ * one, so that every receipt printed from now on can carry it. */
+static gboolean
+give_tracking_codes (PzStore  *self,
+                     GError  **error)
+{
+  sqlite3_stmt *select = prepare (self, "SELECT id FROM applications WHERE tracking_code IS NULL", error);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *update;
+  int rc;
+
+  if (select == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (select, 0);
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (select);
+  if (rc != SQLITE_DONE)
+    return sql_error (self, rc, error);
+  if (ids->len == 0)
+    return TRUE;
+  if (!(update = prepare (self, "UPDATE applications SET tracking_code = ? WHERE id = ?", error)) ||
+      !exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autofree char *code = pz_tracking_code_new ();
+
+      sqlite3_reset (update);
+      bind_text (update, 1, code);
+      sqlite3_bind_int64 (update, 2, g_array_index (ids, gint64, i));
+      if (!step_done (self, update, error))
+        {
+          exec (self, "ROLLBACK", NULL);
+          return FALSE;
+        }
+    }
+  return exec (self, "COMMIT", error);
+}
+
 /**
  * pz_store_open:
  * @path: the database file
@@ -446,7 +492,8 @@ pz_store_open (const char  *path,
       !exec (self, "PRAGMA cache_size = -65536", error) ||
       !exec (self, "PRAGMA mmap_size = 1073741824", error) ||
       !exec (self, "PRAGMA temp_store = MEMORY", error) ||
-      !migrate (self, error))
+      !migrate (self, error) ||
+      !give_tracking_codes (self, error))
     {
       g_prefix_error (error, _("Cannot open the database %s: "), path);
       pz_store_free (self);
@@ -1885,6 +1932,7 @@ pz_application_free (PzApplication *app)
   g_free (app->status);
   g_free (app->permit_number);
   g_free (app->verify_token);
+  g_free (app->tracking_code);
   g_free (app);
 }
 
@@ -1893,7 +1941,7 @@ pz_application_free (PzApplication *app)
   " applicant_address, applicant_phone, applicant_email, data, survey, received_by, step," \
   " status, version, step_entered_at, due_at, permit_number, verify_token, created_at," \
   " updated_at, created_by, updated_by, permit_type_version, service_started_at, service_seconds," \
-  " service_due_at"
+  " service_due_at, tracking_code"
 
 static PzApplication *
 read_application (sqlite3_stmt *stmt)
@@ -1927,6 +1975,7 @@ read_application (sqlite3_stmt *stmt)
   app->service_started_at = sqlite3_column_int64 (stmt, 24);
   app->service_seconds = sqlite3_column_int64 (stmt, 25);
   app->service_due_at = sqlite3_column_int64 (stmt, 26);
+  app->tracking_code = column_text (stmt, 27);
   return app;
 }
 
@@ -1963,6 +2012,7 @@ bind_application (sqlite3_stmt  *stmt,
   bind_time (stmt, 24, app->service_started_at);
   sqlite3_bind_int64 (stmt, 25, app->service_seconds);
   bind_time (stmt, 26, app->service_due_at);
+  bind_text (stmt, 27, app->tracking_code);
 }
 
 gboolean
@@ -1976,9 +2026,10 @@ pz_store_insert_application (PzStore        *self,
                                 "  applicant_phone, applicant_email, data, survey, received_by, step,"
                                 "  status, version, step_entered_at, due_at, permit_number,"
                                 "  verify_token, created_at, updated_at, created_by, updated_by,"
-                                "  permit_type_version, service_started_at, service_seconds, service_due_at) "
+                                "  permit_type_version, service_started_at, service_seconds, service_due_at,"
+                                "  tracking_code) "
                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                                "  ?, ?, ?, ?, ?, ?, ?)", error);
+                                "  ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   bind_application (stmt, app);
@@ -2636,17 +2687,18 @@ pz_store_find_by_verify_token (PzStore    *self,
   return app;
 }
 
+/* @code: in its printed form (pz_tracking_code_normalize()) */
 PzApplication *
-pz_store_find_by_registration (PzStore    *self,
-                               const char *number)
+pz_store_find_by_tracking_code (PzStore    *self,
+                                const char *code)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT " APP_COLUMNS " FROM applications WHERE registration_number = ?",
+  sqlite3_stmt *stmt = prepare (self, "SELECT " APP_COLUMNS " FROM applications WHERE tracking_code = ?",
                                 NULL);
   PzApplication *app = NULL;
 
-  if (stmt == NULL)
+  if (stmt == NULL || code == NULL)
     return NULL;
-  bind_text (stmt, 1, number);
+  bind_text (stmt, 1, code);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     app = read_application (stmt);
   sqlite3_reset (stmt);

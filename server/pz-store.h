@@ -84,6 +84,7 @@ typedef struct {
   gint64  service_started_at;   /* 0 until the documents are complete */
   gint64  service_seconds;      /* office time used since, without the applicant's */
   gint64  service_due_at;       /* 0 while the clock stands (or before it starts) */
+  char   *tracking_code;        /* the public code on the receipt (pz-tracking.h) */
 } PzApplication;
 
 typedef struct {
@@ -396,8 +397,8 @@ GPtrArray     *pz_store_list_outputs       (PzStore        *self,
                                             gint64          application_id);
 PzApplication *pz_store_find_by_verify_token (PzStore      *self,
                                             const char     *token);
-PzApplication *pz_store_find_by_registration (PzStore      *self,
-                                            const char     *number);
+PzApplication *pz_store_find_by_tracking_code (PzStore     *self,
+                                               const char  *code);
 
 /* Idempotency */
 gboolean       pz_store_find_idempotent    (PzStore        *self,

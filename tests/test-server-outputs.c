@@ -111,7 +111,7 @@ test_receipt_bap_draft_permit (void)
   g_assert_nonnull (strstr (text, "KTP pemohon"));             /* a document received */
   g_assert_nonnull (strstr (text, "Perkiraan selesai"));
   qr = pz_test_pdf_qr (receipt);
-  track = g_strdup_printf ("https://izin.example.id/track/%s", json_object_get_string_member (app, "registration_number"));
+  track = g_strdup_printf ("https://izin.example.id/track/%s", json_object_get_string_member (app, "tracking_code"));
   g_assert_cmpstr (qr, ==, track);
   {
     /* the letterhead, and the documents in the order of the checklist */
@@ -552,7 +552,7 @@ test_track_page (void)
 
   pz_test_drive_to (ts, id, "kasi_verification");
   app = pz_test_get_application (ts, pz_test_login (ts, "kasi"), id);
-  path = g_strdup_printf ("/track/%s", json_object_get_string_member (app, "registration_number"));
+  path = g_strdup_printf ("/track/%s", json_object_get_string_member (app, "tracking_code"));
   page = pz_test_request (ts, "GET", path, NULL, NULL);
   html = g_strndup (g_bytes_get_data (page->body, NULL), g_bytes_get_size (page->body));
   g_assert_cmpuint (page->status, ==, 200);
@@ -560,7 +560,7 @@ test_track_page (void)
   g_assert_null (strstr (html, "Wahyu"));
   g_assert_null (strstr (html, "3201011203850099"));
   g_assert_null (strstr (html, "Mawar"));
-  g_assert_nonnull (strstr (html, "Verification by the section head"));
+  g_assert_nonnull (strstr (html, "Verifikasi oleh kepala seksi"));
   g_assert_nonnull (strstr (html, "Perkiraan selesai"));
   unknown = pz_test_request (ts, "GET", "/track/REG-1999-000001", NULL, NULL);
   g_assert_cmpuint (unknown->status, ==, 404);

@@ -442,8 +442,8 @@ test_satisfaction (void)
 {
   g_autoptr(JsonObject) a = get_file (file_a);
   g_autoptr(JsonObject) c = get_file (file_c);
-  const char *number_a = json_object_get_string_member (a, "registration_number");
-  const char *number_c = json_object_get_string_member (c, "registration_number");
+  const char *number_a = json_object_get_string_member (a, "tracking_code");
+  const char *number_c = json_object_get_string_member (c, "tracking_code");
   g_autofree char *page_path = g_strdup_printf ("/track/%s", number_a);
   g_autofree char *post_a = g_strdup_printf ("/track/%s/survey", number_a);
   g_autofree char *post_c = g_strdup_printf ("/track/%s/survey", number_c);

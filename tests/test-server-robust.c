@@ -593,7 +593,8 @@ test_openapi (void)
     { "/api/v1/admin/office", "get" }, { "/api/v1/admin/office", "patch" },
     { "/api/v1/admin/office/logo", "get" }, { "/api/v1/admin/office/logo", "put" },
     { "/api/v1/admin/office/logo", "delete" }, { "/api/v1/admin/office/signing-certificate", "put" },
-    { "/api/v1/late-files", "get" }, { "/api/v1/reports", "get" }, { "/track/{registration_number}/survey", "post" },
+    { "/api/v1/late-files", "get" }, { "/api/v1/reports", "get" }, { "/track/{tracking_code}/survey", "post" },
+    { "/track/{tracking_code}", "get" },
   };
   const char *front = pz_test_login (ts, "front_office");
   gint64 id = pz_test_register (ts, front, "PBG", "new");
@@ -639,8 +640,8 @@ test_openapi (void)
           g_free (with_id);
           with_id = g_strjoinv ("00000000000000000000000000000000", parts);
           g_strfreev (g_steal_pointer (&parts));
-          parts = g_strsplit (with_id, "{registration_number}", -1);
-          path = g_strjoinv ("REG-1999-000001", parts);
+          parts = g_strsplit (with_id, "{tracking_code}", -1);
+          path = g_strjoinv ("0000-0000-0000-0000", parts);
           /* logout last would end the session the other requests use */
           if (g_str_has_suffix (path, "/logout"))
             continue;

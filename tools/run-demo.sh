@@ -17,7 +17,7 @@ port=${PERIZINAN_DEMO_PORT:-8080}
 url="http://127.0.0.1:$port"
 mkdir -p "$data"
 
-"$build/server/perizinan-server" --demo --data-dir "$data" --port "$port" &
+PERIZINAN_LOCALEDIR="$build/po" "$build/server/perizinan-server" --demo --data-dir "$data" --port "$port" &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
 
