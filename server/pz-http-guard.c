@@ -214,13 +214,25 @@ refusing_quark (void)
 }
 
 typedef struct {
-  char   *address;
-  gint64  gone_since;  /* when the client was first seen gone, or 0 */
+  char    *address;
+  gint64   gone_since;  /* when the client was first seen gone, or 0 */
+  GSource *idle;        /* between an answer and the next request */
 } Open;
+
+static void
+open_stop_idle (Open *o)
+{
+  if (o->idle)
+    {
+      g_source_destroy (o->idle);
+      g_clear_pointer (&o->idle, g_source_unref);
+    }
+}
 
 static void
 open_free (Open *o)
 {
+  open_stop_idle (o);
   g_free (o->address);
   g_free (o);
 }
@@ -431,6 +443,12 @@ pz_http_guard_request_started (PzHttpGuard       *self,
   if (socket == NULL)
     return;
 
+  {
+    Open *o = g_hash_table_lookup (self->open, socket);
+
+    if (o)
+      open_stop_idle (o);
+  }
   if (!g_hash_table_contains (self->open, socket))
     {
       /* a new connection */
@@ -476,6 +494,22 @@ pz_http_guard_request_started (PzHttpGuard       *self,
     g_object_set_qdata_full (G_OBJECT (msg), deadline_quark (), source, deadline_free);
     g_signal_connect (msg, "got-headers", G_CALLBACK (headers_arrived), NULL);
   }
+}
+
+void
+pz_http_guard_request_finished (PzHttpGuard       *self,
+                                SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  Open *o = socket ? g_hash_table_lookup (self->open, socket) : NULL;
+
+  if (o == NULL || g_socket_is_closed (socket))
+    return;
+  /* a kept-alive connection has this long to send its next request */
+  open_stop_idle (o);
+  o->idle = g_timeout_source_new_seconds (self->idle_timeout);
+  g_source_set_callback (o->idle, deadline_passed, g_object_ref (socket), g_object_unref);
+  g_source_attach (o->idle, g_main_context_get_thread_default ());
 }
 
 /* Refusing: the answer is written on the connection taken from libsoup,

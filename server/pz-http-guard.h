@@ -47,6 +47,11 @@ void        pz_http_guard_watch_listener (PzHttpGuard             *self,
 void        pz_http_guard_request_started (PzHttpGuard       *self,
                                            SoupServerMessage *msg);
 
+/* From the server's "request-finished": times a kept-alive connection out
+ * until its next request. */
+void        pz_http_guard_request_finished (PzHttpGuard       *self,
+                                            SoupServerMessage *msg);
+
 /* From the message's "got-headers": bounds the body to @limit bytes while
  * it arrives; @keep whether the handler reads it. Returns FALSE if the
  * request was refused. */

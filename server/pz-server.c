@@ -3701,7 +3701,11 @@ request_finished (SoupServer        *soup,
                   SoupServerMessage *msg,
                   gpointer           data)
 {
-  access_record (data, msg, soup_server_message_get_status (msg));
+  PzServer *self = data;
+
+  access_record (self, msg, soup_server_message_get_status (msg));
+  if (self->guard)
+    pz_http_guard_request_finished (self->guard, msg);
 }
 
 /* Counts a request in the metrics and logs it. Every label is from a
@@ -3763,7 +3767,8 @@ metrics_allowed (Req *req)
     return TRUE;
   if (expected && *expected)
     {
-      g_autofree char *token = bearer_token (req);
+      const char *auth = soup_message_headers_get_one (headers, "Authorization");
+      const char *token = auth && g_ascii_strncasecmp (auth, "Bearer ", 7) == 0 ? auth + 7 : NULL;
       g_autofree char *given = pz_auth_hash_token (token ? token : "");
       g_autofree char *wanted = pz_auth_hash_token (expected);
       guchar differ = 0;
@@ -4483,7 +4488,6 @@ pz_server_shutdown (PzServer *self)
     }
   while (self->write_waits)
     write_wait_end (self->write_waits->data, FALSE);
-  g_clear_pointer (&self->guard, pz_http_guard_free);
   /* a socket given to libsoup stays open after disconnecting: close it */
   if (self->listen_socket)
     g_socket_close (self->listen_socket, NULL);
@@ -4497,4 +4501,5 @@ pz_server_shutdown (PzServer *self)
       soup_websocket_connection_close (g_ptr_array_index (sockets, i), SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
   if (self->soup)
     soup_server_disconnect (self->soup);
+  g_clear_pointer (&self->guard, pz_http_guard_free);
 }
