@@ -294,9 +294,11 @@ client_gone (GSocket *socket)
  * moment, which would hold its descriptor for ever. */
 #define GONE_SECONDS 5
 
-/* Forgets the connections libsoup has closed, and closes those it forgot. */
+/* Forgets the connections libsoup has closed, and closes those it forgot:
+ * at once when @pressed (an address at its cap), else after a while. */
 static void
-sweep (PzHttpGuard *self)
+sweep (PzHttpGuard *self,
+       gboolean     pressed)
 {
   gint64 now = g_get_monotonic_time ();
   GHashTableIter iter;
@@ -314,7 +316,7 @@ sweep (PzHttpGuard *self)
             o->gone_since = 0;
           else if (o->gone_since == 0)
             o->gone_since = now;
-          if (o->gone_since == 0 || now - o->gone_since < GONE_SECONDS * G_USEC_PER_SEC)
+          if (o->gone_since == 0 || (!pressed && now - o->gone_since < GONE_SECONDS * G_USEC_PER_SEC))
             continue;
           g_socket_close (socket, NULL);
         }
@@ -337,7 +339,7 @@ watch_listener (gpointer data)
   PzHttpGuard *self = data;
   gboolean pending = (g_socket_condition_check (self->listener, G_IO_IN) & G_IO_IN) != 0;
 
-  sweep (self);
+  sweep (self, FALSE);
   if (pending && self->was_pending && self->accepted == self->accepted_at_check)
     {
       int fd = dup (g_socket_get_fd (self->listener));
@@ -464,7 +466,7 @@ pz_http_guard_request_started (PzHttpGuard       *self,
       n = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address)) + 1;
       if (self->max_per_client && n > self->max_per_client)
         {
-          sweep (self);
+          sweep (self, TRUE);
           n = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address)) + 1;
         }
       if (self->max_per_client && n > self->max_per_client)
