@@ -32,7 +32,7 @@ pz_config_new (void)
   self->smtp_port = 587;
   self->smtp_starttls = TRUE;
   self->outbox_interval = 30;
-  self->idle_timeout = 60;
+  self->idle_timeout = 75;
   self->max_connections_per_client = 64;
   return self;
 }
