@@ -35,6 +35,8 @@ pz_config_new (void)
   self->smtp_port = 587;
   self->smtp_starttls = TRUE;
   self->outbox_interval = 30;
+  self->idle_timeout = 75;
+  self->max_connections_per_client = 64;
   return self;
 }
 
@@ -57,6 +59,7 @@ pz_config_free (PzConfig *self)
   g_free (self->smtp_password);
   g_free (self->smtp_from);
   g_free (self->notify_command);
+  g_free (self->metrics_token);
   g_free (self);
 }
 
@@ -130,6 +133,8 @@ pz_config_load_file (PzConfig    *self,
   guint64 smtp_port = self->smtp_port;
   guint64 outbox_interval = self->outbox_interval;
   gboolean smtp_starttls = self->smtp_starttls;
+  guint64 idle_timeout = self->idle_timeout;
+  guint64 per_client = self->max_connections_per_client;
 
   if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, error))
     return FALSE;
@@ -147,7 +152,9 @@ pz_config_load_file (PzConfig    *self,
       !read_uint (kf, "limits", "inspections_at_once", 1, 64, &inspect_running, error) ||
       !read_uint (kf, "limits", "inspections_waiting", 0, 1000, &inspect_waiting, error) ||
       !read_uint (kf, "smtp", "port", 1, 65535, &smtp_port, error) ||
-      !read_uint (kf, "notify", "interval_seconds", 1, 3600, &outbox_interval, error))
+      !read_uint (kf, "notify", "interval_seconds", 1, 3600, &outbox_interval, error) ||
+      !read_uint (kf, "limits", "idle_timeout_seconds", 35, 3600, &idle_timeout, error) ||
+      !read_uint (kf, "limits", "connections_per_client", 0, 100000, &per_client, error))
     return FALSE;
 
   if (g_key_file_has_key (kf, "smtp", "starttls", NULL))
@@ -191,6 +198,7 @@ pz_config_load_file (PzConfig    *self,
   read_string (kf, "smtp", "password", &self->smtp_password);
   read_string (kf, "smtp", "from", &self->smtp_from);
   read_string (kf, "notify", "command", &self->notify_command);
+  read_string (kf, "security", "metrics_token", &self->metrics_token);
 
   self->smtp_starttls = smtp_starttls;
   self->port = (guint) port;
@@ -207,5 +215,7 @@ pz_config_load_file (PzConfig    *self,
   self->inspect_waiting = (guint) inspect_waiting;
   self->smtp_port = (guint) smtp_port;
   self->outbox_interval = (guint) outbox_interval;
+  self->idle_timeout = (guint) idle_timeout;
+  self->max_connections_per_client = (guint) per_client;
   return TRUE;
 }

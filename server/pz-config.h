@@ -38,6 +38,9 @@ typedef struct {
   guint    inspect_timeout;   /* seconds one upload's inspection may take */
   guint    inspect_running;   /* inspections at once */
   guint    inspect_waiting;   /* uploads that may wait for one; more get 503 */
+  guint    idle_timeout;      /* seconds a connection may stay silent */
+  guint    max_connections_per_client; /* open connections per client address; 0: no cap */
+  char    *metrics_token;     /* NULL: /metrics for local scrapers only */
 } PzConfig;
 
 PzConfig *pz_config_new       (void);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pz-http-guard.h"
 #include "pz-outbox.h"
 
 /* Delivers the messages the actions wrote to the outbox: by e-mail over
@@ -299,8 +300,13 @@ delivered (GObject      *source,
       m->next_attempt_at = now + MIN ((gint64) 30 << MIN (m->attempts - 1, 7), 3600);
       g_free (m->last_error);
       m->last_error = g_strdup (d->error);
-      g_message ("Message %" G_GINT64_FORMAT " to %s not delivered (attempt %d): %s", m->id,
-                 m->registration_number, m->attempts, d->error ? d->error : "?");
+      {
+        /* what a mail server or a gateway said: escaped, on one line */
+        g_autofree char *said = pz_log_escape (d->error ? d->error : "?", 500);
+
+        g_message ("Message %" G_GINT64_FORMAT " to %s not delivered (attempt %d): %s", m->id,
+                   m->registration_number, m->attempts, said);
+      }
     }
   if (!pz_store_update_message (self->store, m, now, &error))
     g_warning ("Cannot record the delivery of message %" G_GINT64_FORMAT ": %s", m->id, error->message);

@@ -12,6 +12,7 @@
 #include "pz-catalog.h"
 #include "pz-demo.h"
 #include "pz-inspect.h"
+#include "pz-http-guard.h"
 #include "pz-outbox.h"
 #include "pz-metrics.h"
 #include "pz-outputs.h"
@@ -59,6 +60,7 @@ struct _PzServer
 
   PzCatalog   *public_catalog;  /* the public pages' language; NULL: English */
   PzRateLimit *public_limit;
+  PzHttpGuard *guard;
 };
 
 typedef struct {
@@ -182,11 +184,15 @@ send_gerror (SoupServerMessage *msg,
     [PZ_ENGINE_ERROR_DISK_FULL] = { 507, "disk_full" },
   };
 
-  if (error->domain == PZ_ENGINE_ERROR && error->code >= 0 && error->code < (int) G_N_ELEMENTS (map))
+  if (error->domain == PZ_ENGINE_ERROR && error->code >= 0 && error->code < (int) G_N_ELEMENTS (map) &&
+      error->code != PZ_ENGINE_ERROR_INTERNAL)
     send_error (msg, map[error->code].status, map[error->code].code, error->message, details);
   else
     {
-      g_warning ("Unexpected error: %s", error->message);
+      /* the details (a path, an SQL error) go to the log, never to the client */
+      g_autofree char *safe = pz_log_escape (error->message, 1000);
+
+      g_warning ("Unexpected error: %s", safe);
       send_error (msg, 500, "internal", _("The server met an unexpected problem"), NULL);
     }
 }
@@ -579,6 +585,14 @@ read_json_body (Req *req)
       bad_request (req, _("The request is not valid UTF-8"));
       return NULL;
     }
+  /* the parser recurses: a deep text would exhaust the stack */
+  if (!pz_json_depth_ok (data, size, PZ_JSON_MAX_DEPTH))
+    {
+      g_autofree char *message = g_strdup_printf (_("The request nests arrays and objects deeper than %d levels"),
+                                                  PZ_JSON_MAX_DEPTH);
+      bad_request (req, message);
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, data, (gssize) size, &error))
     {
       g_autofree char *message = g_strdup_printf (_("The request is not valid JSON: %s"),
@@ -892,8 +906,13 @@ login_verified (GObject      *source,
   flush_batch (self);
   if (!ok)
     {
-      /* the attempt was counted when it arrived */
-      g_message ("Failed login for “%s” from %s", job->username, job->address);
+      /* the attempt was counted when it arrived; a name no account has may
+       * be a password typed in the wrong box */
+      {
+        g_autofree char *who = job->user_id ? pz_log_escape (job->username, 200) : NULL;
+
+        g_message ("Failed login for %s from %s", who ? who : "an unknown user", job->address);
+      }
       send_error (job->msg, 401, "unauthorized", _("Wrong username or password"), NULL);
     }
   else
@@ -4221,6 +4240,31 @@ set_security_headers (SoupMessageHeaders *headers)
   soup_message_headers_replace (headers, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
 }
 
+/* Bounds every request's body while it arrives, whatever its route, and
+ * drops the body of a request already answered from its headers. */
+static void
+request_got_headers (SoupServerMessage *msg,
+                     gpointer           data)
+{
+  PzServer *self = data;
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *path = uri ? g_uri_get_path (uri) : "";
+  gsize limit = strstr (path, "/documents/") ? self->config->max_upload : self->config->max_body;
+
+  if (self->guard)
+    pz_http_guard_limit_body (self->guard, msg, limit, soup_server_message_get_status (msg) == 0);
+}
+
+static void access_record (PzServer *self, SoupServerMessage *msg, guint code);
+
+static void
+request_refused (SoupServerMessage *msg,
+                 guint              status,
+                 gpointer           data)
+{
+  access_record (data, msg, status);
+}
+
 /* Every request gets an id, in the X-Request-Id header of its answer and in
  * its log record, so a complaint can be matched to the log. */
 static void
@@ -4228,6 +4272,7 @@ request_started (SoupServer        *soup,
                  SoupServerMessage *msg,
                  gpointer           data)
 {
+  PzServer *self = data;
   gint64 *now = g_new (gint64, 1);
   char *id = g_strdup_printf ("%08x%08x", g_random_int (), g_random_int ());
 
@@ -4236,6 +4281,9 @@ request_started (SoupServer        *soup,
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "X-Request-Id", id);
   set_security_headers (soup_server_message_get_response_headers (msg));
   g_object_set_qdata_full (G_OBJECT (msg), request_id_quark (), id, g_free);
+  if (self->guard)
+    pz_http_guard_request_started (self->guard, msg);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (request_got_headers), self);
 }
 
 static void
@@ -4244,19 +4292,32 @@ request_finished (SoupServer        *soup,
                   gpointer           data)
 {
   PzServer *self = data;
+
+  access_record (self, msg, soup_server_message_get_status (msg));
+  if (self->guard)
+    pz_http_guard_request_finished (self->guard, msg);
+}
+
+/* Counts a request in the metrics and logs it. Every label is from a
+ * fixed set (route templates, known methods, the statuses the server
+ * sends), and everything logged is escaped. */
+static void
+access_record (PzServer          *self,
+               SoupServerMessage *msg,
+               guint              code)
+{
   gint64 *started = g_object_get_qdata (G_OBJECT (msg), started_quark ());
   GUri *uri = soup_server_message_get_uri (msg);
   double seconds = started ? (g_get_monotonic_time () - *started) / (double) G_USEC_PER_SEC : 0;
-
-  const char *route, *method, *user, *id, *remote;
+  g_autofree char *user = NULL;
+  g_autofree char *remote = NULL;
+  const char *route, *method, *id;
   char status[16];
-  guint code;
 
   if (uri == NULL || self->metrics == NULL)
     return;
   route = route_label (g_uri_get_path (uri));
-  method = soup_server_message_get_method (msg);
-  code = soup_server_message_get_status (msg);
+  method = pz_method_label (soup_server_message_get_method (msg));
   pz_metrics_record (self->metrics, route, method, code, seconds);
 
   /* One structured record per request (log domain "perizinan-access", level
@@ -4265,44 +4326,53 @@ request_finished (SoupServer        *soup,
    * nobody reads them, they cost nothing. */
   if (g_log_writer_default_would_drop (G_LOG_LEVEL_INFO, "perizinan-access"))
     return;
-  user = g_object_get_qdata (G_OBJECT (msg), request_user_quark ());
+  user = pz_log_escape (g_object_get_qdata (G_OBJECT (msg), request_user_quark ()), 200);
   id = g_object_get_qdata (G_OBJECT (msg), request_id_quark ());
-  remote = soup_server_message_get_remote_host (msg);
+  remote = pz_log_escape (soup_server_message_get_remote_host (msg), 64);
   g_snprintf (status, sizeof status, "%u", code);
   g_log_structured ("perizinan-access", G_LOG_LEVEL_INFO,
                     "REQUEST_ID", id ? id : "-",
                     "ROUTE", route,
                     "METHOD", method,
                     "STATUS", status,
-                    "USER", user ? user : "-",
-                    "REMOTE_ADDR", remote ? remote : "-",
+                    "USER", user,
+                    "REMOTE_ADDR", remote,
                     "MESSAGE", "%s %s %s %u %.1f ms %s", id ? id : "-", method, route, code,
-                    seconds * 1000.0, user ? user : "-");
+                    seconds * 1000.0, user);
 }
 
 /* Served to a monitoring agent on this machine (a loopback connection that
- * no proxy forwarded), or to an administrator anywhere. */
+ * no proxy forwarded: a proxy on the machine makes every client look
+ * local), or to whoever has the configured metrics token. */
 static gboolean
 metrics_allowed (Req *req)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
   GSocketAddress *remote = soup_server_message_get_remote_address (req->msg);
+  const char *expected = req->server->config->metrics_token;
 
   if (G_IS_INET_SOCKET_ADDRESS (remote) &&
       g_inet_address_get_is_loopback (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote))) &&
-      soup_message_headers_get_one (headers, "X-Forwarded-For") == NULL &&
-      soup_message_headers_get_one (headers, "Forwarded") == NULL)
+      !pz_has_proxy_header (headers))
     return TRUE;
-  if (!authenticate (req))
-    return FALSE;
-  if (!g_strv_contains ((const char * const *) req->user->roles, "admin"))
+  if (expected && *expected)
     {
-      send_error (req->msg, 403, "forbidden",
-                  _("Only an administrator, or a monitoring agent on the server itself, may read the metrics"),
-                  NULL);
-      return FALSE;
+      const char *auth = soup_message_headers_get_one (headers, "Authorization");
+      const char *token = auth && g_ascii_strncasecmp (auth, "Bearer ", 7) == 0 ? auth + 7 : NULL;
+      g_autofree char *given = pz_auth_hash_token (token ? token : "");
+      g_autofree char *wanted = pz_auth_hash_token (expected);
+      guchar differ = 0;
+
+      /* compared in constant time, as hashes of equal length */
+      for (gsize i = 0; given[i] && wanted[i]; i++)
+        differ |= (guchar) (given[i] ^ wanted[i]);
+      if (token && differ == 0 && strlen (given) == strlen (wanted))
+        return TRUE;
     }
-  return TRUE;
+  send_error (req->msg, 401, "unauthorized",
+              _("The metrics are for a monitoring agent on the server itself, or one with the metrics token"),
+              NULL);
+  return FALSE;
 }
 
 static void
@@ -4702,7 +4772,8 @@ out:
   pz_user_free (req.user);
 }
 
-/* Refuses an oversized body from its headers, before reading it. */
+/* An oversized body is refused from its headers by request_got_headers(),
+ * which runs next. */
 static void
 early_callback (SoupServer        *soup,
                 SoupServerMessage *msg,
@@ -4717,12 +4788,7 @@ early_callback (SoupServer        *soup,
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       length > (goffset) limit)
-    {
-      send_error (msg, 413, "too_large", _("The request is too large"), NULL);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Connection", "close");
-      return;
-    }
+    return;
 
   if (g_str_equal (soup_server_message_get_method (msg), "PUT"))
     prepare_upload (self, msg);
@@ -4782,6 +4848,7 @@ pz_server_finalize (GObject *object)
   g_clear_pointer (&self->metrics, pz_metrics_free);
   g_clear_pointer (&self->public_catalog, pz_catalog_free);
   g_clear_pointer (&self->public_limit, pz_rate_limit_free);
+  g_clear_pointer (&self->guard, pz_http_guard_free);
 
   G_OBJECT_CLASS (pz_server_parent_class)->finalize (object);
 }
@@ -4820,6 +4887,7 @@ copy_config (const PzConfig *config)
   copy->smtp_password = g_strdup (config->smtp_password);
   copy->smtp_from = g_strdup (config->smtp_from);
   copy->notify_command = g_strdup (config->notify_command);
+  copy->metrics_token = g_strdup (config->metrics_token);
   return copy;
 }
 
@@ -4907,6 +4975,8 @@ pz_server_new (const PzConfig  *config,
                                      self, NULL);
   soup_server_add_handler (self->soup, NULL, server_callback, self, NULL);
   self->metrics = pz_metrics_new ();
+  self->guard = pz_http_guard_new (self->soup, config->idle_timeout, config->max_connections_per_client);
+  pz_http_guard_set_refused_func (self->guard, request_refused, self);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished), self);
 
@@ -4988,6 +5058,7 @@ pz_server_listen (PzServer  *self,
         !soup_server_listen_socket (self->soup, sock, options, error))
       return FALSE;
     g_set_object (&self->listen_socket, sock);
+    pz_http_guard_watch_listener (self->guard, sock, options);
   }
 
   uris = soup_server_get_uris (self->soup);
@@ -5044,4 +5115,5 @@ pz_server_shutdown (PzServer *self)
       soup_websocket_connection_close (g_ptr_array_index (sockets, i), SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
   if (self->soup)
     soup_server_disconnect (self->soup);
+  g_clear_pointer (&self->guard, pz_http_guard_free);
 }

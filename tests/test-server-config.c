@@ -106,6 +106,8 @@ test_every_key_known (void)
   g_assert_cmpuint (config->smtp_port, ==, defaults->smtp_port);
   g_assert_true (config->smtp_starttls == defaults->smtp_starttls);
   g_assert_cmpuint (config->outbox_interval, ==, defaults->outbox_interval);
+  g_assert_cmpuint (config->idle_timeout, ==, defaults->idle_timeout);
+  g_assert_cmpuint (config->max_connections_per_client, ==, defaults->max_connections_per_client);
 
   /* and nothing in it is a key the server does not know */
   g_assert_true (g_key_file_load_from_data (kf, open->str, -1, G_KEY_FILE_NONE, NULL));
@@ -119,7 +121,8 @@ test_every_key_known (void)
       "security/login_window_minutes", "security/session_idle_minutes",
       "security/admin_may_hold_office_roles", "signing/key", "smtp/host", "smtp/port",
       "smtp/starttls", "smtp/username", "smtp/password", "smtp/from", "notify/command",
-      "notify/interval_seconds", NULL
+      "notify/interval_seconds", "limits/idle_timeout_seconds", "limits/connections_per_client",
+      "security/metrics_token", NULL
     };
     g_auto(GStrv) groups = g_key_file_get_groups (kf, NULL);
 
