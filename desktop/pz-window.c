@@ -741,6 +741,13 @@ login_action (GtkWidget  *widget,
   pz_client_login_async (self->client, user, password, self->cancellable, login_done, g_object_ref (self));
 }
 
+static void filter_changed (PzWindow *self);
+static void search_changed (PzWindow *self);
+static void late_toggled (PzWindow *self);
+static void clear_file_box (PzWindow *self);
+static void clear_pending (PzWindow *self);
+static void forget_typed (PzWindow *self);
+
 static void
 logout_action (GtkWidget  *widget,
                const char *action_name,
@@ -750,12 +757,55 @@ logout_action (GtkWidget  *widget,
 
   pz_client_logout (self->client);
   g_clear_handle_id (&self->inbox_reload, g_source_remove);
+  g_clear_handle_id (&self->late_toast, g_source_remove);
   g_clear_pointer (&self->known_ids, g_hash_table_unref);
+  g_hash_table_remove_all (self->late_alerted);
+  g_ptr_array_set_size (self->late_pending, 0);
   g_list_store_remove_all (self->inbox);
+
+  /* nothing of the previous user stays on a shared counter PC: what they
+   * searched and filtered, their counts, their open file and its scans,
+   * what they typed, their reports and administration pages */
+  g_signal_handlers_block_by_func (self->search_entry, search_changed, self);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  g_signal_handlers_unblock_by_func (self->search_entry, search_changed, self);
+  g_signal_handlers_block_by_func (self->step_filter, filter_changed, self);
+  g_signal_handlers_block_by_func (self->status_filter, filter_changed, self);
+  g_signal_handlers_block_by_func (self->type_filter, filter_changed, self);
+  gtk_drop_down_set_selected (self->step_filter, 0);
+  gtk_drop_down_set_selected (self->status_filter, 0);
+  gtk_drop_down_set_selected (self->type_filter, 0);
+  g_signal_handlers_unblock_by_func (self->step_filter, filter_changed, self);
+  g_signal_handlers_unblock_by_func (self->status_filter, filter_changed, self);
+  g_signal_handlers_unblock_by_func (self->type_filter, filter_changed, self);
+  g_signal_handlers_block_by_func (self->late_button, late_toggled, self);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->late_button), FALSE);
+  g_signal_handlers_unblock_by_func (self->late_button, late_toggled, self);
+  gtk_label_set_text (self->count_waiting, "");
+  gtk_label_set_text (self->count_overdue, "");
+  gtk_label_set_text (self->count_done, "");
+  gtk_label_set_text (self->list_title, "");
+
+  g_cancellable_cancel (self->docs_cancellable);
+  pz_document_view_set_document (self->docs_view, NULL);
+  g_clear_pointer (&self->docs_requirement, g_free);
+  if (self->preview_window)
+    gtk_window_destroy (GTK_WINDOW (self->preview_window));
+  clear_file_box (self);
+  forget_typed (self);
+  clear_pending (self);
   g_clear_pointer (&self->file, json_object_unref);
   self->file_id = 0;
   gtk_widget_set_visible (self->inbox_box, TRUE);
   gtk_stack_set_visible_child_name (self->file_stack, "empty");
+
+  /* the reports and the administration start afresh for the next user */
+  gtk_stack_remove (self->stack, self->reports);
+  self->reports = pz_report_view_new (self->client);
+  gtk_stack_add_named (self->stack, self->reports, "reports");
+  gtk_stack_remove (self->stack, self->admin);
+  self->admin = pz_admin_view_new (self->client);
+  gtk_stack_add_named (self->stack, self->admin, "admin");
   adw_window_title_set_subtitle (self->window_title, NULL);
   gtk_widget_set_visible (self->new_button, FALSE);
   gtk_widget_set_visible (self->admin_button, FALSE);
@@ -995,7 +1045,20 @@ setup_label (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (GPOINTER_TO_UINT (data) == PZ_FILE_COLUMN_REGISTRATION)
+    {
+      /* an identifier is never cut: its column is as wide as the number */
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_NONE);
+      gtk_label_set_selectable (GTK_LABEL (label), FALSE);
+    }
+  else
+    {
+      /* the rest takes two lines where the window is narrow */
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_lines (GTK_LABEL (label), 2);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+    }
   gtk_list_item_set_child (item, label);
 }
 
@@ -1054,7 +1117,7 @@ add_column (PzWindow   *self,
     }
   else
     {
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_label), NULL);
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_label), GUINT_TO_POINTER (column));
       g_signal_connect (factory, "bind", G_CALLBACK (bind_label), GUINT_TO_POINTER (column));
     }
   col = gtk_column_view_column_new (title, factory);
@@ -1365,6 +1428,15 @@ widget_text (GtkWidget *widget)
       gtk_text_buffer_get_bounds (buffer, &start, &end);
       return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
     }
+  if (ADW_IS_COMBO_ROW (widget) && g_object_get_data (G_OBJECT (widget), "codes"))
+    {
+      /* a choice among codes (permit type, request type) gives its code */
+      GListModel *codes = g_object_get_data (G_OBJECT (widget), "codes");
+      guint i = adw_combo_row_get_selected (ADW_COMBO_ROW (widget));
+      g_autoptr(GtkStringObject) code = i < g_list_model_get_n_items (codes) ? g_list_model_get_item (codes, i) : NULL;
+
+      return g_strdup (code ? gtk_string_object_get_string (code) : "");
+    }
   if (ADW_IS_COMBO_ROW (widget))
     return g_strdup (adw_combo_row_get_selected (ADW_COMBO_ROW (widget)) == 0 ? "feasible" : "not_feasible");
   if (GTK_IS_EDITABLE (widget))
@@ -1519,8 +1591,35 @@ build_form (PzWindow   *self,
     {
       group = group_new (box, _("Signature"));
       if (g_strcmp0 (get_string (type, "signing"), "wet") == 0)
-        add_info_row (group, _("Signed on paper"),
-                      _("Upload the scan of the signed permit, then sign it off here."));
+        {
+          /* the permit is signed on paper: its scan is uploaded here */
+          JsonArray *docs = json_object_get_array_member (self->file, "documents");
+          JsonObject *scan = NULL;
+          GtkWidget *scan_row = adw_action_row_new ();
+          GtkWidget *button;
+          g_autofree char *subtitle = NULL;
+
+          for (guint i = 0; docs && i < json_array_get_length (docs); i++)
+            if (g_strcmp0 (get_string (json_array_get_object_element (docs, i), "requirement"), "signed_permit") == 0)
+              scan = json_array_get_object_element (docs, i);
+          if (scan)
+            {
+              g_autofree char *when = pz_format_local_time (get_string (scan, "uploaded_at"));
+              subtitle = g_strdup_printf (_("Uploaded by %s, %s; sign it off below"),
+                                          get_string (scan, "uploaded_by"), when);
+            }
+          else
+            subtitle = g_strdup (_("Print the permit, have it signed and stamped, then upload its scan here"));
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (scan_row), _("Scan of the signed permit"));
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (scan_row), subtitle);
+          button = gtk_button_new_with_mnemonic (scan ? _("_Replace Scan…") : _("_Upload Signed Scan…"));
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.upload-signed-scan");
+          if (scan == NULL)
+            gtk_widget_add_css_class (button, "suggested-action");
+          adw_action_row_add_suffix (ADW_ACTION_ROW (scan_row), button);
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), scan_row);
+        }
       else
         entry_row (group, self, "passphrase", _("Passphrase of the signing key"), NULL, TRUE);
     }
@@ -2428,6 +2527,104 @@ upload_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+static void show_action_error (PzWindow *self, const char *message, JsonArray *details);
+
+/* The scan of a permit signed on paper, uploaded from the signing step. */
+static void
+signed_scan_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  PzWindow *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) details = NULL;
+  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, &details, &error);
+
+  set_busy (self, FALSE);
+  if (node == NULL)
+    {
+      if (!handle_unreachable (self, error))
+        show_action_error (self, error->message, details);
+      g_object_unref (self);
+      return;
+    }
+  toast (self, _("Scan of the signed permit uploaded"));
+  /* what was typed in the note stays across the reload */
+  keep_typed (self);
+  if (self->file_id)
+    load_file (self, self->file_id);
+  g_object_unref (self);
+}
+
+static void
+signed_scan_read (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  PzWindow *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_file_load_bytes_finish (G_FILE (source), result, NULL, &error);
+  g_autofree char *name = g_file_get_basename (G_FILE (source));
+
+  set_busy (self, FALSE);
+  if (bytes == NULL)
+    show_action_error (self, error->message, NULL);
+  else if (self->file_id)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/documents/signed_permit",
+                                               self->file_id);
+      g_autofree char *type = g_content_type_guess (name, g_bytes_get_data (bytes, NULL),
+                                                    MIN (g_bytes_get_size (bytes), 4096), NULL);
+      g_autofree char *mime = g_content_type_get_mime_type (type);
+
+      set_busy (self, TRUE);
+      pz_client_upload_async (self->client, path, bytes, mime ? mime : "application/octet-stream",
+                              NULL, NULL, self->cancellable, signed_scan_done, g_object_ref (self));
+    }
+  g_object_unref (self);
+}
+
+static void
+signed_scan_chosen (GtkNativeDialog *dialog,
+                    int              response,
+                    PzWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->file_id)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file)
+        {
+          set_busy (self, TRUE);
+          g_file_load_bytes_async (file, self->cancellable, signed_scan_read, g_object_ref (self));
+        }
+    }
+  g_object_unref (dialog);
+}
+
+static void
+upload_signed_scan_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  PzWindow *self = PZ_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->file_id == 0)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Upload the Scan of the Signed Permit"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Upload"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("PDF, JPEG and PNG scans"));
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  gtk_file_filter_add_mime_type (filter, "image/jpeg");
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (signed_scan_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static gboolean
 file_dropped (GtkDropTarget *target,
               const GValue  *value,
@@ -3280,11 +3477,119 @@ compare_by_name (gconstpointer a,
   return g_utf8_collate (get_string ((JsonObject *) a, "name"), get_string ((JsonObject *) b, "name"));
 }
 
+static void registration_entry_activated (GtkWidget *row, PzWindow *self);
+
+/* The request types and the permit data of the chosen type; what was
+ * typed in a field of the same name stays. */
+static void
+fill_registration_type (PzWindow *self)
+{
+  GtkWidget *request = g_hash_table_lookup (self->form, "request_type");
+  GtkWidget *combo = g_hash_table_lookup (self->form, "permit_type");
+  GtkWidget *old_group = combo ? g_object_get_data (G_OBJECT (combo), "data-group") : NULL;
+  GtkWidget *applicant_group = combo ? g_object_get_data (G_OBJECT (combo), "applicant-group") : NULL;
+  g_autofree char *kept_request = request ? widget_text (request) : NULL;
+  g_autoptr(GHashTable) typed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GtkStringList) request_labels = gtk_string_list_new (NULL);
+  GtkStringList *request_codes = gtk_string_list_new (NULL);
+  JsonObject *type = selected_permit_type (self);
+  GHashTableIter iter;
+  gpointer key, value;
+  guint selected = 0;
+
+  if (request == NULL || applicant_group == NULL)
+    {
+      g_object_unref (request_codes);
+      return;
+    }
+  if (kept_request == NULL || *kept_request == '\0')
+    {
+      g_free (kept_request);
+      kept_request = g_strdup (self->kept_form ? g_hash_table_lookup (self->kept_form, "request_type") : NULL);
+    }
+
+  /* the data fields typed so far, by name */
+  g_hash_table_iter_init (&iter, self->form);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (g_str_has_prefix (key, "field:"))
+      {
+        g_hash_table_insert (typed, g_strdup (key), widget_text (value));
+        g_hash_table_iter_remove (&iter);
+      }
+  if (old_group)
+    {
+      GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+      if (focus && gtk_widget_is_ancestor (focus, old_group))
+        gtk_root_set_focus (GTK_ROOT (self), NULL);
+      gtk_box_remove (self->file_box, old_group);
+      g_object_set_data (G_OBJECT (combo), "data-group", NULL);
+    }
+
+  if (type)
+    {
+      JsonArray *rts = json_object_get_array_member (type, "request_types");
+
+      for (guint i = 0; i < json_array_get_length (rts); i++)
+        {
+          const char *rt = json_array_get_string_element (rts, i);
+          gtk_string_list_append (request_labels, request_type_label (rt));
+          gtk_string_list_append (request_codes, rt);
+          if (g_strcmp0 (kept_request, rt) == 0)
+            selected = i;
+        }
+    }
+  g_object_set_data_full (G_OBJECT (request), "codes", request_codes, g_object_unref);
+  adw_combo_row_set_model (ADW_COMBO_ROW (request), G_LIST_MODEL (request_labels));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (request), selected);
+
+  if (type)
+    {
+      JsonArray *fields = file_fields (NULL, type);
+      GtkWidget *group, *last = NULL;
+
+      group = adw_preferences_group_new ();
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group),
+                                       _("Permit data (can be completed by the back office)"));
+      gtk_box_insert_child_after (self->file_box, group, applicant_group);
+      g_object_set_data (G_OBJECT (combo), "data-group", group);
+      for (guint i = 0; i < json_array_get_length (fields); i++)
+        {
+          JsonObject *f = json_array_get_object_element (fields, i);
+          g_autofree char *name = g_strconcat ("field:", get_string (f, "name"), NULL);
+          const char *kept = g_hash_table_lookup (typed, name);
+
+          if (kept == NULL && self->kept_form)
+            kept = g_hash_table_lookup (self->kept_form, name);
+          last = entry_row (group, self, name, get_string (f, "label"), kept, FALSE);
+          g_signal_connect (last, "entry-activated", G_CALLBACK (registration_entry_activated), self);
+        }
+      /* Enter in the last field registers */
+      g_object_set_data (G_OBJECT (combo), "last-field", last);
+    }
+}
+
 static void
 permit_type_selected (PzWindow *self)
 {
-  keep_typed (self);
-  build_registration_form (self);
+  fill_registration_type (self);
+}
+
+/* Enter moves on to the next field, and registers in the last one. */
+static void
+registration_entry_activated (GtkWidget *row,
+                              PzWindow  *self)
+{
+  GtkWidget *combo = g_hash_table_lookup (self->form, "permit_type");
+  GtkWidget *last = combo ? g_object_get_data (G_OBJECT (combo), "last-field") : NULL;
+  GtkWidget *email = g_hash_table_lookup (self->form, "email");
+
+  if (row == last || (last == NULL && row == email))
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.register", NULL);
+      return;
+    }
+  gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
 }
 
 static void
@@ -3292,13 +3597,16 @@ build_registration_form (PzWindow *self)
 {
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
   GtkStringList *codes = gtk_string_list_new (NULL);
-  g_autoptr(GtkStringList) request_labels = gtk_string_list_new (NULL);
-  GtkStringList *request_codes = gtk_string_list_new (NULL);
   g_autoptr(GList) types = g_hash_table_get_values (self->permit_types);
   const char *kept_type = self->kept_form ? g_hash_table_lookup (self->kept_form, "permit_type") : NULL;
-  const char *kept_request = self->kept_form ? g_hash_table_lookup (self->kept_form, "request_type") : NULL;
+  static const struct { const char *name; const char *title; } applicant[] = {
+    { "name", N_("Name *") },
+    { "nik", N_("NIK (16 digits) *") },
+    { "address", N_("Address *") },
+    { "phone", N_("Phone *") },
+    { "email", N_("E-mail") },
+  };
   GtkWidget *title, *group, *combo, *request, *button, *box;
-  JsonObject *type;
   guint selected = 0, i = 0;
 
   clear_file_box (self);
@@ -3329,55 +3637,25 @@ build_registration_form (PzWindow *self)
       if (g_strcmp0 (kept_type, get_string (l->data, "code")) == 0)
         selected = i;
     }
-  adw_combo_row_set_model (ADW_COMBO_ROW (combo), G_LIST_MODEL (names));
   g_object_set_data_full (G_OBJECT (combo), "codes", codes, g_object_unref);
+  adw_combo_row_set_model (ADW_COMBO_ROW (combo), G_LIST_MODEL (names));
   adw_combo_row_set_selected (ADW_COMBO_ROW (combo), selected);
-  g_signal_connect_swapped (combo, "notify::selected", G_CALLBACK (permit_type_selected), self);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), combo);
   g_hash_table_insert (self->form, g_strdup ("permit_type"), combo);
 
-  type = selected_permit_type (self);
   request = adw_combo_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (request), _("Request type"));
-  if (type)
-    {
-      JsonArray *rts = json_object_get_array_member (type, "request_types");
-
-      selected = 0;
-      for (i = 0; i < json_array_get_length (rts); i++)
-        {
-          const char *rt = json_array_get_string_element (rts, i);
-          gtk_string_list_append (request_labels, request_type_label (rt));
-          gtk_string_list_append (request_codes, rt);
-          if (g_strcmp0 (kept_request, rt) == 0)
-            selected = i;
-        }
-    }
-  adw_combo_row_set_model (ADW_COMBO_ROW (request), G_LIST_MODEL (request_labels));
-  g_object_set_data_full (G_OBJECT (request), "codes", request_codes, g_object_unref);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (request), selected);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), request);
   g_hash_table_insert (self->form, g_strdup ("request_type"), request);
 
   group = group_new (self->file_box, _("Applicant"));
-  entry_row (group, self, "name", _("Name *"), NULL, FALSE);
-  entry_row (group, self, "nik", _("NIK (16 digits) *"), NULL, FALSE);
-  entry_row (group, self, "address", _("Address *"), NULL, FALSE);
-  entry_row (group, self, "phone", _("Phone *"), NULL, FALSE);
-  entry_row (group, self, "email", _("E-mail"), NULL, FALSE);
+  g_object_set_data (G_OBJECT (combo), "applicant-group", group);
+  for (i = 0; i < G_N_ELEMENTS (applicant); i++)
+    g_signal_connect (entry_row (group, self, applicant[i].name, _(applicant[i].title), NULL, FALSE),
+                      "entry-activated", G_CALLBACK (registration_entry_activated), self);
 
-  if (type)
-    {
-      JsonArray *fields = file_fields (NULL, type);
-
-      group = group_new (self->file_box, _("Permit data (can be completed by the back office)"));
-      for (i = 0; i < json_array_get_length (fields); i++)
-        {
-          JsonObject *f = json_array_get_object_element (fields, i);
-          g_autofree char *key = g_strconcat ("field:", get_string (f, "name"), NULL);
-          entry_row (group, self, key, get_string (f, "label"), NULL, FALSE);
-        }
-    }
+  fill_registration_type (self);
+  g_signal_connect_swapped (combo, "notify::selected", G_CALLBACK (permit_type_selected), self);
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   button = gtk_button_new_with_mnemonic (_("_Register"));
@@ -3392,15 +3670,61 @@ build_registration_form (PzWindow *self)
   gtk_widget_grab_focus (g_hash_table_lookup (self->form, "name"));
 }
 
+/* Whether the registration form on screen holds anything typed. */
+static gboolean
+registration_typed (PzWindow *self)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (self->file || !g_hash_table_contains (self->form, "permit_type"))
+    return FALSE;
+  g_hash_table_iter_init (&iter, self->form);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (GTK_IS_EDITABLE (value) && *gtk_editable_get_text (GTK_EDITABLE (value)))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+discard_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  PzWindow         *self)
+{
+  if (g_strcmp0 (response, "discard") == 0)
+    {
+      forget_typed (self);
+      build_registration_form (self);
+    }
+}
+
 static void
 new_registration_action (GtkWidget  *widget,
                          const char *action_name,
                          GVariant   *parameter)
 {
   PzWindow *self = PZ_WINDOW (widget);
+  GtkWidget *dialog;
 
-  forget_typed (self);
-  build_registration_form (self);
+  if (!registration_typed (self))
+    {
+      forget_typed (self);
+      build_registration_form (self);
+      return;
+    }
+  /* a half-typed registration is not thrown away by a stray Ctrl+N */
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Discard the Registration Being Typed?"),
+                                   _("What was typed in the form is lost."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Typing"),
+                                    "discard", _("_Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (discard_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -3444,8 +3768,36 @@ mark_invalid (PzWindow   *self,
               GString    *problems,
               const char *message)
 {
-  gtk_widget_add_css_class (g_hash_table_lookup (self->form, name), "error");
+  GtkWidget *widget = g_hash_table_lookup (self->form, name);
+
+  gtk_widget_add_css_class (widget, "error");
+  /* the first field at fault takes the focus */
+  if (problems->len == 0)
+    gtk_widget_grab_focus (widget);
   g_string_append_printf (problems, "• %s\n", message);
+}
+
+/* The NIK rule, told with what is wrong in the one typed. */
+static char *
+nik_problem (const char *nik)
+{
+  const char *rule = _("The NIK is the 16 digits on the ID card (KTP): 6 for the region, 6 for the birth "
+                       "date as DDMMYY (40 added to the day for women) and 4 for the serial number, "
+                       "which is not 0000.");
+  gsize len = strlen (nik), digits = strspn (nik, "0123456789");
+  g_autofree char *what = NULL;
+
+  if (len == 0)
+    what = g_strdup (_("Enter the applicant's NIK."));
+  else if (digits != len)
+    what = g_strdup (_("Only digits may be typed, without spaces or dots."));
+  else if (len != 16)
+    what = g_strdup_printf (ngettext ("%u digit was typed.", "%u digits were typed.", (gulong) len), (guint) len);
+  else if (strncmp (nik + 12, "0000", 4) == 0)
+    what = g_strdup (_("The serial number (the last 4 digits) cannot be 0000."));
+  else
+    what = g_strdup_printf (_("Digits 7 to 12 (%.6s) are not a birth date."), nik + 6);
+  return g_strdup_printf ("%s %s", what, rule);
 }
 
 static void
@@ -3476,7 +3828,10 @@ register_action (GtkWidget  *widget,
   if (!pz_valid_text (values[0], 200))
     mark_invalid (self, "name", problems, _("Enter the applicant's name"));
   if (!pz_valid_nik (values[1]))
-    mark_invalid (self, "nik", problems, _("The NIK must be the 16 digits on the ID card"));
+    {
+      g_autofree char *why = nik_problem (values[1]);
+      mark_invalid (self, "nik", problems, why);
+    }
   if (!pz_valid_text (values[2], 500))
     mark_invalid (self, "address", problems, _("Enter the applicant's address"));
   if (!pz_valid_phone (values[3]))
@@ -3657,6 +4012,7 @@ pz_window_class_init (PzWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.act", "s", act_action);
   gtk_widget_class_install_action (widget_class, "win.new-registration", NULL, new_registration_action);
+  gtk_widget_class_install_action (widget_class, "win.upload-signed-scan", NULL, upload_signed_scan_action);
   gtk_widget_class_install_action (widget_class, "win.register", NULL, register_action);
   gtk_widget_class_install_action (widget_class, "win.check-documents", NULL, check_documents_action);
   gtk_widget_class_install_action (widget_class, "win.close-documents", NULL, close_documents_action);

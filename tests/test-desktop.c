@@ -637,6 +637,465 @@ test_registration (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* Widget finders that go by what the user sees: a row's title, a label's
+ * text, a widget's type; popovers (not mapped until they open) too. */
+static GtkWidget *
+find_any (GtkWidget *root,
+          GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = find_any (child, type)))
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *part)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child) &&
+          strstr (gtk_label_get_text (GTK_LABEL (child)), part))
+        return child;
+      if ((found = find_label (child, part)))
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+row (PzWindow   *win,
+     const char *title)
+{
+  GtkWidget *w = find_widget (GTK_WIDGET (win), ADW_TYPE_PREFERENCES_ROW, title);
+
+  g_assert_nonnull (w);
+  return w;
+}
+
+/* Picks a choice of a combo row as a click in its popover does. */
+static void
+pick (GtkWidget  *combo,
+      const char *label)
+{
+  GListModel *model = adw_combo_row_get_model (ADW_COMBO_ROW (combo));
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (model); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (model), i), label) == 0)
+      break;
+  g_assert_cmpuint (i, <, g_list_model_get_n_items (model));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (combo), i);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (combo)), ==, i);
+}
+
+/* Types as a user does, then presses Enter in the field. */
+static void
+type_in (GtkWidget  *entry,
+         const char *text,
+         gboolean    enter)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  if (enter)
+    {
+      GtkWidget *delegate = find_any (entry, GTK_TYPE_TEXT);
+
+      g_assert_nonnull (delegate);
+      /* what the Enter key does in the text */
+      g_signal_emit_by_name (delegate, "activate");
+    }
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static GtkWidget *
+last_entry_row (GtkWidget *root)
+{
+  GtkWidget *last = NULL;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (ADW_IS_ENTRY_ROW (child) && gtk_widget_get_mapped (child))
+        last = child;
+      else if ((found = last_entry_row (child)))
+        last = found;
+    }
+  return last;
+}
+
+static GtkWidget *
+find_dialog (void)
+{
+  GListModel *tops = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (tops, i);
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return GTK_WIDGET (w);
+    }
+  return NULL;
+}
+
+static gboolean
+new_file_open (PzWindow *win,
+               gpointer  data)
+{
+  JsonObject *file = pz_window_get_file (win);
+
+  return !pz_window_is_busy (win) && file && json_object_get_int_member (file, "id") > *(gint64 *) data;
+}
+
+/* Journey 1: the counter registers a file of every permit type and every
+ * request type of the demo office with the mouse and the keyboard. The
+ * form keeps what was typed while the type changes, Enter in the last field
+ * registers, a stray Ctrl+N asks before throwing a half-typed form away, and
+ * a wrong NIK is explained with the focus on it. */
+static void
+test_counter_every_type (void)
+{
+  static const struct { const char *code, *name, *request, *request_label; } cases[] = {
+    { "PBG", "Persetujuan Bangunan Gedung", "new", "New" },
+    { "PBG", "Persetujuan Bangunan Gedung", "renewal", "Renewal" },
+    { "PBG", "Persetujuan Bangunan Gedung", "change", "Change" },
+    { "REKLAME", "Izin Reklame", "new", "New" },
+    { "REKLAME", "Izin Reklame", "renewal", "Renewal" },
+    { "SIP-DOKTER", "Surat Izin Praktik Dokter", "new", "New" },
+    { "SIP-DOKTER", "Surat Izin Praktik Dokter", "renewal", "Renewal" },
+    { "TOKO-MODERN", "Izin Usaha Toko Modern", "new", "New" },
+    { "TOKO-MODERN", "Izin Usaha Toko Modern", "renewal", "Renewal" },
+    { "TOKO-MODERN", "Izin Usaha Toko Modern", "change", "Change" },
+  };
+  PzWindow *win = new_window ();
+  gint64 last_id = 0;
+
+  log_in (win, "front_office");
+
+  /* a half-typed form is kept when Ctrl+N is pressed by mistake */
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.new-registration", NULL);
+  wait_for (win, registration_shown, NULL, "the registration form");
+  type_in (row (win, "Name *"), "Setengah Diketik", FALSE);
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.new-registration", NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_nonnull (find_dialog ());
+  press (find_widget (find_dialog (), GTK_TYPE_BUTTON, "_Keep Typing"));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (win, "Name *"))), ==, "Setengah Diketik");
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.new-registration", NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_nonnull (find_dialog ());
+  press (find_widget (find_dialog (), GTK_TYPE_BUTTON, "_Discard"));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (find_dialog ());
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (win, "Name *"))), ==, "");
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autofree char *name = g_strdup_printf ("Pemohon %s %s", cases[c].code, cases[c].request);
+      g_autoptr(JsonObject) saved = NULL;
+      GtkWidget *focus;
+
+      if (c > 0)
+        gtk_widget_activate_action (GTK_WIDGET (win), "win.new-registration", NULL);
+      wait_for (win, registration_shown, NULL, "the registration form");
+      g_assert_null (find_dialog ());
+      /* the applicant first, then the type: what was typed stays */
+      type_in (row (win, "Name *"), name, FALSE);
+      type_in (row (win, "NIK (16 digits) *"), "32010", FALSE);
+      pick (row (win, "Permit type"), cases[c].name);
+      pick (row (win, "Request type"), cases[c].request_label);
+      g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (win, "Name *"))), ==, name);
+      g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (win, "NIK (16 digits) *"))), ==, "32010");
+      type_in (row (win, "Address *"), "Jl. Kenari No. 4, Sukamaju", FALSE);
+      type_in (row (win, "Phone *"), "0812 3456 7890", FALSE);
+
+      /* Enter in the last field: the wrong NIK is told, with the rule,
+       * and the focus goes to it */
+      type_in (last_entry_row (GTK_WIDGET (win)), "", TRUE);
+      g_assert_null (pz_window_get_file (win));
+      g_assert_nonnull (find_label (GTK_WIDGET (win), "5 digits were typed"));
+      g_assert_nonnull (find_label (GTK_WIDGET (win), "16 digits on the ID card"));
+      focus = gtk_root_get_focus (GTK_ROOT (win));
+      g_assert_nonnull (focus);
+      g_assert_true (gtk_widget_is_ancestor (focus, row (win, "NIK (16 digits) *")));
+      if (c == 0)
+        save_screenshot (GTK_WIDGET (win), "registration-nik");
+
+      type_in (row (win, "NIK (16 digits) *"), "3201010505800007", FALSE);
+      g_assert_cmpstr (adw_combo_row_get_selected_item (ADW_COMBO_ROW (row (win, "Permit type"))) ?
+                       gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (row (win, "Permit type")))) : NULL,
+                       ==, cases[c].name);
+      type_in (last_entry_row (GTK_WIDGET (win)), "", TRUE);
+      wait_for (win, new_file_open, &last_id, "the registered file");
+      last_id = json_object_get_int_member (pz_window_get_file (win), "id");
+
+      /* what the server saved */
+      saved = server_file (last_id);
+      g_assert_cmpstr (json_object_get_string_member (saved, "permit_type"), ==, cases[c].code);
+      g_assert_cmpstr (json_object_get_string_member (saved, "request_type"), ==, cases[c].request);
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (saved, "applicant"), "name"), ==,
+                       name);
+      g_assert_cmpstr (json_object_get_string_member (saved, "step"), ==, "registration");
+    }
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+static GtkWidget *
+find_toplevel (GType type)
+{
+  GListModel *tops = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (tops, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return GTK_WIDGET (w);
+    }
+  return NULL;
+}
+
+static gboolean
+file_has_scan (PzWindow *win,
+               gpointer  data)
+{
+  JsonObject *file = pz_window_get_file (win);
+  JsonArray *docs = file ? json_object_get_array_member (file, "documents") : NULL;
+
+  if (pz_window_is_busy (win) || docs == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (docs); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (docs, i), "requirement"),
+                   "signed_permit") == 0)
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct { gint64 id; const char *step; } AtStep;
+
+static gboolean
+server_at_step (PzWindow *win,
+                gpointer  data)
+{
+  AtStep *want = data;
+  g_autoptr(JsonObject) file = NULL;
+
+  file = server_file (want->id);
+  return g_strcmp0 (json_object_get_string_member (file, "step"), want->step) == 0;
+}
+
+/* Journey 2: a billboard permit is signed on paper; at the signing step the
+ * Kadis uploads its scan with the button there, through the file chooser,
+ * and signs it off. */
+static void
+test_signed_scan (void)
+{
+  PzWindow *win = new_window ();
+  gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "REKLAME", "new");
+  g_autoptr(GBytes) png = pz_test_png (400, 560);
+  g_autofree char *dir = g_dir_make_tmp ("pz-scan-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "ditandatangani.png", NULL);
+  g_autoptr(GFile) scan = g_file_new_for_path (path);
+  g_autoptr(JsonObject) after = NULL;
+  GtkWidget *button, *chooser;
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), NULL));
+  pz_test_drive_to (ts, id, "signing");
+  log_in (win, "kadis");
+  open_file (win, id);
+  g_assert_false (file_has_scan (win, NULL));
+
+  button = find_widget (GTK_WIDGET (win), GTK_TYPE_BUTTON, "_Upload Signed Scan…");
+  g_assert_nonnull (button);
+  save_screenshot (GTK_WIDGET (win), "signing-wet");
+  press (button);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  g_assert_nonnull (chooser);
+  g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), scan, NULL));
+  /* the chooser has found the file in its folder: click Upload */
+  for (gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC; g_get_monotonic_time () < until;)
+    {
+      g_autoptr(GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (chosen && g_file_equal (chosen, scan))
+        break;
+      g_main_context_iteration (NULL, FALSE);
+    }
+  for (gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2; g_get_monotonic_time () < until;)
+    g_main_context_iteration (NULL, FALSE);
+  press (find_widget (chooser, GTK_TYPE_BUTTON, "_Upload"));
+  wait_for (win, file_has_scan, NULL, "the uploaded scan");
+  g_assert_nonnull (find_widget (GTK_WIDGET (win), GTK_TYPE_BUTTON, "_Replace Scan…"));
+
+  press (find_widget (GTK_WIDGET (win), GTK_TYPE_BUTTON, "Sign Permit"));
+  {
+    AtStep want = { id, "handover" };
+    wait_for (win, server_at_step, &want, "the signed file");
+  }
+  after = server_file (id);
+  g_assert_cmpstr (json_object_get_string_member (after, "step"), ==, "handover");
+  g_unlink (path);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+static void
+collect_numbers (GtkWidget *root,
+                 GPtrArray *labels)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child) &&
+          g_str_has_prefix (gtk_label_get_text (GTK_LABEL (child)), "REG-"))
+        g_ptr_array_add (labels, child);
+      collect_numbers (child, labels);
+    }
+}
+
+/* Journey 3: on a 1024×600 screen, with a file open beside it, the inbox
+ * shows every registration number whole. */
+static void
+test_narrow_inbox (void)
+{
+  PzWindow *win = new_window ();
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  GListModel *inbox;
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 1024, 600);
+  log_in (win, "kasi");
+  inbox = pz_window_get_inbox (win);
+  g_assert_cmpuint (g_list_model_get_n_items (inbox), >, 0);
+  {
+    g_autoptr(GObject) first = g_list_model_get_item (inbox, 0);
+    open_file (win, pz_file_item_get_id ((PzFileItem *) first));
+  }
+  save_screenshot (GTK_WIDGET (win), "inbox-1024x600");
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win)), <=, 1024);
+  collect_numbers (find_widget (GTK_WIDGET (win), GTK_TYPE_COLUMN_VIEW, NULL), labels);
+  g_assert_cmpuint (labels->len, >, 0);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkLabel *label = g_ptr_array_index (labels, i);
+      int natural = 0;
+      graphene_rect_t bounds;
+      GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (label), GTK_TYPE_SCROLLED_WINDOW);
+
+      /* whole: not ellipsized, given its natural width, and inside the
+       * visible part of the list */
+      gtk_widget_measure (GTK_WIDGET (label), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+      g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (label)));
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (label)), >=, natural);
+      g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (label), view, &bounds));
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (view) + 0.5);
+    }
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+static GtkWidget *
+find_tooltip (GtkWidget  *root,
+              const char *tooltip)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && gtk_widget_get_mapped (child) &&
+          g_strcmp0 (gtk_widget_get_tooltip_text (child), tooltip) == 0)
+        return child;
+      if ((found = find_tooltip (child, tooltip)))
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+report_shown (PzWindow *win,
+              gpointer  data)
+{
+  return !pz_window_is_busy (win) && g_strcmp0 (pz_window_get_page (win), "reports") == 0 &&
+         pz_report_view_get_report (PZ_REPORT_VIEW (pz_window_get_report_view (win))) != NULL;
+}
+
+/* Journey 7: on a shared counter PC, logging out leaves nothing of the
+ * previous user in the window. */
+static void
+test_logout_clears (void)
+{
+  PzWindow *win = new_window ();
+  GtkWidget *search, *dropdowns[3] = { NULL };
+  GtkWidget *waiting;
+  guint n = 0;
+  GListModel *inbox;
+
+  log_in (win, "kadis");
+  search = find_widget (GTK_WIDGET (win), GTK_TYPE_SEARCH_ENTRY, NULL);
+  for (GtkWidget *w = find_widget (GTK_WIDGET (win), GTK_TYPE_DROP_DOWN, NULL); w && n < 3;
+       w = gtk_widget_get_next_sibling (w))
+    if (GTK_IS_DROP_DOWN (w))
+      dropdowns[n++] = w;
+  g_assert_cmpuint (n, ==, 3);
+  /* the count over "waiting for me" */
+  waiting = gtk_widget_get_prev_sibling (find_label (GTK_WIDGET (win), "waiting for me"));
+  g_assert_true (GTK_IS_LABEL (waiting));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (waiting)), !=, "");
+  inbox = pz_window_get_inbox (win);
+  g_assert_cmpuint (g_list_model_get_n_items (inbox), >, 0);
+  {
+    g_autoptr(GObject) first = g_list_model_get_item (inbox, 0);
+    open_file (win, pz_file_item_get_id ((PzFileItem *) first));
+  }
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdowns[1]), 3);
+  gtk_editable_set_text (GTK_EDITABLE (search), "REG");
+  wait_for (win, idle_on_page, (gpointer) "main", "the search");
+  /* and the reports read */
+  press (find_tooltip (GTK_WIDGET (win), "Reports"));
+  wait_for (win, report_shown, NULL, "the report");
+  log_out (win);
+
+  /* nothing is left on the window */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (search)), ==, "");
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdowns[i])), ==, 0);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (waiting)), ==, "");
+  g_assert_cmpuint (g_list_model_get_n_items (pz_window_get_inbox (win)), ==, 0);
+  g_assert_null (pz_window_get_file (win));
+
+  /* the next user sees their own inbox, unfiltered */
+  log_in (win, "front_office");
+  {
+    g_autoptr(PzResponse) own = pz_test_request (ts, "GET", "/api/v1/inbox?limit=500",
+                                                 pz_test_login (ts, "front_office"), NULL);
+    g_autofree char *total = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                              json_object_get_int_member (pz_response_object (own), "total"));
+
+    g_assert_cmpuint (g_list_model_get_n_items (pz_window_get_inbox (win)), ==,
+                      json_array_get_length (json_object_get_array_member (pz_response_object (own), "items")));
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (waiting)), ==, total);
+  }
+  g_assert_null (pz_window_get_file (win));
+  g_assert_null (pz_report_view_get_report (PZ_REPORT_VIEW (pz_window_get_report_view (win))));
+  save_screenshot (GTK_WIDGET (win), "after-logout");
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 static gboolean
 list_matches (PzWindow *win,
               gpointer  data)
@@ -1462,14 +1921,6 @@ test_late_files (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
-static gboolean
-report_shown (PzWindow *win,
-              gpointer  data)
-{
-  return !pz_window_is_busy (win) && g_strcmp0 (pz_window_get_page (win), "reports") == 0 &&
-         pz_report_view_get_report (PZ_REPORT_VIEW (pz_window_get_report_view (win))) != NULL;
-}
-
 /* The Kasi opens the reports: the charts and tables of the server's
  * report; every table saved as CSV reads back the same; the whole report
  * saved as PDF opens and has every section. */
@@ -1603,6 +2054,10 @@ main (int   argc,
   g_test_add_func ("/desktop/role-dashboards", test_role_dashboards);
   g_test_add_func ("/desktop/full-flow", test_full_flow);
   g_test_add_func ("/desktop/registration", test_registration);
+  g_test_add_func ("/desktop/counter-every-type", test_counter_every_type);
+  g_test_add_func ("/desktop/signed-scan", test_signed_scan);
+  g_test_add_func ("/desktop/narrow-inbox", test_narrow_inbox);
+  g_test_add_func ("/desktop/logout-clears", test_logout_clears);
   g_test_add_func ("/desktop/filters", test_filters);
   g_test_add_func ("/desktop/document-viewer", test_document_viewer);
   g_test_add_func ("/desktop/outputs", test_outputs);
