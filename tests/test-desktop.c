@@ -1629,14 +1629,14 @@ type_into (GtkWidget  *root,
 }
 
 static GtkWidget *
-find_label (GtkWidget  *root,
+find_label_any (GtkWidget  *root,
             const char *prefix)
 {
   if (GTK_IS_LABEL (root) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (root)), prefix))
     return root;
   for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_label (child, prefix);
+      GtkWidget *found = find_label_any (child, prefix);
 
       if (found)
         return found;
@@ -1768,7 +1768,7 @@ test_administration (void)
    * useless, and the page says so; empty falls back to the configured
    * address, a public one on this server */
   {
-    GtkWidget *warning = find_label (GTK_WIDGET (win), "Every QR code would point at");
+    GtkWidget *warning = find_label_any (GTK_WIDGET (win), "Every QR code would point at");
 
     g_assert_nonnull (warning);
     type_into (GTK_WIDGET (win), "Public Address (for QR codes)", "http://localhost:8080");
