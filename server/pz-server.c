@@ -3762,6 +3762,7 @@ handle_put_permit_type (Req        *req,
     "number_format", "validity_months", "service_days", "decree", "holder_photo", NULL
   };
   g_autoptr(JsonObject) body = read_json_body (req);
+
   g_autoptr(GPtrArray) details = pz_details_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(PzPermitType) type = NULL;
@@ -3770,6 +3771,10 @@ handle_put_permit_type (Req        *req,
   PzPermitType *current = pz_engine_get_permit_type (req->server->engine, code);
   guint before = current ? current->version : 0;
 
+  /* what a GET of the list added for reading only: a client may send back
+   * the object it read */
+  if (body && json_object_has_member (body, "next_sequence"))
+    json_object_remove_member (body, "next_sequence");
   if (body == NULL || !only_members (req, body, known))
     return;
   member = json_object_get_member (body, "code");
