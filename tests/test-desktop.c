@@ -1796,7 +1796,7 @@ test_administration (void)
     {
       static const char *roman[] = { "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII" };
       g_autoptr(PzResponse) r = pz_test_request (ts, "GET", "/api/v1/applications?limit=500",
-                                                 pz_test_login (ts, "admin"), NULL);
+                                                 pz_test_login (ts, "kadis"), NULL);
       JsonArray *items = json_object_get_array_member (json_node_get_object (r->json), "items");
       GtkWidget *preview = find_widget (open_dialog_window (), ADW_TYPE_ACTION_ROW, "Next Number");
       g_autofree char *year = g_strdup_printf ("/%d", g_date_time_get_year (now));
