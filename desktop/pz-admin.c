@@ -1081,6 +1081,7 @@ typedef struct {
   PzAdminView *self;
   GBytes      *p12;
   GtkWidget   *passphrase;
+  GtkWidget   *current;
 } KeyInstall;
 
 static void
@@ -1108,6 +1109,8 @@ passphrase_response (AdwMessageDialog *dialog,
   encoded = g_base64_encode (g_bytes_get_data (k->p12, NULL), g_bytes_get_size (k->p12));
   json_object_set_string_member (obj, "pkcs12", encoded);
   json_object_set_string_member (obj, "passphrase", entry_text (k->passphrase));
+  if (k->current)
+    json_object_set_string_member (obj, "current_passphrase", entry_text (k->current));
   body = object_node (obj);
   call (k->self, "PUT", "/api/v1/admin/office/signing-certificate", body, NULL, certificate_installed, NULL, NULL);
 }
@@ -1129,6 +1132,17 @@ ask_passphrase (PzAdminView *self,
   k->passphrase = adw_password_entry_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (k->passphrase), _("Passphrase"));
   gtk_list_box_append (GTK_LIST_BOX (list), k->passphrase);
+  /* a key in place is replaced only with the Kadis's consent */
+  if (self->office && json_object_get_member (self->office, "signing_certificate") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (self->office, "signing_certificate")))
+    {
+      adw_message_dialog_set_body (dialog,
+                                   _("Type the passphrase of the file. The Kadis (or the acting Kadis) confirms "
+                                     "the replacement by typing the passphrase of the current key. Neither is stored."));
+      k->current = adw_password_entry_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (k->current), _("Current Key's Passphrase (Kadis)"));
+      gtk_list_box_append (GTK_LIST_BOX (list), k->current);
+    }
   adw_message_dialog_set_extra_child (dialog, list);
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "install", _("_Install"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "install", ADW_RESPONSE_SUGGESTED);

@@ -40,6 +40,7 @@ enum {
   SESSION_EXPIRED,
   APPLICATION_CHANGED,
   APPLICATION_LATE,
+  CERTIFICATE_REPLACED,
   EVENTS_CONNECTED,
   N_SIGNALS
 };
@@ -540,6 +541,13 @@ events_message (SoupWebsocketConnection *conn,
                      json_object_get_string_member_with_default (obj, "reason", NULL), strv);
       return;
     }
+  if (g_strcmp0 (json_object_get_string_member_with_default (obj, "type", NULL), "signing_certificate.replaced") == 0)
+    {
+      g_signal_emit (self, signals[CERTIFICATE_REPLACED], 0,
+                     json_object_get_string_member_with_default (obj, "by", ""),
+                     json_object_get_string_member_with_default (obj, "subject", ""));
+      return;
+    }
   if (g_strcmp0 (json_object_get_string_member_with_default (obj, "type", NULL), "calendar.changed") == 0)
     {
       /* every due time may have moved: as after a reconnection, reload */
@@ -758,6 +766,18 @@ pz_client_class_init (PzClientClass *klass)
     g_signal_new ("application-late", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 5, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_STRING,
                   G_TYPE_STRING, G_TYPE_STRV);
+
+  /**
+   * PzClient::signing-certificate-replaced:
+   * @by: the administrator who installed it
+   * @subject: whom the new certificate names
+   *
+   * The office's signing certificate was replaced; the server tells only
+   * the Kadis and the acting Kadis, who sign with it.
+   */
+  signals[CERTIFICATE_REPLACED] =
+    g_signal_new ("signing-certificate-replaced", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 
   /**
    * PzClient::events-connected:

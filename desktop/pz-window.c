@@ -1188,6 +1188,31 @@ show_late_toast (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The signature the Kadis puts on every permit changed hands: the Kadis
+ * hears of it at once, wherever they are logged in. */
+static void
+certificate_replaced (PzWindow   *self,
+                      const char *by,
+                      const char *subject)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autofree char *body = g_strdup_printf (_("%s installed a new signing certificate for %s; "
+                                             "permits are signed with its passphrase from now on"),
+                                           by, subject);
+  AdwToast *t = adw_toast_new (body);
+
+  adw_toast_set_timeout (t, 0);
+  adw_toast_overlay_add_toast (self->toasts, t);
+  if (app && g_application_get_dbus_connection (app))
+    {
+      g_autoptr(GNotification) n = g_notification_new (_("Signing Certificate Replaced"));
+
+      g_notification_set_body (n, body);
+      g_notification_set_priority (n, G_NOTIFICATION_PRIORITY_HIGH);
+      g_application_send_notification (app, "signing-certificate", n);
+    }
+}
+
 /* A file became late: the people it concerns hear of it once. */
 static void
 application_late (PzWindow   *self,
@@ -4099,6 +4124,7 @@ pz_window_new (AdwApplication *app,
   g_signal_connect_swapped (self->client, "application-changed", G_CALLBACK (application_changed), self);
   g_signal_connect_swapped (self->client, "events-connected", G_CALLBACK (events_connected), self);
   g_signal_connect_swapped (self->client, "application-late", G_CALLBACK (application_late), self);
+  g_signal_connect_swapped (self->client, "signing-certificate-replaced", G_CALLBACK (certificate_replaced), self);
   self->late_alerted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->late_pending = g_ptr_array_new_with_free_func (g_free);
   self->late_button = gtk_toggle_button_new_with_mnemonic (_("_Late Files"));

@@ -3029,12 +3029,19 @@ fsync_dir_of (const char  *path,
  * pz_engine_install_signing_key:
  * @p12: a PKCS#12 file with the office's key and certificate
  * @passphrase: what opens it (the Kadis types it at each signing)
+ * @current_passphrase: (nullable): what opens the key in place now
+ *
+ * Replacing a key in place needs the Kadis (or the acting Kadis) to
+ * confirm it with the passphrase of the current key, which only they
+ * hold: the administrator alone cannot swap the office's signature.
+ * The first key of an office needs no confirmation.
  *
  * Checks that @passphrase opens @p12 and that its certificate is valid
  * now, then puts it in place of the signing key in one rename (the old one
  * is kept beside it as `.replaced-DATE`), and notes its subject and
  * validity in the office profile. The caller holds a transaction. Nothing
- * changes if any check fails: %PZ_ENGINE_ERROR_FORBIDDEN for a wrong
+ * changes if any check fails: %PZ_ENGINE_ERROR_UNCONFIRMED without the
+ * current key's passphrase, %PZ_ENGINE_ERROR_FORBIDDEN for a wrong
  * passphrase, %PZ_ENGINE_ERROR_RULE for a file that is no key or not
  * valid now.
  */
@@ -3042,6 +3049,7 @@ gboolean
 pz_engine_install_signing_key (PzEngine    *self,
                                GBytes      *p12,
                                const char  *passphrase,
+                               const char  *current_passphrase,
                                gint64       now,
                                GError     **error)
 {
@@ -3052,8 +3060,24 @@ pz_engine_install_signing_key (PzEngine    *self,
   gsize size;
   const guchar *data = g_bytes_get_data (p12, &size);
   gint64 not_before, not_after;
-  int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
+  int fd;
 
+  if (g_file_test (self->signing_key, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(PzSigner) current = NULL;
+
+      if (current_passphrase == NULL || *current_passphrase == '\0')
+        return engine_fail (error, PZ_ENGINE_ERROR_UNCONFIRMED,
+                            _("The Kadis confirms a new certificate with the passphrase of the current one"));
+      current = pz_signer_open (self->signing_key, current_passphrase, &local);
+      if (current == NULL && g_error_matches (local, PZ_SIGN_ERROR, PZ_SIGN_ERROR_PASSPHRASE))
+        return engine_fail (error, PZ_ENGINE_ERROR_UNCONFIRMED,
+                            _("This is not the passphrase of the current signing key"));
+      /* a current key that no longer opens at all cannot stop its own
+       * replacement */
+      g_clear_error (&local);
+    }
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0)
     {
       int saved = errno;

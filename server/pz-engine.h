@@ -24,6 +24,7 @@ typedef enum {
   PZ_ENGINE_ERROR_RULE,          /* 422 */
   PZ_ENGINE_ERROR_INTERNAL,      /* 500 */
   PZ_ENGINE_ERROR_DISK_FULL,     /* 507 */
+  PZ_ENGINE_ERROR_UNCONFIRMED,   /* 422: the Kadis has not confirmed it */
 } PzEngineError;
 
 typedef struct _PzEngine PzEngine;
@@ -81,6 +82,7 @@ gboolean        pz_store_note_signing_certificate (PzStore    *store,
 gboolean        pz_engine_install_signing_key (PzEngine       *self,
                                               GBytes          *p12,
                                               const char      *passphrase,
+                                              const char      *current_passphrase,
                                               gint64           now,
                                               GError         **error);
 gboolean        pz_parse_clock               (const char      *text,

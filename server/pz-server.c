@@ -182,6 +182,7 @@ send_gerror (SoupServerMessage *msg,
     [PZ_ENGINE_ERROR_RULE] = { 422, "rule_unmet" },
     [PZ_ENGINE_ERROR_INTERNAL] = { 500, "internal" },
     [PZ_ENGINE_ERROR_DISK_FULL] = { 507, "disk_full" },
+    [PZ_ENGINE_ERROR_UNCONFIRMED] = { 422, "unconfirmed" },
   };
 
   if (error->domain == PZ_ENGINE_ERROR && error->code >= 0 && error->code < (int) G_N_ELEMENTS (map) &&
@@ -2802,6 +2803,7 @@ typedef struct {
   PzEngine   *engine;
   GBytes     *p12;
   const char *passphrase;
+  const char *current_passphrase;
   gint64      now;
   GError     *refusal;
 } KeyChange;
@@ -2842,10 +2844,13 @@ failed:
       const GError *refusal = ((KeyChange *) data)->refusal;
       g_autoptr(GPtrArray) details = pz_details_new ();
 
-      if (refusal->code == PZ_ENGINE_ERROR_RULE || refusal->code == PZ_ENGINE_ERROR_FORBIDDEN)
+      if (refusal->code == PZ_ENGINE_ERROR_RULE || refusal->code == PZ_ENGINE_ERROR_FORBIDDEN ||
+          refusal->code == PZ_ENGINE_ERROR_UNCONFIRMED)
         {
-          pz_detail_add (details, refusal->code == PZ_ENGINE_ERROR_FORBIDDEN ? "passphrase" : "pkcs12", "%s",
-                         refusal->message);
+          pz_detail_add (details,
+                         refusal->code == PZ_ENGINE_ERROR_UNCONFIRMED ? "current_passphrase"
+                         : refusal->code == PZ_ENGINE_ERROR_FORBIDDEN ? "passphrase" : "pkcs12",
+                         "%s", refusal->message);
           send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
         }
       else
@@ -3691,7 +3696,7 @@ key_change (PzStore  *store,
 {
   KeyChange *k = data;
 
-  if (pz_engine_install_signing_key (k->engine, k->p12, k->passphrase, k->now, &k->refusal))
+  if (pz_engine_install_signing_key (k->engine, k->p12, k->passphrase, k->current_passphrase, k->now, &k->refusal))
     return TRUE;
   g_set_error_literal (error, PZ_STORE_ERROR, PZ_STORE_ERROR_FAILED, k->refusal->message);
   return FALSE;
@@ -3699,20 +3704,60 @@ key_change (PzStore  *store,
 
 #define MAX_PKCS12_BYTES (64 * 1024)
 
+/* Tells every session of the Kadis and of an acting Kadis that the
+ * office's signing certificate was replaced, and by whom: nobody else
+ * signs with it, so nobody else is told. */
+static void
+announce_new_certificate (Req *req)
+{
+  PzStore *store = pz_engine_get_store (req->server->engine);
+  g_autofree char *subject = pz_store_get_setting (store, "signing_subject");
+  g_autofree char *not_after = pz_store_get_setting (store, "signing_not_after");
+  g_autoptr(PzJsonWriter) w = pz_json_writer_new ();
+  g_autofree char *text = NULL;
+
+  pz_json_writer_begin_object (w);
+  pz_json_writer_member (w, "type");
+  pz_json_writer_string (w, "signing_certificate.replaced");
+  pz_json_writer_member (w, "by");
+  pz_json_writer_string (w, req->user->full_name);
+  pz_json_writer_member (w, "subject");
+  pz_json_writer_string (w, subject ? subject : "");
+  pz_json_writer_member (w, "not_after");
+  pz_json_writer_int (w, not_after ? g_ascii_strtoll (not_after, NULL, 10) : 0);
+  pz_json_writer_end_object (w);
+  text = pz_json_writer_free_to_string (g_steal_pointer (&w));
+
+  for (guint i = 0; i < req->server->sockets->len; i++)
+    {
+      SoupWebsocketConnection *conn = g_ptr_array_index (req->server->sockets, i);
+      const char *hash = g_object_get_data (G_OBJECT (conn), "pz-token-hash");
+      g_autoptr(PzUser) user = NULL;
+
+      if (soup_websocket_connection_get_state (conn) != SOUP_WEBSOCKET_STATE_OPEN)
+        continue;
+      user = pz_store_session_user (store, hash, req->now, NULL);
+      if (user && user->roles && g_strv_contains ((const char * const *) user->roles, "kadis"))
+        soup_websocket_connection_send_text (conn, text);
+    }
+}
+
 static void
 handle_put_certificate (Req *req)
 {
-  static const char * const known[] = { "pkcs12", "passphrase", NULL };
+  static const char * const known[] = { "pkcs12", "passphrase", "current_passphrase", NULL };
   g_autoptr(JsonObject) body = read_json_body (req);
   g_autoptr(GPtrArray) details = pz_details_new ();
   g_autoptr(GBytes) p12 = NULL;
   g_autoptr(JsonObject) audit = json_object_new ();
-  JsonNode *encoded, *passphrase;
+  g_autofree char *guess_key = NULL;
+  JsonNode *encoded, *passphrase, *current = NULL;
   KeyChange k = { 0 };
 
   if (body == NULL || !only_members (req, body, known) ||
       !get_member (req, body, "pkcs12", G_TYPE_STRING, TRUE, &encoded) ||
-      !get_member (req, body, "passphrase", G_TYPE_STRING, TRUE, &passphrase))
+      !get_member (req, body, "passphrase", G_TYPE_STRING, TRUE, &passphrase) ||
+      !get_member (req, body, "current_passphrase", G_TYPE_STRING, FALSE, &current))
     return;
   {
     gsize len = 0;
@@ -3729,17 +3774,30 @@ handle_put_certificate (Req *req)
       send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
       return;
     }
+  /* the current key's passphrase is the Kadis's secret: guessing it is
+   * throttled like guessing it at a signing */
+  if (current)
+    {
+      guess_key = throttle_key ("passphrase", req->user->username, client_address (req));
+      if (!throttle_attempt (req, guess_key, client_address (req)))
+        return;
+    }
   k.engine = req->server->engine;
   k.p12 = p12;
   k.passphrase = json_node_get_string (passphrase);
+  k.current_passphrase = current ? json_node_get_string (current) : NULL;
   k.now = req->now;
-  /* never the key nor its passphrase in the audit log */
+  /* never the key nor its passphrases in the audit log */
   json_object_set_int_member (audit, "bytes", (gint64) g_bytes_get_size (p12));
+  json_object_set_boolean_member (audit, "confirmed_with_current_passphrase", current != NULL);
   if (!commit_admin_change (req, key_change, &k, "office.signing_certificate", "office", audit))
     {
       g_clear_error (&k.refusal);
       return;
     }
+  if (guess_key)
+    throttle_success (req->server, guess_key, client_address (req));
+  announce_new_certificate (req);
   handle_get_office (req);
 }
 

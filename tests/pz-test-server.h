@@ -87,6 +87,18 @@ char         *pz_test_run             (const char * const *argv);
 char         *pz_test_pdf_text        (GBytes        *pdf);
 char         *pz_test_pdf_qr          (GBytes        *pdf);
 
+typedef struct _PzTestEvents PzTestEvents;
+
+PzTestEvents *pz_test_events_open     (PzTestServer  *ts,
+                                       const char    *token);
+const char   *pz_test_events_find     (PzTestEvents  *ev,
+                                       const char    *type,
+                                       guint          ms);
+gboolean      pz_test_events_closed   (PzTestEvents  *ev,
+                                       guint          ms);
+void          pz_test_events_free     (PzTestEvents  *ev);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzResponse, pz_response_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzTestEvents, pz_test_events_free)
 
 G_END_DECLS

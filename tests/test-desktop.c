@@ -1698,7 +1698,7 @@ test_administration (void)
     g_assert_true (pz_sign_create_identity (path, "demo", "Dr. Ir. Rudi Hartono, M.T.", "DPMPTSP Sukamaju", 10, NULL));
     g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
     encoded = g_base64_encode ((const guchar *) contents, len);
-    body = g_strdup_printf ("{\"pkcs12\":\"%s\",\"passphrase\":\"demo\"}", encoded);
+    body = g_strdup_printf ("{\"pkcs12\":\"%s\",\"passphrase\":\"demo\",\"current_passphrase\":\"demo\"}", encoded);
     r = pz_test_request (ts, "PUT", "/api/v1/admin/office/signing-certificate", pz_test_login (ts, "admin"), body);
     g_assert_cmpuint (r->status, ==, 200);
     g_unlink (path);

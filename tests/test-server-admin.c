@@ -811,10 +811,11 @@ identity_base64 (const char *dir,
 }
 
 /* A new signing certificate: refused if the passphrase does not open it,
- * if it is not a PKCS#12 or if it has ended; accepted, its subject and end
- * are shown, with a warning inside the last 30 days, and the Kadis signs
- * with its passphrase from then on.  The passphrase never reaches the
- * audit log. */
+ * if it is not a PKCS#12 or if it has ended, and without the Kadis's
+ * confirmation (the passphrase of the current key); accepted, its subject
+ * and end are shown, with a warning inside the last 30 days, every Kadis
+ * session is told and nobody else's, and the Kadis signs with its
+ * passphrase from then on.  No passphrase reaches the audit log. */
 static void
 test_signing_certificate (void)
 {
@@ -822,10 +823,16 @@ test_signing_certificate (void)
   g_autofree char *dir = g_dir_make_tmp ("pz-cert-XXXXXX", NULL);
   g_autofree char *fresh = identity_base64 (dir, "fresh.p12", "kunci-baru-2027", 20);
   g_autofree char *expired = identity_base64 (dir, "old.p12", "kunci-lama", 0);
-  g_autofree char *wrong = g_strdup_printf ("{\"pkcs12\":\"%s\",\"passphrase\":\"tebakan\"}", fresh);
-  g_autofree char *garbage = g_strdup_printf ("{\"pkcs12\":\"%s\",\"passphrase\":\"x\"}", "aGFsbyBkdW5pYQ==");
-  g_autofree char *ended = g_strdup_printf ("{\"pkcs12\":\"%s\",\"passphrase\":\"kunci-lama\"}", expired);
-  g_autofree char *good = g_strdup_printf ("{\"pkcs12\":\"%s\",\"passphrase\":\"kunci-baru-2027\"}", fresh);
+  g_autofree char *wrong = g_strdup_printf ("{\"pkcs12\":\"%s\",\"passphrase\":\"tebakan\",\"current_passphrase\":\"demo\"}", fresh);
+  g_autofree char *garbage = g_strdup_printf ("{\"pkcs12\":\"%s\",\"passphrase\":\"x\",\"current_passphrase\":\"demo\"}", "aGFsbyBkdW5pYQ==");
+  g_autofree char *ended = g_strdup_printf ("{\"pkcs12\":\"%s\",\"passphrase\":\"kunci-lama\",\"current_passphrase\":\"demo\"}", expired);
+  g_autofree char *unconfirmed = g_strdup_printf ("{\"pkcs12\":\"%s\",\"passphrase\":\"kunci-baru-2027\"}", fresh);
+  g_autofree char *not_current = g_strdup_printf ("{\"pkcs12\":\"%s\",\"passphrase\":\"kunci-baru-2027\",\"current_passphrase\":\"kunci-baru-2027\"}", fresh);
+  g_autofree char *good = g_strdup_printf ("{\"pkcs12\":\"%s\",\"passphrase\":\"kunci-baru-2027\",\"current_passphrase\":\"demo\"}", fresh);
+  g_autofree char *kadis_token = NULL;
+  g_autofree char *kasi_token = NULL;
+  g_autoptr(PzTestEvents) kadis_events = NULL;
+  g_autoptr(PzTestEvents) kasi_events = NULL;
   g_autoptr(JsonObject) before = office ();
   const char *subject_before = json_object_get_string_member (json_object_get_object_member (before, "signing_certificate"),
                                                               "subject");
@@ -835,6 +842,8 @@ test_signing_certificate (void)
     g_autoptr(PzResponse) r2 = send ("PUT", "/api/v1/admin/office/signing-certificate", admin, garbage);
     g_autoptr(PzResponse) r3 = send ("PUT", "/api/v1/admin/office/signing-certificate", admin, ended);
     g_autoptr(PzResponse) r4 = send ("PUT", "/api/v1/admin/office/signing-certificate", pz_test_login (ts, "kadis"), good);
+    g_autoptr(PzResponse) r5 = send ("PUT", "/api/v1/admin/office/signing-certificate", admin, unconfirmed);
+    g_autoptr(PzResponse) r6 = send ("PUT", "/api/v1/admin/office/signing-certificate", admin, not_current);
     g_autoptr(JsonObject) same = office ();
 
     g_assert_cmpuint (r1->status, ==, 422);
@@ -844,14 +853,34 @@ test_signing_certificate (void)
     g_assert_cmpuint (r3->status, ==, 422);
     g_assert_nonnull (strstr ((const char *) g_bytes_get_data (r3->body, NULL), "expired"));
     g_assert_cmpuint (r4->status, ==, 403);
+    g_assert_cmpuint (r5->status, ==, 422);
+    g_assert_true (has_detail (r5, "current_passphrase"));
+    g_assert_cmpuint (r6->status, ==, 422);
+    g_assert_true (has_detail (r6, "current_passphrase"));
     g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (same, "signing_certificate"), "subject"),
                      ==, subject_before);
   }
   {
+    g_autoptr(PzResponse) login_kadis = pz_test_request (ts, "POST", "/api/v1/auth/login", NULL,
+                                                         "{\"username\":\"kadis\",\"password\":\"demo\"}");
+    g_autoptr(PzResponse) login_kasi = pz_test_request (ts, "POST", "/api/v1/auth/login", NULL,
+                                                        "{\"username\":\"kasi\",\"password\":\"demo\"}");
+
+    kadis_token = g_strdup (json_object_get_string_member (pz_response_object (login_kadis), "token"));
+    kasi_token = g_strdup (json_object_get_string_member (pz_response_object (login_kasi), "token"));
+    kadis_events = pz_test_events_open (ts, kadis_token);
+    kasi_events = pz_test_events_open (ts, kasi_token);
+  }
+  {
     g_autoptr(PzResponse) r = send ("PUT", "/api/v1/admin/office/signing-certificate", admin, good);
+    const char *told;
     JsonObject *cert;
 
     g_assert_cmpuint (r->status, ==, 200);
+    told = pz_test_events_find (kadis_events, "signing_certificate.replaced", 5000);
+    g_assert_nonnull (told);
+    g_assert_nonnull (strstr (told, "Sri Mulyani"));
+    g_assert_null (pz_test_events_find (kasi_events, "signing_certificate.replaced", 300));
     cert = json_object_get_object_member (pz_response_object (r), "signing_certificate");
     g_assert_nonnull (strstr (json_object_get_string_member (cert, "subject"), "Sri Mulyani"));
     g_assert_cmpint (json_object_get_int_member (cert, "days_left"), <=, 20);
@@ -879,6 +908,7 @@ test_signing_certificate (void)
 
     g_assert_nonnull (g_strstr_len (text, g_bytes_get_size (audit->body), "office.signing_certificate"));
     g_assert_null (g_strstr_len (text, g_bytes_get_size (audit->body), "kunci-baru-2027"));
+    g_assert_null (g_strstr_len (text, g_bytes_get_size (audit->body), "\"demo\""));
     g_assert_null (g_strstr_len (text, g_bytes_get_size (audit->body), fresh));
   }
   g_rmdir (dir);

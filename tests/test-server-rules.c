@@ -351,70 +351,6 @@ test_idempotent_upload (void)
 
 /* Sessions */
 
-typedef struct {
-  SoupWebsocketConnection *conn;
-  gboolean                 failed;
-  gboolean                 closed;
-} Socket;
-
-static void
-socket_closed (SoupWebsocketConnection *conn,
-               Socket                  *sock)
-{
-  sock->closed = TRUE;
-}
-
-static void
-socket_connected (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      data)
-{
-  Socket *sock = data;
-  g_autoptr(GError) error = NULL;
-
-  sock->conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
-  if (sock->conn == NULL)
-    sock->failed = TRUE;
-  else
-    g_signal_connect (sock->conn, "closed", G_CALLBACK (socket_closed), sock);
-}
-
-static void
-open_events (PzTestServer *ts,
-             SoupSession  *session,
-             const char   *token,
-             Socket       *sock)
-{
-  g_autofree char *url = g_strdup_printf ("ws://127.0.0.1:%u/api/v1/events", pz_test_server_get_port (ts));
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
-  gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL, socket_connected, sock);
-  while (sock->conn == NULL && !sock->failed && g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (sock->conn);
-  /* the server has had the time to close it, if it would */
-  until = g_get_monotonic_time () + 300 * 1000;
-  while (g_get_monotonic_time () < until)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-  g_assert_false (sock->closed);
-}
-
-/* Waits up to 5 s for the server to close @sock. */
-static gboolean
-closed_soon (Socket *sock)
-{
-  gint64 until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (!sock->closed && g_get_monotonic_time () < until)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-  return sock->closed;
-}
-
 static char *
 fresh_login (PzTestServer *ts,
              const char   *username,
@@ -449,46 +385,41 @@ static void
 test_sockets_close (void)
 {
   PzTestServer *ts = pz_test_server_start (NULL, TRUE);
-  g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *kasi = fresh_login (ts, "kasi", "demo");
   g_autofree char *kabid = fresh_login (ts, "kabid", "demo");
   g_autofree char *teknis = fresh_login (ts, "tim_teknis", "demo");
   g_autofree char *kadis = fresh_login (ts, "kadis", "demo");
   const char *admin = pz_test_login (ts, "admin");
-  Socket s_kasi = { 0 }, s_kabid = { 0 }, s_teknis = { 0 }, s_kadis = { 0 };
-
-  open_events (ts, session, kasi, &s_kasi);
-  open_events (ts, session, kabid, &s_kabid);
-  open_events (ts, session, teknis, &s_teknis);
-  open_events (ts, session, kadis, &s_kadis);
+  g_autoptr(PzTestEvents) s_kasi = pz_test_events_open (ts, kasi);
+  g_autoptr(PzTestEvents) s_kabid = pz_test_events_open (ts, kabid);
+  g_autoptr(PzTestEvents) s_teknis = pz_test_events_open (ts, teknis);
+  g_autoptr(PzTestEvents) s_kadis = pz_test_events_open (ts, kadis);
 
   {
     g_autoptr(PzResponse) r = pz_test_request (ts, "POST", "/api/v1/auth/logout", kasi, NULL);
     g_assert_cmpuint (r->status, ==, 204);
-    g_assert_true (closed_soon (&s_kasi));
-    g_assert_false (s_kabid.closed);
+    g_assert_true (pz_test_events_closed (s_kasi, 5000));
+    g_assert_false (pz_test_events_closed (s_kabid, 0));
   }
   {
     g_autofree char *path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT "/password",
                                              user_id (ts, "kabid"));
     g_autoptr(PzResponse) r = pz_test_request (ts, "POST", path, admin, "{\"password\":\"a-fresh-password\"}");
     g_assert_cmpuint (r->status, ==, 204);
-    g_assert_true (closed_soon (&s_kabid));
-    g_assert_false (s_teknis.closed);
+    g_assert_true (pz_test_events_closed (s_kabid, 5000));
+    g_assert_false (pz_test_events_closed (s_teknis, 0));
   }
   {
     g_autofree char *path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT, user_id (ts, "tim_teknis"));
     g_autoptr(PzResponse) r = pz_test_request (ts, "PATCH", path, admin, "{\"active\":false}");
     g_assert_cmpuint (r->status, ==, 200);
-    g_assert_true (closed_soon (&s_teknis));
+    g_assert_true (pz_test_events_closed (s_teknis, 5000));
   }
-  g_assert_false (s_kadis.closed);
-  soup_websocket_connection_close (s_kadis.conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-  closed_soon (&s_kadis);
-  g_clear_object (&s_kasi.conn);
-  g_clear_object (&s_kabid.conn);
-  g_clear_object (&s_teknis.conn);
-  g_clear_object (&s_kadis.conn);
+  g_assert_false (pz_test_events_closed (s_kadis, 0));
+  g_clear_pointer (&s_kasi, pz_test_events_free);
+  g_clear_pointer (&s_kabid, pz_test_events_free);
+  g_clear_pointer (&s_teknis, pz_test_events_free);
+  g_clear_pointer (&s_kadis, pz_test_events_free);
   pz_test_server_free (ts);
 }
 
@@ -507,12 +438,10 @@ static void
 test_idle_timeout (void)
 {
   PzTestServer *ts = pz_test_server_start_configured (NULL, short_sessions, NULL);
-  g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *busy = fresh_login (ts, "kasi", "demo");
   g_autofree char *idle = fresh_login (ts, "kabid", "demo");
-  Socket sock = { 0 };
+  g_autoptr(PzTestEvents) sock = pz_test_events_open (ts, idle);
 
-  open_events (ts, session, idle, &sock);
   /* kasi works on for 4 s, a request each second */
   for (guint i = 0; i < 4; i++)
     {
@@ -524,13 +453,13 @@ test_idle_timeout (void)
     g_autoptr(PzResponse) r = pz_test_request (ts, "GET", "/api/v1/me", idle, NULL);
     g_assert_cmpuint (r->status, ==, 401);
   }
-  g_assert_true (closed_soon (&sock));
+  g_assert_true (pz_test_events_closed (sock, 5000));
   g_usleep (2500 * 1000);
   {
     g_autoptr(PzResponse) r = pz_test_request (ts, "GET", "/api/v1/me", busy, NULL);
     g_assert_cmpuint (r->status, ==, 401);
   }
-  g_clear_object (&sock.conn);
+  g_clear_pointer (&sock, pz_test_events_free);
   pz_test_server_free (ts);
 }
 
