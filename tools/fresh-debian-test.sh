@@ -11,14 +11,16 @@
 # they are installed afresh each time.
 #
 # Needs root (debootstrap, chroot, bind mounts). Ends with the test command's
-# own last line, "N passed, N failed".
+# own last line, "N passed, N failed". Exits 3 when no chroot can be made
+# here (not root, no debootstrap, no mirror, no bind mounts), so a caller
+# can tell that from a failing test.
 set -uo pipefail
 top=$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel) || exit 1
 cd "$top"
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "fresh-debian: needs root (debootstrap and chroot)" >&2
-  exit 1
+  exit 3
 fi
 
 cache=${PERIZINAN_FRESH_CACHE:-/var/cache/perizinan-fresh}
@@ -28,7 +30,7 @@ mkdir -p "$cache" "$archives/partial"
 
 if ! command -v debootstrap >/dev/null; then
   apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >/dev/null || exit 1
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >/dev/null || exit 3
 fi
 
 if [ ! -x "$base/bin/bash" ]; then
@@ -40,7 +42,7 @@ if [ ! -x "$base/bin/bash" ]; then
   if ! debootstrap --variant=minbase bookworm "$base.partial" "$mirror" >"$cache/debootstrap.log" 2>&1; then
     echo "fresh-debian: debootstrap failed:" >&2
     tail -n 20 "$cache/debootstrap.log" >&2
-    exit 1
+    exit 3
   fi
   mv "$base.partial" "$base"
 fi
@@ -72,7 +74,11 @@ mkdir -p "$root/src"
 git archive HEAD | tar -x -C "$root/src"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 for m in proc sys dev dev/pts; do
-  mount --bind "/$m" "$root/$m" && mounted+=("$root/$m")
+  if ! mount --bind "/$m" "$root/$m"; then
+    echo "fresh-debian: cannot bind-mount /$m into the chroot" >&2
+    exit 3
+  fi
+  mounted+=("$root/$m")
 done
 mkdir -p "$root/var/cache/apt/archives"
 mount --bind "$archives" "$root/var/cache/apt/archives" && mounted+=("$root/var/cache/apt/archives")
