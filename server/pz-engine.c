@@ -520,8 +520,12 @@ pz_engine_get_permit_type (PzEngine   *self,
 /**
  * pz_engine_get_file_permit_type:
  *
- * Returns: (transfer none) (nullable): the edition of the permit type @app
- *   was registered under
+ * The edition of the permit type @app was registered under; a file whose
+ * edition is not known (a store written by an older server, a damaged
+ * row) is read with the type's current edition rather than not at all.
+ *
+ * Returns: (transfer none) (nullable): the edition, or %NULL when the
+ *   type itself is unknown
  */
 PzPermitType *
 pz_engine_get_file_permit_type (PzEngine      *self,
@@ -531,7 +535,7 @@ pz_engine_get_file_permit_type (PzEngine      *self,
                                           app->permit_type_version > 0 ? app->permit_type_version : 1);
   PzPermitType *type = self->type_versions ? g_hash_table_lookup (self->type_versions, key) : NULL;
 
-  return type ? type : pz_engine_get_file_permit_type (self, app);
+  return type ? type : pz_engine_get_permit_type (self, app->permit_type);
 }
 
 /**

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 #include "pz-demo.h"
@@ -685,6 +686,43 @@ test_restart (void)
   pz_test_server_free (again);
 }
 
+/* A file whose permit-type edition the store does not hold (written by
+ * an older server, or a damaged row) is still served, under the type's
+ * current edition, and can still be worked on. */
+static void
+test_unknown_edition (void)
+{
+  PzTestServer *own = pz_test_server_start (NULL, TRUE);
+  gint64 id = pz_test_register (own, pz_test_login (own, "front_office"), "PBG", "new");
+  g_autofree char *dir = g_strdup (pz_test_server_get_dir (own));
+  g_autofree char *db_path = g_build_filename (dir, "perizinan.db", NULL);
+  g_autofree char *sql = g_strdup_printf ("UPDATE applications SET permit_type_version = 97 WHERE id = %" G_GINT64_FORMAT,
+                                          id);
+  PzTestServer *again;
+  sqlite3 *db;
+
+  pz_test_server_stop (own);
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_close (db);
+
+  again = pz_test_server_start (dir, TRUE);
+  {
+    g_autoptr(JsonObject) app = pz_test_get_application (again, pz_test_login (again, "front_office"), id);
+
+    g_assert_cmpstr (json_object_get_string_member (app, "permit_type"), ==, "PBG");
+    g_assert_cmpstr (json_object_get_string_member (app, "step"), ==, "registration");
+  }
+  pz_test_advance (again, id);
+  {
+    g_autoptr(JsonObject) app = pz_test_get_application (again, pz_test_login (again, "kadis"), id);
+    g_assert_cmpstr (json_object_get_string_member (app, "step"), !=, "registration");
+  }
+  pz_test_server_free (again);
+  pz_test_server_free (own);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -708,6 +746,7 @@ main (int   argc,
   g_test_add_func ("/server/robust/metrics", test_metrics);
   g_test_add_func ("/server/robust/access-log", test_access_log);
   g_test_add_func ("/server/robust/restart", test_restart);
+  g_test_add_func ("/server/robust/unknown-edition", test_unknown_edition);
   ret = g_test_run ();
   pz_test_server_free (ts);
   g_ptr_array_unref (access_records);
