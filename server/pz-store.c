@@ -1306,8 +1306,10 @@ pz_store_touch_session (PzStore    *self,
   sqlite3_bind_int64 (stmt, 1, now);
   bind_text (stmt, 2, token_hash);
   sqlite3_bind_int64 (stmt, 3, idle_seconds);
+  /* the note can wait for the next request; a database another program
+   * holds for writing must not end the session */
   if (!step_done (self, stmt, NULL))
-    return FALSE;
+    return pz_store_session_live (self, token_hash, now, idle_seconds);
   return sqlite3_changes (self->db) > 0;
 }
 

@@ -806,6 +806,44 @@ test_busy_database (void)
   g_free (c);
 }
 
+static void
+short_idle (PzConfig *config,
+            gpointer  data)
+{
+  /* the time of a session's last request is then noted every 2 s */
+  config->session_idle_seconds = 8;
+}
+
+/* A database held by another program does not log anyone out: the note
+ * of a session's last request waits, the session goes on. */
+static void
+test_busy_keeps_sessions (void)
+{
+  PzTestServer *ts = pz_test_server_start_configured (NULL, short_idle, NULL);
+  g_autofree char *db = g_build_filename (pz_test_server_get_dir (ts), "perizinan.db", NULL);
+  const char *kasi = pz_test_login (ts, "kasi");
+  GSubprocess *locker;
+  guint refused = 0, asked = 0;
+
+  locker = lock_database (db);
+  for (gint64 end = g_get_monotonic_time () + 4500 * 1000; g_get_monotonic_time () < end; asked++)
+    {
+      g_autoptr(PzResponse) r = pz_test_request (ts, "GET", "/api/v1/me", kasi, NULL);
+
+      if (r->status != 200)
+        refused++;
+      g_usleep (500 * 1000);
+    }
+  unlock_database (locker);
+  g_test_message ("under another program's write lock: %u of %u requests refused", refused, asked);
+  g_assert_cmpuint (refused, ==, 0);
+  {
+    g_autoptr(PzResponse) r = pz_test_request (ts, "GET", "/api/v1/me", kasi, NULL);
+    g_assert_cmpuint (r->status, ==, 200);
+  }
+  pz_test_server_free (ts);
+}
+
 /* An inspector that notes whether another one runs at the same time, then
  * hands over to the real one. */
 static char *
@@ -1104,6 +1142,7 @@ main (int   argc,
   g_test_add_func ("/server/faults/disk-full", test_disk_full);
   g_test_add_func ("/server/faults/disk-full-tmpfs", test_disk_full_tmpfs);
   g_test_add_func ("/server/faults/stale-temp-files", test_stale_temp_files);
+  g_test_add_func ("/server/faults/busy-keeps-sessions", test_busy_keeps_sessions);
   g_test_add_func ("/server/faults/modes", test_modes);
   g_test_add_func ("/server/faults/busy-database", test_busy_database);
   g_test_add_func ("/server/faults/inspection-cap", test_inspection_cap);
