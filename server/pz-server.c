@@ -18,6 +18,7 @@
 #include "pz-outputs.h"
 #include "pz-ratelimit.h"
 #include "pz-report.h"
+#include "pz-route.h"
 #include "pz-server.h"
 #include "pz-tracking.h"
 
@@ -98,6 +99,7 @@ typedef struct {
   GHashTable        *query;
   PzUser            *user;
   gint64             now;
+  const char        *param[PZ_ROUTE_MAX_PARAMS];  /* the path's {…} segments */
 } Req;
 
 static gint64
@@ -1549,22 +1551,6 @@ handle_inbox (Req *req)
   send_text_json (req->msg, 200, text);
 }
 
-static gboolean
-parse_id (Req        *req,
-          const char *text,
-          gint64     *id)
-{
-  guint64 value;
-
-  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
-    {
-      send_error (req->msg, 404, "not_found", _("There is no file with this number"), NULL);
-      return FALSE;
-    }
-  *id = (gint64) value;
-  return TRUE;
-}
-
 static void
 handle_application (Req    *req,
                     gint64  id)
@@ -2699,25 +2685,6 @@ handle_healthz (Req *req)
     send_error (req->msg, 503, "unavailable", _("The database does not answer"), NULL);
 }
 
-static gboolean
-method_is (Req        *req,
-           const char *allowed)
-{
-  if (g_str_equal (req->method, allowed))
-    return TRUE;
-  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Allow",
-                                allowed);
-  send_error (req->msg, 405, "method_not_allowed", _("This method is not allowed here"), NULL);
-  return FALSE;
-}
-
-static gboolean
-seg_is (Req        *req,
-        guint       i,
-        const char *text)
-{
-  return i < req->n_seg && g_str_equal (req->seg[i], text);
-}
 
 
 /* Administration */
@@ -4089,190 +4056,6 @@ handle_end_acting (Req    *req,
     soup_server_message_set_status (req->msg, 204, NULL);
 }
 
-static void
-route_admin (Req *req)
-{
-  gint64 id;
-
-  if (!require_admin (req))
-    return;
-  if (req->n_seg == 4 && seg_is (req, 3, "users"))
-    {
-      if (g_str_equal (req->method, "GET"))
-        handle_list_users (req);
-      else if (method_is (req, "POST"))
-        handle_create_user (req);
-    }
-  else if (req->n_seg == 4 && seg_is (req, 3, "audit"))
-    {
-      if (method_is (req, "GET"))
-        handle_audit (req);
-    }
-  else if (req->n_seg == 4 && seg_is (req, 3, "holidays"))
-    {
-      if (method_is (req, "GET"))
-        handle_list_holidays (req);
-    }
-  else if (req->n_seg == 5 && seg_is (req, 3, "holidays"))
-    {
-      if (g_str_equal (req->method, "DELETE"))
-        handle_delete_holiday (req, req->seg[4]);
-      else if (method_is (req, "PUT"))
-        handle_put_holiday (req, req->seg[4]);
-    }
-  else if (req->n_seg == 5 && seg_is (req, 3, "users"))
-    {
-      if (parse_id (req, req->seg[4], &id) && method_is (req, "PATCH"))
-        handle_update_user (req, id);
-    }
-  else if (req->n_seg == 4 && seg_is (req, 3, "office"))
-    {
-      if (g_str_equal (req->method, "GET"))
-        handle_get_office (req);
-      else if (method_is (req, "PATCH"))
-        handle_patch_office (req);
-    }
-  else if (req->n_seg == 5 && seg_is (req, 3, "office") && seg_is (req, 4, "logo"))
-    {
-      if (g_str_equal (req->method, "GET"))
-        handle_get_logo (req);
-      else if (g_str_equal (req->method, "DELETE"))
-        handle_delete_logo (req);
-      else if (method_is (req, "PUT"))
-        handle_put_logo (req);
-    }
-  else if (req->n_seg == 5 && seg_is (req, 3, "office") && seg_is (req, 4, "signing-certificate"))
-    {
-      if (method_is (req, "PUT"))
-        handle_put_certificate (req);
-    }
-  else if (req->n_seg == 5 && seg_is (req, 3, "permit-types"))
-    {
-      if (method_is (req, "PUT"))
-        handle_put_permit_type (req, req->seg[4]);
-    }
-  else if (req->n_seg == 6 && seg_is (req, 3, "permit-types") && seg_is (req, 5, "versions"))
-    {
-      if (method_is (req, "GET"))
-        handle_permit_type_versions (req, req->seg[4]);
-    }
-  else if (req->n_seg == 6 && seg_is (req, 3, "users") && seg_is (req, 5, "acting"))
-    {
-      if (!parse_id (req, req->seg[4], &id))
-        return;
-      if (g_str_equal (req->method, "GET"))
-        handle_list_acting (req, id);
-      else if (method_is (req, "POST"))
-        handle_create_acting (req, id);
-    }
-  else if (req->n_seg == 7 && seg_is (req, 3, "users") && seg_is (req, 5, "acting"))
-    {
-      gint64 acting_id;
-
-      if (parse_id (req, req->seg[4], &id) && parse_id (req, req->seg[6], &acting_id) &&
-          method_is (req, "DELETE"))
-        handle_end_acting (req, id, acting_id);
-    }
-  else if (req->n_seg == 6 && seg_is (req, 3, "users") && seg_is (req, 5, "password"))
-    {
-      if (parse_id (req, req->seg[4], &id) && method_is (req, "POST"))
-        handle_reset_password (req, id);
-    }
-  else
-    send_error (req->msg, 404, "not_found", _("There is nothing here"), NULL);
-}
-
-/* The route a path belongs to, as a fixed template: the label of the
- * request metrics, so their number stays bounded whatever is asked. */
-static const char *
-route_label (const char *path)
-{
-  static const char * const simple[] = {
-    "openapi.json", "me", "workflows", "permit-types", "inbox", "applications", "events", "late-files",
-    "reports", NULL
-  };
-  g_auto(GStrv) parts = g_strsplit (path, "/", 9);
-  const char *seg[8];
-  guint n = 0;
-
-  for (guint i = 0; parts[i] && n < G_N_ELEMENTS (seg); i++)
-    if (*parts[i])
-      seg[n++] = parts[i];
-
-  if (n == 1 && g_str_equal (seg[0], "healthz"))
-    return "/healthz";
-  if (n == 1 && g_str_equal (seg[0], "metrics"))
-    return "/metrics";
-  if (n == 2 && g_str_equal (seg[0], "track"))
-    return "/track/{tracking_code}";
-  if (n == 3 && g_str_equal (seg[0], "track") && g_str_equal (seg[2], "survey"))
-    return "/track/{tracking_code}/survey";
-  if (n == 2 && g_str_equal (seg[0], "verify"))
-    return "/verify/{code}";
-  if (n == 3 && g_str_equal (seg[0], "verify") && g_str_equal (seg[2], "pdf"))
-    return "/verify/{code}/pdf";
-  if (n < 3 || !g_str_equal (seg[0], "api") || !g_str_equal (seg[1], "v1"))
-    return "other";
-  if (n == 3 && g_strv_contains (simple, seg[2]))
-    {
-      static const char * const labels[] = {
-        "/api/v1/openapi.json", "/api/v1/me", "/api/v1/workflows", "/api/v1/permit-types",
-        "/api/v1/inbox", "/api/v1/applications", "/api/v1/events", "/api/v1/late-files", "/api/v1/reports"
-      };
-      for (guint i = 0; simple[i]; i++)
-        if (g_str_equal (simple[i], seg[2]))
-          return labels[i];
-    }
-  if (n == 4 && g_str_equal (seg[2], "auth") && g_str_equal (seg[3], "login"))
-    return "/api/v1/auth/login";
-  if (n == 4 && g_str_equal (seg[2], "auth") && g_str_equal (seg[3], "logout"))
-    return "/api/v1/auth/logout";
-  if (n == 4 && g_str_equal (seg[2], "auth") && g_str_equal (seg[3], "password"))
-    return "/api/v1/auth/password";
-  if (n == 4 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "users"))
-    return "/api/v1/admin/users";
-  if (n == 4 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "audit"))
-    return "/api/v1/admin/audit";
-  if (n == 4 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "holidays"))
-    return "/api/v1/admin/holidays";
-  if (n == 5 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "holidays"))
-    return "/api/v1/admin/holidays/{date}";
-  if (n == 5 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "users"))
-    return "/api/v1/admin/users/{id}";
-  if (n == 4 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "office"))
-    return "/api/v1/admin/office";
-  if (n == 5 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "office") && g_str_equal (seg[4], "logo"))
-    return "/api/v1/admin/office/logo";
-  if (n == 5 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "office"))
-    return "/api/v1/admin/office/signing-certificate";
-  if (n == 5 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "permit-types"))
-    return "/api/v1/admin/permit-types/{code}";
-  if (n == 6 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "permit-types"))
-    return "/api/v1/admin/permit-types/{code}/versions";
-  if (n == 6 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "users") &&
-      g_str_equal (seg[5], "acting"))
-    return "/api/v1/admin/users/{id}/acting";
-  if (n == 7 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "users") &&
-      g_str_equal (seg[5], "acting"))
-    return "/api/v1/admin/users/{id}/acting/{acting_id}";
-  if (n == 6 && g_str_equal (seg[2], "admin") && g_str_equal (seg[3], "users"))
-    return "/api/v1/admin/users/{id}/password";
-  if (n >= 4 && g_str_equal (seg[2], "applications"))
-    {
-      if (n == 4)
-        return "/api/v1/applications/{id}";
-      if (n == 5 && g_str_equal (seg[4], "actions"))
-        return "/api/v1/applications/{id}/actions";
-      if (n == 6 && g_str_equal (seg[4], "documents"))
-        return "/api/v1/applications/{id}/documents/{requirement}";
-      if (n == 6 && g_str_equal (seg[4], "outputs"))
-        return "/api/v1/applications/{id}/outputs/{kind}";
-      if (n == 6 && g_str_equal (seg[4], "checklist"))
-        return "/api/v1/applications/{id}/checklist/{requirement}";
-    }
-  return "other";
-}
-
 static GQuark
 started_quark (void)
 {
@@ -4303,6 +4086,9 @@ set_security_headers (SoupMessageHeaders *headers)
   soup_message_headers_replace (headers, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
 }
 
+static const char *route_label (const char *path);
+static PzRouteBody route_body (PzServer *self, SoupServerMessage *msg);
+
 /* Bounds every request's body while it arrives, whatever its route, and
  * drops the body of a request already answered from its headers. */
 static void
@@ -4310,15 +4096,15 @@ request_got_headers (SoupServerMessage *msg,
                      gpointer           data)
 {
   PzServer *self = data;
-  GUri *uri = soup_server_message_get_uri (msg);
-  const char *path = uri ? g_uri_get_path (uri) : "";
-  gsize limit = strstr (path, "/documents/") ? self->config->max_upload : self->config->max_body;
+  gsize limit = route_body (self, msg) == PZ_ROUTE_BODY_UPLOAD ? self->config->max_upload : self->config->max_body;
 
   if (self->guard)
     pz_http_guard_limit_body (self->guard, msg, limit, soup_server_message_get_status (msg) == 0);
 }
 
 static void access_record (PzServer *self, SoupServerMessage *msg, guint code);
+static const char *route_label (const char *path);
+static PzRouteBody route_body (PzServer *self, SoupServerMessage *msg);
 
 static void
 request_refused (SoupServerMessage *msg,
@@ -4517,169 +4303,199 @@ handle_metrics (Req *req)
                                     SOUP_MEMORY_TAKE, g_string_free (out, FALSE), len);
 }
 
-static void
-route_application (Req *req)
+/* The route table: the paths, methods and access levels of
+ * data/openapi.json, and what answers each. */
+
+typedef void (*Handler) (Req *req);
+
+static gint64
+param_id (Req   *req,
+          guint  i)
 {
-  gint64 id;
-
-  if (!parse_id (req, req->seg[3], &id))
-    return;
-
-  if (req->n_seg == 4)
-    {
-      if (method_is (req, "GET"))
-        handle_application (req, id);
-    }
-  else if (req->n_seg == 5 && seg_is (req, 4, "actions"))
-    {
-      if (method_is (req, "POST"))
-        handle_action (req, id);
-    }
-  else if (req->n_seg == 6 && seg_is (req, 4, "documents"))
-    {
-      if (g_str_equal (req->method, "GET"))
-        handle_get_document (req, id, req->seg[5]);
-      else if (method_is (req, "PUT"))
-        handle_put_document (req, id, req->seg[5]);
-    }
-  else if (req->n_seg == 6 && seg_is (req, 4, "outputs"))
-    {
-      if (method_is (req, "GET"))
-        handle_output (req, id, req->seg[5]);
-    }
-  else if (req->n_seg == 6 && seg_is (req, 4, "checklist"))
-    {
-      if (method_is (req, "PUT"))
-        handle_verdict (req, id, req->seg[5]);
-    }
-  else
-    send_error (req->msg, 404, "not_found", _("There is nothing here"), NULL);
+  /* the matcher let only positive numbers through */
+  return g_ascii_strtoll (req->param[i], NULL, 10);
 }
 
-static gboolean
-is_action (Req *req)
+static void r_application (Req *req) { handle_application (req, param_id (req, 0)); }
+static void r_action (Req *req) { handle_action (req, param_id (req, 0)); }
+static void r_get_document (Req *req) { handle_get_document (req, param_id (req, 0), req->param[1]); }
+static void r_put_document (Req *req) { handle_put_document (req, param_id (req, 0), req->param[1]); }
+static void r_output (Req *req) { handle_output (req, param_id (req, 0), req->param[1]); }
+static void r_verdict (Req *req) { handle_verdict (req, param_id (req, 0), req->param[1]); }
+static void r_verify (Req *req) { handle_verify (req, req->param[0], FALSE); }
+static void r_verify_pdf (Req *req) { handle_verify (req, req->param[0], TRUE); }
+static void r_track (Req *req) { handle_track (req, req->param[0]); }
+static void r_survey (Req *req) { handle_survey (req, req->param[0]); }
+static void r_update_user (Req *req) { handle_update_user (req, param_id (req, 0)); }
+static void r_reset_password (Req *req) { handle_reset_password (req, param_id (req, 0)); }
+static void r_put_holiday (Req *req) { handle_put_holiday (req, req->param[0]); }
+static void r_delete_holiday (Req *req) { handle_delete_holiday (req, req->param[0]); }
+static void r_put_permit_type (Req *req) { handle_put_permit_type (req, req->param[0]); }
+static void r_permit_type_versions (Req *req) { handle_permit_type_versions (req, req->param[0]); }
+static void r_list_acting (Req *req) { handle_list_acting (req, param_id (req, 0)); }
+static void r_create_acting (Req *req) { handle_create_acting (req, param_id (req, 0)); }
+static void r_end_acting (Req *req) { handle_end_acting (req, param_id (req, 0), param_id (req, 1)); }
+
+#define ROUTE(m, p, a, h) { m, p, PZ_ROUTE_##a, PZ_ROUTE_BODY_JSON, (gpointer) (h) }
+
+static const PzRoute routes[] = {
+  ROUTE ("GET", "/healthz", OPEN, handle_healthz),
+  ROUTE ("GET", "/metrics", OPEN, handle_metrics),
+  ROUTE ("GET", "/verify/{token}", PAGE, r_verify),
+  ROUTE ("GET", "/verify/{token}/pdf", PAGE, r_verify_pdf),
+  ROUTE ("GET", "/track/{tracking_code}", PAGE, r_track),
+  ROUTE ("POST", "/track/{tracking_code}/survey", PAGE, r_survey),
+  ROUTE ("GET", "/api/v1/openapi.json", OPEN, handle_openapi),
+  ROUTE ("POST", "/api/v1/auth/login", OPEN, handle_login),
+  ROUTE ("POST", "/api/v1/auth/logout", SESSION, handle_logout),
+  ROUTE ("POST", "/api/v1/auth/password", SESSION, handle_change_password),
+  ROUTE ("GET", "/api/v1/me", SESSION, handle_me),
+  ROUTE ("GET", "/api/v1/events", OPEN, NULL),
+  ROUTE ("GET", "/api/v1/workflows", USER, handle_workflows),
+  ROUTE ("GET", "/api/v1/permit-types", USER, handle_permit_types),
+  ROUTE ("GET", "/api/v1/inbox", USER, handle_inbox),
+  ROUTE ("GET", "/api/v1/reports", USER, handle_report),
+  ROUTE ("GET", "/api/v1/late-files", USER, handle_late_files),
+  ROUTE ("GET", "/api/v1/applications", USER, handle_search),
+  ROUTE ("POST", "/api/v1/applications", USER, handle_register),
+  ROUTE ("GET", "/api/v1/applications/{id}", USER, r_application),
+  ROUTE ("POST", "/api/v1/applications/{id}/actions", USER, r_action),
+  ROUTE ("GET", "/api/v1/applications/{id}/documents/{requirement}", USER, r_get_document),
+  { "PUT", "/api/v1/applications/{id}/documents/{requirement}", PZ_ROUTE_USER, PZ_ROUTE_BODY_UPLOAD,
+    (gpointer) r_put_document },
+  ROUTE ("GET", "/api/v1/applications/{id}/outputs/{kind}", USER, r_output),
+  ROUTE ("PUT", "/api/v1/applications/{id}/checklist/{requirement}", USER, r_verdict),
+  ROUTE ("GET", "/api/v1/admin/users", ADMIN, handle_list_users),
+  ROUTE ("POST", "/api/v1/admin/users", ADMIN, handle_create_user),
+  ROUTE ("PATCH", "/api/v1/admin/users/{id}", ADMIN, r_update_user),
+  ROUTE ("POST", "/api/v1/admin/users/{id}/password", ADMIN, r_reset_password),
+  ROUTE ("GET", "/api/v1/admin/users/{id}/acting", ADMIN, r_list_acting),
+  ROUTE ("POST", "/api/v1/admin/users/{id}/acting", ADMIN, r_create_acting),
+  ROUTE ("DELETE", "/api/v1/admin/users/{id}/acting/{acting_id}", ADMIN, r_end_acting),
+  ROUTE ("GET", "/api/v1/admin/audit", ADMIN, handle_audit),
+  ROUTE ("GET", "/api/v1/admin/holidays", ADMIN, handle_list_holidays),
+  ROUTE ("PUT", "/api/v1/admin/holidays/{date}", ADMIN, r_put_holiday),
+  ROUTE ("DELETE", "/api/v1/admin/holidays/{date}", ADMIN, r_delete_holiday),
+  ROUTE ("GET", "/api/v1/admin/office", ADMIN, handle_get_office),
+  ROUTE ("PATCH", "/api/v1/admin/office", ADMIN, handle_patch_office),
+  ROUTE ("GET", "/api/v1/admin/office/logo", ADMIN, handle_get_logo),
+  ROUTE ("PUT", "/api/v1/admin/office/logo", ADMIN, handle_put_logo),
+  ROUTE ("DELETE", "/api/v1/admin/office/logo", ADMIN, handle_delete_logo),
+  ROUTE ("PUT", "/api/v1/admin/office/signing-certificate", ADMIN, handle_put_certificate),
+  ROUTE ("PUT", "/api/v1/admin/permit-types/{code}", ADMIN, r_put_permit_type),
+  ROUTE ("GET", "/api/v1/admin/permit-types/{code}/versions", ADMIN, r_permit_type_versions),
+};
+
+#undef ROUTE
+
+/**
+ * pz_server_get_routes:
+ *
+ * Returns: (transfer none): the route table, @n_routes rows
+ */
+const PzRoute *
+pz_server_get_routes (guint *n_routes)
 {
-  return req->n_seg == 5 && seg_is (req, 2, "applications") && seg_is (req, 4, "actions") &&
-         g_str_equal (req->method, "POST");
+  *n_routes = G_N_ELEMENTS (routes);
+  return routes;
+}
+
+/* The label of the request metrics for @path. */
+static const char *
+route_label (const char *path)
+{
+  return pz_route_label (routes, G_N_ELEMENTS (routes), path);
+}
+
+/* What the body of @msg is to be, from its method and path alone. */
+static PzRouteBody
+route_body (PzServer          *self,
+            SoupServerMessage *msg)
+{
+  g_auto(GStrv) seg = NULL;
+  guint n_seg;
+  PzRouteMatch match;
+
+  if (!split_path (g_uri_get_path (soup_server_message_get_uri (msg)), &seg, &n_seg))
+    return PZ_ROUTE_BODY_JSON;
+  pz_route_match (routes, G_N_ELEMENTS (routes), (const char * const *) seg, n_seg,
+                  soup_server_message_get_method (msg), &match);
+  return match.kind == PZ_ROUTE_MATCH_FULL ? match.route->body : PZ_ROUTE_BODY_JSON;
+}
+
+static void
+match_request (Req          *req,
+               PzRouteMatch *match)
+{
+  pz_route_match (routes, G_N_ELEMENTS (routes), (const char * const *) req->seg, req->n_seg, req->method, match);
+}
+
+/* Who may send it, in the order the answers have always come: the public
+ * pages' rate limit, a session, a chosen password, the admin role. */
+static gboolean
+access_allowed (Req           *req,
+                PzRouteAccess  access)
+{
+  switch (access)
+    {
+    case PZ_ROUTE_OPEN:
+      return TRUE;
+    case PZ_ROUTE_PAGE:
+      return public_allowed (req);
+    case PZ_ROUTE_SESSION:
+      return authenticate (req);
+    case PZ_ROUTE_USER:
+    case PZ_ROUTE_ADMIN:
+      if (!authenticate (req))
+        return FALSE;
+      if (req->user->must_change_password)
+        {
+          send_error (req->msg, 403, "password_change_required",
+                      _("Choose a new password before you go on"), NULL);
+          return FALSE;
+        }
+      return access == PZ_ROUTE_USER || require_admin (req);
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 static void
 route (Req *req)
 {
+  PzRouteMatch match;
+
+  match_request (req, &match);
   /* Everything but an action sees only committed state. */
-  if (!is_action (req))
+  if (!(match.kind == PZ_ROUTE_MATCH_FULL && ((Handler) match.route->handler) == r_action))
     flush_batch (req->server);
 
-  if (req->n_seg == 1 && seg_is (req, 0, "healthz"))
-    {
-      if (method_is (req, "GET"))
-        handle_healthz (req);
-      return;
-    }
-  if (req->n_seg == 1 && seg_is (req, 0, "metrics"))
-    {
-      if (method_is (req, "GET"))
-        handle_metrics (req);
-      return;
-    }
-  if (req->n_seg >= 1 && (seg_is (req, 0, "track") || seg_is (req, 0, "verify")) && !public_allowed (req))
-    return;
-  if ((req->n_seg == 2 || (req->n_seg == 3 && seg_is (req, 2, "pdf"))) && seg_is (req, 0, "verify"))
-    {
-      if (method_is (req, "GET"))
-        handle_verify (req, req->seg[1], req->n_seg == 3);
-      return;
-    }
-  if (req->n_seg == 2 && seg_is (req, 0, "track"))
-    {
-      if (method_is (req, "GET"))
-        handle_track (req, req->seg[1]);
-      return;
-    }
-  if (req->n_seg == 3 && seg_is (req, 0, "track") && seg_is (req, 2, "survey"))
-    {
-      if (method_is (req, "POST"))
-        handle_survey (req, req->seg[1]);
-      return;
-    }
-  if (req->n_seg < 3 || !seg_is (req, 0, "api") || !seg_is (req, 1, "v1"))
+  if (match.kind == PZ_ROUTE_MATCH_NONE)
     {
       send_error (req->msg, 404, "not_found", _("There is nothing here"), NULL);
       return;
     }
-
-  if (req->n_seg == 3 && seg_is (req, 2, "openapi.json"))
+  if (match.kind == PZ_ROUTE_MATCH_BAD_ID)
     {
-      if (method_is (req, "GET"))
-        handle_openapi (req);
+      send_error (req->msg, 404, "not_found", _("There is no file with this number"), NULL);
       return;
     }
-  if (req->n_seg == 4 && seg_is (req, 2, "auth") && seg_is (req, 3, "login"))
-    {
-      if (method_is (req, "POST"))
-        handle_login (req);
-      return;
-    }
-
-  if (!authenticate (req))
+  if (!access_allowed (req, match.route->access))
     return;
-
-  if (req->n_seg == 4 && seg_is (req, 2, "auth") && seg_is (req, 3, "logout"))
+  if (match.kind == PZ_ROUTE_MATCH_PATH)
     {
-      if (method_is (req, "POST"))
-        handle_logout (req);
+      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Allow", match.allow);
+      send_error (req->msg, 405, "method_not_allowed", _("This method is not allowed here"), NULL);
+      return;
     }
-  else if (req->n_seg == 4 && seg_is (req, 2, "auth") && seg_is (req, 3, "password"))
+  if (match.route->handler == NULL)
     {
-      if (method_is (req, "POST"))
-        handle_change_password (req);
+      /* the event stream's own handler takes the WebSocket handshakes */
+      send_error (req->msg, 400, "bad_request", _("Open this address as a WebSocket"), NULL);
+      return;
     }
-  else if (req->user->must_change_password && !(req->n_seg == 3 && seg_is (req, 2, "me")))
-    send_error (req->msg, 403, "password_change_required",
-                _("Choose a new password before you go on"), NULL);
-  else if (req->n_seg >= 4 && seg_is (req, 2, "admin"))
-    route_admin (req);
-  else if (req->n_seg == 3 && seg_is (req, 2, "me"))
-    {
-      if (method_is (req, "GET"))
-        handle_me (req);
-    }
-  else if (req->n_seg == 3 && seg_is (req, 2, "workflows"))
-    {
-      if (method_is (req, "GET"))
-        handle_workflows (req);
-    }
-  else if (req->n_seg == 3 && seg_is (req, 2, "permit-types"))
-    {
-      if (method_is (req, "GET"))
-        handle_permit_types (req);
-    }
-  else if (req->n_seg == 3 && seg_is (req, 2, "inbox"))
-    {
-      if (method_is (req, "GET"))
-        handle_inbox (req);
-    }
-  else if (req->n_seg == 3 && seg_is (req, 2, "reports"))
-    {
-      if (method_is (req, "GET"))
-        handle_report (req);
-    }
-  else if (req->n_seg == 3 && seg_is (req, 2, "late-files"))
-    {
-      if (method_is (req, "GET"))
-        handle_late_files (req);
-    }
-  else if (req->n_seg == 3 && seg_is (req, 2, "applications"))
-    {
-      if (g_str_equal (req->method, "GET"))
-        handle_search (req);
-      else if (method_is (req, "POST"))
-        handle_register (req);
-    }
-  else if (req->n_seg >= 4 && seg_is (req, 2, "applications"))
-    route_application (req);
-  else
-    send_error (req->msg, 404, "not_found", _("There is nothing here"), NULL);
+  memcpy (req->param, match.params, sizeof req->param);
+  ((Handler) match.route->handler) (req);
 }
 
 /* Splits the still-encoded path; a segment that decodes to a slash or a NUL
@@ -4792,24 +4608,27 @@ prepare_upload (PzServer          *self,
   g_autoptr(GError) error = NULL;
   Req req = { 0 };
   UploadState *st;
+  const char *requirement;
   gint64 id;
-  guint64 value;
+
+  PzRouteMatch match;
 
   req.server = self;
   req.msg = msg;
   req.method = soup_server_message_get_method (msg);
   req.now = now_seconds ();
-  if (!split_path (g_uri_get_path (soup_server_message_get_uri (msg)), &req.seg, &req.n_seg) ||
-      req.n_seg != 6 || !seg_is (&req, 0, "api") || !seg_is (&req, 1, "v1") ||
-      !seg_is (&req, 2, "applications") || !seg_is (&req, 4, "documents"))
+  if (!split_path (g_uri_get_path (soup_server_message_get_uri (msg)), &req.seg, &req.n_seg))
     goto out;
-  if (!g_ascii_string_to_unsigned (req.seg[3], 10, 1, G_MAXINT64, &value, NULL))
-    goto out;  /* the handler answers 404 */
-  id = (gint64) value;
+  match_request (&req, &match);
+  /* anything else, a malformed number included, the handlers answer */
+  if (match.kind != PZ_ROUTE_MATCH_FULL || match.route->body != PZ_ROUTE_BODY_UPLOAD)
+    goto out;
+  id = g_ascii_strtoll (match.params[0], NULL, 10);
+  requirement = match.params[1];
   flush_batch (self);
   if (!authenticate (&req))
     goto out;
-  if (!pz_engine_check_upload (self->engine, req.user, id, req.seg[5], &error))
+  if (!pz_engine_check_upload (self->engine, req.user, id, requirement, &error))
     {
       send_gerror (msg, error, NULL);
       goto out;
@@ -4847,13 +4666,14 @@ early_callback (SoupServer        *soup,
   PzServer *self = data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
-  gsize limit = strstr (path, "/documents/") ? self->config->max_upload : self->config->max_body;
+  PzRouteBody body = route_body (self, msg);
+  gsize limit = body == PZ_ROUTE_BODY_UPLOAD ? self->config->max_upload : self->config->max_body;
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       length > (goffset) limit)
     return;
 
-  if (g_str_equal (soup_server_message_get_method (msg), "PUT"))
+  if (body == PZ_ROUTE_BODY_UPLOAD)
     prepare_upload (self, msg);
 }
 

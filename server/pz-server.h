@@ -5,6 +5,7 @@
 
 #include "pz-config.h"
 #include "pz-engine.h"
+#include "pz-route.h"
 
 G_BEGIN_DECLS
 
@@ -20,5 +21,7 @@ gboolean   pz_server_is_https   (PzServer        *self);
 guint      pz_server_get_port   (PzServer        *self);
 PzEngine  *pz_server_get_engine (PzServer        *self);
 void       pz_server_shutdown   (PzServer        *self);
+
+const PzRoute *pz_server_get_routes (guint *n_routes);
 
 G_END_DECLS

@@ -253,6 +253,7 @@ pz_response_free (PzResponse *response)
   g_clear_pointer (&response->body, g_bytes_unref);
   g_clear_pointer (&response->json, json_node_unref);
   g_free (response->content_type);
+  g_clear_pointer (&response->headers, soup_message_headers_unref);
   g_free (response);
 }
 
@@ -289,6 +290,7 @@ pz_test_request_full (PzTestServer *ts,
   response->status = soup_message_get_status (msg);
   type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
   response->content_type = g_strdup (type);
+  response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
   if (g_strcmp0 (type, "application/json") == 0 && g_bytes_get_size (response->body) > 0)
     {
       g_autoptr(JsonParser) parser = json_parser_new ();

@@ -17,6 +17,7 @@ typedef struct {
   GBytes   *body;
   JsonNode *json;
   char     *content_type;
+  SoupMessageHeaders *headers;
 } PzResponse;
 
 PzTestServer *pz_test_server_start    (const char    *data_dir,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pz-demo.h"
+#include "pz-server.h"
 #include "pz-test-server.h"
 
 static PzTestServer *ts;
@@ -657,6 +658,75 @@ test_openapi (void)
     }
 }
 
+/* The route table and data/openapi.json name the same operations, both
+ * ways; a path's 405 lists all its methods; the metrics label of a
+ * request is its route's pattern, "other" for anything else. */
+static void
+test_route_table (void)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *doc_path = g_test_build_filename (G_TEST_DIST, "..", "data", "openapi.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) documented = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) routed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  static const char * const methods[] = { "get", "put", "post", "delete", "patch", NULL };
+  const PzRoute *table;
+  guint n;
+  JsonObject *paths;
+  g_autoptr(GList) names = NULL;
+
+  g_assert_true (json_parser_load_from_file (parser, doc_path, &error));
+  g_assert_no_error (error);
+  paths = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "paths");
+  names = json_object_get_members (paths);
+  for (GList *l = names; l; l = l->next)
+    for (guint m = 0; methods[m]; m++)
+      if (json_object_has_member (json_object_get_object_member (paths, l->data), methods[m]))
+        g_hash_table_add (documented, g_strdup_printf ("%s %s", methods[m], (const char *) l->data));
+
+  table = pz_server_get_routes (&n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *lower = g_ascii_strdown (table[i].method, -1);
+      char *key = g_strdup_printf ("%s %s", lower, table[i].pattern);
+
+      if (!g_hash_table_contains (documented, key))
+        g_error ("%s is routed but not in data/openapi.json", key);
+      g_assert_true (g_hash_table_add (routed, key));
+    }
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, documented);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      if (!g_hash_table_contains (routed, key))
+        g_error ("%s is in data/openapi.json but not routed", (const char *) key);
+  }
+  g_assert_cmpuint (g_hash_table_size (routed), ==, g_hash_table_size (documented));
+
+  {
+    const char *admin = pz_test_login (ts, "admin");
+    g_autoptr(PzResponse) users = pz_test_request (ts, "DELETE", "/api/v1/admin/users", admin, NULL);
+    g_autoptr(PzResponse) logo = pz_test_request (ts, "POST", "/api/v1/admin/office/logo", admin, NULL);
+    g_autoptr(PzResponse) file = pz_test_request (ts, "DELETE", "/api/v1/applications/1", admin, NULL);
+
+    g_assert_cmpuint (users->status, ==, 405);
+    g_assert_cmpstr (soup_message_headers_get_one (users->headers, "Allow"), ==, "GET, POST");
+    g_assert_cmpuint (logo->status, ==, 405);
+    g_assert_cmpstr (soup_message_headers_get_one (logo->headers, "Allow"), ==, "GET, PUT, DELETE");
+    g_assert_cmpuint (file->status, ==, 405);
+    g_assert_cmpstr (soup_message_headers_get_one (file->headers, "Allow"), ==, "GET");
+  }
+  g_assert_cmpstr (pz_route_label (table, n, "/api/v1/applications/17/documents/ktp"), ==,
+                   "/api/v1/applications/{id}/documents/{requirement}");
+  g_assert_cmpstr (pz_route_label (table, n, "/api/v1/admin/office/signing-certificate"), ==,
+                   "/api/v1/admin/office/signing-certificate");
+  g_assert_cmpstr (pz_route_label (table, n, "/api/v1/admin/office/anything"), ==, "other");
+  g_assert_cmpstr (pz_route_label (table, n, "/verify/ABC/pdf"), ==, "/verify/{token}/pdf");
+  g_assert_cmpstr (pz_route_label (table, n, "/api/v1/applications/x"), ==, "other");
+}
+
 /* Restarting keeps every file, user and session. */
 static void
 test_restart (void)
@@ -745,8 +815,10 @@ main (int   argc,
   g_test_add_func ("/server/robust/openapi", test_openapi);
   g_test_add_func ("/server/robust/metrics", test_metrics);
   g_test_add_func ("/server/robust/access-log", test_access_log);
-  g_test_add_func ("/server/robust/restart", test_restart);
   g_test_add_func ("/server/robust/unknown-edition", test_unknown_edition);
+  g_test_add_func ("/server/robust/route-table", test_route_table);
+  /* last: it stops the shared server */
+  g_test_add_func ("/server/robust/restart", test_restart);
   ret = g_test_run ();
   pz_test_server_free (ts);
   g_ptr_array_unref (access_records);
