@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Files: reference data, search, registration, the inbox, late files,
+ * reports, one file and its actions. */
+#define G_LOG_DOMAIN "pz-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "pz-http-private.h"
+
+/* Reference data */
+
+void
+handle_workflows (Req *req)
+{
+  g_autoptr(GPtrArray) workflows = pz_engine_list_workflows (req->server->engine);
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0; i < workflows->len; i++)
+    json_array_add_element (array, pz_workflow_to_json (g_ptr_array_index (workflows, i)));
+  json_node_set_array (node, array);
+  send_json (req->msg, 200, node);
+}
+
+void
+handle_permit_types (Req *req)
+{
+  GPtrArray *types = pz_engine_list_permit_types (req->server->engine);
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0; i < types->len; i++)
+    {
+      PzPermitType *type = g_ptr_array_index (types, i);
+      JsonNode *item = pz_permit_type_to_json (type);
+
+      json_object_set_int_member (json_node_get_object (item), "next_sequence",
+                                  pz_engine_next_permit_sequence (req->server->engine, type));
+      json_array_add_element (array, item);
+    }
+  json_node_set_array (node, array);
+  send_json (req->msg, 200, node);
+}
+
+/* Applications */
+
+gboolean
+query_uint (Req        *req,
+            const char *name,
+            guint64     min,
+            guint64     max,
+            guint64     fallback,
+            guint64    *out)
+{
+  const char *text = req->query ? g_hash_table_lookup (req->query, name) : NULL;
+
+  *out = fallback;
+  if (text == NULL || *text == '\0')
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (text, 10, min, max, out, NULL))
+    {
+      g_autofree char *lo = g_strdup_printf ("%" G_GUINT64_FORMAT, min);
+      g_autofree char *hi = g_strdup_printf ("%" G_GUINT64_FORMAT, max);
+      g_autofree char *message = g_strdup_printf (_("“%s” must be a number from %s to %s"),
+                                                  name, lo, hi);
+      bad_request (req, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Idempotency: a counter PC whose answer was lost sends the same request
+ * with the same Idempotency-Key again and gets the first answer, without a
+ * second file or document. The key is required for actions and optional
+ * for registrations and uploads. */
+gboolean
+read_idempotency_key (Req         *req,
+                      gboolean     required,
+                      const char **out)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *key = soup_message_headers_get_one (headers, "Idempotency-Key");
+
+  *out = NULL;
+  if (key == NULL && !required)
+    return TRUE;
+  if (key == NULL || *key == '\0' || strlen (key) > 128)
+    {
+      bad_request (req, _("An Idempotency-Key header (at most 128 characters) is required"));
+      return FALSE;
+    }
+  for (const char *p = key; *p; p++)
+    if (!g_ascii_isgraph (*p))
+      {
+        bad_request (req, _("The Idempotency-Key may hold only visible ASCII characters"));
+        return FALSE;
+      }
+  *out = key;
+  return TRUE;
+}
+
+/* Tells the desktops about files that became late; each file once per
+ * step (and once near its legal deadline). */
+void
+escalate (PzServer *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+
+  flush_batch (self);
+  if (!(found = pz_engine_escalate (self->engine, now_seconds (), &error)))
+    {
+      g_warning ("Late files could not be looked for: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < found->len; i++)
+    {
+      PzEscalation *e = g_ptr_array_index (found, i);
+      g_autoptr(PzJsonWriter) w = pz_json_writer_new ();
+      g_autofree char *text = NULL;
+
+      pz_json_writer_begin_object (w);
+      pz_json_writer_member (w, "type");
+      pz_json_writer_string (w, "application.late");
+      pz_json_writer_member (w, "id");
+      pz_json_writer_int (w, e->application_id);
+      pz_json_writer_member (w, "registration_number");
+      pz_json_writer_string (w, e->registration_number);
+      pz_json_writer_member (w, "step");
+      pz_json_writer_string (w, e->step);
+      pz_json_writer_member (w, "reason");
+      pz_json_writer_string (w, e->reason);
+      pz_json_writer_member (w, "roles");
+      pz_json_writer_begin_array (w);
+      for (guint r = 0; e->roles[r]; r++)
+        pz_json_writer_string (w, e->roles[r]);
+      pz_json_writer_end_array (w);
+      pz_json_writer_end_object (w);
+      text = pz_json_writer_free_to_string (g_steal_pointer (&w));
+      broadcast (self, text);
+    }
+}
+
+gboolean
+escalate_cb (gpointer data)
+{
+  escalate (data);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+handle_late_files (Req *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  escalate (req->server);
+  if (!(text = pz_engine_late_files (req->server->engine, req->user, req->now, &error)))
+    {
+      send_gerror (req->msg, error, NULL);
+      return;
+    }
+  send_text_json (req->msg, 200, text);
+}
+
+static void
+report_in_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      data,
+                  GCancellable *cancellable)
+{
+  GError *error = NULL;
+  char *text = pz_report_context_build (data, &error);
+
+  if (text)
+    g_task_return_pointer (task, text, g_free);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+report_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  SoupServerMessage *msg = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (text)
+    send_text_json (msg, 200, text);
+  else
+    send_gerror (msg, error, NULL);
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
+}
+
+/* The report is for the heads of the office and the administrator. */
+void
+handle_report (Req *req)
+{
+  static const char * const readers[] = { "kasi", "kabid", "sekretaris", "kadis", "admin", NULL };
+  g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (req->now);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (now, pz_engine_get_timezone (req->server->engine));
+  g_autoptr(GPtrArray) details = pz_details_new ();
+  const char *from_text = query_string (req, "from");
+  const char *to_text = query_string (req, "to");
+  GDate from, to;
+  gboolean allowed = FALSE;
+
+  for (guint i = 0; readers[i]; i++)
+    allowed |= g_strv_contains ((const char * const *) req->user->roles, readers[i]);
+  if (!allowed)
+    {
+      send_error (req->msg, 403, "forbidden", _("The reports are for the heads of the office"), NULL);
+      return;
+    }
+  g_date_clear (&from, 1);
+  g_date_clear (&to, 1);
+  g_date_set_dmy (&to, g_date_time_get_day_of_month (local), g_date_time_get_month (local),
+                  g_date_time_get_year (local));
+  g_date_set_dmy (&from, 1, G_DATE_JANUARY, g_date_time_get_year (local));
+  if (from_text && !(strlen (from_text) == 10 && pz_parse_date (from_text, &from)))
+    pz_detail_add (details, "from", "%s", _("Give the first day as YYYY-MM-DD"));
+  if (to_text && !(strlen (to_text) == 10 && pz_parse_date (to_text, &to)))
+    pz_detail_add (details, "to", "%s", _("Give the last day as YYYY-MM-DD"));
+  if (!details->len && g_date_compare (&from, &to) > 0)
+    pz_detail_add (details, "to", "%s", _("The last day cannot come before the first"));
+  if (!details->len && g_date_days_between (&from, &to) > 3 * 366)
+    pz_detail_add (details, "to", "%s", _("A report covers at most three years"));
+  if (details->len)
+    {
+      send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
+      return;
+    }
+  /* everything written so far is in, then the report reads it on its own
+   * connection in a thread: the counters are not kept waiting */
+  flush_batch (req->server);
+  {
+    GTask *task = g_task_new (NULL, NULL, report_done, g_object_ref (req->msg));
+
+    g_task_set_task_data (task, pz_report_context_new (req->server->engine, &from, &to, req->now),
+                          (GDestroyNotify) pz_report_context_free);
+    soup_server_message_pause (req->msg);
+    g_task_run_in_thread (task, report_in_thread);
+    g_object_unref (task);
+  }
+}
+
+void
+handle_inbox (Req *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint64 limit;
+
+  if (!query_uint (req, "limit", 1, 10000, 100, &limit))
+    return;
+  if (!(text = pz_engine_inbox (req->server->engine, req->user, (guint) limit, req->now, &error)))
+    {
+      send_gerror (req->msg, error, NULL);
+      return;
+    }
+  send_text_json (req->msg, 200, text);
+}
+
+void
+handle_application (Req    *req,
+                    gint64  id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PzApplication) app = pz_engine_get_application (req->server->engine, id, &error);
+  g_autofree char *text = NULL;
+
+  if (app == NULL || !pz_engine_may_read (req->server->engine, req->user, app, &error))
+    {
+      send_gerror (req->msg, error, NULL);
+      return;
+    }
+  text = pz_engine_application_to_string (req->server->engine, app, req->user, req->now);
+  send_text_json (req->msg, 200, text);
+}
+
+void
+handle_action (Req    *req,
+               gint64  id)
+{
+  static const char * const known[] = { "action", "version", "note", "data", NULL };
+  const char *key;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GPtrArray) details = pz_details_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *answer = NULL;
+  g_autoptr(PzApplication) changed = NULL;
+  JsonNode *action, *version, *note, *data;
+  PzActionRequest request = { 0 };
+  g_autofree char *passphrase_key = NULL;
+  guint status = 200;
+
+  if (!read_idempotency_key (req, TRUE, &key))
+    return;
+
+  if (!(body = read_json_body (req)) || !only_members (req, body, known) ||
+      !get_member (req, body, "action", G_TYPE_STRING, TRUE, &action) ||
+      !get_member (req, body, "version", G_TYPE_INT64, TRUE, &version) ||
+      !get_member (req, body, "note", G_TYPE_STRING, FALSE, &note) ||
+      !get_member (req, body, "data", JSON_TYPE_OBJECT, FALSE, &data))
+    return;
+
+  raw = soup_message_body_flatten (soup_server_message_get_request_body (req->msg));
+  g_checksum_update (sum, (const guchar *) g_uri_get_path (soup_server_message_get_uri (req->msg)), -1);
+  g_checksum_update (sum, (const guchar *) "\n", 1);
+  g_checksum_update (sum, g_bytes_get_data (raw, NULL), (gssize) g_bytes_get_size (raw));
+
+  request.action = json_node_get_string (action);
+  request.version = json_node_get_int (version);
+  request.note = note ? json_node_get_string (note) : NULL;
+  request.data = data ? json_node_get_object (data) : NULL;
+  request.idempotency_key = key;
+  request.fingerprint = g_checksum_get_string (sum);
+
+  /* the signing passphrase is a secret to guess like a password */
+  if (request.data && json_object_has_member (request.data, "passphrase"))
+    {
+      passphrase_key = throttle_key ("passphrase", req->user->username, client_address (req));
+      if (!throttle_attempt (req, passphrase_key, client_address (req)))
+        return;
+    }
+
+  if (!join_batch (req->server, &error))
+    {
+      send_error (req->msg, 500, "internal", _("The server could not start a transaction"), NULL);
+      return;
+    }
+  answer = pz_engine_act (req->server->engine, req->user, id, &request, req->now, &status,
+                          &changed, details, &error);
+  if (answer == NULL)
+    send_gerror (req->msg, error, details);
+  else
+    send_text_json (req->msg, status, answer);
+  if (answer && passphrase_key)
+    throttle_success (req->server, passphrase_key, client_address (req));
+  if (changed)
+    g_ptr_array_add (req->server->batch_events,
+                     event_json (changed->id, changed->step, changed->status, changed->version));
+  hold_for_batch (req->server, req->msg);
+}
+
+void
+upload_state_free (UploadState *st)
+{
+  pz_upload_free (st->upload);
+  g_free (st);
+}
