@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Documents, checklist verdicts, outputs and idempotent answers. */
+#define G_LOG_DOMAIN "pz-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "pz-store-private.h"
+
+/* Outputs */
+
+gboolean
+pz_store_put_output (PzStore     *self,
+                     gint64       application_id,
+                     const char  *kind,
+                     const char  *sha256,
+                     gint64       size,
+                     gint64       at,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO outputs (application_id, kind, sha256, size, created_at) "
+                                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (application_id, kind) DO UPDATE SET"
+                                "  sha256 = excluded.sha256, size = excluded.size,"
+                                "  created_at = excluded.created_at", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  bind_text (stmt, 2, kind);
+  bind_text (stmt, 3, sha256);
+  sqlite3_bind_int64 (stmt, 4, size);
+  sqlite3_bind_int64 (stmt, 5, at);
+  return step_done (self, stmt, error);
+}
+
+/**
+ * pz_store_list_outputs:
+ * @self: a store
+ * @application_id: the file
+ *
+ * Returns: (transfer container) (element-type PzDocument): the outputs, with
+ *   the kind in the requirement member
+ */
+GPtrArray *
+pz_store_list_outputs (PzStore *self,
+                       gint64   application_id)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT kind, sha256, size, created_at FROM outputs "
+                                "WHERE application_id = ? ORDER BY created_at, kind", NULL);
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_document_free);
+
+  if (stmt == NULL)
+    return list;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      PzDocument *doc = g_new0 (PzDocument, 1);
+
+      doc->requirement = column_text (stmt, 0);
+      doc->sha256 = column_text (stmt, 1);
+      doc->size = sqlite3_column_int64 (stmt, 2);
+      doc->uploaded_at = sqlite3_column_int64 (stmt, 3);
+      doc->content_type = g_strdup ("application/pdf");
+      g_ptr_array_add (list, doc);
+    }
+  sqlite3_reset (stmt);
+  return list;
+}
+
+PzApplication *
+pz_store_find_by_verify_token (PzStore    *self,
+                               const char *token)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT " APP_COLUMNS " FROM applications WHERE verify_token = ?", NULL);
+  PzApplication *app = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, token);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    app = read_application (stmt);
+  sqlite3_reset (stmt);
+  return app;
+}
+
+/* @code: in its printed form (pz_tracking_code_normalize()) */
+PzApplication *
+pz_store_find_by_tracking_code (PzStore    *self,
+                                const char *code)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT " APP_COLUMNS " FROM applications WHERE tracking_code = ?",
+                                NULL);
+  PzApplication *app = NULL;
+
+  if (stmt == NULL || code == NULL)
+    return NULL;
+  bind_text (stmt, 1, code);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    app = read_application (stmt);
+  sqlite3_reset (stmt);
+  return app;
+}
+
+/* Documents and checklist */
+
+void
+pz_document_free (PzDocument *doc)
+{
+  if (doc == NULL)
+    return;
+  g_free (doc->requirement);
+  g_free (doc->sha256);
+  g_free (doc->content_type);
+  g_free (doc->uploaded_by);
+  g_free (doc);
+}
+
+void
+pz_verdict_free (PzVerdict *verdict)
+{
+  if (verdict == NULL)
+    return;
+  g_free (verdict->requirement);
+  g_free (verdict->verdict);
+  g_free (verdict->note);
+  g_free (verdict->username);
+  g_free (verdict);
+}
+
+/**
+ * pz_store_insert_document:
+ * @self: a store
+ * @application_id: the file
+ * @doc: the document; its blob must already be in the file store
+ * @user_id: who uploaded it
+ * @error: return location for an error
+ *
+ * Makes @doc the current document of its requirement; the one it replaces
+ * stays in the history. A new document clears the requirement's verdict,
+ * which was given on the old one.
+ */
+gboolean
+pz_store_insert_document (PzStore     *self,
+                          gint64       application_id,
+                          PzDocument  *doc,
+                          gint64       user_id,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = prepare (self,
+                  "UPDATE documents SET current = 0 "
+                  "WHERE application_id = ? AND requirement = ? AND current = 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  bind_text (stmt, 2, doc->requirement);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  stmt = prepare (self, "DELETE FROM checklist WHERE application_id = ? AND requirement = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  bind_text (stmt, 2, doc->requirement);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  stmt = prepare (self,
+                  "INSERT INTO documents (application_id, requirement, sha256, size, content_type,"
+                  "  pages, uploaded_at, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  bind_text (stmt, 2, doc->requirement);
+  bind_text (stmt, 3, doc->sha256);
+  sqlite3_bind_int64 (stmt, 4, doc->size);
+  bind_text (stmt, 5, doc->content_type);
+  sqlite3_bind_int64 (stmt, 6, doc->pages);
+  sqlite3_bind_int64 (stmt, 7, doc->uploaded_at);
+  sqlite3_bind_int64 (stmt, 8, user_id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  doc->id = sqlite3_last_insert_rowid (self->db);
+  return TRUE;
+}
+
+#define DOCUMENT_QUERY \
+  "SELECT d.id, d.requirement, d.sha256, d.size, d.content_type, d.pages, d.uploaded_at," \
+  "  u.username FROM documents d JOIN users u ON u.id = d.uploaded_by " \
+  "WHERE d.application_id = ? AND d.current = 1 "
+
+static PzDocument *
+read_document (sqlite3_stmt *stmt)
+{
+  PzDocument *doc = g_new0 (PzDocument, 1);
+
+  doc->id = sqlite3_column_int64 (stmt, 0);
+  doc->requirement = column_text (stmt, 1);
+  doc->sha256 = column_text (stmt, 2);
+  doc->size = sqlite3_column_int64 (stmt, 3);
+  doc->content_type = column_text (stmt, 4);
+  doc->pages = sqlite3_column_int64 (stmt, 5);
+  doc->uploaded_at = sqlite3_column_int64 (stmt, 6);
+  doc->uploaded_by = column_text (stmt, 7);
+  return doc;
+}
+
+GPtrArray *
+pz_store_list_documents (PzStore  *self,
+                         gint64    application_id,
+                         GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self, DOCUMENT_QUERY "ORDER BY d.requirement", error);
+  GPtrArray *docs;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  docs = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_document_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (docs, read_document (stmt));
+  sqlite3_reset (stmt);
+  return docs;
+}
+
+PzDocument *
+pz_store_get_document (PzStore    *self,
+                       gint64      application_id,
+                       const char *requirement)
+{
+  sqlite3_stmt *stmt = prepare (self, DOCUMENT_QUERY "AND d.requirement = ?", NULL);
+  PzDocument *doc = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  bind_text (stmt, 2, requirement);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    doc = read_document (stmt);
+  sqlite3_reset (stmt);
+  return doc;
+}
+
+gboolean
+pz_store_set_verdict (PzStore     *self,
+                      gint64       application_id,
+                      const char  *requirement,
+                      const char  *verdict,
+                      const char  *note,
+                      gint64       user_id,
+                      gint64       at,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO checklist (application_id, requirement, verdict, note,"
+                                "  at, user_id) VALUES (?, ?, ?, ?, ?, ?) "
+                                "ON CONFLICT (application_id, requirement) DO UPDATE SET"
+                                "  verdict = excluded.verdict, note = excluded.note,"
+                                "  at = excluded.at, user_id = excluded.user_id", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  bind_text (stmt, 2, requirement);
+  bind_text (stmt, 3, verdict);
+  bind_text (stmt, 4, note);
+  sqlite3_bind_int64 (stmt, 5, at);
+  sqlite3_bind_int64 (stmt, 6, user_id);
+  return step_done (self, stmt, error);
+}
+
+GPtrArray *
+pz_store_list_verdicts (PzStore  *self,
+                        gint64    application_id,
+                        GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT c.requirement, c.verdict, c.note, c.at, u.username "
+                                "FROM checklist c JOIN users u ON u.id = c.user_id "
+                                "WHERE c.application_id = ?", error);
+  GPtrArray *verdicts;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  verdicts = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_verdict_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      PzVerdict *v = g_new0 (PzVerdict, 1);
+
+      v->requirement = column_text (stmt, 0);
+      v->verdict = column_text (stmt, 1);
+      v->note = column_text (stmt, 2);
+      v->at = sqlite3_column_int64 (stmt, 3);
+      v->username = column_text (stmt, 4);
+      g_ptr_array_add (verdicts, v);
+    }
+  sqlite3_reset (stmt);
+  return verdicts;
+}
+
+/* Idempotency */
+
+gboolean
+pz_store_find_idempotent (PzStore     *self,
+                          gint64       user_id,
+                          const char  *key,
+                          char       **fingerprint,
+                          guint       *status,
+                          char       **body)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT fingerprint, status, body FROM idempotency "
+                                "WHERE user_id = ? AND key = ?", NULL);
+  gboolean found = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  bind_text (stmt, 2, key);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *fingerprint = column_text (stmt, 0);
+      *status = (guint) sqlite3_column_int (stmt, 1);
+      *body = column_text (stmt, 2);
+      found = TRUE;
+    }
+  sqlite3_reset (stmt);
+  return found;
+}
+
+gboolean
+pz_store_insert_idempotent (PzStore     *self,
+                            gint64       user_id,
+                            const char  *key,
+                            const char  *fingerprint,
+                            guint        status,
+                            const char  *body,
+                            gint64       at,
+                            GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO idempotency (user_id, key, fingerprint, status, body,"
+                                "  created_at) VALUES (?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  bind_text (stmt, 2, key);
+  bind_text (stmt, 3, fingerprint);
+  sqlite3_bind_int (stmt, 4, (int) status);
+  bind_text (stmt, 5, body);
+  sqlite3_bind_int64 (stmt, 6, at);
+  return step_done (self, stmt, error);
+}

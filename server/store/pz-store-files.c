@@ -1,0 +1,553 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Files (applications): registration, reading, the inbox and search,
+ * their history of events. */
+#define G_LOG_DOMAIN "pz-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "pz-store-private.h"
+
+/* Applications */
+
+void
+pz_application_free (PzApplication *app)
+{
+  if (app == NULL)
+    return;
+  g_free (app->registration_number);
+  g_free (app->permit_type);
+  g_free (app->request_type);
+  g_free (app->applicant_name);
+  g_free (app->applicant_nik);
+  g_free (app->applicant_address);
+  g_free (app->applicant_phone);
+  g_free (app->applicant_email);
+  g_free (app->data);
+  g_free (app->survey);
+  g_free (app->received_by);
+  g_free (app->step);
+  g_free (app->status);
+  g_free (app->permit_number);
+  g_free (app->verify_token);
+  g_free (app->tracking_code);
+  g_free (app);
+}
+
+
+/* A file from a row of APP_COLUMNS. */
+PzApplication *
+read_application (sqlite3_stmt *stmt)
+{
+  PzApplication *app = g_new0 (PzApplication, 1);
+
+  app->id = sqlite3_column_int64 (stmt, 0);
+  app->registration_number = column_text (stmt, 1);
+  app->permit_type = column_text (stmt, 2);
+  app->request_type = column_text (stmt, 3);
+  app->applicant_name = column_text (stmt, 4);
+  app->applicant_nik = column_text (stmt, 5);
+  app->applicant_address = column_text (stmt, 6);
+  app->applicant_phone = column_text (stmt, 7);
+  app->applicant_email = column_text (stmt, 8);
+  app->data = column_text (stmt, 9);
+  app->survey = column_text (stmt, 10);
+  app->received_by = column_text (stmt, 11);
+  app->step = column_text (stmt, 12);
+  app->status = column_text (stmt, 13);
+  app->version = sqlite3_column_int64 (stmt, 14);
+  app->step_entered_at = sqlite3_column_int64 (stmt, 15);
+  app->due_at = sqlite3_column_int64 (stmt, 16);
+  app->permit_number = column_text (stmt, 17);
+  app->verify_token = column_text (stmt, 18);
+  app->created_at = sqlite3_column_int64 (stmt, 19);
+  app->updated_at = sqlite3_column_int64 (stmt, 20);
+  app->created_by = sqlite3_column_int64 (stmt, 21);
+  app->updated_by = sqlite3_column_int64 (stmt, 22);
+  app->permit_type_version = sqlite3_column_int64 (stmt, 23);
+  app->service_started_at = sqlite3_column_int64 (stmt, 24);
+  app->service_seconds = sqlite3_column_int64 (stmt, 25);
+  app->service_due_at = sqlite3_column_int64 (stmt, 26);
+  app->tracking_code = column_text (stmt, 27);
+  return app;
+}
+
+static void
+bind_application (sqlite3_stmt  *stmt,
+                  PzApplication *app)
+{
+  bind_text (stmt, 1, app->registration_number);
+  bind_text (stmt, 2, app->permit_type);
+  bind_text (stmt, 3, app->request_type);
+  bind_text (stmt, 4, app->applicant_name);
+  bind_text (stmt, 5, app->applicant_nik);
+  bind_text (stmt, 6, app->applicant_address);
+  bind_text (stmt, 7, app->applicant_phone);
+  bind_text (stmt, 8, app->applicant_email);
+  bind_text (stmt, 9, app->data ? app->data : "{}");
+  bind_text (stmt, 10, app->survey);
+  bind_text (stmt, 11, app->received_by);
+  bind_text (stmt, 12, app->step);
+  bind_text (stmt, 13, app->status);
+  sqlite3_bind_int64 (stmt, 14, app->version);
+  sqlite3_bind_int64 (stmt, 15, app->step_entered_at);
+  if (app->due_at)
+    sqlite3_bind_int64 (stmt, 16, app->due_at);
+  else
+    sqlite3_bind_null (stmt, 16);
+  bind_text (stmt, 17, app->permit_number);
+  bind_text (stmt, 18, app->verify_token);
+  sqlite3_bind_int64 (stmt, 19, app->created_at);
+  sqlite3_bind_int64 (stmt, 20, app->updated_at);
+  sqlite3_bind_int64 (stmt, 21, app->created_by);
+  sqlite3_bind_int64 (stmt, 22, app->updated_by);
+  sqlite3_bind_int64 (stmt, 23, app->permit_type_version > 0 ? app->permit_type_version : 1);
+  bind_time (stmt, 24, app->service_started_at);
+  sqlite3_bind_int64 (stmt, 25, app->service_seconds);
+  bind_time (stmt, 26, app->service_due_at);
+  bind_text (stmt, 27, app->tracking_code);
+}
+
+gboolean
+pz_store_insert_application (PzStore        *self,
+                             PzApplication  *app,
+                             GError        **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO applications (registration_number, permit_type,"
+                                "  request_type, applicant_name, applicant_nik, applicant_address,"
+                                "  applicant_phone, applicant_email, data, survey, received_by, step,"
+                                "  status, version, step_entered_at, due_at, permit_number,"
+                                "  verify_token, created_at, updated_at, created_by, updated_by,"
+                                "  permit_type_version, service_started_at, service_seconds, service_due_at,"
+                                "  tracking_code) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                                "  ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_application (stmt, app);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  app->id = sqlite3_last_insert_rowid (self->db);
+  return TRUE;
+}
+
+/**
+ * pz_store_get_application:
+ * @self: a store
+ * @id: the application id
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the application; %NULL without an
+ *   error if there is none with @id
+ */
+PzApplication *
+pz_store_get_application (PzStore  *self,
+                          gint64    id,
+                          GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT " APP_COLUMNS " FROM applications WHERE id = ?",
+                                error);
+  PzApplication *app = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    app = read_application (stmt);
+  else if (rc != SQLITE_DONE)
+    sql_error (self, rc, error);
+  sqlite3_reset (stmt);
+  return app;
+}
+
+/**
+ * pz_store_update_application:
+ * @self: a store
+ * @app: the new state; its version must already be the next one
+ * @expected_version: the version the change was based on
+ * @error: return location for an error
+ *
+ * Returns: %FALSE with %PZ_STORE_ERROR_STALE if the stored version is
+ *   no longer @expected_version
+ */
+gboolean
+pz_store_update_application (PzStore        *self,
+                             PzApplication  *app,
+                             gint64          expected_version,
+                             GError        **error)
+{
+  /* Only what a step can change: naming the applicant's columns here would
+   * rewrite their indexes on every action. */
+  sqlite3_stmt *stmt = prepare (self,
+                                "UPDATE applications SET data = ?, survey = ?, received_by = ?,"
+                                "  step = ?, status = ?, version = ?, step_entered_at = ?, due_at = ?,"
+                                "  permit_number = ?, verify_token = ?, updated_at = ?, updated_by = ?,"
+                                "  service_started_at = ?, service_seconds = ?, service_due_at = ? "
+                                "WHERE id = ? AND version = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, app->data ? app->data : "{}");
+  bind_text (stmt, 2, app->survey);
+  bind_text (stmt, 3, app->received_by);
+  bind_text (stmt, 4, app->step);
+  bind_text (stmt, 5, app->status);
+  sqlite3_bind_int64 (stmt, 6, app->version);
+  sqlite3_bind_int64 (stmt, 7, app->step_entered_at);
+  if (app->due_at)
+    sqlite3_bind_int64 (stmt, 8, app->due_at);
+  else
+    sqlite3_bind_null (stmt, 8);
+  bind_text (stmt, 9, app->permit_number);
+  bind_text (stmt, 10, app->verify_token);
+  sqlite3_bind_int64 (stmt, 11, app->updated_at);
+  sqlite3_bind_int64 (stmt, 12, app->updated_by);
+  bind_time (stmt, 13, app->service_started_at);
+  sqlite3_bind_int64 (stmt, 14, app->service_seconds);
+  bind_time (stmt, 15, app->service_due_at);
+  sqlite3_bind_int64 (stmt, 16, app->id);
+  sqlite3_bind_int64 (stmt, 17, expected_version);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) != 1)
+    {
+      g_set_error (error, PZ_STORE_ERROR, PZ_STORE_ERROR_STALE,
+                   _("The file was changed meanwhile"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+collect_applications (PzStore       *self,
+                      sqlite3_stmt  *stmt,
+                      GError       **error)
+{
+  GPtrArray *apps = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_application_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (apps, read_application (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self, rc, error);
+      g_ptr_array_unref (apps);
+      return NULL;
+    }
+  return apps;
+}
+
+/**
+ * pz_store_inbox_step:
+ * @self: a store
+ * @step: a step id
+ * @limit: the most files to return
+ * @error: return location for an error
+ *
+ * Returns: (transfer container) (element-type PzApplication): the files at
+ *   @step, the earliest due first, those without a due time last
+ */
+GPtrArray *
+pz_store_inbox_step (PzStore     *self,
+                     const char  *step,
+                     guint        limit,
+                     GError     **error)
+{
+  g_autoptr(GPtrArray) apps = NULL;
+  sqlite3_stmt *stmt;
+
+  stmt = prepare (self,
+                  "SELECT " APP_COLUMNS " FROM applications "
+                  "WHERE step = ? AND due_at IS NOT NULL ORDER BY due_at, id LIMIT ?", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, step);
+  sqlite3_bind_int (stmt, 2, (int) limit);
+  if (!(apps = collect_applications (self, stmt, error)))
+    return NULL;
+
+  if (apps->len < limit)
+    {
+      g_autoptr(GPtrArray) rest = NULL;
+
+      stmt = prepare (self,
+                      "SELECT " APP_COLUMNS " FROM applications "
+                      "WHERE step = ? AND due_at IS NULL ORDER BY step_entered_at, id LIMIT ?",
+                      error);
+      if (stmt == NULL)
+        return NULL;
+      bind_text (stmt, 1, step);
+      sqlite3_bind_int (stmt, 2, (int) (limit - apps->len));
+      if (!(rest = collect_applications (self, stmt, error)))
+        return NULL;
+      g_ptr_array_extend_and_steal (apps, g_steal_pointer (&rest));
+    }
+  return g_steal_pointer (&apps);
+}
+
+gboolean
+pz_store_count_step (PzStore     *self,
+                     const char  *step,
+                     gint64       overdue_before,
+                     gint64      *count,
+                     gint64      *overdue,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT count(*), count(CASE WHEN due_at < ? THEN 1 END) "
+                                "FROM applications WHERE step = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, overdue_before);
+  bind_text (stmt, 2, step);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *count = sqlite3_column_int64 (stmt, 0);
+      *overdue = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return sql_error (self, rc, error);
+  return TRUE;
+}
+
+/**
+ * pz_store_count_by_step:
+ * @overdue_before: files due before this time count as overdue
+ *
+ * Returns: (transfer full): step id -> gint64[2] {files, overdue}, for the
+ *   steps that hold files
+ */
+GHashTable *
+pz_store_count_by_step (PzStore  *self,
+                        gint64    overdue_before,
+                        GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT step, count(*), count(CASE WHEN due_at < ? THEN 1 END) "
+                                "FROM applications GROUP BY step", error);
+  g_autoptr(GHashTable) counts = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_bind_int64 (stmt, 1, overdue_before);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 *pair = g_new (gint64, 2);
+
+      pair[0] = sqlite3_column_int64 (stmt, 1);
+      pair[1] = sqlite3_column_int64 (stmt, 2);
+      g_hash_table_insert (counts, column_text (stmt, 0), pair);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&counts);
+}
+
+/**
+ * pz_store_search:
+ * @self: a store
+ * @search: what to look for
+ * @error: return location for an error
+ *
+ * @search->q matches a registration or permit number, a NIK, or a part of
+ * the applicant's name. The newest files come first.
+ *
+ * Returns: (transfer container) (element-type PzApplication): the files found
+ */
+GPtrArray *
+pz_store_search (PzStore         *self,
+                 const PzSearch  *search,
+                 GError         **error)
+{
+  sqlite3_stmt *stmt;
+  g_autofree char *like = NULL;
+
+  stmt = prepare (self,
+                  "SELECT " APP_COLUMNS " FROM applications "
+                  "WHERE (?1 IS NULL OR registration_number = ?1 OR applicant_nik = ?1"
+                  "       OR permit_number = ?1 OR applicant_name LIKE ?2 ESCAPE '\\')"
+                  "  AND (?3 IS NULL OR step = ?3)"
+                  "  AND (?4 IS NULL OR status = ?4)"
+                  "  AND (?5 IS NULL OR permit_type = ?5)"
+                  "  AND (?6 = 0 OR id < ?6) "
+                  "ORDER BY id DESC LIMIT ?7", error);
+  if (stmt == NULL)
+    return NULL;
+
+  if (search->q && *search->q)
+    {
+      GString *s = g_string_new ("%");
+
+      for (const char *p = search->q; *p; p++)
+        {
+          if (*p == '%' || *p == '_' || *p == '\\')
+            g_string_append_c (s, '\\');
+          g_string_append_c (s, *p);
+        }
+      g_string_append_c (s, '%');
+      like = g_string_free (s, FALSE);
+      bind_text (stmt, 1, search->q);
+      bind_text (stmt, 2, like);
+    }
+  bind_text (stmt, 3, search->step);
+  bind_text (stmt, 4, search->status);
+  bind_text (stmt, 5, search->permit_type);
+  sqlite3_bind_int64 (stmt, 6, search->before_id);
+  sqlite3_bind_int (stmt, 7, (int) search->limit);
+  return collect_applications (self, stmt, error);
+}
+
+/* Events */
+
+void
+pz_event_free (PzEvent *event)
+{
+  if (event == NULL)
+    return;
+  g_free (event->username);
+  g_free (event->full_name);
+  g_free (event->role);
+  g_free (event->acting);
+  g_free (event->action);
+  g_free (event->from_step);
+  g_free (event->to_step);
+  g_free (event->note);
+  g_free (event->data);
+  g_free (event);
+}
+
+gint64
+pz_store_insert_event (PzStore  *self,
+                       PzEvent  *event,
+                       GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO events (application_id, at, user_id, role, action,"
+                                "  from_step, to_step, note, office_seconds, data, acting, also_admin) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, event->application_id);
+  sqlite3_bind_int64 (stmt, 2, event->at);
+  sqlite3_bind_int64 (stmt, 3, event->user_id);
+  bind_text (stmt, 4, event->role);
+  bind_text (stmt, 5, event->action);
+  bind_text (stmt, 6, event->from_step);
+  bind_text (stmt, 7, event->to_step);
+  bind_text (stmt, 8, event->note);
+  sqlite3_bind_int64 (stmt, 9, event->office_seconds);
+  bind_text (stmt, 10, event->data);
+  bind_text (stmt, 11, event->acting);
+  sqlite3_bind_int (stmt, 12, event->also_admin ? 1 : 0);
+  if (!step_done (self, stmt, error))
+    return 0;
+  event->id = sqlite3_last_insert_rowid (self->db);
+  return event->id;
+}
+
+#define EVENT_QUERY \
+  "SELECT e.id, e.application_id, e.at, e.user_id, u.username, u.full_name, e.role, e.action," \
+  "  e.from_step, e.to_step, e.note, e.office_seconds, e.data, e.acting, e.also_admin " \
+  "FROM events e JOIN users u ON u.id = e.user_id WHERE e.application_id = ? "
+
+static PzEvent *
+read_event (sqlite3_stmt *stmt)
+{
+  PzEvent *e = g_new0 (PzEvent, 1);
+
+  e->id = sqlite3_column_int64 (stmt, 0);
+  e->application_id = sqlite3_column_int64 (stmt, 1);
+  e->at = sqlite3_column_int64 (stmt, 2);
+  e->user_id = sqlite3_column_int64 (stmt, 3);
+  e->username = column_text (stmt, 4);
+  e->full_name = column_text (stmt, 5);
+  e->role = column_text (stmt, 6);
+  e->action = column_text (stmt, 7);
+  e->from_step = column_text (stmt, 8);
+  e->to_step = column_text (stmt, 9);
+  e->note = column_text (stmt, 10);
+  e->office_seconds = sqlite3_column_int64 (stmt, 11);
+  e->data = column_text (stmt, 12);
+  e->acting = column_text (stmt, 13);
+  e->also_admin = sqlite3_column_int (stmt, 14) != 0;
+  return e;
+}
+
+GPtrArray *
+pz_store_list_events (PzStore  *self,
+                      gint64    application_id,
+                      GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self, EVENT_QUERY "ORDER BY e.id", error);
+  GPtrArray *events;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  events = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_event_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (events, read_event (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self, rc, error);
+      g_ptr_array_unref (events);
+      return NULL;
+    }
+  return events;
+}
+
+PzEvent *
+pz_store_last_event (PzStore *self,
+                     gint64   application_id)
+{
+  sqlite3_stmt *stmt = prepare (self, EVENT_QUERY "ORDER BY e.id DESC LIMIT 1", NULL);
+  PzEvent *event = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, application_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    event = read_event (stmt);
+  sqlite3_reset (stmt);
+  return event;
+}
+
+gboolean
+pz_store_count_user_events (PzStore  *self,
+                            gint64    user_id,
+                            gint64    since,
+                            gint64   *count,
+                            GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT count(*) FROM events WHERE user_id = ? AND at >= ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, since);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return sql_error (self, rc, error);
+  return TRUE;
+}

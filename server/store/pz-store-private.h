@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the rooms of the store share: the connection, its prepared
+ * statements, and the helpers that run them. */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "pz-store.h"
+#include "pz-tracking.h"
+
+G_BEGIN_DECLS
+
+/* Statements are prepared once and kept. */
+struct _PzStore
+{
+  sqlite3    *db;
+  GHashTable *statements;  /* SQL text -> sqlite3_stmt */
+  guint       depth;       /* open transaction and savepoints */
+  int         busy_ms;     /* how long a statement waits for another process's lock */
+};
+
+#define DEFAULT_BUSY_MS 5000
+
+/* The columns read_application() reads, in its order. */
+#define APP_COLUMNS \
+  "id, registration_number, permit_type, request_type, applicant_name, applicant_nik," \
+  " applicant_address, applicant_phone, applicant_email, data, survey, received_by, step," \
+  " status, version, step_entered_at, due_at, permit_number, verify_token, created_at," \
+  " updated_at, created_by, updated_by, permit_type_version, service_started_at, service_seconds," \
+  " service_due_at, tracking_code"
+
+/* pz-store.c */
+gboolean sql_error (PzStore  *self,
+                    int       rc,
+                    GError  **error);
+sqlite3_stmt *prepare (PzStore     *self,
+                       const char  *sql,
+                       GError     **error);
+void bind_text (sqlite3_stmt *stmt,
+                int           i,
+                const char   *text);
+void bind_time (sqlite3_stmt *stmt,
+                int           i,
+                gint64        t);
+char *column_text (sqlite3_stmt *stmt,
+                   int           i);
+gboolean step_done (PzStore       *self,
+                    sqlite3_stmt  *stmt,
+                    GError       **error);
+
+/* pz-store-files.c */
+PzApplication *read_application (sqlite3_stmt *stmt);
+
+G_END_DECLS

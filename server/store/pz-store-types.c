@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Reference data: permit types and their editions, holidays. */
+#define G_LOG_DOMAIN "pz-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "pz-store-private.h"
+
+/* Reference data */
+
+static char *
+strv_to_json (char * const *strv)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_array (b);
+  for (guint i = 0; strv && strv[i]; i++)
+    json_builder_add_string_value (b, strv[i]);
+  json_builder_end_array (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+/* The definition of @type as kept for its edition: without the edition. */
+static char *
+permit_type_definition (PzPermitType *type)
+{
+  guint version = type->version;
+  g_autoptr(JsonNode) node = NULL;
+
+  type->version = 0;
+  node = pz_permit_type_to_json (type);
+  type->version = version;
+  return json_to_string (node, FALSE);
+}
+
+static gboolean
+insert_permit_type_version (PzStore       *self,
+                            PzPermitType  *type,
+                            const char    *definition,
+                            gboolean       if_missing,
+                            GError       **error)
+{
+  sqlite3_stmt *stmt = prepare (self, if_missing
+                                ? "INSERT OR IGNORE INTO permit_type_versions (code, version, definition, created_at) "
+                                  "VALUES (?, ?, ?, ?)"
+                                : "INSERT INTO permit_type_versions (code, version, definition, created_at) "
+                                  "VALUES (?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, type->code);
+  sqlite3_bind_int64 (stmt, 2, type->version);
+  bind_text (stmt, 3, definition);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+  return step_done (self, stmt, error);
+}
+
+/**
+ * pz_store_put_permit_type:
+ *
+ * Makes @type the current edition of its code. If it differs from the
+ * latest edition, it becomes a new one (its number is set in @type);
+ * files registered before keep theirs.
+ */
+gboolean
+pz_store_put_permit_type (PzStore       *self,
+                          PzPermitType  *type,
+                          GError       **error)
+{
+  g_autofree char *request_types = strv_to_json (type->request_types);
+  g_autofree char *definition = permit_type_definition (type);
+  sqlite3_stmt *stmt;
+  gint64 latest = 0;
+  gboolean same = FALSE;
+
+  if (!(stmt = prepare (self, "SELECT version, definition FROM permit_type_versions WHERE code = ? "
+                              "ORDER BY version DESC LIMIT 1", error)))
+    return FALSE;
+  bind_text (stmt, 1, type->code);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      latest = sqlite3_column_int64 (stmt, 0);
+      same = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), definition) == 0;
+    }
+  sqlite3_reset (stmt);
+  type->version = same ? (guint) latest : (guint) latest + 1;
+  if (!same && !insert_permit_type_version (self, type, definition, FALSE, error))
+    return FALSE;
+
+  if (!(stmt = prepare (self, "DELETE FROM permit_type_requirements WHERE permit_type = ?", error)))
+    return FALSE;
+  bind_text (stmt, 1, type->code);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (!(stmt = prepare (self, "DELETE FROM permit_type_fields WHERE permit_type = ?", error)))
+    return FALSE;
+  bind_text (stmt, 1, type->code);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  stmt = prepare (self,
+                  "INSERT INTO permit_types (code, name, workflow, request_types, survey, signing,"
+                  "  number_format, validity_months, service_days, version) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                  "ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
+                  "  workflow = excluded.workflow, request_types = excluded.request_types,"
+                  "  survey = excluded.survey, signing = excluded.signing,"
+                  "  number_format = excluded.number_format,"
+                  "  validity_months = excluded.validity_months,"
+                  "  service_days = excluded.service_days, version = excluded.version", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, type->code);
+  bind_text (stmt, 2, type->name);
+  bind_text (stmt, 3, type->workflow);
+  bind_text (stmt, 4, request_types);
+  sqlite3_bind_int (stmt, 5, type->survey);
+  bind_text (stmt, 6, pz_signing_to_string (type->signing));
+  bind_text (stmt, 7, type->number_format);
+  sqlite3_bind_int (stmt, 8, (int) type->validity_months);
+  sqlite3_bind_int (stmt, 9, (int) type->service_days);
+  sqlite3_bind_int64 (stmt, 10, type->version);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  for (guint i = 0; i < type->requirements->len; i++)
+    {
+      PzRequirement *r = g_ptr_array_index (type->requirements, i);
+      g_autofree char *rt = strv_to_json (r->request_types);
+
+      stmt = prepare (self,
+                      "INSERT INTO permit_type_requirements (permit_type, position, code, title,"
+                      "  mandatory, request_types) VALUES (?, ?, ?, ?, ?, ?)", error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, type->code);
+      sqlite3_bind_int (stmt, 2, (int) i);
+      bind_text (stmt, 3, r->code);
+      bind_text (stmt, 4, r->title);
+      sqlite3_bind_int (stmt, 5, r->mandatory);
+      bind_text (stmt, 6, rt);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < type->fields->len; i++)
+    {
+      PzField *f = g_ptr_array_index (type->fields, i);
+
+      stmt = prepare (self,
+                      "INSERT INTO permit_type_fields (permit_type, position, name, label, type,"
+                      "  required) VALUES (?, ?, ?, ?, ?, ?)", error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, type->code);
+      sqlite3_bind_int (stmt, 2, (int) i);
+      bind_text (stmt, 3, f->name);
+      bind_text (stmt, 4, f->label);
+      bind_text (stmt, 5, pz_field_type_to_string (f->type));
+      sqlite3_bind_int (stmt, 6, f->required);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL))
+    return NULL;
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/**
+ * pz_store_keep_permit_type_versions:
+ *
+ * Records the editions of @types that are not recorded yet (a data dir
+ * from before editions were kept).
+ */
+gboolean
+pz_store_keep_permit_type_versions (PzStore    *self,
+                                    GPtrArray  *types,
+                                    GError    **error)
+{
+  for (guint i = 0; i < types->len; i++)
+    {
+      PzPermitType *type = g_ptr_array_index (types, i);
+      g_autofree char *definition = permit_type_definition (type);
+
+      if (!insert_permit_type_version (self, type, definition, TRUE, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * pz_store_load_permit_type_versions:
+ * @code: (nullable): one permit type, or %NULL for all
+ *
+ * Returns: (transfer container) (element-type PzPermitType): every recorded
+ *   edition, by code and then newest first
+ */
+GPtrArray *
+pz_store_load_permit_type_versions (PzStore     *self,
+                                    const char  *code,
+                                    GError     **error)
+{
+  g_autoptr(GPtrArray) types = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_permit_type_unref);
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT version, definition FROM permit_type_versions "
+                                "WHERE ?1 IS NULL OR code = ?1 ORDER BY code, version DESC", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, code);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(JsonNode) node = parse_json ((const char *) sqlite3_column_text (stmt, 1));
+      PzPermitType *type = pz_permit_type_new_from_json (node, error);
+
+      if (type == NULL)
+        {
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+      type->version = (guint) sqlite3_column_int64 (stmt, 0);
+      g_ptr_array_add (types, type);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&types);
+}
+
+/**
+ * pz_store_load_permit_types:
+ * @self: a store
+ * @error: return location for an error
+ *
+ * Rebuilds each permit type from its rows and checks it as if it came from
+ * a client, so a row edited by hand cannot slip past the rules.
+ *
+ * Returns: (transfer container) (element-type PzPermitType): the permit types
+ */
+GPtrArray *
+pz_store_load_permit_types (PzStore  *self,
+                            GError  **error)
+{
+  g_autoptr(GPtrArray) types = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_permit_type_unref);
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  sqlite3_stmt *stmt;
+
+  stmt = prepare (self,
+                  "SELECT code, name, workflow, request_types, survey, signing, number_format,"
+                  "  validity_months, service_days, version FROM permit_types ORDER BY name", error);
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *obj = json_object_new ();
+      JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+      json_object_set_string_member (obj, "code", (const char *) sqlite3_column_text (stmt, 0));
+      json_object_set_string_member (obj, "name", (const char *) sqlite3_column_text (stmt, 1));
+      json_object_set_string_member (obj, "workflow", (const char *) sqlite3_column_text (stmt, 2));
+      json_object_set_member (obj, "request_types",
+                              parse_json ((const char *) sqlite3_column_text (stmt, 3)));
+      json_object_set_boolean_member (obj, "survey", sqlite3_column_int (stmt, 4));
+      json_object_set_string_member (obj, "signing", (const char *) sqlite3_column_text (stmt, 5));
+      json_object_set_string_member (obj, "number_format",
+                                     (const char *) sqlite3_column_text (stmt, 6));
+      json_object_set_int_member (obj, "validity_months", sqlite3_column_int (stmt, 7));
+      json_object_set_int_member (obj, "service_days", sqlite3_column_int (stmt, 8));
+      json_object_set_int_member (obj, "version", sqlite3_column_int64 (stmt, 9));
+      json_object_set_array_member (obj, "requirements", json_array_new ());
+      json_object_set_array_member (obj, "fields", json_array_new ());
+      json_node_take_object (node, obj);
+      g_ptr_array_add (nodes, node);
+    }
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      JsonObject *obj = json_node_get_object (g_ptr_array_index (nodes, i));
+      const char *code = json_object_get_string_member (obj, "code");
+      JsonArray *reqs = json_object_get_array_member (obj, "requirements");
+      JsonArray *fields = json_object_get_array_member (obj, "fields");
+      PzPermitType *type;
+
+      stmt = prepare (self,
+                      "SELECT code, title, mandatory, request_types FROM permit_type_requirements "
+                      "WHERE permit_type = ? ORDER BY position", error);
+      if (stmt == NULL)
+        return NULL;
+      bind_text (stmt, 1, code);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          JsonObject *r = json_object_new ();
+
+          json_object_set_string_member (r, "code", (const char *) sqlite3_column_text (stmt, 0));
+          json_object_set_string_member (r, "title", (const char *) sqlite3_column_text (stmt, 1));
+          json_object_set_boolean_member (r, "mandatory", sqlite3_column_int (stmt, 2));
+          json_object_set_member (r, "request_types",
+                                  parse_json ((const char *) sqlite3_column_text (stmt, 3)));
+          json_array_add_object_element (reqs, r);
+        }
+      sqlite3_reset (stmt);
+
+      stmt = prepare (self,
+                      "SELECT name, label, type, required FROM permit_type_fields "
+                      "WHERE permit_type = ? ORDER BY position", error);
+      if (stmt == NULL)
+        return NULL;
+      bind_text (stmt, 1, code);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          JsonObject *f = json_object_new ();
+
+          json_object_set_string_member (f, "name", (const char *) sqlite3_column_text (stmt, 0));
+          json_object_set_string_member (f, "label", (const char *) sqlite3_column_text (stmt, 1));
+          json_object_set_string_member (f, "type", (const char *) sqlite3_column_text (stmt, 2));
+          json_object_set_boolean_member (f, "required", sqlite3_column_int (stmt, 3));
+          json_array_add_object_element (fields, f);
+        }
+      sqlite3_reset (stmt);
+
+      /* the decree's words live in the edition's definition only */
+      stmt = prepare (self, "SELECT definition FROM permit_type_versions WHERE code = ? AND version = ?", error);
+      if (stmt == NULL)
+        return NULL;
+      bind_text (stmt, 1, code);
+      sqlite3_bind_int64 (stmt, 2, json_object_get_int_member (obj, "version"));
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_autoptr(JsonNode) definition = parse_json ((const char *) sqlite3_column_text (stmt, 0));
+          JsonObject *d = definition && JSON_NODE_HOLDS_OBJECT (definition) ? json_node_get_object (definition) : NULL;
+
+          if (d && json_object_has_member (d, "decree"))
+            json_object_set_member (obj, "decree", json_node_copy (json_object_get_member (d, "decree")));
+          if (d && json_object_has_member (d, "holder_photo"))
+            json_object_set_member (obj, "holder_photo", json_node_copy (json_object_get_member (d, "holder_photo")));
+        }
+      sqlite3_reset (stmt);
+
+      if (!(type = pz_permit_type_new_from_json (g_ptr_array_index (nodes, i), error)))
+        return NULL;
+      g_ptr_array_add (types, type);
+    }
+
+  return g_steal_pointer (&types);
+}
+
+gboolean
+pz_store_put_holiday (PzStore     *self,
+                      const char  *date,
+                      const char  *name,
+                      const char  *kind,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO holidays (date, name, kind) VALUES (?, ?, ?) "
+                                "ON CONFLICT (date) DO UPDATE SET name = excluded.name,"
+                                "  kind = excluded.kind", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, date);
+  bind_text (stmt, 2, name);
+  bind_text (stmt, 3, kind);
+  return step_done (self, stmt, error);
+}
+
+/**
+ * pz_store_list_holidays:
+ * @self: a store
+ * @error: return location for an error
+ *
+ * Returns: (transfer container) (element-type utf8): the holiday dates, `YYYY-MM-DD`
+ */
+GPtrArray *
+pz_store_list_holidays (PzStore  *self,
+                        GError  **error)
+{
+  GPtrArray *dates;
+  sqlite3_stmt *stmt = prepare (self, "SELECT date FROM holidays ORDER BY date", error);
+
+  if (stmt == NULL)
+    return NULL;
+  dates = g_ptr_array_new_with_free_func (g_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (dates, column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return dates;
+}
+
+/**
+ * pz_store_list_holiday_rows:
+ * @year: the year, or 0 for every year
+ *
+ * Returns: (transfer full) (element-type GStrv): {date, name, kind}, by date
+ */
+GPtrArray *
+pz_store_list_holiday_rows (PzStore  *self,
+                            guint     year,
+                            GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT date, name, kind FROM holidays "
+                                "WHERE ?1 = 0 OR substr(date, 1, 4) = printf('%04d', ?1) ORDER BY date",
+                                error);
+  g_autoptr(GPtrArray) rows = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  sqlite3_bind_int (stmt, 1, (int) year);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      char **row = g_new0 (char *, 4);
+      row[0] = column_text (stmt, 0);
+      row[1] = column_text (stmt, 1);
+      row[2] = column_text (stmt, 2);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+/* Returns: whether there was such a holiday */
+gboolean
+pz_store_delete_holiday (PzStore     *self,
+                         const char  *date,
+                         gboolean    *deleted,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "DELETE FROM holidays WHERE date = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, date);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  *deleted = sqlite3_changes (self->db) > 0;
+  return TRUE;
+}
+
+/**
+ * pz_store_next_counter:
+ * @self: a store
+ * @name: the counter, e.g. `registration:2026`
+ * @value: (out): the next value, starting at 1
+ * @error: return location for an error
+ *
+ * Call inside a transaction: the counter moves only if it commits, so
+ * numbers neither repeat nor skip.
+ */
+gboolean
+pz_store_next_counter (PzStore     *self,
+                       const char  *name,
+                       gint64      *value,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO counters (name, value) VALUES (?, 1) "
+                                "ON CONFLICT (name) DO UPDATE SET value = value + 1 "
+                                "RETURNING value", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, name);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return sql_error (self, rc, error);
+    }
+  *value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/**
+ * pz_store_peek_counter:
+ * @self: a store
+ * @name: the counter, e.g. `permit:PBG:2026`
+ * @value: (out): its last value, 0 when it has not moved yet
+ * @error: return location for an error
+ *
+ * Reads a counter without moving it.
+ */
+gboolean
+pz_store_peek_counter (PzStore     *self,
+                       const char  *name,
+                       gint64      *value,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM counters WHERE name = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, name);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      sqlite3_reset (stmt);
+      return sql_error (self, rc, error);
+    }
+  *value = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  return TRUE;
+}
