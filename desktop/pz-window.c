@@ -2930,7 +2930,7 @@ build_docs_page (PzWindow *self)
                                   _("Note on this document"), -1);
   upload = gtk_button_new_with_mnemonic (_("_Upload…"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (upload), "win.upload-document");
-  gtk_widget_set_tooltip_text (upload, _("Upload the scan of this document from a file"));
+  gtk_widget_set_tooltip_text (upload, _("Upload the scan of this document from a file on this computer"));
   self->docs_upload_button = upload;
   not_ok = gtk_button_new_with_label (_("Not OK"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (not_ok), "win.document-verdict");
