@@ -1434,6 +1434,8 @@ text_area (GtkBox     *box,
   GtkWidget *view = gtk_text_view_new ();
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
+  /* long in Indonesian: it must not widen the file past a small screen */
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_widget_add_css_class (label, "heading");
   gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
   gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 8);
@@ -2841,7 +2843,8 @@ build_docs_page (PzWindow *self)
   GtkDropTarget *drop;
 
   paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
-  gtk_paned_set_position (GTK_PANED (paned), 260);
+  /* wide enough for "1 dari 6 diperiksa" beside the buttons */
+  gtk_paned_set_position (GTK_PANED (paned), 300);
   gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
 
   left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
