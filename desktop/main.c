@@ -11,9 +11,11 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(PzApplication) app = NULL;
+  /* as the server does: the catalogs of a build tree, before installing */
+  const char *localedir = g_getenv ("PERIZINAN_LOCALEDIR");
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

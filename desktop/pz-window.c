@@ -8,6 +8,7 @@
 
 #include "perizinan.h"
 #include "pz-admin.h"
+#include "pz-checklist.h"
 #include "pz-report-view.h"
 #include "pz-document-view.h"
 #include "pz-file-item.h"
@@ -87,6 +88,12 @@ struct _PzWindow
   GtkProgressBar  *docs_upload;
   GtkLabel        *docs_message;
   GtkWidget       *docs_actions;
+  GtkWidget       *docs_ok;
+  GtkWidget       *docs_upload_button;
+  GtkWidget       *docs_not_ok;
+  GtkWidget       *docs_next;
+  GtkWidget       *docs_previous;
+  GtkWidget       *docs_complete;
   char            *docs_requirement;
   GCancellable    *docs_cancellable;
 
@@ -111,6 +118,9 @@ static void fill_docs_list (PzWindow *self);
 static void keep_typed (PzWindow *self);
 static void load_file (PzWindow *self, gint64 id);
 static void build_file_view (PzWindow *self);
+static void docs_update_controls (PzWindow *self);
+static void update_approve_documents (PzWindow *self);
+static char *approve_documents_tooltip (PzWindow *self, gboolean with_key);
 
 /* The permit's fields of the open file: those of the edition of its permit
  * type it was registered under, as the server sends them. */
@@ -1424,6 +1434,8 @@ text_area (GtkBox     *box,
   GtkWidget *view = gtk_text_view_new ();
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
+  /* long in Indonesian: it must not widen the file past a small screen */
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_widget_add_css_class (label, "heading");
   gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
   gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 8);
@@ -1721,8 +1733,20 @@ build_actions (PzWindow   *self,
             continue;
           label = action_label (self, step, action);
           button = gtk_button_new_with_label (label);
-          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.act");
-          gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", action);
+          if (g_str_equal (action, "approve") && g_strcmp0 (get_string (step, "form"), "documents_complete") == 0)
+            {
+              /* insensitive, and saying why, while documents are open */
+              g_autofree char *why = approve_documents_tooltip (self, FALSE);
+
+              update_approve_documents (self);
+              gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.approve-documents");
+              gtk_widget_set_tooltip_text (button, why);
+            }
+          else
+            {
+              gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.act");
+              gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", action);
+            }
           if (g_str_equal (action, "approve"))
             gtk_widget_add_css_class (button, "suggested-action");
           else if (g_str_equal (action, "refuse"))
@@ -1962,6 +1986,13 @@ build_file_view (PzWindow *self)
   g_autoptr(PzFileItem) summary = NULL;
 
   clear_file_box (self);
+  /* an approval given in the checklist viewer comes back to the file */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->file_stack), "documents") == 0)
+    {
+      g_cancellable_cancel (self->docs_cancellable);
+      pz_document_view_set_document (self->docs_view, NULL);
+      gtk_widget_set_visible (self->inbox_box, TRUE);
+    }
   if (self->file == NULL)
     {
       gtk_stack_set_visible_child_name (self->file_stack, "empty");
@@ -2198,6 +2229,7 @@ docs_select (PzWindow   *self,
   gtk_editable_set_text (GTK_EDITABLE (self->docs_note), item && get_string (item, "note") ? get_string (item, "note") : "");
   gtk_widget_set_sensitive (self->docs_actions, editable);
   gtk_widget_set_visible (self->docs_actions, editable);
+  docs_update_controls (self);
 
   g_cancellable_cancel (self->docs_cancellable);
   g_clear_object (&self->docs_cancellable);
@@ -2275,6 +2307,7 @@ fill_docs_list (PzWindow *self)
     }
   progress = g_strdup_printf (_("%u of %u checked"), checked, total);
   gtk_label_set_text (self->docs_progress_label, progress);
+  docs_update_controls (self);
 }
 
 static void
@@ -2284,6 +2317,146 @@ docs_refresh_file (PzWindow   *self,
   g_clear_pointer (&self->file, json_object_unref);
   self->file = json_object_ref (file);
   fill_docs_list (self);
+}
+
+static gboolean
+file_allows (PzWindow   *self,
+             const char *action)
+{
+  JsonArray *allowed = self->file ? json_object_get_array_member (self->file, "allowed_actions") : NULL;
+
+  for (guint i = 0; allowed && i < json_array_get_length (allowed); i++)
+    if (g_strcmp0 (json_array_get_string_element (allowed, i), action) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Why the step cannot be approved from its documents yet, or NULL: at the
+ * document check, the mandatory documents still open. */
+static char *
+docs_not_complete (PzWindow *self)
+{
+  JsonObject *step = self->file ? step_of (self, get_string (self->file, "step")) : NULL;
+
+  if (step == NULL || g_strcmp0 (get_string (step, "form"), "documents_complete") != 0)
+    return NULL;
+  return pz_checklist_open_items (json_object_get_array_member (self->file, "checklist"));
+}
+
+/* The step's approval, enabled only when it can go through; what holds it
+ * back is said in the tooltip of the buttons that ask for it. */
+static void
+update_approve_documents (PzWindow *self)
+{
+  g_autofree char *open = docs_not_complete (self);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.approve-documents",
+                                 file_allows (self, "approve") && open == NULL);
+}
+
+static char *
+approve_documents_tooltip (PzWindow *self,
+                           gboolean  with_key)
+{
+  g_autofree char *open = docs_not_complete (self);
+
+  if (open)
+    /* Translators: followed by one line per document, e.g. "KTP: not uploaded" */
+    return g_strdup_printf (_("Every mandatory document must be uploaded and marked OK first. Still open:\n%s"), open);
+  return with_key ? g_strdup (_("Approve this step (Ctrl+Enter)")) : NULL;
+}
+
+/* What each control of the viewer can do for the document on screen; one
+ * that cannot act says why in its tooltip. */
+static void
+docs_update_controls (PzWindow *self)
+{
+  JsonArray *checklist = self->file ? json_object_get_array_member (self->file, "checklist") : NULL;
+  JsonObject *item = checklist_item (self, self->docs_requirement);
+  gboolean uploaded = item && g_strcmp0 (get_string (item, "state"), "missing") != 0;
+  gboolean editable = docs_can_edit (self);
+  const char *next = pz_checklist_neighbour (checklist, self->docs_requirement, 1);
+  const char *previous = pz_checklist_neighbour (checklist, self->docs_requirement, -1);
+  JsonObject *step = self->file ? step_of (self, get_string (self->file, "step")) : NULL;
+  g_autofree char *tooltip = NULL;
+
+  if (self->docs_ok == NULL)
+    return;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.document-verdict", editable && uploaded);
+  if (uploaded)
+    {
+      gtk_widget_set_tooltip_text (self->docs_ok, _("The document is complete and valid (Alt+O)"));
+      gtk_widget_set_tooltip_text (self->docs_not_ok,
+                                   _("The document is wrong or incomplete; say why in the note (Alt+N)"));
+    }
+  else
+    {
+      gtk_widget_set_tooltip_text (self->docs_ok, _("Not uploaded yet: upload the scan before giving a verdict"));
+      gtk_widget_set_tooltip_text (self->docs_not_ok, _("Not uploaded yet: upload the scan before giving a verdict"));
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.next-document", next != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.previous-document", previous != NULL);
+  gtk_widget_set_tooltip_text (self->docs_next, next ? _("Next document (Alt+Page Down)")
+                                                     : _("This is the last document"));
+  gtk_widget_set_tooltip_text (self->docs_previous, previous ? _("Previous document (Alt+Page Up)")
+                                                             : _("This is the first document"));
+
+  update_approve_documents (self);
+  gtk_widget_set_visible (self->docs_complete, editable && step && file_allows (self, "approve"));
+  if (step && file_allows (self, "approve"))
+    {
+      g_autofree char *label = action_label (self, step, "approve");
+      gtk_button_set_label (GTK_BUTTON (self->docs_complete), label);
+    }
+  tooltip = approve_documents_tooltip (self, TRUE);
+  gtk_widget_set_tooltip_text (self->docs_complete, tooltip);
+}
+
+static void
+docs_go (PzWindow *self,
+         int       step)
+{
+  JsonArray *checklist = self->file ? json_object_get_array_member (self->file, "checklist") : NULL;
+  const char *to = pz_checklist_neighbour (checklist, self->docs_requirement, step);
+
+  if (to)
+    {
+      g_autofree char *keep = g_strdup (to);
+      docs_select (self, keep);
+    }
+}
+
+static void
+next_document_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  docs_go (PZ_WINDOW (widget), 1);
+}
+
+static void
+previous_document_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  docs_go (PZ_WINDOW (widget), -1);
+}
+
+static void start_action (PzWindow *self, const char *action);
+
+static void
+approve_documents_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  PzWindow *self = PZ_WINDOW (widget);
+  g_autofree char *open = docs_not_complete (self);
+
+  /* the server refuses it too; this only saves the round trip */
+  if (open || !file_allows (self, "approve"))
+    return;
+  start_action (self, "approve");
 }
 
 static void
@@ -2349,28 +2522,27 @@ docs_verdict_done (GObject      *source,
     }
   else if (JSON_NODE_HOLDS_OBJECT (node))
     {
-      JsonArray *checklist;
-      const char *next = NULL;
-      gboolean after = FALSE;
+      const char *next;
 
       docs_refresh_file (self, json_node_get_object (node));
-      /* on to the next document still to check */
-      checklist = json_object_get_array_member (self->file, "checklist");
-      for (guint i = 0; i < json_array_get_length (checklist) && next == NULL; i++)
-        {
-          JsonObject *item = json_array_get_object_element (checklist, i);
-          if (after && g_strcmp0 (get_string (item, "state"), "uploaded") == 0)
-            next = get_string (item, "requirement");
-          if (g_strcmp0 (get_string (item, "requirement"), self->docs_requirement) == 0)
-            after = TRUE;
-        }
+      /* on to the next document still without a verdict: the counter goes
+       * through the list in one go, uploading what is missing on the way */
+      next = pz_checklist_next_to_check (json_object_get_array_member (self->file, "checklist"),
+                                         self->docs_requirement);
       if (next)
         {
           g_autofree char *keep = g_strdup (next);
-          fill_docs_list (self);
+          JsonObject *item = checklist_item (self, keep);
+
           docs_select (self, keep);
-          fill_docs_list (self);
+          if (g_strcmp0 (get_string (item, "state"), "missing") == 0)
+            gtk_widget_grab_focus (self->docs_upload_button);
+          else
+            gtk_widget_grab_focus (GTK_WIDGET (self->docs_view));
         }
+      else if (gtk_widget_get_sensitive (self->docs_complete) && gtk_widget_get_visible (self->docs_complete))
+        /* everything has its verdict: what comes next is the approval */
+        gtk_widget_grab_focus (self->docs_complete);
     }
   g_object_unref (self);
 }
@@ -2667,10 +2839,12 @@ static void
 build_docs_page (PzWindow *self)
 {
   GtkWidget *paned, *left, *header, *back, *scroll, *right, *bar, *ok, *not_ok, *upload, *missing;
+  GtkWidget *previous, *next, *complete;
   GtkDropTarget *drop;
 
   paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
-  gtk_paned_set_position (GTK_PANED (paned), 260);
+  /* wide enough for "1 dari 6 diperiksa" beside the buttons */
+  gtk_paned_set_position (GTK_PANED (paned), 300);
   gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
 
   left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
@@ -2684,8 +2858,25 @@ build_docs_page (PzWindow *self)
   gtk_widget_add_css_class (back, "flat");
   self->docs_progress_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->docs_progress_label), "heading");
+  gtk_widget_set_hexpand (GTK_WIDGET (self->docs_progress_label), TRUE);
+  gtk_label_set_xalign (self->docs_progress_label, 0);
+  gtk_label_set_ellipsize (self->docs_progress_label, PANGO_ELLIPSIZE_END);
+  previous = gtk_button_new_from_icon_name ("go-up-symbolic");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (previous), "win.previous-document");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (previous), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Previous document"), -1);
+  gtk_widget_add_css_class (previous, "flat");
+  next = gtk_button_new_from_icon_name ("go-down-symbolic");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (next), "win.next-document");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (next), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Next document"), -1);
+  gtk_widget_add_css_class (next, "flat");
+  gtk_widget_set_margin_end (next, 6);
+  self->docs_previous = previous;
+  self->docs_next = next;
   gtk_box_append (GTK_BOX (header), back);
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->docs_progress_label));
+  gtk_box_append (GTK_BOX (header), previous);
+  gtk_box_append (GTK_BOX (header), next);
   gtk_box_append (GTK_BOX (left), header);
   self->docs_list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->docs_list, GTK_SELECTION_SINGLE);
@@ -2697,6 +2888,16 @@ build_docs_page (PzWindow *self)
   gtk_widget_set_vexpand (scroll, TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), GTK_WIDGET (self->docs_list));
   gtk_box_append (GTK_BOX (left), scroll);
+  /* under the list it completes: the approval of the step, once the
+   * documents allow it */
+  complete = gtk_button_new_with_label (_("Documents Complete"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (complete), "win.approve-documents");
+  gtk_widget_add_css_class (complete, "suggested-action");
+  gtk_widget_set_margin_start (complete, 6);
+  gtk_widget_set_margin_end (complete, 6);
+  gtk_widget_set_margin_bottom (complete, 6);
+  self->docs_complete = complete;
+  gtk_box_append (GTK_BOX (left), complete);
   gtk_paned_set_start_child (GTK_PANED (paned), left);
 
   right = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
@@ -2732,11 +2933,13 @@ build_docs_page (PzWindow *self)
                                   _("Note on this document"), -1);
   upload = gtk_button_new_with_mnemonic (_("_Upload…"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (upload), "win.upload-document");
-  not_ok = gtk_button_new_with_mnemonic (_("_Not OK"));
+  gtk_widget_set_tooltip_text (upload, _("Upload the scan of this document from a file on this computer"));
+  self->docs_upload_button = upload;
+  not_ok = gtk_button_new_with_label (_("Not OK"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (not_ok), "win.document-verdict");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (not_ok), "s", "not_ok");
   gtk_widget_add_css_class (not_ok, "destructive-action");
-  ok = gtk_button_new_with_mnemonic (_("_OK"));
+  ok = gtk_button_new_with_label (_("OK"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (ok), "win.document-verdict");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (ok), "s", "ok");
   gtk_widget_add_css_class (ok, "suggested-action");
@@ -2745,6 +2948,8 @@ build_docs_page (PzWindow *self)
   gtk_box_append (GTK_BOX (bar), not_ok);
   gtk_box_append (GTK_BOX (bar), ok);
   self->docs_actions = bar;
+  self->docs_ok = ok;
+  self->docs_not_ok = not_ok;
   gtk_box_append (GTK_BOX (right), bar);
   gtk_paned_set_end_child (GTK_PANED (paned), right);
 
@@ -2752,6 +2957,7 @@ build_docs_page (PzWindow *self)
   g_signal_connect (drop, "drop", G_CALLBACK (file_dropped), self);
   gtk_widget_add_controller (right, GTK_EVENT_CONTROLLER (drop));
 
+  pz_checklist_add_shortcuts (paned);
   self->docs_page = paned;
   gtk_stack_add_named (self->file_stack, paned, "documents");
 }
@@ -3139,7 +3345,9 @@ show_action_error (PzWindow   *self,
 
   for (guint i = 0; details && i < json_array_get_length (details); i++)
     g_string_append_printf (text, "\n• %s", get_string (json_array_get_object_element (details, i), "message"));
-  if (self->action_error)
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->file_stack), "documents") == 0)
+    docs_show_message (self, text->str);
+  else if (self->action_error)
     {
       gtk_label_set_text (self->action_error, text->str);
       gtk_widget_set_visible (GTK_WIDGET (self->action_error), TRUE);
@@ -4043,6 +4251,9 @@ pz_window_class_init (PzWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.close-documents", NULL, close_documents_action);
   gtk_widget_class_install_action (widget_class, "win.document-verdict", "s", docs_verdict_action);
   gtk_widget_class_install_action (widget_class, "win.upload-document", NULL, upload_action);
+  gtk_widget_class_install_action (widget_class, "win.next-document", NULL, next_document_action);
+  gtk_widget_class_install_action (widget_class, "win.previous-document", NULL, previous_document_action);
+  gtk_widget_class_install_action (widget_class, "win.approve-documents", NULL, approve_documents_action);
   gtk_widget_class_install_action (widget_class, "win.preview-output", "s", preview_output_action);
   gtk_widget_class_install_action (widget_class, "win.print-output", "s", print_output_action);
   gtk_widget_class_install_action (widget_class, "win.save-output", "s", save_output_action);

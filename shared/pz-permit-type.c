@@ -660,6 +660,24 @@ pz_permit_type_find_requirement (PzPermitType *self,
   return NULL;
 }
 
+/**
+ * pz_requirement_blocks_completion:
+ * @mandatory: whether the requirement is mandatory
+ * @state: the item's state as the file shows it: `missing`, `uploaded`,
+ *   `ok` or `not_ok`
+ *
+ * The rule of the document check: the documents are complete only when
+ * every mandatory requirement is uploaded and marked OK.
+ *
+ * Returns: %TRUE if the item still keeps the check from completing
+ */
+gboolean
+pz_requirement_blocks_completion (gboolean    mandatory,
+                                  const char *state)
+{
+  return mandatory && g_strcmp0 (state, "ok") != 0;
+}
+
 const PzField *
 pz_permit_type_find_field (PzPermitType *self,
                            const char   *name)

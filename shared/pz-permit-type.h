@@ -89,6 +89,8 @@ gboolean       pz_permit_type_has_request_type (PzPermitType  *self,
 const PzRequirement *pz_permit_type_find_requirement (PzPermitType *self,
                                                 const char    *request_type,
                                                 const char    *code);
+gboolean       pz_requirement_blocks_completion (gboolean    mandatory,
+                                                const char *state);
 const PzField *pz_permit_type_find_field       (PzPermitType  *self,
                                                 const char    *name);
 gboolean       pz_permit_type_check_data       (PzPermitType  *self,
