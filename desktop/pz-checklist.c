@@ -42,12 +42,10 @@ pz_checklist_open_items (JsonArray *checklist)
       if (text->len)
         g_string_append_c (text, '\n');
       /* the same words the server answers with when it refuses */
-      if (g_strcmp0 (state, "missing") == 0 || state == NULL)
-        g_string_append_printf (text, _("%s: not uploaded"), title);
-      else if (g_strcmp0 (state, "not_ok") == 0)
-        g_string_append_printf (text, _("%s: marked not OK"), title);
-      else
-        g_string_append_printf (text, _("%s: not checked yet"), title);
+      {
+        g_autofree char *reason = pz_requirement_open_reason (title, state);
+        g_string_append (text, reason);
+      }
     }
   return text->len ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
 }

@@ -678,6 +678,26 @@ pz_requirement_blocks_completion (gboolean    mandatory,
   return mandatory && g_strcmp0 (state, "ok") != 0;
 }
 
+/**
+ * pz_requirement_open_reason:
+ * @title: the requirement's title
+ * @state: (nullable): the item's state, as for
+ *   pz_requirement_blocks_completion()
+ *
+ * Returns: (transfer full): why the item keeps the check from completing,
+ *   as the officer reads it: "KTP: not uploaded"
+ */
+char *
+pz_requirement_open_reason (const char *title,
+                            const char *state)
+{
+  if (state == NULL || g_str_equal (state, "missing"))
+    return g_strdup_printf (_("%s: not uploaded"), title);
+  if (g_str_equal (state, "not_ok"))
+    return g_strdup_printf (_("%s: marked not OK"), title);
+  return g_strdup_printf (_("%s: not checked yet"), title);
+}
+
 const PzField *
 pz_permit_type_find_field (PzPermitType *self,
                            const char   *name)

@@ -91,6 +91,8 @@ const PzRequirement *pz_permit_type_find_requirement (PzPermitType *self,
                                                 const char    *code);
 gboolean       pz_requirement_blocks_completion (gboolean    mandatory,
                                                 const char *state);
+char          *pz_requirement_open_reason (const char *title,
+                                           const char *state);
 const PzField *pz_permit_type_find_field       (PzPermitType  *self,
                                                 const char    *name);
 gboolean       pz_permit_type_check_data       (PzPermitType  *self,

@@ -1281,6 +1281,7 @@ check_documents_complete (PzEngine      *self,
       g_autoptr(PzDocument) doc = NULL;
       g_autofree char *path = NULL;
       PzVerdict *verdict = NULL;
+      const char *state;
 
       if (!r->mandatory || !g_strv_contains ((const char * const *) r->request_types,
                                              app->request_type))
@@ -1291,12 +1292,13 @@ check_documents_complete (PzEngine      *self,
 
       path = g_strdup_printf ("checklist.%s", r->code);
       doc = pz_store_get_document (self->store, app->id, r->code);
-      if (doc == NULL)
-        pz_detail_add (details, path, _("%s: not uploaded"), r->title);
-      else if (verdict == NULL)
-        pz_detail_add (details, path, _("%s: not checked yet"), r->title);
-      else if (!g_str_equal (verdict->verdict, "ok"))
-        pz_detail_add (details, path, _("%s: marked not OK"), r->title);
+      state = doc == NULL ? "missing" : verdict == NULL ? "uploaded" : verdict->verdict;
+      /* the rule and its words are the desktop's too */
+      if (pz_requirement_blocks_completion (r->mandatory, state))
+        {
+          g_autofree char *reason = pz_requirement_open_reason (r->title, state);
+          pz_detail_add (details, path, "%s", reason);
+        }
     }
   return TRUE;
 }
