@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Clocks: due times by working days, the service standard, escalation
+ * of late files, and who may read a file. */
+#define G_LOG_DOMAIN "pz-engine"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "pz-engine-private.h"
+
+gint64
+due_time (PzEngine     *self,
+          const PzStep *step,
+          gint64        entered)
+{
+  g_autoptr(GDateTime) start = g_date_time_new_from_unix_utc (entered);
+  g_autoptr(GDateTime) due = NULL;
+
+  if (step->final || step->applicant_clock)
+    return 0;
+  if (step->standard_minutes)
+    due = pz_calendar_add_office_seconds (self->calendar, start, step->standard_minutes * 60);
+  else if (step->standard_working_days)
+    due = pz_calendar_add_working_days (self->calendar, start, step->standard_working_days);
+  return due ? g_date_time_to_unix (due) : 0;
+}
+
+/**
+ * service_due_time:
+ * @used: office seconds of the service standard used before @entered
+ *
+ * When the service standard runs out if the file goes on from @entered
+ * into @to without waiting for the applicant; 0 while the clock stands.
+ */
+gint64
+service_due_time (PzEngine     *self,
+                  PzPermitType *type,
+                  const PzStep *to,
+                  gint64        started,
+                  gint64        used,
+                  gint64        entered)
+{
+  gint64 standard, remaining;
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) due = NULL;
+
+  if (!started || type == NULL || type->service_days == 0 || to->final || to->applicant_clock)
+    return 0;
+  standard = (gint64) type->service_days * pz_calendar_day_length (self->calendar);
+  remaining = standard - used;
+  if (remaining <= 0)
+    return entered;
+  start = g_date_time_new_from_unix_utc (entered);
+  due = pz_calendar_add_office_seconds (self->calendar, start, remaining);
+  return due ? g_date_time_to_unix (due) : 0;
+}
+
+/**
+ * pz_engine_recompute_due_times:
+ *
+ * After the calendar changed (a day off, office hours), puts every open
+ * file's step and service due times on the new calendar. The file's
+ * version does not change: nothing about it changed but the calendar.
+ *
+ * Returns: how many files' due times moved, or -1 on error
+ */
+gint64
+pz_engine_recompute_due_times (PzEngine  *self,
+                               GError   **error)
+{
+  sqlite3 *db = pz_store_get_db (self->store);
+  sqlite3_stmt *select = NULL, *update = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint64 moved = 0;
+  int rc;
+
+  if (!pz_store_begin (self->store, &local_error))
+    return internal (error, local_error), -1;
+  if (sqlite3_prepare_v2 (db, "SELECT id, permit_type, permit_type_version, step, step_entered_at, "
+                              "  service_started_at, service_seconds, due_at, service_due_at "
+                              "FROM applications WHERE status IN ('in_progress', 'waiting_applicant')",
+                          -1, &select, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db, "UPDATE applications SET due_at = ?, service_due_at = ? WHERE id = ?",
+                          -1, &update, NULL) != SQLITE_OK)
+    goto fail;
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      PzApplication app = { 0 };
+      PzPermitType *type;
+      PzWorkflow *wf;
+      const PzStep *step;
+      gint64 due, service_due;
+
+      app.permit_type = (char *) sqlite3_column_text (select, 1);
+      app.permit_type_version = sqlite3_column_int64 (select, 2);
+      type = pz_engine_get_file_permit_type (self, &app);
+      wf = type ? pz_engine_get_workflow (self, type->workflow) : NULL;
+      step = wf ? pz_workflow_get_step (wf, (const char *) sqlite3_column_text (select, 3)) : NULL;
+      if (step == NULL)
+        continue;
+      due = due_time (self, step, sqlite3_column_int64 (select, 4));
+      service_due = service_due_time (self, type, step, sqlite3_column_int64 (select, 5),
+                                      sqlite3_column_int64 (select, 6), sqlite3_column_int64 (select, 4));
+      if (due == sqlite3_column_int64 (select, 7) && service_due == sqlite3_column_int64 (select, 8))
+        continue;
+      sqlite3_reset (update);
+      if (due)
+        sqlite3_bind_int64 (update, 1, due);
+      else
+        sqlite3_bind_null (update, 1);
+      if (service_due)
+        sqlite3_bind_int64 (update, 2, service_due);
+      else
+        sqlite3_bind_null (update, 2);
+      sqlite3_bind_int64 (update, 3, sqlite3_column_int64 (select, 0));
+      if (sqlite3_step (update) != SQLITE_DONE)
+        goto fail;
+      moved++;
+    }
+  if (rc != SQLITE_DONE)
+    goto fail;
+  sqlite3_finalize (select);
+  sqlite3_finalize (update);
+  if (!pz_store_commit (self->store, &local_error))
+    {
+      pz_store_rollback (self->store);
+      return internal (error, local_error), -1;
+    }
+  return moved;
+
+fail:
+  engine_fail (error, PZ_ENGINE_ERROR_INTERNAL, _("Database error: %s"), sqlite3_errmsg (db));
+  sqlite3_finalize (select);
+  sqlite3_finalize (update);
+  pz_store_rollback (self->store);
+  return -1;
+}
+
+/* Who answers for a role's lateness: front office, back office and the
+ * technical team report to the Kasi, the Kasi to the Kabid, the Kabid to
+ * the Sekretaris, the Sekretaris to the Kadis. */
+const char *
+pz_role_superior (const char *role)
+{
+  static const char * const pairs[][2] = {
+    { "front_office", "kasi" }, { "back_office", "kasi" }, { "tim_teknis", "kasi" },
+    { "kasi", "kabid" }, { "kabid", "sekretaris" }, { "sekretaris", "kadis" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+    if (g_strcmp0 (role, pairs[i][0]) == 0)
+      return pairs[i][1];
+  return NULL;
+}
+
+void
+pz_escalation_free (PzEscalation *e)
+{
+  g_free (e->step);
+  g_free (e->reason);
+  g_free (e->registration_number);
+  g_strfreev (e->roles);
+  g_free (e);
+}
+
+/* The roles told about a late file: the step's own and their superiors;
+ * for the legal deadline, the Kadis. */
+char **
+escalation_roles (PzEngine   *self,
+                  const char *permit_type,
+                  gint64      version,
+                  const char *step_id,
+                  const char *reason)
+{
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  PzApplication app = { 0 };
+  PzPermitType *type;
+  PzWorkflow *wf;
+  const PzStep *step;
+
+  if (g_str_equal (reason, "deadline"))
+    {
+      g_strv_builder_add (b, "kadis");
+      return g_strv_builder_end (b);
+    }
+  app.permit_type = (char *) permit_type;
+  app.permit_type_version = version;
+  type = pz_engine_get_file_permit_type (self, &app);
+  wf = type ? pz_engine_get_workflow (self, type->workflow) : NULL;
+  step = wf ? pz_workflow_get_step (wf, step_id) : NULL;
+  for (guint i = 0; step && step->roles[i]; i++)
+    {
+      const char *superior = pz_role_superior (step->roles[i]);
+
+      if (g_hash_table_add (seen, step->roles[i]))
+        g_strv_builder_add (b, step->roles[i]);
+      if (superior && g_hash_table_add (seen, (gpointer) superior))
+        g_strv_builder_add (b, superior);
+    }
+  return g_strv_builder_end (b);
+}
+
+/**
+ * pz_engine_escalate:
+ * @now: the current time
+ *
+ * Finds the files that became late since the last look: over their step's
+ * standard (told to the step's roles and their superiors) or within two
+ * working days of the service standard (told to the Kadis). Each file is
+ * told once per step and reason; the record is kept in the same commit.
+ *
+ * Returns: (transfer container) (element-type PzEscalation): the new ones
+ */
+GPtrArray *
+pz_engine_escalate (PzEngine  *self,
+                    gint64     now,
+                    GError   **error)
+{
+  sqlite3 *db = pz_store_get_db (self->store);
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_escalation_free);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GDateTime) now_dt = g_date_time_new_from_unix_utc (now);
+  g_autoptr(GDateTime) soon_dt = pz_calendar_add_working_days (self->calendar, now_dt, DEADLINE_WARNING_DAYS);
+  sqlite3_stmt *select = NULL, *insert = NULL;
+  int rc;
+
+  if (!pz_store_begin (self->store, &local_error))
+    {
+      internal (error, local_error);
+      return NULL;
+    }
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT a.id, a.step, 'step', a.registration_number, a.permit_type, a.permit_type_version "
+                          "FROM applications a WHERE a.due_at < ?1 AND a.status = 'in_progress' "
+                          "  AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.application_id = a.id "
+                          "                  AND e.step = a.step AND e.reason = 'step') "
+                          "UNION ALL "
+                          "SELECT a.id, a.step, 'deadline', a.registration_number, a.permit_type, a.permit_type_version "
+                          "FROM applications a WHERE a.service_due_at <= ?2 AND a.status = 'in_progress' "
+                          "  AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.application_id = a.id "
+                          "                  AND e.step = '' AND e.reason = 'deadline') "
+                          "ORDER BY 1", -1, &select, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO escalations (application_id, step, reason, at) VALUES (?, ?, ?, ?)",
+                          -1, &insert, NULL) != SQLITE_OK)
+    goto fail;
+  sqlite3_bind_int64 (select, 1, now);
+  sqlite3_bind_int64 (select, 2, soon_dt ? g_date_time_to_unix (soon_dt) : now);
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      PzEscalation *e = g_new0 (PzEscalation, 1);
+
+      e->application_id = sqlite3_column_int64 (select, 0);
+      e->step = g_strdup ((const char *) sqlite3_column_text (select, 1));
+      e->reason = g_strdup ((const char *) sqlite3_column_text (select, 2));
+      e->registration_number = g_strdup ((const char *) sqlite3_column_text (select, 3));
+      e->roles = escalation_roles (self, (const char *) sqlite3_column_text (select, 4),
+                                   sqlite3_column_int64 (select, 5), e->step, e->reason);
+      g_ptr_array_add (found, e);
+      sqlite3_reset (insert);
+      sqlite3_bind_int64 (insert, 1, e->application_id);
+      sqlite3_bind_text (insert, 2, g_str_equal (e->reason, "deadline") ? "" : e->step, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (insert, 3, e->reason, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (insert, 4, now);
+      if (sqlite3_step (insert) != SQLITE_DONE)
+        goto fail;
+    }
+  if (rc != SQLITE_DONE)
+    goto fail;
+  sqlite3_finalize (select);
+  sqlite3_finalize (insert);
+  if (!pz_store_commit (self->store, &local_error))
+    {
+      pz_store_rollback (self->store);
+      internal (error, local_error);
+      return NULL;
+    }
+  return g_steal_pointer (&found);
+
+fail:
+  engine_fail (error, PZ_ENGINE_ERROR_INTERNAL, _("Database error: %s"), sqlite3_errmsg (db));
+  sqlite3_finalize (select);
+  sqlite3_finalize (insert);
+  pz_store_rollback (self->store);
+  return NULL;
+}
+
+/* A file's steps and rules follow its permit type's workflow. */
+gboolean
+resolve (PzEngine       *self,
+         PzApplication  *app,
+         PzPermitType  **type,
+         PzWorkflow    **wf,
+         const PzStep  **step,
+         GError        **error)
+{
+  *type = pz_engine_get_file_permit_type (self, app);
+  *wf = *type ? pz_engine_get_workflow (self, (*type)->workflow) : NULL;
+  *step = *wf ? pz_workflow_get_step (*wf, app->step) : NULL;
+  if (*step == NULL)
+    return engine_fail (error, PZ_ENGINE_ERROR_INTERNAL,
+                        _("File %s is at step “%s”, which its workflow does not know"),
+                        app->registration_number, app->step);
+  return TRUE;
+}
+
+const char *
+acting_role (const PzStep *step,
+             PzUser       *user)
+{
+  for (guint i = 0; user->roles[i]; i++)
+    if (pz_step_has_role (step, user->roles[i]))
+      return user->roles[i];
+  return NULL;
+}
+
+/* The heads see every file: they supervise the steps below them. */
+static const char * const heads[] = { "kasi", "kabid", "sekretaris", "kadis", NULL };
+
+/**
+ * pz_engine_may_read_files:
+ * @user: who asks
+ *
+ * Returns: whether @user has a role that works on files (every role but
+ *   the administrator's): only they may search and list files.
+ */
+gboolean
+pz_engine_may_read_files (PzUser *user)
+{
+  for (guint i = 0; user->roles[i]; i++)
+    if (!g_str_equal (user->roles[i], "admin"))
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * pz_engine_may_read:
+ * @self: an engine
+ * @user: who asks
+ * @app: a file
+ * @error: return location for %PZ_ENGINE_ERROR_FORBIDDEN
+ *
+ * The applicant's data and documents are for the roles that work on a
+ * step the file goes through (its workflow's steps that apply to its
+ * permit type), and for the heads. The administrator role alone gives no
+ * access to them.
+ *
+ * Returns: whether @user may read @app
+ */
+gboolean
+pz_engine_may_read (PzEngine       *self,
+                    PzUser         *user,
+                    PzApplication  *app,
+                    GError        **error)
+{
+  PzPermitType *type = pz_engine_get_file_permit_type (self, app);
+  PzWorkflow *wf = type ? pz_engine_get_workflow (self, type->workflow) : NULL;
+  PzConditions conditions = type ? pz_permit_type_get_conditions (type) : 0;
+
+  for (guint i = 0; user->roles[i]; i++)
+    {
+      if (g_strv_contains (heads, user->roles[i]))
+        return TRUE;
+      for (guint n = 0; wf && n < pz_workflow_get_n_steps (wf); n++)
+        {
+          const PzStep *step = pz_workflow_get_nth_step (wf, n);
+
+          if ((step->when & conditions) == step->when && pz_step_has_role (step, user->roles[i]))
+            return TRUE;
+        }
+    }
+  return engine_fail (error, PZ_ENGINE_ERROR_FORBIDDEN,
+                      _("Your roles give no access to the applicants' data of this file"));
+}
+
+PzApplication *
+pz_engine_get_application (PzEngine  *self,
+                           gint64     id,
+                           GError   **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  PzApplication *app = pz_store_get_application (self->store, id, &local_error);
+
+  if (local_error)
+    internal (error, local_error);
+  else if (app == NULL)
+    engine_fail (error, PZ_ENGINE_ERROR_NOT_FOUND, _("There is no file with this number"));
+  return app;
+}

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the rooms of the engine share: its state and the helpers one
+ * room offers the others. */
+#pragma once
+
+#include <time.h>
+
+#include "pz-auth.h"
+#include "pz-engine.h"
+#include "pz-outputs.h"
+#include "pz-sign.h"
+#include "pz-tracking.h"
+
+G_BEGIN_DECLS
+
+#define WORKFLOW_RESOURCES "/id/go/perizinan/workflows"
+#define CALENDAR_RESOURCES "/id/go/perizinan/calendar"
+
+/* The workflow authority: every rule of the procedure is checked here, and
+ * every change is one transaction of the store. */
+struct _PzEngine
+{
+  char       *data_dir;
+  char       *files_dir;
+  char       *workflows_dir;
+  char       *public_url;      /* in force: the office profile's, else the configured one */
+  char       *configured_url;
+  GBytes     *logo;            /* (nullable): the office emblem, PNG */
+  char       *signing_key;     /* PKCS#12 file */
+  GTimeZone  *tz;
+  PzStore    *store;
+  PzCalendar *calendar;
+  GHashTable *workflows;      /* id -> PzWorkflow */
+  GPtrArray  *permit_types;   /* PzPermitType, by name */
+  GHashTable *type_versions;  /* "code/version" -> PzPermitType: every edition */
+};
+
+struct _PzUpload
+{
+  char      *path;
+  int        fd;
+  GChecksum *checksum;
+  gsize      size;
+  guint8     head[8];
+  gboolean   too_large;
+  gboolean   failed;
+  int        write_errno;   /* why it failed */
+  gboolean   kept;
+};
+
+/* How close to the legal deadline the Kadis is told: two working days. */
+#define DEADLINE_WARNING_DAYS 2
+
+/* pz-engine.c */
+gboolean engine_fail (GError     **error,
+                      int          code,
+                      const char  *format,
+                      ...) G_GNUC_PRINTF (3, 4);
+gboolean internal (GError **error,
+                   GError  *cause);
+gboolean disk_full_or_internal (GError **error,
+                                GError  *cause);
+char *permit_counter_name (PzEngine     *self,
+                           PzPermitType *type,
+                           gint64        now);
+
+/* pz-engine-clocks.c */
+gint64 due_time (PzEngine     *self,
+                 const PzStep *step,
+                 gint64        entered);
+gint64 service_due_time (PzEngine     *self,
+                         PzPermitType *type,
+                         const PzStep *to,
+                         gint64        started,
+                         gint64        used,
+                         gint64        entered);
+char **escalation_roles (PzEngine   *self,
+                         const char *permit_type,
+                         gint64      version,
+                         const char *step_id,
+                         const char *reason);
+gboolean resolve (PzEngine       *self,
+                  PzApplication  *app,
+                  PzPermitType  **type,
+                  PzWorkflow    **wf,
+                  const PzStep  **step,
+                  GError        **error);
+const char *acting_role (const PzStep *step,
+                         PzUser       *user);
+
+/* pz-engine-register.c */
+JsonObject *parse_object (const char *text);
+char *object_to_string (JsonObject *obj);
+const char *object_string (JsonObject *obj,
+                           const char *name);
+gboolean reject_unknown_members (JsonObject         *obj,
+                                 const char         *prefix,
+                                 const char * const *known,
+                                 GPtrArray          *details);
+gboolean four_eyes (PzEngine       *self,
+                    PzApplication  *app,
+                    PzWorkflow     *wf,
+                    const PzStep   *step,
+                    PzUser         *user,
+                    GError        **error);
+
+/* pz-engine-documents.c */
+char *blob_path (PzEngine   *self,
+                 const char *sha256);
+gboolean keep_upload (PzEngine    *self,
+                      PzUpload    *upload,
+                      const char  *sha256,
+                      GError     **error);
+
+/* pz-engine-letters.c */
+char *setting_or (PzEngine   *self,
+                  const char *key,
+                  const char *fallback);
+GBytes *render_output (PzEngine      *self,
+                       PzApplication *app,
+                       const char    *kind,
+                       PzUser        *actor,
+                       const char    *note,
+                       gint64         now,
+                       gboolean       signed_electronically,
+                       const char    *letter_number);
+gboolean store_output (PzEngine      *self,
+                       PzApplication *app,
+                       const char    *kind,
+                       GBytes        *pdf,
+                       gint64         now,
+                       GError       **error);
+
+/* pz-engine-signing.c */
+gboolean sign_permit (PzEngine      *self,
+                      PzApplication *app,
+                      PzPermitType  *type,
+                      PzUser        *user,
+                      JsonObject    *data,
+                      gint64         now,
+                      GError       **error);
+PzMessage *compose_message (PzEngine      *self,
+                            PzApplication *app,
+                            PzPermitType  *type,
+                            const PzStep  *from,
+                            PzAction       action,
+                            const PzStep  *to,
+                            PzWorkflow    *wf,
+                            const char    *note,
+                            JsonObject    *returned_items,
+                            gint64         now);
+gboolean has_draft (PzEngine      *self,
+                    PzApplication *app,
+                    GPtrArray     *events);
+
+G_END_DECLS

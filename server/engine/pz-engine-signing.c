@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Signing: the office's key and its replacement, the signed permit,
+ * and the messages to applicants. */
+#define G_LOG_DOMAIN "pz-engine"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "pz-engine-private.h"
+
+static gboolean
+fsync_dir_of (const char  *path,
+              GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int saved;
+
+  if (fd >= 0 && fsync (fd) == 0)
+    {
+      close (fd);
+      return TRUE;
+    }
+  saved = errno;
+  if (fd >= 0)
+    close (fd);
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", dir, g_strerror (saved));
+  return FALSE;
+}
+
+/**
+ * pz_engine_install_signing_key:
+ * @p12: a PKCS#12 file with the office's key and certificate
+ * @passphrase: what opens it (the Kadis types it at each signing)
+ * @current_passphrase: (nullable): what opens the key in place now
+ *
+ * Replacing a key in place needs the Kadis (or the acting Kadis) to
+ * confirm it with the passphrase of the current key, which only they
+ * hold: the administrator alone cannot swap the office's signature.
+ * The first key of an office needs no confirmation.
+ *
+ * Checks that @passphrase opens @p12 and that its certificate is valid
+ * now, then puts it in place of the signing key in one rename (the old one
+ * is kept beside it as `.replaced-DATE`), and notes its subject and
+ * validity in the office profile. The caller holds a transaction. Nothing
+ * changes if any check fails: %PZ_ENGINE_ERROR_UNCONFIRMED without the
+ * current key's passphrase, %PZ_ENGINE_ERROR_FORBIDDEN for a wrong
+ * passphrase, %PZ_ENGINE_ERROR_RULE for a file that is no key or not
+ * valid now.
+ */
+gboolean
+pz_engine_install_signing_key (PzEngine    *self,
+                               GBytes      *p12,
+                               const char  *passphrase,
+                               const char  *current_passphrase,
+                               gint64       now,
+                               GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (self->signing_key);
+  g_autofree char *tmp = g_build_filename (dir, ".signing-XXXXXX", NULL);
+  g_autoptr(PzSigner) signer = NULL;
+  g_autoptr(GError) local = NULL;
+  gsize size;
+  const guchar *data = g_bytes_get_data (p12, &size);
+  gint64 not_before, not_after;
+  int fd;
+
+  if (g_file_test (self->signing_key, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(PzSigner) current = NULL;
+
+      if (current_passphrase == NULL || *current_passphrase == '\0')
+        return engine_fail (error, PZ_ENGINE_ERROR_UNCONFIRMED,
+                            _("The Kadis confirms a new certificate with the passphrase of the current one"));
+      current = pz_signer_open (self->signing_key, current_passphrase, &local);
+      if (current == NULL && g_error_matches (local, PZ_SIGN_ERROR, PZ_SIGN_ERROR_PASSPHRASE))
+        return engine_fail (error, PZ_ENGINE_ERROR_UNCONFIRMED,
+                            _("This is not the passphrase of the current signing key"));
+      /* a current key that no longer opens at all cannot stop its own
+       * replacement */
+      g_clear_error (&local);
+    }
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+      return engine_fail (error, PZ_ENGINE_ERROR_INTERNAL, _("Cannot write in %s: %s"), dir, g_strerror (saved));
+    }
+  {
+    gsize done = 0;
+
+    while (done < size)
+      {
+        gssize n = write (fd, data + done, size - done);
+        if (n < 0 && errno == EINTR)
+          continue;
+        if (n <= 0)
+          break;
+        done += (gsize) n;
+      }
+    if (done < size || fsync (fd) != 0)
+      {
+        int saved = errno;
+        close (fd);
+        g_unlink (tmp);
+        return engine_fail (error, PZ_ENGINE_ERROR_INTERNAL, _("Cannot write in %s: %s"), dir, g_strerror (saved));
+      }
+    close (fd);
+  }
+
+  if (!(signer = pz_signer_open (tmp, passphrase, &local)))
+    {
+      g_unlink (tmp);
+      if (g_error_matches (local, PZ_SIGN_ERROR, PZ_SIGN_ERROR_PASSPHRASE))
+        return engine_fail (error, PZ_ENGINE_ERROR_FORBIDDEN, _("The passphrase does not open this file"));
+      return engine_fail (error, PZ_ENGINE_ERROR_RULE,
+                          _("This is not a PKCS#12 file with a key and a certificate"));
+    }
+  pz_signer_get_validity (signer, &not_before, &not_after);
+  if (not_after <= now || not_before > now)
+    {
+      g_autofree char *end = pz_format_date_id (not_after <= now ? not_after : not_before, self->tz, FALSE);
+      g_unlink (tmp);
+      if (not_after <= now)
+        return engine_fail (error, PZ_ENGINE_ERROR_RULE, _("This certificate expired on %s"), end);
+      return engine_fail (error, PZ_ENGINE_ERROR_RULE, _("This certificate is valid only from %s"), end);
+    }
+  if (!pz_store_note_signing_certificate (self->store, signer, error))
+    {
+      g_unlink (tmp);
+      return FALSE;
+    }
+
+  if (g_file_test (self->signing_key, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
+      g_autofree char *stamp = g_date_time_format (utc, "%Y%m%dT%H%M%SZ");
+      g_autofree char *kept = g_strdup_printf ("%s.replaced-%s", self->signing_key, stamp);
+
+      if (link (self->signing_key, kept) != 0 && errno != EEXIST)
+        {
+          int saved = errno;
+          g_unlink (tmp);
+          return engine_fail (error, PZ_ENGINE_ERROR_INTERNAL, _("Cannot keep the old key as %s: %s"), kept,
+                              g_strerror (saved));
+        }
+    }
+  if (g_rename (tmp, self->signing_key) != 0)
+    {
+      int saved = errno;
+      g_unlink (tmp);
+      return engine_fail (error, PZ_ENGINE_ERROR_INTERNAL, _("Cannot put the key in place at %s: %s"),
+                          self->signing_key, g_strerror (saved));
+    }
+  if (!fsync_dir_of (self->signing_key, &local))
+    g_warning ("%s", local->message);
+  return TRUE;
+}
+
+gboolean
+sign_permit (PzEngine      *self,
+             PzApplication *app,
+             PzPermitType  *type,
+             PzUser        *user,
+             JsonObject    *data,
+             gint64         now,
+             GError       **error)
+{
+  g_autoptr(GBytes) signed_pdf = NULL;
+
+  if (type->signing == PZ_SIGNING_WET)
+    {
+      g_autoptr(PzDocument) scan = pz_store_get_document (self->store, app->id, "signed_permit");
+      g_autofree char *path = scan ? blob_path (self, scan->sha256) : NULL;
+      g_autofree char *contents = NULL;
+      gsize len;
+
+      if (path == NULL || !g_file_get_contents (path, &contents, &len, error))
+        return FALSE;
+      signed_pdf = g_bytes_new_take (g_steal_pointer (&contents), len);
+    }
+  else
+    {
+      g_autoptr(PzSigner) signer = pz_signer_open (self->signing_key, object_string (data, "passphrase"), error);
+      g_autoptr(GBytes) pdf = NULL;
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
+      g_autoptr(GDateTime) when = g_date_time_to_timezone (utc, self->tz);
+      g_autofree char *office = setting_or (self, "office_name", "");
+      g_autofree char *city = setting_or (self, "office_city", "Sukamaju");
+      g_autofree char *reason = NULL;
+
+      if (signer == NULL)
+        return FALSE;
+      if (!pz_store_note_signing_certificate (self->store, signer, error))
+        return FALSE;
+      pdf = pz_engine_render_signed_permit (self, app, user, now);
+      reason = g_strdup_printf ("Izin %s", app->permit_number);
+      signed_pdf = pz_signer_sign_pdf (signer, pdf, user->full_name, reason, city, when, error);
+      if (signed_pdf == NULL)
+        return FALSE;
+      (void) office;
+    }
+  return store_output (self, app, "permit", signed_pdf, now, error);
+}
+
+/* What the applicant is told, and when: registered, returned for
+ * completion, ready for pick-up, refused. */
+PzMessage *
+compose_message (PzEngine      *self,
+                 PzApplication *app,
+                 PzPermitType  *type,
+                 const PzStep  *from,
+                 PzAction       action,
+                 const PzStep  *to,
+                 PzWorkflow    *wf,
+                 const char    *note,
+                 JsonObject    *returned_items,
+                 gint64         now)
+{
+  g_autofree char *office = setting_or (self, "office_name", "DPMPTSP");
+  g_autofree char *track = g_strdup_printf ("%s/track/%s", self->public_url, app->tracking_code);
+  const char *type_name = type ? type->name : app->permit_type;
+  PzMessage *m;
+  GString *body = g_string_new (NULL);
+
+  m = g_new0 (PzMessage, 1);
+  m->application_id = app->id;
+  m->recipient_name = g_strdup (app->applicant_name);
+  m->email = g_strdup (app->applicant_email);
+  m->phone = g_strdup (app->applicant_phone);
+  m->created_at = now;
+  g_string_append_printf (body, "Yth. %s,\n\n", app->applicant_name);
+
+  if (action == PZ_ACTION_APPROVE && g_strcmp0 (from->id, pz_workflow_get_start (wf, 0)->id) == 0)
+    {
+      m->kind = g_strdup ("registered");
+      m->subject = g_strdup_printf ("Permohonan izin terdaftar: %s", app->registration_number);
+      g_string_append_printf (body, "Permohonan %s Anda telah terdaftar dengan nomor %s.\n"
+                                    "Perkembangan berkas dapat diikuti di %s\n", type_name,
+                              app->registration_number, track);
+    }
+  else if (action == PZ_ACTION_RETURN && from->form == PZ_FORM_DOCUMENTS_COMPLETE)
+    {
+      JsonArray *items = returned_items ? json_object_get_array_member (returned_items, "not_ok") : NULL;
+
+      m->kind = g_strdup ("returned");
+      m->subject = g_strdup_printf ("Berkas %s perlu dilengkapi", app->registration_number);
+      g_string_append_printf (body, "Berkas permohonan %s (%s) belum lengkap. Mohon lengkapi:\n",
+                              app->registration_number, type_name);
+      for (guint i = 0; items && i < json_array_get_length (items); i++)
+        {
+          JsonObject *item = json_array_get_object_element (items, i);
+          g_string_append_printf (body, "- %s: %s\n", object_string (item, "title"), object_string (item, "note"));
+        }
+      if (note)
+        g_string_append_printf (body, "\nCatatan petugas: %s\n", note);
+      g_string_append_printf (body, "\nSilakan datang ke loket dengan dokumen yang diperbaiki. %s\n", track);
+    }
+  else if (to->form == PZ_FORM_HANDOVER)
+    {
+      m->kind = g_strdup ("ready");
+      m->subject = g_strdup_printf ("Izin Anda siap diambil: %s", app->registration_number);
+      g_string_append_printf (body, "%s Anda dengan nomor %s telah terbit dan dapat diambil di loket "
+                                    "pelayanan dengan membawa tanda terima (%s).\n", type_name,
+                              app->permit_number ? app->permit_number : "-", app->registration_number);
+    }
+  else if (to->final && to->final_status == PZ_STATUS_REFUSED)
+    {
+      m->kind = g_strdup ("refused");
+      m->subject = g_strdup_printf ("Permohonan izin %s ditolak", app->registration_number);
+      g_string_append_printf (body, "Dengan menyesal kami sampaikan bahwa permohonan %s Anda (%s) tidak dapat "
+                                    "dikabulkan.\nAlasan: %s\nSurat penolakan dapat diambil di loket pelayanan.\n",
+                              type_name, app->registration_number, note ? note : "-");
+    }
+  else
+    {
+      g_string_free (body, TRUE);
+      pz_message_free (m);
+      return NULL;
+    }
+  g_string_append_printf (body, "\nHormat kami,\n%s\n", office);
+  m->body = g_string_free (body, FALSE);
+  return m;
+}
+
+/**
+ * pz_engine_output_path:
+ * @self: an engine
+ * @application_id: the file
+ * @kind: the output
+ *
+ * Returns: (transfer full) (nullable): where the stored output is
+ */
+char *
+pz_engine_output_path (PzEngine   *self,
+                       gint64      application_id,
+                       const char *kind)
+{
+  g_autoptr(GPtrArray) outputs = pz_store_list_outputs (self->store, application_id);
+
+  for (guint i = 0; i < outputs->len; i++)
+    {
+      PzDocument *o = g_ptr_array_index (outputs, i);
+      if (g_str_equal (o->requirement, kind))
+        return blob_path (self, o->sha256);
+    }
+  return NULL;
+}
+
+/* The draft exists from data entry on: once back office has entered the
+ * permit data, each verifier sees the permit as it will read. */
+gboolean
+has_draft (PzEngine      *self,
+           PzApplication *app,
+           GPtrArray     *events)
+{
+  PzPermitType *type = pz_engine_get_file_permit_type (self, app);
+  PzWorkflow *wf = type ? pz_engine_get_workflow (self, type->workflow) : NULL;
+
+  for (guint i = 0; events && wf && i < events->len; i++)
+    {
+      PzEvent *ev = g_ptr_array_index (events, i);
+      const PzStep *from = pz_workflow_get_step (wf, ev->from_step);
+
+      if (from && g_strcmp0 (from->output, "draft") == 0 && g_strcmp0 (ev->action, "approve") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
