@@ -74,72 +74,46 @@ gint64
 pz_engine_recompute_due_times (PzEngine  *self,
                                GError   **error)
 {
-  sqlite3 *db = pz_store_get_db (self->store);
-  sqlite3_stmt *select = NULL, *update = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) clocks = NULL;
   gint64 moved = 0;
-  int rc;
 
   if (!pz_store_begin (self->store, &local_error))
     return internal (error, local_error), -1;
-  if (sqlite3_prepare_v2 (db, "SELECT id, permit_type, permit_type_version, step, step_entered_at, "
-                              "  service_started_at, service_seconds, due_at, service_due_at "
-                              "FROM applications WHERE status IN ('in_progress', 'waiting_applicant')",
-                          -1, &select, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (db, "UPDATE applications SET due_at = ?, service_due_at = ? WHERE id = ?",
-                          -1, &update, NULL) != SQLITE_OK)
+  if (!(clocks = pz_store_list_open_clocks (self->store, &local_error)))
     goto fail;
-  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+  for (guint i = 0; i < clocks->len; i++)
     {
+      PzClockRow *row = g_ptr_array_index (clocks, i);
       PzApplication app = { 0 };
       PzPermitType *type;
       PzWorkflow *wf;
       const PzStep *step;
       gint64 due, service_due;
 
-      app.permit_type = (char *) sqlite3_column_text (select, 1);
-      app.permit_type_version = sqlite3_column_int64 (select, 2);
+      app.permit_type = row->permit_type;
+      app.permit_type_version = row->permit_type_version;
       type = pz_engine_get_file_permit_type (self, &app);
       wf = type ? pz_engine_get_workflow (self, type->workflow) : NULL;
-      step = wf ? pz_workflow_get_step (wf, (const char *) sqlite3_column_text (select, 3)) : NULL;
+      step = wf ? pz_workflow_get_step (wf, row->step) : NULL;
       if (step == NULL)
         continue;
-      due = due_time (self, step, sqlite3_column_int64 (select, 4));
-      service_due = service_due_time (self, type, step, sqlite3_column_int64 (select, 5),
-                                      sqlite3_column_int64 (select, 6), sqlite3_column_int64 (select, 4));
-      if (due == sqlite3_column_int64 (select, 7) && service_due == sqlite3_column_int64 (select, 8))
+      due = due_time (self, step, row->step_entered_at);
+      service_due = service_due_time (self, type, step, row->service_started_at, row->service_seconds,
+                                      row->step_entered_at);
+      if (due == row->due_at && service_due == row->service_due_at)
         continue;
-      sqlite3_reset (update);
-      if (due)
-        sqlite3_bind_int64 (update, 1, due);
-      else
-        sqlite3_bind_null (update, 1);
-      if (service_due)
-        sqlite3_bind_int64 (update, 2, service_due);
-      else
-        sqlite3_bind_null (update, 2);
-      sqlite3_bind_int64 (update, 3, sqlite3_column_int64 (select, 0));
-      if (sqlite3_step (update) != SQLITE_DONE)
+      if (!pz_store_set_due_times (self->store, row->id, due, service_due, &local_error))
         goto fail;
       moved++;
     }
-  if (rc != SQLITE_DONE)
-    goto fail;
-  sqlite3_finalize (select);
-  sqlite3_finalize (update);
   if (!pz_store_commit (self->store, &local_error))
-    {
-      pz_store_rollback (self->store);
-      return internal (error, local_error), -1;
-    }
+    goto fail;
   return moved;
 
 fail:
-  engine_fail (error, PZ_ENGINE_ERROR_INTERNAL, _("Database error: %s"), sqlite3_errmsg (db));
-  sqlite3_finalize (select);
-  sqlite3_finalize (update);
   pz_store_rollback (self->store);
-  return -1;
+  return internal (error, local_error), -1;
 }
 
 /* Who answers for a role's lateness: front office, back office and the
@@ -223,71 +197,43 @@ pz_engine_escalate (PzEngine  *self,
                     gint64     now,
                     GError   **error)
 {
-  sqlite3 *db = pz_store_get_db (self->store);
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_escalation_free);
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GDateTime) now_dt = g_date_time_new_from_unix_utc (now);
   g_autoptr(GDateTime) soon_dt = pz_calendar_add_working_days (self->calendar, now_dt, DEADLINE_WARNING_DAYS);
-  sqlite3_stmt *select = NULL, *insert = NULL;
-  int rc;
+  g_autoptr(GPtrArray) late = NULL;
 
   if (!pz_store_begin (self->store, &local_error))
     {
       internal (error, local_error);
       return NULL;
     }
-  if (sqlite3_prepare_v2 (db,
-                          "SELECT a.id, a.step, 'step', a.registration_number, a.permit_type, a.permit_type_version "
-                          "FROM applications a WHERE a.due_at < ?1 AND a.status = 'in_progress' "
-                          "  AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.application_id = a.id "
-                          "                  AND e.step = a.step AND e.reason = 'step') "
-                          "UNION ALL "
-                          "SELECT a.id, a.step, 'deadline', a.registration_number, a.permit_type, a.permit_type_version "
-                          "FROM applications a WHERE a.service_due_at <= ?2 AND a.status = 'in_progress' "
-                          "  AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.application_id = a.id "
-                          "                  AND e.step = '' AND e.reason = 'deadline') "
-                          "ORDER BY 1", -1, &select, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO escalations (application_id, step, reason, at) VALUES (?, ?, ?, ?)",
-                          -1, &insert, NULL) != SQLITE_OK)
+  if (!(late = pz_store_list_new_escalations (self->store, now, soon_dt ? g_date_time_to_unix (soon_dt) : now,
+                                              &local_error)))
     goto fail;
-  sqlite3_bind_int64 (select, 1, now);
-  sqlite3_bind_int64 (select, 2, soon_dt ? g_date_time_to_unix (soon_dt) : now);
-  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+  for (guint i = 0; i < late->len; i++)
     {
+      PzClockRow *row = g_ptr_array_index (late, i);
       PzEscalation *e = g_new0 (PzEscalation, 1);
 
-      e->application_id = sqlite3_column_int64 (select, 0);
-      e->step = g_strdup ((const char *) sqlite3_column_text (select, 1));
-      e->reason = g_strdup ((const char *) sqlite3_column_text (select, 2));
-      e->registration_number = g_strdup ((const char *) sqlite3_column_text (select, 3));
-      e->roles = escalation_roles (self, (const char *) sqlite3_column_text (select, 4),
-                                   sqlite3_column_int64 (select, 5), e->step, e->reason);
+      e->application_id = row->id;
+      e->step = g_strdup (row->step);
+      e->reason = g_strdup (row->reason);
+      e->registration_number = g_strdup (row->registration_number);
+      e->roles = escalation_roles (self, row->permit_type, row->permit_type_version, e->step, e->reason);
       g_ptr_array_add (found, e);
-      sqlite3_reset (insert);
-      sqlite3_bind_int64 (insert, 1, e->application_id);
-      sqlite3_bind_text (insert, 2, g_str_equal (e->reason, "deadline") ? "" : e->step, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (insert, 3, e->reason, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (insert, 4, now);
-      if (sqlite3_step (insert) != SQLITE_DONE)
+      if (!pz_store_note_escalation (self->store, e->application_id,
+                                     g_str_equal (e->reason, "deadline") ? "" : e->step, e->reason, now,
+                                     &local_error))
         goto fail;
     }
-  if (rc != SQLITE_DONE)
-    goto fail;
-  sqlite3_finalize (select);
-  sqlite3_finalize (insert);
   if (!pz_store_commit (self->store, &local_error))
-    {
-      pz_store_rollback (self->store);
-      internal (error, local_error);
-      return NULL;
-    }
+    goto fail;
   return g_steal_pointer (&found);
 
 fail:
-  engine_fail (error, PZ_ENGINE_ERROR_INTERNAL, _("Database error: %s"), sqlite3_errmsg (db));
-  sqlite3_finalize (select);
-  sqlite3_finalize (insert);
   pz_store_rollback (self->store);
+  internal (error, local_error);
   return NULL;
 }
 

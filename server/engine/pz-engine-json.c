@@ -198,32 +198,27 @@ pz_engine_late_files (PzEngine  *self,
                       gint64     now,
                       GError   **error)
 {
-  sqlite3 *db = pz_store_get_db (self->store);
   g_autoptr(GDateTime) now_dt = g_date_time_new_from_unix_utc (now);
   g_autoptr(GDateTime) soon_dt = pz_calendar_add_working_days (self->calendar, now_dt, DEADLINE_WARNING_DAYS);
   gboolean kadis = g_strv_contains ((const char * const *) user->roles, "kadis");
-  PzJsonWriter *w = pz_json_writer_new ();
-  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GArray) ids = pz_store_list_late_ids (self->store, now, soon_dt ? g_date_time_to_unix (soon_dt) : now,
+                                                  &local_error);
+  PzJsonWriter *w;
   gint64 total = 0;
-  int rc;
 
-  if (sqlite3_prepare_v2 (db, "SELECT id FROM applications WHERE status = 'in_progress' "
-                              "  AND (due_at < ?1 OR service_due_at <= ?2) "
-                              "ORDER BY min(coalesce(due_at, ?2), coalesce(service_due_at, ?2)), id",
-                          -1, &stmt, NULL) != SQLITE_OK)
+  if (ids == NULL)
     {
-      pz_json_writer_free (w);
-      engine_fail (error, PZ_ENGINE_ERROR_INTERNAL, _("Database error: %s"), sqlite3_errmsg (db));
+      internal (error, local_error);
       return NULL;
     }
-  sqlite3_bind_int64 (stmt, 1, now);
-  sqlite3_bind_int64 (stmt, 2, soon_dt ? g_date_time_to_unix (soon_dt) : now);
+  w = pz_json_writer_new ();
   pz_json_writer_begin_object (w);
   pz_json_writer_member (w, "items");
   pz_json_writer_begin_array (w);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < ids->len; i++)
     {
-      g_autoptr(PzApplication) app = pz_store_get_application (self->store, sqlite3_column_int64 (stmt, 0), NULL);
+      g_autoptr(PzApplication) app = pz_store_get_application (self->store, g_array_index (ids, gint64, i), NULL);
       gboolean step_late, deadline_near, mine = FALSE;
       g_auto(GStrv) roles = NULL;
 
@@ -234,8 +229,8 @@ pz_engine_late_files (PzEngine  *self,
       if (step_late)
         {
           roles = escalation_roles (self, app->permit_type, app->permit_type_version, app->step, "step");
-          for (guint i = 0; roles[i] && !mine; i++)
-            mine = g_strv_contains ((const char * const *) user->roles, roles[i]);
+          for (guint r = 0; roles[r] && !mine; r++)
+            mine = g_strv_contains ((const char * const *) user->roles, roles[r]);
         }
       if (!mine && !(deadline_near && kadis))
         continue;
@@ -253,17 +248,10 @@ pz_engine_late_files (PzEngine  *self,
       write_time (w, self, "service_due_at", app->service_due_at);
       pz_json_writer_end_object (w);
     }
-  sqlite3_finalize (stmt);
   pz_json_writer_end_array (w);
   pz_json_writer_member (w, "total");
   pz_json_writer_int (w, total);
   pz_json_writer_end_object (w);
-  if (rc != SQLITE_DONE)
-    {
-      pz_json_writer_free (w);
-      engine_fail (error, PZ_ENGINE_ERROR_INTERNAL, _("Database error: %s"), sqlite3_errmsg (db));
-      return NULL;
-    }
   return pz_json_writer_free_to_string (w);
 }
 

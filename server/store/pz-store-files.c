@@ -551,3 +551,190 @@ pz_store_count_user_events (PzStore  *self,
     return sql_error (self, rc, error);
   return TRUE;
 }
+
+/* Clocks */
+
+void
+pz_clock_row_free (PzClockRow *row)
+{
+  g_free (row->permit_type);
+  g_free (row->step);
+  g_free (row->registration_number);
+  g_free (row->reason);
+  g_free (row);
+}
+
+/**
+ * pz_store_list_open_clocks:
+ *
+ * Returns: (transfer full) (element-type PzClockRow): the clocks of every
+ *   file still open (in progress or waiting for the applicant)
+ */
+GPtrArray *
+pz_store_list_open_clocks (PzStore  *self,
+                           GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT id, permit_type, permit_type_version, step, step_entered_at, "
+                                "  service_started_at, service_seconds, due_at, service_due_at "
+                                "FROM applications WHERE status IN ('in_progress', 'waiting_applicant')",
+                                error);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_clock_row_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PzClockRow *row = g_new0 (PzClockRow, 1);
+
+      row->id = sqlite3_column_int64 (stmt, 0);
+      row->permit_type = column_text (stmt, 1);
+      row->permit_type_version = sqlite3_column_int64 (stmt, 2);
+      row->step = column_text (stmt, 3);
+      row->step_entered_at = sqlite3_column_int64 (stmt, 4);
+      row->service_started_at = sqlite3_column_int64 (stmt, 5);
+      row->service_seconds = sqlite3_column_int64 (stmt, 6);
+      row->due_at = sqlite3_column_int64 (stmt, 7);
+      row->service_due_at = sqlite3_column_int64 (stmt, 8);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+/* Puts a file's clocks on another calendar; its version stays. */
+gboolean
+pz_store_set_due_times (PzStore  *self,
+                        gint64    id,
+                        gint64    due_at,
+                        gint64    service_due_at,
+                        GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "UPDATE applications SET due_at = ?, service_due_at = ? WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_time (stmt, 1, due_at);
+  bind_time (stmt, 2, service_due_at);
+  sqlite3_bind_int64 (stmt, 3, id);
+  return step_done (self, stmt, error);
+}
+
+/**
+ * pz_store_list_new_escalations:
+ * @now: files due before it are late at their step
+ * @soon: files whose service standard ends by then are near the deadline
+ *
+ * Returns: (transfer full) (element-type PzClockRow): the late files not
+ *   told yet, each with its `reason` ("step" or "deadline"), by file
+ */
+GPtrArray *
+pz_store_list_new_escalations (PzStore  *self,
+                               gint64    now,
+                               gint64    soon,
+                               GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT a.id, a.step, 'step', a.registration_number, a.permit_type, a.permit_type_version "
+                                "FROM applications a WHERE a.due_at < ?1 AND a.status = 'in_progress' "
+                                "  AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.application_id = a.id "
+                                "                  AND e.step = a.step AND e.reason = 'step') "
+                                "UNION ALL "
+                                "SELECT a.id, a.step, 'deadline', a.registration_number, a.permit_type, a.permit_type_version "
+                                "FROM applications a WHERE a.service_due_at <= ?2 AND a.status = 'in_progress' "
+                                "  AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.application_id = a.id "
+                                "                  AND e.step = '' AND e.reason = 'deadline') "
+                                "ORDER BY 1", error);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_clock_row_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_int64 (stmt, 2, soon);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PzClockRow *row = g_new0 (PzClockRow, 1);
+
+      row->id = sqlite3_column_int64 (stmt, 0);
+      row->step = column_text (stmt, 1);
+      row->reason = column_text (stmt, 2);
+      row->registration_number = column_text (stmt, 3);
+      row->permit_type = column_text (stmt, 4);
+      row->permit_type_version = sqlite3_column_int64 (stmt, 5);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+/* Notes that a file's lateness was told (at a step, or "" for the
+ * deadline), so it is told once. */
+gboolean
+pz_store_note_escalation (PzStore     *self,
+                          gint64       id,
+                          const char  *step,
+                          const char  *reason,
+                          gint64       at,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT OR IGNORE INTO escalations (application_id, step, reason, at) VALUES (?, ?, ?, ?)",
+                                error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  bind_text (stmt, 2, step);
+  bind_text (stmt, 3, reason);
+  sqlite3_bind_int64 (stmt, 4, at);
+  return step_done (self, stmt, error);
+}
+
+/**
+ * pz_store_list_late_ids:
+ *
+ * Returns: (transfer full) (element-type gint64): the open files due
+ *   before @now or whose service standard ends by @soon, most late first
+ */
+GArray *
+pz_store_list_late_ids (PzStore  *self,
+                        gint64    now,
+                        gint64    soon,
+                        GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT id FROM applications WHERE status = 'in_progress' "
+                                "  AND (due_at < ?1 OR service_due_at <= ?2) "
+                                "ORDER BY min(coalesce(due_at, ?2), coalesce(service_due_at, ?2)), id", error);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_int64 (stmt, 2, soon);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}

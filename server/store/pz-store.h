@@ -428,4 +428,42 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzApplication, pz_application_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzEvent, pz_event_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzDocument, pz_document_free)
 
+/* A file's clocks, or a late file to tell of (@reason set) */
+typedef struct {
+  gint64  id;
+  char   *permit_type;
+  gint64  permit_type_version;
+  char   *step;
+  char   *registration_number;
+  char   *reason;
+  gint64  step_entered_at;
+  gint64  service_started_at;
+  gint64  service_seconds;
+  gint64  due_at;
+  gint64  service_due_at;
+} PzClockRow;
+
+void           pz_clock_row_free             (PzClockRow     *row);
+GPtrArray     *pz_store_list_open_clocks     (PzStore        *self,
+                                              GError        **error);
+gboolean       pz_store_set_due_times        (PzStore        *self,
+                                              gint64          id,
+                                              gint64          due_at,
+                                              gint64          service_due_at,
+                                              GError        **error);
+GPtrArray     *pz_store_list_new_escalations (PzStore        *self,
+                                              gint64          now,
+                                              gint64          soon,
+                                              GError        **error);
+gboolean       pz_store_note_escalation      (PzStore        *self,
+                                              gint64          id,
+                                              const char     *step,
+                                              const char     *reason,
+                                              gint64          at,
+                                              GError        **error);
+GArray        *pz_store_list_late_ids        (PzStore        *self,
+                                              gint64          now,
+                                              gint64          soon,
+                                              GError        **error);
+
 G_END_DECLS
