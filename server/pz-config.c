@@ -25,6 +25,7 @@ pz_config_new (void)
   self->session_hours = 12;
   self->session_idle_seconds = 60 * 60;
   self->purge_interval = 3600;
+  self->escalation_interval = 60;
   self->idempotency_seconds = 7 * 24 * 3600;
   self->login_max_failures_user = 5;
   self->login_max_failures_address = 20;

@@ -20,6 +20,7 @@ typedef struct {
   guint    session_hours;
   guint    session_idle_seconds; /* a session ends after this long without a request */
   guint    purge_interval;    /* seconds between purges of ended sessions and old retry answers */
+  guint    escalation_interval; /* seconds between looks for files that became late */
   guint    idempotency_seconds; /* how long the answer to a retried request is kept */
   gboolean admin_office_roles; /* a small office: the administrator may hold office roles */
   guint    login_max_failures_user;

@@ -551,6 +551,14 @@ server_get (const char *path)
   return json_object_ref (pz_response_object (r));
 }
 
+static void
+look_often (PzConfig *config,
+            gpointer  data)
+{
+  /* files made late by a test are told of within a second */
+  config->escalation_interval = 1;
+}
+
 /* Starts GTK, the application and one demo office server. */
 void
 pz_test_desktop_init (int    *argc,
@@ -565,7 +573,7 @@ pz_test_desktop_init (int    *argc,
                       "resource-base-path", "/id/go/perizinan/Perizinan", NULL);
   g_application_register (G_APPLICATION (app), NULL, NULL);
   settings = g_settings_new (APP_ID);
-  ts = pz_test_server_start (NULL, TRUE);
+  ts = pz_test_server_start_configured (NULL, look_often, NULL);
 }
 
 /* Runs the tests added, then lets what is still in flight finish. */

@@ -142,6 +142,20 @@ pz_test_server_start_configured (const char      *data_dir,
   return start (ts, data_dir, TRUE, 0);
 }
 
+/* As pz_test_server_start_configured(), on an office of one's own. */
+PzTestServer *
+pz_test_server_start_office (const char      *data_dir,
+                             gboolean         demo,
+                             PzTestConfigure  configure,
+                             gpointer         data)
+{
+  PzTestServer *ts = g_new0 (PzTestServer, 1);
+
+  ts->configure = configure;
+  ts->configure_data = data;
+  return start (ts, data_dir, demo, 0);
+}
+
 static PzTestServer *
 start (PzTestServer *ts,
        const char   *data_dir,

@@ -31,6 +31,10 @@ typedef void (*PzTestConfigure) (PzConfig *config, gpointer data);
 PzTestServer *pz_test_server_start_configured (const char *data_dir,
                                        PzTestConfigure configure,
                                        gpointer       data);
+PzTestServer *pz_test_server_start_office (const char *data_dir,
+                                       gboolean       demo,
+                                       PzTestConfigure configure,
+                                       gpointer       data);
 void          pz_test_server_stop     (PzTestServer  *ts);
 void          pz_test_server_free     (PzTestServer  *ts);
 const char   *pz_test_server_get_dir  (PzTestServer  *ts);

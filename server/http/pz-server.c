@@ -426,7 +426,7 @@ pz_server_new (const PzConfig  *config,
   g_source_attach (self->purge_check, g_main_context_get_thread_default ());
   purge_cb (self);
   /* a file becomes late by the clock alone: look every minute */
-  self->escalation_check = g_timeout_source_new_seconds (60);
+  self->escalation_check = g_timeout_source_new_seconds (MAX (config->escalation_interval, 1));
   g_source_set_callback (self->escalation_check, escalate_cb, self, NULL);
   g_source_attach (self->escalation_check, g_main_context_get_thread_default ());
 
