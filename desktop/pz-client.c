@@ -74,8 +74,11 @@ request_free (Request *r)
   g_free (r);
 }
 
+/* The server's own error code decides where one status has several
+ * meanings (409: a stale version, or a duplicate). */
 static int
-error_code_for_status (guint status)
+error_code_for_status (guint       status,
+                       const char *code)
 {
   switch (status)
     {
@@ -83,11 +86,13 @@ error_code_for_status (guint status)
     case 401: return PZ_CLIENT_ERROR_UNAUTHORIZED;
     case 403: return PZ_CLIENT_ERROR_FORBIDDEN;
     case 404: return PZ_CLIENT_ERROR_NOT_FOUND;
-    case 409: return PZ_CLIENT_ERROR_STALE;
+    case 409: return g_strcmp0 (code, "duplicate") == 0 ? PZ_CLIENT_ERROR_DUPLICATE : PZ_CLIENT_ERROR_STALE;
     case 413: return PZ_CLIENT_ERROR_TOO_LARGE;
     case 415: return PZ_CLIENT_ERROR_UNSUPPORTED;
     case 422: return PZ_CLIENT_ERROR_RULE;
     case 429: return PZ_CLIENT_ERROR_THROTTLED;
+    case 503: return PZ_CLIENT_ERROR_BUSY;
+    case 507: return PZ_CLIENT_ERROR_DISK_FULL;
     default: return PZ_CLIENT_ERROR_SERVER;
     }
 }
@@ -203,6 +208,7 @@ request_done (GObject      *source,
   {
     JsonObject *err = NULL;
     const char *message = NULL;
+    const char *code = NULL;
 
     if (root && JSON_NODE_HOLDS_OBJECT (root) &&
         json_object_has_member (json_node_get_object (root), "error"))
@@ -210,6 +216,7 @@ request_done (GObject      *source,
     if (err)
       {
         message = json_object_get_string_member_with_default (err, "message", NULL);
+        code = json_object_get_string_member_with_default (err, "code", NULL);
         if (json_object_has_member (err, "details"))
           r->details = json_array_ref (json_object_get_array_member (err, "details"));
       }
@@ -219,7 +226,7 @@ request_done (GObject      *source,
         g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOGGED_IN]);
         g_signal_emit (self, signals[SESSION_EXPIRED], 0);
       }
-    g_task_return_new_error (task, PZ_CLIENT_ERROR, error_code_for_status (status), "%s",
+    g_task_return_new_error (task, PZ_CLIENT_ERROR, error_code_for_status (status, code), "%s",
                              message ? message : soup_status_get_phrase (status));
   }
 }

@@ -21,6 +21,9 @@ typedef enum {
   PZ_CLIENT_ERROR_THROTTLED,     /* 429 */
   PZ_CLIENT_ERROR_SERVER,        /* 5xx or an answer that makes no sense */
   PZ_CLIENT_ERROR_UNTRUSTED_CERTIFICATE, /* message: the certificate's SHA-256 fingerprint */
+  PZ_CLIENT_ERROR_DUPLICATE,     /* 409 "duplicate": it exists already (not a stale version) */
+  PZ_CLIENT_ERROR_BUSY,          /* 503: try again in a moment */
+  PZ_CLIENT_ERROR_DISK_FULL,     /* 507: nothing was saved */
 } PzClientError;
 
 #define PZ_TYPE_CLIENT (pz_client_get_type ())
