@@ -10,6 +10,59 @@
 static PzTestServer *ts;
 static PzWorkflow *wf;
 
+/* Who may do what at each step, and where a return or a refusal sends the
+ * file: written from the office's procedure (the SOP's 11 steps), not
+ * read from the workflow definition the server runs. */
+static const struct {
+  const char *step;
+  const char *role;        /* the one role that acts here; NULL: nobody */
+  const char *returns_to;  /* NULL: no return here */
+  const char *refuses_to;  /* NULL: no refusal here */
+} procedure[] = {
+  { "registration", "front_office", NULL, NULL },
+  { "document_check", "front_office", "waiting_applicant", NULL },
+  { "waiting_applicant", "front_office", NULL, NULL },
+  { "technical_survey", "tim_teknis", NULL, NULL },
+  { "data_entry", "back_office", NULL, NULL },
+  { "kasi_verification", "kasi", "data_entry", NULL },
+  { "kabid_verification", "kabid", "data_entry", NULL },
+  { "secretary_verification", "sekretaris", "data_entry", NULL },
+  { "kadis_decision", "kadis", "data_entry", "refused" },
+  { "numbering", "back_office", NULL, NULL },
+  { "signing", "kadis", NULL, NULL },
+  { "handover", "front_office", NULL, NULL },
+  { "issued", NULL, NULL, NULL },
+  { "refused", NULL, NULL, NULL },
+};
+
+/* Where @action by @role at @step sends the file, as the procedure says;
+ * NULL if it may not be done. An approval's target is not needed here. */
+static const char *
+expected_target (const char *step,
+                 const char *role,
+                 PzAction    action)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (procedure); i++)
+    {
+      if (!g_str_equal (procedure[i].step, step))
+        continue;
+      if (procedure[i].role == NULL || !g_str_equal (procedure[i].role, role))
+        return NULL;
+      switch (action)
+        {
+        case PZ_ACTION_APPROVE:
+          return "";
+        case PZ_ACTION_RETURN:
+          return procedure[i].returns_to;
+        case PZ_ACTION_REFUSE:
+          return procedure[i].refuses_to;
+        default:
+          return NULL;
+        }
+    }
+  g_error ("the procedure has no step %s", step);
+}
+
 static const char * const users[] = {
   "front_office", "tim_teknis", "back_office", "kasi", "kabid", "sekretaris", "kadis", "admin", NULL
 };
@@ -56,7 +109,7 @@ static void
 check_step (gconstpointer data)
 {
   const char *step_id = data;
-  const PzStep *step = pz_workflow_get_step (wf, step_id);
+  gboolean final = TRUE;
   gint64 id = new_file_at (step_id);
   g_autoptr(JsonObject) before = get_app (id);
   gint64 version = json_object_get_int_member (before, "version");
@@ -64,7 +117,6 @@ check_step (gconstpointer data)
 
   for (guint u = 0; users[u]; u++)
     {
-      const char *roles[] = { users[u], NULL };
       const char *token = pz_test_login (ts, users[u]);
       g_autoptr(JsonObject) seen = NULL;
       JsonArray *offered = NULL;
@@ -84,7 +136,7 @@ check_step (gconstpointer data)
 
       for (PzAction a = 0; a < PZ_N_ACTIONS; a++)
         {
-          gboolean allowed = pz_step_allows (step, roles, a);
+          gboolean allowed = expected_target (step_id, users[u], a) != NULL;
           gboolean listed = FALSE;
 
           for (guint i = 0; offered && i < json_array_get_length (offered); i++)
@@ -117,28 +169,28 @@ check_step (gconstpointer data)
    * step (approve is what drives every file forward). */
   for (guint u = 0; users[u]; u++)
     {
-      const char *roles[] = { users[u], NULL };
-
       for (PzAction a = PZ_ACTION_RETURN; a < PZ_N_ACTIONS; a++)
         {
           g_autoptr(JsonObject) app = NULL;
           g_autoptr(PzResponse) r = NULL;
-          const PzStep *to;
+          const char *to = expected_target (step_id, users[u], a);
           gint64 other;
 
-          if (!pz_step_allows (step, roles, a))
+          if (to == NULL)
             continue;
           other = new_file_at (step_id);
           app = get_app (other);
           r = pz_test_act (ts, pz_test_login (ts, users[u]), other, pz_action_to_string (a),
                            json_object_get_int_member (app, "version"), "Perlu diperbaiki", NULL);
           g_assert_cmpuint (r->status, ==, 200);
-          to = pz_workflow_transition (wf, step, a, PZ_CONDITION_SURVEY, NULL);
-          g_assert_cmpstr (json_object_get_string_member (pz_response_object (r), "step"), ==, to->id);
+          g_assert_cmpstr (json_object_get_string_member (pz_response_object (r), "step"), ==, to);
         }
     }
 
-  if (step->final)
+  for (guint i = 0; i < G_N_ELEMENTS (procedure); i++)
+    if (g_str_equal (procedure[i].step, step_id))
+      final = procedure[i].role == NULL;
+  if (final)
     g_assert_cmpuint (allowed_count, ==, 0);
   else
     g_assert_cmpuint (allowed_count, >, 0);
@@ -157,6 +209,8 @@ main (int   argc,
   wf = pz_workflow_new_from_file (path, &error);
   g_assert_no_error (error);
   ts = pz_test_server_start (NULL, TRUE);
+  /* the definition has the procedure's steps, no more, no fewer */
+  g_assert_cmpuint (pz_workflow_get_n_steps (wf), ==, G_N_ELEMENTS (procedure));
 
   for (guint i = 0; i < pz_workflow_get_n_steps (wf); i++)
     {
