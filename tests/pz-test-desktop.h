@@ -27,6 +27,7 @@ gboolean events_up (PzWindow *win, gpointer data);
 GtkWidget *find_widget (GtkWidget *root, GType type, const char *title);
 GtkWidget *find_group (GtkWidget *root, const char *title);
 void wait_for_frames (GtkWidget *widget);
+GdkTexture *render_widget (GtkWidget *widget);
 void save_screenshot (GtkWidget *widget, const char *name);
 PzWindow *new_window (void);
 void log_in (PzWindow *win, const char *username);

@@ -7,6 +7,7 @@
 #include <poppler.h>
 #include <sqlite3.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "pz-admin.h"
@@ -1420,6 +1421,76 @@ test_late_files (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* WCAG's relative luminance of a pixel as GDK downloads it: B, G, R. */
+static double
+luminance (const guchar *p)
+{
+  double c[3];
+
+  for (int i = 0; i < 3; i++)
+    {
+      double v = p[2 - i] / 255.0;
+      c[i] = v <= 0.03928 ? v / 12.92 : pow ((v + 0.055) / 1.055, 2.4);
+    }
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+
+/* The contrast of a chart's ink against what is behind it: the colour
+ * most of the chart's pixels have is the background, the ink the pixel
+ * that stands out most from it. */
+static double
+chart_contrast (PzWindow *win)
+{
+  GtkWidget *area = find_widget (pz_window_get_report_view (win), GTK_TYPE_DRAWING_AREA, NULL);
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GHashTable) counts = g_hash_table_new (NULL, NULL);
+  graphene_rect_t bounds;
+  int width, height, stride;
+  g_autofree guchar *pixels = NULL;
+  guint32 background = 0;
+  guint best = 0;
+  double bg_l, ink = 1.0;
+
+  g_assert_nonnull (area);
+  texture = render_widget (GTK_WIDGET (win));
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  stride = width * 4;
+  pixels = g_malloc ((gsize) stride * height);
+  gdk_texture_download (texture, pixels, stride);
+  g_assert_true (gtk_widget_compute_bounds (area, GTK_WIDGET (win), &bounds));
+  for (int y = MAX (0, (int) bounds.origin.y); y < MIN (height, (int) (bounds.origin.y + bounds.size.height)); y++)
+    for (int x = MAX (0, (int) bounds.origin.x); x < MIN (width, (int) (bounds.origin.x + bounds.size.width)); x++)
+      {
+        guint32 key = *(guint32 *) (pixels + y * stride + x * 4) & 0x00ffffff;
+        guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, GUINT_TO_POINTER (key))) + 1;
+
+        g_hash_table_insert (counts, GUINT_TO_POINTER (key), GUINT_TO_POINTER (n));
+        if (n > best)
+          {
+            best = n;
+            background = key;
+          }
+      }
+  g_assert_cmpuint (best, >, 0);
+  bg_l = luminance ((const guchar *) &background);
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, counts);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      {
+        guint32 color = GPOINTER_TO_UINT (key);
+        double l = luminance ((const guchar *) &color);
+        double ratio = (MAX (l, bg_l) + 0.05) / (MIN (l, bg_l) + 0.05);
+
+        ink = MAX (ink, ratio);
+      }
+  }
+  return ink;
+}
+
 /* The Kasi opens the reports: the charts and tables of the server's
  * report; every table saved as CSV reads back the same; the whole report
  * saved as PDF opens and has every section. */
@@ -1455,9 +1526,16 @@ test_reports (void)
   }
   wait_for (win, report_shown, NULL, "the report");
   save_screenshot (GTK_WIDGET (win), "reports");
+  g_assert_cmpfloat (chart_contrast (win), >=, 4.5);
   /* the charts take their ink from the style: readable in the dark one too */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   save_screenshot (GTK_WIDGET (win), "reports-dark");
+  {
+    double dark = chart_contrast (win);
+
+    g_test_message ("chart ink against its background in the dark style: %.1f:1", dark);
+    g_assert_cmpfloat (dark, >=, 4.5);
+  }
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
   /* what the page shows is the server's report */
