@@ -223,12 +223,8 @@ show_page (PzWindow   *self,
 static gboolean
 user_has_office_role (PzWindow *self)
 {
-  static const char * const office[] = {
-    "front_office", "tim_teknis", "back_office", "kasi", "kabid", "sekretaris", "kadis", NULL
-  };
-
-  for (guint i = 0; office[i]; i++)
-    if (pz_client_user_has_role (self->client, office[i]))
+  for (guint i = 0; pz_office_roles[i]; i++)
+    if (pz_client_user_has_role (self->client, pz_office_roles[i]))
       return TRUE;
   return FALSE;
 }
@@ -257,10 +253,8 @@ admin_toggled (GtkToggleButton *button,
 static gboolean
 user_reads_reports (PzWindow *self)
 {
-  static const char * const readers[] = { "kasi", "kabid", "sekretaris", "kadis", "admin", NULL };
-
-  for (guint i = 0; readers[i]; i++)
-    if (pz_client_user_has_role (self->client, readers[i]))
+  for (guint i = 0; pz_report_readers[i]; i++)
+    if (pz_client_user_has_role (self->client, pz_report_readers[i]))
       return TRUE;
   return FALSE;
 }
@@ -689,9 +683,11 @@ change_password_action (GtkWidget  *widget,
   g_autoptr(JsonObject) body = json_object_new ();
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
 
-  if (g_utf8_strlen (password, -1) < 10)
+  if (g_utf8_strlen (password, -1) < PZ_MIN_PASSWORD_LENGTH)
     {
-      show_password_error (self, _("The password needs at least 10 characters"));
+      g_autofree char *text = g_strdup_printf (_("The password needs at least %d characters"), PZ_MIN_PASSWORD_LENGTH);
+
+      show_password_error (self, text);
       return;
     }
   if (!g_str_equal (password, repeat))

@@ -18,6 +18,26 @@ const char * const pz_roles[] = {
   NULL
 };
 
+const char * const pz_office_roles[] = {
+  "front_office", "tim_teknis", "back_office", "kasi", "kabid", "sekretaris", "kadis", NULL
+};
+
+/* The report is for the heads of the office and the administrator. */
+const char * const pz_report_readers[] = {
+  "kasi", "kabid", "sekretaris", "kadis", "admin", NULL
+};
+
+/* Whether one of @held is one of @wanted. */
+gboolean
+pz_roles_any (const char * const *held,
+              const char * const *wanted)
+{
+  for (guint i = 0; held && held[i]; i++)
+    if (g_strv_contains (wanted, held[i]))
+      return TRUE;
+  return FALSE;
+}
+
 static const char * const role_titles[] = {
   N_("Applicant"),
   N_("Front office"),

@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "pz-roles.h"
+
 G_BEGIN_DECLS
 
 char      *pz_auth_hash_password   (const char  *password,
@@ -15,7 +17,7 @@ char      *pz_auth_random_hex      (gsize        n_bytes);
 gboolean   pz_auth_username_is_valid (const char *username);
 
 /* The shortest password the server accepts when one is set. */
-#define PZ_AUTH_MIN_PASSWORD_LENGTH 10
+#define PZ_AUTH_MIN_PASSWORD_LENGTH PZ_MIN_PASSWORD_LENGTH
 
 typedef struct _PzThrottle PzThrottle;
 

@@ -202,7 +202,6 @@ report_done (GObject      *source,
 void
 handle_report (Req *req)
 {
-  static const char * const readers[] = { "kasi", "kabid", "sekretaris", "kadis", "admin", NULL };
   g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (req->now);
   g_autoptr(GDateTime) local = g_date_time_to_timezone (now, pz_engine_get_timezone (req->server->engine));
   g_autoptr(GPtrArray) details = pz_details_new ();
@@ -211,8 +210,7 @@ handle_report (Req *req)
   GDate from, to;
   gboolean allowed = FALSE;
 
-  for (guint i = 0; readers[i]; i++)
-    allowed |= g_strv_contains ((const char * const *) req->user->roles, readers[i]);
+  allowed = pz_roles_any ((const char * const *) req->user->roles, pz_report_readers);
   if (!allowed)
     {
       send_error (req->msg, 403, "forbidden", _("The reports are for the heads of the office"), NULL);
