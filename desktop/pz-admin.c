@@ -57,17 +57,6 @@ static const char * const office_members[] = {
   "name", "address", "city", "kadis_name", "kadis_nip", "public_base_url"
 };
 
-static const char * const holiday_kinds[] = { "national", "cuti_bersama", "regional", NULL };
-
-static const char *
-holiday_kind_title (const char *kind)
-{
-  if (g_strcmp0 (kind, "cuti_bersama") == 0)
-    return _("Collective leave");
-  if (g_strcmp0 (kind, "regional") == 0)
-    return _("Regional day off");
-  return _("National holiday");
-}
 
 static const char *
 string_of (JsonObject *obj,
@@ -766,7 +755,7 @@ holidays_loaded (PzAdminView *self,
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
       g_autofree char *when = long_date (string_of (h, "date"));
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, holiday_kind_title (string_of (h, "kind")));
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, pz_holiday_kind_title (string_of (h, "kind")));
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), string_of (h, "name"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
@@ -810,7 +799,7 @@ add_holiday_clicked (PzAdminView *self)
   GDate date;
 
   json_object_set_string_member (obj, "name", entry_text (self->holiday_name));
-  json_object_set_string_member (obj, "kind", holiday_kinds[MIN (kind, 2)]);
+  json_object_set_string_member (obj, "kind", pz_holiday_kinds[MIN (kind, 2)]);
   body = object_node (obj);
   /* the list shows the year of the day added */
   if (pz_parse_date (entry_text (self->holiday_date), &date))
@@ -1223,8 +1212,6 @@ typedef struct {
 
 static const char * const field_types[] = { "text", "textarea", "number", "date", NULL };
 
-static const char * const request_types[] = { "new", "renewal", "change", NULL };
-
 static void
 type_dialog_free (gpointer data)
 {
@@ -1239,15 +1226,6 @@ type_dialog_free (gpointer data)
 
 static void fill_requirements (TypeDialog *t);
 
-static const char *
-request_type_title (const char *code)
-{
-  if (g_strcmp0 (code, "renewal") == 0)
-    return _("Renewal");
-  if (g_strcmp0 (code, "change") == 0)
-    return _("Change");
-  return _("New");
-}
 
 static const char *
 field_type_title (const char *type)
@@ -1354,7 +1332,7 @@ fill_requirements (TypeDialog *t)
       GString *subtitle = g_string_new (string_of (r, "code"));
 
       for (guint k = 0; for_types && k < json_array_get_length (for_types); k++)
-        g_string_append_printf (subtitle, "%s%s", k ? ", " : " · ", request_type_title (json_array_get_string_element (for_types, k)));
+        g_string_append_printf (subtitle, "%s%s", k ? ", " : " · ", pz_request_type_title (json_array_get_string_element (for_types, k)));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), string_of (r, "title"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
       g_string_free (subtitle, TRUE);
@@ -1386,9 +1364,9 @@ add_requirement_clicked (TypeDialog *t)
   {
     JsonArray *for_types = json_array_new ();
 
-    for (guint i = 0; request_types[i]; i++)
+    for (guint i = 0; pz_request_types[i]; i++)
       if (switch_row_active (t->new_for[i]))
-        json_array_add_string_element (for_types, request_types[i]);
+        json_array_add_string_element (for_types, pz_request_types[i]);
     json_object_set_array_member (r, "request_types", for_types);
   }
   json_array_add_object_element (t->requirements, r);
@@ -1444,9 +1422,9 @@ type_save_clicked (TypeDialog *t)
   json_object_set_boolean_member (obj, "survey", switch_row_active (t->survey));
   json_object_set_string_member (obj, "signing",
                                  adw_combo_row_get_selected (ADW_COMBO_ROW (t->signing)) ? "wet" : "electronic");
-  for (guint i = 0; request_types[i]; i++)
+  for (guint i = 0; pz_request_types[i]; i++)
     if (switch_row_active (t->request_rows[i]))
-      json_array_add_string_element (types, request_types[i]);
+      json_array_add_string_element (types, pz_request_types[i]);
   json_object_set_array_member (obj, "request_types", types);
   json_object_set_array_member (obj, "requirements", json_array_ref (t->requirements));
   json_object_set_array_member (obj, "fields", json_array_ref (t->fields));
@@ -1538,15 +1516,13 @@ open_type_dialog (PzAdminView *self,
 
   group = group_new (t->d.page, _("Request Types"), NULL);
   {
-    const char *titles[] = { _("New"), _("Renewal"), _("Change"), NULL };
-
-    for (guint i = 0; request_types[i]; i++)
+    for (guint i = 0; pz_request_types[i]; i++)
       {
         gboolean on = rt == NULL && i == 0;
 
         for (guint j = 0; rt && j < json_array_get_length (rt); j++)
-          on |= g_strcmp0 (json_array_get_string_element (rt, j), request_types[i]) == 0;
-        t->request_rows[i] = switch_row (group, titles[i], NULL, on);
+          on |= g_strcmp0 (json_array_get_string_element (rt, j), pz_request_types[i]) == 0;
+        t->request_rows[i] = switch_row (group, pz_request_type_title (pz_request_types[i]), NULL, on);
       }
   }
 
@@ -1559,10 +1535,10 @@ open_type_dialog (PzAdminView *self,
   t->new_code = entry_row (group, _("Code (letters, digits, _)"), NULL);
   t->new_title = entry_row (group, _("Title"), NULL);
   t->new_mandatory = switch_row (group, _("Mandatory"), NULL, TRUE);
-  for (guint i = 0; request_types[i]; i++)
+  for (guint i = 0; pz_request_types[i]; i++)
     {
       /* Translators: a new requirement applies to this request type */
-      g_autofree char *title = g_strdup_printf (_("For “%s” requests"), request_type_title (request_types[i]));
+      g_autofree char *title = g_strdup_printf (_("For “%s” requests"), pz_request_type_title (pz_request_types[i]));
       t->new_for[i] = switch_row (group, title, NULL, TRUE);
     }
   add = button_new (_("_Add Requirement"), FALSE);

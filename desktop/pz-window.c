@@ -3000,17 +3000,7 @@ output_job_free (OutputJob *job)
 static const char *
 output_title (const char *kind)
 {
-  if (g_strcmp0 (kind, "receipt") == 0)
-    return _("Receipt");
-  if (g_strcmp0 (kind, "bap") == 0)
-    return _("Inspection report (BAP)");
-  if (g_strcmp0 (kind, "draft") == 0)
-    return _("Draft permit");
-  if (g_strcmp0 (kind, "permit") == 0)
-    return _("Permit");
-  if (g_strcmp0 (kind, "refusal") == 0)
-    return _("Refusal letter");
-  return kind;
+  return pz_output_kind_title (kind);
 }
 
 static void
@@ -3688,13 +3678,7 @@ selected_permit_type (PzWindow *self)
 static const char *
 request_type_label (const char *code)
 {
-  if (g_strcmp0 (code, "new") == 0)
-    return _("New");
-  if (g_strcmp0 (code, "renewal") == 0)
-    return _("Renewal");
-  if (g_strcmp0 (code, "change") == 0)
-    return _("Change");
-  return code;
+  return pz_request_type_title (code);
 }
 
 static void build_registration_form (PzWindow *self);

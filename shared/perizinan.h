@@ -7,4 +7,5 @@
 #include "pz-permit-type.h"
 #include "pz-roles.h"
 #include "pz-validate.h"
+#include "pz-vocabulary.h"
 #include "pz-workflow.h"

@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "pz-permit-type.h"
+#include "pz-vocabulary.h"
 #include "pz-validate.h"
 
 G_DEFINE_QUARK (pz-permit-type-error-quark, pz_permit_type_error)
 
-static const char * const request_type_names[] = { "new", "renewal", "change", NULL };
 static const char * const field_type_names[] = { "text", "textarea", "number", "date", NULL };
 static const char * const signing_names[] = { "electronic", "wet", NULL };
 
@@ -149,7 +149,7 @@ get_request_types (JsonObject  *obj,
 
       if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING)
         s = json_node_get_string (e);
-      if (s == NULL || !g_strv_contains (request_type_names, s))
+      if (s == NULL || !g_strv_contains (pz_request_types, s))
         {
           invalid (error, code, _("unknown request type “%s”"), s ? s : "?");
           return NULL;

@@ -591,7 +591,6 @@ handle_put_holiday (Req        *req,
                     const char *date)
 {
   static const char * const known[] = { "name", "kind", NULL };
-  static const char * const kinds[] = { "national", "cuti_bersama", "regional", NULL };
   g_autoptr(JsonObject) body = read_json_body (req);
   g_autoptr(GPtrArray) details = pz_details_new ();
   JsonNode *name, *kind;
@@ -605,7 +604,7 @@ handle_put_holiday (Req        *req,
     return;
   if (!pz_valid_text (json_node_get_string (name), 200) || !*json_node_get_string (name))
     pz_detail_add (details, "name", "%s", _("Give the day's name, as in the decree"));
-  if (!g_strv_contains (kinds, json_node_get_string (kind)))
+  if (!g_strv_contains (pz_holiday_kinds, json_node_get_string (kind)))
     pz_detail_add (details, "kind", "%s", _("One of national, cuti_bersama or regional"));
   if (details->len)
     {
