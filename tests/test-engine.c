@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The engine on its own, without HTTP: finding a file's permit-type
+ * edition, workflow and step. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "pz-demo.h"
+#include "pz-engine.h"
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* A file's edition that the office does not hold is read under the type's
+ * current edition; an unknown type has none. */
+static void
+test_file_edition (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("pz-engine-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  PzEngine *engine = pz_engine_new (dir, NULL, "Asia/Jakarta", &error);
+  PzApplication app = { 0 };
+  PzPermitType *type;
+
+  g_assert_no_error (error);
+  g_assert_true (pz_demo_create_office (engine, &error));
+  g_assert_no_error (error);
+
+  app.permit_type = (char *) "PBG";
+  app.permit_type_version = 1;
+  type = pz_engine_get_file_permit_type (engine, &app);
+  g_assert_nonnull (type);
+  g_assert_cmpstr (type->code, ==, "PBG");
+
+  app.permit_type_version = 97;
+  type = pz_engine_get_file_permit_type (engine, &app);
+  g_assert_nonnull (type);
+  g_assert_cmpstr (type->code, ==, "PBG");
+  g_assert_true (type == pz_engine_get_permit_type (engine, "PBG"));
+
+  app.permit_type = (char *) "NO-SUCH-TYPE";
+  g_assert_null (pz_engine_get_file_permit_type (engine, &app));
+
+  pz_engine_free (engine);
+  remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/file-edition", test_file_edition);
+  return g_test_run ();
+}
