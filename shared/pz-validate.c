@@ -229,3 +229,48 @@ pz_fingerprint_sha256 (const guint8 *data,
     g_string_append_printf (out, "%s%c%c", i ? ":" : "", g_ascii_toupper (hex[i]), g_ascii_toupper (hex[i + 1]));
   return g_string_free (out, FALSE);
 }
+
+/* @text made safe for one log line: control characters, backslashes and
+ * quotes escaped, invalid UTF-8 replaced, at most @max_chars characters. */
+char *
+pz_log_escape (const char *text,
+               gsize       max_chars)
+{
+  GString *out;
+  const char *p;
+  gsize n = 0;
+
+  if (text == NULL)
+    return g_strdup ("-");
+  out = g_string_new (NULL);
+  for (p = text; *p && n < max_chars; n++)
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+          continue;
+        }
+      if (c == '\\')
+        g_string_append (out, "\\\\");
+      else if (c == '"')
+        g_string_append (out, "\\\"");
+      else if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029 ||
+               (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+      p = g_utf8_next_char (p);
+    }
+  if (*p)
+    g_string_append (out, "…");
+  return g_string_free (out, FALSE);
+}

@@ -24,4 +24,7 @@ JsonNode  *pz_details_to_json (GPtrArray  *details);
 char     *pz_fingerprint_sha256 (const guint8 *data,
                                  gsize         length);
 
+char       *pz_log_escape          (const char *text,
+                                    gsize       max_chars);
+
 G_END_DECLS

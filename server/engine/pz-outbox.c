@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pz-http-guard.h"
 #include "pz-outbox.h"
 
 /* Delivers the messages the actions wrote to the outbox: by e-mail over

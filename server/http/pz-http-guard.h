@@ -3,6 +3,8 @@
 
 #include <libsoup/soup.h>
 
+#include "pz-validate.h"
+
 G_BEGIN_DECLS
 
 /* Defences of the HTTP layer against one hostile client: request bodies
@@ -17,10 +19,6 @@ gboolean    pz_json_depth_ok      (const char *data,
                                    gsize       size,
                                    guint       max_depth);
 
-/* @text made safe for one log line: control characters, backslashes and
- * quotes escaped, invalid UTF-8 replaced, at most @max_chars characters. */
-char       *pz_log_escape         (const char *text,
-                                   gsize       max_chars);
 
 /* The method as a metrics label: one of the methods the server knows, or
  * "OTHER". */
