@@ -3462,6 +3462,7 @@ act_done (GObject      *source,
     JsonObject *last = history && json_array_get_length (history)
                          ? json_array_get_object_element (history, json_array_get_length (history) - 1) : NULL;
 
+
     /* the counter prints the receipt in one click right after the check */
     for (guint i = 0; outputs && last && i < json_array_get_length (outputs); i++)
       {
@@ -4442,7 +4443,8 @@ pz_window_new (AdwApplication *app,
   gtk_widget_set_tooltip_text (self->sign_several_button,
                                _("Sign several permits waiting for your electronic signature at once"));
   gtk_widget_set_visible (self->sign_several_button, FALSE);
-  gtk_box_append (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->step_filter))), self->sign_several_button);
+  /* in the header: the filter row has no room left at 1024 pixels */
+  adw_header_bar_pack_start (self->header_bar, self->sign_several_button);
 
   self->admin = pz_admin_view_new (self->client);
   gtk_stack_add_named (self->stack, self->admin, "admin");
