@@ -410,7 +410,7 @@ test_sign_several (void)
   PzWindow *win = new_window ();
   const char *front = pz_test_login (ts, "front_office");
   gint64 ids[3];
-  g_autofree char *numbers[3] = { NULL };
+  char *numbers[3] = { NULL };
   GtkWidget *batch, *entry, *progress;
   g_autoptr(PzResponse) elsewhere = NULL;
   const char *summary;
@@ -465,8 +465,11 @@ test_sign_several (void)
   wait_for (win, batch_done, batch, "the batch");
   save_screenshot (batch, "roles-sign-several-done");
 
-  g_assert_cmpstr (json_object_get_string_member (server_file (ids[0]), "step"), ==, "handover");
-  g_assert_cmpstr (json_object_get_string_member (server_file (ids[2]), "step"), ==, "handover");
+  for (guint i = 0; i < 3; i += 2)
+    {
+      g_autoptr(JsonObject) f = server_file (ids[i]);
+      g_assert_cmpstr (json_object_get_string_member (f, "step"), ==, "handover");
+    }
   g_assert_cmpuint (signings (ids[0]), ==, 1);
   g_assert_cmpuint (signings (ids[1]), ==, 1);
   g_assert_cmpuint (signings (ids[2]), ==, 1);
@@ -482,6 +485,8 @@ test_sign_several (void)
   g_assert_nonnull (find_label (row_of (batch, numbers[0]), "Signed"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
 
+  for (guint i = 0; i < 3; i++)
+    g_free (numbers[i]);
   gtk_window_destroy (GTK_WINDOW (batch));
   gtk_window_destroy (GTK_WINDOW (win));
 }
@@ -539,7 +544,10 @@ test_handover (void)
   click (GTK_WIDGET (win), "Hand Over Permit");
   wait_for (win, toast_shown, (gpointer) "Permit handed over to Wahyu Pratama", "the toast of the hand-over");
   wait_for (win, file_loaded, (gint64[]) { id, version + 1 }, "the issued file");
-  g_assert_cmpstr (json_object_get_string_member (server_file (id), "status"), ==, "issued");
+  {
+    g_autoptr(JsonObject) issued = server_file (id);
+    g_assert_cmpstr (json_object_get_string_member (issued, "status"), ==, "issued");
+  }
   /* in the search results and on the file */
   wait_for (win, list_badge_says, (gpointer) "Issued", "the Issued badge in the list");
   {
