@@ -122,8 +122,12 @@ pz_outcome_text (JsonObject *before,
       const char *who = get_string (after, "received_by");
       return who ? g_strdup_printf (_("Permit handed over to %s"), who) : g_strdup (_("Permit handed over"));
     }
-  if (has_output (after, get_string (from, "output")) && output_ready (get_string (from, "output")))
-    return output_ready (get_string (from, "output"));
+  if (has_output (after, get_string (from, "output")))
+    {
+      char *ready = output_ready (get_string (from, "output"));
+      if (ready)
+        return ready;
+    }
   if (from && json_object_has_member (from, "actions") &&
       json_object_has_member (json_object_get_object_member (from, "actions"), "refuse") && role_of (to))
     return g_strdup_printf (_("Permit approved; forwarded to %s"), role_of (to));
