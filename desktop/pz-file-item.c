@@ -14,6 +14,7 @@ struct _PzFileItem
   gint64      id;
   char       *columns[PZ_N_FILE_COLUMNS];
   PzDueState  due_state;
+  JsonObject *summary;
 };
 
 G_DEFINE_FINAL_TYPE (PzFileItem, pz_file_item, G_TYPE_OBJECT)
@@ -25,6 +26,7 @@ pz_file_item_finalize (GObject *object)
 
   for (guint i = 0; i < PZ_N_FILE_COLUMNS; i++)
     g_free (self->columns[i]);
+  g_clear_pointer (&self->summary, json_object_unref);
   G_OBJECT_CLASS (pz_file_item_parent_class)->finalize (object);
 }
 
@@ -86,6 +88,10 @@ pz_due_state_label (PzDueState state)
       return _("Due soon");
     case PZ_DUE_OVERDUE:
       return _("Overdue");
+    case PZ_DUE_ISSUED:
+      return _("Issued");
+    case PZ_DUE_REFUSED:
+      return _("Refused");
     case PZ_DUE_NONE:
     default:
       return _("Waiting for applicant");
@@ -103,6 +109,9 @@ pz_due_state_css_class (PzDueState state)
       return "warning";
     case PZ_DUE_OVERDUE:
       return "error";
+    case PZ_DUE_ISSUED:
+      return "success";
+    case PZ_DUE_REFUSED:
     case PZ_DUE_NONE:
     default:
       return "dim-label";
@@ -138,6 +147,7 @@ pz_file_item_new_from_json (JsonObject *summary,
   g_autoptr(GDateTime) entered_t = entered ? g_date_time_new_from_iso8601 (entered, NULL) : NULL;
 
   self->id = json_object_get_int_member_with_default (summary, "id", 0);
+  self->summary = json_object_ref (summary);
   self->columns[PZ_FILE_COLUMN_REGISTRATION] = g_strdup (get_string (summary, "registration_number"));
   self->columns[PZ_FILE_COLUMN_APPLICANT] = g_strdup (get_string (summary, "applicant_name"));
   self->columns[PZ_FILE_COLUMN_PERMIT] = g_strdup (get_string (summary, "permit_type_name"));
@@ -147,7 +157,12 @@ pz_file_item_new_from_json (JsonObject *summary,
               : g_strdup ("—");
   self->columns[PZ_FILE_COLUMN_DUE] = pz_format_local_time (due);
 
-  if (due_t == NULL)
+  /* a closed file has no due time: it says how it ended */
+  if (g_strcmp0 (get_string (summary, "status"), "issued") == 0)
+    self->due_state = PZ_DUE_ISSUED;
+  else if (g_strcmp0 (get_string (summary, "status"), "refused") == 0)
+    self->due_state = PZ_DUE_REFUSED;
+  else if (due_t == NULL)
     self->due_state = PZ_DUE_NONE;
   else if (g_date_time_compare (due_t, now) < 0)
     self->due_state = PZ_DUE_OVERDUE;
@@ -180,6 +195,19 @@ PzDueState
 pz_file_item_get_due_state (PzFileItem *self)
 {
   return self->due_state;
+}
+
+/**
+ * pz_file_item_get_summary:
+ * @self: a row
+ *
+ * Returns: (transfer none): the file as the list gave it (its step,
+ *   version, applicant and permit type)
+ */
+JsonObject *
+pz_file_item_get_summary (PzFileItem *self)
+{
+  return self->summary;
 }
 
 /**

@@ -16,6 +16,8 @@ typedef enum {
   PZ_DUE_ON_TIME,
   PZ_DUE_SOON,
   PZ_DUE_OVERDUE,
+  PZ_DUE_ISSUED,     /* closed: the permit was handed over */
+  PZ_DUE_REFUSED,    /* closed: the file was refused */
 } PzDueState;
 
 PzFileItem  *pz_file_item_new_from_json  (JsonObject *summary,
@@ -24,6 +26,7 @@ gint64       pz_file_item_get_id         (PzFileItem *self);
 const char  *pz_file_item_get_column     (PzFileItem *self,
                                           guint       column);
 PzDueState   pz_file_item_get_due_state  (PzFileItem *self);
+JsonObject  *pz_file_item_get_summary    (PzFileItem *self);
 const char  *pz_due_state_label          (PzDueState  state);
 const char  *pz_due_state_css_class      (PzDueState  state);
 char        *pz_format_duration          (gint64      seconds);

@@ -12,6 +12,8 @@
 #include "pz-report-view.h"
 #include "pz-document-view.h"
 #include "pz-file-item.h"
+#include "pz-outcome.h"
+#include "pz-signing.h"
 #include "pz-window.h"
 
 /* The staff's window: connect, log in, the inbox of what waits for me, and
@@ -108,6 +110,16 @@ struct _PzWindow
   JsonNode        *pending_body;
   char            *pending_key;
   char            *pending_label;
+
+  /* the day's work: after an action the next file of the inbox opens */
+  gboolean         advance;        /* open the next file when the inbox comes */
+  guint            advance_pos;    /* where the file acted on stood in the list */
+  gint64           advance_from;   /* the file acted on */
+  gboolean         scroll_top;     /* the next view built starts at its top */
+  guint            inbox_serial;   /* only the answer to the last request counts */
+  char            *open_query;     /* Enter in the search: open what it finds */
+  const char      *sign_passphrase;/* only while the signing request is built */
+  GtkWidget       *sign_several_button;
 };
 
 G_DEFINE_FINAL_TYPE (PzWindow, pz_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -121,6 +133,7 @@ static void build_file_view (PzWindow *self);
 static void docs_update_controls (PzWindow *self);
 static void update_approve_documents (PzWindow *self);
 static char *approve_documents_tooltip (PzWindow *self, gboolean with_key);
+static JsonObject *step_of (PzWindow *self, const char *id);
 
 /* The permit's fields of the open file: those of the edition of its permit
  * type it was registered under, as the server sends them. */
@@ -952,15 +965,29 @@ notify_new_files (PzWindow  *self,
   self->known_ids = g_steal_pointer (&ids);
 }
 
+static void advance_to_next (PzWindow *self);
+static void open_found (PzWindow *self);
+static void count_to_sign (PzWindow *self);
+
+typedef struct {
+  PzWindow *self;
+  guint     serial;
+} InboxLoad;
+
 static void
 inbox_done (GObject      *source,
             GAsyncResult *result,
             gpointer      data)
 {
-  PzWindow *self = data;
+  InboxLoad *load = data;
+  PzWindow *self = load->self;
   g_autoptr(JsonNode) node = take_answer (self, source, result);
+  gboolean latest = load->serial == self->inbox_serial;
 
-  if (node == NULL)
+  g_free (load);
+  /* an answer overtaken by a newer request (typing in the search) would
+   * put back an older list */
+  if (node == NULL || !latest)
     {
       g_object_unref (self);
       return;
@@ -996,6 +1023,11 @@ inbox_done (GObject      *source,
       else
         gtk_label_set_text (self->list_title, _("Search results, newest first"));
       fill_list (self, answer);
+      if (self->advance)
+        advance_to_next (self);
+      if (self->open_query)
+        open_found (self);
+      count_to_sign (self);
     }
   g_object_unref (self);
 }
@@ -1033,8 +1065,152 @@ load_inbox (PzWindow *self)
   else
     path = g_strdup ("/api/v1/inbox?limit=10000");
   set_busy (self, TRUE);
-  pz_client_request_async (self->client, "GET", path, NULL, NULL, self->cancellable, inbox_done,
-                           g_object_ref (self));
+  {
+    InboxLoad *load = g_new0 (InboxLoad, 1);
+
+    load->self = g_object_ref (self);
+    load->serial = ++self->inbox_serial;
+    pz_client_request_async (self->client, "GET", path, NULL, NULL, self->cancellable, inbox_done, load);
+  }
+}
+
+/* The list shows the inbox itself, not a search, a filter or the late files. */
+static gboolean
+showing_inbox (PzWindow *self)
+{
+  const char *q = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  return !(q && *q) && gtk_drop_down_get_selected (self->step_filter) == 0 &&
+         gtk_drop_down_get_selected (self->status_filter) == 0 &&
+         gtk_drop_down_get_selected (self->type_filter) == 0 &&
+         !(self->late_button && gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->late_button)));
+}
+
+/* Enter in the search opens the file whose registration number was typed,
+ * or the only one found. */
+static void
+open_found (PzWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->inbox));
+  g_autofree char *query = g_steal_pointer (&self->open_query);
+  g_autofree char *wanted = g_utf8_casefold (g_strstrip (query), -1);
+  gint64 found = 0;
+
+  for (guint i = 0; i < n && found == 0; i++)
+    {
+      g_autoptr(PzFileItem) item = g_list_model_get_item (G_LIST_MODEL (self->inbox), i);
+      g_autofree char *number = g_utf8_casefold (pz_file_item_get_column (item, PZ_FILE_COLUMN_REGISTRATION), -1);
+
+      if (g_str_equal (number, wanted))
+        found = pz_file_item_get_id (item);
+    }
+  if (found == 0 && n == 1)
+    {
+      g_autoptr(PzFileItem) item = g_list_model_get_item (G_LIST_MODEL (self->inbox), 0);
+      found = pz_file_item_get_id (item);
+    }
+  if (found)
+    {
+      self->scroll_top = TRUE;
+      pz_window_open_file (self, found);
+    }
+  else if (n == 0)
+    toast (self, _("No file found"));
+}
+
+/* A file of the list waits for the Kadis's electronic signature. */
+static gboolean
+waits_for_signature (PzWindow   *self,
+                     JsonObject *summary)
+{
+  JsonObject *step = step_of (self, get_string (summary, "step"));
+  JsonObject *type = g_hash_table_lookup (self->permit_types, get_string (summary, "permit_type"));
+
+  return g_strcmp0 (get_string (step, "form"), "signature") == 0 && type &&
+         g_strcmp0 (get_string (type, "signing"), "wet") != 0;
+}
+
+static void
+count_to_sign (PzWindow *self)
+{
+  guint n = 0;
+
+  if (self->sign_several_button == NULL)
+    return;
+  gtk_widget_set_visible (self->sign_several_button, self->client && pz_client_user_has_role (self->client, "kadis"));
+  if (!showing_inbox (self))
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->inbox)); i++)
+    {
+      g_autoptr(PzFileItem) item = g_list_model_get_item (G_LIST_MODEL (self->inbox), i);
+      if (waits_for_signature (self, pz_file_item_get_summary (item)))
+        n++;
+    }
+  gtk_widget_set_sensitive (self->sign_several_button, n > 0);
+}
+
+static void
+sign_batch_finished (PzSignBatch *batch,
+                     PzWindow    *self)
+{
+  toast (self, pz_sign_batch_get_summary (batch));
+  load_inbox (self);
+  if (self->file_id && self->pending_body == NULL)
+    {
+      keep_typed (self);
+      load_file (self, self->file_id);
+    }
+}
+
+static void
+sign_inbox_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  PzWindow *self = data;
+  g_autoptr(JsonNode) node = take_answer (self, source, result);
+  JsonArray *items = node && JSON_NODE_HOLDS_OBJECT (node)
+                       ? json_object_get_array_member (json_node_get_object (node), "items") : NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();
+  PzSignBatch *batch;
+
+  if (node == NULL)
+    {
+      g_object_unref (self);
+      return;
+    }
+  for (guint i = 0; items && i < json_array_get_length (items); i++)
+    if (waits_for_signature (self, json_array_get_object_element (items, i)))
+      g_ptr_array_add (files, json_array_get_object_element (items, i));
+  batch = pz_sign_batch_new (GTK_WINDOW (self), self->client, files);
+  g_signal_connect_object (batch, "finished", G_CALLBACK (sign_batch_finished), self, 0);
+  gtk_window_present (GTK_WINDOW (batch));
+  g_object_unref (self);
+}
+
+/* The Kadis signs the permits waiting in the inbox, several at once. */
+static void
+sign_several_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  PzWindow *self = PZ_WINDOW (widget);
+
+  set_busy (self, TRUE);
+  pz_client_request_async (self->client, "GET", "/api/v1/inbox?limit=10000", NULL, NULL, self->cancellable,
+                           sign_inbox_done, g_object_ref (self));
+}
+
+static void
+search_activated (PzWindow *self)
+{
+  const char *q = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  if (q == NULL || *q == '\0')
+    return;
+  g_free (self->open_query);
+  self->open_query = g_strdup (q);
+  load_inbox (self);
 }
 
 static void
@@ -1434,6 +1610,8 @@ text_area (GtkBox     *box,
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_widget_add_css_class (label, "heading");
   gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  /* a note is prose: Tab goes on to the next field, as in any form */
+  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (view), FALSE);
   gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 8);
   gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 8);
   gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 8);
@@ -1654,7 +1832,8 @@ build_form (PzWindow   *self,
           adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), scan_row);
         }
       else
-        entry_row (group, self, "passphrase", _("Passphrase of the signing key"), NULL, TRUE);
+        add_info_row (group, _("Electronic signature"),
+                      _("Sign Permit shows what is signed and asks the passphrase of the signing key"));
     }
   else if (g_strcmp0 (form, "handover") == 0)
     {
@@ -2019,17 +2198,31 @@ build_file_view (PzWindow *self)
     gtk_widget_add_css_class (step_badge, "dim-label");
     gtk_widget_add_css_class (due_badge, "pz-badge");
     gtk_widget_add_css_class (due_badge, pz_due_state_css_class (pz_file_item_get_due_state (summary)));
-    gtk_box_append (GTK_BOX (badges), step_badge);
     if (g_strcmp0 (get_string (self->file, "status"), "in_progress") == 0 ||
         g_strcmp0 (get_string (self->file, "status"), "waiting_applicant") == 0)
-      gtk_box_append (GTK_BOX (badges), due_badge);
+      {
+        gtk_box_append (GTK_BOX (badges), step_badge);
+        gtk_box_append (GTK_BOX (badges), due_badge);
+      }
     else
-      g_object_ref_sink (due_badge), g_object_unref (due_badge);
+      {
+        /* a closed file says how it ended: issued or refused */
+        gtk_box_append (GTK_BOX (badges), due_badge);
+        g_object_ref_sink (step_badge), g_object_unref (step_badge);
+      }
   }
   gtk_box_append (GTK_BOX (header), title);
   gtk_box_append (GTK_BOX (header), subtitle);
   gtk_box_append (GTK_BOX (header), badges);
   gtk_box_append (self->file_box, header);
+  {
+    /* why the file came back, before anything else is read */
+    JsonArray *allowed = json_object_get_array_member (self->file, "allowed_actions");
+    GtkWidget *returned = allowed && json_array_get_length (allowed) ? pz_returned_banner_new (self->file) : NULL;
+
+    if (returned)
+      gtk_box_append (self->file_box, returned);
+  }
 
   build_actions (self, step);
   build_outputs (self);
@@ -2105,6 +2298,14 @@ build_file_view (PzWindow *self)
   build_history (self);
   forget_typed (self);
   gtk_stack_set_visible_child_name (self->file_stack, "file");
+  if (self->scroll_top)
+    {
+      /* a file opened is read from its top, wherever the last one was left */
+      GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self->file_box), GTK_TYPE_SCROLLED_WINDOW);
+
+      self->scroll_top = FALSE;
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), 0);
+    }
 }
 
 static void
@@ -3343,6 +3544,68 @@ show_action_error (PzWindow   *self,
   g_string_free (text, TRUE);
 }
 
+static guint
+inbox_position (PzWindow *self,
+                gint64    id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->inbox)); i++)
+    {
+      g_autoptr(PzFileItem) item = g_list_model_get_item (G_LIST_MODEL (self->inbox), i);
+      if (pz_file_item_get_id (item) == id)
+        return i;
+    }
+  return 0;
+}
+
+/* After an official's action the file has left their hands: the next
+ * one of the inbox opens, as the next file of a pile on the desk. At the
+ * counter the applicant is still standing there, and a file that stays
+ * with this user (or a search being worked through) stays open. */
+static gboolean
+should_advance (PzWindow   *self,
+                JsonObject *after)
+{
+  JsonObject *step = self->file ? step_of (self, get_string (self->file, "step")) : NULL;
+  JsonArray *roles = step && json_object_has_member (step, "roles") ? json_object_get_array_member (step, "roles")
+                                                                     : NULL;
+  JsonArray *allowed = json_object_has_member (after, "allowed_actions")
+                         ? json_object_get_array_member (after, "allowed_actions") : NULL;
+
+  if (allowed && json_array_get_length (allowed) > 0)
+    return FALSE;
+  for (guint i = 0; roles && i < json_array_get_length (roles); i++)
+    if (g_strcmp0 (json_array_get_string_element (roles, i), "front_office") == 0)
+      return FALSE;
+  return showing_inbox (self);
+}
+
+/* The inbox answered after an action: open the file that now stands
+ * where the one acted on stood, or the first; none left shows the list. */
+static void
+advance_to_next (PzWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->inbox));
+  guint start = self->advance_pos < n ? self->advance_pos : 0;
+  gint64 next = 0;
+
+  self->advance = FALSE;
+  for (guint k = 0; k < n && next == 0; k++)
+    {
+      g_autoptr(PzFileItem) item = g_list_model_get_item (G_LIST_MODEL (self->inbox), (start + k) % n);
+
+      if (pz_file_item_get_id (item) != self->advance_from)
+        next = pz_file_item_get_id (item);
+    }
+  if (next)
+    {
+      pz_window_open_file (self, next);
+      return;
+    }
+  self->file_id = 0;
+  g_clear_pointer (&self->file, json_object_unref);
+  build_file_view (self);
+}
+
 static void
 act_done (GObject      *source,
           GAsyncResult *result,
@@ -3381,7 +3644,10 @@ act_done (GObject      *source,
 
   hide_banner (self);
   {
-    g_autofree char *done = g_strdup_printf (_("Done: %s"), self->pending_label ? self->pending_label : "");
+    /* what the action produced, read from the file the server sent back */
+    g_autofree char *done = JSON_NODE_HOLDS_OBJECT (node)
+                              ? pz_outcome_text (self->file, json_node_get_object (node), self->steps)
+                              : g_strdup_printf (_("Done: %s"), self->pending_label ? self->pending_label : "");
     AdwToast *t = adw_toast_new (done);
     JsonArray *outputs = JSON_NODE_HOLDS_OBJECT (node)
                            ? json_object_get_array_member (json_node_get_object (node), "outputs") : NULL;
@@ -3389,6 +3655,7 @@ act_done (GObject      *source,
                            ? json_object_get_array_member (json_node_get_object (node), "history") : NULL;
     JsonObject *last = history && json_array_get_length (history)
                          ? json_array_get_object_element (history, json_array_get_length (history) - 1) : NULL;
+
 
     /* the counter prints the receipt in one click right after the check */
     for (guint i = 0; outputs && last && i < json_array_get_length (outputs); i++)
@@ -3409,9 +3676,17 @@ act_done (GObject      *source,
   forget_typed (self);
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
+      gboolean advance = should_advance (self, json_node_get_object (node));
+
       g_clear_pointer (&self->file, json_object_unref);
       self->file = json_object_ref (json_node_get_object (node));
       build_file_view (self);
+      if (advance)
+        {
+          self->advance = TRUE;
+          self->advance_from = self->file_id;
+          self->advance_pos = inbox_position (self, self->file_id);
+        }
     }
   load_inbox (self);
   g_object_unref (self);
@@ -3497,9 +3772,9 @@ collect_data (PzWindow    *self,
             }
         }
     }
-  else if (g_strcmp0 (form, "signature") == 0 && g_hash_table_contains (self->form, "passphrase"))
+  else if (g_strcmp0 (form, "signature") == 0 && self->sign_passphrase)
     {
-      g_autofree char *pass = widget_text (g_hash_table_lookup (self->form, "passphrase"));
+      const char *pass = self->sign_passphrase;
 
       if (*pass == '\0')
         g_string_append_printf (problems, "• %s\n", _("Enter the passphrase of the signing key"));
@@ -3568,6 +3843,29 @@ start_action (PzWindow   *self,
 }
 
 static void
+sign_confirmed (const char *passphrase,
+                gpointer    data)
+{
+  PzWindow *self = data;
+
+  self->sign_passphrase = passphrase;
+  start_action (self, "approve");
+  self->sign_passphrase = NULL;
+}
+
+/* The permit of the open file is signed electronically (not on paper). */
+static gboolean
+signs_electronically (PzWindow *self)
+{
+  JsonObject *step = self->file ? step_of (self, get_string (self->file, "step")) : NULL;
+  JsonObject *type = self->file ? g_hash_table_lookup (self->permit_types, get_string (self->file, "permit_type"))
+                                : NULL;
+
+  return g_strcmp0 (get_string (step, "form"), "signature") == 0 && type &&
+         g_strcmp0 (get_string (type, "signing"), "wet") != 0;
+}
+
+static void
 refuse_response (AdwMessageDialog *dialog,
                  const char       *response,
                  PzWindow         *self)
@@ -3598,6 +3896,11 @@ act_action (GtkWidget  *widget,
       adw_message_dialog_set_close_response (dialog, "cancel");
       g_signal_connect (dialog, "response", G_CALLBACK (refuse_response), self);
       gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  if (g_str_equal (action, "approve") && signs_electronically (self))
+    {
+      pz_sign_confirm (GTK_WINDOW (self), self->file, sign_confirmed, self);
       return;
     }
   start_action (self, action);
@@ -4170,6 +4473,7 @@ pz_window_finalize (GObject *object)
   g_clear_pointer (&self->step_codes, g_ptr_array_unref);
   g_clear_pointer (&self->type_codes, g_ptr_array_unref);
   g_free (self->start_step);
+  g_free (self->open_query);
   forget_typed (self);
   clear_pending (self);
   G_OBJECT_CLASS (pz_window_parent_class)->finalize (object);
@@ -4224,6 +4528,7 @@ pz_window_class_init (PzWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.act", "s", act_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-several", NULL, sign_several_action);
   gtk_widget_class_install_action (widget_class, "win.new-registration", NULL, new_registration_action);
   gtk_widget_class_install_action (widget_class, "win.upload-signed-scan", NULL, upload_signed_scan_action);
   gtk_widget_class_install_action (widget_class, "win.register", NULL, register_action);
@@ -4275,6 +4580,7 @@ pz_window_init (PzWindow *self)
   g_signal_connect (self->inbox_view, "activate", G_CALLBACK (row_activated), self);
   build_docs_page (self);
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed), self);
+  g_signal_connect_swapped (self->search_entry, "activate", G_CALLBACK (search_activated), self);
   g_signal_connect_swapped (self->step_filter, "notify::selected", G_CALLBACK (filter_changed), self);
   g_signal_connect_swapped (self->status_filter, "notify::selected", G_CALLBACK (filter_changed), self);
   g_signal_connect_swapped (self->type_filter, "notify::selected", G_CALLBACK (filter_changed), self);
@@ -4323,6 +4629,13 @@ pz_window_new (AdwApplication *app,
                                _("Files over their step's standard, yours or of those who report to you"));
   g_signal_connect_swapped (self->late_button, "toggled", G_CALLBACK (late_toggled), self);
   gtk_box_append (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->step_filter))), self->late_button);
+  self->sign_several_button = gtk_button_new_with_mnemonic (_("Sign _Several…"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->sign_several_button), "win.sign-several");
+  gtk_widget_set_tooltip_text (self->sign_several_button,
+                               _("Sign several permits waiting for your electronic signature at once"));
+  gtk_widget_set_visible (self->sign_several_button, FALSE);
+  /* in the header: the filter row has no room left at 1024 pixels */
+  adw_header_bar_pack_start (self->header_bar, self->sign_several_button);
 
   self->admin = pz_admin_view_new (self->client);
   gtk_stack_add_named (self->stack, self->admin, "admin");
@@ -4401,6 +4714,7 @@ pz_window_open_file (PzWindow *self,
   else
     keep_typed (self);
   self->file_id = id;
+  self->scroll_top = TRUE;
   load_file (self, id);
 }
 
