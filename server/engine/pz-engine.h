@@ -215,4 +215,14 @@ char           *pz_engine_format_time        (PzEngine        *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzUpload, pz_upload_free)
 
+/* Administration rules */
+char          **pz_engine_read_roles         (JsonObject      *body,
+                                              GPtrArray       *details);
+void            pz_engine_check_roles        (const char * const *roles,
+                                              gboolean         admin_may_hold_office_roles,
+                                              GPtrArray       *details);
+gboolean        pz_engine_check_password     (const char      *field,
+                                              const char      *password,
+                                              GPtrArray       *details);
+
 G_END_DECLS

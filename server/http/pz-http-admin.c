@@ -20,54 +20,7 @@ require_admin (Req *req)
   return FALSE;
 }
 
-/* Roles from a JSON array: every one known, none twice. */
-static char **
-read_roles (JsonObject *body,
-            GPtrArray  *details)
-{
-  JsonNode *node = json_object_get_member (body, "roles");
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  JsonArray *array;
 
-  if (node == NULL)
-    return NULL;
-  if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (array = json_node_get_array (node)) == 0)
-    {
-      pz_detail_add (details, "roles", "%s", _("Give at least one role"));
-      return NULL;
-    }
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *e = json_array_get_element (array, i);
-      const char *role = JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING
-                         ? json_node_get_string (e) : NULL;
-
-      if (role == NULL || !pz_role_is_known (role))
-        {
-          pz_detail_add (details, "roles", _("“%s” is not a role"), role ? role : "?");
-          return NULL;
-        }
-      if (g_hash_table_add (seen, (gpointer) role))
-        g_strv_builder_add (builder, role);
-    }
-  return g_strv_builder_end (builder);
-}
-
-/* Separation of duties: the administrator (users, roles, the signing key)
- * holds no office role, unless a small office allows it in its settings. */
-static void
-check_admin_roles (Req                *req,
-                   const char * const *roles,
-                   GPtrArray          *details)
-{
-  if (roles == NULL || req->server->config->admin_office_roles ||
-      !g_strv_contains (roles, "admin") || g_strv_length ((char **) roles) < 2)
-    return;
-  pz_detail_add (details, "roles", "%s",
-                 _("The administrator cannot also hold an office role; a small office may allow it "
-                   "with admin_may_hold_office_roles in the server's settings"));
-}
 
 static char *
 audit_detail (JsonObject *body)
@@ -184,17 +137,6 @@ insert_user_change (PzStore  *store,
   return n->id > 0 && pz_store_set_password (store, n->id, n->hash, TRUE, error);
 }
 
-static gboolean
-check_password (JsonNode  *password,
-                GPtrArray *details)
-{
-  if (g_utf8_strlen (json_node_get_string (password), -1) < PZ_AUTH_MIN_PASSWORD_LENGTH)
-    {
-      pz_detail_add (details, "password", _("At least %d characters"), PZ_AUTH_MIN_PASSWORD_LENGTH);
-      return FALSE;
-    }
-  return TRUE;
-}
 
 void
 handle_create_user (Req *req)
@@ -223,12 +165,12 @@ handle_create_user (Req *req)
     pz_detail_add (details, "full_name", "%s", _("Give the name as it is to appear in the history"));
   if (nip && !pz_valid_nip (json_node_get_string (nip)))
     pz_detail_add (details, "nip", "%s", _("A NIP has 18 digits"));
-  check_password (password, details);
+  pz_engine_check_password ("password", json_node_get_string (password), details);
   if (!json_object_has_member (body, "roles"))
     pz_detail_add (details, "roles", "%s", _("Give at least one role"));
   else
-    roles = read_roles (body, details);
-  check_admin_roles (req, (const char * const *) roles, details);
+    roles = pz_engine_read_roles (body, details);
+  pz_engine_check_roles ((const char * const *) roles, req->server->config->admin_office_roles, details);
   if (details->len)
     {
       send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
@@ -299,8 +241,8 @@ handle_update_user (Req    *req,
   if (nip && !pz_valid_nip (json_node_get_string (nip)))
     pz_detail_add (details, "nip", "%s", _("A NIP has 18 digits"));
   if (json_object_has_member (body, "roles"))
-    roles = read_roles (body, details);
-  check_admin_roles (req, (const char * const *) roles, details);
+    roles = pz_engine_read_roles (body, details);
+  pz_engine_check_roles ((const char * const *) roles, req->server->config->admin_office_roles, details);
   if (user->id == req->user->id && active && !json_node_get_boolean (active))
     pz_detail_add (details, "active", "%s", _("You cannot deactivate your own account"));
   if (user->id == req->user->id && roles && !g_strv_contains ((const char * const *) roles, "admin"))
@@ -382,7 +324,7 @@ handle_reset_password (Req    *req,
   if (body == NULL || !only_members (req, body, known) ||
       !get_member (req, body, "password", G_TYPE_STRING, TRUE, &password))
     return;
-  if (!check_password (password, details))
+  if (!pz_engine_check_password ("password", json_node_get_string (password), details))
     {
       send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
       return;
@@ -421,9 +363,8 @@ handle_change_password (Req *req)
       !get_member (req, body, "old_password", G_TYPE_STRING, TRUE, &old_password) ||
       !get_member (req, body, "new_password", G_TYPE_STRING, TRUE, &new_password))
     return;
-  if (g_utf8_strlen (json_node_get_string (new_password), -1) < PZ_AUTH_MIN_PASSWORD_LENGTH)
-    pz_detail_add (details, "new_password", _("At least %d characters"), PZ_AUTH_MIN_PASSWORD_LENGTH);
-  else if (g_str_equal (json_node_get_string (old_password), json_node_get_string (new_password)))
+  if (pz_engine_check_password ("new_password", json_node_get_string (new_password), details) &&
+      g_str_equal (json_node_get_string (old_password), json_node_get_string (new_password)))
     pz_detail_add (details, "new_password", "%s", _("Choose a password different from the current one"));
   if (details->len)
     {
