@@ -733,11 +733,7 @@ long_date (const char *iso)
   GDate date;
 
   if (iso && pz_parse_date (iso, &date))
-    {
-      char buf[100];
-      if (g_date_strftime (buf, sizeof buf, "%A, %-d %B %Y", &date) > 0)
-        return g_strdup (buf);
-    }
+    return pz_format_date_long (&date);
   return g_strdup (iso ? iso : "");
 }
 

@@ -661,7 +661,12 @@ report_done (GObject      *source,
       period = json_object_get_object_member (self->report, "period");
       gtk_editable_set_text (GTK_EDITABLE (self->from), str (period, "from"));
       gtk_editable_set_text (GTK_EDITABLE (self->to), str (period, "to"));
-      text = g_strdup_printf (_("From %s to %s; files waiting as of now"), str (period, "from"), str (period, "to"));
+      {
+        g_autofree char *from = pz_format_date_text (str (period, "from"));
+        g_autofree char *to = pz_format_date_text (str (period, "to"));
+
+        text = g_strdup_printf (_("From %s to %s; files waiting as of now"), from, to);
+      }
       gtk_label_set_text (GTK_LABEL (self->status), text);
       rebuild (self);
     }
@@ -812,8 +817,11 @@ pz_report_view_export_pdf (PzReportView  *self,
   p.cr = cairo_create (surface);
   p.y = PDF_MARGIN;
   {
-    g_autofree char *title = g_strdup_printf (_("Service Report %s to %s"), str (period, "from"), str (period, "to"));
-    g_autofree char *generated = g_strdup_printf (_("Made %s; files waiting as of then"), str (self->report, "generated_at"));
+    g_autofree char *from = pz_format_date_text (str (period, "from"));
+    g_autofree char *to = pz_format_date_text (str (period, "to"));
+    g_autofree char *made = pz_format_date_text (str (self->report, "generated_at"));
+    g_autofree char *title = g_strdup_printf (_("Service Report %s to %s"), from, to);
+    g_autofree char *generated = g_strdup_printf (_("Made %s; files waiting as of then"), made);
 
     p.y += pdf_text (&p, title, "Sans Bold 16", PDF_MARGIN, PDF_W - 2 * PDF_MARGIN, FALSE) + 4;
     p.y += pdf_text (&p, generated, "Sans 9", PDF_MARGIN, PDF_W - 2 * PDF_MARGIN, FALSE) + 16;

@@ -12,6 +12,7 @@
 #include "pz-report-view.h"
 #include "pz-document-view.h"
 #include "pz-file-item.h"
+#include "pz-widgets.h"
 #include "pz-window.h"
 
 /* The staff's window: connect, log in, the inbox of what waits for me, and
@@ -48,6 +49,9 @@ struct _PzWindow
   GtkSearchEntry  *search_entry;
   GtkLabel        *list_title;
   GtkColumnView   *inbox_view;
+  GtkStack        *inbox_stack;
+  AdwStatusPage   *inbox_empty;
+  GListModel      *inbox_sorted;   /* the inbox in the order of the column clicked */
   GtkStack        *file_stack;
   GtkBox          *file_box;
   GtkWidget       *new_button;
@@ -984,6 +988,8 @@ inbox_done (GObject      *source,
                                                               (gulong) json_object_get_int_member (answer, "total")),
                                                     (long long) json_object_get_int_member (answer, "total"));
           gtk_label_set_text (self->list_title, title);
+          adw_status_page_set_title (self->inbox_empty, _("No Late Files"));
+          adw_status_page_set_description (self->inbox_empty, _("Every file is within its step's standard."));
         }
       else if (json_object_has_member (answer, "total"))
         {
@@ -991,11 +997,20 @@ inbox_done (GObject      *source,
           gtk_label_set_text (self->count_overdue, overdue);
           gtk_label_set_text (self->count_done, done);
           gtk_label_set_text (self->list_title, _("Waiting for me, most urgent first"));
+          adw_status_page_set_title (self->inbox_empty, _("No Files Waiting"));
+          adw_status_page_set_description (self->inbox_empty,
+                                           _("Nothing waits for you now; new files appear here as they reach you."));
           notify_new_files (self, json_object_get_array_member (answer, "items"));
         }
       else
-        gtk_label_set_text (self->list_title, _("Search results, newest first"));
+        {
+          gtk_label_set_text (self->list_title, _("Search results, newest first"));
+          adw_status_page_set_title (self->inbox_empty, _("No Matching Files"));
+          adw_status_page_set_description (self->inbox_empty, _("Try another search or other filters."));
+        }
       fill_list (self, answer);
+      gtk_stack_set_visible_child_name (self->inbox_stack,
+                                        g_list_model_get_n_items (G_LIST_MODEL (self->inbox)) ? "list" : "empty");
     }
   g_object_unref (self);
 }
@@ -1127,6 +1142,11 @@ add_column (PzWindow   *self,
       g_signal_connect (factory, "bind", G_CALLBACK (bind_label), GUINT_TO_POINTER (column));
     }
   col = gtk_column_view_column_new (title, factory);
+  if (column != G_MAXUINT)
+    {
+      g_autoptr(GtkSorter) sorter = pz_file_item_sorter_new (column);
+      gtk_column_view_column_set_sorter (col, sorter);
+    }
   gtk_column_view_column_set_expand (col, expand);
   gtk_column_view_column_set_resizable (col, TRUE);
   gtk_column_view_append_column (self->inbox_view, col);
@@ -1138,7 +1158,7 @@ row_activated (GtkColumnView *view,
                guint          position,
                PzWindow      *self)
 {
-  g_autoptr(PzFileItem) item = g_list_model_get_item (G_LIST_MODEL (self->inbox), position);
+  g_autoptr(PzFileItem) item = g_list_model_get_item (self->inbox_sorted, position);
 
   if (item)
     pz_window_open_file (self, pz_file_item_get_id (item));
@@ -2083,6 +2103,13 @@ build_file_view (PzWindow *self)
         {
           JsonObject *f = json_array_get_object_element (fields, i);
           g_autofree char *value = node_to_text (json_object_get_member (data, get_string (f, "name")));
+
+          /* a date reads as the office writes it */
+          if (g_strcmp0 (get_string (f, "type"), "date") == 0 && pz_parse_date (value, NULL))
+            {
+              g_autofree char *typed = g_steal_pointer (&value);
+              value = pz_format_date_text (typed);
+            }
           add_info_row (group, get_string (f, "label"), value);
         }
     }
@@ -2092,8 +2119,10 @@ build_file_view (PzWindow *self)
              ? json_object_get_object_member (self->file, "survey") : NULL;
   if (survey)
     {
+      g_autofree char *survey_date = pz_format_date_text (get_string (survey, "survey_date"));
+
       group = group_new (self->file_box, _("Inspection report (BAP)"));
-      add_info_row (group, _("Survey date"), get_string (survey, "survey_date"));
+      add_info_row (group, _("Survey date"), survey_date);
       add_info_row (group, _("Surveyor"), get_string (survey, "surveyor"));
       add_info_row (group, _("Recommendation"),
                     g_strcmp0 (get_string (survey, "recommendation"), "feasible") == 0 ? _("Feasible")
@@ -4157,6 +4186,7 @@ pz_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
+  g_clear_object (&self->inbox_sorted);
   g_clear_object (&self->inbox);
   g_clear_pointer (&self->steps, g_hash_table_unref);
   g_clear_pointer (&self->permit_types, g_hash_table_unref);
@@ -4208,6 +4238,8 @@ pz_window_class_init (PzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PzWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, list_title);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, inbox_view);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, inbox_stack);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, inbox_empty);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, file_stack);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, file_box);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, new_button);
@@ -4257,8 +4289,12 @@ pz_window_init (PzWindow *self)
   self->form = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   {
-    GtkSelectionModel *selection = GTK_SELECTION_MODEL (gtk_single_selection_new (
-      G_LIST_MODEL (g_object_ref (self->inbox))));
+    GtkSelectionModel *selection;
+
+    /* in the server's order until a column's header is clicked */
+    self->inbox_sorted = G_LIST_MODEL (gtk_sort_list_model_new (
+      G_LIST_MODEL (g_object_ref (self->inbox)), g_object_ref (gtk_column_view_get_sorter (self->inbox_view))));
+    selection = GTK_SELECTION_MODEL (gtk_single_selection_new (g_object_ref (self->inbox_sorted)));
     gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
     gtk_column_view_set_model (self->inbox_view, selection);
     g_object_unref (selection);
@@ -4389,7 +4425,7 @@ pz_window_get_page (PzWindow *self)
 GListModel *
 pz_window_get_inbox (PzWindow *self)
 {
-  return G_LIST_MODEL (self->inbox);
+  return self->inbox_sorted;
 }
 
 void
