@@ -9,6 +9,7 @@
 #include "perizinan.h"
 #include "pz-admin.h"
 #include "pz-file-item.h"
+#include "pz-widgets.h"
 
 /* The administrator's pages: users and acting officials, the office
  * calendar and hours, the office profile with its emblem and signing
@@ -257,6 +258,7 @@ dialog_new (Dialog      *d,
   GtkWidget *error_group;
 
   d->window = adw_window_new ();
+  pz_window_add_close_keys (GTK_WINDOW (d->window));
   gtk_window_set_title (GTK_WINDOW (d->window), title);
   gtk_window_set_modal (GTK_WINDOW (d->window), TRUE);
   gtk_window_set_transient_for (GTK_WINDOW (d->window), GTK_WINDOW (gtk_widget_get_root (parent)));
@@ -596,6 +598,7 @@ open_user_dialog (PzAdminView *self,
   if (user == NULL)
     {
       u->password = adw_password_entry_row_new ();
+      pz_password_row_label_peek (ADW_PASSWORD_ENTRY_ROW (u->password));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (u->password), _("First Password"));
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), u->password);
     }
@@ -634,6 +637,7 @@ open_user_dialog (PzAdminView *self,
       g_autofree char *today_text = g_date_time_format (today, "%Y-%m-%d");
 
       u->reset_password = adw_password_entry_row_new ();
+      pz_password_row_label_peek (ADW_PASSWORD_ENTRY_ROW (u->reset_password));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (u->reset_password), _("New Password"));
       adw_entry_row_add_suffix (ADW_ENTRY_ROW (u->reset_password), reset);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (pw_group), u->reset_password);
@@ -650,7 +654,9 @@ open_user_dialog (PzAdminView *self,
       u->acting_role = combo_row (group, _("Role"), labels, 6);
       u->acting_kind = combo_row (group, _("Kind"), kinds, 0);
       u->acting_from = entry_row (group, _("First Day (YYYY-MM-DD)"), today_text);
+      pz_date_row_add_picker (ADW_ENTRY_ROW (u->acting_from));
       u->acting_to = entry_row (group, _("Last Day (YYYY-MM-DD)"), NULL);
+      pz_date_row_add_picker (ADW_ENTRY_ROW (u->acting_to));
       add = button_new (_("_Add Period"), FALSE);
       adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), add);
       g_signal_connect_swapped (add, "clicked", G_CALLBACK (add_acting_clicked), u);
@@ -1701,6 +1707,7 @@ build_calendar_page (PzAdminView *self)
 
   group = group_new (page, _("New Day Off"), NULL);
   self->holiday_date = entry_row (group, _("Date (YYYY-MM-DD)"), NULL);
+  pz_date_row_add_picker (ADW_ENTRY_ROW (self->holiday_date));
   self->holiday_name = entry_row (group, _("Name"), NULL);
   self->holiday_kind = combo_row (group, _("Kind"), kinds, 0);
   add = button_new (_("_Add Day Off"), FALSE);

@@ -11,6 +11,7 @@
 #include "perizinan.h"
 #include "pz-file-item.h"
 #include "pz-report-view.h"
+#include "pz-widgets.h"
 
 /* The heads' report: a period, then charts drawn with cairo (files per
  * month, each step's time against its standard, where files wait, the
@@ -903,6 +904,20 @@ period_entry (const char *placeholder,
   return entry;
 }
 
+/* the entry and its calendar button, joined as GNOME apps join them */
+static GtkWidget *
+date_field (GtkWidget *entry)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *button = pz_date_button_new (GTK_EDITABLE (entry));
+
+  gtk_widget_remove_css_class (button, "flat");
+  gtk_widget_add_css_class (box, "linked");
+  gtk_box_append (GTK_BOX (box), entry);
+  gtk_box_append (GTK_BOX (box), button);
+  return box;
+}
+
 static void
 pz_report_view_init (PzReportView *self)
 {
@@ -920,10 +935,10 @@ pz_report_view_init (PzReportView *self)
   gtk_widget_set_margin_bottom (bar, 8);
   gtk_box_append (GTK_BOX (bar), gtk_label_new (_("From")));
   self->from = period_entry (_("YYYY-MM-DD"), _("First day"));
-  gtk_box_append (GTK_BOX (bar), self->from);
+  gtk_box_append (GTK_BOX (bar), date_field (self->from));
   gtk_box_append (GTK_BOX (bar), gtk_label_new (_("to")));
   self->to = period_entry (_("YYYY-MM-DD"), _("Last day"));
-  gtk_box_append (GTK_BOX (bar), self->to);
+  gtk_box_append (GTK_BOX (bar), date_field (self->to));
   gtk_widget_add_css_class (show, "suggested-action");
   g_signal_connect_swapped (show, "clicked", G_CALLBACK (show_clicked), self);
   g_signal_connect_swapped (self->to, "activate", G_CALLBACK (show_clicked), self);

@@ -116,3 +116,50 @@ pz_empty_page_new (const char *icon_name,
   gtk_widget_set_vexpand (page, TRUE);
   return page;
 }
+
+static GtkWidget *
+first_of_type (GtkWidget *root,
+               GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = first_of_type (child, type)))
+        return found;
+    }
+  return NULL;
+}
+
+/**
+ * pz_drop_down_set_label:
+ *
+ * Names @drop_down for screen readers. The focus lands on the button
+ * inside it, which would otherwise be read as only the choice it shows.
+ */
+void
+pz_drop_down_set_label (GtkDropDown *drop_down,
+                        const char  *label)
+{
+  GtkWidget *button = first_of_type (GTK_WIDGET (drop_down), GTK_TYPE_TOGGLE_BUTTON);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (drop_down), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  if (button)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+/**
+ * pz_password_row_label_peek:
+ *
+ * Names the eye button of @row, which has only an icon.
+ */
+void
+pz_password_row_label_peek (AdwPasswordEntryRow *row)
+{
+  GtkWidget *peek = first_of_type (GTK_WIDGET (row), GTK_TYPE_TOGGLE_BUTTON);
+
+  if (peek)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (peek), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show Password"), -1);
+}

@@ -196,6 +196,8 @@ focus_page (PzWindow *self)
     }
 }
 
+static gboolean user_has_office_role (PzWindow *self);
+
 static void
 show_page (PzWindow   *self,
            const char *name)
@@ -219,6 +221,11 @@ show_page (PzWindow   *self,
     }
   gtk_widget_set_visible (self->new_button, g_str_equal (name, "main") && self->client &&
                           pz_client_user_has_role (self->client, "front_office"));
+  /* the main menu offers what this page and this user can do */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", g_str_equal (name, "main"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-late", working && user_has_office_role (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-reports",
+                                 working && self->reports_button && gtk_widget_get_visible (self->reports_button));
   focus_page (self);
 }
 
@@ -1431,6 +1438,8 @@ entry_row (GtkWidget  *group,
   GtkWidget *row = password ? adw_password_entry_row_new () : adw_entry_row_new ();
   const char *kept = self->kept_form ? g_hash_table_lookup (self->kept_form, name) : NULL;
 
+  if (password)
+    pz_password_row_label_peek (ADW_PASSWORD_ENTRY_ROW (row));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   gtk_editable_set_text (GTK_EDITABLE (row), kept ? kept : value ? value : "");
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
@@ -1611,7 +1620,8 @@ build_form (PzWindow   *self,
       const char *kept = self->kept_form ? g_hash_table_lookup (self->kept_form, "recommendation") : NULL;
 
       group = group_new (box, _("Inspection report (BAP)"));
-      entry_row (group, self, "survey_date", _("Survey date (YYYY-MM-DD)"), date, FALSE);
+      pz_date_row_add_picker (ADW_ENTRY_ROW (entry_row (group, self, "survey_date", _("Survey date (YYYY-MM-DD)"),
+                                                        date, FALSE)));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (combo), _("Recommendation"));
       adw_combo_row_set_model (ADW_COMBO_ROW (combo), G_LIST_MODEL (gtk_string_list_new (choices)));
       if (g_strcmp0 (kept, "not_feasible") == 0)
@@ -1637,7 +1647,10 @@ build_form (PzWindow   *self,
                                      : g_strdup (get_string (f, "label"));
           g_autofree char *key = g_strconcat ("field:", name, NULL);
 
-          entry_row (group, self, key, title, value, FALSE);
+          GtkWidget *row = entry_row (group, self, key, title, value, FALSE);
+
+          if (g_strcmp0 (get_string (f, "type"), "date") == 0)
+            pz_date_row_add_picker (ADW_ENTRY_ROW (row));
         }
     }
   else if (g_strcmp0 (form, "signature") == 0 && type)
@@ -3106,6 +3119,7 @@ show_preview (PzWindow   *self,
       gtk_window_set_transient_for (GTK_WINDOW (self->preview_window), GTK_WINDOW (self));
       gtk_window_set_default_size (GTK_WINDOW (self->preview_window), 760, 900);
       gtk_window_set_hide_on_close (GTK_WINDOW (self->preview_window), FALSE);
+      pz_window_add_close_keys (GTK_WINDOW (self->preview_window));
       box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
       header = adw_header_bar_new ();
       print = gtk_button_new_with_mnemonic (_("_Print"));
@@ -3677,6 +3691,30 @@ retry_action (GtkWidget  *widget,
     refresh_action (widget, NULL, NULL);
 }
 
+/* The main menu's Late Files and Reports do what their buttons do. */
+static void
+show_late_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  PzWindow *self = PZ_WINDOW (widget);
+
+  if (g_strcmp0 (pz_window_get_page (self), "main") != 0)
+    show_page (self, "main");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->late_button),
+                                !gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->late_button)));
+}
+
+static void
+show_reports_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  PzWindow *self = PZ_WINDOW (widget);
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->reports_button), TRUE);
+}
+
 static void
 search_action (GtkWidget  *widget,
                const char *action_name,
@@ -3804,6 +3842,8 @@ fill_registration_type (PzWindow *self)
           if (kept == NULL && self->kept_form)
             kept = g_hash_table_lookup (self->kept_form, name);
           last = entry_row (group, self, name, get_string (f, "label"), kept, FALSE);
+          if (g_strcmp0 (get_string (f, "type"), "date") == 0)
+            pz_date_row_add_picker (ADW_ENTRY_ROW (last));
           g_signal_connect (last, "entry-activated", G_CALLBACK (registration_entry_activated), self);
         }
       /* Enter in the last field registers */
@@ -4255,6 +4295,8 @@ pz_window_class_init (PzWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.show-late", NULL, show_late_action);
+  gtk_widget_class_install_action (widget_class, "win.show-reports", NULL, show_reports_action);
   gtk_widget_class_install_action (widget_class, "win.act", "s", act_action);
   gtk_widget_class_install_action (widget_class, "win.new-registration", NULL, new_registration_action);
   gtk_widget_class_install_action (widget_class, "win.upload-signed-scan", NULL, upload_signed_scan_action);
@@ -4309,6 +4351,13 @@ pz_window_init (PzWindow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->inbox_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Files"), -1);
   g_signal_connect (self->inbox_view, "activate", G_CALLBACK (row_activated), self);
+  /* what a screen reader says on the controls themselves */
+  pz_drop_down_set_label (self->step_filter, _("Step"));
+  pz_drop_down_set_label (self->status_filter, _("Status"));
+  pz_drop_down_set_label (self->type_filter, _("Permit type"));
+  pz_password_row_label_peek (self->password_row);
+  pz_password_row_label_peek (self->new_password_row);
+  pz_password_row_label_peek (self->repeat_password_row);
   build_docs_page (self);
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed), self);
   g_signal_connect_swapped (self->step_filter, "notify::selected", G_CALLBACK (filter_changed), self);
@@ -4382,6 +4431,8 @@ pz_window_new (AdwApplication *app,
   g_signal_connect (self->reports_button, "toggled", G_CALLBACK (reports_toggled), self);
   adw_header_bar_pack_end (self->header_bar, self->reports_button);
 
+  if (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self)))
+    pz_window_add_close_keys (GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self))));
   gtk_editable_set_text (GTK_EDITABLE (self->username_row), user);
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), url);
   if (*url)
