@@ -5,6 +5,7 @@
 #include <locale.h>
 
 #include "pz-application.h"
+#include "pz-i18n.h"
 
 int
 main (int   argc,
@@ -13,7 +14,7 @@ main (int   argc,
   g_autoptr(PzApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  pz_application_bind_translations ();
+  pz_bind_translations ();
 
   app = pz_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -135,23 +135,6 @@ pz_application_init (PzApplication *self)
                                  _("URL"));
 }
 
-/**
- * pz_application_bind_translations:
- *
- * Reads the messages from the installed catalogue, or from the one
- * PERIZINAN_LOCALEDIR names (a build tree's `po`, as the server does).
- */
-void
-pz_application_bind_translations (void)
-{
-  const char *dir = g_getenv ("PERIZINAN_LOCALEDIR");
-  g_autofree char *absolute = dir && *dir ? g_canonicalize_filename (dir, NULL) : NULL;
-
-  bindtextdomain (GETTEXT_PACKAGE, absolute ? absolute : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-}
-
 PzApplication *
 pz_application_new (void)
 {

@@ -11,6 +11,5 @@ G_DECLARE_FINAL_TYPE (PzApplication, pz_application, PZ, APPLICATION, AdwApplica
 
 PzApplication *pz_application_new          (void);
 GSettings     *pz_application_get_settings (PzApplication *self);
-void           pz_application_bind_translations (void);
 
 G_END_DECLS
