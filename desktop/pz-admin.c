@@ -50,6 +50,8 @@ struct _PzAdminView
   JsonArray    *types;
 
   GtkListBox   *audit_list;
+  GtkWidget    *audit_search;
+  GtkWidget    *audit_empty;
 };
 
 G_DEFINE_FINAL_TYPE (PzAdminView, pz_admin_view, GTK_TYPE_BOX)
@@ -1614,6 +1616,8 @@ load_types (PzAdminView *self)
 
 /* Audit log */
 
+static void audit_search_changed (PzAdminView *self);
+
 static void
 audit_loaded (PzAdminView *self,
               JsonNode    *node,
@@ -1643,6 +1647,7 @@ audit_loaded (PzAdminView *self,
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
       gtk_list_box_append (self->audit_list, row);
     }
+  audit_search_changed (self);
 }
 
 static void
@@ -1807,14 +1812,76 @@ build_types_page (PzAdminView *self)
   g_signal_connect_swapped (add, "clicked", G_CALLBACK (new_type_clicked), self);
 }
 
+/* The log filtered by what is typed: in the change, its target, who made
+ * it, or its detail. */
+static gboolean
+audit_row_matches (GtkListBoxRow *row,
+                   gpointer       data)
+{
+  PzAdminView *self = data;
+  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->audit_search));
+  g_autofree char *wanted = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *folded = NULL;
+
+  if (typed == NULL || *typed == '\0' || !ADW_IS_ACTION_ROW (row))
+    return TRUE;
+  wanted = g_utf8_casefold (typed, -1);
+  text = g_strconcat (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "\n",
+                      adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), NULL);
+  folded = g_utf8_casefold (text, -1);
+  return strstr (folded, wanted) != NULL;
+}
+
+/* The status page stands in for the list when nothing is left in it. */
+static void
+audit_search_changed (PzAdminView *self)
+{
+  gboolean any = FALSE;
+
+  gtk_list_box_invalidate_filter (self->audit_list);
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->audit_list)); row && !any;
+       row = gtk_widget_get_next_sibling (row))
+    any = GTK_IS_LIST_BOX_ROW (row) && audit_row_matches (GTK_LIST_BOX_ROW (row), self);
+  gtk_widget_set_visible (GTK_WIDGET (self->audit_list), any);
+  gtk_widget_set_visible (self->audit_empty, !any);
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->audit_search)) == '\0')
+    {
+      adw_status_page_set_title (ADW_STATUS_PAGE (self->audit_empty), _("No Changes Yet"));
+      adw_status_page_set_description (ADW_STATUS_PAGE (self->audit_empty),
+                                       _("Every change an administrator makes is written here."));
+    }
+  else
+    {
+      adw_status_page_set_title (ADW_STATUS_PAGE (self->audit_empty), _("No Matching Entries"));
+      adw_status_page_set_description (ADW_STATUS_PAGE (self->audit_empty),
+                                       _("No change in the log has what was typed; try other words."));
+    }
+}
+
 static void
 build_audit_page (PzAdminView *self)
 {
   GtkWidget *page = add_page (self, "audit", _("Audit Log"), "document-open-recent-symbolic");
   GtkWidget *group = group_new (page, _("Audit Log"), _("Every administrative change, newest first"));
+  GtkWidget *empty = self->audit_empty = adw_status_page_new ();
+
+  self->audit_search = gtk_search_entry_new ();
+  g_object_set (self->audit_search, "placeholder-text", _("Filter the log"), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->audit_search), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Filter the log"), -1);
+  gtk_widget_set_valign (self->audit_search, GTK_ALIGN_CENTER);
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), self->audit_search);
+  g_signal_connect_swapped (self->audit_search, "search-changed", G_CALLBACK (audit_search_changed), self);
 
   self->audit_list = boxed_list ();
+  gtk_list_box_set_filter_func (self->audit_list, audit_row_matches, self, NULL);
+  /* what the card says when nothing is (left) in it */
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "edit-find-symbolic");
+  gtk_widget_add_css_class (empty, "compact");
+  gtk_widget_set_visible (empty, FALSE);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->audit_list));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), empty);
 }
 
 static void

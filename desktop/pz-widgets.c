@@ -10,6 +10,22 @@
 
 /* Small pieces the window, the administration and the reports share. */
 
+static GtkWidget *
+first_of_type (GtkWidget *root,
+               GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = first_of_type (child, type)))
+        return found;
+    }
+  return NULL;
+}
+
 static void
 date_picked (GtkCalendar *calendar,
              GtkEditable *entry)
@@ -58,7 +74,7 @@ pz_date_button_new (GtkEditable *entry)
 
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "x-office-calendar-symbolic");
   gtk_widget_set_tooltip_text (button, _("Choose a Date"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Choose a Date"), -1);
+  pz_name_control (button, _("Choose a Date"));
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
   gtk_popover_set_child (GTK_POPOVER (popover), calendar);
@@ -117,49 +133,65 @@ pz_empty_page_new (const char *icon_name,
   return page;
 }
 
+/**
+ * pz_name_control:
+ * @control: a drop-down or a menu button
+ *
+ * Names @control for screen readers. The focus lands on the toggle
+ * button inside it, which would otherwise be read as only what it shows
+ * (the choice of a drop-down, nothing for an icon).
+ */
+void
+pz_name_control (GtkWidget  *control,
+                 const char *label)
+{
+  GtkWidget *button = first_of_type (control, GTK_TYPE_TOGGLE_BUTTON);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (control), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  if (button)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
 static GtkWidget *
-first_of_type (GtkWidget *root,
-               GType      type)
+peek_button (GtkWidget *root)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found;
 
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+      if (GTK_IS_BUTTON (child) &&
+          (g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (child)), "view-reveal-symbolic") == 0 ||
+           g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (child)), "view-conceal-symbolic") == 0))
         return child;
-      if ((found = first_of_type (child, type)))
+      if ((found = peek_button (child)))
         return found;
     }
   return NULL;
 }
 
-/**
- * pz_drop_down_set_label:
- *
- * Names @drop_down for screen readers. The focus lands on the button
- * inside it, which would otherwise be read as only the choice it shows.
- */
-void
-pz_drop_down_set_label (GtkDropDown *drop_down,
-                        const char  *label)
+static void
+name_peek (GtkText   *text,
+           GParamSpec *pspec,
+           GtkWidget *peek)
 {
-  GtkWidget *button = first_of_type (GTK_WIDGET (drop_down), GTK_TYPE_TOGGLE_BUTTON);
-
-  gtk_accessible_update_property (GTK_ACCESSIBLE (drop_down), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  if (button)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (peek), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  gtk_text_get_visibility (text) ? _("Hide Password") : _("Show Password"), -1);
 }
 
 /**
  * pz_password_row_label_peek:
  *
- * Names the eye button of @row, which has only an icon.
+ * Names the eye button of @row, which has only an icon (and a tooltip
+ * screen readers do not take for its name).
  */
 void
 pz_password_row_label_peek (AdwPasswordEntryRow *row)
 {
-  GtkWidget *peek = first_of_type (GTK_WIDGET (row), GTK_TYPE_TOGGLE_BUTTON);
+  GtkWidget *peek = peek_button (GTK_WIDGET (row));
+  GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (row));
 
-  if (peek)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (peek), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show Password"), -1);
+  if (peek == NULL || !GTK_IS_TEXT (text))
+    return;
+  name_peek (GTK_TEXT (text), NULL, peek);
+  g_signal_connect_object (text, "notify::visibility", G_CALLBACK (name_peek), peek, G_CONNECT_AFTER);
 }

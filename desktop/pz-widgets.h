@@ -8,7 +8,7 @@ G_BEGIN_DECLS
 GtkWidget *pz_date_button_new      (GtkEditable *entry);
 void       pz_date_row_add_picker  (AdwEntryRow *row);
 void       pz_window_add_close_keys (GtkWindow  *window);
-void       pz_drop_down_set_label  (GtkDropDown *drop_down,
+void       pz_name_control         (GtkWidget   *control,
                                     const char  *label);
 void       pz_password_row_label_peek (AdwPasswordEntryRow *row);
 GtkWidget *pz_empty_page_new       (const char  *icon_name,

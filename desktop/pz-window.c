@@ -4352,9 +4352,9 @@ pz_window_init (PzWindow *self)
                                   _("Files"), -1);
   g_signal_connect (self->inbox_view, "activate", G_CALLBACK (row_activated), self);
   /* what a screen reader says on the controls themselves */
-  pz_drop_down_set_label (self->step_filter, _("Step"));
-  pz_drop_down_set_label (self->status_filter, _("Status"));
-  pz_drop_down_set_label (self->type_filter, _("Permit type"));
+  pz_name_control (GTK_WIDGET (self->step_filter), _("Step"));
+  pz_name_control (GTK_WIDGET (self->status_filter), _("Status"));
+  pz_name_control (GTK_WIDGET (self->type_filter), _("Permit type"));
   pz_password_row_label_peek (self->password_row);
   pz_password_row_label_peek (self->new_password_row);
   pz_password_row_label_peek (self->repeat_password_row);
