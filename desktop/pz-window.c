@@ -995,6 +995,7 @@ inbox_done (GObject      *source,
                                                               (gulong) json_object_get_int_member (answer, "total")),
                                                     (long long) json_object_get_int_member (answer, "total"));
           gtk_label_set_text (self->list_title, title);
+          adw_status_page_set_icon_name (self->inbox_empty, "task-due-symbolic");
           adw_status_page_set_title (self->inbox_empty, _("No Late Files"));
           adw_status_page_set_description (self->inbox_empty, _("Every file is within its step's standard."));
         }
@@ -1004,6 +1005,7 @@ inbox_done (GObject      *source,
           gtk_label_set_text (self->count_overdue, overdue);
           gtk_label_set_text (self->count_done, done);
           gtk_label_set_text (self->list_title, _("Waiting for me, most urgent first"));
+          adw_status_page_set_icon_name (self->inbox_empty, "object-select-symbolic");
           adw_status_page_set_title (self->inbox_empty, _("No Files Waiting"));
           adw_status_page_set_description (self->inbox_empty,
                                            _("Nothing waits for you now; new files appear here as they reach you."));
@@ -1012,6 +1014,7 @@ inbox_done (GObject      *source,
       else
         {
           gtk_label_set_text (self->list_title, _("Search results, newest first"));
+          adw_status_page_set_icon_name (self->inbox_empty, "edit-find-symbolic");
           adw_status_page_set_title (self->inbox_empty, _("No Matching Files"));
           adw_status_page_set_description (self->inbox_empty, _("Try another search or other filters."));
         }
@@ -1073,7 +1076,15 @@ setup_label (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  if (GPOINTER_TO_UINT (data) == PZ_FILE_COLUMN_REGISTRATION)
+  if (GPOINTER_TO_UINT (data) == PZ_FILE_COLUMN_DUE)
+    {
+      /* the date on one line, the time under it: never cut */
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 16);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_NONE);
+    }
+  else if (GPOINTER_TO_UINT (data) == PZ_FILE_COLUMN_REGISTRATION)
     {
       /* an identifier is never cut: its column is as wide as the number */
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_NONE);

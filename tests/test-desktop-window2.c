@@ -415,6 +415,8 @@ test_shortcuts_and_menu (void)
   };
   gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "PBG", "new");
 
+  /* past the document check, it has a receipt */
+  pz_test_drive_to (ts, id, "technical_survey");
   log_in (win, "front_office");
   menu_button = find_any (GTK_WIDGET (win), GTK_TYPE_MENU_BUTTON);
   g_assert_nonnull (menu_button);
@@ -491,6 +493,10 @@ test_shortcuts_and_menu (void)
                       }
                 }
             }
+          /* Quit is the application's, which this test's stand-in
+           * application does not have (pz-application.c binds it) */
+          if (!bound && keyval == GDK_KEY_q && mods == GDK_CONTROL_MASK)
+            bound = TRUE;
           if (!bound)
             g_error ("the shortcuts window lists %s, which nothing answers", each[k]);
         }
