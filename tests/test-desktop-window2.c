@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <locale.h>
 #include <string.h>
 
 #include "perizinan.h"
@@ -996,8 +997,8 @@ log_in_id (PzWindow   *win,
            const char *username,
            const char *page)
 {
-  GtkWidget *user = find_any (GTK_WIDGET (win), ADW_TYPE_ENTRY_ROW);
-  GtkWidget *pass = find_any (GTK_WIDGET (win), ADW_TYPE_PASSWORD_ENTRY_ROW);
+  GtkWidget *user = find_widget (GTK_WIDGET (win), ADW_TYPE_ENTRY_ROW, NULL);
+  GtkWidget *pass = find_widget (GTK_WIDGET (win), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
 
   gtk_editable_set_text (GTK_EDITABLE (user), username);
   gtk_editable_set_text (GTK_EDITABLE (pass), "demo");
@@ -1017,11 +1018,30 @@ test_indonesian (void)
 {
   g_autoptr(GHashTable) msgids = english_messages ();
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *locale_dir = NULL;
   PzWindow *win;
   GtkWidget *menu_button;
 
   g_assert_cmpuint (g_hash_table_size (msgids), >, 500);
   g_assert_true (g_hash_table_contains (msgids, "Log In"));
+  /* An office PC runs in id_ID.UTF-8; gettext reads no catalogue in the C
+   * locale the tests run in. The locale is compiled here from the
+   * system's definitions, so the test needs none installed. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("pz-locale-XXXXXX", NULL);
+    g_autofree char *out = g_build_filename (dir, "id_ID.UTF-8", NULL);
+    const char *argv[] = { "localedef", "-i", "id_ID", "-f", "UTF-8", out, NULL };
+    int status = 0;
+
+    if (setlocale (LC_MESSAGES, "id_ID.UTF-8") == NULL)
+      {
+        g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                     NULL, NULL, NULL, NULL, &status, NULL));
+        g_setenv ("LOCPATH", dir, TRUE);
+        g_assert_nonnull (setlocale (LC_MESSAGES, "id_ID.UTF-8"));
+      }
+    locale_dir = g_steal_pointer (&dir);
+  }
   /* as the app does at its start, with the build's catalogue */
   g_setenv ("LANGUAGE", "id", TRUE);
   pz_bind_translations ();
@@ -1153,7 +1173,13 @@ test_indonesian (void)
   if (found->len)
     g_error ("%u messages still in English, the first: %s", found->len, (char *) g_ptr_array_index (found, 0));
   g_unsetenv ("LANGUAGE");
+  setlocale (LC_MESSAGES, "");
   pz_bind_translations ();
+  if (locale_dir)
+    {
+      g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", locale_dir);
+      g_assert_true (g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL));
+    }
 }
 
 int
