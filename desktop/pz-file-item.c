@@ -178,7 +178,16 @@ pz_file_item_new_from_json (JsonObject *summary,
   self->columns[PZ_FILE_COLUMN_IN_STEP] =
     entered_t ? pz_format_duration (g_date_time_difference (now, entered_t) / G_TIME_SPAN_SECOND)
               : g_strdup ("—");
-  self->columns[PZ_FILE_COLUMN_DUE] = pz_format_local_time (due);
+  if (due_t)
+    {
+      /* in a table: the day on one line, the time under it */
+      g_autoptr(GDate) day = g_date_new_dmy (g_date_time_get_day_of_month (due_t), g_date_time_get_month (due_t),
+                                             g_date_time_get_year (due_t));
+      g_autofree char *date = pz_format_date (day);
+      g_autofree char *time = pz_format_time (due_t);
+
+      self->columns[PZ_FILE_COLUMN_DUE] = g_strdup_printf ("%s\n%s", date, time);
+    }
 
   self->due = due_t ? g_date_time_to_unix (due_t) : 0;
   self->entered = entered_t ? g_date_time_to_unix (entered_t) : 0;

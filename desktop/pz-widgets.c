@@ -195,3 +195,58 @@ pz_password_row_label_peek (AdwPasswordEntryRow *row)
   name_peek (GTK_TEXT (text), NULL, peek);
   g_signal_connect_object (text, "notify::visibility", G_CALLBACK (name_peek), peek, G_CONNECT_AFTER);
 }
+
+static void
+setup_choice (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (label), 6);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+setup_list_choice (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item,
+                   gpointer                  data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_choice (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  data)
+{
+  GObject *choice = gtk_list_item_get_item (item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
+                      GTK_IS_STRING_OBJECT (choice) ? gtk_string_object_get_string (GTK_STRING_OBJECT (choice)) : "");
+}
+
+/**
+ * pz_drop_down_ellipsize:
+ *
+ * Lets @drop_down shrink below its longest choice, cutting the choice
+ * shown with "…"; its list still shows every choice whole.
+ */
+void
+pz_drop_down_ellipsize (GtkDropDown *drop_down)
+{
+  g_autoptr(GtkListItemFactory) shown = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) listed = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (shown, "setup", G_CALLBACK (setup_choice), NULL);
+  g_signal_connect (shown, "bind", G_CALLBACK (bind_choice), NULL);
+  g_signal_connect (listed, "setup", G_CALLBACK (setup_list_choice), NULL);
+  g_signal_connect (listed, "bind", G_CALLBACK (bind_choice), NULL);
+  gtk_drop_down_set_factory (drop_down, shown);
+  gtk_drop_down_set_list_factory (drop_down, listed);
+}

@@ -1077,13 +1077,8 @@ setup_label (GtkSignalListItemFactory *factory,
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   if (GPOINTER_TO_UINT (data) == PZ_FILE_COLUMN_DUE)
-    {
-      /* the date on one line, the time under it: never cut */
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 16);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_NONE);
-    }
+    /* the date on one line, the time under it: never cut */
+    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_NONE);
   else if (GPOINTER_TO_UINT (data) == PZ_FILE_COLUMN_REGISTRATION)
     {
       /* an identifier is never cut: its column is as wide as the number */
@@ -1773,6 +1768,9 @@ build_actions (PzWindow   *self,
             continue;
           label = action_label (self, step, action);
           button = gtk_button_new_with_label (label);
+          /* long Indonesian labels take two lines in a narrow pane */
+          gtk_label_set_wrap (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), TRUE);
+          gtk_label_set_justify (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), GTK_JUSTIFY_CENTER);
           if (g_str_equal (action, "approve") && g_strcmp0 (get_string (step, "form"), "documents_complete") == 0)
             {
               /* insensitive, and saying why, while documents are open */
@@ -4362,6 +4360,11 @@ pz_window_init (PzWindow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->inbox_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Files"), -1);
   g_signal_connect (self->inbox_view, "activate", G_CALLBACK (row_activated), self);
+  /* the filters give up width before the window does */
+  pz_drop_down_ellipsize (self->step_filter);
+  pz_drop_down_ellipsize (self->status_filter);
+  pz_drop_down_ellipsize (self->type_filter);
+  gtk_label_set_ellipsize (self->list_title, PANGO_ELLIPSIZE_END);
   /* what a screen reader says on the controls themselves */
   pz_name_control (GTK_WIDGET (self->step_filter), _("Step"));
   pz_name_control (GTK_WIDGET (self->status_filter), _("Status"));

@@ -85,6 +85,20 @@ pz_format_date_time (GDateTime *time)
 }
 
 /**
+ * pz_format_time:
+ * @time: a moment
+ *
+ * Returns: (transfer full): its hour and minute, "09.15" / "09:15"
+ */
+char *
+pz_format_time (GDateTime *time)
+{
+  g_return_val_if_fail (time != NULL, g_strdup (""));
+  /* Translators: the hour and minute: "09:15" */
+  return g_strdup_printf (C_("time", "%1$02d:%2$02d"), g_date_time_get_hour (time), g_date_time_get_minute (time));
+}
+
+/**
  * pz_format_date_text:
  * @text: (nullable): a day as "YYYY-MM-DD" or a moment in ISO 8601
  *
