@@ -174,7 +174,9 @@ pz_file_item_new_from_json (JsonObject *summary,
   self->columns[PZ_FILE_COLUMN_REGISTRATION] = g_strdup (get_string (summary, "registration_number"));
   self->columns[PZ_FILE_COLUMN_APPLICANT] = g_strdup (get_string (summary, "applicant_name"));
   self->columns[PZ_FILE_COLUMN_PERMIT] = g_strdup (get_string (summary, "permit_type_name"));
-  self->columns[PZ_FILE_COLUMN_STEP] = g_strdup (get_string (summary, "step_title"));
+  /* in the user's language, whatever the server's */
+  self->columns[PZ_FILE_COLUMN_STEP] = get_string (summary, "step_title")
+    ? g_strdup (g_dgettext (GETTEXT_PACKAGE, get_string (summary, "step_title"))) : NULL;
   self->columns[PZ_FILE_COLUMN_IN_STEP] =
     entered_t ? pz_format_duration (g_date_time_difference (now, entered_t) / G_TIME_SPAN_SECOND)
               : g_strdup ("—");

@@ -52,6 +52,16 @@ str (JsonObject *o,
   return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING ? json_node_get_string (n) : "";
 }
 
+/* A step's or a question's title as the server wrote it, in the server's
+ * language: read in the user's where the catalogue has it. */
+static const char *
+server_title (JsonObject *o)
+{
+  const char *title = str (o, "title");
+
+  return title && *title ? g_dgettext (GETTEXT_PACKAGE, title) : title;
+}
+
 static double
 num (JsonObject *o,
      const char *member)
@@ -139,12 +149,12 @@ build_table (JsonObject *report,
           JsonArray *slow = array (o, "slowest");
 
           if (officers)
-            add_row (rows, g_strdup (str (o, "full_name")), g_strdup (str (o, "title")),
+            add_row (rows, g_strdup (str (o, "full_name")), g_strdup (server_title (o)),
                      g_strdup_printf ("%.0f", num (o, "count")), minutes (num (o, "median_seconds")),
                      minutes (num (o, "p90_seconds")), minutes (num (o, "standard_seconds")),
                      percent (num (o, "within_standard")), NULL);
           else
-            add_row (rows, g_strdup (str (o, "title")), g_strdup_printf ("%.0f", num (o, "count")),
+            add_row (rows, g_strdup (server_title (o)), g_strdup_printf ("%.0f", num (o, "count")),
                      minutes (num (o, "median_seconds")), minutes (num (o, "p90_seconds")),
                      minutes (num (o, "standard_seconds")), percent (num (o, "within_standard")),
                      g_strdup (slow && json_array_get_length (slow)
@@ -160,7 +170,7 @@ build_table (JsonObject *report,
           JsonObject *o = json_array_get_object_element (list, i);
           char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-          add_row (rows, g_strdup (str (o, "title")), g_strdup_printf ("%.0f", num (o, "count")),
+          add_row (rows, g_strdup (server_title (o)), g_strdup_printf ("%.0f", num (o, "count")),
                    g_strdup_printf ("%.0f", num (o, "overdue")),
                    g_strdup (g_ascii_formatd (buf, sizeof buf, "%.1f", num (o, "oldest_seconds") / 3600.0)), NULL);
         }
@@ -186,7 +196,7 @@ build_table (JsonObject *report,
       for (guint i = 0; elements && i < json_array_get_length (elements); i++)
         {
           JsonObject *o = json_array_get_object_element (elements, i);
-          add_row (rows, g_strdup (str (o, "title")), g_strdup (g_ascii_formatd (a, sizeof a, "%.2f", num (o, "mean"))),
+          add_row (rows, g_strdup (server_title (o)), g_strdup (g_ascii_formatd (a, sizeof a, "%.2f", num (o, "mean"))),
                    g_strdup (g_ascii_formatd (b, sizeof b, "%.2f", num (o, "index"))), NULL);
         }
       if (num (s, "responses") > 0)
@@ -358,7 +368,7 @@ draw_steps (cairo_t       *cr,
       double y = 4 + i * row, w = right - left;
       const double *c = median <= 1 ? green : median <= 2 ? amber : red;
 
-      label (cr, fg, str (o, "title"), 0, y + row / 2, left - 8, TRUE, 10);
+      label (cr, fg, server_title (o), 0, y + row / 2, left - 8, TRUE, 10);
       set_rgb (cr, c, 0.85);
       cairo_rectangle (cr, left, y + row * 0.2, w * MIN (median, scale_max) / scale_max, row * 0.6);
       cairo_fill (cr);
@@ -405,7 +415,7 @@ draw_waiting (cairo_t       *cr,
       double w = (right - left) * count / most, wo = (right - left) * overdue / most;
       g_autofree char *n_text = g_strdup_printf ("%.0f", count);
 
-      label (cr, fg, str (o, "title"), 0, y + row / 2, left - 8, TRUE, 10);
+      label (cr, fg, server_title (o), 0, y + row / 2, left - 8, TRUE, 10);
       set_rgb (cr, json_object_get_boolean_member_with_default (o, "applicant_clock", FALSE) ? amber : blue, 0.8);
       cairo_rectangle (cr, left, y + row * 0.2, w, row * 0.6);
       cairo_fill (cr);
@@ -447,7 +457,7 @@ draw_satisfaction (cairo_t       *cr,
       double index = num (o, "index"), y = 2 + i * row;
       g_autofree char *t = g_strdup_printf ("%.1f", index);
 
-      label (cr, fg, str (o, "title"), 0, y + row / 2, left - 8, TRUE, 10);
+      label (cr, fg, server_title (o), 0, y + row / 2, left - 8, TRUE, 10);
       set_rgb (cr, index >= 88.31 ? green : index >= 76.61 ? blue : index >= 65 ? amber : red, 0.85);
       cairo_rectangle (cr, left, y + row * 0.2, (right - left) * index / 100.0, row * 0.6);
       cairo_fill (cr);

@@ -951,7 +951,7 @@ notify_new_files (PzWindow  *self,
           g_autoptr(GNotification) n = g_notification_new (_("A file is waiting for you"));
           g_autofree char *body = g_strdup_printf ("%s · %s · %s", get_string (item, "registration_number"),
                                                    get_string (item, "applicant_name"),
-                                                   get_string (item, "step_title"));
+                                                   g_dgettext (GETTEXT_PACKAGE, get_string (item, "step_title")));
           g_autofree char *nid = g_strdup_printf ("file-%" G_GINT64_FORMAT, *id);
 
           g_notification_set_body (n, body);
@@ -1986,7 +1986,7 @@ build_clocks (PzWindow *self)
       gboolean within = json_object_get_boolean_member_with_default (c, "within_standard", TRUE);
       gboolean current = json_object_get_boolean_member_with_default (c, "current", FALSE);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), get_string (c, "title"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), step_title (self, get_string (c, "step")));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       badge = gtk_label_new (within ? (current ? _("Running") : _("Within")) : _("Late"));
       gtk_widget_add_css_class (badge, "pz-badge");
