@@ -74,6 +74,33 @@ press_key (GtkWidget       *focus,
   return FALSE;
 }
 
+/* Whether a shortcut controller of @root or of a widget inside it answers
+ * the key. */
+static gboolean
+key_bound (GtkWidget       *root,
+           guint            keyval,
+           GdkModifierType  mods)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (root);
+
+  for (guint c = 0; c < g_list_model_get_n_items (controllers); c++)
+    {
+      g_autoptr(GObject) ctl = g_list_model_get_item (controllers, c);
+
+      if (GTK_IS_SHORTCUT_CONTROLLER (ctl))
+        for (guint s = 0; s < g_list_model_get_n_items (G_LIST_MODEL (ctl)); s++)
+          {
+            g_autoptr(GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (ctl), s);
+            if (trigger_matches (gtk_shortcut_get_trigger (sc), keyval, mods))
+              return TRUE;
+          }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    if (key_bound (child, keyval, mods))
+      return TRUE;
+  return FALSE;
+}
+
 /* In a window: from its focus widget, or the window itself. */
 static gboolean
 press_in (GtkWidget       *window,
@@ -451,49 +478,20 @@ test_shortcuts_and_menu (void)
       g_auto(GStrv) each = NULL;
 
       g_object_get (g_ptr_array_index (shortcuts, i), "accelerator", &accels, NULL);
+      /* one named by its action shows the keys the application gives it */
+      if (accels == NULL || *accels == '\0')
+        continue;
       each = g_strsplit (accels, " ", -1);
       for (guint k = 0; each[k]; k++)
         {
           guint keyval;
           GdkModifierType mods;
-          g_autoptr(GtkShortcutTrigger) trigger = NULL;
           gboolean bound = FALSE;
 
           g_assert_true (gtk_accelerator_parse (each[k], &keyval, &mods));
-          /* bound in the main window, in a dialog's close keys, or the app's */
-          for (GtkWidget *w = GTK_WIDGET (win); w && !bound; w = NULL)
-            {
-              g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (w);
-
-              for (guint c = 0; c < g_list_model_get_n_items (controllers) && !bound; c++)
-                {
-                  g_autoptr(GObject) ctl = g_list_model_get_item (controllers, c);
-
-                  if (GTK_IS_SHORTCUT_CONTROLLER (ctl))
-                    for (guint s = 0; s < g_list_model_get_n_items (G_LIST_MODEL (ctl)) && !bound; s++)
-                      {
-                        g_autoptr(GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (ctl), s);
-                        bound = trigger_matches (gtk_shortcut_get_trigger (sc), keyval, mods);
-                      }
-                }
-            }
-          if (!bound)
-            {
-              g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (overlay);
-
-              /* the close keys every preview and dialog has */
-              for (guint c = 0; c < g_list_model_get_n_items (controllers) && !bound; c++)
-                {
-                  g_autoptr(GObject) ctl = g_list_model_get_item (controllers, c);
-
-                  if (GTK_IS_SHORTCUT_CONTROLLER (ctl))
-                    for (guint s = 0; s < g_list_model_get_n_items (G_LIST_MODEL (ctl)) && !bound; s++)
-                      {
-                        g_autoptr(GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (ctl), s);
-                        bound = trigger_matches (gtk_shortcut_get_trigger (sc), keyval, mods);
-                      }
-                }
-            }
+          /* bound in the window or a widget in it (the checklist's, the
+           * scan's), or in the close keys every preview and dialog has */
+          bound = key_bound (GTK_WIDGET (win), keyval, mods) || key_bound (overlay, keyval, mods);
           /* Quit is the application's, which this test's stand-in
            * application does not have (pz-application.c binds it) */
           if (!bound && keyval == GDK_KEY_q && mods == GDK_CONTROL_MASK)
