@@ -314,7 +314,7 @@ static void
 test_empty_pages (void)
 {
   PzWindow *win = new_window ();
-  g_autofree char *token = pz_test_login (ts, "sekretaris");
+  const char *token = pz_test_login (ts, "sekretaris");
   GtkWidget *page, *search;
 
   /* the Sekretaris's files go on, so nothing waits for them */
