@@ -9,6 +9,7 @@
 #include "perizinan.h"
 #include "pz-admin.h"
 #include "pz-file-item.h"
+#include "pz-widgets.h"
 
 /* The administrator's pages: users and acting officials, the office
  * calendar and hours, the office profile with its emblem and signing
@@ -49,6 +50,8 @@ struct _PzAdminView
   JsonArray    *types;
 
   GtkListBox   *audit_list;
+  GtkWidget    *audit_search;
+  GtkWidget    *audit_empty;
 };
 
 G_DEFINE_FINAL_TYPE (PzAdminView, pz_admin_view, GTK_TYPE_BOX)
@@ -257,6 +260,7 @@ dialog_new (Dialog      *d,
   GtkWidget *error_group;
 
   d->window = adw_window_new ();
+  pz_window_add_close_keys (GTK_WINDOW (d->window));
   gtk_window_set_title (GTK_WINDOW (d->window), title);
   gtk_window_set_modal (GTK_WINDOW (d->window), TRUE);
   gtk_window_set_transient_for (GTK_WINDOW (d->window), GTK_WINDOW (gtk_widget_get_root (parent)));
@@ -596,6 +600,7 @@ open_user_dialog (PzAdminView *self,
   if (user == NULL)
     {
       u->password = adw_password_entry_row_new ();
+      pz_password_row_label_peek (ADW_PASSWORD_ENTRY_ROW (u->password));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (u->password), _("First Password"));
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), u->password);
     }
@@ -634,6 +639,7 @@ open_user_dialog (PzAdminView *self,
       g_autofree char *today_text = g_date_time_format (today, "%Y-%m-%d");
 
       u->reset_password = adw_password_entry_row_new ();
+      pz_password_row_label_peek (ADW_PASSWORD_ENTRY_ROW (u->reset_password));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (u->reset_password), _("New Password"));
       adw_entry_row_add_suffix (ADW_ENTRY_ROW (u->reset_password), reset);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (pw_group), u->reset_password);
@@ -650,7 +656,9 @@ open_user_dialog (PzAdminView *self,
       u->acting_role = combo_row (group, _("Role"), labels, 6);
       u->acting_kind = combo_row (group, _("Kind"), kinds, 0);
       u->acting_from = entry_row (group, _("First Day (YYYY-MM-DD)"), today_text);
+      pz_date_row_add_picker (ADW_ENTRY_ROW (u->acting_from));
       u->acting_to = entry_row (group, _("Last Day (YYYY-MM-DD)"), NULL);
+      pz_date_row_add_picker (ADW_ENTRY_ROW (u->acting_to));
       add = button_new (_("_Add Period"), FALSE);
       adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), add);
       g_signal_connect_swapped (add, "clicked", G_CALLBACK (add_acting_clicked), u);
@@ -733,11 +741,7 @@ long_date (const char *iso)
   GDate date;
 
   if (iso && pz_parse_date (iso, &date))
-    {
-      char buf[100];
-      if (g_date_strftime (buf, sizeof buf, "%A, %-d %B %Y", &date) > 0)
-        return g_strdup (buf);
-    }
+    return pz_format_date_long (&date);
   return g_strdup (iso ? iso : "");
 }
 
@@ -1612,6 +1616,8 @@ load_types (PzAdminView *self)
 
 /* Audit log */
 
+static void audit_search_changed (PzAdminView *self);
+
 static void
 audit_loaded (PzAdminView *self,
               JsonNode    *node,
@@ -1641,6 +1647,7 @@ audit_loaded (PzAdminView *self,
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
       gtk_list_box_append (self->audit_list, row);
     }
+  audit_search_changed (self);
 }
 
 static void
@@ -1705,6 +1712,7 @@ build_calendar_page (PzAdminView *self)
 
   group = group_new (page, _("New Day Off"), NULL);
   self->holiday_date = entry_row (group, _("Date (YYYY-MM-DD)"), NULL);
+  pz_date_row_add_picker (ADW_ENTRY_ROW (self->holiday_date));
   self->holiday_name = entry_row (group, _("Name"), NULL);
   self->holiday_kind = combo_row (group, _("Kind"), kinds, 0);
   add = button_new (_("_Add Day Off"), FALSE);
@@ -1804,14 +1812,76 @@ build_types_page (PzAdminView *self)
   g_signal_connect_swapped (add, "clicked", G_CALLBACK (new_type_clicked), self);
 }
 
+/* The log filtered by what is typed: in the change, its target, who made
+ * it, or its detail. */
+static gboolean
+audit_row_matches (GtkListBoxRow *row,
+                   gpointer       data)
+{
+  PzAdminView *self = data;
+  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->audit_search));
+  g_autofree char *wanted = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *folded = NULL;
+
+  if (typed == NULL || *typed == '\0' || !ADW_IS_ACTION_ROW (row))
+    return TRUE;
+  wanted = g_utf8_casefold (typed, -1);
+  text = g_strconcat (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "\n",
+                      adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), NULL);
+  folded = g_utf8_casefold (text, -1);
+  return strstr (folded, wanted) != NULL;
+}
+
+/* The status page stands in for the list when nothing is left in it. */
+static void
+audit_search_changed (PzAdminView *self)
+{
+  gboolean any = FALSE;
+
+  gtk_list_box_invalidate_filter (self->audit_list);
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->audit_list)); row && !any;
+       row = gtk_widget_get_next_sibling (row))
+    any = GTK_IS_LIST_BOX_ROW (row) && audit_row_matches (GTK_LIST_BOX_ROW (row), self);
+  gtk_widget_set_visible (GTK_WIDGET (self->audit_list), any);
+  gtk_widget_set_visible (self->audit_empty, !any);
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->audit_search)) == '\0')
+    {
+      adw_status_page_set_title (ADW_STATUS_PAGE (self->audit_empty), _("No Changes Yet"));
+      adw_status_page_set_description (ADW_STATUS_PAGE (self->audit_empty),
+                                       _("Every change an administrator makes is written here."));
+    }
+  else
+    {
+      adw_status_page_set_title (ADW_STATUS_PAGE (self->audit_empty), _("No Matching Entries"));
+      adw_status_page_set_description (ADW_STATUS_PAGE (self->audit_empty),
+                                       _("No change in the log has what was typed; try other words."));
+    }
+}
+
 static void
 build_audit_page (PzAdminView *self)
 {
   GtkWidget *page = add_page (self, "audit", _("Audit Log"), "document-open-recent-symbolic");
   GtkWidget *group = group_new (page, _("Audit Log"), _("Every administrative change, newest first"));
+  GtkWidget *empty = self->audit_empty = adw_status_page_new ();
+
+  self->audit_search = gtk_search_entry_new ();
+  g_object_set (self->audit_search, "placeholder-text", _("Filter the log"), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->audit_search), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Filter the log"), -1);
+  gtk_widget_set_valign (self->audit_search, GTK_ALIGN_CENTER);
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), self->audit_search);
+  g_signal_connect_swapped (self->audit_search, "search-changed", G_CALLBACK (audit_search_changed), self);
 
   self->audit_list = boxed_list ();
+  gtk_list_box_set_filter_func (self->audit_list, audit_row_matches, self, NULL);
+  /* what the card says when nothing is (left) in it */
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "edit-find-symbolic");
+  gtk_widget_add_css_class (empty, "compact");
+  gtk_widget_set_visible (empty, FALSE);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->audit_list));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), empty);
 }
 
 static void

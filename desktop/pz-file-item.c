@@ -4,7 +4,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "perizinan.h"
 #include "pz-file-item.h"
 
 /* One row of an inbox or a search: a file as lists show it. */
@@ -13,6 +15,8 @@ struct _PzFileItem
   GObject     parent_instance;
   gint64      id;
   char       *columns[PZ_N_FILE_COLUMNS];
+  gint64      due;        /* unix time; 0: none */
+  gint64      entered;
   PzDueState  due_state;
   JsonObject *summary;
 };
@@ -74,7 +78,7 @@ pz_format_local_time (const char *iso8601)
   if (t == NULL)
     return g_strdup ("—");
   /* The office's own offset, as the server wrote it. */
-  return g_date_time_format (t, "%d-%m-%Y %H:%M");
+  return pz_format_date_time (t);
 }
 
 const char *
@@ -118,6 +122,35 @@ pz_due_state_css_class (PzDueState state)
     }
 }
 
+/**
+ * pz_due_state_for:
+ * @entered: (nullable): when the file reached its step
+ * @due: (nullable): when the step's standard runs out; %NULL: no clock
+ * @now: the current time
+ *
+ * A file is due soon when less than a fifth of its step's standard is
+ * left, so the badge means the same for a 30-minute step as for a
+ * 10-day one: a file that has just arrived is on time.
+ */
+PzDueState
+pz_due_state_for (GDateTime *entered,
+                  GDateTime *due,
+                  GDateTime *now)
+{
+  GTimeSpan left, standard;
+
+  if (due == NULL)
+    return PZ_DUE_NONE;
+  left = g_date_time_difference (due, now);
+  if (left < 0)
+    return PZ_DUE_OVERDUE;
+  /* without its start, the last hour counts as soon */
+  standard = entered ? g_date_time_difference (due, entered) : 5 * G_TIME_SPAN_HOUR;
+  if (standard > 0 && left * 5 < standard)
+    return PZ_DUE_SOON;
+  return PZ_DUE_ON_TIME;
+}
+
 static const char *
 get_string (JsonObject *obj,
             const char *name)
@@ -151,25 +184,32 @@ pz_file_item_new_from_json (JsonObject *summary,
   self->columns[PZ_FILE_COLUMN_REGISTRATION] = g_strdup (get_string (summary, "registration_number"));
   self->columns[PZ_FILE_COLUMN_APPLICANT] = g_strdup (get_string (summary, "applicant_name"));
   self->columns[PZ_FILE_COLUMN_PERMIT] = g_strdup (get_string (summary, "permit_type_name"));
-  self->columns[PZ_FILE_COLUMN_STEP] = g_strdup (get_string (summary, "step_title"));
+  /* in the user's language, whatever the server's */
+  self->columns[PZ_FILE_COLUMN_STEP] = get_string (summary, "step_title")
+    ? g_strdup (g_dgettext (GETTEXT_PACKAGE, get_string (summary, "step_title"))) : NULL;
   self->columns[PZ_FILE_COLUMN_IN_STEP] =
     entered_t ? pz_format_duration (g_date_time_difference (now, entered_t) / G_TIME_SPAN_SECOND)
               : g_strdup ("—");
-  self->columns[PZ_FILE_COLUMN_DUE] = pz_format_local_time (due);
+  if (due_t)
+    {
+      /* in a table: the day on one line, the time under it */
+      g_autoptr(GDate) day = g_date_new_dmy (g_date_time_get_day_of_month (due_t), g_date_time_get_month (due_t),
+                                             g_date_time_get_year (due_t));
+      g_autofree char *date = pz_format_date (day);
+      g_autofree char *time = pz_format_time (due_t);
 
+      self->columns[PZ_FILE_COLUMN_DUE] = g_strdup_printf ("%s\n%s", date, time);
+    }
+
+  self->due = due_t ? g_date_time_to_unix (due_t) : 0;
+  self->entered = entered_t ? g_date_time_to_unix (entered_t) : 0;
   /* a closed file has no due time: it says how it ended */
   if (g_strcmp0 (get_string (summary, "status"), "issued") == 0)
     self->due_state = PZ_DUE_ISSUED;
   else if (g_strcmp0 (get_string (summary, "status"), "refused") == 0)
     self->due_state = PZ_DUE_REFUSED;
-  else if (due_t == NULL)
-    self->due_state = PZ_DUE_NONE;
-  else if (g_date_time_compare (due_t, now) < 0)
-    self->due_state = PZ_DUE_OVERDUE;
-  else if (g_date_time_difference (due_t, now) < 60 * G_TIME_SPAN_MINUTE)
-    self->due_state = PZ_DUE_SOON;
   else
-    self->due_state = PZ_DUE_ON_TIME;
+    self->due_state = pz_due_state_for (entered_t, due_t, now);
 
   for (guint i = 0; i < PZ_N_FILE_COLUMNS; i++)
     if (self->columns[i] == NULL)
@@ -195,6 +235,55 @@ PzDueState
 pz_file_item_get_due_state (PzFileItem *self)
 {
   return self->due_state;
+}
+
+static int
+compare_times (gint64 a,
+               gint64 b)
+{
+  /* files without a clock come last */
+  if (a == 0 || b == 0)
+    return (a == 0) - (b == 0);
+  return (a > b) - (a < b);
+}
+
+static int
+compare_items (gconstpointer a,
+               gconstpointer b,
+               gpointer      data)
+{
+  const PzFileItem *x = a, *y = b;
+  guint column = GPOINTER_TO_UINT (data);
+  int order;
+
+  if (column == PZ_FILE_COLUMN_DUE)
+    order = compare_times (x->due, y->due);
+  else if (column == PZ_FILE_COLUMN_IN_STEP)
+    /* longest in the step first */
+    order = compare_times (x->entered, y->entered);
+  else
+    {
+      g_autofree char *kx = g_utf8_collate_key (x->columns[column], -1);
+      g_autofree char *ky = g_utf8_collate_key (y->columns[column], -1);
+
+      order = strcmp (kx, ky);
+    }
+  if (order == 0)
+    order = (x->id > y->id) - (x->id < y->id);
+  return order < 0 ? GTK_ORDERING_SMALLER : order > 0 ? GTK_ORDERING_LARGER : GTK_ORDERING_EQUAL;
+}
+
+/**
+ * pz_file_item_sorter_new:
+ * @column: a PZ_FILE_COLUMN_*
+ *
+ * Returns: (transfer full): how a click on @column's header orders the list
+ */
+GtkSorter *
+pz_file_item_sorter_new (guint column)
+{
+  g_return_val_if_fail (column < PZ_N_FILE_COLUMNS, NULL);
+  return GTK_SORTER (gtk_custom_sorter_new (compare_items, GUINT_TO_POINTER (column), NULL));
 }
 
 /**

@@ -27,6 +27,10 @@ const char  *pz_file_item_get_column     (PzFileItem *self,
                                           guint       column);
 PzDueState   pz_file_item_get_due_state  (PzFileItem *self);
 JsonObject  *pz_file_item_get_summary    (PzFileItem *self);
+PzDueState   pz_due_state_for            (GDateTime  *entered,
+                                          GDateTime  *due,
+                                          GDateTime  *now);
+GtkSorter   *pz_file_item_sorter_new     (guint       column);
 const char  *pz_due_state_label          (PzDueState  state);
 const char  *pz_due_state_css_class      (PzDueState  state);
 char        *pz_format_duration          (gint64      seconds);

@@ -11,6 +11,7 @@
 #include "perizinan.h"
 #include "pz-file-item.h"
 #include "pz-report-view.h"
+#include "pz-widgets.h"
 
 /* The heads' report: a period, then charts drawn with cairo (files per
  * month, each step's time against its standard, where files wait, the
@@ -49,6 +50,16 @@ str (JsonObject *o,
 {
   JsonNode *n = o ? json_object_get_member (o, member) : NULL;
   return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING ? json_node_get_string (n) : "";
+}
+
+/* A step's or a question's title as the server wrote it, in the server's
+ * language: read in the user's where the catalogue has it. */
+static const char *
+server_title (JsonObject *o)
+{
+  const char *title = str (o, "title");
+
+  return title && *title ? g_dgettext (GETTEXT_PACKAGE, title) : title;
 }
 
 static double
@@ -138,12 +149,12 @@ build_table (JsonObject *report,
           JsonArray *slow = array (o, "slowest");
 
           if (officers)
-            add_row (rows, g_strdup (str (o, "full_name")), g_strdup (str (o, "title")),
+            add_row (rows, g_strdup (str (o, "full_name")), g_strdup (server_title (o)),
                      g_strdup_printf ("%.0f", num (o, "count")), minutes (num (o, "median_seconds")),
                      minutes (num (o, "p90_seconds")), minutes (num (o, "standard_seconds")),
                      percent (num (o, "within_standard")), NULL);
           else
-            add_row (rows, g_strdup (str (o, "title")), g_strdup_printf ("%.0f", num (o, "count")),
+            add_row (rows, g_strdup (server_title (o)), g_strdup_printf ("%.0f", num (o, "count")),
                      minutes (num (o, "median_seconds")), minutes (num (o, "p90_seconds")),
                      minutes (num (o, "standard_seconds")), percent (num (o, "within_standard")),
                      g_strdup (slow && json_array_get_length (slow)
@@ -159,7 +170,7 @@ build_table (JsonObject *report,
           JsonObject *o = json_array_get_object_element (list, i);
           char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-          add_row (rows, g_strdup (str (o, "title")), g_strdup_printf ("%.0f", num (o, "count")),
+          add_row (rows, g_strdup (server_title (o)), g_strdup_printf ("%.0f", num (o, "count")),
                    g_strdup_printf ("%.0f", num (o, "overdue")),
                    g_strdup (g_ascii_formatd (buf, sizeof buf, "%.1f", num (o, "oldest_seconds") / 3600.0)), NULL);
         }
@@ -185,7 +196,7 @@ build_table (JsonObject *report,
       for (guint i = 0; elements && i < json_array_get_length (elements); i++)
         {
           JsonObject *o = json_array_get_object_element (elements, i);
-          add_row (rows, g_strdup (str (o, "title")), g_strdup (g_ascii_formatd (a, sizeof a, "%.2f", num (o, "mean"))),
+          add_row (rows, g_strdup (server_title (o)), g_strdup (g_ascii_formatd (a, sizeof a, "%.2f", num (o, "mean"))),
                    g_strdup (g_ascii_formatd (b, sizeof b, "%.2f", num (o, "index"))), NULL);
         }
       if (num (s, "responses") > 0)
@@ -357,7 +368,7 @@ draw_steps (cairo_t       *cr,
       double y = 4 + i * row, w = right - left;
       const double *c = median <= 1 ? green : median <= 2 ? amber : red;
 
-      label (cr, fg, str (o, "title"), 0, y + row / 2, left - 8, TRUE, 10);
+      label (cr, fg, server_title (o), 0, y + row / 2, left - 8, TRUE, 10);
       set_rgb (cr, c, 0.85);
       cairo_rectangle (cr, left, y + row * 0.2, w * MIN (median, scale_max) / scale_max, row * 0.6);
       cairo_fill (cr);
@@ -404,7 +415,7 @@ draw_waiting (cairo_t       *cr,
       double w = (right - left) * count / most, wo = (right - left) * overdue / most;
       g_autofree char *n_text = g_strdup_printf ("%.0f", count);
 
-      label (cr, fg, str (o, "title"), 0, y + row / 2, left - 8, TRUE, 10);
+      label (cr, fg, server_title (o), 0, y + row / 2, left - 8, TRUE, 10);
       set_rgb (cr, json_object_get_boolean_member_with_default (o, "applicant_clock", FALSE) ? amber : blue, 0.8);
       cairo_rectangle (cr, left, y + row * 0.2, w, row * 0.6);
       cairo_fill (cr);
@@ -446,7 +457,7 @@ draw_satisfaction (cairo_t       *cr,
       double index = num (o, "index"), y = 2 + i * row;
       g_autofree char *t = g_strdup_printf ("%.1f", index);
 
-      label (cr, fg, str (o, "title"), 0, y + row / 2, left - 8, TRUE, 10);
+      label (cr, fg, server_title (o), 0, y + row / 2, left - 8, TRUE, 10);
       set_rgb (cr, index >= 88.31 ? green : index >= 76.61 ? blue : index >= 65 ? amber : red, 0.85);
       cairo_rectangle (cr, left, y + row * 0.2, (right - left) * index / 100.0, row * 0.6);
       cairo_fill (cr);
@@ -661,7 +672,12 @@ report_done (GObject      *source,
       period = json_object_get_object_member (self->report, "period");
       gtk_editable_set_text (GTK_EDITABLE (self->from), str (period, "from"));
       gtk_editable_set_text (GTK_EDITABLE (self->to), str (period, "to"));
-      text = g_strdup_printf (_("From %s to %s; files waiting as of now"), str (period, "from"), str (period, "to"));
+      {
+        g_autofree char *from = pz_format_date_text (str (period, "from"));
+        g_autofree char *to = pz_format_date_text (str (period, "to"));
+
+        text = g_strdup_printf (_("From %s to %s; files waiting as of now"), from, to);
+      }
       gtk_label_set_text (GTK_LABEL (self->status), text);
       rebuild (self);
     }
@@ -812,8 +828,11 @@ pz_report_view_export_pdf (PzReportView  *self,
   p.cr = cairo_create (surface);
   p.y = PDF_MARGIN;
   {
-    g_autofree char *title = g_strdup_printf (_("Service Report %s to %s"), str (period, "from"), str (period, "to"));
-    g_autofree char *generated = g_strdup_printf (_("Made %s; files waiting as of then"), str (self->report, "generated_at"));
+    g_autofree char *from = pz_format_date_text (str (period, "from"));
+    g_autofree char *to = pz_format_date_text (str (period, "to"));
+    g_autofree char *made = pz_format_date_text (str (self->report, "generated_at"));
+    g_autofree char *title = g_strdup_printf (_("Service Report %s to %s"), from, to);
+    g_autofree char *generated = g_strdup_printf (_("Made %s; files waiting as of then"), made);
 
     p.y += pdf_text (&p, title, "Sans Bold 16", PDF_MARGIN, PDF_W - 2 * PDF_MARGIN, FALSE) + 4;
     p.y += pdf_text (&p, generated, "Sans 9", PDF_MARGIN, PDF_W - 2 * PDF_MARGIN, FALSE) + 16;
@@ -895,6 +914,20 @@ period_entry (const char *placeholder,
   return entry;
 }
 
+/* the entry and its calendar button, joined as GNOME apps join them */
+static GtkWidget *
+date_field (GtkWidget *entry)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *button = pz_date_button_new (GTK_EDITABLE (entry));
+
+  gtk_widget_remove_css_class (button, "flat");
+  gtk_widget_add_css_class (box, "linked");
+  gtk_box_append (GTK_BOX (box), entry);
+  gtk_box_append (GTK_BOX (box), button);
+  return box;
+}
+
 static void
 pz_report_view_init (PzReportView *self)
 {
@@ -912,10 +945,10 @@ pz_report_view_init (PzReportView *self)
   gtk_widget_set_margin_bottom (bar, 8);
   gtk_box_append (GTK_BOX (bar), gtk_label_new (_("From")));
   self->from = period_entry (_("YYYY-MM-DD"), _("First day"));
-  gtk_box_append (GTK_BOX (bar), self->from);
+  gtk_box_append (GTK_BOX (bar), date_field (self->from));
   gtk_box_append (GTK_BOX (bar), gtk_label_new (_("to")));
   self->to = period_entry (_("YYYY-MM-DD"), _("Last day"));
-  gtk_box_append (GTK_BOX (bar), self->to);
+  gtk_box_append (GTK_BOX (bar), date_field (self->to));
   gtk_widget_add_css_class (show, "suggested-action");
   g_signal_connect_swapped (show, "clicked", G_CALLBACK (show_clicked), self);
   g_signal_connect_swapped (self->to, "activate", G_CALLBACK (show_clicked), self);

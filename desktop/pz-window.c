@@ -14,6 +14,7 @@
 #include "pz-file-item.h"
 #include "pz-outcome.h"
 #include "pz-signing.h"
+#include "pz-widgets.h"
 #include "pz-window.h"
 
 /* The staff's window: connect, log in, the inbox of what waits for me, and
@@ -50,6 +51,9 @@ struct _PzWindow
   GtkSearchEntry  *search_entry;
   GtkLabel        *list_title;
   GtkColumnView   *inbox_view;
+  GtkStack        *inbox_stack;
+  AdwStatusPage   *inbox_empty;
+  GListModel      *inbox_sorted;   /* the inbox in the order of the column clicked */
   GtkStack        *file_stack;
   GtkBox          *file_box;
   GtkWidget       *new_button;
@@ -205,6 +209,8 @@ focus_page (PzWindow *self)
     }
 }
 
+static gboolean user_has_office_role (PzWindow *self);
+
 static void
 show_page (PzWindow   *self,
            const char *name)
@@ -228,6 +234,11 @@ show_page (PzWindow   *self,
     }
   gtk_widget_set_visible (self->new_button, g_str_equal (name, "main") && self->client &&
                           pz_client_user_has_role (self->client, "front_office"));
+  /* the main menu offers what this page and this user can do */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", g_str_equal (name, "main"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-late", working && user_has_office_role (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-reports",
+                                 working && self->reports_button && gtk_widget_get_visible (self->reports_button));
   focus_page (self);
 }
 
@@ -953,7 +964,7 @@ notify_new_files (PzWindow  *self,
           g_autoptr(GNotification) n = g_notification_new (_("A file is waiting for you"));
           g_autofree char *body = g_strdup_printf ("%s · %s · %s", get_string (item, "registration_number"),
                                                    get_string (item, "applicant_name"),
-                                                   get_string (item, "step_title"));
+                                                   g_dgettext (GETTEXT_PACKAGE, get_string (item, "step_title")));
           g_autofree char *nid = g_strdup_printf ("file-%" G_GINT64_FORMAT, *id);
 
           g_notification_set_body (n, body);
@@ -1011,6 +1022,9 @@ inbox_done (GObject      *source,
                                                               (gulong) json_object_get_int_member (answer, "total")),
                                                     (long long) json_object_get_int_member (answer, "total"));
           gtk_label_set_text (self->list_title, title);
+          adw_status_page_set_icon_name (self->inbox_empty, "task-due-symbolic");
+          adw_status_page_set_title (self->inbox_empty, _("No Late Files"));
+          adw_status_page_set_description (self->inbox_empty, _("Every file is within its step's standard."));
         }
       else if (json_object_has_member (answer, "total"))
         {
@@ -1018,11 +1032,22 @@ inbox_done (GObject      *source,
           gtk_label_set_text (self->count_overdue, overdue);
           gtk_label_set_text (self->count_done, done);
           gtk_label_set_text (self->list_title, _("Waiting for me, most urgent first"));
+          adw_status_page_set_icon_name (self->inbox_empty, "object-select-symbolic");
+          adw_status_page_set_title (self->inbox_empty, _("No Files Waiting"));
+          adw_status_page_set_description (self->inbox_empty,
+                                           _("Nothing waits for you now; new files appear here as they reach you."));
           notify_new_files (self, json_object_get_array_member (answer, "items"));
         }
       else
-        gtk_label_set_text (self->list_title, _("Search results, newest first"));
+        {
+          gtk_label_set_text (self->list_title, _("Search results, newest first"));
+          adw_status_page_set_icon_name (self->inbox_empty, "edit-find-symbolic");
+          adw_status_page_set_title (self->inbox_empty, _("No Matching Files"));
+          adw_status_page_set_description (self->inbox_empty, _("Try another search or other filters."));
+        }
       fill_list (self, answer);
+      gtk_stack_set_visible_child_name (self->inbox_stack,
+                                        g_list_model_get_n_items (G_LIST_MODEL (self->inbox)) ? "list" : "empty");
       if (self->advance)
         advance_to_next (self);
       if (self->open_query)
@@ -1227,7 +1252,10 @@ setup_label (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  if (GPOINTER_TO_UINT (data) == PZ_FILE_COLUMN_REGISTRATION)
+  if (GPOINTER_TO_UINT (data) == PZ_FILE_COLUMN_DUE)
+    /* the date on one line, the time under it: never cut */
+    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_NONE);
+  else if (GPOINTER_TO_UINT (data) == PZ_FILE_COLUMN_REGISTRATION)
     {
       /* an identifier is never cut: its column is as wide as the number */
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_NONE);
@@ -1303,6 +1331,11 @@ add_column (PzWindow   *self,
       g_signal_connect (factory, "bind", G_CALLBACK (bind_label), GUINT_TO_POINTER (column));
     }
   col = gtk_column_view_column_new (title, factory);
+  if (column != G_MAXUINT)
+    {
+      g_autoptr(GtkSorter) sorter = pz_file_item_sorter_new (column);
+      gtk_column_view_column_set_sorter (col, sorter);
+    }
   gtk_column_view_column_set_expand (col, expand);
   gtk_column_view_column_set_resizable (col, TRUE);
   gtk_column_view_append_column (self->inbox_view, col);
@@ -1314,7 +1347,7 @@ row_activated (GtkColumnView *view,
                guint          position,
                PzWindow      *self)
 {
-  g_autoptr(PzFileItem) item = g_list_model_get_item (G_LIST_MODEL (self->inbox), position);
+  g_autoptr(PzFileItem) item = g_list_model_get_item (self->inbox_sorted, position);
 
   if (item)
     pz_window_open_file (self, pz_file_item_get_id (item));
@@ -1587,6 +1620,8 @@ entry_row (GtkWidget  *group,
   GtkWidget *row = password ? adw_password_entry_row_new () : adw_entry_row_new ();
   const char *kept = self->kept_form ? g_hash_table_lookup (self->kept_form, name) : NULL;
 
+  if (password)
+    pz_password_row_label_peek (ADW_PASSWORD_ENTRY_ROW (row));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   gtk_editable_set_text (GTK_EDITABLE (row), kept ? kept : value ? value : "");
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
@@ -1769,7 +1804,8 @@ build_form (PzWindow   *self,
       const char *kept = self->kept_form ? g_hash_table_lookup (self->kept_form, "recommendation") : NULL;
 
       group = group_new (box, _("Inspection report (BAP)"));
-      entry_row (group, self, "survey_date", _("Survey date (YYYY-MM-DD)"), date, FALSE);
+      pz_date_row_add_picker (ADW_ENTRY_ROW (entry_row (group, self, "survey_date", _("Survey date (YYYY-MM-DD)"),
+                                                        date, FALSE)));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (combo), _("Recommendation"));
       adw_combo_row_set_model (ADW_COMBO_ROW (combo), G_LIST_MODEL (gtk_string_list_new (choices)));
       if (g_strcmp0 (kept, "not_feasible") == 0)
@@ -1795,7 +1831,10 @@ build_form (PzWindow   *self,
                                      : g_strdup (get_string (f, "label"));
           g_autofree char *key = g_strconcat ("field:", name, NULL);
 
-          entry_row (group, self, key, title, value, FALSE);
+          GtkWidget *row = entry_row (group, self, key, title, value, FALSE);
+
+          if (g_strcmp0 (get_string (f, "type"), "date") == 0)
+            pz_date_row_add_picker (ADW_ENTRY_ROW (row));
         }
     }
   else if (g_strcmp0 (form, "signature") == 0 && type)
@@ -1908,6 +1947,9 @@ build_actions (PzWindow   *self,
             continue;
           label = action_label (self, step, action);
           button = gtk_button_new_with_label (label);
+          /* long Indonesian labels take two lines in a narrow pane */
+          gtk_label_set_wrap (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), TRUE);
+          gtk_label_set_justify (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), GTK_JUSTIFY_CENTER);
           if (g_str_equal (action, "approve") && g_strcmp0 (get_string (step, "form"), "documents_complete") == 0)
             {
               /* insensitive, and saying why, while documents are open */
@@ -2123,7 +2165,7 @@ build_clocks (PzWindow *self)
       gboolean within = json_object_get_boolean_member_with_default (c, "within_standard", TRUE);
       gboolean current = json_object_get_boolean_member_with_default (c, "current", FALSE);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), get_string (c, "title"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), step_title (self, get_string (c, "step")));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       badge = gtk_label_new (within ? (current ? _("Running") : _("Within")) : _("Late"));
       gtk_widget_add_css_class (badge, "pz-badge");
@@ -2276,6 +2318,13 @@ build_file_view (PzWindow *self)
         {
           JsonObject *f = json_array_get_object_element (fields, i);
           g_autofree char *value = node_to_text (json_object_get_member (data, get_string (f, "name")));
+
+          /* a date reads as the office writes it */
+          if (g_strcmp0 (get_string (f, "type"), "date") == 0 && pz_parse_date (value, NULL))
+            {
+              g_autofree char *typed = g_steal_pointer (&value);
+              value = pz_format_date_text (typed);
+            }
           add_info_row (group, get_string (f, "label"), value);
         }
     }
@@ -2285,8 +2334,10 @@ build_file_view (PzWindow *self)
              ? json_object_get_object_member (self->file, "survey") : NULL;
   if (survey)
     {
+      g_autofree char *survey_date = pz_format_date_text (get_string (survey, "survey_date"));
+
       group = group_new (self->file_box, _("Inspection report (BAP)"));
-      add_info_row (group, _("Survey date"), get_string (survey, "survey_date"));
+      add_info_row (group, _("Survey date"), survey_date);
       add_info_row (group, _("Surveyor"), get_string (survey, "surveyor"));
       add_info_row (group, _("Recommendation"),
                     g_strcmp0 (get_string (survey, "recommendation"), "feasible") == 0 ? _("Feasible")
@@ -3278,6 +3329,7 @@ show_preview (PzWindow   *self,
       gtk_window_set_transient_for (GTK_WINDOW (self->preview_window), GTK_WINDOW (self));
       gtk_window_set_default_size (GTK_WINDOW (self->preview_window), 760, 900);
       gtk_window_set_hide_on_close (GTK_WINDOW (self->preview_window), FALSE);
+      pz_window_add_close_keys (GTK_WINDOW (self->preview_window));
       box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
       header = adw_header_bar_new ();
       print = gtk_button_new_with_mnemonic (_("_Print"));
@@ -3951,6 +4003,30 @@ retry_action (GtkWidget  *widget,
     refresh_action (widget, NULL, NULL);
 }
 
+/* The main menu's Late Files and Reports do what their buttons do. */
+static void
+show_late_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  PzWindow *self = PZ_WINDOW (widget);
+
+  if (g_strcmp0 (pz_window_get_page (self), "main") != 0)
+    show_page (self, "main");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->late_button),
+                                !gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->late_button)));
+}
+
+static void
+show_reports_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  PzWindow *self = PZ_WINDOW (widget);
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->reports_button), TRUE);
+}
+
 static void
 search_action (GtkWidget  *widget,
                const char *action_name,
@@ -4078,6 +4154,8 @@ fill_registration_type (PzWindow *self)
           if (kept == NULL && self->kept_form)
             kept = g_hash_table_lookup (self->kept_form, name);
           last = entry_row (group, self, name, get_string (f, "label"), kept, FALSE);
+          if (g_strcmp0 (get_string (f, "type"), "date") == 0)
+            pz_date_row_add_picker (ADW_ENTRY_ROW (last));
           g_signal_connect (last, "entry-activated", G_CALLBACK (registration_entry_activated), self);
         }
       /* Enter in the last field registers */
@@ -4460,6 +4538,7 @@ pz_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
+  g_clear_object (&self->inbox_sorted);
   g_clear_object (&self->inbox);
   g_clear_pointer (&self->steps, g_hash_table_unref);
   g_clear_pointer (&self->permit_types, g_hash_table_unref);
@@ -4512,6 +4591,8 @@ pz_window_class_init (PzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PzWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, list_title);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, inbox_view);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, inbox_stack);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, inbox_empty);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, file_stack);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, file_box);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, new_button);
@@ -4527,6 +4608,8 @@ pz_window_class_init (PzWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.show-late", NULL, show_late_action);
+  gtk_widget_class_install_action (widget_class, "win.show-reports", NULL, show_reports_action);
   gtk_widget_class_install_action (widget_class, "win.act", "s", act_action);
   gtk_widget_class_install_action (widget_class, "win.sign-several", NULL, sign_several_action);
   gtk_widget_class_install_action (widget_class, "win.new-registration", NULL, new_registration_action);
@@ -4562,8 +4645,12 @@ pz_window_init (PzWindow *self)
   self->form = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   {
-    GtkSelectionModel *selection = GTK_SELECTION_MODEL (gtk_single_selection_new (
-      G_LIST_MODEL (g_object_ref (self->inbox))));
+    GtkSelectionModel *selection;
+
+    /* in the server's order until a column's header is clicked */
+    self->inbox_sorted = G_LIST_MODEL (gtk_sort_list_model_new (
+      G_LIST_MODEL (g_object_ref (self->inbox)), g_object_ref (gtk_column_view_get_sorter (self->inbox_view))));
+    selection = GTK_SELECTION_MODEL (gtk_single_selection_new (g_object_ref (self->inbox_sorted)));
     gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
     gtk_column_view_set_model (self->inbox_view, selection);
     g_object_unref (selection);
@@ -4578,6 +4665,18 @@ pz_window_init (PzWindow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->inbox_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Files"), -1);
   g_signal_connect (self->inbox_view, "activate", G_CALLBACK (row_activated), self);
+  /* the filters give up width before the window does */
+  pz_drop_down_ellipsize (self->step_filter);
+  pz_drop_down_ellipsize (self->status_filter);
+  pz_drop_down_ellipsize (self->type_filter);
+  gtk_label_set_ellipsize (self->list_title, PANGO_ELLIPSIZE_END);
+  /* what a screen reader says on the controls themselves */
+  pz_name_control (GTK_WIDGET (self->step_filter), _("Step"));
+  pz_name_control (GTK_WIDGET (self->status_filter), _("Status"));
+  pz_name_control (GTK_WIDGET (self->type_filter), _("Permit type"));
+  pz_password_row_label_peek (self->password_row);
+  pz_password_row_label_peek (self->new_password_row);
+  pz_password_row_label_peek (self->repeat_password_row);
   build_docs_page (self);
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed), self);
   g_signal_connect_swapped (self->search_entry, "activate", G_CALLBACK (search_activated), self);
@@ -4659,6 +4758,8 @@ pz_window_new (AdwApplication *app,
   g_signal_connect (self->reports_button, "toggled", G_CALLBACK (reports_toggled), self);
   adw_header_bar_pack_end (self->header_bar, self->reports_button);
 
+  if (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self)))
+    pz_window_add_close_keys (GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self))));
   gtk_editable_set_text (GTK_EDITABLE (self->username_row), user);
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), url);
   if (*url)
@@ -4702,7 +4803,7 @@ pz_window_get_page (PzWindow *self)
 GListModel *
 pz_window_get_inbox (PzWindow *self)
 {
-  return G_LIST_MODEL (self->inbox);
+  return self->inbox_sorted;
 }
 
 void

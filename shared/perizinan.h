@@ -3,6 +3,7 @@
 
 #include "pz-calendar.h"
 #include "pz-csv.h"
+#include "pz-date.h"
 #include "pz-json-writer.h"
 #include "pz-permit-type.h"
 #include "pz-roles.h"

@@ -29,9 +29,9 @@ echo "Demo office at $url (data in $data; remove it to start afresh)"
 echo "Log in as front_office, tim_teknis, back_office, kasi, kabid, sekretaris or kadis; password: demo"
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-  GSETTINGS_SCHEMA_DIR="$build/data" "$build/desktop/perizinan" --server "$url"
+  PERIZINAN_LOCALEDIR="$build/po" GSETTINGS_SCHEMA_DIR="$build/data" "$build/desktop/perizinan" --server "$url"
 else
   echo "No graphical session here: the server keeps running (Ctrl+C stops it)."
-  echo "Run the desktop app on a desktop with: $build/desktop/perizinan --server $url"
+  echo "Run the desktop app on a desktop with: PERIZINAN_LOCALEDIR=$build/po $build/desktop/perizinan --server $url"
   wait $server
 fi
