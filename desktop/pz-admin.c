@@ -61,17 +61,6 @@ static const char * const office_members[] = {
 };
 
 
-static const char *
-string_of (JsonObject *obj,
-           const char *member)
-{
-  JsonNode *node = obj ? json_object_get_member (obj, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 
 static void
 clear_list (GtkListBox *list)
@@ -141,7 +130,7 @@ error_text (const GError *error,
   for (guint i = 0; details && i < json_array_get_length (details); i++)
     {
       JsonObject *d = json_array_get_object_element (details, i);
-      g_string_append_printf (text, "\n• %s", string_of (d, "message") ? string_of (d, "message") : "");
+      g_string_append_printf (text, "\n• %s", pz_json_get_string (d, "message") ? pz_json_get_string (d, "message") : "");
     }
   return g_string_free (text, FALSE);
 }
@@ -356,10 +345,10 @@ roles_text (JsonObject *user)
   for (guint i = 0; acting && i < json_array_get_length (acting); i++)
     {
       JsonObject *a = json_array_get_object_element (acting, i);
-      const char *title = pz_role_title (string_of (a, "role"));
+      const char *title = pz_role_title (pz_json_get_string (a, "role"));
 
       /* Translators: an acting official, e.g. "Plh Head of office" */
-      g_string_append_printf (out, ", %s %s", g_strcmp0 (string_of (a, "kind"), "plt") == 0 ? "Plt" : "Plh",
+      g_string_append_printf (out, ", %s %s", g_strcmp0 (pz_json_get_string (a, "kind"), "plt") == 0 ? "Plt" : "Plh",
                               title ? title : "?");
     }
   return g_string_free (out, FALSE);
@@ -525,13 +514,13 @@ acting_loaded (PzAdminView *self,
     {
       JsonObject *a = json_array_get_object_element (list, i);
       GtkWidget *row = adw_action_row_new ();
-      const char *state = string_of (a, "state");
-      const char *role = pz_role_title (string_of (a, "role"));
-      g_autofree char *title = g_strdup_printf ("%s %s", g_strcmp0 (string_of (a, "kind"), "plt") == 0 ? "Plt" : "Plh",
+      const char *state = pz_json_get_string (a, "state");
+      const char *role = pz_role_title (pz_json_get_string (a, "role"));
+      g_autofree char *title = g_strdup_printf ("%s %s", g_strcmp0 (pz_json_get_string (a, "kind"), "plt") == 0 ? "Plt" : "Plh",
                                                 role ? role : "?");
       /* Translators: an acting period: first day – last day · state */
-      g_autofree char *subtitle = g_strdup_printf (_("%s to %s · %s"), string_of (a, "starts_on"),
-                                                   string_of (a, "ends_on"), acting_state_title (state));
+      g_autofree char *subtitle = g_strdup_printf (_("%s to %s · %s"), pz_json_get_string (a, "starts_on"),
+                                                   pz_json_get_string (a, "ends_on"), acting_state_title (state));
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
@@ -592,11 +581,11 @@ open_user_dialog (PzAdminView *self,
   dialog_new (&u->d, GTK_WIDGET (self), user ? _("Edit User") : _("New User"), user ? _("_Save") : _("_Create"));
   g_object_set_data_full (G_OBJECT (u->d.window), "user-dialog", u, user_dialog_free);
 
-  group = group_new (u->d.page, _("Account"), user ? string_of (user, "username") : NULL);
+  group = group_new (u->d.page, _("Account"), user ? pz_json_get_string (user, "username") : NULL);
   if (user == NULL)
     u->username = entry_row (group, _("Username"), NULL);
-  u->full_name = entry_row (group, _("Full Name"), string_of (user, "full_name"));
-  u->nip = entry_row (group, _("NIP (18 digits)"), string_of (user, "nip"));
+  u->full_name = entry_row (group, _("Full Name"), pz_json_get_string (user, "full_name"));
+  u->nip = entry_row (group, _("NIP (18 digits)"), pz_json_get_string (user, "nip"));
   if (user == NULL)
     {
       u->password = adw_password_entry_row_new ();
@@ -690,9 +679,9 @@ users_loaded (PzAdminView *self,
       JsonObject *user = json_array_get_object_element (self->users, i);
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *roles = roles_text (user);
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s", string_of (user, "username"), roles);
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s", pz_json_get_string (user, "username"), roles);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), string_of (user, "full_name"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), pz_json_get_string (user, "full_name"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       if (!json_object_get_boolean_member_with_default (user, "active", TRUE))
         {
@@ -758,17 +747,17 @@ holidays_loaded (PzAdminView *self,
       JsonObject *h = json_array_get_object_element (list, i);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
-      g_autofree char *when = long_date (string_of (h, "date"));
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, pz_holiday_kind_title (string_of (h, "kind")));
+      g_autofree char *when = long_date (pz_json_get_string (h, "date"));
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, pz_holiday_kind_title (pz_json_get_string (h, "kind")));
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), string_of (h, "name"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), pz_json_get_string (h, "name"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (remove, "flat");
       gtk_widget_set_tooltip_text (remove, _("Make it a working day again"));
       gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       _("Make it a working day again"), -1);
-      g_object_set_data_full (G_OBJECT (remove), "date", g_strdup (string_of (h, "date")), g_free);
+      g_object_set_data_full (G_OBJECT (remove), "date", g_strdup (pz_json_get_string (h, "date")), g_free);
       g_signal_connect (remove, "clicked", G_CALLBACK (remove_holiday_clicked), self);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
       gtk_list_box_append (self->holidays_list, row);
@@ -874,7 +863,7 @@ update_public_url_warning (PzAdminView *self)
 {
   guint row = G_N_ELEMENTS (office_members) - 1;
   const char *text = entry_text (self->office_rows[row]);
-  const char *configured = self->office ? string_of (self->office, "public_url_configured") : NULL;
+  const char *configured = self->office ? pz_json_get_string (self->office, "public_url_configured") : NULL;
 
   /* empty: the server's configured address is used */
   gtk_widget_set_visible (self->public_url_warning, url_is_loopback (*text ? text : configured));
@@ -893,9 +882,9 @@ office_loaded (PzAdminView *self,
   self->office = json_object_ref (json_node_get_object (node));
   for (guint i = 0; i < G_N_ELEMENTS (office_members); i++)
     gtk_editable_set_text (GTK_EDITABLE (self->office_rows[i]),
-                           string_of (self->office, office_members[i]) ? string_of (self->office, office_members[i]) : "");
-  gtk_editable_set_text (GTK_EDITABLE (self->opens), string_of (self->office, "opens"));
-  gtk_editable_set_text (GTK_EDITABLE (self->closes), string_of (self->office, "closes"));
+                           pz_json_get_string (self->office, office_members[i]) ? pz_json_get_string (self->office, office_members[i]) : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->opens), pz_json_get_string (self->office, "opens"));
+  gtk_editable_set_text (GTK_EDITABLE (self->closes), pz_json_get_string (self->office, "closes"));
   update_public_url_warning (self);
 
   cert = json_object_get_member (self->office, "signing_certificate") &&
@@ -903,13 +892,13 @@ office_loaded (PzAdminView *self,
          ? json_object_get_object_member (self->office, "signing_certificate") : NULL;
   if (cert)
     {
-      g_autofree char *until = pz_format_local_time (string_of (cert, "not_after"));
+      g_autofree char *until = pz_format_local_time (pz_json_get_string (cert, "not_after"));
       gint64 days = json_object_get_int_member_with_default (cert, "days_left", 0);
       /* Translators: the end of the signing certificate, and the days left */
       g_autofree char *until_text = g_strdup_printf (ngettext ("%s (%lld day left)", "%s (%lld days left)",
                                                                   (gulong) days), until, (long long) days);
 
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->certificate_subject), string_of (cert, "subject"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->certificate_subject), pz_json_get_string (cert, "subject"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (self->certificate_until), until_text);
       if (json_object_get_boolean_member_with_default (cert, "expired", FALSE))
         {
@@ -1266,12 +1255,12 @@ fill_fields (TypeDialog *t)
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
       /* Translators: a permit field: name · type · required or not */
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s", string_of (f, "name"),
-                                                   field_type_title (string_of (f, "type")),
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s", pz_json_get_string (f, "name"),
+                                                   field_type_title (pz_json_get_string (f, "type")),
                                                    json_object_get_boolean_member_with_default (f, "required", TRUE)
                                                    ? _("required") : _("optional"));
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), string_of (f, "label"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), pz_json_get_string (f, "label"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (remove, "flat");
@@ -1333,11 +1322,11 @@ fill_requirements (TypeDialog *t)
 
       JsonArray *for_types = json_object_has_member (r, "request_types")
                              ? json_object_get_array_member (r, "request_types") : NULL;
-      GString *subtitle = g_string_new (string_of (r, "code"));
+      GString *subtitle = g_string_new (pz_json_get_string (r, "code"));
 
       for (guint k = 0; for_types && k < json_array_get_length (for_types); k++)
         g_string_append_printf (subtitle, "%s%s", k ? ", " : " · ", pz_request_type_title (json_array_get_string_element (for_types, k)));
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), string_of (r, "title"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), pz_json_get_string (r, "title"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
       g_string_free (subtitle, TRUE);
       gtk_switch_set_active (GTK_SWITCH (sw), json_object_get_boolean_member_with_default (r, "mandatory", TRUE));
@@ -1411,7 +1400,7 @@ type_save_clicked (TypeDialog *t)
   g_autoptr(JsonObject) obj = t->type ? json_object_ref (t->type) : json_object_new ();
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *path = NULL;
-  const char *code = t->type ? string_of (t->type, "code") : entry_text (t->code);
+  const char *code = t->type ? pz_json_get_string (t->type, "code") : entry_text (t->code);
   JsonArray *types = json_array_new ();
   g_autofree char *escaped = g_uri_escape_string (code ? code : "", NULL, FALSE);
 
@@ -1443,7 +1432,7 @@ static void
 update_number_preview (TypeDialog *t)
 {
   const char *format = entry_text (t->number_format);
-  const char *code = t->type ? string_of (t->type, "code") : entry_text (t->code);
+  const char *code = t->type ? pz_json_get_string (t->type, "code") : entry_text (t->code);
   gint64 next = t->type ? json_object_get_int_member_with_default (t->type, "next_sequence", 1) : 1;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
@@ -1489,7 +1478,7 @@ open_type_dialog (PzAdminView *self,
                     ? json_array_ref (json_object_get_array_member (t->type, "requirements")) : json_array_new ();
   t->fields = t->type && json_object_has_member (t->type, "fields")
               ? json_array_ref (json_object_get_array_member (t->type, "fields")) : json_array_new ();
-  dialog_new (&t->d, GTK_WIDGET (self), type ? string_of (type, "name") : _("New Permit Type"), _("_Save"));
+  dialog_new (&t->d, GTK_WIDGET (self), type ? pz_json_get_string (type, "name") : _("New Permit Type"), _("_Save"));
   g_object_set_data_full (G_OBJECT (t->d.window), "type-dialog", t, type_dialog_free);
 
   group = group_new (t->d.page, _("Permit Type"),
@@ -1497,13 +1486,13 @@ open_type_dialog (PzAdminView *self,
                           : NULL);
   if (type == NULL)
     t->code = entry_row (group, _("Code (letters, digits, -)"), NULL);
-  t->name = entry_row (group, _("Name"), string_of (type, "name"));
+  t->name = entry_row (group, _("Name"), pz_json_get_string (type, "name"));
   days = g_strdup_printf ("%lld", (long long) (type ? json_object_get_int_member_with_default (type, "service_days", 0) : 5));
   t->service_days = entry_row (group, _("Service Standard (working days)"), days);
   validity = g_strdup_printf ("%lld", (long long) (type ? json_object_get_int_member_with_default (type, "validity_months", 0) : 0));
   t->validity = entry_row (group, _("Validity (months, 0 for no end)"), validity);
   t->number_format = entry_row (group, _("Number Format"),
-                                type ? string_of (type, "number_format") : "{seq:04}/{code}/{year}");
+                                type ? pz_json_get_string (type, "number_format") : "{seq:04}/{code}/{year}");
   gtk_widget_set_tooltip_text (t->number_format,
                                _("Tokens: {seq}, {seq:04} (zero-padded), {year}, {month}, {month_roman}, {code}"));
   t->number_preview = adw_action_row_new ();
@@ -1516,7 +1505,7 @@ open_type_dialog (PzAdminView *self,
   t->survey = switch_row (group, _("Technical Survey"), _("The technical team inspects the site (BAP)"),
                           type ? json_object_get_boolean_member_with_default (type, "survey", FALSE) : FALSE);
   t->signing = combo_row (group, _("Signing"), signings,
-                          g_strcmp0 (string_of (type, "signing"), "wet") == 0 ? 1 : 0);
+                          g_strcmp0 (pz_json_get_string (type, "signing"), "wet") == 0 ? 1 : 0);
 
   group = group_new (t->d.page, _("Request Types"), NULL);
   {
@@ -1594,11 +1583,11 @@ types_loaded (PzAdminView *self,
       /* Translators: code · edition · service standard */
       g_autofree char *subtitle = g_strdup_printf (ngettext ("%s · edition %lld · %lld working day",
                                                                 "%s · edition %lld · %lld working days", (gulong) days),
-                                                   string_of (type, "code"),
+                                                   pz_json_get_string (type, "code"),
                                                    (long long) json_object_get_int_member_with_default (type, "version", 1),
                                                    (long long) days);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), string_of (type, "name"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), pz_json_get_string (type, "name"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
@@ -1630,8 +1619,8 @@ audit_loaded (PzAdminView *self,
     {
       JsonObject *e = json_array_get_object_element (list, i);
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *when = pz_format_local_time (string_of (e, "at"));
-      g_autofree char *title = g_strdup_printf ("%s · %s", string_of (e, "action"), string_of (e, "target"));
+      g_autofree char *when = pz_format_local_time (pz_json_get_string (e, "at"));
+      g_autofree char *title = g_strdup_printf ("%s · %s", pz_json_get_string (e, "action"), pz_json_get_string (e, "target"));
       g_autofree char *detail = NULL;
       g_autofree char *subtitle = NULL;
       JsonNode *d = json_object_get_member (e, "detail");
@@ -1639,7 +1628,7 @@ audit_loaded (PzAdminView *self,
       if (d && JSON_NODE_HOLDS_OBJECT (d) && json_object_get_size (json_node_get_object (d)) > 0)
         detail = json_to_string (d, FALSE);
       /* Translators: when · who (username) */
-      subtitle = g_strdup_printf (_("%s · %s (%s)%s%s"), when, string_of (e, "by_name"), string_of (e, "by"),
+      subtitle = g_strdup_printf (_("%s · %s (%s)%s%s"), when, pz_json_get_string (e, "by_name"), pz_json_get_string (e, "by"),
                                   detail ? "\n" : "", detail ? detail : "");
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);

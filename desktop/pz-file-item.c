@@ -151,17 +151,6 @@ pz_due_state_for (GDateTime *entered,
   return PZ_DUE_ON_TIME;
 }
 
-static const char *
-get_string (JsonObject *obj,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 /**
  * pz_file_item_new_from_json:
  * @summary: a file as `GET /api/v1/inbox` lists it
@@ -174,19 +163,19 @@ pz_file_item_new_from_json (JsonObject *summary,
                             GDateTime  *now)
 {
   PzFileItem *self = g_object_new (PZ_TYPE_FILE_ITEM, NULL);
-  const char *due = get_string (summary, "due_at");
-  const char *entered = get_string (summary, "step_entered_at");
+  const char *due = pz_json_get_string (summary, "due_at");
+  const char *entered = pz_json_get_string (summary, "step_entered_at");
   g_autoptr(GDateTime) due_t = due ? g_date_time_new_from_iso8601 (due, NULL) : NULL;
   g_autoptr(GDateTime) entered_t = entered ? g_date_time_new_from_iso8601 (entered, NULL) : NULL;
 
   self->id = json_object_get_int_member_with_default (summary, "id", 0);
   self->summary = json_object_ref (summary);
-  self->columns[PZ_FILE_COLUMN_REGISTRATION] = g_strdup (get_string (summary, "registration_number"));
-  self->columns[PZ_FILE_COLUMN_APPLICANT] = g_strdup (get_string (summary, "applicant_name"));
-  self->columns[PZ_FILE_COLUMN_PERMIT] = g_strdup (get_string (summary, "permit_type_name"));
+  self->columns[PZ_FILE_COLUMN_REGISTRATION] = g_strdup (pz_json_get_string (summary, "registration_number"));
+  self->columns[PZ_FILE_COLUMN_APPLICANT] = g_strdup (pz_json_get_string (summary, "applicant_name"));
+  self->columns[PZ_FILE_COLUMN_PERMIT] = g_strdup (pz_json_get_string (summary, "permit_type_name"));
   /* in the user's language, whatever the server's */
-  self->columns[PZ_FILE_COLUMN_STEP] = get_string (summary, "step_title")
-    ? g_strdup (g_dgettext (GETTEXT_PACKAGE, get_string (summary, "step_title"))) : NULL;
+  self->columns[PZ_FILE_COLUMN_STEP] = pz_json_get_string (summary, "step_title")
+    ? g_strdup (g_dgettext (GETTEXT_PACKAGE, pz_json_get_string (summary, "step_title"))) : NULL;
   self->columns[PZ_FILE_COLUMN_IN_STEP] =
     entered_t ? pz_format_duration (g_date_time_difference (now, entered_t) / G_TIME_SPAN_SECOND)
               : g_strdup ("—");
@@ -204,9 +193,9 @@ pz_file_item_new_from_json (JsonObject *summary,
   self->due = due_t ? g_date_time_to_unix (due_t) : 0;
   self->entered = entered_t ? g_date_time_to_unix (entered_t) : 0;
   /* a closed file has no due time: it says how it ended */
-  if (g_strcmp0 (get_string (summary, "status"), "issued") == 0)
+  if (g_strcmp0 (pz_json_get_string (summary, "status"), "issued") == 0)
     self->due_state = PZ_DUE_ISSUED;
-  else if (g_strcmp0 (get_string (summary, "status"), "refused") == 0)
+  else if (g_strcmp0 (pz_json_get_string (summary, "status"), "refused") == 0)
     self->due_state = PZ_DUE_REFUSED;
   else
     self->due_state = pz_due_state_for (entered_t, due_t, now);

@@ -12,17 +12,6 @@
 /* What an action produced, told from the file as the server sent it back,
  * and why a file came back to the one who opens it. */
 
-static const char *
-get_string (JsonObject *obj,
-            const char *name)
-{
-  JsonNode *node = obj ? json_object_get_member (obj, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static JsonObject *
 last_event (JsonObject *file)
 {
@@ -42,7 +31,7 @@ has_output (JsonObject *file,
                          ? json_object_get_array_member (file, "outputs") : NULL;
 
   for (guint i = 0; kind && outputs && i < json_array_get_length (outputs); i++)
-    if (g_strcmp0 (get_string (json_array_get_object_element (outputs, i), "kind"), kind) == 0)
+    if (g_strcmp0 (pz_json_get_string (json_array_get_object_element (outputs, i), "kind"), kind) == 0)
       return TRUE;
   return FALSE;
 }
@@ -96,35 +85,35 @@ pz_outcome_text (JsonObject *before,
                  GHashTable *steps)
 {
   JsonObject *ev = last_event (after);
-  const char *action = get_string (ev, "action");
-  JsonObject *from = step_named (steps, get_string (ev, "from_step"));
-  JsonObject *to = step_named (steps, get_string (after, "step"));
-  const char *form = get_string (from, "form");
-  const char *number = get_string (after, "permit_number");
+  const char *action = pz_json_get_string (ev, "action");
+  JsonObject *from = step_named (steps, pz_json_get_string (ev, "from_step"));
+  JsonObject *to = step_named (steps, pz_json_get_string (after, "step"));
+  const char *form = pz_json_get_string (from, "form");
+  const char *number = pz_json_get_string (after, "permit_number");
 
   if (g_strcmp0 (action, "refuse") == 0)
     return g_strdup (has_output (after, "refusal") ? _("File refused; refusal letter ready") : _("File refused"));
   if (g_strcmp0 (action, "return") == 0)
     {
-      if (g_strcmp0 (get_string (to, "clock"), "applicant") == 0)
+      if (g_strcmp0 (pz_json_get_string (to, "clock"), "applicant") == 0)
         return g_strdup (_("Returned to the applicant"));
       if (role_of (to))
         return g_strdup_printf (_("Returned to %s"), role_of (to));
       return g_strdup (_("Returned"));
     }
   /* the number is official from the moment it is given: say it */
-  if (number && get_string (before, "permit_number") == NULL)
+  if (number && pz_json_get_string (before, "permit_number") == NULL)
     return g_strdup_printf (_("Number %s assigned"), number);
   if (g_strcmp0 (form, "signature") == 0)
     return g_strdup (_("Permit signed"));
   if (g_strcmp0 (form, "handover") == 0)
     {
-      const char *who = get_string (after, "received_by");
+      const char *who = pz_json_get_string (after, "received_by");
       return who ? g_strdup_printf (_("Permit handed over to %s"), who) : g_strdup (_("Permit handed over"));
     }
-  if (has_output (after, get_string (from, "output")))
+  if (has_output (after, pz_json_get_string (from, "output")))
     {
-      char *ready = output_ready (get_string (from, "output"));
+      char *ready = output_ready (pz_json_get_string (from, "output"));
       if (ready)
         return ready;
     }
@@ -147,19 +136,19 @@ char *
 pz_returned_text (JsonObject *file)
 {
   JsonObject *ev = last_event (file);
-  const char *role = pz_role_title (get_string (ev, "role"));
+  const char *role = pz_role_title (pz_json_get_string (ev, "role"));
   g_autofree char *when = NULL;
   g_autofree char *who = NULL;
 
-  if (g_strcmp0 (get_string (ev, "action"), "return") != 0 ||
-      g_strcmp0 (get_string (ev, "to_step"), get_string (file, "step")) != 0)
+  if (g_strcmp0 (pz_json_get_string (ev, "action"), "return") != 0 ||
+      g_strcmp0 (pz_json_get_string (ev, "to_step"), pz_json_get_string (file, "step")) != 0)
     return NULL;
-  when = pz_format_local_time (get_string (ev, "at"));
-  who = role ? g_strdup_printf ("%s (%s)", get_string (ev, "full_name"), role)
-             : g_strdup (get_string (ev, "full_name"));
-  if (get_string (ev, "note"))
+  when = pz_format_local_time (pz_json_get_string (ev, "at"));
+  who = role ? g_strdup_printf ("%s (%s)", pz_json_get_string (ev, "full_name"), role)
+             : g_strdup (pz_json_get_string (ev, "full_name"));
+  if (pz_json_get_string (ev, "note"))
     /* Translators: who, when, and the note they wrote */
-    return g_strdup_printf (_("Returned to you by %s on %s: “%s”"), who, when, get_string (ev, "note"));
+    return g_strdup_printf (_("Returned to you by %s on %s: “%s”"), who, when, pz_json_get_string (ev, "note"));
   return g_strdup_printf (_("Returned to you by %s on %s"), who, when);
 }
 

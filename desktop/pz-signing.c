@@ -6,23 +6,13 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "pz-json-writer.h"
 #include "pz-signing.h"
 
 /* The Kadis's electronic signature: one permit after a confirmation that
  * says what is signed, or several at once with the passphrase typed once.
  * Each permit is still signed by its own request, on the version the Kadis
  * saw; the passphrase lives only as long as the signing does. */
-
-static const char *
-get_string (JsonObject *obj,
-            const char *name)
-{
-  JsonNode *node = obj ? json_object_get_member (obj, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
 
 static void
 wipe (char **secret)
@@ -82,14 +72,14 @@ pz_sign_confirm (GtkWindow       *parent,
 {
   JsonObject *applicant = json_object_has_member (file, "applicant")
                             ? json_object_get_object_member (file, "applicant") : NULL;
-  const char *number = get_string (file, "permit_number");
+  const char *number = pz_json_get_string (file, "permit_number");
   g_autofree char *body = g_strdup_printf (
     /* Translators: the file's number, the applicant, the permit type, the permit number */
     _("File: %s\nApplicant: %s\nPermit type: %s\nPermit number: %s\n\n"
       "Your electronic signature is put on this permit with the office's signing key. "
       "Type the key's passphrase to sign."),
-    get_string (file, "registration_number"), get_string (applicant, "name"),
-    get_string (file, "permit_type_name"), number ? number : _("not yet given"));
+    pz_json_get_string (file, "registration_number"), pz_json_get_string (applicant, "name"),
+    pz_json_get_string (file, "permit_type_name"), number ? number : _("not yet given"));
   AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, _("Sign This Permit?"), body));
   GtkWidget *list = gtk_list_box_new ();
   Confirm *c = g_new0 (Confirm, 1);
@@ -245,12 +235,12 @@ signed_one (GObject      *source,
       GString *why = g_string_new (error->message);
 
       for (guint d = 0; details && d < json_array_get_length (details); d++)
-        g_string_append_printf (why, " %s", get_string (json_array_get_object_element (details, d), "message"));
+        g_string_append_printf (why, " %s", pz_json_get_string (json_array_get_object_element (details, d), "message"));
       gtk_label_set_text (state, _("Not signed"));
       gtk_widget_set_tooltip_text (GTK_WIDGET (state), why->str);
       gtk_widget_add_css_class (GTK_WIDGET (state), "error");
       g_string_append_printf (self->failures, "• %s: %s\n",
-                              get_string (g_ptr_array_index (self->files, i), "registration_number"), why->str);
+                              pz_json_get_string (g_ptr_array_index (self->files, i), "registration_number"), why->str);
       g_string_free (why, TRUE);
     }
   sign_next (self);
@@ -462,17 +452,17 @@ pz_sign_batch_new (GtkWindow *parent,
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *check = gtk_check_button_new ();
       GtkWidget *state = gtk_label_new (NULL);
-      const char *number = get_string (f, "permit_number");
+      const char *number = pz_json_get_string (f, "permit_number");
       /* Translators: applicant · permit type · permit number */
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s", get_string (f, "applicant_name"),
-                                                   get_string (f, "permit_type_name"), number ? number : "—");
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s", pz_json_get_string (f, "applicant_name"),
+                                                   pz_json_get_string (f, "permit_type_name"), number ? number : "—");
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), get_string (f, "registration_number"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), pz_json_get_string (f, "registration_number"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
       gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
       gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      get_string (f, "registration_number"), -1);
+                                      pz_json_get_string (f, "registration_number"), -1);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
       gtk_widget_add_css_class (state, "pz-badge");

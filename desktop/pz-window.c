@@ -150,17 +150,6 @@ file_fields (JsonObject *file,
   return type && json_object_has_member (type, "fields") ? json_object_get_array_member (type, "fields") : NULL;
 }
 
-static const char *
-get_string (JsonObject *obj,
-            const char *name)
-{
-  JsonNode *node = obj ? json_object_get_member (obj, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static void
 toast (PzWindow   *self,
        const char *text)
@@ -488,15 +477,15 @@ index_reference (PzWindow *self,
           if (w == 0)
             {
               g_free (self->start_step);
-              self->start_step = g_strdup (get_string (wf, "start"));
+              self->start_step = g_strdup (pz_json_get_string (wf, "start"));
             }
           for (guint i = 0; i < json_array_get_length (steps); i++)
             {
               JsonObject *step = json_array_get_object_element (steps, i);
 
-              if (!g_hash_table_contains (self->steps, get_string (step, "id")))
+              if (!g_hash_table_contains (self->steps, pz_json_get_string (step, "id")))
                 json_object_set_int_member (step, "position", g_hash_table_size (self->steps));
-              g_hash_table_insert (self->steps, g_strdup (get_string (step, "id")), json_object_ref (step));
+              g_hash_table_insert (self->steps, g_strdup (pz_json_get_string (step, "id")), json_object_ref (step));
             }
         }
     }
@@ -507,7 +496,7 @@ index_reference (PzWindow *self,
       for (guint i = 0; i < json_array_get_length (list); i++)
         {
           JsonObject *t = json_array_get_object_element (list, i);
-          g_hash_table_insert (self->permit_types, g_strdup (get_string (t, "code")), json_object_ref (t));
+          g_hash_table_insert (self->permit_types, g_strdup (pz_json_get_string (t, "code")), json_object_ref (t));
         }
     }
   fill_filters (self);
@@ -552,7 +541,7 @@ reference_part_done (GObject      *source,
   if (!ref->failed)
     {
       JsonObject *user = pz_client_get_user (self->client);
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s", get_string (user, "full_name"),
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s", pz_json_get_string (user, "full_name"),
                                                    pz_client_get_base_url (self->client));
 
       adw_window_title_set_subtitle (self->window_title, subtitle);
@@ -903,8 +892,8 @@ fill_filters (PzWindow *self)
   type_list = g_list_sort (type_list, compare_by_name);
   for (GList *l = type_list; l; l = l->next)
     {
-      gtk_string_list_append (types, get_string (l->data, "name"));
-      g_ptr_array_add (self->type_codes, g_strdup (get_string (l->data, "code")));
+      gtk_string_list_append (types, pz_json_get_string (l->data, "name"));
+      g_ptr_array_add (self->type_codes, g_strdup (pz_json_get_string (l->data, "code")));
     }
 
   gtk_string_list_append (statuses, _("Any status"));
@@ -962,9 +951,9 @@ notify_new_files (PzWindow  *self,
       if (self->known_ids && !g_hash_table_contains (self->known_ids, id) && app)
         {
           g_autoptr(GNotification) n = g_notification_new (_("A file is waiting for you"));
-          g_autofree char *body = g_strdup_printf ("%s · %s · %s", get_string (item, "registration_number"),
-                                                   get_string (item, "applicant_name"),
-                                                   g_dgettext (GETTEXT_PACKAGE, get_string (item, "step_title")));
+          g_autofree char *body = g_strdup_printf ("%s · %s · %s", pz_json_get_string (item, "registration_number"),
+                                                   pz_json_get_string (item, "applicant_name"),
+                                                   g_dgettext (GETTEXT_PACKAGE, pz_json_get_string (item, "step_title")));
           g_autofree char *nid = g_strdup_printf ("file-%" G_GINT64_FORMAT, *id);
 
           g_notification_set_body (n, body);
@@ -1148,11 +1137,11 @@ static gboolean
 waits_for_signature (PzWindow   *self,
                      JsonObject *summary)
 {
-  JsonObject *step = step_of (self, get_string (summary, "step"));
-  JsonObject *type = g_hash_table_lookup (self->permit_types, get_string (summary, "permit_type"));
+  JsonObject *step = step_of (self, pz_json_get_string (summary, "step"));
+  JsonObject *type = g_hash_table_lookup (self->permit_types, pz_json_get_string (summary, "permit_type"));
 
-  return g_strcmp0 (get_string (step, "form"), "signature") == 0 && type &&
-         g_strcmp0 (get_string (type, "signing"), "wet") != 0;
+  return g_strcmp0 (pz_json_get_string (step, "form"), "signature") == 0 && type &&
+         g_strcmp0 (pz_json_get_string (type, "signing"), "wet") != 0;
 }
 
 static void
@@ -1498,7 +1487,7 @@ static const char *
 step_title (PzWindow   *self,
             const char *id)
 {
-  const char *title = get_string (step_of (self, id), "title");
+  const char *title = pz_json_get_string (step_of (self, id), "title");
   return title ? g_dgettext (GETTEXT_PACKAGE, title) : id;
 }
 
@@ -1518,7 +1507,7 @@ target_of (JsonObject *step,
            const char *action)
 {
   JsonObject *actions = json_object_get_object_member (step, "actions");
-  return get_string (actions, action);
+  return pz_json_get_string (actions, action);
 }
 
 /* What the button says comes from the step's definition: its form, where
@@ -1528,14 +1517,14 @@ action_label (PzWindow   *self,
               JsonObject *step,
               const char *action)
 {
-  const char *form = get_string (step, "form");
+  const char *form = pz_json_get_string (step, "form");
   JsonObject *target = step_of (self, target_of (step, action));
 
   if (g_str_equal (action, "refuse"))
     return g_strdup (_("Refuse"));
   if (g_str_equal (action, "return"))
     {
-      if (g_strcmp0 (get_string (target, "clock"), "applicant") == 0)
+      if (g_strcmp0 (pz_json_get_string (target, "clock"), "applicant") == 0)
         return g_strdup (_("Return to Applicant"));
       return g_strdup_printf (_("Return to %s"), first_role_title (target));
     }
@@ -1553,9 +1542,9 @@ action_label (PzWindow   *self,
     return g_strdup (_("Hand Over Permit"));
   if (target_of (step, "refuse"))
     return g_strdup (_("Approve Permit"));
-  if (g_strcmp0 (get_string (step, "clock"), "applicant") == 0)
+  if (g_strcmp0 (pz_json_get_string (step, "clock"), "applicant") == 0)
     return g_strdup (_("Documents Brought In"));
-  if (g_strcmp0 (get_string (step, "id"), self->start_step) == 0)
+  if (g_strcmp0 (pz_json_get_string (step, "id"), self->start_step) == 0)
     return g_strdup (_("Complete Registration"));
   if (first_role_title (target))
     return g_strdup_printf (_("Forward to %s"), first_role_title (target));
@@ -1730,7 +1719,7 @@ verdict_done (GObject      *source,
           GString *text = g_string_new (error->message);
           for (guint i = 0; details && i < json_array_get_length (details); i++)
             g_string_append_printf (text, "\n• %s",
-                                    get_string (json_array_get_object_element (details, i), "message"));
+                                    pz_json_get_string (json_array_get_object_element (details, i), "message"));
           toast (self, text->str);
           g_string_free (text, TRUE);
         }
@@ -1791,8 +1780,8 @@ build_form (PzWindow   *self,
             GtkBox     *box,
             JsonObject *step)
 {
-  const char *form = get_string (step, "form");
-  JsonObject *type = g_hash_table_lookup (self->permit_types, get_string (self->file, "permit_type"));
+  const char *form = pz_json_get_string (step, "form");
+  JsonObject *type = g_hash_table_lookup (self->permit_types, pz_json_get_string (self->file, "permit_type"));
   GtkWidget *group;
 
   if (g_strcmp0 (form, "survey") == 0)
@@ -1824,23 +1813,23 @@ build_form (PzWindow   *self,
       for (guint i = 0; i < json_array_get_length (fields); i++)
         {
           JsonObject *f = json_array_get_object_element (fields, i);
-          const char *name = get_string (f, "name");
+          const char *name = pz_json_get_string (f, "name");
           g_autofree char *value = node_to_text (data ? json_object_get_member (data, name) : NULL);
           g_autofree char *title = json_object_get_boolean_member_with_default (f, "required", FALSE)
-                                     ? g_strdup_printf ("%s *", get_string (f, "label"))
-                                     : g_strdup (get_string (f, "label"));
+                                     ? g_strdup_printf ("%s *", pz_json_get_string (f, "label"))
+                                     : g_strdup (pz_json_get_string (f, "label"));
           g_autofree char *key = g_strconcat ("field:", name, NULL);
 
           GtkWidget *row = entry_row (group, self, key, title, value, FALSE);
 
-          if (g_strcmp0 (get_string (f, "type"), "date") == 0)
+          if (g_strcmp0 (pz_json_get_string (f, "type"), "date") == 0)
             pz_date_row_add_picker (ADW_ENTRY_ROW (row));
         }
     }
   else if (g_strcmp0 (form, "signature") == 0 && type)
     {
       group = group_new (box, _("Signature"));
-      if (g_strcmp0 (get_string (type, "signing"), "wet") == 0)
+      if (g_strcmp0 (pz_json_get_string (type, "signing"), "wet") == 0)
         {
           /* the permit is signed on paper: its scan is uploaded here */
           JsonArray *docs = json_object_get_array_member (self->file, "documents");
@@ -1850,13 +1839,13 @@ build_form (PzWindow   *self,
           g_autofree char *subtitle = NULL;
 
           for (guint i = 0; docs && i < json_array_get_length (docs); i++)
-            if (g_strcmp0 (get_string (json_array_get_object_element (docs, i), "requirement"), "signed_permit") == 0)
+            if (g_strcmp0 (pz_json_get_string (json_array_get_object_element (docs, i), "requirement"), "signed_permit") == 0)
               scan = json_array_get_object_element (docs, i);
           if (scan)
             {
-              g_autofree char *when = pz_format_local_time (get_string (scan, "uploaded_at"));
+              g_autofree char *when = pz_format_local_time (pz_json_get_string (scan, "uploaded_at"));
               subtitle = g_strdup_printf (_("Uploaded by %s, %s; sign it off below"),
-                                          get_string (scan, "uploaded_by"), when);
+                                          pz_json_get_string (scan, "uploaded_by"), when);
             }
           else
             subtitle = g_strdup (_("Print the permit, have it signed and stamped, then upload its scan here"));
@@ -1879,7 +1868,7 @@ build_form (PzWindow   *self,
       JsonObject *applicant = json_object_get_object_member (self->file, "applicant");
 
       group = group_new (box, _("Hand-over"));
-      entry_row (group, self, "received_by", _("Received by"), get_string (applicant, "name"), FALSE);
+      entry_row (group, self, "received_by", _("Received by"), pz_json_get_string (applicant, "name"), FALSE);
     }
 }
 
@@ -1902,7 +1891,7 @@ build_actions (PzWindow   *self,
   gtk_frame_set_child (GTK_FRAME (frame), box);
   gtk_box_append (self->file_box, frame);
 
-  heading = g_strdup_printf (_("Your step: %s"), step_title (self, get_string (step, "id")));
+  heading = g_strdup_printf (_("Your step: %s"), step_title (self, pz_json_get_string (step, "id")));
   title = gtk_label_new (heading);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_widget_add_css_class (title, "title-4");
@@ -1950,7 +1939,7 @@ build_actions (PzWindow   *self,
           /* long Indonesian labels take two lines in a narrow pane */
           gtk_label_set_wrap (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), TRUE);
           gtk_label_set_justify (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), GTK_JUSTIFY_CENTER);
-          if (g_str_equal (action, "approve") && g_strcmp0 (get_string (step, "form"), "documents_complete") == 0)
+          if (g_str_equal (action, "approve") && g_strcmp0 (pz_json_get_string (step, "form"), "documents_complete") == 0)
             {
               /* insensitive, and saying why, while documents are open */
               g_autofree char *why = approve_documents_tooltip (self, FALSE);
@@ -1991,7 +1980,7 @@ build_checklist (PzWindow   *self,
     {
       JsonObject *item = json_array_get_object_element (checklist, i);
       total++;
-      if (get_string (item, "verdict"))
+      if (pz_json_get_string (item, "verdict"))
         checked++;
     }
   title = g_strdup_printf (_("Documents (%u of %u checked)"), checked, total);
@@ -2009,13 +1998,13 @@ build_checklist (PzWindow   *self,
   for (guint i = 0; i < json_array_get_length (checklist); i++)
     {
       JsonObject *item = json_array_get_object_element (checklist, i);
-      const char *state = get_string (item, "state");
-      const char *note = get_string (item, "note");
+      const char *state = pz_json_get_string (item, "state");
+      const char *note = pz_json_get_string (item, "note");
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *badge = gtk_label_new (NULL);
       g_autofree char *row_title = json_object_get_boolean_member_with_default (item, "mandatory", FALSE)
-                                     ? g_strdup_printf ("%s *", get_string (item, "title"))
-                                     : g_strdup (get_string (item, "title"));
+                                     ? g_strdup_printf ("%s *", pz_json_get_string (item, "title"))
+                                     : g_strdup (pz_json_get_string (item, "title"));
       const char *state_text, *css;
 
       if (g_strcmp0 (state, "ok") == 0)
@@ -2051,12 +2040,12 @@ build_checklist (PzWindow   *self,
               if (g_strcmp0 (state, buttons[b].verdict) == 0)
                 continue;
               button = gtk_button_new_with_label (_(buttons[b].label));
-              a11y = g_strdup_printf ("%s: %s", _(buttons[b].label), get_string (item, "title"));
+              a11y = g_strdup_printf ("%s: %s", _(buttons[b].label), pz_json_get_string (item, "title"));
               gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
               gtk_widget_add_css_class (button, "flat");
               gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
               g_object_set_data_full (G_OBJECT (button), "requirement",
-                                      g_strdup (get_string (item, "requirement")), g_free);
+                                      g_strdup (pz_json_get_string (item, "requirement")), g_free);
               g_object_set_data (G_OBJECT (button), "verdict", (gpointer) buttons[b].verdict);
               g_signal_connect (button, "clicked", G_CALLBACK (verdict_clicked), self);
               adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
@@ -2093,29 +2082,29 @@ build_history (PzWindow *self)
     {
       JsonObject *ev = json_array_get_object_element (history, i - 1);
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *when = pz_format_local_time (get_string (ev, "at"));
+      g_autofree char *when = pz_format_local_time (pz_json_get_string (ev, "at"));
       g_autofree char *spent = pz_format_duration (json_object_get_int_member_with_default (ev, "office_seconds", 0));
-      const char *acting = get_string (ev, "acting");
-      const char *role_title = pz_role_title (get_string (ev, "role"));
+      const char *acting = pz_json_get_string (ev, "acting");
+      const char *role_title = pz_role_title (pz_json_get_string (ev, "role"));
       g_autofree char *title = NULL;
 
       g_autofree char *subtitle = NULL;
-      const char *note = get_string (ev, "note");
-      const char *from = get_string (ev, "from_step");
+      const char *note = pz_json_get_string (ev, "note");
+      const char *from = pz_json_get_string (ev, "from_step");
 
       if (acting && role_title)
         /* Translators: "Approve by Budi as Plh Head of office"; the third is Plh or Plt */
-        title = g_strdup_printf (_("%s by %s as %s %s"), event_action_label (get_string (ev, "action")),
-                                 get_string (ev, "full_name"), g_str_equal (acting, "plt") ? "Plt" : "Plh",
+        title = g_strdup_printf (_("%s by %s as %s %s"), event_action_label (pz_json_get_string (ev, "action")),
+                                 pz_json_get_string (ev, "full_name"), g_str_equal (acting, "plt") ? "Plt" : "Plh",
                                  role_title);
       else
-        title = g_strdup_printf (_("%s by %s"), event_action_label (get_string (ev, "action")),
-                                 get_string (ev, "full_name"));
+        title = g_strdup_printf (_("%s by %s"), event_action_label (pz_json_get_string (ev, "action")),
+                                 pz_json_get_string (ev, "full_name"));
       if (from)
         subtitle = g_strdup_printf (_("%s · %s → %s · %s of office time"), when, step_title (self, from),
-                                    step_title (self, get_string (ev, "to_step")), spent);
+                                    step_title (self, pz_json_get_string (ev, "to_step")), spent);
       else
-        subtitle = g_strdup_printf ("%s · %s", when, step_title (self, get_string (ev, "to_step")));
+        subtitle = g_strdup_printf ("%s · %s", when, step_title (self, pz_json_get_string (ev, "to_step")));
       if (note)
         {
           char *with_note = g_strdup_printf ("%s\n“%s”", subtitle, note);
@@ -2165,7 +2154,7 @@ build_clocks (PzWindow *self)
       gboolean within = json_object_get_boolean_member_with_default (c, "within_standard", TRUE);
       gboolean current = json_object_get_boolean_member_with_default (c, "current", FALSE);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), step_title (self, get_string (c, "step")));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), step_title (self, pz_json_get_string (c, "step")));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       badge = gtk_label_new (within ? (current ? _("Running") : _("Within")) : _("Late"));
       gtk_widget_add_css_class (badge, "pz-badge");
@@ -2217,31 +2206,31 @@ build_file_view (PzWindow *self)
     }
 
   applicant = json_object_get_object_member (self->file, "applicant");
-  step = step_of (self, get_string (self->file, "step"));
-  type = g_hash_table_lookup (self->permit_types, get_string (self->file, "permit_type"));
+  step = step_of (self, pz_json_get_string (self->file, "step"));
+  type = g_hash_table_lookup (self->permit_types, pz_json_get_string (self->file, "permit_type"));
   summary = pz_file_item_new_from_json (self->file, now);
 
   header = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  title = gtk_label_new (get_string (self->file, "registration_number"));
+  title = gtk_label_new (pz_json_get_string (self->file, "registration_number"));
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_selectable (GTK_LABEL (title), TRUE);
   gtk_widget_add_css_class (title, "title-1");
-  sub = g_strdup_printf ("%s · %s", get_string (applicant, "name"), get_string (self->file, "permit_type_name"));
+  sub = g_strdup_printf ("%s · %s", pz_json_get_string (applicant, "name"), pz_json_get_string (self->file, "permit_type_name"));
   subtitle = gtk_label_new (sub);
   gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
   gtk_label_set_wrap (GTK_LABEL (subtitle), TRUE);
   gtk_widget_add_css_class (subtitle, "title-4");
   badges = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   {
-    GtkWidget *step_badge = gtk_label_new (step_title (self, get_string (self->file, "step")));
+    GtkWidget *step_badge = gtk_label_new (step_title (self, pz_json_get_string (self->file, "step")));
     GtkWidget *due_badge = gtk_label_new (pz_due_state_label (pz_file_item_get_due_state (summary)));
 
     gtk_widget_add_css_class (step_badge, "pz-badge");
     gtk_widget_add_css_class (step_badge, "dim-label");
     gtk_widget_add_css_class (due_badge, "pz-badge");
     gtk_widget_add_css_class (due_badge, pz_due_state_css_class (pz_file_item_get_due_state (summary)));
-    if (g_strcmp0 (get_string (self->file, "status"), "in_progress") == 0 ||
-        g_strcmp0 (get_string (self->file, "status"), "waiting_applicant") == 0)
+    if (g_strcmp0 (pz_json_get_string (self->file, "status"), "in_progress") == 0 ||
+        g_strcmp0 (pz_json_get_string (self->file, "status"), "waiting_applicant") == 0)
       {
         gtk_box_append (GTK_BOX (badges), step_badge);
         gtk_box_append (GTK_BOX (badges), due_badge);
@@ -2271,18 +2260,18 @@ build_file_view (PzWindow *self)
   build_checklist (self, step);
 
   group = group_new (self->file_box, _("Applicant"));
-  add_info_row (group, _("Name"), get_string (applicant, "name"));
-  add_info_row (group, _("NIK"), get_string (applicant, "nik"));
-  add_info_row (group, _("Address"), get_string (applicant, "address"));
-  add_info_row (group, _("Phone"), get_string (applicant, "phone"));
-  add_info_row (group, _("E-mail"), get_string (applicant, "email"));
+  add_info_row (group, _("Name"), pz_json_get_string (applicant, "name"));
+  add_info_row (group, _("NIK"), pz_json_get_string (applicant, "nik"));
+  add_info_row (group, _("Address"), pz_json_get_string (applicant, "address"));
+  add_info_row (group, _("Phone"), pz_json_get_string (applicant, "phone"));
+  add_info_row (group, _("E-mail"), pz_json_get_string (applicant, "email"));
 
   group = group_new (self->file_box, _("Permit"));
-  add_info_row (group, _("Permit type"), get_string (self->file, "permit_type_name"));
-  add_info_row (group, _("Permit number"), get_string (self->file, "permit_number"));
-  add_info_row (group, _("Tracking code"), get_string (self->file, "tracking_code"));
+  add_info_row (group, _("Permit type"), pz_json_get_string (self->file, "permit_type_name"));
+  add_info_row (group, _("Permit number"), pz_json_get_string (self->file, "permit_number"));
+  add_info_row (group, _("Tracking code"), pz_json_get_string (self->file, "tracking_code"));
   {
-    g_autofree char *due = pz_format_local_time (get_string (self->file, "due_at"));
+    g_autofree char *due = pz_format_local_time (pz_json_get_string (self->file, "due_at"));
     JsonObject *service = json_object_has_member (self->file, "service")
                           ? json_object_get_object_member (self->file, "service") : NULL;
 
@@ -2294,7 +2283,7 @@ build_file_view (PzWindow *self)
         g_autofree char *text = NULL;
         g_autofree char *service_due = NULL;
 
-        if (get_string (service, "started_at") == NULL)
+        if (pz_json_get_string (service, "started_at") == NULL)
           text = g_strdup (_("Counts from the approval of the document check"));
         else
           /* Translators: office hours used of the service standard, and the share */
@@ -2303,8 +2292,8 @@ build_file_view (PzWindow *self)
         add_info_row (group, _("Service standard"), text);
         if (json_object_get_boolean_member_with_default (service, "stopped", FALSE))
           service_due = g_strdup (_("The clock stands while the file waits for the applicant"));
-        else if (get_string (service, "due_at"))
-          service_due = pz_format_local_time (get_string (service, "due_at"));
+        else if (pz_json_get_string (service, "due_at"))
+          service_due = pz_format_local_time (pz_json_get_string (service, "due_at"));
         if (service_due)
           add_info_row (group, _("Service due"), service_due);
       }
@@ -2317,15 +2306,15 @@ build_file_view (PzWindow *self)
       for (guint i = 0; i < json_array_get_length (fields); i++)
         {
           JsonObject *f = json_array_get_object_element (fields, i);
-          g_autofree char *value = node_to_text (json_object_get_member (data, get_string (f, "name")));
+          g_autofree char *value = node_to_text (json_object_get_member (data, pz_json_get_string (f, "name")));
 
           /* a date reads as the office writes it */
-          if (g_strcmp0 (get_string (f, "type"), "date") == 0 && pz_parse_date (value, NULL))
+          if (g_strcmp0 (pz_json_get_string (f, "type"), "date") == 0 && pz_parse_date (value, NULL))
             {
               g_autofree char *typed = g_steal_pointer (&value);
               value = pz_format_date_text (typed);
             }
-          add_info_row (group, get_string (f, "label"), value);
+          add_info_row (group, pz_json_get_string (f, "label"), value);
         }
     }
 
@@ -2334,15 +2323,15 @@ build_file_view (PzWindow *self)
              ? json_object_get_object_member (self->file, "survey") : NULL;
   if (survey)
     {
-      g_autofree char *survey_date = pz_format_date_text (get_string (survey, "survey_date"));
+      g_autofree char *survey_date = pz_format_date_text (pz_json_get_string (survey, "survey_date"));
 
       group = group_new (self->file_box, _("Inspection report (BAP)"));
       add_info_row (group, _("Survey date"), survey_date);
-      add_info_row (group, _("Surveyor"), get_string (survey, "surveyor"));
+      add_info_row (group, _("Surveyor"), pz_json_get_string (survey, "surveyor"));
       add_info_row (group, _("Recommendation"),
-                    g_strcmp0 (get_string (survey, "recommendation"), "feasible") == 0 ? _("Feasible")
+                    g_strcmp0 (pz_json_get_string (survey, "recommendation"), "feasible") == 0 ? _("Feasible")
                                                                                           : _("Not feasible"));
-      add_info_row (group, _("Findings"), get_string (survey, "findings"));
+      add_info_row (group, _("Findings"), pz_json_get_string (survey, "findings"));
     }
 
   build_clocks (self);
@@ -2406,7 +2395,7 @@ checklist_item (PzWindow   *self,
   for (guint i = 0; checklist && i < json_array_get_length (checklist); i++)
     {
       JsonObject *item = json_array_get_object_element (checklist, i);
-      if (g_strcmp0 (get_string (item, "requirement"), requirement) == 0)
+      if (g_strcmp0 (pz_json_get_string (item, "requirement"), requirement) == 0)
         return item;
     }
   return NULL;
@@ -2415,7 +2404,7 @@ checklist_item (PzWindow   *self,
 static gboolean
 docs_can_edit (PzWindow *self)
 {
-  JsonObject *step = self->file ? step_of (self, get_string (self->file, "step")) : NULL;
+  JsonObject *step = self->file ? step_of (self, pz_json_get_string (self->file, "step")) : NULL;
   JsonArray *allowed = self->file ? json_object_get_array_member (self->file, "allowed_actions") : NULL;
 
   return step && json_object_get_boolean_member_with_default (step, "documents", FALSE) &&
@@ -2464,7 +2453,7 @@ docs_select (PzWindow   *self,
              const char *requirement)
 {
   JsonObject *item = checklist_item (self, requirement);
-  gboolean uploaded = item && g_strcmp0 (get_string (item, "state"), "missing") != 0;
+  gboolean uploaded = item && g_strcmp0 (pz_json_get_string (item, "state"), "missing") != 0;
   gboolean editable = docs_can_edit (self);
 
   g_free (self->docs_requirement);
@@ -2474,7 +2463,7 @@ docs_select (PzWindow   *self,
     if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "requirement"), requirement) == 0)
       gtk_list_box_select_row (self->docs_list, GTK_LIST_BOX_ROW (row));
   docs_show_message (self, NULL);
-  gtk_editable_set_text (GTK_EDITABLE (self->docs_note), item && get_string (item, "note") ? get_string (item, "note") : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->docs_note), item && pz_json_get_string (item, "note") ? pz_json_get_string (item, "note") : "");
   gtk_widget_set_sensitive (self->docs_actions, editable);
   gtk_widget_set_visible (self->docs_actions, editable);
   docs_update_controls (self);
@@ -2522,16 +2511,16 @@ fill_docs_list (PzWindow *self)
   for (guint i = 0; checklist && i < json_array_get_length (checklist); i++)
     {
       JsonObject *item = json_array_get_object_element (checklist, i);
-      const char *state = get_string (item, "state");
+      const char *state = pz_json_get_string (item, "state");
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *badge = gtk_label_new (NULL);
       g_autofree char *title = json_object_get_boolean_member_with_default (item, "mandatory", FALSE)
-                                 ? g_strdup_printf ("%s *", get_string (item, "title"))
-                                 : g_strdup (get_string (item, "title"));
+                                 ? g_strdup_printf ("%s *", pz_json_get_string (item, "title"))
+                                 : g_strdup (pz_json_get_string (item, "title"));
       const char *text, *css;
 
       total++;
-      if (get_string (item, "verdict"))
+      if (pz_json_get_string (item, "verdict"))
         checked++;
       if (g_strcmp0 (state, "ok") == 0)
         text = _("OK"), css = "success";
@@ -2548,9 +2537,9 @@ fill_docs_list (PzWindow *self)
       gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      g_object_set_data_full (G_OBJECT (row), "requirement", g_strdup (get_string (item, "requirement")), g_free);
+      g_object_set_data_full (G_OBJECT (row), "requirement", g_strdup (pz_json_get_string (item, "requirement")), g_free);
       gtk_list_box_append (self->docs_list, row);
-      if (g_strcmp0 (get_string (item, "requirement"), self->docs_requirement) == 0)
+      if (g_strcmp0 (pz_json_get_string (item, "requirement"), self->docs_requirement) == 0)
         gtk_list_box_select_row (self->docs_list, GTK_LIST_BOX_ROW (row));
     }
   progress = g_strdup_printf (_("%u of %u checked"), checked, total);
@@ -2584,9 +2573,9 @@ file_allows (PzWindow   *self,
 static char *
 docs_not_complete (PzWindow *self)
 {
-  JsonObject *step = self->file ? step_of (self, get_string (self->file, "step")) : NULL;
+  JsonObject *step = self->file ? step_of (self, pz_json_get_string (self->file, "step")) : NULL;
 
-  if (step == NULL || g_strcmp0 (get_string (step, "form"), "documents_complete") != 0)
+  if (step == NULL || g_strcmp0 (pz_json_get_string (step, "form"), "documents_complete") != 0)
     return NULL;
   return pz_checklist_open_items (json_object_get_array_member (self->file, "checklist"));
 }
@@ -2621,11 +2610,11 @@ docs_update_controls (PzWindow *self)
 {
   JsonArray *checklist = self->file ? json_object_get_array_member (self->file, "checklist") : NULL;
   JsonObject *item = checklist_item (self, self->docs_requirement);
-  gboolean uploaded = item && g_strcmp0 (get_string (item, "state"), "missing") != 0;
+  gboolean uploaded = item && g_strcmp0 (pz_json_get_string (item, "state"), "missing") != 0;
   gboolean editable = docs_can_edit (self);
   const char *next = pz_checklist_neighbour (checklist, self->docs_requirement, 1);
   const char *previous = pz_checklist_neighbour (checklist, self->docs_requirement, -1);
-  JsonObject *step = self->file ? step_of (self, get_string (self->file, "step")) : NULL;
+  JsonObject *step = self->file ? step_of (self, pz_json_get_string (self->file, "step")) : NULL;
   g_autofree char *tooltip = NULL;
 
   if (self->docs_ok == NULL)
@@ -2722,11 +2711,11 @@ check_documents_action (GtkWidget  *widget,
   for (guint i = 0; i < json_array_get_length (checklist) && first == NULL; i++)
     {
       JsonObject *item = json_array_get_object_element (checklist, i);
-      if (g_strcmp0 (get_string (item, "state"), "uploaded") == 0)
-        first = get_string (item, "requirement");
+      if (g_strcmp0 (pz_json_get_string (item, "state"), "uploaded") == 0)
+        first = pz_json_get_string (item, "requirement");
     }
   if (first == NULL)
-    first = get_string (json_array_get_object_element (checklist, 0), "requirement");
+    first = pz_json_get_string (json_array_get_object_element (checklist, 0), "requirement");
   g_free (self->docs_requirement);
   self->docs_requirement = g_strdup (first);
   fill_docs_list (self);
@@ -2783,7 +2772,7 @@ docs_verdict_done (GObject      *source,
           JsonObject *item = checklist_item (self, keep);
 
           docs_select (self, keep);
-          if (g_strcmp0 (get_string (item, "state"), "missing") == 0)
+          if (g_strcmp0 (pz_json_get_string (item, "state"), "missing") == 0)
             gtk_widget_grab_focus (self->docs_upload_button);
           else
             gtk_widget_grab_focus (GTK_WIDGET (self->docs_view));
@@ -3321,7 +3310,7 @@ show_preview (PzWindow   *self,
 {
   GtkWidget *box, *header, *print, *save;
   g_autofree char *title = g_strdup_printf ("%s — %s", output_title (kind),
-                                            get_string (self->file, "registration_number"));
+                                            pz_json_get_string (self->file, "registration_number"));
 
   if (self->preview_window == NULL)
     {
@@ -3509,7 +3498,7 @@ save_output_action (GtkWidget  *widget,
 {
   PzWindow *self = PZ_WINDOW (widget);
   const char *kind = g_variant_get_string (parameter, NULL);
-  g_autofree char *name = g_strdup_printf ("%s-%s.pdf", kind, get_string (self->file, "registration_number"));
+  g_autofree char *name = g_strdup_printf ("%s-%s.pdf", kind, pz_json_get_string (self->file, "registration_number"));
   GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Save a Copy"), GTK_WINDOW (self),
                                                                GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
                                                                _("_Cancel"));
@@ -3533,7 +3522,7 @@ build_outputs (PzWindow *self)
   for (guint i = 0; i < json_array_get_length (outputs); i++)
     {
       JsonObject *o = json_array_get_object_element (outputs, i);
-      const char *kind = get_string (o, "kind");
+      const char *kind = pz_json_get_string (o, "kind");
       GtkWidget *row = adw_action_row_new ();
       static const struct { const char *icon; const char *action; const char *label; } buttons[] = {
         { "edit-find-symbolic", "win.preview-output", N_("Preview") },
@@ -3542,9 +3531,9 @@ build_outputs (PzWindow *self)
       };
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), output_title (kind));
-      if (get_string (o, "created_at"))
+      if (pz_json_get_string (o, "created_at"))
         {
-          g_autofree char *when = pz_format_local_time (get_string (o, "created_at"));
+          g_autofree char *when = pz_format_local_time (pz_json_get_string (o, "created_at"));
           adw_action_row_set_subtitle (ADW_ACTION_ROW (row), when);
         }
       for (guint b = 0; b < G_N_ELEMENTS (buttons); b++)
@@ -3583,7 +3572,7 @@ show_action_error (PzWindow   *self,
   GString *text = g_string_new (message);
 
   for (guint i = 0; details && i < json_array_get_length (details); i++)
-    g_string_append_printf (text, "\n• %s", get_string (json_array_get_object_element (details, i), "message"));
+    g_string_append_printf (text, "\n• %s", pz_json_get_string (json_array_get_object_element (details, i), "message"));
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->file_stack), "documents") == 0)
     docs_show_message (self, text->str);
   else if (self->action_error)
@@ -3617,7 +3606,7 @@ static gboolean
 should_advance (PzWindow   *self,
                 JsonObject *after)
 {
-  JsonObject *step = self->file ? step_of (self, get_string (self->file, "step")) : NULL;
+  JsonObject *step = self->file ? step_of (self, pz_json_get_string (self->file, "step")) : NULL;
   JsonArray *roles = step && json_object_has_member (step, "roles") ? json_object_get_array_member (step, "roles")
                                                                      : NULL;
   JsonArray *allowed = json_object_has_member (after, "allowed_actions")
@@ -3713,8 +3702,8 @@ act_done (GObject      *source,
     for (guint i = 0; outputs && last && i < json_array_get_length (outputs); i++)
       {
         JsonObject *o = json_array_get_object_element (outputs, i);
-        if (g_strcmp0 (get_string (o, "kind"), "receipt") == 0 &&
-            g_strcmp0 (get_string (o, "created_at"), get_string (last, "at")) == 0)
+        if (g_strcmp0 (pz_json_get_string (o, "kind"), "receipt") == 0 &&
+            g_strcmp0 (pz_json_get_string (o, "created_at"), pz_json_get_string (last, "at")) == 0)
           {
             adw_toast_set_button_label (t, _("_Print Receipt"));
             adw_toast_set_action_name (t, "win.print-output");
@@ -3761,8 +3750,8 @@ collect_data (PzWindow    *self,
               JsonBuilder *b,
               GString     *problems)
 {
-  const char *form = get_string (step, "form");
-  JsonObject *type = g_hash_table_lookup (self->permit_types, get_string (self->file, "permit_type"));
+  const char *form = pz_json_get_string (step, "form");
+  JsonObject *type = g_hash_table_lookup (self->permit_types, pz_json_get_string (self->file, "permit_type"));
 
   json_builder_set_member_name (b, "data");
   json_builder_begin_object (b);
@@ -3790,8 +3779,8 @@ collect_data (PzWindow    *self,
       for (guint i = 0; i < json_array_get_length (fields); i++)
         {
           JsonObject *f = json_array_get_object_element (fields, i);
-          const char *name = get_string (f, "name");
-          const char *ftype = get_string (f, "type");
+          const char *name = pz_json_get_string (f, "name");
+          const char *ftype = pz_json_get_string (f, "type");
           g_autofree char *key = g_strconcat ("field:", name, NULL);
           GtkWidget *w = g_hash_table_lookup (self->form, key);
           g_autofree char *value = w ? g_strstrip (widget_text (w)) : g_strdup ("");
@@ -3799,7 +3788,7 @@ collect_data (PzWindow    *self,
           if (*value == '\0')
             {
               if (json_object_get_boolean_member_with_default (f, "required", FALSE))
-                g_string_append_printf (problems, _("• %s is required\n"), get_string (f, "label"));
+                g_string_append_printf (problems, _("• %s is required\n"), pz_json_get_string (f, "label"));
               continue;
             }
           json_builder_set_member_name (b, name);
@@ -3809,7 +3798,7 @@ collect_data (PzWindow    *self,
               double d = g_ascii_strtod (value, &end);
 
               if (end == value || *end != '\0')
-                g_string_append_printf (problems, _("• %s must be a number\n"), get_string (f, "label"));
+                g_string_append_printf (problems, _("• %s must be a number\n"), pz_json_get_string (f, "label"));
               if (d == (double) (gint64) d)
                 json_builder_add_int_value (b, (gint64) d);
               else
@@ -3819,7 +3808,7 @@ collect_data (PzWindow    *self,
             {
               if (g_strcmp0 (ftype, "date") == 0 && !pz_parse_date (value, NULL))
                 g_string_append_printf (problems, _("• %s must be a date such as 2026-11-30\n"),
-                                        get_string (f, "label"));
+                                        pz_json_get_string (f, "label"));
               json_builder_add_string_value (b, value);
             }
         }
@@ -3850,7 +3839,7 @@ static void
 start_action (PzWindow   *self,
               const char *action)
 {
-  JsonObject *step = step_of (self, get_string (self->file, "step"));
+  JsonObject *step = step_of (self, pz_json_get_string (self->file, "step"));
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(GString) problems = g_string_new (NULL);
   g_autofree char *note = NULL;
@@ -3909,12 +3898,12 @@ sign_confirmed (const char *passphrase,
 static gboolean
 signs_electronically (PzWindow *self)
 {
-  JsonObject *step = self->file ? step_of (self, get_string (self->file, "step")) : NULL;
-  JsonObject *type = self->file ? g_hash_table_lookup (self->permit_types, get_string (self->file, "permit_type"))
+  JsonObject *step = self->file ? step_of (self, pz_json_get_string (self->file, "step")) : NULL;
+  JsonObject *type = self->file ? g_hash_table_lookup (self->permit_types, pz_json_get_string (self->file, "permit_type"))
                                 : NULL;
 
-  return g_strcmp0 (get_string (step, "form"), "signature") == 0 && type &&
-         g_strcmp0 (get_string (type, "signing"), "wet") != 0;
+  return g_strcmp0 (pz_json_get_string (step, "form"), "signature") == 0 && type &&
+         g_strcmp0 (pz_json_get_string (type, "signing"), "wet") != 0;
 }
 
 static void
@@ -3937,7 +3926,7 @@ act_action (GtkWidget  *widget,
   if (g_str_equal (action, "refuse") && !g_object_get_data (G_OBJECT (self), "no-confirm"))
     {
       AdwMessageDialog *dialog;
-      g_autofree char *heading = g_strdup_printf (_("Refuse %s?"), get_string (self->file, "registration_number"));
+      g_autofree char *heading = g_strdup_printf (_("Refuse %s?"), pz_json_get_string (self->file, "registration_number"));
 
       dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
                  _("The file is closed as refused and the applicant gets a refusal letter with your note. "
@@ -4066,7 +4055,7 @@ static int
 compare_by_name (gconstpointer a,
                  gconstpointer b)
 {
-  return g_utf8_collate (get_string ((JsonObject *) a, "name"), get_string ((JsonObject *) b, "name"));
+  return g_utf8_collate (pz_json_get_string ((JsonObject *) a, "name"), pz_json_get_string ((JsonObject *) b, "name"));
 }
 
 static void registration_entry_activated (GtkWidget *row, PzWindow *self);
@@ -4148,13 +4137,13 @@ fill_registration_type (PzWindow *self)
       for (guint i = 0; i < json_array_get_length (fields); i++)
         {
           JsonObject *f = json_array_get_object_element (fields, i);
-          g_autofree char *name = g_strconcat ("field:", get_string (f, "name"), NULL);
+          g_autofree char *name = g_strconcat ("field:", pz_json_get_string (f, "name"), NULL);
           const char *kept = g_hash_table_lookup (typed, name);
 
           if (kept == NULL && self->kept_form)
             kept = g_hash_table_lookup (self->kept_form, name);
-          last = entry_row (group, self, name, get_string (f, "label"), kept, FALSE);
-          if (g_strcmp0 (get_string (f, "type"), "date") == 0)
+          last = entry_row (group, self, name, pz_json_get_string (f, "label"), kept, FALSE);
+          if (g_strcmp0 (pz_json_get_string (f, "type"), "date") == 0)
             pz_date_row_add_picker (ADW_ENTRY_ROW (last));
           g_signal_connect (last, "entry-activated", G_CALLBACK (registration_entry_activated), self);
         }
@@ -4226,9 +4215,9 @@ build_registration_form (PzWindow *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (combo), _("Permit type"));
   for (GList *l = types; l; l = l->next, i++)
     {
-      gtk_string_list_append (names, get_string (l->data, "name"));
-      gtk_string_list_append (codes, get_string (l->data, "code"));
-      if (g_strcmp0 (kept_type, get_string (l->data, "code")) == 0)
+      gtk_string_list_append (names, pz_json_get_string (l->data, "name"));
+      gtk_string_list_append (codes, pz_json_get_string (l->data, "code"));
+      if (g_strcmp0 (kept_type, pz_json_get_string (l->data, "code")) == 0)
         selected = i;
     }
   g_object_set_data_full (G_OBJECT (combo), "codes", codes, g_object_unref);
@@ -4344,7 +4333,7 @@ register_done (GObject      *source,
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
       JsonObject *file = json_node_get_object (node);
-      g_autofree char *done = g_strdup_printf (_("Registered as %s"), get_string (file, "registration_number"));
+      g_autofree char *done = g_strdup_printf (_("Registered as %s"), pz_json_get_string (file, "registration_number"));
 
       toast (self, done);
       g_clear_pointer (&self->file, json_object_unref);
@@ -4435,7 +4424,7 @@ register_action (GtkWidget  *widget,
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "permit_type");
-  json_builder_add_string_value (b, get_string (type, "code"));
+  json_builder_add_string_value (b, pz_json_get_string (type, "code"));
   json_builder_set_member_name (b, "request_type");
   json_builder_add_string_value (b, rt ? gtk_string_object_get_string (rt) : "new");
   json_builder_set_member_name (b, "applicant");
@@ -4457,19 +4446,19 @@ register_action (GtkWidget  *widget,
     for (guint i = 0; i < json_array_get_length (fields); i++)
       {
         JsonObject *f = json_array_get_object_element (fields, i);
-        g_autofree char *key = g_strconcat ("field:", get_string (f, "name"), NULL);
+        g_autofree char *key = g_strconcat ("field:", pz_json_get_string (f, "name"), NULL);
         g_autofree char *value = g_strstrip (widget_text (g_hash_table_lookup (self->form, key)));
 
         if (*value == '\0')
           continue;
-        json_builder_set_member_name (b, get_string (f, "name"));
-        if (g_strcmp0 (get_string (f, "type"), "number") == 0)
+        json_builder_set_member_name (b, pz_json_get_string (f, "name"));
+        if (g_strcmp0 (pz_json_get_string (f, "type"), "number") == 0)
           {
             char *end = NULL;
             double d = g_ascii_strtod (value, &end);
 
             if (end == value || *end != '\0')
-              g_string_append_printf (problems, _("• %s must be a number\n"), get_string (f, "label"));
+              g_string_append_printf (problems, _("• %s must be a number\n"), pz_json_get_string (f, "label"));
             json_builder_add_double_value (b, d);
           }
         else

@@ -229,3 +229,14 @@ pz_json_writer_raw (PzJsonWriter *self,
   before_value (self);
   g_string_append (self->out, json ? json : "null");
 }
+
+const char *
+pz_json_get_string (JsonObject *obj,
+                    const char *member)
+{
+  JsonNode *node = obj ? json_object_get_member (obj, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -32,5 +33,10 @@ void          pz_json_writer_raw          (PzJsonWriter *self,
                                            const char   *json);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzJsonWriter, pz_json_writer_free)
+
+/* The one reader of a text member: NULL when @obj is NULL, the member is
+ * missing or is not a string. */
+const char   *pz_json_get_string        (JsonObject   *obj,
+                                          const char   *member);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "pz-json-writer.h"
 #include "pz-permit-type.h"
 #include "pz-vocabulary.h"
 #include "pz-validate.h"
@@ -87,18 +88,6 @@ invalid (GError     **error,
   g_set_error (error, PZ_PERMIT_TYPE_ERROR, PZ_PERMIT_TYPE_ERROR_INVALID,
                _("Permit type “%s”: %s"), code ? code : "?", what);
   return FALSE;
-}
-
-static const char *
-get_string (JsonObject *obj,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
 }
 
 static gboolean
@@ -336,7 +325,7 @@ pz_permit_type_new_from_json (JsonNode  *node,
   self->requirements = g_ptr_array_new_with_free_func ((GDestroyNotify) requirement_free);
   self->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
 
-  s = get_string (obj, "code");
+  s = pz_json_get_string (obj, "code");
   if (!is_code (s))
     {
       invalid (error, s, _("“code” must be letters, digits, “-” or “_”"));
@@ -344,14 +333,14 @@ pz_permit_type_new_from_json (JsonNode  *node,
     }
   self->code = g_strdup (s);
 
-  s = get_string (obj, "name");
+  s = pz_json_get_string (obj, "name");
   if (!pz_valid_text (s, 200))
     {
       invalid (error, self->code, _("“name” is missing"));
       return NULL;
     }
   self->name = g_strdup (s);
-  self->workflow = g_strdup (get_string (obj, "workflow") ? get_string (obj, "workflow") : "standard");
+  self->workflow = g_strdup (pz_json_get_string (obj, "workflow") ? pz_json_get_string (obj, "workflow") : "standard");
 
   if (!(self->request_types = get_request_types (obj, "request_types", self->code, error)))
     return NULL;
@@ -381,8 +370,8 @@ pz_permit_type_new_from_json (JsonNode  *node,
       ro = json_node_get_object (e);
       r = g_new0 (PzRequirement, 1);
       g_ptr_array_add (self->requirements, r);
-      r->code = g_strdup (get_string (ro, "code"));
-      r->title = g_strdup (get_string (ro, "title"));
+      r->code = g_strdup (pz_json_get_string (ro, "code"));
+      r->title = g_strdup (pz_json_get_string (ro, "title"));
       r->mandatory = get_bool (ro, "mandatory", TRUE);
       if (!is_code (r->code) || !pz_valid_text (r->title, 200))
         {
@@ -425,8 +414,8 @@ pz_permit_type_new_from_json (JsonNode  *node,
       fo = json_node_get_object (e);
       f = g_new0 (PzField, 1);
       g_ptr_array_add (self->fields, f);
-      f->name = g_strdup (get_string (fo, "name"));
-      f->label = g_strdup (get_string (fo, "label"));
+      f->name = g_strdup (pz_json_get_string (fo, "name"));
+      f->label = g_strdup (pz_json_get_string (fo, "label"));
       f->required = get_bool (fo, "required", TRUE);
       if (!is_code (f->name) || !pz_valid_text (f->label, 200))
         {
@@ -439,7 +428,7 @@ pz_permit_type_new_from_json (JsonNode  *node,
             invalid (error, self->code, _("field “%s” is listed twice"), f->name);
             return NULL;
           }
-      s = get_string (fo, "type");
+      s = pz_json_get_string (fo, "type");
       for (guint t = 0; field_type_names[t]; t++)
         if (g_strcmp0 (s, field_type_names[t]) == 0)
           {
@@ -455,7 +444,7 @@ pz_permit_type_new_from_json (JsonNode  *node,
 
   self->survey = get_bool (obj, "survey", FALSE);
 
-  s = get_string (obj, "signing");
+  s = pz_json_get_string (obj, "signing");
   if (g_strcmp0 (s, "wet") == 0)
     self->signing = PZ_SIGNING_WET;
   else if (g_strcmp0 (s, "electronic") == 0)
@@ -466,7 +455,7 @@ pz_permit_type_new_from_json (JsonNode  *node,
       return NULL;
     }
 
-  s = get_string (obj, "number_format");
+  s = pz_json_get_string (obj, "number_format");
   if (!pz_number_format_is_valid (s, &local_error))
     {
       invalid (error, self->code, "%s", local_error->message);

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "pz-json-writer.h"
 #include "pz-roles.h"
 #include "pz-workflow.h"
 
@@ -118,18 +119,6 @@ fail (GError     **error,
   return FALSE;
 }
 
-static const char *
-member_string (JsonObject *obj,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static gboolean
 parse_standard (JsonNode    *node,
                 PzStep      *step,
@@ -196,7 +185,7 @@ parse_step (JsonNode    *node,
 
   obj = json_node_get_object (node);
   step = g_new0 (PzStep, 1);
-  step->id = g_strdup (member_string (obj, "id"));
+  step->id = g_strdup (pz_json_get_string (obj, "id"));
 
   if (!is_identifier (step->id))
     {
@@ -213,7 +202,7 @@ parse_step (JsonNode    *node,
         goto error;
       }
 
-  s = member_string (obj, "title");
+  s = pz_json_get_string (obj, "title");
   if (s == NULL || *s == '\0')
     {
       fail (error, source, index, step->id, _("“title” is missing"));
@@ -223,7 +212,7 @@ parse_step (JsonNode    *node,
 
   if ((member = json_object_get_member (obj, "final")))
     {
-      s = member_string (obj, "final");
+      s = pz_json_get_string (obj, "final");
       if (g_strcmp0 (s, "issued") == 0)
         step->final_status = PZ_STATUS_ISSUED;
       else if (g_strcmp0 (s, "refused") == 0)
@@ -283,7 +272,7 @@ parse_step (JsonNode    *node,
 
   if ((member = json_object_get_member (obj, "output")))
     {
-      s = member_string (obj, "output");
+      s = pz_json_get_string (obj, "output");
       if (s == NULL || !g_strv_contains (output_names, s))
         {
           fail (error, source, index, step->id, _("unknown output “%s”"), s ? s : "?");
@@ -296,7 +285,7 @@ parse_step (JsonNode    *node,
     {
       gboolean found = FALSE;
 
-      s = member_string (obj, "form");
+      s = pz_json_get_string (obj, "form");
       for (guint i = 0; i < G_N_ELEMENTS (form_names); i++)
         if (g_strcmp0 (s, form_names[i]) == 0)
           {
@@ -312,7 +301,7 @@ parse_step (JsonNode    *node,
 
   if ((member = json_object_get_member (obj, "when")))
     {
-      s = member_string (obj, "when");
+      s = pz_json_get_string (obj, "when");
       if (g_strcmp0 (s, "survey") == 0)
         step->when = PZ_CONDITION_SURVEY;
       else
@@ -324,7 +313,7 @@ parse_step (JsonNode    *node,
 
   if ((member = json_object_get_member (obj, "clock")))
     {
-      s = member_string (obj, "clock");
+      s = pz_json_get_string (obj, "clock");
       if (g_strcmp0 (s, "applicant") == 0)
         step->applicant_clock = TRUE;
       else if (g_strcmp0 (s, "office") != 0)
@@ -369,7 +358,7 @@ parse_step (JsonNode    *node,
       for (GList *l = names; l; l = l->next)
         {
           PzAction action;
-          const char *target = member_string (actions, l->data);
+          const char *target = pz_json_get_string (actions, l->data);
 
           if (!pz_action_from_string (l->data, &action))
             {
@@ -549,20 +538,20 @@ pz_workflow_new_from_data (const char  *data,
   self->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_step_free);
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
 
-  s = member_string (obj, "id");
+  s = pz_json_get_string (obj, "id");
   if (!is_identifier (s))
     {
       fail (error, source, G_MAXUINT, NULL, _("“id” is missing or not a short lower-case name"));
       return NULL;
     }
   self->id = g_strdup (s);
-  self->title = g_strdup (member_string (obj, "title"));
+  self->title = g_strdup (pz_json_get_string (obj, "title"));
   if (self->title == NULL)
     {
       fail (error, source, G_MAXUINT, NULL, _("“title” is missing"));
       return NULL;
     }
-  self->start = g_strdup (member_string (obj, "start"));
+  self->start = g_strdup (pz_json_get_string (obj, "start"));
   if (self->start == NULL)
     {
       fail (error, source, G_MAXUINT, NULL, _("“start” is missing"));

@@ -549,12 +549,12 @@ test_shortcuts_window (void)
     {
       gboolean found = FALSE;
       GtkWidget *stack = GTK_WIDGET (overlay);
-      g_autoptr(GPtrArray) todo = g_ptr_array_new ();
+      g_autoptr(GPtrArray) pending = g_ptr_array_new ();
 
-      g_ptr_array_add (todo, stack);
-      while (todo->len && !found)
+      g_ptr_array_add (pending, stack);
+      while (pending->len && !found)
         {
-          GtkWidget *w = g_ptr_array_steal_index (todo, todo->len - 1);
+          GtkWidget *w = g_ptr_array_steal_index (pending, pending->len - 1);
 
           if (GTK_IS_SHORTCUTS_SHORTCUT (w))
             {
@@ -564,7 +564,7 @@ test_shortcuts_window (void)
               found = g_strcmp0 (accel, keys[k]) == 0;
             }
           for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-            g_ptr_array_add (todo, c);
+            g_ptr_array_add (pending, c);
         }
       if (!found)
         g_error ("the shortcuts window does not name %s", keys[k]);

@@ -94,8 +94,8 @@ check_survey (PzEngine      *self,
               GPtrArray     *details)
 {
   static const char * const known[] = { "survey_date", "findings", "recommendation", NULL };
-  const char *date = object_string (data, "survey_date");
-  const char *recommendation = object_string (data, "recommendation");
+  const char *date = pz_json_get_string (data, "survey_date");
+  const char *recommendation = pz_json_get_string (data, "recommendation");
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
   g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, self->tz);
   g_autoptr(JsonObject) out = NULL;
@@ -109,7 +109,7 @@ check_survey (PzEngine      *self,
     pz_detail_add (details, "data.survey_date", _("Enter the survey date (YYYY-MM-DD)"));
   else if (g_date_compare (&d, &today) > 0)
     pz_detail_add (details, "data.survey_date", _("The survey date cannot be in the future"));
-  if (!pz_valid_text (object_string (data, "findings"), PZ_MAX_TEXT))
+  if (!pz_valid_text (pz_json_get_string (data, "findings"), PZ_MAX_TEXT))
     pz_detail_add (details, "data.findings",
                    _("Describe the findings of the survey (at most 4000 characters)"));
   if (g_strcmp0 (recommendation, "feasible") != 0 && g_strcmp0 (recommendation, "not_feasible") != 0)
@@ -120,7 +120,7 @@ check_survey (PzEngine      *self,
 
   out = json_object_new ();
   json_object_set_string_member (out, "survey_date", date);
-  json_object_set_string_member (out, "findings", object_string (data, "findings"));
+  json_object_set_string_member (out, "findings", pz_json_get_string (data, "findings"));
   json_object_set_string_member (out, "recommendation", recommendation);
   json_object_set_string_member (out, "surveyor", user->full_name);
   if (user->nip && *user->nip)
@@ -171,7 +171,7 @@ check_signature (PzEngine      *self,
   else
     {
       static const char * const known[] = { "passphrase", NULL };
-      const char *passphrase = object_string (data, "passphrase");
+      const char *passphrase = pz_json_get_string (data, "passphrase");
       g_autoptr(GError) local_error = NULL;
       g_autoptr(PzSigner) signer = NULL;
 
@@ -225,7 +225,7 @@ check_step_form (PzEngine      *self,
     case PZ_FORM_HANDOVER:
       {
         static const char * const known[] = { "received_by", NULL };
-        const char *who = object_string (data, "received_by");
+        const char *who = pz_json_get_string (data, "received_by");
 
         reject_unknown_members (data, "data", known, details);
         if (!pz_valid_text (who, 200))

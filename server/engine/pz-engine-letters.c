@@ -403,12 +403,12 @@ render_output (PzEngine      *self,
   else if (g_str_equal (kind, "bap"))
     {
       g_autoptr(JsonObject) survey = parse_object (app->survey);
-      const char *date = survey ? object_string (survey, "survey_date") : NULL;
-      const char *rec = survey ? object_string (survey, "recommendation") : NULL;
-      const char *surveyor = survey && object_string (survey, "surveyor")
-                             ? own (owned, g_strdup (object_string (survey, "surveyor"))) : NULL;
-      const char *surveyor_nip = survey && object_string (survey, "surveyor_nip")
-                                 ? own (owned, g_strdup (object_string (survey, "surveyor_nip"))) : NULL;
+      const char *date = survey ? pz_json_get_string (survey, "survey_date") : NULL;
+      const char *rec = survey ? pz_json_get_string (survey, "recommendation") : NULL;
+      const char *surveyor = survey && pz_json_get_string (survey, "surveyor")
+                             ? own (owned, g_strdup (pz_json_get_string (survey, "surveyor"))) : NULL;
+      const char *surveyor_nip = survey && pz_json_get_string (survey, "surveyor_nip")
+                                 ? own (owned, g_strdup (pz_json_get_string (survey, "surveyor_nip"))) : NULL;
       GDate d;
       g_autofree char *opening = NULL;
 
@@ -448,7 +448,7 @@ render_output (PzEngine      *self,
       add_permit_fields (&c, type, app->data, 3, TRUE);
       pz_output_content_block (&c, PZ_BLOCK_PARAGRAPH, 0, NULL, NULL, "Hasil pemeriksaan lapangan:");
       pz_output_content_block (&c, PZ_BLOCK_PARAGRAPH, 1, NULL, NULL,
-                               survey ? object_string (survey, "findings") : NULL);
+                               survey ? pz_json_get_string (survey, "findings") : NULL);
       pz_output_content_block (&c, PZ_BLOCK_PARAGRAPH, 0, NULL, NULL,
                                g_strcmp0 (rec, "feasible") == 0
                                ? "Berdasarkan hasil pemeriksaan tersebut, Tim Teknis merekomendasikan bahwa "

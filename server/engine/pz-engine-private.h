@@ -91,8 +91,6 @@ const char *acting_role (const PzStep *step,
 /* pz-engine-register.c */
 JsonObject *parse_object (const char *text);
 char *object_to_string (JsonObject *obj);
-const char *object_string (JsonObject *obj,
-                           const char *name);
 gboolean reject_unknown_members (JsonObject         *obj,
                                  const char         *prefix,
                                  const char * const *known,

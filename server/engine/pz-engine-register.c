@@ -37,18 +37,6 @@ object_to_string (JsonObject *obj)
   return json_to_string (node, FALSE);
 }
 
-const char *
-object_string (JsonObject *obj,
-               const char *name)
-{
-  JsonNode *node = obj ? json_object_get_member (obj, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 gboolean
 reject_unknown_members (JsonObject         *obj,
                         const char         *prefix,
@@ -118,10 +106,10 @@ pz_engine_register (PzEngine    *self,
       return NULL;
     }
 
-  type = pz_engine_get_permit_type (self, object_string (body, "permit_type"));
+  type = pz_engine_get_permit_type (self, pz_json_get_string (body, "permit_type"));
   if (type == NULL)
     pz_detail_add (details, "permit_type", _("Choose one of the office's permit types"));
-  else if (!pz_permit_type_has_request_type (type, object_string (body, "request_type")))
+  else if (!pz_permit_type_has_request_type (type, pz_json_get_string (body, "request_type")))
     pz_detail_add (details, "request_type", _("Choose a request type this permit allows"));
 
   applicant_node = json_object_get_member (body, "applicant");
@@ -135,16 +123,16 @@ pz_engine_register (PzEngine    *self,
           engine_fail (error, PZ_ENGINE_ERROR_BAD_REQUEST, _("The request has unknown fields"));
           return NULL;
         }
-      if (!pz_valid_text (object_string (applicant, "name"), 200))
+      if (!pz_valid_text (pz_json_get_string (applicant, "name"), 200))
         pz_detail_add (details, "applicant.name", _("Enter the applicant's name (at most 200 characters)"));
-      if (!pz_valid_nik (object_string (applicant, "nik")))
+      if (!pz_valid_nik (pz_json_get_string (applicant, "nik")))
         pz_detail_add (details, "applicant.nik", _("The NIK must be the 16 digits on the ID card"));
-      if (!pz_valid_text (object_string (applicant, "address"), 500))
+      if (!pz_valid_text (pz_json_get_string (applicant, "address"), 500))
         pz_detail_add (details, "applicant.address", _("Enter the applicant's address (at most 500 characters)"));
-      if (!pz_valid_phone (object_string (applicant, "phone")))
+      if (!pz_valid_phone (pz_json_get_string (applicant, "phone")))
         pz_detail_add (details, "applicant.phone",
                        _("Enter a phone number starting with 0 or +, 8 to 15 digits"));
-      s = object_string (applicant, "email");
+      s = pz_json_get_string (applicant, "email");
       if (json_object_has_member (applicant, "email") &&
           !JSON_NODE_HOLDS_NULL (json_object_get_member (applicant, "email")) &&
           !(s && (*s == '\0' || pz_valid_email (s))))
@@ -174,12 +162,12 @@ pz_engine_register (PzEngine    *self,
   app = g_new0 (PzApplication, 1);
   app->permit_type = g_strdup (type->code);
   app->permit_type_version = type->version;
-  app->request_type = g_strdup (object_string (body, "request_type"));
-  app->applicant_name = g_strstrip (g_strdup (object_string (applicant, "name")));
-  app->applicant_nik = g_strdup (object_string (applicant, "nik"));
-  app->applicant_address = g_strstrip (g_strdup (object_string (applicant, "address")));
-  app->applicant_phone = g_strdup (object_string (applicant, "phone"));
-  s = object_string (applicant, "email");
+  app->request_type = g_strdup (pz_json_get_string (body, "request_type"));
+  app->applicant_name = g_strstrip (g_strdup (pz_json_get_string (applicant, "name")));
+  app->applicant_nik = g_strdup (pz_json_get_string (applicant, "nik"));
+  app->applicant_address = g_strstrip (g_strdup (pz_json_get_string (applicant, "address")));
+  app->applicant_phone = g_strdup (pz_json_get_string (applicant, "phone"));
+  s = pz_json_get_string (applicant, "email");
   app->applicant_email = s && *s ? g_strdup (s) : NULL;
   app->data = data ? object_to_string (data) : g_strdup ("{}");
   app->step = g_strdup (start->id);

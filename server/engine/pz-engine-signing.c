@@ -187,7 +187,7 @@ sign_permit (PzEngine      *self,
     }
   else
     {
-      g_autoptr(PzSigner) signer = pz_signer_open (self->signing_key, object_string (data, "passphrase"), error);
+      g_autoptr(PzSigner) signer = pz_signer_open (self->signing_key, pz_json_get_string (data, "passphrase"), error);
       g_autoptr(GBytes) pdf = NULL;
       g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
       g_autoptr(GDateTime) when = g_date_time_to_timezone (utc, self->tz);
@@ -256,7 +256,7 @@ compose_message (PzEngine      *self,
       for (guint i = 0; items && i < json_array_get_length (items); i++)
         {
           JsonObject *item = json_array_get_object_element (items, i);
-          g_string_append_printf (body, "- %s: %s\n", object_string (item, "title"), object_string (item, "note"));
+          g_string_append_printf (body, "- %s: %s\n", pz_json_get_string (item, "title"), pz_json_get_string (item, "note"));
         }
       if (note)
         g_string_append_printf (body, "\nCatatan petugas: %s\n", note);
