@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "pz-client.h"
+#include "pz-document-view.h"
+#include "pz-window.h"
+
+G_BEGIN_DECLS
+
+/* The staff's window: connect, log in, the inbox of what waits for me, and
+ * the file with the actions this user may take now. The server decides
+ * what is allowed; the window shows it and never loses what was typed. */
+struct _PzWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* template */
+  AdwWindowTitle  *window_title;
+  GtkRevealer     *banner_revealer;
+  GtkLabel        *banner_label;
+  AdwToastOverlay *toasts;
+  GtkStack        *stack;
+  AdwEntryRow     *server_row;
+  GtkLabel        *connect_error;
+  AdwStatusPage   *login_page;
+  AdwEntryRow     *username_row;
+  AdwPasswordEntryRow *password_row;
+  GtkLabel        *login_error;
+  AdwPasswordEntryRow *new_password_row;
+  AdwPasswordEntryRow *repeat_password_row;
+  GtkLabel        *password_error;
+  char            *login_password;  /* kept only until a required change is made */
+  GtkLabel        *count_waiting;
+  GtkLabel        *count_overdue;
+  GtkLabel        *count_done;
+  GtkDropDown     *step_filter;
+  GtkDropDown     *status_filter;
+  GtkDropDown     *type_filter;
+  GPtrArray       *step_codes;     /* filter position -> step id (0: any) */
+  GPtrArray       *type_codes;
+  GtkSearchEntry  *search_entry;
+  GtkLabel        *list_title;
+  GtkColumnView   *inbox_view;
+  GtkStack        *inbox_stack;
+  AdwStatusPage   *inbox_empty;
+  GListModel      *inbox_sorted;   /* the inbox in the order of the column clicked */
+  GtkStack        *file_stack;
+  GtkBox          *file_box;
+  GtkWidget       *new_button;
+  AdwHeaderBar    *header_bar;
+  GtkWidget       *admin_button;    /* between the files and the administration */
+  GtkWidget       *admin;           /* PzAdminView */
+  GtkWidget       *reports_button;
+  GtkWidget       *late_button;     /* the list shows the late files */
+  GHashTable      *late_alerted;    /* "id/step/reason" told already */
+  GPtrArray       *late_pending;    /* alerts gathered into one toast */
+  guint            late_toast;      /* source id */
+  GtkWidget       *reports;         /* PzReportView */
+  GtkWidget       *inbox_box;
+
+  GSettings       *settings;
+  PzClient        *client;
+  GCancellable    *cancellable;
+  GListStore      *inbox;
+  GHashTable      *steps;          /* step id -> JsonObject */
+  GHashTable      *permit_types;   /* code -> JsonObject */
+  char            *start_step;
+  guint            busy;
+
+  JsonObject      *file;
+  gint64           file_id;
+  GHashTable      *form;           /* name -> GtkWidget */
+  GtkTextBuffer   *note;
+  GtkLabel        *action_error;
+  GHashTable      *kept_form;      /* name -> text typed, carried across reloads */
+
+  /* the checklist viewer */
+  GtkWidget       *docs_page;
+  GtkListBox      *docs_list;
+  GtkLabel        *docs_progress_label;
+  PzDocumentView  *docs_view;
+  GtkStack        *docs_stack;
+  GtkEntry        *docs_note;
+  GtkProgressBar  *docs_upload;
+  GtkLabel        *docs_message;
+  GtkWidget       *docs_actions;
+  GtkWidget       *docs_ok;
+  GtkWidget       *docs_upload_button;
+  GtkWidget       *docs_not_ok;
+  GtkWidget       *docs_next;
+  GtkWidget       *docs_previous;
+  GtkWidget       *docs_complete;
+  char            *docs_requirement;
+  GCancellable    *docs_cancellable;
+
+  GtkWidget       *preview_window;
+  PzDocumentView  *preview_view;
+
+  guint            inbox_reload;   /* source id: changes come in bursts */
+  GHashTable      *known_ids;      /* files in the inbox at the last load */
+
+  /* the action waiting to be sent again after the server came back */
+  char            *pending_path;
+  JsonNode        *pending_body;
+  char            *pending_key;
+  char            *pending_label;
+
+  /* the day's work: after an action the next file of the inbox opens */
+  gboolean         advance;        /* open the next file when the inbox comes */
+  guint            advance_pos;    /* where the file acted on stood in the list */
+  gint64           advance_from;   /* the file acted on */
+  gboolean         scroll_top;     /* the next view built starts at its top */
+  guint            inbox_serial;   /* only the answer to the last request counts */
+  char            *open_query;     /* Enter in the search: open what it finds */
+  const char      *sign_passphrase;/* only while the signing request is built */
+  GtkWidget       *sign_several_button;
+};
+
+/* pz-window.c */
+void         _pz_window_toast (PzWindow   *self,
+                               const char *text);
+void         _pz_window_set_busy (PzWindow *self,
+                                  gboolean  busy);
+void         _pz_window_hide_banner (PzWindow *self);
+void         _pz_window_show_page (PzWindow   *self,
+                                   const char *name);
+gboolean     _pz_window_user_has_office_role (PzWindow *self);
+gboolean     _pz_window_user_reads_reports (PzWindow *self);
+gboolean     _pz_window_handle_unreachable (PzWindow     *self,
+                                            const GError *error);
+JsonNode *   _pz_window_take_answer (PzWindow     *self,
+                                     GObject      *source,
+                                     GAsyncResult *result);
+
+/* pz-window-login.c */
+void         _pz_window_login_init (PzWindow *self);
+void         _pz_window_connect_action (GtkWidget  *widget,
+                                        const char *action_name,
+                                        GVariant   *parameter);
+void         _pz_window_change_server_action (GtkWidget  *widget,
+                                              const char *action_name,
+                                              GVariant   *parameter);
+int          _pz_window_compare_step_order (gconstpointer a,
+                                            gconstpointer b,
+                                            gpointer      data);
+void         _pz_window_forget_login_password (PzWindow *self);
+void         _pz_window_change_password_action (GtkWidget  *widget,
+                                                const char *action_name,
+                                                GVariant   *parameter);
+void         _pz_window_cancel_password_action (GtkWidget  *widget,
+                                                const char *action_name,
+                                                GVariant   *parameter);
+void         _pz_window_login_action (GtkWidget  *widget,
+                                      const char *action_name,
+                                      GVariant   *parameter);
+void         _pz_window_session_expired (PzWindow *self);
+
+/* pz-window-inbox.c */
+void         _pz_window_inbox_init (PzWindow *self);
+void         _pz_window_filter_changed (PzWindow *self);
+void         _pz_window_fill_filters (PzWindow *self);
+void         _pz_window_load_inbox (PzWindow *self);
+gboolean     _pz_window_showing_inbox (PzWindow *self);
+gboolean     _pz_window_waits_for_signature (PzWindow   *self,
+                                             JsonObject *summary);
+void         _pz_window_search_changed (PzWindow *self);
+void         _pz_window_application_changed (PzWindow   *self,
+                                             gint64      id,
+                                             const char *step,
+                                             const char *status,
+                                             gint64      version);
+void         _pz_window_application_late (PzWindow   *self,
+                                          gint64      id,
+                                          const char *number,
+                                          const char *step,
+                                          const char *reason,
+                                          char      **roles);
+void         _pz_window_late_toggled (PzWindow *self);
+void         _pz_window_events_connected (PzWindow *self);
+int          _pz_window_compare_by_name (gconstpointer a,
+                                         gconstpointer b);
+
+/* pz-window-actions.c */
+void         _pz_window_class_actions_init (PzWindowClass *klass);
+void         _pz_window_logout_action (GtkWidget  *widget,
+                                       const char *action_name,
+                                       GVariant   *parameter);
+void         _pz_window_clear_pending (PzWindow *self);
+void         _pz_window_show_action_error (PzWindow   *self,
+                                           const char *message,
+                                           JsonArray  *details);
+void         _pz_window_advance_to_next (PzWindow *self);
+void         _pz_window_start_action (PzWindow   *self,
+                                      const char *action);
+
+/* pz-window-file.c */
+JsonArray *  _pz_window_file_fields (JsonObject *file,
+                                     JsonObject *type);
+JsonObject * _pz_window_step_of (PzWindow   *self,
+                                 const char *id);
+const char * _pz_window_step_title (PzWindow   *self,
+                                    const char *id);
+char *       _pz_window_action_label (PzWindow   *self,
+                                      JsonObject *step,
+                                      const char *action);
+GtkWidget *  _pz_window_group_new (GtkBox     *box,
+                                   const char *title);
+GtkWidget *  _pz_window_entry_row (GtkWidget  *group,
+                                   PzWindow   *self,
+                                   const char *name,
+                                   const char *title,
+                                   const char *value,
+                                   gboolean    password);
+char *       _pz_window_widget_text (GtkWidget *widget);
+void         _pz_window_keep_typed (PzWindow *self);
+void         _pz_window_forget_typed (PzWindow *self);
+void         _pz_window_clear_file_box (PzWindow *self);
+void         _pz_window_build_file_view (PzWindow *self);
+void         _pz_window_load_file (PzWindow *self,
+                                   gint64    id);
+
+/* pz-window-documents.c */
+void         _pz_window_documents_init (PzWindow *self);
+void         _pz_window_docs_show_message (PzWindow   *self,
+                                           const char *text);
+void         _pz_window_update_approve_documents (PzWindow *self);
+char *       _pz_window_approve_documents_tooltip (PzWindow *self,
+                                                   gboolean  with_key);
+void         _pz_window_next_document_action (GtkWidget  *widget,
+                                              const char *action_name,
+                                              GVariant   *parameter);
+void         _pz_window_previous_document_action (GtkWidget  *widget,
+                                                  const char *action_name,
+                                                  GVariant   *parameter);
+void         _pz_window_approve_documents_action (GtkWidget  *widget,
+                                                  const char *action_name,
+                                                  GVariant   *parameter);
+void         _pz_window_check_documents_action (GtkWidget  *widget,
+                                                const char *action_name,
+                                                GVariant   *parameter);
+void         _pz_window_close_documents_action (GtkWidget  *widget,
+                                                const char *action_name,
+                                                GVariant   *parameter);
+void         _pz_window_docs_verdict_action (GtkWidget  *widget,
+                                             const char *action_name,
+                                             GVariant   *parameter);
+void         _pz_window_upload_action (GtkWidget  *widget,
+                                       const char *action_name,
+                                       GVariant   *parameter);
+void         _pz_window_upload_signed_scan_action (GtkWidget  *widget,
+                                                   const char *action_name,
+                                                   GVariant   *parameter);
+
+/* pz-window-outputs.c */
+void         _pz_window_preview_output_action (GtkWidget  *widget,
+                                               const char *action_name,
+                                               GVariant   *parameter);
+void         _pz_window_print_output_action (GtkWidget  *widget,
+                                             const char *action_name,
+                                             GVariant   *parameter);
+void         _pz_window_save_output_action (GtkWidget  *widget,
+                                            const char *action_name,
+                                            GVariant   *parameter);
+void         _pz_window_build_outputs (PzWindow *self);
+
+/* pz-window-registration.c */
+void         _pz_window_new_registration_action (GtkWidget  *widget,
+                                                 const char *action_name,
+                                                 GVariant   *parameter);
+void         _pz_window_register_action (GtkWidget  *widget,
+                                         const char *action_name,
+                                         GVariant   *parameter);
+
+G_END_DECLS
