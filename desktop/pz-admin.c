@@ -8,6 +8,7 @@
 
 #include "perizinan.h"
 #include "pz-admin.h"
+#include "pz-api.h"
 #include "pz-file-item.h"
 #include "pz-widgets.h"
 
@@ -198,11 +199,9 @@ call_done (GObject      *source,
   call_free (c);
 }
 
-static void
+/* What is done with the answer of a pz_api call started with call_done. */
+static Call *
 call (PzAdminView    *self,
-      const char     *method,
-      const char     *path,
-      JsonNode       *body,
       GtkLabel       *error_label,
       AdminDone       done,
       gpointer        data,
@@ -216,16 +215,7 @@ call (PzAdminView    *self,
   c->destroy = destroy;
   c->error_label = error_label ? g_object_ref (error_label) : NULL;
   self->busy++;
-  pz_client_request_async (self->client, method, path, body, NULL, self->cancellable, call_done, c);
-}
-
-static JsonNode *
-object_node (JsonObject *obj)
-{
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-
-  json_node_set_object (node, obj);
-  return node;
+  return c;
 }
 
 /* A small dialog window: a header bar with Cancel and a main button, a
@@ -403,7 +393,6 @@ user_save_clicked (UserDialog *u)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
-  g_autofree char *path = NULL;
 
   json_builder_begin_object (b);
   if (u->id == 0)
@@ -436,14 +425,8 @@ user_save_clicked (UserDialog *u)
     }
   json_builder_end_object (b);
   body = json_builder_get_root (b);
-  if (u->id == 0)
-    call (u->self, "POST", "/api/v1/admin/users", body, u->d.error, user_saved,
-          g_object_ref (u->d.window), g_object_unref);
-  else
-    {
-      path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT, u->id);
-      call (u->self, "PATCH", path, body, u->d.error, user_saved, g_object_ref (u->d.window), g_object_unref);
-    }
+  pz_api_save_user_async (u->self->client, u->id, json_node_get_object (body), u->self->cancellable, call_done,
+                          call (u->self, u->d.error, user_saved, g_object_ref (u->d.window), g_object_unref));
 }
 
 static void
@@ -457,13 +440,8 @@ password_reset (PzAdminView *self,
 static void
 reset_password_clicked (UserDialog *u)
 {
-  g_autoptr(JsonObject) obj = json_object_new ();
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT "/password", u->id);
-
-  json_object_set_string_member (obj, "password", entry_text (u->reset_password));
-  body = object_node (obj);
-  call (u->self, "POST", path, body, u->d.error, password_reset, NULL, NULL);
+  pz_api_reset_password_async (u->self->client, u->id, entry_text (u->reset_password), u->self->cancellable,
+                               call_done, call (u->self, u->d.error, password_reset, NULL, NULL));
   gtk_editable_set_text (GTK_EDITABLE (u->reset_password), "");
 }
 
@@ -484,9 +462,8 @@ static void
 end_acting_clicked (GtkButton  *button,
                     UserDialog *u)
 {
-  g_autofree char *path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT "/acting/%" G_GINT64_FORMAT,
-                                           u->id, *(gint64 *) g_object_get_data (G_OBJECT (button), "id"));
-  call (u->self, "DELETE", path, NULL, u->d.error, acting_changed, u, NULL);
+  pz_api_end_acting_async (u->self->client, u->id, *(gint64 *) g_object_get_data (G_OBJECT (button), "id"),
+                           u->self->cancellable, call_done, call (u->self, u->d.error, acting_changed, u, NULL));
 }
 
 static const char *
@@ -547,24 +524,19 @@ acting_loaded (PzAdminView *self,
 static void
 load_acting (UserDialog *u)
 {
-  g_autofree char *path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT "/acting", u->id);
-  call (u->self, "GET", path, NULL, u->d.error, acting_loaded, u, NULL);
+  pz_api_list_acting_async (u->self->client, u->id, u->self->cancellable, call_done,
+                            call (u->self, u->d.error, acting_loaded, u, NULL));
 }
 
 static void
 add_acting_clicked (UserDialog *u)
 {
-  g_autoptr(JsonObject) obj = json_object_new ();
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT "/acting", u->id);
   guint role = adw_combo_row_get_selected (ADW_COMBO_ROW (u->acting_role));
 
-  json_object_set_string_member (obj, "role", office_roles[MIN (role, g_strv_length ((char **) office_roles) - 2)]);
-  json_object_set_string_member (obj, "kind", adw_combo_row_get_selected (ADW_COMBO_ROW (u->acting_kind)) ? "plt" : "plh");
-  json_object_set_string_member (obj, "starts_on", entry_text (u->acting_from));
-  json_object_set_string_member (obj, "ends_on", entry_text (u->acting_to));
-  body = object_node (obj);
-  call (u->self, "POST", path, body, u->d.error, acting_changed, u, NULL);
+  pz_api_add_acting_async (u->self->client, u->id, office_roles[MIN (role, g_strv_length ((char **) office_roles) - 2)],
+                           adw_combo_row_get_selected (ADW_COMBO_ROW (u->acting_kind)) ? "plt" : "plh",
+                           entry_text (u->acting_from), entry_text (u->acting_to), u->self->cancellable, call_done,
+                           call (u->self, u->d.error, acting_changed, u, NULL));
 }
 
 static void
@@ -700,7 +672,7 @@ users_loaded (PzAdminView *self,
 static void
 load_users (PzAdminView *self)
 {
-  call (self, "GET", "/api/v1/admin/users", NULL, NULL, users_loaded, NULL, NULL);
+  pz_api_list_users_async (self->client, self->cancellable, call_done, call (self, NULL, users_loaded, NULL, NULL));
 }
 
 /* Calendar */
@@ -719,9 +691,8 @@ static void
 remove_holiday_clicked (GtkButton   *button,
                         PzAdminView *self)
 {
-  g_autofree char *path = g_strdup_printf ("/api/v1/admin/holidays/%s",
-                                           (const char *) g_object_get_data (G_OBJECT (button), "date"));
-  call (self, "DELETE", path, NULL, NULL, holidays_changed, NULL, NULL);
+  pz_api_remove_holiday_async (self->client, g_object_get_data (G_OBJECT (button), "date"), self->cancellable,
+                               call_done, call (self, NULL, holidays_changed, NULL, NULL));
 }
 
 static char *
@@ -774,26 +745,20 @@ static void
 load_holidays (PzAdminView *self)
 {
   int year = gtk_spin_button_get_value_as_int (self->year);
-  g_autofree char *path = g_strdup_printf ("/api/v1/admin/holidays?year=%d", year);
   /* Translators: the heading of the list of days off, with the year */
   g_autofree char *title = g_strdup_printf (_("Days Off in %d"), year);
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->holidays_group), title);
-  call (self, "GET", path, NULL, NULL, holidays_loaded, NULL, NULL);
+  pz_api_list_holidays_async (self->client, year, self->cancellable, call_done,
+                              call (self, NULL, holidays_loaded, NULL, NULL));
 }
 
 static void
 add_holiday_clicked (PzAdminView *self)
 {
-  g_autoptr(JsonObject) obj = json_object_new ();
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *path = g_strdup_printf ("/api/v1/admin/holidays/%s", entry_text (self->holiday_date));
   guint kind = adw_combo_row_get_selected (ADW_COMBO_ROW (self->holiday_kind));
   GDate date;
 
-  json_object_set_string_member (obj, "name", entry_text (self->holiday_name));
-  json_object_set_string_member (obj, "kind", pz_holiday_kinds[MIN (kind, 2)]);
-  body = object_node (obj);
   /* the list shows the year of the day added */
   if (pz_parse_date (entry_text (self->holiday_date), &date))
     {
@@ -801,7 +766,9 @@ add_holiday_clicked (PzAdminView *self)
       gtk_spin_button_set_value (self->year, g_date_get_year (&date));
       g_signal_handlers_unblock_by_func (self->year, load_holidays, self);
     }
-  call (self, "PUT", path, body, NULL, holidays_changed, NULL, NULL);
+  pz_api_set_holiday_async (self->client, entry_text (self->holiday_date), entry_text (self->holiday_name),
+                            pz_holiday_kinds[MIN (kind, 2)], self->cancellable, call_done,
+                            call (self, NULL, holidays_changed, NULL, NULL));
   gtk_editable_set_text (GTK_EDITABLE (self->holiday_name), "");
 }
 
@@ -820,12 +787,11 @@ static void
 save_hours_clicked (PzAdminView *self)
 {
   g_autoptr(JsonObject) obj = json_object_new ();
-  g_autoptr(JsonNode) body = NULL;
 
   json_object_set_string_member (obj, "opens", entry_text (self->opens));
   json_object_set_string_member (obj, "closes", entry_text (self->closes));
-  body = object_node (obj);
-  call (self, "PATCH", "/api/v1/admin/office", body, NULL, hours_saved, NULL, NULL);
+  pz_api_update_office_async (self->client, obj, self->cancellable, call_done,
+                              call (self, NULL, hours_saved, NULL, NULL));
 }
 
 /* Office profile */
@@ -836,7 +802,7 @@ logo_fetched (GObject      *source,
               gpointer      data)
 {
   PzAdminView *self = data;
-  g_autoptr(GBytes) bytes = pz_client_get_bytes_finish (PZ_CLIENT (source), result, NULL, NULL);
+  g_autoptr(GBytes) bytes = pz_api_get_logo_finish (PZ_CLIENT (source), result, NULL);
   g_autoptr(GdkTexture) texture = bytes ? gdk_texture_new_from_bytes (bytes, NULL) : NULL;
 
   self->busy--;
@@ -933,8 +899,7 @@ office_loaded (PzAdminView *self,
   if (json_object_get_boolean_member_with_default (self->office, "has_logo", FALSE))
     {
       self->busy++;
-      pz_client_get_bytes_async (self->client, "/api/v1/admin/office/logo", self->cancellable, logo_fetched,
-                                 g_object_ref (self));
+      pz_api_get_logo_async (self->client, self->cancellable, logo_fetched, g_object_ref (self));
     }
   else
     gtk_picture_set_paintable (self->logo, NULL);
@@ -943,7 +908,7 @@ office_loaded (PzAdminView *self,
 static void
 load_office (PzAdminView *self)
 {
-  call (self, "GET", "/api/v1/admin/office", NULL, NULL, office_loaded, NULL, NULL);
+  pz_api_get_office_async (self->client, self->cancellable, call_done, call (self, NULL, office_loaded, NULL, NULL));
 }
 
 static void
@@ -959,7 +924,6 @@ static void
 save_office_clicked (PzAdminView *self)
 {
   g_autoptr(JsonObject) obj = json_object_new ();
-  g_autoptr(JsonNode) body = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (office_members); i++)
     {
@@ -970,8 +934,8 @@ save_office_clicked (PzAdminView *self)
       else
         json_object_set_string_member (obj, office_members[i], text);
     }
-  body = object_node (obj);
-  call (self, "PATCH", "/api/v1/admin/office", body, NULL, office_saved, NULL, NULL);
+  pz_api_update_office_async (self->client, obj, self->cancellable, call_done,
+                              call (self, NULL, office_saved, NULL, NULL));
 }
 
 static void
@@ -981,7 +945,7 @@ logo_uploaded (GObject      *source,
 {
   PzAdminView *self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, NULL, &error);
+  g_autoptr(JsonNode) node = pz_api_set_logo_finish (PZ_CLIENT (source), result, &error);
 
   self->busy--;
   if (node)
@@ -1000,8 +964,7 @@ upload_logo (PzAdminView *self,
              GBytes      *png)
 {
   self->busy++;
-  pz_client_upload_async (self->client, "/api/v1/admin/office/logo", png, "image/png", NULL, NULL,
-                          self->cancellable, logo_uploaded, g_object_ref (self));
+  pz_api_set_logo_async (self->client, png, self->cancellable, logo_uploaded, g_object_ref (self));
 }
 
 static void
@@ -1047,7 +1010,7 @@ logo_removed (PzAdminView *self,
 static void
 remove_logo_clicked (PzAdminView *self)
 {
-  call (self, "DELETE", "/api/v1/admin/office/logo", NULL, NULL, logo_removed, NULL, NULL);
+  pz_api_remove_logo_async (self->client, self->cancellable, call_done, call (self, NULL, logo_removed, NULL, NULL));
 }
 
 static void
@@ -1081,20 +1044,11 @@ passphrase_response (AdwMessageDialog *dialog,
                      const char       *response,
                      KeyInstall       *k)
 {
-  g_autoptr(JsonObject) obj = NULL;
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *encoded = NULL;
-
   if (g_strcmp0 (response, "install") != 0)
     return;
-  obj = json_object_new ();
-  encoded = g_base64_encode (g_bytes_get_data (k->p12, NULL), g_bytes_get_size (k->p12));
-  json_object_set_string_member (obj, "pkcs12", encoded);
-  json_object_set_string_member (obj, "passphrase", entry_text (k->passphrase));
-  if (k->current)
-    json_object_set_string_member (obj, "current_passphrase", entry_text (k->current));
-  body = object_node (obj);
-  call (k->self, "PUT", "/api/v1/admin/office/signing-certificate", body, NULL, certificate_installed, NULL, NULL);
+  pz_api_install_certificate_async (k->self->client, k->p12, entry_text (k->passphrase),
+                                    k->current ? entry_text (k->current) : NULL, k->self->cancellable, call_done,
+                                    call (k->self, NULL, certificate_installed, NULL, NULL));
 }
 
 /* Asks the passphrase of a PKCS#12 file, then sends both. */
@@ -1398,11 +1352,8 @@ static void
 type_save_clicked (TypeDialog *t)
 {
   g_autoptr(JsonObject) obj = t->type ? json_object_ref (t->type) : json_object_new ();
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *path = NULL;
   const char *code = t->type ? pz_json_get_string (t->type, "code") : entry_text (t->code);
   JsonArray *types = json_array_new ();
-  g_autofree char *escaped = g_uri_escape_string (code ? code : "", NULL, FALSE);
 
   if (json_object_has_member (obj, "version"))
     json_object_remove_member (obj, "version");
@@ -1421,9 +1372,8 @@ type_save_clicked (TypeDialog *t)
   json_object_set_array_member (obj, "request_types", types);
   json_object_set_array_member (obj, "requirements", json_array_ref (t->requirements));
   json_object_set_array_member (obj, "fields", json_array_ref (t->fields));
-  body = object_node (obj);
-  path = g_strdup_printf ("/api/v1/admin/permit-types/%s", escaped);
-  call (t->self, "PUT", path, body, t->d.error, type_saved, g_object_ref (t->d.window), g_object_unref);
+  pz_api_save_permit_type_async (t->self->client, code, obj, t->self->cancellable, call_done,
+                                 call (t->self, t->d.error, type_saved, g_object_ref (t->d.window), g_object_unref));
 }
 
 /* The number the next permit of this type would get with the format as
@@ -1600,7 +1550,8 @@ types_loaded (PzAdminView *self,
 static void
 load_types (PzAdminView *self)
 {
-  call (self, "GET", "/api/v1/permit-types", NULL, NULL, types_loaded, NULL, NULL);
+  pz_api_list_permit_types_async (self->client, self->cancellable, call_done,
+                                  call (self, NULL, types_loaded, NULL, NULL));
 }
 
 /* Audit log */
@@ -1642,7 +1593,7 @@ audit_loaded (PzAdminView *self,
 static void
 load_audit (PzAdminView *self)
 {
-  call (self, "GET", "/api/v1/admin/audit?limit=200", NULL, NULL, audit_loaded, NULL, NULL);
+  pz_api_list_audit_async (self->client, 200, self->cancellable, call_done, call (self, NULL, audit_loaded, NULL, NULL));
 }
 
 /* Building the pages */

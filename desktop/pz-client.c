@@ -49,7 +49,69 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PzClient, pz_client, G_TYPE_OBJECT)
-G_DEFINE_QUARK (pz-client-error-quark, pz_client_error)
+
+/* What the server said besides the status: its machine code and, for a
+ * rule, the details. They travel with the GError, so whoever finishes a
+ * request can tell a stale version from a duplicate. */
+typedef struct {
+  char      *server_code;
+  JsonArray *details;
+} PzClientErrorPrivate;
+
+static void
+pz_client_error_private_init (PzClientErrorPrivate *priv)
+{
+  priv->server_code = NULL;
+  priv->details = NULL;
+}
+
+static void
+pz_client_error_private_copy (const PzClientErrorPrivate *src,
+                              PzClientErrorPrivate       *dest)
+{
+  dest->server_code = g_strdup (src->server_code);
+  dest->details = src->details ? json_array_ref (src->details) : NULL;
+}
+
+static void
+pz_client_error_private_clear (PzClientErrorPrivate *priv)
+{
+  g_clear_pointer (&priv->server_code, g_free);
+  g_clear_pointer (&priv->details, json_array_unref);
+}
+
+G_DEFINE_EXTENDED_ERROR (PzClientError, pz_client_error)
+
+/**
+ * pz_client_error_get_server_code:
+ * @error: (nullable): an error from a request
+ *
+ * Returns: (nullable): the server's machine code of a refusal, e.g.
+ *   `stale_version` or `duplicate` (both 409), `rule_unmet`; %NULL when
+ *   the server did not answer with one
+ */
+const char *
+pz_client_error_get_server_code (const GError *error)
+{
+  PzClientErrorPrivate *priv = error ? pz_client_error_get_private (error) : NULL;
+
+  return priv ? priv->server_code : NULL;
+}
+
+/**
+ * pz_client_error_get_details:
+ * @error: (nullable): an error from a request
+ *
+ * Returns: (transfer none) (nullable): the `details` of the server's refusal
+ *   (each an object with a `message`), as a 422 has them
+ */
+JsonArray *
+pz_client_error_get_details (const GError *error)
+{
+  PzClientErrorPrivate *priv = error ? pz_client_error_get_private (error) : NULL;
+
+  return priv ? priv->details : NULL;
+}
 
 typedef struct {
   SoupMessage   *msg;
@@ -226,8 +288,15 @@ request_done (GObject      *source,
         g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOGGED_IN]);
         g_signal_emit (self, signals[SESSION_EXPIRED], 0);
       }
-    g_task_return_new_error (task, PZ_CLIENT_ERROR, error_code_for_status (status, code), "%s",
-                             message ? message : soup_status_get_phrase (status));
+    {
+      GError *refusal = g_error_new (PZ_CLIENT_ERROR, error_code_for_status (status, code), "%s",
+                                     message ? message : soup_status_get_phrase (status));
+      PzClientErrorPrivate *priv = pz_client_error_get_private (refusal);
+
+      priv->server_code = g_strdup (code);
+      priv->details = r->details ? json_array_ref (r->details) : NULL;
+      g_task_return_error (task, refusal);
+    }
   }
 }
 

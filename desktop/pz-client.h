@@ -31,6 +31,8 @@ typedef enum {
 G_DECLARE_FINAL_TYPE (PzClient, pz_client, PZ, CLIENT, GObject)
 
 GQuark       pz_client_error_quark     (void);
+const char  *pz_client_error_get_server_code (const GError *error);
+JsonArray   *pz_client_error_get_details     (const GError *error);
 
 PzClient    *pz_client_new             (const char          *base_url);
 const char  *pz_client_get_base_url    (PzClient            *self);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "perizinan.h"
+#include "pz-api.h"
 #include "pz-file-item.h"
 #include "pz-report-view.h"
 #include "pz-widgets.h"
@@ -658,8 +659,8 @@ report_done (GObject      *source,
 {
   PzReportView *self = data;
   g_autoptr(GError) error = NULL;
-  JsonArray *details = NULL;
-  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, &details, &error);
+  g_autoptr(JsonNode) node = pz_api_get_report_finish (PZ_CLIENT (source), result, &error);
+  JsonArray *details = pz_client_error_get_details (error);
 
   self->busy--;
   if (node && JSON_NODE_HOLDS_OBJECT (node))
@@ -690,7 +691,6 @@ report_done (GObject      *source,
       gtk_label_set_text (GTK_LABEL (self->status), text->str);
       g_string_free (text, TRUE);
     }
-  g_clear_pointer (&details, json_array_unref);
   g_object_unref (self);
 }
 
@@ -704,23 +704,8 @@ pz_report_view_load (PzReportView *self,
                      const char   *from,
                      const char   *to)
 {
-  g_autoptr(GString) path = g_string_new ("/api/v1/reports");
-  const char *sep = "?";
-
-  if (from && *from)
-    {
-      g_autofree char *e = g_uri_escape_string (from, NULL, FALSE);
-      g_string_append_printf (path, "%sfrom=%s", sep, e);
-      sep = "&";
-    }
-  if (to && *to)
-    {
-      g_autofree char *e = g_uri_escape_string (to, NULL, FALSE);
-      g_string_append_printf (path, "%sto=%s", sep, e);
-    }
   self->busy++;
-  pz_client_request_async (self->client, "GET", path->str, NULL, NULL, self->cancellable, report_done,
-                           g_object_ref (self));
+  pz_api_get_report_async (self->client, from, to, self->cancellable, report_done, g_object_ref (self));
 }
 
 static void

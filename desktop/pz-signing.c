@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "pz-api.h"
 #include "pz-json-writer.h"
 #include "pz-signing.h"
 
@@ -208,8 +209,8 @@ signed_one (GObject      *source,
 {
   PzSignBatch *self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) details = NULL;
-  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, &details, &error);
+  g_autoptr(JsonNode) node = pz_api_act_finish (PZ_CLIENT (source), result, &error);
+  JsonArray *details = pz_client_error_get_details (error);
   guint i = g_array_index (self->queue, guint, 0);
   GtkLabel *state = g_ptr_array_index (self->states, i);
 
@@ -251,9 +252,8 @@ static void
 sign_next (PzSignBatch *self)
 {
   JsonObject *file;
-  g_autoptr(JsonBuilder) b = NULL;
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *path = NULL;
+  g_autoptr(JsonObject) data = NULL;
+  g_autoptr(JsonNode) data_node = NULL;
   g_autofree char *key = NULL;
 
   if (self->queue == NULL || self->queue->len == 0)
@@ -265,25 +265,15 @@ sign_next (PzSignBatch *self)
     }
   show_progress (self);
   file = g_ptr_array_index (self->files, g_array_index (self->queue, guint, 0));
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "action");
-  json_builder_add_string_value (b, "approve");
-  json_builder_set_member_name (b, "version");
-  /* the version the Kadis saw listed: a file changed since is not signed */
-  json_builder_add_int_value (b, json_object_get_int_member_with_default (file, "version", 0));
-  json_builder_set_member_name (b, "data");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "passphrase");
-  json_builder_add_string_value (b, self->secret);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  body = json_builder_get_root (b);
-  path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/actions",
-                          json_object_get_int_member_with_default (file, "id", 0));
+  data = json_object_new ();
+  json_object_set_string_member (data, "passphrase", self->secret);
+  data_node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (data_node, data);
   key = g_uuid_string_random ();
-  pz_client_request_async (self->client, "POST", path, body, key, self->cancellable, signed_one,
-                           g_object_ref (self));
+  /* the version the Kadis saw listed: a file changed since is not signed */
+  pz_api_act_async (self->client, json_object_get_int_member_with_default (file, "id", 0), "approve",
+                    json_object_get_int_member_with_default (file, "version", 0), NULL, data_node, key,
+                    self->cancellable, signed_one, g_object_ref (self));
 }
 
 static void
