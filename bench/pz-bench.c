@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* perizinan-bench: fills a data directory with many files, runs the real
- * server on it and measures over HTTP on loopback: inbox requests per
- * second with p50/p99 latency, approvals per second, the server's peak RSS,
- * and, as the limit, raw SQLite commits per second on the same disk with
- * the same journal and sync settings. */
+ * server on it and measures over HTTP on loopback, then prints each figure
+ * beside its limit and the ratio: the Kasi's and the front office's inbox
+ * (requests per second, p50/p99) beside nginx serving the same bytes (if
+ * installed), the inbox of 1000 items, approvals per second beside raw
+ * SQLite commits per second on the same disk with the same journal and
+ * sync settings, the report of the year while approvals run, the server's
+ * peak RSS and its cold start. */
 #include "config.h"
 
 #include <gio/gio.h>
@@ -19,10 +22,12 @@
 #include <json-glib/json-glib.h>
 
 #include "pz-bench-fill.h"
+#include "pz-bench-load.h"
 
 static gint64 n_files = 100000;
 static gint clients = 8;
-static gint seconds = 10;
+static gint seconds = 5;
+static gint connections = 16;
 static gint64 n_approvals = 3000;
 static char *data_dir_opt;
 static char *server_path;
@@ -31,8 +36,9 @@ static gint upload_mib = 20;
 
 static GOptionEntry entries[] = {
   { "files", 'n', 0, G_OPTION_ARG_INT64, &n_files, "Files to create (default 100000)", "N" },
-  { "clients", 'c', 0, G_OPTION_ARG_INT, &clients, "Concurrent HTTP clients (default 8)", "C" },
-  { "seconds", 's', 0, G_OPTION_ARG_INT, &seconds, "Seconds of inbox load (default 10)", "S" },
+  { "clients", 'c', 0, G_OPTION_ARG_INT, &clients, "Concurrent approving clients (default 8)", "C" },
+  { "seconds", 's', 0, G_OPTION_ARG_INT, &seconds, "Seconds of each inbox load (default 5)", "S" },
+  { "connections", 0, 0, G_OPTION_ARG_INT, &connections, "Connections of the inbox load (default 16)", "C" },
   { "approvals", 'a', 0, G_OPTION_ARG_INT64, &n_approvals, "Approvals to send (default 3000)", "A" },
   { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir_opt, "Data directory (default: a new temporary one)", "DIR" },
   { "server", 0, 0, G_OPTION_ARG_FILENAME, &server_path, "The perizinan-server program", "PATH" },
@@ -88,33 +94,8 @@ typedef struct {
   gint64  until;
 } Worker;
 
-static gpointer
-inbox_worker (gpointer data)
-{
-  Worker *w = data;
-  g_autoptr(SoupSession) session = soup_session_new ();
-  guint n = w->index;
-
-  while (g_get_monotonic_time () < w->until)
-    {
-      g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/inbox", port);
-      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-      g_autofree char *auth = g_strdup_printf ("Bearer %s", tokens[n++ % G_N_ELEMENTS (inbox_users)]);
-      g_autoptr(GBytes) answer = NULL;
-      gint64 t0 = g_get_monotonic_time (), dt;
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-      answer = soup_session_send_and_read (session, msg, NULL, NULL);
-      dt = g_get_monotonic_time () - t0;
-      if (answer == NULL || soup_message_get_status (msg) != 200)
-        w->errors++;
-      else
-        g_array_append_val (w->latencies, dt);
-    }
-  return NULL;
-}
-
 static gint next_target;
+static gint approve_from, approve_to;
 
 static gpointer
 approve_worker (gpointer data)
@@ -135,7 +116,7 @@ approve_worker (gpointer data)
       g_autoptr(GBytes) answer = NULL;
       gint64 t0, dt;
 
-      if (i >= (gint) MIN ((gint64) targets->len, n_approvals))
+      if (i >= approve_to)
         break;
       t = &g_array_index (targets, PzBenchTarget, i);
       url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/applications/%" G_GINT64_FORMAT "/actions", port, t->id);
@@ -446,6 +427,137 @@ bench_day_off (SoupSession *session)
     }
 }
 
+static GArray *
+run_approvals (gint      from,
+               gint      count,
+               guint    *errors,
+               double   *elapsed)
+{
+  approve_from = MIN (from, (gint) targets->len);
+  approve_to = MIN (from + count, (gint) targets->len);
+  g_atomic_int_set (&next_target, approve_from);
+  return run_workers (approve_worker, 0, errors, elapsed);
+}
+
+static char *
+report_url (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) start = g_date_time_add_days (now, -365);
+  g_autofree char *from = g_date_time_format (start, "%Y-%m-%d");
+  g_autofree char *to = g_date_time_format (now, "%Y-%m-%d");
+
+  return g_strdup_printf ("http://127.0.0.1:%u/api/v1/reports?from=%s&to=%s", port, from, to);
+}
+
+/* Seconds for one report of the year before now, through the server. */
+static double
+time_report (SoupSession *session)
+{
+  g_autofree char *url = report_url ();
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", kasi_token);
+  g_autoptr(GBytes) answer = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  answer = soup_session_send_and_read (session, msg, NULL, NULL);
+  if (answer == NULL || soup_message_get_status (msg) != 200)
+    g_error ("report failed: %u", soup_message_get_status (msg));
+  return (g_get_monotonic_time () - t0) / 1e6;
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (GArray *values)
+{
+  if (values->len == 0)
+    return 0;
+  g_array_sort (values, compare_double);
+  return g_array_index (values, double, values->len / 2);
+}
+
+static gint reports_stop;
+
+static gpointer
+report_loop (gpointer data)
+{
+  GArray *times = data;
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 120, NULL);
+
+  while (!g_atomic_int_get (&reports_stop))
+    {
+      double s = time_report (session);
+      g_array_append_val (times, s);
+    }
+  return NULL;
+}
+
+static GBytes *
+get_bytes (SoupSession *session,
+           const char  *path,
+           const char  *token)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+  g_autoptr(GBytes) answer = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  answer = soup_session_send_and_read (session, msg, NULL, NULL);
+  if (answer == NULL || soup_message_get_status (msg) != 200)
+    g_error ("GET %s failed", path);
+  return g_steal_pointer (&answer);
+}
+
+static GSubprocess *
+start_server (const char *dir,
+              double     *ready_s)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/healthz", port);
+  gint64 t0 = g_get_monotonic_time ();
+  GSubprocess *server;
+
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, server_path, "--data-dir", dir,
+                             "--port", port_text, NULL);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 6000; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      g_autoptr(GBytes) b = soup_session_send_and_read (session, msg, NULL, NULL);
+
+      if (b && soup_message_get_status (msg) == 200)
+        break;
+      g_usleep (5000);
+    }
+  *ready_s = (g_get_monotonic_time () - t0) / 1e6;
+  return server;
+}
+
+static void
+row (const char *what,
+     const char *value,
+     const char *limit,
+     double      ratio,
+     const char *goal)
+{
+  g_autofree char *r = ratio >= 0 ? g_strdup_printf ("%.2f", ratio) : g_strdup ("");
+
+  g_print ("%-30s %-26s %-30s %-6s %s\n", what, value, limit, r, goal);
+}
+
+#define FMT(...) g_strdup_printf (__VA_ARGS__)
+
 int
 main (int   argc,
       char *argv[])
@@ -455,11 +567,20 @@ main (int   argc,
   g_autofree char *dir = NULL;
   g_autoptr(GSubprocess) server = NULL;
   g_autoptr(SoupSession) session = NULL;
-  g_autofree char *port_text = NULL;
-  g_autoptr(GArray) inbox = NULL;
   g_autoptr(GArray) approvals = NULL;
-  guint errors;
-  double elapsed, inbox_rps, approve_rps, raw, cpu;
+  g_autoptr(GArray) approvals2 = NULL;
+  g_autoptr(GArray) alone = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) together = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GBytes) kasi_page = NULL;
+  g_autofree char *kasi_auth = NULL;
+  g_autofree char *front_auth = NULL;
+  g_autofree char *inbox_url = NULL;
+  g_autofree char *inbox1000_url = NULL;
+  PzBenchLoad nginx_load = { 0 }, kasi_load = { 0 }, front_load = { 0 }, big_load = { 0 };
+  gboolean have_nginx = FALSE;
+  guint errors, errors2;
+  double elapsed, elapsed2, approve_rps, approve2_rps, raw, cpu, first_start, cold_start;
+  double kasi_cpu, front_cpu, big_cpu, approve_cpu;
   gint64 idle_rss, peak;
   const char *pid;
 
@@ -478,55 +599,170 @@ main (int   argc,
   targets = pz_bench_fill (dir, n_files, NULL);
 
   port = free_port ();
-  port_text = g_strdup_printf ("%u", port);
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, server_path, "--data-dir", dir,
-                             "--port", port_text, NULL);
-  g_assert_no_error (error);
+  server = start_server (dir, &first_start);
   pid = g_subprocess_get_identifier (server);
+  g_print ("first start (gives %" G_GINT64_FORMAT " files their tracking codes): %.2f s\n", n_files, first_start);
 
   session = soup_session_new ();
-  for (guint i = 0; i < 200; i++)
-    {
-      g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/healthz", port);
-      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-      g_autoptr(GBytes) b = soup_session_send_and_read (session, msg, NULL, NULL);
-      if (b && soup_message_get_status (msg) == 200)
-        break;
-      g_usleep (50000);
-    }
   for (guint i = 0; i < G_N_ELEMENTS (inbox_users); i++)
     tokens[i] = login (session, inbox_users[i]);
   kasi_token = tokens[0];
+  kasi_auth = g_strdup_printf ("Bearer %s", tokens[0]);
+  front_auth = g_strdup_printf ("Bearer %s", tokens[1]);
   idle_rss = peak_rss_kib (pid);
+  inbox_url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/inbox", port);
+  inbox1000_url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/inbox?limit=1000", port);
 
-  inbox = run_workers (inbox_worker, g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC, &errors, &elapsed);
-  inbox_rps = inbox->len / elapsed;
-  g_print ("inbox: %u requests in %.1f s with %d clients: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %u errors\n",
-           inbox->len, elapsed, clients, inbox_rps, percentile (inbox, 0.50), percentile (inbox, 0.99), errors);
+  /* the limit: nginx serving the bytes of the Kasi's inbox */
+  kasi_page = get_bytes (session, "/api/v1/inbox", kasi_token);
+  {
+    g_autofree char *nginx_dir = g_build_filename (dir, "nginx-limit", NULL);
+    guint nginx_port = free_port ();
+    GSubprocess *nginx = pz_bench_nginx_start (nginx_dir, "/api/v1/inbox", kasi_page, nginx_port);
+
+    if (nginx)
+      {
+        g_autofree char *nginx_url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/inbox", nginx_port);
+
+        have_nginx = TRUE;
+        pz_bench_load (nginx_url, NULL, connections, seconds, &nginx_load);
+        pz_bench_nginx_stop (nginx);
+        g_print ("nginx, the same %zu bytes: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %u errors (%s)\n",
+                 g_bytes_get_size (kasi_page), nginx_load.rps, nginx_load.p50_ms, nginx_load.p99_ms,
+                 nginx_load.errors, nginx_load.client);
+      }
+    else
+      g_print ("nginx not found: the inbox's limit is n/a\n");
+  }
+
+  /* server CPU per request as well: it holds when other programs share the
+   * machine, where rates and latencies do not */
+  cpu = cpu_seconds (pid);
+  pz_bench_load (inbox_url, kasi_auth, connections, seconds, &kasi_load);
+  kasi_cpu = (cpu_seconds (pid) - cpu) * 1000 / MAX (1, kasi_load.rps * seconds);
+  g_print ("Kasi's inbox (%zu bytes): %.0f req/s, p50 %.2f ms, p99 %.2f ms, %u errors (%d connections, %s); "
+           "server CPU %.3f ms per request\n",
+           g_bytes_get_size (kasi_page), kasi_load.rps, kasi_load.p50_ms, kasi_load.p99_ms, kasi_load.errors,
+           connections, kasi_load.client, kasi_cpu);
+  cpu = cpu_seconds (pid);
+  pz_bench_load (inbox_url, front_auth, connections, seconds, &front_load);
+  front_cpu = (cpu_seconds (pid) - cpu) * 1000 / MAX (1, front_load.rps * seconds);
+  g_print ("front office's inbox: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %u errors; server CPU %.3f ms per request\n",
+           front_load.rps, front_load.p50_ms, front_load.p99_ms, front_load.errors, front_cpu);
+  cpu = cpu_seconds (pid);
+  pz_bench_load (inbox1000_url, kasi_auth, connections, seconds, &big_load);
+  big_cpu = (cpu_seconds (pid) - cpu) * 1000 / MAX (1, big_load.rps * seconds);
+  g_print ("Kasi's inbox ?limit=1000: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %u errors; server CPU %.3f ms per request\n",
+           big_load.rps, big_load.p50_ms, big_load.p99_ms, big_load.errors, big_cpu);
 
   cpu = cpu_seconds (pid);
-  approvals = run_workers (approve_worker, 0, &errors, &elapsed);
+  approvals = run_approvals (0, (gint) n_approvals, &errors, &elapsed);
   cpu = cpu_seconds (pid) - cpu;
   approve_rps = approvals->len / elapsed;
   g_print ("approve: %u actions in %.1f s with %d clients: %.0f actions/s, p50 %.2f ms, p99 %.2f ms, %u errors\n",
            approvals->len, elapsed, clients, approve_rps, percentile (approvals, 0.50), percentile (approvals, 0.99),
            errors);
+  approve_cpu = approvals->len ? cpu * 1000 / approvals->len : 0;
+  g_print ("server CPU per approval: %.3f ms\n", approve_cpu);
 
-  g_print ("server CPU per approval: %.3f ms\n", approvals->len ? cpu * 1000 / approvals->len : 0);
-  if (upload_mib > 1)
-    bench_uploads (session, tokens[1], pid);
+  /* the report of the year alone, then while approvals run */
+  for (guint i = 0; i < 3; i++)
+    {
+      double s = time_report (session);
+      g_array_append_val (alone, s);
+    }
+  {
+    GThread *reporter;
 
-  bench_day_off (session);
+    g_atomic_int_set (&reports_stop, 0);
+    reporter = g_thread_new ("report", report_loop, together);
+    approvals2 = run_approvals ((gint) n_approvals, (gint) n_approvals, &errors2, &elapsed2);
+    g_atomic_int_set (&reports_stop, 1);
+    g_thread_join (reporter);
+  }
+  approve2_rps = approvals2->len / elapsed2;
+  g_print ("report of the year (%" G_GINT64_FORMAT " files): alone median %.3f s; while approving median %.3f s "
+           "(%u runs); approvals meanwhile %.0f/s, p99 %.2f ms, %u errors\n",
+           n_files, median (alone), median (together), together->len, approve2_rps,
+           percentile (approvals2, 0.99), errors2);
 
   peak = peak_rss_kib (pid);
-  g_print ("server RSS: %.1f MiB after start, peak %.1f MiB\n", idle_rss / 1024.0, peak / 1024.0);
+  g_print ("server RSS: %.1f MiB after start, peak %.1f MiB under the inbox, approval and report load\n",
+           idle_rss / 1024.0, peak / 1024.0);
 
+  if (upload_mib > 1)
+    bench_uploads (session, tokens[1], pid);
+  bench_day_off (session);
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+  g_clear_object (&server);
+
+  server = start_server (dir, &cold_start);
+  g_print ("cold start on %" G_GINT64_FORMAT " files: %.3f s to the first answer\n", n_files, cold_start);
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);
 
   raw = raw_commits_per_second (dir);
   g_print ("raw SQLite (WAL, synchronous=FULL, same disk): %.0f commits/s\n", raw);
-  g_print ("approvals/s / raw commits/s = %.2f (aim: at least 0.33)\n", approve_rps / raw);
+
+  g_print ("\n%-30s %-26s %-30s %-6s %s\n", "measure", "now", "limit beside it", "ratio", "goal");
+  {
+    g_autofree char *a = FMT ("%.0f req/s", kasi_load.rps);
+    g_autofree char *b = have_nginx ? FMT ("nginx %.0f req/s", nginx_load.rps) : g_strdup ("limit: n/a");
+    row ("Kasi's inbox, 100 items", a, b, have_nginx ? kasi_load.rps / nginx_load.rps : -1, ">= 0.40");
+  }
+  {
+    g_autofree char *a = FMT ("p99 %.2f ms", kasi_load.p99_ms);
+    g_autofree char *b = FMT ("%d connections", connections);
+    row ("Kasi's inbox latency", a, b, kasi_load.p99_ms / 5.0, "p99 <= 5 ms (ratio to 5 ms <= 1)");
+  }
+  {
+    g_autofree char *a = FMT ("%.3f ms", kasi_cpu);
+    g_autofree char *b = FMT ("front office %.3f ms", front_cpu);
+    row ("server CPU per inbox", a, b, front_cpu / kasi_cpu, "~1; limit=1000: see above");
+  }
+  {
+    g_autofree char *a = FMT ("%.0f req/s, p99 %.2f ms", front_load.rps, front_load.p99_ms);
+    g_autofree char *b = FMT ("Kasi's %.0f req/s", kasi_load.rps);
+    row ("front office's inbox", a, b, front_load.rps / kasi_load.rps, "~1 (cost independent of files)");
+  }
+  {
+    g_autofree char *a = FMT ("%.0f req/s, p99 %.2f ms", big_load.rps, big_load.p99_ms);
+    row ("Kasi's inbox ?limit=1000", a, "20 ms", big_load.p99_ms / 20.0, "p99 <= 20 ms (ratio <= 1)");
+  }
+  {
+    g_autofree char *a = FMT ("%.0f /s", approve_rps);
+    g_autofree char *b = FMT ("raw durable commit %.0f /s", raw);
+    row ("approvals", a, b, approve_rps / raw, ">= 0.50");
+  }
+  {
+    g_autofree char *a = FMT ("%.3f ms", approve_cpu);
+    row ("server CPU per approval", a, "", -1, "");
+  }
+  {
+    g_autofree char *a = FMT ("p99 %.2f ms", percentile (approvals, 0.99));
+    g_autofree char *b = FMT ("%d clients", clients);
+    row ("approval latency", a, b, percentile (approvals, 0.99) / 10.0, "p99 <= 10 ms (ratio <= 1)");
+  }
+  {
+    g_autofree char *a = FMT ("peak %.1f MiB", peak / 1024.0);
+    row ("server RSS under load", a, "64 MiB", peak / 1024.0 / 64.0, "< 1");
+  }
+  {
+    g_autofree char *a = FMT ("%.3f s", median (together));
+    g_autofree char *b = FMT ("1 s; alone %.3f s", median (alone));
+    row ("report while approving", a, b, median (together) / median (alone), "< 1 s, slowdown <= 1.10");
+  }
+  {
+    g_autofree char *a = FMT ("%.0f /s", approve2_rps);
+    g_autofree char *b = FMT ("alone %.0f /s", approve_rps);
+    row ("approvals while reporting", a, b, approve2_rps / approve_rps, ">= 0.90");
+  }
+  {
+    g_autofree char *a = FMT ("%.3f s", cold_start);
+    row ("cold start", a, "1 s", cold_start, "< 1");
+  }
 
   if (!keep && data_dir_opt == NULL)
     {

@@ -115,10 +115,17 @@ append_escaped (GString    *out,
                 const char *s)
 {
   static const char hex[] = "0123456789abcdef";
+  const unsigned char *run = (const unsigned char *) s;
+  const unsigned char *p;
 
   g_string_append_c (out, '"');
-  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+  /* what needs no escape goes in whole runs */
+  for (p = run; *p; p++)
     {
+      if (*p >= 0x20 && *p != '"' && *p != '\\')
+        continue;
+      g_string_append_len (out, (const char *) run, p - run);
+      run = p + 1;
       switch (*p)
         {
         case '"':
@@ -137,17 +144,13 @@ append_escaped (GString    *out,
           g_string_append (out, "\\t");
           break;
         default:
-          if (*p < 0x20)
-            {
-              g_string_append (out, "\\u00");
-              g_string_append_c (out, hex[*p >> 4]);
-              g_string_append_c (out, hex[*p & 15]);
-            }
-          else
-            g_string_append_c (out, (char) *p);
+          g_string_append (out, "\\u00");
+          g_string_append_c (out, hex[*p >> 4]);
+          g_string_append_c (out, hex[*p & 15]);
           break;
         }
     }
+  g_string_append_len (out, (const char *) run, p - run);
   g_string_append_c (out, '"');
 }
 
@@ -183,8 +186,17 @@ void
 pz_json_writer_int (PzJsonWriter *self,
                     gint64        value)
 {
+  char buf[24];
+  char *p = buf + sizeof buf;
+  guint64 u = value < 0 ? 0 - (guint64) value : (guint64) value;
+
   before_value (self);
-  g_string_append_printf (self->out, "%" G_GINT64_FORMAT, value);
+  do
+    *--p = (char) ('0' + u % 10);
+  while ((u /= 10) != 0);
+  if (value < 0)
+    *--p = '-';
+  g_string_append_len (self->out, p, buf + sizeof buf - p);
 }
 
 /* A number as JSON writes it, whatever the locale; null if not finite. */

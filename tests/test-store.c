@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The store on its own, beside the HTTP suites: records go in and come
  * out as they went in, a rolled-back transaction leaves nothing, sessions
- * end by the clock, and the clocks' queries see the files they should. */
+ * end by the clock, the clocks' queries see the files they should, and the
+ * totals per step stay true through every kind of change. */
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "pz-store.h"
 
@@ -137,6 +139,147 @@ test_clocks_empty (Fixture       *f,
   g_assert_cmpuint (ids->len, ==, 0);
 }
 
+static gint64
+add_file (Fixture    *f,
+          gint64      user,
+          const char *number,
+          const char *step,
+          gint64      due_at)
+{
+  g_autoptr(GError) error = NULL;
+  PzApplication app = { 0 };
+
+  app.registration_number = (char *) number;
+  app.permit_type = (char *) "PBG";
+  app.request_type = (char *) "new";
+  app.applicant_name = (char *) "Ani";
+  app.applicant_nik = (char *) "3201011203850001";
+  app.applicant_address = (char *) "Jl. Uji";
+  app.applicant_phone = (char *) "081200000000";
+  app.step = (char *) step;
+  app.status = (char *) "in_progress";
+  app.version = 1;
+  app.step_entered_at = 1000;
+  app.due_at = due_at;
+  app.created_at = app.updated_at = 1000;
+  app.created_by = app.updated_by = user;
+  g_assert_true (pz_store_insert_application (f->store, &app, &error));
+  g_assert_no_error (error);
+  return app.id;
+}
+
+static void
+move_file (Fixture    *f,
+           gint64      id,
+           const char *step,
+           gint64      due_at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PzApplication) app = pz_store_get_application (f->store, id, &error);
+
+  g_assert_nonnull (app);
+  g_free (app->step);
+  app->step = g_strdup (step);
+  app->due_at = due_at;
+  app->version++;
+  g_assert_true (pz_store_update_application (f->store, app, app->version - 1, &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_counts (Fixture    *f,
+               const char *step,
+               gint64      before,
+               gint64      files,
+               gint64      overdue)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) all = pz_store_count_by_step (f->store, before, &error);
+  gint64 count = -1, late = -1;
+  gint64 *pair;
+
+  g_assert_no_error (error);
+  g_assert_true (pz_store_count_step (f->store, step, before, &count, &late, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count, ==, files);
+  g_assert_cmpint (late, ==, overdue);
+  pair = g_hash_table_lookup (all, step);
+  if (files == 0)
+    g_assert_null (pair);
+  else
+    {
+      g_assert_nonnull (pair);
+      g_assert_cmpint (pair[0], ==, files);
+      g_assert_cmpint (pair[1], ==, overdue);
+    }
+}
+
+static void
+test_step_counts (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const char * const roles[] = { "front_office", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "perizinan.db", NULL);
+  gint64 user = pz_store_insert_user (f->store, "budi", "Budi Santoso", NULL, roles, "x", &error);
+  gint64 a, b, c;
+  sqlite3 *db;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO permit_types (code, name, workflow, request_types, survey, signing,"
+                                     "  number_format, validity_months, service_days) "
+                                     "VALUES ('PBG', 'PBG', 'standard', 'new', 0, 'wet', '{seq}', 0, 10)",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  assert_counts (f, "verification", 15000, 0, 0);
+  a = add_file (f, user, "R-1", "verification", 10000);
+  b = add_file (f, user, "R-2", "verification", 20000);
+  c = add_file (f, user, "R-3", "verification", 0);
+  add_file (f, user, "R-4", "approval", 5000);
+  add_file (f, user, "R-5", "approval", 7300);
+  assert_counts (f, "verification", 15000, 3, 1);
+  assert_counts (f, "verification", 20001, 3, 2);
+  assert_counts (f, "verification", 0, 3, 0);
+  /* within the hour of 7300: due before the time, not at it */
+  assert_counts (f, "approval", 7300, 2, 1);
+  assert_counts (f, "approval", 7301, 2, 2);
+  assert_counts (f, "approval", 3600, 2, 0);
+
+  /* a file moves on, with a new due time */
+  move_file (f, a, "approval", 3000);
+  assert_counts (f, "verification", 15000, 2, 0);
+  assert_counts (f, "approval", 7301, 3, 3);
+  assert_counts (f, "approval", 3001, 3, 1);
+  /* due times move (a day off), the step stays */
+  g_assert_true (pz_store_set_due_times (f->store, b, 1000, 0, &error));
+  g_assert_no_error (error);
+  assert_counts (f, "verification", 15000, 2, 1);
+  /* a file without a due time gets one, then the step ends */
+  move_file (f, c, "verification", 2000);
+  assert_counts (f, "verification", 2001, 2, 2);
+  move_file (f, c, "issued", 0);
+  assert_counts (f, "verification", 2001, 1, 1);
+  assert_counts (f, "issued", 2001, 1, 0);
+
+  /* what is rolled back is not counted */
+  g_assert_true (pz_store_begin (f->store, &error));
+  add_file (f, user, "R-6", "verification", 100);
+  move_file (f, b, "approval", 100);
+  assert_counts (f, "verification", 2001, 1, 1);
+  assert_counts (f, "approval", 7301, 4, 4);
+  pz_store_rollback (f->store);
+  assert_counts (f, "verification", 2001, 1, 1);
+  assert_counts (f, "approval", 7301, 3, 3);
+
+  /* the last file leaves its step */
+  move_file (f, b, "approval", 9000);
+  assert_counts (f, "verification", 2001, 0, 0);
+  assert_counts (f, "approval", 7301, 4, 3);
+  assert_counts (f, "approval", 9001, 4, 4);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -146,5 +289,6 @@ main (int   argc,
   g_test_add ("/store/rollback", Fixture, NULL, fixture_set_up, test_rollback, fixture_tear_down);
   g_test_add ("/store/sessions", Fixture, NULL, fixture_set_up, test_sessions, fixture_tear_down);
   g_test_add ("/store/clocks-empty", Fixture, NULL, fixture_set_up, test_clocks_empty, fixture_tear_down);
+  g_test_add ("/store/step-counts", Fixture, NULL, fixture_set_up, test_step_counts, fixture_tear_down);
   return g_test_run ();
 }

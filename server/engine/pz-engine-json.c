@@ -111,8 +111,12 @@ write_time (PzJsonWriter *w,
             const char   *name,
             gint64        t)
 {
+  char buf[PZ_TIME_JSON_SIZE];
+
   pz_json_writer_member (w, name);
-  if (t)
+  if (t && format_time_json (self, t, buf))
+    pz_json_writer_raw (w, buf);
+  else if (t)
     {
       g_autofree char *s = pz_engine_format_time (self, t);
       pz_json_writer_string (w, s);

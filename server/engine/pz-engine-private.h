@@ -151,4 +151,11 @@ gboolean has_draft (PzEngine      *self,
                     PzApplication *app,
                     GPtrArray     *events);
 
+/* pz_engine_format_time() in quotes, as JSON: 27 characters and the
+ * closing nul for the years 1970 to 9999. */
+#define PZ_TIME_JSON_SIZE 32
+gboolean format_time_json (PzEngine *self,
+                           gint64    unix_time,
+                           char      buf[PZ_TIME_JSON_SIZE]);
+
 G_END_DECLS

@@ -247,6 +247,48 @@ static const char * const migrations[] = {
   /* 11: the public tracking code; pz_store_open() gives older files one */
   "ALTER TABLE applications ADD COLUMN tracking_code TEXT;"
   "CREATE UNIQUE INDEX applications_tracking ON applications(tracking_code);",
+  /* 12: the files at each step, and at each step those due in each hour,
+   * kept by every change in its own transaction, so that the inbox reads
+   * its totals instead of counting the office's files on each request
+   * (it also makes them anew where they are left from a later schema) */
+  "CREATE TABLE IF NOT EXISTS step_counts ("
+  "  step TEXT PRIMARY KEY,"
+  "  files INTEGER NOT NULL) WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS step_due_counts ("
+  "  step TEXT NOT NULL,"
+  "  hour INTEGER NOT NULL,"
+  "  files INTEGER NOT NULL,"
+  "  PRIMARY KEY (step, hour)) WITHOUT ROWID;"
+  "DELETE FROM step_counts;"
+  "DELETE FROM step_due_counts;"
+  "INSERT INTO step_counts (step, files) SELECT step, count(*) FROM applications GROUP BY step;"
+  "INSERT INTO step_due_counts (step, hour, files)"
+  "  SELECT step, due_at / 3600, count(*) FROM applications WHERE due_at IS NOT NULL GROUP BY 1, 2;"
+  "CREATE TRIGGER IF NOT EXISTS applications_counts_insert AFTER INSERT ON applications BEGIN"
+  "  INSERT INTO step_counts (step, files) VALUES (new.step, 1)"
+  "    ON CONFLICT (step) DO UPDATE SET files = files + 1;"
+  "  INSERT INTO step_due_counts (step, hour, files)"
+  "    SELECT new.step, new.due_at / 3600, 1 WHERE new.due_at IS NOT NULL"
+  "    ON CONFLICT (step, hour) DO UPDATE SET files = files + 1;"
+  "END;"
+  "CREATE TRIGGER IF NOT EXISTS applications_counts_delete AFTER DELETE ON applications BEGIN"
+  "  UPDATE step_counts SET files = files - 1 WHERE step = old.step;"
+  "  DELETE FROM step_counts WHERE step = old.step AND files = 0;"
+  "  UPDATE step_due_counts SET files = files - 1 WHERE step = old.step AND hour = old.due_at / 3600;"
+  "  DELETE FROM step_due_counts WHERE step = old.step AND hour = old.due_at / 3600 AND files = 0;"
+  "END;"
+  "CREATE TRIGGER IF NOT EXISTS applications_counts_update AFTER UPDATE OF step, due_at ON applications"
+  "  WHEN old.step IS NOT new.step OR old.due_at IS NOT new.due_at BEGIN"
+  "  UPDATE step_counts SET files = files - 1 WHERE step = old.step;"
+  "  DELETE FROM step_counts WHERE step = old.step AND files = 0;"
+  "  UPDATE step_due_counts SET files = files - 1 WHERE step = old.step AND hour = old.due_at / 3600;"
+  "  DELETE FROM step_due_counts WHERE step = old.step AND hour = old.due_at / 3600 AND files = 0;"
+  "  INSERT INTO step_counts (step, files) VALUES (new.step, 1)"
+  "    ON CONFLICT (step) DO UPDATE SET files = files + 1;"
+  "  INSERT INTO step_due_counts (step, hour, files)"
+  "    SELECT new.step, new.due_at / 3600, 1 WHERE new.due_at IS NOT NULL"
+  "    ON CONFLICT (step, hour) DO UPDATE SET files = files + 1;"
+  "END;",
 };
 
 static void
