@@ -294,6 +294,26 @@ test_done_today (void)
   g_assert_cmpint (done_today ("kasi"), ==, kasi);
 }
 
+/* The inbox answers the same again, and follows every change at once. */
+static void
+test_inbox_follows_changes (void)
+{
+  const char *front = pz_test_login (ts, "front_office");
+  g_autoptr(PzResponse) first = pz_test_request (ts, "GET", "/api/v1/inbox", front, NULL);
+  g_autoptr(PzResponse) again = pz_test_request (ts, "GET", "/api/v1/inbox", front, NULL);
+  g_autoptr(PzResponse) after = NULL;
+  gint64 total;
+
+  g_assert_cmpuint (first->status, ==, 200);
+  g_assert_true (g_bytes_equal (first->body, again->body));
+  total = json_object_get_int_member (pz_response_object (first), "total");
+  pz_test_register (ts, front, "SIP-DOKTER", "new");
+  after = pz_test_request (ts, "GET", "/api/v1/inbox", front, NULL);
+  g_assert_cmpint (json_object_get_int_member (pz_response_object (after), "total"), ==, total + 1);
+  g_assert_cmpint (json_object_get_int_member (pz_response_object (after), "done_today"), ==,
+                   json_object_get_int_member (pz_response_object (first), "done_today") + 1);
+}
+
 static void
 test_registration_rules (void)
 {
@@ -337,6 +357,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   ts = pz_test_server_start (NULL, TRUE);
   g_test_add_func ("/server/flow/full", test_full_flow);
+  g_test_add_func ("/server/flow/inbox-follows-changes", test_inbox_follows_changes);
   g_test_add_func ("/server/flow/no-survey", test_no_survey);
   g_test_add_func ("/server/flow/return-to-applicant", test_return_to_applicant);
   g_test_add_func ("/server/flow/return-from-kasi", test_return_from_kasi);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pz-engine-private.h"
@@ -455,33 +456,49 @@ typedef struct {
   guint      pos;
 } InboxQueue;
 
-/**
- * pz_engine_inbox:
- * @self: an engine
- * @user: whose inbox
- * @limit: the most files to list
- * @now: the current time
- * @error: return location for an error
- *
- * Each step the user acts at is read in due order through its index, and
- * the lists are merged, so the cost follows @limit, not the number of files.
- *
- * Returns: (transfer full): `{"items", "total", "overdue", "done_today"}` as JSON text
- */
-char *
-pz_engine_inbox (PzEngine  *self,
-                 PzUser    *user,
-                 guint      limit,
-                 gint64     now,
-                 GError   **error)
+typedef struct {
+  char         *prefix;       /* the answer up to the value of done_today */
+  gsize         len;
+  PzStoreStamp  stamp;        /* of the store it was read from */
+  gint64        built;        /* the time it is true from */
+  gint64        valid_until;  /* and until: the next due time at its steps */
+} InboxPage;
+
+typedef struct {
+  gint64        user_id;
+  gint64        midnight;
+  PzStoreStamp  stamp;
+  gint64        count;
+} DoneToday;
+
+static void
+inbox_page_free (InboxPage *page)
+{
+  g_free (page->prefix);
+  g_free (page);
+}
+
+/* The most the rendered inboxes hold before they are all let go. */
+#define INBOX_PAGES_MAX_BYTES (16 * 1024 * 1024)
+
+/* Everything of the inbox but the user's own count of the day: the same for
+ * every user with these roles, until the store changes or a file at one of
+ * their steps becomes overdue. */
+static InboxPage *
+build_inbox_page (PzEngine  *self,
+                  PzUser    *user,
+                  guint      limit,
+                  gint64     now,
+                  GError   **error)
 {
   g_autoptr(PzJsonWriter) w = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GArray) queues = g_array_new (FALSE, TRUE, sizeof (InboxQueue));
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GPtrArray) workflows = pz_engine_list_workflows (self);
-  gint64 total = 0, overdue = 0, done_today = 0;
+  gint64 total = 0, overdue = 0, valid_until = G_MAXINT64;
   gboolean ok = TRUE;
+  InboxPage *page = NULL;
 
   for (guint wi = 0; wi < workflows->len && ok; wi++)
     {
@@ -491,32 +508,24 @@ pz_engine_inbox (PzEngine  *self,
         {
           const PzStep *step = pz_workflow_get_nth_step (wf, i);
           InboxQueue q = { 0 };
-          gint64 count, late;
+          gint64 count, late, next_due;
 
           if (step->final || g_hash_table_contains (seen, step->id) || !acting_role (step, user))
             continue;
           g_hash_table_add (seen, step->id);
           if (!(q.apps = pz_store_inbox_step (self->store, step->id, limit, &local_error)) ||
-              !pz_store_count_step (self->store, step->id, now, &count, &late, &local_error))
+              !pz_store_count_step (self->store, step->id, now, &count, &late, &local_error) ||
+              !pz_store_next_due (self->store, step->id, now, &next_due, &local_error))
             {
               g_clear_pointer (&q.apps, g_ptr_array_unref);
               ok = FALSE;
               break;
             }
           total += count;
+          valid_until = MIN (valid_until, next_due);
           overdue += late;
           g_array_append_val (queues, q);
         }
-    }
-
-  if (ok)
-    {
-      /* since midnight at the office */
-      int interval = g_time_zone_find_interval (self->tz, G_TIME_TYPE_UNIVERSAL, now);
-      gint64 offset = interval >= 0 ? g_time_zone_get_offset (self->tz, interval) : 0;
-      gint64 midnight = (now + offset) - ((now + offset) % 86400) - offset;
-
-      ok = pz_store_count_user_events (self->store, user->id, midnight, &done_today, &local_error);
     }
 
   if (ok)
@@ -560,8 +569,9 @@ pz_engine_inbox (PzEngine  *self,
       pz_json_writer_int (w, total);
       pz_json_writer_member (w, "overdue");
       pz_json_writer_int (w, overdue);
+      /* its value is the user's own, written after this */
       pz_json_writer_member (w, "done_today");
-      pz_json_writer_int (w, done_today);
+      pz_json_writer_int (w, 0);
       pz_json_writer_end_object (w);
     }
 
@@ -573,5 +583,125 @@ pz_engine_inbox (PzEngine  *self,
       internal (error, local_error);
       return NULL;
     }
-  return pz_json_writer_free_to_string (g_steal_pointer (&w));
+  page = g_new0 (InboxPage, 1);
+  page->prefix = pz_json_writer_free_to_string (g_steal_pointer (&w));
+  page->len = strlen (page->prefix);
+  g_assert (g_str_has_suffix (page->prefix, ":0}"));
+  page->len -= 2;
+  page->prefix[page->len] = '\0';
+  page->built = now;
+  page->valid_until = valid_until;
+  return page;
+}
+
+static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static char *
+inbox_key (PzUser *user,
+           guint   limit)
+{
+  g_auto(GStrv) roles = g_strdupv (user->roles);
+  g_autofree char *joined = NULL;
+
+  qsort (roles, g_strv_length (roles), sizeof (char *), compare_strings);
+  joined = g_strjoinv ("\n", roles);
+  return g_strdup_printf ("%u|%s", limit, joined);
+}
+
+/**
+ * pz_engine_inbox:
+ * @self: an engine
+ * @user: whose inbox
+ * @limit: the most files to list
+ * @now: the current time
+ * @error: return location for an error
+ *
+ * Each step the user acts at is read in due order through its index, and
+ * the lists are merged, so the cost follows @limit, not the number of files.
+ * The answer is kept for every user of the same roles until the store
+ * changes or a file at one of the steps becomes overdue; only the user's
+ * count of the day is read each time.
+ *
+ * Returns: (transfer full): `{"items", "total", "overdue", "done_today"}` as JSON text
+ */
+char *
+pz_engine_inbox (PzEngine  *self,
+                 PzUser    *user,
+                 guint      limit,
+                 gint64     now,
+                 GError   **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *key = inbox_key (user, limit);
+  PzStoreStamp stamp;
+  InboxPage *page;
+  gint64 done_today = 0;
+  GString *out;
+
+  if (self->inbox_pages == NULL)
+    self->inbox_pages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                               (GDestroyNotify) inbox_page_free);
+  pz_store_get_stamp (self->store, &stamp);
+  page = g_hash_table_lookup (self->inbox_pages, key);
+  if (page && (memcmp (&page->stamp, &stamp, sizeof stamp) != 0 || now < page->built || now > page->valid_until))
+    {
+      self->inbox_bytes -= page->len;
+      g_hash_table_remove (self->inbox_pages, key);
+      page = NULL;
+    }
+  if (page == NULL)
+    {
+      if (!(page = build_inbox_page (self, user, limit, now, error)))
+        return NULL;
+      page->stamp = stamp;
+      if (self->inbox_bytes + page->len > INBOX_PAGES_MAX_BYTES)
+        {
+          g_hash_table_remove_all (self->inbox_pages);
+          self->inbox_bytes = 0;
+        }
+      self->inbox_bytes += page->len;
+      g_hash_table_insert (self->inbox_pages, g_steal_pointer (&key), page);
+    }
+
+  {
+    /* since midnight at the office; kept like the page, and for the day */
+    int interval = g_time_zone_find_interval (self->tz, G_TIME_TYPE_UNIVERSAL, now);
+    gint64 offset = interval >= 0 ? g_time_zone_get_offset (self->tz, interval) : 0;
+    gint64 midnight = (now + offset) - ((now + offset) % 86400) - offset;
+    DoneToday *done;
+
+    if (self->done_today == NULL || g_hash_table_size (self->done_today) > 10000)
+      {
+        g_clear_pointer (&self->done_today, g_hash_table_unref);
+        self->done_today = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+      }
+    done = g_hash_table_lookup (self->done_today, &user->id);
+    if (done == NULL || done->midnight != midnight || memcmp (&done->stamp, &stamp, sizeof stamp) != 0)
+      {
+        if (!pz_store_count_user_events (self->store, user->id, midnight, &done_today, &local_error))
+          {
+            internal (error, local_error);
+            return NULL;
+          }
+        if (done == NULL)
+          {
+            done = g_new0 (DoneToday, 1);
+            done->user_id = user->id;
+            g_hash_table_insert (self->done_today, &done->user_id, done);
+          }
+        done->midnight = midnight;
+        done->stamp = stamp;
+        done->count = done_today;
+      }
+    done_today = done->count;
+  }
+  out = g_string_sized_new (page->len + 24);
+  g_string_append_len (out, page->prefix, (gssize) page->len);
+  g_string_append_printf (out, "%" G_GINT64_FORMAT "}", done_today);
+  return g_string_free (out, FALSE);
 }

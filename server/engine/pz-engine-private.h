@@ -33,6 +33,9 @@ struct _PzEngine
   GHashTable *workflows;      /* id -> PzWorkflow */
   GPtrArray  *permit_types;   /* PzPermitType, by name */
   GHashTable *type_versions;  /* "code/version" -> PzPermitType: every edition */
+  GHashTable *inbox_pages;    /* "limit|roles" -> InboxPage: rendered inboxes */
+  gsize       inbox_bytes;    /* what they hold */
+  GHashTable *done_today;     /* user id -> DoneToday: their count of the day */
 };
 
 struct _PzUpload

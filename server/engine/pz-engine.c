@@ -172,6 +172,10 @@ pz_engine_reload (PzEngine  *self,
   g_autoptr(GPtrArray) versions = NULL;
   GHashTable *by_version;
 
+  /* the inboxes show the types' names and the steps' titles */
+  if (self->inbox_pages)
+    g_hash_table_remove_all (self->inbox_pages);
+  self->inbox_bytes = 0;
   if (types == NULL)
     return FALSE;
   if (!pz_store_keep_permit_type_versions (self->store, types, error) ||
@@ -332,6 +336,8 @@ pz_engine_free (PzEngine *self)
   if (self == NULL)
     return;
   pz_store_free (self->store);
+  g_clear_pointer (&self->inbox_pages, g_hash_table_unref);
+  g_clear_pointer (&self->done_today, g_hash_table_unref);
   g_clear_pointer (&self->calendar, pz_calendar_unref);
   g_clear_pointer (&self->tz, g_time_zone_unref);
   g_clear_pointer (&self->workflows, g_hash_table_unref);

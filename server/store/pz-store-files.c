@@ -346,6 +346,36 @@ pz_store_inbox_step (PzStore     *self,
   "    AND a.due_at >= (?1 / 3600) * 3600 AND a.due_at < ?1)"
 
 /**
+ * pz_store_next_due:
+ * @next: (out): the earliest due time at @step from @from on;
+ *   %G_MAXINT64 if there is none
+ *
+ * Until then no file at @step becomes overdue.
+ */
+gboolean
+pz_store_next_due (PzStore     *self,
+                   const char  *step,
+                   gint64       from,
+                   gint64      *next,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT min(due_at) FROM applications WHERE step = ? AND due_at >= ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, step);
+  sqlite3_bind_int64 (stmt, 2, from);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *next = sqlite3_column_type (stmt, 0) == SQLITE_NULL ? G_MAXINT64 : sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return sql_error (self, rc, error);
+  return TRUE;
+}
+
+/**
  * pz_store_count_step:
  * @overdue_before: files due before this time count as overdue
  * @count: (out): the files at @step

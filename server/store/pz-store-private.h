@@ -17,6 +17,7 @@ struct _PzStore
   GHashTable *statements;  /* SQL text -> sqlite3_stmt */
   guint       depth;       /* open transaction and savepoints */
   int         busy_ms;     /* how long a statement waits for another process's lock */
+  gint64      ends;        /* transactions and savepoints committed or rolled back */
 };
 
 #define DEFAULT_BUSY_MS 5000

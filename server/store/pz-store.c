@@ -627,6 +627,7 @@ pz_store_commit (PzStore  *self,
         return FALSE;
     }
   self->depth--;
+  self->ends++;
   return TRUE;
 }
 
@@ -647,6 +648,7 @@ pz_store_rollback (PzStore *self)
       exec (self, sql, NULL);
     }
   self->depth--;
+  self->ends++;
 }
 
 /**
@@ -696,6 +698,21 @@ gboolean
 pz_store_in_transaction (PzStore *self)
 {
   return self->depth > 0;
+}
+
+void
+pz_store_get_stamp (PzStore      *self,
+                    PzStoreStamp *stamp)
+{
+  sqlite3_stmt *stmt = prepare (self, "PRAGMA data_version", NULL);
+
+  stamp->ends = self->ends;
+  stamp->changes = sqlite3_total_changes64 (self->db);
+  stamp->data_version = -1;
+  if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    stamp->data_version = sqlite3_column_int64 (stmt, 0);
+  if (stmt)
+    sqlite3_reset (stmt);
 }
 
 sqlite3 *

@@ -148,6 +148,19 @@ gboolean       pz_store_commit             (PzStore        *self,
                                             GError        **error);
 void           pz_store_rollback           (PzStore        *self);
 gboolean       pz_store_in_transaction     (PzStore        *self);
+
+/* What a store holds is the same as when its stamp was taken while the
+ * stamp is the same: it moves with every row changed, every transaction
+ * or savepoint ended (committed or rolled back) and every commit of
+ * another connection. */
+typedef struct {
+  gint64 ends;
+  gint64 changes;
+  gint64 data_version;
+} PzStoreStamp;
+
+void           pz_store_get_stamp          (PzStore        *self,
+                                            PzStoreStamp   *stamp);
 void           pz_store_set_busy_timeout   (PzStore        *self,
                                             int             ms);
 gboolean       pz_store_try_write_lock     (PzStore        *self);
@@ -298,6 +311,11 @@ GPtrArray     *pz_store_inbox_step         (PzStore        *self,
                                             GError        **error);
 GHashTable    *pz_store_count_by_step      (PzStore        *self,
                                             gint64          overdue_before,
+                                            GError        **error);
+gboolean       pz_store_next_due           (PzStore        *self,
+                                            const char     *step,
+                                            gint64          from,
+                                            gint64         *next,
                                             GError        **error);
 gboolean       pz_store_count_step         (PzStore        *self,
                                             const char     *step,
