@@ -656,12 +656,6 @@ pz_store_in_transaction (PzStore *self)
   return self->depth > 0;
 }
 
-sqlite3 *
-pz_store_get_db (PzStore *self)
-{
-  return self->db;
-}
-
 /* Office profile */
 
 char *
