@@ -135,7 +135,6 @@ pz_bench_fill_year (const char *dir,
   gint64 year = 365 * 86400;
   gint64 t0 = g_get_monotonic_time ();
   gint64 n_events = 0;
-  sqlite3_stmt *survey = NULL;
 
   g_assert_no_error (error);
   {
@@ -156,9 +155,6 @@ pz_bench_fill_year (const char *dir,
     }
   for (guint i = 0; i < chain->len; i++)
     g_ptr_array_add (users, pz_store_find_user (store, ((const PzStep *) g_ptr_array_index (chain, i))->roles[0]));
-  sqlite3_prepare_v2 (pz_store_get_db (store),
-                      "INSERT INTO satisfaction (application_id, at, u1, u2, u3, u4, u5, u6, u7, u8, u9) "
-                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &survey, NULL);
 
   if (!pz_store_begin (store, &error))
     g_error ("%s", error->message);
@@ -256,16 +252,14 @@ pz_bench_fill_year (const char *dir,
         g_error ("%s", error->message);
       if (!refused && reach == chain->len && i % 3 == 0)
         {
-          sqlite3_reset (survey);
-          sqlite3_bind_int64 (survey, 1, app.id);
-          sqlite3_bind_int64 (survey, 2, t + 3600);
-          for (int q = 0; q < 9; q++)
-            sqlite3_bind_int (survey, 3 + q, g_rand_int_range (rand, 2, 5));
-          if (sqlite3_step (survey) != SQLITE_DONE)
-            g_error ("survey: %s", sqlite3_errmsg (pz_store_get_db (store)));
+          int answers[PZ_SKM_ELEMENTS];
+
+          for (int q = 0; q < PZ_SKM_ELEMENTS; q++)
+            answers[q] = g_rand_int_range (rand, 2, 5);
+          if (!pz_store_put_satisfaction (store, app.id, answers, NULL, t + 3600, &error))
+            g_error ("survey: %s", error->message);
         }
     }
-  sqlite3_finalize (survey);
   if (!pz_store_commit (store, &error))
     g_error ("%s", error->message);
   pz_engine_free (engine);

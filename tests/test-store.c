@@ -280,6 +280,43 @@ test_step_counts (Fixture       *f,
   assert_counts (f, "approval", 9001, 4, 4);
 }
 
+/* The report's reads on an empty office, through a snapshot of the file */
+static void
+test_report_empty (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "perizinan.db", NULL);
+  g_autoptr(GError) error = NULL;
+  PzStore *snapshot = pz_store_open_snapshot (path, &error);
+  g_autoptr(GPtrArray) volume = NULL;
+  g_autoptr(GPtrArray) stays = NULL;
+  g_autoptr(GPtrArray) decided = NULL;
+  g_autoptr(GPtrArray) waiting = NULL;
+  PzSatisfactionSummary summary;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (snapshot);
+  volume = pz_store_report_volume (snapshot, 0, 2000000000, 25200, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (volume->len, ==, 0);
+  stays = pz_store_report_stays (snapshot, 0, 2000000000, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stays->len, ==, 0);
+  decided = pz_store_report_decided (snapshot, 0, 2000000000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (decided->len, ==, 0);
+  waiting = pz_store_report_waiting (snapshot, 1767225600, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (waiting->len, ==, 0);
+  g_assert_true (pz_store_report_satisfaction (snapshot, 0, 2000000000, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (summary.responses, ==, 0);
+  g_assert_cmpfloat (summary.mean[0], ==, 0.0);
+  g_assert_null (pz_store_get_registration_number (snapshot, 1));
+  g_assert_false (pz_store_has_satisfaction (snapshot, 1));
+  pz_store_free (snapshot);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -290,5 +327,6 @@ main (int   argc,
   g_test_add ("/store/sessions", Fixture, NULL, fixture_set_up, test_sessions, fixture_tear_down);
   g_test_add ("/store/clocks-empty", Fixture, NULL, fixture_set_up, test_clocks_empty, fixture_tear_down);
   g_test_add ("/store/step-counts", Fixture, NULL, fixture_set_up, test_step_counts, fixture_tear_down);
+  g_test_add ("/store/report-empty", Fixture, NULL, fixture_set_up, test_report_empty, fixture_tear_down);
   return g_test_run ();
 }

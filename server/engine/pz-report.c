@@ -167,13 +167,13 @@ write_str (PzJsonWriter *w,
     pz_json_writer_null (w);
 }
 
+/* A store's error, as the engine's. */
 static gboolean
-db_fail (sqlite3      *db,
-         sqlite3_stmt *stmt,
-         GError      **error)
+report_fail (GError **error,
+             GError  *local_error)
 {
-  g_set_error (error, PZ_ENGINE_ERROR, PZ_ENGINE_ERROR_INTERNAL, _("Database error: %s"), sqlite3_errmsg (db));
-  sqlite3_finalize (stmt);
+  g_set_error_literal (error, PZ_ENGINE_ERROR, PZ_ENGINE_ERROR_INTERNAL, local_error->message);
+  g_error_free (local_error);
   return FALSE;
 }
 
@@ -195,7 +195,7 @@ struct _PzReportContext
 
 typedef struct {
   PzReportContext *ctx;
-  sqlite3    *db;
+  PzStore    *store;       /* a snapshot */
   gint64      from;
   gint64      to;
   gint64      now;
@@ -243,76 +243,27 @@ step_of (Report     *r,
 }
 
 /* Received, issued, refused and still open, per month and permit type. */
-typedef struct {
-  gint64 received, issued, refused, open;
-} Volume;
-
 static gboolean
 write_volume (Report        *r,
               PzJsonWriter  *w,
               GError       **error)
 {
-  g_autoptr(GHashTable) rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GList) keys = NULL;
-  sqlite3_stmt *stmt = NULL;
-  static const char *sql[] = {
-    /* received, and of those still open */
-    "SELECT permit_type, strftime('%Y-%m', created_at + ?3, 'unixepoch'), count(*),"
-    "  count(CASE WHEN status IN ('in_progress', 'waiting_applicant') THEN 1 END) "
-    "FROM applications WHERE created_at >= ?1 AND created_at < ?2 GROUP BY 1, 2",
-    /* decided: a file at an end changes no more, so its last change is the decision */
-    "SELECT permit_type, strftime('%Y-%m', updated_at + ?3, 'unixepoch'), count(*), status "
-    "FROM applications WHERE status IN ('issued', 'refused') AND updated_at >= ?1 AND updated_at < ?2 "
-    "GROUP BY 1, 2, 4",
-  };
+  GError *local_error = NULL;
+  g_autoptr(GPtrArray) rows = pz_store_report_volume (r->store, r->from, r->to, r->tz_offset, &local_error);
 
-  for (guint q = 0; q < G_N_ELEMENTS (sql); q++)
-    {
-      int rc;
-
-      if (sqlite3_prepare_v2 (r->db, sql[q], -1, &stmt, NULL) != SQLITE_OK)
-        return db_fail (r->db, stmt, error);
-      sqlite3_bind_int64 (stmt, 1, r->from);
-      sqlite3_bind_int64 (stmt, 2, r->to);
-      sqlite3_bind_int64 (stmt, 3, r->tz_offset);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          char *key = g_strdup_printf ("%s\x1f%s", (const char *) sqlite3_column_text (stmt, 1),
-                                       (const char *) sqlite3_column_text (stmt, 0));
-          Volume *v = g_hash_table_lookup (rows, key);
-
-          if (v == NULL)
-            g_hash_table_insert (rows, g_strdup (key), v = g_new0 (Volume, 1));
-          g_free (key);
-          if (q == 0)
-            {
-              v->received += sqlite3_column_int64 (stmt, 2);
-              v->open += sqlite3_column_int64 (stmt, 3);
-            }
-          else if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 3), "issued") == 0)
-            v->issued += sqlite3_column_int64 (stmt, 2);
-          else
-            v->refused += sqlite3_column_int64 (stmt, 2);
-        }
-      if (rc != SQLITE_DONE)
-        return db_fail (r->db, stmt, error);
-      sqlite3_finalize (stmt);
-      stmt = NULL;
-    }
-
-  keys = g_list_sort (g_hash_table_get_keys (rows), (GCompareFunc) g_strcmp0);
+  if (rows == NULL)
+    return report_fail (error, local_error);
   pz_json_writer_member (w, "volume");
   pz_json_writer_begin_array (w);
-  for (GList *l = keys; l; l = l->next)
+  for (guint i = 0; i < rows->len; i++)
     {
-      Volume *v = g_hash_table_lookup (rows, l->data);
-      g_auto(GStrv) parts = g_strsplit (l->data, "\x1f", 2);
-      PzPermitType *type = g_hash_table_lookup (r->ctx->types, parts[1]);
+      PzVolumeRow *v = g_ptr_array_index (rows, i);
+      PzPermitType *type = g_hash_table_lookup (r->ctx->types, v->permit_type);
 
       pz_json_writer_begin_object (w);
-      write_str (w, "month", parts[0]);
-      write_str (w, "permit_type", parts[1]);
-      write_str (w, "permit_type_name", type ? type->name : parts[1]);
+      write_str (w, "month", v->month);
+      write_str (w, "permit_type", v->permit_type);
+      write_str (w, "permit_type_name", type ? type->name : v->permit_type);
       pz_json_writer_member (w, "received");
       pz_json_writer_int (w, v->received);
       pz_json_writer_member (w, "issued");
@@ -338,40 +289,33 @@ write_steps (Report        *r,
   g_autoptr(GHashTable) users = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) g_strfreev);
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
   g_autoptr(GList) officer_keys = NULL;
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-  const char *sql = r->only_workflow
-    ? "SELECT e.from_step, e.user_id, e.office_seconds, e.application_id, NULL FROM events e "
-      "WHERE e.at >= ?1 AND e.at < ?2 AND e.from_step IS NOT NULL"
-    : "SELECT e.from_step, e.user_id, e.office_seconds, e.application_id, a.permit_type FROM events e "
-      "JOIN applications a ON a.id = e.application_id "
-      "WHERE e.at >= ?1 AND e.at < ?2 AND e.from_step IS NOT NULL";
+  g_autoptr(GPtrArray) user_list = NULL;
+  g_autoptr(GPtrArray) stays = NULL;
+  GError *local_error = NULL;
 
-  if (sqlite3_prepare_v2 (r->db, "SELECT id, username, full_name FROM users", -1, &stmt, NULL) != SQLITE_OK)
-    return db_fail (r->db, stmt, error);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  if (!(user_list = pz_store_list_users (r->store, &local_error)))
+    return report_fail (error, local_error);
+  for (guint i = 0; i < user_list->len; i++)
     {
+      PzUser *u = g_ptr_array_index (user_list, i);
       gint64 *id = g_new (gint64, 1);
       char **names = g_new0 (char *, 3);
 
-      *id = sqlite3_column_int64 (stmt, 0);
-      names[0] = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      names[1] = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      *id = u->id;
+      names[0] = g_strdup (u->username);
+      names[1] = g_strdup (u->full_name);
       g_hash_table_insert (users, id, names);
     }
-  sqlite3_finalize (stmt);
 
-  if (sqlite3_prepare_v2 (r->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    return db_fail (r->db, stmt, error);
-  sqlite3_bind_int64 (stmt, 1, r->from);
-  sqlite3_bind_int64 (stmt, 2, r->to);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  if (!(stays = pz_store_report_stays (r->store, r->from, r->to, r->only_workflow == NULL, &local_error)))
+    return report_fail (error, local_error);
+  for (guint i = 0; i < stays->len; i++)
     {
-      const PzStep *step = step_of (r, (const char *) sqlite3_column_text (stmt, 4),
-                                    (const char *) sqlite3_column_text (stmt, 0));
-      gint64 user = sqlite3_column_int64 (stmt, 1);
-      gint64 seconds = sqlite3_column_int64 (stmt, 2);
-      gint64 app = sqlite3_column_int64 (stmt, 3);
+      PzStayRow *stay = g_ptr_array_index (stays, i);
+      const PzStep *step = step_of (r, stay->permit_type, stay->step);
+      gint64 user = stay->user_id;
+      gint64 seconds = stay->office_seconds;
+      gint64 app = stay->application_id;
       gint64 key;
       Group *g;
 
@@ -399,9 +343,6 @@ write_steps (Report        *r,
         }
       group_add (g, seconds, app);
     }
-  if (rc != SQLITE_DONE)
-    return db_fail (r->db, stmt, error);
-  sqlite3_finalize (stmt);
 
   pz_json_writer_member (w, "steps");
   pz_json_writer_begin_array (w);
@@ -409,11 +350,6 @@ write_steps (Report        *r,
     /* in the workflow's order */
     PzWorkflow *wf = main_workflow (r);
     g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
-    sqlite3_stmt *number = NULL;
-
-    if (sqlite3_prepare_v2 (r->db, "SELECT registration_number FROM applications WHERE id = ?", -1, &number,
-                            NULL) != SQLITE_OK)
-      return db_fail (r->db, number, error);
 
     for (guint i = 0; wf && i < pz_workflow_get_n_steps (wf); i++)
       {
@@ -438,13 +374,12 @@ write_steps (Report        *r,
         pz_json_writer_begin_array (w);
         for (guint k = 0; k < 5 && g->slow_s[k] >= 0; k++)
           {
-            sqlite3_reset (number);
-            sqlite3_bind_int64 (number, 1, g->slow_id[k]);
+            g_autofree char *number = pz_store_get_registration_number (r->store, g->slow_id[k]);
+
             pz_json_writer_begin_object (w);
             pz_json_writer_member (w, "id");
             pz_json_writer_int (w, g->slow_id[k]);
-            write_str (w, "registration_number", sqlite3_step (number) == SQLITE_ROW
-                                                 ? (const char *) sqlite3_column_text (number, 0) : NULL);
+            write_str (w, "registration_number", number);
             pz_json_writer_member (w, "seconds");
             pz_json_writer_int (w, g->slow_s[k]);
             pz_json_writer_end_object (w);
@@ -452,7 +387,6 @@ write_steps (Report        *r,
         pz_json_writer_end_array (w);
         pz_json_writer_end_object (w);
       }
-    sqlite3_finalize (number);
   }
   pz_json_writer_end_array (w);
 
@@ -485,39 +419,25 @@ write_service (Report        *r,
                PzJsonWriter  *w,
                GError       **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  g_autoptr(GArray) days = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GError *local_error = NULL;
+  g_autoptr(GPtrArray) rows = pz_store_report_decided (r->store, r->from, r->to, &local_error);
   gint64 within = 0;
   gint64 day = pz_calendar_day_length (r->ctx->calendar);
-  Group *g = group_new (0);
-  int rc;
+  Group *g;
 
-  if (sqlite3_prepare_v2 (r->db,
-                          "SELECT a.id, a.permit_type, a.permit_type_version, a.service_seconds FROM applications a "
-                          "WHERE a.status IN ('issued', 'refused') AND a.updated_at >= ?1 AND a.updated_at < ?2 "
-                          "  AND a.service_started_at IS NOT NULL", -1, &stmt, NULL) != SQLITE_OK)
+  if (rows == NULL)
+    return report_fail (error, local_error);
+  g = group_new (0);
+  for (guint i = 0; i < rows->len; i++)
     {
-      group_free (g);
-      return db_fail (r->db, stmt, error);
-    }
-  sqlite3_bind_int64 (stmt, 1, r->from);
-  sqlite3_bind_int64 (stmt, 2, r->to);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      PzPermitType *type = edition_of (r, (const char *) sqlite3_column_text (stmt, 1),
-                                       sqlite3_column_int64 (stmt, 2));
-      gint64 used = sqlite3_column_int64 (stmt, 3);
+      PzClockRow *row = g_ptr_array_index (rows, i);
+      PzPermitType *type = edition_of (r, row->permit_type, row->permit_type_version);
+      gint64 used = row->service_seconds;
 
       if (type && (type->service_days == 0 || used <= (gint64) type->service_days * day))
         within++;
-      group_add (g, used, sqlite3_column_int64 (stmt, 0));
+      group_add (g, used, row->id);
     }
-  if (rc != SQLITE_DONE)
-    {
-      group_free (g);
-      return db_fail (r->db, stmt, error);
-    }
-  sqlite3_finalize (stmt);
   {
     double median;
     gint64 p90;
@@ -547,64 +467,56 @@ write_waiting (Report        *r,
                PzJsonWriter  *w,
                GError       **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  GError *local_error = NULL;
   PzCalendar *calendar = r->ctx->calendar;
   g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc (r->now);
   PzWorkflow *wf = main_workflow (r);
-  g_autoptr(GHashTable) rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) list = pz_store_report_waiting (r->store, r->now, &local_error);
+  g_autoptr(GHashTable) rows = g_hash_table_new (g_str_hash, g_str_equal);
   gint64 most = 0;
-  int rc;
 
-  if (sqlite3_prepare_v2 (r->db,
-                          "SELECT step, count(*), min(step_entered_at), count(CASE WHEN due_at < ?1 THEN 1 END) "
-                          "FROM applications WHERE status IN ('in_progress', 'waiting_applicant') GROUP BY step",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return db_fail (r->db, stmt, error);
-  sqlite3_bind_int64 (stmt, 1, r->now);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  if (list == NULL)
+    return report_fail (error, local_error);
+  for (guint i = 0; i < list->len; i++)
     {
-      gint64 *v = g_new (gint64, 3);
+      PzStepWaitRow *row = g_ptr_array_index (list, i);
 
-      v[0] = sqlite3_column_int64 (stmt, 1);
-      v[1] = sqlite3_column_int64 (stmt, 2);
-      v[2] = sqlite3_column_int64 (stmt, 3);
-      g_hash_table_insert (rows, g_strdup ((const char *) sqlite3_column_text (stmt, 0)), v);
-      if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "waiting_applicant") != 0)
-        most = MAX (most, v[0]);
+      if (row->step == NULL)
+        continue;
+      g_hash_table_insert (rows, row->step, row);
+      if (g_strcmp0 (row->step, "waiting_applicant") != 0)
+        most = MAX (most, row->count);
     }
-  if (rc != SQLITE_DONE)
-    return db_fail (r->db, stmt, error);
-  sqlite3_finalize (stmt);
 
   pz_json_writer_member (w, "waiting");
   pz_json_writer_begin_array (w);
   for (guint i = 0; wf && i < pz_workflow_get_n_steps (wf); i++)
     {
       const PzStep *s = pz_workflow_get_nth_step (wf, i);
-      gint64 *v = g_hash_table_lookup (rows, s->id);
+      PzStepWaitRow *v = g_hash_table_lookup (rows, s->id);
       gint64 oldest = 0;
 
       if (s->final)
         continue;
-      if (v && v[0] > 0)
+      if (v && v->count > 0)
         {
-          g_autoptr(GDateTime) since = g_date_time_new_from_unix_utc (v[1]);
-          oldest = s->applicant_clock ? r->now - v[1]
+          g_autoptr(GDateTime) since = g_date_time_new_from_unix_utc (v->oldest_entered_at);
+          oldest = s->applicant_clock ? r->now - v->oldest_entered_at
                                       : pz_calendar_office_seconds_between (calendar, since, now);
         }
       pz_json_writer_begin_object (w);
       write_str (w, "step", s->id);
       write_str (w, "title", g_dgettext (GETTEXT_PACKAGE, s->title));
       pz_json_writer_member (w, "count");
-      pz_json_writer_int (w, v ? v[0] : 0);
+      pz_json_writer_int (w, v ? v->count : 0);
       pz_json_writer_member (w, "overdue");
-      pz_json_writer_int (w, v ? v[2] : 0);
+      pz_json_writer_int (w, v ? v->overdue : 0);
       pz_json_writer_member (w, "oldest_seconds");
       pz_json_writer_int (w, oldest);
       pz_json_writer_member (w, "applicant_clock");
       pz_json_writer_bool (w, s->applicant_clock);
       pz_json_writer_member (w, "bottleneck");
-      pz_json_writer_bool (w, v && most > 0 && v[0] == most && !s->applicant_clock);
+      pz_json_writer_bool (w, v && most > 0 && v->count == most && !s->applicant_clock);
       pz_json_writer_end_object (w);
     }
   pz_json_writer_end_array (w);
@@ -618,27 +530,20 @@ write_satisfaction (Report        *r,
                     PzJsonWriter  *w,
                     GError       **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  GError *local_error = NULL;
+  PzSatisfactionSummary summary;
   gint64 n = 0;
   double mean[PZ_SKM_ELEMENTS] = { 0 };
   double total = 0;
 
-  if (sqlite3_prepare_v2 (r->db,
-                          "SELECT count(*), avg(u1), avg(u2), avg(u3), avg(u4), avg(u5), avg(u6), avg(u7),"
-                          "  avg(u8), avg(u9) FROM satisfaction WHERE at >= ?1 AND at < ?2",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return db_fail (r->db, stmt, error);
-  sqlite3_bind_int64 (stmt, 1, r->from);
-  sqlite3_bind_int64 (stmt, 2, r->to);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return db_fail (r->db, stmt, error);
-  n = sqlite3_column_int64 (stmt, 0);
+  if (!pz_store_report_satisfaction (r->store, r->from, r->to, &summary, &local_error))
+    return report_fail (error, local_error);
+  n = summary.responses;
   for (guint i = 0; i < PZ_SKM_ELEMENTS; i++)
     {
-      mean[i] = sqlite3_column_double (stmt, 1 + (int) i);
+      mean[i] = summary.mean[i];
       total += mean[i];
     }
-  sqlite3_finalize (stmt);
 
   pz_json_writer_member (w, "satisfaction");
   pz_json_writer_begin_object (w);
@@ -745,6 +650,7 @@ pz_report_context_build (PzReportContext  *ctx,
                          GError          **error)
 {
   Report r = { 0 };
+  GError *local_error = NULL;
   PzJsonWriter *w = NULL;
   GDate end = ctx->to;
   GHashTableIter iter;
@@ -779,13 +685,10 @@ pz_report_context_build (PzReportContext  *ctx,
       first = FALSE;
     }
 
-  if (sqlite3_open_v2 (ctx->db_path, &r.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-      sqlite3_busy_timeout (r.db, 10000) != SQLITE_OK ||
-      sqlite3_exec (r.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+  if (!(r.store = pz_store_open_snapshot (ctx->db_path, &local_error)))
     {
-      db_fail (r.db, NULL, error);
-      sqlite3_close (r.db);
       g_hash_table_unref (r.type_workflow);
+      report_fail (error, local_error);
       return NULL;
     }
 
@@ -805,8 +708,7 @@ pz_report_context_build (PzReportContext  *ctx,
   write_str (w, "generated_at", ctx->generated_at);
   ok = write_volume (&r, w, error) && write_steps (&r, w, error) && write_service (&r, w, error) &&
        write_waiting (&r, w, error) && write_satisfaction (&r, w, error);
-  sqlite3_exec (r.db, "COMMIT", NULL, NULL, NULL);
-  sqlite3_close (r.db);
+  pz_store_free (r.store);
   g_hash_table_unref (r.type_workflow);
   if (!ok)
     {
@@ -834,61 +736,4 @@ pz_report_build (PzEngine     *engine,
 
   pz_report_context_free (ctx);
   return report;
-}
-
-/* The applicants' answers */
-
-gboolean
-pz_store_has_satisfaction (PzStore *store,
-                           gint64   application_id)
-{
-  sqlite3 *db = pz_store_get_db (store);
-  sqlite3_stmt *stmt = NULL;
-  gboolean found = FALSE;
-
-  if (sqlite3_prepare_v2 (db, "SELECT 1 FROM satisfaction WHERE application_id = ?", -1, &stmt, NULL) == SQLITE_OK)
-    {
-      sqlite3_bind_int64 (stmt, 1, application_id);
-      found = sqlite3_step (stmt) == SQLITE_ROW;
-    }
-  sqlite3_finalize (stmt);
-  return found;
-}
-
-gboolean
-pz_store_put_satisfaction (PzStore     *store,
-                           gint64       application_id,
-                           const int    answers[PZ_SKM_ELEMENTS],
-                           const char  *suggestion,
-                           gint64       now,
-                           GError     **error)
-{
-  sqlite3 *db = pz_store_get_db (store);
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  if (sqlite3_prepare_v2 (db, "INSERT INTO satisfaction (application_id, at, u1, u2, u3, u4, u5, u6, u7, u8, u9,"
-                              "  suggestion) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
-    return db_fail (db, stmt, error);
-  sqlite3_bind_int64 (stmt, 1, application_id);
-  sqlite3_bind_int64 (stmt, 2, now);
-  for (guint i = 0; i < PZ_SKM_ELEMENTS; i++)
-    sqlite3_bind_int (stmt, 3 + (int) i, answers[i]);
-  if (suggestion && *suggestion)
-    sqlite3_bind_text (stmt, 12, suggestion, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, 12);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      if ((rc & 0xff) == SQLITE_CONSTRAINT)
-        {
-          sqlite3_finalize (stmt);
-          g_set_error (error, PZ_ENGINE_ERROR, PZ_ENGINE_ERROR_DUPLICATE, _("This file's survey was already answered"));
-          return FALSE;
-        }
-      return db_fail (db, stmt, error);
-    }
-  sqlite3_finalize (stmt);
-  return TRUE;
 }

@@ -6,8 +6,8 @@
 G_BEGIN_DECLS
 
 /* The nine elements of the applicants' satisfaction survey (SKM,
- * PermenPAN-RB 14/2017), answered 1 (poor) to 4 (very good). */
-#define PZ_SKM_ELEMENTS 9
+ * PermenPAN-RB 14/2017, PZ_SKM_ELEMENTS of pz-store.h), answered 1 (poor)
+ * to 4 (very good). */
 
 extern const char * const pz_skm_elements[PZ_SKM_ELEMENTS + 1];
 const char *pz_skm_element_title   (guint        element);
@@ -27,14 +27,5 @@ char       *pz_report_build        (PzEngine    *engine,
                                     const GDate *to,
                                     gint64       now,
                                     GError     **error);
-
-gboolean    pz_store_put_satisfaction (PzStore  *store,
-                                    gint64       application_id,
-                                    const int    answers[PZ_SKM_ELEMENTS],
-                                    const char  *suggestion,
-                                    gint64       now,
-                                    GError     **error);
-gboolean    pz_store_has_satisfaction (PzStore  *store,
-                                    gint64       application_id);
 
 G_END_DECLS

@@ -484,7 +484,7 @@ handle_survey (Req        *req,
   flush_batch (req->server);
   if (!pz_store_put_satisfaction (pz_engine_get_store (engine), app->id, answers, suggestion, req->now, &error))
     {
-      if (g_error_matches (error, PZ_ENGINE_ERROR, PZ_ENGINE_ERROR_DUPLICATE))
+      if (g_error_matches (error, PZ_STORE_ERROR, PZ_STORE_ERROR_CONSTRAINT))
         survey_page (req, 409, tr (req, N_("Already answered")),
                      tr (req, N_("We have already received the answers for this file.")), code);
       else

@@ -715,12 +715,6 @@ pz_store_get_stamp (PzStore      *self,
     sqlite3_reset (stmt);
 }
 
-sqlite3 *
-pz_store_get_db (PzStore *self)
-{
-  return self->db;
-}
-
 /* Office profile */
 
 char *

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
 
 #include "perizinan.h"
 
@@ -140,7 +139,6 @@ PzStore       *pz_store_open               (const char     *path,
 void           pz_store_free               (PzStore        *self);
 int            pz_store_schema_version     (void);
 gboolean       pz_store_ping               (PzStore        *self);
-sqlite3       *pz_store_get_db             (PzStore        *self);
 
 gboolean       pz_store_begin              (PzStore        *self,
                                             GError        **error);
@@ -483,5 +481,84 @@ GArray        *pz_store_list_late_ids        (PzStore        *self,
                                               gint64          now,
                                               gint64          soon,
                                               GError        **error);
+
+/* The oversight report's rows (pz-store-report.c), read from a snapshot */
+PzStore       *pz_store_open_snapshot        (const char     *path,
+                                              GError        **error);
+
+/* Files received and decided in a month (office time) of one permit type */
+typedef struct {
+  char   *month;          /* YYYY-MM */
+  char   *permit_type;
+  gint64  received;
+  gint64  open;           /* of those received, still in progress or waiting */
+  gint64  issued;
+  gint64  refused;
+} PzVolumeRow;
+
+/* A stay in a step, ended by an event */
+typedef struct {
+  gint64  application_id;
+  char   *permit_type;    /* only if asked for */
+  char   *step;           /* the step left */
+  gint64  user_id;        /* who ended it */
+  gint64  office_seconds;
+} PzStayRow;
+
+/* The open files at one step now */
+typedef struct {
+  char   *step;
+  gint64  count;
+  gint64  overdue;
+  gint64  oldest_entered_at;
+} PzStepWaitRow;
+
+/* The nine elements of the satisfaction survey (SKM, PermenPAN-RB 14/2017) */
+#define PZ_SKM_ELEMENTS 9
+
+typedef struct {
+  gint64  responses;
+  double  mean[PZ_SKM_ELEMENTS];  /* 0 without responses */
+} PzSatisfactionSummary;
+
+void           pz_volume_row_free            (PzVolumeRow    *row);
+void           pz_stay_row_free              (PzStayRow      *row);
+void           pz_step_wait_row_free         (PzStepWaitRow  *row);
+GPtrArray     *pz_store_report_volume        (PzStore        *self,
+                                              gint64          from,
+                                              gint64          to,
+                                              gint64          tz_offset,
+                                              GError        **error);
+GPtrArray     *pz_store_report_stays         (PzStore        *self,
+                                              gint64          from,
+                                              gint64          to,
+                                              gboolean        with_permit_type,
+                                              GError        **error);
+GPtrArray     *pz_store_report_decided       (PzStore        *self,
+                                              gint64          from,
+                                              gint64          to,
+                                              GError        **error);
+GPtrArray     *pz_store_report_waiting       (PzStore        *self,
+                                              gint64          now,
+                                              GError        **error);
+gboolean       pz_store_report_satisfaction  (PzStore        *self,
+                                              gint64          from,
+                                              gint64          to,
+                                              PzSatisfactionSummary *summary,
+                                              GError        **error);
+char          *pz_store_get_registration_number (PzStore     *self,
+                                              gint64          id);
+gboolean       pz_store_put_satisfaction     (PzStore        *self,
+                                              gint64          application_id,
+                                              const int       answers[PZ_SKM_ELEMENTS],
+                                              const char     *suggestion,
+                                              gint64          now,
+                                              GError        **error);
+gboolean       pz_store_has_satisfaction     (PzStore        *self,
+                                              gint64          application_id);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzVolumeRow, pz_volume_row_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzStayRow, pz_stay_row_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzStepWaitRow, pz_step_wait_row_free)
 
 G_END_DECLS
