@@ -56,6 +56,20 @@ capture_log (const char     *domain,
     g_printerr ("# %s: %s\n", domain, message);
 }
 
+/* The server's warnings about the faults made here (a commit or an upload
+ * that could not be written) are captured by capture_log() and checked by
+ * the tests; a warning from anywhere else still ends the test. */
+static void
+other_warnings_fatal (const char     *domain,
+                      GLogLevelFlags  level,
+                      const char     *message,
+                      gpointer        data)
+{
+  g_log_default_handler (domain, level, message, data);
+  if (level & G_LOG_LEVEL_WARNING)
+    abort ();
+}
+
 static gboolean
 logged (const char *text)
 {
@@ -1128,8 +1142,10 @@ main (int   argc,
 
   self_path = argv[0];
   g_test_init (&argc, &argv, NULL);
-  /* the faults make the server warn; the warnings are checked, not fatal */
+  /* the faults make the server warn: those warnings are checked, not
+   * fatal; any other warning still is */
   g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  g_log_set_default_handler (other_warnings_fatal, NULL);
   log_text = g_string_new (NULL);
   g_log_set_handler ("pz-server", G_LOG_LEVEL_MASK, capture_log, NULL);
   g_log_set_handler ("pz-engine", G_LOG_LEVEL_MASK, capture_log, NULL);
