@@ -175,7 +175,6 @@ act (PzEngine    *engine,
   g_autoptr(GPtrArray) details = pz_details_new ();
   g_autofree char *answer = NULL;
   PzActionRequest request = { 0 };
-  guint status;
 
   if (app == NULL)
     return FALSE;
@@ -183,7 +182,7 @@ act (PzEngine    *engine,
   request.version = app->version;
   request.note = note;
   request.data = data;
-  answer = pz_engine_act (engine, user, id, &request, now, &status, NULL, details, error);
+  answer = pz_engine_act (engine, user, id, &request, now, NULL, details, error);
   /* name what was missing, for whoever reads the error */
   if (answer == NULL && error && *error && details->len)
     {

@@ -335,15 +335,14 @@ stale (PzEngine       *self,
  * @application_id: the file
  * @request: the action, the version it is based on, its note and data
  * @now: the current time
- * @status: (out): the HTTP status of the answer
  * @changed: (out) (optional) (transfer full) (nullable): the file's new
- *   state if this call changed it (not for a repeated key)
+ *   state
  * @details: where each unmet rule is added
  * @error: return location for an error
  *
  * Checks role, step, version and the step's data, then writes the new state,
- * the event and the answer for the idempotency key in one transaction. A
- * repeated key gets the first answer again and changes nothing.
+ * and the event in one transaction (a savepoint inside the caller's, so
+ * whoever keeps the answer for a retry saves it in the same commit).
  *
  * Returns: (transfer full): the answer body (the file as the caller now
  *   sees it), or %NULL
@@ -354,7 +353,6 @@ pz_engine_act (PzEngine               *self,
                gint64                  application_id,
                const PzActionRequest  *request,
                gint64                  now,
-               guint                  *status,
                PzApplication         **changed,
                GPtrArray              *details,
                GError                **error)
@@ -373,26 +371,6 @@ pz_engine_act (PzEngine               *self,
 
   if (changed)
     *changed = NULL;
-  if (request->idempotency_key)
-    {
-      g_autofree char *fingerprint = NULL;
-      g_autofree char *stored = NULL;
-      guint stored_status;
-
-      if (pz_store_find_idempotent (self->store, user->id, request->idempotency_key,
-                                    &fingerprint, &stored_status, &stored))
-        {
-          if (g_strcmp0 (fingerprint, request->fingerprint) != 0)
-            {
-              engine_fail (error, PZ_ENGINE_ERROR_DUPLICATE,
-                           _("This Idempotency-Key was already used for another request"));
-              return NULL;
-            }
-          *status = stored_status;
-          return g_steal_pointer (&stored);
-        }
-    }
-
   if (!(app = pz_engine_get_application (self, application_id, error)))
     return NULL;
   if (!resolve (self, app, &type, &wf, &step, error))
@@ -551,11 +529,6 @@ pz_engine_act (PzEngine               *self,
   }
 
   body = pz_engine_application_to_string (self, next, user, now);
-  *status = 200;
-  if (request->idempotency_key &&
-      !pz_store_insert_idempotent (self->store, user->id, request->idempotency_key,
-                                   request->fingerprint, *status, body, now, &local_error))
-    goto fail;
   if (!pz_store_commit (self->store, &local_error))
     goto fail;
 

@@ -12,19 +12,20 @@ G_BEGIN_DECLS
 
 #define PZ_ENGINE_ERROR (pz_engine_error_quark ())
 
-/* Each code is one HTTP status of API.md. */
+/* The engine's refusals, in the workflow's own terms; the http layer
+ * alone says which status each one is on the wire. */
 typedef enum {
-  PZ_ENGINE_ERROR_BAD_REQUEST,   /* 400 */
-  PZ_ENGINE_ERROR_FORBIDDEN,     /* 403 */
-  PZ_ENGINE_ERROR_NOT_FOUND,     /* 404 */
-  PZ_ENGINE_ERROR_STALE,         /* 409 */
-  PZ_ENGINE_ERROR_DUPLICATE,     /* 409 */
-  PZ_ENGINE_ERROR_TOO_LARGE,     /* 413 */
-  PZ_ENGINE_ERROR_UNSUPPORTED,   /* 415 */
-  PZ_ENGINE_ERROR_RULE,          /* 422 */
-  PZ_ENGINE_ERROR_INTERNAL,      /* 500 */
-  PZ_ENGINE_ERROR_DISK_FULL,     /* 507 */
-  PZ_ENGINE_ERROR_UNCONFIRMED,   /* 422: the Kadis has not confirmed it */
+  PZ_ENGINE_ERROR_BAD_REQUEST,   /* the request is not well formed */
+  PZ_ENGINE_ERROR_FORBIDDEN,     /* this user may not do this */
+  PZ_ENGINE_ERROR_NOT_FOUND,     /* no such file, document or record */
+  PZ_ENGINE_ERROR_STALE,         /* based on a version that is not the latest */
+  PZ_ENGINE_ERROR_DUPLICATE,     /* it exists already */
+  PZ_ENGINE_ERROR_TOO_LARGE,     /* more than the office accepts */
+  PZ_ENGINE_ERROR_UNSUPPORTED,   /* a kind of content the office does not take */
+  PZ_ENGINE_ERROR_RULE,          /* a rule of the procedure is not met */
+  PZ_ENGINE_ERROR_INTERNAL,      /* the store failed */
+  PZ_ENGINE_ERROR_DISK_FULL,     /* nothing was saved: the disk is full */
+  PZ_ENGINE_ERROR_UNCONFIRMED,   /* the Kadis has not confirmed it */
 } PzEngineError;
 
 typedef struct _PzEngine PzEngine;
@@ -34,8 +35,6 @@ typedef struct {
   gint64      version;
   const char *note;
   JsonObject *data;
-  const char *idempotency_key;
-  const char *fingerprint;
 } PzActionRequest;
 
 GQuark          pz_engine_error_quark        (void);
@@ -117,7 +116,6 @@ char           *pz_engine_act                (PzEngine        *self,
                                               gint64           application_id,
                                               const PzActionRequest *request,
                                               gint64           now,
-                                              guint           *status,
                                               PzApplication  **changed,
                                               GPtrArray       *details,
                                               GError         **error);

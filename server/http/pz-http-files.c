@@ -292,13 +292,13 @@ handle_action (Req    *req,
   g_autoptr(GPtrArray) details = pz_details_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) raw = NULL;
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree char *answer = NULL;
   g_autoptr(PzApplication) changed = NULL;
   JsonNode *action, *version, *note, *data;
   PzActionRequest request = { 0 };
   g_autofree char *passphrase_key = NULL;
-  guint status = 200;
+  g_autofree char *fingerprint = NULL;
+  PzStore *store = pz_engine_get_store (req->server->engine);
 
   if (!read_idempotency_key (req, TRUE, &key))
     return;
@@ -311,16 +311,12 @@ handle_action (Req    *req,
     return;
 
   raw = soup_message_body_flatten (soup_server_message_get_request_body (req->msg));
-  g_checksum_update (sum, (const guchar *) g_uri_get_path (soup_server_message_get_uri (req->msg)), -1);
-  g_checksum_update (sum, (const guchar *) "\n", 1);
-  g_checksum_update (sum, g_bytes_get_data (raw, NULL), (gssize) g_bytes_get_size (raw));
+  fingerprint = request_fingerprint (req, g_bytes_get_data (raw, NULL), (gssize) g_bytes_get_size (raw));
 
   request.action = json_node_get_string (action);
   request.version = json_node_get_int (version);
   request.note = note ? json_node_get_string (note) : NULL;
   request.data = data ? json_node_get_object (data) : NULL;
-  request.idempotency_key = key;
-  request.fingerprint = g_checksum_get_string (sum);
 
   /* the signing passphrase is a secret to guess like a password */
   if (request.data && json_object_has_member (request.data, "passphrase"))
@@ -335,12 +331,38 @@ handle_action (Req    *req,
       send_error (req->msg, 500, "internal", _("The server could not start a transaction"), NULL);
       return;
     }
-  answer = pz_engine_act (req->server->engine, req->user, id, &request, req->now, &status,
+  /* a retry gets its first answer again and changes nothing */
+  if (key && replay_idempotent (req->server, req->msg, req->user, key, fingerprint))
+    {
+      if (passphrase_key && soup_server_message_get_status (req->msg) == 200)
+        throttle_success (req->server, passphrase_key, client_address (req));
+      hold_for_batch (req->server, req->msg);
+      return;
+    }
+  /* the change and the answer to a retry are saved together */
+  if (key && !pz_store_begin (store, &error))
+    {
+      send_error (req->msg, 500, "internal", _("The server could not start a transaction"), NULL);
+      return;
+    }
+  answer = pz_engine_act (req->server->engine, req->user, id, &request, req->now,
                           &changed, details, &error);
+  if (key && answer &&
+      (!pz_store_insert_idempotent (store, req->user->id, key, fingerprint, 200, answer, req->now, &error) ||
+       !pz_store_commit (store, &error)))
+    {
+      pz_store_rollback (store);
+      g_warning ("Cannot save an action: %s", error->message);
+      send_error (req->msg, 500, "internal", _("The server could not save the change; try again"), NULL);
+      hold_for_batch (req->server, req->msg);
+      return;
+    }
+  if (key && answer == NULL)
+    pz_store_rollback (store);
   if (answer == NULL)
     send_gerror (req->msg, error, details);
   else
-    send_text_json (req->msg, status, answer);
+    send_text_json (req->msg, 200, answer);
   if (answer && passphrase_key)
     throttle_success (req->server, passphrase_key, client_address (req));
   if (changed)
