@@ -8,6 +8,7 @@
 
 #include "perizinan.h"
 #include "pz-admin-audit-page.h"
+#include "pz-admin-calendar-page.h"
 #include "pz-admin-private.h"
 #include "pz-admin.h"
 #include "pz-file-item.h"
@@ -28,14 +29,7 @@ struct _PzAdminView
   GtkListBox   *users_list;
   JsonArray    *users;
 
-  GtkSpinButton *year;
-  GtkListBox   *holidays_list;
-  GtkWidget    *holidays_group;
-  GtkWidget    *holiday_date;
-  GtkWidget    *holiday_name;
-  GtkWidget    *holiday_kind;
-  GtkWidget    *opens;
-  GtkWidget    *closes;
+  PzAdminCalendarPage *calendar;
 
   JsonObject   *office;
   GtkWidget    *office_rows[6];
@@ -801,125 +795,6 @@ load_users (PzAdminView *self)
   pz_api_list_users_async (self->ctx->client, self->ctx->cancellable, call_done, call (self, NULL, users_loaded, NULL, NULL));
 }
 
-/* Calendar */
-
-static void load_holidays (PzAdminView *self);
-
-static void
-holidays_changed (PzAdminView *self,
-                  JsonNode    *node,
-                  gpointer     data)
-{
-  load_holidays (self);
-}
-
-static void
-remove_holiday_clicked (GtkButton   *button,
-                        PzAdminView *self)
-{
-  pz_api_remove_holiday_async (self->ctx->client, g_object_get_data (G_OBJECT (button), "date"), self->ctx->cancellable,
-                               call_done, call (self, NULL, holidays_changed, NULL, NULL));
-}
-
-static char *
-long_date (const char *iso)
-{
-  GDate date;
-
-  if (iso && pz_parse_date (iso, &date))
-    return pz_format_date_long (&date);
-  return g_strdup (iso ? iso : "");
-}
-
-static void
-holidays_loaded (PzAdminView *self,
-                 JsonNode    *node,
-                 gpointer     data)
-{
-  JsonArray *list = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-
-  clear_list (self->holidays_list);
-  for (guint i = 0; list && i < json_array_get_length (list); i++)
-    {
-      JsonObject *h = json_array_get_object_element (list, i);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
-      g_autofree char *when = long_date (pz_json_get_string (h, "date"));
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, pz_holiday_kind_title (pz_json_get_string (h, "kind")));
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), pz_json_get_string (h, "name"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (remove, "flat");
-      gtk_widget_set_tooltip_text (remove, _("Make it a working day again"));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Make it a working day again"), -1);
-      g_object_set_data_full (G_OBJECT (remove), "date", g_strdup (pz_json_get_string (h, "date")), g_free);
-      g_signal_connect (remove, "clicked", G_CALLBACK (remove_holiday_clicked), self);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
-      gtk_list_box_append (self->holidays_list, row);
-    }
-  if (list == NULL || json_array_get_length (list) == 0)
-    {
-      GtkWidget *row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No days off entered for this year"));
-      gtk_list_box_append (self->holidays_list, row);
-    }
-}
-
-static void
-load_holidays (PzAdminView *self)
-{
-  int year = gtk_spin_button_get_value_as_int (self->year);
-  /* Translators: the heading of the list of days off, with the year */
-  g_autofree char *title = g_strdup_printf (_("Days Off in %d"), year);
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->holidays_group), title);
-  pz_api_list_holidays_async (self->ctx->client, year, self->ctx->cancellable, call_done,
-                              call (self, NULL, holidays_loaded, NULL, NULL));
-}
-
-static void
-add_holiday_clicked (PzAdminView *self)
-{
-  guint kind = adw_combo_row_get_selected (ADW_COMBO_ROW (self->holiday_kind));
-  GDate date;
-
-  /* the list shows the year of the day added */
-  if (pz_parse_date (entry_text (self->holiday_date), &date))
-    {
-      g_signal_handlers_block_by_func (self->year, load_holidays, self);
-      gtk_spin_button_set_value (self->year, g_date_get_year (&date));
-      g_signal_handlers_unblock_by_func (self->year, load_holidays, self);
-    }
-  pz_api_set_holiday_async (self->ctx->client, entry_text (self->holiday_date), entry_text (self->holiday_name),
-                            pz_holiday_kinds[MIN (kind, 2)], self->ctx->cancellable, call_done,
-                            call (self, NULL, holidays_changed, NULL, NULL));
-  gtk_editable_set_text (GTK_EDITABLE (self->holiday_name), "");
-}
-
-static void office_loaded (PzAdminView *self, JsonNode *node, gpointer data);
-
-static void
-hours_saved (PzAdminView *self,
-             JsonNode    *node,
-             gpointer     data)
-{
-  office_loaded (self, node, NULL);
-  pz_toast (GTK_WIDGET (self), _("Office hours saved; working time is counted with them from now on"));
-}
-
-static void
-save_hours_clicked (PzAdminView *self)
-{
-  g_autoptr(JsonObject) obj = json_object_new ();
-
-  json_object_set_string_member (obj, "opens", entry_text (self->opens));
-  json_object_set_string_member (obj, "closes", entry_text (self->closes));
-  pz_api_update_office_async (self->ctx->client, obj, self->ctx->cancellable, call_done,
-                              call (self, NULL, hours_saved, NULL, NULL));
-}
-
 /* Office profile */
 
 static void
@@ -975,8 +850,7 @@ office_loaded (PzAdminView *self,
   for (guint i = 0; i < G_N_ELEMENTS (office_members); i++)
     gtk_editable_set_text (GTK_EDITABLE (self->office_rows[i]),
                            pz_json_get_string (self->office, office_members[i]) ? pz_json_get_string (self->office, office_members[i]) : "");
-  gtk_editable_set_text (GTK_EDITABLE (self->opens), pz_json_get_string (self->office, "opens"));
-  gtk_editable_set_text (GTK_EDITABLE (self->closes), pz_json_get_string (self->office, "closes"));
+  pz_admin_calendar_page_show_office (self->calendar, self->office);
   update_public_url_warning (self);
 
   cert = json_object_get_member (self->office, "signing_certificate") &&
@@ -1720,42 +1594,6 @@ build_users_page (PzAdminView *self)
 }
 
 static void
-build_calendar_page (PzAdminView *self)
-{
-  GtkWidget *page = add_page (self, "calendar", _("Calendar"), "x-office-calendar-symbolic");
-  GtkWidget *group = group_new (page, _("Office Hours"), _("Working time for the service standards is counted in these hours, Monday to Friday"));
-  GtkWidget *save = button_new (_("Save _Hours"), FALSE);
-  GtkWidget *add;
-  const char *kinds[] = { _("National holiday"), _("Collective leave"), _("Regional day off"), NULL };
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  self->opens = entry_row (group, _("Opens (HH:MM)"), NULL);
-  self->closes = entry_row (group, _("Closes (HH:MM)"), NULL);
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), save);
-  g_signal_connect_swapped (save, "clicked", G_CALLBACK (save_hours_clicked), self);
-
-  group = group_new (page, _("New Day Off"), NULL);
-  self->holiday_date = entry_row (group, _("Date (YYYY-MM-DD)"), NULL);
-  pz_date_row_add_picker (ADW_ENTRY_ROW (self->holiday_date));
-  self->holiday_name = entry_row (group, _("Name"), NULL);
-  self->holiday_kind = combo_row (group, _("Kind"), kinds, 0);
-  add = button_new (_("_Add Day Off"), FALSE);
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), add);
-  g_signal_connect_swapped (add, "clicked", G_CALLBACK (add_holiday_clicked), self);
-
-  self->holidays_group = group_new (page, _("Days Off"), _("National holidays, collective leave and regional days off: no working time is counted on them"));
-  self->year = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (2000, 2100, 1));
-  gtk_spin_button_set_value (self->year, g_date_time_get_year (now));
-  gtk_widget_set_valign (GTK_WIDGET (self->year), GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->year), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Year"), -1);
-  g_signal_connect_swapped (self->year, "value-changed", G_CALLBACK (load_holidays), self);
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (self->holidays_group), GTK_WIDGET (self->year));
-  self->holidays_list = boxed_list ();
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->holidays_group), GTK_WIDGET (self->holidays_list));
-
-}
-
-static void
 build_office_page (PzAdminView *self)
 {
   GtkWidget *page = add_page (self, "office", _("Office"), "user-home-symbolic");
@@ -1837,6 +1675,16 @@ build_types_page (PzAdminView *self)
 }
 
 static void
+office_changed (PzAdminView *self,
+                JsonObject  *office)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, office);
+  office_loaded (self, node, NULL);
+}
+
+static void
 page_changed (PzAdminView *self)
 {
   const char *name = adw_view_stack_get_visible_child_name (self->stack);
@@ -1892,7 +1740,10 @@ pz_admin_view_init (PzAdminView *self)
   gtk_box_append (GTK_BOX (self), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->stack));
   build_users_page (self);
-  build_calendar_page (self);
+  self->calendar = g_object_new (PZ_TYPE_ADMIN_CALENDAR_PAGE, NULL);
+  adw_view_stack_add_titled_with_icon (self->stack, GTK_WIDGET (self->calendar), "calendar", _("Calendar"),
+                                       "x-office-calendar-symbolic");
+  g_signal_connect_swapped (self->calendar, "office-changed", G_CALLBACK (office_changed), self);
   build_office_page (self);
   build_types_page (self);
   self->audit = g_object_new (PZ_TYPE_ADMIN_AUDIT_PAGE, NULL);
@@ -1908,6 +1759,7 @@ pz_admin_view_new (PzClient *client)
 
   self->ctx = pz_admin_context_new (client);
   pz_admin_audit_page_set_context (self->audit, self->ctx);
+  pz_admin_calendar_page_set_context (self->calendar, self->ctx);
   return GTK_WIDGET (self);
 }
 
@@ -1920,7 +1772,7 @@ void
 pz_admin_view_reload (PzAdminView *self)
 {
   load_users (self);
-  load_holidays (self);
+  pz_admin_calendar_page_reload (self->calendar);
   load_office (self);
   load_types (self);
   pz_admin_audit_page_reload (self->audit);
