@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "perizinan.h"
+#include "pz-admin-audit-page.h"
+#include "pz-admin-calendar-page.h"
+#include "pz-admin-private.h"
 #include "pz-admin.h"
-#include "pz-api.h"
 #include "pz-file-item.h"
 #include "pz-widgets.h"
 
@@ -20,23 +22,14 @@ struct _PzAdminView
 {
   GtkBox        parent_instance;
 
-  PzClient     *client;
-  GCancellable *cancellable;
-  guint         busy;
+  PzAdminContext *ctx;
 
   AdwViewStack *stack;
 
   GtkListBox   *users_list;
   JsonArray    *users;
 
-  GtkSpinButton *year;
-  GtkListBox   *holidays_list;
-  GtkWidget    *holidays_group;
-  GtkWidget    *holiday_date;
-  GtkWidget    *holiday_name;
-  GtkWidget    *holiday_kind;
-  GtkWidget    *opens;
-  GtkWidget    *closes;
+  PzAdminCalendarPage *calendar;
 
   JsonObject   *office;
   GtkWidget    *office_rows[6];
@@ -50,9 +43,7 @@ struct _PzAdminView
   GtkListBox   *types_list;
   JsonArray    *types;
 
-  GtkListBox   *audit_list;
-  GtkWidget    *audit_search;
-  GtkWidget    *audit_empty;
+  PzAdminAuditPage *audit;
 };
 
 G_DEFINE_FINAL_TYPE (PzAdminView, pz_admin_view, GTK_TYPE_BOX)
@@ -62,6 +53,135 @@ static const char * const office_members[] = {
 };
 
 
+
+/* The context */
+
+PzAdminContext *
+pz_admin_context_new (PzClient *client)
+{
+  PzAdminContext *ctx = g_rc_box_new0 (PzAdminContext);
+
+  ctx->client = g_object_ref (client);
+  ctx->cancellable = g_cancellable_new ();
+  return ctx;
+}
+
+PzAdminContext *
+pz_admin_context_ref (PzAdminContext *ctx)
+{
+  return g_rc_box_acquire (ctx);
+}
+
+static void
+context_clear (gpointer data)
+{
+  PzAdminContext *ctx = data;
+
+  g_clear_object (&ctx->client);
+  g_clear_object (&ctx->cancellable);
+}
+
+void
+pz_admin_context_unref (PzAdminContext *ctx)
+{
+  g_rc_box_release_full (ctx, context_clear);
+}
+
+/* Shared by the pages and dialogs */
+
+const char * const pz_admin_office_roles[] = {
+  "front_office", "tim_teknis", "back_office", "kasi", "kabid", "sekretaris", "kadis", "admin", NULL
+};
+
+void
+pz_admin_clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))))
+    gtk_list_box_remove (list, child);
+}
+
+GtkWidget *
+pz_admin_button_new (const char *label,
+                     gboolean    suggested)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  if (suggested)
+    gtk_widget_add_css_class (button, "suggested-action");
+  return button;
+}
+
+const char *
+pz_admin_entry_text (GtkWidget *row)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (row));
+}
+
+/* The choices of a combo row whose labels are made at run time. */
+void
+pz_admin_set_combo_labels (AdwComboRow        *row,
+                           const char * const *labels,
+                           guint               selected)
+{
+  g_autoptr(GtkStringList) model = gtk_string_list_new (labels);
+
+  adw_combo_row_set_model (row, G_LIST_MODEL (model));
+  adw_combo_row_set_selected (row, selected);
+}
+
+/**
+ * pz_admin_refused:
+ * @toast_on: a widget of the main window, told the refusal as a toast
+ * @label: (nullable): where a refusal is told instead
+ * @error: (nullable): the error of a request
+ *
+ * Returns: whether the request failed; a cancelled one is not told
+ */
+gboolean
+pz_admin_refused (GtkWidget    *toast_on,
+                  GtkLabel     *label,
+                  const GError *error)
+{
+  JsonArray *details = pz_client_error_get_details (error);
+  GString *text;
+
+  if (error == NULL)
+    {
+      if (label)
+        gtk_widget_set_visible (GTK_WIDGET (label), FALSE);
+      return FALSE;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return TRUE;
+  text = g_string_new (error->message);
+  for (guint i = 0; details && i < json_array_get_length (details); i++)
+    {
+      JsonObject *d = json_array_get_object_element (details, i);
+      g_string_append_printf (text, "\n• %s", pz_json_get_string (d, "message") ? pz_json_get_string (d, "message") : "");
+    }
+  if (label)
+    {
+      gtk_label_set_text (label, text->str);
+      gtk_widget_set_visible (GTK_WIDGET (label), TRUE);
+    }
+  else
+    pz_toast (toast_on, text->str);
+  g_string_free (text, TRUE);
+  return TRUE;
+}
+
+/* A dialog of the administration: modal over the main window, closed
+ * with Escape or Ctrl+W. */
+void
+pz_admin_window_setup (GtkWindow *window,
+                       GtkWidget *parent)
+{
+  pz_window_add_close_keys (window);
+  gtk_window_set_transient_for (window, GTK_WINDOW (gtk_widget_get_root (parent)));
+}
 
 static void
 clear_list (GtkListBox *list)
@@ -185,7 +305,7 @@ call_done (GObject      *source,
   JsonArray *details = NULL;
   JsonNode *node = pz_client_request_finish (PZ_CLIENT (source), result, &details, &error);
 
-  c->self->busy--;
+  c->self->ctx->busy--;
   if (node)
     {
       if (c->error_label)
@@ -214,7 +334,7 @@ call (PzAdminView    *self,
   c->data = data;
   c->destroy = destroy;
   c->error_label = error_label ? g_object_ref (error_label) : NULL;
-  self->busy++;
+  self->ctx->busy++;
   return c;
 }
 
@@ -425,7 +545,7 @@ user_save_clicked (UserDialog *u)
     }
   json_builder_end_object (b);
   body = json_builder_get_root (b);
-  pz_api_save_user_async (u->self->client, u->id, json_node_get_object (body), u->self->cancellable, call_done,
+  pz_api_save_user_async (u->self->ctx->client, u->id, json_node_get_object (body), u->self->ctx->cancellable, call_done,
                           call (u->self, u->d.error, user_saved, g_object_ref (u->d.window), g_object_unref));
 }
 
@@ -440,7 +560,7 @@ password_reset (PzAdminView *self,
 static void
 reset_password_clicked (UserDialog *u)
 {
-  pz_api_reset_password_async (u->self->client, u->id, entry_text (u->reset_password), u->self->cancellable,
+  pz_api_reset_password_async (u->self->ctx->client, u->id, entry_text (u->reset_password), u->self->ctx->cancellable,
                                call_done, call (u->self, u->d.error, password_reset, NULL, NULL));
   gtk_editable_set_text (GTK_EDITABLE (u->reset_password), "");
 }
@@ -462,8 +582,8 @@ static void
 end_acting_clicked (GtkButton  *button,
                     UserDialog *u)
 {
-  pz_api_end_acting_async (u->self->client, u->id, *(gint64 *) g_object_get_data (G_OBJECT (button), "id"),
-                           u->self->cancellable, call_done, call (u->self, u->d.error, acting_changed, u, NULL));
+  pz_api_end_acting_async (u->self->ctx->client, u->id, *(gint64 *) g_object_get_data (G_OBJECT (button), "id"),
+                           u->self->ctx->cancellable, call_done, call (u->self, u->d.error, acting_changed, u, NULL));
 }
 
 static const char *
@@ -524,7 +644,7 @@ acting_loaded (PzAdminView *self,
 static void
 load_acting (UserDialog *u)
 {
-  pz_api_list_acting_async (u->self->client, u->id, u->self->cancellable, call_done,
+  pz_api_list_acting_async (u->self->ctx->client, u->id, u->self->ctx->cancellable, call_done,
                             call (u->self, u->d.error, acting_loaded, u, NULL));
 }
 
@@ -533,9 +653,9 @@ add_acting_clicked (UserDialog *u)
 {
   guint role = adw_combo_row_get_selected (ADW_COMBO_ROW (u->acting_role));
 
-  pz_api_add_acting_async (u->self->client, u->id, office_roles[MIN (role, g_strv_length ((char **) office_roles) - 2)],
+  pz_api_add_acting_async (u->self->ctx->client, u->id, office_roles[MIN (role, g_strv_length ((char **) office_roles) - 2)],
                            adw_combo_row_get_selected (ADW_COMBO_ROW (u->acting_kind)) ? "plt" : "plh",
-                           entry_text (u->acting_from), entry_text (u->acting_to), u->self->cancellable, call_done,
+                           entry_text (u->acting_from), entry_text (u->acting_to), u->self->ctx->cancellable, call_done,
                            call (u->self, u->d.error, acting_changed, u, NULL));
 }
 
@@ -672,126 +792,7 @@ users_loaded (PzAdminView *self,
 static void
 load_users (PzAdminView *self)
 {
-  pz_api_list_users_async (self->client, self->cancellable, call_done, call (self, NULL, users_loaded, NULL, NULL));
-}
-
-/* Calendar */
-
-static void load_holidays (PzAdminView *self);
-
-static void
-holidays_changed (PzAdminView *self,
-                  JsonNode    *node,
-                  gpointer     data)
-{
-  load_holidays (self);
-}
-
-static void
-remove_holiday_clicked (GtkButton   *button,
-                        PzAdminView *self)
-{
-  pz_api_remove_holiday_async (self->client, g_object_get_data (G_OBJECT (button), "date"), self->cancellable,
-                               call_done, call (self, NULL, holidays_changed, NULL, NULL));
-}
-
-static char *
-long_date (const char *iso)
-{
-  GDate date;
-
-  if (iso && pz_parse_date (iso, &date))
-    return pz_format_date_long (&date);
-  return g_strdup (iso ? iso : "");
-}
-
-static void
-holidays_loaded (PzAdminView *self,
-                 JsonNode    *node,
-                 gpointer     data)
-{
-  JsonArray *list = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-
-  clear_list (self->holidays_list);
-  for (guint i = 0; list && i < json_array_get_length (list); i++)
-    {
-      JsonObject *h = json_array_get_object_element (list, i);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
-      g_autofree char *when = long_date (pz_json_get_string (h, "date"));
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s", when, pz_holiday_kind_title (pz_json_get_string (h, "kind")));
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), pz_json_get_string (h, "name"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (remove, "flat");
-      gtk_widget_set_tooltip_text (remove, _("Make it a working day again"));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Make it a working day again"), -1);
-      g_object_set_data_full (G_OBJECT (remove), "date", g_strdup (pz_json_get_string (h, "date")), g_free);
-      g_signal_connect (remove, "clicked", G_CALLBACK (remove_holiday_clicked), self);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
-      gtk_list_box_append (self->holidays_list, row);
-    }
-  if (list == NULL || json_array_get_length (list) == 0)
-    {
-      GtkWidget *row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No days off entered for this year"));
-      gtk_list_box_append (self->holidays_list, row);
-    }
-}
-
-static void
-load_holidays (PzAdminView *self)
-{
-  int year = gtk_spin_button_get_value_as_int (self->year);
-  /* Translators: the heading of the list of days off, with the year */
-  g_autofree char *title = g_strdup_printf (_("Days Off in %d"), year);
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->holidays_group), title);
-  pz_api_list_holidays_async (self->client, year, self->cancellable, call_done,
-                              call (self, NULL, holidays_loaded, NULL, NULL));
-}
-
-static void
-add_holiday_clicked (PzAdminView *self)
-{
-  guint kind = adw_combo_row_get_selected (ADW_COMBO_ROW (self->holiday_kind));
-  GDate date;
-
-  /* the list shows the year of the day added */
-  if (pz_parse_date (entry_text (self->holiday_date), &date))
-    {
-      g_signal_handlers_block_by_func (self->year, load_holidays, self);
-      gtk_spin_button_set_value (self->year, g_date_get_year (&date));
-      g_signal_handlers_unblock_by_func (self->year, load_holidays, self);
-    }
-  pz_api_set_holiday_async (self->client, entry_text (self->holiday_date), entry_text (self->holiday_name),
-                            pz_holiday_kinds[MIN (kind, 2)], self->cancellable, call_done,
-                            call (self, NULL, holidays_changed, NULL, NULL));
-  gtk_editable_set_text (GTK_EDITABLE (self->holiday_name), "");
-}
-
-static void office_loaded (PzAdminView *self, JsonNode *node, gpointer data);
-
-static void
-hours_saved (PzAdminView *self,
-             JsonNode    *node,
-             gpointer     data)
-{
-  office_loaded (self, node, NULL);
-  pz_toast (GTK_WIDGET (self), _("Office hours saved; working time is counted with them from now on"));
-}
-
-static void
-save_hours_clicked (PzAdminView *self)
-{
-  g_autoptr(JsonObject) obj = json_object_new ();
-
-  json_object_set_string_member (obj, "opens", entry_text (self->opens));
-  json_object_set_string_member (obj, "closes", entry_text (self->closes));
-  pz_api_update_office_async (self->client, obj, self->cancellable, call_done,
-                              call (self, NULL, hours_saved, NULL, NULL));
+  pz_api_list_users_async (self->ctx->client, self->ctx->cancellable, call_done, call (self, NULL, users_loaded, NULL, NULL));
 }
 
 /* Office profile */
@@ -805,7 +806,7 @@ logo_fetched (GObject      *source,
   g_autoptr(GBytes) bytes = pz_api_get_logo_finish (PZ_CLIENT (source), result, NULL);
   g_autoptr(GdkTexture) texture = bytes ? gdk_texture_new_from_bytes (bytes, NULL) : NULL;
 
-  self->busy--;
+  self->ctx->busy--;
   gtk_picture_set_paintable (self->logo, GDK_PAINTABLE (texture));
   g_object_unref (self);
 }
@@ -849,8 +850,7 @@ office_loaded (PzAdminView *self,
   for (guint i = 0; i < G_N_ELEMENTS (office_members); i++)
     gtk_editable_set_text (GTK_EDITABLE (self->office_rows[i]),
                            pz_json_get_string (self->office, office_members[i]) ? pz_json_get_string (self->office, office_members[i]) : "");
-  gtk_editable_set_text (GTK_EDITABLE (self->opens), pz_json_get_string (self->office, "opens"));
-  gtk_editable_set_text (GTK_EDITABLE (self->closes), pz_json_get_string (self->office, "closes"));
+  pz_admin_calendar_page_show_office (self->calendar, self->office);
   update_public_url_warning (self);
 
   cert = json_object_get_member (self->office, "signing_certificate") &&
@@ -898,8 +898,8 @@ office_loaded (PzAdminView *self,
   gtk_widget_set_visible (self->logo_remove, json_object_get_boolean_member_with_default (self->office, "has_logo", FALSE));
   if (json_object_get_boolean_member_with_default (self->office, "has_logo", FALSE))
     {
-      self->busy++;
-      pz_api_get_logo_async (self->client, self->cancellable, logo_fetched, g_object_ref (self));
+      self->ctx->busy++;
+      pz_api_get_logo_async (self->ctx->client, self->ctx->cancellable, logo_fetched, g_object_ref (self));
     }
   else
     gtk_picture_set_paintable (self->logo, NULL);
@@ -908,7 +908,7 @@ office_loaded (PzAdminView *self,
 static void
 load_office (PzAdminView *self)
 {
-  pz_api_get_office_async (self->client, self->cancellable, call_done, call (self, NULL, office_loaded, NULL, NULL));
+  pz_api_get_office_async (self->ctx->client, self->ctx->cancellable, call_done, call (self, NULL, office_loaded, NULL, NULL));
 }
 
 static void
@@ -934,7 +934,7 @@ save_office_clicked (PzAdminView *self)
       else
         json_object_set_string_member (obj, office_members[i], text);
     }
-  pz_api_update_office_async (self->client, obj, self->cancellable, call_done,
+  pz_api_update_office_async (self->ctx->client, obj, self->ctx->cancellable, call_done,
                               call (self, NULL, office_saved, NULL, NULL));
 }
 
@@ -947,7 +947,7 @@ logo_uploaded (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = pz_api_set_logo_finish (PZ_CLIENT (source), result, &error);
 
-  self->busy--;
+  self->ctx->busy--;
   if (node)
     {
       pz_toast (GTK_WIDGET (self), _("Emblem saved; new documents carry it"));
@@ -963,8 +963,8 @@ static void
 upload_logo (PzAdminView *self,
              GBytes      *png)
 {
-  self->busy++;
-  pz_api_set_logo_async (self->client, png, self->cancellable, logo_uploaded, g_object_ref (self));
+  self->ctx->busy++;
+  pz_api_set_logo_async (self->ctx->client, png, self->ctx->cancellable, logo_uploaded, g_object_ref (self));
 }
 
 static void
@@ -1010,7 +1010,7 @@ logo_removed (PzAdminView *self,
 static void
 remove_logo_clicked (PzAdminView *self)
 {
-  pz_api_remove_logo_async (self->client, self->cancellable, call_done, call (self, NULL, logo_removed, NULL, NULL));
+  pz_api_remove_logo_async (self->ctx->client, self->ctx->cancellable, call_done, call (self, NULL, logo_removed, NULL, NULL));
 }
 
 static void
@@ -1046,8 +1046,8 @@ passphrase_response (AdwMessageDialog *dialog,
 {
   if (g_strcmp0 (response, "install") != 0)
     return;
-  pz_api_install_certificate_async (k->self->client, k->p12, entry_text (k->passphrase),
-                                    k->current ? entry_text (k->current) : NULL, k->self->cancellable, call_done,
+  pz_api_install_certificate_async (k->self->ctx->client, k->p12, entry_text (k->passphrase),
+                                    k->current ? entry_text (k->current) : NULL, k->self->ctx->cancellable, call_done,
                                     call (k->self, NULL, certificate_installed, NULL, NULL));
 }
 
@@ -1372,7 +1372,7 @@ type_save_clicked (TypeDialog *t)
   json_object_set_array_member (obj, "request_types", types);
   json_object_set_array_member (obj, "requirements", json_array_ref (t->requirements));
   json_object_set_array_member (obj, "fields", json_array_ref (t->fields));
-  pz_api_save_permit_type_async (t->self->client, code, obj, t->self->cancellable, call_done,
+  pz_api_save_permit_type_async (t->self->ctx->client, code, obj, t->self->ctx->cancellable, call_done,
                                  call (t->self, t->d.error, type_saved, g_object_ref (t->d.window), g_object_unref));
 }
 
@@ -1550,50 +1550,8 @@ types_loaded (PzAdminView *self,
 static void
 load_types (PzAdminView *self)
 {
-  pz_api_list_permit_types_async (self->client, self->cancellable, call_done,
+  pz_api_list_permit_types_async (self->ctx->client, self->ctx->cancellable, call_done,
                                   call (self, NULL, types_loaded, NULL, NULL));
-}
-
-/* Audit log */
-
-static void audit_search_changed (PzAdminView *self);
-
-static void
-audit_loaded (PzAdminView *self,
-              JsonNode    *node,
-              gpointer     data)
-{
-  JsonArray *list = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-
-  clear_list (self->audit_list);
-  for (guint i = 0; list && i < json_array_get_length (list); i++)
-    {
-      JsonObject *e = json_array_get_object_element (list, i);
-      GtkWidget *row = adw_action_row_new ();
-      g_autofree char *when = pz_format_local_time (pz_json_get_string (e, "at"));
-      g_autofree char *title = g_strdup_printf ("%s · %s", pz_json_get_string (e, "action"), pz_json_get_string (e, "target"));
-      g_autofree char *detail = NULL;
-      g_autofree char *subtitle = NULL;
-      JsonNode *d = json_object_get_member (e, "detail");
-
-      if (d && JSON_NODE_HOLDS_OBJECT (d) && json_object_get_size (json_node_get_object (d)) > 0)
-        detail = json_to_string (d, FALSE);
-      /* Translators: when · who (username) */
-      subtitle = g_strdup_printf (_("%s · %s (%s)%s%s"), when, pz_json_get_string (e, "by_name"), pz_json_get_string (e, "by"),
-                                  detail ? "\n" : "", detail ? detail : "");
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
-      gtk_list_box_append (self->audit_list, row);
-    }
-  audit_search_changed (self);
-}
-
-static void
-load_audit (PzAdminView *self)
-{
-  pz_api_list_audit_async (self->client, 200, self->cancellable, call_done, call (self, NULL, audit_loaded, NULL, NULL));
 }
 
 /* Building the pages */
@@ -1633,42 +1591,6 @@ build_users_page (PzAdminView *self)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->users_list));
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), add);
   g_signal_connect_swapped (add, "clicked", G_CALLBACK (new_user_clicked), self);
-}
-
-static void
-build_calendar_page (PzAdminView *self)
-{
-  GtkWidget *page = add_page (self, "calendar", _("Calendar"), "x-office-calendar-symbolic");
-  GtkWidget *group = group_new (page, _("Office Hours"), _("Working time for the service standards is counted in these hours, Monday to Friday"));
-  GtkWidget *save = button_new (_("Save _Hours"), FALSE);
-  GtkWidget *add;
-  const char *kinds[] = { _("National holiday"), _("Collective leave"), _("Regional day off"), NULL };
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  self->opens = entry_row (group, _("Opens (HH:MM)"), NULL);
-  self->closes = entry_row (group, _("Closes (HH:MM)"), NULL);
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), save);
-  g_signal_connect_swapped (save, "clicked", G_CALLBACK (save_hours_clicked), self);
-
-  group = group_new (page, _("New Day Off"), NULL);
-  self->holiday_date = entry_row (group, _("Date (YYYY-MM-DD)"), NULL);
-  pz_date_row_add_picker (ADW_ENTRY_ROW (self->holiday_date));
-  self->holiday_name = entry_row (group, _("Name"), NULL);
-  self->holiday_kind = combo_row (group, _("Kind"), kinds, 0);
-  add = button_new (_("_Add Day Off"), FALSE);
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), add);
-  g_signal_connect_swapped (add, "clicked", G_CALLBACK (add_holiday_clicked), self);
-
-  self->holidays_group = group_new (page, _("Days Off"), _("National holidays, collective leave and regional days off: no working time is counted on them"));
-  self->year = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (2000, 2100, 1));
-  gtk_spin_button_set_value (self->year, g_date_time_get_year (now));
-  gtk_widget_set_valign (GTK_WIDGET (self->year), GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->year), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Year"), -1);
-  g_signal_connect_swapped (self->year, "value-changed", G_CALLBACK (load_holidays), self);
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (self->holidays_group), GTK_WIDGET (self->year));
-  self->holidays_list = boxed_list ();
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->holidays_group), GTK_WIDGET (self->holidays_list));
-
 }
 
 static void
@@ -1752,76 +1674,14 @@ build_types_page (PzAdminView *self)
   g_signal_connect_swapped (add, "clicked", G_CALLBACK (new_type_clicked), self);
 }
 
-/* The log filtered by what is typed: in the change, its target, who made
- * it, or its detail. */
-static gboolean
-audit_row_matches (GtkListBoxRow *row,
-                   gpointer       data)
-{
-  PzAdminView *self = data;
-  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->audit_search));
-  g_autofree char *wanted = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *folded = NULL;
-
-  if (typed == NULL || *typed == '\0' || !ADW_IS_ACTION_ROW (row))
-    return TRUE;
-  wanted = g_utf8_casefold (typed, -1);
-  text = g_strconcat (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "\n",
-                      adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), NULL);
-  folded = g_utf8_casefold (text, -1);
-  return strstr (folded, wanted) != NULL;
-}
-
-/* The status page stands in for the list when nothing is left in it. */
 static void
-audit_search_changed (PzAdminView *self)
+office_changed (PzAdminView *self,
+                JsonObject  *office)
 {
-  gboolean any = FALSE;
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
 
-  gtk_list_box_invalidate_filter (self->audit_list);
-  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->audit_list)); row && !any;
-       row = gtk_widget_get_next_sibling (row))
-    any = GTK_IS_LIST_BOX_ROW (row) && audit_row_matches (GTK_LIST_BOX_ROW (row), self);
-  gtk_widget_set_visible (GTK_WIDGET (self->audit_list), any);
-  gtk_widget_set_visible (self->audit_empty, !any);
-  if (*gtk_editable_get_text (GTK_EDITABLE (self->audit_search)) == '\0')
-    {
-      adw_status_page_set_title (ADW_STATUS_PAGE (self->audit_empty), _("No Changes Yet"));
-      adw_status_page_set_description (ADW_STATUS_PAGE (self->audit_empty),
-                                       _("Every change an administrator makes is written here."));
-    }
-  else
-    {
-      adw_status_page_set_title (ADW_STATUS_PAGE (self->audit_empty), _("No Matching Entries"));
-      adw_status_page_set_description (ADW_STATUS_PAGE (self->audit_empty),
-                                       _("No change in the log has what was typed; try other words."));
-    }
-}
-
-static void
-build_audit_page (PzAdminView *self)
-{
-  GtkWidget *page = add_page (self, "audit", _("Audit Log"), "document-open-recent-symbolic");
-  GtkWidget *group = group_new (page, _("Audit Log"), _("Every administrative change, newest first"));
-  GtkWidget *empty = self->audit_empty = adw_status_page_new ();
-
-  self->audit_search = gtk_search_entry_new ();
-  g_object_set (self->audit_search, "placeholder-text", _("Filter the log"), NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->audit_search), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Filter the log"), -1);
-  gtk_widget_set_valign (self->audit_search, GTK_ALIGN_CENTER);
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), self->audit_search);
-  g_signal_connect_swapped (self->audit_search, "search-changed", G_CALLBACK (audit_search_changed), self);
-
-  self->audit_list = boxed_list ();
-  gtk_list_box_set_filter_func (self->audit_list, audit_row_matches, self, NULL);
-  /* what the card says when nothing is (left) in it */
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "edit-find-symbolic");
-  gtk_widget_add_css_class (empty, "compact");
-  gtk_widget_set_visible (empty, FALSE);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->audit_list));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), empty);
+  json_node_set_object (node, office);
+  office_loaded (self, node, NULL);
 }
 
 static void
@@ -1830,8 +1690,8 @@ page_changed (PzAdminView *self)
   const char *name = adw_view_stack_get_visible_child_name (self->stack);
 
   /* the log moves on while one works elsewhere */
-  if (g_strcmp0 (name, "audit") == 0 && self->client && pz_client_get_token (self->client))
-    load_audit (self);
+  if (g_strcmp0 (name, "audit") == 0 && self->ctx && pz_client_get_token (self->ctx->client))
+    pz_admin_audit_page_reload (self->audit);
 }
 
 static void
@@ -1839,9 +1699,8 @@ pz_admin_view_dispose (GObject *object)
 {
   PzAdminView *self = PZ_ADMIN_VIEW (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->client);
+  if (self->ctx)
+    g_cancellable_cancel (self->ctx->cancellable);
   g_clear_pointer (&self->users, json_array_unref);
   g_clear_pointer (&self->types, json_array_unref);
   g_clear_pointer (&self->office, json_object_unref);
@@ -1849,9 +1708,19 @@ pz_admin_view_dispose (GObject *object)
 }
 
 static void
+pz_admin_view_finalize (GObject *object)
+{
+  PzAdminView *self = PZ_ADMIN_VIEW (object);
+
+  g_clear_pointer (&self->ctx, pz_admin_context_unref);
+  G_OBJECT_CLASS (pz_admin_view_parent_class)->finalize (object);
+}
+
+static void
 pz_admin_view_class_init (PzAdminViewClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = pz_admin_view_dispose;
+  G_OBJECT_CLASS (klass)->finalize = pz_admin_view_finalize;
 }
 
 static void
@@ -1859,7 +1728,6 @@ pz_admin_view_init (PzAdminView *self)
 {
   GtkWidget *switcher = adw_view_switcher_new ();
 
-  self->cancellable = g_cancellable_new ();
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
   self->stack = ADW_VIEW_STACK (adw_view_stack_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
@@ -1872,10 +1740,15 @@ pz_admin_view_init (PzAdminView *self)
   gtk_box_append (GTK_BOX (self), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->stack));
   build_users_page (self);
-  build_calendar_page (self);
+  self->calendar = g_object_new (PZ_TYPE_ADMIN_CALENDAR_PAGE, NULL);
+  adw_view_stack_add_titled_with_icon (self->stack, GTK_WIDGET (self->calendar), "calendar", _("Calendar"),
+                                       "x-office-calendar-symbolic");
+  g_signal_connect_swapped (self->calendar, "office-changed", G_CALLBACK (office_changed), self);
   build_office_page (self);
   build_types_page (self);
-  build_audit_page (self);
+  self->audit = g_object_new (PZ_TYPE_ADMIN_AUDIT_PAGE, NULL);
+  adw_view_stack_add_titled_with_icon (self->stack, GTK_WIDGET (self->audit), "audit", _("Audit Log"),
+                                       "document-open-recent-symbolic");
   g_signal_connect_swapped (self->stack, "notify::visible-child", G_CALLBACK (page_changed), self);
 }
 
@@ -1884,7 +1757,9 @@ pz_admin_view_new (PzClient *client)
 {
   PzAdminView *self = g_object_new (PZ_TYPE_ADMIN_VIEW, NULL);
 
-  self->client = g_object_ref (client);
+  self->ctx = pz_admin_context_new (client);
+  pz_admin_audit_page_set_context (self->audit, self->ctx);
+  pz_admin_calendar_page_set_context (self->calendar, self->ctx);
   return GTK_WIDGET (self);
 }
 
@@ -1897,16 +1772,16 @@ void
 pz_admin_view_reload (PzAdminView *self)
 {
   load_users (self);
-  load_holidays (self);
+  pz_admin_calendar_page_reload (self->calendar);
   load_office (self);
   load_types (self);
-  load_audit (self);
+  pz_admin_audit_page_reload (self->audit);
 }
 
 gboolean
 pz_admin_view_is_busy (PzAdminView *self)
 {
-  return self->busy > 0;
+  return self->ctx->busy > 0;
 }
 
 void

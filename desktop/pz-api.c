@@ -255,8 +255,8 @@ pz_api_act_async (PzClient            *client,
 
 /**
  * pz_api_set_verdict_async:
- * @verdict: `ok`, `incomplete` or `rejected`
- * @note: (nullable): why
+ * @verdict: `ok` or `not_ok`
+ * @note: (nullable): why; an empty one is not sent
  *
  * The verdict on one document of the checklist.
  */
