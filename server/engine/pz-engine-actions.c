@@ -181,7 +181,7 @@ check_signature (PzEngine      *self,
       else if (self->signing_key == NULL || !g_file_test (self->signing_key, G_FILE_TEST_EXISTS))
         pz_detail_add (details, "data.passphrase",
                        _("The office has no signing certificate yet; ask the administrator"));
-      else if (!(signer = pz_signer_open (self->signing_key, passphrase, &local_error)))
+      else if (!(signer = pz_signer_open (self->signing_key, NULL, passphrase, &local_error)))
         pz_detail_add (details, "data.passphrase", "%s", local_error->message);
     }
   return TRUE;
