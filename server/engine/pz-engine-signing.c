@@ -71,6 +71,9 @@ pz_engine_install_signing_key (PzEngine    *self,
   gint64 not_before, not_after;
   int fd;
 
+  if (pz_signer_identity_is_pkcs11 (self->signing_key))
+    return engine_fail (error, PZ_ENGINE_ERROR_RULE,
+                        _("The office signs with a token: its certificate is changed on the token"));
   if (g_file_test (self->signing_key, G_FILE_TEST_EXISTS))
     {
       g_autoptr(PzSigner) current = NULL;
@@ -187,7 +190,7 @@ sign_permit (PzEngine      *self,
     }
   else
     {
-      g_autoptr(PzSigner) signer = pz_signer_open (self->signing_key, NULL,
+      g_autoptr(PzSigner) signer = pz_signer_open (self->signing_key, self->signing_module,
                                                     pz_json_get_string (data, "passphrase"), error);
       g_autoptr(GBytes) pdf = NULL;
       g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);

@@ -64,7 +64,8 @@ pz_signer_open (const char  *identity,
                 const char  *passphrase,
                 GError     **error)
 {
-  (void) module;
+  if (pz_signer_identity_is_pkcs11 (identity))
+    return pz_signer_open_pkcs11 (module, identity, passphrase, error);
   return pz_signer_open_pkcs12 (identity, passphrase, error);
 }
 
