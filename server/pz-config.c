@@ -55,6 +55,7 @@ pz_config_free (PzConfig *self)
   g_free (self->tls_key);
   g_free (self->inspect_program);
   g_free (self->signing_key);
+  g_free (self->signing_pkcs11_module);
   g_free (self->smtp_host);
   g_free (self->smtp_username);
   g_free (self->smtp_password);
@@ -194,6 +195,7 @@ pz_config_load_file (PzConfig    *self,
   read_string (kf, "server", "tls_key", &self->tls_key);
   read_string (kf, "office", "timezone", &self->timezone);
   read_string (kf, "signing", "key", &self->signing_key);
+  read_string (kf, "signing", "pkcs11_module", &self->signing_pkcs11_module);
   read_string (kf, "smtp", "host", &self->smtp_host);
   read_string (kf, "smtp", "username", &self->smtp_username);
   read_string (kf, "smtp", "password", &self->smtp_password);

@@ -27,7 +27,8 @@ typedef struct {
   guint    login_max_failures_address;
   guint    login_window_seconds;
   char    *inspect_program;   /* NULL: found next to the server */
-  char    *signing_key;       /* PKCS#12; NULL: signing.p12 in the data directory */
+  char    *signing_key;       /* PKCS#12 or a pkcs11: URI; NULL: signing.p12 in the data directory */
+  char    *signing_pkcs11_module; /* NULL: the modules p11-kit knows */
   char    *smtp_host;         /* NULL: no e-mail to applicants */
   guint    smtp_port;
   gboolean smtp_starttls;

@@ -119,7 +119,7 @@ test_every_key_known (void)
       "limits/inspections_waiting", "security/session_hours",
       "security/login_failures_per_user", "security/login_failures_per_address",
       "security/login_window_minutes", "security/session_idle_minutes",
-      "security/admin_may_hold_office_roles", "signing/key", "smtp/host", "smtp/port",
+      "security/admin_may_hold_office_roles", "signing/key", "signing/pkcs11_module", "smtp/host", "smtp/port",
       "smtp/starttls", "smtp/username", "smtp/password", "smtp/from", "notify/command",
       "notify/interval_seconds", "limits/idle_timeout_seconds", "limits/connections_per_client",
       "security/metrics_token", NULL

@@ -406,7 +406,7 @@ create_office (PzEngine  *engine,
 
   if (key)
     {
-      g_autoptr(PzSigner) signer = pz_signer_open (key, "demo", error);
+      g_autoptr(PzSigner) signer = pz_signer_open_pkcs12 (key, "demo", error);
 
       if (signer == NULL || !pz_store_note_signing_certificate (store, signer, error))
         goto fail;

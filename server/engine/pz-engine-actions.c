@@ -178,10 +178,12 @@ check_signature (PzEngine      *self,
       reject_unknown_members (data, "data", known, details);
       if (passphrase == NULL || *passphrase == '\0')
         pz_detail_add (details, "data.passphrase", _("Enter the passphrase of the signing key"));
-      else if (self->signing_key == NULL || !g_file_test (self->signing_key, G_FILE_TEST_EXISTS))
+      else if (self->signing_key == NULL ||
+               (!pz_signer_identity_is_pkcs11 (self->signing_key) &&
+                !g_file_test (self->signing_key, G_FILE_TEST_EXISTS)))
         pz_detail_add (details, "data.passphrase",
                        _("The office has no signing certificate yet; ask the administrator"));
-      else if (!(signer = pz_signer_open (self->signing_key, passphrase, &local_error)))
+      else if (!(signer = pz_signer_open (self->signing_key, self->signing_module, passphrase, &local_error)))
         pz_detail_add (details, "data.passphrase", "%s", local_error->message);
     }
   return TRUE;

@@ -26,7 +26,8 @@ struct _PzEngine
   char       *public_url;      /* in force: the office profile's, else the configured one */
   char       *configured_url;
   GBytes     *logo;            /* (nullable): the office emblem, PNG */
-  char       *signing_key;     /* PKCS#12 file */
+  char       *signing_key;     /* PKCS#12 file, or a pkcs11: URI */
+  char       *signing_module;  /* (nullable): the PKCS#11 module of a token */
   GTimeZone  *tz;
   PzStore    *store;
   PzCalendar *calendar;

@@ -71,6 +71,9 @@ pz_engine_install_signing_key (PzEngine    *self,
   gint64 not_before, not_after;
   int fd;
 
+  if (pz_signer_identity_is_pkcs11 (self->signing_key))
+    return engine_fail (error, PZ_ENGINE_ERROR_RULE,
+                        _("The office signs with a token: its certificate is changed on the token"));
   if (g_file_test (self->signing_key, G_FILE_TEST_EXISTS))
     {
       g_autoptr(PzSigner) current = NULL;
@@ -78,7 +81,7 @@ pz_engine_install_signing_key (PzEngine    *self,
       if (current_passphrase == NULL || *current_passphrase == '\0')
         return engine_fail (error, PZ_ENGINE_ERROR_UNCONFIRMED,
                             _("The Kadis confirms a new certificate with the passphrase of the current one"));
-      current = pz_signer_open (self->signing_key, current_passphrase, &local);
+      current = pz_signer_open_pkcs12 (self->signing_key, current_passphrase, &local);
       if (current == NULL && g_error_matches (local, PZ_SIGN_ERROR, PZ_SIGN_ERROR_PASSPHRASE))
         return engine_fail (error, PZ_ENGINE_ERROR_UNCONFIRMED,
                             _("This is not the passphrase of the current signing key"));
@@ -114,7 +117,7 @@ pz_engine_install_signing_key (PzEngine    *self,
     close (fd);
   }
 
-  if (!(signer = pz_signer_open (tmp, passphrase, &local)))
+  if (!(signer = pz_signer_open_pkcs12 (tmp, passphrase, &local)))
     {
       g_unlink (tmp);
       if (g_error_matches (local, PZ_SIGN_ERROR, PZ_SIGN_ERROR_PASSPHRASE))
@@ -187,7 +190,8 @@ sign_permit (PzEngine      *self,
     }
   else
     {
-      g_autoptr(PzSigner) signer = pz_signer_open (self->signing_key, pz_json_get_string (data, "passphrase"), error);
+      g_autoptr(PzSigner) signer = pz_signer_open (self->signing_key, self->signing_module,
+                                                    pz_json_get_string (data, "passphrase"), error);
       g_autoptr(GBytes) pdf = NULL;
       g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
       g_autoptr(GDateTime) when = g_date_time_to_timezone (utc, self->tz);

@@ -350,6 +350,7 @@ pz_engine_free (PzEngine *self)
   g_free (self->configured_url);
   g_clear_pointer (&self->logo, g_bytes_unref);
   g_free (self->signing_key);
+  g_free (self->signing_module);
   g_free (self);
 }
 
@@ -465,6 +466,19 @@ const char *
 pz_engine_get_signing_key (PzEngine *self)
 {
   return self->signing_key;
+}
+
+/**
+ * pz_engine_set_signing_module:
+ * @module: (nullable): the PKCS#11 module of the token a `pkcs11:` signing
+ *   key is on; %NULL for the modules p11-kit knows
+ */
+void
+pz_engine_set_signing_module (PzEngine   *self,
+                              const char *module)
+{
+  g_free (self->signing_module);
+  self->signing_module = g_strdup (module);
 }
 
 const char *

@@ -201,6 +201,8 @@ GBytes         *pz_engine_render_signed_permit (PzEngine      *self,
 void            pz_engine_set_signing_key    (PzEngine        *self,
                                               const char      *path);
 const char     *pz_engine_get_signing_key    (PzEngine        *self);
+void            pz_engine_set_signing_module (PzEngine        *self,
+                                              const char      *module);
 char           *pz_engine_output_path        (PzEngine        *self,
                                               gint64           application_id,
                                               const char      *kind);

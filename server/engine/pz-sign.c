@@ -4,270 +4,17 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <gnutls/abstract.h>
-#include <gnutls/crypto.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/pkcs12.h>
-#include <gnutls/pkcs7.h>
-#include <gnutls/x509.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pz-sign.h"
 
-/* The office's electronic signature: a key and certificate in a PKCS#12
- * file that the Kadis' passphrase unlocks, and a CMS signature embedded in
- * the permit PDF as an incremental update, so that any PDF reader (and
- * poppler's pdfsig) can check it and see any later change. */
+/* The office's electronic signature: a CMS signature, made by whichever
+ * backend keeps the signer's key, embedded in the permit PDF as an
+ * incremental update, so that any PDF reader (and poppler's pdfsig) can
+ * check it and see any later change. */
 
 #define SIG_SPACE 8192   /* bytes reserved for the CMS signature */
-
-struct _PzSigner
-{
-  gnutls_x509_crt_t *chain;
-  unsigned int       chain_len;
-  gnutls_privkey_t   key;
-};
-
-G_DEFINE_QUARK (pz-sign-error-quark, pz_sign_error)
-
-static gboolean
-tls_fail (GError     **error,
-          int          code,
-          const char  *what,
-          int          rc)
-{
-  g_set_error (error, PZ_SIGN_ERROR, code, "%s: %s", what, gnutls_strerror (rc));
-  return FALSE;
-}
-
-/**
- * pz_sign_create_identity:
- * @p12_path: where to write the PKCS#12 file
- * @passphrase: what will unlock it
- * @common_name: the signer, e.g. the Kadis' name
- * @organization: the office
- * @valid_days: how long the certificate is valid
- * @error: return location for an error
- *
- * Makes a self-signed signing identity, for a demo office or a test. A real
- * office uses the certificate its authority (BSrE) issued.
- */
-gboolean
-pz_sign_create_identity (const char  *p12_path,
-                         const char  *passphrase,
-                         const char  *common_name,
-                         const char  *organization,
-                         guint        valid_days,
-                         GError     **error)
-{
-  gnutls_x509_privkey_t key = NULL;
-  gnutls_x509_crt_t crt = NULL;
-  gnutls_pkcs12_t p12 = NULL;
-  gnutls_pkcs12_bag_t cert_bag = NULL, key_bag = NULL;
-  gnutls_datum_t der = { NULL, 0 }, key_der = { NULL, 0 }, out = { NULL, 0 };
-  guint8 serial[16];
-  guint8 key_id[20];
-  size_t key_id_len = sizeof key_id;
-  gnutls_datum_t id;
-  time_t now = time (NULL);
-  gboolean ok = FALSE;
-  int rc, idx;
-
-  gnutls_rnd (GNUTLS_RND_NONCE, serial, sizeof serial);
-  serial[0] &= 0x7f;
-
-  if ((rc = gnutls_x509_privkey_init (&key)) < 0 ||
-      (rc = gnutls_x509_privkey_generate (key, GNUTLS_PK_RSA, 2048, 0)) < 0)
-    {
-      tls_fail (error, PZ_SIGN_ERROR_KEY, _("Cannot make a signing key"), rc);
-      goto out;
-    }
-  if ((rc = gnutls_x509_crt_init (&crt)) < 0 ||
-      (rc = gnutls_x509_crt_set_version (crt, 3)) < 0 ||
-      (rc = gnutls_x509_crt_set_serial (crt, serial, sizeof serial)) < 0 ||
-      (rc = gnutls_x509_crt_set_activation_time (crt, now - 3600)) < 0 ||
-      (rc = gnutls_x509_crt_set_expiration_time (crt, now + (time_t) valid_days * 86400)) < 0 ||
-      (rc = gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, common_name,
-                                           strlen (common_name))) < 0 ||
-      (rc = gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0, organization,
-                                           strlen (organization))) < 0 ||
-      (rc = gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COUNTRY_NAME, 0, "ID", 2)) < 0 ||
-      (rc = gnutls_x509_crt_set_issuer_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, common_name,
-                                                  strlen (common_name))) < 0 ||
-      (rc = gnutls_x509_crt_set_key (crt, key)) < 0 ||
-      (rc = gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_NON_REPUDIATION)) < 0 ||
-      (rc = gnutls_x509_crt_set_basic_constraints (crt, 0, -1)) < 0 ||
-      (rc = gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_SHA256, 0)) < 0)
-    {
-      tls_fail (error, PZ_SIGN_ERROR_KEY, _("Cannot make the signing certificate"), rc);
-      goto out;
-    }
-
-  if ((rc = gnutls_x509_crt_get_key_id (crt, 0, key_id, &key_id_len)) < 0)
-    {
-      tls_fail (error, PZ_SIGN_ERROR_KEY, _("Cannot make the signing certificate"), rc);
-      goto out;
-    }
-  id.data = key_id;
-  id.size = (unsigned int) key_id_len;
-
-  if ((rc = gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der)) < 0 ||
-      (rc = gnutls_x509_privkey_export2_pkcs8 (key, GNUTLS_X509_FMT_DER, passphrase,
-                                               GNUTLS_PKCS_PBES2_AES_256, &key_der)) < 0 ||
-      (rc = gnutls_pkcs12_bag_init (&cert_bag)) < 0 ||
-      (rc = gnutls_pkcs12_bag_init (&key_bag)) < 0 ||
-      (idx = rc = gnutls_pkcs12_bag_set_data (cert_bag, GNUTLS_BAG_CERTIFICATE, &der)) < 0 ||
-      (rc = gnutls_pkcs12_bag_set_key_id (cert_bag, idx, &id)) < 0 ||
-      (rc = gnutls_pkcs12_bag_encrypt (cert_bag, passphrase, GNUTLS_PKCS_PBES2_AES_256)) < 0 ||
-      (idx = rc = gnutls_pkcs12_bag_set_data (key_bag, GNUTLS_BAG_PKCS8_ENCRYPTED_KEY, &key_der)) < 0 ||
-      (rc = gnutls_pkcs12_bag_set_key_id (key_bag, idx, &id)) < 0 ||
-      (rc = gnutls_pkcs12_init (&p12)) < 0 ||
-      (rc = gnutls_pkcs12_set_bag (p12, cert_bag)) < 0 ||
-      (rc = gnutls_pkcs12_set_bag (p12, key_bag)) < 0 ||
-      (rc = gnutls_pkcs12_generate_mac2 (p12, GNUTLS_MAC_SHA256, passphrase)) < 0 ||
-      (rc = gnutls_pkcs12_export2 (p12, GNUTLS_X509_FMT_DER, &out)) < 0)
-    {
-      tls_fail (error, PZ_SIGN_ERROR_KEY, _("Cannot write the signing key file"), rc);
-      goto out;
-    }
-  ok = g_file_set_contents_full (p12_path, (const char *) out.data, (gssize) out.size,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error);
-
-out:
-  gnutls_free (der.data);
-  gnutls_free (key_der.data);
-  gnutls_free (out.data);
-  if (cert_bag)
-    gnutls_pkcs12_bag_deinit (cert_bag);
-  if (key_bag)
-    gnutls_pkcs12_bag_deinit (key_bag);
-  if (p12)
-    gnutls_pkcs12_deinit (p12);
-  if (crt)
-    gnutls_x509_crt_deinit (crt);
-  if (key)
-    gnutls_x509_privkey_deinit (key);
-  return ok;
-}
-
-/**
- * pz_signer_open:
- * @p12_path: the office's PKCS#12 file
- * @passphrase: the Kadis' passphrase
- * @error: return location for an error; %PZ_SIGN_ERROR_PASSPHRASE if it does
- *   not unlock the file
- *
- * Returns: (transfer full): the signer, or %NULL
- */
-PzSigner *
-pz_signer_open (const char  *p12_path,
-                const char  *passphrase,
-                GError     **error)
-{
-  g_autofree char *contents = NULL;
-  gsize length;
-  gnutls_datum_t data;
-  gnutls_pkcs12_t p12 = NULL;
-  gnutls_x509_privkey_t xkey = NULL;
-  PzSigner *signer;
-  int rc;
-
-  if (!g_file_get_contents (p12_path, &contents, &length, error))
-    return NULL;
-  data.data = (unsigned char *) contents;
-  data.size = (unsigned int) length;
-  signer = g_new0 (PzSigner, 1);
-
-  if ((rc = gnutls_pkcs12_init (&p12)) < 0 ||
-      (rc = gnutls_pkcs12_import (p12, &data, GNUTLS_X509_FMT_DER, 0)) < 0)
-    {
-      tls_fail (error, PZ_SIGN_ERROR_KEY, _("The signing key file cannot be read"), rc);
-      goto fail;
-    }
-  if (gnutls_pkcs12_verify_mac (p12, passphrase) < 0)
-    {
-      g_set_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_PASSPHRASE, _("The passphrase is wrong; nothing was signed"));
-      goto fail;
-    }
-  rc = gnutls_pkcs12_simple_parse (p12, passphrase, &xkey, &signer->chain, &signer->chain_len,
-                                   NULL, NULL, NULL, 0);
-  if (rc < 0)
-    {
-      g_set_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_PASSPHRASE, _("The passphrase is wrong; nothing was signed"));
-      goto fail;
-    }
-  if ((rc = gnutls_privkey_init (&signer->key)) < 0 ||
-      (rc = gnutls_privkey_import_x509 (signer->key, xkey, GNUTLS_PRIVKEY_IMPORT_AUTO_RELEASE)) < 0)
-    {
-      tls_fail (error, PZ_SIGN_ERROR_KEY, _("The signing key cannot be used"), rc);
-      goto fail;
-    }
-  xkey = NULL;
-  gnutls_pkcs12_deinit (p12);
-  return signer;
-
-fail:
-  if (xkey)
-    gnutls_x509_privkey_deinit (xkey);
-  if (p12)
-    gnutls_pkcs12_deinit (p12);
-  pz_signer_free (signer);
-  return NULL;
-}
-
-void
-pz_signer_free (PzSigner *signer)
-{
-  if (signer == NULL)
-    return;
-  for (unsigned int i = 0; i < signer->chain_len; i++)
-    gnutls_x509_crt_deinit (signer->chain[i]);
-  gnutls_free (signer->chain);
-  if (signer->key)
-    gnutls_privkey_deinit (signer->key);
-  g_free (signer);
-}
-
-/**
- * pz_signer_get_validity:
- *
- * The period the signing certificate is valid in (Unix times).
- */
-void
-pz_signer_get_validity (PzSigner *signer,
-                        gint64   *not_before,
-                        gint64   *not_after)
-{
-  *not_before = signer->chain_len ? (gint64) gnutls_x509_crt_get_activation_time (signer->chain[0]) : 0;
-  *not_after = signer->chain_len ? (gint64) gnutls_x509_crt_get_expiration_time (signer->chain[0]) : 0;
-}
-
-char *
-pz_signer_get_issuer (PzSigner *signer)
-{
-  gnutls_datum_t dn = { NULL, 0 };
-  char *out;
-
-  if (signer->chain_len == 0 || gnutls_x509_crt_get_issuer_dn3 (signer->chain[0], &dn, 0) < 0)
-    return g_strdup ("");
-  out = g_strndup ((const char *) dn.data, dn.size);
-  gnutls_free (dn.data);
-  return out;
-}
-
-char *
-pz_signer_get_subject (PzSigner *signer)
-{
-  gnutls_datum_t dn = { NULL, 0 };
-  char *out;
-
-  if (signer->chain_len == 0 || gnutls_x509_crt_get_dn3 (signer->chain[0], &dn, 0) < 0)
-    return g_strdup ("");
-  out = g_strndup ((const char *) dn.data, dn.size);
-  gnutls_free (dn.data);
-  return out;
-}
 
 /* Minimal reading of the PDF the server itself wrote (cairo: a classic
  * cross-reference table), enough to add a signature as an update. */
@@ -375,9 +122,9 @@ pz_signer_sign_pdf (PzSigner    *signer,
   gsize offsets[5];
   gint64 numbers[5];
   gsize contents_at, contents_end, byterange_at, xref_at;
-  gnutls_pkcs7_t pkcs7 = NULL;
-  gnutls_datum_t signed_data, cms = { NULL, 0 };
-  int rc;
+  g_autoptr(GBytes) cms = NULL;
+  const guint8 *cms_data;
+  gsize cms_len;
 
   if (trailer == NULL || sx == NULL)
     goto bad;
@@ -461,40 +208,31 @@ pz_signer_sign_pdf (PzSigner    *signer,
 
   {
     GByteArray *covered = g_byte_array_sized_new ((guint) (out->len - (contents_end - contents_at)));
+    g_autoptr(GBytes) to_sign = NULL;
 
     g_byte_array_append (covered, (const guint8 *) out->str, (guint) contents_at);
     g_byte_array_append (covered, (const guint8 *) out->str + contents_end, (guint) (out->len - contents_end));
-    signed_data.data = covered->data;
-    signed_data.size = covered->len;
-    if ((rc = gnutls_pkcs7_init (&pkcs7)) < 0 ||
-        (rc = gnutls_pkcs7_sign (pkcs7, signer->chain[0], signer->key, &signed_data, NULL, NULL,
-                                 GNUTLS_DIG_SHA256, GNUTLS_PKCS7_INCLUDE_CERT | GNUTLS_PKCS7_INCLUDE_TIME)) < 0 ||
-        (rc = gnutls_pkcs7_export2 (pkcs7, GNUTLS_X509_FMT_DER, &cms)) < 0)
+    to_sign = g_byte_array_free_to_bytes (covered);
+    cms = pz_signer_sign_cms (signer, to_sign, error);
+    if (cms == NULL)
       {
-        g_byte_array_unref (covered);
-        if (pkcs7)
-          gnutls_pkcs7_deinit (pkcs7);
         g_string_free (out, TRUE);
-        tls_fail (error, PZ_SIGN_ERROR_KEY, _("The document could not be signed"), rc);
         return NULL;
       }
-    g_byte_array_unref (covered);
-    gnutls_pkcs7_deinit (pkcs7);
   }
-  if (cms.size > SIG_SPACE)
+  cms_data = g_bytes_get_data (cms, &cms_len);
+  if (cms_len > SIG_SPACE)
     {
-      gnutls_free (cms.data);
       g_string_free (out, TRUE);
       g_set_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_KEY, _("The signature is larger than the room kept for it"));
       return NULL;
     }
-  for (unsigned int i = 0; i < cms.size; i++)
+  for (gsize i = 0; i < cms_len; i++)
     {
       static const char hex[] = "0123456789abcdef";
-      out->str[contents_at + 1 + i * 2] = hex[cms.data[i] >> 4];
-      out->str[contents_at + 2 + i * 2] = hex[cms.data[i] & 15];
+      out->str[contents_at + 1 + i * 2] = hex[cms_data[i] >> 4];
+      out->str[contents_at + 2 + i * 2] = hex[cms_data[i] & 15];
     }
-  gnutls_free (cms.data);
   {
     gsize out_len = out->len;
     return g_bytes_new_take (g_string_free (out, FALSE), out_len);

@@ -375,6 +375,7 @@ copy_config (const PzConfig *config)
   copy->tls_key = g_strdup (config->tls_key);
   copy->inspect_program = g_strdup (config->inspect_program);
   copy->signing_key = g_strdup (config->signing_key);
+  copy->signing_pkcs11_module = g_strdup (config->signing_pkcs11_module);
   copy->smtp_host = g_strdup (config->smtp_host);
   copy->smtp_username = g_strdup (config->smtp_username);
   copy->smtp_password = g_strdup (config->smtp_password);
@@ -414,6 +415,7 @@ pz_server_new (const PzConfig  *config,
     g_autofree char *key = config->signing_key ? g_strdup (config->signing_key)
                                                : g_build_filename (config->data_dir, "signing.p12", NULL);
     pz_engine_set_signing_key (self->engine, key);
+    pz_engine_set_signing_module (self->engine, config->signing_pkcs11_module);
   }
   if (config->demo && !pz_demo_populate (self->engine, error))
     return NULL;

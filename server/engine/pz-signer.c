@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pz-sign"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/pkcs7.h>
+
+#include "pz-signer-private.h"
+
+/* The part of a signing identity every backend shares: the certificate it
+ * signs under, and a CMS signature made with a GnuTLS private key that
+ * may be a file's key or a reference to a key on a token. */
+
+G_DEFINE_QUARK (pz-sign-error-quark, pz_sign_error)
+
+gboolean
+pz_signer_fail (GError     **error,
+                int          code,
+                const char  *what,
+                int          rc)
+{
+  g_set_error (error, PZ_SIGN_ERROR, code, "%s: %s", what, gnutls_strerror (rc));
+  return FALSE;
+}
+
+PzSigner *
+pz_signer_new (const PzSignerBackend *backend)
+{
+  PzSigner *self = g_new0 (PzSigner, 1);
+
+  self->backend = backend;
+  return self;
+}
+
+/**
+ * pz_signer_identity_is_pkcs11:
+ * @identity: (nullable): how the configuration names a signing identity
+ *
+ * Returns: whether @identity is a `pkcs11:` URI (a key on a token) rather
+ *   than the path of a PKCS#12 file
+ */
+gboolean
+pz_signer_identity_is_pkcs11 (const char *identity)
+{
+  return identity && g_ascii_strncasecmp (identity, "pkcs11:", 7) == 0;
+}
+
+/**
+ * pz_signer_open:
+ * @identity: a PKCS#12 file's path, or a `pkcs11:` URI of a key on a token
+ * @module: (nullable): the PKCS#11 module for a token; %NULL for the
+ *   modules p11-kit knows
+ * @passphrase: what unlocks the key: the file's passphrase, the token's PIN
+ * @error: return location for an error; %PZ_SIGN_ERROR_PASSPHRASE if
+ *   @passphrase does not unlock the key
+ *
+ * Returns: (transfer full): the signer, or %NULL
+ */
+PzSigner *
+pz_signer_open (const char  *identity,
+                const char  *module,
+                const char  *passphrase,
+                GError     **error)
+{
+  if (pz_signer_identity_is_pkcs11 (identity))
+    return pz_signer_open_pkcs11 (module, identity, passphrase, error);
+  return pz_signer_open_pkcs12 (identity, passphrase, error);
+}
+
+void
+pz_signer_free (PzSigner *signer)
+{
+  if (signer == NULL)
+    return;
+  if (signer->backend && signer->backend->close)
+    signer->backend->close (signer);
+  for (unsigned int i = 0; i < signer->chain_len; i++)
+    gnutls_x509_crt_deinit (signer->chain[i]);
+  g_free (signer->chain);
+  if (signer->key)
+    gnutls_privkey_deinit (signer->key);
+  g_free (signer);
+}
+
+/**
+ * pz_signer_get_backend:
+ *
+ * Returns: what keeps the key: "pkcs12" or "pkcs11"
+ */
+const char *
+pz_signer_get_backend (PzSigner *signer)
+{
+  return signer->backend->name;
+}
+
+/**
+ * pz_signer_get_validity:
+ *
+ * The period the signing certificate is valid in (Unix times).
+ */
+void
+pz_signer_get_validity (PzSigner *signer,
+                        gint64   *not_before,
+                        gint64   *not_after)
+{
+  *not_before = signer->chain_len ? (gint64) gnutls_x509_crt_get_activation_time (signer->chain[0]) : 0;
+  *not_after = signer->chain_len ? (gint64) gnutls_x509_crt_get_expiration_time (signer->chain[0]) : 0;
+}
+
+char *
+pz_signer_get_issuer (PzSigner *signer)
+{
+  gnutls_datum_t dn = { NULL, 0 };
+  char *out;
+
+  if (signer->chain_len == 0 || gnutls_x509_crt_get_issuer_dn3 (signer->chain[0], &dn, 0) < 0)
+    return g_strdup ("");
+  out = g_strndup ((const char *) dn.data, dn.size);
+  gnutls_free (dn.data);
+  return out;
+}
+
+char *
+pz_signer_get_subject (PzSigner *signer)
+{
+  gnutls_datum_t dn = { NULL, 0 };
+  char *out;
+
+  if (signer->chain_len == 0 || gnutls_x509_crt_get_dn3 (signer->chain[0], &dn, 0) < 0)
+    return g_strdup ("");
+  out = g_strndup ((const char *) dn.data, dn.size);
+  gnutls_free (dn.data);
+  return out;
+}
+
+/**
+ * pz_signer_get_chain:
+ *
+ * Returns: (transfer container) (element-type GBytes): the certificates,
+ *   DER, the signer's first and then each issuer the backend holds
+ */
+GPtrArray *
+pz_signer_get_chain (PzSigner *signer)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  for (unsigned int i = 0; i < signer->chain_len; i++)
+    {
+      gnutls_datum_t der = { NULL, 0 };
+
+      if (gnutls_x509_crt_export2 (signer->chain[i], GNUTLS_X509_FMT_DER, &der) < 0)
+        continue;
+      g_ptr_array_add (out, g_bytes_new (der.data, der.size));
+      gnutls_free (der.data);
+    }
+  return out;
+}
+
+/**
+ * pz_signer_sign_cms:
+ * @signer: an unlocked signer
+ * @data: what to sign
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): a detached CMS SignedData over @data (DER),
+ *   SHA-256, with the signer's certificate and the signing time
+ */
+GBytes *
+pz_signer_sign_cms (PzSigner  *signer,
+                    GBytes    *data,
+                    GError   **error)
+{
+  return signer->backend->sign_cms (signer, data, error);
+}
+
+GBytes *
+pz_signer_sign_cms_with_key (PzSigner  *self,
+                             GBytes    *data,
+                             GError   **error)
+{
+  gnutls_pkcs7_t pkcs7 = NULL;
+  gnutls_datum_t in, cms = { NULL, 0 };
+  gsize len;
+  GBytes *out;
+  int rc;
+
+  in.data = (unsigned char *) g_bytes_get_data (data, &len);
+  in.size = (unsigned int) len;
+  if ((rc = gnutls_pkcs7_init (&pkcs7)) < 0 ||
+      (rc = gnutls_pkcs7_sign (pkcs7, self->chain[0], self->key, &in, NULL, NULL,
+                               GNUTLS_DIG_SHA256, GNUTLS_PKCS7_INCLUDE_CERT | GNUTLS_PKCS7_INCLUDE_TIME)) < 0 ||
+      (rc = gnutls_pkcs7_export2 (pkcs7, GNUTLS_X509_FMT_DER, &cms)) < 0)
+    {
+      if (pkcs7)
+        gnutls_pkcs7_deinit (pkcs7);
+      if (rc == GNUTLS_E_PKCS11_PIN_ERROR || rc == GNUTLS_E_PKCS11_USER_ERROR)
+        g_set_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_PASSPHRASE, _("The passphrase is wrong; nothing was signed"));
+      else
+        pz_signer_fail (error, PZ_SIGN_ERROR_KEY, _("The document could not be signed"), rc);
+      return NULL;
+    }
+  gnutls_pkcs7_deinit (pkcs7);
+  out = g_bytes_new (cms.data, cms.size);
+  gnutls_free (cms.data);
+  return out;
+}

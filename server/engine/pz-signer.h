@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define PZ_SIGN_ERROR (pz_sign_error_quark ())
+
+typedef enum {
+  PZ_SIGN_ERROR_PASSPHRASE,
+  PZ_SIGN_ERROR_KEY,
+  PZ_SIGN_ERROR_PDF,
+  PZ_SIGN_ERROR_TOKEN,
+  PZ_SIGN_ERROR_TIMESTAMP,
+} PzSignError;
+
+/* A signing identity, whatever keeps its key: a PKCS#12 file the server
+ * holds, a PKCS#11 token or HSM.  Each backend opens with the passphrase
+ * (or PIN) the signer gives at signing time, tells the certificate, and
+ * makes a detached CMS signature; the key itself stays in the backend. */
+typedef struct _PzSigner PzSigner;
+
+GQuark     pz_sign_error_quark        (void);
+
+PzSigner  *pz_signer_open             (const char  *identity,
+                                       const char  *module,
+                                       const char  *passphrase,
+                                       GError     **error);
+PzSigner  *pz_signer_open_pkcs12      (const char  *p12_path,
+                                       const char  *passphrase,
+                                       GError     **error);
+PzSigner  *pz_signer_open_pkcs11      (const char  *module,
+                                       const char  *uri,
+                                       const char  *pin,
+                                       GError     **error);
+gboolean   pz_signer_identity_is_pkcs11 (const char *identity);
+void       pz_signer_free             (PzSigner    *signer);
+
+const char *pz_signer_get_backend     (PzSigner    *signer);
+char      *pz_signer_get_subject      (PzSigner    *signer);
+char      *pz_signer_get_issuer       (PzSigner    *signer);
+void       pz_signer_get_validity     (PzSigner    *signer,
+                                       gint64      *not_before,
+                                       gint64      *not_after);
+GPtrArray *pz_signer_get_chain        (PzSigner    *signer);
+GBytes    *pz_signer_sign_cms         (PzSigner    *signer,
+                                       GBytes      *data,
+                                       GError     **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzSigner, pz_signer_free)
+
+G_END_DECLS
