@@ -95,8 +95,7 @@ struct _PzWindow
   char            *docs_requirement;
   GCancellable    *docs_cancellable;
 
-  GtkWidget       *preview_window;
-  PzDocumentView  *preview_view;
+  GtkWidget       *preview_window;  /* PzOutputPreview */
 
   guint            inbox_reload;   /* source id: changes come in bursts */
   GHashTable      *known_ids;      /* files in the inbox at the last load */
