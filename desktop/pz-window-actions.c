@@ -245,6 +245,7 @@ act_done (GObject      *source,
 
   _pz_window_set_busy (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.act", TRUE);
+  self->acting_id = 0;
 
   if (node == NULL)
     {
@@ -303,6 +304,9 @@ act_done (GObject      *source,
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
       gboolean advance = should_advance (self, json_node_get_object (node));
+
+      self->acted_id = json_object_get_int_member_with_default (json_node_get_object (node), "id", 0);
+      self->acted_version = json_object_get_int_member_with_default (json_node_get_object (node), "version", 0);
       g_clear_pointer (&self->file, json_object_unref);
       self->file = json_object_ref (json_node_get_object (node));
       _pz_window_build_file_view (self);
@@ -322,6 +326,7 @@ send_pending (PzWindow *self)
 {
   _pz_window_set_busy (self, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.act", FALSE);
+  self->acting_id = self->file_id;
   pz_client_request_async (self->client, "POST", self->pending_path, self->pending_body,
                            self->pending_key, self->cancellable, act_done, g_object_ref (self));
 }

@@ -484,6 +484,10 @@ _pz_window_application_changed (PzWindow   *self,
 {
   if (g_strcmp0 (pz_window_get_page (self), "main") != 0)
     return;
+  /* what this desk's own action changed: the action's answer brought the
+   * file back and the inbox is loaded once after it */
+  if ((self->acting_id && id == self->acting_id) || (id == self->acted_id && version <= self->acted_version))
+    return;
   if (self->inbox_reload == 0)
     self->inbox_reload = g_timeout_add (150, inbox_reload_cb, self);
   if (id == self->file_id && self->file &&

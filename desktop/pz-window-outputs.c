@@ -13,6 +13,7 @@
 #include "pz-document-view.h"
 #include "pz-file-item.h"
 #include "pz-outcome.h"
+#include "pz-output-preview.h"
 #include "pz-signing.h"
 #include "pz-widgets.h"
 #include "pz-window-private.h"
@@ -89,16 +90,16 @@ print_scan (PzWindow   *self,
 }
 
 static void
-preview_print_clicked (PzWindow *self)
+preview_print (PzWindow   *self,
+               const char *kind)
 {
-  const char *kind = g_object_get_data (G_OBJECT (self->preview_window), "kind");
   gtk_widget_activate_action (GTK_WIDGET (self), "win.print-output", "s", kind);
 }
 
 static void
-preview_save_clicked (PzWindow *self)
+preview_save (PzWindow   *self,
+              const char *kind)
 {
-  const char *kind = g_object_get_data (G_OBJECT (self->preview_window), "kind");
   gtk_widget_activate_action (GTK_WIDGET (self), "win.save-output", "s", kind);
 }
 
@@ -106,7 +107,6 @@ static void
 preview_closed (PzWindow *self)
 {
   self->preview_window = NULL;
-  self->preview_view = NULL;
 }
 
 static void
@@ -114,37 +114,17 @@ show_preview (PzWindow   *self,
               PzScan     *scan,
               const char *kind)
 {
-  GtkWidget *box, *header, *print, *save;
   g_autofree char *title = g_strdup_printf ("%s — %s", output_title (kind),
                                             pz_json_get_string (self->file, "registration_number"));
 
   if (self->preview_window == NULL)
     {
-      self->preview_window = adw_window_new ();
-      gtk_window_set_transient_for (GTK_WINDOW (self->preview_window), GTK_WINDOW (self));
-      gtk_window_set_default_size (GTK_WINDOW (self->preview_window), 760, 900);
-      gtk_window_set_hide_on_close (GTK_WINDOW (self->preview_window), FALSE);
-      pz_window_add_close_keys (GTK_WINDOW (self->preview_window));
-      box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-      header = adw_header_bar_new ();
-      print = gtk_button_new_with_mnemonic (_("_Print"));
-      gtk_widget_add_css_class (print, "suggested-action");
-      g_signal_connect_swapped (print, "clicked", G_CALLBACK (preview_print_clicked), self);
-      save = gtk_button_new_with_mnemonic (_("_Save a Copy…"));
-      g_signal_connect_swapped (save, "clicked", G_CALLBACK (preview_save_clicked), self);
-      adw_header_bar_pack_start (ADW_HEADER_BAR (header), print);
-      adw_header_bar_pack_start (ADW_HEADER_BAR (header), save);
-      gtk_box_append (GTK_BOX (box), header);
-      self->preview_view = PZ_DOCUMENT_VIEW (pz_document_view_new ());
-      gtk_widget_set_vexpand (GTK_WIDGET (self->preview_view), TRUE);
-      gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->preview_view));
-      adw_window_set_content (ADW_WINDOW (self->preview_window), box);
+      self->preview_window = pz_output_preview_new (GTK_WINDOW (self));
+      g_signal_connect_swapped (self->preview_window, "print", G_CALLBACK (preview_print), self);
+      g_signal_connect_swapped (self->preview_window, "save", G_CALLBACK (preview_save), self);
       g_signal_connect_swapped (self->preview_window, "destroy", G_CALLBACK (preview_closed), self);
     }
-  g_object_set_data_full (G_OBJECT (self->preview_window), "kind", g_strdup (kind), g_free);
-  gtk_window_set_title (GTK_WINDOW (self->preview_window), title);
-  pz_document_view_set_document (self->preview_view, scan);
-  gtk_window_present (GTK_WINDOW (self->preview_window));
+  pz_output_preview_show (PZ_OUTPUT_PREVIEW (self->preview_window), scan, kind, title);
 }
 
 static void
@@ -265,7 +245,7 @@ pz_window_save_output (PzWindow   *self,
 GtkWidget *
 pz_window_get_preview (PzWindow *self)
 {
-  return self->preview_view ? GTK_WIDGET (self->preview_view) : NULL;
+  return self->preview_window ? pz_output_preview_get_view (PZ_OUTPUT_PREVIEW (self->preview_window)) : NULL;
 }
 
 void

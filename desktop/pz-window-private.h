@@ -95,8 +95,7 @@ struct _PzWindow
   char            *docs_requirement;
   GCancellable    *docs_cancellable;
 
-  GtkWidget       *preview_window;
-  PzDocumentView  *preview_view;
+  GtkWidget       *preview_window;  /* PzOutputPreview */
 
   guint            inbox_reload;   /* source id: changes come in bursts */
   GHashTable      *known_ids;      /* files in the inbox at the last load */
@@ -112,6 +111,12 @@ struct _PzWindow
   guint            advance_pos;    /* where the file acted on stood in the list */
   gint64           advance_from;   /* the file acted on */
   gboolean         scroll_top;     /* the next view built starts at its top */
+
+  /* this desk's own action: its answer brings the file back and the inbox
+   * is loaded after it, so the live event of that change asks for nothing */
+  gint64           acting_id;      /* the file of the action on its way */
+  gint64           acted_id;       /* the file of the last action answered */
+  gint64           acted_version;  /* its version in that answer */
   guint            inbox_serial;   /* only the answer to the last request counts */
   char            *open_query;     /* Enter in the search: open what it finds */
   const char      *sign_passphrase;/* only while the signing request is built */

@@ -63,6 +63,7 @@ typedef struct {
   const char *toast;    /* what the toast must say */
   gboolean    seen;     /* the toast was shown */
   char       *shown;    /* its whole text */
+  gboolean    on_desk;  /* judge by the window alone, asking the server nothing */
 } Acted;
 
 /* The action reached the server, its toast was shown and the window went
@@ -79,7 +80,7 @@ went_on (PzWindow *win,
       a->seen = TRUE;
       a->shown = g_strdup (gtk_label_get_text (GTK_LABEL (find_label (GTK_WIDGET (win), a->toast))));
     }
-  if (pz_window_is_busy (win) || (a->toast && !a->seen) || version_of_file (a->id) != a->version)
+  if (pz_window_is_busy (win) || (a->toast && !a->seen) || (!a->on_desk && version_of_file (a->id) != a->version))
     return FALSE;
   if (a->next == 0)
     return file == NULL;
@@ -142,8 +143,9 @@ dialog_has_body (PzWindow *win,
   return dialog_shown (win, NULL);
 }
 
-/* Presses Sign Permit and signs in the confirmation with @passphrase. */
-static void
+/* Presses Sign Permit and types @passphrase in the confirmation, ready
+ * to sign: it returns the confirmation. */
+static GtkWidget *
 sign_in_dialog (PzWindow   *win,
                 gint64      id,
                 const char *passphrase)
@@ -170,7 +172,41 @@ sign_in_dialog (PzWindow   *win,
   gtk_editable_set_text (GTK_EDITABLE (entry), passphrase);
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "sign"));
   save_screenshot (GTK_WIDGET (dialog), "roles-sign-confirm");
-  click (GTK_WIDGET (dialog), "_Sign");
+  return GTK_WIDGET (dialog);
+}
+
+/* How many GET requests of @route the server has answered, from its
+ * metrics: what the window asked, counted where it arrived. */
+static guint64
+requests_of (const char *route)
+{
+  g_autoptr(PzResponse) r = pz_test_request (ts, "GET", "/metrics", NULL, NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *label = g_strdup_printf ("perizinan_http_requests_total{route=\"%s\",method=\"GET\",", route);
+  g_auto(GStrv) lines = NULL;
+  guint64 n = 0;
+
+  g_assert_cmpuint (r->status, ==, 200);
+  text = g_strndup (g_bytes_get_data (r->body, NULL), g_bytes_get_size (r->body));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (g_str_has_prefix (lines[i], label))
+      n += g_ascii_strtoull (strrchr (lines[i], ' ') + 1, NULL, 10);
+  return n;
+}
+
+/* Lets what is on its way arrive: the server's live events, the window's
+ * reloads they start (a burst is gathered for 150 ms), their answers. */
+static void
+settle (PzWindow *win)
+{
+  gint64 until = g_get_monotonic_time () + 800 * 1000;
+
+  while (g_get_monotonic_time () < until || pz_window_is_busy (win))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
 }
 
 /* Each official after the counter: the file opens at its top, the action
@@ -199,6 +235,8 @@ test_officials_day (void)
       gint64 b = pz_test_register (ts, front, "PBG", "new");
       Acted acted = { 0 };
       g_autofree char *shot = g_strdup_printf ("roles-%s", day[d].step);
+      guint64 inbox_before, files_before;
+      GtkWidget *dialog;
 
       pz_test_drive_to (ts, a, day[d].step);
       pz_test_drive_to (ts, b, day[d].step);
@@ -218,14 +256,27 @@ test_officials_day (void)
       acted.next = next_in_list (win, a);
       g_assert_cmpint (acted.next, !=, 0);
       scroll_to_end (win);
-      if (g_str_equal (day[d].step, "signing"))
-        sign_in_dialog (win, a, "demo");
+      dialog = g_str_equal (day[d].step, "signing") ? sign_in_dialog (win, a, "demo") : NULL;
+      settle (win);
+      inbox_before = requests_of ("/api/v1/inbox");
+      files_before = requests_of ("/api/v1/applications/{id}");
+      if (dialog)
+        click (dialog, "_Sign");
       else
         click (GTK_WIDGET (win), day[d].button);
       acted.toast = day[d].toast;
       if (acted.toast == NULL)
         acted.toast = "Number 503/";
+      acted.on_desk = TRUE;
       wait_for (win, went_on, &acted, "the next file and the toast");
+      /* one approval loads the inbox once, and reads only the next file:
+       * the one acted on came back in the action's answer, and the live
+       * event of the change is this desk's own */
+      settle (win);
+      g_assert_cmpuint (requests_of ("/api/v1/inbox") - inbox_before, ==, 1);
+      g_assert_cmpuint (requests_of ("/api/v1/applications/{id}") - files_before, ==, 1);
+      acted.on_desk = FALSE;
+      wait_for (win, went_on, &acted, "the action on the server");
       {
         g_autoptr(JsonObject) after = server_file (a);
 
