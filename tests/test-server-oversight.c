@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "pz-demo.h"
@@ -278,6 +279,48 @@ late_total (const char *username,
   return json_object_get_int_member (o, "total");
 }
 
+/* How many commits the database has seen, read beside the server through a
+ * connection of its own. */
+static gint64
+commits_seen (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA data_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+/* Looking at the late files changes nothing: the periodic job, not the
+ * list, announces and notes what became late. */
+static void
+assert_late_files_read_only (const char *username)
+{
+  g_autofree char *path = g_build_filename (pz_test_server_get_dir (ts), "perizinan.db", NULL);
+  sqlite3 *db = NULL;
+  gint64 before;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  /* a first request keeps the session alive (a write of its own) */
+  {
+    g_autoptr(PzResponse) r = pz_test_request (ts, "GET", "/api/v1/inbox", pz_test_login (ts, username), NULL);
+
+    g_assert_cmpuint (r->status, ==, 200);
+  }
+  before = commits_seen (db);
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr(PzResponse) r = pz_test_request (ts, "GET", "/api/v1/late-files", pz_test_login (ts, username), NULL);
+
+      g_assert_cmpuint (r->status, ==, 200);
+    }
+  g_assert_cmpint (commits_seen (db), ==, before);
+  sqlite3_close (db);
+}
+
 /* Late files: the step's role and its superior see them; the Kadis sees
  * the file near (here past) the legal deadline; each is announced once. */
 static void
@@ -297,6 +340,8 @@ test_escalation (void)
   g_assert_nonnull (l.conn);
 
   /* C waits at the front office's document check, D at the back office's data entry */
+  assert_late_files_read_only ("front_office");
+  assert_late_files_read_only ("kadis");
   g_assert_cmpint (late_total ("front_office", "step"), ==, 1);
   g_assert_cmpint (late_total ("back_office", "step"), ==, 1);
   g_assert_cmpint (late_total ("kasi", "step"), ==, 2);
