@@ -140,16 +140,24 @@ GdkTexture *
 render_widget (GtkWidget *widget)
 {
   g_autoptr(GdkPaintable) paintable = NULL;
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
+  gint64 until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
   int w, h;
 
-  wait_for_frames (widget);
   paintable = gtk_widget_paintable_new (widget);
-  w = gtk_widget_get_width (widget);
-  h = gtk_widget_get_height (widget);
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
+  /* a window between two layouts (a page being swapped in) draws nothing
+   * for a frame: wait for one in which it is drawn */
+  do
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      wait_for_frames (widget);
+      w = gtk_widget_get_width (widget);
+      h = gtk_widget_get_height (widget);
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
+  while (node == NULL && g_get_monotonic_time () < until);
   g_assert_nonnull (node);
   return gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
                                       &GRAPHENE_RECT_INIT (0, 0, w, h));
