@@ -144,14 +144,16 @@ render_widget (GtkWidget *widget)
   gint64 until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
   int w, h;
 
-  paintable = gtk_widget_paintable_new (widget);
-  /* a window between two layouts (a page being swapped in) draws nothing
-   * for a frame: wait for one in which it is drawn */
+  /* a widget paintable made between a queued redraw (an answer that
+   * changes a label) and the next frame has nothing to show: make it
+   * again after the next frames until it shows the window */
   do
     {
       GtkSnapshot *snapshot = gtk_snapshot_new ();
 
       wait_for_frames (widget);
+      g_clear_object (&paintable);
+      paintable = gtk_widget_paintable_new (widget);
       w = gtk_widget_get_width (widget);
       h = gtk_widget_get_height (widget);
       gdk_paintable_snapshot (paintable, snapshot, w, h);
