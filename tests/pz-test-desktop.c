@@ -9,6 +9,7 @@
 
 #include "pz-file-item.h"
 #include "pz-document-view.h"
+#include "pz-report-view.h"
 #include "pz-test-desktop.h"
 
 PzTestServer   *ts;
@@ -609,4 +610,22 @@ pz_test_desktop_run (void)
   g_clear_object (&settings);
   g_clear_object (&app);
   return ret;
+}
+
+/* The window is idle and the file is at the version after the action. */
+gboolean
+acted_on (PzWindow *win,
+          gpointer  data)
+{
+  gint64 *want = data;
+
+  return !pz_window_is_busy (win) && version_of_file (want[0]) == want[1];
+}
+
+gboolean
+report_shown (PzWindow *win,
+              gpointer  data)
+{
+  return !pz_window_is_busy (win) && g_strcmp0 (pz_window_get_page (win), "reports") == 0 &&
+         pz_report_view_get_report (PZ_REPORT_VIEW (pz_window_get_report_view (win))) != NULL;
 }

@@ -61,5 +61,7 @@ void type_into (GtkWidget *root, const char *title, const char *text);
 GtkWidget *find_label_any (GtkWidget *root, const char *prefix);
 gboolean admin_idle (PzWindow *win, gpointer data);
 JsonObject *server_get (const char *path);
+gboolean acted_on (PzWindow *win, gpointer data);
+gboolean report_shown (PzWindow *win, gpointer data);
 
 G_END_DECLS
