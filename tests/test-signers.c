@@ -10,6 +10,7 @@
 
 #include "pz-demo.h"
 #include "pz-sign.h"
+#include "pz-test-tsa.h"
 
 static char *workdir;
 
@@ -197,6 +198,234 @@ test_pkcs11 (void)
   g_assert_nonnull (strstr (report, "Total document signed"));
 }
 
+/* The CMS signature in the signed PDF's last /Contents, as DER. */
+static GBytes *
+embedded_cms (GBytes *pdf)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (pdf, &len);
+  const char *at = NULL;
+  GByteArray *der = g_byte_array_new ();
+  gsize total;
+
+  /* the file holds binary streams: search bytes, not a string */
+  for (const char *p = data; (p = memmem (p, len - (gsize) (p - data), "/Contents <", 11)); p++)
+    at = p;
+  g_assert_nonnull (at);
+  at += strlen ("/Contents <");
+  for (; *at != '>'; at += 2)
+    {
+      guint8 b = (guint8) (g_ascii_xdigit_value (at[0]) << 4 | g_ascii_xdigit_value (at[1]));
+      g_byte_array_append (der, &b, 1);
+    }
+  /* the room kept is padded with zeros: keep the one DER element */
+  g_assert_cmpuint (der->data[0], ==, 0x30);
+  g_assert_cmpuint (der->data[1], ==, 0x82);
+  total = 4 + ((gsize) der->data[2] << 8 | der->data[3]);
+  g_assert_cmpuint (total, <=, der->len);
+  g_byte_array_set_size (der, (guint) total);
+  return g_byte_array_free_to_bytes (der);
+}
+
+/* "openssl asn1parse" of @der, its lines */
+static char **
+asn1parse (GBytes     *der,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (workdir, name, NULL);
+  const char *argv[] = { "openssl", "asn1parse", "-inform", "DER", "-in", name, NULL };
+  g_autofree char *out = NULL;
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (der, NULL), (gssize) g_bytes_get_size (der), NULL));
+  g_assert_true (run (argv, &out));
+  return g_strsplit (out, "\n", -1);
+}
+
+/* The element that starts at the asn1parse line @line. */
+static GBytes *
+element_at (GBytes     *der,
+            const char *line)
+{
+  gsize offset = (gsize) g_ascii_strtoull (line, NULL, 10);
+  const char *hl = strstr (line, "hl=");
+  const char *l = strstr (line, " l=");
+  gsize head, len;
+
+  g_assert_nonnull (hl);
+  g_assert_nonnull (l);
+  head = (gsize) g_ascii_strtoull (hl + 3, NULL, 10);
+  len = (gsize) g_ascii_strtoull (l + 3, NULL, 10);
+  g_assert_cmpuint (offset + head + len, <=, g_bytes_get_size (der));
+  return g_bytes_new_from_bytes (der, offset, head + len);
+}
+
+static GBytes *
+sign_with_tsa (PzTestTsa     *tsa,
+               const char    *url,
+               PzTestTsaMode  mode,
+               guint          timeout,
+               GBytes        *pdf,
+               gint64        *took,
+               GError       **error)
+{
+  g_autofree char *path = g_build_filename (workdir, "kadis.p12", NULL);
+  g_autoptr(PzSigner) signer = pz_signer_open (path, NULL, "rahasia", NULL);
+  gint64 start;
+  GBytes *out;
+
+  g_assert_nonnull (signer);
+  pz_test_tsa_set_mode (tsa, mode);
+  pz_signer_set_timestamp_authority (signer, url, timeout);
+  start = g_get_monotonic_time ();
+  out = sign_with (signer, pdf, error);
+  if (took)
+    *took = g_get_monotonic_time () - start;
+  return out;
+}
+
+/* PAdES B-T: a timestamp from the authority over the signature value,
+ * that openssl checks against the authority's CA; an authority that is
+ * down, slow or wrong signs nothing. */
+static void
+test_timestamp (void)
+{
+  g_autofree char *path = g_build_filename (workdir, "kadis.p12", NULL);
+  g_autofree char *tsa_dir = g_build_filename (workdir, "tsa", NULL);
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autoptr(GBytes) pdf = pz_demo_scan_pdf ("Izin", 1);
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) signed_pdf = NULL;
+  g_autoptr(GBytes) cms = NULL;
+  g_autoptr(GBytes) token = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *digest = NULL;
+  g_autofree char *closed = pz_test_closed_url ();
+  g_autofree char *token_path = g_build_filename (workdir, "token.der", NULL);
+  g_autofree char *ca = NULL;
+  const char *token_line = NULL;
+  const char *sig_hex = NULL;
+  PzTestTsa *tsa;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed (tools/install-deps.sh installs it)");
+      return;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (tsa_dir, 0700), ==, 0);
+  tsa = pz_test_tsa_start (tsa_dir);
+  g_assert_nonnull (tsa);
+  ca = g_strdup (pz_test_tsa_ca_file (tsa));
+  g_assert_true (pz_sign_create_identity (path, "rahasia", "Ir. Sri Mulyani", "DPMPTSP Sukamaju", 30, NULL));
+  before = g_bytes_new (g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf));
+
+  signed_pdf = sign_with_tsa (tsa, pz_test_tsa_url (tsa), PZ_TEST_TSA_GOOD, 5, pdf, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pz_test_tsa_requests (tsa), ==, 1);
+  report = pdfsig (signed_pdf);
+  g_assert_nonnull (strstr (report, "Signature is Valid"));
+  g_assert_nonnull (strstr (report, "ETSI.CAdES.detached"));
+  g_assert_nonnull (strstr (report, "Total document signed"));
+
+  /* the token, and the signature value it stamps, as openssl reads them */
+  cms = embedded_cms (signed_pdf);
+  lines = asn1parse (cms, "cms.der");
+  for (guint i = 0; lines[i]; i++)
+    {
+      if (strstr (lines[i], "prim: OCTET STRING") && strstr (lines[i], "[HEX DUMP]:") && token_line == NULL)
+        sig_hex = strstr (lines[i], "[HEX DUMP]:") + strlen ("[HEX DUMP]:");
+      if (strstr (lines[i], ":id-smime-aa-timeStampToken") && lines[i + 1] && lines[i + 2])
+        token_line = lines[i + 2];
+    }
+  {
+    g_autofree char *all = g_strjoinv ("\n", lines);
+    g_assert_nonnull (strstr (all, ":id-smime-aa-signingCertificateV2"));
+  }
+  g_assert_nonnull (token_line);
+  g_assert_nonnull (strstr (token_line, "cons: SEQUENCE"));
+  g_assert_nonnull (sig_hex);
+  {
+    g_autoptr(GByteArray) sig = g_byte_array_new ();
+
+    for (const char *p = sig_hex; g_ascii_isxdigit (p[0]) && g_ascii_isxdigit (p[1]); p += 2)
+      {
+        guint8 b = (guint8) (g_ascii_xdigit_value (p[0]) << 4 | g_ascii_xdigit_value (p[1]));
+        g_byte_array_append (sig, &b, 1);
+      }
+    g_assert_cmpuint (sig->len, ==, 256);   /* RSA 2048 */
+    digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, sig->data, sig->len);
+  }
+  token = element_at (cms, token_line);
+  g_assert_true (g_file_set_contents (token_path, g_bytes_get_data (token, NULL), (gssize) g_bytes_get_size (token),
+                                      NULL));
+  {
+    const char *verify[] = { "openssl", "ts", "-verify", "-in", "token.der", "-token_in", "-digest", digest,
+                             "-CAfile", ca, NULL };
+    g_autofree char *other = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "another", -1);
+    const char *wrong[] = { "openssl", "ts", "-verify", "-in", "token.der", "-token_in", "-digest", other,
+                            "-CAfile", ca, NULL };
+    g_autofree char *out = NULL;
+
+    g_assert_true (run (verify, &out));
+    g_assert_nonnull (strstr (out, "Verification: OK"));
+    g_assert_false (run (wrong, NULL));
+  }
+
+  /* a changed byte is seen */
+  {
+    gsize len;
+    guint8 *bad = g_bytes_unref_to_data (g_bytes_ref (signed_pdf), &len);
+    g_autoptr(GBytes) tampered = NULL;
+    g_autofree char *tampered_report = NULL;
+    char *at = memmem (bad, len, "/Reason (Izin", 13);
+
+    g_assert_nonnull (at);
+    at[9] = 'X';
+    tampered = g_bytes_new_take (bad, len);
+    tampered_report = pdfsig (tampered);
+    g_assert_null (strstr (tampered_report, "Signature is Valid"));
+  }
+
+  /* down, garbage, a rejection, too slow, an old answer, an HTTP error:
+   * each a clear refusal, and the permit as it was */
+  {
+    static const struct {
+      PzTestTsaMode mode;
+      gboolean      closed;
+      const char   *says;
+    } cases[] = {
+      { PZ_TEST_TSA_GOOD, TRUE, "cannot be reached" },
+      { PZ_TEST_TSA_GARBAGE, FALSE, "did not answer with a timestamp" },
+      { PZ_TEST_TSA_REJECT, FALSE, "refused to stamp it (status 2)" },
+      { PZ_TEST_TSA_REPLAY, FALSE, "not of this signature" },
+      { PZ_TEST_TSA_HTTP_500, FALSE, "HTTP status 500" },
+      /* last: the stand-in answers one request at a time */
+      { PZ_TEST_TSA_SLOW, FALSE, "cannot be reached" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autoptr(GBytes) none = NULL;
+        gint64 took = 0;
+
+        none = sign_with_tsa (tsa, cases[i].closed ? closed : pz_test_tsa_url (tsa), cases[i].mode, 1, pdf, &took,
+                              &error);
+        g_test_message ("case %u (%.1f s): %s", i, took / 1e6, error ? error->message : "signed");
+        g_assert_null (none);
+        g_assert_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_TIMESTAMP);
+        g_assert_nonnull (strstr (error->message, cases[i].says));
+        g_assert_nonnull (strstr (error->message, "Nothing was signed"));
+        g_assert_null (strstr (error->message, "rahasia"));
+        /* the slow one is given up after the timeout (1 s), before it answers (3 s) */
+        g_assert_cmpint (took, <, 2500 * G_TIME_SPAN_MILLISECOND);
+        g_clear_error (&error);
+        g_assert_true (g_bytes_equal (pdf, before));
+      }
+  }
+  pz_test_tsa_stop (tsa);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -207,6 +436,7 @@ main (int    argc,
   workdir = g_dir_make_tmp ("pz-signers-XXXXXX", NULL);
   g_test_add_func ("/signers/pkcs12", test_pkcs12);
   g_test_add_func ("/signers/pkcs11", test_pkcs11);
+  g_test_add_func ("/signers/timestamp", test_timestamp);
   rc = g_test_run ();
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", workdir);

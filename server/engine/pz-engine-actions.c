@@ -520,7 +520,18 @@ pz_engine_act (PzEngine               *self,
      * an embedded electronic signature, or the scan of the paper */
     if (action == PZ_ACTION_APPROVE && step->form == PZ_FORM_SIGNATURE &&
         !sign_permit (self, next, type, user, request->data, now, &local_error))
-      goto fail;
+      {
+        /* an authority that is down is no fault of the server's: say so,
+         * and the file stays as it was, unsigned */
+        if (g_error_matches (local_error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_TIMESTAMP))
+          {
+            pz_store_rollback (self->store);
+            g_message ("%s", local_error->message);
+            engine_fail (error, PZ_ENGINE_ERROR_UNAVAILABLE, "%s", local_error->message);
+            return NULL;
+          }
+        goto fail;
+      }
   }
   {
     g_autoptr(PzMessage) message = compose_message (self, next, type, step, action, to, wf, request->note,

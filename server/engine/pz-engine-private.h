@@ -28,6 +28,8 @@ struct _PzEngine
   GBytes     *logo;            /* (nullable): the office emblem, PNG */
   char       *signing_key;     /* PKCS#12 file, or a pkcs11: URI */
   char       *signing_module;  /* (nullable): the PKCS#11 module of a token */
+  char       *tsa_url;         /* (nullable): the timestamp authority of signatures */
+  guint       tsa_timeout;     /* seconds */
   GTimeZone  *tz;
   PzStore    *store;
   PzCalendar *calendar;

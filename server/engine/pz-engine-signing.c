@@ -201,6 +201,7 @@ sign_permit (PzEngine      *self,
 
       if (signer == NULL)
         return FALSE;
+      pz_signer_set_timestamp_authority (signer, self->tsa_url, self->tsa_timeout);
       if (!pz_store_note_signing_certificate (self->store, signer, error))
         return FALSE;
       pdf = pz_engine_render_signed_permit (self, app, user, now);

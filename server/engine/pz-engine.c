@@ -351,6 +351,7 @@ pz_engine_free (PzEngine *self)
   g_clear_pointer (&self->logo, g_bytes_unref);
   g_free (self->signing_key);
   g_free (self->signing_module);
+  g_free (self->tsa_url);
   g_free (self);
 }
 
@@ -479,6 +480,22 @@ pz_engine_set_signing_module (PzEngine   *self,
 {
   g_free (self->signing_module);
   self->signing_module = g_strdup (module);
+}
+
+/**
+ * pz_engine_set_timestamp_authority:
+ * @url: (nullable): the RFC 3161 timestamp authority that stamps each
+ *   signature (PAdES B-T); %NULL for none (B-B)
+ * @timeout_seconds: how long a signing waits for it
+ */
+void
+pz_engine_set_timestamp_authority (PzEngine   *self,
+                                   const char *url,
+                                   guint       timeout_seconds)
+{
+  g_free (self->tsa_url);
+  self->tsa_url = url && *url ? g_strdup (url) : NULL;
+  self->tsa_timeout = timeout_seconds;
 }
 
 const char *

@@ -26,6 +26,8 @@ struct _PzSigner
   unsigned int           chain_len;
   gnutls_privkey_t       key;        /* (nullable): a backend that signs itself has none */
   gpointer               backend_data;
+  char                  *tsa_url;    /* (nullable): the timestamp authority */
+  guint                  tsa_timeout;
 };
 
 PzSigner *pz_signer_new           (const PzSignerBackend *backend);

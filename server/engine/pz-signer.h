@@ -44,6 +44,9 @@ void       pz_signer_get_validity     (PzSigner    *signer,
                                        gint64      *not_before,
                                        gint64      *not_after);
 GPtrArray *pz_signer_get_chain        (PzSigner    *signer);
+void       pz_signer_set_timestamp_authority (PzSigner   *signer,
+                                              const char *url,
+                                              guint       timeout_seconds);
 GBytes    *pz_signer_sign_cms         (PzSigner    *signer,
                                        GBytes      *data,
                                        GError     **error);
