@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "pz-demo.h"
 #include "pz-sign.h"
@@ -426,6 +427,100 @@ test_timestamp (void)
   pz_test_tsa_stop (tsa);
 }
 
+/* `perizinan-server verify FILE`: its exit status and what it says */
+static int
+verify_command (GBytes     *file,
+                const char *name,
+                char      **out)
+{
+  g_autofree char *path = g_build_filename (workdir, name, NULL);
+  const char *server = g_getenv ("PERIZINAN_SERVER");
+  const char *argv[] = { server, "verify", path, NULL };
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_assert_nonnull (server);
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (file, NULL), (gssize) g_bytes_get_size (file), NULL));
+  g_assert_true (g_spawn_sync (workdir, (char **) argv, NULL, 0, NULL, NULL, out, &err, &status, NULL));
+  g_test_message ("verify %s: %s%s", name, *out, err);
+  if (err && *err)
+    {
+      char *both = g_strconcat (*out, err, NULL);
+      g_free (*out);
+      *out = both;
+    }
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+static void
+test_verify_command (void)
+{
+  g_autofree char *path = g_build_filename (workdir, "kadis.p12", NULL);
+  g_autofree char *tsa_dir = g_build_filename (workdir, "tsa-verify", NULL);
+  g_autoptr(GBytes) pdf = pz_demo_scan_pdf ("Izin", 1);
+  g_autoptr(GBytes) stamped = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PzSigner) signer = NULL;
+  g_autofree char *out = NULL;
+  PzTestTsa *tsa;
+
+  g_assert_cmpint (g_mkdir_with_parents (tsa_dir, 0700), ==, 0);
+  tsa = pz_test_tsa_start (tsa_dir);
+  g_assert_nonnull (tsa);
+  g_assert_true (pz_sign_create_identity (path, "rahasia", "Ir. Sri Mulyani", "DPMPTSP Sukamaju", 30, NULL));
+  signer = pz_signer_open (path, NULL, "rahasia", &error);
+  g_assert_no_error (error);
+  plain = sign_with (signer, pdf, &error);
+  g_assert_no_error (error);
+  pz_signer_set_timestamp_authority (signer, pz_test_tsa_url (tsa), 5);
+  stamped = sign_with (signer, pdf, &error);
+  g_assert_no_error (error);
+  pz_test_tsa_stop (tsa);
+
+  g_assert_cmpint (verify_command (stamped, "stamped.pdf", &out), ==, 0);
+  g_assert_nonnull (strstr (out, "Signature 1 of 1\n"));
+  g_assert_nonnull (strstr (out, "  Signed by:   C=ID,O=DPMPTSP Sukamaju,CN=Ir. Sri Mulyani\n"));
+  g_assert_nonnull (strstr (out, "  Authority:   C=ID,O=DPMPTSP Sukamaju,CN=Ir. Sri Mulyani\n"));
+  g_assert_nonnull (strstr (out, " UTC (the timestamp of C=ID,O=Perizinan tests,CN=Test TSA)\n"));
+  g_assert_nonnull (strstr (out, "  Bytes:       unchanged since signing\n"));
+  g_assert_nonnull (strstr (out, "  Signature:   valid for the signer's certificate\n"));
+  g_assert_nonnull (strstr (out, "  Certificate: valid at signing time ("));
+  g_assert_nonnull (strstr (out, "\nEvery signature checks.\n"));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (verify_command (plain, "plain.pdf", &out), ==, 0);
+  g_assert_nonnull (strstr (out, " UTC (the signer's own statement: no timestamp)\n"));
+  g_assert_null (strstr (out, "Test TSA"));
+  g_assert_nonnull (strstr (out, "\nEvery signature checks.\n"));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (verify_command (pdf, "unsigned.pdf", &out), ==, 1);
+  g_assert_nonnull (strstr (out, "unsigned.pdf: this PDF has no electronic signature\n"));
+  g_clear_pointer (&out, g_free);
+  {
+    g_autoptr(GBytes) text = g_bytes_new_static ("Surat Izin\n", 11);
+    g_assert_cmpint (verify_command (text, "letter.pdf", &out), ==, 2);
+    g_assert_nonnull (strstr (out, "letter.pdf: This is not a PDF file\n"));
+    g_clear_pointer (&out, g_free);
+  }
+  {
+    gsize len;
+    guint8 *bad = g_bytes_unref_to_data (g_bytes_ref (stamped), &len);
+    g_autoptr(GBytes) tampered = NULL;
+    char *at = memmem (bad, len, "/Reason (Izin", 13);
+
+    g_assert_nonnull (at);
+    at[9] = 'X';
+    tampered = g_bytes_new_take (bad, len);
+    g_assert_cmpint (verify_command (tampered, "tampered.pdf", &out), ==, 1);
+    g_assert_nonnull (strstr (out, "  Bytes:       CHANGED since signing\n"));
+    g_assert_nonnull (strstr (out, "  Result:      DOES NOT CHECK\n"));
+    g_assert_nonnull (strstr (out, "\nNOT every signature checks.\n"));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -437,6 +532,7 @@ main (int    argc,
   g_test_add_func ("/signers/pkcs12", test_pkcs12);
   g_test_add_func ("/signers/pkcs11", test_pkcs11);
   g_test_add_func ("/signers/timestamp", test_timestamp);
+  g_test_add_func ("/signers/verify-command", test_verify_command);
   rc = g_test_run ();
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", workdir);
