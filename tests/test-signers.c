@@ -11,6 +11,7 @@
 
 #include "pz-demo.h"
 #include "pz-sign.h"
+#include "pz-test-esign.h"
 #include "pz-test-tsa.h"
 
 static char *workdir;
@@ -521,6 +522,112 @@ test_verify_command (void)
   }
 }
 
+/* The remote backend against a stand-in of BSrE's Esign Client Service:
+ * the signed permit comes back valid under the test CA; a wrong
+ * passphrase, a service that is down, slow, or answers garbage or another
+ * document each give a clear error, and the passphrase is in none. */
+static void
+test_remote (void)
+{
+  g_autofree char *dir = g_build_filename (workdir, "esign", NULL);
+  g_autofree char *closed = pz_test_closed_url ();
+  g_autoptr(GBytes) pdf = pz_demo_scan_pdf ("Izin", 1);
+  g_autoptr(GBytes) signed_pdf = NULL;
+  g_autoptr(PzSigner) signer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *sent = NULL;
+  g_autofree char *out = NULL;
+  PzTestEsign *esign;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  esign = pz_test_esign_start (dir);
+  g_assert_nonnull (esign);
+
+  /* the NIK is checked before anything is sent */
+  signer = pz_signer_open_remote (pz_test_esign_url (esign), PZ_TEST_ESIGN_CLIENT, PZ_TEST_ESIGN_SECRET, "32010101",
+                                  PZ_TEST_ESIGN_PASSPHRASE, 5, &error);
+  g_assert_null (signer);
+  g_assert_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_SERVICE);
+  g_clear_error (&error);
+
+  signer = pz_signer_open_remote (pz_test_esign_url (esign), PZ_TEST_ESIGN_CLIENT, PZ_TEST_ESIGN_SECRET,
+                                  PZ_TEST_ESIGN_NIK, PZ_TEST_ESIGN_PASSPHRASE, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pz_signer_get_backend (signer), ==, "remote");
+  signed_pdf = sign_with (signer, pdf, &error);
+  g_assert_no_error (error);
+  sent = pz_test_esign_last_request (esign);
+  g_assert_nonnull (strstr (sent, "nik=" PZ_TEST_ESIGN_NIK ";"));
+  g_assert_nonnull (strstr (sent, "tampilan=invisible;"));
+  report = pdfsig (signed_pdf);
+  g_assert_nonnull (strstr (report, "Signature is Valid"));
+  g_assert_nonnull (strstr (report, "Dr. Rina Kusuma"));
+  g_assert_cmpint (verify_command (signed_pdf, "remote.pdf", &out), ==, 0);
+  g_assert_nonnull (strstr (out, "  Authority:   C=ID,O=Perizinan tests,CN=Test BSrE CA\n"));
+  g_clear_pointer (&signer, pz_signer_free);
+
+  /* a wrong passphrase: BSrE's code 2031 */
+  signer = pz_signer_open_remote (pz_test_esign_url (esign), PZ_TEST_ESIGN_CLIENT, PZ_TEST_ESIGN_SECRET,
+                                  PZ_TEST_ESIGN_NIK, "salah-sekali", 1, &error);
+  g_assert_no_error (error);
+  g_assert_null (sign_with (signer, pdf, &error));
+  g_assert_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_PASSPHRASE);
+  g_assert_null (strstr (error->message, "salah-sekali"));
+  g_clear_error (&error);
+  g_clear_pointer (&signer, pz_signer_free);
+
+  /* wrong client credentials */
+  signer = pz_signer_open_remote (pz_test_esign_url (esign), PZ_TEST_ESIGN_CLIENT, "tebakan", PZ_TEST_ESIGN_NIK,
+                                  PZ_TEST_ESIGN_PASSPHRASE, 1, &error);
+  g_assert_null (sign_with (signer, pdf, &error));
+  g_assert_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_SERVICE);
+  g_assert_nonnull (strstr (error->message, "client credentials"));
+  g_assert_null (strstr (error->message, "tebakan"));
+  g_clear_error (&error);
+  g_clear_pointer (&signer, pz_signer_free);
+
+  {
+    static const struct {
+      PzTestEsignMode mode;
+      gboolean        closed;
+      const char     *says;
+    } cases[] = {
+      { PZ_TEST_ESIGN_GOOD, TRUE, "cannot be reached" },
+      { PZ_TEST_ESIGN_GARBAGE, FALSE, "did not answer with this permit, signed" },
+      { PZ_TEST_ESIGN_OTHER_PDF, FALSE, "did not answer with this permit, signed" },
+      { PZ_TEST_ESIGN_HTTP_500, FALSE, "HTTP 500" },
+      /* last: the stand-in answers one request at a time */
+      { PZ_TEST_ESIGN_SLOW, FALSE, "cannot be reached" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autoptr(GBytes) none = NULL;
+        gint64 start;
+
+        signer = pz_signer_open_remote (cases[i].closed ? closed : pz_test_esign_url (esign), PZ_TEST_ESIGN_CLIENT,
+                                        PZ_TEST_ESIGN_SECRET, PZ_TEST_ESIGN_NIK, PZ_TEST_ESIGN_PASSPHRASE, 1, &error);
+        g_assert_no_error (error);
+        pz_test_esign_set_mode (esign, cases[i].mode);
+        start = g_get_monotonic_time ();
+        none = sign_with (signer, pdf, &error);
+        g_test_message ("remote case %u (%.1f s): %s", i, (g_get_monotonic_time () - start) / 1e6,
+                        error ? error->message : "signed");
+        g_assert_null (none);
+        g_assert_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_SERVICE);
+        g_assert_nonnull (strstr (error->message, cases[i].says));
+        g_assert_nonnull (strstr (error->message, "nothing was signed"));
+        g_assert_null (strstr (error->message, PZ_TEST_ESIGN_PASSPHRASE));
+        g_assert_null (strstr (error->message, PZ_TEST_ESIGN_SECRET));
+        g_assert_cmpint (g_get_monotonic_time () - start, <, 2500 * G_TIME_SPAN_MILLISECOND);
+        g_clear_error (&error);
+        g_clear_pointer (&signer, pz_signer_free);
+      }
+  }
+  pz_test_esign_stop (esign);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -533,6 +640,7 @@ main (int    argc,
   g_test_add_func ("/signers/pkcs11", test_pkcs11);
   g_test_add_func ("/signers/timestamp", test_timestamp);
   g_test_add_func ("/signers/verify-command", test_verify_command);
+  g_test_add_func ("/signers/remote", test_remote);
   rc = g_test_run ();
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", workdir);

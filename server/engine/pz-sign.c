@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pz-sign.h"
+#include "pz-signer-private.h"
 
 /* The office's electronic signature: a CMS signature, made by whichever
  * backend keeps the signer's key, embedded in the permit PDF as an
@@ -128,6 +129,9 @@ pz_signer_sign_pdf (PzSigner    *signer,
   const guint8 *cms_data;
   gsize cms_len;
 
+  /* a remote service signs the whole document itself */
+  if (signer->backend->sign_pdf)
+    return signer->backend->sign_pdf (signer, pdf, reason, location, error);
   if (trailer == NULL || sx == NULL)
     goto bad;
   size = int_after (trailer, "/Size ");

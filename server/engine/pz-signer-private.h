@@ -17,6 +17,12 @@ typedef struct
                          GBytes       *data,
                          GError      **error);
   void      (*close)    (PzSigner     *self);
+  /* (nullable): a backend that signs whole PDFs itself (a remote service) */
+  GBytes   *(*sign_pdf) (PzSigner     *self,
+                         GBytes       *pdf,
+                         const char   *reason,
+                         const char   *location,
+                         GError      **error);
 } PzSignerBackend;
 
 struct _PzSigner

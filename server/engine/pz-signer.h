@@ -13,6 +13,7 @@ typedef enum {
   PZ_SIGN_ERROR_PDF,
   PZ_SIGN_ERROR_TOKEN,
   PZ_SIGN_ERROR_TIMESTAMP,
+  PZ_SIGN_ERROR_SERVICE,    /* the remote signing service failed or refused */
 } PzSignError;
 
 /* A signing identity, whatever keeps its key: a PKCS#12 file the server
@@ -33,6 +34,13 @@ PzSigner  *pz_signer_open_pkcs12      (const char  *p12_path,
 PzSigner  *pz_signer_open_pkcs11      (const char  *module,
                                        const char  *uri,
                                        const char  *pin,
+                                       GError     **error);
+PzSigner  *pz_signer_open_remote      (const char  *url,
+                                       const char  *client_id,
+                                       const char  *client_secret,
+                                       const char  *nik,
+                                       const char  *passphrase,
+                                       guint        timeout_seconds,
                                        GError     **error);
 gboolean   pz_signer_identity_is_pkcs11 (const char *identity);
 void       pz_signer_free             (PzSigner    *signer);
