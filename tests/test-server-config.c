@@ -120,7 +120,8 @@ test_every_key_known (void)
       "security/login_failures_per_user", "security/login_failures_per_address",
       "security/login_window_minutes", "security/session_idle_minutes",
       "security/admin_may_hold_office_roles", "signing/key", "signing/pkcs11_module", "signing/tsa_url",
-      "signing/tsa_timeout_seconds", "smtp/host", "smtp/port",
+      "signing/tsa_timeout_seconds", "signing/backend", "signing/remote_url", "signing/remote_client_id",
+      "signing/remote_client_secret", "signing/remote_nik", "signing/remote_timeout_seconds", "smtp/host", "smtp/port",
       "smtp/starttls", "smtp/username", "smtp/password", "smtp/from", "notify/command",
       "notify/interval_seconds", "limits/idle_timeout_seconds", "limits/connections_per_client",
       "security/metrics_token", NULL
@@ -179,6 +180,35 @@ test_timestamp_authority (void)
   g_assert_false (pz_config_load_file (config, slow, &error));
   g_assert_nonnull (strstr (error->message, "tsa_timeout_seconds"));
   g_assert_cmpuint (config->signing_tsa_timeout, ==, 5);
+}
+
+/* The remote signing service: an address and the Kadis' NIK, or nothing. */
+static void
+test_remote_signing (void)
+{
+  g_autofree char *good = write_config ("remote.conf", "[signing]\nbackend=remote\n"
+                                                       "remote_url=https://esign.example.go.id\n"
+                                                       "remote_client_id=perizinan\nremote_client_secret=s3cret\n"
+                                                       "remote_nik=3201010101700001\n");
+  g_autofree char *no_nik = write_config ("remote-nik.conf", "[signing]\nbackend=remote\n"
+                                                             "remote_url=https://esign.example.go.id\nremote_nik=3201\n");
+  g_autofree char *other = write_config ("remote-other.conf", "[signing]\nbackend=cloud\n");
+  g_autoptr(PzConfig) config = pz_config_new ();
+  g_autoptr(PzConfig) plain = pz_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pz_config_load_file (config, good, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (config->signing_remote_url, ==, "https://esign.example.go.id");
+  g_assert_cmpstr (config->signing_remote_nik, ==, "3201010101700001");
+  g_assert_cmpstr (config->signing_remote_client_secret, ==, "s3cret");
+  g_assert_cmpuint (config->signing_remote_timeout, ==, 30);
+  g_assert_false (pz_config_load_file (plain, no_nik, &error));
+  g_assert_nonnull (strstr (error->message, "remote_nik"));
+  g_clear_error (&error);
+  g_assert_false (pz_config_load_file (plain, other, &error));
+  g_assert_nonnull (strstr (error->message, "backend"));
+  g_assert_null (plain->signing_remote_url);
 }
 
 typedef struct {
@@ -301,6 +331,7 @@ main (int   argc,
   g_test_add_func ("/server/config/every-key-known", test_every_key_known);
   g_test_add_func ("/server/config/bad-value", test_bad_value);
   g_test_add_func ("/server/config/timestamp-authority", test_timestamp_authority);
+  g_test_add_func ("/server/config/remote-signing", test_remote_signing);
   g_test_add_func ("/server/config/https", test_https);
   g_test_add_func ("/server/config/https-misconfigured", test_https_misconfigured);
   rc = g_test_run ();

@@ -9,6 +9,7 @@
 
 #include "pz-demo.h"
 #include "pz-test-server.h"
+#include "pz-test-esign.h"
 #include "pz-test-tsa.h"
 
 static PzTestServer *ts;
@@ -424,6 +425,64 @@ test_timestamped_signature (void)
   pz_test_tsa_stop (tsa);
 }
 
+/* The office signs through a BSrE Esign Client Service (the stand-in):
+ * the Kadis' passphrase goes to it, a wrong one or a service that is down
+ * leaves the file unsigned, and the right one gets the permit signed under
+ * the service's CA. */
+static void
+test_remote_signature (void)
+{
+  g_autofree char *dir = g_build_filename (workdir, "esign", NULL);
+  g_autofree char *closed = pz_test_closed_url ();
+  PzEngine *engine = pz_test_server_get_engine (ts);
+  gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "SIP-DOKTER", "new");
+  g_autoptr(GBytes) unsigned_permit = NULL;
+  g_autoptr(GBytes) signed_permit = NULL;
+  g_autoptr(PzResponse) wrong = NULL;
+  g_autoptr(PzResponse) down = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *right = g_strdup_printf ("{\"passphrase\":\"%s\"}", PZ_TEST_ESIGN_PASSPHRASE);
+  gint64 version;
+  PzTestEsign *esign;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  esign = pz_test_esign_start (dir);
+  g_assert_nonnull (esign);
+  pz_test_drive_to (ts, id, "signing");
+  unsigned_permit = get_output (id, "permit");
+  version = version_of (id);
+
+  pz_engine_set_remote_signing (engine, pz_test_esign_url (esign), PZ_TEST_ESIGN_CLIENT, PZ_TEST_ESIGN_SECRET,
+                                PZ_TEST_ESIGN_NIK, 5);
+  wrong = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "approve", version, NULL, "{\"passphrase\":\"demo\"}");
+  g_assert_cmpuint (wrong->status, ==, 422);
+  g_assert_null (strstr (g_bytes_get_data (wrong->body, NULL), "demo\""));
+
+  pz_engine_set_remote_signing (engine, closed, PZ_TEST_ESIGN_CLIENT, PZ_TEST_ESIGN_SECRET, PZ_TEST_ESIGN_NIK, 5);
+  down = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "approve", version, NULL, right);
+  g_assert_cmpuint (down->status, ==, 503);
+  g_assert_cmpstr (pz_response_error_code (down), ==, "unavailable");
+  g_assert_null (strstr (g_bytes_get_data (down->body, NULL), PZ_TEST_ESIGN_PASSPHRASE));
+  g_assert_cmpint (version_of (id), ==, version);
+  {
+    g_autoptr(GBytes) still = get_output (id, "permit");
+    g_assert_true (g_bytes_equal (still, unsigned_permit));
+  }
+
+  pz_engine_set_remote_signing (engine, pz_test_esign_url (esign), PZ_TEST_ESIGN_CLIENT, PZ_TEST_ESIGN_SECRET,
+                                PZ_TEST_ESIGN_NIK, 5);
+  {
+    g_autoptr(PzResponse) done = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "approve", version, NULL, right);
+    g_assert_cmpuint (done->status, ==, 200);
+  }
+  pz_engine_set_remote_signing (engine, NULL, NULL, NULL, NULL, 0);
+  signed_permit = get_output (id, "permit");
+  report = pdfsig (signed_permit);
+  g_assert_nonnull (strstr (report, "Signature is Valid"));
+  g_assert_nonnull (strstr (report, "Dr. Rina Kusuma"));
+  pz_test_esign_stop (esign);
+}
+
 /* A wet signature: the scan of the paper becomes the permit. */
 static void
 test_wet_signature_permit (void)
@@ -738,6 +797,7 @@ main (int   argc,
   g_test_add_func ("/server/outputs/receipt-bap-draft-permit", test_receipt_bap_draft_permit);
   g_test_add_func ("/server/outputs/electronic-signature", test_electronic_signature);
   g_test_add_func ("/server/outputs/timestamped-signature", test_timestamped_signature);
+  g_test_add_func ("/server/outputs/remote-signature", test_remote_signature);
   g_test_add_func ("/server/outputs/wet-signature", test_wet_signature_permit);
   g_test_add_func ("/server/outputs/refusal", test_refusal_letter);
   g_test_add_func ("/server/outputs/decree-edit", test_decree_edit);

@@ -205,6 +205,12 @@ const char     *pz_engine_get_signing_key    (PzEngine        *self);
 void            pz_engine_set_timestamp_authority (PzEngine   *self,
                                                    const char *url,
                                                    guint       timeout_seconds);
+void            pz_engine_set_remote_signing (PzEngine   *self,
+                                              const char *url,
+                                              const char *client_id,
+                                              const char *client_secret,
+                                              const char *nik,
+                                              guint       timeout_seconds);
 void            pz_engine_set_signing_module (PzEngine        *self,
                                               const char      *module);
 char           *pz_engine_output_path        (PzEngine        *self,
