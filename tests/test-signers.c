@@ -12,6 +12,8 @@
 #include "pz-demo.h"
 #include "pz-sign.h"
 #include "pz-test-esign.h"
+#include "pz-timestamp.h"
+#include "pz-verify.h"
 #include "pz-test-tsa.h"
 
 static char *workdir;
@@ -479,6 +481,41 @@ test_verify_command (void)
   stamped = sign_with (signer, pdf, &error);
   g_assert_no_error (error);
   pz_test_tsa_stop (tsa);
+
+  /* the DER reading is bounded: every cut of the signature, and every
+   * flipped byte of it in the file, is read without a fault */
+  {
+    g_autoptr(GBytes) cms = embedded_cms (stamped);
+    g_autoptr(GBytes) whole_token = pz_cms_timestamp_token (cms);
+    gsize len = g_bytes_get_size (cms);
+    gsize pdf_len;
+    const guint8 *pdf_data = g_bytes_get_data (stamped, &pdf_len);
+    const guint8 *contents = memmem (pdf_data, pdf_len, "/Contents <3082", 15);
+
+    g_assert_nonnull (whole_token);
+    for (gsize cut = 0; cut < len; cut++)
+      {
+        g_autoptr(GBytes) part = g_bytes_new_from_bytes (cms, 0, cut);
+        g_autoptr(GBytes) value = NULL;
+        g_autoptr(GBytes) token = pz_cms_timestamp_token (part);
+
+        g_assert_false (pz_cms_signature_value (part, &value));
+        g_assert_null (token);
+      }
+    g_assert_nonnull (contents);
+    for (guint i = 0; i < 300; i++)
+      {
+        guint8 *copy = g_memdup2 (pdf_data, pdf_len);
+        gsize at = (gsize) (contents - pdf_data) + 11 + (gsize) g_random_int_range (0, (gint32) (len * 2));
+        g_autoptr(GBytes) flipped = NULL;
+        g_autoptr(GPtrArray) checks = NULL;
+
+        copy[at] = "0123456789abcdef"[g_random_int_range (0, 16)];
+        flipped = g_bytes_new_take (copy, pdf_len);
+        checks = pz_verify_pdf (flipped, NULL);
+        g_assert_nonnull (checks);
+      }
+  }
 
   g_assert_cmpint (verify_command (stamped, "stamped.pdf", &out), ==, 0);
   g_assert_nonnull (strstr (out, "Signature 1 of 1\n"));
