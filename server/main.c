@@ -16,6 +16,7 @@
 #include "pz-backup.h"
 #include "pz-server.h"
 #include "pz-store.h"
+#include "pz-verify.h"
 
 
 static gboolean
@@ -87,6 +88,97 @@ run_backup (int    argc,
            argv[1], (long long) stats.applications, (long long) stats.blobs,
            stats.bytes / 1048576.0);
   return 0;
+}
+
+static char *
+utc_text (gint64 t)
+{
+  g_autoptr(GDateTime) d = g_date_time_new_from_unix_utc (t);
+
+  return d ? g_date_time_format (d, "%Y-%m-%d %H:%M:%S UTC") : g_strdup ("?");
+}
+
+/* What each signature of a PDF says and whether it checks: for anyone
+ * who holds a permit. 0: every signature checks; 1: one does not, or
+ * there is none; 2: the file cannot be read or is no PDF. */
+static int
+run_verify (int    argc,
+            char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *contents = NULL;
+  gsize len;
+  gboolean all = TRUE;
+
+  if (!parse_subcommand (_("FILE.pdf"),
+                         _("Check the electronic signatures of a PDF: who signed, under which certificate "
+                           "authority, when, whether the bytes are unchanged and whether the certificate "
+                           "was valid then. Exits with 0 only when every signature checks."),
+                         entries, &argc, &argv, 1))
+    return 2;
+  if (!g_file_get_contents (argv[1], &contents, &len, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  pdf = g_bytes_new_take (g_steal_pointer (&contents), len);
+  checks = pz_verify_pdf (pdf, &error);
+  if (checks == NULL)
+    {
+      g_printerr (_("%s: %s\n"), argv[1], error->message);
+      return 2;
+    }
+  if (checks->len == 0)
+    {
+      g_print (_("%s: this PDF has no electronic signature\n"), argv[1]);
+      return 1;
+    }
+  for (guint i = 0; i < checks->len; i++)
+    {
+      PzSignatureCheck *c = g_ptr_array_index (checks, i);
+      g_autofree char *when = utc_text (c->signed_at);
+      g_autofree char *from = utc_text (c->not_before);
+      g_autofree char *until = utc_text (c->not_after);
+      gboolean last = i + 1 == checks->len;
+      gboolean ok = pz_signature_check_ok (c) && (!last || c->whole_file);
+
+      g_print (_("Signature %u of %u\n"), i + 1, checks->len);
+      g_print (_("  Signed by:   %s\n"), *c->subject ? c->subject : _("(no certificate)"));
+      g_print (_("  Authority:   %s\n"), *c->issuer ? c->issuer : _("(no certificate)"));
+      switch (c->signed_at_source)
+        {
+        case PZ_SIGNED_AT_TIMESTAMP:
+          g_print (_("  Signed at:   %s (the timestamp of %s)\n"), when, c->timestamp_authority);
+          break;
+        case PZ_SIGNED_AT_SIGNING_TIME:
+          g_print (_("  Signed at:   %s (the signer's own statement: no timestamp)\n"), when);
+          break;
+        case PZ_SIGNED_AT_UNKNOWN:
+        default:
+          g_print ("%s", _("  Signed at:   unknown\n"));
+          break;
+        }
+      if (c->timestamp_authority && !c->timestamp_valid)
+        g_print ("%s", _("  Timestamp:   INVALID: it is not a valid timestamp of this signature\n"));
+      g_print ("%s", c->digest_matches ? _("  Bytes:       unchanged since signing\n")
+                                       : _("  Bytes:       CHANGED since signing\n"));
+      g_print ("%s", c->signature_valid ? _("  Signature:   valid for the signer's certificate\n")
+                                        : _("  Signature:   INVALID\n"));
+      if (c->certificate_valid_then)
+        g_print (_("  Certificate: valid at signing time (%s to %s)\n"), from, until);
+      else
+        g_print (_("  Certificate: NOT valid at signing time (%s to %s)\n"), from, until);
+      if (!c->whole_file)
+        g_print ("%s", last ? _("  Coverage:    the file was CHANGED after this signature\n")
+                            : _("  Coverage:    a later revision of the file follows\n"));
+      g_print ("%s", ok ? _("  Result:      checks\n") : _("  Result:      DOES NOT CHECK\n"));
+      all = all && ok;
+    }
+  g_print ("%s", all ? _("Every signature checks.\n") : _("NOT every signature checks.\n"));
+  return all ? 0 : 1;
 }
 
 static int
@@ -270,7 +362,7 @@ run_server (int   argc,
     { NULL }
   };
 
-  context = g_option_context_new (_("[backup|restore|create-admin]"));
+  context = g_option_context_new (_("[backup|restore|create-admin|verify]"));
   g_option_context_set_summary (context, _("Perizinan server: the permit workflow of a one-stop "
                                            "service office, over HTTP."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -357,6 +449,8 @@ main (int   argc,
     return run_backup (argc - 1, argv + 1);
   if (argc > 1 && strcmp (argv[1], "restore") == 0)
     return run_restore (argc - 1, argv + 1);
+  if (argc > 1 && strcmp (argv[1], "verify") == 0)
+    return run_verify (argc - 1, argv + 1);
   if (argc > 1 && strcmp (argv[1], "create-admin") == 0)
     return run_create_admin (argc - 1, argv + 1);
   return run_server (argc, argv);

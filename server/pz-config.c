@@ -34,6 +34,8 @@ pz_config_new (void)
   self->inspect_running = MAX (g_get_num_processors (), 1);
   self->inspect_waiting = 16;
   self->smtp_port = 587;
+  self->signing_tsa_timeout = 10;
+  self->signing_remote_timeout = 30;
   self->smtp_starttls = TRUE;
   self->outbox_interval = 30;
   self->idle_timeout = 75;
@@ -56,6 +58,11 @@ pz_config_free (PzConfig *self)
   g_free (self->inspect_program);
   g_free (self->signing_key);
   g_free (self->signing_pkcs11_module);
+  g_free (self->signing_tsa_url);
+  g_free (self->signing_remote_url);
+  g_free (self->signing_remote_client_id);
+  g_free (self->signing_remote_client_secret);
+  g_free (self->signing_remote_nik);
   g_free (self->smtp_host);
   g_free (self->smtp_username);
   g_free (self->smtp_password);
@@ -133,6 +140,8 @@ pz_config_load_file (PzConfig    *self,
   guint64 inspect_running = self->inspect_running;
   guint64 inspect_waiting = self->inspect_waiting;
   guint64 smtp_port = self->smtp_port;
+  guint64 tsa_timeout = self->signing_tsa_timeout;
+  guint64 remote_timeout = self->signing_remote_timeout;
   guint64 outbox_interval = self->outbox_interval;
   gboolean smtp_starttls = self->smtp_starttls;
   guint64 idle_timeout = self->idle_timeout;
@@ -154,10 +163,51 @@ pz_config_load_file (PzConfig    *self,
       !read_uint (kf, "limits", "inspections_at_once", 1, 64, &inspect_running, error) ||
       !read_uint (kf, "limits", "inspections_waiting", 0, 1000, &inspect_waiting, error) ||
       !read_uint (kf, "smtp", "port", 1, 65535, &smtp_port, error) ||
+      !read_uint (kf, "signing", "tsa_timeout_seconds", 1, 120, &tsa_timeout, error) ||
+      !read_uint (kf, "signing", "remote_timeout_seconds", 1, 300, &remote_timeout, error) ||
       !read_uint (kf, "notify", "interval_seconds", 1, 3600, &outbox_interval, error) ||
       !read_uint (kf, "limits", "idle_timeout_seconds", 35, 3600, &idle_timeout, error) ||
       !read_uint (kf, "limits", "connections_per_client", 0, 100000, &per_client, error))
     return FALSE;
+
+  {
+    g_autofree char *tsa = g_key_file_get_string (kf, "signing", "tsa_url", NULL);
+
+    if (tsa && *g_strstrip (tsa) && !g_str_has_prefix (tsa, "http://") && !g_str_has_prefix (tsa, "https://"))
+      {
+        g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                     _("[signing] tsa_url must be an http:// or https:// address"));
+        return FALSE;
+      }
+  }
+
+  {
+    g_autofree char *backend = g_key_file_get_string (kf, "signing", "backend", NULL);
+    g_autofree char *url = g_key_file_get_string (kf, "signing", "remote_url", NULL);
+    g_autofree char *nik = g_key_file_get_string (kf, "signing", "remote_nik", NULL);
+
+    if (backend && g_strcmp0 (g_strstrip (backend), "file") != 0 && g_strcmp0 (backend, "remote") != 0)
+      {
+        g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                     _("[signing] backend must be file or remote"));
+        return FALSE;
+      }
+    if (g_strcmp0 (backend, "remote") == 0 &&
+        (url == NULL || !(g_str_has_prefix (g_strstrip (url), "http://") || g_str_has_prefix (url, "https://")) ||
+         nik == NULL || strlen (g_strstrip (nik)) != 16 || strspn (nik, "0123456789") != 16))
+      {
+        g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                     _("[signing] backend=remote needs remote_url (http:// or https://) and remote_nik (16 digits)"));
+        return FALSE;
+      }
+    if (g_strcmp0 (backend, "remote") == 0)
+      {
+        g_free (self->signing_remote_url);
+        self->signing_remote_url = g_strdup (url);
+        g_free (self->signing_remote_nik);
+        self->signing_remote_nik = g_strdup (nik);
+      }
+  }
 
   if (g_key_file_has_key (kf, "smtp", "starttls", NULL))
     {
@@ -196,6 +246,9 @@ pz_config_load_file (PzConfig    *self,
   read_string (kf, "office", "timezone", &self->timezone);
   read_string (kf, "signing", "key", &self->signing_key);
   read_string (kf, "signing", "pkcs11_module", &self->signing_pkcs11_module);
+  read_string (kf, "signing", "tsa_url", &self->signing_tsa_url);
+  read_string (kf, "signing", "remote_client_id", &self->signing_remote_client_id);
+  read_string (kf, "signing", "remote_client_secret", &self->signing_remote_client_secret);
   read_string (kf, "smtp", "host", &self->smtp_host);
   read_string (kf, "smtp", "username", &self->smtp_username);
   read_string (kf, "smtp", "password", &self->smtp_password);
@@ -217,6 +270,8 @@ pz_config_load_file (PzConfig    *self,
   self->inspect_running = (guint) inspect_running;
   self->inspect_waiting = (guint) inspect_waiting;
   self->smtp_port = (guint) smtp_port;
+  self->signing_tsa_timeout = (guint) tsa_timeout;
+  self->signing_remote_timeout = (guint) remote_timeout;
   self->outbox_interval = (guint) outbox_interval;
   self->idle_timeout = (guint) idle_timeout;
   self->max_connections_per_client = (guint) per_client;

@@ -29,6 +29,13 @@ typedef struct {
   char    *inspect_program;   /* NULL: found next to the server */
   char    *signing_key;       /* PKCS#12 or a pkcs11: URI; NULL: signing.p12 in the data directory */
   char    *signing_pkcs11_module; /* NULL: the modules p11-kit knows */
+  char    *signing_tsa_url;   /* NULL: no signature timestamp (PAdES B-B) */
+  guint    signing_tsa_timeout; /* seconds */
+  char    *signing_remote_url;  /* NULL: the key is a file or on a token; else BSrE's Esign Client Service */
+  char    *signing_remote_client_id;
+  char    *signing_remote_client_secret;
+  char    *signing_remote_nik;  /* the Kadis' NIK at the service */
+  guint    signing_remote_timeout; /* seconds */
   char    *smtp_host;         /* NULL: no e-mail to applicants */
   guint    smtp_port;
   gboolean smtp_starttls;

@@ -247,6 +247,13 @@ pz_test_server_free (PzTestServer *ts)
   g_free (ts);
 }
 
+/* The running server's engine, to change a setting between requests. */
+PzEngine *
+pz_test_server_get_engine (PzTestServer *ts)
+{
+  return pz_server_get_engine (ts->server);
+}
+
 const char *
 pz_test_server_get_dir (PzTestServer *ts)
 {

@@ -38,6 +38,7 @@ PzTestServer *pz_test_server_start_office (const char *data_dir,
 void          pz_test_server_stop     (PzTestServer  *ts);
 void          pz_test_server_free     (PzTestServer  *ts);
 const char   *pz_test_server_get_dir  (PzTestServer  *ts);
+PzEngine     *pz_test_server_get_engine (PzTestServer *ts);
 guint         pz_test_server_get_port (PzTestServer  *ts);
 
 PzResponse   *pz_test_request_full    (PzTestServer  *ts,

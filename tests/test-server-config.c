@@ -119,7 +119,9 @@ test_every_key_known (void)
       "limits/inspections_waiting", "security/session_hours",
       "security/login_failures_per_user", "security/login_failures_per_address",
       "security/login_window_minutes", "security/session_idle_minutes",
-      "security/admin_may_hold_office_roles", "signing/key", "signing/pkcs11_module", "smtp/host", "smtp/port",
+      "security/admin_may_hold_office_roles", "signing/key", "signing/pkcs11_module", "signing/tsa_url",
+      "signing/tsa_timeout_seconds", "signing/backend", "signing/remote_url", "signing/remote_client_id",
+      "signing/remote_client_secret", "signing/remote_nik", "signing/remote_timeout_seconds", "smtp/host", "smtp/port",
       "smtp/starttls", "smtp/username", "smtp/password", "smtp/from", "notify/command",
       "notify/interval_seconds", "limits/idle_timeout_seconds", "limits/connections_per_client",
       "security/metrics_token", NULL
@@ -153,6 +155,60 @@ test_bad_value (void)
   g_assert_nonnull (strstr (error->message, "max_upload_mib"));
   g_assert_cmpuint (config->port, ==, 8080);
   g_assert_cmpstr (config->address, ==, "127.0.0.1");
+}
+
+/* The timestamp authority: an HTTP address and a bounded wait. */
+static void
+test_timestamp_authority (void)
+{
+  g_autofree char *good = write_config ("tsa.conf", "[signing]\ntsa_url=http://tsa.example.go.id/tsr\n"
+                                                    "tsa_timeout_seconds=5\n");
+  g_autofree char *ftp = write_config ("tsa-ftp.conf", "[signing]\ntsa_url=ftp://tsa.example.go.id/\n");
+  g_autofree char *slow = write_config ("tsa-slow.conf", "[signing]\ntsa_timeout_seconds=600\n");
+  g_autoptr(PzConfig) config = pz_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (config->signing_tsa_url);
+  g_assert_cmpuint (config->signing_tsa_timeout, ==, 10);
+  g_assert_true (pz_config_load_file (config, good, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (config->signing_tsa_url, ==, "http://tsa.example.go.id/tsr");
+  g_assert_cmpuint (config->signing_tsa_timeout, ==, 5);
+  g_assert_false (pz_config_load_file (config, ftp, &error));
+  g_assert_nonnull (strstr (error->message, "tsa_url"));
+  g_clear_error (&error);
+  g_assert_false (pz_config_load_file (config, slow, &error));
+  g_assert_nonnull (strstr (error->message, "tsa_timeout_seconds"));
+  g_assert_cmpuint (config->signing_tsa_timeout, ==, 5);
+}
+
+/* The remote signing service: an address and the Kadis' NIK, or nothing. */
+static void
+test_remote_signing (void)
+{
+  g_autofree char *good = write_config ("remote.conf", "[signing]\nbackend=remote\n"
+                                                       "remote_url=https://esign.example.go.id\n"
+                                                       "remote_client_id=perizinan\nremote_client_secret=s3cret\n"
+                                                       "remote_nik=3201010101700001\n");
+  g_autofree char *no_nik = write_config ("remote-nik.conf", "[signing]\nbackend=remote\n"
+                                                             "remote_url=https://esign.example.go.id\nremote_nik=3201\n");
+  g_autofree char *other = write_config ("remote-other.conf", "[signing]\nbackend=cloud\n");
+  g_autoptr(PzConfig) config = pz_config_new ();
+  g_autoptr(PzConfig) plain = pz_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pz_config_load_file (config, good, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (config->signing_remote_url, ==, "https://esign.example.go.id");
+  g_assert_cmpstr (config->signing_remote_nik, ==, "3201010101700001");
+  g_assert_cmpstr (config->signing_remote_client_secret, ==, "s3cret");
+  g_assert_cmpuint (config->signing_remote_timeout, ==, 30);
+  g_assert_false (pz_config_load_file (plain, no_nik, &error));
+  g_assert_nonnull (strstr (error->message, "remote_nik"));
+  g_clear_error (&error);
+  g_assert_false (pz_config_load_file (plain, other, &error));
+  g_assert_nonnull (strstr (error->message, "backend"));
+  g_assert_null (plain->signing_remote_url);
 }
 
 typedef struct {
@@ -274,6 +330,8 @@ main (int   argc,
   g_test_add_func ("/server/config/as-shipped", test_as_shipped);
   g_test_add_func ("/server/config/every-key-known", test_every_key_known);
   g_test_add_func ("/server/config/bad-value", test_bad_value);
+  g_test_add_func ("/server/config/timestamp-authority", test_timestamp_authority);
+  g_test_add_func ("/server/config/remote-signing", test_remote_signing);
   g_test_add_func ("/server/config/https", test_https);
   g_test_add_func ("/server/config/https-misconfigured", test_https_misconfigured);
   rc = g_test_run ();

@@ -9,6 +9,8 @@
 
 #include "pz-demo.h"
 #include "pz-test-server.h"
+#include "pz-test-esign.h"
+#include "pz-test-tsa.h"
 
 static PzTestServer *ts;
 static char *workdir;
@@ -361,6 +363,126 @@ test_electronic_signature (void)
   g_assert_null (strstr (tampered_report, "Signature is Valid"));
 }
 
+/* With a timestamp authority, an authority that is down refuses the
+ * signing with 503 and leaves the file where it was; once it answers,
+ * the permit is signed with a timestamp (PAdES B-T). */
+static void
+test_timestamped_signature (void)
+{
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *tsa_dir = g_build_filename (workdir, "tsa", NULL);
+  g_autofree char *closed = pz_test_closed_url ();
+  PzEngine *engine = pz_test_server_get_engine (ts);
+  gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "SIP-DOKTER", "new");
+  g_autoptr(GBytes) unsigned_permit = NULL;
+  g_autoptr(GBytes) signed_permit = NULL;
+  g_autoptr(PzResponse) down = NULL;
+  g_autoptr(JsonObject) app = NULL;
+  g_autofree char *report = NULL;
+  gint64 version;
+  PzTestTsa *tsa;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed (tools/install-deps.sh installs it)");
+      return;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (tsa_dir, 0700), ==, 0);
+  tsa = pz_test_tsa_start (tsa_dir);
+  g_assert_nonnull (tsa);
+  pz_test_drive_to (ts, id, "signing");
+  unsigned_permit = get_output (id, "permit");
+  version = version_of (id);
+
+  pz_engine_set_timestamp_authority (engine, closed, 2);
+  down = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "approve", version, NULL, "{\"passphrase\":\"demo\"}");
+  g_assert_cmpuint (down->status, ==, 503);
+  g_assert_cmpstr (pz_response_error_code (down), ==, "unavailable");
+  {
+    JsonObject *body = pz_response_object (down);
+    const char *message = json_object_get_string_member (json_object_get_object_member (body, "error"), "message");
+
+    g_assert_nonnull (strstr (message, "could not be timestamped"));
+    g_assert_nonnull (strstr (message, "Nothing was signed"));
+    g_assert_null (strstr (message, "demo\""));
+  }
+  app = pz_test_get_application (ts, pz_test_login (ts, "kadis"), id);
+  g_assert_cmpstr (json_object_get_string_member (app, "step"), ==, "signing");
+  g_assert_cmpint (json_object_get_int_member (app, "version"), ==, version);
+  {
+    g_autoptr(GBytes) still = get_output (id, "permit");
+    g_assert_true (g_bytes_equal (still, unsigned_permit));
+  }
+
+  pz_engine_set_timestamp_authority (engine, pz_test_tsa_url (tsa), 5);
+  pz_test_advance (ts, id);
+  pz_engine_set_timestamp_authority (engine, NULL, 0);
+  g_assert_cmpuint (pz_test_tsa_requests (tsa), ==, 1);
+  signed_permit = get_output (id, "permit");
+  report = pdfsig (signed_permit);
+  g_assert_nonnull (strstr (report, "Signature is Valid"));
+  g_assert_nonnull (strstr (report, "ETSI.CAdES.detached"));
+  pz_test_tsa_stop (tsa);
+}
+
+/* The office signs through a BSrE Esign Client Service (the stand-in):
+ * the Kadis' passphrase goes to it, a wrong one or a service that is down
+ * leaves the file unsigned, and the right one gets the permit signed under
+ * the service's CA. */
+static void
+test_remote_signature (void)
+{
+  g_autofree char *dir = g_build_filename (workdir, "esign", NULL);
+  g_autofree char *closed = pz_test_closed_url ();
+  PzEngine *engine = pz_test_server_get_engine (ts);
+  gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "SIP-DOKTER", "new");
+  g_autoptr(GBytes) unsigned_permit = NULL;
+  g_autoptr(GBytes) signed_permit = NULL;
+  g_autoptr(PzResponse) wrong = NULL;
+  g_autoptr(PzResponse) down = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *right = g_strdup_printf ("{\"passphrase\":\"%s\"}", PZ_TEST_ESIGN_PASSPHRASE);
+  gint64 version;
+  PzTestEsign *esign;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  esign = pz_test_esign_start (dir);
+  g_assert_nonnull (esign);
+  pz_test_drive_to (ts, id, "signing");
+  unsigned_permit = get_output (id, "permit");
+  version = version_of (id);
+
+  pz_engine_set_remote_signing (engine, pz_test_esign_url (esign), PZ_TEST_ESIGN_CLIENT, PZ_TEST_ESIGN_SECRET,
+                                PZ_TEST_ESIGN_NIK, 5);
+  wrong = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "approve", version, NULL, "{\"passphrase\":\"demo\"}");
+  g_assert_cmpuint (wrong->status, ==, 422);
+  g_assert_null (strstr (g_bytes_get_data (wrong->body, NULL), "demo\""));
+
+  pz_engine_set_remote_signing (engine, closed, PZ_TEST_ESIGN_CLIENT, PZ_TEST_ESIGN_SECRET, PZ_TEST_ESIGN_NIK, 5);
+  down = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "approve", version, NULL, right);
+  g_assert_cmpuint (down->status, ==, 503);
+  g_assert_cmpstr (pz_response_error_code (down), ==, "unavailable");
+  g_assert_null (strstr (g_bytes_get_data (down->body, NULL), PZ_TEST_ESIGN_PASSPHRASE));
+  g_assert_cmpint (version_of (id), ==, version);
+  {
+    g_autoptr(GBytes) still = get_output (id, "permit");
+    g_assert_true (g_bytes_equal (still, unsigned_permit));
+  }
+
+  pz_engine_set_remote_signing (engine, pz_test_esign_url (esign), PZ_TEST_ESIGN_CLIENT, PZ_TEST_ESIGN_SECRET,
+                                PZ_TEST_ESIGN_NIK, 5);
+  {
+    g_autoptr(PzResponse) done = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "approve", version, NULL, right);
+    g_assert_cmpuint (done->status, ==, 200);
+  }
+  pz_engine_set_remote_signing (engine, NULL, NULL, NULL, NULL, 0);
+  signed_permit = get_output (id, "permit");
+  report = pdfsig (signed_permit);
+  g_assert_nonnull (strstr (report, "Signature is Valid"));
+  g_assert_nonnull (strstr (report, "Dr. Rina Kusuma"));
+  pz_test_esign_stop (esign);
+}
+
 /* A wet signature: the scan of the paper becomes the permit. */
 static void
 test_wet_signature_permit (void)
@@ -674,6 +796,8 @@ main (int   argc,
   ts = pz_test_server_start (NULL, TRUE);
   g_test_add_func ("/server/outputs/receipt-bap-draft-permit", test_receipt_bap_draft_permit);
   g_test_add_func ("/server/outputs/electronic-signature", test_electronic_signature);
+  g_test_add_func ("/server/outputs/timestamped-signature", test_timestamped_signature);
+  g_test_add_func ("/server/outputs/remote-signature", test_remote_signature);
   g_test_add_func ("/server/outputs/wet-signature", test_wet_signature_permit);
   g_test_add_func ("/server/outputs/refusal", test_refusal_letter);
   g_test_add_func ("/server/outputs/decree-edit", test_decree_edit);

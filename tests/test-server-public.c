@@ -345,6 +345,30 @@ test_headers (void)
   g_assert_true (body_has (verified, "Verifikasi izin"));
   g_assert_true (body_has (verified, "BERLAKU"));
   g_assert_true (body_has (verified, "Pemegang izin"));
+  /* the signature as the stored PDF carries it: the demo Kadis' key,
+   * self-issued, with no timestamp authority configured */
+  g_assert_true (body_has (verified, "<td>Ditandatangani oleh</td><td>"));
+  g_assert_true (body_has (verified, "CN=Dr. Ir. Rudi Hartono"));
+  g_assert_true (body_has (verified, "<td>Penerbit sertifikat</td><td>"));
+  g_assert_true (body_has (verified, "(menurut penanda tangan; tanpa penanda waktu)"));
+  g_assert_true (body_has (verified, "SAH: dokumen tidak berubah sejak ditandatangani"));
+  {
+    g_autoptr(Raw) json = raw_request ("127.0.0.1", "GET", verify, "Accept: application/json\r\n", NULL);
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *sig;
+
+    g_assert_cmpuint (json->status, ==, 200);
+    g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (json->body, NULL),
+                                               (gssize) g_bytes_get_size (json->body), NULL));
+    sig = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "signature");
+    g_assert_nonnull (sig);
+    g_assert_nonnull (strstr (json_object_get_string_member (sig, "signer"), "CN=Dr. Ir. Rudi Hartono"));
+    g_assert_cmpstr (json_object_get_string_member (sig, "signed_at_source"), ==, "signing_time");
+    g_assert_true (json_node_is_null (json_object_get_member (sig, "timestamp_authority")));
+    g_assert_true (json_object_get_boolean_member (sig, "unchanged"));
+    g_assert_true (json_object_get_boolean_member (sig, "certificate_valid_at_signing"));
+    g_assert_true (json_object_get_boolean_member (sig, "valid"));
+  }
   g_assert_cmpuint (fake->status, ==, 404);
   assert_page_headers (fake);
   g_assert_true (body_has (fake, "tidak asli"));

@@ -7,9 +7,14 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "pz-demo.h"
 #include "pz-sign.h"
+#include "pz-test-esign.h"
+#include "pz-timestamp.h"
+#include "pz-verify.h"
+#include "pz-test-tsa.h"
 
 static char *workdir;
 
@@ -197,6 +202,469 @@ test_pkcs11 (void)
   g_assert_nonnull (strstr (report, "Total document signed"));
 }
 
+/* The CMS signature in the signed PDF's last /Contents, as DER. */
+static GBytes *
+embedded_cms (GBytes *pdf)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (pdf, &len);
+  const char *at = NULL;
+  GByteArray *der = g_byte_array_new ();
+  gsize total;
+
+  /* the file holds binary streams: search bytes, not a string */
+  for (const char *p = data; (p = memmem (p, len - (gsize) (p - data), "/Contents <", 11)); p++)
+    at = p;
+  g_assert_nonnull (at);
+  at += strlen ("/Contents <");
+  for (; *at != '>'; at += 2)
+    {
+      guint8 b = (guint8) (g_ascii_xdigit_value (at[0]) << 4 | g_ascii_xdigit_value (at[1]));
+      g_byte_array_append (der, &b, 1);
+    }
+  /* the room kept is padded with zeros: keep the one DER element */
+  g_assert_cmpuint (der->data[0], ==, 0x30);
+  g_assert_cmpuint (der->data[1], ==, 0x82);
+  total = 4 + ((gsize) der->data[2] << 8 | der->data[3]);
+  g_assert_cmpuint (total, <=, der->len);
+  g_byte_array_set_size (der, (guint) total);
+  return g_byte_array_free_to_bytes (der);
+}
+
+/* "openssl asn1parse" of @der, its lines */
+static char **
+asn1parse (GBytes     *der,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (workdir, name, NULL);
+  const char *argv[] = { "openssl", "asn1parse", "-inform", "DER", "-in", name, NULL };
+  g_autofree char *out = NULL;
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (der, NULL), (gssize) g_bytes_get_size (der), NULL));
+  g_assert_true (run (argv, &out));
+  return g_strsplit (out, "\n", -1);
+}
+
+/* The element that starts at the asn1parse line @line. */
+static GBytes *
+element_at (GBytes     *der,
+            const char *line)
+{
+  gsize offset = (gsize) g_ascii_strtoull (line, NULL, 10);
+  const char *hl = strstr (line, "hl=");
+  const char *l = strstr (line, " l=");
+  gsize head, len;
+
+  g_assert_nonnull (hl);
+  g_assert_nonnull (l);
+  head = (gsize) g_ascii_strtoull (hl + 3, NULL, 10);
+  len = (gsize) g_ascii_strtoull (l + 3, NULL, 10);
+  g_assert_cmpuint (offset + head + len, <=, g_bytes_get_size (der));
+  return g_bytes_new_from_bytes (der, offset, head + len);
+}
+
+static GBytes *
+sign_with_tsa (PzTestTsa     *tsa,
+               const char    *url,
+               PzTestTsaMode  mode,
+               guint          timeout,
+               GBytes        *pdf,
+               gint64        *took,
+               GError       **error)
+{
+  g_autofree char *path = g_build_filename (workdir, "kadis.p12", NULL);
+  g_autoptr(PzSigner) signer = pz_signer_open (path, NULL, "rahasia", NULL);
+  gint64 start;
+  GBytes *out;
+
+  g_assert_nonnull (signer);
+  pz_test_tsa_set_mode (tsa, mode);
+  pz_signer_set_timestamp_authority (signer, url, timeout);
+  start = g_get_monotonic_time ();
+  out = sign_with (signer, pdf, error);
+  if (took)
+    *took = g_get_monotonic_time () - start;
+  return out;
+}
+
+/* PAdES B-T: a timestamp from the authority over the signature value,
+ * that openssl checks against the authority's CA; an authority that is
+ * down, slow or wrong signs nothing. */
+static void
+test_timestamp (void)
+{
+  g_autofree char *path = g_build_filename (workdir, "kadis.p12", NULL);
+  g_autofree char *tsa_dir = g_build_filename (workdir, "tsa", NULL);
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autoptr(GBytes) pdf = pz_demo_scan_pdf ("Izin", 1);
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) signed_pdf = NULL;
+  g_autoptr(GBytes) cms = NULL;
+  g_autoptr(GBytes) token = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *digest = NULL;
+  g_autofree char *closed = pz_test_closed_url ();
+  g_autofree char *token_path = g_build_filename (workdir, "token.der", NULL);
+  g_autofree char *ca = NULL;
+  const char *token_line = NULL;
+  const char *sig_hex = NULL;
+  PzTestTsa *tsa;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed (tools/install-deps.sh installs it)");
+      return;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (tsa_dir, 0700), ==, 0);
+  tsa = pz_test_tsa_start (tsa_dir);
+  g_assert_nonnull (tsa);
+  ca = g_strdup (pz_test_tsa_ca_file (tsa));
+  g_assert_true (pz_sign_create_identity (path, "rahasia", "Ir. Sri Mulyani", "DPMPTSP Sukamaju", 30, NULL));
+  before = g_bytes_new (g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf));
+
+  signed_pdf = sign_with_tsa (tsa, pz_test_tsa_url (tsa), PZ_TEST_TSA_GOOD, 5, pdf, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pz_test_tsa_requests (tsa), ==, 1);
+  report = pdfsig (signed_pdf);
+  g_assert_nonnull (strstr (report, "Signature is Valid"));
+  g_assert_nonnull (strstr (report, "ETSI.CAdES.detached"));
+  g_assert_nonnull (strstr (report, "Total document signed"));
+
+  /* the token, and the signature value it stamps, as openssl reads them */
+  cms = embedded_cms (signed_pdf);
+  lines = asn1parse (cms, "cms.der");
+  for (guint i = 0; lines[i]; i++)
+    {
+      if (strstr (lines[i], "prim: OCTET STRING") && strstr (lines[i], "[HEX DUMP]:") && token_line == NULL)
+        sig_hex = strstr (lines[i], "[HEX DUMP]:") + strlen ("[HEX DUMP]:");
+      if (strstr (lines[i], ":id-smime-aa-timeStampToken") && lines[i + 1] && lines[i + 2])
+        token_line = lines[i + 2];
+    }
+  {
+    g_autofree char *all = g_strjoinv ("\n", lines);
+    g_assert_nonnull (strstr (all, ":id-smime-aa-signingCertificateV2"));
+  }
+  g_assert_nonnull (token_line);
+  g_assert_nonnull (strstr (token_line, "cons: SEQUENCE"));
+  g_assert_nonnull (sig_hex);
+  {
+    g_autoptr(GByteArray) sig = g_byte_array_new ();
+
+    for (const char *p = sig_hex; g_ascii_isxdigit (p[0]) && g_ascii_isxdigit (p[1]); p += 2)
+      {
+        guint8 b = (guint8) (g_ascii_xdigit_value (p[0]) << 4 | g_ascii_xdigit_value (p[1]));
+        g_byte_array_append (sig, &b, 1);
+      }
+    g_assert_cmpuint (sig->len, ==, 256);   /* RSA 2048 */
+    digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, sig->data, sig->len);
+  }
+  token = element_at (cms, token_line);
+  g_assert_true (g_file_set_contents (token_path, g_bytes_get_data (token, NULL), (gssize) g_bytes_get_size (token),
+                                      NULL));
+  {
+    const char *verify[] = { "openssl", "ts", "-verify", "-in", "token.der", "-token_in", "-digest", digest,
+                             "-CAfile", ca, NULL };
+    g_autofree char *other = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "another", -1);
+    const char *wrong[] = { "openssl", "ts", "-verify", "-in", "token.der", "-token_in", "-digest", other,
+                            "-CAfile", ca, NULL };
+    g_autofree char *out = NULL;
+
+    g_assert_true (run (verify, &out));
+    g_assert_nonnull (strstr (out, "Verification: OK"));
+    g_assert_false (run (wrong, NULL));
+  }
+
+  /* a changed byte is seen */
+  {
+    gsize len;
+    guint8 *bad = g_bytes_unref_to_data (g_bytes_ref (signed_pdf), &len);
+    g_autoptr(GBytes) tampered = NULL;
+    g_autofree char *tampered_report = NULL;
+    char *at = memmem (bad, len, "/Reason (Izin", 13);
+
+    g_assert_nonnull (at);
+    at[9] = 'X';
+    tampered = g_bytes_new_take (bad, len);
+    tampered_report = pdfsig (tampered);
+    g_assert_null (strstr (tampered_report, "Signature is Valid"));
+  }
+
+  /* down, garbage, a rejection, too slow, an old answer, an HTTP error:
+   * each a clear refusal, and the permit as it was */
+  {
+    static const struct {
+      PzTestTsaMode mode;
+      gboolean      closed;
+      const char   *says;
+    } cases[] = {
+      { PZ_TEST_TSA_GOOD, TRUE, "cannot be reached" },
+      { PZ_TEST_TSA_GARBAGE, FALSE, "did not answer with a timestamp" },
+      { PZ_TEST_TSA_REJECT, FALSE, "refused to stamp it (status 2)" },
+      { PZ_TEST_TSA_REPLAY, FALSE, "not of this signature" },
+      { PZ_TEST_TSA_HTTP_500, FALSE, "HTTP status 500" },
+      /* last: the stand-in answers one request at a time */
+      { PZ_TEST_TSA_SLOW, FALSE, "cannot be reached" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autoptr(GBytes) none = NULL;
+        gint64 took = 0;
+
+        none = sign_with_tsa (tsa, cases[i].closed ? closed : pz_test_tsa_url (tsa), cases[i].mode, 1, pdf, &took,
+                              &error);
+        g_test_message ("case %u (%.1f s): %s", i, took / 1e6, error ? error->message : "signed");
+        g_assert_null (none);
+        g_assert_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_TIMESTAMP);
+        g_assert_nonnull (strstr (error->message, cases[i].says));
+        g_assert_nonnull (strstr (error->message, "Nothing was signed"));
+        g_assert_null (strstr (error->message, "rahasia"));
+        /* the slow one is given up after the timeout (1 s), before it answers (3 s) */
+        g_assert_cmpint (took, <, 2500 * G_TIME_SPAN_MILLISECOND);
+        g_clear_error (&error);
+        g_assert_true (g_bytes_equal (pdf, before));
+      }
+  }
+  pz_test_tsa_stop (tsa);
+}
+
+/* `perizinan-server verify FILE`: its exit status and what it says */
+static int
+verify_command (GBytes     *file,
+                const char *name,
+                char      **out)
+{
+  g_autofree char *path = g_build_filename (workdir, name, NULL);
+  const char *server = g_getenv ("PERIZINAN_SERVER");
+  const char *argv[] = { server, "verify", path, NULL };
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_assert_nonnull (server);
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (file, NULL), (gssize) g_bytes_get_size (file), NULL));
+  g_assert_true (g_spawn_sync (workdir, (char **) argv, NULL, 0, NULL, NULL, out, &err, &status, NULL));
+  g_test_message ("verify %s: %s%s", name, *out, err);
+  if (err && *err)
+    {
+      char *both = g_strconcat (*out, err, NULL);
+      g_free (*out);
+      *out = both;
+    }
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+static void
+test_verify_command (void)
+{
+  g_autofree char *path = g_build_filename (workdir, "kadis.p12", NULL);
+  g_autofree char *tsa_dir = g_build_filename (workdir, "tsa-verify", NULL);
+  g_autoptr(GBytes) pdf = pz_demo_scan_pdf ("Izin", 1);
+  g_autoptr(GBytes) stamped = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PzSigner) signer = NULL;
+  g_autofree char *out = NULL;
+  PzTestTsa *tsa;
+
+  g_assert_cmpint (g_mkdir_with_parents (tsa_dir, 0700), ==, 0);
+  tsa = pz_test_tsa_start (tsa_dir);
+  g_assert_nonnull (tsa);
+  g_assert_true (pz_sign_create_identity (path, "rahasia", "Ir. Sri Mulyani", "DPMPTSP Sukamaju", 30, NULL));
+  signer = pz_signer_open (path, NULL, "rahasia", &error);
+  g_assert_no_error (error);
+  plain = sign_with (signer, pdf, &error);
+  g_assert_no_error (error);
+  pz_signer_set_timestamp_authority (signer, pz_test_tsa_url (tsa), 5);
+  stamped = sign_with (signer, pdf, &error);
+  g_assert_no_error (error);
+  pz_test_tsa_stop (tsa);
+
+  /* the DER reading is bounded: every cut of the signature, and every
+   * flipped byte of it in the file, is read without a fault */
+  {
+    g_autoptr(GBytes) cms = embedded_cms (stamped);
+    g_autoptr(GBytes) whole_token = pz_cms_timestamp_token (cms);
+    gsize len = g_bytes_get_size (cms);
+    gsize pdf_len;
+    const guint8 *pdf_data = g_bytes_get_data (stamped, &pdf_len);
+    const guint8 *contents = memmem (pdf_data, pdf_len, "/Contents <3082", 15);
+
+    g_assert_nonnull (whole_token);
+    for (gsize cut = 0; cut < len; cut++)
+      {
+        g_autoptr(GBytes) part = g_bytes_new_from_bytes (cms, 0, cut);
+        g_autoptr(GBytes) value = NULL;
+        g_autoptr(GBytes) token = pz_cms_timestamp_token (part);
+
+        g_assert_false (pz_cms_signature_value (part, &value));
+        g_assert_null (token);
+      }
+    g_assert_nonnull (contents);
+    for (guint i = 0; i < 300; i++)
+      {
+        guint8 *copy = g_memdup2 (pdf_data, pdf_len);
+        gsize at = (gsize) (contents - pdf_data) + 11 + (gsize) g_random_int_range (0, (gint32) (len * 2));
+        g_autoptr(GBytes) flipped = NULL;
+        g_autoptr(GPtrArray) checks = NULL;
+
+        copy[at] = "0123456789abcdef"[g_random_int_range (0, 16)];
+        flipped = g_bytes_new_take (copy, pdf_len);
+        checks = pz_verify_pdf (flipped, NULL);
+        g_assert_nonnull (checks);
+      }
+  }
+
+  g_assert_cmpint (verify_command (stamped, "stamped.pdf", &out), ==, 0);
+  g_assert_nonnull (strstr (out, "Signature 1 of 1\n"));
+  g_assert_nonnull (strstr (out, "  Signed by:   C=ID,O=DPMPTSP Sukamaju,CN=Ir. Sri Mulyani\n"));
+  g_assert_nonnull (strstr (out, "  Authority:   C=ID,O=DPMPTSP Sukamaju,CN=Ir. Sri Mulyani\n"));
+  g_assert_nonnull (strstr (out, " UTC (the timestamp of C=ID,O=Perizinan tests,CN=Test TSA)\n"));
+  g_assert_nonnull (strstr (out, "  Bytes:       unchanged since signing\n"));
+  g_assert_nonnull (strstr (out, "  Signature:   valid for the signer's certificate\n"));
+  g_assert_nonnull (strstr (out, "  Certificate: valid at signing time ("));
+  g_assert_nonnull (strstr (out, "\nEvery signature checks.\n"));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (verify_command (plain, "plain.pdf", &out), ==, 0);
+  g_assert_nonnull (strstr (out, " UTC (the signer's own statement: no timestamp)\n"));
+  g_assert_null (strstr (out, "Test TSA"));
+  g_assert_nonnull (strstr (out, "\nEvery signature checks.\n"));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (verify_command (pdf, "unsigned.pdf", &out), ==, 1);
+  g_assert_nonnull (strstr (out, "unsigned.pdf: this PDF has no electronic signature\n"));
+  g_clear_pointer (&out, g_free);
+  {
+    g_autoptr(GBytes) text = g_bytes_new_static ("Surat Izin\n", 11);
+    g_assert_cmpint (verify_command (text, "letter.pdf", &out), ==, 2);
+    g_assert_nonnull (strstr (out, "letter.pdf: This is not a PDF file\n"));
+    g_clear_pointer (&out, g_free);
+  }
+  {
+    gsize len;
+    guint8 *bad = g_bytes_unref_to_data (g_bytes_ref (stamped), &len);
+    g_autoptr(GBytes) tampered = NULL;
+    char *at = memmem (bad, len, "/Reason (Izin", 13);
+
+    g_assert_nonnull (at);
+    at[9] = 'X';
+    tampered = g_bytes_new_take (bad, len);
+    g_assert_cmpint (verify_command (tampered, "tampered.pdf", &out), ==, 1);
+    g_assert_nonnull (strstr (out, "  Bytes:       CHANGED since signing\n"));
+    g_assert_nonnull (strstr (out, "  Result:      DOES NOT CHECK\n"));
+    g_assert_nonnull (strstr (out, "\nNOT every signature checks.\n"));
+  }
+}
+
+/* The remote backend against a stand-in of BSrE's Esign Client Service:
+ * the signed permit comes back valid under the test CA; a wrong
+ * passphrase, a service that is down, slow, or answers garbage or another
+ * document each give a clear error, and the passphrase is in none. */
+static void
+test_remote (void)
+{
+  g_autofree char *dir = g_build_filename (workdir, "esign", NULL);
+  g_autofree char *closed = pz_test_closed_url ();
+  g_autoptr(GBytes) pdf = pz_demo_scan_pdf ("Izin", 1);
+  g_autoptr(GBytes) signed_pdf = NULL;
+  g_autoptr(PzSigner) signer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *sent = NULL;
+  g_autofree char *out = NULL;
+  PzTestEsign *esign;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  esign = pz_test_esign_start (dir);
+  g_assert_nonnull (esign);
+
+  /* the NIK is checked before anything is sent */
+  signer = pz_signer_open_remote (pz_test_esign_url (esign), PZ_TEST_ESIGN_CLIENT, PZ_TEST_ESIGN_SECRET, "32010101",
+                                  PZ_TEST_ESIGN_PASSPHRASE, 5, &error);
+  g_assert_null (signer);
+  g_assert_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_SERVICE);
+  g_clear_error (&error);
+
+  signer = pz_signer_open_remote (pz_test_esign_url (esign), PZ_TEST_ESIGN_CLIENT, PZ_TEST_ESIGN_SECRET,
+                                  PZ_TEST_ESIGN_NIK, PZ_TEST_ESIGN_PASSPHRASE, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pz_signer_get_backend (signer), ==, "remote");
+  signed_pdf = sign_with (signer, pdf, &error);
+  g_assert_no_error (error);
+  sent = pz_test_esign_last_request (esign);
+  g_assert_nonnull (strstr (sent, "nik=" PZ_TEST_ESIGN_NIK ";"));
+  g_assert_nonnull (strstr (sent, "tampilan=invisible;"));
+  report = pdfsig (signed_pdf);
+  g_assert_nonnull (strstr (report, "Signature is Valid"));
+  g_assert_nonnull (strstr (report, "Dr. Rina Kusuma"));
+  g_assert_cmpint (verify_command (signed_pdf, "remote.pdf", &out), ==, 0);
+  g_assert_nonnull (strstr (out, "  Authority:   C=ID,O=Perizinan tests,CN=Test BSrE CA\n"));
+  g_clear_pointer (&signer, pz_signer_free);
+
+  /* a wrong passphrase: BSrE's code 2031 */
+  signer = pz_signer_open_remote (pz_test_esign_url (esign), PZ_TEST_ESIGN_CLIENT, PZ_TEST_ESIGN_SECRET,
+                                  PZ_TEST_ESIGN_NIK, "salah-sekali", 1, &error);
+  g_assert_no_error (error);
+  g_assert_null (sign_with (signer, pdf, &error));
+  g_assert_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_PASSPHRASE);
+  g_assert_null (strstr (error->message, "salah-sekali"));
+  g_clear_error (&error);
+  g_clear_pointer (&signer, pz_signer_free);
+
+  /* wrong client credentials */
+  signer = pz_signer_open_remote (pz_test_esign_url (esign), PZ_TEST_ESIGN_CLIENT, "tebakan", PZ_TEST_ESIGN_NIK,
+                                  PZ_TEST_ESIGN_PASSPHRASE, 1, &error);
+  g_assert_null (sign_with (signer, pdf, &error));
+  g_assert_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_SERVICE);
+  g_assert_nonnull (strstr (error->message, "client credentials"));
+  g_assert_null (strstr (error->message, "tebakan"));
+  g_clear_error (&error);
+  g_clear_pointer (&signer, pz_signer_free);
+
+  {
+    static const struct {
+      PzTestEsignMode mode;
+      gboolean        closed;
+      const char     *says;
+    } cases[] = {
+      { PZ_TEST_ESIGN_GOOD, TRUE, "cannot be reached" },
+      { PZ_TEST_ESIGN_GARBAGE, FALSE, "did not answer with this permit, signed" },
+      { PZ_TEST_ESIGN_OTHER_PDF, FALSE, "did not answer with this permit, signed" },
+      { PZ_TEST_ESIGN_HTTP_500, FALSE, "HTTP 500" },
+      /* last: the stand-in answers one request at a time */
+      { PZ_TEST_ESIGN_SLOW, FALSE, "cannot be reached" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autoptr(GBytes) none = NULL;
+        gint64 start;
+
+        signer = pz_signer_open_remote (cases[i].closed ? closed : pz_test_esign_url (esign), PZ_TEST_ESIGN_CLIENT,
+                                        PZ_TEST_ESIGN_SECRET, PZ_TEST_ESIGN_NIK, PZ_TEST_ESIGN_PASSPHRASE, 1, &error);
+        g_assert_no_error (error);
+        pz_test_esign_set_mode (esign, cases[i].mode);
+        start = g_get_monotonic_time ();
+        none = sign_with (signer, pdf, &error);
+        g_test_message ("remote case %u (%.1f s): %s", i, (g_get_monotonic_time () - start) / 1e6,
+                        error ? error->message : "signed");
+        g_assert_null (none);
+        g_assert_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_SERVICE);
+        g_assert_nonnull (strstr (error->message, cases[i].says));
+        g_assert_nonnull (strstr (error->message, "nothing was signed"));
+        g_assert_null (strstr (error->message, PZ_TEST_ESIGN_PASSPHRASE));
+        g_assert_null (strstr (error->message, PZ_TEST_ESIGN_SECRET));
+        g_assert_cmpint (g_get_monotonic_time () - start, <, 2500 * G_TIME_SPAN_MILLISECOND);
+        g_clear_error (&error);
+        g_clear_pointer (&signer, pz_signer_free);
+      }
+  }
+  pz_test_esign_stop (esign);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -207,6 +675,9 @@ main (int    argc,
   workdir = g_dir_make_tmp ("pz-signers-XXXXXX", NULL);
   g_test_add_func ("/signers/pkcs12", test_pkcs12);
   g_test_add_func ("/signers/pkcs11", test_pkcs11);
+  g_test_add_func ("/signers/timestamp", test_timestamp);
+  g_test_add_func ("/signers/verify-command", test_verify_command);
+  g_test_add_func ("/signers/remote", test_remote);
   rc = g_test_run ();
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", workdir);

@@ -178,12 +178,12 @@ check_signature (PzEngine      *self,
       reject_unknown_members (data, "data", known, details);
       if (passphrase == NULL || *passphrase == '\0')
         pz_detail_add (details, "data.passphrase", _("Enter the passphrase of the signing key"));
-      else if (self->signing_key == NULL ||
+      else if (self->remote_url == NULL && (self->signing_key == NULL ||
                (!pz_signer_identity_is_pkcs11 (self->signing_key) &&
-                !g_file_test (self->signing_key, G_FILE_TEST_EXISTS)))
+                !g_file_test (self->signing_key, G_FILE_TEST_EXISTS))))
         pz_detail_add (details, "data.passphrase",
                        _("The office has no signing certificate yet; ask the administrator"));
-      else if (!(signer = pz_signer_open (self->signing_key, self->signing_module, passphrase, &local_error)))
+      else if (!(signer = open_signer (self, passphrase, &local_error)))
         pz_detail_add (details, "data.passphrase", "%s", local_error->message);
     }
   return TRUE;
@@ -520,7 +520,26 @@ pz_engine_act (PzEngine               *self,
      * an embedded electronic signature, or the scan of the paper */
     if (action == PZ_ACTION_APPROVE && step->form == PZ_FORM_SIGNATURE &&
         !sign_permit (self, next, type, user, request->data, now, &local_error))
-      goto fail;
+      {
+        /* an authority that is down is no fault of the server's: say so,
+         * and the file stays as it was, unsigned */
+        /* a remote service checks the passphrase only when it signs */
+        if (g_error_matches (local_error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_PASSPHRASE))
+          {
+            pz_store_rollback (self->store);
+            engine_fail (error, PZ_ENGINE_ERROR_RULE, "%s", local_error->message);
+            return NULL;
+          }
+        if (g_error_matches (local_error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_TIMESTAMP) ||
+            g_error_matches (local_error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_SERVICE))
+          {
+            pz_store_rollback (self->store);
+            g_message ("%s", local_error->message);
+            engine_fail (error, PZ_ENGINE_ERROR_UNAVAILABLE, "%s", local_error->message);
+            return NULL;
+          }
+        goto fail;
+      }
   }
   {
     g_autoptr(PzMessage) message = compose_message (self, next, type, step, action, to, wf, request->note,

@@ -28,6 +28,13 @@ struct _PzEngine
   GBytes     *logo;            /* (nullable): the office emblem, PNG */
   char       *signing_key;     /* PKCS#12 file, or a pkcs11: URI */
   char       *signing_module;  /* (nullable): the PKCS#11 module of a token */
+  char       *tsa_url;         /* (nullable): the timestamp authority of signatures */
+  guint       tsa_timeout;     /* seconds */
+  char       *remote_url;      /* (nullable): a BSrE Esign Client Service signs */
+  char       *remote_client_id;
+  char       *remote_client_secret;
+  char       *remote_nik;
+  guint       remote_timeout;
   GTimeZone  *tz;
   PzStore    *store;
   PzCalendar *calendar;
@@ -134,6 +141,9 @@ gboolean store_output (PzEngine      *self,
                        GError       **error);
 
 /* pz-engine-signing.c */
+PzSigner *open_signer (PzEngine    *self,
+                       const char  *passphrase,
+                       GError     **error);
 gboolean sign_permit (PzEngine      *self,
                       PzApplication *app,
                       PzPermitType  *type,

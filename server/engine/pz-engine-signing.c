@@ -166,6 +166,19 @@ pz_engine_install_signing_key (PzEngine    *self,
   return TRUE;
 }
 
+/* The Kadis' signing identity, unlocked with @passphrase: the office's
+ * remote signing service, or its key in a file or on a token. */
+PzSigner *
+open_signer (PzEngine    *self,
+             const char  *passphrase,
+             GError     **error)
+{
+  if (self->remote_url)
+    return pz_signer_open_remote (self->remote_url, self->remote_client_id, self->remote_client_secret,
+                                  self->remote_nik, passphrase, self->remote_timeout, error);
+  return pz_signer_open (self->signing_key, self->signing_module, passphrase, error);
+}
+
 gboolean
 sign_permit (PzEngine      *self,
              PzApplication *app,
@@ -190,8 +203,7 @@ sign_permit (PzEngine      *self,
     }
   else
     {
-      g_autoptr(PzSigner) signer = pz_signer_open (self->signing_key, self->signing_module,
-                                                    pz_json_get_string (data, "passphrase"), error);
+      g_autoptr(PzSigner) signer = open_signer (self, pz_json_get_string (data, "passphrase"), error);
       g_autoptr(GBytes) pdf = NULL;
       g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
       g_autoptr(GDateTime) when = g_date_time_to_timezone (utc, self->tz);
@@ -201,7 +213,9 @@ sign_permit (PzEngine      *self,
 
       if (signer == NULL)
         return FALSE;
-      if (!pz_store_note_signing_certificate (self->store, signer, error))
+      pz_signer_set_timestamp_authority (signer, self->tsa_url, self->tsa_timeout);
+      /* a remote service tells its certificate only with the signed PDF */
+      if (self->remote_url == NULL && !pz_store_note_signing_certificate (self->store, signer, error))
         return FALSE;
       pdf = pz_engine_render_signed_permit (self, app, user, now);
       reason = g_strdup_printf ("Izin %s", app->permit_number);

@@ -351,6 +351,11 @@ pz_engine_free (PzEngine *self)
   g_clear_pointer (&self->logo, g_bytes_unref);
   g_free (self->signing_key);
   g_free (self->signing_module);
+  g_free (self->tsa_url);
+  g_free (self->remote_url);
+  g_free (self->remote_client_id);
+  g_free (self->remote_client_secret);
+  g_free (self->remote_nik);
   g_free (self);
 }
 
@@ -479,6 +484,51 @@ pz_engine_set_signing_module (PzEngine   *self,
 {
   g_free (self->signing_module);
   self->signing_module = g_strdup (module);
+}
+
+/**
+ * pz_engine_set_timestamp_authority:
+ * @url: (nullable): the RFC 3161 timestamp authority that stamps each
+ *   signature (PAdES B-T); %NULL for none (B-B)
+ * @timeout_seconds: how long a signing waits for it
+ */
+void
+pz_engine_set_timestamp_authority (PzEngine   *self,
+                                   const char *url,
+                                   guint       timeout_seconds)
+{
+  g_free (self->tsa_url);
+  self->tsa_url = url && *url ? g_strdup (url) : NULL;
+  self->tsa_timeout = timeout_seconds;
+}
+
+/**
+ * pz_engine_set_remote_signing:
+ * @url: (nullable): the base address of the office's BSrE Esign Client
+ *   Service (or a provincial service with its API); %NULL: the signing key
+ *   is a file or on a token
+ * @client_id: the office's client credentials at the service
+ * @client_secret: their secret
+ * @nik: the Kadis' NIK, as the service knows them
+ * @timeout_seconds: how long a signing waits for the service
+ */
+void
+pz_engine_set_remote_signing (PzEngine   *self,
+                              const char *url,
+                              const char *client_id,
+                              const char *client_secret,
+                              const char *nik,
+                              guint       timeout_seconds)
+{
+  g_free (self->remote_url);
+  g_free (self->remote_client_id);
+  g_free (self->remote_client_secret);
+  g_free (self->remote_nik);
+  self->remote_url = url && *url ? g_strdup (url) : NULL;
+  self->remote_client_id = g_strdup (client_id);
+  self->remote_client_secret = g_strdup (client_secret);
+  self->remote_nik = g_strdup (nik);
+  self->remote_timeout = timeout_seconds;
 }
 
 const char *

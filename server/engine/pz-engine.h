@@ -26,6 +26,7 @@ typedef enum {
   PZ_ENGINE_ERROR_INTERNAL,      /* the store failed */
   PZ_ENGINE_ERROR_DISK_FULL,     /* nothing was saved: the disk is full */
   PZ_ENGINE_ERROR_UNCONFIRMED,   /* the Kadis has not confirmed it */
+  PZ_ENGINE_ERROR_UNAVAILABLE,   /* a service the office relies on (the timestamp authority) failed */
 } PzEngineError;
 
 typedef struct _PzEngine PzEngine;
@@ -201,6 +202,15 @@ GBytes         *pz_engine_render_signed_permit (PzEngine      *self,
 void            pz_engine_set_signing_key    (PzEngine        *self,
                                               const char      *path);
 const char     *pz_engine_get_signing_key    (PzEngine        *self);
+void            pz_engine_set_timestamp_authority (PzEngine   *self,
+                                                   const char *url,
+                                                   guint       timeout_seconds);
+void            pz_engine_set_remote_signing (PzEngine   *self,
+                                              const char *url,
+                                              const char *client_id,
+                                              const char *client_secret,
+                                              const char *nik,
+                                              guint       timeout_seconds);
 void            pz_engine_set_signing_module (PzEngine        *self,
                                               const char      *module);
 char           *pz_engine_output_path        (PzEngine        *self,

@@ -8,13 +8,16 @@
 #include <string.h>
 
 #include "pz-sign.h"
+#include "pz-signer-private.h"
 
 /* The office's electronic signature: a CMS signature, made by whichever
  * backend keeps the signer's key, embedded in the permit PDF as an
  * incremental update, so that any PDF reader (and poppler's pdfsig) can
  * check it and see any later change. */
 
-#define SIG_SPACE 8192   /* bytes reserved for the CMS signature */
+/* bytes reserved for the CMS signature: the signer's certificate and a
+ * timestamp token with the authority's certificate take about 4 KiB */
+#define SIG_SPACE 16384
 
 /* Minimal reading of the PDF the server itself wrote (cairo: a classic
  * cross-reference table), enough to add a signature as an update. */
@@ -126,6 +129,9 @@ pz_signer_sign_pdf (PzSigner    *signer,
   const guint8 *cms_data;
   gsize cms_len;
 
+  /* a remote service signs the whole document itself */
+  if (signer->backend->sign_pdf)
+    return signer->backend->sign_pdf (signer, pdf, reason, location, error);
   if (trailer == NULL || sx == NULL)
     goto bad;
   size = int_after (trailer, "/Size ");
@@ -161,7 +167,7 @@ pz_signer_sign_pdf (PzSigner    *signer,
   numbers[0] = size;
   offsets[0] = out->len;
   g_string_append_printf (out, "%" G_GINT64_FORMAT " 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite "
-                          "/SubFilter /adbe.pkcs7.detached\n/ByteRange ", size);
+                          "/SubFilter /ETSI.CAdES.detached\n/ByteRange ", size);
   byterange_at = out->len;
   g_string_append (out, "[0 0000000000 0000000000 0000000000]");
   g_string_append (out, "\n/Contents ");
@@ -224,7 +230,9 @@ pz_signer_sign_pdf (PzSigner    *signer,
   if (cms_len > SIG_SPACE)
     {
       g_string_free (out, TRUE);
-      g_set_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_KEY, _("The signature is larger than the room kept for it"));
+      g_set_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_KEY,
+                   _("The signature (%u bytes) is larger than the %u bytes the permit keeps for it; "
+                     "nothing was signed"), (guint) MIN (cms_len, G_MAXUINT), (guint) SIG_SPACE);
       return NULL;
     }
   for (gsize i = 0; i < cms_len; i++)

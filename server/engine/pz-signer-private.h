@@ -17,6 +17,12 @@ typedef struct
                          GBytes       *data,
                          GError      **error);
   void      (*close)    (PzSigner     *self);
+  /* (nullable): a backend that signs whole PDFs itself (a remote service) */
+  GBytes   *(*sign_pdf) (PzSigner     *self,
+                         GBytes       *pdf,
+                         const char   *reason,
+                         const char   *location,
+                         GError      **error);
 } PzSignerBackend;
 
 struct _PzSigner
@@ -26,6 +32,8 @@ struct _PzSigner
   unsigned int           chain_len;
   gnutls_privkey_t       key;        /* (nullable): a backend that signs itself has none */
   gpointer               backend_data;
+  char                  *tsa_url;    /* (nullable): the timestamp authority */
+  guint                  tsa_timeout;
 };
 
 PzSigner *pz_signer_new           (const PzSignerBackend *backend);

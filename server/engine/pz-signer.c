@@ -5,9 +5,12 @@
 
 #include <glib/gi18n-lib.h>
 #include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
 #include <gnutls/pkcs7.h>
 
+#include "pz-der.h"
 #include "pz-signer-private.h"
+#include "pz-timestamp.h"
 
 /* The part of a signing identity every backend shares: the certificate it
  * signs under, and a CMS signature made with a GnuTLS private key that
@@ -79,6 +82,7 @@ pz_signer_free (PzSigner *signer)
   for (unsigned int i = 0; i < signer->chain_len; i++)
     gnutls_x509_crt_deinit (signer->chain[i]);
   g_free (signer->chain);
+  g_free (signer->tsa_url);
   if (signer->key)
     gnutls_privkey_deinit (signer->key);
   g_free (signer);
@@ -159,20 +163,73 @@ pz_signer_get_chain (PzSigner *signer)
 }
 
 /**
+ * pz_signer_set_timestamp_authority:
+ * @signer: a signer
+ * @url: (nullable): an RFC 3161 timestamp authority; %NULL for none
+ * @timeout_seconds: how long to wait for it
+ *
+ * With an authority, each signature gets a signature timestamp (PAdES
+ * B-T), and a signature that cannot be timestamped is not made.
+ */
+void
+pz_signer_set_timestamp_authority (PzSigner   *signer,
+                                   const char *url,
+                                   guint       timeout_seconds)
+{
+  g_free (signer->tsa_url);
+  signer->tsa_url = url && *url ? g_strdup (url) : NULL;
+  signer->tsa_timeout = timeout_seconds ? timeout_seconds : 10;
+}
+
+/**
  * pz_signer_sign_cms:
  * @signer: an unlocked signer
  * @data: what to sign
- * @error: return location for an error
+ * @error: return location for an error; %PZ_SIGN_ERROR_TIMESTAMP if the
+ *   timestamp authority fails
  *
  * Returns: (transfer full): a detached CMS SignedData over @data (DER),
- *   SHA-256, with the signer's certificate and the signing time
+ *   SHA-256, with the signer's certificate, the signing time and the
+ *   signing certificate (ESS v2), and the signature timestamp if @signer
+ *   has a timestamp authority
  */
 GBytes *
 pz_signer_sign_cms (PzSigner  *signer,
                     GBytes    *data,
                     GError   **error)
 {
-  return signer->backend->sign_cms (signer, data, error);
+  g_autoptr(GBytes) cms = signer->backend->sign_cms (signer, data, error);
+
+  if (cms == NULL || signer->tsa_url == NULL)
+    return g_steal_pointer (&cms);
+  return pz_cms_add_timestamp (cms, signer->tsa_url, signer->tsa_timeout, error);
+}
+
+/* signing-certificate-v2 (RFC 5035): the SHA-256 of the certificate, so
+ * that no other certificate of the same key can be put in its place */
+static gboolean
+add_signing_certificate (gnutls_x509_crt_t      crt,
+                         gnutls_pkcs7_attrs_t  *attrs)
+{
+  gnutls_datum_t der = { NULL, 0 }, value;
+  guint8 hash[32];
+  g_autoptr(GByteArray) id = g_byte_array_new ();
+  g_autoptr(GByteArray) ids = g_byte_array_new ();
+  g_autoptr(GByteArray) seq = g_byte_array_new ();
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+
+  if (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der) < 0)
+    return FALSE;
+  gnutls_hash_fast (GNUTLS_DIG_SHA256, der.data, der.size, hash);
+  gnutls_free (der.data);
+  /* ESSCertIDv2: the hash algorithm is SHA-256 by default and left out */
+  pz_der_append (id, PZ_DER_OCTET_STRING, hash, sizeof hash);
+  pz_der_append (ids, PZ_DER_SEQUENCE, id->data, id->len);
+  pz_der_append (seq, PZ_DER_SEQUENCE, ids->data, ids->len);
+  pz_der_append (out, PZ_DER_SEQUENCE, seq->data, seq->len);
+  value.data = out->data;
+  value.size = out->len;
+  return gnutls_pkcs7_add_attr (attrs, "1.2.840.113549.1.9.16.2.47", &value, 0) >= 0;
 }
 
 GBytes *
@@ -181,6 +238,7 @@ pz_signer_sign_cms_with_key (PzSigner  *self,
                              GError   **error)
 {
   gnutls_pkcs7_t pkcs7 = NULL;
+  gnutls_pkcs7_attrs_t attrs = NULL;
   gnutls_datum_t in, cms = { NULL, 0 };
   gsize len;
   GBytes *out;
@@ -188,11 +246,18 @@ pz_signer_sign_cms_with_key (PzSigner  *self,
 
   in.data = (unsigned char *) g_bytes_get_data (data, &len);
   in.size = (unsigned int) len;
+  if (!add_signing_certificate (self->chain[0], &attrs))
+    {
+      gnutls_pkcs7_attrs_deinit (attrs);
+      pz_signer_fail (error, PZ_SIGN_ERROR_KEY, _("The document could not be signed"), GNUTLS_E_MEMORY_ERROR);
+      return NULL;
+    }
   if ((rc = gnutls_pkcs7_init (&pkcs7)) < 0 ||
-      (rc = gnutls_pkcs7_sign (pkcs7, self->chain[0], self->key, &in, NULL, NULL,
+      (rc = gnutls_pkcs7_sign (pkcs7, self->chain[0], self->key, &in, attrs, NULL,
                                GNUTLS_DIG_SHA256, GNUTLS_PKCS7_INCLUDE_CERT | GNUTLS_PKCS7_INCLUDE_TIME)) < 0 ||
       (rc = gnutls_pkcs7_export2 (pkcs7, GNUTLS_X509_FMT_DER, &cms)) < 0)
     {
+      gnutls_pkcs7_attrs_deinit (attrs);
       if (pkcs7)
         gnutls_pkcs7_deinit (pkcs7);
       if (rc == GNUTLS_E_PKCS11_PIN_ERROR || rc == GNUTLS_E_PKCS11_USER_ERROR)
@@ -201,6 +266,7 @@ pz_signer_sign_cms_with_key (PzSigner  *self,
         pz_signer_fail (error, PZ_SIGN_ERROR_KEY, _("The document could not be signed"), rc);
       return NULL;
     }
+  gnutls_pkcs7_attrs_deinit (attrs);
   gnutls_pkcs7_deinit (pkcs7);
   out = g_bytes_new (cms.data, cms.size);
   gnutls_free (cms.data);

@@ -13,6 +13,7 @@ typedef enum {
   PZ_SIGN_ERROR_PDF,
   PZ_SIGN_ERROR_TOKEN,
   PZ_SIGN_ERROR_TIMESTAMP,
+  PZ_SIGN_ERROR_SERVICE,    /* the remote signing service failed or refused */
 } PzSignError;
 
 /* A signing identity, whatever keeps its key: a PKCS#12 file the server
@@ -34,6 +35,13 @@ PzSigner  *pz_signer_open_pkcs11      (const char  *module,
                                        const char  *uri,
                                        const char  *pin,
                                        GError     **error);
+PzSigner  *pz_signer_open_remote      (const char  *url,
+                                       const char  *client_id,
+                                       const char  *client_secret,
+                                       const char  *nik,
+                                       const char  *passphrase,
+                                       guint        timeout_seconds,
+                                       GError     **error);
 gboolean   pz_signer_identity_is_pkcs11 (const char *identity);
 void       pz_signer_free             (PzSigner    *signer);
 
@@ -44,6 +52,9 @@ void       pz_signer_get_validity     (PzSigner    *signer,
                                        gint64      *not_before,
                                        gint64      *not_after);
 GPtrArray *pz_signer_get_chain        (PzSigner    *signer);
+void       pz_signer_set_timestamp_authority (PzSigner   *signer,
+                                              const char *url,
+                                              guint       timeout_seconds);
 GBytes    *pz_signer_sign_cms         (PzSigner    *signer,
                                        GBytes      *data,
                                        GError     **error);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pz-http-private.h"
+#include "pz-verify.h"
 
 static void append_survey_form (Req *req, GString *html, const char *code);
 
@@ -145,6 +146,100 @@ row (GString    *html,
                           css ? css : "", css ? "\"" : "", v);
 }
 
+/* The last signature of the stored permit, as any holder of the file
+ * would find it: NULL for a permit signed on paper. */
+static PzSignatureCheck *
+permit_signature (PzEngine      *engine,
+                  PzApplication *app)
+{
+  g_autofree char *path = pz_engine_output_path (engine, app->id, "permit");
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  PzSignatureCheck *last;
+  gsize len;
+
+  if (path == NULL || !g_file_get_contents (path, &contents, &len, NULL))
+    return NULL;
+  pdf = g_bytes_new_take (g_steal_pointer (&contents), len);
+  checks = pz_verify_pdf (pdf, NULL);
+  if (checks == NULL || checks->len == 0)
+    return NULL;
+  last = g_ptr_array_steal_index (checks, checks->len - 1);
+  /* bytes added after the last signature are a change too */
+  if (!last->whole_file)
+    last->digest_matches = FALSE;
+  return last;
+}
+
+static void
+signature_rows (Req              *req,
+                GString          *html,
+                PzEngine         *engine,
+                PzSignatureCheck *sig)
+{
+  g_autofree char *when = sig->signed_at ? pz_format_date_id (sig->signed_at, pz_engine_get_timezone (engine), TRUE)
+                                         : NULL;
+  g_autofree char *at = NULL;
+  gboolean ok = pz_signature_check_ok (sig) && sig->whole_file;
+
+  if (sig->signed_at_source == PZ_SIGNED_AT_TIMESTAMP)
+    at = g_strdup_printf ("%s (%s %s)", when, tr (req, N_("timestamp by")), sig->timestamp_authority);
+  else if (sig->signed_at_source == PZ_SIGNED_AT_SIGNING_TIME)
+    at = g_strdup_printf ("%s (%s)", when, tr (req, N_("as stated by the signer; no timestamp")));
+  row (html, tr (req, N_("Signed by")), sig->subject, NULL);
+  row (html, tr (req, N_("Certificate authority")), sig->issuer, NULL);
+  row (html, tr (req, N_("Signed at")), at ? at : tr (req, N_("Unknown")), NULL);
+  row (html, tr (req, N_("Electronic signature")),
+       ok ? tr (req, N_("VALID: the document is unchanged since it was signed, and the certificate was valid then"))
+          : !sig->digest_matches || !sig->signature_valid
+              ? tr (req, N_("NOT VALID: the stored document was changed after it was signed"))
+              : tr (req, N_("NOT VALID: the certificate was not valid when it was signed")),
+       ok ? "ok" : "bad");
+}
+
+static void
+signature_json (JsonBuilder      *b,
+                PzEngine         *engine,
+                PzSignatureCheck *sig)
+{
+  json_builder_set_member_name (b, "signature");
+  if (sig == NULL)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "signer");
+  json_builder_add_string_value (b, sig->subject);
+  json_builder_set_member_name (b, "authority");
+  json_builder_add_string_value (b, sig->issuer);
+  json_builder_set_member_name (b, "signed_at");
+  if (sig->signed_at)
+    {
+      g_autofree char *iso = pz_engine_format_time (engine, sig->signed_at);
+      json_builder_add_string_value (b, iso);
+    }
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "signed_at_source");
+  json_builder_add_string_value (b, sig->signed_at_source == PZ_SIGNED_AT_TIMESTAMP ? "timestamp"
+                                    : sig->signed_at_source == PZ_SIGNED_AT_SIGNING_TIME ? "signing_time"
+                                    : "unknown");
+  json_builder_set_member_name (b, "timestamp_authority");
+  if (sig->timestamp_authority)
+    json_builder_add_string_value (b, sig->timestamp_authority);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "unchanged");
+  json_builder_add_boolean_value (b, sig->digest_matches && sig->signature_valid);
+  json_builder_set_member_name (b, "certificate_valid_at_signing");
+  json_builder_add_boolean_value (b, sig->certificate_valid_then);
+  json_builder_set_member_name (b, "valid");
+  json_builder_add_boolean_value (b, pz_signature_check_ok (sig) && sig->whole_file);
+  json_builder_end_object (b);
+}
+
 void
 handle_verify (Req        *req,
                const char *token,
@@ -157,6 +252,7 @@ handle_verify (Req        *req,
   g_autofree char *issued = NULL;
   g_autofree char *until = NULL;
   g_autoptr(GPtrArray) outputs = NULL;
+  PzSignatureCheck *sig = NULL;
   PzPermitType *type;
   const char *accept = soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg), "Accept");
   gboolean json = accept && strstr (accept, "application/json");
@@ -209,6 +305,7 @@ handle_verify (Req        *req,
       until = pz_format_date_id (g_date_time_to_unix (end), pz_engine_get_timezone (engine), FALSE);
       valid = g_date_time_to_unix (end) > req->now;
     }
+  sig = permit_signature (engine, app);
   if (json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -233,9 +330,11 @@ handle_verify (Req        *req,
       json_builder_add_string_value (b, valid ? "valid" : "expired");
       json_builder_set_member_name (b, "sha256");
       json_builder_add_string_value (b, sha);
+      signature_json (b, engine, sig);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
       send_json (req->msg, 200, root);
+      pz_signature_check_free (sig);
       return;
     }
   {
@@ -252,6 +351,9 @@ handle_verify (Req        *req,
          NULL);
     row (html, tr (req, N_("Status")), valid ? tr (req, N_("VALID")) : tr (req, N_("NO LONGER VALID")),
          valid ? "ok" : "bad");
+    if (sig)
+      signature_rows (req, html, engine, sig);
+    pz_signature_check_free (sig);
     row (html, tr (req, N_("SHA-256 of the authentic document")), sha, "hash");
     g_string_append_printf (html, "</table><p><a href=\"%s\">%s</a>. %s</p></body></html>", download,
                             tr (req, N_("Download the authentic permit document (PDF)")),

@@ -93,6 +93,7 @@ send_gerror (SoupServerMessage *msg,
     [PZ_ENGINE_ERROR_INTERNAL] = { 500, "internal" },
     [PZ_ENGINE_ERROR_DISK_FULL] = { 507, "disk_full" },
     [PZ_ENGINE_ERROR_UNCONFIRMED] = { 422, "unconfirmed" },
+    [PZ_ENGINE_ERROR_UNAVAILABLE] = { 503, "unavailable" },
   };
 
   if (error->domain == PZ_ENGINE_ERROR && error->code >= 0 && error->code < (int) G_N_ELEMENTS (map) &&

@@ -376,6 +376,11 @@ copy_config (const PzConfig *config)
   copy->inspect_program = g_strdup (config->inspect_program);
   copy->signing_key = g_strdup (config->signing_key);
   copy->signing_pkcs11_module = g_strdup (config->signing_pkcs11_module);
+  copy->signing_tsa_url = g_strdup (config->signing_tsa_url);
+  copy->signing_remote_url = g_strdup (config->signing_remote_url);
+  copy->signing_remote_client_id = g_strdup (config->signing_remote_client_id);
+  copy->signing_remote_client_secret = g_strdup (config->signing_remote_client_secret);
+  copy->signing_remote_nik = g_strdup (config->signing_remote_nik);
   copy->smtp_host = g_strdup (config->smtp_host);
   copy->smtp_username = g_strdup (config->smtp_username);
   copy->smtp_password = g_strdup (config->smtp_password);
@@ -416,6 +421,10 @@ pz_server_new (const PzConfig  *config,
                                                : g_build_filename (config->data_dir, "signing.p12", NULL);
     pz_engine_set_signing_key (self->engine, key);
     pz_engine_set_signing_module (self->engine, config->signing_pkcs11_module);
+    pz_engine_set_timestamp_authority (self->engine, config->signing_tsa_url, config->signing_tsa_timeout);
+    pz_engine_set_remote_signing (self->engine, config->signing_remote_url, config->signing_remote_client_id,
+                                  config->signing_remote_client_secret, config->signing_remote_nik,
+                                  config->signing_remote_timeout);
   }
   if (config->demo && !pz_demo_populate (self->engine, error))
     return NULL;
