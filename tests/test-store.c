@@ -317,6 +317,71 @@ test_report_empty (Fixture       *f,
   pz_store_free (snapshot);
 }
 
+typedef struct {
+  PzStore  *store;
+  GMutex    lock;       /* held by the owner until the store is lent */
+  gboolean  committed;
+} Lent;
+
+static gpointer
+commit_in_thread (gpointer data)
+{
+  Lent *lent = data;
+  g_autoptr(GError) error = NULL;
+
+  g_mutex_lock (&lent->lock);
+  g_mutex_unlock (&lent->lock);
+  lent->committed = pz_store_commit_lent (lent->store, &error);
+  g_assert_no_error (error);
+  return NULL;
+}
+
+/* A transaction is committed by another thread; while it is away the
+ * store refuses the owner's use, and a reader sees the last commit, then
+ * this one. */
+static void
+test_commit_lent (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "perizinan.db", NULL);
+  PzStore *reader = pz_store_open_reader (path, &error);
+  g_autofree char *name = NULL;
+  Lent lent = { .store = f->store };
+  GThread *thread;
+
+  g_assert_no_error (error);
+  g_assert_true (pz_store_set_setting (f->store, "office_name", "Lama", &error));
+  g_assert_true (pz_store_begin (f->store, &error));
+  g_assert_true (pz_store_set_setting (f->store, "office_name", "Baru", &error));
+  g_assert_no_error (error);
+
+  g_mutex_init (&lent.lock);
+  g_mutex_lock (&lent.lock);
+  thread = g_thread_new ("committer", commit_in_thread, &lent);
+  pz_store_lend (f->store, thread);
+  g_test_expect_message ("pz-store", G_LOG_LEVEL_CRITICAL, "*while its commit runs on another thread*");
+  g_assert_null (pz_store_get_setting (f->store, "office_name"));
+  g_test_assert_expected_messages ();
+  /* the reader sees the last commit meanwhile */
+  name = pz_store_get_setting (reader, "office_name");
+  g_assert_cmpstr (name, ==, "Lama");
+  g_clear_pointer (&name, g_free);
+  g_mutex_unlock (&lent.lock);
+  g_thread_join (thread);
+  g_mutex_clear (&lent.lock);
+  g_assert_true (lent.committed);
+  pz_store_give_back (f->store);
+  g_assert_false (pz_store_in_transaction (f->store));
+
+  name = pz_store_get_setting (reader, "office_name");
+  g_assert_cmpstr (name, ==, "Baru");
+  g_clear_pointer (&name, g_free);
+  name = pz_store_get_setting (f->store, "office_name");
+  g_assert_cmpstr (name, ==, "Baru");
+  pz_store_free (reader);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -327,6 +392,7 @@ main (int   argc,
   g_test_add ("/store/sessions", Fixture, NULL, fixture_set_up, test_sessions, fixture_tear_down);
   g_test_add ("/store/clocks-empty", Fixture, NULL, fixture_set_up, test_clocks_empty, fixture_tear_down);
   g_test_add ("/store/step-counts", Fixture, NULL, fixture_set_up, test_step_counts, fixture_tear_down);
+  g_test_add ("/store/commit-lent", Fixture, NULL, fixture_set_up, test_commit_lent, fixture_tear_down);
   g_test_add ("/store/report-empty", Fixture, NULL, fixture_set_up, test_report_empty, fixture_tear_down);
   return g_test_run ();
 }

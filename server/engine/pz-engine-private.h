@@ -30,6 +30,7 @@ struct _PzEngine
   char       *signing_module;  /* (nullable): the PKCS#11 module of a token */
   GTimeZone  *tz;
   PzStore    *store;
+  PzStore    *reader;         /* the inbox's reads: not held up by a commit */
   PzCalendar *calendar;
   GHashTable *workflows;      /* id -> PzWorkflow */
   GPtrArray  *permit_types;   /* PzPermitType, by name */

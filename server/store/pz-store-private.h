@@ -18,6 +18,10 @@ struct _PzStore
   guint       depth;       /* open transaction and savepoints */
   int         busy_ms;     /* how long a statement waits for another process's lock */
   gint64      ends;        /* transactions and savepoints committed or rolled back */
+  gboolean    reader;      /* a read-only connection: its transactions only read */
+  GThread    *borrower;    /* the thread committing the open transaction, or NULL */
+  void      (*waiter) (gpointer data);  /* takes the connection back from it */
+  gpointer    waiter_data;
 };
 
 #define DEFAULT_BUSY_MS 5000
