@@ -317,6 +317,65 @@ test_report_empty (Fixture       *f,
   pz_store_free (snapshot);
 }
 
+static gint64
+sql_int (Fixture    *f,
+         const char *sql)
+{
+  g_autofree char *path = g_build_filename (f->dir, "perizinan.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+/* The answer to a retry is kept deflated and comes back as it went in; an
+ * answer kept as text before that comes back too. */
+static void
+test_idempotent_packed (Fixture       *f,
+                        gconstpointer  data)
+{
+  static const char * const roles[] = { "kasi", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) answer = g_string_new ("{\"items\":[");
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *body = NULL;
+  guint status = 0;
+  gint64 user = pz_store_insert_user (f->store, "siti", "Siti Aminah", NULL, roles, "x", &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 40; i++)
+    g_string_append_printf (answer, "%s{\"id\":%u,\"step\":\"kasi_verification\",\"status\":\"in_process\"}",
+                            i ? "," : "", i);
+  g_string_append (answer, "]}");
+  g_assert_cmpuint (answer->len, ==, 2361);
+  g_assert_true (pz_store_insert_idempotent (f->store, user, "key-1", "fp-1", 200, answer->str, 1000, &error));
+  g_assert_no_error (error);
+  g_assert_true (pz_store_find_idempotent (f->store, user, "key-1", &fingerprint, &status, &body));
+  g_assert_cmpstr (fingerprint, ==, "fp-1");
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (body, ==, answer->str);
+  /* on disk: no text, and the packed answer under a quarter of it */
+  g_assert_cmpint (sql_int (f, "SELECT length(body) FROM idempotency WHERE key = 'key-1'"), ==, 0);
+  g_assert_cmpint (sql_int (f, "SELECT length(packed) FROM idempotency WHERE key = 'key-1'"), <, 2361 / 4);
+
+  sql_int (f, "INSERT INTO idempotency (user_id, key, fingerprint, status, body, created_at)"
+              " VALUES (1, 'old', 'fp-old', 201, '{\"id\":7}', 900) RETURNING 0");
+  g_clear_pointer (&fingerprint, g_free);
+  g_clear_pointer (&body, g_free);
+  g_assert_true (pz_store_find_idempotent (f->store, user, "old", &fingerprint, &status, &body));
+  g_assert_cmpstr (fingerprint, ==, "fp-old");
+  g_assert_cmpuint (status, ==, 201);
+  g_assert_cmpstr (body, ==, "{\"id\":7}");
+  g_assert_false (pz_store_find_idempotent (f->store, user, "none", &fingerprint, &status, &body));
+}
+
 typedef struct {
   PzStore  *store;
   GMutex    lock;       /* held by the owner until the store is lent */
@@ -392,6 +451,7 @@ main (int   argc,
   g_test_add ("/store/sessions", Fixture, NULL, fixture_set_up, test_sessions, fixture_tear_down);
   g_test_add ("/store/clocks-empty", Fixture, NULL, fixture_set_up, test_clocks_empty, fixture_tear_down);
   g_test_add ("/store/step-counts", Fixture, NULL, fixture_set_up, test_step_counts, fixture_tear_down);
+  g_test_add ("/store/idempotent-packed", Fixture, NULL, fixture_set_up, test_idempotent_packed, fixture_tear_down);
   g_test_add ("/store/commit-lent", Fixture, NULL, fixture_set_up, test_commit_lent, fixture_tear_down);
   g_test_add ("/store/report-empty", Fixture, NULL, fixture_set_up, test_report_empty, fixture_tear_down);
   return g_test_run ();

@@ -7,6 +7,8 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include <gio/gio.h>
+
 #include "pz-store-private.h"
 
 /* Outputs */
@@ -304,6 +306,46 @@ pz_store_list_verdicts (PzStore  *self,
 
 /* Idempotency */
 
+/* An answer is kept deflated: JSON gives up most of its size. */
+static GBytes *
+convert_all (GConverter    *converter,
+             gconstpointer  data,
+             gsize          len,
+             GError       **error)
+{
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, converter);
+
+  if (!g_output_stream_write_all (out, data, len, NULL, NULL, error) ||
+      !g_output_stream_close (out, NULL, error))
+    return NULL;
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
+static GBytes *
+pack_answer (const char  *body,
+             GError     **error)
+{
+  g_autoptr(GZlibCompressor) deflate = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW, 1);
+
+  return convert_all (G_CONVERTER (deflate), body, strlen (body), error);
+}
+
+static char *
+unpack_answer (gconstpointer data,
+               gsize         len)
+{
+  g_autoptr(GZlibDecompressor) inflate = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW);
+  g_autoptr(GBytes) text = convert_all (G_CONVERTER (inflate), data, len, NULL);
+  gsize size;
+  const char *p;
+
+  if (text == NULL)
+    return NULL;
+  p = g_bytes_get_data (text, &size);
+  return g_strndup (p, size);
+}
+
 gboolean
 pz_store_find_idempotent (PzStore     *self,
                           gint64       user_id,
@@ -313,7 +355,7 @@ pz_store_find_idempotent (PzStore     *self,
                           char       **body)
 {
   sqlite3_stmt *stmt = prepare (self,
-                                "SELECT fingerprint, status, body FROM idempotency "
+                                "SELECT fingerprint, status, body, packed FROM idempotency "
                                 "WHERE user_id = ? AND key = ?", NULL);
   gboolean found = FALSE;
 
@@ -325,8 +367,17 @@ pz_store_find_idempotent (PzStore     *self,
     {
       *fingerprint = column_text (stmt, 0);
       *status = (guint) sqlite3_column_int (stmt, 1);
-      *body = column_text (stmt, 2);
-      found = TRUE;
+      /* rows from before the answers were packed have them as text */
+      if (sqlite3_column_type (stmt, 3) == SQLITE_BLOB)
+        *body = unpack_answer (sqlite3_column_blob (stmt, 3), (gsize) sqlite3_column_bytes (stmt, 3));
+      else
+        *body = column_text (stmt, 2);
+      found = *body != NULL;
+      if (!found)
+        {
+          g_warning ("The kept answer to a retry of key %s cannot be unpacked", key);
+          g_clear_pointer (fingerprint, g_free);
+        }
     }
   sqlite3_reset (stmt);
   return found;
@@ -342,16 +393,21 @@ pz_store_insert_idempotent (PzStore     *self,
                             gint64       at,
                             GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO idempotency (user_id, key, fingerprint, status, body,"
-                                "  created_at) VALUES (?, ?, ?, ?, ?, ?)", error);
+  g_autoptr(GBytes) packed = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!(packed = pack_answer (body, error)))
+    return FALSE;
+  stmt = prepare (self,
+                  "INSERT INTO idempotency (user_id, key, fingerprint, status, body, packed,"
+                  "  created_at) VALUES (?, ?, ?, ?, '', ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, user_id);
   bind_text (stmt, 2, key);
   bind_text (stmt, 3, fingerprint);
   sqlite3_bind_int (stmt, 4, (int) status);
-  bind_text (stmt, 5, body);
+  sqlite3_bind_blob (stmt, 5, g_bytes_get_data (packed, NULL), (int) g_bytes_get_size (packed), SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 6, at);
   return step_done (self, stmt, error);
 }
