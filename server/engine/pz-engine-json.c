@@ -665,8 +665,10 @@ inbox_read (PzEngine  *self,
 
   {
     /* since midnight at the office; kept like the page, and for the day */
+    int interval = g_time_zone_find_interval (self->tz, G_TIME_TYPE_UNIVERSAL, now);
+    gint64 offset = interval >= 0 ? g_time_zone_get_offset (self->tz, interval) : 0;
+    gint64 midnight = (now + offset) - ((now + offset) % 86400) - offset;
     DoneToday *done;
-    gint64 midnight;
 
     if (self->done_today == NULL || g_hash_table_size (self->done_today) > 10000)
       {
@@ -674,18 +676,12 @@ inbox_read (PzEngine  *self,
         self->done_today = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
       }
     done = g_hash_table_lookup (self->done_today, &user->id);
-    /* the day it was counted for holds until its end */
-    if (done && now >= done->midnight && now < done->midnight + 86400 &&
-        memcmp (&done->stamp, &stamp, sizeof stamp) == 0)
+    if (done && done->midnight == midnight && memcmp (&done->stamp, &stamp, sizeof stamp) == 0)
       done_today = done->count;
     else
       {
-        int interval = g_time_zone_find_interval (self->tz, G_TIME_TYPE_UNIVERSAL, now);
-        gint64 offset = interval >= 0 ? g_time_zone_get_offset (self->tz, interval) : 0;
-
         if (!may_read)
           return 0;
-        midnight = (now + offset) - ((now + offset) % 86400) - offset;
         if (!pz_store_count_user_events (reads, user->id, midnight, &done_today, &local_error))
           {
             internal (error, local_error);
