@@ -299,6 +299,10 @@ defer_request (Req *req)
   g_queue_push_tail (&req->server->deferred, held);
 }
 
+static void take_request (PzServer          *self,
+                          SoupServerMessage *msg,
+                          GHashTable        *query);
+
 static gboolean
 resume_deferred_cb (gpointer data)
 {
@@ -316,7 +320,7 @@ resume_deferred_cb (gpointer data)
   while ((held = g_queue_pop_head (&waiting)))
     {
       soup_server_message_unpause (held->msg);
-      dispatch (self, held->msg, held->query);
+      take_request (self, held->msg, held->query);
       held_request_free (held);
     }
   return G_SOURCE_REMOVE;
@@ -377,18 +381,18 @@ held_request_ready (PzServer *self,
   g_free (held);
 }
 
+/* A request that is to write waits for another process's write lock;
+ * while the store's connection is away committing, route() defers it
+ * instead, and it comes back here. */
 static void
-server_callback (SoupServer        *soup,
-                 SoupServerMessage *msg,
-                 const char        *path,
-                 GHashTable        *query,
-                 gpointer           data)
+take_request (PzServer          *self,
+              SoupServerMessage *msg,
+              GHashTable        *query)
 {
-  PzServer *self = data;
   const char *method = soup_server_message_get_method (msg);
   HeldRequest *held;
 
-  if (g_str_equal (method, "GET") || g_str_equal (method, "HEAD") ||
+  if (g_str_equal (method, "GET") || g_str_equal (method, "HEAD") || store_busy (self) ||
       pz_store_try_write_lock (pz_engine_get_store (self->engine)))
     {
       dispatch (self, msg, query);
@@ -399,6 +403,16 @@ server_callback (SoupServer        *soup,
   held->query = query ? g_hash_table_ref (query) : NULL;
   soup_server_message_pause (msg);
   when_writable (self, held_request_ready, held);
+}
+
+static void
+server_callback (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           data)
+{
+  take_request (data, msg, query);
 }
 
 static void
