@@ -3,6 +3,7 @@
  * statements, and the helpers that run them. */
 #pragma once
 
+#include <gio/gio.h>
 #include <sqlite3.h>
 
 #include "pz-store.h"
@@ -22,6 +23,7 @@ struct _PzStore
   GThread    *borrower;    /* the thread committing the open transaction, or NULL */
   void      (*waiter) (gpointer data);  /* takes the connection back from it */
   gpointer    waiter_data;
+  GConverter *packer;      /* deflates the answers kept for retries, reset for each */
 };
 
 #define DEFAULT_BUSY_MS 5000

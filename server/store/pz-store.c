@@ -289,8 +289,8 @@ static const char * const migrations[] = {
   "    SELECT new.step, new.due_at / 3600, 1 WHERE new.due_at IS NOT NULL"
   "    ON CONFLICT (step, hour) DO UPDATE SET files = files + 1;"
   "END;",
-  /* 13: the answer to a retry kept deflated (body left empty): a quarter
-   * of the pages each action writes for it */
+  /* 13: the answer to a retry kept deflated (body left empty): about a
+   * third of the bytes each action wrote for it */
   "ALTER TABLE idempotency ADD COLUMN packed BLOB;",
 };
 
@@ -582,6 +582,7 @@ pz_store_free (PzStore *self)
   if (self == NULL)
     return;
   g_hash_table_unref (self->statements);
+  g_clear_object (&self->packer);
   sqlite3_close (self->db);
   g_free (self);
 }
@@ -843,14 +844,15 @@ pz_store_set_busy_timeout (PzStore *self,
  * on meanwhile.
  *
  * Returns: %TRUE if this connection holds the write lock already or could
- *   take it at once
+ *   take it at once; %FALSE while it is lent to the thread committing
  */
 gboolean
 pz_store_try_write_lock (PzStore *self)
 {
   int rc;
 
-  if (lent_elsewhere (self, "try_write_lock", NULL))
+  /* not now: the connection is away committing (not waited for here) */
+  if (self->borrower != NULL && self->borrower != g_thread_self ())
     return FALSE;
   if (self->depth > 0)
     return TRUE;
