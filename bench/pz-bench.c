@@ -576,7 +576,7 @@ main (int   argc,
   g_autofree char *front_auth = NULL;
   g_autofree char *inbox_url = NULL;
   g_autofree char *inbox1000_url = NULL;
-  PzBenchLoad nginx_load = { 0 }, kasi_load = { 0 }, front_load = { 0 }, big_load = { 0 };
+  PzBenchLoad nginx_load = { 0 }, healthz_load = { 0 }, kasi_load = { 0 }, front_load = { 0 }, big_load = { 0 };
   gboolean have_nginx = FALSE;
   guint errors, errors2;
   double elapsed, elapsed2, approve_rps, approve2_rps, raw, cpu, first_start, cold_start;
@@ -633,6 +633,15 @@ main (int   argc,
       }
     else
       g_print ("nginx not found: the inbox's limit is n/a\n");
+  }
+
+  /* the HTTP floor: /healthz, the least the server answers */
+  {
+    g_autofree char *healthz_url = g_strdup_printf ("http://127.0.0.1:%u/healthz", port);
+
+    pz_bench_load (healthz_url, NULL, connections, seconds, &healthz_load);
+    g_print ("/healthz: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %u errors\n",
+             healthz_load.rps, healthz_load.p50_ms, healthz_load.p99_ms, healthz_load.errors);
   }
 
   /* server CPU per request as well: it holds when other programs share the
@@ -711,6 +720,12 @@ main (int   argc,
     g_autofree char *a = FMT ("%.0f req/s", kasi_load.rps);
     g_autofree char *b = have_nginx ? FMT ("nginx %.0f req/s", nginx_load.rps) : g_strdup ("limit: n/a");
     row ("Kasi's inbox, 100 items", a, b, have_nginx ? kasi_load.rps / nginx_load.rps : -1, ">= 0.40");
+  }
+  {
+    g_autofree char *a = FMT ("%.0f req/s", healthz_load.rps);
+    g_autofree char *b = have_nginx ? FMT ("nginx %.0f req/s", nginx_load.rps) : g_strdup ("limit: n/a");
+    row ("HTTP floor (/healthz)", a, b, have_nginx ? healthz_load.rps / nginx_load.rps : -1,
+         "the most the inbox can reach");
   }
   {
     g_autofree char *a = FMT ("p99 %.2f ms", kasi_load.p99_ms);

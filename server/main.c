@@ -6,6 +6,9 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -439,6 +442,13 @@ main (int   argc,
    * backups) holds personal data: the owner's alone whatever umask the
    * server was started with. */
   umask (0077);
+
+#ifdef __GLIBC__
+  /* One malloc arena for every thread: what the report's and the commit's
+   * threads free is used again by the main loop, instead of each thread
+   * keeping a heap of its own (about 20 MiB each at 100 000 files). */
+  mallopt (M_ARENA_MAX, 1);
+#endif
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

@@ -317,6 +317,130 @@ test_report_empty (Fixture       *f,
   pz_store_free (snapshot);
 }
 
+static gint64
+sql_int (Fixture    *f,
+         const char *sql)
+{
+  g_autofree char *path = g_build_filename (f->dir, "perizinan.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+/* The answer to a retry is kept deflated and comes back as it went in; an
+ * answer kept as text before that comes back too. */
+static void
+test_idempotent_packed (Fixture       *f,
+                        gconstpointer  data)
+{
+  static const char * const roles[] = { "kasi", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) answer = g_string_new ("{\"items\":[");
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *body = NULL;
+  guint status = 0;
+  gint64 user = pz_store_insert_user (f->store, "siti", "Siti Aminah", NULL, roles, "x", &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 40; i++)
+    g_string_append_printf (answer, "%s{\"id\":%u,\"step\":\"kasi_verification\",\"status\":\"in_process\"}",
+                            i ? "," : "", i);
+  g_string_append (answer, "]}");
+  g_assert_cmpuint (answer->len, ==, 2361);
+  g_assert_true (pz_store_insert_idempotent (f->store, user, "key-1", "fp-1", 200, answer->str, 1000, &error));
+  g_assert_no_error (error);
+  g_assert_true (pz_store_find_idempotent (f->store, user, "key-1", &fingerprint, &status, &body));
+  g_assert_cmpstr (fingerprint, ==, "fp-1");
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (body, ==, answer->str);
+  /* on disk: no text, and the packed answer under a quarter of it */
+  g_assert_cmpint (sql_int (f, "SELECT length(body) FROM idempotency WHERE key = 'key-1'"), ==, 0);
+  g_assert_cmpint (sql_int (f, "SELECT length(packed) FROM idempotency WHERE key = 'key-1'"), <, 2361 / 4);
+
+  sql_int (f, "INSERT INTO idempotency (user_id, key, fingerprint, status, body, created_at)"
+              " VALUES (1, 'old', 'fp-old', 201, '{\"id\":7}', 900) RETURNING 0");
+  g_clear_pointer (&fingerprint, g_free);
+  g_clear_pointer (&body, g_free);
+  g_assert_true (pz_store_find_idempotent (f->store, user, "old", &fingerprint, &status, &body));
+  g_assert_cmpstr (fingerprint, ==, "fp-old");
+  g_assert_cmpuint (status, ==, 201);
+  g_assert_cmpstr (body, ==, "{\"id\":7}");
+  g_assert_false (pz_store_find_idempotent (f->store, user, "none", &fingerprint, &status, &body));
+}
+
+typedef struct {
+  PzStore  *store;
+  GMutex    lock;       /* held by the owner until the store is lent */
+  gboolean  committed;
+} Lent;
+
+static gpointer
+commit_in_thread (gpointer data)
+{
+  Lent *lent = data;
+  g_autoptr(GError) error = NULL;
+
+  g_mutex_lock (&lent->lock);
+  g_mutex_unlock (&lent->lock);
+  lent->committed = pz_store_commit_lent (lent->store, &error);
+  g_assert_no_error (error);
+  return NULL;
+}
+
+/* A transaction is committed by another thread; while it is away the
+ * store refuses the owner's use, and a reader sees the last commit, then
+ * this one. */
+static void
+test_commit_lent (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "perizinan.db", NULL);
+  PzStore *reader = pz_store_open_reader (path, &error);
+  g_autofree char *name = NULL;
+  Lent lent = { .store = f->store };
+  GThread *thread;
+
+  g_assert_no_error (error);
+  g_assert_true (pz_store_set_setting (f->store, "office_name", "Lama", &error));
+  g_assert_true (pz_store_begin (f->store, &error));
+  g_assert_true (pz_store_set_setting (f->store, "office_name", "Baru", &error));
+  g_assert_no_error (error);
+
+  g_mutex_init (&lent.lock);
+  g_mutex_lock (&lent.lock);
+  thread = g_thread_new ("committer", commit_in_thread, &lent);
+  pz_store_lend (f->store, thread);
+  g_test_expect_message ("pz-store", G_LOG_LEVEL_CRITICAL, "*while its commit runs on another thread*");
+  g_assert_null (pz_store_get_setting (f->store, "office_name"));
+  g_test_assert_expected_messages ();
+  /* the reader sees the last commit meanwhile */
+  name = pz_store_get_setting (reader, "office_name");
+  g_assert_cmpstr (name, ==, "Lama");
+  g_clear_pointer (&name, g_free);
+  g_mutex_unlock (&lent.lock);
+  g_thread_join (thread);
+  g_mutex_clear (&lent.lock);
+  g_assert_true (lent.committed);
+  pz_store_give_back (f->store);
+  g_assert_false (pz_store_in_transaction (f->store));
+
+  name = pz_store_get_setting (reader, "office_name");
+  g_assert_cmpstr (name, ==, "Baru");
+  g_clear_pointer (&name, g_free);
+  name = pz_store_get_setting (f->store, "office_name");
+  g_assert_cmpstr (name, ==, "Baru");
+  pz_store_free (reader);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -327,6 +451,8 @@ main (int   argc,
   g_test_add ("/store/sessions", Fixture, NULL, fixture_set_up, test_sessions, fixture_tear_down);
   g_test_add ("/store/clocks-empty", Fixture, NULL, fixture_set_up, test_clocks_empty, fixture_tear_down);
   g_test_add ("/store/step-counts", Fixture, NULL, fixture_set_up, test_step_counts, fixture_tear_down);
+  g_test_add ("/store/idempotent-packed", Fixture, NULL, fixture_set_up, test_idempotent_packed, fixture_tear_down);
+  g_test_add ("/store/commit-lent", Fixture, NULL, fixture_set_up, test_commit_lent, fixture_tear_down);
   g_test_add ("/store/report-empty", Fixture, NULL, fixture_set_up, test_report_empty, fixture_tear_down);
   return g_test_run ();
 }

@@ -457,8 +457,7 @@ typedef struct {
 } InboxQueue;
 
 typedef struct {
-  char         *prefix;       /* the answer up to the value of done_today */
-  gsize         len;
+  GBytes       *prefix;       /* the answer up to the value of done_today */
   PzStoreStamp  stamp;        /* of the store it was read from */
   gint64        built;        /* the time it is true from */
   gint64        valid_until;  /* and until: the next due time at its steps */
@@ -474,7 +473,7 @@ typedef struct {
 static void
 inbox_page_free (InboxPage *page)
 {
-  g_free (page->prefix);
+  g_bytes_unref (page->prefix);
   g_free (page);
 }
 
@@ -486,6 +485,7 @@ inbox_page_free (InboxPage *page)
  * their steps becomes overdue. */
 static InboxPage *
 build_inbox_page (PzEngine  *self,
+                  PzStore   *reads,
                   PzUser    *user,
                   guint      limit,
                   gint64     now,
@@ -513,9 +513,9 @@ build_inbox_page (PzEngine  *self,
           if (step->final || g_hash_table_contains (seen, step->id) || !acting_role (step, user))
             continue;
           g_hash_table_add (seen, step->id);
-          if (!(q.apps = pz_store_inbox_step (self->store, step->id, limit, &local_error)) ||
-              !pz_store_count_step (self->store, step->id, now, &count, &late, &local_error) ||
-              !pz_store_next_due (self->store, step->id, now, &next_due, &local_error))
+          if (!(q.apps = pz_store_inbox_step (reads, step->id, limit, &local_error)) ||
+              !pz_store_count_step (reads, step->id, now, &count, &late, &local_error) ||
+              !pz_store_next_due (reads, step->id, now, &next_due, &local_error))
             {
               g_clear_pointer (&q.apps, g_ptr_array_unref);
               ok = FALSE;
@@ -584,11 +584,13 @@ build_inbox_page (PzEngine  *self,
       return NULL;
     }
   page = g_new0 (InboxPage, 1);
-  page->prefix = pz_json_writer_free_to_string (g_steal_pointer (&w));
-  page->len = strlen (page->prefix);
-  g_assert (g_str_has_suffix (page->prefix, ":0}"));
-  page->len -= 2;
-  page->prefix[page->len] = '\0';
+  {
+    char *text = pz_json_writer_free_to_string (g_steal_pointer (&w));
+    gsize len = strlen (text);
+
+    g_assert (g_str_has_suffix (text, ":0}"));
+    page->prefix = g_bytes_new_take (text, len - 2);
+  }
   page->built = now;
   page->valid_until = valid_until;
   return page;
@@ -611,6 +613,137 @@ inbox_key (PzUser *user,
   qsort (roles, g_strv_length (roles), sizeof (char *), compare_strings);
   joined = g_strjoinv ("\n", roles);
   return g_strdup_printf ("%u|%s", limit, joined);
+}
+
+/* The user's inbox from the cache, read again where it is out of date
+ * unless @may_read is %FALSE: then returns 0 for what is to be read. */
+static int
+inbox_read (PzEngine  *self,
+            PzStore   *reads,
+            PzUser    *user,
+            guint      limit,
+            gint64     now,
+            gboolean   may_read,
+            GBytes   **page_out,
+            gint64    *done_out,
+            GError   **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *key = inbox_key (user, limit);
+  PzStoreStamp stamp;
+  InboxPage *page;
+  gint64 done_today = 0;
+
+  if (self->inbox_pages == NULL)
+    self->inbox_pages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                               (GDestroyNotify) inbox_page_free);
+  pz_store_get_stamp (reads, &stamp);
+  page = g_hash_table_lookup (self->inbox_pages, key);
+  if (page && (memcmp (&page->stamp, &stamp, sizeof stamp) != 0 || now < page->built || now > page->valid_until))
+    {
+      if (!may_read)
+        return 0;
+      self->inbox_bytes -= g_bytes_get_size (page->prefix);
+      g_hash_table_remove (self->inbox_pages, key);
+      page = NULL;
+    }
+  if (page == NULL)
+    {
+      if (!may_read)
+        return 0;
+      if (!(page = build_inbox_page (self, reads, user, limit, now, error)))
+        return -1;
+      page->stamp = stamp;
+      if (self->inbox_bytes + g_bytes_get_size (page->prefix) > INBOX_PAGES_MAX_BYTES)
+        {
+          g_hash_table_remove_all (self->inbox_pages);
+          self->inbox_bytes = 0;
+        }
+      self->inbox_bytes += g_bytes_get_size (page->prefix);
+      g_hash_table_insert (self->inbox_pages, g_steal_pointer (&key), page);
+    }
+
+  {
+    /* since midnight at the office; kept like the page, and for the day */
+    int interval = g_time_zone_find_interval (self->tz, G_TIME_TYPE_UNIVERSAL, now);
+    gint64 offset = interval >= 0 ? g_time_zone_get_offset (self->tz, interval) : 0;
+    gint64 midnight = (now + offset) - ((now + offset) % 86400) - offset;
+    DoneToday *done;
+
+    if (self->done_today == NULL || g_hash_table_size (self->done_today) > 10000)
+      {
+        g_clear_pointer (&self->done_today, g_hash_table_unref);
+        self->done_today = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+      }
+    done = g_hash_table_lookup (self->done_today, &user->id);
+    if (done && done->midnight == midnight && memcmp (&done->stamp, &stamp, sizeof stamp) == 0)
+      done_today = done->count;
+    else
+      {
+        if (!may_read)
+          return 0;
+        if (!pz_store_count_user_events (reads, user->id, midnight, &done_today, &local_error))
+          {
+            internal (error, local_error);
+            return -1;
+          }
+        if (done == NULL)
+          {
+            done = g_new0 (DoneToday, 1);
+            done->user_id = user->id;
+            g_hash_table_insert (self->done_today, &done->user_id, done);
+          }
+        done->midnight = midnight;
+        done->stamp = stamp;
+        done->count = done_today;
+      }
+  }
+  *page_out = g_bytes_ref (page->prefix);
+  *done_out = done_today;
+  return 1;
+}
+
+/**
+ * pz_engine_inbox_parts:
+ * @self: an engine
+ * @user: whose inbox
+ * @limit: the most files to list
+ * @now: the current time
+ * @page: (out) (transfer full): the answer up to the value of `done_today`,
+ *   shared by every user of the same roles
+ * @done_today: (out): the user's count of the day, which ends the answer
+ *   followed by `}`
+ * @error: return location for an error
+ *
+ * pz_engine_inbox() in two parts, so that the rendered page is sent as it
+ * is kept, without a copy.
+ */
+gboolean
+pz_engine_inbox_parts (PzEngine  *self,
+                       PzUser    *user,
+                       guint      limit,
+                       gint64     now,
+                       GBytes   **page,
+                       gint64    *done_today,
+                       GError   **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  int found;
+
+  /* from the cache, if its stamp is the reader's now: one statement */
+  if (inbox_read (self, self->reader, user, limit, now, FALSE, page, done_today, NULL) > 0)
+    return TRUE;
+  /* else in one read transaction on the reader: every step's list and
+   * count are of the same commit, and a commit in progress holds up none
+   * of it */
+  if (!pz_store_begin (self->reader, &local_error))
+    {
+      internal (error, local_error);
+      return FALSE;
+    }
+  found = inbox_read (self, self->reader, user, limit, now, TRUE, page, done_today, error);
+  pz_store_rollback (self->reader);
+  return found > 0;
 }
 
 /**
@@ -636,72 +769,14 @@ pz_engine_inbox (PzEngine  *self,
                  gint64     now,
                  GError   **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *key = inbox_key (user, limit);
-  PzStoreStamp stamp;
-  InboxPage *page;
-  gint64 done_today = 0;
+  g_autoptr(GBytes) page = NULL;
+  gint64 done_today;
   GString *out;
 
-  if (self->inbox_pages == NULL)
-    self->inbox_pages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                               (GDestroyNotify) inbox_page_free);
-  pz_store_get_stamp (self->store, &stamp);
-  page = g_hash_table_lookup (self->inbox_pages, key);
-  if (page && (memcmp (&page->stamp, &stamp, sizeof stamp) != 0 || now < page->built || now > page->valid_until))
-    {
-      self->inbox_bytes -= page->len;
-      g_hash_table_remove (self->inbox_pages, key);
-      page = NULL;
-    }
-  if (page == NULL)
-    {
-      if (!(page = build_inbox_page (self, user, limit, now, error)))
-        return NULL;
-      page->stamp = stamp;
-      if (self->inbox_bytes + page->len > INBOX_PAGES_MAX_BYTES)
-        {
-          g_hash_table_remove_all (self->inbox_pages);
-          self->inbox_bytes = 0;
-        }
-      self->inbox_bytes += page->len;
-      g_hash_table_insert (self->inbox_pages, g_steal_pointer (&key), page);
-    }
-
-  {
-    /* since midnight at the office; kept like the page, and for the day */
-    int interval = g_time_zone_find_interval (self->tz, G_TIME_TYPE_UNIVERSAL, now);
-    gint64 offset = interval >= 0 ? g_time_zone_get_offset (self->tz, interval) : 0;
-    gint64 midnight = (now + offset) - ((now + offset) % 86400) - offset;
-    DoneToday *done;
-
-    if (self->done_today == NULL || g_hash_table_size (self->done_today) > 10000)
-      {
-        g_clear_pointer (&self->done_today, g_hash_table_unref);
-        self->done_today = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
-      }
-    done = g_hash_table_lookup (self->done_today, &user->id);
-    if (done == NULL || done->midnight != midnight || memcmp (&done->stamp, &stamp, sizeof stamp) != 0)
-      {
-        if (!pz_store_count_user_events (self->store, user->id, midnight, &done_today, &local_error))
-          {
-            internal (error, local_error);
-            return NULL;
-          }
-        if (done == NULL)
-          {
-            done = g_new0 (DoneToday, 1);
-            done->user_id = user->id;
-            g_hash_table_insert (self->done_today, &done->user_id, done);
-          }
-        done->midnight = midnight;
-        done->stamp = stamp;
-        done->count = done_today;
-      }
-    done_today = done->count;
-  }
-  out = g_string_sized_new (page->len + 24);
-  g_string_append_len (out, page->prefix, (gssize) page->len);
+  if (!pz_engine_inbox_parts (self, user, limit, now, &page, &done_today, error))
+    return NULL;
+  out = g_string_sized_new (g_bytes_get_size (page) + 24);
+  g_string_append_len (out, g_bytes_get_data (page, NULL), (gssize) g_bytes_get_size (page));
   g_string_append_printf (out, "%" G_GINT64_FORMAT "}", done_today);
   return g_string_free (out, FALSE);
 }

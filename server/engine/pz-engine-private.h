@@ -37,6 +37,7 @@ struct _PzEngine
   guint       remote_timeout;
   GTimeZone  *tz;
   PzStore    *store;
+  PzStore    *reader;         /* the inbox's reads: not held up by a commit */
   PzCalendar *calendar;
   GHashTable *workflows;      /* id -> PzWorkflow */
   GPtrArray  *permit_types;   /* PzPermitType, by name */

@@ -320,6 +320,7 @@ pz_engine_new (const char  *data_dir,
   clean_tmp_dir (tmp_dir);
 
   if (!(self->store = pz_store_open (db_path, error)) ||
+      !(self->reader = pz_store_open_reader (db_path, error)) ||
       !load_workflows (self, error) ||
       !seed_calendar (self, error) ||
       !pz_engine_reload (self, error))
@@ -335,6 +336,7 @@ pz_engine_free (PzEngine *self)
 {
   if (self == NULL)
     return;
+  pz_store_free (self->reader);
   pz_store_free (self->store);
   g_clear_pointer (&self->inbox_pages, g_hash_table_unref);
   g_clear_pointer (&self->done_today, g_hash_table_unref);
@@ -357,6 +359,19 @@ pz_engine_free (PzEngine *self)
   g_free (self->remote_client_secret);
   g_free (self->remote_nik);
   g_free (self);
+}
+
+/**
+ * pz_engine_get_reader:
+ *
+ * Returns: (transfer none): the read-only connection the inbox and the
+ *   health check read from, which sees the last commit while the store's
+ *   own connection writes or commits
+ */
+PzStore *
+pz_engine_get_reader (PzEngine *self)
+{
+  return self->reader;
 }
 
 PzStore *

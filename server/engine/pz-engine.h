@@ -47,6 +47,7 @@ PzEngine       *pz_engine_new                (const char      *data_dir,
 void            pz_engine_free               (PzEngine        *self);
 
 PzStore        *pz_engine_get_store          (PzEngine        *self);
+PzStore        *pz_engine_get_reader         (PzEngine        *self);
 PzCalendar     *pz_engine_get_calendar       (PzEngine        *self);
 GTimeZone      *pz_engine_get_timezone       (PzEngine        *self);
 const char     *pz_engine_get_data_dir       (PzEngine        *self);
@@ -188,6 +189,13 @@ char           *pz_engine_inbox              (PzEngine        *self,
                                               PzUser          *user,
                                               guint            limit,
                                               gint64           now,
+                                              GError         **error);
+gboolean        pz_engine_inbox_parts        (PzEngine        *self,
+                                              PzUser          *user,
+                                              guint            limit,
+                                              gint64           now,
+                                              GBytes         **page,
+                                              gint64          *done_today,
                                               GError         **error);
 GBytes         *pz_engine_render_output      (PzEngine        *self,
                                               PzApplication   *app,

@@ -33,7 +33,7 @@ handle_openapi (Req *req)
 void
 handle_healthz (Req *req)
 {
-  if (pz_store_ping (pz_engine_get_store (req->server->engine)))
+  if (pz_store_ping (pz_engine_get_reader (req->server->engine)))
     send_text_json (req->msg, 200, "{\"status\":\"ok\"}");
   else
     send_error (req->msg, 503, "unavailable", _("The database does not answer"), NULL);

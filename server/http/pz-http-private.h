@@ -41,6 +41,15 @@ struct _PzServer
   GSource     *escalation_check;
   GSource     *purge_check;
   GPtrArray   *batch_events; /* JSON texts, sent once the batch is on disk */
+  /* The durable commit of a batch runs on a thread of its own, the store's
+   * connection lent to it; meanwhile the inbox and /healthz are answered
+   * from the reader, and what needs the store waits in @deferred. */
+  GThread     *commit_thread;
+  GAsyncQueue *commit_queue;  /* Commit, for the thread */
+  struct _Commit *committing; /* the one in flight, or NULL */
+  GQueue       deferred;      /* Deferred: requests waiting for the store */
+  guint        deferred_source;
+  gboolean     outbox_kick;   /* due from deferred_source */
 
   GPtrArray   *sockets;      /* SoupWebsocketConnection: /api/v1/events */
 
@@ -235,6 +244,12 @@ gboolean purge_cb (gpointer data);
 
 /* pz-http-commit.c */
 void flush_batch (PzServer *self);
+void commit_thread_init (PzServer *self);
+void commit_thread_stop (PzServer *self);
+gboolean store_busy (PzServer *self);
+void defer_request (Req *req);
+void resume_deferred (PzServer *self);
+void refuse_deferred (PzServer *self);
 gboolean join_batch (PzServer  *self,
                      GError   **error);
 void hold_for_batch (PzServer          *self,

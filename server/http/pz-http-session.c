@@ -108,8 +108,16 @@ authenticate (Req *req)
     gint64 idle = req->server->config->session_idle_seconds;
     gint64 touch = CLAMP (idle / 4, 1, SESSION_TOUCH_SECONDS);
 
-    if (cached && cached->expires_at > req->now && req->now - cached->checked_at < SESSION_CACHE_SECONDS &&
-        req->now - cached->last_seen < idle &&
+    gboolean fresh = cached && cached->expires_at > req->now && req->now - cached->checked_at < SESSION_CACHE_SECONDS &&
+                     req->now - cached->last_seen < idle;
+
+    /* what needs the store waits while its connection commits */
+    if (store_busy (req->server) && !(fresh && req->now - cached->touched_at < touch))
+      {
+        defer_request (req);
+        return FALSE;
+      }
+    if (fresh &&
         (req->now - cached->touched_at < touch ||
          pz_store_touch_session (store, hash, req->now, idle)))
       {

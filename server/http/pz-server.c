@@ -175,9 +175,21 @@ route (Req *req)
   PzRouteMatch match;
 
   match_request (req, &match);
-  /* Everything but an action sees only committed state. */
-  if (!(match.kind == PZ_ROUTE_MATCH_FULL && ((Handler) match.route->handler) == r_action))
-    flush_batch (req->server);
+  /* The inbox and /healthz read from the reader, which sees the last
+   * commit, whatever the store's connection does meanwhile; the rest waits
+   * while that connection is away committing. */
+  if (!(match.kind == PZ_ROUTE_MATCH_FULL &&
+        (match.route->handler == (gpointer) handle_inbox || match.route->handler == (gpointer) handle_healthz)))
+    {
+      if (store_busy (req->server))
+        {
+          defer_request (req);
+          return;
+        }
+      /* Everything but an action sees only committed state. */
+      if (!(match.kind == PZ_ROUTE_MATCH_FULL && ((Handler) match.route->handler) == r_action))
+        flush_batch (req->server);
+    }
 
   if (match.kind == PZ_ROUTE_MATCH_NONE)
     {
@@ -267,6 +279,91 @@ typedef struct {
 } HeldRequest;
 
 static void
+held_request_free (HeldRequest *held)
+{
+  g_object_unref (held->msg);
+  g_clear_pointer (&held->query, g_hash_table_unref);
+  g_free (held);
+}
+
+/* The request waits, paused, until the store's connection is back from
+ * its commit; then it is routed again from the start. */
+void
+defer_request (Req *req)
+{
+  HeldRequest *held = g_new0 (HeldRequest, 1);
+
+  held->msg = g_object_ref (req->msg);
+  held->query = req->query ? g_hash_table_ref (req->query) : NULL;
+  soup_server_message_pause (req->msg);
+  g_queue_push_tail (&req->server->deferred, held);
+}
+
+static void take_request (PzServer          *self,
+                          SoupServerMessage *msg,
+                          GHashTable        *query);
+
+static gboolean
+resume_deferred_cb (gpointer data)
+{
+  PzServer *self = data;
+  GQueue waiting = G_QUEUE_INIT;
+  HeldRequest *held;
+
+  self->deferred_source = 0;
+  if (self->outbox_kick && self->outbox)
+    pz_outbox_kick (self->outbox);
+  self->outbox_kick = FALSE;
+  /* those deferred again meanwhile wait for the next commit */
+  waiting = self->deferred;
+  g_queue_init (&self->deferred);
+  while ((held = g_queue_pop_head (&waiting)))
+    {
+      soup_server_message_unpause (held->msg);
+      take_request (self, held->msg, held->query);
+      held_request_free (held);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+void
+resume_deferred (PzServer *self)
+{
+  GSource *source;
+
+  if (self->deferred_source || (g_queue_is_empty (&self->deferred) && !self->outbox_kick))
+    return;
+  /* before the group commit's idle source: their actions join the batch */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT - 1);
+  g_source_set_callback (source, resume_deferred_cb, self, NULL);
+  g_source_set_static_name (source, "[perizinan] deferred requests");
+  self->deferred_source = g_source_attach (source, g_main_context_get_thread_default ());
+  g_source_unref (source);
+}
+
+void
+refuse_deferred (PzServer *self)
+{
+  HeldRequest *held;
+
+  if (self->deferred_source)
+    {
+      GSource *source = g_main_context_find_source_by_id (g_main_context_get_thread_default (),
+                                                          self->deferred_source);
+      if (source)
+        g_source_destroy (source);
+      self->deferred_source = 0;
+    }
+  while ((held = g_queue_pop_head (&self->deferred)))
+    {
+      send_busy (held->msg, _("The server is stopping; try again in a moment"), 5);
+      soup_server_message_unpause (held->msg);
+      held_request_free (held);
+    }
+}
+
+static void
 held_request_ready (PzServer *self,
                     gpointer  data,
                     gboolean  writable)
@@ -284,18 +381,18 @@ held_request_ready (PzServer *self,
   g_free (held);
 }
 
+/* A request that is to write waits for another process's write lock;
+ * while the store's connection is away committing, route() defers it
+ * instead, and it comes back here. */
 static void
-server_callback (SoupServer        *soup,
-                 SoupServerMessage *msg,
-                 const char        *path,
-                 GHashTable        *query,
-                 gpointer           data)
+take_request (PzServer          *self,
+              SoupServerMessage *msg,
+              GHashTable        *query)
 {
-  PzServer *self = data;
   const char *method = soup_server_message_get_method (msg);
   HeldRequest *held;
 
-  if (g_str_equal (method, "GET") || g_str_equal (method, "HEAD") ||
+  if (g_str_equal (method, "GET") || g_str_equal (method, "HEAD") || store_busy (self) ||
       pz_store_try_write_lock (pz_engine_get_store (self->engine)))
     {
       dispatch (self, msg, query);
@@ -306,6 +403,16 @@ server_callback (SoupServer        *soup,
   held->query = query ? g_hash_table_ref (query) : NULL;
   soup_server_message_pause (msg);
   when_writable (self, held_request_ready, held);
+}
+
+static void
+server_callback (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           data)
+{
+  take_request (data, msg, query);
 }
 
 static void
@@ -414,6 +521,7 @@ pz_server_new (const PzConfig  *config,
     return NULL;
   /* the main loop waits for another process's write lock in when_writable() */
   pz_store_set_busy_timeout (pz_engine_get_store (self->engine), 50);
+  commit_thread_init (self);
   if (config->public_url)
     pz_engine_set_public_url (self->engine, config->public_url);
   {
@@ -596,6 +704,8 @@ pz_server_shutdown (PzServer *self)
   g_autoptr(GPtrArray) sockets = NULL;
 
   flush_batch (self);  /* a server whose data directory failed to open has no batch */
+  commit_thread_stop (self);
+  refuse_deferred (self);
   while (!g_queue_is_empty (&self->inspections_waiting))
     {
       Inspection *job = g_queue_pop_head (&self->inspections_waiting);

@@ -7,6 +7,8 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include <gio/gio.h>
+
 #include "pz-store-private.h"
 
 /* Outputs */
@@ -304,6 +306,76 @@ pz_store_list_verdicts (PzStore  *self,
 
 /* Idempotency */
 
+/* An answer is kept deflated: an action's (about 3 KB of JSON) to about a
+ * third of its size. */
+static GBytes *
+convert_all (GConverter    *converter,
+             gconstpointer  data,
+             gsize          len,
+             GError       **error)
+{
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, converter);
+
+  if (!g_output_stream_write_all (out, data, len, NULL, NULL, error) ||
+      !g_output_stream_close (out, NULL, error))
+    return NULL;
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
+/* One compressor, reset for each answer: making one costs more than
+ * deflating an answer. */
+static GBytes *
+pack_answer (PzStore     *self,
+             const char  *body,
+             GError     **error)
+{
+  gsize len = strlen (body), size = len + 64, done = 0;
+  g_autofree guint8 *out = NULL;
+
+  if (self->packer == NULL)
+    self->packer = G_CONVERTER (g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW, 1));
+  g_converter_reset (self->packer);
+  out = g_malloc (size);
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gsize read = 0, written = 0;
+      GConverterResult r = g_converter_convert (self->packer, body, len, out + done, size - done,
+                                                G_CONVERTER_INPUT_AT_END, &read, &written, &local_error);
+
+      body += read;
+      len -= read;
+      done += written;
+      if (r == G_CONVERTER_FINISHED)
+        break;
+      if (r == G_CONVERTER_ERROR && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          g_converter_reset (self->packer);
+          return NULL;
+        }
+      size *= 2;
+      out = g_realloc (out, size);
+    }
+  return g_bytes_new_take (g_steal_pointer (&out), done);
+}
+
+static char *
+unpack_answer (gconstpointer data,
+               gsize         len)
+{
+  g_autoptr(GZlibDecompressor) inflate = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW);
+  g_autoptr(GBytes) text = convert_all (G_CONVERTER (inflate), data, len, NULL);
+  gsize size;
+  const char *p;
+
+  if (text == NULL)
+    return NULL;
+  p = g_bytes_get_data (text, &size);
+  return g_strndup (p, size);
+}
+
 gboolean
 pz_store_find_idempotent (PzStore     *self,
                           gint64       user_id,
@@ -313,7 +385,7 @@ pz_store_find_idempotent (PzStore     *self,
                           char       **body)
 {
   sqlite3_stmt *stmt = prepare (self,
-                                "SELECT fingerprint, status, body FROM idempotency "
+                                "SELECT fingerprint, status, body, packed FROM idempotency "
                                 "WHERE user_id = ? AND key = ?", NULL);
   gboolean found = FALSE;
 
@@ -325,8 +397,17 @@ pz_store_find_idempotent (PzStore     *self,
     {
       *fingerprint = column_text (stmt, 0);
       *status = (guint) sqlite3_column_int (stmt, 1);
-      *body = column_text (stmt, 2);
-      found = TRUE;
+      /* rows from before the answers were packed have them as text */
+      if (sqlite3_column_type (stmt, 3) == SQLITE_BLOB)
+        *body = unpack_answer (sqlite3_column_blob (stmt, 3), (gsize) sqlite3_column_bytes (stmt, 3));
+      else
+        *body = column_text (stmt, 2);
+      found = *body != NULL;
+      if (!found)
+        {
+          g_warning ("The kept answer to a retry of key %s cannot be unpacked", key);
+          g_clear_pointer (fingerprint, g_free);
+        }
     }
   sqlite3_reset (stmt);
   return found;
@@ -342,16 +423,21 @@ pz_store_insert_idempotent (PzStore     *self,
                             gint64       at,
                             GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO idempotency (user_id, key, fingerprint, status, body,"
-                                "  created_at) VALUES (?, ?, ?, ?, ?, ?)", error);
+  g_autoptr(GBytes) packed = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!(packed = pack_answer (self, body, error)))
+    return FALSE;
+  stmt = prepare (self,
+                  "INSERT INTO idempotency (user_id, key, fingerprint, status, body, packed,"
+                  "  created_at) VALUES (?, ?, ?, ?, '', ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, user_id);
   bind_text (stmt, 2, key);
   bind_text (stmt, 3, fingerprint);
   sqlite3_bind_int (stmt, 4, (int) status);
-  bind_text (stmt, 5, body);
+  sqlite3_bind_blob (stmt, 5, g_bytes_get_data (packed, NULL), (int) g_bytes_get_size (packed), SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 6, at);
   return step_done (self, stmt, error);
 }

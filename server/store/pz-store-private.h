@@ -3,6 +3,7 @@
  * statements, and the helpers that run them. */
 #pragma once
 
+#include <gio/gio.h>
 #include <sqlite3.h>
 
 #include "pz-store.h"
@@ -18,6 +19,11 @@ struct _PzStore
   guint       depth;       /* open transaction and savepoints */
   int         busy_ms;     /* how long a statement waits for another process's lock */
   gint64      ends;        /* transactions and savepoints committed or rolled back */
+  gboolean    reader;      /* a read-only connection: its transactions only read */
+  GThread    *borrower;    /* the thread committing the open transaction, or NULL */
+  void      (*waiter) (gpointer data);  /* takes the connection back from it */
+  gpointer    waiter_data;
+  GConverter *packer;      /* deflates the answers kept for retries, reset for each */
 };
 
 #define DEFAULT_BUSY_MS 5000

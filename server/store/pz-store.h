@@ -136,6 +136,8 @@ GQuark         pz_store_error_quark        (void);
 
 PzStore       *pz_store_open               (const char     *path,
                                             GError        **error);
+PzStore       *pz_store_open_reader        (const char     *path,
+                                            GError        **error);
 void           pz_store_free               (PzStore        *self);
 int            pz_store_schema_version     (void);
 gboolean       pz_store_ping               (PzStore        *self);
@@ -146,6 +148,15 @@ gboolean       pz_store_commit             (PzStore        *self,
                                             GError        **error);
 void           pz_store_rollback           (PzStore        *self);
 gboolean       pz_store_in_transaction     (PzStore        *self);
+void           pz_store_lend               (PzStore        *self,
+                                            GThread        *borrower);
+gboolean       pz_store_commit_lent        (PzStore        *self,
+                                            GError        **error);
+void           pz_store_give_back          (PzStore        *self);
+gboolean       pz_store_is_lent            (PzStore        *self);
+void           pz_store_set_lend_waiter    (PzStore        *self,
+                                            void          (*waiter) (gpointer data),
+                                            gpointer        data);
 
 /* What a store holds is the same as when its stamp was taken while the
  * stamp is the same: it moves with every row changed, every transaction
