@@ -24,7 +24,7 @@ esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 --keyword=g_dngettext:2,3 \
-  --add-comments --files-from=po/POTFILES.in -o "$tmp/src.pot" 2>/dev/null
+  --add-comments --files-from=po/POTFILES.in -o "$tmp/src.pot"
 python3 po/workflow-strings.py > "$tmp/wf.pot"
 msgcat --use-first -o "$tmp/all.pot" "$tmp/src.pot" "$tmp/wf.pot"
 # one line per missing message (a long one is shown by its first line;
