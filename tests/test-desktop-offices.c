@@ -467,6 +467,49 @@ test_administration (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* A username taken already: the server's 409 `duplicate` (not a stale
+ * version) is told in the dialog, which stays open with what was typed,
+ * and the username row is marked. */
+static void
+test_administration_refusal (void)
+{
+  PzWindow *win = new_window ();
+  GtkWidget *dialog, *label, *username;
+
+  {
+    GtkWidget *user = find_widget (GTK_WIDGET (win), ADW_TYPE_ENTRY_ROW, "Username");
+    GtkWidget *pass = find_widget (GTK_WIDGET (win), ADW_TYPE_PASSWORD_ENTRY_ROW, "Password");
+
+    gtk_editable_set_text (GTK_EDITABLE (user), "admin");
+    gtk_editable_set_text (GTK_EDITABLE (pass), "demo");
+    gtk_widget_activate_action (GTK_WIDGET (win), "win.login", NULL);
+    wait_for (win, admin_idle, NULL, "the administration");
+  }
+  click (GTK_WIDGET (win), "_Add User…");
+  wait_for (win, dialog_window_shown, NULL, "the new-user dialog");
+  dialog = open_dialog_window ();
+  type_into (dialog, "Username", "kasi");
+  type_into (dialog, "Full Name", "Kasi Kedua");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, "First Password")),
+                         "sementara-kasi");
+  adw_action_row_activate (ADW_ACTION_ROW (find_widget (dialog, ADW_TYPE_ACTION_ROW, "Front office")));
+  username = find_widget (dialog, ADW_TYPE_ENTRY_ROW, "Username");
+  g_assert_false (gtk_widget_has_css_class (username, "error"));
+  click (dialog, "_Create");
+  wait_for (win, admin_idle, NULL, "the refusal");
+  g_assert_true (open_dialog_window () == dialog);
+  label = find_label (dialog, "There is already a user with this username");
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_get_visible (label));
+  g_assert_true (gtk_widget_has_css_class (username, "error"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_widget (dialog, ADW_TYPE_ENTRY_ROW, "Full Name"))), ==,
+                   "Kasi Kedua");
+  save_screenshot (dialog, "admin-user-taken");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_for (win, dialog_window_gone, NULL, "the dialog to close");
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -476,5 +519,6 @@ main (int   argc,
   g_test_add_func ("/desktop/late-files", test_late_files);
   g_test_add_func ("/desktop/reports", test_reports);
   g_test_add_func ("/desktop/administration", test_administration);
+  g_test_add_func ("/desktop/administration-refusal", test_administration_refusal);
   return pz_test_desktop_run ();
 }
