@@ -28,13 +28,8 @@ void        pz_admin_clear_list          (GtkListBox     *list);
 GtkWidget  *pz_admin_button_new          (const char     *label,
                                           gboolean        suggested);
 const char *pz_admin_entry_text          (GtkWidget      *row);
-void        pz_admin_set_combo_labels    (AdwComboRow    *row,
-                                          const char * const *labels,
-                                          guint           selected);
 gboolean    pz_admin_refused             (GtkWidget      *toast_on,
                                           GtkLabel       *label,
                                           const GError   *error);
-void        pz_admin_window_setup        (GtkWindow      *window,
-                                          GtkWidget      *parent);
 
 G_END_DECLS

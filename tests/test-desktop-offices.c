@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "pz-admin.h"
+#include "pz-api.h"
 #include "pz-report-view.h"
 #include "pz-sign.h"
 #include "pz-test-server.h"
@@ -141,9 +142,230 @@ chart_contrast (PzWindow *win)
   return ink;
 }
 
+/* The office of the CSV check: the demo office's people and permit types,
+ * and two files of Surat Izin Praktik Dokter on Wednesday 4 March 2026,
+ * within office hours: the first through every step in ten minutes a step
+ * and issued, the second in twenty minutes a step and refused by the Kadis. */
+
+static gint64
+wib (int year, int month, int day, int hour, int minute)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("+07:00");
+  g_autoptr(GDateTime) dt = g_date_time_new (tz, year, month, day, hour, minute, 0);
+
+  return g_date_time_to_unix (dt);
+}
+
+static gint64
+register_doctor (PzEngine   *engine,
+                 const char *name,
+                 gint64      when)
+{
+  g_autoptr(PzUser) front = pz_store_find_user (pz_engine_get_store (engine), "front_office");
+  g_autoptr(JsonObject) body = json_object_new ();
+  JsonObject *applicant = json_object_new ();
+  JsonObject *data = json_object_new ();
+  g_autoptr(GPtrArray) details = pz_details_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PzApplication) file = NULL;
+
+  json_object_set_string_member (body, "permit_type", "SIP-DOKTER");
+  json_object_set_string_member (body, "request_type", "new");
+  json_object_set_string_member (applicant, "name", name);
+  json_object_set_string_member (applicant, "nik", "3201014507900002");
+  json_object_set_string_member (applicant, "address", "Jl. Melati No. 17, Sukamaju");
+  json_object_set_string_member (applicant, "phone", "081234567890");
+  json_object_set_object_member (body, "applicant", applicant);
+  json_object_set_string_member (data, "nomor_str", "3121100219987654");
+  json_object_set_string_member (data, "tempat_praktik", "RSUD Sukamaju");
+  json_object_set_string_member (data, "alamat_praktik", "Jl. Rumah Sakit No. 1, Sukamaju");
+  json_object_set_object_member (body, "data", data);
+  file = pz_engine_register (engine, front, body, when, details, &error);
+  if (file == NULL)
+    g_error ("registration: %s", error ? error->message : "refused");
+  return file->id;
+}
+
+/* Takes the file through @steps steps, @minutes office minutes each from
+ * @start; the last one is @last. */
+static void
+drive_file (PzEngine   *engine,
+            gint64      id,
+            gint64      start,
+            guint       minutes,
+            guint       steps,
+            const char *last)
+{
+  for (guint i = 1; i <= steps; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      const char *action = i == steps ? last : "approve";
+
+      if (!pz_demo_take_step (engine, id, action, start + (gint64) i * minutes * 60, &error))
+        g_error ("%s at step %u: %s", action, i, error->message);
+    }
+}
+
+static char *
+make_known_office (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("pz-report-office-XXXXXX", &error);
+  PzEngine *engine;
+
+  g_assert_no_error (error);
+  engine = pz_engine_new (dir, NULL, "+07:00", &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *key = g_build_filename (dir, "signing.p12", NULL);
+    pz_engine_set_signing_key (engine, key);
+  }
+  g_assert_true (pz_demo_create_office (engine, &error));
+  g_assert_no_error (error);
+  /* registration, document check, data entry, the four reviews, numbering,
+   * signing, hand-over: issued at 10:40 */
+  drive_file (engine, register_doctor (engine, "dr. Anisa Putri", wib (2026, 3, 4, 9, 0)),
+              wib (2026, 3, 4, 9, 0), 10, 10, "approve");
+  /* refused at the Kadis's decision, the seventh step, at 13:20 */
+  drive_file (engine, register_doctor (engine, "dr. Rina Wulandari", wib (2026, 3, 4, 11, 0)),
+              wib (2026, 3, 4, 11, 0), 20, 7, "refuse");
+  pz_engine_free (engine);
+  return dir;
+}
+
+static void
+login_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pz_api_login_finish (PZ_CLIENT (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) data = TRUE;
+}
+
+/* what a spreadsheet needs to read UTF-8 */
+#define BOM "\xef\xbb\xbf"
+
+/* Each table of the report of March 2026, saved as CSV, byte for byte. */
+static void
+check_known_csv (void)
+{
+  static const struct {
+    const char *table;
+    const char *csv;
+  } expected[] = {
+    { "volume",
+      BOM "Month,Permit type,Received,Issued,Refused,Still open\r\n"
+      "2026-03,Surat Izin Praktik Dokter,2,1,1,0\r\n" },
+    /* each step: ten minutes for the first file, twenty for the second */
+    { "steps",
+      BOM "Step,Stays,Median (min),90th percentile (min),Standard (min),Within standard,Slowest file\r\n"
+      "Registration,2,15.0,20.0,30.0,100%,REG-2026-000002\r\n"
+      "Document check,2,15.0,20.0,15.0,50%,REG-2026-000002\r\n"
+      "Data entry,2,15.0,20.0,15.0,50%,REG-2026-000002\r\n"
+      "Verification by the section head,2,15.0,20.0,5.0,0%,REG-2026-000002\r\n"
+      "Verification by the division head,2,15.0,20.0,5.0,0%,REG-2026-000002\r\n"
+      "Verification by the secretary,2,15.0,20.0,5.0,0%,REG-2026-000002\r\n"
+      "Decision by the head of office,2,15.0,20.0,5.0,0%,REG-2026-000002\r\n"
+      "Numbering and printing,1,10.0,10.0,5.0,0%,REG-2026-000001\r\n"
+      "Signing by the head of office,1,10.0,10.0,5.0,0%,REG-2026-000001\r\n"
+      "Hand-over to the applicant,1,10.0,10.0,5.0,0%,REG-2026-000001\r\n" },
+    { "officers",
+      BOM "Officer,Step,Stays,Median (min),90th percentile (min),Standard (min),Within standard\r\n"
+      "Siti Rahmawati,Registration,2,15.0,20.0,30.0,100%\r\n"
+      "Siti Rahmawati,Document check,2,15.0,20.0,15.0,50%\r\n"
+      "Siti Rahmawati,Hand-over to the applicant,1,10.0,10.0,5.0,0%\r\n"
+      "\"Dewi Lestari, A.Md.\",Data entry,2,15.0,20.0,15.0,50%\r\n"
+      "\"Dewi Lestari, A.Md.\",Numbering and printing,1,10.0,10.0,5.0,0%\r\n"
+      "\"Agus Hermawan, S.T.\",Verification by the section head,2,15.0,20.0,5.0,0%\r\n"
+      "\"Dra. Nur Aini, M.Si.\",Verification by the division head,2,15.0,20.0,5.0,0%\r\n"
+      "\"Drs. Hendra Gunawan, M.M.\",Verification by the secretary,2,15.0,20.0,5.0,0%\r\n"
+      "\"Dr. Ir. Rudi Hartono, M.T.\",Decision by the head of office,2,15.0,20.0,5.0,0%\r\n"
+      "\"Dr. Ir. Rudi Hartono, M.T.\",Signing by the head of office,1,10.0,10.0,5.0,0%\r\n" },
+    /* both files are closed: no step of the workflow has one waiting */
+    { "waiting",
+      BOM "Step,Files,Overdue,Oldest (hours)\r\n"
+      "Registration,0,0,0.0\r\n"
+      "Document check,0,0,0.0\r\n"
+      "Waiting for the applicant,0,0,0.0\r\n"
+      "Technical survey,0,0,0.0\r\n"
+      "Data entry,0,0,0.0\r\n"
+      "Verification by the section head,0,0,0.0\r\n"
+      "Verification by the division head,0,0,0.0\r\n"
+      "Verification by the secretary,0,0,0.0\r\n"
+      "Decision by the head of office,0,0,0.0\r\n"
+      "Numbering and printing,0,0,0.0\r\n"
+      "Signing by the head of office,0,0,0.0\r\n"
+      "Hand-over to the applicant,0,0,0.0\r\n" },
+    /* from complete documents to the decision: 8 × 600 s and 5 × 1 200 s,
+     * the median 5 400 s of a 30 600 s working day */
+    { "service",
+      BOM "Decided,Within service standard,Median (working days)\r\n"
+      "2,100%,0.18\r\n" },
+    /* no applicant answered the survey */
+    { "satisfaction",
+      BOM "Element,Mean (1–4),Index\r\n"
+      "Requirements,0.00,0.00\r\n"
+      "Procedure,0.00,0.00\r\n"
+      "Service time,0.00,0.00\r\n"
+      "Cost,0.00,0.00\r\n"
+      "Product,0.00,0.00\r\n"
+      "Staff competence,0.00,0.00\r\n"
+      "Staff behaviour,0.00,0.00\r\n"
+      "Complaints handling,0.00,0.00\r\n"
+      "Facilities,0.00,0.00\r\n" },
+  };
+  g_autofree char *office = make_known_office ();
+  PzTestServer *known = pz_test_server_start (office, FALSE);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", pz_test_server_get_port (known));
+  g_autoptr(PzClient) client = pz_client_new (url);
+  g_autofree char *dir = g_dir_make_tmp ("pz-report-csv-XXXXXX", NULL);
+  GtkWidget *view;
+  gboolean logged_in = FALSE;
+
+  pz_api_login_async (client, "kasi", "demo", NULL, login_done, &logged_in);
+  while (!logged_in)
+    g_main_context_iteration (NULL, TRUE);
+  view = g_object_ref_sink (pz_report_view_new (client));
+  pz_report_view_load (PZ_REPORT_VIEW (view), "2026-03-01", "2026-03-31");
+  while (pz_report_view_is_busy (PZ_REPORT_VIEW (view)))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (pz_report_view_get_report (PZ_REPORT_VIEW (view)));
+
+  /* every table */
+  g_assert_cmpuint (G_N_ELEMENTS (expected), ==, g_strv_length ((char **) pz_report_tables));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.csv", expected[i].table);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = NULL;
+      gsize len;
+
+      g_assert_true (g_strv_contains (pz_report_tables, expected[i].table));
+      g_assert_true (pz_report_view_export_csv (PZ_REPORT_VIEW (view), expected[i].table, file, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_get_contents (path, &text, &len, NULL));
+      g_assert_cmpstr (text, ==, expected[i].csv);
+      g_assert_cmpuint (len, ==, strlen (expected[i].csv));
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+  g_object_unref (view);
+  pz_test_server_free (known);
+  {
+    g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", office);
+    g_assert_true (g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL));
+  }
+}
+
 /* The Kasi opens the reports: the charts and tables of the server's
  * report; every table saved as CSV reads back the same; the whole report
- * saved as PDF opens and has every section. */
+ * saved as PDF opens and has every section; the tables of a known office,
+ * saved as CSV, are the bytes expected. */
 static void
 test_reports (void)
 {
@@ -259,6 +481,8 @@ test_reports (void)
   g_unlink (pdf_path);
   g_rmdir (dir);
   gtk_window_destroy (GTK_WINDOW (win));
+
+  check_known_csv ();
 }
 
 static gboolean
@@ -467,6 +691,49 @@ test_administration (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* A username taken already: the server's 409 `duplicate` (not a stale
+ * version) is told in the dialog, which stays open with what was typed,
+ * and the username row is marked. */
+static void
+test_administration_refusal (void)
+{
+  PzWindow *win = new_window ();
+  GtkWidget *dialog, *label, *username;
+
+  {
+    GtkWidget *user = find_widget (GTK_WIDGET (win), ADW_TYPE_ENTRY_ROW, "Username");
+    GtkWidget *pass = find_widget (GTK_WIDGET (win), ADW_TYPE_PASSWORD_ENTRY_ROW, "Password");
+
+    gtk_editable_set_text (GTK_EDITABLE (user), "admin");
+    gtk_editable_set_text (GTK_EDITABLE (pass), "demo");
+    gtk_widget_activate_action (GTK_WIDGET (win), "win.login", NULL);
+    wait_for (win, admin_idle, NULL, "the administration");
+  }
+  click (GTK_WIDGET (win), "_Add User…");
+  wait_for (win, dialog_window_shown, NULL, "the new-user dialog");
+  dialog = open_dialog_window ();
+  type_into (dialog, "Username", "kasi");
+  type_into (dialog, "Full Name", "Kasi Kedua");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, "First Password")),
+                         "sementara-kasi");
+  adw_action_row_activate (ADW_ACTION_ROW (find_widget (dialog, ADW_TYPE_ACTION_ROW, "Front office")));
+  username = find_widget (dialog, ADW_TYPE_ENTRY_ROW, "Username");
+  g_assert_false (gtk_widget_has_css_class (username, "error"));
+  click (dialog, "_Create");
+  wait_for (win, admin_idle, NULL, "the refusal");
+  g_assert_true (open_dialog_window () == dialog);
+  label = find_label (dialog, "There is already a user with this username");
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_get_visible (label));
+  g_assert_true (gtk_widget_has_css_class (username, "error"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_widget (dialog, ADW_TYPE_ENTRY_ROW, "Full Name"))), ==,
+                   "Kasi Kedua");
+  save_screenshot (dialog, "admin-user-taken");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_for (win, dialog_window_gone, NULL, "the dialog to close");
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -476,5 +743,6 @@ main (int   argc,
   g_test_add_func ("/desktop/late-files", test_late_files);
   g_test_add_func ("/desktop/reports", test_reports);
   g_test_add_func ("/desktop/administration", test_administration);
+  g_test_add_func ("/desktop/administration-refusal", test_administration_refusal);
   return pz_test_desktop_run ();
 }
