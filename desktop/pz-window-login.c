@@ -8,6 +8,7 @@
 
 #include "perizinan.h"
 #include "pz-admin.h"
+#include "pz-api.h"
 #include "pz-checklist.h"
 #include "pz-report-view.h"
 #include "pz-document-view.h"
@@ -84,7 +85,7 @@ healthz_done (GObject      *source,
 {
   PzWindow *self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, NULL, &error);
+  g_autoptr(JsonNode) node = pz_api_healthz_finish (PZ_CLIENT (source), result, &error);
 
   _pz_window_set_busy (self, FALSE);
   if (node == NULL)
@@ -124,8 +125,7 @@ _pz_window_connect_action (GtkWidget  *widget,
     }
   pz_client_set_base_url (self->client, url);
   _pz_window_set_busy (self, TRUE);
-  pz_client_request_async (self->client, "GET", "/healthz", NULL, NULL, self->cancellable,
-                           healthz_done, g_object_ref (self));
+  pz_api_healthz_async (self->client, self->cancellable, healthz_done, g_object_ref (self));
 }
 
 void
@@ -204,15 +204,13 @@ typedef struct {
   gboolean  failed;
 } Reference;
 
+/* Takes @node, one answer of the two. */
 static void
-reference_part_done (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      data)
+reference_part_done (Reference    *ref,
+                     JsonNode     *node,
+                     const GError *error)
 {
-  Reference *ref = data;
   PzWindow *self = ref->self;
-  g_autoptr(GError) error = NULL;
-  JsonNode *node = pz_client_request_finish (PZ_CLIENT (source), result, NULL, &error);
 
   if (node == NULL)
     ref->failed = TRUE;
@@ -266,16 +264,28 @@ reference_part_done (GObject      *source,
 /* Workflows first, then permit types: the second answer is told apart by
  * arriving second. */
 static void
+permit_types_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = pz_api_list_permit_types_finish (PZ_CLIENT (source), result, &error);
+
+  reference_part_done (data, node, error);
+}
+
+static void
 workflows_done (GObject      *source,
                 GAsyncResult *result,
                 gpointer      data)
 {
   Reference *ref = data;
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = pz_api_list_workflows_finish (PZ_CLIENT (source), result, &error);
 
-  reference_part_done (source, result, ref);
+  reference_part_done (ref, node, error);
   if (ref->waiting == 1)
-    pz_client_request_async (ref->self->client, "GET", "/api/v1/permit-types", NULL, NULL,
-                             ref->self->cancellable, reference_part_done, ref);
+    pz_api_list_permit_types_async (ref->self->client, ref->self->cancellable, permit_types_done, ref);
 }
 
 static void
@@ -286,8 +296,7 @@ load_reference (PzWindow *self)
   ref->self = g_object_ref (self);
   ref->waiting = 2;
   _pz_window_set_busy (self, TRUE);
-  pz_client_request_async (self->client, "GET", "/api/v1/workflows", NULL, NULL, self->cancellable,
-                           workflows_done, ref);
+  pz_api_list_workflows_async (self->client, self->cancellable, workflows_done, ref);
 }
 
 void
@@ -308,7 +317,7 @@ login_done (GObject      *source,
 
   _pz_window_set_busy (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.login", TRUE);
-  if (!pz_client_login_finish (PZ_CLIENT (source), result, &error))
+  if (!pz_api_login_finish (PZ_CLIENT (source), result, &error))
     {
       if (!handle_untrusted (self, error, "win.login") && !_pz_window_handle_unreachable (self, error))
         {
@@ -355,8 +364,8 @@ password_changed (GObject      *source,
 {
   PzWindow *self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) details = NULL;
-  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, &details, &error);
+  g_autoptr(JsonNode) node = pz_api_change_password_finish (PZ_CLIENT (source), result, &error);
+  JsonArray *details = pz_client_error_get_details (error);
 
   _pz_window_set_busy (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.change-password", TRUE);
@@ -388,8 +397,6 @@ _pz_window_change_password_action (GtkWidget  *widget,
   PzWindow *self = PZ_WINDOW (widget);
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->new_password_row));
   const char *repeat = gtk_editable_get_text (GTK_EDITABLE (self->repeat_password_row));
-  g_autoptr(JsonObject) body = json_object_new ();
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
 
   if (g_utf8_strlen (password, -1) < PZ_MIN_PASSWORD_LENGTH)
     {
@@ -409,13 +416,10 @@ _pz_window_change_password_action (GtkWidget  *widget,
       return;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->password_error), FALSE);
-  json_object_set_string_member (body, "old_password", self->login_password);
-  json_object_set_string_member (body, "new_password", password);
-  json_node_set_object (node, body);
   _pz_window_set_busy (self, TRUE);
   gtk_widget_action_set_enabled (widget, "win.change-password", FALSE);
-  pz_client_request_async (self->client, "POST", "/api/v1/auth/password", node, NULL,
-                           self->cancellable, password_changed, g_object_ref (self));
+  pz_api_change_password_async (self->client, self->login_password, password, self->cancellable, password_changed,
+                                g_object_ref (self));
 }
 
 void
@@ -450,7 +454,7 @@ _pz_window_login_action (GtkWidget  *widget,
   gtk_widget_action_set_enabled (widget, "win.login", FALSE);
   _pz_window_forget_login_password (self);
   self->login_password = g_strdup (password);
-  pz_client_login_async (self->client, user, password, self->cancellable, login_done, g_object_ref (self));
+  pz_api_login_async (self->client, user, password, self->cancellable, login_done, g_object_ref (self));
 }
 
 void

@@ -101,9 +101,12 @@ struct _PzWindow
   GHashTable      *known_ids;      /* files in the inbox at the last load */
 
   /* the action waiting to be sent again after the server came back */
-  char            *pending_path;
-  JsonNode        *pending_body;
-  char            *pending_key;
+  char            *pending_action;  /* set while an action waits: approve, return, refuse */
+  gint64           pending_id;
+  gint64           pending_version;
+  char            *pending_note;
+  JsonNode        *pending_data;    /* the step's form, or NULL */
+  char            *pending_key;     /* the same for every retry */
   char            *pending_label;
 
   /* the day's work: after an action the next file of the inbox opens */

@@ -8,6 +8,7 @@
 
 #include "perizinan.h"
 #include "pz-admin.h"
+#include "pz-api.h"
 #include "pz-checklist.h"
 #include "pz-report-view.h"
 #include "pz-document-view.h"
@@ -299,8 +300,8 @@ register_done (GObject      *source,
 {
   PzWindow *self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) details = NULL;
-  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, &details, &error);
+  g_autoptr(JsonNode) node = pz_api_register_finish (PZ_CLIENT (source), result, &error);
+  JsonArray *details = pz_client_error_get_details (error);
 
   _pz_window_set_busy (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.register", TRUE);
@@ -459,6 +460,5 @@ _pz_window_register_action (GtkWidget  *widget,
   body = json_builder_get_root (b);
   _pz_window_set_busy (self, TRUE);
   gtk_widget_action_set_enabled (widget, "win.register", FALSE);
-  pz_client_request_async (self->client, "POST", "/api/v1/applications", body, NULL, self->cancellable,
-                           register_done, g_object_ref (self));
+  pz_api_register_async (self->client, body, self->cancellable, register_done, g_object_ref (self));
 }
