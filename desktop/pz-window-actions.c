@@ -122,6 +122,7 @@ sign_inbox_done (GObject      *source,
     if (_pz_window_waits_for_signature (self, json_array_get_object_element (items, i)))
       g_ptr_array_add (files, json_array_get_object_element (items, i));
   batch = pz_sign_batch_new (GTK_WINDOW (self), self->client, files);
+  g_set_weak_pointer (&self->sign_batch, GTK_WIDGET (batch));
   g_signal_connect_object (batch, "finished", G_CALLBACK (sign_batch_finished), self, 0);
   gtk_window_present (GTK_WINDOW (batch));
   g_object_unref (self);

@@ -14,6 +14,7 @@
 #include "pz-document-view.h"
 #include "pz-file-item.h"
 #include "pz-outcome.h"
+#include "pz-signing.h"
 #include "pz-widgets.h"
 #include "pz-window-private.h"
 
@@ -474,7 +475,15 @@ _pz_window_application_changed (PzWindow   *self,
    * file back and the inbox is loaded once after it */
   if ((self->acting_id && id == self->acting_id) || (id == self->acted_id && version <= self->acted_version))
     return;
-  if (self->inbox_reload == 0)
+  /* the Kadis's signing of several: the inbox and the open file are loaded
+   * once when the batch is done, and its own changes ask for nothing after */
+  if (self->sign_batch &&
+      (pz_sign_batch_is_running (PZ_SIGN_BATCH (self->sign_batch)) ||
+       version <= pz_sign_batch_get_signed_version (PZ_SIGN_BATCH (self->sign_batch), id)))
+    return;
+  if (self->registering)
+    self->missed_change = TRUE;  /* the answer of the registration loads the inbox */
+  else if (self->inbox_reload == 0)
     self->inbox_reload = g_timeout_add (150, inbox_reload_cb, self);
   if (id == self->file_id && self->file &&
       version != json_object_get_int_member_with_default (self->file, "version", 0) &&

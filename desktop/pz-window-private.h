@@ -120,6 +120,9 @@ struct _PzWindow
   gint64           acting_id;      /* the file of the action on its way */
   gint64           acted_id;       /* the file of the last action answered */
   gint64           acted_version;  /* its version in that answer */
+  gboolean         registering;    /* a registration on its way: the inbox is loaded after it */
+  gboolean         missed_change;  /* a change announced meanwhile, to load if it fails */
+  GtkWidget       *sign_batch;     /* PzSignBatch, while open: it loads nothing until it is done */
   guint            inbox_serial;   /* only the answer to the last request counts */
   char            *open_query;     /* Enter in the search: open what it finds */
   const char      *sign_passphrase;/* only while the signing request is built */

@@ -305,13 +305,18 @@ register_done (GObject      *source,
 
   _pz_window_set_busy (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.register", TRUE);
+  self->registering = FALSE;
   if (node == NULL)
     {
       if (!_pz_window_handle_unreachable (self, error))
         _pz_window_show_action_error (self, error->message, details);
+      if (self->missed_change)
+        _pz_window_load_inbox (self);
+      self->missed_change = FALSE;
       g_object_unref (self);
       return;
     }
+  self->missed_change = FALSE;
   _pz_window_hide_banner (self);
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
@@ -322,6 +327,9 @@ register_done (GObject      *source,
       g_clear_pointer (&self->file, json_object_unref);
       self->file = json_object_ref (file);
       self->file_id = json_object_get_int_member_with_default (file, "id", 0);
+      /* the live event of the new file is this desk's own */
+      self->acted_id = self->file_id;
+      self->acted_version = json_object_get_int_member_with_default (file, "version", 0);
       _pz_window_build_file_view (self);
     }
   _pz_window_load_inbox (self);
@@ -460,5 +468,6 @@ _pz_window_register_action (GtkWidget  *widget,
   body = json_builder_get_root (b);
   _pz_window_set_busy (self, TRUE);
   gtk_widget_action_set_enabled (widget, "win.register", FALSE);
+  self->registering = TRUE;
   pz_api_register_async (self->client, body, self->cancellable, register_done, g_object_ref (self));
 }

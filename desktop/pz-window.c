@@ -221,6 +221,7 @@ pz_window_dispose (GObject *object)
   _pz_window_forget_login_password (self);
   g_clear_handle_id (&self->inbox_reload, g_source_remove);
   g_clear_handle_id (&self->late_toast, g_source_remove);
+  g_clear_weak_pointer (&self->sign_batch);
   if (self->preview_window)
     gtk_window_destroy (GTK_WINDOW (self->preview_window));
   if (self->client)
