@@ -104,7 +104,7 @@ healthz_done (GObject      *source,
     }
   gtk_widget_set_visible (GTK_WIDGET (self->connect_error), FALSE);
   g_settings_set_string (self->settings, "server-url", pz_client_get_base_url (self->client));
-  adw_status_page_set_description (self->login_page, pz_client_get_base_url (self->client));
+  pz_login_page_set_server (self->login_page, pz_client_get_base_url (self->client));
   _pz_window_show_page (self, "login");
   g_object_unref (self);
 }
@@ -317,21 +317,18 @@ login_done (GObject      *source,
 
   _pz_window_set_busy (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.login", TRUE);
+  pz_login_page_set_logging_in (self->login_page, FALSE);
   if (!pz_api_login_finish (PZ_CLIENT (source), result, &error))
     {
       if (!handle_untrusted (self, error, "win.login") && !_pz_window_handle_unreachable (self, error))
-        {
-          gtk_label_set_text (self->login_error, error->message);
-          gtk_widget_set_visible (GTK_WIDGET (self->login_error), TRUE);
-        }
+        pz_login_page_set_error (self->login_page, error->message);
       g_object_unref (self);
       return;
     }
   _pz_window_hide_banner (self);
-  gtk_widget_set_visible (GTK_WIDGET (self->login_error), FALSE);
-  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
-  g_settings_set_string (self->settings, "last-username",
-                         gtk_editable_get_text (GTK_EDITABLE (self->username_row)));
+  pz_login_page_set_error (self->login_page, NULL);
+  pz_login_page_clear_password (self->login_page);
+  g_settings_set_string (self->settings, "last-username", pz_login_page_get_username (self->login_page));
   if (json_object_get_boolean_member_with_default (pz_client_get_user (self->client),
                                                    "must_change_password", FALSE))
     {
@@ -441,17 +438,17 @@ _pz_window_login_action (GtkWidget  *widget,
                          GVariant   *parameter)
 {
   PzWindow *self = PZ_WINDOW (widget);
-  const char *user = gtk_editable_get_text (GTK_EDITABLE (self->username_row));
-  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+  const char *user = pz_login_page_get_username (self->login_page);
+  const char *password = pz_login_page_get_password (self->login_page);
 
   if (*user == '\0' || *password == '\0')
     {
-      gtk_label_set_text (self->login_error, _("Enter your username and password"));
-      gtk_widget_set_visible (GTK_WIDGET (self->login_error), TRUE);
+      pz_login_page_set_error (self->login_page, _("Enter your username and password"));
       return;
     }
   _pz_window_set_busy (self, TRUE);
   gtk_widget_action_set_enabled (widget, "win.login", FALSE);
+  pz_login_page_set_logging_in (self->login_page, TRUE);
   _pz_window_forget_login_password (self);
   self->login_password = g_strdup (password);
   pz_api_login_async (self->client, user, password, self->cancellable, login_done, g_object_ref (self));
@@ -462,8 +459,7 @@ _pz_window_session_expired (PzWindow *self)
 {
   /* The file stays open underneath; after logging in again the user
    * carries on where they were, with what they typed. */
-  gtk_label_set_text (self->login_error, _("Your session has ended; log in again to carry on."));
-  gtk_widget_set_visible (GTK_WIDGET (self->login_error), TRUE);
+  pz_login_page_set_error (self->login_page, _("Your session has ended; log in again to carry on."));
   _pz_window_show_page (self, "login");
 }
 
@@ -479,21 +475,25 @@ activate_change_password (PzWindow *self)
   gtk_widget_activate_action (GTK_WIDGET (self), "win.change-password", NULL);
 }
 
-static void
-activate_login (PzWindow *self)
+/* The page's Log In and Change Server are the window's actions. */
+void
+_pz_window_login_page_log_in (PzWindow *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "win.login", NULL);
 }
 
 void
+_pz_window_login_page_change_server (PzWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.change-server", NULL);
+}
+
+void
 _pz_window_login_init (PzWindow *self)
 {
-  pz_password_row_label_peek (self->password_row);
   pz_password_row_label_peek (self->new_password_row);
   pz_password_row_label_peek (self->repeat_password_row);
   g_signal_connect_swapped (self->server_row, "entry-activated", G_CALLBACK (activate_connect), self);
-  g_signal_connect_swapped (self->username_row, "entry-activated", G_CALLBACK (activate_login), self);
-  g_signal_connect_swapped (self->password_row, "entry-activated", G_CALLBACK (activate_login), self);
   g_signal_connect_swapped (self->new_password_row, "entry-activated", G_CALLBACK (activate_change_password), self);
   g_signal_connect_swapped (self->repeat_password_row, "entry-activated", G_CALLBACK (activate_change_password), self);
 }

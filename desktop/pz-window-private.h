@@ -5,6 +5,7 @@
 
 #include "pz-client.h"
 #include "pz-document-view.h"
+#include "pz-login-page.h"
 #include "pz-window.h"
 
 G_BEGIN_DECLS
@@ -24,10 +25,7 @@ struct _PzWindow
   GtkStack        *stack;
   AdwEntryRow     *server_row;
   GtkLabel        *connect_error;
-  AdwStatusPage   *login_page;
-  AdwEntryRow     *username_row;
-  AdwPasswordEntryRow *password_row;
-  GtkLabel        *login_error;
+  PzLoginPage     *login_page;
   AdwPasswordEntryRow *new_password_row;
   AdwPasswordEntryRow *repeat_password_row;
   GtkLabel        *password_error;
@@ -167,6 +165,8 @@ void         _pz_window_login_action (GtkWidget  *widget,
                                       const char *action_name,
                                       GVariant   *parameter);
 void         _pz_window_session_expired (PzWindow *self);
+void         _pz_window_login_page_log_in (PzWindow *self);
+void         _pz_window_login_page_change_server (PzWindow *self);
 
 /* pz-window-inbox.c */
 void         _pz_window_inbox_init (PzWindow *self);
