@@ -84,7 +84,7 @@ G_DEFINE_EXTENDED_ERROR (PzClientError, pz_client_error)
 
 /**
  * pz_client_error_get_server_code:
- * @error: (nullable): an error from a request
+ * @error: (nullable): an error from a request, of any domain
  *
  * Returns: (nullable): the server's machine code of a refusal, e.g.
  *   `stale_version` or `duplicate` (both 409), `rule_unmet`; %NULL when
@@ -93,7 +93,8 @@ G_DEFINE_EXTENDED_ERROR (PzClientError, pz_client_error)
 const char *
 pz_client_error_get_server_code (const GError *error)
 {
-  PzClientErrorPrivate *priv = error ? pz_client_error_get_private (error) : NULL;
+  /* a cancelled request ends with an error of another domain */
+  PzClientErrorPrivate *priv = error && error->domain == PZ_CLIENT_ERROR ? pz_client_error_get_private (error) : NULL;
 
   return priv ? priv->server_code : NULL;
 }
@@ -108,7 +109,7 @@ pz_client_error_get_server_code (const GError *error)
 JsonArray *
 pz_client_error_get_details (const GError *error)
 {
-  PzClientErrorPrivate *priv = error ? pz_client_error_get_private (error) : NULL;
+  PzClientErrorPrivate *priv = error && error->domain == PZ_CLIENT_ERROR ? pz_client_error_get_private (error) : NULL;
 
   return priv ? priv->details : NULL;
 }

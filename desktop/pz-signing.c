@@ -119,6 +119,7 @@ struct _PzSignBatch
   GPtrArray    *checks;      /* GtkCheckButton per file */
   GPtrArray    *states;      /* GtkLabel per file */
   GArray       *signed_ok;   /* gboolean per file */
+  GHashTable   *answered;    /* id -> version the signing's answer gave */
   GtkWidget    *passphrase;
   GtkWidget    *progress;
   GtkLabel     *message;
@@ -225,6 +226,17 @@ signed_one (GObject      *source,
   gtk_widget_remove_css_class (GTK_WIDGET (state), "dim-label");
   if (node)
     {
+      JsonObject *after = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+      if (after)
+        {
+          gint64 *id = g_new (gint64, 1);
+          gint64 *version = g_new (gint64, 1);
+
+          *id = json_object_get_int_member_with_default (after, "id", 0);
+          *version = json_object_get_int_member_with_default (after, "version", 0);
+          g_hash_table_insert (self->answered, id, version);
+        }
       self->n_signed++;
       g_array_index (self->signed_ok, gboolean, i) = TRUE;
       gtk_check_button_set_active (g_ptr_array_index (self->checks, i), FALSE);
@@ -345,6 +357,7 @@ pz_sign_batch_finalize (GObject *object)
   g_clear_pointer (&self->checks, g_ptr_array_unref);
   g_clear_pointer (&self->states, g_ptr_array_unref);
   g_clear_pointer (&self->signed_ok, g_array_unref);
+  g_clear_pointer (&self->answered, g_hash_table_unref);
   g_clear_pointer (&self->queue, g_array_unref);
   g_string_free (self->failures, TRUE);
   g_free (self->summary);
@@ -376,6 +389,7 @@ pz_sign_batch_init (PzSignBatch *self)
   self->checks = g_ptr_array_new ();
   self->states = g_ptr_array_new ();
   self->signed_ok = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  self->answered = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->failures = g_string_new (NULL);
 }
 
@@ -506,6 +520,22 @@ gboolean
 pz_sign_batch_is_running (PzSignBatch *self)
 {
   return self->queue != NULL;
+}
+
+/**
+ * pz_sign_batch_get_signed_version:
+ * @id: a file
+ *
+ * Returns: the version of @id in the answer to its signing by this batch,
+ *   0 if the batch has not signed it
+ */
+gint64
+pz_sign_batch_get_signed_version (PzSignBatch *self,
+                                  gint64       id)
+{
+  gint64 *version = g_hash_table_lookup (self->answered, &id);
+
+  return version ? *version : 0;
 }
 
 /**

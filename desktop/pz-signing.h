@@ -24,6 +24,8 @@ PzSignBatch *pz_sign_batch_new          (GtkWindow  *parent,
                                          PzClient   *client,
                                          GPtrArray  *files);
 gboolean     pz_sign_batch_is_running   (PzSignBatch *self);
+gint64       pz_sign_batch_get_signed_version (PzSignBatch *self,
+                                               gint64       id);
 const char  *pz_sign_batch_get_summary  (PzSignBatch *self);
 
 G_END_DECLS

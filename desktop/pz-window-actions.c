@@ -8,6 +8,7 @@
 
 #include "perizinan.h"
 #include "pz-admin.h"
+#include "pz-api.h"
 #include "pz-checklist.h"
 #include "pz-report-view.h"
 #include "pz-document-view.h"
@@ -93,7 +94,7 @@ sign_batch_finished (PzSignBatch *batch,
 {
   _pz_window_toast (self, pz_sign_batch_get_summary (batch));
   _pz_window_load_inbox (self);
-  if (self->file_id && self->pending_body == NULL)
+  if (self->file_id && self->pending_action == NULL)
     {
       _pz_window_keep_typed (self);
       _pz_window_load_file (self, self->file_id);
@@ -121,6 +122,7 @@ sign_inbox_done (GObject      *source,
     if (_pz_window_waits_for_signature (self, json_array_get_object_element (items, i)))
       g_ptr_array_add (files, json_array_get_object_element (items, i));
   batch = pz_sign_batch_new (GTK_WINDOW (self), self->client, files);
+  g_set_weak_pointer (&self->sign_batch, GTK_WIDGET (batch));
   g_signal_connect_object (batch, "finished", G_CALLBACK (sign_batch_finished), self, 0);
   gtk_window_present (GTK_WINDOW (batch));
   g_object_unref (self);
@@ -135,8 +137,7 @@ sign_several_action (GtkWidget  *widget,
   PzWindow *self = PZ_WINDOW (widget);
 
   _pz_window_set_busy (self, TRUE);
-  pz_client_request_async (self->client, "GET", "/api/v1/inbox?limit=10000", NULL, NULL, self->cancellable,
-                           sign_inbox_done, g_object_ref (self));
+  pz_api_list_inbox_async (self->client, 10000, self->cancellable, sign_inbox_done, g_object_ref (self));
 }
 
 /* Acting */
@@ -144,8 +145,11 @@ sign_several_action (GtkWidget  *widget,
 void
 _pz_window_clear_pending (PzWindow *self)
 {
-  g_clear_pointer (&self->pending_path, g_free);
-  g_clear_pointer (&self->pending_body, json_node_unref);
+  g_clear_pointer (&self->pending_action, g_free);
+  self->pending_id = 0;
+  self->pending_version = 0;
+  g_clear_pointer (&self->pending_note, g_free);
+  g_clear_pointer (&self->pending_data, json_node_unref);
   g_clear_pointer (&self->pending_key, g_free);
   g_clear_pointer (&self->pending_label, g_free);
 }
@@ -240,8 +244,8 @@ act_done (GObject      *source,
 {
   PzWindow *self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) details = NULL;
-  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, &details, &error);
+  g_autoptr(JsonNode) node = pz_api_act_finish (PZ_CLIENT (source), result, &error);
+  JsonArray *details = pz_client_error_get_details (error);
 
   _pz_window_set_busy (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.act", TRUE);
@@ -327,12 +331,13 @@ send_pending (PzWindow *self)
   _pz_window_set_busy (self, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.act", FALSE);
   self->acting_id = self->file_id;
-  pz_client_request_async (self->client, "POST", self->pending_path, self->pending_body,
-                           self->pending_key, self->cancellable, act_done, g_object_ref (self));
+  pz_api_act_async (self->client, self->pending_id, self->pending_action, self->pending_version,
+                    self->pending_note, self->pending_data, self->pending_key, self->cancellable, act_done,
+                    g_object_ref (self));
 }
 
-/* Reads the step's form into the action's data; a value that cannot be
- * right is refused here, before anything is sent. */
+/* Reads the step's form into the action's data, an object; a value that
+ * cannot be right is refused here, before anything is sent. */
 static gboolean
 collect_data (PzWindow    *self,
               JsonObject  *step,
@@ -342,7 +347,6 @@ collect_data (PzWindow    *self,
   const char *form = pz_json_get_string (step, "form");
   JsonObject *type = g_hash_table_lookup (self->permit_types, pz_json_get_string (self->file, "permit_type"));
 
-  json_builder_set_member_name (b, "data");
   json_builder_begin_object (b);
   if (g_strcmp0 (form, "survey") == 0)
     {
@@ -439,21 +443,10 @@ _pz_window_start_action (PzWindow   *self,
   gtk_text_buffer_get_bounds (self->note, &start, &end);
   note = g_strstrip (gtk_text_buffer_get_text (self->note, &start, &end, FALSE));
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "action");
-  json_builder_add_string_value (b, action);
-  json_builder_set_member_name (b, "version");
-  json_builder_add_int_value (b, json_object_get_int_member (self->file, "version"));
-  if (*note)
-    {
-      json_builder_set_member_name (b, "note");
-      json_builder_add_string_value (b, note);
-    }
-  else if (!g_str_equal (action, "approve"))
+  if (*note == '\0' && !g_str_equal (action, "approve"))
     g_string_append_printf (problems, "• %s\n", _("Write in the note why the file goes back or is refused"));
   if (g_str_equal (action, "approve"))
     collect_data (self, step, b, problems);
-  json_builder_end_object (b);
 
   if (problems->len)
     {
@@ -465,8 +458,11 @@ _pz_window_start_action (PzWindow   *self,
     gtk_widget_set_visible (GTK_WIDGET (self->action_error), FALSE);
 
   _pz_window_clear_pending (self);
-  self->pending_path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/actions", self->file_id);
-  self->pending_body = json_builder_get_root (b);
+  self->pending_action = g_strdup (action);
+  self->pending_id = self->file_id;
+  self->pending_version = json_object_get_int_member (self->file, "version");
+  self->pending_note = *note ? g_steal_pointer (&note) : NULL;
+  self->pending_data = g_str_equal (action, "approve") ? json_builder_get_root (b) : NULL;
   self->pending_key = g_uuid_string_random ();
   self->pending_label = _pz_window_action_label (self, step, action);
   send_pending (self);
@@ -574,7 +570,7 @@ retry_action (GtkWidget  *widget,
   PzWindow *self = PZ_WINDOW (widget);
 
   _pz_window_hide_banner (self);
-  if (self->pending_body)
+  if (self->pending_action)
     send_pending (self);
   else if (gtk_stack_get_visible_child_name (self->stack) &&
            g_str_equal (gtk_stack_get_visible_child_name (self->stack), "main"))

@@ -8,6 +8,7 @@
 
 #include "perizinan.h"
 #include "pz-admin.h"
+#include "pz-api.h"
 #include "pz-checklist.h"
 #include "pz-report-view.h"
 #include "pz-document-view.h"
@@ -64,7 +65,7 @@ document_loaded (GObject      *source,
   PzWindow *self = data;
   g_autoptr(GError) error = NULL;
   g_autofree char *type = NULL;
-  g_autoptr(GBytes) bytes = pz_client_get_bytes_finish (PZ_CLIENT (source), result, &type, &error);
+  g_autoptr(GBytes) bytes = pz_api_get_document_finish (PZ_CLIENT (source), result, &type, &error);
   g_autoptr(PzScan) doc = NULL;
 
   _pz_window_set_busy (self, FALSE);
@@ -113,15 +114,10 @@ docs_select (PzWindow   *self,
       gtk_stack_set_visible_child_name (self->docs_stack, "missing");
       return;
     }
-  {
-    g_autofree char *escaped = g_uri_escape_string (requirement, NULL, FALSE);
-    g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/documents/%s",
-                                             self->file_id, escaped);
-
-    self->docs_cancellable = g_cancellable_new ();
-    _pz_window_set_busy (self, TRUE);
-    pz_client_get_bytes_async (self->client, path, self->docs_cancellable, document_loaded, g_object_ref (self));
-  }
+  self->docs_cancellable = g_cancellable_new ();
+  _pz_window_set_busy (self, TRUE);
+  pz_api_get_document_async (self->client, self->file_id, requirement, self->docs_cancellable, document_loaded,
+                             g_object_ref (self));
 }
 
 static void
@@ -383,8 +379,7 @@ docs_verdict_done (GObject      *source,
 {
   PzWindow *self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) details = NULL;
-  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, &details, &error);
+  g_autoptr(JsonNode) node = pz_api_set_verdict_finish (PZ_CLIENT (source), result, &error);
 
   _pz_window_set_busy (self, FALSE);
   if (node == NULL)
@@ -427,10 +422,6 @@ _pz_window_docs_verdict_action (GtkWidget  *widget,
   PzWindow *self = PZ_WINDOW (widget);
   const char *verdict = g_variant_get_string (parameter, NULL);
   g_autofree char *note = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->docs_note))));
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
 
   if (self->docs_requirement == NULL)
     return;
@@ -440,22 +431,10 @@ _pz_window_docs_verdict_action (GtkWidget  *widget,
       gtk_widget_grab_focus (GTK_WIDGET (self->docs_note));
       return;
     }
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "verdict");
-  json_builder_add_string_value (b, verdict);
-  if (*note)
-    {
-      json_builder_set_member_name (b, "note");
-      json_builder_add_string_value (b, note);
-    }
-  json_builder_end_object (b);
-  body = json_builder_get_root (b);
-  escaped = g_uri_escape_string (self->docs_requirement, NULL, FALSE);
-  path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/checklist/%s", self->file_id, escaped);
   _pz_window_docs_show_message (self, NULL);
   _pz_window_set_busy (self, TRUE);
-  pz_client_request_async (self->client, "PUT", path, body, NULL, self->cancellable, docs_verdict_done,
-                           g_object_ref (self));
+  pz_api_set_verdict_async (self->client, self->file_id, self->docs_requirement, verdict, note, self->cancellable,
+                            docs_verdict_done, g_object_ref (self));
 }
 
 static void
@@ -491,7 +470,7 @@ upload_done (GObject      *source,
 {
   PzWindow *self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, NULL, &error);
+  g_autoptr(JsonNode) node = pz_api_upload_document_finish (PZ_CLIENT (source), result, &error);
 
   _pz_window_set_busy (self, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->docs_upload), FALSE);
@@ -504,13 +483,8 @@ upload_done (GObject      *source,
     }
   _pz_window_toast (self, _("Document uploaded"));
   /* reload the file to show the new state, and the new document */
-  {
-    g_autofree char *fpath = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT, self->file_id);
-
-    _pz_window_set_busy (self, TRUE);
-    pz_client_request_async (self->client, "GET", fpath, NULL, NULL, self->cancellable, docs_reloaded,
-                             g_object_ref (self));
-  }
+  _pz_window_set_busy (self, TRUE);
+  pz_api_get_file_async (self->client, self->file_id, self->cancellable, docs_reloaded, g_object_ref (self));
   g_object_unref (self);
 }
 
@@ -519,9 +493,6 @@ upload_bytes (PzWindow   *self,
               GBytes     *bytes,
               const char *name)
 {
-  g_autofree char *escaped = g_uri_escape_string (self->docs_requirement, NULL, FALSE);
-  g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/documents/%s",
-                                           self->file_id, escaped);
   g_autofree char *type = g_content_type_guess (name, g_bytes_get_data (bytes, NULL),
                                                 MIN (g_bytes_get_size (bytes), 4096), NULL);
   g_autofree char *mime = g_content_type_get_mime_type (type);
@@ -530,8 +501,8 @@ upload_bytes (PzWindow   *self,
   gtk_progress_bar_set_fraction (self->docs_upload, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->docs_upload), TRUE);
   _pz_window_set_busy (self, TRUE);
-  pz_client_upload_async (self->client, path, bytes, mime ? mime : "application/octet-stream",
-                          upload_progress, self, self->cancellable, upload_done, g_object_ref (self));
+  pz_api_upload_document_async (self->client, self->file_id, self->docs_requirement, bytes, mime, upload_progress,
+                                self, self->cancellable, upload_done, g_object_ref (self));
 }
 
 static void
@@ -604,8 +575,8 @@ signed_scan_done (GObject      *source,
 {
   PzWindow *self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) details = NULL;
-  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, &details, &error);
+  g_autoptr(JsonNode) node = pz_api_upload_signed_permit_finish (PZ_CLIENT (source), result, &error);
+  JsonArray *details = pz_client_error_get_details (error);
 
   _pz_window_set_busy (self, FALSE);
   if (node == NULL)
@@ -638,15 +609,13 @@ signed_scan_read (GObject      *source,
     _pz_window_show_action_error (self, error->message, NULL);
   else if (self->file_id)
     {
-      g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/documents/signed_permit",
-                                               self->file_id);
       g_autofree char *type = g_content_type_guess (name, g_bytes_get_data (bytes, NULL),
                                                     MIN (g_bytes_get_size (bytes), 4096), NULL);
       g_autofree char *mime = g_content_type_get_mime_type (type);
 
       _pz_window_set_busy (self, TRUE);
-      pz_client_upload_async (self->client, path, bytes, mime ? mime : "application/octet-stream",
-                              NULL, NULL, self->cancellable, signed_scan_done, g_object_ref (self));
+      pz_api_upload_signed_permit_async (self->client, self->file_id, bytes, mime, NULL, NULL, self->cancellable,
+                                         signed_scan_done, g_object_ref (self));
     }
   g_object_unref (self);
 }

@@ -8,6 +8,7 @@
 
 #include "perizinan.h"
 #include "pz-admin.h"
+#include "pz-api.h"
 #include "pz-checklist.h"
 #include "pz-report-view.h"
 #include "pz-document-view.h"
@@ -265,8 +266,8 @@ verdict_done (GObject      *source,
 {
   PzWindow *self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) details = NULL;
-  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, &details, &error);
+  g_autoptr(JsonNode) node = pz_api_set_verdict_finish (PZ_CLIENT (source), result, &error);
+  JsonArray *details = pz_client_error_get_details (error);
 
   _pz_window_set_busy (self, FALSE);
   if (node == NULL)
@@ -297,10 +298,6 @@ verdict_clicked (GtkButton *button,
 {
   const char *requirement = g_object_get_data (G_OBJECT (button), "requirement");
   const char *verdict = g_object_get_data (G_OBJECT (button), "verdict");
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *escaped = g_uri_escape_string (requirement, NULL, FALSE);
   g_autofree char *note = NULL;
 
   if (self->note)
@@ -316,20 +313,11 @@ verdict_clicked (GtkButton *button,
       return;
     }
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "verdict");
-  json_builder_add_string_value (b, verdict);
-  if (g_str_equal (verdict, "not_ok"))
-    {
-      json_builder_set_member_name (b, "note");
-      json_builder_add_string_value (b, note);
-    }
-  json_builder_end_object (b);
-  body = json_builder_get_root (b);
-  path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/checklist/%s", self->file_id, escaped);
   _pz_window_set_busy (self, TRUE);
-  pz_client_request_async (self->client, "PUT", path, body, NULL, self->cancellable, verdict_done,
-                           g_object_ref (self));
+  /* the note goes with a Not OK only: an OK says nothing more */
+  pz_api_set_verdict_async (self->client, self->file_id, requirement, verdict,
+                            g_str_equal (verdict, "not_ok") ? note : NULL, self->cancellable, verdict_done,
+                            g_object_ref (self));
 }
 
 static void
@@ -932,9 +920,6 @@ void
 _pz_window_load_file (PzWindow *self,
                       gint64    id)
 {
-  g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT, id);
-
   _pz_window_set_busy (self, TRUE);
-  pz_client_request_async (self->client, "GET", path, NULL, NULL, self->cancellable, file_done,
-                           g_object_ref (self));
+  pz_api_get_file_async (self->client, id, self->cancellable, file_done, g_object_ref (self));
 }

@@ -8,6 +8,7 @@
 
 #include "perizinan.h"
 #include "pz-admin.h"
+#include "pz-api.h"
 #include "pz-checklist.h"
 #include "pz-report-view.h"
 #include "pz-document-view.h"
@@ -232,35 +233,21 @@ _pz_window_load_inbox (PzWindow *self)
   const char *step = self->step_codes && step_i < self->step_codes->len ? g_ptr_array_index (self->step_codes, step_i) : NULL;
   const char *status = status_i < G_N_ELEMENTS (statuses) ? statuses[status_i] : NULL;
   const char *type = self->type_codes && type_i < self->type_codes->len ? g_ptr_array_index (self->type_codes, type_i) : NULL;
-  g_autofree char *path = NULL;
+  InboxLoad *load = g_new0 (InboxLoad, 1);
 
+  _pz_window_set_busy (self, TRUE);
+  load->self = g_object_ref (self);
+  load->serial = ++self->inbox_serial;
   if ((q && *q) || step || status || type)
     {
-      GString *p = g_string_new ("/api/v1/applications?limit=500");
-      const struct { const char *name; const char *value; } params[] = {
-        { "q", q && *q ? q : NULL }, { "step", step }, { "status", status }, { "permit_type", type },
-      };
+      PzApplicationQuery query = { .q = q, .step = step, .status = status, .permit_type = type, .limit = 500 };
 
-      for (guint i = 0; i < G_N_ELEMENTS (params); i++)
-        if (params[i].value)
-          {
-            g_autofree char *escaped = g_uri_escape_string (params[i].value, NULL, FALSE);
-            g_string_append_printf (p, "&%s=%s", params[i].name, escaped);
-          }
-      path = g_string_free (p, FALSE);
+      pz_api_search_files_async (self->client, &query, self->cancellable, inbox_done, load);
     }
   else if (self->late_button && gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->late_button)))
-    path = g_strdup ("/api/v1/late-files");
+    pz_api_list_late_files_async (self->client, self->cancellable, inbox_done, load);
   else
-    path = g_strdup ("/api/v1/inbox?limit=10000");
-  _pz_window_set_busy (self, TRUE);
-  {
-    InboxLoad *load = g_new0 (InboxLoad, 1);
-
-    load->self = g_object_ref (self);
-    load->serial = ++self->inbox_serial;
-    pz_client_request_async (self->client, "GET", path, NULL, NULL, self->cancellable, inbox_done, load);
-  }
+    pz_api_list_inbox_async (self->client, 10000, self->cancellable, inbox_done, load);
 }
 
 /* The list shows the inbox itself, not a search, a filter or the late files. */
@@ -488,11 +475,19 @@ _pz_window_application_changed (PzWindow   *self,
    * file back and the inbox is loaded once after it */
   if ((self->acting_id && id == self->acting_id) || (id == self->acted_id && version <= self->acted_version))
     return;
-  if (self->inbox_reload == 0)
+  /* the Kadis's signing of several: the inbox and the open file are loaded
+   * once when the batch is done, and its own changes ask for nothing after */
+  if (self->sign_batch &&
+      (pz_sign_batch_is_running (PZ_SIGN_BATCH (self->sign_batch)) ||
+       version <= pz_sign_batch_get_signed_version (PZ_SIGN_BATCH (self->sign_batch), id)))
+    return;
+  if (self->registering)
+    self->missed_change = TRUE;  /* the answer of the registration loads the inbox */
+  else if (self->inbox_reload == 0)
     self->inbox_reload = g_timeout_add (150, inbox_reload_cb, self);
   if (id == self->file_id && self->file &&
       version != json_object_get_int_member_with_default (self->file, "version", 0) &&
-      self->pending_body == NULL)
+      self->pending_action == NULL)
     {
       _pz_window_keep_typed (self);
       _pz_window_load_file (self, id);

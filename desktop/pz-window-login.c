@@ -8,6 +8,7 @@
 
 #include "perizinan.h"
 #include "pz-admin.h"
+#include "pz-api.h"
 #include "pz-checklist.h"
 #include "pz-report-view.h"
 #include "pz-document-view.h"
@@ -84,7 +85,7 @@ healthz_done (GObject      *source,
 {
   PzWindow *self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, NULL, &error);
+  g_autoptr(JsonNode) node = pz_api_healthz_finish (PZ_CLIENT (source), result, &error);
 
   _pz_window_set_busy (self, FALSE);
   if (node == NULL)
@@ -103,7 +104,7 @@ healthz_done (GObject      *source,
     }
   gtk_widget_set_visible (GTK_WIDGET (self->connect_error), FALSE);
   g_settings_set_string (self->settings, "server-url", pz_client_get_base_url (self->client));
-  adw_status_page_set_description (self->login_page, pz_client_get_base_url (self->client));
+  pz_login_page_set_server (self->login_page, pz_client_get_base_url (self->client));
   _pz_window_show_page (self, "login");
   g_object_unref (self);
 }
@@ -124,8 +125,7 @@ _pz_window_connect_action (GtkWidget  *widget,
     }
   pz_client_set_base_url (self->client, url);
   _pz_window_set_busy (self, TRUE);
-  pz_client_request_async (self->client, "GET", "/healthz", NULL, NULL, self->cancellable,
-                           healthz_done, g_object_ref (self));
+  pz_api_healthz_async (self->client, self->cancellable, healthz_done, g_object_ref (self));
 }
 
 void
@@ -204,15 +204,13 @@ typedef struct {
   gboolean  failed;
 } Reference;
 
+/* Takes @node, one answer of the two. */
 static void
-reference_part_done (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      data)
+reference_part_done (Reference    *ref,
+                     JsonNode     *node,
+                     const GError *error)
 {
-  Reference *ref = data;
   PzWindow *self = ref->self;
-  g_autoptr(GError) error = NULL;
-  JsonNode *node = pz_client_request_finish (PZ_CLIENT (source), result, NULL, &error);
 
   if (node == NULL)
     ref->failed = TRUE;
@@ -266,16 +264,28 @@ reference_part_done (GObject      *source,
 /* Workflows first, then permit types: the second answer is told apart by
  * arriving second. */
 static void
+permit_types_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = pz_api_list_permit_types_finish (PZ_CLIENT (source), result, &error);
+
+  reference_part_done (data, node, error);
+}
+
+static void
 workflows_done (GObject      *source,
                 GAsyncResult *result,
                 gpointer      data)
 {
   Reference *ref = data;
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = pz_api_list_workflows_finish (PZ_CLIENT (source), result, &error);
 
-  reference_part_done (source, result, ref);
+  reference_part_done (ref, node, error);
   if (ref->waiting == 1)
-    pz_client_request_async (ref->self->client, "GET", "/api/v1/permit-types", NULL, NULL,
-                             ref->self->cancellable, reference_part_done, ref);
+    pz_api_list_permit_types_async (ref->self->client, ref->self->cancellable, permit_types_done, ref);
 }
 
 static void
@@ -286,8 +296,7 @@ load_reference (PzWindow *self)
   ref->self = g_object_ref (self);
   ref->waiting = 2;
   _pz_window_set_busy (self, TRUE);
-  pz_client_request_async (self->client, "GET", "/api/v1/workflows", NULL, NULL, self->cancellable,
-                           workflows_done, ref);
+  pz_api_list_workflows_async (self->client, self->cancellable, workflows_done, ref);
 }
 
 void
@@ -308,21 +317,18 @@ login_done (GObject      *source,
 
   _pz_window_set_busy (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.login", TRUE);
-  if (!pz_client_login_finish (PZ_CLIENT (source), result, &error))
+  pz_login_page_set_logging_in (self->login_page, FALSE);
+  if (!pz_api_login_finish (PZ_CLIENT (source), result, &error))
     {
       if (!handle_untrusted (self, error, "win.login") && !_pz_window_handle_unreachable (self, error))
-        {
-          gtk_label_set_text (self->login_error, error->message);
-          gtk_widget_set_visible (GTK_WIDGET (self->login_error), TRUE);
-        }
+        pz_login_page_set_error (self->login_page, error->message);
       g_object_unref (self);
       return;
     }
   _pz_window_hide_banner (self);
-  gtk_widget_set_visible (GTK_WIDGET (self->login_error), FALSE);
-  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
-  g_settings_set_string (self->settings, "last-username",
-                         gtk_editable_get_text (GTK_EDITABLE (self->username_row)));
+  pz_login_page_set_error (self->login_page, NULL);
+  pz_login_page_clear_password (self->login_page);
+  g_settings_set_string (self->settings, "last-username", pz_login_page_get_username (self->login_page));
   if (json_object_get_boolean_member_with_default (pz_client_get_user (self->client),
                                                    "must_change_password", FALSE))
     {
@@ -355,8 +361,8 @@ password_changed (GObject      *source,
 {
   PzWindow *self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) details = NULL;
-  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, &details, &error);
+  g_autoptr(JsonNode) node = pz_api_change_password_finish (PZ_CLIENT (source), result, &error);
+  JsonArray *details = pz_client_error_get_details (error);
 
   _pz_window_set_busy (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.change-password", TRUE);
@@ -388,8 +394,6 @@ _pz_window_change_password_action (GtkWidget  *widget,
   PzWindow *self = PZ_WINDOW (widget);
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->new_password_row));
   const char *repeat = gtk_editable_get_text (GTK_EDITABLE (self->repeat_password_row));
-  g_autoptr(JsonObject) body = json_object_new ();
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
 
   if (g_utf8_strlen (password, -1) < PZ_MIN_PASSWORD_LENGTH)
     {
@@ -409,13 +413,10 @@ _pz_window_change_password_action (GtkWidget  *widget,
       return;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->password_error), FALSE);
-  json_object_set_string_member (body, "old_password", self->login_password);
-  json_object_set_string_member (body, "new_password", password);
-  json_node_set_object (node, body);
   _pz_window_set_busy (self, TRUE);
   gtk_widget_action_set_enabled (widget, "win.change-password", FALSE);
-  pz_client_request_async (self->client, "POST", "/api/v1/auth/password", node, NULL,
-                           self->cancellable, password_changed, g_object_ref (self));
+  pz_api_change_password_async (self->client, self->login_password, password, self->cancellable, password_changed,
+                                g_object_ref (self));
 }
 
 void
@@ -437,20 +438,20 @@ _pz_window_login_action (GtkWidget  *widget,
                          GVariant   *parameter)
 {
   PzWindow *self = PZ_WINDOW (widget);
-  const char *user = gtk_editable_get_text (GTK_EDITABLE (self->username_row));
-  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+  const char *user = pz_login_page_get_username (self->login_page);
+  const char *password = pz_login_page_get_password (self->login_page);
 
   if (*user == '\0' || *password == '\0')
     {
-      gtk_label_set_text (self->login_error, _("Enter your username and password"));
-      gtk_widget_set_visible (GTK_WIDGET (self->login_error), TRUE);
+      pz_login_page_set_error (self->login_page, _("Enter your username and password"));
       return;
     }
   _pz_window_set_busy (self, TRUE);
   gtk_widget_action_set_enabled (widget, "win.login", FALSE);
+  pz_login_page_set_logging_in (self->login_page, TRUE);
   _pz_window_forget_login_password (self);
   self->login_password = g_strdup (password);
-  pz_client_login_async (self->client, user, password, self->cancellable, login_done, g_object_ref (self));
+  pz_api_login_async (self->client, user, password, self->cancellable, login_done, g_object_ref (self));
 }
 
 void
@@ -458,8 +459,7 @@ _pz_window_session_expired (PzWindow *self)
 {
   /* The file stays open underneath; after logging in again the user
    * carries on where they were, with what they typed. */
-  gtk_label_set_text (self->login_error, _("Your session has ended; log in again to carry on."));
-  gtk_widget_set_visible (GTK_WIDGET (self->login_error), TRUE);
+  pz_login_page_set_error (self->login_page, _("Your session has ended; log in again to carry on."));
   _pz_window_show_page (self, "login");
 }
 
@@ -475,21 +475,25 @@ activate_change_password (PzWindow *self)
   gtk_widget_activate_action (GTK_WIDGET (self), "win.change-password", NULL);
 }
 
-static void
-activate_login (PzWindow *self)
+/* The page's Log In and Change Server are the window's actions. */
+void
+_pz_window_login_page_log_in (PzWindow *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "win.login", NULL);
 }
 
 void
+_pz_window_login_page_change_server (PzWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.change-server", NULL);
+}
+
+void
 _pz_window_login_init (PzWindow *self)
 {
-  pz_password_row_label_peek (self->password_row);
   pz_password_row_label_peek (self->new_password_row);
   pz_password_row_label_peek (self->repeat_password_row);
   g_signal_connect_swapped (self->server_row, "entry-activated", G_CALLBACK (activate_connect), self);
-  g_signal_connect_swapped (self->username_row, "entry-activated", G_CALLBACK (activate_login), self);
-  g_signal_connect_swapped (self->password_row, "entry-activated", G_CALLBACK (activate_login), self);
   g_signal_connect_swapped (self->new_password_row, "entry-activated", G_CALLBACK (activate_change_password), self);
   g_signal_connect_swapped (self->repeat_password_row, "entry-activated", G_CALLBACK (activate_change_password), self);
 }

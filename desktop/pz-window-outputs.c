@@ -8,6 +8,7 @@
 
 #include "perizinan.h"
 #include "pz-admin.h"
+#include "pz-api.h"
 #include "pz-checklist.h"
 #include "pz-report-view.h"
 #include "pz-document-view.h"
@@ -151,7 +152,7 @@ output_fetched (GObject      *source,
   OutputJob *job = data;
   PzWindow *self = job->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = pz_client_get_bytes_finish (PZ_CLIENT (source), result, NULL, &error);
+  g_autoptr(GBytes) bytes = pz_api_get_output_finish (PZ_CLIENT (source), result, NULL, &error);
   g_autoptr(PzScan) scan = NULL;
 
   _pz_window_set_busy (self, FALSE);
@@ -182,11 +183,8 @@ static void
 fetch_output (PzWindow   *self,
               OutputJob  *job)
 {
-  g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/outputs/%s",
-                                           self->file_id, job->kind);
-
   _pz_window_set_busy (self, TRUE);
-  pz_client_get_bytes_async (self->client, path, self->cancellable, output_fetched, job);
+  pz_api_get_output_async (self->client, self->file_id, job->kind, self->cancellable, output_fetched, job);
 }
 
 static OutputJob *

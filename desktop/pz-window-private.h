@@ -5,6 +5,7 @@
 
 #include "pz-client.h"
 #include "pz-document-view.h"
+#include "pz-login-page.h"
 #include "pz-window.h"
 
 G_BEGIN_DECLS
@@ -24,10 +25,7 @@ struct _PzWindow
   GtkStack        *stack;
   AdwEntryRow     *server_row;
   GtkLabel        *connect_error;
-  AdwStatusPage   *login_page;
-  AdwEntryRow     *username_row;
-  AdwPasswordEntryRow *password_row;
-  GtkLabel        *login_error;
+  PzLoginPage     *login_page;
   AdwPasswordEntryRow *new_password_row;
   AdwPasswordEntryRow *repeat_password_row;
   GtkLabel        *password_error;
@@ -101,9 +99,12 @@ struct _PzWindow
   GHashTable      *known_ids;      /* files in the inbox at the last load */
 
   /* the action waiting to be sent again after the server came back */
-  char            *pending_path;
-  JsonNode        *pending_body;
-  char            *pending_key;
+  char            *pending_action;  /* set while an action waits: approve, return, refuse */
+  gint64           pending_id;
+  gint64           pending_version;
+  char            *pending_note;
+  JsonNode        *pending_data;    /* the step's form, or NULL */
+  char            *pending_key;     /* the same for every retry */
   char            *pending_label;
 
   /* the day's work: after an action the next file of the inbox opens */
@@ -117,6 +118,9 @@ struct _PzWindow
   gint64           acting_id;      /* the file of the action on its way */
   gint64           acted_id;       /* the file of the last action answered */
   gint64           acted_version;  /* its version in that answer */
+  gboolean         registering;    /* a registration on its way: the inbox is loaded after it */
+  gboolean         missed_change;  /* a change announced meanwhile, to load if it fails */
+  GtkWidget       *sign_batch;     /* PzSignBatch, while open: it loads nothing until it is done */
   guint            inbox_serial;   /* only the answer to the last request counts */
   char            *open_query;     /* Enter in the search: open what it finds */
   const char      *sign_passphrase;/* only while the signing request is built */
@@ -161,6 +165,8 @@ void         _pz_window_login_action (GtkWidget  *widget,
                                       const char *action_name,
                                       GVariant   *parameter);
 void         _pz_window_session_expired (PzWindow *self);
+void         _pz_window_login_page_log_in (PzWindow *self);
+void         _pz_window_login_page_change_server (PzWindow *self);
 
 /* pz-window-inbox.c */
 void         _pz_window_inbox_init (PzWindow *self);

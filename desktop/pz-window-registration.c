@@ -8,6 +8,7 @@
 
 #include "perizinan.h"
 #include "pz-admin.h"
+#include "pz-api.h"
 #include "pz-checklist.h"
 #include "pz-report-view.h"
 #include "pz-document-view.h"
@@ -299,18 +300,23 @@ register_done (GObject      *source,
 {
   PzWindow *self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) details = NULL;
-  g_autoptr(JsonNode) node = pz_client_request_finish (PZ_CLIENT (source), result, &details, &error);
+  g_autoptr(JsonNode) node = pz_api_register_finish (PZ_CLIENT (source), result, &error);
+  JsonArray *details = pz_client_error_get_details (error);
 
   _pz_window_set_busy (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.register", TRUE);
+  self->registering = FALSE;
   if (node == NULL)
     {
       if (!_pz_window_handle_unreachable (self, error))
         _pz_window_show_action_error (self, error->message, details);
+      if (self->missed_change)
+        _pz_window_load_inbox (self);
+      self->missed_change = FALSE;
       g_object_unref (self);
       return;
     }
+  self->missed_change = FALSE;
   _pz_window_hide_banner (self);
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
@@ -321,6 +327,9 @@ register_done (GObject      *source,
       g_clear_pointer (&self->file, json_object_unref);
       self->file = json_object_ref (file);
       self->file_id = json_object_get_int_member_with_default (file, "id", 0);
+      /* the live event of the new file is this desk's own */
+      self->acted_id = self->file_id;
+      self->acted_version = json_object_get_int_member_with_default (file, "version", 0);
       _pz_window_build_file_view (self);
     }
   _pz_window_load_inbox (self);
@@ -459,6 +468,6 @@ _pz_window_register_action (GtkWidget  *widget,
   body = json_builder_get_root (b);
   _pz_window_set_busy (self, TRUE);
   gtk_widget_action_set_enabled (widget, "win.register", FALSE);
-  pz_client_request_async (self->client, "POST", "/api/v1/applications", body, NULL, self->cancellable,
-                           register_done, g_object_ref (self));
+  self->registering = TRUE;
+  pz_api_register_async (self->client, body, self->cancellable, register_done, g_object_ref (self));
 }

@@ -61,9 +61,7 @@ focus_page (PzWindow *self)
     gtk_widget_grab_focus (GTK_WIDGET (self->server_row));
   else if (g_strcmp0 (name, "login") == 0)
     {
-      const char *user = gtk_editable_get_text (GTK_EDITABLE (self->username_row));
-      gtk_widget_grab_focus (GTK_WIDGET (*user ? GTK_WIDGET (self->password_row)
-                                               : GTK_WIDGET (self->username_row)));
+      pz_login_page_focus (self->login_page);
     }
 }
 
@@ -221,6 +219,7 @@ pz_window_dispose (GObject *object)
   _pz_window_forget_login_password (self);
   g_clear_handle_id (&self->inbox_reload, g_source_remove);
   g_clear_handle_id (&self->late_toast, g_source_remove);
+  g_clear_weak_pointer (&self->sign_batch);
   if (self->preview_window)
     gtk_window_destroy (GTK_WINDOW (self->preview_window));
   if (self->client)
@@ -269,6 +268,7 @@ pz_window_class_init (PzWindowClass *klass)
   object_class->dispose = pz_window_dispose;
   object_class->finalize = pz_window_finalize;
 
+  g_type_ensure (PZ_TYPE_LOGIN_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/id/go/perizinan/Perizinan/pz-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PzWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, banner_revealer);
@@ -278,9 +278,6 @@ pz_window_class_init (PzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PzWindow, server_row);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, connect_error);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, login_page);
-  gtk_widget_class_bind_template_child (widget_class, PzWindow, username_row);
-  gtk_widget_class_bind_template_child (widget_class, PzWindow, password_row);
-  gtk_widget_class_bind_template_child (widget_class, PzWindow, login_error);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, new_password_row);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, repeat_password_row);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, password_error);
@@ -300,6 +297,10 @@ pz_window_class_init (PzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PzWindow, new_button);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, inbox_box);
+  gtk_widget_class_bind_template_callback_full (widget_class, "login_page_log_in",
+                                                G_CALLBACK (_pz_window_login_page_log_in));
+  gtk_widget_class_bind_template_callback_full (widget_class, "login_page_change_server",
+                                                G_CALLBACK (_pz_window_login_page_change_server));
 
   _pz_window_class_actions_init (klass);
 }
@@ -387,11 +388,11 @@ pz_window_new (AdwApplication *app,
 
   if (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self)))
     pz_window_add_close_keys (GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self))));
-  gtk_editable_set_text (GTK_EDITABLE (self->username_row), user);
+  pz_login_page_set_username (self->login_page, user);
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), url);
   if (*url)
     {
-      adw_status_page_set_description (self->login_page, url);
+      pz_login_page_set_server (self->login_page, url);
       _pz_window_show_page (self, "login");
     }
   else
@@ -411,7 +412,7 @@ pz_window_use_server (PzWindow   *self,
 {
   pz_client_set_base_url (self->client, url);
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), url);
-  adw_status_page_set_description (self->login_page, url);
+  pz_login_page_set_server (self->login_page, url);
   _pz_window_show_page (self, "login");
 }
 

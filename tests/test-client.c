@@ -171,6 +171,27 @@ test_api (void)
   api_result_clear (&r);
 }
 
+/* A request cancelled ends with a G_IO_ERROR: it has no server code nor
+ * details, and asking for them is no mistake. */
+static void
+test_cancelled (void)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", pz_test_server_get_port (ts));
+  g_autoptr(PzClient) client = pz_client_new (url);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  ApiResult r = { NULL, NULL, FALSE };
+
+  pz_client_set_token (client, pz_test_login (ts, "front_office"));
+  g_cancellable_cancel (cancellable);
+  pz_api_act_async (client, 1, "approve", 1, NULL, NULL, "test-client-cancelled-1", cancellable, act_answered, &r);
+  wait_result (&r);
+  g_assert_null (r.node);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (pz_client_error_get_server_code (r.error));
+  g_assert_null (pz_client_error_get_details (r.error));
+  api_result_clear (&r);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -181,6 +202,7 @@ main (int   argc,
   ts = pz_test_server_start (NULL, TRUE);
   g_test_add_func ("/client/error-codes", test_error_codes);
   g_test_add_func ("/client/api", test_api);
+  g_test_add_func ("/client/cancelled", test_cancelled);
   rc = g_test_run ();
   pz_test_server_free (ts);
   return rc;

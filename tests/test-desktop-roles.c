@@ -614,6 +614,92 @@ test_handover (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* The counter registers a file with the live events on: the answer brings
+ * the new file, the inbox is loaded once after it, and the event of the new
+ * file, this desk's own, asks for nothing more. */
+static void
+test_registration_loads_once (void)
+{
+  PzWindow *win = new_window ();
+  guint64 inbox_before, files_before;
+
+  log_in (win, "front_office");
+  wait_for (win, events_up, NULL, "the live events");
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.new-registration", NULL);
+  wait_for (win, registration_shown, NULL, "the registration form");
+  set_text (win, "name", "Sri Wahyuni");
+  set_text (win, "nik", "3201014107850003");
+  set_text (win, "address", "Jl. Melati No. 9, Sukamaju");
+  set_text (win, "phone", "0813 2222 3333");
+  settle (win);
+  inbox_before = requests_of ("/api/v1/inbox");
+  files_before = requests_of ("/api/v1/applications/{id}");
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.register", NULL);
+  wait_for (win, file_open, NULL, "the registered file");
+  settle (win);
+  g_assert_cmpuint (requests_of ("/api/v1/inbox") - inbox_before, ==, 1);
+  g_assert_cmpuint (requests_of ("/api/v1/applications/{id}") - files_before, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (pz_window_get_file (win), "step"), ==, "registration");
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* The Kadis signs two permits at once, the file of one of them open: the
+ * inbox is loaded once when the batch is done and the open file read once,
+ * not again for each live event of the permits signed. */
+static void
+test_sign_several_loads_once (void)
+{
+  PzWindow *win = new_window ();
+  const char *front = pz_test_login (ts, "front_office");
+  gint64 ids[2];
+  char *numbers[2] = { NULL };
+  GtkWidget *batch, *entry;
+  guint64 inbox_before, files_before;
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 1024, 600);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(JsonObject) f = NULL;
+
+      ids[i] = pz_test_register (ts, front, "PBG", "new");
+      pz_test_drive_to (ts, ids[i], "signing");
+      f = server_file (ids[i]);
+      numbers[i] = g_strdup (json_object_get_string_member (f, "registration_number"));
+    }
+  log_in (win, "kadis");
+  wait_for (win, events_up, NULL, "the live events");
+  open_file (win, ids[0]);
+  click (GTK_WIDGET (win), "Sign _Several…");
+  wait_for (win, dialog_window_shown, NULL, "the list of permits to sign");
+  batch = open_dialog_window ();
+  g_assert_true (PZ_IS_SIGN_BATCH (batch));
+  /* only the two of this test stay ticked */
+  for (GtkWidget *r = find_widget (batch, ADW_TYPE_ACTION_ROW, NULL); r; r = gtk_widget_get_next_sibling (r))
+    {
+      const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (r));
+
+      if (g_strcmp0 (title, numbers[0]) != 0 && g_strcmp0 (title, numbers[1]) != 0)
+        gtk_widget_activate (r);
+    }
+  entry = find_widget (batch, ADW_TYPE_PASSWORD_ENTRY_ROW, "Passphrase of the signing key");
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "demo");
+  settle (win);
+  inbox_before = requests_of ("/api/v1/inbox");
+  files_before = requests_of ("/api/v1/applications/{id}");
+  click (batch, "_Sign Ticked Permits");
+  wait_for (win, batch_done, batch, "the batch");
+  settle (win);
+  g_assert_cmpstr (pz_sign_batch_get_summary (PZ_SIGN_BATCH (batch)), ==, "2 permits signed.");
+  g_assert_cmpuint (requests_of ("/api/v1/inbox") - inbox_before, ==, 1);
+  g_assert_cmpuint (requests_of ("/api/v1/applications/{id}") - files_before, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (pz_window_get_file (win), "step"), ==, "handover");
+  gtk_window_destroy (GTK_WINDOW (batch));
+  gtk_window_destroy (GTK_WINDOW (win));
+  for (guint i = 0; i < 2; i++)
+    g_free (numbers[i]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -623,6 +709,8 @@ main (int   argc,
   g_test_add_func ("/desktop-roles/returned", test_returned);
   g_test_add_func ("/desktop-roles/kadis-refuses", test_kadis_refuses);
   g_test_add_func ("/desktop-roles/sign-several", test_sign_several);
+  g_test_add_func ("/desktop-roles/registration-loads-once", test_registration_loads_once);
+  g_test_add_func ("/desktop-roles/sign-several-loads-once", test_sign_several_loads_once);
   g_test_add_func ("/desktop-roles/handover", test_handover);
   return pz_test_desktop_run ();
 }
