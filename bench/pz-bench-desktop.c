@@ -36,9 +36,9 @@ after_paint (GdkFrameClock *clock,
 /* Runs the loop until @done, then until the next frame is on screen;
  * returns that moment. */
 static gint64
-until_painted (GtkWidget  *window,
-               gboolean  (*done) (PzWindow *, gpointer),
-               gpointer    data)
+until_painted (GtkWidget *window,
+               gboolean ( *done ) (PzWindow *, gpointer),
+               gpointer data)
 {
   gint64 limit = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
   gint64 seen;

@@ -54,10 +54,10 @@ compare_i64 (gconstpointer a,
 }
 
 static gboolean
-load_with_soup (const char *url,
-                const char *auth,
-                gint        connections,
-                gint        seconds,
+load_with_soup (const char  *url,
+                const char  *auth,
+                gint         connections,
+                gint         seconds,
                 PzBenchLoad *out)
 {
   g_autofree LoadWorker *workers = g_new0 (LoadWorker, connections);
@@ -164,7 +164,7 @@ load_with_wrk (const char  *wrk,
       else if (g_str_has_prefix (l, "Socket errors:"))
         {
           /* "Socket errors: connect 0, read 0, write 0, timeout 0" */
-          for (const char *p = l; (p = strpbrk (p, "0123456789")); )
+          for (const char *p = l; (p = strpbrk (p, "0123456789"));)
             {
               char *end;
               out->errors += (guint) g_ascii_strtoull (p, &end, 10);

@@ -156,10 +156,10 @@ percentile (GArray *all,
 }
 
 static GArray *
-run_workers (GThreadFunc  func,
-             gint64       until,
-             guint       *errors,
-             double      *elapsed)
+run_workers (GThreadFunc func,
+             gint64      until,
+             guint      *errors,
+             double     *elapsed)
 {
   g_autofree Worker *workers = g_new0 (Worker, clients);
   g_autofree GThread **threads = g_new0 (GThread *, clients);
@@ -317,7 +317,7 @@ upload_worker (gpointer data)
 }
 
 static gint
-running_uploads;
+  running_uploads;
 
 static gpointer
 counted_upload_worker (gpointer data)
@@ -379,7 +379,7 @@ raw_commits_per_second (const char *dir)
   if (sqlite3_open (path, &db) != SQLITE_OK)
     g_error ("cannot open %s", path);
   sqlite3_exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                    "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT)", NULL, NULL, NULL);
+                "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT)", NULL, NULL, NULL);
   sqlite3_prepare_v2 (db, "INSERT INTO t (v) VALUES ('x')", -1, &stmt, NULL);
   t0 = g_get_monotonic_time ();
   while (g_get_monotonic_time () - t0 < 3 * G_USEC_PER_SEC)
@@ -428,10 +428,10 @@ bench_day_off (SoupSession *session)
 }
 
 static GArray *
-run_approvals (gint      from,
-               gint      count,
-               guint    *errors,
-               double   *elapsed)
+run_approvals (gint    from,
+               gint    count,
+               guint  *errors,
+               double *elapsed)
 {
   approve_from = MIN (from, (gint) targets->len);
   approve_to = MIN (from + count, (gint) targets->len);

@@ -13,13 +13,13 @@
 /* The audit log: every administrative change, filtered by what is typed. */
 struct _PzAdminAuditPage
 {
-  AdwPreferencesPage  parent_instance;
+  AdwPreferencesPage parent_instance;
 
-  PzAdminContext     *ctx;
+  PzAdminContext    *ctx;
 
-  GtkSearchEntry     *search;
-  GtkListBox         *list;
-  AdwStatusPage      *empty;
+  GtkSearchEntry    *search;
+  GtkListBox        *list;
+  AdwStatusPage     *empty;
 };
 
 G_DEFINE_FINAL_TYPE (PzAdminAuditPage, pz_admin_audit_page, ADW_TYPE_PREFERENCES_PAGE)

@@ -14,18 +14,18 @@
  * days off of a year. */
 struct _PzAdminCalendarPage
 {
-  AdwPreferencesPage    parent_instance;
+  AdwPreferencesPage   parent_instance;
 
-  PzAdminContext       *ctx;
+  PzAdminContext      *ctx;
 
-  GtkWidget            *opens;
-  GtkWidget            *closes;
-  GtkWidget            *holiday_date;
-  GtkWidget            *holiday_name;
-  AdwComboRow          *holiday_kind;
-  AdwPreferencesGroup  *holidays_group;
-  GtkSpinButton        *year;
-  GtkListBox           *holidays_list;
+  GtkWidget           *opens;
+  GtkWidget           *closes;
+  GtkWidget           *holiday_date;
+  GtkWidget           *holiday_name;
+  AdwComboRow         *holiday_kind;
+  AdwPreferencesGroup *holidays_group;
+  GtkSpinButton       *year;
+  GtkListBox          *holidays_list;
 };
 
 enum {

@@ -14,25 +14,25 @@
  * signing certificate with the warning when it runs out. */
 struct _PzAdminOfficePage
 {
-  AdwPreferencesPage  parent_instance;
+  AdwPreferencesPage parent_instance;
 
-  PzAdminContext     *ctx;
-  JsonObject         *office;
+  PzAdminContext    *ctx;
+  JsonObject        *office;
 
-  GtkWidget          *certificate_warning;
-  GtkWidget          *name_row;
-  GtkWidget          *address_row;
-  GtkWidget          *city_row;
-  GtkWidget          *kadis_name_row;
-  GtkWidget          *kadis_nip_row;
-  GtkWidget          *public_url_row;
-  GtkWidget          *public_url_warning;
-  GtkPicture         *logo;
-  GtkWidget          *logo_remove;
-  GtkWidget          *certificate_subject;
-  GtkWidget          *certificate_until;
+  GtkWidget         *certificate_warning;
+  GtkWidget         *name_row;
+  GtkWidget         *address_row;
+  GtkWidget         *city_row;
+  GtkWidget         *kadis_name_row;
+  GtkWidget         *kadis_nip_row;
+  GtkWidget         *public_url_row;
+  GtkWidget         *public_url_warning;
+  GtkPicture        *logo;
+  GtkWidget         *logo_remove;
+  GtkWidget         *certificate_subject;
+  GtkWidget         *certificate_until;
 
-  GtkWidget          *rows[6];   /* the entry rows, in the order of office_members */
+  GtkWidget         *rows[6];    /* the entry rows, in the order of office_members */
 };
 
 enum {
@@ -76,7 +76,7 @@ url_is_loopback (const char *url)
 }
 
 /* QR codes on receipts and permits point at the public address; one that
- * only this machine can reach makes every code useless to the citizen. */
+* only this machine can reach makes every code useless to the citizen. */
 static void
 update_public_url_warning (PzAdminOfficePage *self)
 {
@@ -118,11 +118,11 @@ show_certificate (PzAdminOfficePage *self,
     else if (json_object_get_boolean_member_with_default (cert, "expiring_soon", FALSE))
       {
         g_autofree char *text = g_strdup_printf (g_dngettext (NULL,
-                                                 "The signing certificate ends in %lld day. Ask the certificate "
-                                                 "authority (BSrE) for the new one and install it here.",
-                                                 "The signing certificate ends in %lld days. Ask the certificate "
-                                                 "authority (BSrE) for the new one and install it here.",
-                                                 (gulong) days), (long long) days);
+                                                              "The signing certificate ends in %lld day. Ask the certificate "
+                                                              "authority (BSrE) for the new one and install it here.",
+                                                              "The signing certificate ends in %lld days. Ask the certificate "
+                                                              "authority (BSrE) for the new one and install it here.",
+                                                              (gulong) days), (long long) days);
         gtk_label_set_text (GTK_LABEL (self->certificate_warning), text);
         gtk_widget_set_visible (self->certificate_warning, TRUE);
       }
@@ -326,9 +326,9 @@ ask_passphrase (PzAdminOfficePage *self,
 {
   KeyInstall *k = g_new0 (KeyInstall, 1);
   AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
-    GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), _("Install Signing Certificate?"),
-    _("Type the passphrase of the file. The Kadis types the same passphrase to sign each permit; "
-      "it is not stored.")));
+                                                   GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), _("Install Signing Certificate?"),
+                                                   _("Type the passphrase of the file. The Kadis types the same passphrase to sign each permit; "
+                                                     "it is not stored.")));
   GtkWidget *list = gtk_list_box_new ();
 
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);

@@ -14,11 +14,11 @@
  * opens the type's dialog. */
 struct _PzAdminTypesPage
 {
-  AdwPreferencesPage  parent_instance;
+  AdwPreferencesPage parent_instance;
 
-  PzAdminContext     *ctx;
+  PzAdminContext    *ctx;
 
-  GtkListBox         *list;
+  GtkListBox        *list;
 };
 
 G_DEFINE_FINAL_TYPE (PzAdminTypesPage, pz_admin_types_page, ADW_TYPE_PREFERENCES_PAGE)

@@ -14,18 +14,18 @@
  * user's dialog. */
 struct _PzAdminUsersPage
 {
-  AdwPreferencesPage  parent_instance;
+  AdwPreferencesPage parent_instance;
 
-  PzAdminContext     *ctx;
-  JsonArray          *users;
+  PzAdminContext    *ctx;
+  JsonArray         *users;
 
-  GtkListBox         *list;
+  GtkListBox        *list;
 };
 
 G_DEFINE_FINAL_TYPE (PzAdminUsersPage, pz_admin_users_page, ADW_TYPE_PREFERENCES_PAGE)
 
 static char *
-roles_text (JsonObject *user)
+roles_text (JsonObject * user)
 {
   JsonArray *roles = json_object_get_array_member (user, "roles");
   JsonArray *acting = json_object_has_member (user, "acting") ? json_object_get_array_member (user, "acting") : NULL;

@@ -25,9 +25,9 @@ object_node (JsonObject *obj)
 }
 
 static JsonNode *
-finish_json (PzClient      *client,
-             GAsyncResult  *result,
-             GError       **error)
+finish_json (PzClient     *client,
+             GAsyncResult *result,
+             GError      **error)
 {
   g_return_val_if_fail (PZ_IS_CLIENT (client), NULL);
   g_return_val_if_fail (g_task_is_valid (result, client), NULL);
@@ -36,10 +36,10 @@ finish_json (PzClient      *client,
 }
 
 static GBytes *
-finish_bytes (PzClient      *client,
-              GAsyncResult  *result,
-              char         **content_type,
-              GError       **error)
+finish_bytes (PzClient     *client,
+              GAsyncResult *result,
+              char        **content_type,
+              GError      **error)
 {
   g_return_val_if_fail (PZ_IS_CLIENT (client), NULL);
   g_return_val_if_fail (g_task_is_valid (result, client), NULL);
@@ -48,11 +48,11 @@ finish_bytes (PzClient      *client,
 }
 
 static void
-get (PzClient            *client,
-     const char          *path,
-     GCancellable        *cancellable,
-     GAsyncReadyCallback  callback,
-     gpointer             user_data)
+get (PzClient           *client,
+     const char         *path,
+     GCancellable       *cancellable,
+     GAsyncReadyCallback callback,
+     gpointer            user_data)
 {
   pz_client_request_async (client, "GET", path, NULL, NULL, cancellable, callback, user_data);
 }
@@ -60,28 +60,28 @@ get (PzClient            *client,
 /* The server and its reference data */
 
 void
-pz_api_healthz_async (PzClient            *client,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
+pz_api_healthz_async (PzClient           *client,
+                      GCancellable       *cancellable,
+                      GAsyncReadyCallback callback,
+                      gpointer            user_data)
 {
   get (client, "/healthz", cancellable, callback, user_data);
 }
 
 void
-pz_api_list_workflows_async (PzClient            *client,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
+pz_api_list_workflows_async (PzClient           *client,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
 {
   get (client, "/api/v1/workflows", cancellable, callback, user_data);
 }
 
 void
-pz_api_list_permit_types_async (PzClient            *client,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
+pz_api_list_permit_types_async (PzClient           *client,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
 {
   get (client, "/api/v1/permit-types", cancellable, callback, user_data);
 }
@@ -94,31 +94,31 @@ pz_api_list_permit_types_async (PzClient            *client,
  * Logs in; on success the client holds the token and the user.
  */
 void
-pz_api_login_async (PzClient            *client,
-                    const char          *username,
-                    const char          *password,
-                    GCancellable        *cancellable,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data)
+pz_api_login_async (PzClient           *client,
+                    const char         *username,
+                    const char         *password,
+                    GCancellable       *cancellable,
+                    GAsyncReadyCallback callback,
+                    gpointer            user_data)
 {
   pz_client_login_async (client, username, password, cancellable, callback, user_data);
 }
 
 gboolean
-pz_api_login_finish (PzClient      *client,
-                     GAsyncResult  *result,
-                     GError       **error)
+pz_api_login_finish (PzClient     *client,
+                     GAsyncResult *result,
+                     GError      **error)
 {
   return pz_client_login_finish (client, result, error);
 }
 
 void
-pz_api_change_password_async (PzClient            *client,
-                              const char          *old_password,
-                              const char          *new_password,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+pz_api_change_password_async (PzClient           *client,
+                              const char         *old_password,
+                              const char         *new_password,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
 {
   g_autoptr(JsonObject) obj = json_object_new ();
   g_autoptr(JsonNode) body = NULL;
@@ -132,11 +132,11 @@ pz_api_change_password_async (PzClient            *client,
 /* Files */
 
 void
-pz_api_list_inbox_async (PzClient            *client,
-                         guint                limit,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+pz_api_list_inbox_async (PzClient           *client,
+                         guint               limit,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
 {
   g_autofree char *path = limit ? g_strdup_printf ("/api/v1/inbox?limit=%u", limit) : g_strdup ("/api/v1/inbox");
 
@@ -180,20 +180,20 @@ pz_api_search_files_async (PzClient                 *client,
 }
 
 void
-pz_api_list_late_files_async (PzClient            *client,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+pz_api_list_late_files_async (PzClient           *client,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
 {
   get (client, "/api/v1/late-files", cancellable, callback, user_data);
 }
 
 void
-pz_api_get_file_async (PzClient            *client,
-                       gint64               id,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+pz_api_get_file_async (PzClient           *client,
+                       gint64              id,
+                       GCancellable       *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer            user_data)
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT, id);
 
@@ -205,11 +205,11 @@ pz_api_get_file_async (PzClient            *client,
  * @application: the new file as `POST /api/v1/applications` takes it
  */
 void
-pz_api_register_async (PzClient            *client,
-                       JsonNode            *application,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+pz_api_register_async (PzClient           *client,
+                       JsonNode           *application,
+                       GCancellable       *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer            user_data)
 {
   pz_client_request_async (client, "POST", "/api/v1/applications", application, NULL, cancellable, callback,
                            user_data);
@@ -228,16 +228,16 @@ pz_api_register_async (PzClient            *client,
  * Moves a file on. A key used for another body refuses with 409 `duplicate`.
  */
 void
-pz_api_act_async (PzClient            *client,
-                  gint64               id,
-                  const char          *action,
-                  gint64               version,
-                  const char          *note,
-                  JsonNode            *data,
-                  const char          *idempotency_key,
-                  GCancellable        *cancellable,
-                  GAsyncReadyCallback  callback,
-                  gpointer             user_data)
+pz_api_act_async (PzClient           *client,
+                  gint64              id,
+                  const char         *action,
+                  gint64              version,
+                  const char         *note,
+                  JsonNode           *data,
+                  const char         *idempotency_key,
+                  GCancellable       *cancellable,
+                  GAsyncReadyCallback callback,
+                  gpointer            user_data)
 {
   g_autoptr(JsonObject) obj = json_object_new ();
   g_autoptr(JsonNode) body = NULL;
@@ -261,14 +261,14 @@ pz_api_act_async (PzClient            *client,
  * The verdict on one document of the checklist.
  */
 void
-pz_api_set_verdict_async (PzClient            *client,
-                          gint64               id,
-                          const char          *requirement,
-                          const char          *verdict,
-                          const char          *note,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+pz_api_set_verdict_async (PzClient           *client,
+                          gint64              id,
+                          const char         *requirement,
+                          const char         *verdict,
+                          const char         *note,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
 {
   g_autoptr(JsonObject) obj = json_object_new ();
   g_autoptr(JsonNode) body = NULL;
@@ -292,12 +292,12 @@ document_path (gint64      id,
 }
 
 void
-pz_api_get_document_async (PzClient            *client,
-                           gint64               id,
-                           const char          *requirement,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
+pz_api_get_document_async (PzClient           *client,
+                           gint64              id,
+                           const char         *requirement,
+                           GCancellable       *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer            user_data)
 {
   g_autofree char *path = document_path (id, requirement);
 
@@ -310,16 +310,16 @@ pz_api_get_document_async (PzClient            *client,
  * @progress: (nullable): told how much is sent, from 0 to 1
  */
 void
-pz_api_upload_document_async (PzClient            *client,
-                              gint64               id,
-                              const char          *requirement,
-                              GBytes              *contents,
-                              const char          *content_type,
-                              PzProgressFunc       progress,
-                              gpointer             progress_data,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+pz_api_upload_document_async (PzClient           *client,
+                              gint64              id,
+                              const char         *requirement,
+                              GBytes             *contents,
+                              const char         *content_type,
+                              PzProgressFunc      progress,
+                              gpointer            progress_data,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
 {
   g_autofree char *path = document_path (id, requirement);
 
@@ -333,15 +333,15 @@ pz_api_upload_document_async (PzClient            *client,
  * The scan of a permit signed on paper (wet signing).
  */
 void
-pz_api_upload_signed_permit_async (PzClient            *client,
-                                   gint64               id,
-                                   GBytes              *contents,
-                                   const char          *content_type,
-                                   PzProgressFunc       progress,
-                                   gpointer             progress_data,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
+pz_api_upload_signed_permit_async (PzClient           *client,
+                                   gint64              id,
+                                   GBytes             *contents,
+                                   const char         *content_type,
+                                   PzProgressFunc      progress,
+                                   gpointer            progress_data,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data)
 {
   pz_api_upload_document_async (client, id, "signed_permit", contents, content_type, progress, progress_data,
                                 cancellable, callback, user_data);
@@ -354,12 +354,12 @@ pz_api_upload_signed_permit_async (PzClient            *client,
  * A document the server makes from the file (a PDF).
  */
 void
-pz_api_get_output_async (PzClient            *client,
-                         gint64               id,
-                         const char          *kind,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+pz_api_get_output_async (PzClient           *client,
+                         gint64              id,
+                         const char         *kind,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
 {
   g_autofree char *escaped = escape (kind);
   g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/outputs/%s", id, escaped);
@@ -373,12 +373,12 @@ pz_api_get_output_async (PzClient            *client,
  * @to: (nullable): the last day
  */
 void
-pz_api_get_report_async (PzClient            *client,
-                         const char          *from,
-                         const char          *to,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+pz_api_get_report_async (PzClient           *client,
+                         const char         *from,
+                         const char         *to,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
 {
   g_autoptr(GString) path = g_string_new ("/api/v1/reports");
   const char *sep = "?";
@@ -400,10 +400,10 @@ pz_api_get_report_async (PzClient            *client,
 /* Administration: users and acting officials */
 
 void
-pz_api_list_users_async (PzClient            *client,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+pz_api_list_users_async (PzClient           *client,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
 {
   get (client, "/api/v1/admin/users", cancellable, callback, user_data);
 }
@@ -416,12 +416,12 @@ pz_api_list_users_async (PzClient            *client,
  * A username taken already refuses with 409 `duplicate`.
  */
 void
-pz_api_save_user_async (PzClient            *client,
-                        gint64               id,
-                        JsonObject          *user,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
+pz_api_save_user_async (PzClient           *client,
+                        gint64              id,
+                        JsonObject         *user,
+                        GCancellable       *cancellable,
+                        GAsyncReadyCallback callback,
+                        gpointer            user_data)
 {
   g_autoptr(JsonNode) body = object_node (user);
   g_autofree char *path = NULL;
@@ -436,12 +436,12 @@ pz_api_save_user_async (PzClient            *client,
 }
 
 void
-pz_api_reset_password_async (PzClient            *client,
-                             gint64               user_id,
-                             const char          *password,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
+pz_api_reset_password_async (PzClient           *client,
+                             gint64              user_id,
+                             const char         *password,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
 {
   g_autoptr(JsonObject) obj = json_object_new ();
   g_autoptr(JsonNode) body = NULL;
@@ -453,11 +453,11 @@ pz_api_reset_password_async (PzClient            *client,
 }
 
 void
-pz_api_list_acting_async (PzClient            *client,
-                          gint64               user_id,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+pz_api_list_acting_async (PzClient           *client,
+                          gint64              user_id,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT "/acting", user_id);
 
@@ -472,15 +472,15 @@ pz_api_list_acting_async (PzClient            *client,
  * @ends_on: the last day
  */
 void
-pz_api_add_acting_async (PzClient            *client,
-                         gint64               user_id,
-                         const char          *role,
-                         const char          *kind,
-                         const char          *starts_on,
-                         const char          *ends_on,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+pz_api_add_acting_async (PzClient           *client,
+                         gint64              user_id,
+                         const char         *role,
+                         const char         *kind,
+                         const char         *starts_on,
+                         const char         *ends_on,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
 {
   g_autoptr(JsonObject) obj = json_object_new ();
   g_autoptr(JsonNode) body = NULL;
@@ -495,12 +495,12 @@ pz_api_add_acting_async (PzClient            *client,
 }
 
 void
-pz_api_end_acting_async (PzClient            *client,
-                         gint64               user_id,
-                         gint64               acting_id,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+pz_api_end_acting_async (PzClient           *client,
+                         gint64              user_id,
+                         gint64              acting_id,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT "/acting/%" G_GINT64_FORMAT,
                                            user_id, acting_id);
@@ -511,11 +511,11 @@ pz_api_end_acting_async (PzClient            *client,
 /* Administration: the calendar */
 
 void
-pz_api_list_holidays_async (PzClient            *client,
-                            int                  year,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+pz_api_list_holidays_async (PzClient           *client,
+                            int                 year,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/admin/holidays?year=%d", year);
 
@@ -528,13 +528,13 @@ pz_api_list_holidays_async (PzClient            *client,
  * @kind: one of pz_holiday_kinds
  */
 void
-pz_api_set_holiday_async (PzClient            *client,
-                          const char          *date,
-                          const char          *name,
-                          const char          *kind,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+pz_api_set_holiday_async (PzClient           *client,
+                          const char         *date,
+                          const char         *name,
+                          const char         *kind,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
 {
   g_autoptr(JsonObject) obj = json_object_new ();
   g_autoptr(JsonNode) body = NULL;
@@ -548,11 +548,11 @@ pz_api_set_holiday_async (PzClient            *client,
 }
 
 void
-pz_api_remove_holiday_async (PzClient            *client,
-                             const char          *date,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
+pz_api_remove_holiday_async (PzClient           *client,
+                             const char         *date,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
 {
   g_autofree char *escaped = escape (date);
   g_autofree char *path = g_strdup_printf ("/api/v1/admin/holidays/%s", escaped);
@@ -563,10 +563,10 @@ pz_api_remove_holiday_async (PzClient            *client,
 /* Administration: the office */
 
 void
-pz_api_get_office_async (PzClient            *client,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+pz_api_get_office_async (PzClient           *client,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
 {
   get (client, "/api/v1/admin/office", cancellable, callback, user_data);
 }
@@ -576,11 +576,11 @@ pz_api_get_office_async (PzClient            *client,
  * @changes: the members to change (office hours, the profile)
  */
 void
-pz_api_update_office_async (PzClient            *client,
-                            JsonObject          *changes,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+pz_api_update_office_async (PzClient           *client,
+                            JsonObject         *changes,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
 {
   g_autoptr(JsonNode) body = object_node (changes);
 
@@ -588,38 +588,38 @@ pz_api_update_office_async (PzClient            *client,
 }
 
 void
-pz_api_get_logo_async (PzClient            *client,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+pz_api_get_logo_async (PzClient           *client,
+                       GCancellable       *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer            user_data)
 {
   pz_client_get_bytes_async (client, "/api/v1/admin/office/logo", cancellable, callback, user_data);
 }
 
 GBytes *
-pz_api_get_logo_finish (PzClient      *client,
-                        GAsyncResult  *result,
-                        GError       **error)
+pz_api_get_logo_finish (PzClient     *client,
+                        GAsyncResult *result,
+                        GError      **error)
 {
   return finish_bytes (client, result, NULL, error);
 }
 
 void
-pz_api_set_logo_async (PzClient            *client,
-                       GBytes              *png,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+pz_api_set_logo_async (PzClient           *client,
+                       GBytes             *png,
+                       GCancellable       *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer            user_data)
 {
   pz_client_upload_async (client, "/api/v1/admin/office/logo", png, "image/png", NULL, NULL, cancellable,
                           callback, user_data);
 }
 
 void
-pz_api_remove_logo_async (PzClient            *client,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+pz_api_remove_logo_async (PzClient           *client,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
 {
   pz_client_request_async (client, "DELETE", "/api/v1/admin/office/logo", NULL, NULL, cancellable, callback,
                            user_data);
@@ -633,13 +633,13 @@ pz_api_remove_logo_async (PzClient            *client,
  *   which the Kadis types to consent to its replacement
  */
 void
-pz_api_install_certificate_async (PzClient            *client,
-                                  GBytes              *pkcs12,
-                                  const char          *passphrase,
-                                  const char          *current_passphrase,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
+pz_api_install_certificate_async (PzClient           *client,
+                                  GBytes             *pkcs12,
+                                  const char         *passphrase,
+                                  const char         *current_passphrase,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data)
 {
   g_autoptr(JsonObject) obj = json_object_new ();
   g_autoptr(JsonNode) body = NULL;
@@ -662,12 +662,12 @@ pz_api_install_certificate_async (PzClient            *client,
  * @type: the whole type; saving makes a new edition
  */
 void
-pz_api_save_permit_type_async (PzClient            *client,
-                               const char          *code,
-                               JsonObject          *type,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+pz_api_save_permit_type_async (PzClient           *client,
+                               const char         *code,
+                               JsonObject         *type,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
 {
   g_autoptr(JsonNode) body = object_node (type);
   g_autofree char *escaped = escape (code);
@@ -677,11 +677,11 @@ pz_api_save_permit_type_async (PzClient            *client,
 }
 
 void
-pz_api_list_audit_async (PzClient            *client,
-                         guint                limit,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+pz_api_list_audit_async (PzClient           *client,
+                         guint               limit,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
 {
   g_autofree char *path = limit ? g_strdup_printf ("/api/v1/admin/audit?limit=%u", limit)
                                 : g_strdup ("/api/v1/admin/audit");
@@ -692,241 +692,241 @@ pz_api_list_audit_async (PzClient            *client,
 /* The answers */
 
 JsonNode *
-pz_api_healthz_finish (PzClient      *client,
-                       GAsyncResult  *result,
-                       GError       **error)
+pz_api_healthz_finish (PzClient     *client,
+                       GAsyncResult *result,
+                       GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_list_workflows_finish (PzClient      *client,
-                              GAsyncResult  *result,
-                              GError       **error)
+pz_api_list_workflows_finish (PzClient     *client,
+                              GAsyncResult *result,
+                              GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_list_permit_types_finish (PzClient      *client,
-                                 GAsyncResult  *result,
-                                 GError       **error)
+pz_api_list_permit_types_finish (PzClient     *client,
+                                 GAsyncResult *result,
+                                 GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_change_password_finish (PzClient      *client,
-                               GAsyncResult  *result,
-                               GError       **error)
+pz_api_change_password_finish (PzClient     *client,
+                               GAsyncResult *result,
+                               GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_list_inbox_finish (PzClient      *client,
-                          GAsyncResult  *result,
-                          GError       **error)
+pz_api_list_inbox_finish (PzClient     *client,
+                          GAsyncResult *result,
+                          GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_search_files_finish (PzClient      *client,
-                            GAsyncResult  *result,
-                            GError       **error)
+pz_api_search_files_finish (PzClient     *client,
+                            GAsyncResult *result,
+                            GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_list_late_files_finish (PzClient      *client,
-                               GAsyncResult  *result,
-                               GError       **error)
+pz_api_list_late_files_finish (PzClient     *client,
+                               GAsyncResult *result,
+                               GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_get_file_finish (PzClient      *client,
-                        GAsyncResult  *result,
-                        GError       **error)
+pz_api_get_file_finish (PzClient     *client,
+                        GAsyncResult *result,
+                        GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_register_finish (PzClient      *client,
-                        GAsyncResult  *result,
-                        GError       **error)
+pz_api_register_finish (PzClient     *client,
+                        GAsyncResult *result,
+                        GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_act_finish (PzClient      *client,
-                   GAsyncResult  *result,
-                   GError       **error)
+pz_api_act_finish (PzClient     *client,
+                   GAsyncResult *result,
+                   GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_set_verdict_finish (PzClient      *client,
-                           GAsyncResult  *result,
-                           GError       **error)
+pz_api_set_verdict_finish (PzClient     *client,
+                           GAsyncResult *result,
+                           GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_upload_document_finish (PzClient      *client,
-                               GAsyncResult  *result,
-                               GError       **error)
+pz_api_upload_document_finish (PzClient     *client,
+                               GAsyncResult *result,
+                               GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_upload_signed_permit_finish (PzClient      *client,
-                                    GAsyncResult  *result,
-                                    GError       **error)
+pz_api_upload_signed_permit_finish (PzClient     *client,
+                                    GAsyncResult *result,
+                                    GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_get_report_finish (PzClient      *client,
-                          GAsyncResult  *result,
-                          GError       **error)
+pz_api_get_report_finish (PzClient     *client,
+                          GAsyncResult *result,
+                          GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_list_users_finish (PzClient      *client,
-                          GAsyncResult  *result,
-                          GError       **error)
+pz_api_list_users_finish (PzClient     *client,
+                          GAsyncResult *result,
+                          GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_save_user_finish (PzClient      *client,
-                         GAsyncResult  *result,
-                         GError       **error)
+pz_api_save_user_finish (PzClient     *client,
+                         GAsyncResult *result,
+                         GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_reset_password_finish (PzClient      *client,
-                              GAsyncResult  *result,
-                              GError       **error)
+pz_api_reset_password_finish (PzClient     *client,
+                              GAsyncResult *result,
+                              GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_list_acting_finish (PzClient      *client,
-                           GAsyncResult  *result,
-                           GError       **error)
+pz_api_list_acting_finish (PzClient     *client,
+                           GAsyncResult *result,
+                           GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_add_acting_finish (PzClient      *client,
-                          GAsyncResult  *result,
-                          GError       **error)
+pz_api_add_acting_finish (PzClient     *client,
+                          GAsyncResult *result,
+                          GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_end_acting_finish (PzClient      *client,
-                          GAsyncResult  *result,
-                          GError       **error)
+pz_api_end_acting_finish (PzClient     *client,
+                          GAsyncResult *result,
+                          GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_list_holidays_finish (PzClient      *client,
-                             GAsyncResult  *result,
-                             GError       **error)
+pz_api_list_holidays_finish (PzClient     *client,
+                             GAsyncResult *result,
+                             GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_set_holiday_finish (PzClient      *client,
-                           GAsyncResult  *result,
-                           GError       **error)
+pz_api_set_holiday_finish (PzClient     *client,
+                           GAsyncResult *result,
+                           GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_remove_holiday_finish (PzClient      *client,
-                              GAsyncResult  *result,
-                              GError       **error)
+pz_api_remove_holiday_finish (PzClient     *client,
+                              GAsyncResult *result,
+                              GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_get_office_finish (PzClient      *client,
-                          GAsyncResult  *result,
-                          GError       **error)
+pz_api_get_office_finish (PzClient     *client,
+                          GAsyncResult *result,
+                          GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_update_office_finish (PzClient      *client,
-                             GAsyncResult  *result,
-                             GError       **error)
+pz_api_update_office_finish (PzClient     *client,
+                             GAsyncResult *result,
+                             GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_set_logo_finish (PzClient      *client,
-                        GAsyncResult  *result,
-                        GError       **error)
+pz_api_set_logo_finish (PzClient     *client,
+                        GAsyncResult *result,
+                        GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_remove_logo_finish (PzClient      *client,
-                           GAsyncResult  *result,
-                           GError       **error)
+pz_api_remove_logo_finish (PzClient     *client,
+                           GAsyncResult *result,
+                           GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_install_certificate_finish (PzClient      *client,
-                                   GAsyncResult  *result,
-                                   GError       **error)
+pz_api_install_certificate_finish (PzClient     *client,
+                                   GAsyncResult *result,
+                                   GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_save_permit_type_finish (PzClient      *client,
-                                GAsyncResult  *result,
-                                GError       **error)
+pz_api_save_permit_type_finish (PzClient     *client,
+                                GAsyncResult *result,
+                                GError      **error)
 {
   return finish_json (client, result, error);
 }
 
 JsonNode *
-pz_api_list_audit_finish (PzClient      *client,
-                          GAsyncResult  *result,
-                          GError       **error)
+pz_api_list_audit_finish (PzClient     *client,
+                          GAsyncResult *result,
+                          GError      **error)
 {
   return finish_json (client, result, error);
 }
@@ -938,10 +938,10 @@ pz_api_list_audit_finish (PzClient      *client,
  * Returns: (transfer full): the bytes
  */
 GBytes *
-pz_api_get_document_finish (PzClient      *client,
-                            GAsyncResult  *result,
-                            char         **content_type,
-                            GError       **error)
+pz_api_get_document_finish (PzClient     *client,
+                            GAsyncResult *result,
+                            char        **content_type,
+                            GError      **error)
 {
   return finish_bytes (client, result, content_type, error);
 }
@@ -953,10 +953,10 @@ pz_api_get_document_finish (PzClient      *client,
  * Returns: (transfer full): the bytes
  */
 GBytes *
-pz_api_get_output_finish (PzClient      *client,
-                          GAsyncResult  *result,
-                          char         **content_type,
-                          GError       **error)
+pz_api_get_output_finish (PzClient     *client,
+                          GAsyncResult *result,
+                          char        **content_type,
+                          GError      **error)
 {
   return finish_bytes (client, result, content_type, error);
 }

@@ -10,9 +10,9 @@
 
 struct _PzApplication
 {
-  AdwApplication  parent_instance;
-  GSettings      *settings;
-  char           *server;   /* --server: used even where settings cannot be saved */
+  AdwApplication parent_instance;
+  GSettings     *settings;
+  char          *server;    /* --server: used even where settings cannot be saved */
 };
 
 G_DEFINE_FINAL_TYPE (PzApplication, pz_application, ADW_TYPE_APPLICATION)

@@ -126,10 +126,10 @@ void
 pz_checklist_add_shortcuts (GtkWidget *page)
 {
   static const struct {
-    guint keyval;
+    guint           keyval;
     GdkModifierType mods;
-    const char *action;
-    const char *target;
+    const char     *action;
+    const char     *target;
   } keys[] = {
     { GDK_KEY_o, GDK_ALT_MASK, "win.document-verdict", "ok" },
     { GDK_KEY_n, GDK_ALT_MASK, "win.document-verdict", "not_ok" },

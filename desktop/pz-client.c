@@ -91,7 +91,7 @@ G_DEFINE_EXTENDED_ERROR (PzClientError, pz_client_error)
  *   the server did not answer with one
  */
 const char *
-pz_client_error_get_server_code (const GError *error)
+pz_client_error_get_server_code (const GError * error)
 {
   /* a cancelled request ends with an error of another domain */
   PzClientErrorPrivate *priv = error && error->domain == PZ_CLIENT_ERROR ? pz_client_error_get_private (error) : NULL;
@@ -178,10 +178,10 @@ pz_client_certificate_fingerprint (GTlsCertificate *certificate)
 /* A certificate no authority vouches for (an office's own) is accepted only
  * if the user confirmed exactly this one before. */
 static gboolean
-accept_certificate (SoupMessage          *msg,
-                    GTlsCertificate      *certificate,
-                    GTlsCertificateFlags  errors,
-                    gpointer              data)
+accept_certificate (SoupMessage         *msg,
+                    GTlsCertificate     *certificate,
+                    GTlsCertificateFlags errors,
+                    gpointer             data)
 {
   Request *r = data;
   PzClient *self = g_object_get_data (G_OBJECT (msg), "pz-client");
@@ -257,7 +257,7 @@ request_done (GObject      *source,
   if (r->raw && status >= 200 && status < 300)
     {
       r->content_type = g_strdup (soup_message_headers_get_content_type (
-        soup_message_get_response_headers (r->msg), NULL));
+                                    soup_message_get_response_headers (r->msg), NULL));
       g_task_return_pointer (task, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
       return;
     }
@@ -312,18 +312,18 @@ wrote_body_data (SoupMessage *msg,
 }
 
 static void
-start_request (PzClient            *self,
-               const char          *method,
-               const char          *path,
-               GBytes              *body,
-               const char          *content_type,
-               const char          *idempotency_key,
-               gboolean             raw,
-               PzProgressFunc       progress,
-               gpointer             progress_data,
-               GCancellable        *cancellable,
-               GAsyncReadyCallback  callback,
-               gpointer             user_data)
+start_request (PzClient           *self,
+               const char         *method,
+               const char         *path,
+               GBytes             *body,
+               const char         *content_type,
+               const char         *idempotency_key,
+               gboolean            raw,
+               PzProgressFunc      progress,
+               gpointer            progress_data,
+               GCancellable       *cancellable,
+               GAsyncReadyCallback callback,
+               gpointer            user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autofree char *url = g_strconcat (self->base_url ? self->base_url : "", path, NULL);
@@ -375,14 +375,14 @@ start_request (PzClient            *self,
  * @user_data: data for @callback
  */
 void
-pz_client_request_async (PzClient            *self,
-                         const char          *method,
-                         const char          *path,
-                         JsonNode            *body,
-                         const char          *idempotency_key,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+pz_client_request_async (PzClient           *self,
+                         const char         *method,
+                         const char         *path,
+                         JsonNode           *body,
+                         const char         *idempotency_key,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
 {
   g_autoptr(GBytes) bytes = NULL;
 
@@ -404,11 +404,11 @@ pz_client_request_async (PzClient            *self,
  * @user_data: data for @callback
  */
 void
-pz_client_get_bytes_async (PzClient            *self,
-                           const char          *path,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
+pz_client_get_bytes_async (PzClient           *self,
+                           const char         *path,
+                           GCancellable       *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer            user_data)
 {
   start_request (self, "GET", path, NULL, NULL, NULL, TRUE, NULL, NULL, cancellable, callback, user_data);
 }
@@ -423,10 +423,10 @@ pz_client_get_bytes_async (PzClient            *self,
  * Returns: (transfer full): the bytes
  */
 GBytes *
-pz_client_get_bytes_finish (PzClient      *self,
-                            GAsyncResult  *result,
-                            char         **content_type,
-                            GError       **error)
+pz_client_get_bytes_finish (PzClient     *self,
+                            GAsyncResult *result,
+                            char        **content_type,
+                            GError      **error)
 {
   Request *r = g_task_get_task_data (G_TASK (result));
 
@@ -448,15 +448,15 @@ pz_client_get_bytes_finish (PzClient      *self,
  * @user_data: data for @callback
  */
 void
-pz_client_upload_async (PzClient            *self,
-                        const char          *path,
-                        GBytes              *body,
-                        const char          *content_type,
-                        PzProgressFunc       progress,
-                        gpointer             progress_data,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
+pz_client_upload_async (PzClient           *self,
+                        const char         *path,
+                        GBytes             *body,
+                        const char         *content_type,
+                        PzProgressFunc      progress,
+                        gpointer            progress_data,
+                        GCancellable       *cancellable,
+                        GAsyncReadyCallback callback,
+                        gpointer            user_data)
 {
   start_request (self, "PUT", path, body, content_type, NULL, FALSE, progress, progress_data,
                  cancellable, callback, user_data);
@@ -472,10 +472,10 @@ pz_client_upload_async (PzClient            *self,
  * Returns: (transfer full): the answer's JSON
  */
 JsonNode *
-pz_client_request_finish (PzClient      *self,
-                          GAsyncResult  *result,
-                          JsonArray    **details,
-                          GError       **error)
+pz_client_request_finish (PzClient     *self,
+                          GAsyncResult *result,
+                          JsonArray   **details,
+                          GError      **error)
 {
   Request *r = g_task_get_task_data (G_TASK (result));
 
@@ -514,12 +514,12 @@ login_done (GObject      *source,
 }
 
 void
-pz_client_login_async (PzClient            *self,
-                       const char          *username,
-                       const char          *password,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+pz_client_login_async (PzClient           *self,
+                       const char         *username,
+                       const char         *password,
+                       GCancellable       *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer            user_data)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
@@ -538,9 +538,9 @@ pz_client_login_async (PzClient            *self,
 }
 
 gboolean
-pz_client_login_finish (PzClient      *self,
-                        GAsyncResult  *result,
-                        GError       **error)
+pz_client_login_finish (PzClient     *self,
+                        GAsyncResult *result,
+                        GError      **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }

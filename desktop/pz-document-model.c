@@ -9,12 +9,12 @@
  * and which way up. The view follows it; keys and buttons change it. */
 struct _PzDocumentModel
 {
-  GObject     parent_instance;
-  PzScan *document;
-  guint       page;
-  double      scale;
-  int         rotation;
-  gboolean    fit_width;
+  GObject  parent_instance;
+  PzScan  *document;
+  guint    page;
+  double   scale;
+  int      rotation;
+  gboolean fit_width;
 };
 
 enum {
@@ -146,7 +146,7 @@ pz_document_model_get_document (PzDocumentModel *self)
 
 void
 pz_document_model_set_document (PzDocumentModel *self,
-                                PzScan      *document)
+                                PzScan          *document)
 {
   if (!g_set_object (&self->document, document))
     return;

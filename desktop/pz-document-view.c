@@ -92,10 +92,10 @@ cache_clear (PzDocumentView *self)
 
 typedef struct {
   PzScan *document;
-  guint       page;
-  double      scale;
-  int         rotation;
-  char       *key;
+  guint   page;
+  double  scale;
+  int     rotation;
+  char   *key;
 } RenderJob;
 
 static void
@@ -115,7 +115,7 @@ render_thread (GTask        *task,
   RenderJob *job = data;
   GError *error = NULL;
   GdkTexture *texture = pz_scan_render (job->document, job->page, job->scale, job->rotation,
-                                            cancellable, &error);
+                                        cancellable, &error);
 
   if (texture)
     g_task_return_pointer (task, texture, g_object_unref);
@@ -403,13 +403,13 @@ pz_document_view_size_allocate (GtkWidget *widget,
 }
 
 static void
-pz_document_view_measure (GtkWidget      *widget,
-                          GtkOrientation  orientation,
-                          int             for_size,
-                          int            *minimum,
-                          int            *natural,
-                          int            *minimum_baseline,
-                          int            *natural_baseline)
+pz_document_view_measure (GtkWidget     *widget,
+                          GtkOrientation orientation,
+                          int            for_size,
+                          int           *minimum,
+                          int           *natural,
+                          int           *minimum_baseline,
+                          int           *natural_baseline)
 {
   gtk_widget_measure (PZ_DOCUMENT_VIEW (widget)->box, orientation, for_size, minimum, natural,
                       minimum_baseline, natural_baseline);
@@ -580,7 +580,7 @@ pz_document_view_get_model (PzDocumentView *self)
 
 void
 pz_document_view_set_document (PzDocumentView *self,
-                               PzScan     *document)
+                               PzScan         *document)
 {
   pz_document_model_set_document (self->model, document);
 }

@@ -718,10 +718,10 @@ show_clicked (PzReportView *self)
 /* Export */
 
 gboolean
-pz_report_view_export_csv (PzReportView  *self,
-                           const char    *name,
-                           GFile         *file,
-                           GError       **error)
+pz_report_view_export_csv (PzReportView *self,
+                           const char   *name,
+                           GFile        *file,
+                           GError      **error)
 {
   g_autoptr(GPtrArray) rows = pz_report_view_get_table (self, name);
   g_autoptr(GString) out = g_string_new (NULL);
@@ -756,8 +756,8 @@ typedef struct {
 } Page;
 
 static void
-need (Page   *p,
-      double  height)
+need (Page  *p,
+      double height)
 {
   if (p->y + height > PDF_H - PDF_MARGIN)
     {
@@ -792,9 +792,9 @@ pdf_text (Page       *p,
 }
 
 gboolean
-pz_report_view_export_pdf (PzReportView  *self,
-                           GFile         *file,
-                           GError       **error)
+pz_report_view_export_pdf (PzReportView *self,
+                           GFile        *file,
+                           GError      **error)
 {
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
   cairo_surface_t *surface;

@@ -55,9 +55,9 @@ pz_scan_init (PzScan *self)
  * Returns: (transfer full): the document, or %NULL if it cannot be shown
  */
 PzScan *
-pz_scan_new_from_bytes (GBytes      *bytes,
-                            const char  *content_type,
-                            GError     **error)
+pz_scan_new_from_bytes (GBytes     *bytes,
+                        const char *content_type,
+                        GError    **error)
 {
   g_autoptr(PzScan) self = g_object_new (PZ_TYPE_SCAN, NULL);
 
@@ -101,9 +101,9 @@ pz_scan_get_n_pages (PzScan *self)
  */
 void
 pz_scan_get_page_size (PzScan *self,
-                           guint       page,
-                           double     *width,
-                           double     *height)
+                       guint   page,
+                       double *width,
+                       double *height)
 {
   g_mutex_lock (&self->lock);
   if (self->pdf)
@@ -186,12 +186,12 @@ pz_scan_draw (PzScan  *self,
  * Returns: (transfer full): the page as a texture
  */
 GdkTexture *
-pz_scan_render (PzScan    *self,
-                    guint          page,
-                    double         scale,
-                    int            rotation,
-                    GCancellable  *cancellable,
-                    GError       **error)
+pz_scan_render (PzScan       *self,
+                guint         page,
+                double        scale,
+                int           rotation,
+                GCancellable *cancellable,
+                GError      **error)
 {
   double w, h;
   int pw, ph;

@@ -28,9 +28,9 @@ wipe (char **secret)
 /* One permit */
 
 typedef struct {
-  PzSignConfirmed  confirmed;
-  gpointer         user_data;
-  GtkWidget       *entry;
+  PzSignConfirmed confirmed;
+  gpointer        user_data;
+  GtkWidget      *entry;
 } Confirm;
 
 static void
@@ -66,10 +66,10 @@ passphrase_typed (GtkEditable      *entry,
  * permit type and number) and the passphrase of the signing key.
  */
 void
-pz_sign_confirm (GtkWindow       *parent,
-                 JsonObject      *file,
-                 PzSignConfirmed  confirmed,
-                 gpointer         user_data)
+pz_sign_confirm (GtkWindow      *parent,
+                 JsonObject     *file,
+                 PzSignConfirmed confirmed,
+                 gpointer        user_data)
 {
   JsonObject *applicant = json_object_has_member (file, "applicant")
                             ? json_object_get_object_member (file, "applicant") : NULL;

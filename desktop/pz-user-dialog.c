@@ -153,7 +153,7 @@ static void load_acting (PzUserDialog *self);
 static void
 acting_changed (PzUserDialog *self,
                 GAsyncResult *result,
-                JsonNode *(*finish) (PzClient *, GAsyncResult *, GError **))
+                JsonNode *(*finish)(PzClient *, GAsyncResult *, GError **))
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = finish (self->ctx->client, result, &error);

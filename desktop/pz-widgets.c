@@ -41,7 +41,7 @@ date_picked (GtkCalendar *calendar,
 
 /* The calendar opens on the day already typed, or on today. */
 static void
-picker_shown (GtkPopover *popover,
+picker_shown (GtkPopover  *popover,
               GtkEditable *entry)
 {
   GtkCalendar *calendar = GTK_CALENDAR (gtk_popover_get_child (popover));
@@ -108,9 +108,9 @@ pz_window_add_close_keys (GtkWindow *window)
   GtkEventController *keys = gtk_shortcut_controller_new ();
 
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
-    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
-                                                   gtk_keyval_trigger_new (GDK_KEY_w, GDK_CONTROL_MASK)),
-                      gtk_named_action_new ("window.close")));
+                                        gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                                                       gtk_keyval_trigger_new (GDK_KEY_w, GDK_CONTROL_MASK)),
+                                                          gtk_named_action_new ("window.close")));
   gtk_widget_add_controller (GTK_WIDGET (window), keys);
 }
 
@@ -170,9 +170,9 @@ peek_button (GtkWidget *root)
 }
 
 static void
-name_peek (GtkText   *text,
+name_peek (GtkText    *text,
            GParamSpec *pspec,
-           GtkWidget *peek)
+           GtkWidget  *peek)
 {
   gtk_accessible_update_property (GTK_ACCESSIBLE (peek), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   gtk_text_get_visibility (text) ? _("Hide Password") : _("Show Password"), -1);

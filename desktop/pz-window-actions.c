@@ -514,8 +514,8 @@ act_action (GtkWidget  *widget,
       g_autofree char *heading = g_strdup_printf (_("Refuse %s?"), pz_json_get_string (self->file, "registration_number"));
 
       dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
-                 _("The file is closed as refused and the applicant gets a refusal letter with your note. "
-                   "This cannot be undone.")));
+                                                           _("The file is closed as refused and the applicant gets a refusal letter with your note. "
+                                                             "This cannot be undone.")));
       adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "refuse", _("_Refuse"), NULL);
       adw_message_dialog_set_response_appearance (dialog, "refuse", ADW_RESPONSE_DESTRUCTIVE);
       adw_message_dialog_set_default_response (dialog, "cancel");

@@ -339,7 +339,7 @@ build_form (PzWindow   *self,
 
       group = _pz_window_group_new (box, _("Inspection report (BAP)"));
       pz_date_row_add_picker (ADW_ENTRY_ROW (_pz_window_entry_row (group, self, "survey_date", _("Survey date (YYYY-MM-DD)"),
-                                                        date, FALSE)));
+                                                                   date, FALSE)));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (combo), _("Recommendation"));
       adw_combo_row_set_model (ADW_COMBO_ROW (combo), G_LIST_MODEL (gtk_string_list_new (choices)));
       if (g_strcmp0 (kept, "not_feasible") == 0)
@@ -451,9 +451,9 @@ build_actions (PzWindow   *self,
       if (!g_str_equal (json_array_get_string_element (allowed, i), "approve"))
         can_send_back = TRUE;
     self->note = gtk_text_view_get_buffer (GTK_TEXT_VIEW (
-      text_area (GTK_BOX (box), self, "note",
-                 can_send_back ? _("Note (needed to return or refuse)") : _("Note (optional)"),
-                 self->kept_form ? g_hash_table_lookup (self->kept_form, "note") : NULL)));
+                                             text_area (GTK_BOX (box), self, "note",
+                                                        can_send_back ? _("Note (needed to return or refuse)") : _("Note (optional)"),
+                                                        self->kept_form ? g_hash_table_lookup (self->kept_form, "note") : NULL)));
   }
 
   self->action_error = GTK_LABEL (gtk_label_new (NULL));

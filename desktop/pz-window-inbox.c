@@ -586,7 +586,7 @@ _pz_window_inbox_init (PzWindow *self)
 
     /* in the server's order until a column's header is clicked */
     self->inbox_sorted = G_LIST_MODEL (gtk_sort_list_model_new (
-      G_LIST_MODEL (g_object_ref (self->inbox)), g_object_ref (gtk_column_view_get_sorter (self->inbox_view))));
+                                         G_LIST_MODEL (g_object_ref (self->inbox)), g_object_ref (gtk_column_view_get_sorter (self->inbox_view))));
     selection = GTK_SELECTION_MODEL (gtk_single_selection_new (g_object_ref (self->inbox_sorted)));
     gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
     gtk_column_view_set_model (self->inbox_view, selection);

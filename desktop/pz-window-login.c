@@ -241,7 +241,7 @@ reference_part_done (Reference    *ref,
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-registration",
                                      pz_client_user_has_role (self->client, "front_office"));
       gtk_widget_set_visible (self->admin_button, pz_client_user_has_role (self->client, "admin") &&
-                                                  _pz_window_user_has_office_role (self));
+                              _pz_window_user_has_office_role (self));
       gtk_widget_set_visible (self->reports_button, _pz_window_user_reads_reports (self));
       if (pz_client_user_has_role (self->client, "admin") && !_pz_window_user_has_office_role (self))
         {
@@ -372,7 +372,7 @@ password_changed (GObject      *source,
         ;
       else if (details && json_array_get_length (details) > 0)
         show_password_error (self, json_object_get_string_member_with_default (
-                                     json_array_get_object_element (details, 0), "message", error->message));
+                               json_array_get_object_element (details, 0), "message", error->message));
       else
         show_password_error (self, error->message);
       g_object_unref (self);

@@ -29,11 +29,11 @@ typedef enum {
 } OutputUse;
 
 typedef struct {
-  PzWindow  *self;
-  OutputUse  use;
-  char      *kind;
-  GFile     *file;         /* save: where */
-  char      *export_path;  /* print: to a PDF instead of a printer */
+  PzWindow *self;
+  OutputUse use;
+  char     *kind;
+  GFile    *file;          /* save: where */
+  char     *export_path;   /* print: to a PDF instead of a printer */
 } OutputJob;
 
 static void
@@ -180,8 +180,8 @@ output_fetched (GObject      *source,
 }
 
 static void
-fetch_output (PzWindow   *self,
-              OutputJob  *job)
+fetch_output (PzWindow  *self,
+              OutputJob *job)
 {
   _pz_window_set_busy (self, TRUE);
   pz_api_get_output_async (self->client, self->file_id, job->kind, self->cancellable, output_fetched, job);

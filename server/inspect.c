@@ -34,8 +34,8 @@
 static const char *sandbox = "none";
 
 static void
-limit (int      resource,
-       rlim_t   value)
+limit (int    resource,
+       rlim_t value)
 {
   struct rlimit rl = { value, value };
   setrlimit (resource, &rl);
@@ -111,7 +111,7 @@ confine_landlock (void)
 
 #define LOAD_NR BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr))
 #define DENY(name) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_##name, 0, 1), \
-                   BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EACCES)
+  BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EACCES)
 
 /* seccomp: the calls that reach outside the process answer EACCES (on the
  * little-endian machines listed above: the pid check reads the low half of

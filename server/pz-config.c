@@ -73,13 +73,13 @@ pz_config_free (PzConfig *self)
 }
 
 static gboolean
-read_uint (GKeyFile    *kf,
-           const char  *group,
-           const char  *key,
-           guint64      min,
-           guint64      max,
-           guint64     *out,
-           GError     **error)
+read_uint (GKeyFile   *kf,
+           const char *group,
+           const char *key,
+           guint64     min,
+           guint64     max,
+           guint64    *out,
+           GError    **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree char *text = g_key_file_get_string (kf, group, key, &local_error);
@@ -101,10 +101,10 @@ read_uint (GKeyFile    *kf,
 }
 
 static void
-read_string (GKeyFile    *kf,
-             const char  *group,
-             const char  *key,
-             char       **out)
+read_string (GKeyFile   *kf,
+             const char *group,
+             const char *key,
+             char      **out)
 {
   char *text = g_key_file_get_string (kf, group, key, NULL);
 
@@ -124,9 +124,9 @@ read_string (GKeyFile    *kf,
  * Returns: whether the file was read; a bad value names its key
  */
 gboolean
-pz_config_load_file (PzConfig    *self,
-                     const char  *path,
-                     GError     **error)
+pz_config_load_file (PzConfig   *self,
+                     const char *path,
+                     GError    **error)
 {
   g_autoptr(GKeyFile) kf = g_key_file_new ();
   guint64 port = self->port, max_body = self->max_body / 1024;

@@ -9,12 +9,12 @@
  * less holidays. All arithmetic is done on the office's local dates. */
 struct _PzCalendar
 {
-  gatomicrefcount  ref_count;
-  GTimeZone       *tz;
-  guint            start_minute;
-  guint            end_minute;
-  guint            weekdays;     /* bit n set: GDateWeekday n works */
-  GHashTable      *holidays;     /* julian day number */
+  gatomicrefcount ref_count;
+  GTimeZone      *tz;
+  guint           start_minute;
+  guint           end_minute;
+  guint           weekdays;      /* bit n set: GDateWeekday n works */
+  GHashTable     *holidays;      /* julian day number */
 };
 
 /* Guards against a calendar with no working day at all. */

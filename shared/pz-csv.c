@@ -50,9 +50,9 @@ pz_csv_append_row (GString            *out,
  * Returns: (transfer full) (element-type GStrv): the rows
  */
 GPtrArray *
-pz_csv_parse (const char  *text,
-              gsize        length,
-              GError     **error)
+pz_csv_parse (const char *text,
+              gsize       length,
+              GError    **error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   g_autoptr(GPtrArray) row = g_ptr_array_new_with_free_func (g_free);

@@ -7,9 +7,9 @@
 #include "pz-validate.h"
 
 /* Dates as the office writes them, day, month name and year: "2 Desember
- * 2026" in Indonesian, "2 December 2026" in English. The month names come
- * from the translation, not from the C library's locale, so they follow
- * the language the user reads even where that locale is not installed. */
+* 2026" in Indonesian, "2 December 2026" in English. The month names come
+* from the translation, not from the C library's locale, so they follow
+* the language the user reads even where that locale is not installed. */
 
 static const char * const months[] = {
   NC_("month", "January"), NC_("month", "February"), NC_("month", "March"), NC_("month", "April"),

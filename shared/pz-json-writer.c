@@ -11,10 +11,10 @@
 
 struct _PzJsonWriter
 {
-  GString  *out;
-  guint     depth;
-  gboolean  first[MAX_DEPTH];  /* nothing written yet at this level */
-  gboolean  after_member;      /* a member name waits for its value */
+  GString *out;
+  guint    depth;
+  gboolean first[MAX_DEPTH];   /* nothing written yet at this level */
+  gboolean after_member;       /* a member name waits for its value */
 };
 
 PzJsonWriter *

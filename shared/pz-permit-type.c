@@ -11,7 +11,7 @@
 #include "pz-vocabulary.h"
 #include "pz-validate.h"
 
-G_DEFINE_QUARK (pz-permit-type-error-quark, pz_permit_type_error)
+G_DEFINE_QUARK (pz - permit - type - error - quark, pz_permit_type_error)
 
 static const char * const field_type_names[] = { "text", "textarea", "number", "date", NULL };
 static const char * const signing_names[] = { "electronic", "wet", NULL };
@@ -73,10 +73,11 @@ pz_permit_type_unref (PzPermitType *self)
   g_free (self);
 }
 
-static gboolean G_GNUC_PRINTF (3, 4)
-invalid (GError     **error,
-         const char  *code,
-         const char  *format,
+G_GNUC_PRINTF (3, 4)
+static gboolean
+invalid (GError    **error,
+         const char *code,
+         const char *format,
          ...)
 {
   g_autofree char *what = NULL;
@@ -116,10 +117,10 @@ get_int (JsonObject *obj,
 }
 
 static char **
-get_request_types (JsonObject  *obj,
-                   const char  *name,
-                   const char  *code,
-                   GError     **error)
+get_request_types (JsonObject *obj,
+                   const char *name,
+                   const char *code,
+                   GError    **error)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   JsonNode *node = json_object_get_member (obj, name);
@@ -167,8 +168,8 @@ is_code (const char *s)
  * Returns: whether @format uses known tokens and contains the sequence
  */
 gboolean
-pz_number_format_is_valid (const char  *format,
-                           GError     **error)
+pz_number_format_is_valid (const char *format,
+                           GError    **error)
 {
   gboolean has_seq = FALSE;
 
@@ -234,9 +235,9 @@ static const DecreePart decree_parts[] = {
 /* The decree's words: every part a list of paragraphs; Menimbang and
  * Mengingat cannot be empty, since no decree stands without them. */
 static gboolean
-parse_decree (PzPermitType  *self,
-              JsonNode      *node,
-              GError       **error)
+parse_decree (PzPermitType *self,
+              JsonNode     *node,
+              GError      **error)
 {
   g_autoptr(GList) members = NULL;
   JsonObject *obj;
@@ -303,8 +304,8 @@ parse_decree (PzPermitType  *self,
  *   valid one
  */
 PzPermitType *
-pz_permit_type_new_from_json (JsonNode  *node,
-                              GError   **error)
+pz_permit_type_new_from_json (JsonNode *node,
+                              GError  **error)
 {
   g_autoptr(PzPermitType) self = NULL;
   g_autoptr(GError) local_error = NULL;

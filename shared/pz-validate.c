@@ -152,7 +152,7 @@ pz_valid_email (const char *email)
   if (dot == NULL || dot == at + 1 || dot[1] == '\0')
     return FALSE;
   for (const char *p = email; *p; p++)
-    if ((guchar) *p <= ' ' || *p == '<' || *p == '>' || *p == ',' || *p == ';')
+    if ((guchar) * p <= ' ' || *p == '<' || *p == '>' || *p == ',' || *p == ';')
       return FALSE;
   return TRUE;
 }
@@ -204,7 +204,7 @@ pz_valid_text (const char *text,
     return FALSE;
   for (const char *p = text; *p; p++)
     {
-      if ((guchar) *p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r')
+      if ((guchar) * p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r')
         return FALSE;
       if (!g_ascii_isspace (*p))
         blank = FALSE;
@@ -247,9 +247,9 @@ pz_log_escape (const char *text,
     {
       gunichar c = g_utf8_get_char_validated (p, -1);
 
-      if (c == (gunichar) -1 || c == (gunichar) -2)
+      if (c == (gunichar) - 1 || c == (gunichar) - 2)
         {
-          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          g_string_append_printf (out, "\\x%02x", (guchar) * p);
           p++;
           continue;
         }

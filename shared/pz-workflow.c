@@ -12,15 +12,15 @@
 
 struct _PzWorkflow
 {
-  gatomicrefcount  ref_count;
-  char            *id;
-  char            *title;
-  char            *start;
-  GPtrArray       *steps;
-  GHashTable      *by_id;
+  gatomicrefcount ref_count;
+  char           *id;
+  char           *title;
+  char           *start;
+  GPtrArray      *steps;
+  GHashTable     *by_id;
 };
 
-G_DEFINE_QUARK (pz-workflow-error-quark, pz_workflow_error)
+G_DEFINE_QUARK (pz - workflow - error - quark, pz_workflow_error)
 
 static const char * const action_names[PZ_N_ACTIONS] = { "approve", "return", "refuse" };
 static const char * const status_names[] = { "in_progress", "waiting_applicant", "issued", "refused" };
@@ -96,12 +96,13 @@ is_identifier (const char *s)
 
 /* Every error names the file and the place in it, so whoever edits a
  * definition can find the mistake without reading code. */
-static gboolean G_GNUC_PRINTF (5, 6)
-fail (GError     **error,
-      const char  *source,
-      guint        index,
-      const char  *step_id,
-      const char  *format,
+G_GNUC_PRINTF (5, 6)
+static gboolean
+fail (GError    **error,
+      const char *source,
+      guint       index,
+      const char *step_id,
+      const char *format,
       ...)
 {
   g_autofree char *what = NULL;
@@ -120,11 +121,11 @@ fail (GError     **error,
 }
 
 static gboolean
-parse_standard (JsonNode    *node,
-                PzStep      *step,
-                const char  *source,
-                guint        index,
-                GError     **error)
+parse_standard (JsonNode   *node,
+                PzStep     *step,
+                const char *source,
+                guint       index,
+                GError    **error)
 {
   JsonObject *obj;
   GList *members;
@@ -162,10 +163,10 @@ parse_standard (JsonNode    *node,
 }
 
 static PzStep *
-parse_step (JsonNode    *node,
-            const char  *source,
-            guint        index,
-            GError     **error)
+parse_step (JsonNode   *node,
+            const char *source,
+            guint       index,
+            GError    **error)
 {
   static const char * const known_members[] = {
     "id", "title", "roles", "standard", "output", "form", "when", "clock", "documents", "review", "final",
@@ -412,9 +413,9 @@ mark_reachable (PzWorkflow *self,
 }
 
 static gboolean
-validate_graph (PzWorkflow  *self,
-                const char  *source,
-                GError     **error)
+validate_graph (PzWorkflow *self,
+                const char *source,
+                GError    **error)
 {
   g_autoptr(GHashTable) reachable = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) finishing = g_hash_table_new (g_str_hash, g_str_equal);
@@ -505,10 +506,10 @@ validate_graph (PzWorkflow  *self,
  * Returns: (transfer full): the workflow, or %NULL
  */
 PzWorkflow *
-pz_workflow_new_from_data (const char  *data,
-                           gssize       length,
-                           const char  *source,
-                           GError     **error)
+pz_workflow_new_from_data (const char *data,
+                           gssize      length,
+                           const char *source,
+                           GError    **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(PzWorkflow) self = NULL;
@@ -589,8 +590,8 @@ pz_workflow_new_from_data (const char  *data,
 }
 
 PzWorkflow *
-pz_workflow_new_from_file (const char  *path,
-                           GError     **error)
+pz_workflow_new_from_file (const char *path,
+                           GError    **error)
 {
   g_autofree char *contents = NULL;
   g_autofree char *base = NULL;
@@ -670,8 +671,8 @@ resolve (PzWorkflow   *self,
 }
 
 const PzStep *
-pz_workflow_get_start (PzWorkflow   *self,
-                       PzConditions  conditions)
+pz_workflow_get_start (PzWorkflow  *self,
+                       PzConditions conditions)
 {
   return resolve (self, g_hash_table_lookup (self->by_id, self->start), conditions);
 }
@@ -688,11 +689,11 @@ pz_workflow_get_start (PzWorkflow   *self,
  *   with %PZ_WORKFLOW_ERROR_NOT_ALLOWED if the step has no such action
  */
 const PzStep *
-pz_workflow_transition (PzWorkflow    *self,
-                        const PzStep  *from,
-                        PzAction       action,
-                        PzConditions   conditions,
-                        GError       **error)
+pz_workflow_transition (PzWorkflow   *self,
+                        const PzStep *from,
+                        PzAction      action,
+                        PzConditions  conditions,
+                        GError      **error)
 {
   const PzStep *to;
 

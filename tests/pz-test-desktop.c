@@ -12,9 +12,9 @@
 #include "pz-report-view.h"
 #include "pz-test-desktop.h"
 
-PzTestServer   *ts;
+PzTestServer *ts;
 AdwApplication *app;
-GSettings      *settings;
+GSettings *settings;
 
 void
 wait_for (PzWindow   *win,
@@ -541,7 +541,7 @@ type_into (GtkWidget  *root,
 
 GtkWidget *
 find_label_any (GtkWidget  *root,
-            const char *prefix)
+                const char *prefix)
 {
   if (GTK_IS_LABEL (root) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (root)), prefix))
     return root;

@@ -23,8 +23,8 @@ struct _PzTestEsign
 };
 
 static gboolean
-run_in (const char          *dir,
-        const char * const  *argv)
+run_in (const char         *dir,
+        const char * const *argv)
 {
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
@@ -160,7 +160,7 @@ handle_sign (SoupServer        *server,
     g_autoptr(GBytes) other = mode == PZ_TEST_ESIGN_OTHER_PDF ? pz_demo_scan_pdf ("Lain", 1) : NULL;
     g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
     g_autoptr(GBytes) signed_pdf = signer ? pz_signer_sign_pdf (signer, other ? other : file, "BSrE", "Izin",
-                                                                 "Sukamaju", now, NULL)
+                                                                "Sukamaju", now, NULL)
                                           : NULL;
 
     if (signed_pdf == NULL)
@@ -252,8 +252,8 @@ pz_test_esign_url (PzTestEsign *e)
 }
 
 void
-pz_test_esign_set_mode (PzTestEsign     *e,
-                        PzTestEsignMode  mode)
+pz_test_esign_set_mode (PzTestEsign    *e,
+                        PzTestEsignMode mode)
 {
   g_atomic_int_set (&e->mode, (gint) mode);
 }

@@ -22,10 +22,10 @@ static GMutex log_lock;
 GString *log_text;
 
 static void
-capture_log (const char     *domain,
-             GLogLevelFlags  level,
-             const char     *message,
-             gpointer        data)
+capture_log (const char    *domain,
+             GLogLevelFlags level,
+             const char    *message,
+             gpointer       data)
 {
   g_mutex_lock (&log_lock);
   g_string_append_printf (log_text, "%s: %s\n", domain, message);
@@ -38,10 +38,10 @@ capture_log (const char     *domain,
  * that could not be written) are captured by capture_log() and checked by
  * the tests; a warning from anywhere else still ends the test. */
 static void
-other_warnings_fatal (const char     *domain,
-                      GLogLevelFlags  level,
-                      const char     *message,
-                      gpointer        data)
+other_warnings_fatal (const char    *domain,
+                      GLogLevelFlags level,
+                      const char    *message,
+                      gpointer       data)
 {
   g_log_default_handler (domain, level, message, data);
   if (level & G_LOG_LEVEL_WARNING)
@@ -135,7 +135,7 @@ call_error_code (Call *c)
                                                  (gssize) g_bytes_get_size (c->answer), NULL))
     return "(not JSON)";
   g_strlcpy (code, json_object_get_string_member (json_object_get_object_member (
-               json_node_get_object (json_parser_get_root (parser)), "error"), "code"), sizeof code);
+                                                    json_node_get_object (json_parser_get_root (parser)), "error"), "code"), sizeof code);
   return code;
 }
 

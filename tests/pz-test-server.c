@@ -13,23 +13,23 @@
 
 struct _PzTestServer
 {
-  char         *dir;
-  gboolean      own_dir;
-  gboolean      demo;
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  PzServer     *server;
-  guint         port;
-  GMutex        lock;
-  GCond         ready;
-  gboolean      started;
-  SoupSession  *session;
-  GHashTable   *tokens;   /* username -> token */
-  char         *inspect_program;
-  guint         inspect_timeout;
+  char           *dir;
+  gboolean        own_dir;
+  gboolean        demo;
+  GThread        *thread;
+  GMainContext   *context;
+  GMainLoop      *loop;
+  PzServer       *server;
+  guint           port;
+  GMutex          lock;
+  GCond           ready;
+  gboolean        started;
+  SoupSession    *session;
+  GHashTable     *tokens; /* username -> token */
+  char           *inspect_program;
+  guint           inspect_timeout;
   PzTestConfigure configure;
-  gpointer      configure_data;
+  gpointer        configure_data;
 };
 
 static gpointer
@@ -131,9 +131,9 @@ pz_test_server_start_inspecting (const char *inspect_program,
  * @data: for @configure
  */
 PzTestServer *
-pz_test_server_start_configured (const char      *data_dir,
-                                 PzTestConfigure  configure,
-                                 gpointer         data)
+pz_test_server_start_configured (const char     *data_dir,
+                                 PzTestConfigure configure,
+                                 gpointer        data)
 {
   PzTestServer *ts = g_new0 (PzTestServer, 1);
 
@@ -144,10 +144,10 @@ pz_test_server_start_configured (const char      *data_dir,
 
 /* As pz_test_server_start_configured(), on an office of one's own. */
 PzTestServer *
-pz_test_server_start_office (const char      *data_dir,
-                             gboolean         demo,
-                             PzTestConfigure  configure,
-                             gpointer         data)
+pz_test_server_start_office (const char     *data_dir,
+                             gboolean        demo,
+                             PzTestConfigure configure,
+                             gpointer        data)
 {
   PzTestServer *ts = g_new0 (PzTestServer, 1);
 
@@ -632,7 +632,7 @@ pz_test_run (const char * const *argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                      G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+                                                G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
   char *out = NULL;
 
   g_assert_no_error (error);
@@ -642,8 +642,8 @@ pz_test_run (const char * const *argv)
 }
 
 static char *
-pdf_tool (GBytes     *pdf,
-          gboolean    qr)
+pdf_tool (GBytes  *pdf,
+          gboolean qr)
 {
   g_autofree char *dir = g_dir_make_tmp ("pz-pdf-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "out.pdf", NULL);
@@ -796,8 +796,8 @@ events_connected (GObject      *source,
 
 static void
 spin_until (PzTestEvents *ev,
-            gint64        until,
-            gboolean    (*done) (PzTestEvents *, gconstpointer),
+            gint64 until,
+            gboolean ( *done ) (PzTestEvents *, gconstpointer),
             gconstpointer data)
 {
   while (!(done && done (ev, data)) && g_get_monotonic_time () < until)
@@ -834,8 +834,8 @@ pz_test_events_open (PzTestServer *ts,
 }
 
 static gboolean
-has_type (PzTestEvents  *ev,
-          gconstpointer  type)
+has_type (PzTestEvents *ev,
+          gconstpointer type)
 {
   g_autofree char *needle = g_strdup_printf ("\"type\":\"%s\"", (const char *) type);
 
@@ -868,8 +868,8 @@ pz_test_events_find (PzTestEvents *ev,
 }
 
 static gboolean
-is_closed (PzTestEvents  *ev,
-           gconstpointer  data)
+is_closed (PzTestEvents *ev,
+           gconstpointer data)
 {
   return ev->closed;
 }

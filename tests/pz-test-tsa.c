@@ -39,8 +39,8 @@ static const char ts_config[] =
   "ess_cert_id_alg = sha256\n";
 
 static gboolean
-run_in (const char          *dir,
-        const char * const  *argv)
+run_in (const char         *dir,
+        const char * const *argv)
 {
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
@@ -72,7 +72,7 @@ make_authority (const char *dir)
                          "-CAcreateserial", "-days", "30", "-out", "tsa.pem", "-extfile", "tsa.ext", NULL };
 
   if (!g_file_set_contents (ext, "extendedKeyUsage=critical,timeStamping\n"
-                                 "keyUsage=critical,digitalSignature\nbasicConstraints=CA:FALSE\n", -1, NULL) ||
+                            "keyUsage=critical,digitalSignature\nbasicConstraints=CA:FALSE\n", -1, NULL) ||
       !g_file_set_contents (conf, conf_text, -1, NULL) || !g_file_set_contents (serial, "01\n", -1, NULL))
     return FALSE;
   return run_in (dir, ca) && run_in (dir, req) && run_in (dir, sign);
@@ -254,8 +254,8 @@ pz_test_tsa_ca_file (PzTestTsa *tsa)
 }
 
 void
-pz_test_tsa_set_mode (PzTestTsa     *tsa,
-                      PzTestTsaMode  mode)
+pz_test_tsa_set_mode (PzTestTsa    *tsa,
+                      PzTestTsaMode mode)
 {
   g_atomic_int_set (&tsa->mode, (gint) mode);
 }

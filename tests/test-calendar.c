@@ -12,7 +12,7 @@ at (int y, int m, int d, int h, int min)
 }
 
 static void
-assert_time (GDateTime *t,
+assert_time (GDateTime  *t,
              const char *expected)
 {
   g_autofree char *s = NULL;

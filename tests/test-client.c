@@ -10,8 +10,8 @@
 static PzTestServer *ts;
 
 typedef struct {
-  GError   *error;
-  gboolean  done;
+  GError  *error;
+  gboolean done;
 } Result;
 
 static void

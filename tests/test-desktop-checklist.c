@@ -36,10 +36,10 @@ trigger_matches (GtkShortcutTrigger *trigger,
 }
 
 static gboolean
-widget_takes_key (GtkWidget       *widget,
-                  guint            keyval,
-                  GdkModifierType  mods,
-                  gboolean         managed)
+widget_takes_key (GtkWidget      *widget,
+                  guint           keyval,
+                  GdkModifierType mods,
+                  gboolean        managed)
 {
   g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
 
@@ -69,9 +69,9 @@ widget_takes_key (GtkWidget       *widget,
 }
 
 static gboolean
-tree_takes_key (GtkWidget       *root,
-                guint            keyval,
-                GdkModifierType  mods)
+tree_takes_key (GtkWidget      *root,
+                guint           keyval,
+                GdkModifierType mods)
 {
   if (widget_takes_key (root, keyval, mods, TRUE))
     return TRUE;
@@ -82,9 +82,9 @@ tree_takes_key (GtkWidget       *root,
 }
 
 static gboolean
-press_key (PzWindow        *win,
-           guint            keyval,
-           GdkModifierType  mods)
+press_key (PzWindow       *win,
+           guint           keyval,
+           GdkModifierType mods)
 {
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (win));
   gboolean taken = FALSE;

@@ -498,8 +498,8 @@ server_has_user (const char *username)
 }
 
 /* The administrator works in the administration pages: adds a user with
- * a role, a day off, changes the office profile, sees the certificate
- * warning, the permit types and the audit log; the server has it all. */
+* a role, a day off, changes the office profile, sees the certificate
+* warning, the permit types and the audit log; the server has it all. */
 static void
 test_administration (void)
 {

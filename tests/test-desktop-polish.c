@@ -36,15 +36,15 @@ trigger_matches (GtkShortcutTrigger *trigger,
            trigger_matches (gtk_alternative_trigger_get_second (GTK_ALTERNATIVE_TRIGGER (trigger)), keyval, mods);
   if (GTK_IS_KEYVAL_TRIGGER (trigger))
     return gdk_keyval_to_lower (gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger))) ==
-             gdk_keyval_to_lower (keyval) &&
+           gdk_keyval_to_lower (keyval) &&
            gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods;
   return FALSE;
 }
 
 static gboolean
-press_key (GtkWidget       *focus,
-           guint            keyval,
-           GdkModifierType  mods)
+press_key (GtkWidget      *focus,
+           guint           keyval,
+           GdkModifierType mods)
 {
   for (GtkWidget *w = focus; w; w = gtk_widget_get_parent (w))
     {
@@ -77,9 +77,9 @@ press_key (GtkWidget       *focus,
 /* Whether a shortcut controller of @root or of a widget inside it answers
  * the key. */
 static gboolean
-key_bound (GtkWidget       *root,
-           guint            keyval,
-           GdkModifierType  mods)
+key_bound (GtkWidget      *root,
+           guint           keyval,
+           GdkModifierType mods)
 {
   g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (root);
 
@@ -103,9 +103,9 @@ key_bound (GtkWidget       *root,
 
 /* In a window: from its focus widget, or the window itself. */
 static gboolean
-press_in (GtkWidget       *window,
-          guint            keyval,
-          GdkModifierType  mods)
+press_in (GtkWidget      *window,
+          guint           keyval,
+          GdkModifierType mods)
 {
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
 
@@ -621,10 +621,10 @@ test_accessible_names (void)
 
 /* Picks @day in the calendar the button beside @entry opens. */
 static void
-pick_day (GtkWidget  *button,
-          int         year,
-          int         month,
-          int         day)
+pick_day (GtkWidget *button,
+          int        year,
+          int        month,
+          int        day)
 {
   GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
   GtkWidget *calendar;

@@ -162,7 +162,7 @@ sign_in_dialog (PzWindow   *win,
   /* it says what is signed */
   g_assert_nonnull (strstr (body, json_object_get_string_member (file, "registration_number")));
   g_assert_nonnull (strstr (body, json_object_get_string_member (json_object_get_object_member (file, "applicant"),
-                                                                  "name")));
+                                                                 "name")));
   g_assert_nonnull (strstr (body, "Persetujuan Bangunan Gedung"));
   g_assert_nonnull (strstr (body, json_object_get_string_member (file, "permit_number")));
   /* nothing is signed without the passphrase */

@@ -14,10 +14,10 @@
 static char *workdir;
 
 typedef struct {
-  guint  port;
-  char  *token;
-  gint   stop;
-  GMutex lock;
+  guint   port;
+  char   *token;
+  gint    stop;
+  GMutex  lock;
   GArray *acked_ids;    /* gint64 */
   GArray *acked_times;  /* gint64, monotonic, when the 201 arrived */
 } Writers;

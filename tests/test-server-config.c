@@ -146,7 +146,7 @@ static void
 test_bad_value (void)
 {
   g_autofree char *path = write_config ("bad.conf", "[server]\nport=8081\naddress=0.0.0.0\n"
-                                                        "[limits]\nmax_upload_mib=lots\n");
+                                        "[limits]\nmax_upload_mib=lots\n");
   g_autoptr(PzConfig) config = pz_config_new ();
   g_autoptr(GError) error = NULL;
 
@@ -162,7 +162,7 @@ static void
 test_timestamp_authority (void)
 {
   g_autofree char *good = write_config ("tsa.conf", "[signing]\ntsa_url=http://tsa.example.go.id/tsr\n"
-                                                    "tsa_timeout_seconds=5\n");
+                                        "tsa_timeout_seconds=5\n");
   g_autofree char *ftp = write_config ("tsa-ftp.conf", "[signing]\ntsa_url=ftp://tsa.example.go.id/\n");
   g_autofree char *slow = write_config ("tsa-slow.conf", "[signing]\ntsa_timeout_seconds=600\n");
   g_autoptr(PzConfig) config = pz_config_new ();
@@ -187,11 +187,11 @@ static void
 test_remote_signing (void)
 {
   g_autofree char *good = write_config ("remote.conf", "[signing]\nbackend=remote\n"
-                                                       "remote_url=https://esign.example.go.id\n"
-                                                       "remote_client_id=perizinan\nremote_client_secret=s3cret\n"
-                                                       "remote_nik=3201010101700001\n");
+                                        "remote_url=https://esign.example.go.id\n"
+                                        "remote_client_id=perizinan\nremote_client_secret=s3cret\n"
+                                        "remote_nik=3201010101700001\n");
   g_autofree char *no_nik = write_config ("remote-nik.conf", "[signing]\nbackend=remote\n"
-                                                             "remote_url=https://esign.example.go.id\nremote_nik=3201\n");
+                                          "remote_url=https://esign.example.go.id\nremote_nik=3201\n");
   g_autofree char *other = write_config ("remote-other.conf", "[signing]\nbackend=cloud\n");
   g_autoptr(PzConfig) config = pz_config_new ();
   g_autoptr(PzConfig) plain = pz_config_new ();
@@ -227,10 +227,10 @@ configure_tls (PzConfig *config,
 }
 
 static gboolean
-accept_office_certificate (SoupMessage          *msg,
-                           GTlsCertificate      *certificate,
-                           GTlsCertificateFlags  errors,
-                           gpointer              data)
+accept_office_certificate (SoupMessage         *msg,
+                           GTlsCertificate     *certificate,
+                           GTlsCertificateFlags errors,
+                           gpointer             data)
 {
   g_autofree char *pem = NULL;
 

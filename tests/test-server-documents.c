@@ -322,7 +322,7 @@ slow_upload_thread (gpointer data)
   if (answer && json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL),
                                             (gssize) g_bytes_get_size (answer), NULL))
     s->message = g_strdup (json_object_get_string_member (
-      json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "error"), "message"));
+                             json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "error"), "message"));
   return NULL;
 }
 

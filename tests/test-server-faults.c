@@ -188,8 +188,8 @@ test_commit_failure (void)
   version = version_of (ts, id);
   db = g_build_filename (pz_test_server_get_dir (ts), "perizinan.db", NULL);
   exec_sql (db, "CREATE TABLE fault_target (id INTEGER PRIMARY KEY);"
-                "CREATE TABLE fault_sink (ref INTEGER REFERENCES fault_target (id) DEFERRABLE INITIALLY DEFERRED);"
-                "CREATE TRIGGER fault_on_event AFTER INSERT ON events BEGIN INSERT INTO fault_sink VALUES (1); END;");
+            "CREATE TABLE fault_sink (ref INTEGER REFERENCES fault_target (id) DEFERRABLE INITIALLY DEFERRED);"
+            "CREATE TRIGGER fault_on_event AFTER INSERT ON events BEGIN INSERT INTO fault_sink VALUES (1); END;");
 
   r = pz_test_act (ts, pz_test_login (ts, "kasi"), id, "approve", version, NULL, NULL);
   g_test_message ("failed commit: %u %.*s", r->status, (int) g_bytes_get_size (r->body),

@@ -319,16 +319,16 @@ test_registration_rules (void)
 {
   const char *front = pz_test_login (ts, "front_office");
   g_autoptr(PzResponse) bad = pz_test_request (ts, "POST", "/api/v1/applications", front,
-    "{\"permit_type\":\"PBG\",\"request_type\":\"new\",\"applicant\":{\"name\":\"\",\"nik\":\"123\","
-    "\"address\":\"Jl. A\",\"phone\":\"12\",\"email\":\"x@\"},\"data\":{\"luas_tanah\":\"besar\"}}");
+                                               "{\"permit_type\":\"PBG\",\"request_type\":\"new\",\"applicant\":{\"name\":\"\",\"nik\":\"123\","
+                                               "\"address\":\"Jl. A\",\"phone\":\"12\",\"email\":\"x@\"},\"data\":{\"luas_tanah\":\"besar\"}}");
   g_autoptr(PzResponse) kasi = pz_test_request (ts, "POST", "/api/v1/applications", pz_test_login (ts, "kasi"),
-    "{\"permit_type\":\"PBG\",\"request_type\":\"new\",\"applicant\":{}}");
+                                                "{\"permit_type\":\"PBG\",\"request_type\":\"new\",\"applicant\":{}}");
   g_autoptr(PzResponse) type = pz_test_request (ts, "POST", "/api/v1/applications", front,
-    "{\"permit_type\":\"NOPE\",\"request_type\":\"new\",\"applicant\":{\"name\":\"A\",\"nik\":\"3201011203850001\","
-    "\"address\":\"Jl. A\",\"phone\":\"081234567890\"}}");
+                                                "{\"permit_type\":\"NOPE\",\"request_type\":\"new\",\"applicant\":{\"name\":\"A\",\"nik\":\"3201011203850001\","
+                                                "\"address\":\"Jl. A\",\"phone\":\"081234567890\"}}");
   g_autoptr(PzResponse) rt = pz_test_request (ts, "POST", "/api/v1/applications", front,
-    "{\"permit_type\":\"REKLAME\",\"request_type\":\"change\",\"applicant\":{\"name\":\"A\",\"nik\":\"3201011203850001\","
-    "\"address\":\"Jl. A\",\"phone\":\"081234567890\"}}");
+                                              "{\"permit_type\":\"REKLAME\",\"request_type\":\"change\",\"applicant\":{\"name\":\"A\",\"nik\":\"3201011203850001\","
+                                              "\"address\":\"Jl. A\",\"phone\":\"081234567890\"}}");
   JsonArray *details;
   g_autoptr(GHashTable) fields = g_hash_table_new (g_str_hash, g_str_equal);
 

@@ -878,7 +878,7 @@ test_logs (void)
   g_assert_nonnull (strstr (log, "unknown user"));
   /* every record is one line of printable text */
   for (const char *p = log; *p; p++)
-    g_assert_true (*p == '\n' || (guchar) *p >= 0x20);
+    g_assert_true (*p == '\n' || (guchar) * p >= 0x20);
   pz_test_server_free (ts);
 }
 

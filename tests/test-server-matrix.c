@@ -36,7 +36,7 @@ static const struct {
 };
 
 /* Where @action by @role at @step sends the file, as the procedure says;
- * NULL if it may not be done. An approval's target is not needed here. */
+* NULL if it may not be done. An approval's target is not needed here. */
 static const char *
 expected_target (const char *step,
                  const char *role,

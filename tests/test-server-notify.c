@@ -128,9 +128,9 @@ clear_mail (void)
 }
 
 static gboolean
-wait_until (guint      (*count) (const char *),
-            const char  *needle,
-            guint        want)
+wait_until (guint (    *count ) (const char *),
+            const char *needle,
+            guint       want)
 {
   for (guint i = 0; i < 200; i++)
     {

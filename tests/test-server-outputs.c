@@ -691,11 +691,11 @@ test_track_page (void)
 }
 
 typedef struct {
-  gint64  id;
-  gint64  version;
-  char   *token;
-  guint   status;
-  char   *number;
+  gint64 id;
+  gint64 version;
+  char  *token;
+  guint  status;
+  char  *number;
 } Numbering;
 
 static gpointer
@@ -723,7 +723,7 @@ number_thread (gpointer data)
   n->status = soup_message_get_status (msg);
   if (answer && json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), (gssize) g_bytes_get_size (answer), NULL))
     n->number = g_strdup (json_object_get_string_member_with_default (
-      json_node_get_object (json_parser_get_root (parser)), "permit_number", NULL));
+                            json_node_get_object (json_parser_get_root (parser)), "permit_number", NULL));
   return NULL;
 }
 

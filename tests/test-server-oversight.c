@@ -442,7 +442,7 @@ test_report (void)
   assert_step (steps, "kadis_decision", 2, 1050, 1800, 0.5);
   assert_step (steps, "handover", 1, 58200, 58200, 0.0);
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (
-                     json_object_get_array_member (find_row (steps, "step", "kasi_verification"), "slowest"), 0), "id"),
+                                                 json_object_get_array_member (find_row (steps, "step", "kasi_verification"), "slowest"), 0), "id"),
                    ==, file_a);
   /* the applicant's time is no step of the office */
   for (guint i = 0; i < json_array_get_length (steps); i++)

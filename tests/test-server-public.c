@@ -39,7 +39,7 @@ raw_free (Raw *r)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Raw, raw_free)
 
 static const char *
-header (Raw        *r,
+header (Raw * r,
         const char *name)
 {
   return g_hash_table_lookup (r->headers, name);
@@ -528,10 +528,10 @@ test_existing_files_get_a_code (void)
   pz_test_server_stop (first);
   g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DROP INDEX applications_tracking;"
-                                     "ALTER TABLE applications DROP COLUMN tracking_code;"
-                                     /* nor the later migrations' columns */
-                                     "ALTER TABLE idempotency DROP COLUMN packed;"
-                                     "PRAGMA user_version = 10;", NULL, NULL, &message), ==, SQLITE_OK);
+                                 "ALTER TABLE applications DROP COLUMN tracking_code;"
+                                 /* nor the later migrations' columns */
+                                 "ALTER TABLE idempotency DROP COLUMN packed;"
+                                 "PRAGMA user_version = 10;", NULL, NULL, &message), ==, SQLITE_OK);
   sqlite3_close (db);
   ts = pz_test_server_start (dir, TRUE);
 

@@ -232,7 +232,7 @@ test_auth (void)
 {
   g_autoptr(PzResponse) none = pz_test_request (ts, "GET", "/api/v1/inbox", NULL, NULL);
   g_autoptr(PzResponse) forged = pz_test_request (ts, "GET", "/api/v1/inbox",
-    "0000000000000000000000000000000000000000000000000000000000000000", NULL);
+                                                  "0000000000000000000000000000000000000000000000000000000000000000", NULL);
   g_autoptr(PzResponse) junk = pz_test_request (ts, "GET", "/api/v1/inbox", "abc", NULL);
   g_autoptr(PzResponse) wrong = pz_test_request (ts, "POST", "/api/v1/auth/login", NULL,
                                                  "{\"username\":\"kasi\",\"password\":\"nope\"}");
@@ -402,9 +402,9 @@ test_reference_and_search (void)
 }
 
 static guint
-get_metrics (const char  *token,
-             const char  *forwarded_for,
-             char       **text)
+get_metrics (const char *token,
+             const char *forwarded_for,
+             char      **text)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/metrics", pz_test_server_get_port (ts));
@@ -651,8 +651,8 @@ test_openapi (void)
           /* served: anything but the router's own "nothing here" */
           if (r->status == 405 || (r->status == 404 && r->json &&
                                    g_strcmp0 (json_object_get_string_member (
-                                     json_object_get_object_member (pz_response_object (r), "error"), "message"),
-                                     "There is nothing here") == 0))
+                                                json_object_get_object_member (pz_response_object (r), "error"), "message"),
+                                              "There is nothing here") == 0))
             g_error ("%s %s is documented but not served (%u)", method, path, r->status);
         }
     }

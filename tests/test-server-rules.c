@@ -59,8 +59,8 @@ raw_send (int         fd,
 
 /* Reads the whole answer (the server closes after it); returns its status. */
 static guint
-raw_status (int     fd,
-            char  **answer)
+raw_status (int    fd,
+            char **answer)
 {
   GString *in = g_string_new (NULL);
   char buf[4096];

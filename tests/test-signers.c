@@ -63,9 +63,9 @@ pdfsig (GBytes *pdf)
 }
 
 static GBytes *
-sign_with (PzSigner  *signer,
-           GBytes    *pdf,
-           GError   **error)
+sign_with (PzSigner *signer,
+           GBytes   *pdf,
+           GError  **error)
 {
   g_autoptr(GDateTime) when = g_date_time_new_now_utc ();
 
@@ -264,13 +264,13 @@ element_at (GBytes     *der,
 }
 
 static GBytes *
-sign_with_tsa (PzTestTsa     *tsa,
-               const char    *url,
-               PzTestTsaMode  mode,
-               guint          timeout,
-               GBytes        *pdf,
-               gint64        *took,
-               GError       **error)
+sign_with_tsa (PzTestTsa    *tsa,
+               const char   *url,
+               PzTestTsaMode mode,
+               guint         timeout,
+               GBytes       *pdf,
+               gint64       *took,
+               GError      **error)
 {
   g_autofree char *path = g_build_filename (workdir, "kadis.p12", NULL);
   g_autoptr(PzSigner) signer = pz_signer_open (path, NULL, "rahasia", NULL);

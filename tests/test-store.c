@@ -16,8 +16,8 @@ typedef struct {
 } Fixture;
 
 static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
+fixture_set_up (Fixture      *f,
+                gconstpointer data)
 {
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
@@ -30,8 +30,8 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
+fixture_tear_down (Fixture      *f,
+                   gconstpointer data)
 {
   g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
   const char *name;
@@ -47,8 +47,8 @@ fixture_tear_down (Fixture       *f,
 }
 
 static void
-test_users (Fixture       *f,
-            gconstpointer  data)
+test_users (Fixture      *f,
+            gconstpointer data)
 {
   static const char * const roles[] = { "kasi", NULL };
   g_autoptr(GError) error = NULL;
@@ -78,8 +78,8 @@ test_users (Fixture       *f,
 }
 
 static void
-test_rollback (Fixture       *f,
-               gconstpointer  data)
+test_rollback (Fixture      *f,
+               gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
 
@@ -101,8 +101,8 @@ test_rollback (Fixture       *f,
 }
 
 static void
-test_sessions (Fixture       *f,
-               gconstpointer  data)
+test_sessions (Fixture      *f,
+               gconstpointer data)
 {
   static const char * const roles[] = { "front_office", NULL };
   g_autoptr(GError) error = NULL;
@@ -125,8 +125,8 @@ test_sessions (Fixture       *f,
 }
 
 static void
-test_clocks_empty (Fixture       *f,
-                   gconstpointer  data)
+test_clocks_empty (Fixture      *f,
+                   gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) clocks = pz_store_list_open_clocks (f->store, &error);
@@ -215,8 +215,8 @@ assert_counts (Fixture    *f,
 }
 
 static void
-test_step_counts (Fixture       *f,
-                  gconstpointer  data)
+test_step_counts (Fixture      *f,
+                  gconstpointer data)
 {
   static const char * const roles[] = { "front_office", NULL };
   g_autoptr(GError) error = NULL;
@@ -228,8 +228,8 @@ test_step_counts (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "INSERT INTO permit_types (code, name, workflow, request_types, survey, signing,"
-                                     "  number_format, validity_months, service_days) "
-                                     "VALUES ('PBG', 'PBG', 'standard', 'new', 0, 'wet', '{seq}', 0, 10)",
+                                 "  number_format, validity_months, service_days) "
+                                 "VALUES ('PBG', 'PBG', 'standard', 'new', 0, 'wet', '{seq}', 0, 10)",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
@@ -282,8 +282,8 @@ test_step_counts (Fixture       *f,
 
 /* The report's reads on an empty office, through a snapshot of the file */
 static void
-test_report_empty (Fixture       *f,
-                   gconstpointer  data)
+test_report_empty (Fixture      *f,
+                   gconstpointer data)
 {
   g_autofree char *path = g_build_filename (f->dir, "perizinan.db", NULL);
   g_autoptr(GError) error = NULL;
@@ -338,8 +338,8 @@ sql_int (Fixture    *f,
 /* The answer to a retry is kept deflated and comes back as it went in; an
  * answer kept as text before that comes back too. */
 static void
-test_idempotent_packed (Fixture       *f,
-                        gconstpointer  data)
+test_idempotent_packed (Fixture      *f,
+                        gconstpointer data)
 {
   static const char * const roles[] = { "kasi", NULL };
   g_autoptr(GError) error = NULL;
@@ -366,7 +366,7 @@ test_idempotent_packed (Fixture       *f,
   g_assert_cmpint (sql_int (f, "SELECT length(packed) FROM idempotency WHERE key = 'key-1'"), <, 2361 / 4);
 
   sql_int (f, "INSERT INTO idempotency (user_id, key, fingerprint, status, body, created_at)"
-              " VALUES (1, 'old', 'fp-old', 201, '{\"id\":7}', 900) RETURNING 0");
+           " VALUES (1, 'old', 'fp-old', 201, '{\"id\":7}', 900) RETURNING 0");
   g_clear_pointer (&fingerprint, g_free);
   g_clear_pointer (&body, g_free);
   g_assert_true (pz_store_find_idempotent (f->store, user, "old", &fingerprint, &status, &body));
@@ -377,9 +377,9 @@ test_idempotent_packed (Fixture       *f,
 }
 
 typedef struct {
-  PzStore  *store;
-  GMutex    lock;       /* held by the owner until the store is lent */
-  gboolean  committed;
+  PzStore *store;
+  GMutex   lock;        /* held by the owner until the store is lent */
+  gboolean committed;
 } Lent;
 
 static gpointer
@@ -399,8 +399,8 @@ commit_in_thread (gpointer data)
  * store refuses the owner's use, and a reader sees the last commit, then
  * this one. */
 static void
-test_commit_lent (Fixture       *f,
-                  gconstpointer  data)
+test_commit_lent (Fixture      *f,
+                  gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = g_build_filename (f->dir, "perizinan.db", NULL);

@@ -46,8 +46,8 @@ test_phone_email_date (void)
 }
 
 static PzPermitType *
-parse_type (const char  *json,
-            GError     **error)
+parse_type (const char *json,
+            GError    **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
 
@@ -86,7 +86,7 @@ test_permit_type (void)
   g_assert_cmpint (pz_permit_type_get_conditions (type), ==, PZ_CONDITION_SURVEY);
 
   g_assert_true (json_parser_load_from_data (parser,
-                 "{\"luas\":\"besar\",\"mulai\":\"2026-13-01\",\"warna\":\"merah\"}", -1, NULL));
+                                             "{\"luas\":\"besar\",\"mulai\":\"2026-13-01\",\"warna\":\"merah\"}", -1, NULL));
   g_assert_false (pz_permit_type_check_data (type, json_node_get_object (json_parser_get_root (parser)),
                                              TRUE, details));
   /* wrong number, wrong date, unknown field, missing lokasi */

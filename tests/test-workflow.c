@@ -19,10 +19,10 @@ load_standard (void)
 }
 
 static const char *
-next (PzWorkflow   *wf,
-      const char   *from,
-      PzAction      action,
-      PzConditions  conditions)
+next (PzWorkflow  *wf,
+      const char  *from,
+      PzAction     action,
+      PzConditions conditions)
 {
   g_autoptr(GError) error = NULL;
   const PzStep *step = pz_workflow_get_step (wf, from);

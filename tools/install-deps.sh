@@ -10,7 +10,7 @@ packages=(
   libgtk-4-dev libadwaita-1-dev libpoppler-glib-dev
   fonts-dejavu-core xvfb xauth desktop-file-utils appstream-util
   poppler-utils zbar-tools python3-aiosmtpd curl sqlite3 flatpak-builder systemd
-  locales softhsm2 gnutls-bin openssl
+  locales softhsm2 gnutls-bin uncrustify openssl
 )
 
 missing=()

@@ -30,8 +30,8 @@ random_bytes (guint8 *buf,
 }
 
 char *
-pz_auth_hash_password (const char  *password,
-                       GError     **error)
+pz_auth_hash_password (const char *password,
+                       GError    **error)
 {
   guint8 salt[ARGON_SALT_LEN];
   gsize len = argon2_encodedlen (ARGON_T_COST, ARGON_M_COST, ARGON_PARALLEL,

@@ -12,7 +12,7 @@
 #include "pz-sign.h"
 
 /* A demo office: one user per role, four permit types and files at
- * different steps, all made through the same rules as real work. */
+* different steps, all made through the same rules as real work. */
 
 typedef struct {
   const char *username;
@@ -162,14 +162,14 @@ user_for_step (PzStore      *store,
 }
 
 static gboolean
-act (PzEngine    *engine,
-     PzUser      *user,
-     gint64       id,
-     const char  *action,
-     const char  *note,
-     JsonObject  *data,
-     gint64       now,
-     GError     **error)
+act (PzEngine   *engine,
+     PzUser     *user,
+     gint64      id,
+     const char *action,
+     const char *note,
+     JsonObject *data,
+     gint64      now,
+     GError    **error)
 {
   g_autoptr(PzApplication) app = pz_engine_get_application (engine, id, error);
   g_autoptr(GPtrArray) details = pz_details_new ();
@@ -237,11 +237,11 @@ check_documents (PzEngine      *engine,
  * @action, at @now.
  */
 gboolean
-pz_demo_take_step (PzEngine    *engine,
-                   gint64       id,
-                   const char  *action,
-                   gint64       now,
-                   GError     **error)
+pz_demo_take_step (PzEngine   *engine,
+                   gint64      id,
+                   const char *action,
+                   gint64      now,
+                   GError    **error)
 {
   PzStore *store = pz_engine_get_store (engine);
   g_autoptr(PzApplication) app = pz_engine_get_application (engine, id, error);
@@ -325,11 +325,11 @@ pz_demo_take_step (PzEngine    *engine,
 }
 
 static gboolean
-drive (PzEngine        *engine,
-       const DemoFile  *file,
-       gint64           id,
-       gint64           start,
-       GError         **error)
+drive (PzEngine       *engine,
+       const DemoFile *file,
+       gint64          id,
+       gint64          start,
+       GError        **error)
 {
   gint64 now = start;
 
@@ -361,8 +361,8 @@ drive (PzEngine        *engine,
 }
 
 static gboolean
-create_office (PzEngine  *engine,
-               GError   **error)
+create_office (PzEngine *engine,
+               GError  **error)
 {
   PzStore *store = pz_engine_get_store (engine);
   g_autoptr(GBytes) bytes = NULL;
@@ -437,8 +437,8 @@ fail:
  * types, profile and signing key.
  */
 gboolean
-pz_demo_create_office (PzEngine  *engine,
-                       GError   **error)
+pz_demo_create_office (PzEngine *engine,
+                       GError  **error)
 {
   return create_office (engine, error) && pz_engine_reload (engine, error);
 }
@@ -452,8 +452,8 @@ pz_demo_create_office (PzEngine  *engine,
  * users already is left as it is.
  */
 gboolean
-pz_demo_populate (PzEngine  *engine,
-                  GError   **error)
+pz_demo_populate (PzEngine *engine,
+                  GError  **error)
 {
   PzStore *store = pz_engine_get_store (engine);
   g_autoptr(PzUser) front = NULL;

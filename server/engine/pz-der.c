@@ -44,9 +44,15 @@ pz_der_next (PzDer  *cursor,
     return FALSE;
   *tag = p[0];
   if (content)
-    *content = (PzDer) { p + head, len };
+    {
+      content->data = p + head;
+      content->len = len;
+    }
   if (whole)
-    *whole = (PzDer) { p, head + len };
+    {
+      whole->data = p;
+      whole->len = head + len;
+    }
   cursor->data += head + len;
   cursor->len -= head + len;
   return TRUE;
@@ -54,10 +60,10 @@ pz_der_next (PzDer  *cursor,
 
 /* Reads one element, which must have @tag. */
 gboolean
-pz_der_expect (PzDer  *cursor,
-               guint8  tag,
-               PzDer  *content,
-               PzDer  *whole)
+pz_der_expect (PzDer *cursor,
+               guint8 tag,
+               PzDer *content,
+               PzDer *whole)
 {
   PzDer copy = *cursor;
   guint8 got;

@@ -86,12 +86,12 @@ not_ok_items (PzEngine      *self,
 }
 
 static gboolean
-check_survey (PzEngine      *self,
-              JsonObject    *data,
-              gint64         now,
-              PzUser        *user,
-              char         **survey,
-              GPtrArray     *details)
+check_survey (PzEngine   *self,
+              JsonObject *data,
+              gint64      now,
+              PzUser     *user,
+              char      **survey,
+              GPtrArray  *details)
 {
   static const char * const known[] = { "survey_date", "findings", "recommendation", NULL };
   const char *date = pz_json_get_string (data, "survey_date");
@@ -179,8 +179,8 @@ check_signature (PzEngine      *self,
       if (passphrase == NULL || *passphrase == '\0')
         pz_detail_add (details, "data.passphrase", _("Enter the passphrase of the signing key"));
       else if (self->remote_url == NULL && (self->signing_key == NULL ||
-               (!pz_signer_identity_is_pkcs11 (self->signing_key) &&
-                !g_file_test (self->signing_key, G_FILE_TEST_EXISTS))))
+                                            (!pz_signer_identity_is_pkcs11 (self->signing_key) &&
+                                             !g_file_test (self->signing_key, G_FILE_TEST_EXISTS))))
         pz_detail_add (details, "data.passphrase",
                        _("The office has no signing certificate yet; ask the administrator"));
       else if (!(signer = open_signer (self, passphrase, &local_error)))
@@ -272,9 +272,9 @@ assign_number (PzEngine      *self,
 #define DEFAULT_REFUSAL_NUMBER_FORMAT "503/{seq:04}/TOLAK/DPMPTSP/{year}"
 
 static char *
-next_refusal_number (PzEngine  *self,
-                     gint64     now,
-                     GError   **error)
+next_refusal_number (PzEngine *self,
+                     gint64    now,
+                     GError  **error)
 {
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
   g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, self->tz);
@@ -317,9 +317,9 @@ copy_application (PzApplication *app)
 }
 
 static void
-stale (PzEngine       *self,
-       PzApplication  *app,
-       GError        **error)
+stale (PzEngine      *self,
+       PzApplication *app,
+       GError       **error)
 {
   g_autoptr(PzEvent) last = pz_store_last_event (self->store, app->id);
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (last ? last->at : app->updated_at);
@@ -350,14 +350,14 @@ stale (PzEngine       *self,
  *   sees it), or %NULL
  */
 char *
-pz_engine_act (PzEngine               *self,
-               PzUser                 *user,
-               gint64                  application_id,
-               const PzActionRequest  *request,
-               gint64                  now,
-               PzApplication         **changed,
-               GPtrArray              *details,
-               GError                **error)
+pz_engine_act (PzEngine              *self,
+               PzUser                *user,
+               gint64                 application_id,
+               const PzActionRequest *request,
+               gint64                 now,
+               PzApplication        **changed,
+               GPtrArray             *details,
+               GError               **error)
 {
   g_autoptr(PzApplication) app = NULL;
   g_autoptr(PzApplication) next = NULL;
@@ -507,7 +507,7 @@ pz_engine_act (PzEngine               *self,
         g_autoptr(GBytes) pdf = NULL;
 
         /* a refusal letter has its number from its own yearly counter,
-         * taken in the same transaction: none is lost or given twice */
+        * taken in the same transaction: none is lost or given twice */
         if (g_str_equal (kind, "refusal") &&
             !(letter_number = next_refusal_number (self, now, &local_error)))
           goto fail;

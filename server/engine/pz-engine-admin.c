@@ -12,7 +12,7 @@
 /* Roles from a JSON array: every one known, none twice. */
 char **
 pz_engine_read_roles (JsonObject *body,
-            GPtrArray  *details)
+                      GPtrArray  *details)
 {
   JsonNode *node = json_object_get_member (body, "roles");
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();

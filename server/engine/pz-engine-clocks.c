@@ -71,8 +71,8 @@ service_due_time (PzEngine     *self,
  * Returns: how many files' due times moved, or -1 on error
  */
 gint64
-pz_engine_recompute_due_times (PzEngine  *self,
-                               GError   **error)
+pz_engine_recompute_due_times (PzEngine *self,
+                               GError  **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GPtrArray) clocks = NULL;
@@ -193,9 +193,9 @@ escalation_roles (PzEngine   *self,
  * Returns: (transfer container) (element-type PzEscalation): the new ones
  */
 GPtrArray *
-pz_engine_escalate (PzEngine  *self,
-                    gint64     now,
-                    GError   **error)
+pz_engine_escalate (PzEngine *self,
+                    gint64    now,
+                    GError  **error)
 {
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_escalation_free);
   g_autoptr(GError) local_error = NULL;
@@ -239,12 +239,12 @@ fail:
 
 /* A file's steps and rules follow its permit type's workflow. */
 gboolean
-resolve (PzEngine       *self,
-         PzApplication  *app,
-         PzPermitType  **type,
-         PzWorkflow    **wf,
-         const PzStep  **step,
-         GError        **error)
+resolve (PzEngine      *self,
+         PzApplication *app,
+         PzPermitType **type,
+         PzWorkflow   **wf,
+         const PzStep **step,
+         GError       **error)
 {
   *type = pz_engine_get_file_permit_type (self, app);
   *wf = *type ? pz_engine_get_workflow (self, (*type)->workflow) : NULL;
@@ -300,10 +300,10 @@ pz_engine_may_read_files (PzUser *user)
  * Returns: whether @user may read @app
  */
 gboolean
-pz_engine_may_read (PzEngine       *self,
-                    PzUser         *user,
-                    PzApplication  *app,
-                    GError        **error)
+pz_engine_may_read (PzEngine      *self,
+                    PzUser        *user,
+                    PzApplication *app,
+                    GError       **error)
 {
   PzPermitType *type = pz_engine_get_file_permit_type (self, app);
   PzWorkflow *wf = type ? pz_engine_get_workflow (self, type->workflow) : NULL;
@@ -326,9 +326,9 @@ pz_engine_may_read (PzEngine       *self,
 }
 
 PzApplication *
-pz_engine_get_application (PzEngine  *self,
-                           gint64     id,
-                           GError   **error)
+pz_engine_get_application (PzEngine *self,
+                           gint64    id,
+                           GError  **error)
 {
   g_autoptr(GError) local_error = NULL;
   PzApplication *app = pz_store_get_application (self->store, id, &local_error);

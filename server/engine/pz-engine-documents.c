@@ -17,11 +17,11 @@
 /* Documents */
 
 static gboolean
-may_edit_documents (PzEngine       *self,
-                    PzUser         *user,
-                    PzApplication  *app,
-                    const char     *requirement,
-                    GError        **error)
+may_edit_documents (PzEngine      *self,
+                    PzUser        *user,
+                    PzApplication *app,
+                    const char    *requirement,
+                    GError       **error)
 {
   PzPermitType *type;
   PzWorkflow *wf;
@@ -73,8 +73,8 @@ errno_is_disk_full (int saved)
  * Returns: (transfer full): the upload
  */
 PzUpload *
-pz_engine_upload_new (PzEngine  *self,
-                      GError   **error)
+pz_engine_upload_new (PzEngine *self,
+                      GError  **error)
 {
   g_autofree char *template = g_build_filename (self->files_dir, "tmp", "upload-XXXXXX", NULL);
   PzUpload *upload;
@@ -239,10 +239,10 @@ blob_path (PzEngine   *self,
 /* Content-addressed: the blob is complete and on disk before any row can
  * name it, and an identical upload costs nothing. */
 gboolean
-keep_upload (PzEngine    *self,
-             PzUpload    *upload,
-             const char  *sha256,
-             GError     **error)
+keep_upload (PzEngine   *self,
+             PzUpload   *upload,
+             const char *sha256,
+             GError    **error)
 {
   g_autofree char *path = blob_path (self, sha256);
   g_autofree char *dir = g_path_get_dirname (path);
@@ -291,11 +291,11 @@ fail:
  * Checked before a byte of the body is read, and again when storing.
  */
 gboolean
-pz_engine_check_upload (PzEngine    *self,
-                        PzUser      *user,
-                        gint64       application_id,
-                        const char  *requirement,
-                        GError     **error)
+pz_engine_check_upload (PzEngine   *self,
+                        PzUser     *user,
+                        gint64      application_id,
+                        const char *requirement,
+                        GError    **error)
 {
   g_autoptr(PzApplication) app = pz_engine_get_application (self, application_id, error);
 
@@ -316,14 +316,14 @@ pz_engine_check_upload (PzEngine    *self,
  * Returns: (transfer full): the stored document, or %NULL
  */
 PzDocument *
-pz_engine_store_upload (PzEngine    *self,
-                        PzUser      *user,
-                        gint64       application_id,
-                        const char  *requirement,
-                        PzUpload    *upload,
-                        guint        pages,
-                        gint64       now,
-                        GError     **error)
+pz_engine_store_upload (PzEngine   *self,
+                        PzUser     *user,
+                        gint64      application_id,
+                        const char *requirement,
+                        PzUpload   *upload,
+                        guint       pages,
+                        gint64      now,
+                        GError    **error)
 {
   g_autoptr(PzApplication) app = NULL;
   g_autoptr(PzDocument) doc = NULL;
@@ -386,14 +386,14 @@ pz_engine_store_upload (PzEngine    *self,
  * Returns: (transfer full): the stored document, or %NULL
  */
 PzDocument *
-pz_engine_put_document (PzEngine    *self,
-                        PzUser      *user,
-                        gint64       application_id,
-                        const char  *requirement,
-                        GBytes      *content,
-                        guint        pages,
-                        gint64       now,
-                        GError     **error)
+pz_engine_put_document (PzEngine   *self,
+                        PzUser     *user,
+                        gint64      application_id,
+                        const char *requirement,
+                        GBytes     *content,
+                        guint       pages,
+                        gint64      now,
+                        GError    **error)
 {
   g_autoptr(PzUpload) upload = pz_engine_upload_new (self, error);
   gsize size;
@@ -417,12 +417,12 @@ pz_engine_put_document (PzEngine    *self,
  * Returns: (transfer full): where the current document's bytes are
  */
 char *
-pz_engine_document_path (PzEngine    *self,
-                         PzUser      *user,
-                         gint64       application_id,
-                         const char  *requirement,
-                         char       **content_type,
-                         GError     **error)
+pz_engine_document_path (PzEngine   *self,
+                         PzUser     *user,
+                         gint64      application_id,
+                         const char *requirement,
+                         char      **content_type,
+                         GError    **error)
 {
   g_autoptr(PzApplication) app = NULL;
   g_autoptr(PzDocument) doc = NULL;
@@ -441,15 +441,15 @@ pz_engine_document_path (PzEngine    *self,
 }
 
 gboolean
-pz_engine_set_verdict (PzEngine    *self,
-                       PzUser      *user,
-                       gint64       application_id,
-                       const char  *requirement,
-                       const char  *verdict,
-                       const char  *note,
-                       gint64       now,
-                       GPtrArray   *details,
-                       GError     **error)
+pz_engine_set_verdict (PzEngine   *self,
+                       PzUser     *user,
+                       gint64      application_id,
+                       const char *requirement,
+                       const char *verdict,
+                       const char *note,
+                       gint64      now,
+                       GPtrArray  *details,
+                       GError    **error)
 {
   g_autoptr(PzApplication) app = NULL;
   g_autoptr(PzDocument) doc = NULL;

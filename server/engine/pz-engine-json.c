@@ -198,10 +198,10 @@ pz_engine_write_summary (PzEngine      *self,
  * Returns: (transfer full): `{"items": [...], "total": n}`
  */
 char *
-pz_engine_late_files (PzEngine  *self,
-                      PzUser    *user,
-                      gint64     now,
-                      GError   **error)
+pz_engine_late_files (PzEngine *self,
+                      PzUser   *user,
+                      gint64    now,
+                      GError  **error)
 {
   g_autoptr(GDateTime) now_dt = g_date_time_new_from_unix_utc (now);
   g_autoptr(GDateTime) soon_dt = pz_calendar_add_working_days (self->calendar, now_dt, DEADLINE_WARNING_DAYS);
@@ -457,17 +457,17 @@ typedef struct {
 } InboxQueue;
 
 typedef struct {
-  GBytes       *prefix;       /* the answer up to the value of done_today */
-  PzStoreStamp  stamp;        /* of the store it was read from */
-  gint64        built;        /* the time it is true from */
-  gint64        valid_until;  /* and until: the next due time at its steps */
+  GBytes      *prefix;        /* the answer up to the value of done_today */
+  PzStoreStamp stamp;         /* of the store it was read from */
+  gint64       built;         /* the time it is true from */
+  gint64       valid_until;   /* and until: the next due time at its steps */
 } InboxPage;
 
 typedef struct {
-  gint64        user_id;
-  gint64        midnight;
-  PzStoreStamp  stamp;
-  gint64        count;
+  gint64       user_id;
+  gint64       midnight;
+  PzStoreStamp stamp;
+  gint64       count;
 } DoneToday;
 
 static void
@@ -484,12 +484,12 @@ inbox_page_free (InboxPage *page)
  * every user with these roles, until the store changes or a file at one of
  * their steps becomes overdue. */
 static InboxPage *
-build_inbox_page (PzEngine  *self,
-                  PzStore   *reads,
-                  PzUser    *user,
-                  guint      limit,
-                  gint64     now,
-                  GError   **error)
+build_inbox_page (PzEngine *self,
+                  PzStore  *reads,
+                  PzUser   *user,
+                  guint     limit,
+                  gint64    now,
+                  GError  **error)
 {
   g_autoptr(PzJsonWriter) w = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -618,15 +618,15 @@ inbox_key (PzUser *user,
 /* The user's inbox from the cache, read again where it is out of date
  * unless @may_read is %FALSE: then returns 0 for what is to be read. */
 static int
-inbox_read (PzEngine  *self,
-            PzStore   *reads,
-            PzUser    *user,
-            guint      limit,
-            gint64     now,
-            gboolean   may_read,
-            GBytes   **page_out,
-            gint64    *done_out,
-            GError   **error)
+inbox_read (PzEngine *self,
+            PzStore  *reads,
+            PzUser   *user,
+            guint     limit,
+            gint64    now,
+            gboolean  may_read,
+            GBytes  **page_out,
+            gint64   *done_out,
+            GError  **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree char *key = inbox_key (user, limit);
@@ -719,13 +719,13 @@ inbox_read (PzEngine  *self,
  * is kept, without a copy.
  */
 gboolean
-pz_engine_inbox_parts (PzEngine  *self,
-                       PzUser    *user,
-                       guint      limit,
-                       gint64     now,
-                       GBytes   **page,
-                       gint64    *done_today,
-                       GError   **error)
+pz_engine_inbox_parts (PzEngine *self,
+                       PzUser   *user,
+                       guint     limit,
+                       gint64    now,
+                       GBytes  **page,
+                       gint64   *done_today,
+                       GError  **error)
 {
   g_autoptr(GError) local_error = NULL;
   int found;
@@ -763,11 +763,11 @@ pz_engine_inbox_parts (PzEngine  *self,
  * Returns: (transfer full): `{"items", "total", "overdue", "done_today"}` as JSON text
  */
 char *
-pz_engine_inbox (PzEngine  *self,
-                 PzUser    *user,
-                 guint      limit,
-                 gint64     now,
-                 GError   **error)
+pz_engine_inbox (PzEngine *self,
+                 PzUser   *user,
+                 guint     limit,
+                 gint64    now,
+                 GError  **error)
 {
   g_autoptr(GBytes) page = NULL;
   gint64 done_today;

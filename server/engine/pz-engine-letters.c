@@ -236,10 +236,10 @@ own (GPtrArray *owned,
 }
 
 static void
-add_list_items (PzOutputContent  *c,
-                const char       *label,
-                char            **items,
-                gboolean          letters)
+add_list_items (PzOutputContent *c,
+                const char      *label,
+                char           **items,
+                gboolean         letters)
 {
   for (guint i = 0; items && items[i]; i++)
     {
@@ -452,9 +452,9 @@ render_output (PzEngine      *self,
       pz_output_content_block (&c, PZ_BLOCK_PARAGRAPH, 0, NULL, NULL,
                                g_strcmp0 (rec, "feasible") == 0
                                ? "Berdasarkan hasil pemeriksaan tersebut, Tim Teknis merekomendasikan bahwa "
-                                 "permohonan ini LAYAK diterbitkan izinnya."
+                               "permohonan ini LAYAK diterbitkan izinnya."
                                : "Berdasarkan hasil pemeriksaan tersebut, Tim Teknis merekomendasikan bahwa "
-                                 "permohonan ini TIDAK LAYAK diterbitkan izinnya.");
+                               "permohonan ini TIDAK LAYAK diterbitkan izinnya.");
       pz_output_content_block (&c, PZ_BLOCK_PARAGRAPH, 0, NULL, NULL,
                                "Demikian Berita Acara Pemeriksaan ini dibuat dengan sebenarnya, disaksikan oleh "
                                "pemohon atau kuasanya, untuk dipergunakan sebagaimana mestinya.");
@@ -698,9 +698,9 @@ store_output (PzEngine      *self,
 /* What the office profile shows of the signing certificate: it can only be
  * read with the passphrase, so it is noted whenever the key is opened. */
 gboolean
-pz_store_note_signing_certificate (PzStore   *store,
-                                   PzSigner  *signer,
-                                   GError   **error)
+pz_store_note_signing_certificate (PzStore  *store,
+                                   PzSigner *signer,
+                                   GError  **error)
 {
   g_autofree char *subject = pz_signer_get_subject (signer);
   g_autofree char *issuer = pz_signer_get_issuer (signer);

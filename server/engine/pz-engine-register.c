@@ -71,12 +71,12 @@ reject_unknown_members (JsonObject         *obj,
  * Returns: (transfer full): the new file at the first step, or %NULL
  */
 PzApplication *
-pz_engine_register (PzEngine    *self,
-                    PzUser      *user,
-                    JsonObject  *body,
-                    gint64       now,
-                    GPtrArray   *details,
-                    GError     **error)
+pz_engine_register (PzEngine   *self,
+                    PzUser     *user,
+                    JsonObject *body,
+                    gint64      now,
+                    GPtrArray  *details,
+                    GError    **error)
 {
   static const char * const known[] = { "permit_type", "request_type", "applicant", "data", NULL };
   static const char * const applicant_known[] = { "name", "nik", "address", "phone", "email", NULL };
@@ -217,12 +217,12 @@ fail:
  * (a "review" step) may not act at the review step that follows it on the
  * same file; another person must look. */
 gboolean
-four_eyes (PzEngine       *self,
-           PzApplication  *app,
-           PzWorkflow     *wf,
-           const PzStep   *step,
-           PzUser         *user,
-           GError        **error)
+four_eyes (PzEngine      *self,
+           PzApplication *app,
+           PzWorkflow    *wf,
+           const PzStep  *step,
+           PzUser        *user,
+           GError       **error)
 {
   g_autoptr(PzEvent) last = NULL;
   const PzStep *from;

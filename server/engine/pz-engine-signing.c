@@ -15,8 +15,8 @@
 #include "pz-engine-private.h"
 
 static gboolean
-fsync_dir_of (const char  *path,
-              GError     **error)
+fsync_dir_of (const char *path,
+              GError    **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -55,12 +55,12 @@ fsync_dir_of (const char  *path,
  * valid now.
  */
 gboolean
-pz_engine_install_signing_key (PzEngine    *self,
-                               GBytes      *p12,
-                               const char  *passphrase,
-                               const char  *current_passphrase,
-                               gint64       now,
-                               GError     **error)
+pz_engine_install_signing_key (PzEngine   *self,
+                               GBytes     *p12,
+                               const char *passphrase,
+                               const char *current_passphrase,
+                               gint64      now,
+                               GError    **error)
 {
   g_autofree char *dir = g_path_get_dirname (self->signing_key);
   g_autofree char *tmp = g_build_filename (dir, ".signing-XXXXXX", NULL);
@@ -169,9 +169,9 @@ pz_engine_install_signing_key (PzEngine    *self,
 /* The Kadis' signing identity, unlocked with @passphrase: the office's
  * remote signing service, or its key in a file or on a token. */
 PzSigner *
-open_signer (PzEngine    *self,
-             const char  *passphrase,
-             GError     **error)
+open_signer (PzEngine   *self,
+             const char *passphrase,
+             GError    **error)
 {
   if (self->remote_url)
     return pz_signer_open_remote (self->remote_url, self->remote_client_id, self->remote_client_secret,
@@ -260,7 +260,7 @@ compose_message (PzEngine      *self,
       m->kind = g_strdup ("registered");
       m->subject = g_strdup_printf ("Permohonan izin terdaftar: %s", app->registration_number);
       g_string_append_printf (body, "Permohonan %s Anda telah terdaftar dengan nomor %s.\n"
-                                    "Perkembangan berkas dapat diikuti di %s\n", type_name,
+                              "Perkembangan berkas dapat diikuti di %s\n", type_name,
                               app->registration_number, track);
     }
   else if (action == PZ_ACTION_RETURN && from->form == PZ_FORM_DOCUMENTS_COMPLETE)
@@ -285,7 +285,7 @@ compose_message (PzEngine      *self,
       m->kind = g_strdup ("ready");
       m->subject = g_strdup_printf ("Izin Anda siap diambil: %s", app->registration_number);
       g_string_append_printf (body, "%s Anda dengan nomor %s telah terbit dan dapat diambil di loket "
-                                    "pelayanan dengan membawa tanda terima (%s).\n", type_name,
+                              "pelayanan dengan membawa tanda terima (%s).\n", type_name,
                               app->permit_number ? app->permit_number : "-", app->registration_number);
     }
   else if (to->final && to->final_status == PZ_STATUS_REFUSED)
@@ -293,7 +293,7 @@ compose_message (PzEngine      *self,
       m->kind = g_strdup ("refused");
       m->subject = g_strdup_printf ("Permohonan izin %s ditolak", app->registration_number);
       g_string_append_printf (body, "Dengan menyesal kami sampaikan bahwa permohonan %s Anda (%s) tidak dapat "
-                                    "dikabulkan.\nAlasan: %s\nSurat penolakan dapat diambil di loket pelayanan.\n",
+                              "dikabulkan.\nAlasan: %s\nSurat penolakan dapat diambil di loket pelayanan.\n",
                               type_name, app->registration_number, note ? note : "-");
     }
   else

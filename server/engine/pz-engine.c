@@ -16,12 +16,12 @@
 
 static void apply_office_profile (PzEngine *self);
 
-G_DEFINE_QUARK (pz-engine-error-quark, pz_engine_error)
+G_DEFINE_QUARK (pz - engine - error - quark, pz_engine_error)
 
 gboolean
-engine_fail (GError     **error,
-             int          code,
-             const char  *format,
+engine_fail (GError    **error,
+             int         code,
+             const char *format,
              ...)
 {
   va_list args;
@@ -61,8 +61,8 @@ disk_full_or_internal (GError **error,
 }
 
 static gboolean
-load_workflows (PzEngine  *self,
-                GError   **error)
+load_workflows (PzEngine *self,
+                GError  **error)
 {
   g_auto(GStrv) names = g_resources_enumerate_children (WORKFLOW_RESOURCES, 0, NULL);
 
@@ -109,8 +109,8 @@ load_workflows (PzEngine  *self,
 /* A new office starts with the national holidays and collective leave days
  * of the year, which it can then edit. */
 static gboolean
-seed_calendar (PzEngine  *self,
-               GError   **error)
+seed_calendar (PzEngine *self,
+               GError  **error)
 {
   g_autofree char *seeded = pz_store_get_setting (self->store, "calendar_seeded");
   g_auto(GStrv) names = NULL;
@@ -164,8 +164,8 @@ fail:
  * Reads the permit types and the holidays from the store again.
  */
 gboolean
-pz_engine_reload (PzEngine  *self,
-                  GError   **error)
+pz_engine_reload (PzEngine *self,
+                  GError  **error)
 {
   g_autoptr(GPtrArray) types = pz_store_load_permit_types (self->store, error);
   g_autoptr(GPtrArray) holidays = NULL;
@@ -219,9 +219,9 @@ pz_engine_reload (PzEngine  *self,
 }
 
 static gboolean
-data_dir_fail (GError     **error,
-               const char  *path,
-               int          saved)
+data_dir_fail (GError    **error,
+               const char *path,
+               int         saved)
 {
   g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
                _("Cannot use the data directory %s: %s"), path, g_strerror (saved));
@@ -233,10 +233,10 @@ data_dir_fail (GError     **error,
  * the server cannot write is refused at start with its name, not found out
  * at the first upload. */
 static gboolean
-open_data_dir (const char  *data_dir,
-               const char  *tmp_dir,
-               const char  *db_path,
-               GError     **error)
+open_data_dir (const char *data_dir,
+               const char *tmp_dir,
+               const char *db_path,
+               GError    **error)
 {
   int fd;
 
@@ -286,10 +286,10 @@ clean_tmp_dir (const char *tmp_dir)
  * Returns: (transfer full): the engine, or %NULL
  */
 PzEngine *
-pz_engine_new (const char  *data_dir,
-               const char  *workflows_dir,
-               const char  *timezone,
-               GError     **error)
+pz_engine_new (const char *data_dir,
+               const char *workflows_dir,
+               const char *timezone,
+               GError    **error)
 {
   PzEngine *self = g_new0 (PzEngine, 1);
   g_autofree char *db_path = NULL;

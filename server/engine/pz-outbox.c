@@ -18,22 +18,22 @@
  * failures are retried with growing pauses. */
 struct _PzOutbox
 {
-  PzStore        *store;
-  PzOutboxConfig  config;
-  guint           timer;
-  gboolean        busy;
-  GCancellable   *cancellable;
+  PzStore       *store;
+  PzOutboxConfig config;
+  guint          timer;
+  gboolean       busy;
+  GCancellable  *cancellable;
 };
 
 static void outbox_round (PzOutbox *self);
 
 typedef struct {
-  PzOutbox       *outbox;
-  PzOutboxConfig  config;    /* a copy: the thread must not need the outbox */
-  PzMessage      *message;
-  gboolean   email_ok;
-  gboolean   command_ok;
-  char      *error;
+  PzOutbox      *outbox;
+  PzOutboxConfig config;     /* a copy: the thread must not need the outbox */
+  PzMessage     *message;
+  gboolean       email_ok;
+  gboolean       command_ok;
+  char          *error;
 } Delivery;
 
 static void
@@ -52,9 +52,9 @@ delivery_free (Delivery *d)
 /* SMTP, blocking: runs in a worker thread. */
 
 static gboolean
-smtp_reply (GDataInputStream  *in,
-            int                expect,
-            GError           **error)
+smtp_reply (GDataInputStream *in,
+            int               expect,
+            GError          **error)
 {
   for (;;)
     {
@@ -95,9 +95,9 @@ encode_header (const char *text)
 }
 
 static gboolean
-deliver_email (const PzOutboxConfig  *config,
-               PzMessage             *m,
-               GError               **error)
+deliver_email (const PzOutboxConfig *config,
+               PzMessage            *m,
+               GError              **error)
 {
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GSocketConnection) conn = NULL;
@@ -169,9 +169,9 @@ deliver_email (const PzOutboxConfig  *config,
 
   data = g_string_new (NULL);
   g_string_append_printf (data, "From: %s\r\nTo: %s <%s>\r\nSubject: %s\r\nDate: %s\r\n"
-                                "Message-ID: <outbox-%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "@perizinan>\r\n"
-                                "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
-                                "Content-Transfer-Encoding: 8bit\r\n\r\n",
+                          "Message-ID: <outbox-%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "@perizinan>\r\n"
+                          "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+                          "Content-Transfer-Encoding: 8bit\r\n\r\n",
                           from, to_name, m->email, subject, date, m->id, m->created_at);
   {
     g_auto(GStrv) lines = g_strsplit (m->body, "\n", -1);
@@ -229,9 +229,9 @@ message_json (PzMessage *m)
 }
 
 static gboolean
-deliver_command (const PzOutboxConfig  *config,
-                 PzMessage             *m,
-                 GError               **error)
+deliver_command (const PzOutboxConfig *config,
+                 PzMessage            *m,
+                 GError              **error)
 {
   g_autofree char *json = message_json (m);
   g_autoptr(GSubprocess) proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE,

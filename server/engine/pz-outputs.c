@@ -257,13 +257,13 @@ typedef struct {
 #define FONT_BOLD "Sans Bold 9"
 
 static double
-lay_out (Writer         *w,
-         double          width,
-         const char     *font,
-         const char     *markup_or_text,
-         gboolean        markup,
-         PangoAlignment  align,
-         gboolean        justify)
+lay_out (Writer        *w,
+         double         width,
+         const char    *font,
+         const char    *markup_or_text,
+         gboolean       markup,
+         PangoAlignment align,
+         gboolean       justify)
 {
   PangoFontDescription *desc = pango_font_description_from_string (font);
   int pw, ph;
@@ -295,14 +295,14 @@ measure (Writer     *w,
 }
 
 static double
-text_full (Writer         *w,
-           double          x,
-           double          width,
-           const char     *font,
-           const char     *markup_or_text,
-           gboolean        markup,
-           PangoAlignment  align,
-           gboolean        justify)
+text_full (Writer        *w,
+           double         x,
+           double         width,
+           const char    *font,
+           const char    *markup_or_text,
+           gboolean       markup,
+           PangoAlignment align,
+           gboolean       justify)
 {
   double h = lay_out (w, width, font, markup_or_text, markup, align, justify);
 
@@ -312,12 +312,12 @@ text_full (Writer         *w,
 }
 
 static double
-text (Writer     *w,
-      double      x,
-      double      width,
-      const char *font,
-      const char *markup_or_text,
-      gboolean    markup,
+text (Writer        *w,
+      double         x,
+      double         width,
+      const char    *font,
+      const char    *markup_or_text,
+      gboolean       markup,
       PangoAlignment align)
 {
   return text_full (w, x, width, font, markup_or_text, markup, align, FALSE);
@@ -635,9 +635,9 @@ draw_block (Writer              *w,
 }
 
 static void
-draw_photo (Writer  *w,
-            double   x,
-            double   y)
+draw_photo (Writer *w,
+            double  x,
+            double  y)
 {
   /* a pas foto 3 x 4 cm */
   const double fw = 85, fh = 113;

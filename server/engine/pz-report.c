@@ -86,9 +86,9 @@ group_free (Group *g)
 }
 
 static void
-group_add (Group  *g,
-           gint64  seconds,
-           gint64  application_id)
+group_add (Group *g,
+           gint64 seconds,
+           gint64 application_id)
 {
   g_array_append_val (g->seconds, seconds);
   if (g->standard == 0 || seconds <= g->standard)
@@ -195,13 +195,13 @@ struct _PzReportContext
 
 typedef struct {
   PzReportContext *ctx;
-  PzStore    *store;       /* a snapshot */
-  gint64      from;
-  gint64      to;
-  gint64      now;
-  gint64      tz_offset;
-  GHashTable *type_workflow;   /* permit type code -> PzWorkflow */
-  PzWorkflow *only_workflow;   /* if every type uses the same one */
+  PzStore         *store;  /* a snapshot */
+  gint64           from;
+  gint64           to;
+  gint64           now;
+  gint64           tz_offset;
+  GHashTable      *type_workflow; /* permit type code -> PzWorkflow */
+  PzWorkflow      *only_workflow; /* if every type uses the same one */
 } Report;
 
 static gint64
@@ -244,9 +244,9 @@ step_of (Report     *r,
 
 /* Received, issued, refused and still open, per month and permit type. */
 static gboolean
-write_volume (Report        *r,
-              PzJsonWriter  *w,
-              GError       **error)
+write_volume (Report       *r,
+              PzJsonWriter *w,
+              GError      **error)
 {
   GError *local_error = NULL;
   g_autoptr(GPtrArray) rows = pz_store_report_volume (r->store, r->from, r->to, r->tz_offset, &local_error);
@@ -280,9 +280,9 @@ write_volume (Report        *r,
 
 /* Every stay in a step that ended in the period, per step and per officer. */
 static gboolean
-write_steps (Report        *r,
-             PzJsonWriter  *w,
-             GError       **error)
+write_steps (Report       *r,
+             PzJsonWriter *w,
+             GError      **error)
 {
   g_autoptr(GHashTable) steps = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) group_free);
   g_autoptr(GHashTable) officers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) group_free);
@@ -415,9 +415,9 @@ write_steps (Report        *r,
 /* The service standard: files decided in the period, from complete
  * documents to the decision, without the applicant's time. */
 static gboolean
-write_service (Report        *r,
-               PzJsonWriter  *w,
-               GError       **error)
+write_service (Report       *r,
+               PzJsonWriter *w,
+               GError      **error)
 {
   GError *local_error = NULL;
   g_autoptr(GPtrArray) rows = pz_store_report_decided (r->store, r->from, r->to, &local_error);
@@ -463,9 +463,9 @@ write_service (Report        *r,
 
 /* Where files wait now: the bottleneck. */
 static gboolean
-write_waiting (Report        *r,
-               PzJsonWriter  *w,
-               GError       **error)
+write_waiting (Report       *r,
+               PzJsonWriter *w,
+               GError      **error)
 {
   GError *local_error = NULL;
   PzCalendar *calendar = r->ctx->calendar;
@@ -526,9 +526,9 @@ write_waiting (Report        *r,
 /* The satisfaction index: per element the mean answer (1 to 4) and that
  * times 25; the index is the mean of the elements, times 25. */
 static gboolean
-write_satisfaction (Report        *r,
-                    PzJsonWriter  *w,
-                    GError       **error)
+write_satisfaction (Report       *r,
+                    PzJsonWriter *w,
+                    GError      **error)
 {
   GError *local_error = NULL;
   PzSatisfactionSummary summary;
@@ -646,8 +646,8 @@ pz_report_context_free (PzReportContext *ctx)
  * Returns: (transfer full): the report as JSON
  */
 char *
-pz_report_context_build (PzReportContext  *ctx,
-                         GError          **error)
+pz_report_context_build (PzReportContext *ctx,
+                         GError         **error)
 {
   Report r = { 0 };
   GError *local_error = NULL;
@@ -725,11 +725,11 @@ pz_report_context_build (PzReportContext  *ctx,
  * The report, built right away on the calling thread.
  */
 char *
-pz_report_build (PzEngine     *engine,
-                 const GDate  *from,
-                 const GDate  *to,
-                 gint64        now,
-                 GError      **error)
+pz_report_build (PzEngine    *engine,
+                 const GDate *from,
+                 const GDate *to,
+                 gint64       now,
+                 GError     **error)
 {
   PzReportContext *ctx = pz_report_context_new (engine, from, to, now);
   char *report = pz_report_context_build (ctx, error);

@@ -100,13 +100,13 @@ pdf_string (const char *text)
  *   the whole file but the signature itself
  */
 GBytes *
-pz_signer_sign_pdf (PzSigner    *signer,
-                    GBytes      *pdf,
-                    const char  *name,
-                    const char  *reason,
-                    const char  *location,
-                    GDateTime   *when,
-                    GError     **error)
+pz_signer_sign_pdf (PzSigner   *signer,
+                    GBytes     *pdf,
+                    const char *name,
+                    const char *reason,
+                    const char *location,
+                    GDateTime  *when,
+                    GError    **error)
 {
   gsize len;
   const char *data = g_bytes_get_data (pdf, &len);

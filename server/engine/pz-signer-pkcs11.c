@@ -17,8 +17,8 @@
 
 typedef struct
 {
-  char     *pin;
-  gboolean  refused;   /* the token said the PIN is wrong */
+  char    *pin;
+  gboolean refused;    /* the token said the PIN is wrong */
 } Pkcs11Data;
 
 static GMutex modules_lock;
@@ -50,13 +50,13 @@ static const PzSignerBackend pkcs11_backend = {
 /* GnuTLS asks for the PIN when it logs in: give the signer's once, and
  * never again after the token refused it (a retry would lock the token). */
 static int
-give_pin (void         *user_data,
-          int           attempt,
-          const char   *token_url,
-          const char   *token_label,
-          unsigned int  flags,
-          char         *pin,
-          size_t        pin_max)
+give_pin (void        *user_data,
+          int          attempt,
+          const char  *token_url,
+          const char  *token_label,
+          unsigned int flags,
+          char        *pin,
+          size_t       pin_max)
 {
   Pkcs11Data *d = user_data;
 
@@ -74,8 +74,8 @@ give_pin (void         *user_data,
 }
 
 static gboolean
-load_module (const char  *module,
-             GError     **error)
+load_module (const char *module,
+             GError    **error)
 {
   gboolean ok = TRUE;
   int rc = 0;
@@ -121,10 +121,10 @@ certificate_uri (const char *uri)
 }
 
 static gboolean
-token_fail (PzSigner    *signer,
-            GError     **error,
-            const char  *what,
-            int          rc)
+token_fail (PzSigner   *signer,
+            GError    **error,
+            const char *what,
+            int         rc)
 {
   Pkcs11Data *d = signer->backend_data;
 
@@ -152,10 +152,10 @@ token_fail (PzSigner    *signer,
  * Returns: (transfer full): the signer, or %NULL
  */
 PzSigner *
-pz_signer_open_pkcs11 (const char  *module,
-                       const char  *uri,
-                       const char  *pin,
-                       GError     **error)
+pz_signer_open_pkcs11 (const char *module,
+                       const char *uri,
+                       const char *pin,
+                       GError    **error)
 {
   g_autoptr(PzSigner) signer = NULL;
   g_autofree char *cert_uri = NULL;

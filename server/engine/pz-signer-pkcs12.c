@@ -34,12 +34,12 @@ static const PzSignerBackend pkcs12_backend = {
  * office uses the certificate its authority (BSrE) issued.
  */
 gboolean
-pz_sign_create_identity (const char  *p12_path,
-                         const char  *passphrase,
-                         const char  *common_name,
-                         const char  *organization,
-                         guint        valid_days,
-                         GError     **error)
+pz_sign_create_identity (const char *p12_path,
+                         const char *passphrase,
+                         const char *common_name,
+                         const char *organization,
+                         guint       valid_days,
+                         GError    **error)
 {
   gnutls_x509_privkey_t key = NULL;
   gnutls_x509_crt_t crt = NULL;
@@ -141,9 +141,9 @@ out:
  * Returns: (transfer full): the signer, or %NULL
  */
 PzSigner *
-pz_signer_open_pkcs12 (const char  *p12_path,
-                       const char  *passphrase,
-                       GError     **error)
+pz_signer_open_pkcs12 (const char *p12_path,
+                       const char *passphrase,
+                       GError    **error)
 {
   g_autofree char *contents = NULL;
   gsize length;

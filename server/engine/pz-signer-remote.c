@@ -23,11 +23,11 @@
 
 typedef struct
 {
-  char  *url;
-  char  *authorization;
-  char  *nik;
-  char  *passphrase;
-  guint  timeout;
+  char *url;
+  char *authorization;
+  char *nik;
+  char *passphrase;
+  guint timeout;
 } Remote;
 
 static void
@@ -57,9 +57,9 @@ remote_close (PzSigner *self)
 }
 
 static GBytes *
-remote_sign_cms (PzSigner  *self,
-                 GBytes    *data,
-                 GError   **error)
+remote_sign_cms (PzSigner *self,
+                 GBytes   *data,
+                 GError  **error)
 {
   g_set_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_SERVICE,
                _("The signing service signs whole PDF documents only"));
@@ -68,10 +68,10 @@ remote_sign_cms (PzSigner  *self,
 
 /* The service's refusal: {"error": "...", "status_code": N} */
 static void
-refusal (Remote      *r,
-         guint        http_status,
-         GBytes      *body,
-         GError     **error)
+refusal (Remote  *r,
+         guint    http_status,
+         GBytes  *body,
+         GError **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   gint64 code = 0;
@@ -111,11 +111,11 @@ refusal (Remote      *r,
 }
 
 static GBytes *
-remote_sign_pdf (PzSigner    *self,
-                 GBytes      *pdf,
-                 const char  *reason,
-                 const char  *location,
-                 GError     **error)
+remote_sign_pdf (PzSigner   *self,
+                 GBytes     *pdf,
+                 const char *reason,
+                 const char *location,
+                 GError    **error)
 {
   Remote *r = self->backend_data;
   g_autoptr(SoupMultipart) form = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
@@ -191,13 +191,13 @@ static const PzSignerBackend remote_backend = {
  * Returns: (transfer full): the signer
  */
 PzSigner *
-pz_signer_open_remote (const char  *url,
-                       const char  *client_id,
-                       const char  *client_secret,
-                       const char  *nik,
-                       const char  *passphrase,
-                       guint        timeout_seconds,
-                       GError     **error)
+pz_signer_open_remote (const char *url,
+                       const char *client_id,
+                       const char *client_secret,
+                       const char *nik,
+                       const char *passphrase,
+                       guint       timeout_seconds,
+                       GError    **error)
 {
   PzSigner *self;
   Remote *r;

@@ -16,13 +16,13 @@
  * signs under, and a CMS signature made with a GnuTLS private key that
  * may be a file's key or a reference to a key on a token. */
 
-G_DEFINE_QUARK (pz-sign-error-quark, pz_sign_error)
+G_DEFINE_QUARK (pz - sign - error - quark, pz_sign_error)
 
 gboolean
-pz_signer_fail (GError     **error,
-                int          code,
-                const char  *what,
-                int          rc)
+pz_signer_fail (GError    **error,
+                int         code,
+                const char *what,
+                int         rc)
 {
   g_set_error (error, PZ_SIGN_ERROR, code, "%s: %s", what, gnutls_strerror (rc));
   return FALSE;
@@ -62,10 +62,10 @@ pz_signer_identity_is_pkcs11 (const char *identity)
  * Returns: (transfer full): the signer, or %NULL
  */
 PzSigner *
-pz_signer_open (const char  *identity,
-                const char  *module,
-                const char  *passphrase,
-                GError     **error)
+pz_signer_open (const char *identity,
+                const char *module,
+                const char *passphrase,
+                GError    **error)
 {
   if (pz_signer_identity_is_pkcs11 (identity))
     return pz_signer_open_pkcs11 (module, identity, passphrase, error);
@@ -194,9 +194,9 @@ pz_signer_set_timestamp_authority (PzSigner   *signer,
  *   has a timestamp authority
  */
 GBytes *
-pz_signer_sign_cms (PzSigner  *signer,
-                    GBytes    *data,
-                    GError   **error)
+pz_signer_sign_cms (PzSigner *signer,
+                    GBytes   *data,
+                    GError  **error)
 {
   g_autoptr(GBytes) cms = signer->backend->sign_cms (signer, data, error);
 
@@ -208,8 +208,8 @@ pz_signer_sign_cms (PzSigner  *signer,
 /* signing-certificate-v2 (RFC 5035): the SHA-256 of the certificate, so
  * that no other certificate of the same key can be put in its place */
 static gboolean
-add_signing_certificate (gnutls_x509_crt_t      crt,
-                         gnutls_pkcs7_attrs_t  *attrs)
+add_signing_certificate (gnutls_x509_crt_t     crt,
+                         gnutls_pkcs7_attrs_t *attrs)
 {
   gnutls_datum_t der = { NULL, 0 }, value;
   guint8 hash[32];
@@ -233,9 +233,9 @@ add_signing_certificate (gnutls_x509_crt_t      crt,
 }
 
 GBytes *
-pz_signer_sign_cms_with_key (PzSigner  *self,
-                             GBytes    *data,
-                             GError   **error)
+pz_signer_sign_cms_with_key (PzSigner *self,
+                             GBytes   *data,
+                             GError  **error)
 {
   gnutls_pkcs7_t pkcs7 = NULL;
   gnutls_pkcs7_attrs_t attrs = NULL;

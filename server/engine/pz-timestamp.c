@@ -164,13 +164,13 @@ timestamp_query (const guint8  hash[32],
 }
 
 static gboolean
-timestamp_fail (GError     **error,
-                const char  *format,
+timestamp_fail (GError    **error,
+                const char *format,
                 ...) G_GNUC_PRINTF (2, 3);
 
 static gboolean
-timestamp_fail (GError     **error,
-                const char  *format,
+timestamp_fail (GError    **error,
+                const char *format,
                 ...)
 {
   va_list args;
@@ -296,10 +296,10 @@ out:
  * Returns: (transfer full): the TimeStampToken, DER
  */
 GBytes *
-pz_timestamp_request (const char    *url,
-                      guint          timeout_seconds,
-                      const guint8   hash[32],
-                      GError       **error)
+pz_timestamp_request (const char  *url,
+                      guint        timeout_seconds,
+                      const guint8 hash[32],
+                      GError     **error)
 {
   guint8 nonce[8];
   g_autoptr(GBytes) query = NULL;
@@ -395,10 +395,10 @@ pz_timestamp_request (const char    *url,
  *   attributes
  */
 GBytes *
-pz_cms_add_timestamp (GBytes      *cms,
-                      const char  *url,
-                      guint        timeout_seconds,
-                      GError     **error)
+pz_cms_add_timestamp (GBytes     *cms,
+                      const char *url,
+                      guint       timeout_seconds,
+                      GError    **error)
 {
   gsize len;
   const guint8 *data = g_bytes_get_data (cms, &len);

@@ -21,7 +21,7 @@
 
 #define OID_MESSAGE_DIGEST "1.2.840.113549.1.9.4"
 
-G_DEFINE_QUARK (pz-verify-error-quark, pz_verify_error)
+G_DEFINE_QUARK (pz - verify - error - quark, pz_verify_error)
 
 void
 pz_signature_check_free (PzSignatureCheck *check)

@@ -59,9 +59,9 @@ entry (const guint8 *data,
  * Returns: (transfer full): the catalog, or %NULL
  */
 PzCatalog *
-pz_catalog_new (const char  *localedir,
-                const char  *language,
-                GError     **error)
+pz_catalog_new (const char *localedir,
+                const char *language,
+                GError    **error)
 {
   g_autofree char *name = g_strconcat (GETTEXT_PACKAGE, ".mo", NULL);
   g_autofree char *path = g_build_filename (localedir, language, "LC_MESSAGES", name, NULL);

@@ -38,12 +38,12 @@ audit_detail (JsonObject *body)
 }
 
 gboolean
-commit_admin_change (Req         *req,
-                     AdminChange  change,
-                     gpointer     data,
-                     const char  *action,
-                     const char  *target,
-                     JsonObject  *body)
+commit_admin_change (Req        *req,
+                     AdminChange change,
+                     gpointer    data,
+                     const char *action,
+                     const char *target,
+                     JsonObject *body)
 {
   PzStore *store = pz_engine_get_store (req->server->engine);
   g_autofree char *detail = audit_detail (body);
@@ -127,9 +127,9 @@ typedef struct {
 } NewUser;
 
 static gboolean
-insert_user_change (PzStore  *store,
-                    gpointer  data,
-                    GError  **error)
+insert_user_change (PzStore *store,
+                    gpointer data,
+                    GError **error)
 {
   NewUser *n = data;
 
@@ -204,9 +204,9 @@ typedef struct {
 } UserUpdate;
 
 static gboolean
-update_user_change (PzStore  *store,
-                    gpointer  data,
-                    GError  **error)
+update_user_change (PzStore *store,
+                    gpointer data,
+                    GError **error)
 {
   UserUpdate *u = data;
 
@@ -215,8 +215,8 @@ update_user_change (PzStore  *store,
 }
 
 void
-handle_update_user (Req    *req,
-                    gint64  id)
+handle_update_user (Req   *req,
+                    gint64 id)
 {
   static const char * const known[] = { "full_name", "nip", "roles", "active", NULL };
   g_autoptr(JsonObject) body = read_json_body (req);
@@ -290,9 +290,9 @@ typedef struct {
 } PasswordChange;
 
 static gboolean
-password_change (PzStore  *store,
-                 gpointer  data,
-                 GError  **error)
+password_change (PzStore *store,
+                 gpointer data,
+                 GError **error)
 {
   PasswordChange *p = data;
 
@@ -303,8 +303,8 @@ password_change (PzStore  *store,
 /* An administrator sets a new password, which the user must change at the
  * next login; the user's sessions end. */
 void
-handle_reset_password (Req    *req,
-                       gint64  id)
+handle_reset_password (Req   *req,
+                       gint64 id)
 {
   static const char * const known[] = { "password", NULL };
   g_autoptr(JsonObject) body = read_json_body (req);
@@ -475,18 +475,18 @@ typedef struct {
 } HolidayChange;
 
 static gboolean
-put_holiday_change (PzStore  *store,
-                    gpointer  data,
-                    GError  **error)
+put_holiday_change (PzStore *store,
+                    gpointer data,
+                    GError **error)
 {
   HolidayChange *h = data;
   return pz_store_put_holiday (store, h->date, h->name, h->kind, error);
 }
 
 static gboolean
-delete_holiday_change (PzStore  *store,
-                       gpointer  data,
-                       GError  **error)
+delete_holiday_change (PzStore *store,
+                       gpointer data,
+                       GError **error)
 {
   HolidayChange *h = data;
   return pz_store_delete_holiday (store, h->date, &h->deleted, error);

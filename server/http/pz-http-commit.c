@@ -272,8 +272,8 @@ flush_batch_cb (gpointer data)
 }
 
 gboolean
-join_batch (PzServer  *self,
-            GError   **error)
+join_batch (PzServer *self,
+            GError  **error)
 {
   if (self->batch)
     return TRUE;
@@ -362,9 +362,9 @@ write_wait_retry (gpointer data)
 /* Calls @ready at once if the write lock is free, else once it is, or with
  * @writable %FALSE after WRITE_WAIT_SECONDS. */
 void
-when_writable (PzServer   *self,
-               WriteReady  ready,
-               gpointer    data)
+when_writable (PzServer  *self,
+               WriteReady ready,
+               gpointer   data)
 {
   WriteWait *w;
 

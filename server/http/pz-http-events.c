@@ -93,7 +93,7 @@ websocket_callback (SoupServer              *soup,
   token = bearer_token (&req);
   hash = token ? pz_auth_hash_token (token) : NULL;
   user = hash && pz_store_touch_session (pz_engine_get_store (self->engine), hash, now_seconds (),
-                                          self->config->session_idle_seconds)
+                                         self->config->session_idle_seconds)
          ? pz_store_session_user (pz_engine_get_store (self->engine), hash, now_seconds (), NULL) : NULL;
   if (user == NULL)
     {

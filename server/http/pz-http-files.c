@@ -279,8 +279,8 @@ handle_inbox (Req *req)
 }
 
 void
-handle_application (Req    *req,
-                    gint64  id)
+handle_application (Req   *req,
+                    gint64 id)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PzApplication) app = pz_engine_get_application (req->server->engine, id, &error);
@@ -296,8 +296,8 @@ handle_application (Req    *req,
 }
 
 void
-handle_action (Req    *req,
-               gint64  id)
+handle_action (Req   *req,
+               gint64 id)
 {
   static const char * const known[] = { "action", "version", "note", "data", NULL };
   const char *key;

@@ -139,23 +139,23 @@ pz_http_guard_too_large_body (void)
 
 struct _PzHttpGuard
 {
-  SoupServer  *soup;
-  guint        idle_timeout;
-  guint        max_per_client;
-  GHashTable  *open;         /* GSocket -> Open */
-  GHashTable  *per_address;  /* address -> open connections */
-  gboolean     https;
+  SoupServer             *soup;
+  guint                   idle_timeout;
+  guint                   max_per_client;
+  GHashTable             *open; /* GSocket -> Open */
+  GHashTable             *per_address; /* address -> open connections */
+  gboolean                https;
 
-  GSocket     *listener;
+  GSocket                *listener;
   SoupServerListenOptions options;
-  GSource     *watchdog;
-  guint64      accepted;
-  guint64      accepted_at_check;
-  gboolean     was_pending;
-  gint64       last_refusal_log;
+  GSource                *watchdog;
+  guint64                 accepted;
+  guint64                 accepted_at_check;
+  gboolean                was_pending;
+  gint64                  last_refusal_log;
 
-  PzHttpGuardRefused refused_func;
-  gpointer     refused_data;
+  PzHttpGuardRefused      refused_func;
+  gpointer                refused_data;
 };
 
 static GQuark
@@ -226,9 +226,9 @@ pz_http_guard_free (PzHttpGuard *self)
 }
 
 void
-pz_http_guard_set_refused_func (PzHttpGuard        *self,
-                                PzHttpGuardRefused  func,
-                                gpointer            data)
+pz_http_guard_set_refused_func (PzHttpGuard       *self,
+                                PzHttpGuardRefused func,
+                                gpointer           data)
 {
   self->refused_func = func;
   self->refused_data = data;
@@ -319,9 +319,9 @@ watch_listener (gpointer data)
 }
 
 void
-pz_http_guard_watch_listener (PzHttpGuard             *self,
-                              GSocket                 *listener,
-                              SoupServerListenOptions  options)
+pz_http_guard_watch_listener (PzHttpGuard            *self,
+                              GSocket                *listener,
+                              SoupServerListenOptions options)
 {
   g_set_object (&self->listener, listener);
   self->options = options;
@@ -635,8 +635,8 @@ pz_http_guard_refuse (PzHttpGuard       *self,
         g_ascii_strcasecmp (name, "Connection") != 0 && g_ascii_strcasecmp (name, "Transfer-Encoding") != 0)
       g_string_append_printf (answer, "%s: %s\r\n", name, value);
   g_string_append_printf (answer, "Content-Type: application/json; charset=utf-8\r\n"
-                                  "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                                  "Connection: close\r\n\r\n%s", strlen (body), body);
+                          "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                          "Connection: close\r\n\r\n%s", strlen (body), body);
 
   r = g_new0 (Refusal, 1);
   r->msg = g_object_ref (msg);
@@ -731,6 +731,6 @@ pz_http_guard_limit_body (PzHttpGuard       *self,
   count = g_new0 (BodyCount, 1);
   count->guard = self;
   count->limit = limit;
-  g_signal_connect_data (msg, "got-chunk", G_CALLBACK (body_chunk), count, (GClosureNotify) (void (*) (void)) g_free, 0);
+  g_signal_connect_data (msg, "got-chunk", G_CALLBACK (body_chunk), count, (GClosureNotify) (void (*)(void))g_free, 0);
   return soup_server_message_get_status (msg) != 413;
 }

@@ -121,9 +121,9 @@ typedef struct {
 } ProfileChange;
 
 static gboolean
-profile_change (PzStore  *store,
-                gpointer  data,
-                GError  **error)
+profile_change (PzStore *store,
+                gpointer data,
+                GError **error)
 {
   ProfileChange *c = data;
 
@@ -243,9 +243,9 @@ typedef struct {
 } LogoChange;
 
 static gboolean
-logo_change (PzStore  *store,
-             gpointer  data,
-             GError  **error)
+logo_change (PzStore *store,
+             gpointer data,
+             GError **error)
 {
   return pz_store_set_setting (store, "logo_png", ((LogoChange *) data)->value, error);
 }
@@ -317,9 +317,9 @@ handle_delete_logo (Req *req)
 }
 
 gboolean
-key_change (PzStore  *store,
-            gpointer  data,
-            GError  **error)
+key_change (PzStore *store,
+            gpointer data,
+            GError **error)
 {
   KeyChange *k = data;
 
@@ -431,9 +431,9 @@ handle_put_certificate (Req *req)
 /* Permit types: every change is a new edition; files keep theirs */
 
 static gboolean
-put_permit_type_change (PzStore  *store,
-                        gpointer  data,
-                        GError  **error)
+put_permit_type_change (PzStore *store,
+                        gpointer data,
+                        GError **error)
 {
   return pz_store_put_permit_type (store, data, error);
 }
@@ -545,8 +545,8 @@ acting_json (PzActing *a,
 }
 
 void
-handle_list_acting (Req    *req,
-                    gint64  user_id)
+handle_list_acting (Req   *req,
+                    gint64 user_id)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), user_id);
@@ -577,9 +577,9 @@ typedef struct {
 } ActingInsert;
 
 static gboolean
-insert_acting_change (PzStore  *store,
-                      gpointer  data,
-                      GError  **error)
+insert_acting_change (PzStore *store,
+                      gpointer data,
+                      GError **error)
 {
   ActingInsert *ins = data;
 
@@ -599,8 +599,8 @@ office_midnight (Req   *req,
 }
 
 void
-handle_create_acting (Req    *req,
-                      gint64  user_id)
+handle_create_acting (Req   *req,
+                      gint64 user_id)
 {
   static const char * const known[] = { "role", "kind", "starts_on", "ends_on", NULL };
   g_autoptr(JsonObject) body = read_json_body (req);
@@ -669,16 +669,16 @@ handle_create_acting (Req    *req,
 }
 
 typedef struct {
-  gint64 user_id;
-  gint64 id;
-  gint64 now;
+  gint64   user_id;
+  gint64   id;
+  gint64   now;
   gboolean found;
 } ActingEnd;
 
 static gboolean
-end_acting_change (PzStore  *store,
-                   gpointer  data,
-                   GError  **error)
+end_acting_change (PzStore *store,
+                   gpointer data,
+                   GError **error)
 {
   ActingEnd *e = data;
   g_autoptr(GError) local = NULL;
@@ -696,9 +696,9 @@ end_acting_change (PzStore  *store,
 }
 
 void
-handle_end_acting (Req    *req,
-                   gint64  user_id,
-                   gint64  id)
+handle_end_acting (Req   *req,
+                   gint64 user_id,
+                   gint64 id)
 {
   g_autoptr(JsonObject) none = json_object_new ();
   g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), user_id);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The public pages: tracking by code, the satisfaction survey and the
- * verification of a permit, in the office's language, rate-limited. */
+* verification of a permit, in the office's language, rate-limited. */
 #define G_LOG_DOMAIN "pz-server"
 
 #include "config.h"
@@ -87,7 +87,7 @@ page_start (const char *title)
   g_autofree char *t = g_markup_escape_text (title, -1);
 
   g_string_append_printf (html, "<title>%s</title><meta name=\"viewport\" content=\"width=device-width, "
-                                "initial-scale=1\"><style>%s</style></head><body>", t, public_css);
+                          "initial-scale=1\"><style>%s</style></head><body>", t, public_css);
   return html;
 }
 
@@ -506,7 +506,7 @@ append_survey_form (Req        *req,
       g_string_append (html, "</fieldset>");
     }
   g_string_append_printf (html, "<p><label>%s<br><textarea name=\"saran\" rows=\"3\" maxlength=\"1000\"></textarea>"
-                                "</label></p><p><button type=\"submit\">%s</button></p></form>",
+                          "</label></p><p><button type=\"submit\">%s</button></p></form>",
                           tr (req, N_("Suggestions (optional)")), tr (req, N_("Send answers")));
 }
 

@@ -197,12 +197,12 @@ only_members (Req                *req,
 
 /* Reads an optional member of the given type; wrong types are a 400. */
 gboolean
-get_member (Req         *req,
-            JsonObject  *obj,
-            const char  *name,
-            GType        type,
-            gboolean     required,
-            JsonNode   **out)
+get_member (Req        *req,
+            JsonObject *obj,
+            const char *name,
+            GType       type,
+            gboolean    required,
+            JsonNode  **out)
 {
   JsonNode *node = json_object_get_member (obj, name);
   gboolean ok;

@@ -20,8 +20,8 @@ session_free (Session *s)
 /* Authentication */
 
 JsonNode *
-user_json (PzUser *user,
-           gint64  expires_at,
+user_json (PzUser   *user,
+           gint64    expires_at,
            PzEngine *engine)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();

@@ -15,19 +15,19 @@
 #define WAYS 8
 
 typedef struct {
-  guint8  key[16];
+  guint8   key[16];
   gboolean used;
-  double  tokens;
-  gint64  at;       /* µs, when tokens was last brought up to date */
+  double   tokens;
+  gint64   at;      /* µs, when tokens was last brought up to date */
 } Slot;
 
 struct _PzRateLimit
 {
-  Slot    *slots;
-  guint    n_sets;
-  double   per_second;
-  double   burst;
-  guint64  seed;
+  Slot   *slots;
+  guint   n_sets;
+  double  per_second;
+  double  burst;
+  guint64 seed;
 };
 
 PzRateLimit *

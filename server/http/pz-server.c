@@ -18,8 +18,8 @@ G_DEFINE_FINAL_TYPE (PzServer, pz_server, G_TYPE_OBJECT)
 typedef void (*Handler) (Req *req);
 
 static gint64
-param_id (Req   *req,
-          guint  i)
+param_id (Req  *req,
+          guint i)
 {
   /* the matcher let only positive numbers through */
   return g_ascii_strtoll (req->param[i], NULL, 10);
@@ -142,8 +142,8 @@ match_request (Req          *req,
 /* Who may send it, in the order the answers have always come: the public
  * pages' rate limit, a session, a chosen password, the admin role. */
 static gboolean
-access_allowed (Req           *req,
-                PzRouteAccess  access)
+access_allowed (Req          *req,
+                PzRouteAccess access)
 {
   switch (access)
     {
@@ -216,15 +216,15 @@ route (Req *req)
       return;
     }
   memcpy (req->param, match.params, sizeof req->param);
-  ((Handler) match.route->handler) (req);
+  ((Handler) match.route->handler)(req);
 }
 
 /* Splits the still-encoded path; a segment that decodes to a slash or a NUL
  * cannot name anything, so the request is refused before any lookup. */
 gboolean
-split_path (const char  *path,
-            char      ***out,
-            guint       *n)
+split_path (const char *path,
+            char     ***out,
+            guint      *n)
 {
   g_auto(GStrv) raw = g_strsplit (path, "/", -1);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
@@ -508,8 +508,8 @@ copy_config (const PzConfig *config)
  * Returns: (transfer full): the server, or %NULL
  */
 PzServer *
-pz_server_new (const PzConfig  *config,
-               GError         **error)
+pz_server_new (const PzConfig *config,
+               GError        **error)
 {
   g_autoptr(PzServer) self = g_object_new (PZ_TYPE_SERVER, NULL);
 
@@ -604,8 +604,8 @@ pz_server_new (const PzConfig  *config,
  * which pz_server_get_port() then tells.
  */
 gboolean
-pz_server_listen (PzServer  *self,
-                  GError   **error)
+pz_server_listen (PzServer *self,
+                  GError  **error)
 {
   g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (self->config->address);
   g_autoptr(GSocketAddress) address = NULL;

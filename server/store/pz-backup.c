@@ -28,7 +28,7 @@
 #define MANIFEST_NAME "perizinan-backup.json"
 #define MANIFEST_FORMAT 1
 
-G_DEFINE_QUARK (pz-backup-error-quark, pz_backup_error)
+G_DEFINE_QUARK (pz - backup - error - quark, pz_backup_error)
 
 static gboolean
 set_errno_error (GError    **error,
@@ -42,8 +42,8 @@ set_errno_error (GError    **error,
 }
 
 static gboolean
-fsync_path (const char  *path,
-            GError     **error)
+fsync_path (const char *path,
+            GError    **error)
 {
   int fd = open (path, O_RDONLY | O_CLOEXEC);
   int saved;
@@ -98,9 +98,9 @@ is_hex (const char *s,
 /* The target must not exist or be an empty directory; the work happens in a
  * fresh sibling directory returned in @partial. */
 static gboolean
-prepare_target (const char  *target,
-                char       **partial,
-                GError     **error)
+prepare_target (const char *target,
+                char      **partial,
+                GError    **error)
 {
   g_autofree char *tmp = NULL;
 
@@ -127,9 +127,9 @@ prepare_target (const char  *target,
 }
 
 static gboolean
-finish_target (const char  *partial,
-               const char  *target,
-               GError     **error)
+finish_target (const char *partial,
+               const char *target,
+               GError    **error)
 {
   g_autofree char *parent = g_path_get_dirname (target);
 
@@ -145,12 +145,12 @@ finish_target (const char  *partial,
 /* Copies one file, on disk before it returns; with @sha256 the content must
  * hash to it, so a damaged stored file is found rather than copied. */
 static gboolean
-copy_file (const char  *src,
-           const char  *dst,
-           int          mode,
-           const char  *sha256,
-           gint64      *bytes,
-           GError     **error)
+copy_file (const char *src,
+           const char *dst,
+           int         mode,
+           const char *sha256,
+           gint64     *bytes,
+           GError    **error)
 {
   g_autoptr(GChecksum) sum = sha256 ? g_checksum_new (G_CHECKSUM_SHA256) : NULL;
   g_autofree char *buf = g_malloc (65536);
@@ -220,10 +220,10 @@ out:
 /* files/ab/abcdef…: every blob is named by its SHA-256.  The "tmp"
  * directory of uploads in progress is not part of the data. */
 static gboolean
-copy_blobs (const char     *src_root,
-            const char     *dst_root,
-            PzBackupStats  *stats,
-            GError        **error)
+copy_blobs (const char    *src_root,
+            const char    *dst_root,
+            PzBackupStats *stats,
+            GError       **error)
 {
   g_autofree char *src_files = g_build_filename (src_root, FILES_NAME, NULL);
   g_autofree char *dst_files = g_build_filename (dst_root, FILES_NAME, NULL);
@@ -270,9 +270,9 @@ copy_blobs (const char     *src_root,
 }
 
 static gboolean
-copy_key (const char  *src_root,
-          const char  *dst_root,
-          GError     **error)
+copy_key (const char *src_root,
+          const char *dst_root,
+          GError    **error)
 {
   g_autofree char *from = g_build_filename (src_root, KEY_NAME, NULL);
   g_autofree char *to = g_build_filename (dst_root, KEY_NAME, NULL);
@@ -283,9 +283,9 @@ copy_key (const char  *src_root,
 }
 
 static gboolean
-db_error (sqlite3     *db,
-          const char  *path,
-          GError     **error)
+db_error (sqlite3    *db,
+          const char *path,
+          GError    **error)
 {
   g_set_error (error, PZ_BACKUP_ERROR, PZ_BACKUP_ERROR_FAILED,
                _("Database %s: %s"), path, db ? sqlite3_errmsg (db) : _("cannot open"));
@@ -295,9 +295,9 @@ db_error (sqlite3     *db,
 /* A database copy is usable when SQLite finds it intact, its schema is one
  * this build knows, and every stored file it names is in the copy. */
 static gboolean
-check_copy (const char     *root,
-            PzBackupStats  *stats,
-            GError        **error)
+check_copy (const char    *root,
+            PzBackupStats *stats,
+            GError       **error)
 {
   g_autofree char *db_path = g_build_filename (root, DB_NAME, NULL);
   sqlite3 *db = NULL;
@@ -388,9 +388,9 @@ out:
 }
 
 static gboolean
-snapshot_database (const char  *src_path,
-                   const char  *dst_path,
-                   GError     **error)
+snapshot_database (const char *src_path,
+                   const char *dst_path,
+                   GError    **error)
 {
   sqlite3 *src = NULL;
   sqlite3 *dst = NULL;
@@ -482,10 +482,10 @@ write_manifest (const char          *root,
  * Returns: %TRUE once @dest holds a complete, checked backup
  */
 gboolean
-pz_backup_create (const char     *data_dir,
-                  const char     *dest,
-                  PzBackupStats  *stats,
-                  GError        **error)
+pz_backup_create (const char    *data_dir,
+                  const char    *dest,
+                  PzBackupStats *stats,
+                  GError       **error)
 {
   g_autofree char *db_path = g_build_filename (data_dir, DB_NAME, NULL);
   g_autofree char *partial = NULL;
@@ -518,8 +518,8 @@ pz_backup_create (const char     *data_dir,
 }
 
 static gboolean
-read_manifest (const char  *src,
-               GError     **error)
+read_manifest (const char *src,
+               GError    **error)
 {
   g_autofree char *path = g_build_filename (src, MANIFEST_NAME, NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -564,10 +564,10 @@ read_manifest (const char  *src,
  * Returns: %TRUE once @data_dir holds the restored data
  */
 gboolean
-pz_backup_restore (const char     *src,
-                   const char     *data_dir,
-                   PzBackupStats  *stats,
-                   GError        **error)
+pz_backup_restore (const char    *src,
+                   const char    *data_dir,
+                   PzBackupStats *stats,
+                   GError       **error)
 {
   g_autofree char *db_path = g_build_filename (src, DB_NAME, NULL);
   g_autofree char *partial = NULL;

@@ -14,13 +14,13 @@
 /* Outputs */
 
 gboolean
-pz_store_put_output (PzStore     *self,
-                     gint64       application_id,
-                     const char  *kind,
-                     const char  *sha256,
-                     gint64       size,
-                     gint64       at,
-                     GError     **error)
+pz_store_put_output (PzStore    *self,
+                     gint64      application_id,
+                     const char *kind,
+                     const char *sha256,
+                     gint64      size,
+                     gint64      at,
+                     GError    **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "INSERT INTO outputs (application_id, kind, sha256, size, created_at) "
@@ -145,11 +145,11 @@ pz_verdict_free (PzVerdict *verdict)
  * which was given on the old one.
  */
 gboolean
-pz_store_insert_document (PzStore     *self,
-                          gint64       application_id,
-                          PzDocument  *doc,
-                          gint64       user_id,
-                          GError     **error)
+pz_store_insert_document (PzStore    *self,
+                          gint64      application_id,
+                          PzDocument *doc,
+                          gint64      user_id,
+                          GError    **error)
 {
   sqlite3_stmt *stmt;
 
@@ -212,9 +212,9 @@ read_document (sqlite3_stmt *stmt)
 }
 
 GPtrArray *
-pz_store_list_documents (PzStore  *self,
-                         gint64    application_id,
-                         GError  **error)
+pz_store_list_documents (PzStore *self,
+                         gint64   application_id,
+                         GError **error)
 {
   sqlite3_stmt *stmt = prepare (self, DOCUMENT_QUERY "ORDER BY d.requirement", error);
   GPtrArray *docs;
@@ -248,14 +248,14 @@ pz_store_get_document (PzStore    *self,
 }
 
 gboolean
-pz_store_set_verdict (PzStore     *self,
-                      gint64       application_id,
-                      const char  *requirement,
-                      const char  *verdict,
-                      const char  *note,
-                      gint64       user_id,
-                      gint64       at,
-                      GError     **error)
+pz_store_set_verdict (PzStore    *self,
+                      gint64      application_id,
+                      const char *requirement,
+                      const char *verdict,
+                      const char *note,
+                      gint64      user_id,
+                      gint64      at,
+                      GError    **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "INSERT INTO checklist (application_id, requirement, verdict, note,"
@@ -275,9 +275,9 @@ pz_store_set_verdict (PzStore     *self,
 }
 
 GPtrArray *
-pz_store_list_verdicts (PzStore  *self,
-                        gint64    application_id,
-                        GError  **error)
+pz_store_list_verdicts (PzStore *self,
+                        gint64   application_id,
+                        GError **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "SELECT c.requirement, c.verdict, c.note, c.at, u.username "
@@ -309,10 +309,10 @@ pz_store_list_verdicts (PzStore  *self,
 /* An answer is kept deflated: an action's (about 3 KB of JSON) to about a
  * third of its size. */
 static GBytes *
-convert_all (GConverter    *converter,
-             gconstpointer  data,
-             gsize          len,
-             GError       **error)
+convert_all (GConverter   *converter,
+             gconstpointer data,
+             gsize         len,
+             GError      **error)
 {
   g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
   g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, converter);
@@ -326,9 +326,9 @@ convert_all (GConverter    *converter,
 /* One compressor, reset for each answer: making one costs more than
  * deflating an answer. */
 static GBytes *
-pack_answer (PzStore     *self,
-             const char  *body,
-             GError     **error)
+pack_answer (PzStore    *self,
+             const char *body,
+             GError    **error)
 {
   gsize len = strlen (body), size = len + 64, done = 0;
   g_autofree guint8 *out = NULL;
@@ -377,12 +377,12 @@ unpack_answer (gconstpointer data,
 }
 
 gboolean
-pz_store_find_idempotent (PzStore     *self,
-                          gint64       user_id,
-                          const char  *key,
-                          char       **fingerprint,
-                          guint       *status,
-                          char       **body)
+pz_store_find_idempotent (PzStore    *self,
+                          gint64      user_id,
+                          const char *key,
+                          char      **fingerprint,
+                          guint      *status,
+                          char      **body)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "SELECT fingerprint, status, body, packed FROM idempotency "
@@ -414,14 +414,14 @@ pz_store_find_idempotent (PzStore     *self,
 }
 
 gboolean
-pz_store_insert_idempotent (PzStore     *self,
-                            gint64       user_id,
-                            const char  *key,
-                            const char  *fingerprint,
-                            guint        status,
-                            const char  *body,
-                            gint64       at,
-                            GError     **error)
+pz_store_insert_idempotent (PzStore    *self,
+                            gint64      user_id,
+                            const char *key,
+                            const char *fingerprint,
+                            guint       status,
+                            const char *body,
+                            gint64      at,
+                            GError    **error)
 {
   g_autoptr(GBytes) packed = NULL;
   sqlite3_stmt *stmt;

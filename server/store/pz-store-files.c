@@ -111,9 +111,9 @@ bind_application (sqlite3_stmt  *stmt,
 }
 
 gboolean
-pz_store_insert_application (PzStore        *self,
-                             PzApplication  *app,
-                             GError        **error)
+pz_store_insert_application (PzStore       *self,
+                             PzApplication *app,
+                             GError       **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "INSERT INTO applications (registration_number, permit_type,"
@@ -144,9 +144,9 @@ pz_store_insert_application (PzStore        *self,
  *   error if there is none with @id
  */
 PzApplication *
-pz_store_get_application (PzStore  *self,
-                          gint64    id,
-                          GError  **error)
+pz_store_get_application (PzStore *self,
+                          gint64   id,
+                          GError **error)
 {
   sqlite3_stmt *stmt = prepare (self, "SELECT " APP_COLUMNS " FROM applications WHERE id = ?",
                                 error);
@@ -176,10 +176,10 @@ pz_store_get_application (PzStore  *self,
  *   no longer @expected_version
  */
 gboolean
-pz_store_update_application (PzStore        *self,
-                             PzApplication  *app,
-                             gint64          expected_version,
-                             GError        **error)
+pz_store_update_application (PzStore       *self,
+                             PzApplication *app,
+                             gint64         expected_version,
+                             GError       **error)
 {
   /* Only what a step can change: naming the applicant's columns here would
    * rewrite their indexes on every action. */
@@ -223,9 +223,9 @@ pz_store_update_application (PzStore        *self,
 }
 
 static GPtrArray *
-collect_applications (PzStore       *self,
-                      sqlite3_stmt  *stmt,
-                      GError       **error)
+collect_applications (PzStore      *self,
+                      sqlite3_stmt *stmt,
+                      GError      **error)
 {
   GPtrArray *apps = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_application_free);
   int rc;
@@ -271,10 +271,10 @@ read_summary (sqlite3_stmt *stmt)
 }
 
 static GPtrArray *
-collect_summaries (PzStore       *self,
-                   sqlite3_stmt  *stmt,
-                   GPtrArray     *apps,
-                   GError       **error)
+collect_summaries (PzStore      *self,
+                   sqlite3_stmt *stmt,
+                   GPtrArray    *apps,
+                   GError      **error)
 {
   int rc;
 
@@ -304,10 +304,10 @@ collect_summaries (PzStore       *self,
  *   @step, the earliest due first, those without a due time last
  */
 GPtrArray *
-pz_store_inbox_step (PzStore     *self,
-                     const char  *step,
-                     guint        limit,
-                     GError     **error)
+pz_store_inbox_step (PzStore    *self,
+                     const char *step,
+                     guint       limit,
+                     GError    **error)
 {
   g_autoptr(GPtrArray) apps = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_application_free);
   sqlite3_stmt *stmt;
@@ -353,11 +353,11 @@ pz_store_inbox_step (PzStore     *self,
  * Until then no file at @step becomes overdue.
  */
 gboolean
-pz_store_next_due (PzStore     *self,
-                   const char  *step,
-                   gint64       from,
-                   gint64      *next,
-                   GError     **error)
+pz_store_next_due (PzStore    *self,
+                   const char *step,
+                   gint64      from,
+                   gint64     *next,
+                   GError    **error)
 {
   sqlite3_stmt *stmt = prepare (self, "SELECT min(due_at) FROM applications WHERE step = ? AND due_at >= ?", error);
   int rc;
@@ -385,12 +385,12 @@ pz_store_next_due (PzStore     *self,
  * the number of files.
  */
 gboolean
-pz_store_count_step (PzStore     *self,
-                     const char  *step,
-                     gint64       overdue_before,
-                     gint64      *count,
-                     gint64      *overdue,
-                     GError     **error)
+pz_store_count_step (PzStore    *self,
+                     const char *step,
+                     gint64      overdue_before,
+                     gint64     *count,
+                     gint64     *overdue,
+                     GError    **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "SELECT coalesce((SELECT files FROM step_counts WHERE step = ?2), 0), "
@@ -421,9 +421,9 @@ pz_store_count_step (PzStore     *self,
  *   steps that hold files
  */
 GHashTable *
-pz_store_count_by_step (PzStore  *self,
-                        gint64    overdue_before,
-                        GError  **error)
+pz_store_count_by_step (PzStore *self,
+                        gint64   overdue_before,
+                        GError **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "SELECT c.step, c.files, " OVERDUE_SQL ("c.step") " FROM step_counts c", error);
@@ -463,9 +463,9 @@ pz_store_count_by_step (PzStore  *self,
  * Returns: (transfer container) (element-type PzApplication): the files found
  */
 GPtrArray *
-pz_store_search (PzStore         *self,
-                 const PzSearch  *search,
-                 GError         **error)
+pz_store_search (PzStore        *self,
+                 const PzSearch *search,
+                 GError        **error)
 {
   sqlite3_stmt *stmt;
   g_autofree char *like = NULL;
@@ -525,9 +525,9 @@ pz_event_free (PzEvent *event)
 }
 
 gint64
-pz_store_insert_event (PzStore  *self,
-                       PzEvent  *event,
-                       GError  **error)
+pz_store_insert_event (PzStore *self,
+                       PzEvent *event,
+                       GError **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "INSERT INTO events (application_id, at, user_id, role, action,"
@@ -582,9 +582,9 @@ read_event (sqlite3_stmt *stmt)
 }
 
 GPtrArray *
-pz_store_list_events (PzStore  *self,
-                      gint64    application_id,
-                      GError  **error)
+pz_store_list_events (PzStore *self,
+                      gint64   application_id,
+                      GError **error)
 {
   sqlite3_stmt *stmt = prepare (self, EVENT_QUERY "ORDER BY e.id", error);
   GPtrArray *events;
@@ -623,11 +623,11 @@ pz_store_last_event (PzStore *self,
 }
 
 gboolean
-pz_store_count_user_events (PzStore  *self,
-                            gint64    user_id,
-                            gint64    since,
-                            gint64   *count,
-                            GError  **error)
+pz_store_count_user_events (PzStore *self,
+                            gint64   user_id,
+                            gint64   since,
+                            gint64  *count,
+                            GError **error)
 {
   sqlite3_stmt *stmt = prepare (self, "SELECT count(*) FROM events WHERE user_id = ? AND at >= ?", error);
   int rc;
@@ -664,8 +664,8 @@ pz_clock_row_free (PzClockRow *row)
  *   file still open (in progress or waiting for the applicant)
  */
 GPtrArray *
-pz_store_list_open_clocks (PzStore  *self,
-                           GError  **error)
+pz_store_list_open_clocks (PzStore *self,
+                           GError **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "SELECT id, permit_type, permit_type_version, step, step_entered_at, "
@@ -703,11 +703,11 @@ pz_store_list_open_clocks (PzStore  *self,
 
 /* Puts a file's clocks on another calendar; its version stays. */
 gboolean
-pz_store_set_due_times (PzStore  *self,
-                        gint64    id,
-                        gint64    due_at,
-                        gint64    service_due_at,
-                        GError  **error)
+pz_store_set_due_times (PzStore *self,
+                        gint64   id,
+                        gint64   due_at,
+                        gint64   service_due_at,
+                        GError **error)
 {
   sqlite3_stmt *stmt = prepare (self, "UPDATE applications SET due_at = ?, service_due_at = ? WHERE id = ?", error);
 
@@ -728,10 +728,10 @@ pz_store_set_due_times (PzStore  *self,
  *   told yet, each with its `reason` ("step" or "deadline"), by file
  */
 GPtrArray *
-pz_store_list_new_escalations (PzStore  *self,
-                               gint64    now,
-                               gint64    soon,
-                               GError  **error)
+pz_store_list_new_escalations (PzStore *self,
+                               gint64   now,
+                               gint64   soon,
+                               GError **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "SELECT a.id, a.step, 'step', a.registration_number, a.permit_type, a.permit_type_version "
@@ -775,12 +775,12 @@ pz_store_list_new_escalations (PzStore  *self,
 /* Notes that a file's lateness was told (at a step, or "" for the
  * deadline), so it is told once. */
 gboolean
-pz_store_note_escalation (PzStore     *self,
-                          gint64       id,
-                          const char  *step,
-                          const char  *reason,
-                          gint64       at,
-                          GError     **error)
+pz_store_note_escalation (PzStore    *self,
+                          gint64      id,
+                          const char *step,
+                          const char *reason,
+                          gint64      at,
+                          GError    **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "INSERT OR IGNORE INTO escalations (application_id, step, reason, at) VALUES (?, ?, ?, ?)",
@@ -802,10 +802,10 @@ pz_store_note_escalation (PzStore     *self,
  *   before @now or whose service standard ends by @soon, most late first
  */
 GArray *
-pz_store_list_late_ids (PzStore  *self,
-                        gint64    now,
-                        gint64    soon,
-                        GError  **error)
+pz_store_list_late_ids (PzStore *self,
+                        gint64   now,
+                        gint64   soon,
+                        GError **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "SELECT id FROM applications WHERE status = 'in_progress' "

@@ -28,9 +28,9 @@ pz_message_free (PzMessage *m)
 }
 
 gboolean
-pz_store_insert_message (PzStore    *self,
-                         PzMessage  *m,
-                         GError    **error)
+pz_store_insert_message (PzStore   *self,
+                         PzMessage *m,
+                         GError   **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "INSERT INTO outbox (application_id, kind, recipient_name, email, phone, subject,"
@@ -109,10 +109,10 @@ pz_store_due_messages (PzStore *self,
  * @error: return location for an error
  */
 gboolean
-pz_store_update_message (PzStore    *self,
-                         PzMessage  *m,
-                         gint64      now,
-                         GError    **error)
+pz_store_update_message (PzStore   *self,
+                         PzMessage *m,
+                         gint64     now,
+                         GError   **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "UPDATE outbox SET email_done = CASE WHEN ? THEN coalesce (email_done, ?) END,"
@@ -134,9 +134,9 @@ pz_store_update_message (PzStore    *self,
 /* After a restart, what is still queued is tried at once: the reason it
  * failed (a mail server down, a wrong setting) may be gone. */
 gboolean
-pz_store_retry_pending_messages (PzStore  *self,
-                                 gint64    now,
-                                 GError  **error)
+pz_store_retry_pending_messages (PzStore *self,
+                                 gint64   now,
+                                 GError **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "UPDATE outbox SET next_attempt_at = ? "

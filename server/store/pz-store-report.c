@@ -32,8 +32,8 @@ finalize_statement (gpointer stmt)
  * Returns: (transfer full): the snapshot, or %NULL
  */
 PzStore *
-pz_store_open_snapshot (const char  *path,
-                        GError     **error)
+pz_store_open_snapshot (const char *path,
+                        GError    **error)
 {
   PzStore *self = g_new0 (PzStore, 1);
   sqlite3_stmt *stmt;
@@ -112,11 +112,11 @@ compare_volume (gconstpointer a,
  *   and permit type that has any, by month, then permit type
  */
 GPtrArray *
-pz_store_report_volume (PzStore  *self,
-                        gint64    from,
-                        gint64    to,
-                        gint64    tz_offset,
-                        GError  **error)
+pz_store_report_volume (PzStore *self,
+                        gint64   from,
+                        gint64   to,
+                        gint64   tz_offset,
+                        GError **error)
 {
   static const char *sql[] = {
     "SELECT permit_type, strftime('%Y-%m', created_at + ?3, 'unixepoch'), count(*),"
@@ -188,18 +188,18 @@ pz_store_report_volume (PzStore  *self,
  *   that ended in the period
  */
 GPtrArray *
-pz_store_report_stays (PzStore   *self,
-                       gint64     from,
-                       gint64     to,
-                       gboolean   with_permit_type,
-                       GError   **error)
+pz_store_report_stays (PzStore *self,
+                       gint64   from,
+                       gint64   to,
+                       gboolean with_permit_type,
+                       GError **error)
 {
   sqlite3_stmt *stmt = prepare (self, with_permit_type
                                 ? "SELECT e.from_step, e.user_id, e.office_seconds, e.application_id, a.permit_type "
-                                  "FROM events e JOIN applications a ON a.id = e.application_id "
-                                  "WHERE e.at >= ?1 AND e.at < ?2 AND e.from_step IS NOT NULL"
+                                "FROM events e JOIN applications a ON a.id = e.application_id "
+                                "WHERE e.at >= ?1 AND e.at < ?2 AND e.from_step IS NOT NULL"
                                 : "SELECT e.from_step, e.user_id, e.office_seconds, e.application_id, NULL "
-                                  "FROM events e WHERE e.at >= ?1 AND e.at < ?2 AND e.from_step IS NOT NULL",
+                                "FROM events e WHERE e.at >= ?1 AND e.at < ?2 AND e.from_step IS NOT NULL",
                                 error);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_stay_row_free);
   int rc;
@@ -238,10 +238,10 @@ pz_store_report_stays (PzStore   *self,
  *   edition, and service time
  */
 GPtrArray *
-pz_store_report_decided (PzStore  *self,
-                         gint64    from,
-                         gint64    to,
-                         GError  **error)
+pz_store_report_decided (PzStore *self,
+                         gint64   from,
+                         gint64   to,
+                         GError **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "SELECT id, permit_type, permit_type_version, service_seconds FROM applications "
@@ -282,9 +282,9 @@ pz_store_report_decided (PzStore  *self,
  *   files (in progress or waiting for the applicant) there now, by step
  */
 GPtrArray *
-pz_store_report_waiting (PzStore  *self,
-                         gint64    now,
-                         GError  **error)
+pz_store_report_waiting (PzStore *self,
+                         gint64   now,
+                         GError **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "SELECT step, count(*), min(step_entered_at), count(CASE WHEN due_at < ?1 THEN 1 END) "
@@ -324,11 +324,11 @@ pz_store_report_waiting (PzStore  *self,
  *   period and the mean answer per element
  */
 gboolean
-pz_store_report_satisfaction (PzStore                *self,
-                              gint64                  from,
-                              gint64                  to,
-                              PzSatisfactionSummary  *summary,
-                              GError                **error)
+pz_store_report_satisfaction (PzStore               *self,
+                              gint64                 from,
+                              gint64                 to,
+                              PzSatisfactionSummary *summary,
+                              GError               **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "SELECT count(*), avg(u1), avg(u2), avg(u3), avg(u4), avg(u5), avg(u6), avg(u7),"
@@ -402,12 +402,12 @@ pz_store_has_satisfaction (PzStore *self,
  * the second time).
  */
 gboolean
-pz_store_put_satisfaction (PzStore     *self,
-                           gint64       application_id,
-                           const int    answers[PZ_SKM_ELEMENTS],
-                           const char  *suggestion,
-                           gint64       now,
-                           GError     **error)
+pz_store_put_satisfaction (PzStore    *self,
+                           gint64      application_id,
+                           const int   answers[PZ_SKM_ELEMENTS],
+                           const char *suggestion,
+                           gint64      now,
+                           GError    **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "INSERT INTO satisfaction (application_id, at, u1, u2, u3, u4, u5, u6, u7, u8, u9,"

@@ -39,17 +39,17 @@ permit_type_definition (PzPermitType *type)
 }
 
 static gboolean
-insert_permit_type_version (PzStore       *self,
-                            PzPermitType  *type,
-                            const char    *definition,
-                            gboolean       if_missing,
-                            GError       **error)
+insert_permit_type_version (PzStore      *self,
+                            PzPermitType *type,
+                            const char   *definition,
+                            gboolean      if_missing,
+                            GError      **error)
 {
   sqlite3_stmt *stmt = prepare (self, if_missing
                                 ? "INSERT OR IGNORE INTO permit_type_versions (code, version, definition, created_at) "
-                                  "VALUES (?, ?, ?, ?)"
+                                "VALUES (?, ?, ?, ?)"
                                 : "INSERT INTO permit_type_versions (code, version, definition, created_at) "
-                                  "VALUES (?, ?, ?, ?)", error);
+                                "VALUES (?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, type->code);
@@ -67,9 +67,9 @@ insert_permit_type_version (PzStore       *self,
  * files registered before keep theirs.
  */
 gboolean
-pz_store_put_permit_type (PzStore       *self,
-                          PzPermitType  *type,
-                          GError       **error)
+pz_store_put_permit_type (PzStore      *self,
+                          PzPermitType *type,
+                          GError      **error)
 {
   g_autofree char *request_types = strv_to_json (type->request_types);
   g_autofree char *definition = permit_type_definition (type);
@@ -78,7 +78,7 @@ pz_store_put_permit_type (PzStore       *self,
   gboolean same = FALSE;
 
   if (!(stmt = prepare (self, "SELECT version, definition FROM permit_type_versions WHERE code = ? "
-                              "ORDER BY version DESC LIMIT 1", error)))
+                        "ORDER BY version DESC LIMIT 1", error)))
     return FALSE;
   bind_text (stmt, 1, type->code);
   if (sqlite3_step (stmt) == SQLITE_ROW)
@@ -185,9 +185,9 @@ parse_json (const char *text)
  * from before editions were kept).
  */
 gboolean
-pz_store_keep_permit_type_versions (PzStore    *self,
-                                    GPtrArray  *types,
-                                    GError    **error)
+pz_store_keep_permit_type_versions (PzStore   *self,
+                                    GPtrArray *types,
+                                    GError   **error)
 {
   for (guint i = 0; i < types->len; i++)
     {
@@ -208,9 +208,9 @@ pz_store_keep_permit_type_versions (PzStore    *self,
  *   edition, by code and then newest first
  */
 GPtrArray *
-pz_store_load_permit_type_versions (PzStore     *self,
-                                    const char  *code,
-                                    GError     **error)
+pz_store_load_permit_type_versions (PzStore    *self,
+                                    const char *code,
+                                    GError    **error)
 {
   g_autoptr(GPtrArray) types = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_permit_type_unref);
   sqlite3_stmt *stmt = prepare (self,
@@ -254,8 +254,8 @@ pz_store_load_permit_type_versions (PzStore     *self,
  * Returns: (transfer container) (element-type PzPermitType): the permit types
  */
 GPtrArray *
-pz_store_load_permit_types (PzStore  *self,
-                            GError  **error)
+pz_store_load_permit_types (PzStore *self,
+                            GError **error)
 {
   g_autoptr(GPtrArray) types = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_permit_type_unref);
   g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
@@ -362,11 +362,11 @@ pz_store_load_permit_types (PzStore  *self,
 }
 
 gboolean
-pz_store_put_holiday (PzStore     *self,
-                      const char  *date,
-                      const char  *name,
-                      const char  *kind,
-                      GError     **error)
+pz_store_put_holiday (PzStore    *self,
+                      const char *date,
+                      const char *name,
+                      const char *kind,
+                      GError    **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "INSERT INTO holidays (date, name, kind) VALUES (?, ?, ?) "
@@ -388,8 +388,8 @@ pz_store_put_holiday (PzStore     *self,
  * Returns: (transfer container) (element-type utf8): the holiday dates, `YYYY-MM-DD`
  */
 GPtrArray *
-pz_store_list_holidays (PzStore  *self,
-                        GError  **error)
+pz_store_list_holidays (PzStore *self,
+                        GError **error)
 {
   GPtrArray *dates;
   sqlite3_stmt *stmt = prepare (self, "SELECT date FROM holidays ORDER BY date", error);
@@ -410,9 +410,9 @@ pz_store_list_holidays (PzStore  *self,
  * Returns: (transfer full) (element-type GStrv): {date, name, kind}, by date
  */
 GPtrArray *
-pz_store_list_holiday_rows (PzStore  *self,
-                            guint     year,
-                            GError  **error)
+pz_store_list_holiday_rows (PzStore *self,
+                            guint    year,
+                            GError **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "SELECT date, name, kind FROM holidays "
@@ -444,10 +444,10 @@ pz_store_list_holiday_rows (PzStore  *self,
 
 /* Returns: whether there was such a holiday */
 gboolean
-pz_store_delete_holiday (PzStore     *self,
-                         const char  *date,
-                         gboolean    *deleted,
-                         GError     **error)
+pz_store_delete_holiday (PzStore    *self,
+                         const char *date,
+                         gboolean   *deleted,
+                         GError    **error)
 {
   sqlite3_stmt *stmt = prepare (self, "DELETE FROM holidays WHERE date = ?", error);
 
@@ -471,10 +471,10 @@ pz_store_delete_holiday (PzStore     *self,
  * numbers neither repeat nor skip.
  */
 gboolean
-pz_store_next_counter (PzStore     *self,
-                       const char  *name,
-                       gint64      *value,
-                       GError     **error)
+pz_store_next_counter (PzStore    *self,
+                       const char *name,
+                       gint64     *value,
+                       GError    **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "INSERT INTO counters (name, value) VALUES (?, 1) "
@@ -507,10 +507,10 @@ pz_store_next_counter (PzStore     *self,
  * Reads a counter without moving it.
  */
 gboolean
-pz_store_peek_counter (PzStore     *self,
-                       const char  *name,
-                       gint64      *value,
-                       GError     **error)
+pz_store_peek_counter (PzStore    *self,
+                       const char *name,
+                       gint64     *value,
+                       GError    **error)
 {
   sqlite3_stmt *stmt = prepare (self, "SELECT value FROM counters WHERE name = ?", error);
   int rc;

@@ -43,9 +43,9 @@ pz_user_copy (const PzUser *user)
 }
 
 gboolean
-pz_store_count_users (PzStore  *self,
-                      gint64   *count,
-                      GError  **error)
+pz_store_count_users (PzStore *self,
+                      gint64  *count,
+                      GError **error)
 {
   sqlite3_stmt *stmt = prepare (self, "SELECT count(*) FROM users", error);
 
@@ -62,13 +62,13 @@ pz_store_count_users (PzStore  *self,
 }
 
 gint64
-pz_store_insert_user (PzStore             *self,
-                      const char          *username,
-                      const char          *full_name,
-                      const char          *nip,
-                      const char * const  *roles,
-                      const char          *password_hash,
-                      GError             **error)
+pz_store_insert_user (PzStore            *self,
+                      const char         *username,
+                      const char         *full_name,
+                      const char         *nip,
+                      const char * const *roles,
+                      const char         *password_hash,
+                      GError            **error)
 {
   sqlite3_stmt *stmt;
   gint64 id;
@@ -163,7 +163,7 @@ pz_user_acting_kind (const PzUser *user,
 }
 
 #define USER_COLUMNS "u.id, u.username, u.full_name, u.nip, u.password_hash, u.active, " \
-                     "u.must_change_password"
+  "u.must_change_password"
 
 static PzUser *
 read_user (PzStore      *self,
@@ -225,8 +225,8 @@ pz_store_get_user (PzStore *self,
  * Returns: (transfer full): every user, active or not, by username
  */
 GPtrArray *
-pz_store_list_users (PzStore  *self,
-                     GError  **error)
+pz_store_list_users (PzStore *self,
+                     GError **error)
 {
   sqlite3_stmt *stmt = prepare (self, "SELECT " USER_COLUMNS " FROM users u ORDER BY u.username", error);
   g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_user_free);
@@ -257,10 +257,10 @@ pz_store_list_users (PzStore  *self,
  * Writes @user's name, NIP and active flag, and its roles if given.
  */
 gboolean
-pz_store_update_user (PzStore             *self,
-                      const PzUser        *user,
-                      const char * const  *roles,
-                      GError             **error)
+pz_store_update_user (PzStore            *self,
+                      const PzUser       *user,
+                      const char * const *roles,
+                      GError            **error)
 {
   sqlite3_stmt *stmt = prepare (self, "UPDATE users SET full_name = ?, nip = ?, active = ? WHERE id = ?",
                                 error);
@@ -307,11 +307,11 @@ pz_acting_free (PzActing *a)
 }
 
 gint64
-pz_store_insert_acting (PzStore         *self,
-                        const PzActing  *a,
-                        gint64           created_by,
-                        gint64           now,
-                        GError         **error)
+pz_store_insert_acting (PzStore        *self,
+                        const PzActing *a,
+                        gint64          created_by,
+                        gint64          now,
+                        GError        **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "INSERT INTO acting (user_id, role, kind, starts_on, ends_on, starts_at,"
@@ -341,9 +341,9 @@ pz_store_insert_acting (PzStore         *self,
  *   newest first, ended ones included
  */
 GPtrArray *
-pz_store_list_acting (PzStore  *self,
-                      gint64    user_id,
-                      GError  **error)
+pz_store_list_acting (PzStore *self,
+                      gint64   user_id,
+                      GError **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "SELECT id, user_id, role, kind, starts_on, ends_on, starts_at, ends_at,"
@@ -386,11 +386,11 @@ pz_store_list_acting (PzStore  *self,
  * @user_id's periods still running or to come.
  */
 gboolean
-pz_store_end_acting (PzStore  *self,
-                     gint64    user_id,
-                     gint64    id,
-                     gint64    now,
-                     GError  **error)
+pz_store_end_acting (PzStore *self,
+                     gint64   user_id,
+                     gint64   id,
+                     gint64   now,
+                     GError **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "UPDATE acting SET ended_at = ?3 WHERE id = ?1 AND user_id = ?2 "
@@ -406,11 +406,11 @@ pz_store_end_acting (PzStore  *self,
 }
 
 gboolean
-pz_store_set_password (PzStore     *self,
-                       gint64       user_id,
-                       const char  *password_hash,
-                       gboolean     must_change,
-                       GError     **error)
+pz_store_set_password (PzStore    *self,
+                       gint64      user_id,
+                       const char *password_hash,
+                       gboolean    must_change,
+                       GError    **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?",
@@ -426,11 +426,11 @@ pz_store_set_password (PzStore     *self,
 
 /* Ends every session of a user, but @keep_hash's (the one asking). */
 gboolean
-pz_store_revoke_user_sessions (PzStore     *self,
-                               gint64       user_id,
-                               const char  *keep_hash,
-                               gint64       now,
-                               GError     **error)
+pz_store_revoke_user_sessions (PzStore    *self,
+                               gint64      user_id,
+                               const char *keep_hash,
+                               gint64      now,
+                               GError    **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "UPDATE sessions SET revoked_at = ? WHERE user_id = ? "
@@ -445,13 +445,13 @@ pz_store_revoke_user_sessions (PzStore     *self,
 }
 
 gboolean
-pz_store_insert_audit (PzStore     *self,
-                       gint64       user_id,
-                       gint64       at,
-                       const char  *action,
-                       const char  *target,
-                       const char  *detail_json,
-                       GError     **error)
+pz_store_insert_audit (PzStore    *self,
+                       gint64      user_id,
+                       gint64      at,
+                       const char *action,
+                       const char *target,
+                       const char *detail_json,
+                       GError    **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "INSERT INTO audit (at, user_id, action, target, detail) VALUES (?, ?, ?, ?, ?)",
@@ -474,9 +474,9 @@ pz_store_insert_audit (PzStore     *self,
  * Returns: (transfer full): PzAuditEntry, newest first
  */
 GPtrArray *
-pz_store_list_audit (PzStore  *self,
-                     guint     limit,
-                     GError  **error)
+pz_store_list_audit (PzStore *self,
+                     guint    limit,
+                     GError **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "SELECT a.at, u.username, u.full_name, a.action, a.target, a.detail "
@@ -523,12 +523,12 @@ pz_audit_entry_free (PzAuditEntry *entry)
 }
 
 gboolean
-pz_store_insert_session (PzStore     *self,
-                         const char  *token_hash,
-                         gint64       user_id,
-                         gint64       created_at,
-                         gint64       expires_at,
-                         GError     **error)
+pz_store_insert_session (PzStore    *self,
+                         const char *token_hash,
+                         gint64      user_id,
+                         gint64      created_at,
+                         gint64      expires_at,
+                         GError    **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
@@ -650,11 +650,11 @@ pz_store_session_live (PzStore    *self,
  * Returns: the number of rows deleted, or -1
  */
 gint64
-pz_store_purge (PzStore  *self,
-                gint64    now,
-                gint64    idle_seconds,
-                gint64    idempotency_seconds,
-                GError  **error)
+pz_store_purge (PzStore *self,
+                gint64   now,
+                gint64   idle_seconds,
+                gint64   idempotency_seconds,
+                GError **error)
 {
   sqlite3_stmt *sessions = prepare (self,
                                     "DELETE FROM sessions WHERE revoked_at IS NOT NULL OR expires_at <= ?1 "
@@ -678,10 +678,10 @@ pz_store_purge (PzStore  *self,
 }
 
 gboolean
-pz_store_revoke_session (PzStore     *self,
-                         const char  *token_hash,
-                         gint64       now,
-                         GError     **error)
+pz_store_revoke_session (PzStore    *self,
+                         const char *token_hash,
+                         gint64      now,
+                         GError    **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "UPDATE sessions SET revoked_at = ? "

@@ -11,7 +11,7 @@
 
 #include "pz-store-private.h"
 
-G_DEFINE_QUARK (pz-store-error-quark, pz_store_error)
+G_DEFINE_QUARK (pz - store - error - quark, pz_store_error)
 
 static const char * const migrations[] = {
   /* 1 */
@@ -213,7 +213,7 @@ static const char * const migrations[] = {
   "ALTER TABLE permit_types ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"
   "ALTER TABLE applications ADD COLUMN permit_type_version INTEGER NOT NULL DEFAULT 1;",
   /* 8: the service clock (from complete documents, without the applicant's
-   * time), who was told a file is late, and the applicants' survey (SKM) */
+  * time), who was told a file is late, and the applicants' survey (SKM) */
   "ALTER TABLE applications ADD COLUMN service_started_at INTEGER;"
   "ALTER TABLE applications ADD COLUMN service_seconds INTEGER NOT NULL DEFAULT 0;"
   "ALTER TABLE applications ADD COLUMN service_due_at INTEGER;"
@@ -301,9 +301,9 @@ finalize_statement (gpointer stmt)
 }
 
 gboolean
-sql_error (PzStore  *self,
-           int       rc,
-           GError  **error)
+sql_error (PzStore *self,
+           int      rc,
+           GError **error)
 {
   int code = PZ_STORE_ERROR_FAILED;
 
@@ -321,9 +321,9 @@ sql_error (PzStore  *self,
  * whoever else wants it waits for it to come back (see
  * pz_store_set_lend_waiter()). */
 static gboolean
-lent_elsewhere (PzStore     *self,
-                const char  *sql,
-                GError     **error)
+lent_elsewhere (PzStore    *self,
+                const char *sql,
+                GError    **error)
 {
   if (self->borrower == NULL || self->borrower == g_thread_self ())
     return FALSE;
@@ -338,9 +338,9 @@ lent_elsewhere (PzStore     *self,
 }
 
 sqlite3_stmt *
-prepare (PzStore     *self,
-         const char  *sql,
-         GError     **error)
+prepare (PzStore    *self,
+         const char *sql,
+         GError    **error)
 {
   sqlite3_stmt *stmt;
   int rc;
@@ -397,9 +397,9 @@ column_text (sqlite3_stmt *stmt,
 
 /* Runs a statement that returns no rows. */
 gboolean
-step_done (PzStore       *self,
-           sqlite3_stmt  *stmt,
-           GError       **error)
+step_done (PzStore      *self,
+           sqlite3_stmt *stmt,
+           GError      **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -410,9 +410,9 @@ step_done (PzStore       *self,
 }
 
 static gboolean
-exec (PzStore     *self,
-      const char  *sql,
-      GError     **error)
+exec (PzStore    *self,
+      const char *sql,
+      GError    **error)
 {
   char *message = NULL;
   int rc;
@@ -433,8 +433,8 @@ exec (PzStore     *self,
 }
 
 static gboolean
-migrate (PzStore  *self,
-         GError  **error)
+migrate (PzStore *self,
+         GError **error)
 {
   sqlite3_stmt *stmt;
   int version = 0;
@@ -473,8 +473,8 @@ migrate (PzStore  *self,
 /* Files registered before tracking codes existed (or put in by hand) get
  * one, so that every receipt printed from now on can carry it. */
 static gboolean
-give_tracking_codes (PzStore  *self,
-                     GError  **error)
+give_tracking_codes (PzStore *self,
+                     GError **error)
 {
   sqlite3_stmt *select = prepare (self, "SELECT id FROM applications WHERE tracking_code IS NULL", error);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -523,8 +523,8 @@ give_tracking_codes (PzStore  *self,
  * Returns: (transfer full): the store, or %NULL
  */
 PzStore *
-pz_store_open (const char  *path,
-               GError     **error)
+pz_store_open (const char *path,
+               GError    **error)
 {
   PzStore *self = g_new0 (PzStore, 1);
   int rc;
@@ -611,8 +611,8 @@ pz_store_ping (PzStore *self)
  * pz_store_rollback().
  */
 gboolean
-pz_store_begin (PzStore  *self,
-                GError  **error)
+pz_store_begin (PzStore *self,
+                GError **error)
 {
   g_autofree char *sql = NULL;
 
@@ -643,8 +643,8 @@ pz_store_begin (PzStore  *self,
  * On failure nothing is ended: call pz_store_rollback().
  */
 gboolean
-pz_store_commit (PzStore  *self,
-                 GError  **error)
+pz_store_commit (PzStore *self,
+                 GError **error)
 {
   g_autofree char *sql = NULL;
 
@@ -705,8 +705,8 @@ pz_store_rollback (PzStore *self)
  * Returns: (transfer full): the reader, or %NULL
  */
 PzStore *
-pz_store_open_reader (const char  *path,
-                      GError     **error)
+pz_store_open_reader (const char *path,
+                      GError    **error)
 {
   PzStore *self = g_new0 (PzStore, 1);
   int rc;
@@ -765,8 +765,8 @@ pz_store_lend (PzStore *self,
  * Returns: whether it was committed
  */
 gboolean
-pz_store_commit_lent (PzStore  *self,
-                      GError  **error)
+pz_store_commit_lent (PzStore *self,
+                      GError **error)
 {
   sqlite3_stmt *stmt;
 
@@ -810,9 +810,9 @@ pz_store_is_lent (PzStore *self)
  * Without a waiter, such a use is refused with a critical warning.
  */
 void
-pz_store_set_lend_waiter (PzStore  *self,
-                          void    (*waiter) (gpointer data),
-                          gpointer  data)
+pz_store_set_lend_waiter (PzStore *self,
+                          void (  *waiter ) (gpointer data),
+                          gpointer data)
 {
   self->waiter = waiter;
   self->waiter_data = data;
@@ -906,10 +906,10 @@ pz_store_get_setting (PzStore    *self,
 }
 
 gboolean
-pz_store_set_setting (PzStore     *self,
-                      const char  *key,
-                      const char  *value,
-                      GError     **error)
+pz_store_set_setting (PzStore    *self,
+                      const char *key,
+                      const char *value,
+                      GError    **error)
 {
   sqlite3_stmt *stmt = prepare (self,
                                 "INSERT INTO office (key, value) VALUES (?, ?) "
