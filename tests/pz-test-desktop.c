@@ -629,3 +629,36 @@ report_shown (PzWindow *win,
   return !pz_window_is_busy (win) && g_strcmp0 (pz_window_get_page (win), "reports") == 0 &&
          pz_report_view_get_report (PZ_REPORT_VIEW (pz_window_get_report_view (win))) != NULL;
 }
+
+const char * const demo_roles[] = {
+  "front_office", "tim_teknis", "back_office", "kasi", "kabid", "sekretaris", "kadis", NULL
+};
+
+/* The visible toplevel of @type (a dialog, the shortcuts window, a preview). */
+GtkWidget *
+visible_toplevel (GType type)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+  for (GList *l = windows; l; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+gboolean
+toplevel_shown (PzWindow *win,
+                gpointer  type)
+{
+  GtkWidget *w = visible_toplevel (GPOINTER_TO_SIZE (type));
+  return w && gtk_widget_get_mapped (w);
+}
+
+gboolean
+toplevel_gone (PzWindow *win,
+               gpointer  type)
+{
+  return visible_toplevel (GPOINTER_TO_SIZE (type)) == NULL;
+}
+
+/* The inbox as the list shows it, top to bottom. */

@@ -63,5 +63,9 @@ gboolean admin_idle (PzWindow *win, gpointer data);
 JsonObject *server_get (const char *path);
 gboolean acted_on (PzWindow *win, gpointer data);
 gboolean report_shown (PzWindow *win, gpointer data);
+extern const char * const demo_roles[];
+GtkWidget *visible_toplevel (GType type);
+gboolean toplevel_shown (PzWindow *win, gpointer type);
+gboolean toplevel_gone (PzWindow *win, gpointer type);
 
 G_END_DECLS

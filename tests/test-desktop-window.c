@@ -20,10 +20,6 @@
 #include "pz-file-item.h"
 #include "pz-window.h"
 
-static const char * const roles[] = {
-  "front_office", "tim_teknis", "back_office", "kasi", "kabid", "sekretaris", "kadis", NULL
-};
-
 /* Each role sees in its inbox exactly the files the server lists for it. */
 static void
 test_role_dashboards (void)
@@ -31,15 +27,15 @@ test_role_dashboards (void)
   PzWindow *win = new_window ();
 
   save_screenshot (GTK_WIDGET (win), "login");
-  for (guint r = 0; roles[r]; r++)
+  for (guint r = 0; demo_roles[r]; r++)
     {
       g_autoptr(PzResponse) inbox = pz_test_request (ts, "GET", "/api/v1/inbox?limit=500",
-                                                     pz_test_login (ts, roles[r]), NULL);
+                                                     pz_test_login (ts, demo_roles[r]), NULL);
       JsonArray *items = json_object_get_array_member (pz_response_object (inbox), "items");
       GListModel *model;
-      g_autofree char *name = g_strdup_printf ("dashboard-%s", roles[r]);
+      g_autofree char *name = g_strdup_printf ("dashboard-%s", demo_roles[r]);
 
-      log_in (win, roles[r]);
+      log_in (win, demo_roles[r]);
       model = pz_window_get_inbox (win);
       g_assert_cmpuint (g_list_model_get_n_items (model), ==, json_array_get_length (items));
       for (guint i = 0; i < json_array_get_length (items); i++)
