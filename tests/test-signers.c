@@ -544,6 +544,20 @@ test_verify_command (void)
     g_clear_pointer (&out, g_free);
   }
   {
+    /* a "scan" made of signature ranges: each would be hashed and parsed,
+     * so a file of many costs minutes of the server's main loop; no
+     * permit has more than a few, and such a file is refused unread */
+    GString *many = g_string_new ("%PDF-1.7\n");
+    g_autoptr(GBytes) crafted = NULL;
+
+    for (guint i = 0; i < 2000; i++)
+      g_string_append (many, "/ByteRange [0 10 20 5]\n");
+    crafted = g_string_free_to_bytes (many);
+    g_assert_cmpint (verify_command (crafted, "ranges.pdf", &out), ==, 2);
+    g_assert_nonnull (strstr (out, "ranges.pdf: This PDF holds more than 16 signatures"));
+    g_clear_pointer (&out, g_free);
+  }
+  {
     gsize len;
     guint8 *bad = g_bytes_unref_to_data (g_bytes_ref (stamped), &len);
     g_autoptr(GBytes) tampered = NULL;

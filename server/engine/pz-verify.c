@@ -228,6 +228,11 @@ check_one (const guint8 *pdf,
   return check;
 }
 
+typedef struct
+{
+  gint64 at[4];
+} Range;
+
 /* The four numbers of a /ByteRange at @p, each within the file. */
 static gboolean
 read_range (const char *p,
@@ -261,7 +266,8 @@ read_range (const char *p,
 /**
  * pz_verify_pdf:
  * @pdf: a file
- * @error: return location for %PZ_VERIFY_ERROR_NOT_PDF
+ * @error: return location for %PZ_VERIFY_ERROR_NOT_PDF, or
+ *   %PZ_VERIFY_ERROR_TOO_MANY for more than %PZ_VERIFY_MAX_SIGNATURES
  *
  * Returns: (transfer container) (element-type PzSignatureCheck): one
  *   check per signature, in the file's order; empty for an unsigned PDF
@@ -273,6 +279,7 @@ pz_verify_pdf (GBytes  *pdf,
   gsize len;
   const char *data = g_bytes_get_data (pdf, &len);
   const char *end = data + len;
+  GArray *ranges;
   GPtrArray *out;
 
   if (len < 8 || memcmp (data, "%PDF-", 5) != 0)
@@ -280,13 +287,27 @@ pz_verify_pdf (GBytes  *pdf,
       g_set_error (error, PZ_VERIFY_ERROR, PZ_VERIFY_ERROR_NOT_PDF, _("This is not a PDF file"));
       return NULL;
     }
-  out = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_signature_check_free);
+  /* the ranges first, bounded, so that a file made of them costs nothing */
+  ranges = g_array_new (FALSE, FALSE, sizeof (Range));
   for (const char *p = data; p < end && (p = memmem (p, (gsize) (end - p), "/ByteRange", 10)); p += 10)
     {
-      gint64 range[4];
+      Range range;
 
-      if (read_range (p + 10, end, len, range))
-        g_ptr_array_add (out, check_one ((const guint8 *) data, len, range));
+      if (!read_range (p + 10, end, len, range.at))
+        continue;
+      if (ranges->len == PZ_VERIFY_MAX_SIGNATURES)
+        {
+          g_array_unref (ranges);
+          g_set_error (error, PZ_VERIFY_ERROR, PZ_VERIFY_ERROR_TOO_MANY,
+                       _("This PDF holds more than %u signatures, more than any permit; it is not checked"),
+                       PZ_VERIFY_MAX_SIGNATURES);
+          return NULL;
+        }
+      g_array_append_val (ranges, range);
     }
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_signature_check_free);
+  for (guint i = 0; i < ranges->len; i++)
+    g_ptr_array_add (out, check_one ((const guint8 *) data, len, g_array_index (ranges, Range, i).at));
+  g_array_unref (ranges);
   return out;
 }

@@ -9,7 +9,12 @@ G_BEGIN_DECLS
 
 typedef enum {
   PZ_VERIFY_ERROR_NOT_PDF,
+  PZ_VERIFY_ERROR_TOO_MANY,
 } PzVerifyError;
+
+/* No permit holds more: each incremental signature adds one, and checking
+ * one costs a hash of the file */
+#define PZ_VERIFY_MAX_SIGNATURES 16
 
 typedef enum {
   PZ_SIGNED_AT_UNKNOWN,
