@@ -406,6 +406,14 @@ test_timestamped_signature (void)
     g_assert_nonnull (strstr (message, "Nothing was signed"));
     g_assert_null (strstr (message, "demo\""));
   }
+  /* an authority that stays down is no guess of the passphrase: the Kadis
+   * who tries again and again is not locked out */
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autoptr(PzResponse) again = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "approve", version, NULL,
+                                                 "{\"passphrase\":\"demo\"}");
+      g_assert_cmpuint (again->status, ==, 503);
+    }
   app = pz_test_get_application (ts, pz_test_login (ts, "kadis"), id);
   g_assert_cmpstr (json_object_get_string_member (app, "step"), ==, "signing");
   g_assert_cmpint (json_object_get_int_member (app, "version"), ==, version);

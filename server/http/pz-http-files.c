@@ -376,7 +376,11 @@ handle_action (Req   *req,
     send_gerror (req->msg, error, details);
   else
     send_text_json (req->msg, 200, answer);
-  if (answer && passphrase_key)
+  /* a signature that could not be made because the timestamp authority
+   * or the signing service is away opened the key, or never judged the
+   * passphrase: it is no guess, and locks no one out */
+  if (passphrase_key &&
+      (answer || g_error_matches (error, PZ_ENGINE_ERROR, PZ_ENGINE_ERROR_UNAVAILABLE)))
     throttle_success (req->server, passphrase_key, client_address (req));
   if (changed)
     g_ptr_array_add (req->server->batch_events,
