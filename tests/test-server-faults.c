@@ -359,7 +359,7 @@ test_disk_full_tmpfs (void)
   g_autoptr(GBytes) first = pz_test_png (320, 200);
   g_autoptr(GBytes) later = pz_test_png (200, 320);
   PzTestServer *ts;
-  gint64 id, doc_file;
+  gint64 id, doc_file, numbered;
   const char *kasi;
 
   if (geteuid () != 0 || mount ("tmpfs", dir, "tmpfs", 0, "size=48m,mode=0700") != 0)
@@ -372,6 +372,9 @@ test_disk_full_tmpfs (void)
   id = pz_test_register (ts, pz_test_login (ts, "front_office"), "SIP-DOKTER", "new");
   doc_file = pz_test_register (ts, pz_test_login (ts, "front_office"), "PBG", "new");
   pz_test_drive_to (ts, id, "kasi_verification");
+  /* numbering writes the permit's PDF beside the database */
+  numbered = pz_test_register (ts, pz_test_login (ts, "front_office"), "SIP-DOKTER", "new");
+  pz_test_drive_to (ts, numbered, "numbering");
   kasi = pz_test_login (ts, "kasi");
   {
     g_autoptr(PzResponse) r = upload (ts, doc_file, "ktp", first);
@@ -389,6 +392,14 @@ test_disk_full_tmpfs (void)
     g_assert_true (act->status == 200 || act->status == 507);
     if (act->status == 507)
       assert_one_error_body (act, "disk_full");
+  }
+  {
+    g_autoptr(PzResponse) number = pz_test_act (ts, pz_test_login (ts, "back_office"), numbered, "approve",
+                                                version_of (ts, numbered), NULL, NULL);
+
+    g_test_message ("numbering on a full tmpfs: %u %s", number->status, error_message (number));
+    g_assert_cmpuint (number->status, ==, 507);
+    assert_one_error_body (number, "disk_full");
   }
   g_unlink (filler);
   {

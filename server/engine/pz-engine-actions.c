@@ -559,6 +559,6 @@ pz_engine_act (PzEngine              *self,
 
 fail:
   pz_store_rollback (self->store);
-  internal (error, local_error);
+  disk_full_or_internal (error, local_error);
   return NULL;
 }

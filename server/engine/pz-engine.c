@@ -50,6 +50,7 @@ disk_full_or_internal (GError **error,
                        GError  *cause)
 {
   if (g_error_matches (cause, G_FILE_ERROR, G_FILE_ERROR_NOSPC) ||
+      g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_NO_SPACE) ||
       g_error_matches (cause, PZ_STORE_ERROR, PZ_STORE_ERROR_FULL))
     {
       g_warning ("The disk is full: %s", cause->message);
