@@ -7,6 +7,7 @@
 #include "pz-demo.h"
 #include "pz-sign.h"
 #include "pz-test-esign.h"
+#include "pz-test-server.h"
 
 struct _PzTestEsign
 {
@@ -21,23 +22,6 @@ struct _PzTestEsign
   gint          mode;
   char         *last;     /* the last request's fields but the file, "name=value;" */
 };
-
-static gboolean
-run_in (const char         *dir,
-        const char * const *argv)
-{
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status = 0;
-
-  if (!g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, NULL) ||
-      !g_spawn_check_wait_status (status, NULL))
-    {
-      g_test_message ("%s failed: %s", argv[0], err ? err : "");
-      return FALSE;
-    }
-  return TRUE;
-}
 
 /* A test CA and the Kadis' certificate under it, in a PKCS#12 file. */
 static gboolean
@@ -57,7 +41,7 @@ make_identity (const char *dir)
 
   if (!g_file_set_contents (ext, "keyUsage=critical,digitalSignature,nonRepudiation\n", -1, NULL))
     return FALSE;
-  return run_in (dir, ca) && run_in (dir, req) && run_in (dir, sign) && run_in (dir, p12);
+  return pz_test_run_in (dir, ca) && pz_test_run_in (dir, req) && pz_test_run_in (dir, sign) && pz_test_run_in (dir, p12);
 }
 
 static void

@@ -623,6 +623,32 @@ pz_test_png (int width,
 }
 
 /**
+ * pz_test_run_in:
+ * @dir: the folder it runs in
+ * @argv: a command and its arguments
+ *
+ * Runs @argv in @dir; a failure is told in the test's log.
+ *
+ * Returns: whether it ran and exited with 0
+ */
+gboolean
+pz_test_run_in (const char         *dir,
+                const char * const *argv)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, NULL) ||
+      !g_spawn_check_wait_status (status, NULL))
+    {
+      g_test_message ("%s failed: %s", argv[0], err ? err : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
  * pz_test_run:
  *
  * Returns: (transfer full): what @argv printed

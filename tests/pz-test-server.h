@@ -90,6 +90,8 @@ GBytes       *pz_test_png             (int            width,
 char         *pz_test_make_certificate (const char   *cert_path,
                                        const char    *key_path);
 char         *pz_test_run             (const char * const *argv);
+gboolean      pz_test_run_in          (const char         *dir,
+                                       const char * const *argv);
 char         *pz_test_pdf_text        (GBytes        *pdf);
 char         *pz_test_pdf_qr          (GBytes        *pdf);
 

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "pz-test-server.h"
 #include "pz-test-tsa.h"
 
 struct _PzTestTsa
@@ -39,23 +40,6 @@ static const char ts_config[] =
   "ess_cert_id_alg = sha256\n";
 
 static gboolean
-run_in (const char         *dir,
-        const char * const *argv)
-{
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status = 0;
-
-  if (!g_spawn_sync (dir, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, NULL) ||
-      !g_spawn_check_wait_status (status, NULL))
-    {
-      g_test_message ("%s failed: %s", argv[0], err ? err : "");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 make_authority (const char *dir)
 {
   g_autofree char *ext = g_build_filename (dir, "tsa.ext", NULL);
@@ -75,7 +59,7 @@ make_authority (const char *dir)
                             "keyUsage=critical,digitalSignature\nbasicConstraints=CA:FALSE\n", -1, NULL) ||
       !g_file_set_contents (conf, conf_text, -1, NULL) || !g_file_set_contents (serial, "01\n", -1, NULL))
     return FALSE;
-  return run_in (dir, ca) && run_in (dir, req) && run_in (dir, sign);
+  return pz_test_run_in (dir, ca) && pz_test_run_in (dir, req) && pz_test_run_in (dir, sign);
 }
 
 static GBytes *
@@ -91,7 +75,7 @@ stamp (PzTestTsa    *tsa,
                          "-out", "reply.tsr", NULL };
 
   g_unlink (r);
-  if (!g_file_set_contents (q, (const char *) query, (gssize) len, NULL) || !run_in (tsa->dir, argv) ||
+  if (!g_file_set_contents (q, (const char *) query, (gssize) len, NULL) || !pz_test_run_in (tsa->dir, argv) ||
       !g_file_get_contents (r, &reply, &reply_len, NULL))
     return NULL;
   return g_bytes_new_take (reply, reply_len);
