@@ -6,7 +6,7 @@
 
 #include "pz-db-private.h"
 
-G_DEFINE_QUARK (pz-db-error-quark, pz_db_error)
+G_DEFINE_QUARK (pz - db - error - quark, pz_db_error)
 
 static void
 finalize_statement (gpointer data)
