@@ -1,19 +1,704 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The PostgreSQL driver of pz-db: not in this build yet. */
+/* pz-db on PostgreSQL through libpq.
+ *
+ * Each statement is prepared once per connection under a name of its own
+ * (pz1, pz2, …) with its `?` placeholders numbered `$N`; it runs with
+ * PQexecPrepared, its parameters in text except byte strings (sent in
+ * binary, so a bytea needs no escaping), its result read in text.  The
+ * whole result of a statement is fetched when it runs: the store's
+ * statements return few rows.
+ */
 #define G_LOG_DOMAIN "pz-db"
 
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <libpq-fe.h>
+#include <string.h>
 
+#include "pz-db-postgresql.h"
 #include "pz-db-private.h"
+
+/* pg_type.h is the server's; its one number needed here is stable */
+#define PZ_PG_BYTEA_OID 17
+
+typedef struct
+{
+  PzDb    parent;
+  PGconn *conn;
+  char   *safe_uri;  /* the location without its password, for messages */
+  char   *password;  /* to blank out of the server's messages, if ever quoted */
+  guint   next_id;
+  gint64  changes;
+  gint64  total_changes;
+} PzDbPg;
+
+typedef struct
+{
+  PzDbStmt  parent;
+  char     *name;
+  int       n_params;
+  char    **values;
+  int      *lengths;
+  int      *formats;
+  PGresult *result;
+  int       row;
+  int       n_rows;
+  guchar   *blob;  /* the last column_blob, decoded */
+} PzDbPgStmt;
+
+static const PzDbDriver pg_driver;
+
+/* Rewrites SQLite's `?` and `?N` into `$N`, leaving string literals,
+ * quoted identifiers, dollar-quoted bodies and comments as they are.  A
+ * bare `?` takes the number after the largest one seen so far, as in
+ * SQLite.  Returns the largest number in @n_params. */
+char *
+pz_db_postgresql_rewrite (const char *sql,
+                          int        *n_params)
+{
+  GString *out = g_string_sized_new (strlen (sql) + 16);
+  int max = 0;
+  const char *p = sql;
+
+  while (*p)
+    {
+      if (*p == '\'' || *p == '"')
+        {
+          char quote = *p;
+          gboolean backslashes = quote == '\'' && p > sql && (p[-1] == 'E' || p[-1] == 'e');
+          const char *start = p++;
+
+          while (*p && *p != quote)
+            {
+              if (backslashes && *p == '\\' && p[1])
+                p++;
+              p++;
+            }
+          if (*p)
+            p++;
+          g_string_append_len (out, start, p - start);
+        }
+      else if (p[0] == '-' && p[1] == '-')
+        {
+          const char *start = p;
+
+          while (*p && *p != '\n')
+            p++;
+          g_string_append_len (out, start, p - start);
+        }
+      else if (p[0] == '/' && p[1] == '*')
+        {
+          const char *end = strstr (p + 2, "*/");
+          const char *stop = end ? end + 2 : p + strlen (p);
+
+          g_string_append_len (out, p, stop - p);
+          p = stop;
+        }
+      else if (*p == '$' && (p[1] == '$' || g_ascii_isalpha (p[1]) || p[1] == '_'))
+        {
+          /* $tag$ … $tag$; a $ followed by anything else is copied */
+          const char *tag_end = p + 1;
+
+          while (g_ascii_isalnum (*tag_end) || *tag_end == '_')
+            tag_end++;
+          if (*tag_end == '$')
+            {
+              g_autofree char *tag = g_strndup (p, tag_end - p + 1);
+              const char *close = strstr (tag_end + 1, tag);
+              const char *stop = close ? close + strlen (tag) : p + strlen (p);
+
+              g_string_append_len (out, p, stop - p);
+              p = stop;
+            }
+          else
+            {
+              g_string_append_len (out, p, tag_end - p);
+              p = tag_end;
+            }
+        }
+      else if (*p == '?')
+        {
+          int n;
+
+          p++;
+          if (g_ascii_isdigit (*p))
+            {
+              char *end;
+
+              n = (int) strtol (p, &end, 10);
+              p = end;
+            }
+          else
+            n = max + 1;
+          max = MAX (max, n);
+          g_string_append_printf (out, "$%d", n);
+        }
+      else
+        g_string_append_c (out, *p++);
+    }
+  *n_params = max;
+  return g_string_free (out, FALSE);
+}
+
+/* The location as it may be quoted: the password of its user part and of
+ * a password= parameter left out. */
+char *
+pz_db_postgresql_safe_uri (const char *uri)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char *scheme_end = strstr (uri, "://");
+  const char *p = uri;
+
+  if (scheme_end)
+    {
+      const char *authority = scheme_end + 3;
+      const char *authority_end = authority + strcspn (authority, "/?#");
+      const char *at = g_strstr_len (authority, authority_end - authority, "@");
+      const char *colon = at ? g_strstr_len (authority, at - authority, ":") : NULL;
+
+      if (colon)
+        {
+          g_string_append_len (out, uri, colon - uri);
+          p = at;
+        }
+    }
+  while (*p)
+    {
+      const char *param = p;
+      gboolean is_password = (p > uri && (p[-1] == '?' || p[-1] == '&')) &&
+                             g_ascii_strncasecmp (p, "password=", 9) == 0;
+
+      if (is_password)
+        {
+          p += strcspn (p, "&#");
+          /* drop the parameter and its separator */
+          if (*p == '&')
+            p++;
+          else if (out->len > 0 && (out->str[out->len - 1] == '&' || out->str[out->len - 1] == '?'))
+            g_string_truncate (out, out->len - 1);
+          continue;
+        }
+      g_string_append_c (out, *param);
+      p = param + 1;
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static char *
+scrub (PzDbPg     *pg,
+       const char *message)
+{
+  g_autofree char *text = g_strstrip (g_strdup (message ? message : ""));
+
+  if (pg->password && *pg->password && strstr (text, pg->password))
+    {
+      g_auto(GStrv) parts = g_strsplit (text, pg->password, -1);
+
+      return g_strjoinv ("…", parts);
+    }
+  return g_steal_pointer (&text);
+}
+
+static PzDbError
+error_code (PGconn         *conn,
+            const PGresult *result)
+{
+  const char *state = result ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+
+  if (PQstatus (conn) == CONNECTION_BAD)
+    return PZ_DB_ERROR_CANTOPEN;
+  if (state == NULL)
+    return PZ_DB_ERROR_FAILED;
+  if (g_str_has_prefix (state, "23"))
+    return PZ_DB_ERROR_CONSTRAINT;
+  if (g_str_has_prefix (state, "08"))
+    return PZ_DB_ERROR_CANTOPEN;
+  if (g_str_equal (state, "40001") || g_str_equal (state, "40P01") ||
+      g_str_equal (state, "55P03") || g_str_equal (state, "57014"))
+    return PZ_DB_ERROR_BUSY;
+  if (g_str_equal (state, "53100") || g_str_equal (state, "53200"))
+    return PZ_DB_ERROR_FULL;
+  return PZ_DB_ERROR_FAILED;
+}
+
+static void
+set_error (PzDbPg         *pg,
+           const PGresult *result,
+           GError        **error)
+{
+  const char *message = result ? PQresultErrorMessage (result) : NULL;
+  g_autofree char *text = NULL;
+
+  if (message == NULL || *message == '\0')
+    message = PQerrorMessage (pg->conn);
+  text = scrub (pg, message);
+  g_set_error_literal (error, PZ_DB_ERROR, error_code (pg->conn, result), text);
+}
+
+static void
+note_changes (PzDbPg         *pg,
+              const PGresult *result)
+{
+  const char *status = PQcmdStatus ((PGresult *) result);
+  const char *tuples;
+
+  if (!g_str_has_prefix (status, "INSERT ") && !g_str_has_prefix (status, "UPDATE ") &&
+      !g_str_has_prefix (status, "DELETE ") && !g_str_has_prefix (status, "MERGE "))
+    return;
+  tuples = PQcmdTuples ((PGresult *) result);
+  pg->changes = g_ascii_strtoll (tuples, NULL, 10);
+  pg->total_changes += pg->changes;
+}
+
+static void
+notice_to_debug (void       *data,
+                 const char *message)
+{
+  g_autofree char *text = scrub (data, message);
+
+  g_debug ("%s", text);
+}
+
+static gboolean
+run_simple (PzDbPg     *pg,
+            const char *sql,
+            GError    **error)
+{
+  PGresult *result = PQexec (pg->conn, sql);
+  ExecStatusType status = PQresultStatus (result);
+  gboolean ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY;
+
+  if (ok)
+    note_changes (pg, result);
+  else
+    set_error (pg, result, error);
+  PQclear (result);
+  return ok;
+}
+
+static void
+pg_close (PzDb *db)
+{
+  PzDbPg *pg = (PzDbPg *) db;
+
+  g_clear_pointer (&pg->conn, PQfinish);
+  g_free (pg->safe_uri);
+  g_free (pg->password);
+  g_free (pg);
+}
+
+static gboolean
+pg_exec (PzDb       *db,
+         const char *sql,
+         GError    **error)
+{
+  return run_simple ((PzDbPg *) db, sql, error);
+}
+
+static PzDbStmt *
+pg_prepare (PzDb       *db,
+            const char *sql,
+            GError    **error)
+{
+  PzDbPg *pg = (PzDbPg *) db;
+  g_autofree char *text = NULL;
+  g_autofree char *name = NULL;
+  PzDbPgStmt *stmt;
+  PGresult *result;
+  int n_params;
+
+  text = pz_db_postgresql_rewrite (sql, &n_params);
+  name = g_strdup_printf ("pz%u", ++pg->next_id);
+  result = PQprepare (pg->conn, name, text, 0, NULL);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    {
+      set_error (pg, result, error);
+      PQclear (result);
+      return NULL;
+    }
+  PQclear (result);
+
+  stmt = g_new0 (PzDbPgStmt, 1);
+  stmt->name = g_steal_pointer (&name);
+  stmt->n_params = n_params;
+  stmt->values = g_new0 (char *, MAX (n_params, 1));
+  stmt->lengths = g_new0 (int, MAX (n_params, 1));
+  stmt->formats = g_new0 (int, MAX (n_params, 1));
+  return (PzDbStmt *) stmt;
+}
+
+static void
+pg_reset (PzDbStmt *s)
+{
+  PzDbPgStmt *stmt = (PzDbPgStmt *) s;
+
+  g_clear_pointer (&stmt->result, PQclear);
+  g_clear_pointer (&stmt->blob, PQfreemem);
+  stmt->row = 0;
+  stmt->n_rows = 0;
+}
+
+static void
+pg_clear_bindings (PzDbStmt *s)
+{
+  PzDbPgStmt *stmt = (PzDbPgStmt *) s;
+
+  for (int i = 0; i < stmt->n_params; i++)
+    {
+      g_clear_pointer (&stmt->values[i], g_free);
+      stmt->lengths[i] = 0;
+      stmt->formats[i] = 0;
+    }
+}
+
+static void
+pg_finalize (PzDbStmt *s)
+{
+  PzDbPgStmt *stmt = (PzDbPgStmt *) s;
+  PzDbPg *pg = (PzDbPg *) s->db;
+
+  pg_reset (s);
+  pg_clear_bindings (s);
+  /* the connection may be closing: its statements go with it */
+  if (pg->conn && PQstatus (pg->conn) == CONNECTION_OK)
+    {
+      g_autofree char *sql = g_strdup_printf ("DEALLOCATE %s", stmt->name);
+      PGresult *result = PQexec (pg->conn, sql);
+
+      PQclear (result);
+    }
+  g_free (stmt->values);
+  g_free (stmt->lengths);
+  g_free (stmt->formats);
+  g_free (stmt->name);
+  g_free (stmt);
+}
+
+static gboolean
+check_index (PzDbPgStmt *stmt,
+             int         i)
+{
+  g_return_val_if_fail (i >= 1 && i <= stmt->n_params, FALSE);
+  g_clear_pointer (&stmt->values[i - 1], g_free);
+  stmt->lengths[i - 1] = 0;
+  stmt->formats[i - 1] = 0;
+  return TRUE;
+}
+
+static void
+pg_bind_int64 (PzDbStmt *s,
+               int       i,
+               gint64    value)
+{
+  PzDbPgStmt *stmt = (PzDbPgStmt *) s;
+
+  if (check_index (stmt, i))
+    stmt->values[i - 1] = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+}
+
+static void
+pg_bind_double (PzDbStmt *s,
+                int       i,
+                double    value)
+{
+  PzDbPgStmt *stmt = (PzDbPgStmt *) s;
+
+  if (check_index (stmt, i))
+    {
+      stmt->values[i - 1] = g_malloc (G_ASCII_DTOSTR_BUF_SIZE);
+      g_ascii_dtostr (stmt->values[i - 1], G_ASCII_DTOSTR_BUF_SIZE, value);
+    }
+}
+
+static void
+pg_bind_text (PzDbStmt   *s,
+              int         i,
+              const char *text)
+{
+  PzDbPgStmt *stmt = (PzDbPgStmt *) s;
+
+  if (check_index (stmt, i))
+    stmt->values[i - 1] = g_strdup (text);
+}
+
+static void
+pg_bind_blob (PzDbStmt     *s,
+              int           i,
+              gconstpointer data,
+              gsize         size)
+{
+  PzDbPgStmt *stmt = (PzDbPgStmt *) s;
+
+  g_return_if_fail (size <= G_MAXINT);
+  if (check_index (stmt, i))
+    {
+      /* one byte more, so that an empty string is not a NULL */
+      stmt->values[i - 1] = g_malloc (size + 1);
+      memcpy (stmt->values[i - 1], data, size);
+      stmt->lengths[i - 1] = (int) size;
+      stmt->formats[i - 1] = 1;
+    }
+}
+
+static void
+pg_bind_null (PzDbStmt *s,
+              int       i)
+{
+  check_index ((PzDbPgStmt *) s, i);
+}
+
+static PzDbStep
+pg_step (PzDbStmt *s,
+         GError  **error)
+{
+  PzDbPgStmt *stmt = (PzDbPgStmt *) s;
+  PzDbPg *pg = (PzDbPg *) s->db;
+  ExecStatusType status;
+
+  g_clear_pointer (&stmt->blob, PQfreemem);
+  if (stmt->result)
+    {
+      if (++stmt->row < stmt->n_rows)
+        return PZ_DB_STEP_ROW;
+      pg_reset (s);
+      return PZ_DB_STEP_DONE;
+    }
+
+  stmt->result = PQexecPrepared (pg->conn, stmt->name, stmt->n_params,
+                                 (const char * const *) stmt->values, stmt->lengths, stmt->formats, 0);
+  status = PQresultStatus (stmt->result);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    {
+      set_error (pg, stmt->result, error);
+      pg_reset (s);
+      return PZ_DB_STEP_FAILED;
+    }
+  /* the rows of a RETURNING are all made by now */
+  note_changes (pg, stmt->result);
+  stmt->row = 0;
+  stmt->n_rows = status == PGRES_TUPLES_OK ? PQntuples (stmt->result) : 0;
+  if (stmt->n_rows == 0)
+    {
+      pg_reset (s);
+      return PZ_DB_STEP_DONE;
+    }
+  return PZ_DB_STEP_ROW;
+}
+
+static gboolean
+has_column (PzDbPgStmt *stmt,
+            int         i)
+{
+  return stmt->result && stmt->row < stmt->n_rows && i >= 0 && i < PQnfields (stmt->result);
+}
+
+static int
+pg_column_count (PzDbStmt *s)
+{
+  PzDbPgStmt *stmt = (PzDbPgStmt *) s;
+
+  return stmt->result ? PQnfields (stmt->result) : 0;
+}
+
+static gboolean
+pg_column_is_null (PzDbStmt *s,
+                   int       i)
+{
+  PzDbPgStmt *stmt = (PzDbPgStmt *) s;
+
+  return !has_column (stmt, i) || PQgetisnull (stmt->result, stmt->row, i);
+}
+
+static const char *
+value_of (PzDbPgStmt *stmt,
+          int         i)
+{
+  if (pg_column_is_null ((PzDbStmt *) stmt, i))
+    return NULL;
+  return PQgetvalue (stmt->result, stmt->row, i);
+}
+
+static gint64
+pg_column_int64 (PzDbStmt *s,
+                 int       i)
+{
+  const char *value = value_of ((PzDbPgStmt *) s, i);
+
+  if (value == NULL)
+    return 0;
+  /* a boolean reads as SQLite's 1 or 0 */
+  if (g_str_equal (value, "t"))
+    return 1;
+  if (g_str_equal (value, "f"))
+    return 0;
+  return g_ascii_strtoll (value, NULL, 10);
+}
+
+static double
+pg_column_double (PzDbStmt *s,
+                  int       i)
+{
+  const char *value = value_of ((PzDbPgStmt *) s, i);
+
+  return value ? g_ascii_strtod (value, NULL) : 0.0;
+}
+
+static const char *
+pg_column_text (PzDbStmt *s,
+                int       i)
+{
+  return value_of ((PzDbPgStmt *) s, i);
+}
+
+static gconstpointer
+pg_column_blob (PzDbStmt *s,
+                int       i,
+                gsize    *size)
+{
+  PzDbPgStmt *stmt = (PzDbPgStmt *) s;
+  const char *value = value_of (stmt, i);
+  size_t length = 0;
+
+  if (value == NULL)
+    {
+      if (size)
+        *size = 0;
+      return NULL;
+    }
+  if (PQftype (stmt->result, i) != PZ_PG_BYTEA_OID)
+    {
+      if (size)
+        *size = PQgetlength (stmt->result, stmt->row, i);
+      return value;
+    }
+  g_clear_pointer (&stmt->blob, PQfreemem);
+  stmt->blob = PQunescapeBytea ((const unsigned char *) value, &length);
+  if (size)
+    *size = stmt->blob ? length : 0;
+  return stmt->blob;
+}
+
+static gint64
+pg_changes (PzDb *db)
+{
+  return ((PzDbPg *) db)->changes;
+}
+
+static gboolean
+pg_in_transaction (PzDb *db)
+{
+  switch (PQtransactionStatus (((PzDbPg *) db)->conn))
+    {
+    case PQTRANS_ACTIVE:
+    case PQTRANS_INTRANS:
+    case PQTRANS_INERROR:
+      return TRUE;
+    case PQTRANS_IDLE:
+    case PQTRANS_UNKNOWN:
+    default:
+      return FALSE;
+    }
+}
+
+static void
+pg_set_busy_timeout (PzDb *db,
+                     int   ms)
+{
+  g_autofree char *sql = g_strdup_printf ("SET lock_timeout = %d", MAX (ms, 0));
+  g_autoptr(GError) error = NULL;
+
+  /* refused only inside a failed transaction: the ROLLBACK comes first */
+  if (!run_simple ((PzDbPg *) db, sql, &error))
+    g_debug ("lock_timeout not set: %s", error->message);
+}
+
+static gint64
+pg_data_version (PzDb *db)
+{
+  return -1;
+}
+
+static gint64
+pg_total_changes (PzDb *db)
+{
+  return ((PzDbPg *) db)->total_changes;
+}
+
+static const PzDbDriver pg_driver = {
+  .close = pg_close,
+  .exec = pg_exec,
+  .prepare = pg_prepare,
+  .finalize = pg_finalize,
+  .clear_bindings = pg_clear_bindings,
+  .bind_int64 = pg_bind_int64,
+  .bind_double = pg_bind_double,
+  .bind_text = pg_bind_text,
+  .bind_blob = pg_bind_blob,
+  .bind_null = pg_bind_null,
+  .step = pg_step,
+  .reset = pg_reset,
+  .column_count = pg_column_count,
+  .column_is_null = pg_column_is_null,
+  .column_int64 = pg_column_int64,
+  .column_double = pg_column_double,
+  .column_text = pg_column_text,
+  .column_blob = pg_column_blob,
+  .changes = pg_changes,
+  .in_transaction = pg_in_transaction,
+  .set_busy_timeout = pg_set_busy_timeout,
+  .data_version = pg_data_version,
+  .total_changes = pg_total_changes,
+};
+
+static char *
+password_of (const char *uri)
+{
+  PQconninfoOption *options = PQconninfoParse (uri, NULL);
+  char *password = NULL;
+
+  for (PQconninfoOption *o = options; o && o->keyword; o++)
+    if (g_str_equal (o->keyword, "password") && o->val && *o->val)
+      password = g_strdup (o->val);
+  PQconninfoFree (options);
+  return password;
+}
 
 PzDb *
 pz_db_postgresql_open (const char   *uri,
                        PzDbOpenFlags flags,
                        GError      **error)
 {
-  g_set_error_literal (error, PZ_DB_ERROR, PZ_DB_ERROR_CANTOPEN,
-                       _("This build has no PostgreSQL driver"));
-  return NULL;
+  /* defaults first: what the location says overrides them */
+  const char * const keywords[] = {
+    "application_name", "client_encoding", "options", "dbname", NULL
+  };
+  const char * const values[] = {
+    "perizinan-server", "UTF8", "-c synchronous_commit=on", uri, NULL
+  };
+  PzDbPg *pg = g_new0 (PzDbPg, 1);
+
+  pz_db_init (&pg->parent, &pg_driver, PZ_DB_POSTGRESQL);
+  pg->safe_uri = pz_db_postgresql_safe_uri (uri);
+  pg->password = password_of (uri);
+  pg->conn = PQconnectdbParams (keywords, values, 1);
+  if (pg->conn == NULL || PQstatus (pg->conn) != CONNECTION_OK)
+    {
+      g_autofree char *reason = scrub (pg, pg->conn ? PQerrorMessage (pg->conn) : NULL);
+
+      g_set_error (error, PZ_DB_ERROR, PZ_DB_ERROR_CANTOPEN,
+                   _("Could not connect to the database %s: %s"), pg->safe_uri, reason);
+      pz_db_close (&pg->parent);
+      return NULL;
+    }
+  PQsetNoticeProcessor (pg->conn, notice_to_debug, pg);
+
+  if ((flags & PZ_DB_OPEN_READ_ONLY) &&
+      !run_simple (pg, "SET default_transaction_read_only = on; "
+                   "SET default_transaction_isolation = 'repeatable read'", error))
+    {
+      pz_db_close (&pg->parent);
+      return NULL;
+    }
+  return &pg->parent;
 }
