@@ -11,6 +11,7 @@ packages=(
   fonts-dejavu-core xvfb xauth desktop-file-utils appstream-util
   poppler-utils zbar-tools python3-aiosmtpd curl sqlite3 flatpak-builder systemd
   locales softhsm2 gnutls-bin uncrustify openssl
+  libpq-dev postgresql-15
 )
 
 missing=()
@@ -32,6 +33,15 @@ else
   echo "Missing packages: ${missing[*]}" >&2
   echo "Run this script as root (or install sudo) to install them." >&2
   exit 1
+fi
+
+# The server binaries are for throwaway clusters of the tests and the
+# benchmark: the package is kept from making (and starting) a cluster of
+# its own.
+if [[ " ${missing[*]} " == *" postgresql-15 "* ]]; then
+  "${as_root[@]}" mkdir -p /etc/postgresql-common/createcluster.d
+  echo "create_main_cluster = false" |
+    "${as_root[@]}" tee /etc/postgresql-common/createcluster.d/perizinan.conf >/dev/null
 fi
 
 echo "Installing: ${missing[*]}"
