@@ -467,10 +467,20 @@ pz_store_search (PzStore        *self,
   PzDbStmt *stmt;
   g_autofree char *like = NULL;
 
-  stmt = prepare (self,
-                  "SELECT " APP_COLUMNS " FROM applications "
+  /* SQLite's LIKE ignores the case of ASCII letters, as PostgreSQL's
+   * ILIKE does (that form untested) */
+  stmt = prepare (self, pz_db_kind (self->db) == PZ_DB_SQLITE
+                  ? "SELECT " APP_COLUMNS " FROM applications "
                   "WHERE (?1 IS NULL OR registration_number = ?1 OR applicant_nik = ?1"
                   "       OR permit_number = ?1 OR applicant_name LIKE ?2 ESCAPE '\\')"
+                  "  AND (?3 IS NULL OR step = ?3)"
+                  "  AND (?4 IS NULL OR status = ?4)"
+                  "  AND (?5 IS NULL OR permit_type = ?5)"
+                  "  AND (?6 = 0 OR id < ?6) "
+                  "ORDER BY id DESC LIMIT ?7"
+                  : "SELECT " APP_COLUMNS " FROM applications "
+                  "WHERE (?1 IS NULL OR registration_number = ?1 OR applicant_nik = ?1"
+                  "       OR permit_number = ?1 OR applicant_name ILIKE ?2 ESCAPE '\\')"
                   "  AND (?3 IS NULL OR step = ?3)"
                   "  AND (?4 IS NULL OR status = ?4)"
                   "  AND (?5 IS NULL OR permit_type = ?5)"
@@ -804,10 +814,14 @@ pz_store_list_late_ids (PzStore *self,
                         gint64   soon,
                         GError **error)
 {
-  PzDbStmt *stmt = prepare (self,
-                            "SELECT id FROM applications WHERE status = 'in_progress' "
+  /* the smaller of two: min() in SQLite, least() in PostgreSQL (untested) */
+  PzDbStmt *stmt = prepare (self, pz_db_kind (self->db) == PZ_DB_SQLITE
+                            ? "SELECT id FROM applications WHERE status = 'in_progress' "
                             "  AND (due_at < ?1 OR service_due_at <= ?2) "
-                            "ORDER BY min(coalesce(due_at, ?2), coalesce(service_due_at, ?2)), id", error);
+                            "ORDER BY min(coalesce(due_at, ?2), coalesce(service_due_at, ?2)), id"
+                            : "SELECT id FROM applications WHERE status = 'in_progress' "
+                            "  AND (due_at < ?1 OR service_due_at <= ?2) "
+                            "ORDER BY least(coalesce(due_at, ?2), coalesce(service_due_at, ?2)), id", error);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   int rc;
 

@@ -112,8 +112,8 @@ pz_store_update_message (PzStore   *self,
                          GError   **error)
 {
   PzDbStmt *stmt = prepare (self,
-                            "UPDATE outbox SET email_done = CASE WHEN ? THEN coalesce (email_done, ?) END,"
-                            "  command_done = CASE WHEN ? THEN coalesce (command_done, ?) END,"
+                            "UPDATE outbox SET email_done = CASE WHEN ? <> 0 THEN coalesce (email_done, ?) END,"
+                            "  command_done = CASE WHEN ? <> 0 THEN coalesce (command_done, ?) END,"
                             "  attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;

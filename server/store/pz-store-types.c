@@ -416,8 +416,9 @@ pz_store_list_holiday_rows (PzStore *self,
 {
   PzDbStmt *stmt = prepare (self,
                             "SELECT date, name, kind FROM holidays "
-                            "WHERE ?1 = 0 OR substr(date, 1, 4) = printf('%04d', ?1) ORDER BY date",
+                            "WHERE ?1 = 0 OR substr(date, 1, 4) = ?2 ORDER BY date",
                             error);
+  g_autofree char *digits = g_strdup_printf ("%04u", year);
   g_autoptr(GPtrArray) rows = NULL;
   int rc;
 
@@ -425,6 +426,7 @@ pz_store_list_holiday_rows (PzStore *self,
     return NULL;
   rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   pz_db_bind_int64 (stmt, 1, (int) year);
+  bind_text (stmt, 2, digits);
   while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
       char **row = g_new0 (char *, 4);
