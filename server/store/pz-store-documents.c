@@ -22,18 +22,18 @@ pz_store_put_output (PzStore    *self,
                      gint64      at,
                      GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO outputs (application_id, kind, sha256, size, created_at) "
-                                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (application_id, kind) DO UPDATE SET"
-                                "  sha256 = excluded.sha256, size = excluded.size,"
-                                "  created_at = excluded.created_at", error);
+  PzDbStmt *stmt = prepare (self,
+                            "INSERT INTO outputs (application_id, kind, sha256, size, created_at) "
+                            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (application_id, kind) DO UPDATE SET"
+                            "  sha256 = excluded.sha256, size = excluded.size,"
+                            "  created_at = excluded.created_at", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, application_id);
+  pz_db_bind_int64 (stmt, 1, application_id);
   bind_text (stmt, 2, kind);
   bind_text (stmt, 3, sha256);
-  sqlite3_bind_int64 (stmt, 4, size);
-  sqlite3_bind_int64 (stmt, 5, at);
+  pz_db_bind_int64 (stmt, 4, size);
+  pz_db_bind_int64 (stmt, 5, at);
   return step_done (self, stmt, error);
 }
 
@@ -49,26 +49,26 @@ GPtrArray *
 pz_store_list_outputs (PzStore *self,
                        gint64   application_id)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT kind, sha256, size, created_at FROM outputs "
-                                "WHERE application_id = ? ORDER BY created_at, kind", NULL);
+  PzDbStmt *stmt = prepare (self,
+                            "SELECT kind, sha256, size, created_at FROM outputs "
+                            "WHERE application_id = ? ORDER BY created_at, kind", NULL);
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_document_free);
 
   if (stmt == NULL)
     return list;
-  sqlite3_bind_int64 (stmt, 1, application_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  pz_db_bind_int64 (stmt, 1, application_id);
+  while (db_step (self, stmt) == PZ_DB_STEP_ROW)
     {
       PzDocument *doc = g_new0 (PzDocument, 1);
 
       doc->requirement = column_text (stmt, 0);
       doc->sha256 = column_text (stmt, 1);
-      doc->size = sqlite3_column_int64 (stmt, 2);
-      doc->uploaded_at = sqlite3_column_int64 (stmt, 3);
+      doc->size = pz_db_column_int64 (stmt, 2);
+      doc->uploaded_at = pz_db_column_int64 (stmt, 3);
       doc->content_type = g_strdup ("application/pdf");
       g_ptr_array_add (list, doc);
     }
-  sqlite3_reset (stmt);
+  pz_db_reset (stmt);
   return list;
 }
 
@@ -76,15 +76,15 @@ PzApplication *
 pz_store_find_by_verify_token (PzStore    *self,
                                const char *token)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT " APP_COLUMNS " FROM applications WHERE verify_token = ?", NULL);
+  PzDbStmt *stmt = prepare (self, "SELECT " APP_COLUMNS " FROM applications WHERE verify_token = ?", NULL);
   PzApplication *app = NULL;
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, token);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (db_step (self, stmt) == PZ_DB_STEP_ROW)
     app = read_application (stmt);
-  sqlite3_reset (stmt);
+  pz_db_reset (stmt);
   return app;
 }
 
@@ -93,16 +93,16 @@ PzApplication *
 pz_store_find_by_tracking_code (PzStore    *self,
                                 const char *code)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT " APP_COLUMNS " FROM applications WHERE tracking_code = ?",
-                                NULL);
+  PzDbStmt *stmt = prepare (self, "SELECT " APP_COLUMNS " FROM applications WHERE tracking_code = ?",
+                            NULL);
   PzApplication *app = NULL;
 
   if (stmt == NULL || code == NULL)
     return NULL;
   bind_text (stmt, 1, code);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (db_step (self, stmt) == PZ_DB_STEP_ROW)
     app = read_application (stmt);
-  sqlite3_reset (stmt);
+  pz_db_reset (stmt);
   return app;
 }
 
@@ -151,14 +151,14 @@ pz_store_insert_document (PzStore    *self,
                           gint64      user_id,
                           GError    **error)
 {
-  sqlite3_stmt *stmt;
+  PzDbStmt *stmt;
 
   stmt = prepare (self,
                   "UPDATE documents SET current = 0 "
                   "WHERE application_id = ? AND requirement = ? AND current = 1", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, application_id);
+  pz_db_bind_int64 (stmt, 1, application_id);
   bind_text (stmt, 2, doc->requirement);
   if (!step_done (self, stmt, error))
     return FALSE;
@@ -166,28 +166,25 @@ pz_store_insert_document (PzStore    *self,
   stmt = prepare (self, "DELETE FROM checklist WHERE application_id = ? AND requirement = ?", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, application_id);
+  pz_db_bind_int64 (stmt, 1, application_id);
   bind_text (stmt, 2, doc->requirement);
   if (!step_done (self, stmt, error))
     return FALSE;
 
   stmt = prepare (self,
                   "INSERT INTO documents (application_id, requirement, sha256, size, content_type,"
-                  "  pages, uploaded_at, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+                  "  pages, uploaded_at, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, application_id);
+  pz_db_bind_int64 (stmt, 1, application_id);
   bind_text (stmt, 2, doc->requirement);
   bind_text (stmt, 3, doc->sha256);
-  sqlite3_bind_int64 (stmt, 4, doc->size);
+  pz_db_bind_int64 (stmt, 4, doc->size);
   bind_text (stmt, 5, doc->content_type);
-  sqlite3_bind_int64 (stmt, 6, doc->pages);
-  sqlite3_bind_int64 (stmt, 7, doc->uploaded_at);
-  sqlite3_bind_int64 (stmt, 8, user_id);
-  if (!step_done (self, stmt, error))
-    return FALSE;
-  doc->id = sqlite3_last_insert_rowid (self->db);
-  return TRUE;
+  pz_db_bind_int64 (stmt, 6, doc->pages);
+  pz_db_bind_int64 (stmt, 7, doc->uploaded_at);
+  pz_db_bind_int64 (stmt, 8, user_id);
+  return step_returning (self, stmt, &doc->id, error);
 }
 
 #define DOCUMENT_QUERY \
@@ -196,17 +193,17 @@ pz_store_insert_document (PzStore    *self,
   "WHERE d.application_id = ? AND d.current = 1 "
 
 static PzDocument *
-read_document (sqlite3_stmt *stmt)
+read_document (PzDbStmt *stmt)
 {
   PzDocument *doc = g_new0 (PzDocument, 1);
 
-  doc->id = sqlite3_column_int64 (stmt, 0);
+  doc->id = pz_db_column_int64 (stmt, 0);
   doc->requirement = column_text (stmt, 1);
   doc->sha256 = column_text (stmt, 2);
-  doc->size = sqlite3_column_int64 (stmt, 3);
+  doc->size = pz_db_column_int64 (stmt, 3);
   doc->content_type = column_text (stmt, 4);
-  doc->pages = sqlite3_column_int64 (stmt, 5);
-  doc->uploaded_at = sqlite3_column_int64 (stmt, 6);
+  doc->pages = pz_db_column_int64 (stmt, 5);
+  doc->uploaded_at = pz_db_column_int64 (stmt, 6);
   doc->uploaded_by = column_text (stmt, 7);
   return doc;
 }
@@ -216,16 +213,16 @@ pz_store_list_documents (PzStore *self,
                          gint64   application_id,
                          GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self, DOCUMENT_QUERY "ORDER BY d.requirement", error);
+  PzDbStmt *stmt = prepare (self, DOCUMENT_QUERY "ORDER BY d.requirement", error);
   GPtrArray *docs;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, application_id);
+  pz_db_bind_int64 (stmt, 1, application_id);
   docs = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_document_free);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (db_step (self, stmt) == PZ_DB_STEP_ROW)
     g_ptr_array_add (docs, read_document (stmt));
-  sqlite3_reset (stmt);
+  pz_db_reset (stmt);
   return docs;
 }
 
@@ -234,16 +231,16 @@ pz_store_get_document (PzStore    *self,
                        gint64      application_id,
                        const char *requirement)
 {
-  sqlite3_stmt *stmt = prepare (self, DOCUMENT_QUERY "AND d.requirement = ?", NULL);
+  PzDbStmt *stmt = prepare (self, DOCUMENT_QUERY "AND d.requirement = ?", NULL);
   PzDocument *doc = NULL;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, application_id);
+  pz_db_bind_int64 (stmt, 1, application_id);
   bind_text (stmt, 2, requirement);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (db_step (self, stmt) == PZ_DB_STEP_ROW)
     doc = read_document (stmt);
-  sqlite3_reset (stmt);
+  pz_db_reset (stmt);
   return doc;
 }
 
@@ -257,20 +254,20 @@ pz_store_set_verdict (PzStore    *self,
                       gint64      at,
                       GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO checklist (application_id, requirement, verdict, note,"
-                                "  at, user_id) VALUES (?, ?, ?, ?, ?, ?) "
-                                "ON CONFLICT (application_id, requirement) DO UPDATE SET"
-                                "  verdict = excluded.verdict, note = excluded.note,"
-                                "  at = excluded.at, user_id = excluded.user_id", error);
+  PzDbStmt *stmt = prepare (self,
+                            "INSERT INTO checklist (application_id, requirement, verdict, note,"
+                            "  at, user_id) VALUES (?, ?, ?, ?, ?, ?) "
+                            "ON CONFLICT (application_id, requirement) DO UPDATE SET"
+                            "  verdict = excluded.verdict, note = excluded.note,"
+                            "  at = excluded.at, user_id = excluded.user_id", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, application_id);
+  pz_db_bind_int64 (stmt, 1, application_id);
   bind_text (stmt, 2, requirement);
   bind_text (stmt, 3, verdict);
   bind_text (stmt, 4, note);
-  sqlite3_bind_int64 (stmt, 5, at);
-  sqlite3_bind_int64 (stmt, 6, user_id);
+  pz_db_bind_int64 (stmt, 5, at);
+  pz_db_bind_int64 (stmt, 6, user_id);
   return step_done (self, stmt, error);
 }
 
@@ -279,28 +276,28 @@ pz_store_list_verdicts (PzStore *self,
                         gint64   application_id,
                         GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT c.requirement, c.verdict, c.note, c.at, u.username "
-                                "FROM checklist c JOIN users u ON u.id = c.user_id "
-                                "WHERE c.application_id = ?", error);
+  PzDbStmt *stmt = prepare (self,
+                            "SELECT c.requirement, c.verdict, c.note, c.at, u.username "
+                            "FROM checklist c JOIN users u ON u.id = c.user_id "
+                            "WHERE c.application_id = ?", error);
   GPtrArray *verdicts;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, application_id);
+  pz_db_bind_int64 (stmt, 1, application_id);
   verdicts = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_verdict_free);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (db_step (self, stmt) == PZ_DB_STEP_ROW)
     {
       PzVerdict *v = g_new0 (PzVerdict, 1);
 
       v->requirement = column_text (stmt, 0);
       v->verdict = column_text (stmt, 1);
       v->note = column_text (stmt, 2);
-      v->at = sqlite3_column_int64 (stmt, 3);
+      v->at = pz_db_column_int64 (stmt, 3);
       v->username = column_text (stmt, 4);
       g_ptr_array_add (verdicts, v);
     }
-  sqlite3_reset (stmt);
+  pz_db_reset (stmt);
   return verdicts;
 }
 
@@ -384,22 +381,27 @@ pz_store_find_idempotent (PzStore    *self,
                           guint      *status,
                           char      **body)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT fingerprint, status, body, packed FROM idempotency "
-                                "WHERE user_id = ? AND key = ?", NULL);
+  PzDbStmt *stmt = prepare (self,
+                            "SELECT fingerprint, status, body, packed FROM idempotency "
+                            "WHERE user_id = ? AND key = ?", NULL);
   gboolean found = FALSE;
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, user_id);
+  pz_db_bind_int64 (stmt, 1, user_id);
   bind_text (stmt, 2, key);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (db_step (self, stmt) == PZ_DB_STEP_ROW)
     {
       *fingerprint = column_text (stmt, 0);
-      *status = (guint) sqlite3_column_int (stmt, 1);
+      *status = (guint) pz_db_column_int64 (stmt, 1);
       /* rows from before the answers were packed have them as text */
-      if (sqlite3_column_type (stmt, 3) == SQLITE_BLOB)
-        *body = unpack_answer (sqlite3_column_blob (stmt, 3), (gsize) sqlite3_column_bytes (stmt, 3));
+      if (!pz_db_column_is_null (stmt, 3))
+        {
+          gsize size;
+          gconstpointer data = pz_db_column_blob (stmt, 3, &size);
+
+          *body = unpack_answer (data, size);
+        }
       else
         *body = column_text (stmt, 2);
       found = *body != NULL;
@@ -409,7 +411,7 @@ pz_store_find_idempotent (PzStore    *self,
           g_clear_pointer (fingerprint, g_free);
         }
     }
-  sqlite3_reset (stmt);
+  pz_db_reset (stmt);
   return found;
 }
 
@@ -424,7 +426,7 @@ pz_store_insert_idempotent (PzStore    *self,
                             GError    **error)
 {
   g_autoptr(GBytes) packed = NULL;
-  sqlite3_stmt *stmt;
+  PzDbStmt *stmt;
 
   if (!(packed = pack_answer (self, body, error)))
     return FALSE;
@@ -433,11 +435,11 @@ pz_store_insert_idempotent (PzStore    *self,
                   "  created_at) VALUES (?, ?, ?, ?, '', ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, user_id);
+  pz_db_bind_int64 (stmt, 1, user_id);
   bind_text (stmt, 2, key);
   bind_text (stmt, 3, fingerprint);
-  sqlite3_bind_int (stmt, 4, (int) status);
-  sqlite3_bind_blob (stmt, 5, g_bytes_get_data (packed, NULL), (int) g_bytes_get_size (packed), SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 6, at);
+  pz_db_bind_int64 (stmt, 4, (int) status);
+  pz_db_bind_blob (stmt, 5, g_bytes_get_data (packed, NULL), g_bytes_get_size (packed));
+  pz_db_bind_int64 (stmt, 6, at);
   return step_done (self, stmt, error);
 }

@@ -39,11 +39,11 @@ pz_application_free (PzApplication *app)
 
 /* A file from a row of APP_COLUMNS. */
 PzApplication *
-read_application (sqlite3_stmt *stmt)
+read_application (PzDbStmt *stmt)
 {
   PzApplication *app = g_new0 (PzApplication, 1);
 
-  app->id = sqlite3_column_int64 (stmt, 0);
+  app->id = pz_db_column_int64 (stmt, 0);
   app->registration_number = column_text (stmt, 1);
   app->permit_type = column_text (stmt, 2);
   app->request_type = column_text (stmt, 3);
@@ -57,25 +57,25 @@ read_application (sqlite3_stmt *stmt)
   app->received_by = column_text (stmt, 11);
   app->step = column_text (stmt, 12);
   app->status = column_text (stmt, 13);
-  app->version = sqlite3_column_int64 (stmt, 14);
-  app->step_entered_at = sqlite3_column_int64 (stmt, 15);
-  app->due_at = sqlite3_column_int64 (stmt, 16);
+  app->version = pz_db_column_int64 (stmt, 14);
+  app->step_entered_at = pz_db_column_int64 (stmt, 15);
+  app->due_at = pz_db_column_int64 (stmt, 16);
   app->permit_number = column_text (stmt, 17);
   app->verify_token = column_text (stmt, 18);
-  app->created_at = sqlite3_column_int64 (stmt, 19);
-  app->updated_at = sqlite3_column_int64 (stmt, 20);
-  app->created_by = sqlite3_column_int64 (stmt, 21);
-  app->updated_by = sqlite3_column_int64 (stmt, 22);
-  app->permit_type_version = sqlite3_column_int64 (stmt, 23);
-  app->service_started_at = sqlite3_column_int64 (stmt, 24);
-  app->service_seconds = sqlite3_column_int64 (stmt, 25);
-  app->service_due_at = sqlite3_column_int64 (stmt, 26);
+  app->created_at = pz_db_column_int64 (stmt, 19);
+  app->updated_at = pz_db_column_int64 (stmt, 20);
+  app->created_by = pz_db_column_int64 (stmt, 21);
+  app->updated_by = pz_db_column_int64 (stmt, 22);
+  app->permit_type_version = pz_db_column_int64 (stmt, 23);
+  app->service_started_at = pz_db_column_int64 (stmt, 24);
+  app->service_seconds = pz_db_column_int64 (stmt, 25);
+  app->service_due_at = pz_db_column_int64 (stmt, 26);
   app->tracking_code = column_text (stmt, 27);
   return app;
 }
 
 static void
-bind_application (sqlite3_stmt  *stmt,
+bind_application (PzDbStmt      *stmt,
                   PzApplication *app)
 {
   bind_text (stmt, 1, app->registration_number);
@@ -91,21 +91,21 @@ bind_application (sqlite3_stmt  *stmt,
   bind_text (stmt, 11, app->received_by);
   bind_text (stmt, 12, app->step);
   bind_text (stmt, 13, app->status);
-  sqlite3_bind_int64 (stmt, 14, app->version);
-  sqlite3_bind_int64 (stmt, 15, app->step_entered_at);
+  pz_db_bind_int64 (stmt, 14, app->version);
+  pz_db_bind_int64 (stmt, 15, app->step_entered_at);
   if (app->due_at)
-    sqlite3_bind_int64 (stmt, 16, app->due_at);
+    pz_db_bind_int64 (stmt, 16, app->due_at);
   else
-    sqlite3_bind_null (stmt, 16);
+    pz_db_bind_null (stmt, 16);
   bind_text (stmt, 17, app->permit_number);
   bind_text (stmt, 18, app->verify_token);
-  sqlite3_bind_int64 (stmt, 19, app->created_at);
-  sqlite3_bind_int64 (stmt, 20, app->updated_at);
-  sqlite3_bind_int64 (stmt, 21, app->created_by);
-  sqlite3_bind_int64 (stmt, 22, app->updated_by);
-  sqlite3_bind_int64 (stmt, 23, app->permit_type_version > 0 ? app->permit_type_version : 1);
+  pz_db_bind_int64 (stmt, 19, app->created_at);
+  pz_db_bind_int64 (stmt, 20, app->updated_at);
+  pz_db_bind_int64 (stmt, 21, app->created_by);
+  pz_db_bind_int64 (stmt, 22, app->updated_by);
+  pz_db_bind_int64 (stmt, 23, app->permit_type_version > 0 ? app->permit_type_version : 1);
   bind_time (stmt, 24, app->service_started_at);
-  sqlite3_bind_int64 (stmt, 25, app->service_seconds);
+  pz_db_bind_int64 (stmt, 25, app->service_seconds);
   bind_time (stmt, 26, app->service_due_at);
   bind_text (stmt, 27, app->tracking_code);
 }
@@ -115,23 +115,20 @@ pz_store_insert_application (PzStore       *self,
                              PzApplication *app,
                              GError       **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO applications (registration_number, permit_type,"
-                                "  request_type, applicant_name, applicant_nik, applicant_address,"
-                                "  applicant_phone, applicant_email, data, survey, received_by, step,"
-                                "  status, version, step_entered_at, due_at, permit_number,"
-                                "  verify_token, created_at, updated_at, created_by, updated_by,"
-                                "  permit_type_version, service_started_at, service_seconds, service_due_at,"
-                                "  tracking_code) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                                "  ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  PzDbStmt *stmt = prepare (self,
+                            "INSERT INTO applications (registration_number, permit_type,"
+                            "  request_type, applicant_name, applicant_nik, applicant_address,"
+                            "  applicant_phone, applicant_email, data, survey, received_by, step,"
+                            "  status, version, step_entered_at, due_at, permit_number,"
+                            "  verify_token, created_at, updated_at, created_by, updated_by,"
+                            "  permit_type_version, service_started_at, service_seconds, service_due_at,"
+                            "  tracking_code) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                            "  ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", error);
   if (stmt == NULL)
     return FALSE;
   bind_application (stmt, app);
-  if (!step_done (self, stmt, error))
-    return FALSE;
-  app->id = sqlite3_last_insert_rowid (self->db);
-  return TRUE;
+  return step_returning (self, stmt, &app->id, error);
 }
 
 /**
@@ -148,20 +145,20 @@ pz_store_get_application (PzStore *self,
                           gint64   id,
                           GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT " APP_COLUMNS " FROM applications WHERE id = ?",
-                                error);
+  PzDbStmt *stmt = prepare (self, "SELECT " APP_COLUMNS " FROM applications WHERE id = ?",
+                            error);
   PzApplication *app = NULL;
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  pz_db_bind_int64 (stmt, 1, id);
+  rc = db_step (self, stmt);
+  if (rc == PZ_DB_STEP_ROW)
     app = read_application (stmt);
-  else if (rc != SQLITE_DONE)
-    sql_error (self, rc, error);
-  sqlite3_reset (stmt);
+  else if (rc != PZ_DB_STEP_DONE)
+    sql_error (self, error);
+  pz_db_reset (stmt);
   return app;
 }
 
@@ -183,12 +180,12 @@ pz_store_update_application (PzStore       *self,
 {
   /* Only what a step can change: naming the applicant's columns here would
    * rewrite their indexes on every action. */
-  sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE applications SET data = ?, survey = ?, received_by = ?,"
-                                "  step = ?, status = ?, version = ?, step_entered_at = ?, due_at = ?,"
-                                "  permit_number = ?, verify_token = ?, updated_at = ?, updated_by = ?,"
-                                "  service_started_at = ?, service_seconds = ?, service_due_at = ? "
-                                "WHERE id = ? AND version = ?", error);
+  PzDbStmt *stmt = prepare (self,
+                            "UPDATE applications SET data = ?, survey = ?, received_by = ?,"
+                            "  step = ?, status = ?, version = ?, step_entered_at = ?, due_at = ?,"
+                            "  permit_number = ?, verify_token = ?, updated_at = ?, updated_by = ?,"
+                            "  service_started_at = ?, service_seconds = ?, service_due_at = ? "
+                            "WHERE id = ? AND version = ?", error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, app->data ? app->data : "{}");
@@ -196,24 +193,24 @@ pz_store_update_application (PzStore       *self,
   bind_text (stmt, 3, app->received_by);
   bind_text (stmt, 4, app->step);
   bind_text (stmt, 5, app->status);
-  sqlite3_bind_int64 (stmt, 6, app->version);
-  sqlite3_bind_int64 (stmt, 7, app->step_entered_at);
+  pz_db_bind_int64 (stmt, 6, app->version);
+  pz_db_bind_int64 (stmt, 7, app->step_entered_at);
   if (app->due_at)
-    sqlite3_bind_int64 (stmt, 8, app->due_at);
+    pz_db_bind_int64 (stmt, 8, app->due_at);
   else
-    sqlite3_bind_null (stmt, 8);
+    pz_db_bind_null (stmt, 8);
   bind_text (stmt, 9, app->permit_number);
   bind_text (stmt, 10, app->verify_token);
-  sqlite3_bind_int64 (stmt, 11, app->updated_at);
-  sqlite3_bind_int64 (stmt, 12, app->updated_by);
+  pz_db_bind_int64 (stmt, 11, app->updated_at);
+  pz_db_bind_int64 (stmt, 12, app->updated_by);
   bind_time (stmt, 13, app->service_started_at);
-  sqlite3_bind_int64 (stmt, 14, app->service_seconds);
+  pz_db_bind_int64 (stmt, 14, app->service_seconds);
   bind_time (stmt, 15, app->service_due_at);
-  sqlite3_bind_int64 (stmt, 16, app->id);
-  sqlite3_bind_int64 (stmt, 17, expected_version);
+  pz_db_bind_int64 (stmt, 16, app->id);
+  pz_db_bind_int64 (stmt, 17, expected_version);
   if (!step_done (self, stmt, error))
     return FALSE;
-  if (sqlite3_changes (self->db) != 1)
+  if (pz_db_changes (self->db) != 1)
     {
       g_set_error (error, PZ_STORE_ERROR, PZ_STORE_ERROR_STALE,
                    _("The file was changed meanwhile"));
@@ -223,19 +220,19 @@ pz_store_update_application (PzStore       *self,
 }
 
 static GPtrArray *
-collect_applications (PzStore      *self,
-                      sqlite3_stmt *stmt,
-                      GError      **error)
+collect_applications (PzStore  *self,
+                      PzDbStmt *stmt,
+                      GError  **error)
 {
   GPtrArray *apps = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_application_free);
   int rc;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     g_ptr_array_add (apps, read_application (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_DONE)
     {
-      sql_error (self, rc, error);
+      sql_error (self, error);
       g_ptr_array_unref (apps);
       return NULL;
     }
@@ -249,41 +246,41 @@ collect_applications (PzStore      *self,
   " step_entered_at, due_at, permit_number, created_at, updated_at, permit_type_version"
 
 static PzApplication *
-read_summary (sqlite3_stmt *stmt)
+read_summary (PzDbStmt *stmt)
 {
   PzApplication *app = g_new0 (PzApplication, 1);
 
-  app->id = sqlite3_column_int64 (stmt, 0);
+  app->id = pz_db_column_int64 (stmt, 0);
   app->registration_number = column_text (stmt, 1);
   app->permit_type = column_text (stmt, 2);
   app->request_type = column_text (stmt, 3);
   app->applicant_name = column_text (stmt, 4);
   app->step = column_text (stmt, 5);
   app->status = column_text (stmt, 6);
-  app->version = sqlite3_column_int64 (stmt, 7);
-  app->step_entered_at = sqlite3_column_int64 (stmt, 8);
-  app->due_at = sqlite3_column_int64 (stmt, 9);
+  app->version = pz_db_column_int64 (stmt, 7);
+  app->step_entered_at = pz_db_column_int64 (stmt, 8);
+  app->due_at = pz_db_column_int64 (stmt, 9);
   app->permit_number = column_text (stmt, 10);
-  app->created_at = sqlite3_column_int64 (stmt, 11);
-  app->updated_at = sqlite3_column_int64 (stmt, 12);
-  app->permit_type_version = sqlite3_column_int64 (stmt, 13);
+  app->created_at = pz_db_column_int64 (stmt, 11);
+  app->updated_at = pz_db_column_int64 (stmt, 12);
+  app->permit_type_version = pz_db_column_int64 (stmt, 13);
   return app;
 }
 
 static GPtrArray *
-collect_summaries (PzStore      *self,
-                   sqlite3_stmt *stmt,
-                   GPtrArray    *apps,
-                   GError      **error)
+collect_summaries (PzStore   *self,
+                   PzDbStmt  *stmt,
+                   GPtrArray *apps,
+                   GError   **error)
 {
   int rc;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     g_ptr_array_add (apps, read_summary (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_DONE)
     {
-      sql_error (self, rc, error);
+      sql_error (self, error);
       return NULL;
     }
   return apps;
@@ -310,7 +307,7 @@ pz_store_inbox_step (PzStore    *self,
                      GError    **error)
 {
   g_autoptr(GPtrArray) apps = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_application_free);
-  sqlite3_stmt *stmt;
+  PzDbStmt *stmt;
 
   stmt = prepare (self,
                   "SELECT " SUMMARY_COLUMNS " FROM applications "
@@ -318,7 +315,7 @@ pz_store_inbox_step (PzStore    *self,
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, step);
-  sqlite3_bind_int (stmt, 2, (int) limit);
+  pz_db_bind_int64 (stmt, 2, (int) limit);
   if (!collect_summaries (self, stmt, apps, error))
     return NULL;
 
@@ -331,7 +328,7 @@ pz_store_inbox_step (PzStore    *self,
       if (stmt == NULL)
         return NULL;
       bind_text (stmt, 1, step);
-      sqlite3_bind_int (stmt, 2, (int) (limit - apps->len));
+      pz_db_bind_int64 (stmt, 2, (int) (limit - apps->len));
       if (!collect_summaries (self, stmt, apps, error))
         return NULL;
     }
@@ -359,19 +356,19 @@ pz_store_next_due (PzStore    *self,
                    gint64     *next,
                    GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT min(due_at) FROM applications WHERE step = ? AND due_at >= ?", error);
+  PzDbStmt *stmt = prepare (self, "SELECT min(due_at) FROM applications WHERE step = ? AND due_at >= ?", error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, step);
-  sqlite3_bind_int64 (stmt, 2, from);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *next = sqlite3_column_type (stmt, 0) == SQLITE_NULL ? G_MAXINT64 : sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    return sql_error (self, rc, error);
+  pz_db_bind_int64 (stmt, 2, from);
+  rc = db_step (self, stmt);
+  if (rc == PZ_DB_STEP_ROW)
+    *next = pz_db_column_is_null (stmt, 0) ? G_MAXINT64 : pz_db_column_int64 (stmt, 0);
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_ROW)
+    return sql_error (self, error);
   return TRUE;
 }
 
@@ -392,24 +389,24 @@ pz_store_count_step (PzStore    *self,
                      gint64     *overdue,
                      GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT coalesce((SELECT files FROM step_counts WHERE step = ?2), 0), "
-                                OVERDUE_SQL ("?2"), error);
+  PzDbStmt *stmt = prepare (self,
+                            "SELECT coalesce((SELECT files FROM step_counts WHERE step = ?2), 0), "
+                            OVERDUE_SQL ("?2"), error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, overdue_before);
+  pz_db_bind_int64 (stmt, 1, overdue_before);
   bind_text (stmt, 2, step);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  rc = db_step (self, stmt);
+  if (rc == PZ_DB_STEP_ROW)
     {
-      *count = sqlite3_column_int64 (stmt, 0);
-      *overdue = sqlite3_column_int64 (stmt, 1);
+      *count = pz_db_column_int64 (stmt, 0);
+      *overdue = pz_db_column_int64 (stmt, 1);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    return sql_error (self, rc, error);
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_ROW)
+    return sql_error (self, error);
   return TRUE;
 }
 
@@ -425,27 +422,27 @@ pz_store_count_by_step (PzStore *self,
                         gint64   overdue_before,
                         GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT c.step, c.files, " OVERDUE_SQL ("c.step") " FROM step_counts c", error);
+  PzDbStmt *stmt = prepare (self,
+                            "SELECT c.step, c.files, " OVERDUE_SQL ("c.step") " FROM step_counts c", error);
   g_autoptr(GHashTable) counts = NULL;
   int rc;
 
   if (stmt == NULL)
     return NULL;
   counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  sqlite3_bind_int64 (stmt, 1, overdue_before);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  pz_db_bind_int64 (stmt, 1, overdue_before);
+  while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
       gint64 *pair = g_new (gint64, 2);
 
-      pair[0] = sqlite3_column_int64 (stmt, 1);
-      pair[1] = sqlite3_column_int64 (stmt, 2);
+      pair[0] = pz_db_column_int64 (stmt, 1);
+      pair[1] = pz_db_column_int64 (stmt, 2);
       g_hash_table_insert (counts, column_text (stmt, 0), pair);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_DONE)
     {
-      sql_error (self, rc, error);
+      sql_error (self, error);
       return NULL;
     }
   return g_steal_pointer (&counts);
@@ -467,13 +464,23 @@ pz_store_search (PzStore        *self,
                  const PzSearch *search,
                  GError        **error)
 {
-  sqlite3_stmt *stmt;
+  PzDbStmt *stmt;
   g_autofree char *like = NULL;
 
-  stmt = prepare (self,
-                  "SELECT " APP_COLUMNS " FROM applications "
+  /* SQLite's LIKE ignores the case of ASCII letters, as PostgreSQL's
+   * ILIKE does (that form untested) */
+  stmt = prepare (self, pz_db_kind (self->db) == PZ_DB_SQLITE
+                  ? "SELECT " APP_COLUMNS " FROM applications "
                   "WHERE (?1 IS NULL OR registration_number = ?1 OR applicant_nik = ?1"
                   "       OR permit_number = ?1 OR applicant_name LIKE ?2 ESCAPE '\\')"
+                  "  AND (?3 IS NULL OR step = ?3)"
+                  "  AND (?4 IS NULL OR status = ?4)"
+                  "  AND (?5 IS NULL OR permit_type = ?5)"
+                  "  AND (?6 = 0 OR id < ?6) "
+                  "ORDER BY id DESC LIMIT ?7"
+                  : "SELECT " APP_COLUMNS " FROM applications "
+                  "WHERE (?1 IS NULL OR registration_number = ?1 OR applicant_nik = ?1"
+                  "       OR permit_number = ?1 OR applicant_name ILIKE ?2 ESCAPE '\\')"
                   "  AND (?3 IS NULL OR step = ?3)"
                   "  AND (?4 IS NULL OR status = ?4)"
                   "  AND (?5 IS NULL OR permit_type = ?5)"
@@ -500,8 +507,8 @@ pz_store_search (PzStore        *self,
   bind_text (stmt, 3, search->step);
   bind_text (stmt, 4, search->status);
   bind_text (stmt, 5, search->permit_type);
-  sqlite3_bind_int64 (stmt, 6, search->before_id);
-  sqlite3_bind_int (stmt, 7, (int) search->limit);
+  pz_db_bind_int64 (stmt, 6, search->before_id);
+  pz_db_bind_int64 (stmt, 7, (int) search->limit);
   return collect_applications (self, stmt, error);
 }
 
@@ -529,27 +536,26 @@ pz_store_insert_event (PzStore *self,
                        PzEvent *event,
                        GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO events (application_id, at, user_id, role, action,"
-                                "  from_step, to_step, note, office_seconds, data, acting, also_admin) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  PzDbStmt *stmt = prepare (self,
+                            "INSERT INTO events (application_id, at, user_id, role, action,"
+                            "  from_step, to_step, note, office_seconds, data, acting, also_admin) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", error);
   if (stmt == NULL)
     return 0;
-  sqlite3_bind_int64 (stmt, 1, event->application_id);
-  sqlite3_bind_int64 (stmt, 2, event->at);
-  sqlite3_bind_int64 (stmt, 3, event->user_id);
+  pz_db_bind_int64 (stmt, 1, event->application_id);
+  pz_db_bind_int64 (stmt, 2, event->at);
+  pz_db_bind_int64 (stmt, 3, event->user_id);
   bind_text (stmt, 4, event->role);
   bind_text (stmt, 5, event->action);
   bind_text (stmt, 6, event->from_step);
   bind_text (stmt, 7, event->to_step);
   bind_text (stmt, 8, event->note);
-  sqlite3_bind_int64 (stmt, 9, event->office_seconds);
+  pz_db_bind_int64 (stmt, 9, event->office_seconds);
   bind_text (stmt, 10, event->data);
   bind_text (stmt, 11, event->acting);
-  sqlite3_bind_int (stmt, 12, event->also_admin ? 1 : 0);
-  if (!step_done (self, stmt, error))
+  pz_db_bind_int64 (stmt, 12, event->also_admin ? 1 : 0);
+  if (!step_returning (self, stmt, &event->id, error))
     return 0;
-  event->id = sqlite3_last_insert_rowid (self->db);
   return event->id;
 }
 
@@ -559,14 +565,14 @@ pz_store_insert_event (PzStore *self,
   "FROM events e JOIN users u ON u.id = e.user_id WHERE e.application_id = ? "
 
 static PzEvent *
-read_event (sqlite3_stmt *stmt)
+read_event (PzDbStmt *stmt)
 {
   PzEvent *e = g_new0 (PzEvent, 1);
 
-  e->id = sqlite3_column_int64 (stmt, 0);
-  e->application_id = sqlite3_column_int64 (stmt, 1);
-  e->at = sqlite3_column_int64 (stmt, 2);
-  e->user_id = sqlite3_column_int64 (stmt, 3);
+  e->id = pz_db_column_int64 (stmt, 0);
+  e->application_id = pz_db_column_int64 (stmt, 1);
+  e->at = pz_db_column_int64 (stmt, 2);
+  e->user_id = pz_db_column_int64 (stmt, 3);
   e->username = column_text (stmt, 4);
   e->full_name = column_text (stmt, 5);
   e->role = column_text (stmt, 6);
@@ -574,10 +580,10 @@ read_event (sqlite3_stmt *stmt)
   e->from_step = column_text (stmt, 8);
   e->to_step = column_text (stmt, 9);
   e->note = column_text (stmt, 10);
-  e->office_seconds = sqlite3_column_int64 (stmt, 11);
+  e->office_seconds = pz_db_column_int64 (stmt, 11);
   e->data = column_text (stmt, 12);
   e->acting = column_text (stmt, 13);
-  e->also_admin = sqlite3_column_int (stmt, 14) != 0;
+  e->also_admin = pz_db_column_int64 (stmt, 14) != 0;
   return e;
 }
 
@@ -586,20 +592,20 @@ pz_store_list_events (PzStore *self,
                       gint64   application_id,
                       GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self, EVENT_QUERY "ORDER BY e.id", error);
+  PzDbStmt *stmt = prepare (self, EVENT_QUERY "ORDER BY e.id", error);
   GPtrArray *events;
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, application_id);
+  pz_db_bind_int64 (stmt, 1, application_id);
   events = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_event_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     g_ptr_array_add (events, read_event (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_DONE)
     {
-      sql_error (self, rc, error);
+      sql_error (self, error);
       g_ptr_array_unref (events);
       return NULL;
     }
@@ -610,15 +616,15 @@ PzEvent *
 pz_store_last_event (PzStore *self,
                      gint64   application_id)
 {
-  sqlite3_stmt *stmt = prepare (self, EVENT_QUERY "ORDER BY e.id DESC LIMIT 1", NULL);
+  PzDbStmt *stmt = prepare (self, EVENT_QUERY "ORDER BY e.id DESC LIMIT 1", NULL);
   PzEvent *event = NULL;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, application_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  pz_db_bind_int64 (stmt, 1, application_id);
+  if (db_step (self, stmt) == PZ_DB_STEP_ROW)
     event = read_event (stmt);
-  sqlite3_reset (stmt);
+  pz_db_reset (stmt);
   return event;
 }
 
@@ -629,19 +635,19 @@ pz_store_count_user_events (PzStore *self,
                             gint64  *count,
                             GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT count(*) FROM events WHERE user_id = ? AND at >= ?", error);
+  PzDbStmt *stmt = prepare (self, "SELECT count(*) FROM events WHERE user_id = ? AND at >= ?", error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int64 (stmt, 2, since);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *count = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    return sql_error (self, rc, error);
+  pz_db_bind_int64 (stmt, 1, user_id);
+  pz_db_bind_int64 (stmt, 2, since);
+  rc = db_step (self, stmt);
+  if (rc == PZ_DB_STEP_ROW)
+    *count = pz_db_column_int64 (stmt, 0);
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_ROW)
+    return sql_error (self, error);
   return TRUE;
 }
 
@@ -667,35 +673,35 @@ GPtrArray *
 pz_store_list_open_clocks (PzStore *self,
                            GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT id, permit_type, permit_type_version, step, step_entered_at, "
-                                "  service_started_at, service_seconds, due_at, service_due_at "
-                                "FROM applications WHERE status IN ('in_progress', 'waiting_applicant')",
-                                error);
+  PzDbStmt *stmt = prepare (self,
+                            "SELECT id, permit_type, permit_type_version, step, step_entered_at, "
+                            "  service_started_at, service_seconds, due_at, service_due_at "
+                            "FROM applications WHERE status IN ('in_progress', 'waiting_applicant')",
+                            error);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_clock_row_free);
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
       PzClockRow *row = g_new0 (PzClockRow, 1);
 
-      row->id = sqlite3_column_int64 (stmt, 0);
+      row->id = pz_db_column_int64 (stmt, 0);
       row->permit_type = column_text (stmt, 1);
-      row->permit_type_version = sqlite3_column_int64 (stmt, 2);
+      row->permit_type_version = pz_db_column_int64 (stmt, 2);
       row->step = column_text (stmt, 3);
-      row->step_entered_at = sqlite3_column_int64 (stmt, 4);
-      row->service_started_at = sqlite3_column_int64 (stmt, 5);
-      row->service_seconds = sqlite3_column_int64 (stmt, 6);
-      row->due_at = sqlite3_column_int64 (stmt, 7);
-      row->service_due_at = sqlite3_column_int64 (stmt, 8);
+      row->step_entered_at = pz_db_column_int64 (stmt, 4);
+      row->service_started_at = pz_db_column_int64 (stmt, 5);
+      row->service_seconds = pz_db_column_int64 (stmt, 6);
+      row->due_at = pz_db_column_int64 (stmt, 7);
+      row->service_due_at = pz_db_column_int64 (stmt, 8);
       g_ptr_array_add (rows, row);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_DONE)
     {
-      sql_error (self, rc, error);
+      sql_error (self, error);
       return NULL;
     }
   return g_steal_pointer (&rows);
@@ -709,13 +715,13 @@ pz_store_set_due_times (PzStore *self,
                         gint64   service_due_at,
                         GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "UPDATE applications SET due_at = ?, service_due_at = ? WHERE id = ?", error);
+  PzDbStmt *stmt = prepare (self, "UPDATE applications SET due_at = ?, service_due_at = ? WHERE id = ?", error);
 
   if (stmt == NULL)
     return FALSE;
   bind_time (stmt, 1, due_at);
   bind_time (stmt, 2, service_due_at);
-  sqlite3_bind_int64 (stmt, 3, id);
+  pz_db_bind_int64 (stmt, 3, id);
   return step_done (self, stmt, error);
 }
 
@@ -733,40 +739,40 @@ pz_store_list_new_escalations (PzStore *self,
                                gint64   soon,
                                GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT a.id, a.step, 'step', a.registration_number, a.permit_type, a.permit_type_version "
-                                "FROM applications a WHERE a.due_at < ?1 AND a.status = 'in_progress' "
-                                "  AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.application_id = a.id "
-                                "                  AND e.step = a.step AND e.reason = 'step') "
-                                "UNION ALL "
-                                "SELECT a.id, a.step, 'deadline', a.registration_number, a.permit_type, a.permit_type_version "
-                                "FROM applications a WHERE a.service_due_at <= ?2 AND a.status = 'in_progress' "
-                                "  AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.application_id = a.id "
-                                "                  AND e.step = '' AND e.reason = 'deadline') "
-                                "ORDER BY 1", error);
+  PzDbStmt *stmt = prepare (self,
+                            "SELECT a.id, a.step, 'step', a.registration_number, a.permit_type, a.permit_type_version "
+                            "FROM applications a WHERE a.due_at < ?1 AND a.status = 'in_progress' "
+                            "  AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.application_id = a.id "
+                            "                  AND e.step = a.step AND e.reason = 'step') "
+                            "UNION ALL "
+                            "SELECT a.id, a.step, 'deadline', a.registration_number, a.permit_type, a.permit_type_version "
+                            "FROM applications a WHERE a.service_due_at <= ?2 AND a.status = 'in_progress' "
+                            "  AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.application_id = a.id "
+                            "                  AND e.step = '' AND e.reason = 'deadline') "
+                            "ORDER BY 1", error);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_clock_row_free);
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, now);
-  sqlite3_bind_int64 (stmt, 2, soon);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  pz_db_bind_int64 (stmt, 1, now);
+  pz_db_bind_int64 (stmt, 2, soon);
+  while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
       PzClockRow *row = g_new0 (PzClockRow, 1);
 
-      row->id = sqlite3_column_int64 (stmt, 0);
+      row->id = pz_db_column_int64 (stmt, 0);
       row->step = column_text (stmt, 1);
       row->reason = column_text (stmt, 2);
       row->registration_number = column_text (stmt, 3);
       row->permit_type = column_text (stmt, 4);
-      row->permit_type_version = sqlite3_column_int64 (stmt, 5);
+      row->permit_type_version = pz_db_column_int64 (stmt, 5);
       g_ptr_array_add (rows, row);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_DONE)
     {
-      sql_error (self, rc, error);
+      sql_error (self, error);
       return NULL;
     }
   return g_steal_pointer (&rows);
@@ -782,16 +788,17 @@ pz_store_note_escalation (PzStore    *self,
                           gint64      at,
                           GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT OR IGNORE INTO escalations (application_id, step, reason, at) VALUES (?, ?, ?, ?)",
-                                error);
+  PzDbStmt *stmt = prepare (self,
+                            "INSERT INTO escalations (application_id, step, reason, at) VALUES (?, ?, ?, ?)"
+                            " ON CONFLICT DO NOTHING",
+                            error);
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
+  pz_db_bind_int64 (stmt, 1, id);
   bind_text (stmt, 2, step);
   bind_text (stmt, 3, reason);
-  sqlite3_bind_int64 (stmt, 4, at);
+  pz_db_bind_int64 (stmt, 4, at);
   return step_done (self, stmt, error);
 }
 
@@ -807,26 +814,30 @@ pz_store_list_late_ids (PzStore *self,
                         gint64   soon,
                         GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT id FROM applications WHERE status = 'in_progress' "
-                                "  AND (due_at < ?1 OR service_due_at <= ?2) "
-                                "ORDER BY min(coalesce(due_at, ?2), coalesce(service_due_at, ?2)), id", error);
+  /* the smaller of two: min() in SQLite, least() in PostgreSQL (untested) */
+  PzDbStmt *stmt = prepare (self, pz_db_kind (self->db) == PZ_DB_SQLITE
+                            ? "SELECT id FROM applications WHERE status = 'in_progress' "
+                            "  AND (due_at < ?1 OR service_due_at <= ?2) "
+                            "ORDER BY min(coalesce(due_at, ?2), coalesce(service_due_at, ?2)), id"
+                            : "SELECT id FROM applications WHERE status = 'in_progress' "
+                            "  AND (due_at < ?1 OR service_due_at <= ?2) "
+                            "ORDER BY least(coalesce(due_at, ?2), coalesce(service_due_at, ?2)), id", error);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, now);
-  sqlite3_bind_int64 (stmt, 2, soon);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  pz_db_bind_int64 (stmt, 1, now);
+  pz_db_bind_int64 (stmt, 2, soon);
+  while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
+      gint64 id = pz_db_column_int64 (stmt, 0);
       g_array_append_val (ids, id);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_DONE)
     {
-      sql_error (self, rc, error);
+      sql_error (self, error);
       return NULL;
     }
   return g_steal_pointer (&ids);

@@ -32,24 +32,21 @@ pz_store_insert_message (PzStore   *self,
                          PzMessage *m,
                          GError   **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO outbox (application_id, kind, recipient_name, email, phone, subject,"
-                                "  body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  PzDbStmt *stmt = prepare (self,
+                            "INSERT INTO outbox (application_id, kind, recipient_name, email, phone, subject,"
+                            "  body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, m->application_id);
+  pz_db_bind_int64 (stmt, 1, m->application_id);
   bind_text (stmt, 2, m->kind);
   bind_text (stmt, 3, m->recipient_name);
   bind_text (stmt, 4, m->email);
   bind_text (stmt, 5, m->phone);
   bind_text (stmt, 6, m->subject);
   bind_text (stmt, 7, m->body);
-  sqlite3_bind_int64 (stmt, 8, m->created_at);
-  sqlite3_bind_int64 (stmt, 9, m->created_at);
-  if (!step_done (self, stmt, error))
-    return FALSE;
-  m->id = sqlite3_last_insert_rowid (self->db);
-  return TRUE;
+  pz_db_bind_int64 (stmt, 8, m->created_at);
+  pz_db_bind_int64 (stmt, 9, m->created_at);
+  return step_returning (self, stmt, &m->id, error);
 }
 
 /**
@@ -66,39 +63,39 @@ pz_store_due_messages (PzStore *self,
                        gint64   now,
                        guint    limit)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT o.id, o.application_id, o.kind, o.recipient_name, o.email, o.phone,"
-                                "  o.subject, o.body, o.created_at, o.email_done, o.command_done, o.attempts,"
-                                "  a.registration_number "
-                                "FROM outbox o JOIN applications a ON a.id = o.application_id "
-                                "WHERE (o.email_done IS NULL OR o.command_done IS NULL) AND o.next_attempt_at <= ? "
-                                "ORDER BY o.next_attempt_at, o.id LIMIT ?", NULL);
+  PzDbStmt *stmt = prepare (self,
+                            "SELECT o.id, o.application_id, o.kind, o.recipient_name, o.email, o.phone,"
+                            "  o.subject, o.body, o.created_at, o.email_done, o.command_done, o.attempts,"
+                            "  a.registration_number "
+                            "FROM outbox o JOIN applications a ON a.id = o.application_id "
+                            "WHERE (o.email_done IS NULL OR o.command_done IS NULL) AND o.next_attempt_at <= ? "
+                            "ORDER BY o.next_attempt_at, o.id LIMIT ?", NULL);
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_message_free);
 
   if (stmt == NULL)
     return list;
-  sqlite3_bind_int64 (stmt, 1, now);
-  sqlite3_bind_int (stmt, 2, (int) limit);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  pz_db_bind_int64 (stmt, 1, now);
+  pz_db_bind_int64 (stmt, 2, (int) limit);
+  while (db_step (self, stmt) == PZ_DB_STEP_ROW)
     {
       PzMessage *m = g_new0 (PzMessage, 1);
 
-      m->id = sqlite3_column_int64 (stmt, 0);
-      m->application_id = sqlite3_column_int64 (stmt, 1);
+      m->id = pz_db_column_int64 (stmt, 0);
+      m->application_id = pz_db_column_int64 (stmt, 1);
       m->kind = column_text (stmt, 2);
       m->recipient_name = column_text (stmt, 3);
       m->email = column_text (stmt, 4);
       m->phone = column_text (stmt, 5);
       m->subject = column_text (stmt, 6);
       m->body = column_text (stmt, 7);
-      m->created_at = sqlite3_column_int64 (stmt, 8);
-      m->email_done = sqlite3_column_type (stmt, 9) != SQLITE_NULL;
-      m->command_done = sqlite3_column_type (stmt, 10) != SQLITE_NULL;
-      m->attempts = sqlite3_column_int (stmt, 11);
+      m->created_at = pz_db_column_int64 (stmt, 8);
+      m->email_done = !pz_db_column_is_null (stmt, 9);
+      m->command_done = !pz_db_column_is_null (stmt, 10);
+      m->attempts = pz_db_column_int64 (stmt, 11);
       m->registration_number = column_text (stmt, 12);
       g_ptr_array_add (list, m);
     }
-  sqlite3_reset (stmt);
+  pz_db_reset (stmt);
   return list;
 }
 
@@ -114,20 +111,20 @@ pz_store_update_message (PzStore   *self,
                          gint64     now,
                          GError   **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE outbox SET email_done = CASE WHEN ? THEN coalesce (email_done, ?) END,"
-                                "  command_done = CASE WHEN ? THEN coalesce (command_done, ?) END,"
-                                "  attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?", error);
+  PzDbStmt *stmt = prepare (self,
+                            "UPDATE outbox SET email_done = CASE WHEN ? <> 0 THEN coalesce (email_done, ?) END,"
+                            "  command_done = CASE WHEN ? <> 0 THEN coalesce (command_done, ?) END,"
+                            "  attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int (stmt, 1, m->email_done);
-  sqlite3_bind_int64 (stmt, 2, now);
-  sqlite3_bind_int (stmt, 3, m->command_done);
-  sqlite3_bind_int64 (stmt, 4, now);
-  sqlite3_bind_int (stmt, 5, m->attempts);
-  sqlite3_bind_int64 (stmt, 6, m->next_attempt_at);
+  pz_db_bind_int64 (stmt, 1, m->email_done);
+  pz_db_bind_int64 (stmt, 2, now);
+  pz_db_bind_int64 (stmt, 3, m->command_done);
+  pz_db_bind_int64 (stmt, 4, now);
+  pz_db_bind_int64 (stmt, 5, m->attempts);
+  pz_db_bind_int64 (stmt, 6, m->next_attempt_at);
   bind_text (stmt, 7, m->last_error);
-  sqlite3_bind_int64 (stmt, 8, m->id);
+  pz_db_bind_int64 (stmt, 8, m->id);
   return step_done (self, stmt, error);
 }
 
@@ -138,26 +135,26 @@ pz_store_retry_pending_messages (PzStore *self,
                                  gint64   now,
                                  GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE outbox SET next_attempt_at = ? "
-                                "WHERE (email_done IS NULL OR command_done IS NULL) AND next_attempt_at > ?", error);
+  PzDbStmt *stmt = prepare (self,
+                            "UPDATE outbox SET next_attempt_at = ? "
+                            "WHERE (email_done IS NULL OR command_done IS NULL) AND next_attempt_at > ?", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, now);
-  sqlite3_bind_int64 (stmt, 2, now);
+  pz_db_bind_int64 (stmt, 1, now);
+  pz_db_bind_int64 (stmt, 2, now);
   return step_done (self, stmt, error);
 }
 
 gint64
 pz_store_count_pending_messages (PzStore *self)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT count(*) FROM outbox WHERE email_done IS NULL OR command_done IS NULL",
-                                NULL);
+  PzDbStmt *stmt = prepare (self, "SELECT count(*) FROM outbox WHERE email_done IS NULL OR command_done IS NULL",
+                            NULL);
   gint64 n = 0;
 
-  if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
+  if (stmt && db_step (self, stmt) == PZ_DB_STEP_ROW)
+    n = pz_db_column_int64 (stmt, 0);
   if (stmt)
-    sqlite3_reset (stmt);
+    pz_db_reset (stmt);
   return n;
 }

@@ -4,18 +4,17 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <sqlite3.h>
-
+#include "pz-db.h"
 #include "pz-store.h"
 #include "pz-tracking.h"
 
 G_BEGIN_DECLS
 
-/* Statements are prepared once and kept. */
+/* Statements are prepared once and kept (by pz-db). */
 struct _PzStore
 {
-  sqlite3    *db;
-  GHashTable *statements;  /* SQL text -> sqlite3_stmt */
+  PzDb       *db;          /* keeps the prepared statements */
+  GError     *step_error;  /* why the last db_step() failed, for sql_error() */
   guint       depth;       /* open transaction and savepoints */
   int         busy_ms;     /* how long a statement waits for another process's lock */
   gint64      ends;        /* transactions and savepoints committed or rolled back */
@@ -38,24 +37,29 @@ struct _PzStore
 
 /* pz-store.c */
 gboolean sql_error (PzStore  *self,
-                    int       rc,
                     GError  **error);
-sqlite3_stmt *prepare (PzStore     *self,
+PzDbStmt *prepare (PzStore     *self,
                        const char  *sql,
                        GError     **error);
-void bind_text (sqlite3_stmt *stmt,
+void bind_text (PzDbStmt     *stmt,
                 int           i,
                 const char   *text);
-void bind_time (sqlite3_stmt *stmt,
+void bind_time (PzDbStmt     *stmt,
                 int           i,
                 gint64        t);
-char *column_text (sqlite3_stmt *stmt,
+char *column_text (PzDbStmt     *stmt,
                    int           i);
+PzDbStep db_step (PzStore  *self,
+                  PzDbStmt *stmt);
+gboolean step_returning (PzStore  *self,
+                         PzDbStmt *stmt,
+                         gint64   *id,
+                         GError  **error);
 gboolean step_done (PzStore       *self,
-                    sqlite3_stmt  *stmt,
+                    PzDbStmt      *stmt,
                     GError       **error);
 
 /* pz-store-files.c */
-PzApplication *read_application (sqlite3_stmt *stmt);
+PzApplication *read_application (PzDbStmt     *stmt);
 
 G_END_DECLS

@@ -14,12 +14,6 @@
 
 #define SNAPSHOT_BUSY_MS 10000
 
-static void
-finalize_statement (gpointer stmt)
-{
-  sqlite3_finalize (stmt);
-}
-
 /**
  * pz_store_open_snapshot:
  * @path: the database file
@@ -36,19 +30,16 @@ pz_store_open_snapshot (const char *path,
                         GError    **error)
 {
   PzStore *self = g_new0 (PzStore, 1);
-  sqlite3_stmt *stmt;
-  int rc;
+  g_autoptr(GError) db_error = NULL;
+  PzDbStmt *stmt;
 
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_statement);
-  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc != SQLITE_OK)
+  if (!(self->db = pz_db_open (path, PZ_DB_OPEN_READ_ONLY, &db_error)))
     {
       g_set_error (error, PZ_STORE_ERROR, PZ_STORE_ERROR_FAILED, _("Database error: %s"),
-                   self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+                   db_error->message);
       pz_store_free (self);
       return NULL;
     }
-  sqlite3_extended_result_codes (self->db, 1);
   pz_store_set_busy_timeout (self, SNAPSHOT_BUSY_MS);
   if (!(stmt = prepare (self, "BEGIN", error)) || !step_done (self, stmt, error))
     {
@@ -118,7 +109,7 @@ pz_store_report_volume (PzStore *self,
                         gint64   tz_offset,
                         GError **error)
 {
-  static const char *sql[] = {
+  static const char *sqlite_sql[] = {
     "SELECT permit_type, strftime('%Y-%m', created_at + ?3, 'unixepoch'), count(*),"
     "  count(CASE WHEN status IN ('in_progress', 'waiting_applicant') THEN 1 END) "
     "FROM applications WHERE created_at >= ?1 AND created_at < ?2 GROUP BY 1, 2",
@@ -126,26 +117,36 @@ pz_store_report_volume (PzStore *self,
     "FROM applications WHERE status IN ('issued', 'refused') AND updated_at >= ?1 AND updated_at < ?2 "
     "GROUP BY 1, 2, 4",
   };
+  /* PostgreSQL: not run by the tests yet */
+  static const char *postgresql_sql[] = {
+    "SELECT permit_type, to_char(to_timestamp(created_at + ?3) AT TIME ZONE 'UTC', 'YYYY-MM'), count(*),"
+    "  count(CASE WHEN status IN ('in_progress', 'waiting_applicant') THEN 1 END) "
+    "FROM applications WHERE created_at >= ?1 AND created_at < ?2 GROUP BY 1, 2",
+    "SELECT permit_type, to_char(to_timestamp(updated_at + ?3) AT TIME ZONE 'UTC', 'YYYY-MM'), count(*), status "
+    "FROM applications WHERE status IN ('issued', 'refused') AND updated_at >= ?1 AND updated_at < ?2 "
+    "GROUP BY 1, 2, 4",
+  };
+  const char * const *sql = pz_db_kind (self->db) == PZ_DB_SQLITE ? sqlite_sql : postgresql_sql;
   g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_volume_row_free);
 
-  for (guint q = 0; q < G_N_ELEMENTS (sql); q++)
+  for (guint q = 0; q < G_N_ELEMENTS (sqlite_sql); q++)
     {
-      sqlite3_stmt *stmt = prepare (self, sql[q], error);
+      PzDbStmt *stmt = prepare (self, sql[q], error);
       int rc;
 
       if (stmt == NULL)
         return NULL;
-      sqlite3_bind_int64 (stmt, 1, from);
-      sqlite3_bind_int64 (stmt, 2, to);
-      sqlite3_bind_int64 (stmt, 3, tz_offset);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      pz_db_bind_int64 (stmt, 1, from);
+      pz_db_bind_int64 (stmt, 2, to);
+      pz_db_bind_int64 (stmt, 3, tz_offset);
+      while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
         {
-          const char *type = (const char *) sqlite3_column_text (stmt, 0);
-          const char *month = (const char *) sqlite3_column_text (stmt, 1);
+          const char *type = pz_db_column_text (stmt, 0);
+          const char *month = pz_db_column_text (stmt, 1);
           char *key = g_strdup_printf ("%s\x1f%s", month, type);
           PzVolumeRow *row = g_hash_table_lookup (index, key);
-          gint64 count = sqlite3_column_int64 (stmt, 2);
+          gint64 count = pz_db_column_int64 (stmt, 2);
 
           if (row == NULL)
             {
@@ -160,17 +161,17 @@ pz_store_report_volume (PzStore *self,
           if (q == 0)
             {
               row->received += count;
-              row->open += sqlite3_column_int64 (stmt, 3);
+              row->open += pz_db_column_int64 (stmt, 3);
             }
-          else if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 3), "issued") == 0)
+          else if (g_strcmp0 (pz_db_column_text (stmt, 3), "issued") == 0)
             row->issued += count;
           else
             row->refused += count;
         }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
+      pz_db_reset (stmt);
+      if (rc != PZ_DB_STEP_DONE)
         {
-          sql_error (self, rc, error);
+          sql_error (self, error);
           return NULL;
         }
     }
@@ -194,35 +195,35 @@ pz_store_report_stays (PzStore *self,
                        gboolean with_permit_type,
                        GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self, with_permit_type
+  PzDbStmt *stmt = prepare (self, with_permit_type
                                 ? "SELECT e.from_step, e.user_id, e.office_seconds, e.application_id, a.permit_type "
-                                "FROM events e JOIN applications a ON a.id = e.application_id "
-                                "WHERE e.at >= ?1 AND e.at < ?2 AND e.from_step IS NOT NULL"
+                            "FROM events e JOIN applications a ON a.id = e.application_id "
+                            "WHERE e.at >= ?1 AND e.at < ?2 AND e.from_step IS NOT NULL"
                                 : "SELECT e.from_step, e.user_id, e.office_seconds, e.application_id, NULL "
-                                "FROM events e WHERE e.at >= ?1 AND e.at < ?2 AND e.from_step IS NOT NULL",
-                                error);
+                            "FROM events e WHERE e.at >= ?1 AND e.at < ?2 AND e.from_step IS NOT NULL",
+                            error);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_stay_row_free);
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, from);
-  sqlite3_bind_int64 (stmt, 2, to);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  pz_db_bind_int64 (stmt, 1, from);
+  pz_db_bind_int64 (stmt, 2, to);
+  while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
       PzStayRow *row = g_new0 (PzStayRow, 1);
 
       row->step = column_text (stmt, 0);
-      row->user_id = sqlite3_column_int64 (stmt, 1);
-      row->office_seconds = sqlite3_column_int64 (stmt, 2);
-      row->application_id = sqlite3_column_int64 (stmt, 3);
+      row->user_id = pz_db_column_int64 (stmt, 1);
+      row->office_seconds = pz_db_column_int64 (stmt, 2);
+      row->application_id = pz_db_column_int64 (stmt, 3);
       row->permit_type = column_text (stmt, 4);
       g_ptr_array_add (rows, row);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_DONE)
     {
-      sql_error (self, rc, error);
+      sql_error (self, error);
       return NULL;
     }
   return g_steal_pointer (&rows);
@@ -243,32 +244,32 @@ pz_store_report_decided (PzStore *self,
                          gint64   to,
                          GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT id, permit_type, permit_type_version, service_seconds FROM applications "
-                                "WHERE status IN ('issued', 'refused') AND updated_at >= ?1 AND updated_at < ?2 "
-                                "  AND service_started_at IS NOT NULL",
-                                error);
+  PzDbStmt *stmt = prepare (self,
+                            "SELECT id, permit_type, permit_type_version, service_seconds FROM applications "
+                            "WHERE status IN ('issued', 'refused') AND updated_at >= ?1 AND updated_at < ?2 "
+                            "  AND service_started_at IS NOT NULL",
+                            error);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_clock_row_free);
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, from);
-  sqlite3_bind_int64 (stmt, 2, to);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  pz_db_bind_int64 (stmt, 1, from);
+  pz_db_bind_int64 (stmt, 2, to);
+  while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
       PzClockRow *row = g_new0 (PzClockRow, 1);
 
-      row->id = sqlite3_column_int64 (stmt, 0);
+      row->id = pz_db_column_int64 (stmt, 0);
       row->permit_type = column_text (stmt, 1);
-      row->permit_type_version = sqlite3_column_int64 (stmt, 2);
-      row->service_seconds = sqlite3_column_int64 (stmt, 3);
+      row->permit_type_version = pz_db_column_int64 (stmt, 2);
+      row->service_seconds = pz_db_column_int64 (stmt, 3);
       g_ptr_array_add (rows, row);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_DONE)
     {
-      sql_error (self, rc, error);
+      sql_error (self, error);
       return NULL;
     }
   return g_steal_pointer (&rows);
@@ -286,31 +287,31 @@ pz_store_report_waiting (PzStore *self,
                          gint64   now,
                          GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT step, count(*), min(step_entered_at), count(CASE WHEN due_at < ?1 THEN 1 END) "
-                                "FROM applications WHERE status IN ('in_progress', 'waiting_applicant') "
-                                "GROUP BY step ORDER BY step",
-                                error);
+  PzDbStmt *stmt = prepare (self,
+                            "SELECT step, count(*), min(step_entered_at), count(CASE WHEN due_at < ?1 THEN 1 END) "
+                            "FROM applications WHERE status IN ('in_progress', 'waiting_applicant') "
+                            "GROUP BY step ORDER BY step",
+                            error);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_step_wait_row_free);
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, now);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  pz_db_bind_int64 (stmt, 1, now);
+  while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
       PzStepWaitRow *row = g_new0 (PzStepWaitRow, 1);
 
       row->step = column_text (stmt, 0);
-      row->count = sqlite3_column_int64 (stmt, 1);
-      row->oldest_entered_at = sqlite3_column_int64 (stmt, 2);
-      row->overdue = sqlite3_column_int64 (stmt, 3);
+      row->count = pz_db_column_int64 (stmt, 1);
+      row->oldest_entered_at = pz_db_column_int64 (stmt, 2);
+      row->overdue = pz_db_column_int64 (stmt, 3);
       g_ptr_array_add (rows, row);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_DONE)
     {
-      sql_error (self, rc, error);
+      sql_error (self, error);
       return NULL;
     }
   return g_steal_pointer (&rows);
@@ -330,28 +331,28 @@ pz_store_report_satisfaction (PzStore               *self,
                               PzSatisfactionSummary *summary,
                               GError               **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT count(*), avg(u1), avg(u2), avg(u3), avg(u4), avg(u5), avg(u6), avg(u7),"
-                                "  avg(u8), avg(u9) FROM satisfaction WHERE at >= ?1 AND at < ?2",
-                                error);
+  PzDbStmt *stmt = prepare (self,
+                            "SELECT count(*), avg(u1), avg(u2), avg(u3), avg(u4), avg(u5), avg(u6), avg(u7),"
+                            "  avg(u8), avg(u9) FROM satisfaction WHERE at >= ?1 AND at < ?2",
+                            error);
   int rc;
 
   G_STATIC_ASSERT (PZ_SKM_ELEMENTS == 9);
   memset (summary, 0, sizeof *summary);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, from);
-  sqlite3_bind_int64 (stmt, 2, to);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  pz_db_bind_int64 (stmt, 1, from);
+  pz_db_bind_int64 (stmt, 2, to);
+  rc = db_step (self, stmt);
+  if (rc == PZ_DB_STEP_ROW)
     {
-      summary->responses = sqlite3_column_int64 (stmt, 0);
+      summary->responses = pz_db_column_int64 (stmt, 0);
       for (guint i = 0; i < PZ_SKM_ELEMENTS; i++)
-        summary->mean[i] = sqlite3_column_double (stmt, 1 + (int) i);
+        summary->mean[i] = pz_db_column_double (stmt, 1 + (int) i);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    return sql_error (self, rc, error);
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_ROW)
+    return sql_error (self, error);
   return TRUE;
 }
 
@@ -364,15 +365,15 @@ char *
 pz_store_get_registration_number (PzStore *self,
                                   gint64   id)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT registration_number FROM applications WHERE id = ?", NULL);
+  PzDbStmt *stmt = prepare (self, "SELECT registration_number FROM applications WHERE id = ?", NULL);
   char *number = NULL;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  pz_db_bind_int64 (stmt, 1, id);
+  if (db_step (self, stmt) == PZ_DB_STEP_ROW)
     number = column_text (stmt, 0);
-  sqlite3_reset (stmt);
+  pz_db_reset (stmt);
   return number;
 }
 
@@ -382,14 +383,14 @@ gboolean
 pz_store_has_satisfaction (PzStore *self,
                            gint64   application_id)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT 1 FROM satisfaction WHERE application_id = ?", NULL);
+  PzDbStmt *stmt = prepare (self, "SELECT 1 FROM satisfaction WHERE application_id = ?", NULL);
   gboolean found;
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, application_id);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
+  pz_db_bind_int64 (stmt, 1, application_id);
+  found = db_step (self, stmt) == PZ_DB_STEP_ROW;
+  pz_db_reset (stmt);
   return found;
 }
 
@@ -409,27 +410,27 @@ pz_store_put_satisfaction (PzStore    *self,
                            gint64      now,
                            GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO satisfaction (application_id, at, u1, u2, u3, u4, u5, u6, u7, u8, u9,"
-                                "  suggestion) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                error);
+  PzDbStmt *stmt = prepare (self,
+                            "INSERT INTO satisfaction (application_id, at, u1, u2, u3, u4, u5, u6, u7, u8, u9,"
+                            "  suggestion) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, application_id);
-  sqlite3_bind_int64 (stmt, 2, now);
+  pz_db_bind_int64 (stmt, 1, application_id);
+  pz_db_bind_int64 (stmt, 2, now);
   for (guint i = 0; i < PZ_SKM_ELEMENTS; i++)
-    sqlite3_bind_int (stmt, 3 + (int) i, answers[i]);
+    pz_db_bind_int64 (stmt, 3 + (int) i, answers[i]);
   bind_text (stmt, 12, suggestion && *suggestion ? suggestion : NULL);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
+  rc = db_step (self, stmt);
+  pz_db_reset (stmt);
+  if (rc == PZ_DB_STEP_DONE)
     return TRUE;
-  if ((rc & 0xff) == SQLITE_CONSTRAINT)
+  if (g_error_matches (self->step_error, PZ_DB_ERROR, PZ_DB_ERROR_CONSTRAINT))
     {
       g_set_error (error, PZ_STORE_ERROR, PZ_STORE_ERROR_CONSTRAINT, _("This file's survey was already answered"));
       return FALSE;
     }
-  return sql_error (self, rc, error);
+  return sql_error (self, error);
 }

@@ -45,17 +45,17 @@ insert_permit_type_version (PzStore      *self,
                             gboolean      if_missing,
                             GError      **error)
 {
-  sqlite3_stmt *stmt = prepare (self, if_missing
-                                ? "INSERT OR IGNORE INTO permit_type_versions (code, version, definition, created_at) "
-                                "VALUES (?, ?, ?, ?)"
+  PzDbStmt *stmt = prepare (self, if_missing
+                                ? "INSERT INTO permit_type_versions (code, version, definition, created_at) "
+                            "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
                                 : "INSERT INTO permit_type_versions (code, version, definition, created_at) "
-                                "VALUES (?, ?, ?, ?)", error);
+                            "VALUES (?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, type->code);
-  sqlite3_bind_int64 (stmt, 2, type->version);
+  pz_db_bind_int64 (stmt, 2, type->version);
   bind_text (stmt, 3, definition);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+  pz_db_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
   return step_done (self, stmt, error);
 }
 
@@ -73,7 +73,7 @@ pz_store_put_permit_type (PzStore      *self,
 {
   g_autofree char *request_types = strv_to_json (type->request_types);
   g_autofree char *definition = permit_type_definition (type);
-  sqlite3_stmt *stmt;
+  PzDbStmt *stmt;
   gint64 latest = 0;
   gboolean same = FALSE;
 
@@ -81,12 +81,12 @@ pz_store_put_permit_type (PzStore      *self,
                         "ORDER BY version DESC LIMIT 1", error)))
     return FALSE;
   bind_text (stmt, 1, type->code);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (db_step (self, stmt) == PZ_DB_STEP_ROW)
     {
-      latest = sqlite3_column_int64 (stmt, 0);
-      same = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), definition) == 0;
+      latest = pz_db_column_int64 (stmt, 0);
+      same = g_strcmp0 (pz_db_column_text (stmt, 1), definition) == 0;
     }
-  sqlite3_reset (stmt);
+  pz_db_reset (stmt);
   type->version = same ? (guint) latest : (guint) latest + 1;
   if (!same && !insert_permit_type_version (self, type, definition, FALSE, error))
     return FALSE;
@@ -118,12 +118,12 @@ pz_store_put_permit_type (PzStore      *self,
   bind_text (stmt, 2, type->name);
   bind_text (stmt, 3, type->workflow);
   bind_text (stmt, 4, request_types);
-  sqlite3_bind_int (stmt, 5, type->survey);
+  pz_db_bind_int64 (stmt, 5, type->survey);
   bind_text (stmt, 6, pz_signing_to_string (type->signing));
   bind_text (stmt, 7, type->number_format);
-  sqlite3_bind_int (stmt, 8, (int) type->validity_months);
-  sqlite3_bind_int (stmt, 9, (int) type->service_days);
-  sqlite3_bind_int64 (stmt, 10, type->version);
+  pz_db_bind_int64 (stmt, 8, (int) type->validity_months);
+  pz_db_bind_int64 (stmt, 9, (int) type->service_days);
+  pz_db_bind_int64 (stmt, 10, type->version);
   if (!step_done (self, stmt, error))
     return FALSE;
 
@@ -138,10 +138,10 @@ pz_store_put_permit_type (PzStore      *self,
       if (stmt == NULL)
         return FALSE;
       bind_text (stmt, 1, type->code);
-      sqlite3_bind_int (stmt, 2, (int) i);
+      pz_db_bind_int64 (stmt, 2, (int) i);
       bind_text (stmt, 3, r->code);
       bind_text (stmt, 4, r->title);
-      sqlite3_bind_int (stmt, 5, r->mandatory);
+      pz_db_bind_int64 (stmt, 5, r->mandatory);
       bind_text (stmt, 6, rt);
       if (!step_done (self, stmt, error))
         return FALSE;
@@ -157,11 +157,11 @@ pz_store_put_permit_type (PzStore      *self,
       if (stmt == NULL)
         return FALSE;
       bind_text (stmt, 1, type->code);
-      sqlite3_bind_int (stmt, 2, (int) i);
+      pz_db_bind_int64 (stmt, 2, (int) i);
       bind_text (stmt, 3, f->name);
       bind_text (stmt, 4, f->label);
       bind_text (stmt, 5, pz_field_type_to_string (f->type));
-      sqlite3_bind_int (stmt, 6, f->required);
+      pz_db_bind_int64 (stmt, 6, f->required);
       if (!step_done (self, stmt, error))
         return FALSE;
     }
@@ -213,31 +213,31 @@ pz_store_load_permit_type_versions (PzStore    *self,
                                     GError    **error)
 {
   g_autoptr(GPtrArray) types = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_permit_type_unref);
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT version, definition FROM permit_type_versions "
-                                "WHERE ?1 IS NULL OR code = ?1 ORDER BY code, version DESC", error);
+  PzDbStmt *stmt = prepare (self,
+                            "SELECT version, definition FROM permit_type_versions "
+                            "WHERE ?1 IS NULL OR code = ?1 ORDER BY code, version DESC", error);
   int rc;
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, code);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
-      g_autoptr(JsonNode) node = parse_json ((const char *) sqlite3_column_text (stmt, 1));
+      g_autoptr(JsonNode) node = parse_json (pz_db_column_text (stmt, 1));
       PzPermitType *type = pz_permit_type_new_from_json (node, error);
 
       if (type == NULL)
         {
-          sqlite3_reset (stmt);
+          pz_db_reset (stmt);
           return NULL;
         }
-      type->version = (guint) sqlite3_column_int64 (stmt, 0);
+      type->version = (guint) pz_db_column_int64 (stmt, 0);
       g_ptr_array_add (types, type);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_DONE)
     {
-      sql_error (self, rc, error);
+      sql_error (self, error);
       return NULL;
     }
   return g_steal_pointer (&types);
@@ -259,36 +259,36 @@ pz_store_load_permit_types (PzStore *self,
 {
   g_autoptr(GPtrArray) types = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_permit_type_unref);
   g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  sqlite3_stmt *stmt;
+  PzDbStmt *stmt;
 
   stmt = prepare (self,
                   "SELECT code, name, workflow, request_types, survey, signing, number_format,"
                   "  validity_months, service_days, version FROM permit_types ORDER BY name", error);
   if (stmt == NULL)
     return NULL;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (db_step (self, stmt) == PZ_DB_STEP_ROW)
     {
       JsonObject *obj = json_object_new ();
       JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
-      json_object_set_string_member (obj, "code", (const char *) sqlite3_column_text (stmt, 0));
-      json_object_set_string_member (obj, "name", (const char *) sqlite3_column_text (stmt, 1));
-      json_object_set_string_member (obj, "workflow", (const char *) sqlite3_column_text (stmt, 2));
+      json_object_set_string_member (obj, "code", pz_db_column_text (stmt, 0));
+      json_object_set_string_member (obj, "name", pz_db_column_text (stmt, 1));
+      json_object_set_string_member (obj, "workflow", pz_db_column_text (stmt, 2));
       json_object_set_member (obj, "request_types",
-                              parse_json ((const char *) sqlite3_column_text (stmt, 3)));
-      json_object_set_boolean_member (obj, "survey", sqlite3_column_int (stmt, 4));
-      json_object_set_string_member (obj, "signing", (const char *) sqlite3_column_text (stmt, 5));
+                              parse_json (pz_db_column_text (stmt, 3)));
+      json_object_set_boolean_member (obj, "survey", pz_db_column_int64 (stmt, 4));
+      json_object_set_string_member (obj, "signing", pz_db_column_text (stmt, 5));
       json_object_set_string_member (obj, "number_format",
-                                     (const char *) sqlite3_column_text (stmt, 6));
-      json_object_set_int_member (obj, "validity_months", sqlite3_column_int (stmt, 7));
-      json_object_set_int_member (obj, "service_days", sqlite3_column_int (stmt, 8));
-      json_object_set_int_member (obj, "version", sqlite3_column_int64 (stmt, 9));
+                                     pz_db_column_text (stmt, 6));
+      json_object_set_int_member (obj, "validity_months", pz_db_column_int64 (stmt, 7));
+      json_object_set_int_member (obj, "service_days", pz_db_column_int64 (stmt, 8));
+      json_object_set_int_member (obj, "version", pz_db_column_int64 (stmt, 9));
       json_object_set_array_member (obj, "requirements", json_array_new ());
       json_object_set_array_member (obj, "fields", json_array_new ());
       json_node_take_object (node, obj);
       g_ptr_array_add (nodes, node);
     }
-  sqlite3_reset (stmt);
+  pz_db_reset (stmt);
 
   for (guint i = 0; i < nodes->len; i++)
     {
@@ -304,18 +304,18 @@ pz_store_load_permit_types (PzStore *self,
       if (stmt == NULL)
         return NULL;
       bind_text (stmt, 1, code);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
+      while (db_step (self, stmt) == PZ_DB_STEP_ROW)
         {
           JsonObject *r = json_object_new ();
 
-          json_object_set_string_member (r, "code", (const char *) sqlite3_column_text (stmt, 0));
-          json_object_set_string_member (r, "title", (const char *) sqlite3_column_text (stmt, 1));
-          json_object_set_boolean_member (r, "mandatory", sqlite3_column_int (stmt, 2));
+          json_object_set_string_member (r, "code", pz_db_column_text (stmt, 0));
+          json_object_set_string_member (r, "title", pz_db_column_text (stmt, 1));
+          json_object_set_boolean_member (r, "mandatory", pz_db_column_int64 (stmt, 2));
           json_object_set_member (r, "request_types",
-                                  parse_json ((const char *) sqlite3_column_text (stmt, 3)));
+                                  parse_json (pz_db_column_text (stmt, 3)));
           json_array_add_object_element (reqs, r);
         }
-      sqlite3_reset (stmt);
+      pz_db_reset (stmt);
 
       stmt = prepare (self,
                       "SELECT name, label, type, required FROM permit_type_fields "
@@ -323,27 +323,27 @@ pz_store_load_permit_types (PzStore *self,
       if (stmt == NULL)
         return NULL;
       bind_text (stmt, 1, code);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
+      while (db_step (self, stmt) == PZ_DB_STEP_ROW)
         {
           JsonObject *f = json_object_new ();
 
-          json_object_set_string_member (f, "name", (const char *) sqlite3_column_text (stmt, 0));
-          json_object_set_string_member (f, "label", (const char *) sqlite3_column_text (stmt, 1));
-          json_object_set_string_member (f, "type", (const char *) sqlite3_column_text (stmt, 2));
-          json_object_set_boolean_member (f, "required", sqlite3_column_int (stmt, 3));
+          json_object_set_string_member (f, "name", pz_db_column_text (stmt, 0));
+          json_object_set_string_member (f, "label", pz_db_column_text (stmt, 1));
+          json_object_set_string_member (f, "type", pz_db_column_text (stmt, 2));
+          json_object_set_boolean_member (f, "required", pz_db_column_int64 (stmt, 3));
           json_array_add_object_element (fields, f);
         }
-      sqlite3_reset (stmt);
+      pz_db_reset (stmt);
 
       /* the decree's words live in the edition's definition only */
       stmt = prepare (self, "SELECT definition FROM permit_type_versions WHERE code = ? AND version = ?", error);
       if (stmt == NULL)
         return NULL;
       bind_text (stmt, 1, code);
-      sqlite3_bind_int64 (stmt, 2, json_object_get_int_member (obj, "version"));
-      if (sqlite3_step (stmt) == SQLITE_ROW)
+      pz_db_bind_int64 (stmt, 2, json_object_get_int_member (obj, "version"));
+      if (db_step (self, stmt) == PZ_DB_STEP_ROW)
         {
-          g_autoptr(JsonNode) definition = parse_json ((const char *) sqlite3_column_text (stmt, 0));
+          g_autoptr(JsonNode) definition = parse_json (pz_db_column_text (stmt, 0));
           JsonObject *d = definition && JSON_NODE_HOLDS_OBJECT (definition) ? json_node_get_object (definition) : NULL;
 
           if (d && json_object_has_member (d, "decree"))
@@ -351,7 +351,7 @@ pz_store_load_permit_types (PzStore *self,
           if (d && json_object_has_member (d, "holder_photo"))
             json_object_set_member (obj, "holder_photo", json_node_copy (json_object_get_member (d, "holder_photo")));
         }
-      sqlite3_reset (stmt);
+      pz_db_reset (stmt);
 
       if (!(type = pz_permit_type_new_from_json (g_ptr_array_index (nodes, i), error)))
         return NULL;
@@ -368,10 +368,10 @@ pz_store_put_holiday (PzStore    *self,
                       const char *kind,
                       GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO holidays (date, name, kind) VALUES (?, ?, ?) "
-                                "ON CONFLICT (date) DO UPDATE SET name = excluded.name,"
-                                "  kind = excluded.kind", error);
+  PzDbStmt *stmt = prepare (self,
+                            "INSERT INTO holidays (date, name, kind) VALUES (?, ?, ?) "
+                            "ON CONFLICT (date) DO UPDATE SET name = excluded.name,"
+                            "  kind = excluded.kind", error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, date);
@@ -392,14 +392,14 @@ pz_store_list_holidays (PzStore *self,
                         GError **error)
 {
   GPtrArray *dates;
-  sqlite3_stmt *stmt = prepare (self, "SELECT date FROM holidays ORDER BY date", error);
+  PzDbStmt *stmt = prepare (self, "SELECT date FROM holidays ORDER BY date", error);
 
   if (stmt == NULL)
     return NULL;
   dates = g_ptr_array_new_with_free_func (g_free);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (db_step (self, stmt) == PZ_DB_STEP_ROW)
     g_ptr_array_add (dates, column_text (stmt, 0));
-  sqlite3_reset (stmt);
+  pz_db_reset (stmt);
   return dates;
 }
 
@@ -414,18 +414,20 @@ pz_store_list_holiday_rows (PzStore *self,
                             guint    year,
                             GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT date, name, kind FROM holidays "
-                                "WHERE ?1 = 0 OR substr(date, 1, 4) = printf('%04d', ?1) ORDER BY date",
-                                error);
+  PzDbStmt *stmt = prepare (self,
+                            "SELECT date, name, kind FROM holidays "
+                            "WHERE ?1 = 0 OR substr(date, 1, 4) = ?2 ORDER BY date",
+                            error);
+  g_autofree char *digits = g_strdup_printf ("%04u", year);
   g_autoptr(GPtrArray) rows = NULL;
   int rc;
 
   if (stmt == NULL)
     return NULL;
   rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  sqlite3_bind_int (stmt, 1, (int) year);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  pz_db_bind_int64 (stmt, 1, (int) year);
+  bind_text (stmt, 2, digits);
+  while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
       char **row = g_new0 (char *, 4);
       row[0] = column_text (stmt, 0);
@@ -433,10 +435,10 @@ pz_store_list_holiday_rows (PzStore *self,
       row[2] = column_text (stmt, 2);
       g_ptr_array_add (rows, row);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_DONE)
     {
-      sql_error (self, rc, error);
+      sql_error (self, error);
       return NULL;
     }
   return g_steal_pointer (&rows);
@@ -449,14 +451,14 @@ pz_store_delete_holiday (PzStore    *self,
                          gboolean   *deleted,
                          GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "DELETE FROM holidays WHERE date = ?", error);
+  PzDbStmt *stmt = prepare (self, "DELETE FROM holidays WHERE date = ?", error);
 
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, date);
   if (!step_done (self, stmt, error))
     return FALSE;
-  *deleted = sqlite3_changes (self->db) > 0;
+  *deleted = pz_db_changes (self->db) > 0;
   return TRUE;
 }
 
@@ -476,24 +478,24 @@ pz_store_next_counter (PzStore    *self,
                        gint64     *value,
                        GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO counters (name, value) VALUES (?, 1) "
-                                "ON CONFLICT (name) DO UPDATE SET value = value + 1 "
-                                "RETURNING value", error);
+  PzDbStmt *stmt = prepare (self,
+                            "INSERT INTO counters (name, value) VALUES (?, 1) "
+                            "ON CONFLICT (name) DO UPDATE SET value = value + 1 "
+                            "RETURNING value", error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, name);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
+  rc = db_step (self, stmt);
+  if (rc != PZ_DB_STEP_ROW)
     {
-      sqlite3_reset (stmt);
-      return sql_error (self, rc, error);
+      pz_db_reset (stmt);
+      return sql_error (self, error);
     }
-  *value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_step (stmt);
-  sqlite3_reset (stmt);
+  *value = pz_db_column_int64 (stmt, 0);
+  db_step (self, stmt);
+  pz_db_reset (stmt);
   return TRUE;
 }
 
@@ -512,19 +514,19 @@ pz_store_peek_counter (PzStore    *self,
                        gint64     *value,
                        GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM counters WHERE name = ?", error);
+  PzDbStmt *stmt = prepare (self, "SELECT value FROM counters WHERE name = ?", error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, name);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  rc = db_step (self, stmt);
+  if (rc != PZ_DB_STEP_ROW && rc != PZ_DB_STEP_DONE)
     {
-      sqlite3_reset (stmt);
-      return sql_error (self, rc, error);
+      pz_db_reset (stmt);
+      return sql_error (self, error);
     }
-  *value = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-  sqlite3_reset (stmt);
+  *value = rc == PZ_DB_STEP_ROW ? pz_db_column_int64 (stmt, 0) : 0;
+  pz_db_reset (stmt);
   return TRUE;
 }

@@ -47,17 +47,17 @@ pz_store_count_users (PzStore *self,
                       gint64  *count,
                       GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT count(*) FROM users", error);
+  PzDbStmt *stmt = prepare (self, "SELECT count(*) FROM users", error);
 
   if (stmt == NULL)
     return FALSE;
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (db_step (self, stmt) != PZ_DB_STEP_ROW)
     {
-      sqlite3_reset (stmt);
-      return sql_error (self, sqlite3_errcode (self->db), error);
+      pz_db_reset (stmt);
+      return sql_error (self, error);
     }
-  *count = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
+  *count = pz_db_column_int64 (stmt, 0);
+  pz_db_reset (stmt);
   return TRUE;
 }
 
@@ -70,28 +70,27 @@ pz_store_insert_user (PzStore            *self,
                       const char         *password_hash,
                       GError            **error)
 {
-  sqlite3_stmt *stmt;
+  PzDbStmt *stmt;
   gint64 id;
 
   stmt = prepare (self,
                   "INSERT INTO users (username, full_name, nip, password_hash, created_at) "
-                  "VALUES (?, ?, ?, ?, ?)", error);
+                  "VALUES (?, ?, ?, ?, ?) RETURNING id", error);
   if (stmt == NULL)
     return 0;
   bind_text (stmt, 1, username);
   bind_text (stmt, 2, full_name);
   bind_text (stmt, 3, nip);
   bind_text (stmt, 4, password_hash);
-  sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
-  if (!step_done (self, stmt, error))
+  pz_db_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
+  if (!step_returning (self, stmt, &id, error))
     return 0;
-  id = sqlite3_last_insert_rowid (self->db);
 
   for (guint i = 0; roles && roles[i]; i++)
     {
       if (!(stmt = prepare (self, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)", error)))
         return 0;
-      sqlite3_bind_int64 (stmt, 1, id);
+      pz_db_bind_int64 (stmt, 1, id);
       bind_text (stmt, 2, roles[i]);
       if (!step_done (self, stmt, error))
         return 0;
@@ -108,22 +107,22 @@ load_roles (PzStore *self,
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) acting = g_strv_builder_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT role, NULL FROM user_roles WHERE user_id = ?1 "
-                                "UNION ALL "
-                                "SELECT role, kind FROM acting WHERE user_id = ?1 AND ended_at IS NULL "
-                                "  AND starts_at <= ?2 AND ends_at > ?2 "
-                                "  AND role NOT IN (SELECT role FROM user_roles WHERE user_id = ?1) "
-                                "ORDER BY 2 NULLS FIRST, 1", NULL);
+  PzDbStmt *stmt = prepare (self,
+                            "SELECT role, NULL FROM user_roles WHERE user_id = ?1 "
+                            "UNION ALL "
+                            "SELECT role, kind FROM acting WHERE user_id = ?1 AND ended_at IS NULL "
+                            "  AND starts_at <= ?2 AND ends_at > ?2 "
+                            "  AND role NOT IN (SELECT role FROM user_roles WHERE user_id = ?1) "
+                            "ORDER BY 2 NULLS FIRST, 1", NULL);
 
   if (stmt)
     {
-      sqlite3_bind_int64 (stmt, 1, user->id);
-      sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
+      pz_db_bind_int64 (stmt, 1, user->id);
+      pz_db_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+      while (db_step (self, stmt) == PZ_DB_STEP_ROW)
         {
-          const char *role = (const char *) sqlite3_column_text (stmt, 0);
-          const char *kind = (const char *) sqlite3_column_text (stmt, 1);
+          const char *role = pz_db_column_text (stmt, 0);
+          const char *kind = pz_db_column_text (stmt, 1);
 
           if (!g_hash_table_add (seen, g_strdup (role)))
             continue;
@@ -134,7 +133,7 @@ load_roles (PzStore *self,
               g_strv_builder_add (acting, entry);
             }
         }
-      sqlite3_reset (stmt);
+      pz_db_reset (stmt);
     }
   g_strfreev (user->roles);
   g_strfreev (user->acting);
@@ -166,30 +165,30 @@ pz_user_acting_kind (const PzUser *user,
   "u.must_change_password"
 
 static PzUser *
-read_user (PzStore      *self,
-           sqlite3_stmt *stmt)
+read_user (PzStore  *self,
+           PzDbStmt *stmt)
 {
   PzUser *user = g_new0 (PzUser, 1);
 
-  user->id = sqlite3_column_int64 (stmt, 0);
+  user->id = pz_db_column_int64 (stmt, 0);
   user->username = column_text (stmt, 1);
   user->full_name = column_text (stmt, 2);
   user->nip = column_text (stmt, 3);
   user->password_hash = column_text (stmt, 4);
-  user->active = sqlite3_column_int (stmt, 5) != 0;
-  user->must_change_password = sqlite3_column_int (stmt, 6) != 0;
+  user->active = pz_db_column_int64 (stmt, 5) != 0;
+  user->must_change_password = pz_db_column_int64 (stmt, 6) != 0;
   return user;
 }
 
 static PzUser *
-query_user (PzStore      *self,
-            sqlite3_stmt *stmt)
+query_user (PzStore  *self,
+            PzDbStmt *stmt)
 {
   PzUser *user = NULL;
 
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (db_step (self, stmt) == PZ_DB_STEP_ROW)
     user = read_user (self, stmt);
-  sqlite3_reset (stmt);
+  pz_db_reset (stmt);
   if (user)
     load_roles (self, user);
   return user;
@@ -199,8 +198,8 @@ PzUser *
 pz_store_find_user (PzStore    *self,
                     const char *username)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT " USER_COLUMNS " FROM users u WHERE u.username = ?",
-                                NULL);
+  PzDbStmt *stmt = prepare (self, "SELECT " USER_COLUMNS " FROM users u WHERE u.username = ?",
+                            NULL);
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, username);
@@ -211,11 +210,11 @@ PzUser *
 pz_store_get_user (PzStore *self,
                    gint64   id)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT " USER_COLUMNS " FROM users u WHERE u.id = ?", NULL);
+  PzDbStmt *stmt = prepare (self, "SELECT " USER_COLUMNS " FROM users u WHERE u.id = ?", NULL);
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
+  pz_db_bind_int64 (stmt, 1, id);
   return query_user (self, stmt);
 }
 
@@ -228,18 +227,18 @@ GPtrArray *
 pz_store_list_users (PzStore *self,
                      GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT " USER_COLUMNS " FROM users u ORDER BY u.username", error);
+  PzDbStmt *stmt = prepare (self, "SELECT " USER_COLUMNS " FROM users u ORDER BY u.username", error);
   g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_user_free);
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     g_ptr_array_add (users, read_user (self, stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_DONE)
     {
-      sql_error (self, rc, error);
+      sql_error (self, error);
       return NULL;
     }
   for (guint i = 0; i < users->len; i++)
@@ -262,29 +261,29 @@ pz_store_update_user (PzStore            *self,
                       const char * const *roles,
                       GError            **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "UPDATE users SET full_name = ?, nip = ?, active = ? WHERE id = ?",
-                                error);
+  PzDbStmt *stmt = prepare (self, "UPDATE users SET full_name = ?, nip = ?, active = ? WHERE id = ?",
+                            error);
 
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, user->full_name);
   bind_text (stmt, 2, user->nip);
-  sqlite3_bind_int (stmt, 3, user->active ? 1 : 0);
-  sqlite3_bind_int64 (stmt, 4, user->id);
+  pz_db_bind_int64 (stmt, 3, user->active ? 1 : 0);
+  pz_db_bind_int64 (stmt, 4, user->id);
   if (!step_done (self, stmt, error))
     return FALSE;
   if (roles == NULL)
     return TRUE;
   if (!(stmt = prepare (self, "DELETE FROM user_roles WHERE user_id = ?", error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, user->id);
+  pz_db_bind_int64 (stmt, 1, user->id);
   if (!step_done (self, stmt, error))
     return FALSE;
   for (guint i = 0; roles[i]; i++)
     {
-      if (!(stmt = prepare (self, "INSERT OR IGNORE INTO user_roles (user_id, role) VALUES (?, ?)", error)))
+      if (!(stmt = prepare (self, "INSERT INTO user_roles (user_id, role) VALUES (?, ?) ON CONFLICT DO NOTHING", error)))
         return FALSE;
-      sqlite3_bind_int64 (stmt, 1, user->id);
+      pz_db_bind_int64 (stmt, 1, user->id);
       bind_text (stmt, 2, roles[i]);
       if (!step_done (self, stmt, error))
         return FALSE;
@@ -313,24 +312,28 @@ pz_store_insert_acting (PzStore        *self,
                         gint64          now,
                         GError        **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO acting (user_id, role, kind, starts_on, ends_on, starts_at,"
-                                "  ends_at, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                error);
+  PzDbStmt *stmt = prepare (self,
+                            "INSERT INTO acting (user_id, role, kind, starts_on, ends_on, starts_at,"
+                            "  ends_at, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                            error);
   if (stmt == NULL)
     return 0;
-  sqlite3_bind_int64 (stmt, 1, a->user_id);
+  pz_db_bind_int64 (stmt, 1, a->user_id);
   bind_text (stmt, 2, a->role);
   bind_text (stmt, 3, a->kind);
   bind_text (stmt, 4, a->starts_on);
   bind_text (stmt, 5, a->ends_on);
-  sqlite3_bind_int64 (stmt, 6, a->starts_at);
-  sqlite3_bind_int64 (stmt, 7, a->ends_at);
-  sqlite3_bind_int64 (stmt, 8, now);
-  sqlite3_bind_int64 (stmt, 9, created_by);
-  if (!step_done (self, stmt, error))
-    return 0;
-  return sqlite3_last_insert_rowid (self->db);
+  pz_db_bind_int64 (stmt, 6, a->starts_at);
+  pz_db_bind_int64 (stmt, 7, a->ends_at);
+  pz_db_bind_int64 (stmt, 8, now);
+  pz_db_bind_int64 (stmt, 9, created_by);
+  {
+    gint64 id;
+
+    if (!step_returning (self, stmt, &id, error))
+      return 0;
+    return id;
+  }
 }
 
 /**
@@ -345,35 +348,35 @@ pz_store_list_acting (PzStore *self,
                       gint64   user_id,
                       GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT id, user_id, role, kind, starts_on, ends_on, starts_at, ends_at,"
-                                "  ended_at FROM acting WHERE ?1 = 0 OR user_id = ?1 "
-                                "ORDER BY starts_at DESC, id DESC", error);
+  PzDbStmt *stmt = prepare (self,
+                            "SELECT id, user_id, role, kind, starts_on, ends_on, starts_at, ends_at,"
+                            "  ended_at FROM acting WHERE ?1 = 0 OR user_id = ?1 "
+                            "ORDER BY starts_at DESC, id DESC", error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_acting_free);
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  pz_db_bind_int64 (stmt, 1, user_id);
+  while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
       PzActing *a = g_new0 (PzActing, 1);
 
-      a->id = sqlite3_column_int64 (stmt, 0);
-      a->user_id = sqlite3_column_int64 (stmt, 1);
+      a->id = pz_db_column_int64 (stmt, 0);
+      a->user_id = pz_db_column_int64 (stmt, 1);
       a->role = column_text (stmt, 2);
       a->kind = column_text (stmt, 3);
       a->starts_on = column_text (stmt, 4);
       a->ends_on = column_text (stmt, 5);
-      a->starts_at = sqlite3_column_int64 (stmt, 6);
-      a->ends_at = sqlite3_column_int64 (stmt, 7);
-      a->ended_at = sqlite3_column_int64 (stmt, 8);
+      a->starts_at = pz_db_column_int64 (stmt, 6);
+      a->ends_at = pz_db_column_int64 (stmt, 7);
+      a->ended_at = pz_db_column_int64 (stmt, 8);
       g_ptr_array_add (list, a);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_DONE)
     {
-      sql_error (self, rc, error);
+      sql_error (self, error);
       return NULL;
     }
   return g_steal_pointer (&list);
@@ -392,17 +395,17 @@ pz_store_end_acting (PzStore *self,
                      gint64   now,
                      GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE acting SET ended_at = ?3 WHERE id = ?1 AND user_id = ?2 "
-                                "AND ended_at IS NULL AND ends_at > ?3", error);
+  PzDbStmt *stmt = prepare (self,
+                            "UPDATE acting SET ended_at = ?3 WHERE id = ?1 AND user_id = ?2 "
+                            "AND ended_at IS NULL AND ends_at > ?3", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  sqlite3_bind_int64 (stmt, 3, now);
+  pz_db_bind_int64 (stmt, 1, id);
+  pz_db_bind_int64 (stmt, 2, user_id);
+  pz_db_bind_int64 (stmt, 3, now);
   if (!step_done (self, stmt, error))
     return FALSE;
-  return sqlite3_changes (self->db) > 0;
+  return pz_db_changes (self->db) > 0;
 }
 
 gboolean
@@ -412,15 +415,15 @@ pz_store_set_password (PzStore    *self,
                        gboolean    must_change,
                        GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?",
-                                error);
+  PzDbStmt *stmt = prepare (self,
+                            "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?",
+                            error);
 
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, password_hash);
-  sqlite3_bind_int (stmt, 2, must_change ? 1 : 0);
-  sqlite3_bind_int64 (stmt, 3, user_id);
+  pz_db_bind_int64 (stmt, 2, must_change ? 1 : 0);
+  pz_db_bind_int64 (stmt, 3, user_id);
   return step_done (self, stmt, error);
 }
 
@@ -432,14 +435,14 @@ pz_store_revoke_user_sessions (PzStore    *self,
                                gint64      now,
                                GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE sessions SET revoked_at = ? WHERE user_id = ? "
-                                "AND revoked_at IS NULL AND token_hash IS NOT ?", error);
+  PzDbStmt *stmt = prepare (self,
+                            "UPDATE sessions SET revoked_at = ? WHERE user_id = ? "
+                            "AND revoked_at IS NULL AND token_hash IS DISTINCT FROM ?", error);
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, now);
-  sqlite3_bind_int64 (stmt, 2, user_id);
+  pz_db_bind_int64 (stmt, 1, now);
+  pz_db_bind_int64 (stmt, 2, user_id);
   bind_text (stmt, 3, keep_hash);
   return step_done (self, stmt, error);
 }
@@ -453,14 +456,14 @@ pz_store_insert_audit (PzStore    *self,
                        const char *detail_json,
                        GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO audit (at, user_id, action, target, detail) VALUES (?, ?, ?, ?, ?)",
-                                error);
+  PzDbStmt *stmt = prepare (self,
+                            "INSERT INTO audit (at, user_id, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+                            error);
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, at);
-  sqlite3_bind_int64 (stmt, 2, user_id);
+  pz_db_bind_int64 (stmt, 1, at);
+  pz_db_bind_int64 (stmt, 2, user_id);
   bind_text (stmt, 3, action);
   bind_text (stmt, 4, target);
   bind_text (stmt, 5, detail_json);
@@ -478,21 +481,21 @@ pz_store_list_audit (PzStore *self,
                      guint    limit,
                      GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT a.at, u.username, u.full_name, a.action, a.target, a.detail "
-                                "FROM audit a JOIN users u ON u.id = a.user_id "
-                                "ORDER BY a.id DESC LIMIT ?", error);
+  PzDbStmt *stmt = prepare (self,
+                            "SELECT a.at, u.username, u.full_name, a.action, a.target, a.detail "
+                            "FROM audit a JOIN users u ON u.id = a.user_id "
+                            "ORDER BY a.id DESC LIMIT ?", error);
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_audit_entry_free);
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int (stmt, 1, (int) limit);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  pz_db_bind_int64 (stmt, 1, (int) limit);
+  while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
       PzAuditEntry *e = g_new0 (PzAuditEntry, 1);
 
-      e->at = sqlite3_column_int64 (stmt, 0);
+      e->at = pz_db_column_int64 (stmt, 0);
       e->username = column_text (stmt, 1);
       e->full_name = column_text (stmt, 2);
       e->action = column_text (stmt, 3);
@@ -500,10 +503,10 @@ pz_store_list_audit (PzStore *self,
       e->detail = column_text (stmt, 5);
       g_ptr_array_add (entries, e);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_DONE)
     {
-      sql_error (self, rc, error);
+      sql_error (self, error);
       return NULL;
     }
   return g_steal_pointer (&entries);
@@ -530,15 +533,15 @@ pz_store_insert_session (PzStore    *self,
                          gint64      expires_at,
                          GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
-                                "VALUES (?, ?, ?, ?)", error);
+  PzDbStmt *stmt = prepare (self,
+                            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
+                            "VALUES (?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, token_hash);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  sqlite3_bind_int64 (stmt, 3, created_at);
-  sqlite3_bind_int64 (stmt, 4, expires_at);
+  pz_db_bind_int64 (stmt, 2, user_id);
+  pz_db_bind_int64 (stmt, 3, created_at);
+  pz_db_bind_int64 (stmt, 4, expires_at);
   return step_done (self, stmt, error);
 }
 
@@ -557,24 +560,24 @@ pz_store_session_user (PzStore    *self,
                        gint64      now,
                        gint64     *expires_at)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT " USER_COLUMNS ", s.expires_at FROM sessions s "
-                                "JOIN users u ON u.id = s.user_id "
-                                "WHERE s.token_hash = ? AND s.revoked_at IS NULL "
-                                "AND s.expires_at > ? AND u.active = 1", NULL);
+  PzDbStmt *stmt = prepare (self,
+                            "SELECT " USER_COLUMNS ", s.expires_at FROM sessions s "
+                            "JOIN users u ON u.id = s.user_id "
+                            "WHERE s.token_hash = ? AND s.revoked_at IS NULL "
+                            "AND s.expires_at > ? AND u.active = 1", NULL);
   PzUser *user = NULL;
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, token_hash);
-  sqlite3_bind_int64 (stmt, 2, now);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  pz_db_bind_int64 (stmt, 2, now);
+  if (db_step (self, stmt) == PZ_DB_STEP_ROW)
     {
       user = read_user (self, stmt);
       if (expires_at)
-        *expires_at = sqlite3_column_int64 (stmt, 7);
+        *expires_at = pz_db_column_int64 (stmt, 7);
     }
-  sqlite3_reset (stmt);
+  pz_db_reset (stmt);
   if (user)
     load_roles (self, user);
   return user;
@@ -597,21 +600,21 @@ pz_store_touch_session (PzStore    *self,
                         gint64      now,
                         gint64      idle_seconds)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE sessions SET last_seen_at = ?1 "
-                                "WHERE token_hash = ?2 AND revoked_at IS NULL AND expires_at > ?1 "
-                                "AND COALESCE(last_seen_at, created_at) > ?1 - ?3", NULL);
+  PzDbStmt *stmt = prepare (self,
+                            "UPDATE sessions SET last_seen_at = ?1 "
+                            "WHERE token_hash = ?2 AND revoked_at IS NULL AND expires_at > ?1 "
+                            "AND COALESCE(last_seen_at, created_at) > ?1 - ?3", NULL);
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, now);
+  pz_db_bind_int64 (stmt, 1, now);
   bind_text (stmt, 2, token_hash);
-  sqlite3_bind_int64 (stmt, 3, idle_seconds);
+  pz_db_bind_int64 (stmt, 3, idle_seconds);
   /* the note can wait for the next request; a database another program
    * holds for writing must not end the session */
   if (!step_done (self, stmt, NULL))
     return pz_store_session_live (self, token_hash, now, idle_seconds);
-  return sqlite3_changes (self->db) > 0;
+  return pz_db_changes (self->db) > 0;
 }
 
 /* Whether a session is live, without noting a request. */
@@ -621,19 +624,19 @@ pz_store_session_live (PzStore    *self,
                        gint64      now,
                        gint64      idle_seconds)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id "
-                                "WHERE s.token_hash = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?1 "
-                                "AND COALESCE(s.last_seen_at, s.created_at) > ?1 - ?3 AND u.active = 1", NULL);
+  PzDbStmt *stmt = prepare (self,
+                            "SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id "
+                            "WHERE s.token_hash = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?1 "
+                            "AND COALESCE(s.last_seen_at, s.created_at) > ?1 - ?3 AND u.active = 1", NULL);
   gboolean live;
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, now);
+  pz_db_bind_int64 (stmt, 1, now);
   bind_text (stmt, 2, token_hash);
-  sqlite3_bind_int64 (stmt, 3, idle_seconds);
-  live = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
+  pz_db_bind_int64 (stmt, 3, idle_seconds);
+  live = db_step (self, stmt) == PZ_DB_STEP_ROW;
+  pz_db_reset (stmt);
   return live;
 }
 
@@ -656,25 +659,25 @@ pz_store_purge (PzStore *self,
                 gint64   idempotency_seconds,
                 GError **error)
 {
-  sqlite3_stmt *sessions = prepare (self,
-                                    "DELETE FROM sessions WHERE revoked_at IS NOT NULL OR expires_at <= ?1 "
-                                    "OR COALESCE(last_seen_at, created_at) <= ?1 - ?2", error);
-  sqlite3_stmt *idem;
+  PzDbStmt *sessions = prepare (self,
+                                "DELETE FROM sessions WHERE revoked_at IS NOT NULL OR expires_at <= ?1 "
+                                "OR COALESCE(last_seen_at, created_at) <= ?1 - ?2", error);
+  PzDbStmt *idem;
   gint64 n;
 
   if (sessions == NULL)
     return -1;
-  sqlite3_bind_int64 (sessions, 1, now);
-  sqlite3_bind_int64 (sessions, 2, idle_seconds);
+  pz_db_bind_int64 (sessions, 1, now);
+  pz_db_bind_int64 (sessions, 2, idle_seconds);
   if (!step_done (self, sessions, error))
     return -1;
-  n = sqlite3_changes (self->db);
+  n = pz_db_changes (self->db);
   if (!(idem = prepare (self, "DELETE FROM idempotency WHERE created_at <= ?", error)))
     return -1;
-  sqlite3_bind_int64 (idem, 1, now - idempotency_seconds);
+  pz_db_bind_int64 (idem, 1, now - idempotency_seconds);
   if (!step_done (self, idem, error))
     return -1;
-  return n + sqlite3_changes (self->db);
+  return n + pz_db_changes (self->db);
 }
 
 gboolean
@@ -683,12 +686,12 @@ pz_store_revoke_session (PzStore    *self,
                          gint64      now,
                          GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE sessions SET revoked_at = ? "
-                                "WHERE token_hash = ? AND revoked_at IS NULL", error);
+  PzDbStmt *stmt = prepare (self,
+                            "UPDATE sessions SET revoked_at = ? "
+                            "WHERE token_hash = ? AND revoked_at IS NULL", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, now);
+  pz_db_bind_int64 (stmt, 1, now);
   bind_text (stmt, 2, token_hash);
   return step_done (self, stmt, error);
 }

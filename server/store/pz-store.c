@@ -13,307 +13,322 @@
 
 G_DEFINE_QUARK (pz - store - error - quark, pz_store_error)
 
-static const char * const migrations[] = {
+/* Each migration in the dialect of each engine: a NULL postgresql means
+ * the SQLite text serves both.  The SQLite texts are never changed, so
+ * that existing files migrate as they always did. */
+typedef struct
+{
+  const char *sqlite;
+  const char *postgresql;
+} Migration;
+
+static const Migration migrations[] = {
   /* 1 */
-  "CREATE TABLE office ("
-  "  key TEXT PRIMARY KEY,"
-  "  value TEXT NOT NULL);"
-  "CREATE TABLE users ("
-  "  id INTEGER PRIMARY KEY,"
-  "  username TEXT NOT NULL UNIQUE,"
-  "  full_name TEXT NOT NULL,"
-  "  nip TEXT,"
-  "  password_hash TEXT NOT NULL,"
-  "  active INTEGER NOT NULL DEFAULT 1,"
-  "  must_change_password INTEGER NOT NULL DEFAULT 0,"
-  "  created_at INTEGER NOT NULL);"
-  "CREATE TABLE user_roles ("
-  "  user_id INTEGER NOT NULL REFERENCES users(id),"
-  "  role TEXT NOT NULL,"
-  "  PRIMARY KEY (user_id, role));"
-  "CREATE TABLE sessions ("
-  "  token_hash TEXT PRIMARY KEY,"
-  "  user_id INTEGER NOT NULL REFERENCES users(id),"
-  "  created_at INTEGER NOT NULL,"
-  "  expires_at INTEGER NOT NULL,"
-  "  revoked_at INTEGER);"
-  "CREATE TABLE permit_types ("
-  "  code TEXT PRIMARY KEY,"
-  "  name TEXT NOT NULL,"
-  "  workflow TEXT NOT NULL,"
-  "  request_types TEXT NOT NULL,"
-  "  survey INTEGER NOT NULL,"
-  "  signing TEXT NOT NULL,"
-  "  number_format TEXT NOT NULL,"
-  "  validity_months INTEGER NOT NULL,"
-  "  service_days INTEGER NOT NULL);"
-  "CREATE TABLE permit_type_requirements ("
-  "  permit_type TEXT NOT NULL REFERENCES permit_types(code) ON DELETE CASCADE,"
-  "  position INTEGER NOT NULL,"
-  "  code TEXT NOT NULL,"
-  "  title TEXT NOT NULL,"
-  "  mandatory INTEGER NOT NULL,"
-  "  request_types TEXT NOT NULL,"
-  "  PRIMARY KEY (permit_type, code));"
-  "CREATE TABLE permit_type_fields ("
-  "  permit_type TEXT NOT NULL REFERENCES permit_types(code) ON DELETE CASCADE,"
-  "  position INTEGER NOT NULL,"
-  "  name TEXT NOT NULL,"
-  "  label TEXT NOT NULL,"
-  "  type TEXT NOT NULL,"
-  "  required INTEGER NOT NULL,"
-  "  PRIMARY KEY (permit_type, name));"
-  "CREATE TABLE holidays ("
-  "  date TEXT PRIMARY KEY,"
-  "  name TEXT NOT NULL,"
-  "  kind TEXT NOT NULL CHECK (kind IN ('national', 'cuti_bersama', 'regional')));"
-  "CREATE TABLE counters ("
-  "  name TEXT PRIMARY KEY,"
-  "  value INTEGER NOT NULL);"
-  "CREATE TABLE applications ("
-  "  id INTEGER PRIMARY KEY,"
-  "  registration_number TEXT NOT NULL UNIQUE,"
-  "  permit_type TEXT NOT NULL REFERENCES permit_types(code),"
-  "  request_type TEXT NOT NULL,"
-  "  applicant_name TEXT NOT NULL,"
-  "  applicant_nik TEXT NOT NULL,"
-  "  applicant_address TEXT NOT NULL,"
-  "  applicant_phone TEXT NOT NULL,"
-  "  applicant_email TEXT,"
-  "  data TEXT NOT NULL DEFAULT '{}',"
-  "  survey TEXT,"
-  "  received_by TEXT,"
-  "  step TEXT NOT NULL,"
-  "  status TEXT NOT NULL,"
-  "  version INTEGER NOT NULL,"
-  "  step_entered_at INTEGER NOT NULL,"
-  "  due_at INTEGER,"
-  "  permit_number TEXT UNIQUE,"
-  "  verify_token TEXT UNIQUE,"
-  "  created_at INTEGER NOT NULL,"
-  "  updated_at INTEGER NOT NULL,"
-  "  created_by INTEGER NOT NULL REFERENCES users(id),"
-  "  updated_by INTEGER NOT NULL REFERENCES users(id));"
-  "CREATE INDEX applications_step_due ON applications(step, due_at, id);"
-  "CREATE INDEX applications_step_entered ON applications(step, step_entered_at, id);"
-  "CREATE INDEX applications_nik ON applications(applicant_nik);"
-  "CREATE INDEX applications_name ON applications(applicant_name COLLATE NOCASE);"
-  "CREATE TABLE events ("
-  "  id INTEGER PRIMARY KEY,"
-  "  application_id INTEGER NOT NULL REFERENCES applications(id),"
-  "  at INTEGER NOT NULL,"
-  "  user_id INTEGER NOT NULL REFERENCES users(id),"
-  "  role TEXT NOT NULL,"
-  "  action TEXT NOT NULL,"
-  "  from_step TEXT,"
-  "  to_step TEXT NOT NULL,"
-  "  note TEXT,"
-  "  office_seconds INTEGER NOT NULL DEFAULT 0,"
-  "  data TEXT);"
-  "CREATE INDEX events_application ON events(application_id, id);"
-  "CREATE TRIGGER events_no_update BEFORE UPDATE ON events"
-  "  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;"
-  "CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
-  "  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;"
-  "CREATE TABLE idempotency ("
-  "  user_id INTEGER NOT NULL REFERENCES users(id),"
-  "  key TEXT NOT NULL,"
-  "  fingerprint TEXT NOT NULL,"
-  "  status INTEGER NOT NULL,"
-  "  body TEXT NOT NULL,"
-  "  created_at INTEGER NOT NULL,"
-  "  PRIMARY KEY (user_id, key));"
-  "CREATE TABLE documents ("
-  "  id INTEGER PRIMARY KEY,"
-  "  application_id INTEGER NOT NULL REFERENCES applications(id),"
-  "  requirement TEXT NOT NULL,"
-  "  sha256 TEXT NOT NULL,"
-  "  size INTEGER NOT NULL,"
-  "  content_type TEXT NOT NULL,"
-  "  pages INTEGER NOT NULL DEFAULT 0,"
-  "  uploaded_at INTEGER NOT NULL,"
-  "  uploaded_by INTEGER NOT NULL REFERENCES users(id),"
-  "  current INTEGER NOT NULL DEFAULT 1);"
-  "CREATE UNIQUE INDEX documents_current ON documents(application_id, requirement)"
-  "  WHERE current = 1;"
-  "CREATE TABLE checklist ("
-  "  application_id INTEGER NOT NULL REFERENCES applications(id),"
-  "  requirement TEXT NOT NULL,"
-  "  verdict TEXT NOT NULL CHECK (verdict IN ('ok', 'not_ok')),"
-  "  note TEXT,"
-  "  at INTEGER NOT NULL,"
-  "  user_id INTEGER NOT NULL REFERENCES users(id),"
-  "  PRIMARY KEY (application_id, requirement));",
+  { .sqlite = "CREATE TABLE office ("
+              "  key TEXT PRIMARY KEY,"
+              "  value TEXT NOT NULL);"
+              "CREATE TABLE users ("
+              "  id INTEGER PRIMARY KEY,"
+              "  username TEXT NOT NULL UNIQUE,"
+              "  full_name TEXT NOT NULL,"
+              "  nip TEXT,"
+              "  password_hash TEXT NOT NULL,"
+              "  active INTEGER NOT NULL DEFAULT 1,"
+              "  must_change_password INTEGER NOT NULL DEFAULT 0,"
+              "  created_at INTEGER NOT NULL);"
+              "CREATE TABLE user_roles ("
+              "  user_id INTEGER NOT NULL REFERENCES users(id),"
+              "  role TEXT NOT NULL,"
+              "  PRIMARY KEY (user_id, role));"
+              "CREATE TABLE sessions ("
+              "  token_hash TEXT PRIMARY KEY,"
+              "  user_id INTEGER NOT NULL REFERENCES users(id),"
+              "  created_at INTEGER NOT NULL,"
+              "  expires_at INTEGER NOT NULL,"
+              "  revoked_at INTEGER);"
+              "CREATE TABLE permit_types ("
+              "  code TEXT PRIMARY KEY,"
+              "  name TEXT NOT NULL,"
+              "  workflow TEXT NOT NULL,"
+              "  request_types TEXT NOT NULL,"
+              "  survey INTEGER NOT NULL,"
+              "  signing TEXT NOT NULL,"
+              "  number_format TEXT NOT NULL,"
+              "  validity_months INTEGER NOT NULL,"
+              "  service_days INTEGER NOT NULL);"
+              "CREATE TABLE permit_type_requirements ("
+              "  permit_type TEXT NOT NULL REFERENCES permit_types(code) ON DELETE CASCADE,"
+              "  position INTEGER NOT NULL,"
+              "  code TEXT NOT NULL,"
+              "  title TEXT NOT NULL,"
+              "  mandatory INTEGER NOT NULL,"
+              "  request_types TEXT NOT NULL,"
+              "  PRIMARY KEY (permit_type, code));"
+              "CREATE TABLE permit_type_fields ("
+              "  permit_type TEXT NOT NULL REFERENCES permit_types(code) ON DELETE CASCADE,"
+              "  position INTEGER NOT NULL,"
+              "  name TEXT NOT NULL,"
+              "  label TEXT NOT NULL,"
+              "  type TEXT NOT NULL,"
+              "  required INTEGER NOT NULL,"
+              "  PRIMARY KEY (permit_type, name));"
+              "CREATE TABLE holidays ("
+              "  date TEXT PRIMARY KEY,"
+              "  name TEXT NOT NULL,"
+              "  kind TEXT NOT NULL CHECK (kind IN ('national', 'cuti_bersama', 'regional')));"
+              "CREATE TABLE counters ("
+              "  name TEXT PRIMARY KEY,"
+              "  value INTEGER NOT NULL);"
+              "CREATE TABLE applications ("
+              "  id INTEGER PRIMARY KEY,"
+              "  registration_number TEXT NOT NULL UNIQUE,"
+              "  permit_type TEXT NOT NULL REFERENCES permit_types(code),"
+              "  request_type TEXT NOT NULL,"
+              "  applicant_name TEXT NOT NULL,"
+              "  applicant_nik TEXT NOT NULL,"
+              "  applicant_address TEXT NOT NULL,"
+              "  applicant_phone TEXT NOT NULL,"
+              "  applicant_email TEXT,"
+              "  data TEXT NOT NULL DEFAULT '{}',"
+              "  survey TEXT,"
+              "  received_by TEXT,"
+              "  step TEXT NOT NULL,"
+              "  status TEXT NOT NULL,"
+              "  version INTEGER NOT NULL,"
+              "  step_entered_at INTEGER NOT NULL,"
+              "  due_at INTEGER,"
+              "  permit_number TEXT UNIQUE,"
+              "  verify_token TEXT UNIQUE,"
+              "  created_at INTEGER NOT NULL,"
+              "  updated_at INTEGER NOT NULL,"
+              "  created_by INTEGER NOT NULL REFERENCES users(id),"
+              "  updated_by INTEGER NOT NULL REFERENCES users(id));"
+              "CREATE INDEX applications_step_due ON applications(step, due_at, id);"
+              "CREATE INDEX applications_step_entered ON applications(step, step_entered_at, id);"
+              "CREATE INDEX applications_nik ON applications(applicant_nik);"
+              "CREATE INDEX applications_name ON applications(applicant_name COLLATE NOCASE);"
+              "CREATE TABLE events ("
+              "  id INTEGER PRIMARY KEY,"
+              "  application_id INTEGER NOT NULL REFERENCES applications(id),"
+              "  at INTEGER NOT NULL,"
+              "  user_id INTEGER NOT NULL REFERENCES users(id),"
+              "  role TEXT NOT NULL,"
+              "  action TEXT NOT NULL,"
+              "  from_step TEXT,"
+              "  to_step TEXT NOT NULL,"
+              "  note TEXT,"
+              "  office_seconds INTEGER NOT NULL DEFAULT 0,"
+              "  data TEXT);"
+              "CREATE INDEX events_application ON events(application_id, id);"
+              "CREATE TRIGGER events_no_update BEFORE UPDATE ON events"
+              "  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;"
+              "CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
+              "  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;"
+              "CREATE TABLE idempotency ("
+              "  user_id INTEGER NOT NULL REFERENCES users(id),"
+              "  key TEXT NOT NULL,"
+              "  fingerprint TEXT NOT NULL,"
+              "  status INTEGER NOT NULL,"
+              "  body TEXT NOT NULL,"
+              "  created_at INTEGER NOT NULL,"
+              "  PRIMARY KEY (user_id, key));"
+              "CREATE TABLE documents ("
+              "  id INTEGER PRIMARY KEY,"
+              "  application_id INTEGER NOT NULL REFERENCES applications(id),"
+              "  requirement TEXT NOT NULL,"
+              "  sha256 TEXT NOT NULL,"
+              "  size INTEGER NOT NULL,"
+              "  content_type TEXT NOT NULL,"
+              "  pages INTEGER NOT NULL DEFAULT 0,"
+              "  uploaded_at INTEGER NOT NULL,"
+              "  uploaded_by INTEGER NOT NULL REFERENCES users(id),"
+              "  current INTEGER NOT NULL DEFAULT 1);"
+              "CREATE UNIQUE INDEX documents_current ON documents(application_id, requirement)"
+              "  WHERE current = 1;"
+              "CREATE TABLE checklist ("
+              "  application_id INTEGER NOT NULL REFERENCES applications(id),"
+              "  requirement TEXT NOT NULL,"
+              "  verdict TEXT NOT NULL CHECK (verdict IN ('ok', 'not_ok')),"
+              "  note TEXT,"
+              "  at INTEGER NOT NULL,"
+              "  user_id INTEGER NOT NULL REFERENCES users(id),"
+              "  PRIMARY KEY (application_id, requirement));" },
   /* 2: what each user did today */
-  "CREATE INDEX events_user_at ON events(user_id, at);",
+  { .sqlite = "CREATE INDEX events_user_at ON events(user_id, at);" },
   /* 3: the documents each step produces */
-  "CREATE TABLE outputs ("
-  "  application_id INTEGER NOT NULL REFERENCES applications(id),"
-  "  kind TEXT NOT NULL,"
-  "  sha256 TEXT NOT NULL,"
-  "  size INTEGER NOT NULL,"
-  "  created_at INTEGER NOT NULL,"
-  "  PRIMARY KEY (application_id, kind));"
-  "CREATE INDEX applications_verify ON applications(verify_token);",
+  { .sqlite = "CREATE TABLE outputs ("
+              "  application_id INTEGER NOT NULL REFERENCES applications(id),"
+              "  kind TEXT NOT NULL,"
+              "  sha256 TEXT NOT NULL,"
+              "  size INTEGER NOT NULL,"
+              "  created_at INTEGER NOT NULL,"
+              "  PRIMARY KEY (application_id, kind));"
+              "CREATE INDEX applications_verify ON applications(verify_token);" },
   /* 4: messages to applicants, written with the action that causes them */
-  "CREATE TABLE outbox ("
-  "  id INTEGER PRIMARY KEY,"
-  "  application_id INTEGER NOT NULL REFERENCES applications(id),"
-  "  kind TEXT NOT NULL,"
-  "  recipient_name TEXT NOT NULL,"
-  "  email TEXT,"
-  "  phone TEXT,"
-  "  subject TEXT NOT NULL,"
-  "  body TEXT NOT NULL,"
-  "  created_at INTEGER NOT NULL,"
-  "  email_done INTEGER,"
-  "  command_done INTEGER,"
-  "  attempts INTEGER NOT NULL DEFAULT 0,"
-  "  next_attempt_at INTEGER NOT NULL,"
-  "  last_error TEXT);"
-  "CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE email_done IS NULL OR command_done IS NULL;",
+  { .sqlite = "CREATE TABLE outbox ("
+              "  id INTEGER PRIMARY KEY,"
+              "  application_id INTEGER NOT NULL REFERENCES applications(id),"
+              "  kind TEXT NOT NULL,"
+              "  recipient_name TEXT NOT NULL,"
+              "  email TEXT,"
+              "  phone TEXT,"
+              "  subject TEXT NOT NULL,"
+              "  body TEXT NOT NULL,"
+              "  created_at INTEGER NOT NULL,"
+              "  email_done INTEGER,"
+              "  command_done INTEGER,"
+              "  attempts INTEGER NOT NULL DEFAULT 0,"
+              "  next_attempt_at INTEGER NOT NULL,"
+              "  last_error TEXT);"
+              "CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE email_done IS NULL OR command_done IS NULL;" },
   /* 5: who changed what in the administration, and when */
-  "CREATE TABLE audit ("
-  "  id INTEGER PRIMARY KEY,"
-  "  at INTEGER NOT NULL,"
-  "  user_id INTEGER NOT NULL REFERENCES users(id),"
-  "  action TEXT NOT NULL,"
-  "  target TEXT NOT NULL,"
-  "  detail TEXT NOT NULL);"
-  "CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit "
-  "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
-  "CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit "
-  "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+  { .sqlite = "CREATE TABLE audit ("
+              "  id INTEGER PRIMARY KEY,"
+              "  at INTEGER NOT NULL,"
+              "  user_id INTEGER NOT NULL REFERENCES users(id),"
+              "  action TEXT NOT NULL,"
+              "  target TEXT NOT NULL,"
+              "  detail TEXT NOT NULL);"
+              "CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit "
+              "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+              "CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit "
+              "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;" },
   /* 6: acting officials (Plh/Plt) for a period, and the capacity an action was taken in */
-  "CREATE TABLE acting ("
-  "  id INTEGER PRIMARY KEY,"
-  "  user_id INTEGER NOT NULL REFERENCES users(id),"
-  "  role TEXT NOT NULL,"
-  "  kind TEXT NOT NULL CHECK (kind IN ('plh', 'plt')),"
-  "  starts_on TEXT NOT NULL,"
-  "  ends_on TEXT NOT NULL,"
-  "  starts_at INTEGER NOT NULL,"
-  "  ends_at INTEGER NOT NULL,"
-  "  created_at INTEGER NOT NULL,"
-  "  created_by INTEGER NOT NULL REFERENCES users(id),"
-  "  ended_at INTEGER);"
-  "CREATE INDEX acting_user ON acting(user_id, ends_at);"
-  "ALTER TABLE events ADD COLUMN acting TEXT;",
+  { .sqlite = "CREATE TABLE acting ("
+              "  id INTEGER PRIMARY KEY,"
+              "  user_id INTEGER NOT NULL REFERENCES users(id),"
+              "  role TEXT NOT NULL,"
+              "  kind TEXT NOT NULL CHECK (kind IN ('plh', 'plt')),"
+              "  starts_on TEXT NOT NULL,"
+              "  ends_on TEXT NOT NULL,"
+              "  starts_at INTEGER NOT NULL,"
+              "  ends_at INTEGER NOT NULL,"
+              "  created_at INTEGER NOT NULL,"
+              "  created_by INTEGER NOT NULL REFERENCES users(id),"
+              "  ended_at INTEGER);"
+              "CREATE INDEX acting_user ON acting(user_id, ends_at);"
+              "ALTER TABLE events ADD COLUMN acting TEXT;" },
   /* 7: every edition of a permit type; a file keeps the one it was registered under */
-  "CREATE TABLE permit_type_versions ("
-  "  code TEXT NOT NULL,"
-  "  version INTEGER NOT NULL,"
-  "  definition TEXT NOT NULL,"
-  "  created_at INTEGER NOT NULL,"
-  "  PRIMARY KEY (code, version));"
-  "CREATE TRIGGER permit_type_versions_no_update BEFORE UPDATE ON permit_type_versions "
-  "  BEGIN SELECT RAISE(ABORT, 'permit type editions are never changed'); END;"
-  "CREATE TRIGGER permit_type_versions_no_delete BEFORE DELETE ON permit_type_versions "
-  "  BEGIN SELECT RAISE(ABORT, 'permit type editions are never changed'); END;"
-  "ALTER TABLE permit_types ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"
-  "ALTER TABLE applications ADD COLUMN permit_type_version INTEGER NOT NULL DEFAULT 1;",
+  { .sqlite = "CREATE TABLE permit_type_versions ("
+              "  code TEXT NOT NULL,"
+              "  version INTEGER NOT NULL,"
+              "  definition TEXT NOT NULL,"
+              "  created_at INTEGER NOT NULL,"
+              "  PRIMARY KEY (code, version));"
+              "CREATE TRIGGER permit_type_versions_no_update BEFORE UPDATE ON permit_type_versions "
+              "  BEGIN SELECT RAISE(ABORT, 'permit type editions are never changed'); END;"
+              "CREATE TRIGGER permit_type_versions_no_delete BEFORE DELETE ON permit_type_versions "
+              "  BEGIN SELECT RAISE(ABORT, 'permit type editions are never changed'); END;"
+              "ALTER TABLE permit_types ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"
+              "ALTER TABLE applications ADD COLUMN permit_type_version INTEGER NOT NULL DEFAULT 1;" },
   /* 8: the service clock (from complete documents, without the applicant's
   * time), who was told a file is late, and the applicants' survey (SKM) */
-  "ALTER TABLE applications ADD COLUMN service_started_at INTEGER;"
-  "ALTER TABLE applications ADD COLUMN service_seconds INTEGER NOT NULL DEFAULT 0;"
-  "ALTER TABLE applications ADD COLUMN service_due_at INTEGER;"
-  "CREATE INDEX applications_created ON applications(created_at);"
-  "CREATE INDEX events_at ON events(at);"
-  "CREATE TABLE escalations ("
-  "  application_id INTEGER NOT NULL REFERENCES applications(id),"
-  "  step TEXT NOT NULL,"
-  "  reason TEXT NOT NULL CHECK (reason IN ('step', 'deadline')),"
-  "  at INTEGER NOT NULL,"
-  "  PRIMARY KEY (application_id, step, reason));"
-  "CREATE TABLE satisfaction ("
-  "  application_id INTEGER PRIMARY KEY REFERENCES applications(id),"
-  "  at INTEGER NOT NULL,"
-  "  u1 INTEGER NOT NULL CHECK (u1 BETWEEN 1 AND 4), u2 INTEGER NOT NULL CHECK (u2 BETWEEN 1 AND 4),"
-  "  u3 INTEGER NOT NULL CHECK (u3 BETWEEN 1 AND 4), u4 INTEGER NOT NULL CHECK (u4 BETWEEN 1 AND 4),"
-  "  u5 INTEGER NOT NULL CHECK (u5 BETWEEN 1 AND 4), u6 INTEGER NOT NULL CHECK (u6 BETWEEN 1 AND 4),"
-  "  u7 INTEGER NOT NULL CHECK (u7 BETWEEN 1 AND 4), u8 INTEGER NOT NULL CHECK (u8 BETWEEN 1 AND 4),"
-  "  u9 INTEGER NOT NULL CHECK (u9 BETWEEN 1 AND 4),"
-  "  suggestion TEXT);"
-  "CREATE INDEX satisfaction_at ON satisfaction(at);",
+  { .sqlite = "ALTER TABLE applications ADD COLUMN service_started_at INTEGER;"
+              "ALTER TABLE applications ADD COLUMN service_seconds INTEGER NOT NULL DEFAULT 0;"
+              "ALTER TABLE applications ADD COLUMN service_due_at INTEGER;"
+              "CREATE INDEX applications_created ON applications(created_at);"
+              "CREATE INDEX events_at ON events(at);"
+              "CREATE TABLE escalations ("
+              "  application_id INTEGER NOT NULL REFERENCES applications(id),"
+              "  step TEXT NOT NULL,"
+              "  reason TEXT NOT NULL CHECK (reason IN ('step', 'deadline')),"
+              "  at INTEGER NOT NULL,"
+              "  PRIMARY KEY (application_id, step, reason));"
+              "CREATE TABLE satisfaction ("
+              "  application_id INTEGER PRIMARY KEY REFERENCES applications(id),"
+              "  at INTEGER NOT NULL,"
+              "  u1 INTEGER NOT NULL CHECK (u1 BETWEEN 1 AND 4), u2 INTEGER NOT NULL CHECK (u2 BETWEEN 1 AND 4),"
+              "  u3 INTEGER NOT NULL CHECK (u3 BETWEEN 1 AND 4), u4 INTEGER NOT NULL CHECK (u4 BETWEEN 1 AND 4),"
+              "  u5 INTEGER NOT NULL CHECK (u5 BETWEEN 1 AND 4), u6 INTEGER NOT NULL CHECK (u6 BETWEEN 1 AND 4),"
+              "  u7 INTEGER NOT NULL CHECK (u7 BETWEEN 1 AND 4), u8 INTEGER NOT NULL CHECK (u8 BETWEEN 1 AND 4),"
+              "  u9 INTEGER NOT NULL CHECK (u9 BETWEEN 1 AND 4),"
+              "  suggestion TEXT);"
+              "CREATE INDEX satisfaction_at ON satisfaction(at);" },
   /* 9: the report reads a year of step stays from the index alone */
-  "DROP INDEX events_at;"
-  "CREATE INDEX events_at_stays ON events(at, from_step, user_id, office_seconds, application_id);",
+  { .sqlite = "DROP INDEX events_at;"
+              "CREATE INDEX events_at_stays ON events(at, from_step, user_id, office_seconds, application_id);" },
   /* 10: sessions end after a time without requests; an action by a user
    * who is also the administrator says so in the history */
-  "ALTER TABLE sessions ADD COLUMN last_seen_at INTEGER;"
-  "CREATE INDEX sessions_user ON sessions(user_id);"
-  "CREATE INDEX idempotency_created ON idempotency(created_at);"
-  "ALTER TABLE events ADD COLUMN also_admin INTEGER NOT NULL DEFAULT 0;",
+  { .sqlite = "ALTER TABLE sessions ADD COLUMN last_seen_at INTEGER;"
+              "CREATE INDEX sessions_user ON sessions(user_id);"
+              "CREATE INDEX idempotency_created ON idempotency(created_at);"
+              "ALTER TABLE events ADD COLUMN also_admin INTEGER NOT NULL DEFAULT 0;" },
   /* 11: the public tracking code; pz_store_open() gives older files one */
-  "ALTER TABLE applications ADD COLUMN tracking_code TEXT;"
-  "CREATE UNIQUE INDEX applications_tracking ON applications(tracking_code);",
+  { .sqlite = "ALTER TABLE applications ADD COLUMN tracking_code TEXT;"
+              "CREATE UNIQUE INDEX applications_tracking ON applications(tracking_code);" },
   /* 12: the files at each step, and at each step those due in each hour,
    * kept by every change in its own transaction, so that the inbox reads
    * its totals instead of counting the office's files on each request
    * (it also makes them anew where they are left from a later schema) */
-  "CREATE TABLE IF NOT EXISTS step_counts ("
-  "  step TEXT PRIMARY KEY,"
-  "  files INTEGER NOT NULL) WITHOUT ROWID;"
-  "CREATE TABLE IF NOT EXISTS step_due_counts ("
-  "  step TEXT NOT NULL,"
-  "  hour INTEGER NOT NULL,"
-  "  files INTEGER NOT NULL,"
-  "  PRIMARY KEY (step, hour)) WITHOUT ROWID;"
-  "DELETE FROM step_counts;"
-  "DELETE FROM step_due_counts;"
-  "INSERT INTO step_counts (step, files) SELECT step, count(*) FROM applications GROUP BY step;"
-  "INSERT INTO step_due_counts (step, hour, files)"
-  "  SELECT step, due_at / 3600, count(*) FROM applications WHERE due_at IS NOT NULL GROUP BY 1, 2;"
-  "CREATE TRIGGER IF NOT EXISTS applications_counts_insert AFTER INSERT ON applications BEGIN"
-  "  INSERT INTO step_counts (step, files) VALUES (new.step, 1)"
-  "    ON CONFLICT (step) DO UPDATE SET files = files + 1;"
-  "  INSERT INTO step_due_counts (step, hour, files)"
-  "    SELECT new.step, new.due_at / 3600, 1 WHERE new.due_at IS NOT NULL"
-  "    ON CONFLICT (step, hour) DO UPDATE SET files = files + 1;"
-  "END;"
-  "CREATE TRIGGER IF NOT EXISTS applications_counts_delete AFTER DELETE ON applications BEGIN"
-  "  UPDATE step_counts SET files = files - 1 WHERE step = old.step;"
-  "  DELETE FROM step_counts WHERE step = old.step AND files = 0;"
-  "  UPDATE step_due_counts SET files = files - 1 WHERE step = old.step AND hour = old.due_at / 3600;"
-  "  DELETE FROM step_due_counts WHERE step = old.step AND hour = old.due_at / 3600 AND files = 0;"
-  "END;"
-  "CREATE TRIGGER IF NOT EXISTS applications_counts_update AFTER UPDATE OF step, due_at ON applications"
-  "  WHEN old.step IS NOT new.step OR old.due_at IS NOT new.due_at BEGIN"
-  "  UPDATE step_counts SET files = files - 1 WHERE step = old.step;"
-  "  DELETE FROM step_counts WHERE step = old.step AND files = 0;"
-  "  UPDATE step_due_counts SET files = files - 1 WHERE step = old.step AND hour = old.due_at / 3600;"
-  "  DELETE FROM step_due_counts WHERE step = old.step AND hour = old.due_at / 3600 AND files = 0;"
-  "  INSERT INTO step_counts (step, files) VALUES (new.step, 1)"
-  "    ON CONFLICT (step) DO UPDATE SET files = files + 1;"
-  "  INSERT INTO step_due_counts (step, hour, files)"
-  "    SELECT new.step, new.due_at / 3600, 1 WHERE new.due_at IS NOT NULL"
-  "    ON CONFLICT (step, hour) DO UPDATE SET files = files + 1;"
-  "END;",
+  { .sqlite = "CREATE TABLE IF NOT EXISTS step_counts ("
+              "  step TEXT PRIMARY KEY,"
+              "  files INTEGER NOT NULL) WITHOUT ROWID;"
+              "CREATE TABLE IF NOT EXISTS step_due_counts ("
+              "  step TEXT NOT NULL,"
+              "  hour INTEGER NOT NULL,"
+              "  files INTEGER NOT NULL,"
+              "  PRIMARY KEY (step, hour)) WITHOUT ROWID;"
+              "DELETE FROM step_counts;"
+              "DELETE FROM step_due_counts;"
+              "INSERT INTO step_counts (step, files) SELECT step, count(*) FROM applications GROUP BY step;"
+              "INSERT INTO step_due_counts (step, hour, files)"
+              "  SELECT step, due_at / 3600, count(*) FROM applications WHERE due_at IS NOT NULL GROUP BY 1, 2;"
+              "CREATE TRIGGER IF NOT EXISTS applications_counts_insert AFTER INSERT ON applications BEGIN"
+              "  INSERT INTO step_counts (step, files) VALUES (new.step, 1)"
+              "    ON CONFLICT (step) DO UPDATE SET files = files + 1;"
+              "  INSERT INTO step_due_counts (step, hour, files)"
+              "    SELECT new.step, new.due_at / 3600, 1 WHERE new.due_at IS NOT NULL"
+              "    ON CONFLICT (step, hour) DO UPDATE SET files = files + 1;"
+              "END;"
+              "CREATE TRIGGER IF NOT EXISTS applications_counts_delete AFTER DELETE ON applications BEGIN"
+              "  UPDATE step_counts SET files = files - 1 WHERE step = old.step;"
+              "  DELETE FROM step_counts WHERE step = old.step AND files = 0;"
+              "  UPDATE step_due_counts SET files = files - 1 WHERE step = old.step AND hour = old.due_at / 3600;"
+              "  DELETE FROM step_due_counts WHERE step = old.step AND hour = old.due_at / 3600 AND files = 0;"
+              "END;"
+              "CREATE TRIGGER IF NOT EXISTS applications_counts_update AFTER UPDATE OF step, due_at ON applications"
+              "  WHEN old.step IS NOT new.step OR old.due_at IS NOT new.due_at BEGIN"
+              "  UPDATE step_counts SET files = files - 1 WHERE step = old.step;"
+              "  DELETE FROM step_counts WHERE step = old.step AND files = 0;"
+              "  UPDATE step_due_counts SET files = files - 1 WHERE step = old.step AND hour = old.due_at / 3600;"
+              "  DELETE FROM step_due_counts WHERE step = old.step AND hour = old.due_at / 3600 AND files = 0;"
+              "  INSERT INTO step_counts (step, files) VALUES (new.step, 1)"
+              "    ON CONFLICT (step) DO UPDATE SET files = files + 1;"
+              "  INSERT INTO step_due_counts (step, hour, files)"
+              "    SELECT new.step, new.due_at / 3600, 1 WHERE new.due_at IS NOT NULL"
+              "    ON CONFLICT (step, hour) DO UPDATE SET files = files + 1;"
+              "END;" },
   /* 13: the answer to a retry kept deflated (body left empty): about a
    * third of the bytes each action wrote for it */
-  "ALTER TABLE idempotency ADD COLUMN packed BLOB;",
+  { .sqlite = "ALTER TABLE idempotency ADD COLUMN packed BLOB;" },
 };
 
-static void
-finalize_statement (gpointer stmt)
+static int
+store_error_code (const GError *db_error)
 {
-  sqlite3_finalize (stmt);
+  if (db_error == NULL || db_error->domain != PZ_DB_ERROR)
+    return PZ_STORE_ERROR_FAILED;
+  switch (db_error->code)
+    {
+    case PZ_DB_ERROR_BUSY:
+      return PZ_STORE_ERROR_BUSY;
+    case PZ_DB_ERROR_CONSTRAINT:
+      return PZ_STORE_ERROR_CONSTRAINT;
+    case PZ_DB_ERROR_FULL:
+      return PZ_STORE_ERROR_FULL;
+    default:
+      return PZ_STORE_ERROR_FAILED;
+    }
 }
 
+/* Tells why the last db_step() failed, as a store error, and forgets it. */
 gboolean
 sql_error (PzStore *self,
-           int      rc,
            GError **error)
 {
-  int code = PZ_STORE_ERROR_FAILED;
-
-  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
-    code = PZ_STORE_ERROR_BUSY;
-  else if ((rc & 0xff) == SQLITE_CONSTRAINT)
-    code = PZ_STORE_ERROR_CONSTRAINT;
-  else if ((rc & 0xff) == SQLITE_FULL)
-    code = PZ_STORE_ERROR_FULL;
-  g_set_error (error, PZ_STORE_ERROR, code, _("Database error: %s"), sqlite3_errmsg (self->db));
+  g_set_error (error, PZ_STORE_ERROR, store_error_code (self->step_error), _("Database error: %s"),
+               self->step_error ? self->step_error->message : "not an error");
+  g_clear_error (&self->step_error);
   return FALSE;
 }
 
@@ -337,75 +352,85 @@ lent_elsewhere (PzStore    *self,
   return TRUE;
 }
 
-sqlite3_stmt *
+PzDbStmt *
 prepare (PzStore    *self,
          const char *sql,
          GError    **error)
 {
-  sqlite3_stmt *stmt;
-  int rc;
+  PzDbStmt *stmt;
 
   if (G_UNLIKELY (lent_elsewhere (self, sql, error)))
     return NULL;
-  stmt = g_hash_table_lookup (self->statements, sql);
-  if (stmt)
-    {
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      return stmt;
-    }
-  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      sql_error (self, rc, error);
-      return NULL;
-    }
-  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+  g_clear_error (&self->step_error);
+  if (!(stmt = pz_db_prepare (self->db, sql, &self->step_error)))
+    sql_error (self, error);
   return stmt;
 }
 
 void
-bind_text (sqlite3_stmt *stmt,
-           int           i,
-           const char   *text)
+bind_text (PzDbStmt   *stmt,
+           int         i,
+           const char *text)
 {
-  if (text)
-    sqlite3_bind_text (stmt, i, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, i);
+  pz_db_bind_text (stmt, i, text);
 }
 
 /* A time, or NULL for 0 ("none"). */
 void
-bind_time (sqlite3_stmt *stmt,
-           int           i,
-           gint64        t)
+bind_time (PzDbStmt *stmt,
+           int       i,
+           gint64    t)
 {
   if (t)
-    sqlite3_bind_int64 (stmt, i, t);
+    pz_db_bind_int64 (stmt, i, t);
   else
-    sqlite3_bind_null (stmt, i);
+    pz_db_bind_null (stmt, i);
 }
 
+/* A copy, for a record that keeps it. */
 char *
-column_text (sqlite3_stmt *stmt,
-             int           i)
+column_text (PzDbStmt *stmt,
+             int       i)
 {
-  const unsigned char *text = sqlite3_column_text (stmt, i);
-  return text ? g_strdup ((const char *) text) : NULL;
+  return g_strdup (pz_db_column_text (stmt, i));
+}
+
+/* Runs or goes on with a statement; why it failed is kept for sql_error(). */
+PzDbStep
+db_step (PzStore  *self,
+         PzDbStmt *stmt)
+{
+  g_clear_error (&self->step_error);
+  return pz_db_step (stmt, &self->step_error);
+}
+
+/* Runs an INSERT … RETURNING id, to its end. */
+gboolean
+step_returning (PzStore  *self,
+                PzDbStmt *stmt,
+                gint64   *id,
+                GError  **error)
+{
+  if (db_step (self, stmt) != PZ_DB_STEP_ROW)
+    {
+      pz_db_reset (stmt);
+      return sql_error (self, error);
+    }
+  *id = pz_db_column_int64 (stmt, 0);
+  return step_done (self, stmt, error);
 }
 
 /* Runs a statement that returns no rows. */
 gboolean
-step_done (PzStore      *self,
-           sqlite3_stmt *stmt,
-           GError      **error)
+step_done (PzStore  *self,
+           PzDbStmt *stmt,
+           GError  **error)
 {
-  int rc = sqlite3_step (stmt);
+  int rc = db_step (self, stmt);
 
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return sql_error (self, rc, error);
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_DONE)
+    return sql_error (self, error);
   return TRUE;
 }
 
@@ -414,21 +439,51 @@ exec (PzStore    *self,
       const char *sql,
       GError    **error)
 {
-  char *message = NULL;
-  int rc;
+  g_autoptr(GError) db_error = NULL;
 
   if (G_UNLIKELY (lent_elsewhere (self, sql, error)))
     return FALSE;
-  rc = sqlite3_exec (self->db, sql, NULL, NULL, &message);
-
-  if (rc != SQLITE_OK)
+  if (!pz_db_exec (self->db, sql, &db_error))
     {
+      /* only a full disk is told apart here, as it always was */
       g_set_error (error, PZ_STORE_ERROR,
-                   (rc & 0xff) == SQLITE_FULL ? PZ_STORE_ERROR_FULL : PZ_STORE_ERROR_FAILED,
-                   _("Database error: %s"), message ? message : sqlite3_errstr (rc));
-      sqlite3_free (message);
+                   g_error_matches (db_error, PZ_DB_ERROR, PZ_DB_ERROR_FULL)
+                   ? PZ_STORE_ERROR_FULL : PZ_STORE_ERROR_FAILED,
+                   _("Database error: %s"), db_error->message);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* What starts a write transaction: SQLite takes its write lock at once,
+ * so that no other writer can come between a read and a write. */
+static const char *
+begin_write_sql (PzStore *self)
+{
+  return pz_db_kind (self->db) == PZ_DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN";
+}
+
+/* The schema version is a number kept apart from the tables: SQLite's
+ * user_version; on PostgreSQL (untested) a table of one row. */
+static gboolean
+read_schema_version (PzStore *self,
+                     int     *version,
+                     GError **error)
+{
+  PzDbStmt *stmt;
+
+  *version = 0;
+  if (pz_db_kind (self->db) == PZ_DB_POSTGRESQL &&
+      !exec (self, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);"
+             "INSERT INTO schema_version (version)"
+             "  SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM schema_version)", error))
+    return FALSE;
+  if (!(stmt = prepare (self, pz_db_kind (self->db) == PZ_DB_SQLITE
+                        ? "PRAGMA user_version" : "SELECT version FROM schema_version", error)))
+    return FALSE;
+  if (db_step (self, stmt) == PZ_DB_STEP_ROW)
+    *version = (int) pz_db_column_int64 (stmt, 0);
+  pz_db_reset (stmt);
   return TRUE;
 }
 
@@ -436,14 +491,11 @@ static gboolean
 migrate (PzStore *self,
          GError **error)
 {
-  sqlite3_stmt *stmt;
-  int version = 0;
+  gboolean sqlite = pz_db_kind (self->db) == PZ_DB_SQLITE;
+  int version;
 
-  if (!(stmt = prepare (self, "PRAGMA user_version", error)))
+  if (!read_schema_version (self, &version, error))
     return FALSE;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    version = sqlite3_column_int (stmt, 0);
-  sqlite3_reset (stmt);
 
   if (version > (int) G_N_ELEMENTS (migrations))
     {
@@ -455,11 +507,14 @@ migrate (PzStore *self,
 
   for (int v = version; v < (int) G_N_ELEMENTS (migrations); v++)
     {
-      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
+      const char *sql = sqlite || migrations[v].postgresql == NULL
+                        ? migrations[v].sqlite : migrations[v].postgresql;
+      g_autofree char *bump = g_strdup_printf (sqlite ? "PRAGMA user_version = %d"
+                                               : "UPDATE schema_version SET version = %d", v + 1);
 
-      if (!exec (self, "BEGIN IMMEDIATE", error))
+      if (!exec (self, begin_write_sql (self), error))
         return FALSE;
-      if (!exec (self, migrations[v], error) || !exec (self, bump, error))
+      if (!exec (self, sql, error) || !exec (self, bump, error))
         {
           exec (self, "ROLLBACK", NULL);
           return FALSE;
@@ -476,33 +531,33 @@ static gboolean
 give_tracking_codes (PzStore *self,
                      GError **error)
 {
-  sqlite3_stmt *select = prepare (self, "SELECT id FROM applications WHERE tracking_code IS NULL", error);
+  PzDbStmt *select = prepare (self, "SELECT id FROM applications WHERE tracking_code IS NULL", error);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  sqlite3_stmt *update;
+  PzDbStmt *update;
   int rc;
 
   if (select == NULL)
     return FALSE;
-  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+  while ((rc = db_step (self, select)) == PZ_DB_STEP_ROW)
     {
-      gint64 id = sqlite3_column_int64 (select, 0);
+      gint64 id = pz_db_column_int64 (select, 0);
       g_array_append_val (ids, id);
     }
-  sqlite3_reset (select);
-  if (rc != SQLITE_DONE)
-    return sql_error (self, rc, error);
+  pz_db_reset (select);
+  if (rc != PZ_DB_STEP_DONE)
+    return sql_error (self, error);
   if (ids->len == 0)
     return TRUE;
   if (!(update = prepare (self, "UPDATE applications SET tracking_code = ? WHERE id = ?", error)) ||
-      !exec (self, "BEGIN IMMEDIATE", error))
+      !exec (self, begin_write_sql (self), error))
     return FALSE;
   for (guint i = 0; i < ids->len; i++)
     {
       g_autofree char *code = pz_tracking_code_new ();
 
-      sqlite3_reset (update);
+      pz_db_reset (update);
       bind_text (update, 1, code);
-      sqlite3_bind_int64 (update, 2, g_array_index (ids, gint64, i));
+      pz_db_bind_int64 (update, 2, g_array_index (ids, gint64, i));
       if (!step_done (self, update, error))
         {
           exec (self, "ROLLBACK", NULL);
@@ -527,34 +582,29 @@ pz_store_open (const char *path,
                GError    **error)
 {
   PzStore *self = g_new0 (PzStore, 1);
-  int rc;
+  g_autoptr(GError) db_error = NULL;
 
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                            finalize_statement);
-  rc = sqlite3_open_v2 (path, &self->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc != SQLITE_OK)
+  if (!(self->db = pz_db_open (path, PZ_DB_OPEN_DEFAULT, &db_error)))
     {
       g_set_error (error, PZ_STORE_ERROR, PZ_STORE_ERROR_FAILED,
-                   _("Cannot open the database %s: %s"), path,
-                   self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+                   _("Cannot open the database %s: %s"), path, db_error->message);
       pz_store_free (self);
       return NULL;
     }
-  sqlite3_extended_result_codes (self->db, 1);
   self->busy_ms = DEFAULT_BUSY_MS;
-  sqlite3_busy_timeout (self->db, self->busy_ms);
+  pz_db_set_busy_timeout (self->db, self->busy_ms);
 
-  if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
-      !exec (self, "PRAGMA synchronous = FULL", error) ||
-      !exec (self, "PRAGMA foreign_keys = ON", error) ||
-      /* A page cache of 16 MiB and no memory map: the inbox is answered
-       * from its rendered page and the step counts, so what reads the
-       * database is small, and the server's memory stays flat in the size
-       * of the office (a map would count every page it touched). */
-      !exec (self, "PRAGMA cache_size = -16384", error) ||
-      !exec (self, "PRAGMA mmap_size = 0", error) ||
-      !exec (self, "PRAGMA temp_store = MEMORY", error) ||
+  if ((pz_db_kind (self->db) == PZ_DB_SQLITE &&
+       (!exec (self, "PRAGMA journal_mode = WAL", error) ||
+        !exec (self, "PRAGMA synchronous = FULL", error) ||
+        !exec (self, "PRAGMA foreign_keys = ON", error) ||
+        /* A page cache of 16 MiB and no memory map: the inbox is answered
+         * from its rendered page and the step counts, so what reads the
+         * database is small, and the server's memory stays flat in the size
+         * of the office (a map would count every page it touched). */
+        !exec (self, "PRAGMA cache_size = -16384", error) ||
+        !exec (self, "PRAGMA mmap_size = 0", error) ||
+        !exec (self, "PRAGMA temp_store = MEMORY", error))) ||
       !migrate (self, error) ||
       !give_tracking_codes (self, error))
     {
@@ -581,23 +631,23 @@ pz_store_free (PzStore *self)
 {
   if (self == NULL)
     return;
-  g_hash_table_unref (self->statements);
   g_clear_object (&self->packer);
-  sqlite3_close (self->db);
+  g_clear_error (&self->step_error);
+  g_clear_pointer (&self->db, pz_db_close);
   g_free (self);
 }
 
 gboolean
 pz_store_ping (PzStore *self)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT count(*) FROM office", NULL);
+  PzDbStmt *stmt = prepare (self, "SELECT count(*) FROM office", NULL);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  return rc == SQLITE_ROW;
+  rc = db_step (self, stmt);
+  pz_db_reset (stmt);
+  return rc == PZ_DB_STEP_ROW;
 }
 
 /**
@@ -621,7 +671,7 @@ pz_store_begin (PzStore *self,
 
   if (self->depth == 0)
     {
-      sqlite3_stmt *stmt = prepare (self, self->reader ? "BEGIN" : "BEGIN IMMEDIATE", error);
+      PzDbStmt *stmt = prepare (self, self->reader ? "BEGIN" : begin_write_sql (self), error);
       if (!stmt || !step_done (self, stmt, error))
         return FALSE;
     }
@@ -655,7 +705,7 @@ pz_store_commit (PzStore *self,
 
   if (self->depth == 1)
     {
-      sqlite3_stmt *stmt = prepare (self, "COMMIT", error);
+      PzDbStmt *stmt = prepare (self, "COMMIT", error);
       if (!stmt || !step_done (self, stmt, error))
         return FALSE;
     }
@@ -679,7 +729,7 @@ pz_store_rollback (PzStore *self)
     return;
   if (self->depth == 1)
     {
-      if (!sqlite3_get_autocommit (self->db))
+      if (pz_db_in_transaction (self->db))
         exec (self, "ROLLBACK", NULL);
     }
   else
@@ -709,26 +759,23 @@ pz_store_open_reader (const char *path,
                       GError    **error)
 {
   PzStore *self = g_new0 (PzStore, 1);
-  int rc;
+  g_autoptr(GError) db_error = NULL;
 
   self->reader = TRUE;
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_statement);
-  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc != SQLITE_OK)
+  if (!(self->db = pz_db_open (path, PZ_DB_OPEN_READ_ONLY, &db_error)))
     {
       g_set_error (error, PZ_STORE_ERROR, PZ_STORE_ERROR_FAILED,
-                   _("Cannot open the database %s: %s"), path,
-                   self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+                   _("Cannot open the database %s: %s"), path, db_error->message);
       pz_store_free (self);
       return NULL;
     }
-  sqlite3_extended_result_codes (self->db, 1);
   self->busy_ms = DEFAULT_BUSY_MS;
-  sqlite3_busy_timeout (self->db, self->busy_ms);
+  pz_db_set_busy_timeout (self->db, self->busy_ms);
   /* what it reads is small: the inbox's heads and counts */
-  if (!exec (self, "PRAGMA cache_size = -4096", error) ||
-      !exec (self, "PRAGMA mmap_size = 0", error) ||
-      !exec (self, "PRAGMA temp_store = MEMORY", error))
+  if (pz_db_kind (self->db) == PZ_DB_SQLITE &&
+      (!exec (self, "PRAGMA cache_size = -4096", error) ||
+       !exec (self, "PRAGMA mmap_size = 0", error) ||
+       !exec (self, "PRAGMA temp_store = MEMORY", error)))
     {
       g_prefix_error (error, _("Cannot open the database %s: "), path);
       pz_store_free (self);
@@ -768,13 +815,13 @@ gboolean
 pz_store_commit_lent (PzStore *self,
                       GError **error)
 {
-  sqlite3_stmt *stmt;
+  PzDbStmt *stmt;
 
   g_return_val_if_fail (self->borrower == g_thread_self (), FALSE);
   stmt = prepare (self, "COMMIT", error);
   if (stmt && step_done (self, stmt, error))
     return TRUE;
-  if (!sqlite3_get_autocommit (self->db))
+  if (pz_db_in_transaction (self->db))
     exec (self, "ROLLBACK", NULL);
   return FALSE;
 }
@@ -832,7 +879,7 @@ pz_store_set_busy_timeout (PzStore *self,
                            int      ms)
 {
   self->busy_ms = ms;
-  sqlite3_busy_timeout (self->db, ms);
+  pz_db_set_busy_timeout (self->db, ms);
 }
 
 /**
@@ -849,19 +896,23 @@ pz_store_set_busy_timeout (PzStore *self,
 gboolean
 pz_store_try_write_lock (PzStore *self)
 {
-  int rc;
+  gboolean free;
 
   /* not now: the connection is away committing (not waited for here) */
   if (self->borrower != NULL && self->borrower != g_thread_self ())
     return FALSE;
   if (self->depth > 0)
     return TRUE;
-  sqlite3_busy_timeout (self->db, 0);
-  rc = sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-  if (rc == SQLITE_OK)
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-  sqlite3_busy_timeout (self->db, self->busy_ms);
-  return rc == SQLITE_OK;
+  /* PostgreSQL locks rows, not the database: a writer does not wait for
+   * another to end its transaction */
+  if (pz_db_kind (self->db) != PZ_DB_SQLITE)
+    return TRUE;
+  pz_db_set_busy_timeout (self->db, 0);
+  free = pz_db_exec (self->db, "BEGIN IMMEDIATE", NULL);
+  if (free)
+    pz_db_exec (self->db, "ROLLBACK", NULL);
+  pz_db_set_busy_timeout (self->db, self->busy_ms);
+  return free;
 }
 
 gboolean
@@ -875,16 +926,13 @@ void
 pz_store_get_stamp (PzStore      *self,
                     PzStoreStamp *stamp)
 {
-  sqlite3_stmt *stmt = prepare (self, "PRAGMA data_version", NULL);
+  /* waits for the connection to come back if it is lent */
+  gboolean away = lent_elsewhere (self, "PRAGMA data_version", NULL);
 
   /* a reader changes nothing: only other connections' commits count */
   stamp->ends = self->reader ? 0 : self->ends;
-  stamp->changes = self->reader ? 0 : sqlite3_total_changes64 (self->db);
-  stamp->data_version = -1;
-  if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    stamp->data_version = sqlite3_column_int64 (stmt, 0);
-  if (stmt)
-    sqlite3_reset (stmt);
+  stamp->changes = self->reader ? 0 : pz_db_total_changes (self->db);
+  stamp->data_version = away ? -1 : pz_db_data_version (self->db);
 }
 
 /* Office profile */
@@ -893,15 +941,15 @@ char *
 pz_store_get_setting (PzStore    *self,
                       const char *key)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM office WHERE key = ?", NULL);
+  PzDbStmt *stmt = prepare (self, "SELECT value FROM office WHERE key = ?", NULL);
   char *value = NULL;
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, key);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (db_step (self, stmt) == PZ_DB_STEP_ROW)
     value = column_text (stmt, 0);
-  sqlite3_reset (stmt);
+  pz_db_reset (stmt);
   return value;
 }
 
@@ -911,10 +959,10 @@ pz_store_set_setting (PzStore    *self,
                       const char *value,
                       GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO office (key, value) VALUES (?, ?) "
-                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                                error);
+  PzDbStmt *stmt = prepare (self,
+                            "INSERT INTO office (key, value) VALUES (?, ?) "
+                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, key);
