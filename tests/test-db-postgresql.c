@@ -11,6 +11,8 @@
 
 #include "pz-db-postgresql.h"
 #include "pz-db.h"
+#include "pz-schema-postgresql.h"
+#include "pz-store.h"
 #include "pz-test-pg.h"
 
 static PzDb *
@@ -454,6 +456,115 @@ test_cantopen (void)
   pz_db_close (admin);
 }
 
+static gint64
+count_at (PzDb       *db,
+          const char *table,
+          const char *where)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT coalesce(sum(files), 0) FROM %s WHERE %s", table, where);
+
+  return query_int (db, sql);
+}
+
+static void
+test_schema (void)
+{
+  g_autoptr(GError) error = NULL;
+  PzDb *db = open_db (PZ_DB_OPEN_DEFAULT);
+  PzDbStmt *stmt;
+  static const guchar packed[] = { 0x78, 0x9c, 0x00, 0x00, 0xff };
+  gconstpointer blob;
+  gsize size;
+  gint64 user, file;
+
+  /* one PostgreSQL migration for each of the store's */
+  g_assert_cmpint (pz_schema_postgresql_count (), ==, pz_store_schema_version ());
+  exec_ok (db, "DROP SCHEMA IF EXISTS pz_schema CASCADE; CREATE SCHEMA pz_schema; SET search_path TO pz_schema");
+  for (int v = 1; v <= pz_schema_postgresql_count (); v++)
+    {
+      exec_ok (db, "BEGIN");
+      if (!pz_db_exec (db, pz_schema_postgresql_migration (v), &error))
+        g_error ("migration %d: %s", v, error->message);
+      exec_ok (db, "COMMIT");
+    }
+
+  /* the ids are made by the database */
+  exec_ok (db, "INSERT INTO users (username, full_name, password_hash, created_at) VALUES ('ani', 'Ani', 'x', 1)");
+  user = query_int (db, "SELECT id FROM users WHERE username = 'ani'");
+  g_assert_cmpint (user, >, 0);
+  exec_ok (db, "INSERT INTO permit_types (code, name, workflow, request_types, survey, signing, number_format,"
+           " validity_months, service_days) VALUES ('SIP', 'Izin Praktik', 'w', 'new', 0, 'none', 'n', 12, 5)");
+  stmt = prepare_ok (db, "INSERT INTO applications (registration_number, permit_type, request_type, applicant_name,"
+                     " applicant_nik, applicant_address, applicant_phone, step, status, version, step_entered_at,"
+                     " due_at, created_at, updated_at, created_by, updated_by)"
+                     " VALUES (?, 'SIP', 'new', 'Budi', '3201', 'Jl. Mawar', '08', ?, 'open', 1, 0, ?, 0, 0, ?4, ?4)"
+                     " RETURNING id");
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *number = g_strdup_printf ("REG-%d", i);
+
+      pz_db_bind_text (stmt, 1, number);
+      pz_db_bind_text (stmt, 2, "loket");
+      if (i < 2)
+        pz_db_bind_int64 (stmt, 3, 7200 + i);
+      else
+        pz_db_bind_null (stmt, 3);
+      pz_db_bind_int64 (stmt, 4, user);
+      step_row (stmt);
+      file = pz_db_column_int64 (stmt, 0);
+      step_done (stmt);
+    }
+
+  /* the totals follow every insert, move and delete */
+  g_assert_cmpint (count_at (db, "step_counts", "step = 'loket'"), ==, 3);
+  g_assert_cmpint (count_at (db, "step_due_counts", "step = 'loket' AND hour = 2"), ==, 2);
+  exec_ok (db, "UPDATE applications SET step = 'teknis' WHERE registration_number = 'REG-0'");
+  g_assert_cmpint (count_at (db, "step_counts", "step = 'loket'"), ==, 2);
+  g_assert_cmpint (count_at (db, "step_counts", "step = 'teknis'"), ==, 1);
+  g_assert_cmpint (count_at (db, "step_due_counts", "step = 'loket' AND hour = 2"), ==, 1);
+  g_assert_cmpint (count_at (db, "step_due_counts", "step = 'teknis' AND hour = 2"), ==, 1);
+  exec_ok (db, "UPDATE applications SET due_at = 3600 WHERE registration_number = 'REG-2'");
+  g_assert_cmpint (count_at (db, "step_due_counts", "step = 'loket' AND hour = 1"), ==, 1);
+  /* a change of neither leaves them be */
+  exec_ok (db, "UPDATE applications SET status = 'x'");
+  g_assert_cmpint (count_at (db, "step_counts", "true"), ==, 3);
+  exec_ok (db, "DELETE FROM applications WHERE registration_number = 'REG-0'");
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM step_counts WHERE step = 'teknis'"), ==, 0);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM step_due_counts WHERE step = 'teknis'"), ==, 0);
+  g_assert_cmpint (count_at (db, "step_counts", "true"), ==, 2);
+
+  /* the logs only grow, refused as a constraint */
+  exec_ok (db, "INSERT INTO audit (at, user_id, action, target, detail) VALUES (1, (SELECT id FROM users), 'a', 't', 'd')");
+  g_assert_false (pz_db_exec (db, "UPDATE audit SET detail = 'changed'", &error));
+  g_assert_error (error, PZ_DB_ERROR, PZ_DB_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  g_assert_false (pz_db_exec (db, "DELETE FROM audit", &error));
+  g_assert_error (error, PZ_DB_ERROR, PZ_DB_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  stmt = prepare_ok (db, "INSERT INTO events (application_id, at, user_id, role, action, to_step) VALUES (?, 1, ?, 'r', 'a', 's')");
+  pz_db_bind_int64 (stmt, 1, file);
+  pz_db_bind_int64 (stmt, 2, user);
+  step_done (stmt);
+  g_assert_false (pz_db_exec (db, "DELETE FROM events", &error));
+  g_assert_error (error, PZ_DB_ERROR, PZ_DB_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+
+  /* a kept answer's packed bytes */
+  stmt = prepare_ok (db, "INSERT INTO idempotency (user_id, key, fingerprint, status, body, created_at, packed)"
+                     " VALUES (?, 'k', 'f', 200, '', 0, ?)");
+  pz_db_bind_int64 (stmt, 1, user);
+  pz_db_bind_blob (stmt, 2, packed, sizeof packed);
+  step_done (stmt);
+  stmt = prepare_ok (db, "SELECT packed FROM idempotency WHERE key = 'k'");
+  step_row (stmt);
+  blob = pz_db_column_blob (stmt, 0, &size);
+  g_assert_cmpmem (blob, size, packed, sizeof packed);
+  step_done (stmt);
+
+  exec_ok (db, "RESET search_path; DROP SCHEMA pz_schema CASCADE");
+  pz_db_close (db);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -472,5 +583,6 @@ main (int   argc,
   g_test_add_func ("/db-postgresql/prepared-once", test_prepared_once);
   g_test_add_func ("/db-postgresql/lock-timeout", test_lock_timeout);
   g_test_add_func ("/db-postgresql/cantopen", test_cantopen);
+  g_test_add_func ("/db-postgresql/schema", test_schema);
   return g_test_run ();
 }
