@@ -228,6 +228,46 @@ test_values (void)
   pz_db_close (db);
 }
 
+/* `? IS NULL` says nothing of the type: the value bound tells it */
+static void
+test_untyped_parameter (void)
+{
+  PzDb *db = open_db (PZ_DB_OPEN_DEFAULT);
+  PzDbStmt *by_code;
+  PzDbStmt *by_key;
+
+  exec_ok (db, "CREATE TEMP TABLE w (code text, k bigint); "
+           "INSERT INTO w VALUES ('SIP', 1), ('PBG', 2), ('PBG', 3)");
+  by_code = prepare_ok (db, "SELECT count(*) FROM w WHERE ? IS NULL OR code = ?1");
+  pz_db_bind_text (by_code, 1, "PBG");
+  step_row (by_code);
+  g_assert_cmpint (pz_db_column_int64 (by_code, 0), ==, 2);
+  step_done (by_code);
+  pz_db_bind_null (by_code, 1);
+  step_row (by_code);
+  g_assert_cmpint (pz_db_column_int64 (by_code, 0), ==, 3);
+  step_done (by_code);
+
+  /* a NULL first, in a transaction: text is a wrong guess here, and it
+   * must not fail the transaction */
+  exec_ok (db, "BEGIN");
+  by_key = prepare_ok (db, "SELECT count(*) FROM w WHERE ? IS NULL OR k > ?1");
+  pz_db_bind_null (by_key, 1);
+  step_row (by_key);
+  g_assert_cmpint (pz_db_column_int64 (by_key, 0), ==, 3);
+  step_done (by_key);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM w"), ==, 3);
+  /* nor does a statement that cannot be prepared */
+  g_assert_null (pz_db_prepare (db, "SELECT nothing FROM w", NULL));
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM w WHERE k > 1"), ==, 2);
+  exec_ok (db, "COMMIT");
+  pz_db_bind_int64 (by_key, 1, 1);
+  step_row (by_key);
+  g_assert_cmpint (pz_db_column_int64 (by_key, 0), ==, 2);
+  step_done (by_key);
+  pz_db_close (db);
+}
+
 static void
 test_changes (void)
 {
@@ -576,6 +616,7 @@ main (int   argc,
   g_test_add_func ("/db-postgresql/safe-uri", test_safe_uri);
   g_test_add_func ("/db-postgresql/connection", test_connection);
   g_test_add_func ("/db-postgresql/values", test_values);
+  g_test_add_func ("/db-postgresql/untyped-parameter", test_untyped_parameter);
   g_test_add_func ("/db-postgresql/changes", test_changes);
   g_test_add_func ("/db-postgresql/constraint", test_constraint);
   g_test_add_func ("/db-postgresql/failed-transaction", test_failed_transaction);

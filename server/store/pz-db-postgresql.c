@@ -20,7 +20,10 @@
 #include "pz-db-private.h"
 
 /* pg_type.h is the server's; its one number needed here is stable */
-#define PZ_PG_BYTEA_OID 17
+#define PZ_PG_BYTEA_OID  17
+#define PZ_PG_INT8_OID   20
+#define PZ_PG_TEXT_OID   25
+#define PZ_PG_FLOAT8_OID 701
 
 typedef struct
 {
@@ -37,7 +40,10 @@ typedef struct
 {
   PzDbStmt  parent;
   char     *name;
+  char     *text;      /* the statement as PostgreSQL reads it */
+  gboolean  deferred;  /* prepared at its first step, with the types bound */
   int       n_params;
+  Oid      *types;
   char    **values;
   int      *lengths;
   int      *formats;
@@ -200,6 +206,22 @@ scrub (PzDbPg     *pg,
   return g_steal_pointer (&text);
 }
 
+static gboolean
+is_state (const PGresult *result,
+          const char     *state)
+{
+  const char *field = result ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+
+  return field && g_str_equal (field, state);
+}
+
+/* indeterminate or ambiguous: the statement says nothing of a type */
+static gboolean
+untyped (const PGresult *result)
+{
+  return is_state (result, "42P18") || is_state (result, "42P08");
+}
+
 static PzDbError
 error_code (PGconn         *conn,
             const PGresult *result)
@@ -277,6 +299,20 @@ run_simple (PzDbPg     *pg,
   return ok;
 }
 
+/* The error of a statement read with a parameter of the wrong type */
+static gboolean
+wrong_type (const PGresult *result)
+{
+  return untyped (result) || is_state (result, "42883") || is_state (result, "42804");
+}
+
+static void
+run_quietly (PzDbPg     *pg,
+             const char *sql)
+{
+  PQclear (PQexec (pg->conn, sql));
+}
+
 static void
 pg_close (PzDb *db)
 {
@@ -306,12 +342,25 @@ pg_prepare (PzDb       *db,
   g_autofree char *name = NULL;
   PzDbPgStmt *stmt;
   PGresult *result;
+  ExecStatusType status;
+  gboolean in_transaction = PQtransactionStatus (pg->conn) == PQTRANS_INTRANS;
+  gboolean deferred;
   int n_params;
 
   text = pz_db_postgresql_rewrite (sql, &n_params);
   name = g_strdup_printf ("pz%u", ++pg->next_id);
+  /* a parameter whose type nothing tells (`? IS NULL`) waits for its
+   * value; inside a savepoint, so that a statement that cannot be
+   * prepared does not fail the transaction, as in SQLite */
+  if (in_transaction)
+    run_quietly (pg, "SAVEPOINT pz_prepare");
   result = PQprepare (pg->conn, name, text, 0, NULL);
-  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+  status = PQresultStatus (result);
+  deferred = status != PGRES_COMMAND_OK && untyped (result);
+  if (in_transaction)
+    run_quietly (pg, status == PGRES_COMMAND_OK ? "RELEASE SAVEPOINT pz_prepare"
+                 : "ROLLBACK TO SAVEPOINT pz_prepare");
+  if (status != PGRES_COMMAND_OK && !deferred)
     {
       set_error (pg, result, error);
       PQclear (result);
@@ -321,7 +370,10 @@ pg_prepare (PzDb       *db,
 
   stmt = g_new0 (PzDbPgStmt, 1);
   stmt->name = g_steal_pointer (&name);
+  stmt->text = g_steal_pointer (&text);
+  stmt->deferred = deferred;
   stmt->n_params = n_params;
+  stmt->types = g_new0 (Oid, MAX (n_params, 1));
   stmt->values = g_new0 (char *, MAX (n_params, 1));
   stmt->lengths = g_new0 (int, MAX (n_params, 1));
   stmt->formats = g_new0 (int, MAX (n_params, 1));
@@ -347,6 +399,7 @@ pg_clear_bindings (PzDbStmt *s)
   for (int i = 0; i < stmt->n_params; i++)
     {
       g_clear_pointer (&stmt->values[i], g_free);
+      stmt->types[i] = 0;
       stmt->lengths[i] = 0;
       stmt->formats[i] = 0;
     }
@@ -361,13 +414,15 @@ pg_finalize (PzDbStmt *s)
   pg_reset (s);
   pg_clear_bindings (s);
   /* the connection may be closing: its statements go with it */
-  if (pg->conn && PQstatus (pg->conn) == CONNECTION_OK)
+  if (!stmt->deferred && pg->conn && PQstatus (pg->conn) == CONNECTION_OK)
     {
       g_autofree char *sql = g_strdup_printf ("DEALLOCATE %s", stmt->name);
       PGresult *result = PQexec (pg->conn, sql);
 
       PQclear (result);
     }
+  g_free (stmt->text);
+  g_free (stmt->types);
   g_free (stmt->values);
   g_free (stmt->lengths);
   g_free (stmt->formats);
@@ -381,6 +436,7 @@ check_index (PzDbPgStmt *stmt,
 {
   g_return_val_if_fail (i >= 1 && i <= stmt->n_params, FALSE);
   g_clear_pointer (&stmt->values[i - 1], g_free);
+  stmt->types[i - 1] = 0;
   stmt->lengths[i - 1] = 0;
   stmt->formats[i - 1] = 0;
   return TRUE;
@@ -394,7 +450,10 @@ pg_bind_int64 (PzDbStmt *s,
   PzDbPgStmt *stmt = (PzDbPgStmt *) s;
 
   if (check_index (stmt, i))
-    stmt->values[i - 1] = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+    {
+      stmt->values[i - 1] = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+      stmt->types[i - 1] = PZ_PG_INT8_OID;
+    }
 }
 
 static void
@@ -408,6 +467,7 @@ pg_bind_double (PzDbStmt *s,
     {
       stmt->values[i - 1] = g_malloc (G_ASCII_DTOSTR_BUF_SIZE);
       g_ascii_dtostr (stmt->values[i - 1], G_ASCII_DTOSTR_BUF_SIZE, value);
+      stmt->types[i - 1] = PZ_PG_FLOAT8_OID;
     }
 }
 
@@ -419,7 +479,10 @@ pg_bind_text (PzDbStmt   *s,
   PzDbPgStmt *stmt = (PzDbPgStmt *) s;
 
   if (check_index (stmt, i))
-    stmt->values[i - 1] = g_strdup (text);
+    {
+      stmt->values[i - 1] = g_strdup (text);
+      stmt->types[i - 1] = PZ_PG_TEXT_OID;
+    }
 }
 
 static void
@@ -438,6 +501,7 @@ pg_bind_blob (PzDbStmt     *s,
       memcpy (stmt->values[i - 1], data, size);
       stmt->lengths[i - 1] = (int) size;
       stmt->formats[i - 1] = 1;
+      stmt->types[i - 1] = PZ_PG_BYTEA_OID;
     }
 }
 
@@ -446,6 +510,66 @@ pg_bind_null (PzDbStmt *s,
               int       i)
 {
   check_index ((PzDbPgStmt *) s, i);
+}
+
+/* A statement whose parameters only their values give a type.  Once each
+ * has a typed value it is prepared with those types, for good.  A NULL
+ * tells no type: until then each run reads it anew, unnamed, the NULL
+ * taken as text, then as a number (inside a savepoint, so that a wrong
+ * guess does not fail the transaction). */
+static PGresult *
+run_deferred (PzDbPg     *pg,
+              PzDbPgStmt *stmt)
+{
+  static const Oid guesses[] = { PZ_PG_TEXT_OID, PZ_PG_INT8_OID, PZ_PG_FLOAT8_OID };
+  g_autofree Oid *types = g_memdup2 (stmt->types, sizeof (Oid) * MAX (stmt->n_params, 1));
+  gboolean in_transaction = PQtransactionStatus (pg->conn) == PQTRANS_INTRANS;
+  PGresult *result = NULL;
+  gboolean known = TRUE;
+
+  for (int i = 0; i < stmt->n_params; i++)
+    known = known && types[i] != 0;
+  if (known)
+    {
+      result = PQprepare (pg->conn, stmt->name, stmt->text, stmt->n_params, types);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+        return result;
+      PQclear (result);
+      stmt->deferred = FALSE;
+      return PQexecPrepared (pg->conn, stmt->name, stmt->n_params,
+                             (const char * const *) stmt->values, stmt->lengths, stmt->formats, 0);
+    }
+
+  for (gsize g = 0; g < G_N_ELEMENTS (guesses); g++)
+    {
+      ExecStatusType status;
+
+      for (int i = 0; i < stmt->n_params; i++)
+        if (stmt->types[i] == 0)
+          types[i] = guesses[g];
+      g_clear_pointer (&result, PQclear);
+      if (in_transaction)
+        run_quietly (pg, "SAVEPOINT pz_guess");
+      result = PQprepare (pg->conn, "", stmt->text, stmt->n_params, types);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+        {
+          if (in_transaction)
+            run_quietly (pg, "ROLLBACK TO SAVEPOINT pz_guess");
+          if (wrong_type (result))
+            continue;
+          return result;
+        }
+      /* run before any other query, which would end the unnamed statement */
+      PQclear (result);
+      result = PQexecPrepared (pg->conn, "", stmt->n_params,
+                               (const char * const *) stmt->values, stmt->lengths, stmt->formats, 0);
+      status = PQresultStatus (result);
+      /* a failed run fails the transaction, as it would without the guess */
+      if (in_transaction && (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK))
+        run_quietly (pg, "RELEASE SAVEPOINT pz_guess");
+      return result;
+    }
+  return result;
 }
 
 static PzDbStep
@@ -465,8 +589,11 @@ pg_step (PzDbStmt *s,
       return PZ_DB_STEP_DONE;
     }
 
-  stmt->result = PQexecPrepared (pg->conn, stmt->name, stmt->n_params,
-                                 (const char * const *) stmt->values, stmt->lengths, stmt->formats, 0);
+  if (stmt->deferred)
+    stmt->result = run_deferred (pg, stmt);
+  else
+    stmt->result = PQexecPrepared (pg->conn, stmt->name, stmt->n_params,
+                                   (const char * const *) stmt->values, stmt->lengths, stmt->formats, 0);
   status = PQresultStatus (stmt->result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     {
