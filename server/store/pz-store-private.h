@@ -39,27 +39,41 @@ struct _PzStore
 gboolean sql_error (PzStore  *self,
                     GError  **error);
 PzDbStmt *prepare (PzStore     *self,
-                       const char  *sql,
-                       GError     **error);
-void bind_text (PzDbStmt     *stmt,
-                int           i,
-                const char   *text);
-void bind_time (PzDbStmt     *stmt,
-                int           i,
-                gint64        t);
-char *column_text (PzDbStmt     *stmt,
-                   int           i);
+                   const char  *sql,
+                   GError     **error);
+void bind_text (PzDbStmt   *stmt,
+                int         i,
+                const char *text);
+void bind_time (PzDbStmt *stmt,
+                int       i,
+                gint64    t);
+char *column_text (PzDbStmt *stmt,
+                   int       i);
 PzDbStep db_step (PzStore  *self,
                   PzDbStmt *stmt);
 gboolean step_returning (PzStore  *self,
                          PzDbStmt *stmt,
                          gint64   *id,
                          GError  **error);
-gboolean step_done (PzStore       *self,
-                    PzDbStmt      *stmt,
-                    GError       **error);
+gboolean step_done (PzStore  *self,
+                    PzDbStmt *stmt,
+                    GError  **error);
+
+const char *begin_read_sql (PzStore *self);
+
+/* pz-store-schema.c: each migration in the dialect of each engine; a
+ * NULL postgresql means the SQLite text serves both.  The SQLite texts
+ * are never changed, so that existing files migrate as they always did. */
+typedef struct
+{
+  const char *sqlite;
+  const char *postgresql;
+} Migration;
+
+extern const Migration pz_store_migrations[];
+extern const guint     pz_store_n_migrations;
 
 /* pz-store-files.c */
-PzApplication *read_application (PzDbStmt     *stmt);
+PzApplication *read_application (PzDbStmt *stmt);
 
 G_END_DECLS

@@ -41,7 +41,7 @@ pz_store_open_snapshot (const char *path,
       return NULL;
     }
   pz_store_set_busy_timeout (self, SNAPSHOT_BUSY_MS);
-  if (!(stmt = prepare (self, "BEGIN", error)) || !step_done (self, stmt, error))
+  if (!(stmt = prepare (self, begin_read_sql (self), error)) || !step_done (self, stmt, error))
     {
       pz_store_free (self);
       return NULL;
