@@ -61,7 +61,7 @@ _pz_window_logout_action (GtkWidget  *widget,
   gtk_label_set_text (self->list_title, "");
 
   g_cancellable_cancel (self->docs_cancellable);
-  pz_document_view_set_document (self->docs_view, NULL);
+  pz_checklist_page_set_document (self->checklist_page, NULL);
   g_clear_pointer (&self->docs_requirement, g_free);
   if (self->preview_window)
     gtk_window_destroy (GTK_WINDOW (self->preview_window));

@@ -741,7 +741,7 @@ _pz_window_build_file_view (PzWindow *self)
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->file_stack), "documents") == 0)
     {
       g_cancellable_cancel (self->docs_cancellable);
-      pz_document_view_set_document (self->docs_view, NULL);
+      pz_checklist_page_set_document (self->checklist_page, NULL);
       gtk_widget_set_visible (self->inbox_box, TRUE);
     }
   if (self->file == NULL)

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "pz-checklist-page.h"
 #include "pz-client.h"
 #include "pz-document-view.h"
 #include "pz-login-page.h"
@@ -75,21 +76,7 @@ struct _PzWindow
   GHashTable      *kept_form;      /* name -> text typed, carried across reloads */
 
   /* the checklist viewer */
-  GtkWidget       *docs_page;
-  GtkListBox      *docs_list;
-  GtkLabel        *docs_progress_label;
-  PzDocumentView  *docs_view;
-  GtkStack        *docs_stack;
-  GtkEntry        *docs_note;
-  GtkProgressBar  *docs_upload;
-  GtkLabel        *docs_message;
-  GtkWidget       *docs_actions;
-  GtkWidget       *docs_ok;
-  GtkWidget       *docs_upload_button;
-  GtkWidget       *docs_not_ok;
-  GtkWidget       *docs_next;
-  GtkWidget       *docs_previous;
-  GtkWidget       *docs_complete;
+  PzChecklistPage *checklist_page;
   char            *docs_requirement;
   GCancellable    *docs_cancellable;
 

@@ -269,6 +269,7 @@ pz_window_class_init (PzWindowClass *klass)
   object_class->finalize = pz_window_finalize;
 
   g_type_ensure (PZ_TYPE_LOGIN_PAGE);
+  g_type_ensure (PZ_TYPE_CHECKLIST_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/id/go/perizinan/Perizinan/pz-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PzWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, banner_revealer);
@@ -297,6 +298,7 @@ pz_window_class_init (PzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PzWindow, new_button);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, inbox_box);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, checklist_page);
   gtk_widget_class_bind_template_callback_full (widget_class, "login_page_log_in",
                                                 G_CALLBACK (_pz_window_login_page_log_in));
   gtk_widget_class_bind_template_callback_full (widget_class, "login_page_change_server",
