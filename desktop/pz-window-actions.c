@@ -165,6 +165,8 @@ _pz_window_show_action_error (PzWindow   *self,
     g_string_append_printf (text, "\n• %s", pz_json_get_string (json_array_get_object_element (details, i), "message"));
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->file_stack), "documents") == 0)
     _pz_window_docs_show_message (self, text->str);
+  else if (self->registration)
+    pz_registration_form_set_error (self->registration, text->str);
   else if (self->action_error)
     {
       gtk_label_set_text (self->action_error, text->str);

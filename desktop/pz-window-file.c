@@ -251,6 +251,12 @@ _pz_window_keep_typed (PzWindow *self)
   while (g_hash_table_iter_next (&iter, &key, &value))
     if (!ADW_IS_PASSWORD_ENTRY_ROW (value))
       g_hash_table_insert (self->kept_form, g_strdup (key), _pz_window_widget_text (value));
+  if (self->registration)
+    {
+      g_hash_table_iter_init (&iter, pz_registration_form_get_fields (self->registration));
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (self->kept_form, g_strdup (key), _pz_window_widget_text (value));
+    }
 }
 
 void
@@ -725,6 +731,7 @@ _pz_window_clear_file_box (PzWindow *self)
   g_hash_table_remove_all (self->form);
   self->note = NULL;
   self->action_error = NULL;
+  self->registration = NULL;
 }
 
 void

@@ -7,6 +7,7 @@
 #include "pz-client.h"
 #include "pz-document-view.h"
 #include "pz-login-page.h"
+#include "pz-registration-form.h"
 #include "pz-window.h"
 
 G_BEGIN_DECLS
@@ -73,6 +74,7 @@ struct _PzWindow
   GHashTable      *form;           /* name -> GtkWidget */
   GtkTextBuffer   *note;
   GtkLabel        *action_error;
+  PzRegistrationForm *registration; /* the form in the file's place, or NULL */
   GHashTable      *kept_form;      /* name -> text typed, carried across reloads */
 
   /* the checklist viewer */

@@ -472,6 +472,8 @@ GtkWidget *
 pz_window_get_form_widget (PzWindow   *self,
                            const char *name)
 {
+  if (self->registration)
+    return pz_registration_form_get_field (self->registration, name);
   return g_hash_table_lookup (self->form, name);
 }
 
