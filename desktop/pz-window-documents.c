@@ -282,7 +282,7 @@ _pz_window_check_documents_action (GtkWidget  *widget,
   self->docs_requirement = g_strdup (first);
   fill_docs_list (self);
   /* the scans need the whole width; the inbox comes back on closing */
-  gtk_widget_set_visible (self->inbox_box, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->inbox_page), FALSE);
   gtk_stack_set_visible_child_name (self->file_stack, "documents");
   docs_select (self, first);
   gtk_widget_grab_focus (GTK_WIDGET (pz_checklist_page_get_document_view (self->checklist_page)));
@@ -299,7 +299,7 @@ _pz_window_close_documents_action (GtkWidget  *widget,
     return;
   g_cancellable_cancel (self->docs_cancellable);
   pz_checklist_page_set_document (self->checklist_page, NULL);
-  gtk_widget_set_visible (self->inbox_box, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->inbox_page), TRUE);
   _pz_window_build_file_view (self);
 }
 

@@ -749,7 +749,7 @@ _pz_window_build_file_view (PzWindow *self)
     {
       g_cancellable_cancel (self->docs_cancellable);
       pz_checklist_page_set_document (self->checklist_page, NULL);
-      gtk_widget_set_visible (self->inbox_box, TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->inbox_page), TRUE);
     }
   if (self->file == NULL)
     {

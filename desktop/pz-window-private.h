@@ -6,6 +6,7 @@
 #include "pz-checklist-page.h"
 #include "pz-client.h"
 #include "pz-document-view.h"
+#include "pz-inbox-page.h"
 #include "pz-login-page.h"
 #include "pz-registration-form.h"
 #include "pz-window.h"
@@ -32,20 +33,6 @@ struct _PzWindow
   AdwPasswordEntryRow *repeat_password_row;
   GtkLabel        *password_error;
   char            *login_password;  /* kept only until a required change is made */
-  GtkLabel        *count_waiting;
-  GtkLabel        *count_overdue;
-  GtkLabel        *count_done;
-  GtkDropDown     *step_filter;
-  GtkDropDown     *status_filter;
-  GtkDropDown     *type_filter;
-  GPtrArray       *step_codes;     /* filter position -> step id (0: any) */
-  GPtrArray       *type_codes;
-  GtkSearchEntry  *search_entry;
-  GtkLabel        *list_title;
-  GtkColumnView   *inbox_view;
-  GtkStack        *inbox_stack;
-  AdwStatusPage   *inbox_empty;
-  GListModel      *inbox_sorted;   /* the inbox in the order of the column clicked */
   GtkStack        *file_stack;
   GtkBox          *file_box;
   GtkWidget       *new_button;
@@ -53,12 +40,11 @@ struct _PzWindow
   GtkWidget       *admin_button;    /* between the files and the administration */
   GtkWidget       *admin;           /* PzAdminView */
   GtkWidget       *reports_button;
-  GtkWidget       *late_button;     /* the list shows the late files */
   GHashTable      *late_alerted;    /* "id/step/reason" told already */
   GPtrArray       *late_pending;    /* alerts gathered into one toast */
   guint            late_toast;      /* source id */
   GtkWidget       *reports;         /* PzReportView */
-  GtkWidget       *inbox_box;
+  PzInboxPage     *inbox_page;
 
   GSettings       *settings;
   PzClient        *client;
