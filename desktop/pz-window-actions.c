@@ -53,7 +53,7 @@ _pz_window_logout_action (GtkWidget  *widget,
   g_clear_pointer (&self->file, json_object_unref);
   self->file_id = 0;
   gtk_widget_set_visible (GTK_WIDGET (self->inbox_page), TRUE);
-  gtk_stack_set_visible_child_name (self->file_stack, "empty");
+  pz_file_view_show (self->file_view, "empty");
 
   /* the reports and the administration start afresh for the next user */
   gtk_stack_remove (self->stack, self->reports);
@@ -145,7 +145,7 @@ _pz_window_show_action_error (PzWindow   *self,
 
   for (guint i = 0; details && i < json_array_get_length (details); i++)
     g_string_append_printf (text, "\n• %s", pz_json_get_string (json_array_get_object_element (details, i), "message"));
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->file_stack), "documents") == 0)
+  if (g_strcmp0 (pz_file_view_get_shown (self->file_view), "documents") == 0)
     _pz_window_docs_show_message (self, text->str);
   else if (self->registration)
     pz_registration_form_set_error (self->registration, text->str);

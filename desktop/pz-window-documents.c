@@ -283,7 +283,7 @@ _pz_window_check_documents_action (GtkWidget  *widget,
   fill_docs_list (self);
   /* the scans need the whole width; the inbox comes back on closing */
   gtk_widget_set_visible (GTK_WIDGET (self->inbox_page), FALSE);
-  gtk_stack_set_visible_child_name (self->file_stack, "documents");
+  pz_file_view_show (self->file_view, "documents");
   docs_select (self, first);
   gtk_widget_grab_focus (GTK_WIDGET (pz_checklist_page_get_document_view (self->checklist_page)));
 }
@@ -295,7 +295,7 @@ _pz_window_close_documents_action (GtkWidget  *widget,
 {
   PzWindow *self = PZ_WINDOW (widget);
 
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->file_stack), "documents") != 0)
+  if (g_strcmp0 (pz_file_view_get_shown (self->file_view), "documents") != 0)
     return;
   g_cancellable_cancel (self->docs_cancellable);
   pz_checklist_page_set_document (self->checklist_page, NULL);

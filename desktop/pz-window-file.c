@@ -745,7 +745,7 @@ _pz_window_build_file_view (PzWindow *self)
 
   _pz_window_clear_file_box (self);
   /* an approval given in the checklist viewer comes back to the file */
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->file_stack), "documents") == 0)
+  if (g_strcmp0 (pz_file_view_get_shown (self->file_view), "documents") == 0)
     {
       g_cancellable_cancel (self->docs_cancellable);
       pz_checklist_page_set_document (self->checklist_page, NULL);
@@ -753,7 +753,7 @@ _pz_window_build_file_view (PzWindow *self)
     }
   if (self->file == NULL)
     {
-      gtk_stack_set_visible_child_name (self->file_stack, "empty");
+      pz_file_view_show (self->file_view, "empty");
       return;
     }
 
@@ -889,14 +889,11 @@ _pz_window_build_file_view (PzWindow *self)
   build_clocks (self);
   build_history (self);
   _pz_window_forget_typed (self);
-  gtk_stack_set_visible_child_name (self->file_stack, "file");
+  pz_file_view_show (self->file_view, "file");
   if (self->scroll_top)
     {
-      /* a file opened is read from its top, wherever the last one was left */
-      GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self->file_box), GTK_TYPE_SCROLLED_WINDOW);
-
       self->scroll_top = FALSE;
-      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), 0);
+      pz_file_view_scroll_to_top (self->file_view);
     }
 }
 

@@ -6,6 +6,7 @@
 #include "pz-checklist-page.h"
 #include "pz-client.h"
 #include "pz-document-view.h"
+#include "pz-file-view.h"
 #include "pz-inbox-page.h"
 #include "pz-login-page.h"
 #include "pz-registration-form.h"
@@ -33,8 +34,8 @@ struct _PzWindow
   AdwPasswordEntryRow *repeat_password_row;
   GtkLabel        *password_error;
   char            *login_password;  /* kept only until a required change is made */
-  GtkStack        *file_stack;
-  GtkBox          *file_box;
+  PzFileView      *file_view;
+  GtkBox          *file_box;       /* the file view's content */
   GtkWidget       *new_button;
   AdwHeaderBar    *header_bar;
   GtkWidget       *admin_button;    /* between the files and the administration */

@@ -34,7 +34,7 @@ build_registration_form (PzWindow *self)
   self->registration = PZ_REGISTRATION_FORM (form);
 
   _pz_window_forget_typed (self);
-  gtk_stack_set_visible_child_name (self->file_stack, "file");
+  pz_file_view_show (self->file_view, "file");
   pz_registration_form_focus (self->registration);
 }
 

@@ -266,7 +266,7 @@ pz_window_class_init (PzWindowClass *klass)
   object_class->finalize = pz_window_finalize;
 
   g_type_ensure (PZ_TYPE_LOGIN_PAGE);
-  g_type_ensure (PZ_TYPE_CHECKLIST_PAGE);
+  g_type_ensure (PZ_TYPE_FILE_VIEW);
   g_type_ensure (PZ_TYPE_INBOX_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/id/go/perizinan/Perizinan/pz-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PzWindow, window_title);
@@ -280,12 +280,10 @@ pz_window_class_init (PzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PzWindow, new_password_row);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, repeat_password_row);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, password_error);
-  gtk_widget_class_bind_template_child (widget_class, PzWindow, file_stack);
-  gtk_widget_class_bind_template_child (widget_class, PzWindow, file_box);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, file_view);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, new_button);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, inbox_page);
-  gtk_widget_class_bind_template_child (widget_class, PzWindow, checklist_page);
   gtk_widget_class_bind_template_callback_full (widget_class, "login_page_log_in",
                                                 G_CALLBACK (_pz_window_login_page_log_in));
   gtk_widget_class_bind_template_callback_full (widget_class, "login_page_change_server",
@@ -298,6 +296,8 @@ static void
 pz_window_init (PzWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->file_box = pz_file_view_get_content (self->file_view);
+  self->checklist_page = pz_file_view_get_checklist_page (self->file_view);
 
   self->cancellable = g_cancellable_new ();
   self->inbox = g_list_store_new (PZ_TYPE_FILE_ITEM);
