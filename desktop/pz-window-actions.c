@@ -40,28 +40,10 @@ _pz_window_logout_action (GtkWidget  *widget,
   /* nothing of the previous user stays on a shared counter PC: what they
    * searched and filtered, their counts, their open file and its scans,
    * what they typed, their reports and administration pages */
-  g_signal_handlers_block_by_func (self->search_entry, _pz_window_search_changed, self);
-  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-  g_signal_handlers_unblock_by_func (self->search_entry, _pz_window_search_changed, self);
-  g_signal_handlers_block_by_func (self->step_filter, _pz_window_filter_changed, self);
-  g_signal_handlers_block_by_func (self->status_filter, _pz_window_filter_changed, self);
-  g_signal_handlers_block_by_func (self->type_filter, _pz_window_filter_changed, self);
-  gtk_drop_down_set_selected (self->step_filter, 0);
-  gtk_drop_down_set_selected (self->status_filter, 0);
-  gtk_drop_down_set_selected (self->type_filter, 0);
-  g_signal_handlers_unblock_by_func (self->step_filter, _pz_window_filter_changed, self);
-  g_signal_handlers_unblock_by_func (self->status_filter, _pz_window_filter_changed, self);
-  g_signal_handlers_unblock_by_func (self->type_filter, _pz_window_filter_changed, self);
-  g_signal_handlers_block_by_func (self->late_button, _pz_window_late_toggled, self);
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->late_button), FALSE);
-  g_signal_handlers_unblock_by_func (self->late_button, _pz_window_late_toggled, self);
-  gtk_label_set_text (self->count_waiting, "");
-  gtk_label_set_text (self->count_overdue, "");
-  gtk_label_set_text (self->count_done, "");
-  gtk_label_set_text (self->list_title, "");
+  pz_inbox_page_reset (self->inbox_page);
 
   g_cancellable_cancel (self->docs_cancellable);
-  pz_document_view_set_document (self->docs_view, NULL);
+  pz_checklist_page_set_document (self->checklist_page, NULL);
   g_clear_pointer (&self->docs_requirement, g_free);
   if (self->preview_window)
     gtk_window_destroy (GTK_WINDOW (self->preview_window));
@@ -70,8 +52,8 @@ _pz_window_logout_action (GtkWidget  *widget,
   _pz_window_clear_pending (self);
   g_clear_pointer (&self->file, json_object_unref);
   self->file_id = 0;
-  gtk_widget_set_visible (self->inbox_box, TRUE);
-  gtk_stack_set_visible_child_name (self->file_stack, "empty");
+  gtk_widget_set_visible (GTK_WIDGET (self->inbox_page), TRUE);
+  pz_file_view_show (self->file_view, "empty");
 
   /* the reports and the administration start afresh for the next user */
   gtk_stack_remove (self->stack, self->reports);
@@ -163,8 +145,10 @@ _pz_window_show_action_error (PzWindow   *self,
 
   for (guint i = 0; details && i < json_array_get_length (details); i++)
     g_string_append_printf (text, "\n• %s", pz_json_get_string (json_array_get_object_element (details, i), "message"));
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->file_stack), "documents") == 0)
+  if (g_strcmp0 (pz_file_view_get_shown (self->file_view), "documents") == 0)
     _pz_window_docs_show_message (self, text->str);
+  else if (self->registration)
+    pz_registration_form_set_error (self->registration, text->str);
   else if (self->action_error)
     {
       gtk_label_set_text (self->action_error, text->str);
@@ -587,8 +571,7 @@ show_late_action (GtkWidget  *widget,
 
   if (g_strcmp0 (pz_window_get_page (self), "main") != 0)
     _pz_window_show_page (self, "main");
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->late_button),
-                                !gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->late_button)));
+  pz_inbox_page_toggle_late (self->inbox_page);
 }
 
 static void
@@ -607,7 +590,7 @@ search_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   PzWindow *self = PZ_WINDOW (widget);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  pz_inbox_page_focus_search (self->inbox_page);
 }
 
 void

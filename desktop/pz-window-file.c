@@ -251,6 +251,12 @@ _pz_window_keep_typed (PzWindow *self)
   while (g_hash_table_iter_next (&iter, &key, &value))
     if (!ADW_IS_PASSWORD_ENTRY_ROW (value))
       g_hash_table_insert (self->kept_form, g_strdup (key), _pz_window_widget_text (value));
+  if (self->registration)
+    {
+      g_hash_table_iter_init (&iter, pz_registration_form_get_fields (self->registration));
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (self->kept_form, g_strdup (key), _pz_window_widget_text (value));
+    }
 }
 
 void
@@ -725,6 +731,7 @@ _pz_window_clear_file_box (PzWindow *self)
   g_hash_table_remove_all (self->form);
   self->note = NULL;
   self->action_error = NULL;
+  self->registration = NULL;
 }
 
 void
@@ -738,15 +745,15 @@ _pz_window_build_file_view (PzWindow *self)
 
   _pz_window_clear_file_box (self);
   /* an approval given in the checklist viewer comes back to the file */
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->file_stack), "documents") == 0)
+  if (g_strcmp0 (pz_file_view_get_shown (self->file_view), "documents") == 0)
     {
       g_cancellable_cancel (self->docs_cancellable);
-      pz_document_view_set_document (self->docs_view, NULL);
-      gtk_widget_set_visible (self->inbox_box, TRUE);
+      pz_checklist_page_set_document (self->checklist_page, NULL);
+      gtk_widget_set_visible (GTK_WIDGET (self->inbox_page), TRUE);
     }
   if (self->file == NULL)
     {
-      gtk_stack_set_visible_child_name (self->file_stack, "empty");
+      pz_file_view_show (self->file_view, "empty");
       return;
     }
 
@@ -882,14 +889,11 @@ _pz_window_build_file_view (PzWindow *self)
   build_clocks (self);
   build_history (self);
   _pz_window_forget_typed (self);
-  gtk_stack_set_visible_child_name (self->file_stack, "file");
+  pz_file_view_show (self->file_view, "file");
   if (self->scroll_top)
     {
-      /* a file opened is read from its top, wherever the last one was left */
-      GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self->file_box), GTK_TYPE_SCROLLED_WINDOW);
-
       self->scroll_top = FALSE;
-      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), 0);
+      pz_file_view_scroll_to_top (self->file_view);
     }
 }
 

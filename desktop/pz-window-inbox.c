@@ -18,9 +18,9 @@
 #include "pz-widgets.h"
 #include "pz-window-private.h"
 
-/* The window's list: the inbox of what waits for me, its columns, the
- * filters, the search, the late files, and what the server's live events
- * change in it. */
+/* What the window's list (PzInboxPage) shows: the inbox of what waits for
+ * me, a search, the filters or the late files, loaded; and what the
+ * server's live events change in it. */
 
 static void open_found (PzWindow *self);
 static void count_to_sign (PzWindow *self);
@@ -37,61 +37,33 @@ _pz_window_filter_changed (PzWindow *self)
 void
 _pz_window_fill_filters (PzWindow *self)
 {
-  g_autoptr(GtkStringList) steps = gtk_string_list_new (NULL);
-  g_autoptr(GtkStringList) types = gtk_string_list_new (NULL);
-  g_autoptr(GtkStringList) statuses = gtk_string_list_new (NULL);
   g_autoptr(GList) type_list = g_hash_table_get_values (self->permit_types);
   g_autoptr(GList) step_ids = g_hash_table_get_keys (self->steps);
+  g_autoptr(GPtrArray) ordered = g_ptr_array_new ();
+  g_autoptr(GPtrArray) titles = g_ptr_array_new ();
+  g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
 
-  g_signal_handlers_block_by_func (self->step_filter, _pz_window_filter_changed, self);
-  g_signal_handlers_block_by_func (self->status_filter, _pz_window_filter_changed, self);
-  g_signal_handlers_block_by_func (self->type_filter, _pz_window_filter_changed, self);
-
-  g_clear_pointer (&self->step_codes, g_ptr_array_unref);
-  g_clear_pointer (&self->type_codes, g_ptr_array_unref);
-  self->step_codes = g_ptr_array_new_with_free_func (g_free);
-  self->type_codes = g_ptr_array_new_with_free_func (g_free);
-
-  gtk_string_list_append (steps, _("Any step"));
-  g_ptr_array_add (self->step_codes, NULL);
   /* in the order of the procedure */
-  {
-    g_autoptr(GPtrArray) ordered = g_ptr_array_new ();
-    for (GList *l = step_ids; l; l = l->next)
-      g_ptr_array_add (ordered, l->data);
-    g_ptr_array_sort_with_data (ordered, _pz_window_compare_step_order, self);
-    for (guint i = 0; i < ordered->len; i++)
-      {
-        gtk_string_list_append (steps, _pz_window_step_title (self, g_ptr_array_index (ordered, i)));
-        g_ptr_array_add (self->step_codes, g_strdup (g_ptr_array_index (ordered, i)));
-      }
-  }
+  for (GList *l = step_ids; l; l = l->next)
+    g_ptr_array_add (ordered, l->data);
+  g_ptr_array_sort_with_data (ordered, _pz_window_compare_step_order, self);
+  for (guint i = 0; i < ordered->len; i++)
+    g_ptr_array_add (titles, (gpointer) _pz_window_step_title (self, g_ptr_array_index (ordered, i)));
+  g_ptr_array_add (ordered, NULL);
+  g_ptr_array_add (titles, NULL);
 
-  gtk_string_list_append (types, _("Any permit type"));
-  g_ptr_array_add (self->type_codes, NULL);
   type_list = g_list_sort (type_list, _pz_window_compare_by_name);
   for (GList *l = type_list; l; l = l->next)
     {
-      gtk_string_list_append (types, pz_json_get_string (l->data, "name"));
-      g_ptr_array_add (self->type_codes, g_strdup (pz_json_get_string (l->data, "code")));
+      g_ptr_array_add (codes, (gpointer) pz_json_get_string (l->data, "code"));
+      g_ptr_array_add (names, (gpointer) pz_json_get_string (l->data, "name"));
     }
+  g_ptr_array_add (codes, NULL);
+  g_ptr_array_add (names, NULL);
 
-  gtk_string_list_append (statuses, _("Any status"));
-  gtk_string_list_append (statuses, _("In progress"));
-  gtk_string_list_append (statuses, _("Waiting for applicant"));
-  gtk_string_list_append (statuses, _("Issued"));
-  gtk_string_list_append (statuses, _("Refused"));
-
-  gtk_drop_down_set_model (self->step_filter, G_LIST_MODEL (steps));
-  gtk_drop_down_set_model (self->type_filter, G_LIST_MODEL (types));
-  gtk_drop_down_set_model (self->status_filter, G_LIST_MODEL (statuses));
-  gtk_drop_down_set_selected (self->step_filter, 0);
-  gtk_drop_down_set_selected (self->type_filter, 0);
-  gtk_drop_down_set_selected (self->status_filter, 0);
-
-  g_signal_handlers_unblock_by_func (self->step_filter, _pz_window_filter_changed, self);
-  g_signal_handlers_unblock_by_func (self->status_filter, _pz_window_filter_changed, self);
-  g_signal_handlers_unblock_by_func (self->type_filter, _pz_window_filter_changed, self);
+  pz_inbox_page_set_filters (self->inbox_page, (const char **) ordered->pdata, (const char **) titles->pdata,
+                             (const char **) codes->pdata, (const char **) names->pdata);
 }
 
 static void
@@ -171,48 +143,19 @@ inbox_done (GObject      *source,
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
       JsonObject *answer = json_node_get_object (node);
-      g_autofree char *waiting = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                  json_object_get_int_member_with_default (answer, "total", 0));
-      g_autofree char *overdue = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                  json_object_get_int_member_with_default (answer, "overdue", 0));
-      g_autofree char *done = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                               json_object_get_int_member_with_default (answer, "done_today", 0));
 
+      fill_list (self, answer);
       if (json_object_has_member (answer, "total") && !json_object_has_member (answer, "overdue"))
-        {
-          g_autofree char *title = g_strdup_printf (ngettext ("%lld late file: over its step's standard or near "
-                                                              "the legal deadline",
-                                                              "%lld late files: over their step's standard or near "
-                                                              "the legal deadline",
-                                                              (gulong) json_object_get_int_member (answer, "total")),
-                                                    (long long) json_object_get_int_member (answer, "total"));
-          gtk_label_set_text (self->list_title, title);
-          adw_status_page_set_icon_name (self->inbox_empty, "task-due-symbolic");
-          adw_status_page_set_title (self->inbox_empty, _("No Late Files"));
-          adw_status_page_set_description (self->inbox_empty, _("Every file is within its step's standard."));
-        }
+        pz_inbox_page_show_late (self->inbox_page, json_object_get_int_member (answer, "total"));
       else if (json_object_has_member (answer, "total"))
         {
-          gtk_label_set_text (self->count_waiting, waiting);
-          gtk_label_set_text (self->count_overdue, overdue);
-          gtk_label_set_text (self->count_done, done);
-          gtk_label_set_text (self->list_title, _("Waiting for me, most urgent first"));
-          adw_status_page_set_icon_name (self->inbox_empty, "object-select-symbolic");
-          adw_status_page_set_title (self->inbox_empty, _("No Files Waiting"));
-          adw_status_page_set_description (self->inbox_empty,
-                                           _("Nothing waits for you now; new files appear here as they reach you."));
+          pz_inbox_page_show_inbox (self->inbox_page, json_object_get_int_member_with_default (answer, "total", 0),
+                                    json_object_get_int_member_with_default (answer, "overdue", 0),
+                                    json_object_get_int_member_with_default (answer, "done_today", 0));
           notify_new_files (self, json_object_get_array_member (answer, "items"));
         }
       else
-        {
-          gtk_label_set_text (self->list_title, _("Search results, newest first"));
-          adw_status_page_set_icon_name (self->inbox_empty, "edit-find-symbolic");
-          adw_status_page_set_title (self->inbox_empty, _("No Matching Files"));
-          adw_status_page_set_description (self->inbox_empty, _("Try another search or other filters."));
-        }
-      fill_list (self, answer);
-      gtk_stack_set_visible_child_name (self->inbox_stack,
-                                        g_list_model_get_n_items (G_LIST_MODEL (self->inbox)) ? "list" : "empty");
+        pz_inbox_page_show_search (self->inbox_page);
       if (self->advance)
         _pz_window_advance_to_next (self);
       if (self->open_query)
@@ -225,14 +168,10 @@ inbox_done (GObject      *source,
 void
 _pz_window_load_inbox (PzWindow *self)
 {
-  static const char * const statuses[] = { NULL, "in_progress", "waiting_applicant", "issued", "refused" };
-  const char *q = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  guint step_i = gtk_drop_down_get_selected (self->step_filter);
-  guint status_i = gtk_drop_down_get_selected (self->status_filter);
-  guint type_i = gtk_drop_down_get_selected (self->type_filter);
-  const char *step = self->step_codes && step_i < self->step_codes->len ? g_ptr_array_index (self->step_codes, step_i) : NULL;
-  const char *status = status_i < G_N_ELEMENTS (statuses) ? statuses[status_i] : NULL;
-  const char *type = self->type_codes && type_i < self->type_codes->len ? g_ptr_array_index (self->type_codes, type_i) : NULL;
+  const char *q = pz_inbox_page_get_search (self->inbox_page);
+  const char *step = pz_inbox_page_get_step (self->inbox_page);
+  const char *status = pz_inbox_page_get_status (self->inbox_page);
+  const char *type = pz_inbox_page_get_permit_type (self->inbox_page);
   InboxLoad *load = g_new0 (InboxLoad, 1);
 
   _pz_window_set_busy (self, TRUE);
@@ -244,7 +183,7 @@ _pz_window_load_inbox (PzWindow *self)
 
       pz_api_search_files_async (self->client, &query, self->cancellable, inbox_done, load);
     }
-  else if (self->late_button && gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->late_button)))
+  else if (pz_inbox_page_get_late (self->inbox_page))
     pz_api_list_late_files_async (self->client, self->cancellable, inbox_done, load);
   else
     pz_api_list_inbox_async (self->client, 10000, self->cancellable, inbox_done, load);
@@ -254,12 +193,7 @@ _pz_window_load_inbox (PzWindow *self)
 gboolean
 _pz_window_showing_inbox (PzWindow *self)
 {
-  const char *q = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-
-  return !(q && *q) && gtk_drop_down_get_selected (self->step_filter) == 0 &&
-         gtk_drop_down_get_selected (self->status_filter) == 0 &&
-         gtk_drop_down_get_selected (self->type_filter) == 0 &&
-         !(self->late_button && gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->late_button)));
+  return !pz_inbox_page_is_filtered (self->inbox_page);
 }
 
 /* Enter in the search opens the file whose registration number was typed,
@@ -328,7 +262,7 @@ count_to_sign (PzWindow *self)
 static void
 search_activated (PzWindow *self)
 {
-  const char *q = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  const char *q = pz_inbox_page_get_search (self->inbox_page);
 
   if (q == NULL || *q == '\0')
     return;
@@ -344,112 +278,10 @@ _pz_window_search_changed (PzWindow *self)
 }
 
 static void
-setup_label (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             gpointer                  data)
+file_activated (PzWindow *self,
+                gint64    id)
 {
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  if (GPOINTER_TO_UINT (data) == PZ_FILE_COLUMN_DUE)
-    /* the date on one line, the time under it: never cut */
-    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_NONE);
-  else if (GPOINTER_TO_UINT (data) == PZ_FILE_COLUMN_REGISTRATION)
-    {
-      /* an identifier is never cut: its column is as wide as the number */
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_NONE);
-      gtk_label_set_selectable (GTK_LABEL (label), FALSE);
-    }
-  else
-    {
-      /* the rest takes two lines where the window is narrow */
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_lines (GTK_LABEL (label), 2);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-    }
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_label (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            gpointer                  data)
-{
-  PzFileItem *file = gtk_list_item_get_item (item);
-  GtkWidget *label = gtk_list_item_get_child (item);
-
-  gtk_label_set_text (GTK_LABEL (label), pz_file_item_get_column (file, GPOINTER_TO_UINT (data)));
-}
-
-static void
-setup_badge (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             gpointer                  data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_widget_set_halign (label, GTK_ALIGN_START);
-  gtk_widget_add_css_class (label, "pz-badge");
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_badge (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            gpointer                  data)
-{
-  PzFileItem *file = gtk_list_item_get_item (item);
-  GtkWidget *label = gtk_list_item_get_child (item);
-  PzDueState state = pz_file_item_get_due_state (file);
-  static const char * const classes[] = { "success", "warning", "error", "dim-label" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
-    gtk_widget_remove_css_class (label, classes[i]);
-  gtk_widget_add_css_class (label, pz_due_state_css_class (state));
-  gtk_label_set_text (GTK_LABEL (label), pz_due_state_label (state));
-}
-
-static void
-add_column (PzWindow   *self,
-            const char *title,
-            guint       column,
-            gboolean    expand)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *col;
-
-  if (column == G_MAXUINT)
-    {
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_badge), NULL);
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_badge), NULL);
-    }
-  else
-    {
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_label), GUINT_TO_POINTER (column));
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_label), GUINT_TO_POINTER (column));
-    }
-  col = gtk_column_view_column_new (title, factory);
-  if (column != G_MAXUINT)
-    {
-      g_autoptr(GtkSorter) sorter = pz_file_item_sorter_new (column);
-      gtk_column_view_column_set_sorter (col, sorter);
-    }
-  gtk_column_view_column_set_expand (col, expand);
-  gtk_column_view_column_set_resizable (col, TRUE);
-  gtk_column_view_append_column (self->inbox_view, col);
-  g_object_unref (col);
-}
-
-static void
-row_activated (GtkColumnView *view,
-               guint          position,
-               PzWindow      *self)
-{
-  g_autoptr(PzFileItem) item = g_list_model_get_item (self->inbox_sorted, position);
-
-  if (item)
-    pz_window_open_file (self, pz_file_item_get_id (item));
+  pz_window_open_file (self, id);
 }
 
 static gboolean
@@ -550,8 +382,7 @@ _pz_window_application_late (PzWindow   *self,
       g_notification_set_default_action_and_target (n, "app.open-file", "x", id);
       g_application_send_notification (app, nid, n);
     }
-  if (self->late_button && gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->late_button)) &&
-      self->inbox_reload == 0)
+  if (pz_inbox_page_get_late (self->inbox_page) && self->inbox_reload == 0)
     self->inbox_reload = g_timeout_add (150, inbox_reload_cb, self);
 }
 
@@ -581,42 +412,10 @@ _pz_window_compare_by_name (gconstpointer a,
 void
 _pz_window_inbox_init (PzWindow *self)
 {
-  {
-    GtkSelectionModel *selection;
-
-    /* in the server's order until a column's header is clicked */
-    self->inbox_sorted = G_LIST_MODEL (gtk_sort_list_model_new (
-                                         G_LIST_MODEL (g_object_ref (self->inbox)), g_object_ref (gtk_column_view_get_sorter (self->inbox_view))));
-    selection = GTK_SELECTION_MODEL (gtk_single_selection_new (g_object_ref (self->inbox_sorted)));
-    gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
-    gtk_column_view_set_model (self->inbox_view, selection);
-    g_object_unref (selection);
-  }
-  add_column (self, _("Registration no."), PZ_FILE_COLUMN_REGISTRATION, FALSE);
-  add_column (self, _("Applicant"), PZ_FILE_COLUMN_APPLICANT, TRUE);
-  add_column (self, _("Permit"), PZ_FILE_COLUMN_PERMIT, TRUE);
-  add_column (self, _("Step"), PZ_FILE_COLUMN_STEP, TRUE);
-  add_column (self, _("In step"), PZ_FILE_COLUMN_IN_STEP, FALSE);
-  add_column (self, _("Due"), PZ_FILE_COLUMN_DUE, FALSE);
-  add_column (self, _("Status"), G_MAXUINT, FALSE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->inbox_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Files"), -1);
-  g_signal_connect (self->inbox_view, "activate", G_CALLBACK (row_activated), self);
-  /* the filters give up width before the window does */
-  pz_drop_down_ellipsize (self->step_filter);
-  pz_drop_down_ellipsize (self->status_filter);
-  pz_drop_down_ellipsize (self->type_filter);
-  gtk_label_set_ellipsize (self->list_title, PANGO_ELLIPSIZE_END);
-  /* what a screen reader says on the controls themselves */
-  pz_name_control (GTK_WIDGET (self->step_filter), _("Step"));
-  pz_name_control (GTK_WIDGET (self->status_filter), _("Status"));
-  pz_name_control (GTK_WIDGET (self->type_filter), _("Permit type"));
-  g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (_pz_window_search_changed), self);
-  g_signal_connect_swapped (self->search_entry, "activate", G_CALLBACK (search_activated), self);
-  g_signal_connect_swapped (self->step_filter, "notify::selected", G_CALLBACK (_pz_window_filter_changed), self);
-  g_signal_connect_swapped (self->status_filter, "notify::selected", G_CALLBACK (_pz_window_filter_changed), self);
-  g_signal_connect_swapped (self->type_filter, "notify::selected", G_CALLBACK (_pz_window_filter_changed), self);
-  gtk_label_set_text (self->count_waiting, "—");
-  gtk_label_set_text (self->count_overdue, "—");
-  gtk_label_set_text (self->count_done, "—");
+  pz_inbox_page_set_files (self->inbox_page, G_LIST_MODEL (self->inbox));
+  g_signal_connect_swapped (self->inbox_page, "search-changed", G_CALLBACK (_pz_window_search_changed), self);
+  g_signal_connect_swapped (self->inbox_page, "search-activated", G_CALLBACK (search_activated), self);
+  g_signal_connect_swapped (self->inbox_page, "filter-changed", G_CALLBACK (_pz_window_filter_changed), self);
+  g_signal_connect_swapped (self->inbox_page, "late-toggled", G_CALLBACK (_pz_window_late_toggled), self);
+  g_signal_connect_swapped (self->inbox_page, "file-activated", G_CALLBACK (file_activated), self);
 }

@@ -3,9 +3,13 @@
 
 #include <adwaita.h>
 
+#include "pz-checklist-page.h"
 #include "pz-client.h"
 #include "pz-document-view.h"
+#include "pz-file-view.h"
+#include "pz-inbox-page.h"
 #include "pz-login-page.h"
+#include "pz-registration-form.h"
 #include "pz-window.h"
 
 G_BEGIN_DECLS
@@ -30,33 +34,18 @@ struct _PzWindow
   AdwPasswordEntryRow *repeat_password_row;
   GtkLabel        *password_error;
   char            *login_password;  /* kept only until a required change is made */
-  GtkLabel        *count_waiting;
-  GtkLabel        *count_overdue;
-  GtkLabel        *count_done;
-  GtkDropDown     *step_filter;
-  GtkDropDown     *status_filter;
-  GtkDropDown     *type_filter;
-  GPtrArray       *step_codes;     /* filter position -> step id (0: any) */
-  GPtrArray       *type_codes;
-  GtkSearchEntry  *search_entry;
-  GtkLabel        *list_title;
-  GtkColumnView   *inbox_view;
-  GtkStack        *inbox_stack;
-  AdwStatusPage   *inbox_empty;
-  GListModel      *inbox_sorted;   /* the inbox in the order of the column clicked */
-  GtkStack        *file_stack;
-  GtkBox          *file_box;
+  PzFileView      *file_view;
+  GtkBox          *file_box;       /* the file view's content */
   GtkWidget       *new_button;
   AdwHeaderBar    *header_bar;
   GtkWidget       *admin_button;    /* between the files and the administration */
   GtkWidget       *admin;           /* PzAdminView */
   GtkWidget       *reports_button;
-  GtkWidget       *late_button;     /* the list shows the late files */
   GHashTable      *late_alerted;    /* "id/step/reason" told already */
   GPtrArray       *late_pending;    /* alerts gathered into one toast */
   guint            late_toast;      /* source id */
   GtkWidget       *reports;         /* PzReportView */
-  GtkWidget       *inbox_box;
+  PzInboxPage     *inbox_page;
 
   GSettings       *settings;
   PzClient        *client;
@@ -72,24 +61,11 @@ struct _PzWindow
   GHashTable      *form;           /* name -> GtkWidget */
   GtkTextBuffer   *note;
   GtkLabel        *action_error;
+  PzRegistrationForm *registration; /* the form in the file's place, or NULL */
   GHashTable      *kept_form;      /* name -> text typed, carried across reloads */
 
   /* the checklist viewer */
-  GtkWidget       *docs_page;
-  GtkListBox      *docs_list;
-  GtkLabel        *docs_progress_label;
-  PzDocumentView  *docs_view;
-  GtkStack        *docs_stack;
-  GtkEntry        *docs_note;
-  GtkProgressBar  *docs_upload;
-  GtkLabel        *docs_message;
-  GtkWidget       *docs_actions;
-  GtkWidget       *docs_ok;
-  GtkWidget       *docs_upload_button;
-  GtkWidget       *docs_not_ok;
-  GtkWidget       *docs_next;
-  GtkWidget       *docs_previous;
-  GtkWidget       *docs_complete;
+  PzChecklistPage *checklist_page;
   char            *docs_requirement;
   GCancellable    *docs_cancellable;
 

@@ -239,7 +239,6 @@ pz_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
-  g_clear_object (&self->inbox_sorted);
   g_clear_object (&self->inbox);
   g_clear_pointer (&self->steps, g_hash_table_unref);
   g_clear_pointer (&self->permit_types, g_hash_table_unref);
@@ -250,8 +249,6 @@ pz_window_finalize (GObject *object)
   g_clear_pointer (&self->late_pending, g_ptr_array_unref);
   g_clear_object (&self->docs_cancellable);
   g_free (self->docs_requirement);
-  g_clear_pointer (&self->step_codes, g_ptr_array_unref);
-  g_clear_pointer (&self->type_codes, g_ptr_array_unref);
   g_free (self->start_step);
   g_free (self->open_query);
   _pz_window_forget_typed (self);
@@ -269,6 +266,8 @@ pz_window_class_init (PzWindowClass *klass)
   object_class->finalize = pz_window_finalize;
 
   g_type_ensure (PZ_TYPE_LOGIN_PAGE);
+  g_type_ensure (PZ_TYPE_FILE_VIEW);
+  g_type_ensure (PZ_TYPE_INBOX_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/id/go/perizinan/Perizinan/pz-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PzWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, banner_revealer);
@@ -281,22 +280,10 @@ pz_window_class_init (PzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PzWindow, new_password_row);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, repeat_password_row);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, password_error);
-  gtk_widget_class_bind_template_child (widget_class, PzWindow, count_waiting);
-  gtk_widget_class_bind_template_child (widget_class, PzWindow, count_overdue);
-  gtk_widget_class_bind_template_child (widget_class, PzWindow, count_done);
-  gtk_widget_class_bind_template_child (widget_class, PzWindow, step_filter);
-  gtk_widget_class_bind_template_child (widget_class, PzWindow, status_filter);
-  gtk_widget_class_bind_template_child (widget_class, PzWindow, type_filter);
-  gtk_widget_class_bind_template_child (widget_class, PzWindow, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, PzWindow, list_title);
-  gtk_widget_class_bind_template_child (widget_class, PzWindow, inbox_view);
-  gtk_widget_class_bind_template_child (widget_class, PzWindow, inbox_stack);
-  gtk_widget_class_bind_template_child (widget_class, PzWindow, inbox_empty);
-  gtk_widget_class_bind_template_child (widget_class, PzWindow, file_stack);
-  gtk_widget_class_bind_template_child (widget_class, PzWindow, file_box);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, file_view);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, new_button);
   gtk_widget_class_bind_template_child (widget_class, PzWindow, header_bar);
-  gtk_widget_class_bind_template_child (widget_class, PzWindow, inbox_box);
+  gtk_widget_class_bind_template_child (widget_class, PzWindow, inbox_page);
   gtk_widget_class_bind_template_callback_full (widget_class, "login_page_log_in",
                                                 G_CALLBACK (_pz_window_login_page_log_in));
   gtk_widget_class_bind_template_callback_full (widget_class, "login_page_change_server",
@@ -309,6 +296,8 @@ static void
 pz_window_init (PzWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->file_box = pz_file_view_get_content (self->file_view);
+  self->checklist_page = pz_file_view_get_checklist_page (self->file_view);
 
   self->cancellable = g_cancellable_new ();
   self->inbox = g_list_store_new (PZ_TYPE_FILE_ITEM);
@@ -351,11 +340,6 @@ pz_window_new (AdwApplication *app,
   g_signal_connect_swapped (self->client, "signing-certificate-replaced", G_CALLBACK (certificate_replaced), self);
   self->late_alerted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->late_pending = g_ptr_array_new_with_free_func (g_free);
-  self->late_button = gtk_toggle_button_new_with_mnemonic (_("_Late Files"));
-  gtk_widget_set_tooltip_text (self->late_button,
-                               _("Files over their step's standard, yours or of those who report to you"));
-  g_signal_connect_swapped (self->late_button, "toggled", G_CALLBACK (_pz_window_late_toggled), self);
-  gtk_box_append (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->step_filter))), self->late_button);
   self->sign_several_button = gtk_button_new_with_mnemonic (_("Sign _Several…"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->sign_several_button), "win.sign-several");
   gtk_widget_set_tooltip_text (self->sign_several_button,
@@ -431,7 +415,7 @@ pz_window_get_page (PzWindow *self)
 GListModel *
 pz_window_get_inbox (PzWindow *self)
 {
-  return self->inbox_sorted;
+  return pz_inbox_page_get_sorted_files (self->inbox_page);
 }
 
 void
@@ -470,6 +454,8 @@ GtkWidget *
 pz_window_get_form_widget (PzWindow   *self,
                            const char *name)
 {
+  if (self->registration)
+    return pz_registration_form_get_field (self->registration, name);
   return g_hash_table_lookup (self->form, name);
 }
 
@@ -495,7 +481,7 @@ pz_window_get_report_view (PzWindow *self)
 GtkWidget *
 pz_window_get_late_button (PzWindow *self)
 {
-  return self->late_button;
+  return pz_inbox_page_get_late_button (self->inbox_page);
 }
 
 guint
