@@ -150,8 +150,10 @@ gboolean sign_permit (PzEngine      *self,
                       PzPermitType  *type,
                       PzUser        *user,
                       JsonObject    *data,
+                      PzSignJob     *signing,
                       gint64         now,
                       GError       **error);
+const GError *signing_open_error (PzSignJob *signing);
 PzMessage *compose_message (PzEngine      *self,
                             PzApplication *app,
                             PzPermitType  *type,

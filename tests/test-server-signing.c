@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Signing off the main loop: while a signature waits for its timestamp
+ * authority, the other requests of the office are answered; a second
+ * signing of the same file is refused; a file changed meanwhile stays
+ * unsigned. */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pz-test-server.h"
+#include "pz-test-tsa.h"
+
+static PzTestServer *ts;
+static char *workdir;
+static PzTestTsa *tsa;
+
+static GBytes *
+get_output (gint64      id,
+            const char *kind)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/outputs/%s", id, kind);
+  g_autoptr(PzResponse) r = pz_test_request_full (ts, "GET", path, pz_test_login (ts, "kasi"), NULL, NULL, NULL);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  return g_bytes_ref (r->body);
+}
+
+static gint64
+version_of (gint64 id)
+{
+  g_autoptr(JsonObject) app = pz_test_get_application (ts, pz_test_login (ts, "kadis"), id);
+  return json_object_get_int_member (app, "version");
+}
+
+/* A signing sent on a connection of its own, its answer read later. */
+static GSocketConnection *
+send_signing (gint64      id,
+              gint64      version,
+              const char *key)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *conn = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16) pz_test_server_get_port (ts),
+                                                             NULL, &error);
+  g_autofree char *body = g_strdup_printf ("{\"action\":\"approve\",\"version\":%" G_GINT64_FORMAT ","
+                                           "\"data\":{\"passphrase\":\"demo\"}}", version);
+  g_autofree char *head = g_strdup_printf ("POST /api/v1/applications/%" G_GINT64_FORMAT "/actions HTTP/1.1\r\n"
+                                           "Host: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
+                                           "Content-Type: application/json\r\nIdempotency-Key: %s\r\n"
+                                           "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n",
+                                           id, pz_test_login (ts, "kadis"), key, strlen (body));
+  GOutputStream *out;
+
+  g_assert_no_error (error);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  g_assert_true (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, &error));
+  g_assert_true (g_output_stream_write_all (out, body, strlen (body), NULL, NULL, &error));
+  g_assert_no_error (error);
+  return conn;
+}
+
+/* The answer's status, and its body in @body */
+static guint
+read_answer (GSocketConnection *conn,
+             char             **body)
+{
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+  GString *all = g_string_new (NULL);
+  char buf[4096];
+  gssize n;
+  const char *end;
+  guint status;
+
+  while ((n = g_input_stream_read (in, buf, sizeof buf, NULL, NULL)) > 0)
+    g_string_append_len (all, buf, n);
+  g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+  g_assert_true (g_str_has_prefix (all->str, "HTTP/1.1 "));
+  status = (guint) g_ascii_strtoull (all->str + 9, NULL, 10);
+  end = strstr (all->str, "\r\n\r\n");
+  *body = g_strdup (end ? end + 4 : "");
+  g_string_free (all, TRUE);
+  return status;
+}
+
+/* how long a request takes, in seconds */
+static double
+timed_get (const char *path,
+           const char *token,
+           guint      *status)
+{
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr(PzResponse) r = pz_test_request (ts, "GET", path, token, NULL);
+
+  *status = r->status;
+  return (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+}
+
+static gint64
+file_at_signing (void)
+{
+  gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "SIP-DOKTER", "new");
+
+  pz_test_drive_to (ts, id, "signing");
+  return id;
+}
+
+/* While the authority takes 3 s, /healthz and the inbox answer at once,
+ * and a second signing of the file is refused; then the permit is signed. */
+static void
+test_others_answered (void)
+{
+  gint64 id = file_at_signing ();
+  gint64 version = version_of (id);
+  g_autoptr(GBytes) unsigned_permit = get_output (id, "permit");
+  g_autoptr(GBytes) signed_permit = NULL;
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autoptr(JsonObject) app = NULL;
+  g_autofree char *body = NULL;
+  guint status;
+  double took;
+
+  pz_test_tsa_set_mode (tsa, PZ_TEST_TSA_SLOW);
+  conn = send_signing (id, version, "sign-others-1");
+  /* the server has the request and waits for the authority */
+  g_usleep (G_USEC_PER_SEC / 2);
+
+  took = timed_get ("/healthz", NULL, &status);
+  g_test_message ("/healthz during a signing: %.3f s", took);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpfloat (took, <, 1.0);
+  took = timed_get ("/api/v1/inbox", pz_test_login (ts, "back_office"), &status);
+  g_test_message ("inbox during a signing: %.3f s", took);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpfloat (took, <, 1.0);
+  {
+    gint64 start = g_get_monotonic_time ();
+    g_autoptr(PzResponse) second = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "approve", version, NULL,
+                                                "{\"passphrase\":\"demo\"}");
+
+    g_assert_cmpuint (second->status, ==, 409);
+    g_assert_cmpstr (pz_response_error_code (second), ==, "signing_in_progress");
+    g_assert_cmpfloat ((double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC, <, 1.0);
+  }
+
+  status = read_answer (conn, &body);
+  g_assert_cmpuint (status, ==, 200);
+  app = pz_test_get_application (ts, pz_test_login (ts, "kadis"), id);
+  g_assert_cmpstr (json_object_get_string_member (app, "step"), ==, "handover");
+  g_assert_cmpint (json_object_get_int_member (app, "version"), ==, version + 1);
+  signed_permit = get_output (id, "permit");
+  g_assert_false (g_bytes_equal (signed_permit, unsigned_permit));
+  g_assert_nonnull (memmem (g_bytes_get_data (signed_permit, NULL), g_bytes_get_size (signed_permit),
+                            "/ETSI.CAdES.detached", 20));
+  /* one timestamp for the one signature made */
+  g_assert_cmpuint (pz_test_tsa_requests (tsa), ==, 1);
+}
+
+/* Another writer (here the database itself) changes the file while its
+ * signature is made: the signature is dropped, 409, the file unsigned. */
+static void
+test_changed_meanwhile (void)
+{
+  gint64 id = file_at_signing ();
+  gint64 version = version_of (id);
+  g_autoptr(GBytes) unsigned_permit = get_output (id, "permit");
+  g_autoptr(GBytes) still = NULL;
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autoptr(JsonObject) app = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *db_path = g_build_filename (pz_test_server_get_dir (ts), "perizinan.db", NULL);
+  g_autofree char *sql = g_strdup_printf ("UPDATE applications SET version = version + 1 WHERE id = %" G_GINT64_FORMAT,
+                                          id);
+  sqlite3 *db = NULL;
+
+  pz_test_tsa_set_mode (tsa, PZ_TEST_TSA_SLOW);
+  conn = send_signing (id, version, "sign-changed-1");
+  g_usleep (G_USEC_PER_SEC / 2);
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_cmpuint (read_answer (conn, &body), ==, 409);
+  g_assert_nonnull (strstr (body, "\"stale_version\""));
+  app = pz_test_get_application (ts, pz_test_login (ts, "kadis"), id);
+  g_assert_cmpstr (json_object_get_string_member (app, "step"), ==, "signing");
+  g_assert_cmpint (json_object_get_int_member (app, "version"), ==, version + 1);
+  still = get_output (id, "permit");
+  g_assert_true (g_bytes_equal (still, unsigned_permit));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *tsa_dir = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed (tools/install-deps.sh installs it)");
+      return g_test_run ();
+    }
+  workdir = g_dir_make_tmp ("perizinan-signing-XXXXXX", NULL);
+  tsa_dir = g_build_filename (workdir, "tsa", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (tsa_dir, 0700), ==, 0);
+  tsa = pz_test_tsa_start (tsa_dir);
+  g_assert_nonnull (tsa);
+  ts = pz_test_server_start (NULL, TRUE);
+  pz_engine_set_timestamp_authority (pz_test_server_get_engine (ts), pz_test_tsa_url (tsa), 10);
+  g_test_add_func ("/server/signing/others-answered", test_others_answered);
+  g_test_add_func ("/server/signing/changed-meanwhile", test_changed_meanwhile);
+  ret = g_test_run ();
+  pz_test_server_free (ts);
+  pz_test_tsa_stop (tsa);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", workdir);
+    if (system (cmd) != 0)
+      g_printerr ("could not remove %s\n", workdir);
+  }
+  g_free (workdir);
+  return ret;
+}
