@@ -193,6 +193,43 @@ test_changed_meanwhile (void)
   g_assert_true (g_bytes_equal (still, unsigned_permit));
 }
 
+/* The server stops while a signature is being made: no crash, the
+ * request is answered 503 (or its connection closed), the file unsigned. */
+static void
+test_shutdown (void)
+{
+  gint64 id = file_at_signing ();
+  gint64 version = version_of (id);
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autofree char *db_path = g_build_filename (pz_test_server_get_dir (ts), "perizinan.db", NULL);
+  g_autofree char *sql = g_strdup_printf ("SELECT step, version FROM applications WHERE id = %" G_GINT64_FORMAT, id);
+  GInputStream *in;
+  char buf[4096];
+  gssize n;
+  GString *answer = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+
+  pz_test_tsa_set_mode (tsa, PZ_TEST_TSA_SLOW);
+  conn = send_signing (id, version, "sign-shutdown-1");
+  g_usleep (G_USEC_PER_SEC / 2);
+  pz_test_server_stop (ts);
+  in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+  while ((n = g_input_stream_read (in, buf, sizeof buf, NULL, NULL)) > 0)
+    g_string_append_len (answer, buf, n);
+  g_test_message ("answer at shutdown: %.40s", answer->str);
+  g_assert_true (answer->len == 0 || g_str_has_prefix (answer->str, "HTTP/1.1 503"));
+  g_string_free (answer, TRUE);
+
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (st, 0), ==, "signing");
+  g_assert_cmpint (sqlite3_column_int64 (st, 1), ==, version);
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -216,6 +253,8 @@ main (int   argc,
   pz_engine_set_timestamp_authority (pz_test_server_get_engine (ts), pz_test_tsa_url (tsa), 10);
   g_test_add_func ("/server/signing/others-answered", test_others_answered);
   g_test_add_func ("/server/signing/changed-meanwhile", test_changed_meanwhile);
+  /* the last: it stops the server */
+  g_test_add_func ("/server/signing/shutdown", test_shutdown);
   ret = g_test_run ();
   pz_test_server_free (ts);
   pz_test_tsa_stop (tsa);

@@ -315,8 +315,14 @@ sign_in_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   SignFlight *flight = data;
+  PzServer *self = flight->server;
 
   pz_sign_job_run (flight->job);
+  /* the task keeps the server alive until sign_done() */
+  g_mutex_lock (&self->signing_lock);
+  self->signings_running--;
+  g_cond_broadcast (&self->signing_done);
+  g_mutex_unlock (&self->signing_lock);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -372,6 +378,9 @@ start_signing (Req       *req,
   flight->job = job;
   flight->id = id;
   g_hash_table_insert (req->server->signings, &flight->id, flight);
+  g_mutex_lock (&req->server->signing_lock);
+  req->server->signings_running++;
+  g_mutex_unlock (&req->server->signing_lock);
   soup_server_message_pause (req->msg);
   task = g_task_new (req->server, NULL, sign_done, flight);
   g_task_set_task_data (task, flight, NULL);
@@ -379,8 +388,9 @@ start_signing (Req       *req,
   g_task_run_in_thread (task, sign_in_thread);
 }
 
-/* A server that stops answers the signings still being made; their
- * workers end on their own, and what they made is dropped. */
+/* A server that stops answers the signings still being made, and waits
+ * for their workers (each ends within its authority's or service's
+ * timeout); what they made is dropped once the main loop takes it back. */
 void
 refuse_signings (PzServer *self)
 {
@@ -397,6 +407,10 @@ refuse_signings (PzServer *self)
       soup_server_message_unpause (flight->msg);
       g_hash_table_iter_remove (&iter);
     }
+  g_mutex_lock (&self->signing_lock);
+  while (self->signings_running > 0)
+    g_cond_wait (&self->signing_done, &self->signing_lock);
+  g_mutex_unlock (&self->signing_lock);
 }
 
 void

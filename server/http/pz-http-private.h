@@ -70,6 +70,9 @@ struct _PzServer
 
   /* application id -> SignFlight: signatures being made on a worker */
   GHashTable  *signings;
+  GMutex       signing_lock;
+  GCond        signing_done;
+  guint        signings_running;  /* workers not yet ended, under signing_lock */
 
   PzCatalog   *public_catalog;  /* the public pages' language; NULL: English */
   PzRateLimit *public_limit;

@@ -446,6 +446,8 @@ pz_server_finalize (GObject *object)
   g_clear_pointer (&self->sockets, g_ptr_array_unref);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->signings, g_hash_table_unref);
+  g_mutex_clear (&self->signing_lock);
+  g_cond_clear (&self->signing_done);
   g_clear_pointer (&self->metrics, pz_metrics_free);
   g_clear_pointer (&self->public_catalog, pz_catalog_free);
   g_clear_pointer (&self->public_limit, pz_rate_limit_free);
@@ -468,6 +470,8 @@ pz_server_init (PzServer *self)
   self->sockets = g_ptr_array_new_with_free_func (g_object_unref);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) session_free);
   self->signings = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_mutex_init (&self->signing_lock);
+  g_cond_init (&self->signing_done);
 }
 
 static PzConfig *
