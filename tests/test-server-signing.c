@@ -193,6 +193,182 @@ test_changed_meanwhile (void)
   g_assert_true (g_bytes_equal (still, unsigned_permit));
 }
 
+/* Per-person signing identities */
+
+static PzResponse *
+send (const char *method,
+      const char *path,
+      const char *token,
+      const char *json)
+{
+  g_autoptr(GBytes) body = json ? g_bytes_new (json, strlen (json)) : NULL;
+  g_autofree char *key = g_uuid_string_random ();
+
+  return pz_test_request_full (ts, method, path, token, json ? "application/json" : NULL, body, key);
+}
+
+static JsonObject *
+admin_user (const char *username)
+{
+  g_autoptr(PzResponse) r = send ("GET", "/api/v1/admin/users", pz_test_login (ts, "admin"), NULL);
+  JsonArray *users = json_node_get_array (r->json);
+
+  for (guint i = 0; i < json_array_get_length (users); i++)
+    {
+      JsonObject *u = json_array_get_object_element (users, i);
+      if (g_str_equal (json_object_get_string_member (u, "username"), username))
+        return json_object_ref (u);
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+has_detail (PzResponse *r,
+            const char *field)
+{
+  JsonObject *error = json_object_get_object_member (pz_response_object (r), "error");
+  JsonArray *details = json_object_get_array_member (error, "details");
+
+  for (guint i = 0; details && i < json_array_get_length (details); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (details, i), "field"), field))
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+office_date (int days_from_today)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("+07:00");
+  g_autoptr(GDateTime) now = g_date_time_new_now (tz);
+  g_autoptr(GDateTime) then = g_date_time_add_days (now, days_from_today);
+
+  return g_date_time_format (then, "%Y-%m-%d");
+}
+
+/* the common name of the certificate that signed @pdf, as pdfsig reads it */
+static char *
+signer_name (GBytes *pdf)
+{
+  g_autofree char *path = g_build_filename (workdir, "signed.pdf", NULL);
+  const char *argv[] = { "pdfsig", NULL, NULL };
+  g_autofree char *report = NULL;
+  const char *at;
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf), NULL));
+  argv[1] = path;
+  report = pz_test_run (argv);
+  g_assert_nonnull (strstr (report, "Signature is Valid"));
+  at = strstr (report, "Signer Certificate Common Name: ");
+  g_assert_nonnull (at);
+  at += strlen ("Signer Certificate Common Name: ");
+  return g_strndup (at, strcspn (at, "\n"));
+}
+
+/* The Kadis in their own role signs with the office's key. */
+static void
+test_kadis_office_key (void)
+{
+  gint64 id = file_at_signing ();
+  g_autoptr(PzResponse) r = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *name = NULL;
+
+  pz_test_tsa_set_mode (tsa, PZ_TEST_TSA_GOOD);
+  r = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "approve", version_of (id), NULL, "{\"passphrase\":\"demo\"}");
+  g_assert_cmpuint (r->status, ==, 200);
+  pdf = get_output (id, "permit");
+  name = signer_name (pdf);
+  g_assert_cmpstr (name, ==, "Dr. Ir. Rudi Hartono, M.T.");
+}
+
+/* The administrator links the Plh to their own identity: only the
+ * administrator, only a file of the signing folder; the Plh without one is
+ * refused and the file stays as it was; with it the permit carries the
+ * Plh's certificate. */
+static void
+test_plh_own_identity (void)
+{
+  const char *admin = pz_test_login (ts, "admin");
+  const char *sekretaris = pz_test_login (ts, "sekretaris");
+  g_autoptr(JsonObject) before = admin_user ("sekretaris");
+  gint64 sek = json_object_get_int_member (before, "id");
+  g_autofree char *user_path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT, sek);
+  g_autofree char *acting_path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT "/acting", sek);
+  g_autofree char *today = office_date (0);
+  g_autofree char *in_two = office_date (2);
+  g_autofree char *period = g_strdup_printf ("{\"role\":\"kadis\",\"kind\":\"plh\",\"starts_on\":\"%s\","
+                                             "\"ends_on\":\"%s\"}", today, in_two);
+  gint64 id = file_at_signing ();
+  gint64 version = version_of (id);
+  g_autoptr(GBytes) unsigned_permit = get_output (id, "permit");
+  g_autoptr(GBytes) signed_permit = NULL;
+  g_autofree char *name = NULL;
+
+  pz_test_tsa_set_mode (tsa, PZ_TEST_TSA_GOOD);
+  /* the demo's Plh has an identity of their own */
+  g_assert_cmpstr (json_object_get_string_member (before, "signing_identity"), ==, "sekretaris.p12");
+  {
+    g_autoptr(PzResponse) made = send ("POST", acting_path, admin, period);
+    g_assert_cmpuint (made->status, ==, 201);
+  }
+
+  /* only the administrator sets it, and only to what exists */
+  {
+    g_autoptr(PzResponse) kadis = send ("PATCH", user_path, pz_test_login (ts, "kadis"),
+                                        "{\"signing_identity\":\"signing.p12\"}");
+    g_autoptr(PzResponse) self = send ("PATCH", user_path, sekretaris, "{\"signing_identity\":null}");
+    g_autoptr(PzResponse) path = send ("PATCH", user_path, admin, "{\"signing_identity\":\"../signing.p12\"}");
+    g_autoptr(PzResponse) missing = send ("PATCH", user_path, admin, "{\"signing_identity\":\"nobody.p12\"}");
+    g_autoptr(JsonObject) still = NULL;
+
+    g_assert_cmpuint (kadis->status, ==, 403);
+    g_assert_cmpuint (self->status, ==, 403);
+    g_assert_cmpuint (path->status, ==, 422);
+    g_assert_true (has_detail (path, "signing_identity"));
+    g_assert_cmpuint (missing->status, ==, 422);
+    g_assert_true (has_detail (missing, "signing_identity"));
+    still = admin_user ("sekretaris");
+    g_assert_cmpstr (json_object_get_string_member (still, "signing_identity"), ==, "sekretaris.p12");
+  }
+
+  /* unlinked: the Plh may not sign with the Kadis's key */
+  {
+    g_autoptr(PzResponse) unlink = send ("PATCH", user_path, admin, "{\"signing_identity\":null}");
+    g_autoptr(PzResponse) refused = NULL;
+    g_autoptr(JsonObject) app = NULL;
+    g_autoptr(GBytes) still = NULL;
+
+    g_assert_cmpuint (unlink->status, ==, 200);
+    g_assert_true (json_object_get_null_member (pz_response_object (unlink), "signing_identity"));
+    refused = pz_test_act (ts, sekretaris, id, "approve", version, NULL, "{\"passphrase\":\"demo\"}");
+    g_assert_cmpuint (refused->status, ==, 422);
+    g_assert_true (has_detail (refused, "signing_identity"));
+    app = pz_test_get_application (ts, sekretaris, id);
+    g_assert_cmpstr (json_object_get_string_member (app, "step"), ==, "signing");
+    g_assert_cmpint (json_object_get_int_member (app, "version"), ==, version);
+    still = get_output (id, "permit");
+    g_assert_true (g_bytes_equal (still, unsigned_permit));
+  }
+
+  /* linked again: it round-trips, and the Plh signs with their own */
+  {
+    g_autoptr(PzResponse) link = send ("PATCH", user_path, admin, "{\"signing_identity\":\"sekretaris.p12\"}");
+    g_autoptr(JsonObject) after = NULL;
+    g_autoptr(PzResponse) done = NULL;
+
+    g_assert_cmpuint (link->status, ==, 200);
+    g_assert_cmpstr (json_object_get_string_member (pz_response_object (link), "signing_identity"), ==,
+                     "sekretaris.p12");
+    after = admin_user ("sekretaris");
+    g_assert_cmpstr (json_object_get_string_member (after, "signing_identity"), ==, "sekretaris.p12");
+    done = pz_test_act (ts, sekretaris, id, "approve", version, NULL, "{\"passphrase\":\"demo\"}");
+    g_assert_cmpuint (done->status, ==, 200);
+  }
+  signed_permit = get_output (id, "permit");
+  name = signer_name (signed_permit);
+  g_assert_cmpstr (name, ==, "Drs. Hendra Gunawan, M.M.");
+}
+
 /* The server stops while a signature is being made: no crash, the
  * request is answered 503 (or its connection closed), the file unsigned. */
 static void
@@ -253,6 +429,8 @@ main (int   argc,
   pz_engine_set_timestamp_authority (pz_test_server_get_engine (ts), pz_test_tsa_url (tsa), 10);
   g_test_add_func ("/server/signing/others-answered", test_others_answered);
   g_test_add_func ("/server/signing/changed-meanwhile", test_changed_meanwhile);
+  g_test_add_func ("/server/signing/kadis-office-key", test_kadis_office_key);
+  g_test_add_func ("/server/signing/plh-own-identity", test_plh_own_identity);
   /* the last: it stops the server */
   g_test_add_func ("/server/signing/shutdown", test_shutdown);
   ret = g_test_run ();

@@ -166,17 +166,65 @@ pz_engine_install_signing_key (PzEngine   *self,
   return TRUE;
 }
 
-/* The Kadis' signing identity, unlocked with @passphrase: the office's
- * remote signing service, or its key in a file or on a token. */
+/* Whose key signs for @user: their own signing identity (a PKCS#12 file
+ * of the data directory's signing folder, a pkcs11: URI, or with a remote
+ * signing service their NIK); else, for the Kadis in their own role, the
+ * office's [signing] key.  An acting official signs only with their own.
+ * Returns FALSE for a signer without one. */
+gboolean
+signing_identity_of (PzEngine *self,
+                     PzUser   *user,
+                     char    **identity,
+                     char    **nik,
+                     gboolean *office_key)
+{
+  *identity = NULL;
+  *nik = NULL;
+  *office_key = FALSE;
+  if (user->signing_identity && *user->signing_identity)
+    {
+      if (self->remote_url)
+        *nik = g_strdup (user->signing_identity);
+      else if (pz_signer_identity_is_pkcs11 (user->signing_identity))
+        *identity = g_strdup (user->signing_identity);
+      else
+        *identity = g_build_filename (self->data_dir, "signing", user->signing_identity, NULL);
+      return TRUE;
+    }
+  if (user->roles && g_strv_contains ((const char * const *) user->roles, "kadis") &&
+      pz_user_acting_kind (user, "kadis") == NULL)
+    {
+      *office_key = TRUE;
+      if (self->remote_url)
+        *nik = g_strdup (self->remote_nik);
+      else
+        *identity = g_strdup (self->signing_key);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* @user's signing identity, unlocked with @passphrase: through the
+ * office's remote signing service, or a key in a file or on a token. */
 PzSigner *
 open_signer (PzEngine   *self,
+             PzUser     *user,
              const char *passphrase,
              GError    **error)
 {
+  g_autofree char *identity = NULL;
+  g_autofree char *nik = NULL;
+  gboolean office_key;
+
+  if (!signing_identity_of (self, user, &identity, &nik, &office_key))
+    {
+      g_set_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_KEY, _("You have no signing identity of your own"));
+      return NULL;
+    }
   if (self->remote_url)
     return pz_signer_open_remote (self->remote_url, self->remote_client_id, self->remote_client_secret,
-                                  self->remote_nik, passphrase, self->remote_timeout, error);
-  return pz_signer_open (self->signing_key, self->signing_module, passphrase, error);
+                                  nik, passphrase, self->remote_timeout, error);
+  return pz_signer_open (identity, self->signing_module, passphrase, error);
 }
 
 /* A signing off the main loop.  On the main loop the engine renders the
@@ -213,6 +261,7 @@ struct _PzSignJob
   GBytes      *signed_pdf;
   GError      *error;
   gboolean     open_failed;  /* the passphrase did not open the key */
+  gboolean     office_key;   /* the Kadis signs with the office's key */
 };
 
 static void
@@ -297,6 +346,9 @@ pz_engine_prepare_signing (PzEngine              *self,
   const PzStep *step;
   PzAction action;
   const char *passphrase = request->data ? pz_json_get_string (request->data, "passphrase") : NULL;
+  g_autofree char *identity = NULL;
+  g_autofree char *nik = NULL;
+  gboolean office_key;
   PzSignJob *signing;
 
   if (!pz_action_from_string (request->action, &action) || action != PZ_ACTION_APPROVE ||
@@ -309,20 +361,22 @@ pz_engine_prepare_signing (PzEngine              *self,
       !pz_step_allows (step, (const char * const *) user->roles, action) ||
       !four_eyes (self, app, wf, step, user, &local_error))
     return NULL;
-  if (self->remote_url == NULL &&
-      (self->signing_key == NULL ||
-       (!pz_signer_identity_is_pkcs11 (self->signing_key) && !g_file_test (self->signing_key, G_FILE_TEST_EXISTS))))
+  if (!signing_identity_of (self, user, &identity, &nik, &office_key) ||
+      (self->remote_url == NULL &&
+       (identity == NULL ||
+        (!pz_signer_identity_is_pkcs11 (identity) && !g_file_test (identity, G_FILE_TEST_EXISTS)))))
     return NULL;
 
   signing = g_new0 (PzSignJob, 1);
+  signing->office_key = office_key;
   signing->application_id = app->id;
   signing->version = app->version;
   signing->remote_url = g_strdup (self->remote_url);
   signing->remote_client_id = g_strdup (self->remote_client_id);
   signing->remote_client_secret = g_strdup (self->remote_client_secret);
-  signing->remote_nik = g_strdup (self->remote_nik);
+  signing->remote_nik = g_steal_pointer (&nik);
   signing->remote_timeout = self->remote_timeout;
-  signing->identity = g_strdup (self->signing_key);
+  signing->identity = g_steal_pointer (&identity);
   signing->module = g_strdup (self->signing_module);
   signing->tsa_url = g_strdup (self->tsa_url);
   signing->tsa_timeout = self->tsa_timeout;
@@ -417,8 +471,10 @@ sign_permit (PzEngine      *self,
             g_set_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_PDF, _("The signature was made for another file"));
           return FALSE;
         }
-      /* a remote service tells its certificate only with the signed PDF */
-      if (signing->space && !pz_store_note_signing_certificate (self->store, signing->signer, error))
+      /* the profile shows the office's certificate; a remote service tells
+       * its certificate only with the signed PDF */
+      if (signing->space && signing->office_key &&
+          !pz_store_note_signing_certificate (self->store, signing->signer, error))
         return FALSE;
       if (signing->space)
         signed_pdf = pz_sign_space_fill (signing->space, signing->cms, error);
@@ -429,7 +485,10 @@ sign_permit (PzEngine      *self,
     }
   else
     {
-      g_autoptr(PzSigner) signer = open_signer (self, pz_json_get_string (data, "passphrase"), error);
+      g_autoptr(PzSigner) signer = open_signer (self, user, pz_json_get_string (data, "passphrase"), error);
+      g_autofree char *identity = NULL;
+      g_autofree char *nik = NULL;
+      gboolean office_key = FALSE;
       g_autoptr(GBytes) pdf = NULL;
       g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
       g_autoptr(GDateTime) when = g_date_time_to_timezone (utc, self->tz);
@@ -438,9 +497,10 @@ sign_permit (PzEngine      *self,
 
       if (signer == NULL)
         return FALSE;
+      signing_identity_of (self, user, &identity, &nik, &office_key);
       pz_signer_set_timestamp_authority (signer, self->tsa_url, self->tsa_timeout);
       /* a remote service tells its certificate only with the signed PDF */
-      if (self->remote_url == NULL && !pz_store_note_signing_certificate (self->store, signer, error))
+      if (self->remote_url == NULL && office_key && !pz_store_note_signing_certificate (self->store, signer, error))
         return FALSE;
       pdf = pz_engine_render_signed_permit (self, app, user, now);
       reason = g_strdup_printf ("Izin %s", app->permit_number);

@@ -251,6 +251,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzUpload, pz_upload_free)
 /* Administration rules */
 char          **pz_engine_read_roles         (JsonObject      *body,
                                               GPtrArray       *details);
+gboolean        pz_engine_check_signing_identity (PzEngine    *self,
+                                              const char      *identity,
+                                              GPtrArray       *details);
 void            pz_engine_check_roles        (const char * const *roles,
                                               gboolean         admin_may_hold_office_roles,
                                               GPtrArray       *details);

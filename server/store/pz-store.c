@@ -292,6 +292,10 @@ static const char * const migrations[] = {
   /* 13: the answer to a retry kept deflated (body left empty): about a
    * third of the bytes each action wrote for it */
   "ALTER TABLE idempotency ADD COLUMN packed BLOB;",
+  /* 14: each signer their own signing identity: a PKCS#12 file of the
+   * data directory's signing folder, a pkcs11: URI, or the NIK the remote
+   * signing service knows them by */
+  "ALTER TABLE users ADD COLUMN signing_identity TEXT;",
 };
 
 static void
