@@ -27,6 +27,7 @@ struct _PzUserDialog
   GtkWidget           *username;
   GtkWidget           *full_name;
   GtkWidget           *nip;
+  GtkWidget           *signing_identity;
   GtkWidget           *password;
   GtkWidget           *active_row;
   GtkSwitch           *active;
@@ -113,7 +114,11 @@ save_clicked (PzUserDialog *self)
     }
   json_object_set_array_member (obj, "roles", roles);
   if (self->id != 0)
-    json_object_set_boolean_member (obj, "active", gtk_switch_get_active (self->active));
+    {
+      json_object_set_boolean_member (obj, "active", gtk_switch_get_active (self->active));
+      /* empty unlinks it */
+      json_object_set_string_member (obj, "signing_identity", pz_admin_entry_text (self->signing_identity));
+    }
   self->ctx->busy++;
   pz_api_save_user_async (self->ctx->client, self->id, obj, self->ctx->cancellable, user_saved, g_object_ref (self));
 }
@@ -318,6 +323,7 @@ pz_user_dialog_class_init (PzUserDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PzUserDialog, username);
   gtk_widget_class_bind_template_child (widget_class, PzUserDialog, full_name);
   gtk_widget_class_bind_template_child (widget_class, PzUserDialog, nip);
+  gtk_widget_class_bind_template_child (widget_class, PzUserDialog, signing_identity);
   gtk_widget_class_bind_template_child (widget_class, PzUserDialog, password);
   gtk_widget_class_bind_template_child (widget_class, PzUserDialog, active_row);
   gtk_widget_class_bind_template_child (widget_class, PzUserDialog, active);
@@ -410,6 +416,10 @@ pz_user_dialog_new (PzAdminContext *ctx,
                                                          ? pz_json_get_string (user, "full_name") : "");
   gtk_editable_set_text (GTK_EDITABLE (self->nip), user && pz_json_get_string (user, "nip")
                                                    ? pz_json_get_string (user, "nip") : "");
+  gtk_widget_set_visible (self->signing_identity, !is_new);
+  gtk_editable_set_text (GTK_EDITABLE (self->signing_identity),
+                         user && pz_json_get_string (user, "signing_identity")
+                         ? pz_json_get_string (user, "signing_identity") : "");
   gtk_switch_set_active (self->active, user ? json_object_get_boolean_member_with_default (user, "active", TRUE) : TRUE);
   add_role_rows (self, user ? json_object_get_array_member (user, "roles") : NULL);
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <cairo-pdf.h>
+#include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <pango/pangocairo.h>
 
@@ -19,6 +20,9 @@ typedef struct {
   const char *full_name;
   const char *nip;
 } DemoUser;
+
+/* the signing identity of the demo's Plh, in the signing folder */
+#define DEMO_PLH_IDENTITY "sekretaris.p12"
 
 static const DemoUser demo_users[] = {
   { "front_office", "Siti Rahmawati", "199003152015032001" },
@@ -378,6 +382,23 @@ create_office (PzEngine *engine,
       !pz_sign_create_identity (key, "demo", "Dr. Ir. Rudi Hartono, M.T.",
                                 "DPMPTSP Kabupaten Sukamaju (demo)", 365, error))
     return FALSE;
+  /* the sekretaris, the demo's Plh of the Kadis, signs with a certificate
+   * of their own, made the same way, in the signing folder */
+  {
+    g_autofree char *folder = g_build_filename (pz_engine_get_data_dir (engine), "signing", NULL);
+    g_autofree char *own = g_build_filename (folder, DEMO_PLH_IDENTITY, NULL);
+
+    if (g_mkdir_with_parents (folder, 0700) != 0)
+      {
+        int saved = errno;
+        g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", folder, g_strerror (saved));
+        return FALSE;
+      }
+    if (!g_file_test (own, G_FILE_TEST_EXISTS) &&
+        !pz_sign_create_identity (own, "demo", "Drs. Hendra Gunawan, M.M.",
+                                  "DPMPTSP Kabupaten Sukamaju (demo)", 365, error))
+      return FALSE;
+  }
   if (!(bytes = g_resources_lookup_data ("/id/go/perizinan/demo/permit-types.json", 0, error)) ||
       !json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
                                    (gssize) g_bytes_get_size (bytes), error))
@@ -390,10 +411,19 @@ create_office (PzEngine *engine,
   for (guint i = 0; i < G_N_ELEMENTS (demo_users); i++)
     {
       const char *roles[] = { demo_users[i].username, NULL };
+      gint64 id;
 
-      if (!pz_store_insert_user (store, demo_users[i].username, demo_users[i].full_name,
-                                 demo_users[i].nip, roles, demo_hash, error))
+      if (!(id = pz_store_insert_user (store, demo_users[i].username, demo_users[i].full_name,
+                                       demo_users[i].nip, roles, demo_hash, error)))
         goto fail;
+      if (g_str_equal (demo_users[i].username, "sekretaris"))
+        {
+          g_autoptr(PzUser) plh = pz_store_get_user (store, id);
+
+          plh->signing_identity = g_strdup (DEMO_PLH_IDENTITY);
+          if (!pz_store_update_user (store, plh, NULL, error))
+            goto fail;
+        }
     }
 
   for (guint i = 0; i < json_array_get_length (types); i++)

@@ -155,6 +155,8 @@ check_signature (PzEngine      *self,
                  PzApplication *app,
                  PzPermitType  *type,
                  JsonObject    *data,
+                 PzUser        *user,
+                 PzSignJob     *signing,
                  GPtrArray     *details,
                  GError       **error)
 {
@@ -174,16 +176,35 @@ check_signature (PzEngine      *self,
       const char *passphrase = pz_json_get_string (data, "passphrase");
       g_autoptr(GError) local_error = NULL;
       g_autoptr(PzSigner) signer = NULL;
+      g_autofree char *identity = NULL;
+      g_autofree char *nik = NULL;
+      gboolean office_key = FALSE;
 
       reject_unknown_members (data, "data", known, details);
       if (passphrase == NULL || *passphrase == '\0')
         pz_detail_add (details, "data.passphrase", _("Enter the passphrase of the signing key"));
-      else if (self->remote_url == NULL && (self->signing_key == NULL ||
-                                            (!pz_signer_identity_is_pkcs11 (self->signing_key) &&
-                                             !g_file_test (self->signing_key, G_FILE_TEST_EXISTS))))
+      else if (!signing_identity_of (self, user, &identity, &nik, &office_key))
+        pz_detail_add (details, "signing_identity",
+                       _("You have no signing identity of your own; ask the administrator to link one to your "
+                         "account"));
+      else if (self->remote_url == NULL && office_key &&
+               (identity == NULL ||
+                (!pz_signer_identity_is_pkcs11 (identity) && !g_file_test (identity, G_FILE_TEST_EXISTS))))
         pz_detail_add (details, "data.passphrase",
                        _("The office has no signing certificate yet; ask the administrator"));
-      else if (!(signer = open_signer (self, passphrase, &local_error)))
+      else if (self->remote_url == NULL && !pz_signer_identity_is_pkcs11 (identity) &&
+               !g_file_test (identity, G_FILE_TEST_EXISTS))
+        pz_detail_add (details, "signing_identity",
+                       _("Your signing identity is not in the server's signing folder; ask the administrator"));
+      else if (signing)
+        {
+          /* opened beforehand, off the main loop */
+          const GError *failed = signing_open_error (signing);
+
+          if (failed)
+            pz_detail_add (details, "data.passphrase", "%s", failed->message);
+        }
+      else if (!(signer = open_signer (self, user, passphrase, &local_error)))
         pz_detail_add (details, "data.passphrase", "%s", local_error->message);
     }
   return TRUE;
@@ -197,6 +218,7 @@ check_step_form (PzEngine      *self,
                  const PzStep  *step,
                  JsonObject    *data,
                  PzUser        *user,
+                 PzSignJob     *signing,
                  gint64         now,
                  GPtrArray     *details,
                  GError       **error)
@@ -223,7 +245,7 @@ check_step_form (PzEngine      *self,
         return TRUE;
       }
     case PZ_FORM_SIGNATURE:
-      return check_signature (self, app, type, data, details, error);
+      return check_signature (self, app, type, data, user, signing, details, error);
     case PZ_FORM_HANDOVER:
       {
         static const char * const known[] = { "received_by", NULL };
@@ -408,7 +430,7 @@ pz_engine_act (PzEngine              *self,
 
   next = copy_application (app);
   if (action == PZ_ACTION_APPROVE &&
-      !check_step_form (self, app, next, type, step, request->data, user, now, details, error))
+      !check_step_form (self, app, next, type, step, request->data, user, request->signing, now, details, error))
     return NULL;
   if (action != PZ_ACTION_APPROVE && request->data && json_object_get_size (request->data) > 0)
     pz_detail_add (details, "data", _("Only “approve” takes data"));
@@ -519,7 +541,7 @@ pz_engine_act (PzEngine              *self,
     /* signing turns the numbered permit into the signed one: the PDF with
      * an embedded electronic signature, or the scan of the paper */
     if (action == PZ_ACTION_APPROVE && step->form == PZ_FORM_SIGNATURE &&
-        !sign_permit (self, next, type, user, request->data, now, &local_error))
+        !sign_permit (self, next, type, user, request->data, request->signing, now, &local_error))
       {
         /* an authority that is down is no fault of the server's: say so,
          * and the file stays as it was, unsigned */

@@ -69,3 +69,59 @@ pz_engine_check_password (const char *field,
   pz_detail_add (details, field, _("At least %d characters"), PZ_MIN_PASSWORD_LENGTH);
   return FALSE;
 }
+
+/* A signing identity the administrator links to a user: with a remote
+ * signing service the signer's NIK (16 digits); otherwise a pkcs11: URI of
+ * a token, or the name of a PKCS#12 file in the data directory's signing
+ * folder (a name, not a path). An empty one unlinks it. */
+gboolean
+pz_engine_check_signing_identity (PzEngine   *self,
+                                  const char *identity,
+                                  GPtrArray  *details)
+{
+  gsize len = strlen (identity);
+
+  if (len == 0)
+    return TRUE;
+  if (self->remote_url)
+    {
+      gboolean digits = len == 16;
+
+      for (const char *p = identity; digits && *p; p++)
+        digits = g_ascii_isdigit (*p);
+      if (!digits)
+        pz_detail_add (details, "signing_identity", "%s",
+                       _("The office signs through a signing service: give the signer's NIK of 16 digits"));
+      return digits;
+    }
+  if (pz_signer_identity_is_pkcs11 (identity))
+    {
+      if (!pz_valid_text (identity, 1000))
+        {
+          pz_detail_add (details, "signing_identity", "%s", _("This pkcs11: URI is too long or not text"));
+          return FALSE;
+        }
+      return TRUE;
+    }
+  {
+    g_autofree char *path = NULL;
+    gboolean name = len <= 100 && identity[0] != '.';
+
+    for (const char *p = identity; name && *p; p++)
+      name = g_ascii_isalnum (*p) || *p == '.' || *p == '_' || *p == '-';
+    if (!name)
+      {
+        pz_detail_add (details, "signing_identity", "%s",
+                       _("Give the name of a PKCS#12 file in the server's signing folder, or a pkcs11: URI"));
+        return FALSE;
+      }
+    path = g_build_filename (self->data_dir, "signing", identity, NULL);
+    if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+      {
+        pz_detail_add (details, "signing_identity", _("There is no file %s in the server's signing folder"),
+                       identity);
+        return FALSE;
+      }
+  }
+  return TRUE;
+}

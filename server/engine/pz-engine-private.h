@@ -142,7 +142,13 @@ gboolean store_output (PzEngine      *self,
                        GError       **error);
 
 /* pz-engine-signing.c */
+gboolean signing_identity_of (PzEngine *self,
+                              PzUser   *user,
+                              char    **identity,
+                              char    **nik,
+                              gboolean *office_key);
 PzSigner *open_signer (PzEngine    *self,
+                       PzUser      *user,
                        const char  *passphrase,
                        GError     **error);
 gboolean sign_permit (PzEngine      *self,
@@ -150,8 +156,10 @@ gboolean sign_permit (PzEngine      *self,
                       PzPermitType  *type,
                       PzUser        *user,
                       JsonObject    *data,
+                      PzSignJob     *signing,
                       gint64         now,
                       GError       **error);
+const GError *signing_open_error (PzSignJob *signing);
 PzMessage *compose_message (PzEngine      *self,
                             PzApplication *app,
                             PzPermitType  *type,

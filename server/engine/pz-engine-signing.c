@@ -166,25 +166,285 @@ pz_engine_install_signing_key (PzEngine   *self,
   return TRUE;
 }
 
-/* The Kadis' signing identity, unlocked with @passphrase: the office's
- * remote signing service, or its key in a file or on a token. */
+/* Whose key signs for @user: their own signing identity (a PKCS#12 file
+ * of the data directory's signing folder, a pkcs11: URI, or with a remote
+ * signing service their NIK); else, for the Kadis in their own role, the
+ * office's [signing] key.  An acting official signs only with their own.
+ * Returns FALSE for a signer without one. */
+gboolean
+signing_identity_of (PzEngine *self,
+                     PzUser   *user,
+                     char    **identity,
+                     char    **nik,
+                     gboolean *office_key)
+{
+  *identity = NULL;
+  *nik = NULL;
+  *office_key = FALSE;
+  if (user->signing_identity && *user->signing_identity)
+    {
+      if (self->remote_url)
+        *nik = g_strdup (user->signing_identity);
+      else if (pz_signer_identity_is_pkcs11 (user->signing_identity))
+        *identity = g_strdup (user->signing_identity);
+      else
+        *identity = g_build_filename (self->data_dir, "signing", user->signing_identity, NULL);
+      return TRUE;
+    }
+  if (user->roles && g_strv_contains ((const char * const *) user->roles, "kadis") &&
+      pz_user_acting_kind (user, "kadis") == NULL)
+    {
+      *office_key = TRUE;
+      if (self->remote_url)
+        *nik = g_strdup (self->remote_nik);
+      else
+        *identity = g_strdup (self->signing_key);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* @user's signing identity, unlocked with @passphrase: through the
+ * office's remote signing service, or a key in a file or on a token. */
 PzSigner *
 open_signer (PzEngine   *self,
+             PzUser     *user,
              const char *passphrase,
              GError    **error)
 {
+  g_autofree char *identity = NULL;
+  g_autofree char *nik = NULL;
+  gboolean office_key;
+
+  if (!signing_identity_of (self, user, &identity, &nik, &office_key))
+    {
+      g_set_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_KEY, _("You have no signing identity of your own"));
+      return NULL;
+    }
   if (self->remote_url)
     return pz_signer_open_remote (self->remote_url, self->remote_client_id, self->remote_client_secret,
-                                  self->remote_nik, passphrase, self->remote_timeout, error);
-  return pz_signer_open (self->signing_key, self->signing_module, passphrase, error);
+                                  nik, passphrase, self->remote_timeout, error);
+  return pz_signer_open (identity, self->signing_module, passphrase, error);
 }
 
+/* A signing off the main loop.  On the main loop the engine renders the
+ * permit and makes room for its signature; a worker thread opens the
+ * signer with the passphrase and makes the CMS (the timestamp authority's
+ * or the remote service's round trip included), with copies of what it
+ * needs: it touches neither the store nor the engine.  Back on the main
+ * loop pz_engine_act() checks the file again and puts the signature in. */
+struct _PzSignJob
+{
+  gint64       application_id;
+  gint64       version;
+  /* the identity, copied */
+  char        *remote_url;
+  char        *remote_client_id;
+  char        *remote_client_secret;
+  char        *remote_nik;
+  guint        remote_timeout;
+  char        *identity;
+  char        *module;
+  char        *tsa_url;
+  guint        tsa_timeout;
+  char        *passphrase;   /* wiped once the signer is open */
+  /* what is signed */
+  GBytes      *pdf;          /* a remote service signs the whole permit */
+  PzSignSpace *space;        /* other backends the bytes it leaves */
+  char        *name;
+  char        *reason;
+  char        *location;
+  GDateTime   *when;
+  /* the result */
+  PzSigner    *signer;
+  GBytes      *cms;
+  GBytes      *signed_pdf;
+  GError      *error;
+  gboolean     open_failed;  /* the passphrase did not open the key */
+  gboolean     office_key;   /* the Kadis signs with the office's key */
+};
+
+static void
+wipe (char *secret)
+{
+  if (secret)
+    {
+      volatile char *p = secret;
+      while (*p)
+        *p++ = '\0';
+      g_free (secret);
+    }
+}
+
+void
+pz_sign_job_free (PzSignJob *signing)
+{
+  if (signing == NULL)
+    return;
+  g_free (signing->remote_url);
+  g_free (signing->remote_client_id);
+  wipe (signing->remote_client_secret);
+  g_free (signing->remote_nik);
+  g_free (signing->identity);
+  g_free (signing->module);
+  g_free (signing->tsa_url);
+  wipe (signing->passphrase);
+  g_clear_pointer (&signing->pdf, g_bytes_unref);
+  g_clear_pointer (&signing->space, pz_sign_space_free);
+  g_free (signing->name);
+  g_free (signing->reason);
+  g_free (signing->location);
+  g_clear_pointer (&signing->when, g_date_time_unref);
+  g_clear_pointer (&signing->signer, pz_signer_free);
+  g_clear_pointer (&signing->cms, g_bytes_unref);
+  g_clear_pointer (&signing->signed_pdf, g_bytes_unref);
+  g_clear_error (&signing->error);
+  g_free (signing);
+}
+
+gint64
+pz_sign_job_get_application_id (PzSignJob *signing)
+{
+  return signing->application_id;
+}
+
+const GError *
+signing_open_error (PzSignJob *signing)
+{
+  return signing->open_failed ? signing->error : NULL;
+}
+
+/**
+ * pz_engine_prepare_signing:
+ * @self: an engine
+ * @user: who acts
+ * @application_id: the file
+ * @request: the action
+ * @now: the signing time
+ *
+ * For an electronic signing that may go ahead (the Kadis approves a file
+ * at its signing step, with its version, and a passphrase), renders the
+ * permit and makes room for its signature.  Anything else (another action,
+ * a request pz_engine_act() will refuse) is left to pz_engine_act().
+ *
+ * Returns: (transfer full) (nullable): the signing to run with
+ *   pz_sign_job_run(), or %NULL
+ */
+PzSignJob *
+pz_engine_prepare_signing (PzEngine              *self,
+                           PzUser                *user,
+                           gint64                 application_id,
+                           const PzActionRequest *request,
+                           gint64                 now)
+{
+  g_autoptr(PzApplication) app = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
+  PzPermitType *type;
+  PzWorkflow *wf;
+  const PzStep *step;
+  PzAction action;
+  const char *passphrase = request->data ? pz_json_get_string (request->data, "passphrase") : NULL;
+  g_autofree char *identity = NULL;
+  g_autofree char *nik = NULL;
+  gboolean office_key;
+  PzSignJob *signing;
+
+  if (!pz_action_from_string (request->action, &action) || action != PZ_ACTION_APPROVE ||
+      passphrase == NULL || *passphrase == '\0' || json_object_get_size (request->data) != 1 ||
+      (request->note && *request->note && !pz_valid_text (request->note, PZ_MAX_TEXT)))
+    return NULL;
+  if (!(app = pz_engine_get_application (self, application_id, NULL)) ||
+      !resolve (self, app, &type, &wf, &step, NULL) || request->version != app->version ||
+      step->form != PZ_FORM_SIGNATURE || type->signing == PZ_SIGNING_WET ||
+      !pz_step_allows (step, (const char * const *) user->roles, action) ||
+      !four_eyes (self, app, wf, step, user, &local_error))
+    return NULL;
+  if (!signing_identity_of (self, user, &identity, &nik, &office_key) ||
+      (self->remote_url == NULL &&
+       (identity == NULL ||
+        (!pz_signer_identity_is_pkcs11 (identity) && !g_file_test (identity, G_FILE_TEST_EXISTS)))))
+    return NULL;
+
+  signing = g_new0 (PzSignJob, 1);
+  signing->office_key = office_key;
+  signing->application_id = app->id;
+  signing->version = app->version;
+  signing->remote_url = g_strdup (self->remote_url);
+  signing->remote_client_id = g_strdup (self->remote_client_id);
+  signing->remote_client_secret = g_strdup (self->remote_client_secret);
+  signing->remote_nik = g_steal_pointer (&nik);
+  signing->remote_timeout = self->remote_timeout;
+  signing->identity = g_steal_pointer (&identity);
+  signing->module = g_strdup (self->signing_module);
+  signing->tsa_url = g_strdup (self->tsa_url);
+  signing->tsa_timeout = self->tsa_timeout;
+  signing->passphrase = g_strdup (passphrase);
+  signing->name = g_strdup (user->full_name);
+  signing->reason = g_strdup_printf ("Izin %s", app->permit_number);
+  signing->location = setting_or (self, "office_city", "Sukamaju");
+  signing->when = g_date_time_to_timezone (utc, self->tz);
+  pdf = pz_engine_render_signed_permit (self, app, user, now);
+  if (signing->remote_url)
+    signing->pdf = g_steal_pointer (&pdf);
+  else if (!(signing->space = pz_sign_space_new (pdf, signing->name, signing->reason, signing->location,
+                                                 signing->when, &signing->error)))
+    {
+      /* told by pz_engine_act() in its usual way */
+      pz_sign_job_free (signing);
+      return NULL;
+    }
+  return signing;
+}
+
+/**
+ * pz_sign_job_run:
+ * @signing: a prepared signing
+ *
+ * Opens the signer with the passphrase and signs: the slow part, on any
+ * thread.  The passphrase is wiped once used.  Its result, or its failure,
+ * is kept for pz_engine_act().
+ *
+ * Returns: whether a signature was made
+ */
+gboolean
+pz_sign_job_run (PzSignJob *signing)
+{
+  if (signing->remote_url)
+    signing->signer = pz_signer_open_remote (signing->remote_url, signing->remote_client_id,
+                                             signing->remote_client_secret, signing->remote_nik,
+                                             signing->passphrase, signing->remote_timeout, &signing->error);
+  else
+    signing->signer = pz_signer_open (signing->identity, signing->module, signing->passphrase, &signing->error);
+  g_clear_pointer (&signing->passphrase, wipe);
+  if (signing->signer == NULL)
+    {
+      signing->open_failed = TRUE;
+      return FALSE;
+    }
+  pz_signer_set_timestamp_authority (signing->signer, signing->tsa_url, signing->tsa_timeout);
+  if (signing->space)
+    {
+      g_autoptr(GBytes) covered = pz_sign_space_get_covered (signing->space);
+
+      signing->cms = pz_signer_sign_cms (signing->signer, covered, &signing->error);
+      return signing->cms != NULL;
+    }
+  signing->signed_pdf = pz_signer_sign_pdf (signing->signer, signing->pdf, signing->name, signing->reason,
+                                            signing->location, signing->when, &signing->error);
+  return signing->signed_pdf != NULL;
+}
+
+/* The signature that turns the numbered permit into the signed one: made
+ * now, or beforehand off the main loop (@signing). */
 gboolean
 sign_permit (PzEngine      *self,
              PzApplication *app,
              PzPermitType  *type,
              PzUser        *user,
              JsonObject    *data,
+             PzSignJob     *signing,
              gint64         now,
              GError       **error)
 {
@@ -201,28 +461,52 @@ sign_permit (PzEngine      *self,
         return FALSE;
       signed_pdf = g_bytes_new_take (g_steal_pointer (&contents), len);
     }
+  else if (signing)
+    {
+      if (signing->application_id != app->id || signing->error)
+        {
+          if (signing->error)
+            g_propagate_error (error, g_error_copy (signing->error));
+          else
+            g_set_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_PDF, _("The signature was made for another file"));
+          return FALSE;
+        }
+      /* the profile shows the office's certificate; a remote service tells
+       * its certificate only with the signed PDF */
+      if (signing->space && signing->office_key &&
+          !pz_store_note_signing_certificate (self->store, signing->signer, error))
+        return FALSE;
+      if (signing->space)
+        signed_pdf = pz_sign_space_fill (signing->space, signing->cms, error);
+      else
+        signed_pdf = g_bytes_ref (signing->signed_pdf);
+      if (signed_pdf == NULL)
+        return FALSE;
+    }
   else
     {
-      g_autoptr(PzSigner) signer = open_signer (self, pz_json_get_string (data, "passphrase"), error);
+      g_autoptr(PzSigner) signer = open_signer (self, user, pz_json_get_string (data, "passphrase"), error);
+      g_autofree char *identity = NULL;
+      g_autofree char *nik = NULL;
+      gboolean office_key = FALSE;
       g_autoptr(GBytes) pdf = NULL;
       g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
       g_autoptr(GDateTime) when = g_date_time_to_timezone (utc, self->tz);
-      g_autofree char *office = setting_or (self, "office_name", "");
       g_autofree char *city = setting_or (self, "office_city", "Sukamaju");
       g_autofree char *reason = NULL;
 
       if (signer == NULL)
         return FALSE;
+      signing_identity_of (self, user, &identity, &nik, &office_key);
       pz_signer_set_timestamp_authority (signer, self->tsa_url, self->tsa_timeout);
       /* a remote service tells its certificate only with the signed PDF */
-      if (self->remote_url == NULL && !pz_store_note_signing_certificate (self->store, signer, error))
+      if (self->remote_url == NULL && office_key && !pz_store_note_signing_certificate (self->store, signer, error))
         return FALSE;
       pdf = pz_engine_render_signed_permit (self, app, user, now);
       reason = g_strdup_printf ("Izin %s", app->permit_number);
       signed_pdf = pz_signer_sign_pdf (signer, pdf, user->full_name, reason, city, when, error);
       if (signed_pdf == NULL)
         return FALSE;
-      (void) office;
     }
   return store_output (self, app, "permit", signed_pdf, now, error);
 }

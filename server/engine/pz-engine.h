@@ -31,11 +31,16 @@ typedef enum {
 
 typedef struct _PzEngine PzEngine;
 
+/* A signing made off the main loop: prepared by the engine, run on a
+ * worker thread, its result given back to pz_engine_act(). */
+typedef struct _PzSignJob PzSignJob;
+
 typedef struct {
   const char *action;
   gint64      version;
   const char *note;
   JsonObject *data;
+  PzSignJob  *signing;  /* (nullable): the signature, made beforehand */
 } PzActionRequest;
 
 GQuark          pz_engine_error_quark        (void);
@@ -121,6 +126,16 @@ char           *pz_engine_act                (PzEngine        *self,
                                               PzApplication  **changed,
                                               GPtrArray       *details,
                                               GError         **error);
+PzSignJob      *pz_engine_prepare_signing    (PzEngine        *self,
+                                              PzUser          *user,
+                                              gint64           application_id,
+                                              const PzActionRequest *request,
+                                              gint64           now);
+gboolean        pz_sign_job_run               (PzSignJob       *signing);
+gint64          pz_sign_job_get_application_id (PzSignJob      *signing);
+void            pz_sign_job_free              (PzSignJob       *signing);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzSignJob, pz_sign_job_free)
+
 typedef struct _PzUpload PzUpload;
 
 PzUpload       *pz_engine_upload_new         (PzEngine        *self,
@@ -235,6 +250,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzUpload, pz_upload_free)
 
 /* Administration rules */
 char          **pz_engine_read_roles         (JsonObject      *body,
+                                              GPtrArray       *details);
+gboolean        pz_engine_check_signing_identity (PzEngine    *self,
+                                              const char      *identity,
                                               GPtrArray       *details);
 void            pz_engine_check_roles        (const char * const *roles,
                                               gboolean         admin_may_hold_office_roles,

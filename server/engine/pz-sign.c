@@ -86,9 +86,15 @@ pdf_string (const char *text)
   return g_string_free (out, FALSE);
 }
 
+struct _PzSignSpace
+{
+  GString *out;           /* the PDF with its signature dictionary */
+  gsize    contents_at;   /* the hex string that will hold the CMS */
+  gsize    contents_end;
+};
+
 /**
- * pz_signer_sign_pdf:
- * @signer: an unlocked signer
+ * pz_sign_space_new:
  * @pdf: a PDF the server made
  * @name: the signer's name
  * @reason: why it is signed
@@ -96,17 +102,19 @@ pdf_string (const char *text)
  * @when: the signing time
  * @error: return location for an error
  *
- * Returns: (transfer full): @pdf with an embedded detached CMS signature over
- *   the whole file but the signature itself
+ * Adds to @pdf, as an incremental update, a signature dictionary with room
+ * for the CMS signature, all but which the signature will cover. Quick: the
+ * slow part of a signing (the key, the timestamp) is not needed here.
+ *
+ * Returns: (transfer full) (nullable): the PDF waiting for its signature
  */
-GBytes *
-pz_signer_sign_pdf (PzSigner   *signer,
-                    GBytes     *pdf,
-                    const char *name,
-                    const char *reason,
-                    const char *location,
-                    GDateTime  *when,
-                    GError    **error)
+PzSignSpace *
+pz_sign_space_new (GBytes     *pdf,
+                   const char *name,
+                   const char *reason,
+                   const char *location,
+                   GDateTime  *when,
+                   GError    **error)
 {
   gsize len;
   const char *data = g_bytes_get_data (pdf, &len);
@@ -125,13 +133,8 @@ pz_signer_sign_pdf (PzSigner   *signer,
   gsize offsets[5];
   gint64 numbers[5];
   gsize contents_at, contents_end, byterange_at, xref_at;
-  g_autoptr(GBytes) cms = NULL;
-  const guint8 *cms_data;
-  gsize cms_len;
+  PzSignSpace *space;
 
-  /* a remote service signs the whole document itself */
-  if (signer->backend->sign_pdf)
-    return signer->backend->sign_pdf (signer, pdf, reason, location, error);
   if (trailer == NULL || sx == NULL)
     goto bad;
   size = int_after (trailer, "/Size ");
@@ -212,41 +215,126 @@ pz_signer_sign_pdf (PzSigner   *signer,
     memcpy (out->str + byterange_at, range, (size_t) n);
   }
 
-  {
-    GByteArray *covered = g_byte_array_sized_new ((guint) (out->len - (contents_end - contents_at)));
-    g_autoptr(GBytes) to_sign = NULL;
+  space = g_new0 (PzSignSpace, 1);
+  space->out = out;
+  space->contents_at = contents_at;
+  space->contents_end = contents_end;
+  return space;
 
-    g_byte_array_append (covered, (const guint8 *) out->str, (guint) contents_at);
-    g_byte_array_append (covered, (const guint8 *) out->str + contents_end, (guint) (out->len - contents_end));
-    to_sign = g_byte_array_free_to_bytes (covered);
-    cms = pz_signer_sign_cms (signer, to_sign, error);
-    if (cms == NULL)
-      {
-        g_string_free (out, TRUE);
-        return NULL;
-      }
-  }
-  cms_data = g_bytes_get_data (cms, &cms_len);
+bad:
+  g_set_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_PDF, _("The permit PDF cannot take a signature"));
+  return NULL;
+}
+
+/**
+ * pz_sign_space_get_covered:
+ * @space: a PDF waiting for its signature
+ *
+ * Returns: (transfer full): the bytes the signature covers
+ */
+GBytes *
+pz_sign_space_get_covered (PzSignSpace *space)
+{
+  GString *out = space->out;
+  GByteArray *covered = g_byte_array_sized_new ((guint) (out->len - (space->contents_end - space->contents_at)));
+
+  g_byte_array_append (covered, (const guint8 *) out->str, (guint) space->contents_at);
+  g_byte_array_append (covered, (const guint8 *) out->str + space->contents_end,
+                       (guint) (out->len - space->contents_end));
+  return g_byte_array_free_to_bytes (covered);
+}
+
+/**
+ * pz_sign_space_fill:
+ * @space: a PDF waiting for its signature
+ * @cms: the detached CMS signature over pz_sign_space_get_covered()
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the signed PDF
+ */
+GBytes *
+pz_sign_space_fill (PzSignSpace *space,
+                    GBytes      *cms,
+                    GError     **error)
+{
+  gsize cms_len;
+  const guint8 *cms_data = g_bytes_get_data (cms, &cms_len);
+  char *copy;
+
   if (cms_len > SIG_SPACE)
     {
-      g_string_free (out, TRUE);
       g_set_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_KEY,
                    _("The signature (%u bytes) is larger than the %u bytes the permit keeps for it; "
                      "nothing was signed"), (guint) MIN (cms_len, G_MAXUINT), (guint) SIG_SPACE);
       return NULL;
     }
+  copy = g_memdup2 (space->out->str, space->out->len);
   for (gsize i = 0; i < cms_len; i++)
     {
       static const char hex[] = "0123456789abcdef";
-      out->str[contents_at + 1 + i * 2] = hex[cms_data[i] >> 4];
-      out->str[contents_at + 2 + i * 2] = hex[cms_data[i] & 15];
+      copy[space->contents_at + 1 + i * 2] = hex[cms_data[i] >> 4];
+      copy[space->contents_at + 2 + i * 2] = hex[cms_data[i] & 15];
     }
-  {
-    gsize out_len = out->len;
-    return g_bytes_new_take (g_string_free (out, FALSE), out_len);
-  }
+  return g_bytes_new_take (copy, space->out->len);
+}
 
-bad:
-  g_set_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_PDF, _("The permit PDF cannot take a signature"));
-  return NULL;
+void
+pz_sign_space_free (PzSignSpace *space)
+{
+  if (space == NULL)
+    return;
+  g_string_free (space->out, TRUE);
+  g_free (space);
+}
+
+/**
+ * pz_signer_sign_pdf:
+ * @signer: an unlocked signer
+ * @pdf: a PDF the server made
+ * @name: the signer's name
+ * @reason: why it is signed
+ * @location: where
+ * @when: the signing time
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): @pdf with an embedded detached CMS signature over
+ *   the whole file but the signature itself
+ */
+GBytes *
+pz_signer_sign_pdf (PzSigner   *signer,
+                    GBytes     *pdf,
+                    const char *name,
+                    const char *reason,
+                    const char *location,
+                    GDateTime  *when,
+                    GError    **error)
+{
+  PzSignSpace *space;
+  g_autoptr(GBytes) covered = NULL;
+  g_autoptr(GBytes) cms = NULL;
+  GBytes *signed_pdf = NULL;
+
+  /* a remote service signs the whole document itself */
+  if (signer->backend->sign_pdf)
+    return signer->backend->sign_pdf (signer, pdf, reason, location, error);
+  if (!(space = pz_sign_space_new (pdf, name, reason, location, when, error)))
+    return NULL;
+  covered = pz_sign_space_get_covered (space);
+  if ((cms = pz_signer_sign_cms (signer, covered, error)))
+    signed_pdf = pz_sign_space_fill (space, cms, error);
+  pz_sign_space_free (space);
+  return signed_pdf;
+}
+
+/**
+ * pz_signer_signs_whole_pdf:
+ * @signer: an unlocked signer
+ *
+ * Returns: whether @signer signs whole PDF documents itself (a remote
+ *   service) rather than the bytes of a prepared signature
+ */
+gboolean
+pz_signer_signs_whole_pdf (PzSigner *signer)
+{
+  return signer->backend->sign_pdf != NULL;
 }

@@ -21,4 +21,24 @@ GBytes    *pz_signer_sign_pdf         (PzSigner    *signer,
                                        GDateTime   *when,
                                        GError     **error);
 
+gboolean   pz_signer_signs_whole_pdf  (PzSigner    *signer);
+
+/* A PDF with room for its signature: made on the main loop, signed
+ * elsewhere, the signature put in its place again on the main loop. */
+typedef struct _PzSignSpace PzSignSpace;
+
+PzSignSpace *pz_sign_space_new        (GBytes      *pdf,
+                                       const char  *name,
+                                       const char  *reason,
+                                       const char  *location,
+                                       GDateTime   *when,
+                                       GError     **error);
+GBytes    *pz_sign_space_get_covered  (PzSignSpace *space);
+GBytes    *pz_sign_space_fill         (PzSignSpace *space,
+                                       GBytes      *cms,
+                                       GError     **error);
+void       pz_sign_space_free         (PzSignSpace *space);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzSignSpace, pz_sign_space_free)
+
 G_END_DECLS

@@ -218,12 +218,12 @@ void
 handle_update_user (Req   *req,
                     gint64 id)
 {
-  static const char * const known[] = { "full_name", "nip", "roles", "active", NULL };
+  static const char * const known[] = { "full_name", "nip", "roles", "active", "signing_identity", NULL };
   g_autoptr(JsonObject) body = read_json_body (req);
   g_autoptr(GPtrArray) details = pz_details_new ();
   g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), id);
   g_auto(GStrv) roles = NULL;
-  JsonNode *full_name, *nip, *active;
+  JsonNode *full_name, *nip, *active, *identity = NULL;
   UserUpdate u = { 0 };
 
   if (user == NULL)
@@ -236,6 +236,13 @@ handle_update_user (Req   *req,
       !get_member (req, body, "nip", G_TYPE_STRING, FALSE, &nip) ||
       !get_member (req, body, "active", G_TYPE_BOOLEAN, FALSE, &active))
     return;
+  /* null unlinks it, as an empty string does */
+  if (json_object_has_member (body, "signing_identity") &&
+      !JSON_NODE_HOLDS_NULL (json_object_get_member (body, "signing_identity")) &&
+      !get_member (req, body, "signing_identity", G_TYPE_STRING, FALSE, &identity))
+    return;
+  if (identity)
+    pz_engine_check_signing_identity (req->server->engine, json_node_get_string (identity), details);
   if (full_name && (!pz_valid_text (json_node_get_string (full_name), 200) || !*json_node_get_string (full_name)))
     pz_detail_add (details, "full_name", "%s", _("Give the name as it is to appear in the history"));
   if (nip && !pz_valid_nip (json_node_get_string (nip)))
@@ -262,6 +269,13 @@ handle_update_user (Req   *req,
     {
       g_free (user->nip);
       user->nip = g_strdup (json_node_get_string (nip));
+    }
+  if (json_object_has_member (body, "signing_identity"))
+    {
+      const char *text = identity ? json_node_get_string (identity) : NULL;
+
+      g_free (user->signing_identity);
+      user->signing_identity = text && *text ? g_strdup (text) : NULL;
     }
   u.revoke = active && user->active && !json_node_get_boolean (active);
   if (active)

@@ -295,6 +295,124 @@ handle_application (Req   *req,
   send_text_json (req->msg, 200, text);
 }
 
+/* Signing off the main loop: the engine prepares the permit, a worker
+ * thread opens the signer and makes the signature (the timestamp
+ * authority's or the signing service's round trip with it), and the
+ * request is routed again with the signature, to be checked and committed
+ * like any action.  Meanwhile the office's other requests are answered. */
+typedef struct {
+  PzServer          *server;
+  SoupServerMessage *msg;
+  PzSignJob         *job;
+  gint64             id;
+  gboolean           answered;  /* by a server that stopped meanwhile */
+} SignFlight;
+
+static void
+sign_in_thread (GTask        *task,
+                gpointer      source,
+                gpointer      data,
+                GCancellable *cancellable)
+{
+  SignFlight *flight = data;
+  PzServer *self = flight->server;
+
+  pz_sign_job_run (flight->job);
+  /* the task keeps the server alive until sign_done() */
+  g_mutex_lock (&self->signing_lock);
+  self->signings_running--;
+  g_cond_broadcast (&self->signing_done);
+  g_mutex_unlock (&self->signing_lock);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+sign_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  SignFlight *flight = data;
+  PzServer *self = PZ_SERVER (source);
+  SoupServerMessage *msg = flight->msg;
+  Req req = { 0 };
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autoptr(GHashTable) query = NULL;
+
+  if (flight->answered)
+    {
+      pz_sign_job_free (flight->job);
+      g_object_unref (msg);
+      g_free (flight);
+      return;
+    }
+  g_hash_table_remove (self->signings, &flight->id);
+  /* the signature lives as long as the request */
+  g_object_set_data_full (G_OBJECT (msg), "pz-sign-job", flight->job, (GDestroyNotify) pz_sign_job_free);
+  g_free (flight);
+  query = g_uri_get_query (uri) ? soup_form_decode (g_uri_get_query (uri)) : NULL;
+  soup_server_message_unpause (msg);
+  req.server = self;
+  req.msg = msg;
+  req.method = soup_server_message_get_method (msg);
+  req.query = query;
+  req.now = now_seconds ();
+  if (!split_path (g_uri_get_path (uri), &req.seg, &req.n_seg))
+    send_error (msg, 404, "not_found", _("There is nothing here"), NULL);
+  else
+    route (&req);
+  g_strfreev (req.seg);
+  pz_user_free (req.user);
+  g_object_unref (msg);
+}
+
+static void
+start_signing (Req       *req,
+               gint64     id,
+               PzSignJob *job)
+{
+  SignFlight *flight = g_new0 (SignFlight, 1);
+  g_autoptr(GTask) task = NULL;
+
+  flight->server = req->server;
+  flight->msg = g_object_ref (req->msg);
+  flight->job = job;
+  flight->id = id;
+  g_hash_table_insert (req->server->signings, &flight->id, flight);
+  g_mutex_lock (&req->server->signing_lock);
+  req->server->signings_running++;
+  g_mutex_unlock (&req->server->signing_lock);
+  soup_server_message_pause (req->msg);
+  task = g_task_new (req->server, NULL, sign_done, flight);
+  g_task_set_task_data (task, flight, NULL);
+  /* a task in a thread always completes: sign_done() takes it over */
+  g_task_run_in_thread (task, sign_in_thread);
+}
+
+/* A server that stops answers the signings still being made, and waits
+ * for their workers (each ends within its authority's or service's
+ * timeout); what they made is dropped once the main loop takes it back. */
+void
+refuse_signings (PzServer *self)
+{
+  GHashTableIter iter;
+  SignFlight *flight;
+
+  if (self->signings == NULL)
+    return;
+  g_hash_table_iter_init (&iter, self->signings);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &flight))
+    {
+      flight->answered = TRUE;
+      send_busy (flight->msg, _("The server is stopping; nothing was signed. Try again in a moment"), 5);
+      soup_server_message_unpause (flight->msg);
+      g_hash_table_iter_remove (&iter);
+    }
+  g_mutex_lock (&self->signing_lock);
+  while (self->signings_running > 0)
+    g_cond_wait (&self->signing_done, &self->signing_lock);
+  g_mutex_unlock (&self->signing_lock);
+}
+
 void
 handle_action (Req   *req,
                gint64 id)
@@ -312,6 +430,7 @@ handle_action (Req   *req,
   g_autofree char *passphrase_key = NULL;
   g_autofree char *fingerprint = NULL;
   PzStore *store = pz_engine_get_store (req->server->engine);
+  PzSignJob *signed_job = g_object_get_data (G_OBJECT (req->msg), "pz-sign-job");
 
   if (!read_idempotency_key (req, TRUE, &key))
     return;
@@ -330,12 +449,22 @@ handle_action (Req   *req,
   request.version = json_node_get_int (version);
   request.note = note ? json_node_get_string (note) : NULL;
   request.data = data ? json_node_get_object (data) : NULL;
+  request.signing = signed_job && pz_sign_job_get_application_id (signed_job) == id ? signed_job : NULL;
 
-  /* the signing passphrase is a secret to guess like a password */
+  /* one signing of a file at a time: the second would only find the file
+   * changed by the first */
+  if (g_hash_table_contains (req->server->signings, &id))
+    {
+      send_error (req->msg, 409, "signing_in_progress",
+                  _("This file is being signed; wait for the signature and reload it"), NULL);
+      return;
+    }
+  /* the signing passphrase is a secret to guess like a password, counted
+   * once: not again when the signature comes back */
   if (request.data && json_object_has_member (request.data, "passphrase"))
     {
       passphrase_key = throttle_key ("passphrase", req->user->username, client_address (req));
-      if (!throttle_attempt (req, passphrase_key, client_address (req)))
+      if (signed_job == NULL && !throttle_attempt (req, passphrase_key, client_address (req)))
         return;
     }
 
@@ -351,6 +480,16 @@ handle_action (Req   *req,
         throttle_success (req->server, passphrase_key, client_address (req));
       hold_for_batch (req->server, req->msg);
       return;
+    }
+  if (signed_job == NULL)
+    {
+      PzSignJob *job = pz_engine_prepare_signing (req->server->engine, req->user, id, &request, req->now);
+
+      if (job)
+        {
+          start_signing (req, id, job);
+          return;
+        }
     }
   /* the change and the answer to a retry are saved together */
   if (key && !pz_store_begin (store, &error))

@@ -68,6 +68,12 @@ struct _PzServer
 
   GList       *write_waits;           /* WriteWait: for another process's write lock */
 
+  /* application id -> SignFlight: signatures being made on a worker */
+  GHashTable  *signings;
+  GMutex       signing_lock;
+  GCond        signing_done;
+  guint        signings_running;  /* workers not yet ended, under signing_lock */
+
   PzCatalog   *public_catalog;  /* the public pages' language; NULL: English */
   PzRateLimit *public_limit;
   PzHttpGuard *guard;
@@ -310,6 +316,7 @@ void handle_application (Req    *req,
 void handle_action (Req    *req,
                     gint64  id);
 void upload_state_free (UploadState *st);
+void refuse_signings (PzServer *self);
 
 /* pz-http-documents.c */
 void inspection_free (Inspection *job);

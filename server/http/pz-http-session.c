@@ -61,6 +61,13 @@ user_json (PzUser   *user,
   json_builder_end_array (b);
   json_builder_set_member_name (b, "active");
   json_builder_add_boolean_value (b, user->active);
+  /* what they sign with: a file name of the signing folder, a pkcs11: URI
+   * or a NIK; null for none (the Kadis then signs with the office's key) */
+  json_builder_set_member_name (b, "signing_identity");
+  if (user->signing_identity)
+    json_builder_add_string_value (b, user->signing_identity);
+  else
+    json_builder_add_null_value (b);
   json_builder_set_member_name (b, "must_change_password");
   json_builder_add_boolean_value (b, user->must_change_password);
   if (expires_at)

@@ -445,6 +445,9 @@ pz_server_finalize (GObject *object)
   g_free (self->dummy_hash);
   g_clear_pointer (&self->sockets, g_ptr_array_unref);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
+  g_clear_pointer (&self->signings, g_hash_table_unref);
+  g_mutex_clear (&self->signing_lock);
+  g_cond_clear (&self->signing_done);
   g_clear_pointer (&self->metrics, pz_metrics_free);
   g_clear_pointer (&self->public_catalog, pz_catalog_free);
   g_clear_pointer (&self->public_limit, pz_rate_limit_free);
@@ -466,6 +469,9 @@ pz_server_init (PzServer *self)
 {
   self->sockets = g_ptr_array_new_with_free_func (g_object_unref);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) session_free);
+  self->signings = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_mutex_init (&self->signing_lock);
+  g_cond_init (&self->signing_done);
 }
 
 static PzConfig *
@@ -706,6 +712,7 @@ pz_server_shutdown (PzServer *self)
   flush_batch (self);  /* a server whose data directory failed to open has no batch */
   commit_thread_stop (self);
   refuse_deferred (self);
+  refuse_signings (self);
   while (!g_queue_is_empty (&self->inspections_waiting))
     {
       Inspection *job = g_queue_pop_head (&self->inspections_waiting);

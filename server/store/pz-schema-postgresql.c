@@ -297,6 +297,8 @@ static const char * const migrations[] = {
   "  EXECUTE FUNCTION applications_counts ();",
   /* 13: the answer to a retry kept deflated (body left empty) */
   "ALTER TABLE idempotency ADD COLUMN packed bytea;",
+  /* 14: each signer their own signing identity */
+  "ALTER TABLE users ADD COLUMN signing_identity text;",
 };
 
 int

@@ -289,6 +289,10 @@ const Migration pz_store_migrations[] = {
   /* 13: the answer to a retry kept deflated (body left empty): about a
    * third of the bytes each action wrote for it */
   { .sqlite = "ALTER TABLE idempotency ADD COLUMN packed BLOB;" },
+  /* 14: each signer their own signing identity: a PKCS#12 file of the
+   * data directory's signing folder, a pkcs11: URI, or the NIK the remote
+   * signing service knows them by */
+  { .sqlite = "ALTER TABLE users ADD COLUMN signing_identity TEXT;" },
 };
 
 const guint pz_store_n_migrations = G_N_ELEMENTS (pz_store_migrations);

@@ -22,6 +22,7 @@ pz_user_free (PzUser *user)
   g_strfreev (user->roles);
   g_strfreev (user->acting);
   g_free (user->password_hash);
+  g_free (user->signing_identity);
   g_free (user);
 }
 
@@ -39,6 +40,7 @@ pz_user_copy (const PzUser *user)
   copy->password_hash = g_strdup (user->password_hash);
   copy->active = user->active;
   copy->must_change_password = user->must_change_password;
+  copy->signing_identity = g_strdup (user->signing_identity);
   return copy;
 }
 
@@ -162,7 +164,7 @@ pz_user_acting_kind (const PzUser *user,
 }
 
 #define USER_COLUMNS "u.id, u.username, u.full_name, u.nip, u.password_hash, u.active, " \
-  "u.must_change_password"
+  "u.must_change_password, u.signing_identity"
 
 static PzUser *
 read_user (PzStore  *self,
@@ -177,6 +179,7 @@ read_user (PzStore  *self,
   user->password_hash = column_text (stmt, 4);
   user->active = pz_db_column_int64 (stmt, 5) != 0;
   user->must_change_password = pz_db_column_int64 (stmt, 6) != 0;
+  user->signing_identity = column_text (stmt, 7);
   return user;
 }
 
@@ -253,7 +256,8 @@ pz_store_list_users (PzStore *self,
  * pz_store_update_user:
  * @roles: (nullable): the new roles, or %NULL to keep them
  *
- * Writes @user's name, NIP and active flag, and its roles if given.
+ * Writes @user's name, NIP, active flag and signing identity, and its
+ * roles if given.
  */
 gboolean
 pz_store_update_user (PzStore            *self,
@@ -261,15 +265,16 @@ pz_store_update_user (PzStore            *self,
                       const char * const *roles,
                       GError            **error)
 {
-  PzDbStmt *stmt = prepare (self, "UPDATE users SET full_name = ?, nip = ?, active = ? WHERE id = ?",
-                            error);
+  PzDbStmt *stmt = prepare (self, "UPDATE users SET full_name = ?, nip = ?, active = ?, signing_identity = ? "
+                            "WHERE id = ?", error);
 
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, user->full_name);
   bind_text (stmt, 2, user->nip);
   pz_db_bind_int64 (stmt, 3, user->active ? 1 : 0);
-  pz_db_bind_int64 (stmt, 4, user->id);
+  bind_text (stmt, 4, user->signing_identity);
+  pz_db_bind_int64 (stmt, 5, user->id);
   if (!step_done (self, stmt, error))
     return FALSE;
   if (roles == NULL)
@@ -575,7 +580,7 @@ pz_store_session_user (PzStore    *self,
     {
       user = read_user (self, stmt);
       if (expires_at)
-        *expires_at = pz_db_column_int64 (stmt, 7);
+        *expires_at = pz_db_column_int64 (stmt, 8);
     }
   pz_db_reset (stmt);
   if (user)

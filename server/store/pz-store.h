@@ -31,6 +31,7 @@ typedef struct {
   char    *password_hash;
   gboolean active;
   gboolean must_change_password;
+  char    *signing_identity; /* (nullable): what they sign with */
 } PzUser;
 
 /* A period in which a user holds another role as Plh or Plt. */
