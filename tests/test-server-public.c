@@ -531,6 +531,7 @@ test_existing_files_get_a_code (void)
                                  "ALTER TABLE applications DROP COLUMN tracking_code;"
                                  /* nor the later migrations' columns */
                                  "ALTER TABLE idempotency DROP COLUMN packed;"
+                                 "ALTER TABLE users DROP COLUMN signing_identity;"
                                  "PRAGMA user_version = 10;", NULL, NULL, &message), ==, SQLITE_OK);
   sqlite3_close (db);
   ts = pz_test_server_start (dir, TRUE);
