@@ -49,6 +49,7 @@ pz_config_free (PzConfig *self)
   if (self == NULL)
     return;
   g_free (self->data_dir);
+  g_free (self->store_url);
   g_free (self->address);
   g_free (self->timezone);
   g_free (self->public_url);
@@ -169,6 +170,40 @@ pz_config_load_file (PzConfig   *self,
       !read_uint (kf, "limits", "idle_timeout_seconds", 35, 3600, &idle_timeout, error) ||
       !read_uint (kf, "limits", "connections_per_client", 0, 100000, &per_client, error))
     return FALSE;
+
+  {
+    g_autofree char *backend = g_key_file_get_string (kf, "store", "backend", NULL);
+    g_autofree char *url = g_key_file_get_string (kf, "store", "url", NULL);
+
+    if (backend)
+      g_strstrip (backend);
+    if (url)
+      g_strstrip (url);
+    if (backend && g_strcmp0 (backend, "sqlite") != 0 && g_strcmp0 (backend, "postgresql") != 0)
+      {
+        g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                     _("[store] backend must be sqlite or postgresql"));
+        return FALSE;
+      }
+    if (g_strcmp0 (backend, "postgresql") == 0 &&
+        (url == NULL || !(g_str_has_prefix (url, "postgresql://") || g_str_has_prefix (url, "postgres://"))))
+      {
+        g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                     _("[store] backend=postgresql needs url, a postgresql:// connection URI"));
+        return FALSE;
+      }
+    if (g_strcmp0 (backend, "postgresql") != 0 && url && *url)
+      {
+        g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                     _("[store] url is for backend=postgresql; the SQLite database is in the data directory"));
+        return FALSE;
+      }
+    if (g_strcmp0 (backend, "postgresql") == 0)
+      {
+        g_free (self->store_url);
+        self->store_url = g_strdup (url);
+      }
+  }
 
   {
     g_autofree char *tsa = g_key_file_get_string (kf, "signing", "tsa_url", NULL);

@@ -7,6 +7,7 @@ G_BEGIN_DECLS
 
 typedef struct {
   char    *data_dir;
+  char    *store_url;         /* NULL: SQLite, perizinan.db in data_dir; else a postgresql:// URI */
   char    *address;
   guint    port;
   gboolean demo;

@@ -35,6 +35,17 @@ PzTestServer *pz_test_server_start_office (const char *data_dir,
                                        gboolean       demo,
                                        PzTestConfigure configure,
                                        gpointer       data);
+gboolean      pz_test_on_postgresql   (void);
+char         *pz_test_server_db_location (PzTestServer *ts);
+char         *pz_test_db_location     (const char    *dir);
+void          pz_test_add_func_sqlite (const char    *path,
+                                       GTestFunc      func);
+gint64        pz_test_server_sql      (PzTestServer  *ts,
+                                       const char    *sql);
+GPtrArray    *pz_test_server_sql_row  (PzTestServer  *ts,
+                                       const char    *sql);
+gint64        pz_test_server_sql_int  (PzTestServer  *ts,
+                                       const char    *sql);
 void          pz_test_server_stop     (PzTestServer  *ts);
 void          pz_test_server_free     (PzTestServer  *ts);
 const char   *pz_test_server_get_dir  (PzTestServer  *ts);

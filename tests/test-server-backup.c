@@ -433,9 +433,9 @@ main (int   argc,
   workdir = g_dir_make_tmp ("pz-backup-XXXXXX", NULL);
   g_assert_nonnull (g_getenv ("PERIZINAN_SERVER"));
 
-  g_test_add_func ("/server/backup/while-writing", test_backup_while_writing);
-  g_test_add_func ("/server/backup/refusals", test_refusals);
-  g_test_add_func ("/server/backup/create-admin", test_create_admin);
+  pz_test_add_func_sqlite ("/server/backup/while-writing", test_backup_while_writing);
+  pz_test_add_func_sqlite ("/server/backup/refusals", test_refusals);
+  pz_test_add_func_sqlite ("/server/backup/create-admin", test_create_admin);
   rc = g_test_run ();
 
   {

@@ -9,6 +9,7 @@
 
 
 #include "pz-config.h"
+#include "pz-engine.h"
 #include "pz-test-server.h"
 
 static char *workdir;
@@ -124,7 +125,7 @@ test_every_key_known (void)
       "signing/remote_client_secret", "signing/remote_nik", "signing/remote_timeout_seconds", "smtp/host", "smtp/port",
       "smtp/starttls", "smtp/username", "smtp/password", "smtp/from", "notify/command",
       "notify/interval_seconds", "limits/idle_timeout_seconds", "limits/connections_per_client",
-      "security/metrics_token", NULL
+      "security/metrics_token", "store/backend", NULL
     };
     g_auto(GStrv) groups = g_key_file_get_groups (kf, NULL);
 
@@ -209,6 +210,65 @@ test_remote_signing (void)
   g_assert_false (pz_config_load_file (plain, other, &error));
   g_assert_nonnull (strstr (error->message, "backend"));
   g_assert_null (plain->signing_remote_url);
+}
+
+/* The store: SQLite in the data directory unless PostgreSQL is asked for
+ * with its URI; half a setting is refused, never guessed. */
+static void
+test_store (void)
+{
+  g_autofree char *pg = write_config ("store-pg.conf", "[store]\nbackend=postgresql\n"
+                                      "url=postgresql://perizinan@db.example.go.id/izin\n");
+  g_autofree char *lite = write_config ("store-sqlite.conf", "[store]\nbackend=sqlite\n");
+  g_autofree char *no_url = write_config ("store-no-url.conf", "[store]\nbackend=postgresql\n");
+  g_autofree char *bad_url = write_config ("store-bad-url.conf", "[store]\nbackend=postgresql\n"
+                                           "url=/var/lib/perizinan/perizinan.db\n");
+  g_autofree char *stray = write_config ("store-stray.conf", "[store]\n"
+                                         "url=postgresql://perizinan@db.example.go.id/izin\n");
+  g_autofree char *other = write_config ("store-other.conf", "[store]\nbackend=mysql\n");
+  g_autoptr(PzConfig) config = pz_config_new ();
+  g_autoptr(PzConfig) plain = pz_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (config->store_url);
+  g_assert_true (pz_config_load_file (config, pg, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (config->store_url, ==, "postgresql://perizinan@db.example.go.id/izin");
+  g_assert_true (pz_config_load_file (plain, lite, &error));
+  g_assert_no_error (error);
+  g_assert_null (plain->store_url);
+
+  g_assert_false (pz_config_load_file (plain, no_url, &error));
+  g_assert_cmpstr (error->message, ==, "[store] backend=postgresql needs url, a postgresql:// connection URI");
+  g_clear_error (&error);
+  g_assert_false (pz_config_load_file (plain, bad_url, &error));
+  g_assert_nonnull (strstr (error->message, "postgresql://"));
+  g_clear_error (&error);
+  g_assert_false (pz_config_load_file (plain, stray, &error));
+  g_assert_nonnull (strstr (error->message, "backend=postgresql"));
+  g_clear_error (&error);
+  g_assert_false (pz_config_load_file (plain, other, &error));
+  g_assert_cmpstr (error->message, ==, "[store] backend must be sqlite or postgresql");
+  g_assert_null (plain->store_url);
+}
+
+/* A database the server cannot reach stops it at start with a message
+ * that names the database but never its password. */
+static void
+test_store_unreachable (void)
+{
+  g_autofree char *dir = g_build_filename (workdir, "unreachable", NULL);
+  g_autoptr(GError) error = NULL;
+  PzEngine *engine;
+
+  engine = pz_engine_new_with_store (dir, "postgresql://perizinan:Rahasia-123@/izin?host=/nonexistent&connect_timeout=2",
+                                     NULL, NULL, &error);
+  g_assert_null (engine);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "postgresql://perizinan"));
+  g_assert_nonnull (strstr (error->message, "/izin"));
+  g_assert_null (strstr (error->message, "Rahasia-123"));
 }
 
 typedef struct {
@@ -332,6 +392,8 @@ main (int   argc,
   g_test_add_func ("/server/config/bad-value", test_bad_value);
   g_test_add_func ("/server/config/timestamp-authority", test_timestamp_authority);
   g_test_add_func ("/server/config/remote-signing", test_remote_signing);
+  g_test_add_func ("/server/config/store", test_store);
+  g_test_add_func ("/server/config/store-unreachable", test_store_unreachable);
   g_test_add_func ("/server/config/https", test_https);
   g_test_add_func ("/server/config/https-misconfigured", test_https_misconfigured);
   rc = g_test_run ();

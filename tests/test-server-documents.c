@@ -276,7 +276,7 @@ test_concurrent (void)
   current = json_object_get_string_member (json_array_get_object_element (docs, 0), "sha256");
   g_assert_true (g_str_equal (current, sa) || g_str_equal (current, sb));
   {
-    g_autofree char *db = g_build_filename (pz_test_server_get_dir (ts), "perizinan.db", NULL);
+    g_autofree char *db = pz_test_server_db_location (ts);
     g_autoptr(GError) error = NULL;
     PzStore *store = pz_store_open (db, &error);
     g_autoptr(PzDocument) doc = NULL;

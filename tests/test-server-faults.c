@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "pz-db.h"
 #include "pz-demo.h"
 #include "pz-test-faults.h"
 
@@ -149,18 +150,21 @@ test_data_dir_immutable (void)
   g_rmdir (dir);
 }
 
+/* Statements run on the server's database beside it, in its engine's dialect. */
 static void
-exec_sql (const char *db_path,
-          const char *sql)
+exec_sql (PzTestServer *ts,
+          const char   *sqlite_sql,
+          const char   *postgresql_sql)
 {
-  sqlite3 *db = NULL;
-  char *message = NULL;
+  g_autofree char *location = pz_test_server_db_location (ts);
+  g_autoptr(GError) error = NULL;
+  PzDb *db = pz_db_open (location, PZ_DB_OPEN_DEFAULT, &error);
 
-  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-  sqlite3_close (db);
+  g_assert_no_error (error);
+  pz_db_set_busy_timeout (db, 5000);
+  if (!pz_db_exec (db, pz_test_on_postgresql () ? postgresql_sql : sqlite_sql, &error))
+    g_error ("%s", error->message);
+  pz_db_close (db);
 }
 
 static gint64
@@ -180,16 +184,20 @@ test_commit_failure (void)
 {
   PzTestServer *ts = shared_server ();
   gint64 id = pz_test_register (ts, pz_test_login (ts, "front_office"), "SIP-DOKTER", "new");
-  g_autofree char *db = NULL;
   g_autoptr(PzResponse) r = NULL;
   gint64 version;
 
   pz_test_drive_to (ts, id, "kasi_verification");
   version = version_of (ts, id);
-  db = g_build_filename (pz_test_server_get_dir (ts), "perizinan.db", NULL);
-  exec_sql (db, "CREATE TABLE fault_target (id INTEGER PRIMARY KEY);"
+  /* a constraint checked only at COMMIT, broken by every new event */
+  exec_sql (ts, "CREATE TABLE fault_target (id INTEGER PRIMARY KEY);"
             "CREATE TABLE fault_sink (ref INTEGER REFERENCES fault_target (id) DEFERRABLE INITIALLY DEFERRED);"
-            "CREATE TRIGGER fault_on_event AFTER INSERT ON events BEGIN INSERT INTO fault_sink VALUES (1); END;");
+            "CREATE TRIGGER fault_on_event AFTER INSERT ON events BEGIN INSERT INTO fault_sink VALUES (1); END;",
+            "CREATE TABLE fault_target (id bigint PRIMARY KEY);"
+            "CREATE TABLE fault_sink (ref bigint REFERENCES fault_target (id) DEFERRABLE INITIALLY DEFERRED);"
+            "CREATE FUNCTION fault_sink_one () RETURNS trigger LANGUAGE plpgsql AS $$"
+            " BEGIN INSERT INTO fault_sink VALUES (1); RETURN NEW; END $$;"
+            "CREATE TRIGGER fault_on_event AFTER INSERT ON events FOR EACH ROW EXECUTE FUNCTION fault_sink_one ();");
 
   r = pz_test_act (ts, pz_test_login (ts, "kasi"), id, "approve", version, NULL, NULL);
   g_test_message ("failed commit: %u %.*s", r->status, (int) g_bytes_get_size (r->body),
@@ -199,7 +207,7 @@ test_commit_failure (void)
   assert_one_error_body (r, "internal");
   g_assert_true (logged ("Cannot commit"));
 
-  exec_sql (db, "DROP TRIGGER fault_on_event;");
+  exec_sql (ts, "DROP TRIGGER fault_on_event;", "DROP TRIGGER fault_on_event ON events;");
   g_assert_cmpint (version_of (ts, id), ==, version);
   {
     g_autoptr(PzResponse) again = pz_test_act (ts, pz_test_login (ts, "kasi"), id, "approve", version, NULL, NULL);
@@ -725,15 +733,15 @@ main (int   argc,
 
   g_test_add_func ("/server/faults/data-dir/file-in-the-way", test_data_dir_file);
   g_test_add_func ("/server/faults/data-dir/not-creatable", test_data_dir_not_creatable);
-  g_test_add_func ("/server/faults/data-dir/read-only", test_data_dir_read_only);
+  pz_test_add_func_sqlite ("/server/faults/data-dir/read-only", test_data_dir_read_only);
   g_test_add_func ("/server/faults/data-dir/immutable", test_data_dir_immutable);
   g_test_add_func ("/server/faults/commit-failure", test_commit_failure);
-  g_test_add_func ("/server/faults/disk-full", test_disk_full);
-  g_test_add_func ("/server/faults/disk-full-tmpfs", test_disk_full_tmpfs);
-  g_test_add_func ("/server/faults/stale-temp-files", test_stale_temp_files);
-  g_test_add_func ("/server/faults/busy-keeps-sessions", test_busy_keeps_sessions);
-  g_test_add_func ("/server/faults/modes", test_modes);
-  g_test_add_func ("/server/faults/busy-database", test_busy_database);
+  pz_test_add_func_sqlite ("/server/faults/disk-full", test_disk_full);
+  pz_test_add_func_sqlite ("/server/faults/disk-full-tmpfs", test_disk_full_tmpfs);
+  pz_test_add_func_sqlite ("/server/faults/stale-temp-files", test_stale_temp_files);
+  pz_test_add_func_sqlite ("/server/faults/busy-keeps-sessions", test_busy_keeps_sessions);
+  pz_test_add_func_sqlite ("/server/faults/modes", test_modes);
+  pz_test_add_func_sqlite ("/server/faults/busy-database", test_busy_database);
   {
     int ret = g_test_run ();
 

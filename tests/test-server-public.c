@@ -570,7 +570,7 @@ main (int   argc,
   g_test_add_func ("/server/public/headers", test_headers);
   g_test_add_func ("/server/public/rate-limit", test_rate_limit);
   g_test_add_func ("/server/public/rate-limit-table", test_rate_limit_table);
-  g_test_add_func ("/server/public/existing-files-get-a-code", test_existing_files_get_a_code);
+  pz_test_add_func_sqlite ("/server/public/existing-files-get-a-code", test_existing_files_get_a_code);
   rc = g_test_run ();
   pz_test_server_free (ts);
   if (first)

@@ -765,17 +765,12 @@ test_unknown_edition (void)
   PzTestServer *own = pz_test_server_start (NULL, TRUE);
   gint64 id = pz_test_register (own, pz_test_login (own, "front_office"), "PBG", "new");
   g_autofree char *dir = g_strdup (pz_test_server_get_dir (own));
-  g_autofree char *db_path = g_build_filename (dir, "perizinan.db", NULL);
   g_autofree char *sql = g_strdup_printf ("UPDATE applications SET permit_type_version = 97 WHERE id = %" G_GINT64_FORMAT,
                                           id);
   PzTestServer *again;
-  sqlite3 *db;
 
   pz_test_server_stop (own);
-  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_changes (db), ==, 1);
-  sqlite3_close (db);
+  g_assert_cmpint (pz_test_server_sql (own, sql), ==, 1);
 
   again = pz_test_server_start (dir, TRUE);
   {

@@ -262,19 +262,7 @@ static gint64
 count_rows (PzTestServer *ts,
             const char   *sql)
 {
-  g_autofree char *path = g_build_filename (pz_test_server_get_dir (ts), "perizinan.db", NULL);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return n;
+  return pz_test_server_sql_int (ts, sql);
 }
 
 #define REGISTRATION(name) \

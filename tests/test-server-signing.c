@@ -171,18 +171,13 @@ test_changed_meanwhile (void)
   g_autoptr(GSocketConnection) conn = NULL;
   g_autoptr(JsonObject) app = NULL;
   g_autofree char *body = NULL;
-  g_autofree char *db_path = g_build_filename (pz_test_server_get_dir (ts), "perizinan.db", NULL);
   g_autofree char *sql = g_strdup_printf ("UPDATE applications SET version = version + 1 WHERE id = %" G_GINT64_FORMAT,
                                           id);
-  sqlite3 *db = NULL;
 
   pz_test_tsa_set_mode (tsa, PZ_TEST_TSA_SLOW);
   conn = send_signing (id, version, "sign-changed-1");
   g_usleep (G_USEC_PER_SEC / 2);
-  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  g_assert_cmpint (pz_test_server_sql (ts, sql), ==, 1);
 
   g_assert_cmpuint (read_answer (conn, &body), ==, 409);
   g_assert_nonnull (strstr (body, "\"stale_version\""));
@@ -377,14 +372,13 @@ test_shutdown (void)
   gint64 id = file_at_signing ();
   gint64 version = version_of (id);
   g_autoptr(GSocketConnection) conn = NULL;
-  g_autofree char *db_path = g_build_filename (pz_test_server_get_dir (ts), "perizinan.db", NULL);
   g_autofree char *sql = g_strdup_printf ("SELECT step, version FROM applications WHERE id = %" G_GINT64_FORMAT, id);
+  g_autofree char *expected_version = g_strdup_printf ("%" G_GINT64_FORMAT, version);
+  g_autoptr(GPtrArray) row = NULL;
   GInputStream *in;
   char buf[4096];
   gssize n;
   GString *answer = g_string_new (NULL);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *st = NULL;
 
   pz_test_tsa_set_mode (tsa, PZ_TEST_TSA_SLOW);
   conn = send_signing (id, version, "sign-shutdown-1");
@@ -397,13 +391,10 @@ test_shutdown (void)
   g_assert_true (answer->len == 0 || g_str_has_prefix (answer->str, "HTTP/1.1 503"));
   g_string_free (answer, TRUE);
 
-  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
-  g_assert_cmpstr ((const char *) sqlite3_column_text (st, 0), ==, "signing");
-  g_assert_cmpint (sqlite3_column_int64 (st, 1), ==, version);
-  sqlite3_finalize (st);
-  sqlite3_close (db);
+  row = pz_test_server_sql_row (ts, sql);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (row->pdata[0], ==, "signing");
+  g_assert_cmpstr (row->pdata[1], ==, expected_version);
 }
 
 int

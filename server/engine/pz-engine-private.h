@@ -21,6 +21,7 @@ G_BEGIN_DECLS
 struct _PzEngine
 {
   char       *data_dir;
+  char       *db_location; /* the SQLite file or the PostgreSQL URI */
   char       *files_dir;
   char       *workflows_dir;
   char       *public_url;      /* in force: the office profile's, else the configured one */

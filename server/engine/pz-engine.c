@@ -249,6 +249,8 @@ open_data_dir (const char *data_dir,
     return data_dir_fail (error, data_dir, errno);
   if (g_mkdir_with_parents (tmp_dir, 0700) != 0 || access (tmp_dir, R_OK | W_OK | X_OK) != 0)
     return data_dir_fail (error, tmp_dir, errno);
+  if (db_path == NULL)
+    return TRUE;
   /* SQLite gives the WAL and shared-memory files the database's mode */
   fd = open (db_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0)
@@ -260,17 +262,23 @@ open_data_dir (const char *data_dir,
 /* An upload cut off by a crash or a restart leaves its temporary file;
  * none of them belongs to anything once the server starts. */
 static void
-clean_tmp_dir (const char *tmp_dir)
+clean_tmp_dir (const char *tmp_dir,
+               GTimeSpan   min_age)
 {
   g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
+  gint64 now = g_get_real_time ();
   const char *name;
   guint removed = 0;
 
   while (dir && (name = g_dir_read_name (dir)))
     {
       g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+      GStatBuf st;
 
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR) && g_unlink (path) == 0)
+      if (g_lstat (path, &st) != 0 || !S_ISREG (st.st_mode) ||
+          now - (gint64) st.st_mtime * G_USEC_PER_SEC < min_age)
+        continue;
+      if (g_unlink (path) == 0)
         removed++;
     }
   if (removed > 0)
@@ -292,6 +300,30 @@ pz_engine_new (const char *data_dir,
                const char *timezone,
                GError    **error)
 {
+  return pz_engine_new_with_store (data_dir, NULL, workflows_dir, timezone, error);
+}
+
+/**
+ * pz_engine_new_with_store:
+ * @data_dir: the server's data directory (the stored documents); created if missing
+ * @store_url: (nullable): a `postgresql://` connection URI; %NULL keeps the
+ *   office in an SQLite database in @data_dir
+ * @workflows_dir: (nullable): a directory of extra workflow definitions
+ * @timezone: (nullable): the office's time zone, e.g. `+07:00`
+ * @error: return location for an error
+ *
+ * On PostgreSQL several servers may share one database and, through a
+ * shared @data_dir, the stored documents.
+ *
+ * Returns: (transfer full): the engine, or %NULL
+ */
+PzEngine *
+pz_engine_new_with_store (const char *data_dir,
+                          const char *store_url,
+                          const char *workflows_dir,
+                          const char *timezone,
+                          GError    **error)
+{
   PzEngine *self = g_new0 (PzEngine, 1);
   g_autofree char *db_path = NULL;
   g_autofree char *tmp_dir = NULL;
@@ -312,16 +344,19 @@ pz_engine_new (const char *data_dir,
                                            (GDestroyNotify) pz_workflow_unref);
 
   tmp_dir = g_build_filename (self->files_dir, "tmp", NULL);
-  db_path = g_build_filename (data_dir, "perizinan.db", NULL);
+  db_path = store_url ? NULL : g_build_filename (data_dir, "perizinan.db", NULL);
   if (!open_data_dir (data_dir, tmp_dir, db_path, error))
     {
       pz_engine_free (self);
       return NULL;
     }
-  clean_tmp_dir (tmp_dir);
+  /* other servers may be receiving uploads into a shared directory: only
+   * what is a day old is surely left over */
+  clean_tmp_dir (tmp_dir, store_url ? G_TIME_SPAN_DAY : 0);
+  self->db_location = store_url ? g_strdup (store_url) : g_steal_pointer (&db_path);
 
-  if (!(self->store = pz_store_open (db_path, error)) ||
-      !(self->reader = pz_store_open_reader (db_path, error)) ||
+  if (!(self->store = pz_store_open (self->db_location, error)) ||
+      !(self->reader = pz_store_open_reader (self->db_location, error)) ||
       !load_workflows (self, error) ||
       !seed_calendar (self, error) ||
       !pz_engine_reload (self, error))
@@ -347,6 +382,7 @@ pz_engine_free (PzEngine *self)
   g_clear_pointer (&self->permit_types, g_ptr_array_unref);
   g_clear_pointer (&self->type_versions, g_hash_table_unref);
   g_free (self->data_dir);
+  g_free (self->db_location);
   g_free (self->files_dir);
   g_free (self->workflows_dir);
   g_free (self->public_url);
@@ -397,6 +433,13 @@ const char *
 pz_engine_get_data_dir (PzEngine *self)
 {
   return self->data_dir;
+}
+
+/* The SQLite database's path, or the PostgreSQL connection URI. */
+const char *
+pz_engine_get_db_location (PzEngine *self)
+{
+  return self->db_location;
 }
 
 static void

@@ -49,6 +49,11 @@ PzEngine       *pz_engine_new                (const char      *data_dir,
                                               const char      *workflows_dir,
                                               const char      *timezone,
                                               GError         **error);
+PzEngine       *pz_engine_new_with_store     (const char      *data_dir,
+                                              const char      *store_url,
+                                              const char      *workflows_dir,
+                                              const char      *timezone,
+                                              GError         **error);
 void            pz_engine_free               (PzEngine        *self);
 
 PzStore        *pz_engine_get_store          (PzEngine        *self);
@@ -56,6 +61,7 @@ PzStore        *pz_engine_get_reader         (PzEngine        *self);
 PzCalendar     *pz_engine_get_calendar       (PzEngine        *self);
 GTimeZone      *pz_engine_get_timezone       (PzEngine        *self);
 const char     *pz_engine_get_data_dir       (PzEngine        *self);
+const char     *pz_engine_get_db_location    (PzEngine        *self);
 void            pz_engine_set_public_url     (PzEngine        *self,
                                               const char      *url);
 GBytes         *pz_engine_get_logo           (PzEngine        *self);

@@ -592,7 +592,7 @@ pz_report_context_new (PzEngine    *engine,
   GHashTableIter iter;
   gpointer key, value;
 
-  ctx->db_path = g_build_filename (pz_engine_get_data_dir (engine), "perizinan.db", NULL);
+  ctx->db_path = g_strdup (pz_engine_get_db_location (engine));
   ctx->tz = g_time_zone_ref (pz_engine_get_timezone (engine));
   ctx->calendar = pz_calendar_copy (pz_engine_get_calendar (engine));
   ctx->types = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) pz_permit_type_unref);

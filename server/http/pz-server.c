@@ -480,6 +480,7 @@ copy_config (const PzConfig *config)
   PzConfig *copy = g_memdup2 (config, sizeof *config);
 
   copy->data_dir = g_strdup (config->data_dir);
+  copy->store_url = g_strdup (config->store_url);
   copy->address = g_strdup (config->address);
   copy->timezone = g_strdup (config->timezone);
   copy->public_url = g_strdup (config->public_url);
@@ -522,7 +523,8 @@ pz_server_new (const PzConfig *config,
   g_return_val_if_fail (config->data_dir != NULL, NULL);
 
   self->config = copy_config (config);
-  self->engine = pz_engine_new (config->data_dir, config->workflows_dir, config->timezone, error);
+  self->engine = pz_engine_new_with_store (config->data_dir, config->store_url, config->workflows_dir,
+                                           config->timezone, error);
   if (self->engine == NULL)
     return NULL;
   /* the main loop waits for another process's write lock in when_writable() */

@@ -740,10 +740,35 @@ pg_set_busy_timeout (PzDb *db,
     g_debug ("lock_timeout not set: %s", error->message);
 }
 
+/* What changes when another connection's write commits: the snapshot this
+ * connection would read with (or its transaction reads with), which holds
+ * the next transaction id to be given and those still running.  A commit
+ * anywhere on the cluster changes it; so may a transaction that has not
+ * yet committed, which only costs a cache a read too many. */
 static gint64
 pg_data_version (PzDb *db)
 {
-  return -1;
+  PzDbPg *pg = (PzDbPg *) db;
+  PGresult *result;
+  guint64 hash = 14695981039346656037ull;  /* FNV-1a */
+  static gint unknown;
+  const char *text;
+
+  /* not known: a number never given before, so that nothing is taken as
+   * unchanged */
+  if (PQtransactionStatus (pg->conn) == PQTRANS_INERROR)
+    return G_MININT64 + g_atomic_int_add (&unknown, 1);
+  result = PQexecParams (pg->conn, "SELECT pg_current_snapshot ()::text", 0, NULL, NULL, NULL, NULL, 0);
+  if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) != 1)
+    {
+      PQclear (result);
+      return G_MININT64 + g_atomic_int_add (&unknown, 1);
+    }
+  text = PQgetvalue (result, 0, 0);
+  for (gsize i = 0; text[i]; i++)
+    hash = (hash ^ (guchar) text[i]) * 1099511628211ull;
+  PQclear (result);
+  return (gint64) (hash & G_MAXINT64);
 }
 
 static gint64

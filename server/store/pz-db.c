@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include "pz-db-postgresql.h"
 #include "pz-db-private.h"
 
 G_DEFINE_QUARK (pz - db - error - quark, pz_db_error)
@@ -28,6 +29,12 @@ pz_db_init (PzDb             *db,
   db->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_statement);
 }
 
+static gboolean
+is_postgresql (const char *location)
+{
+  return g_str_has_prefix (location, "postgresql://") || g_str_has_prefix (location, "postgres://");
+}
+
 PzDb *
 pz_db_open (const char   *location,
             PzDbOpenFlags flags,
@@ -35,9 +42,16 @@ pz_db_open (const char   *location,
 {
   g_return_val_if_fail (location != NULL, NULL);
 
-  if (g_str_has_prefix (location, "postgresql://") || g_str_has_prefix (location, "postgres://"))
+  if (is_postgresql (location))
     return pz_db_postgresql_open (location, flags, error);
   return pz_db_sqlite_open (location, flags, error);
+}
+
+/* The location as a message may show it: a URI without its password. */
+char *
+pz_db_safe_location (const char *location)
+{
+  return is_postgresql (location) ? pz_db_postgresql_safe_uri (location) : g_strdup (location);
 }
 
 void

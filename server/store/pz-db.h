@@ -60,6 +60,8 @@ PzDb       *pz_db_open            (const char     *location,
                                    PzDbOpenFlags   flags,
                                    GError        **error);
 void        pz_db_close           (PzDb           *db);
+/* (transfer full): @location for a message, a URI without its password */
+char       *pz_db_safe_location   (const char     *location);
 PzDbKind    pz_db_kind            (PzDb           *db);
 
 /* One or more statements without parameters, run one after the other. */
@@ -121,7 +123,8 @@ void        pz_db_set_busy_timeout (PzDb          *db,
                                     int            ms);
 
 /* A number that changes when another connection commits to the database
- * (SQLite's data_version); -1 when the engine cannot tell. */
+ * (SQLite's data_version, PostgreSQL's snapshot); when the engine cannot
+ * tell, a number it never gave before. */
 gint64      pz_db_data_version    (PzDb           *db);
 /* Rows changed through @db since it opened. */
 gint64      pz_db_total_changes   (PzDb           *db);

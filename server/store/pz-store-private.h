@@ -61,13 +61,13 @@ gboolean step_done (PzStore  *self,
 
 const char *begin_read_sql (PzStore *self);
 
-/* pz-store-schema.c: each migration in the dialect of each engine; a
- * NULL postgresql means the SQLite text serves both.  The SQLite texts
- * are never changed, so that existing files migrate as they always did. */
+/* pz-store-schema.c: each migration in SQLite's dialect; the same
+ * migration in PostgreSQL's, at the same number, is in
+ * pz-schema-postgresql.c.  The SQLite texts are never changed, so that
+ * existing files migrate as they always did. */
 typedef struct
 {
   const char *sqlite;
-  const char *postgresql;
 } Migration;
 
 extern const Migration pz_store_migrations[];

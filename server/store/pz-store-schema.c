@@ -7,9 +7,10 @@
 
 #include "pz-store-private.h"
 
-/* Each migration in the dialect of each engine: a NULL postgresql means
- * the SQLite text serves both.  The SQLite texts are never changed, so
- * that existing files migrate as they always did. */
+/* Each migration in SQLite's dialect; pz-schema-postgresql.c has each in
+ * PostgreSQL's, at the same number (test-db-postgresql holds the two
+ * lists to the same length).  The SQLite texts are never changed, so that
+ * existing files migrate as they always did. */
 const Migration pz_store_migrations[] = {
   /* 1 */
   { .sqlite = "CREATE TABLE office ("

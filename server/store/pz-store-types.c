@@ -480,7 +480,7 @@ pz_store_next_counter (PzStore    *self,
 {
   PzDbStmt *stmt = prepare (self,
                             "INSERT INTO counters (name, value) VALUES (?, 1) "
-                            "ON CONFLICT (name) DO UPDATE SET value = value + 1 "
+                            "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 "
                             "RETURNING value", error);
   int rc;
 

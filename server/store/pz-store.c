@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "pz-schema-postgresql.h"
 #include "pz-store-private.h"
 
 G_DEFINE_QUARK (pz - store - error - quark, pz_store_error)
@@ -184,7 +185,7 @@ begin_read_sql (PzStore *self)
 }
 
 /* The schema version is a number kept apart from the tables: SQLite's
- * user_version; on PostgreSQL (untested) a table of one row. */
+ * user_version; on PostgreSQL a table of one row. */
 static gboolean
 read_schema_version (PzStore *self,
                      int     *version,
@@ -194,7 +195,7 @@ read_schema_version (PzStore *self,
 
   *version = 0;
   if (pz_db_kind (self->db) == PZ_DB_POSTGRESQL &&
-      !exec (self, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);"
+      !exec (self, "CREATE TABLE IF NOT EXISTS schema_version (version bigint NOT NULL);"
              "INSERT INTO schema_version (version)"
              "  SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM schema_version)", error))
     return FALSE;
@@ -207,9 +208,13 @@ read_schema_version (PzStore *self,
   return TRUE;
 }
 
+/* Servers started at once on one PostgreSQL database migrate it one after
+ * the other: the first brings it up to date, the others find it so. */
+#define MIGRATION_LOCK "7402190511"
+
 static gboolean
-migrate (PzStore *self,
-         GError **error)
+migrate_locked (PzStore *self,
+                GError **error)
 {
   gboolean sqlite = pz_db_kind (self->db) == PZ_DB_SQLITE;
   int version;
@@ -227,8 +232,7 @@ migrate (PzStore *self,
 
   for (int v = version; v < (int) pz_store_n_migrations; v++)
     {
-      const char *sql = sqlite || pz_store_migrations[v].postgresql == NULL
-                        ? pz_store_migrations[v].sqlite : pz_store_migrations[v].postgresql;
+      const char *sql = sqlite ? pz_store_migrations[v].sqlite : pz_schema_postgresql_migration (v + 1);
       g_autofree char *bump = g_strdup_printf (sqlite ? "PRAGMA user_version = %d"
                                                : "UPDATE schema_version SET version = %d", v + 1);
 
@@ -243,6 +247,21 @@ migrate (PzStore *self,
         return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+migrate (PzStore *self,
+         GError **error)
+{
+  gboolean ok;
+
+  if (pz_db_kind (self->db) == PZ_DB_SQLITE)
+    return migrate_locked (self, error);
+  if (!exec (self, "SELECT pg_advisory_lock (" MIGRATION_LOCK ")", error))
+    return FALSE;
+  ok = migrate_locked (self, error);
+  exec (self, "SELECT pg_advisory_unlock (" MIGRATION_LOCK ")", NULL);
+  return ok;
 }
 
 /* Files registered before tracking codes existed (or put in by hand) get
@@ -289,7 +308,7 @@ give_tracking_codes (PzStore *self,
 
 /**
  * pz_store_open:
- * @path: the database file
+ * @path: the database file, or a `postgresql://` connection URI
  * @error: return location for an error
  *
  * Opens or creates the database, in WAL mode with full sync so that an
@@ -306,8 +325,10 @@ pz_store_open (const char *path,
 
   if (!(self->db = pz_db_open (path, PZ_DB_OPEN_DEFAULT, &db_error)))
     {
+      g_autofree char *where = pz_db_safe_location (path);
+
       g_set_error (error, PZ_STORE_ERROR, PZ_STORE_ERROR_FAILED,
-                   _("Cannot open the database %s: %s"), path, db_error->message);
+                   _("Cannot open the database %s: %s"), where, db_error->message);
       pz_store_free (self);
       return NULL;
     }
@@ -328,7 +349,9 @@ pz_store_open (const char *path,
       !migrate (self, error) ||
       !give_tracking_codes (self, error))
     {
-      g_prefix_error (error, _("Cannot open the database %s: "), path);
+      g_autofree char *where = pz_db_safe_location (path);
+
+      g_prefix_error (error, _("Cannot open the database %s: "), where);
       pz_store_free (self);
       return NULL;
     }
@@ -473,8 +496,10 @@ pz_store_open_reader (const char *path,
   self->reader = TRUE;
   if (!(self->db = pz_db_open (path, PZ_DB_OPEN_READ_ONLY, &db_error)))
     {
+      g_autofree char *where = pz_db_safe_location (path);
+
       g_set_error (error, PZ_STORE_ERROR, PZ_STORE_ERROR_FAILED,
-                   _("Cannot open the database %s: %s"), path, db_error->message);
+                   _("Cannot open the database %s: %s"), where, db_error->message);
       pz_store_free (self);
       return NULL;
     }
