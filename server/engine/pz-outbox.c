@@ -23,6 +23,9 @@ struct _PzOutbox
   guint          timer;
   gboolean       busy;
   GCancellable  *cancellable;
+  GSourceFunc    may_run;   /* whether this server delivers, of all on the database */
+  gpointer       may_run_data;
+  gboolean       retried;   /* what was being sent when the last holder stopped */
 };
 
 static void outbox_round (PzOutbox *self);
@@ -319,8 +322,13 @@ outbox_round (PzOutbox *self)
   g_autoptr(GPtrArray) due = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  if (self->busy)
+  if (self->busy || (self->may_run && !self->may_run (self->may_run_data)))
     return;
+  if (!self->retried)
+    {
+      pz_store_retry_pending_messages (self->store, now, NULL);
+      self->retried = TRUE;
+    }
   due = pz_store_due_messages (self->store, now, 20);
   for (guint i = 0; i < due->len; i++)
     {
@@ -387,7 +395,6 @@ pz_outbox_new (PzStore              *store,
   self->config.smtp_from = g_strdup (config->smtp_from);
   self->config.command = g_strdup (config->command);
   self->cancellable = g_cancellable_new ();
-  pz_store_retry_pending_messages (store, g_get_real_time () / G_USEC_PER_SEC, NULL);
   g_source_set_callback (source, outbox_timer, self, NULL);
   self->timer = g_source_attach (source, g_main_context_get_thread_default ());
   return self;
@@ -399,6 +406,23 @@ pz_outbox_new (PzStore              *store,
  *
  * New messages were committed: deliver now rather than at the next round.
  */
+/**
+ * pz_outbox_set_may_run:
+ * @self: a sender
+ * @may_run: asked before each round whether this server delivers
+ * @data: for @may_run
+ *
+ * Of several servers on one database, one delivers at a time.
+ */
+void
+pz_outbox_set_may_run (PzOutbox   *self,
+                       GSourceFunc may_run,
+                       gpointer    data)
+{
+  self->may_run = may_run;
+  self->may_run_data = data;
+}
+
 void
 pz_outbox_kick (PzOutbox *self)
 {

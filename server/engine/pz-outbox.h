@@ -21,6 +21,9 @@ typedef struct _PzOutbox PzOutbox;
 PzOutbox *pz_outbox_new   (PzStore              *store,
                            const PzOutboxConfig *config);
 void      pz_outbox_kick  (PzOutbox             *self);
+void      pz_outbox_set_may_run (PzOutbox           *self,
+                                 GSourceFunc         may_run,
+                                 gpointer            data);
 void      pz_outbox_free  (PzOutbox             *self);
 
 G_END_DECLS

@@ -61,8 +61,7 @@ commit_admin_change (Req        *req,
     }
   /* roles, deactivation and passwords take effect on the next request,
    * and an ended session's event socket closes at once */
-  g_hash_table_remove_all (req->server->sessions);
-  close_ended_sockets (req->server);
+  sessions_ended (req->server, NULL);
   return TRUE;
 
 failed:

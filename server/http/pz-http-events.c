@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib-unix.h>
 #include <string.h>
 
 #include "pz-http-private.h"
@@ -33,9 +34,9 @@ event_json (gint64      id,
   return pz_json_writer_free_to_string (g_steal_pointer (&w));
 }
 
-void
-broadcast (PzServer   *self,
-           const char *text)
+static void
+deliver (PzServer   *self,
+         const char *text)
 {
   for (guint i = 0; i < self->sockets->len; i++)
     {
@@ -44,6 +45,186 @@ broadcast (PzServer   *self,
       if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
         soup_websocket_connection_send_text (conn, text);
     }
+}
+
+/* To the desktops connected here and, through the bus, to those of the
+ * other servers on the database. */
+void
+broadcast (PzServer   *self,
+           const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  deliver (self, text);
+  if (self->bus && !pz_store_bus_publish (self->bus, text, &error))
+    g_warning ("The other servers do not hear of this change: %s", error->message);
+}
+
+static void bus_lost (PzServer *self);
+
+/* on the bus: sessions another server ended, by the hash of their token,
+ * or "*" for all of them (a user's roles, password or state changed) */
+#define SESSIONS_ENDED "sessions-ended:"
+
+static void
+forget_sessions (PzServer   *self,
+                 const char *hash)
+{
+  if (g_str_equal (hash, "*"))
+    g_hash_table_remove_all (self->sessions);
+  else
+    g_hash_table_remove (self->sessions, hash);
+  close_ended_sockets (self);
+}
+
+/**
+ * sessions_ended:
+ * @self: a server
+ * @hash: (nullable): the hash of the token of the session that ended, or
+ *   %NULL when any session may have (roles, passwords, deactivation)
+ *
+ * Forgets what this server and the others keep of them, and closes their
+ * event sockets at once.
+ */
+void
+sessions_ended (PzServer   *self,
+                const char *hash)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = g_strconcat (SESSIONS_ENDED, hash ? hash : "*", NULL);
+
+  forget_sessions (self, hash ? hash : "*");
+  if (self->bus && !pz_store_bus_publish (self->bus, message, &error))
+    g_warning ("The other servers do not hear that sessions ended: %s", error->message);
+}
+
+static gboolean
+bus_readable (gint         fd,
+              GIOCondition condition,
+              gpointer     data)
+{
+  PzServer *self = data;
+  g_autoptr(GError) error = NULL;
+  char *event;
+
+  while ((event = pz_store_bus_next (self->bus, &error)))
+    {
+      if (g_str_has_prefix (event, SESSIONS_ENDED))
+        forget_sessions (self, event + strlen (SESSIONS_ENDED));
+      else if (event[0] == '{')
+        deliver (self, event);
+      g_free (event);
+    }
+  if (error)
+    {
+      g_warning ("%s", error->message);
+      bus_lost (self);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+bus_retry_cb (gpointer data)
+{
+  PzServer *self = data;
+
+  g_clear_pointer (&self->bus_retry, g_source_unref);
+  events_bus_start (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+bus_lost (PzServer *self)
+{
+  if (self->bus_watch)
+    {
+      g_source_destroy (self->bus_watch);
+      g_clear_pointer (&self->bus_watch, g_source_unref);
+    }
+  g_clear_pointer (&self->bus, pz_store_bus_free);
+  if (self->bus_retry == NULL)
+    {
+      self->bus_retry = g_timeout_source_new_seconds (2);
+      g_source_set_callback (self->bus_retry, bus_retry_cb, self, NULL);
+      g_source_attach (self->bus_retry, g_main_context_get_thread_default ());
+    }
+}
+
+/**
+ * events_bus_start:
+ * @self: a server
+ *
+ * On a database several servers may share, listens for what the others
+ * announce, and tries again every two seconds while it cannot.
+ */
+void
+events_bus_start (PzServer *self)
+{
+  g_autoptr(GError) error = NULL;
+  const char *location = pz_engine_get_db_location (self->engine);
+
+  if (self->bus || !(self->bus = pz_store_bus_open (location, &error)))
+    {
+      if (error)
+        {
+          g_warning ("The other servers' changes are not heard: %s", error->message);
+          bus_lost (self);
+        }
+      return;
+    }
+  self->bus_watch = g_unix_fd_source_new (pz_store_bus_socket (self->bus), G_IO_IN | G_IO_ERR | G_IO_HUP);
+  g_source_set_callback (self->bus_watch, G_SOURCE_FUNC (bus_readable), self, NULL);
+  g_source_attach (self->bus_watch, g_main_context_get_thread_default ());
+  /* what arrived while the connection was being made */
+  bus_readable (-1, G_IO_IN, self);
+}
+
+/**
+ * server_leads:
+ * @self: a server
+ *
+ * Whether the periodic jobs that change the office (escalation, purges,
+ * messages) run here: always on SQLite, where the server is alone; on
+ * PostgreSQL on one server of all those on the database at a time.
+ */
+gboolean
+server_leads (PzServer *self)
+{
+  const char *location = pz_engine_get_db_location (self->engine);
+
+  if (!g_str_has_prefix (location, "postgresql://") && !g_str_has_prefix (location, "postgres://"))
+    return TRUE;
+  return self->bus && pz_store_bus_lead (self->bus);
+}
+
+static gboolean
+outbox_leads (gpointer data)
+{
+  return server_leads (data);
+}
+
+/* for the outbox, which asks before each round */
+GSourceFunc
+server_leads_func (void)
+{
+  return outbox_leads;
+}
+
+void
+events_bus_stop (PzServer *self)
+{
+  if (self->bus_watch)
+    {
+      g_source_destroy (self->bus_watch);
+      g_clear_pointer (&self->bus_watch, g_source_unref);
+    }
+  if (self->bus_retry)
+    {
+      g_source_destroy (self->bus_retry);
+      g_clear_pointer (&self->bus_retry, g_source_unref);
+    }
+  g_clear_pointer (&self->bus, pz_store_bus_free);
 }
 
 /* Tells every connected desktop that a file changed; the desktops fetch
@@ -144,6 +325,8 @@ purge_cb (gpointer data)
 
   flush_batch (self);
   close_ended_sockets (self);
+  if (!server_leads (self))
+    return G_SOURCE_CONTINUE;
   n = pz_store_purge (pz_engine_get_store (self->engine), now_seconds (), self->config->session_idle_seconds,
                       self->config->idempotency_seconds, &error);
   if (n < 0)

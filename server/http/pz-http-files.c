@@ -147,7 +147,8 @@ escalate (PzServer *self)
 gboolean
 escalate_cb (gpointer data)
 {
-  escalate (data);
+  if (server_leads (data))
+    escalate (data);
   return G_SOURCE_CONTINUE;
 }
 

@@ -52,6 +52,9 @@ struct _PzServer
   gboolean     outbox_kick;   /* due from deferred_source */
 
   GPtrArray   *sockets;      /* SoupWebsocketConnection: /api/v1/events */
+  PzStoreBus  *bus;          /* to and from the other servers on the database */
+  GSource     *bus_watch;
+  GSource     *bus_retry;
 
   /* token hash -> Session: spares two queries on every request */
   GHashTable  *sessions;
@@ -234,6 +237,12 @@ char *event_json (gint64      id,
                   const char *step,
                   const char *status,
                   gint64      version);
+void events_bus_start (PzServer *self);
+void events_bus_stop (PzServer *self);
+gboolean server_leads (PzServer *self);
+GSourceFunc server_leads_func (void);
+void sessions_ended (PzServer   *self,
+                     const char *hash);
 void broadcast (PzServer   *self,
                 const char *text);
 void announce (PzServer      *self,

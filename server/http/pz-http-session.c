@@ -471,7 +471,7 @@ handle_logout (Req *req)
       send_error (req->msg, 500, "internal", _("The server could not end the session"), NULL);
       return;
     }
-  close_ended_sockets (req->server);
+  sessions_ended (req->server, hash);
   soup_server_message_set_status (req->msg, 204, NULL);
 }
 

@@ -529,6 +529,7 @@ pz_server_new (const PzConfig *config,
     return NULL;
   /* the main loop waits for another process's write lock in when_writable() */
   pz_store_set_busy_timeout (pz_engine_get_store (self->engine), 50);
+  events_bus_start (self);
   commit_thread_init (self);
   if (config->public_url)
     pz_engine_set_public_url (self->engine, config->public_url);
@@ -576,6 +577,7 @@ pz_server_new (const PzConfig *config,
     oc.command = config->notify_command;
     oc.interval = config->outbox_interval;
     self->outbox = pz_outbox_new (pz_engine_get_store (self->engine), &oc);
+    pz_outbox_set_may_run (self->outbox, server_leads_func (), self);
   }
 
   {
@@ -713,6 +715,7 @@ pz_server_shutdown (PzServer *self)
 
   flush_batch (self);  /* a server whose data directory failed to open has no batch */
   commit_thread_stop (self);
+  events_bus_stop (self);
   refuse_deferred (self);
   refuse_signings (self);
   while (!g_queue_is_empty (&self->inspections_waiting))

@@ -777,6 +777,77 @@ pg_total_changes (PzDb *db)
   return ((PzDbPg *) db)->total_changes;
 }
 
+static int
+pg_socket (PzDb *db)
+{
+  return PQsocket (((PzDbPg *) db)->conn);
+}
+
+static gboolean
+pg_listen (PzDb       *db,
+           const char *channel,
+           GError    **error)
+{
+  PzDbPg *pg = (PzDbPg *) db;
+  g_autofree char *quoted = NULL;
+  g_autofree char *sql = NULL;
+  char *escaped = PQescapeIdentifier (pg->conn, channel, strlen (channel));
+
+  if (escaped == NULL)
+    {
+      g_set_error (error, PZ_DB_ERROR, PZ_DB_ERROR_FAILED, "%s", PQerrorMessage (pg->conn));
+      return FALSE;
+    }
+  quoted = g_strdup (escaped);
+  PQfreemem (escaped);
+  sql = g_strdup_printf ("LISTEN %s", quoted);
+  return run_simple (pg, sql, error);
+}
+
+static gboolean
+pg_notify (PzDb       *db,
+           const char *channel,
+           const char *payload,
+           GError    **error)
+{
+  PzDbPg *pg = (PzDbPg *) db;
+  const char *values[] = { channel, payload };
+  PGresult *result = PQexecParams (pg->conn, "SELECT pg_notify ($1, $2)", 2, NULL, values, NULL, NULL, 0);
+  gboolean ok = PQresultStatus (result) == PGRES_TUPLES_OK;
+
+  if (!ok)
+    set_error (pg, result, error);
+  PQclear (result);
+  return ok;
+}
+
+static char *
+pg_next_notification (PzDb    *db,
+                      GError **error)
+{
+  PzDbPg *pg = (PzDbPg *) db;
+  PGnotify *n;
+
+  if (!PQconsumeInput (pg->conn) || PQstatus (pg->conn) != CONNECTION_OK)
+    {
+      g_autofree char *reason = scrub (pg, PQerrorMessage (pg->conn));
+
+      g_set_error (error, PZ_DB_ERROR, PZ_DB_ERROR_CANTOPEN,
+                   _("Lost the connection to the database %s: %s"), pg->safe_uri, reason);
+      return NULL;
+    }
+  while ((n = PQnotifies (pg->conn)))
+    {
+      /* what this connection sent itself it knows already */
+      char *payload = n->be_pid != PQbackendPID (pg->conn) ? g_strdup (n->extra) : NULL;
+
+      PQfreemem (n);
+      if (payload)
+        return payload;
+    }
+  return NULL;
+}
+
 static const PzDbDriver pg_driver = {
   .close = pg_close,
   .exec = pg_exec,
@@ -801,6 +872,10 @@ static const PzDbDriver pg_driver = {
   .set_busy_timeout = pg_set_busy_timeout,
   .data_version = pg_data_version,
   .total_changes = pg_total_changes,
+  .socket = pg_socket,
+  .listen = pg_listen,
+  .notify = pg_notify,
+  .next_notification = pg_next_notification,
 };
 
 static char *

@@ -47,6 +47,11 @@ struct _PzDbDriver
   void          (*set_busy_timeout) (PzDb *db, int ms);
   gint64        (*data_version)     (PzDb *db);
   gint64        (*total_changes)    (PzDb *db);
+  /* notifications between connections; NULL where the engine has none */
+  int           (*socket)           (PzDb *db);
+  gboolean      (*listen)           (PzDb *db, const char *channel, GError **error);
+  gboolean      (*notify)           (PzDb *db, const char *channel, const char *payload, GError **error);
+  char         *(*next_notification) (PzDb *db, GError **error);
 };
 
 /* pz-db-sqlite.c */

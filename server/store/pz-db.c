@@ -229,3 +229,33 @@ pz_db_total_changes (PzDb *db)
 {
   return db->driver->total_changes (db);
 }
+
+int
+pz_db_socket (PzDb *db)
+{
+  return db->driver->socket ? db->driver->socket (db) : -1;
+}
+
+gboolean
+pz_db_listen (PzDb       *db,
+              const char *channel,
+              GError    **error)
+{
+  return db->driver->listen ? db->driver->listen (db, channel, error) : TRUE;
+}
+
+gboolean
+pz_db_notify (PzDb       *db,
+              const char *channel,
+              const char *payload,
+              GError    **error)
+{
+  return db->driver->notify ? db->driver->notify (db, channel, payload, error) : TRUE;
+}
+
+char *
+pz_db_next_notification (PzDb    *db,
+                         GError **error)
+{
+  return db->driver->next_notification ? db->driver->next_notification (db, error) : NULL;
+}

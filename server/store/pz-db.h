@@ -129,4 +129,24 @@ gint64      pz_db_data_version    (PzDb           *db);
 /* Rows changed through @db since it opened. */
 gint64      pz_db_total_changes   (PzDb           *db);
 
+/* Notifications between the servers on one database: PostgreSQL's LISTEN
+ * and NOTIFY.  SQLite has one server per database and none: listening and
+ * notifying do nothing there, and nothing ever arrives. */
+/* the connection's socket, to watch for what arrives; -1 if none */
+int         pz_db_socket          (PzDb           *db);
+gboolean    pz_db_listen          (PzDb           *db,
+                                   const char     *channel,
+                                   GError        **error);
+/* delivered to the listeners when the transaction it is sent in commits,
+ * or at once outside one */
+gboolean    pz_db_notify          (PzDb           *db,
+                                   const char     *channel,
+                                   const char     *payload,
+                                   GError        **error);
+/* (transfer full): the payload of the next notification another
+ * connection sent, without waiting; %NULL if none has arrived, or (with
+ * @error set) if the connection is lost */
+char       *pz_db_next_notification (PzDb         *db,
+                                     GError      **error);
+
 G_END_DECLS

@@ -20,6 +20,7 @@ typedef enum {
 } PzStoreError;
 
 typedef struct _PzStore PzStore;
+typedef struct _PzStoreBus PzStoreBus;
 
 typedef struct {
   gint64   id;
@@ -134,6 +135,18 @@ typedef struct {
 } PzSearch;
 
 GQuark         pz_store_error_quark        (void);
+
+/* The bus between the servers on one database (pz-store-bus.c) */
+PzStoreBus    *pz_store_bus_open           (const char     *location,
+                                            GError        **error);
+void           pz_store_bus_free           (PzStoreBus     *self);
+int            pz_store_bus_socket         (PzStoreBus     *self);
+gboolean       pz_store_bus_publish        (PzStoreBus     *self,
+                                            const char     *event,
+                                            GError        **error);
+char          *pz_store_bus_next           (PzStoreBus     *self,
+                                            GError        **error);
+gboolean       pz_store_bus_lead           (PzStoreBus     *self);
 
 PzStore       *pz_store_open               (const char     *path,
                                             GError        **error);
