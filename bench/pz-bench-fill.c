@@ -23,8 +23,18 @@ pz_bench_fill (const char *dir,
                gint64      n_files,
                const char *only_step)
 {
+  return pz_bench_fill_store (dir, NULL, n_files, only_step);
+}
+
+/* As pz_bench_fill(), with the office on the database of @store_url. */
+GArray *
+pz_bench_fill_store (const char *dir,
+                     const char *store_url,
+                     gint64      n_files,
+                     const char *only_step)
+{
   g_autoptr(GError) error = NULL;
-  PzEngine *engine = pz_engine_new (dir, NULL, NULL, &error);
+  PzEngine *engine = pz_engine_new_with_store (dir, store_url, NULL, NULL, &error);
   PzStore *store;
   PzWorkflow *wf;
   g_autoptr(PzUser) front = NULL;

@@ -14,6 +14,11 @@ GArray *pz_bench_fill (const char *dir,
                        gint64      n_files,
                        const char *only_step);
 
+GArray *pz_bench_fill_store (const char *dir,
+                             const char *store_url,
+                             gint64      n_files,
+                             const char *only_step);
+
 void    pz_bench_fill_year (const char *dir,
                             gint64      n_files);
 

@@ -32,6 +32,7 @@ struct _PzTestServer
   guint           inspect_timeout;
   PzTestConfigure configure;
   gpointer        configure_data;
+  gboolean        https;
 };
 
 /**
@@ -174,6 +175,15 @@ pz_test_server_sql_row (PzTestServer *ts,
                         const char   *sql)
 {
   g_autofree char *location = pz_test_server_db_location (ts);
+
+  return pz_test_sql_row (location, sql);
+}
+
+/* As pz_test_server_sql_row(), on the database at @location. */
+GPtrArray *
+pz_test_sql_row (const char *location,
+                 const char *sql)
+{
   g_autoptr(GError) error = NULL;
   PzDb *db = pz_db_open (location, PZ_DB_OPEN_READ_ONLY, &error);
   GPtrArray *row = NULL;
@@ -198,7 +208,16 @@ gint64
 pz_test_server_sql_int (PzTestServer *ts,
                         const char   *sql)
 {
-  g_autoptr(GPtrArray) row = pz_test_server_sql_row (ts, sql);
+  g_autofree char *location = pz_test_server_db_location (ts);
+
+  return pz_test_sql_int (location, sql);
+}
+
+gint64
+pz_test_sql_int (const char *location,
+                 const char *sql)
+{
+  g_autoptr(GPtrArray) row = pz_test_sql_row (location, sql);
 
   g_assert_nonnull (row);
   g_assert_nonnull (row->pdata[0]);
@@ -408,9 +427,58 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+/**
+ * pz_test_server_attach:
+ * @port: where a server of another process listens, on 127.0.0.1
+ *
+ * The helpers of this file, pointed at that server: it is not stopped by
+ * pz_test_server_free().
+ */
+PzTestServer *
+pz_test_server_attach (guint port)
+{
+  PzTestServer *ts = g_new0 (PzTestServer, 1);
+
+  ts->port = port;
+  ts->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_mutex_init (&ts->lock);
+  g_cond_init (&ts->ready);
+  ts->session = soup_session_new_with_options ("timeout", 60, NULL);
+  return ts;
+}
+
+/**
+ * pz_test_server_attach_https:
+ * @port: where a server (or a proxy) of another process listens for HTTPS
+ * @ca_file: the certificate it shows, or the authority of it
+ *
+ * As pz_test_server_attach(), over HTTPS, trusting @ca_file alone.
+ */
+PzTestServer *
+pz_test_server_attach_https (guint       port,
+                             const char *ca_file)
+{
+  PzTestServer *ts = pz_test_server_attach (port);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsDatabase) trust = g_tls_file_database_new (ca_file, &error);
+
+  g_assert_no_error (error);
+  g_object_set (ts->session, "tls-database", trust, NULL);
+  ts->https = TRUE;
+  return ts;
+}
+
+/* Forgets the tokens of the logins made, so that the next log in again. */
+void
+pz_test_server_forget_logins (PzTestServer *ts)
+{
+  g_hash_table_remove_all (ts->tokens);
+}
+
 void
 pz_test_server_free (PzTestServer *ts)
 {
+  g_clear_object (&ts->session);
   pz_test_server_stop (ts);
   if (ts->own_dir)
     remove_tree (ts->dir);
@@ -462,7 +530,7 @@ pz_test_request_full (PzTestServer *ts,
                       GBytes       *body,
                       const char   *idempotency_key)
 {
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", ts->port, path);
+  g_autofree char *url = g_strdup_printf ("%s://127.0.0.1:%u%s", ts->https ? "https" : "http", ts->port, path);
   g_autoptr(SoupMessage) msg = soup_message_new (method, url);
   g_autoptr(GError) error = NULL;
   PzResponse *response = g_new0 (PzResponse, 1);
@@ -1044,6 +1112,33 @@ has_type (PzTestEvents *ev,
     if (strstr (g_ptr_array_index (ev->messages, i), needle))
       return TRUE;
   return FALSE;
+}
+
+static gboolean
+has_count (PzTestEvents *ev,
+           gconstpointer data)
+{
+  const guint *n = data;
+  return ev->messages->len >= *n;
+}
+
+/* Waits up to @ms for the @n-th event since the socket opened; returns how
+ * many have come. */
+guint
+pz_test_events_wait_count (PzTestEvents *ev,
+                           guint         n,
+                           guint         ms)
+{
+  spin_until (ev, g_get_monotonic_time () + (gint64) ms * 1000, has_count, &n);
+  return ev->messages->len;
+}
+
+/* (transfer none): the @i-th event received */
+const char *
+pz_test_events_nth (PzTestEvents *ev,
+                    guint         i)
+{
+  return i < ev->messages->len ? g_ptr_array_index (ev->messages, i) : NULL;
 }
 
 /**

@@ -46,6 +46,14 @@ GPtrArray    *pz_test_server_sql_row  (PzTestServer  *ts,
                                        const char    *sql);
 gint64        pz_test_server_sql_int  (PzTestServer  *ts,
                                        const char    *sql);
+GPtrArray    *pz_test_sql_row         (const char    *location,
+                                       const char    *sql);
+gint64        pz_test_sql_int         (const char    *location,
+                                       const char    *sql);
+PzTestServer *pz_test_server_attach   (guint          port);
+PzTestServer *pz_test_server_attach_https (guint       port,
+                                           const char *ca_file);
+void          pz_test_server_forget_logins (PzTestServer *ts);
 void          pz_test_server_stop     (PzTestServer  *ts);
 void          pz_test_server_free     (PzTestServer  *ts);
 const char   *pz_test_server_get_dir  (PzTestServer  *ts);
@@ -115,6 +123,11 @@ const char   *pz_test_events_find     (PzTestEvents  *ev,
                                        guint          ms);
 gboolean      pz_test_events_closed   (PzTestEvents  *ev,
                                        guint          ms);
+guint         pz_test_events_wait_count (PzTestEvents *ev,
+                                         guint         n,
+                                         guint         ms);
+const char   *pz_test_events_nth      (PzTestEvents  *ev,
+                                       guint          i);
 void          pz_test_events_free     (PzTestEvents  *ev);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzResponse, pz_response_free)

@@ -11,7 +11,7 @@ packages=(
   fonts-dejavu-core xvfb xauth desktop-file-utils appstream-util
   poppler-utils zbar-tools python3-aiosmtpd curl sqlite3 flatpak-builder systemd
   locales softhsm2 gnutls-bin uncrustify openssl
-  libpq-dev postgresql-15
+  libpq-dev postgresql-15 haproxy
 )
 
 missing=()
@@ -44,6 +44,21 @@ if [[ " ${missing[*]} " == *" postgresql-15 "* ]]; then
     "${as_root[@]}" tee /etc/postgresql-common/createcluster.d/perizinan.conf >/dev/null
 fi
 
+# HAProxy is for the cluster test, which runs one of its own: the package's
+# service is kept from starting while it installs.
+policy=/usr/sbin/policy-rc.d
+own_policy=false
+if [[ " ${missing[*]} " == *" haproxy "* ]] && [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$policy" >/dev/null
+  "${as_root[@]}" chmod 755 "$policy"
+  own_policy=true
+fi
+
 echo "Installing: ${missing[*]}"
 "${as_root[@]}" apt-get update -q
-DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+status=0
+DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" || status=$?
+if $own_policy; then
+  "${as_root[@]}" rm -f "$policy"
+fi
+exit "$status"

@@ -481,9 +481,27 @@ pz_demo_create_office (PzEngine *engine,
  * Fills an empty data directory with the demo office; a directory that has
  * users already is left as it is.
  */
+static gboolean populate (PzEngine *engine,
+                          GError  **error);
+
 gboolean
 pz_demo_populate (PzEngine *engine,
                   GError  **error)
+{
+  PzStore *store = pz_engine_get_store (engine);
+  gboolean ok;
+
+  /* other servers may be starting on the same database */
+  if (!pz_store_lock_setup (store, TRUE, error))
+    return FALSE;
+  ok = populate (engine, error);
+  pz_store_lock_setup (store, FALSE, NULL);
+  return ok;
+}
+
+static gboolean
+populate (PzEngine *engine,
+          GError  **error)
 {
   PzStore *store = pz_engine_get_store (engine);
   g_autoptr(PzUser) front = NULL;
@@ -492,8 +510,9 @@ pz_demo_populate (PzEngine *engine,
 
   if (!pz_store_count_users (store, &users, error))
     return FALSE;
+  /* made already, perhaps by another server started at the same time */
   if (users > 0)
-    return TRUE;
+    return pz_engine_reload (engine, error);
 
   if (!pz_demo_create_office (engine, error))
     return FALSE;

@@ -38,6 +38,12 @@ gboolean
 internal (GError **error,
           GError  *cause)
 {
+  if (g_error_matches (cause, PZ_STORE_ERROR, PZ_STORE_ERROR_BUSY))
+    {
+      g_message ("Busy: %s", cause->message);
+      return engine_fail (error, PZ_ENGINE_ERROR_BUSY,
+                          _("Another desk is saving the same records; nothing was saved. Try again in a moment"));
+    }
   g_warning ("%s", cause->message);
   engine_fail (error, PZ_ENGINE_ERROR_INTERNAL, _("The server could not save the change: %s"),
                cause->message);

@@ -27,6 +27,7 @@ typedef enum {
   PZ_ENGINE_ERROR_DISK_FULL,     /* nothing was saved: the disk is full */
   PZ_ENGINE_ERROR_UNCONFIRMED,   /* the Kadis has not confirmed it */
   PZ_ENGINE_ERROR_UNAVAILABLE,   /* a service the office relies on (the timestamp authority) failed */
+  PZ_ENGINE_ERROR_BUSY,          /* another server held what it needed too long: nothing saved, try again */
 } PzEngineError;
 
 typedef struct _PzEngine PzEngine;

@@ -512,7 +512,7 @@ reload_calendar (Req *req)
   g_autoptr(GError) error = NULL;
   gint64 moved;
 
-  if (!pz_engine_reload (req->server->engine, &error))
+  if (!reload_office (req->server, &error))
     g_warning ("The calendar could not be reloaded: %s", error->message);
   g_clear_error (&error);
   flush_batch (req->server);

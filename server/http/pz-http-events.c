@@ -62,6 +62,28 @@ broadcast (PzServer   *self,
 
 static void bus_lost (PzServer *self);
 
+/* on the bus: the office's permit types, calendar or profile changed */
+#define OFFICE_CHANGED "office-changed"
+
+/**
+ * reload_office:
+ * @self: a server
+ * @error: return location for an error
+ *
+ * What the engine keeps of the office (permit types, calendar, profile)
+ * is read again, here and on the other servers on the database.
+ */
+gboolean
+reload_office (PzServer *self,
+               GError  **error)
+{
+  g_autoptr(GError) bus_error = NULL;
+
+  if (self->bus && !pz_store_bus_publish (self->bus, OFFICE_CHANGED, &bus_error))
+    g_warning ("The other servers do not hear that the office changed: %s", bus_error->message);
+  return pz_engine_reload (self->engine, error);
+}
+
 /* on the bus: sessions another server ended, by the hash of their token,
  * or "*" for all of them (a user's roles, password or state changed) */
 #define SESSIONS_ENDED "sessions-ended:"
@@ -111,6 +133,13 @@ bus_readable (gint         fd,
     {
       if (g_str_has_prefix (event, SESSIONS_ENDED))
         forget_sessions (self, event + strlen (SESSIONS_ENDED));
+      else if (g_str_equal (event, OFFICE_CHANGED))
+        {
+          g_autoptr(GError) reload_error = NULL;
+
+          if (!pz_engine_reload (self->engine, &reload_error))
+            g_warning ("The office could not be reloaded: %s", reload_error->message);
+        }
       else if (event[0] == '{')
         deliver (self, event);
       g_free (event);

@@ -282,7 +282,7 @@ handle_put_logo (Req *req)
   change.value = encoded;
   if (!commit_admin_change (req, logo_change, &change, "office.logo", "office", audit))
     return;
-  if (!pz_engine_reload (req->server->engine, &error))
+  if (!reload_office (req->server, &error))
     g_warning ("The office profile could not be reloaded: %s", error->message);
   soup_server_message_set_status (req->msg, 204, NULL);
 }
@@ -311,7 +311,7 @@ handle_delete_logo (Req *req)
 
   if (!commit_admin_change (req, logo_change, &change, "office.logo_removed", "office", none))
     return;
-  if (!pz_engine_reload (req->server->engine, &error))
+  if (!reload_office (req->server, &error))
     g_warning ("The office profile could not be reloaded: %s", error->message);
   soup_server_message_set_status (req->msg, 204, NULL);
 }
@@ -483,7 +483,7 @@ handle_put_permit_type (Req        *req,
     }
   if (!commit_admin_change (req, put_permit_type_change, type, "permit_type.put", code, body))
     return;
-  if (!pz_engine_reload (req->server->engine, &error))
+  if (!reload_office (req->server, &error))
     g_warning ("The permit types could not be reloaded: %s", error->message);
   {
     g_autoptr(JsonNode) j = pz_permit_type_to_json (type);

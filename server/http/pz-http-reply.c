@@ -96,8 +96,10 @@ send_gerror (SoupServerMessage *msg,
     [PZ_ENGINE_ERROR_UNAVAILABLE] = { 503, "unavailable" },
   };
 
-  if (error->domain == PZ_ENGINE_ERROR && error->code >= 0 && error->code < (int) G_N_ELEMENTS (map) &&
-      error->code != PZ_ENGINE_ERROR_INTERNAL)
+  if (g_error_matches (error, PZ_ENGINE_ERROR, PZ_ENGINE_ERROR_BUSY))
+    send_busy (msg, error->message, 1);
+  else if (error->domain == PZ_ENGINE_ERROR && error->code >= 0 && error->code < (int) G_N_ELEMENTS (map) &&
+           error->code != PZ_ENGINE_ERROR_INTERNAL)
     send_error (msg, map[error->code].status, map[error->code].code, error->message, details);
   else
     {

@@ -527,8 +527,11 @@ pz_server_new (const PzConfig *config,
                                            config->timezone, error);
   if (self->engine == NULL)
     return NULL;
-  /* the main loop waits for another process's write lock in when_writable() */
-  pz_store_set_busy_timeout (pz_engine_get_store (self->engine), 50);
+  /* the main loop waits for another process's write lock in when_writable()
+   * (SQLite); on PostgreSQL another server's transaction holds a row (a
+   * counter) until its commit, a few milliseconds: the action waits for it */
+  pz_store_set_busy_timeout (pz_engine_get_store (self->engine),
+                             g_str_has_prefix (pz_engine_get_db_location (self->engine), "postgres") ? 2000 : 50);
   events_bus_start (self);
   commit_thread_init (self);
   if (config->public_url)

@@ -257,10 +257,44 @@ migrate (PzStore *self,
 
   if (pz_db_kind (self->db) == PZ_DB_SQLITE)
     return migrate_locked (self, error);
-  if (!exec (self, "SELECT pg_advisory_lock (" MIGRATION_LOCK ")", error))
+  /* however long the first takes (lock_timeout 0: no limit) */
+  pz_db_set_busy_timeout (self->db, 0);
+  ok = exec (self, "SELECT pg_advisory_lock (" MIGRATION_LOCK ")", error);
+  pz_db_set_busy_timeout (self->db, self->busy_ms);
+  if (!ok)
     return FALSE;
   ok = migrate_locked (self, error);
   exec (self, "SELECT pg_advisory_unlock (" MIGRATION_LOCK ")", NULL);
+  return ok;
+}
+
+/* the lock of making an office's first records */
+#define SETUP_LOCK "7402190513"
+
+/**
+ * pz_store_lock_setup:
+ * @self: a store, outside a transaction
+ * @take: %TRUE to take the lock, %FALSE to give it back
+ *
+ * Servers started at once on one PostgreSQL database make the demo office
+ * one after the other: the first makes it, the others find it made.  On
+ * SQLite, where one server is alone, it does nothing.
+ */
+gboolean
+pz_store_lock_setup (PzStore *self,
+                     gboolean take,
+                     GError **error)
+{
+  gboolean ok;
+
+  if (pz_db_kind (self->db) == PZ_DB_SQLITE)
+    return TRUE;
+  if (!take)
+    return exec (self, "SELECT pg_advisory_unlock (" SETUP_LOCK ")", error);
+  /* however long the first takes (lock_timeout 0: no limit) */
+  pz_db_set_busy_timeout (self->db, 0);
+  ok = exec (self, "SELECT pg_advisory_lock (" SETUP_LOCK ")", error);
+  pz_db_set_busy_timeout (self->db, self->busy_ms);
   return ok;
 }
 

@@ -136,6 +136,10 @@ typedef struct {
 
 GQuark         pz_store_error_quark        (void);
 
+gboolean       pz_store_lock_setup         (PzStore        *self,
+                                            gboolean        take,
+                                            GError        **error);
+
 /* The bus between the servers on one database (pz-store-bus.c) */
 PzStoreBus    *pz_store_bus_open           (const char     *location,
                                             GError        **error);

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* perizinan-bench-cluster: servers on one PostgreSQL database.
+ *
+ * A throwaway cluster with fsync on (as in production) is made on the disk
+ * to measure, and filled with an office of many files.  Then, with 1, 2
+ * and 3 servers started on it, the Kasi's inbox is loaded on all of them
+ * at once and the Kasi's approvals are sent to them in turn; beside each
+ * figure, PostgreSQL's own durable commit rate on the same disk with as
+ * many connections (the limit: an approval is one durable commit). */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pz-bench-commits.h"
+#include "pz-bench-fill.h"
+#include "pz-bench-load.h"
+#include "pz-db.h"
+#include "pz-test-pg.h"
+
+#define MAX_SERVERS 3
+
+static gint64 n_files = 30000;
+static gint clients = 16;
+static gint seconds = 5;
+static gint connections = 16;
+static gint approvals = 1000;
+static char *folder;
+static char *server_path;
+
+static GOptionEntry entries[] = {
+  { "files", 'n', 0, G_OPTION_ARG_INT64, &n_files, "Files to create (default 30000)", "N" },
+  { "clients", 'c', 0, G_OPTION_ARG_INT, &clients, "Concurrent approving clients (default 16)", "C" },
+  { "seconds", 's', 0, G_OPTION_ARG_INT, &seconds, "Seconds of each inbox load (default 5)", "S" },
+  { "connections", 0, 0, G_OPTION_ARG_INT, &connections, "Connections of the inbox load (default 16)", "C" },
+  { "approvals", 'a', 0, G_OPTION_ARG_INT, &approvals, "Approvals per round (default 1000)", "A" },
+  { "dir", 'd', 0, G_OPTION_ARG_FILENAME, &folder, "Folder on the disk to measure (default /var/tmp)", "DIR" },
+  { "server", 0, 0, G_OPTION_ARG_FILENAME, &server_path, "The perizinan-server program", "PATH" },
+  { NULL }
+};
+
+static GArray *targets;   /* PzBenchTarget at kasi_verification */
+static gint next_target, last_target;
+static guint ports[MAX_SERVERS];
+static guint n_up;
+static char *kasi_auth;
+
+static guint
+free_port (void)
+{
+  g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_socket_bind (sock, addr, TRUE, NULL);
+  bound = g_socket_get_local_address (sock, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static GSubprocess *
+start_server (const char *config,
+              guint       port)
+{
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  const char *argv[] = { server_path, "--config", config, "--port", port_text, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 2, NULL);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/healthz", port);
+  GSubprocess *p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                      &error);
+
+  if (p == NULL)
+    g_error ("%s", error->message);
+  for (gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC; g_get_monotonic_time () < end;)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      g_autoptr(GBytes) body = soup_session_send_and_read (session, msg, NULL, NULL);
+
+      if (soup_message_get_status (msg) == 200)
+        return p;
+      g_usleep (100 * 1000);
+    }
+  g_error ("the server on port %u did not start", port);
+}
+
+static char *
+login (guint       port,
+       const char *user)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/auth/login", port);
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"demo\"}", user);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  answer = soup_session_send_and_read (session, msg, NULL, NULL);
+  if (answer == NULL || soup_message_get_status (msg) != 200 ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), (gssize) g_bytes_get_size (answer), NULL))
+    g_error ("login of %s failed", user);
+  return g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "token"));
+}
+
+typedef struct {
+  guint       port;
+  PzBenchLoad load;
+} InboxJob;
+
+static gpointer
+inbox_thread (gpointer data)
+{
+  InboxJob *job = data;
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/inbox", job->port);
+
+  pz_bench_load (url, kasi_auth, MAX (connections / (gint) n_up, 1), seconds, &job->load);
+  return NULL;
+}
+
+typedef struct {
+  guint   worker;
+  GArray *latencies;
+  guint   errors;
+} Approver;
+
+static gpointer
+approve_thread (gpointer data)
+{
+  Approver *a = data;
+  g_autoptr(SoupSession) session = soup_session_new ();
+
+  for (guint n = 0;; n++)
+    {
+      gint i = g_atomic_int_add (&next_target, 1);
+      PzBenchTarget *t;
+      g_autofree char *url = NULL;
+      g_autofree char *body = NULL;
+      g_autofree char *key = NULL;
+      g_autoptr(SoupMessage) msg = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GBytes) answer = NULL;
+      gint64 t0, dt;
+
+      if (i >= last_target)
+        break;
+      t = &g_array_index (targets, PzBenchTarget, i);
+      /* each approval to the next server, as a proxy would spread them */
+      url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/applications/%" G_GINT64_FORMAT "/actions",
+                             ports[(a->worker + n) % n_up], t->id);
+      body = g_strdup_printf ("{\"action\":\"approve\",\"version\":%" G_GINT64_FORMAT "}", t->version);
+      key = g_uuid_string_random ();
+      msg = soup_message_new ("POST", url);
+      bytes = g_bytes_new (body, strlen (body));
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", kasi_auth);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", key);
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+      t0 = g_get_monotonic_time ();
+      answer = soup_session_send_and_read (session, msg, NULL, NULL);
+      dt = g_get_monotonic_time () - t0;
+      if (answer == NULL || soup_message_get_status (msg) != 200)
+        a->errors++;
+      else
+        g_array_append_val (a->latencies, dt);
+    }
+  return NULL;
+}
+
+static int
+compare_int64 (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a;
+  gint64 y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+run_round (guint                    n,
+           const char              *config,
+           const PzBenchCommitRate *limit)
+{
+  GSubprocess *servers[MAX_SERVERS] = { NULL };
+  InboxJob inbox[MAX_SERVERS] = { { 0 } };
+  GThread *threads[MAX_SERVERS];
+  g_autofree Approver *approvers = g_new0 (Approver, clients);
+  g_autofree GThread **workers = g_new0 (GThread *, clients);
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (gint64));
+  double inbox_rps = 0, inbox_p99 = 0, approve_rps, elapsed;
+  guint errors = 0;
+  gint64 t0;
+
+  n_up = n;
+  for (guint i = 0; i < n; i++)
+    {
+      ports[i] = free_port ();
+      servers[i] = start_server (config, ports[i]);
+    }
+  {
+    g_autofree char *token = login (ports[0], "kasi");
+    g_free (kasi_auth);
+    kasi_auth = g_strdup_printf ("Bearer %s", token);
+  }
+
+  for (guint i = 0; i < n; i++)
+    {
+      inbox[i].port = ports[i];
+      threads[i] = g_thread_new ("inbox", inbox_thread, &inbox[i]);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_thread_join (threads[i]);
+      inbox_rps += inbox[i].load.rps;
+      inbox_p99 = MAX (inbox_p99, inbox[i].load.p99_ms);
+      errors += inbox[i].load.errors;
+    }
+
+  last_target = MIN (g_atomic_int_get (&next_target) + approvals, (gint) targets->len);
+  t0 = g_get_monotonic_time ();
+  for (gint i = 0; i < clients; i++)
+    {
+      approvers[i].worker = (guint) i;
+      approvers[i].latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
+      workers[i] = g_thread_new ("approve", approve_thread, &approvers[i]);
+    }
+  for (gint i = 0; i < clients; i++)
+    {
+      g_thread_join (workers[i]);
+      g_array_append_vals (all, approvers[i].latencies->data, approvers[i].latencies->len);
+      errors += approvers[i].errors;
+      g_array_unref (approvers[i].latencies);
+    }
+  elapsed = (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC;
+  g_array_sort (all, compare_int64);
+  approve_rps = all->len / elapsed;
+
+  printf ("%7u  %9.0f  %8.1f  %11.0f  %8.1f  %8.1f  %10.2f  %6u\n", n, inbox_rps, inbox_p99, approve_rps,
+          all->len ? g_array_index (all, gint64, all->len / 2) / 1000.0 : 0.0,
+          all->len ? g_array_index (all, gint64, MIN (all->len - 1, all->len * 99 / 100)) / 1000.0 : 0.0,
+          approve_rps / limit->per_second, errors);
+  fflush (stdout);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_subprocess_send_signal (servers[i], SIGTERM);
+      g_subprocess_wait (servers[i], NULL, NULL);
+      g_object_unref (servers[i]);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("- measure servers on one PostgreSQL database");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *files = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *office = NULL;
+  PzBenchCommitRate limit;
+  PzTestPg *pg;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (server_path == NULL)
+    server_path = g_strdup (PZ_SERVER_PATH);
+  if (!(pg = pz_test_pg_new (folder ? folder : "/var/tmp", TRUE, &error)))
+    {
+      g_printerr ("No cluster: %s\n", error->message);
+      return 1;
+    }
+  office = pz_test_pg_uri_for (pg, "perizinan", NULL, "perizinan");
+  dir = g_build_filename (pz_test_pg_dir (pg), "office", NULL);
+  files = g_build_filename (dir, "data", NULL);
+  g_mkdir_with_parents (files, 0700);
+
+  /* the limit first, on the same disk, with as many connections as clients */
+  if (!pz_bench_pg_prepare (office, &error) || !pz_bench_pg_commits (office, clients, seconds, &limit, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      pz_test_pg_free (pg);
+      return 1;
+    }
+  printf ("PostgreSQL's durable commit rate, %d connections: %.0f commits/s (p50 %.2f ms, p99 %.2f ms)\n",
+          clients, limit.per_second, limit.p50_ms, limit.p99_ms);
+
+  targets = pz_bench_fill_store (files, office, n_files, NULL);
+  text = g_strdup_printf ("[server]\ndata_dir=%s\n[store]\nbackend=postgresql\nurl=%s\n", files, office);
+  config = g_build_filename (dir, "perizinan-server.conf", NULL);
+  g_file_set_contents (config, text, -1, NULL);
+
+  printf ("\n%" G_GINT64_FORMAT " files, %u at kasi_verification; inbox: %d connections over %d s; "
+          "approvals: %d clients, %d per round\n\n", n_files, targets->len, connections, seconds, clients, approvals);
+  printf ("servers  inbox r/s  p99 (ms)  approvals/s  p50 (ms)  p99 (ms)  ÷ commit/s  errors\n");
+  for (guint n = 1; n <= MAX_SERVERS; n++)
+    run_round (n, config, &limit);
+  g_array_unref (targets);
+  g_free (kasi_auth);
+  pz_test_pg_free (pg);
+  return 0;
+}
