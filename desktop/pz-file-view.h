@@ -2,8 +2,10 @@
 #pragma once
 
 #include <adwaita.h>
+#include <json-glib/json-glib.h>
 
 #include "pz-checklist-page.h"
+#include "pz-file-form.h"
 
 G_BEGIN_DECLS
 
@@ -12,7 +14,17 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PzFileView, pz_file_view, PZ, FILE_VIEW, GtkWidget)
 
 GtkWidget       *pz_file_view_new                (void);
-GtkBox          *pz_file_view_get_content        (PzFileView *self);
+void             pz_file_view_set_file           (PzFileView *self,
+                                                  JsonObject *file,
+                                                  GHashTable *steps,
+                                                  GHashTable *permit_types,
+                                                  const char *start_step,
+                                                  GHashTable *kept,
+                                                  const char *approve_tooltip);
+void             pz_file_view_clear              (PzFileView *self);
+void             pz_file_view_set_registration   (PzFileView *self,
+                                                  GtkWidget  *form);
+PzFileForm      *pz_file_view_get_form           (PzFileView *self);
 PzChecklistPage *pz_file_view_get_checklist_page (PzFileView *self);
 const char      *pz_file_view_get_shown          (PzFileView *self);
 void             pz_file_view_show               (PzFileView *self,

@@ -250,3 +250,91 @@ pz_drop_down_ellipsize (GtkDropDown *drop_down)
   gtk_drop_down_set_factory (drop_down, shown);
   gtk_drop_down_set_list_factory (drop_down, listed);
 }
+
+/* Rows added with pz_group_add_row() are those pz_group_clear() takes
+ * away: a group of a template keeps its own. */
+void
+pz_group_add_row (AdwPreferencesGroup *group,
+                  GtkWidget           *row)
+{
+  GPtrArray *rows = g_object_get_data (G_OBJECT (group), "pz-rows");
+
+  if (rows == NULL)
+    {
+      rows = g_ptr_array_new ();
+      g_object_set_data_full (G_OBJECT (group), "pz-rows", rows, (GDestroyNotify) g_ptr_array_unref);
+    }
+  g_ptr_array_add (rows, row);
+  adw_preferences_group_add (group, row);
+}
+
+void
+pz_group_add_info_row (AdwPreferencesGroup *group,
+                       const char          *title,
+                       const char          *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value && *value ? value : "—");
+  gtk_widget_add_css_class (row, "property");
+  pz_group_add_row (group, row);
+}
+
+void
+pz_group_clear (AdwPreferencesGroup *group)
+{
+  GPtrArray *rows = g_object_get_data (G_OBJECT (group), "pz-rows");
+
+  for (guint i = 0; rows && i < rows->len; i++)
+    adw_preferences_group_remove (group, g_ptr_array_index (rows, i));
+  if (rows)
+    g_ptr_array_set_size (rows, 0);
+}
+
+/* A value of the permit's data as it is typed and read. */
+char *
+pz_json_node_to_text (JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return g_strdup ("");
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      GType t = json_node_get_value_type (node);
+      if (t == G_TYPE_STRING)
+        return g_strdup (json_node_get_string (node));
+      if (t == G_TYPE_INT64)
+        return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+      if (t == G_TYPE_DOUBLE)
+        {
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+          return g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
+        }
+      if (t == G_TYPE_BOOLEAN)
+        return g_strdup (json_node_get_boolean (node) ? _("Yes") : _("No"));
+    }
+  return json_to_string (node, FALSE);
+}
+
+/* The permit's fields of a file: those of the edition of its permit type
+ * it was registered under, as the server sends them. */
+JsonArray *
+pz_file_fields (JsonObject *file,
+                JsonObject *type)
+{
+  if (file && json_object_has_member (file, "fields"))
+    return json_object_get_array_member (file, "fields");
+  return type && json_object_has_member (type, "fields") ? json_object_get_array_member (type, "fields") : NULL;
+}
+
+/* A step's title in the user's language, or its id when the office has
+ * no such step. */
+const char *
+pz_step_title (GHashTable *steps,
+               const char *id)
+{
+  JsonObject *step = id && steps ? g_hash_table_lookup (steps, id) : NULL;
+  const char *title = pz_json_get_string (step, "title");
+
+  return title ? g_dgettext (GETTEXT_PACKAGE, title) : id;
+}

@@ -149,12 +149,7 @@ _pz_window_show_action_error (PzWindow   *self,
     _pz_window_docs_show_message (self, text->str);
   else if (self->registration)
     pz_registration_form_set_error (self->registration, text->str);
-  else if (self->action_error)
-    {
-      gtk_label_set_text (self->action_error, text->str);
-      gtk_widget_set_visible (GTK_WIDGET (self->action_error), TRUE);
-    }
-  else
+  else if (!pz_file_form_set_error (pz_file_view_get_form (self->file_view), text->str))
     _pz_window_toast (self, text->str);
   g_string_free (text, TRUE);
 }
@@ -320,6 +315,13 @@ send_pending (PzWindow *self)
                     g_object_ref (self));
 }
 
+static GtkWidget *
+form_widget (PzWindow   *self,
+             const char *name)
+{
+  return pz_file_form_get_widget (pz_file_view_get_form (self->file_view), name);
+}
+
 /* Reads the step's form into the action's data, an object; a value that
  * cannot be right is refused here, before anything is sent. */
 static gboolean
@@ -334,9 +336,9 @@ collect_data (PzWindow    *self,
   json_builder_begin_object (b);
   if (g_strcmp0 (form, "survey") == 0)
     {
-      g_autofree char *date = _pz_window_widget_text (g_hash_table_lookup (self->form, "survey_date"));
-      g_autofree char *findings = _pz_window_widget_text (g_hash_table_lookup (self->form, "findings"));
-      g_autofree char *rec = _pz_window_widget_text (g_hash_table_lookup (self->form, "recommendation"));
+      g_autofree char *date = pz_file_form_widget_text (form_widget (self, "survey_date"));
+      g_autofree char *findings = pz_file_form_widget_text (form_widget (self, "findings"));
+      g_autofree char *rec = pz_file_form_widget_text (form_widget (self, "recommendation"));
 
       if (!pz_parse_date (g_strstrip (date), NULL))
         g_string_append_printf (problems, "• %s\n", _("The survey date must be a date such as 2026-11-30"));
@@ -351,7 +353,7 @@ collect_data (PzWindow    *self,
     }
   else if (g_strcmp0 (form, "permit_fields") == 0 && type)
     {
-      JsonArray *fields = _pz_window_file_fields (self->file, type);
+      JsonArray *fields = pz_file_fields (self->file, type);
 
       for (guint i = 0; i < json_array_get_length (fields); i++)
         {
@@ -359,8 +361,8 @@ collect_data (PzWindow    *self,
           const char *name = pz_json_get_string (f, "name");
           const char *ftype = pz_json_get_string (f, "type");
           g_autofree char *key = g_strconcat ("field:", name, NULL);
-          GtkWidget *w = g_hash_table_lookup (self->form, key);
-          g_autofree char *value = w ? g_strstrip (_pz_window_widget_text (w)) : g_strdup ("");
+          GtkWidget *w = form_widget (self, key);
+          g_autofree char *value = w ? g_strstrip (pz_file_form_widget_text (w)) : g_strdup ("");
 
           if (*value == '\0')
             {
@@ -401,7 +403,7 @@ collect_data (PzWindow    *self,
     }
   else if (g_strcmp0 (form, "handover") == 0)
     {
-      g_autofree char *who = g_strstrip (_pz_window_widget_text (g_hash_table_lookup (self->form, "received_by")));
+      g_autofree char *who = g_strstrip (pz_file_form_widget_text (form_widget (self, "received_by")));
 
       if (*who == '\0')
         g_string_append_printf (problems, "• %s\n", _("Enter who received the permit"));
@@ -419,13 +421,10 @@ _pz_window_start_action (PzWindow   *self,
   JsonObject *step = _pz_window_step_of (self, pz_json_get_string (self->file, "step"));
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(GString) problems = g_string_new (NULL);
-  g_autofree char *note = NULL;
-  GtkTextIter start, end;
+  g_autofree char *note = pz_file_form_get_note (pz_file_view_get_form (self->file_view));
 
-  if (self->file == NULL || step == NULL || self->note == NULL)
+  if (self->file == NULL || step == NULL || note == NULL)
     return;
-  gtk_text_buffer_get_bounds (self->note, &start, &end);
-  note = g_strstrip (gtk_text_buffer_get_text (self->note, &start, &end, FALSE));
 
   if (*note == '\0' && !g_str_equal (action, "approve"))
     g_string_append_printf (problems, "• %s\n", _("Write in the note why the file goes back or is refused"));
@@ -438,8 +437,7 @@ _pz_window_start_action (PzWindow   *self,
       _pz_window_show_action_error (self, problems->str, NULL);
       return;
     }
-  if (self->action_error)
-    gtk_widget_set_visible (GTK_WIDGET (self->action_error), FALSE);
+  pz_file_form_set_error (pz_file_view_get_form (self->file_view), NULL);
 
   _pz_window_clear_pending (self);
   self->pending_action = g_strdup (action);

@@ -35,7 +35,6 @@ struct _PzWindow
   GtkLabel        *password_error;
   char            *login_password;  /* kept only until a required change is made */
   PzFileView      *file_view;
-  GtkBox          *file_box;       /* the file view's content */
   GtkWidget       *new_button;
   AdwHeaderBar    *header_bar;
   GtkWidget       *admin_button;    /* between the files and the administration */
@@ -58,9 +57,6 @@ struct _PzWindow
 
   JsonObject      *file;
   gint64           file_id;
-  GHashTable      *form;           /* name -> GtkWidget */
-  GtkTextBuffer   *note;
-  GtkLabel        *action_error;
   PzRegistrationForm *registration; /* the form in the file's place, or NULL */
   GHashTable      *kept_form;      /* name -> text typed, carried across reloads */
 
@@ -183,8 +179,6 @@ void         _pz_window_start_action (PzWindow   *self,
                                       const char *action);
 
 /* pz-window-file.c */
-JsonArray *  _pz_window_file_fields (JsonObject *file,
-                                     JsonObject *type);
 JsonObject * _pz_window_step_of (PzWindow   *self,
                                  const char *id);
 const char * _pz_window_step_title (PzWindow   *self,
@@ -192,21 +186,13 @@ const char * _pz_window_step_title (PzWindow   *self,
 char *       _pz_window_action_label (PzWindow   *self,
                                       JsonObject *step,
                                       const char *action);
-GtkWidget *  _pz_window_group_new (GtkBox     *box,
-                                   const char *title);
-GtkWidget *  _pz_window_entry_row (GtkWidget  *group,
-                                   PzWindow   *self,
-                                   const char *name,
-                                   const char *title,
-                                   const char *value,
-                                   gboolean    password);
-char *       _pz_window_widget_text (GtkWidget *widget);
 void         _pz_window_keep_typed (PzWindow *self);
 void         _pz_window_forget_typed (PzWindow *self);
 void         _pz_window_clear_file_box (PzWindow *self);
 void         _pz_window_build_file_view (PzWindow *self);
 void         _pz_window_load_file (PzWindow *self,
                                    gint64    id);
+void         _pz_window_file_init (PzWindow *self);
 
 /* pz-window-documents.c */
 void         _pz_window_documents_init (PzWindow *self);
@@ -250,7 +236,6 @@ void         _pz_window_print_output_action (GtkWidget  *widget,
 void         _pz_window_save_output_action (GtkWidget  *widget,
                                             const char *action_name,
                                             GVariant   *parameter);
-void         _pz_window_build_outputs (PzWindow *self);
 
 /* pz-window-registration.c */
 void         _pz_window_new_registration_action (GtkWidget  *widget,

@@ -30,11 +30,10 @@ build_registration_form (PzWindow *self)
 
   form = pz_registration_form_new (self->permit_types, self->kept_form);
   g_signal_connect_swapped (form, "register", G_CALLBACK (form_register), self);
-  gtk_box_append (self->file_box, form);
+  pz_file_view_set_registration (self->file_view, form);
   self->registration = PZ_REGISTRATION_FORM (form);
 
   _pz_window_forget_typed (self);
-  pz_file_view_show (self->file_view, "file");
   pz_registration_form_focus (self->registration);
 }
 

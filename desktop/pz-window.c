@@ -242,7 +242,6 @@ pz_window_finalize (GObject *object)
   g_clear_object (&self->inbox);
   g_clear_pointer (&self->steps, g_hash_table_unref);
   g_clear_pointer (&self->permit_types, g_hash_table_unref);
-  g_clear_pointer (&self->form, g_hash_table_unref);
   g_clear_pointer (&self->file, json_object_unref);
   g_clear_pointer (&self->known_ids, g_hash_table_unref);
   g_clear_pointer (&self->late_alerted, g_hash_table_unref);
@@ -296,18 +295,17 @@ static void
 pz_window_init (PzWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->file_box = pz_file_view_get_content (self->file_view);
   self->checklist_page = pz_file_view_get_checklist_page (self->file_view);
 
   self->cancellable = g_cancellable_new ();
   self->inbox = g_list_store_new (PZ_TYPE_FILE_ITEM);
   self->steps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
   self->permit_types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
-  self->form = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   _pz_window_inbox_init (self);
   _pz_window_login_init (self);
   _pz_window_documents_init (self);
+  _pz_window_file_init (self);
   /* before the window is shown, focus cannot be given yet */
   g_signal_connect_after (self, "map", G_CALLBACK (focus_page), NULL);
 }
@@ -456,7 +454,7 @@ pz_window_get_form_widget (PzWindow   *self,
 {
   if (self->registration)
     return pz_registration_form_get_field (self->registration, name);
-  return g_hash_table_lookup (self->form, name);
+  return pz_file_form_get_widget (pz_file_view_get_form (self->file_view), name);
 }
 
 gboolean
