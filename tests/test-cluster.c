@@ -275,6 +275,41 @@ test_sessions_shared (void)
     }
 }
 
+/* Wrong passwords for one user, spread over the three servers, count as
+ * one guesser's: after the fifth (the default), the next try waits,
+ * whichever server it reaches. */
+static void
+test_throttle_shared (void)
+{
+  const char *wrong = "{\"username\":\"tim_teknis\",\"password\":\"salah-sandi\"}";
+  guint refused = 0;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(PzResponse) r = pz_test_request (servers[i % N_SERVERS].client, "POST", "/api/v1/auth/login", NULL,
+                                                 wrong);
+      g_assert_cmpuint (r->status, ==, 401);
+    }
+  for (guint i = 0; i < N_SERVERS; i++)
+    {
+      g_autoptr(PzResponse) r = pz_test_request (servers[i].client, "POST", "/api/v1/auth/login", NULL, wrong);
+
+      g_test_message ("attempt on server %u: %u", i + 1, r->status);
+      if (r->status == 429)
+        refused++;
+    }
+  g_assert_cmpuint (refused, >=, 1);
+  {
+    /* and a right password, once the wait is over, counts nothing against it */
+    g_autoptr(PzResponse) r = NULL;
+
+    g_usleep (2 * G_USEC_PER_SEC + G_USEC_PER_SEC / 2);
+    r = pz_test_request (servers[2].client, "POST", "/api/v1/auth/login", NULL,
+                         "{\"username\":\"tim_teknis\",\"password\":\"demo\"}");
+    g_assert_cmpuint (r->status, ==, 200);
+  }
+}
+
 /* One file through all eleven steps to issued, each step on the next server; a
  * desktop on the third server hears of every change within a second. */
 static void
@@ -518,6 +553,7 @@ main (int   argc,
   start_cluster ();
   g_test_add_func ("/cluster/demo-once", test_demo_once);
   g_test_add_func ("/cluster/sessions-shared", test_sessions_shared);
+  g_test_add_func ("/cluster/throttle-shared", test_throttle_shared);
   g_test_add_func ("/cluster/journey-across-servers", test_journey_across_servers);
   g_test_add_func ("/cluster/numbering-at-once", test_numbering_at_once);
   g_test_add_func ("/cluster/kill-under-load", test_kill_under_load);

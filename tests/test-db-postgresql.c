@@ -136,7 +136,31 @@ test_connection (void)
   g_assert_cmpstr (pz_db_column_text (stmt, 2), ==, "UTF8");
   g_assert_cmpstr (pz_db_column_text (stmt, 3), ==, "UTF8");
   step_done (stmt);
-  g_assert_cmpint (pz_db_data_version (db), ==, -1);
+  pz_db_close (db);
+}
+
+/* The data version stays while nothing commits, reads included, and moves
+ * when another connection's write commits: what the inbox cache keys on. */
+static void
+test_data_version (void)
+{
+  PzDb *db = open_db (PZ_DB_OPEN_DEFAULT);
+  PzDb *other = open_db (PZ_DB_OPEN_DEFAULT);
+  GError *error = NULL;
+  gint64 first, again, after;
+
+  g_assert_true (pz_db_exec (other, "CREATE TABLE IF NOT EXISTS version_probe (n bigint)", &error));
+  g_assert_no_error (error);
+  first = pz_db_data_version (db);
+  g_assert_true (pz_db_exec (other, "SELECT count(*) FROM version_probe", &error));
+  again = pz_db_data_version (db);
+  g_assert_cmpint (again, ==, first);
+  g_assert_true (pz_db_exec (other, "INSERT INTO version_probe VALUES (1)", &error));
+  g_assert_no_error (error);
+  after = pz_db_data_version (db);
+  g_assert_cmpint (after, !=, first);
+  g_assert_cmpint (pz_db_data_version (db), ==, after);
+  pz_db_close (other);
   pz_db_close (db);
 }
 
@@ -615,6 +639,7 @@ main (int   argc,
   g_test_add_func ("/db-postgresql/rewrite", test_rewrite);
   g_test_add_func ("/db-postgresql/safe-uri", test_safe_uri);
   g_test_add_func ("/db-postgresql/connection", test_connection);
+  g_test_add_func ("/db-postgresql/data-version", test_data_version);
   g_test_add_func ("/db-postgresql/values", test_values);
   g_test_add_func ("/db-postgresql/untyped-parameter", test_untyped_parameter);
   g_test_add_func ("/db-postgresql/changes", test_changes);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "pz-auth.h"
+#include "pz-store.h"
 
 /* argon2id with the parameters OWASP recommends for interactive logins. */
 #define ARGON_T_COST   2
@@ -113,10 +114,44 @@ typedef struct {
 
 struct _PzThrottle
 {
-  guint       max_failures;
-  gint64      window;
-  GHashTable *entries;  /* key -> ThrottleEntry */
+  guint              max_failures;
+  gint64             window;
+  GHashTable        *entries;  /* key -> ThrottleEntry */
+  /* shared by the servers on one database, while its bus is there */
+  PzThrottleSharedBy shared_by;
+  gpointer           shared_data;
+  char              *scope;
 };
+
+/* The bus that counts for every server, or NULL to count here. */
+static PzStoreBus *
+shared (PzThrottle *self)
+{
+  return self->shared_by ? self->shared_by (self->shared_data) : NULL;
+}
+
+/**
+ * pz_throttle_share:
+ * @self: a throttle
+ * @shared_by: gives the bus of the servers on the database, or %NULL
+ *   while there is none (then this server counts alone)
+ * @data: for @shared_by
+ * @scope: what it counts, apart from the other throttles on the bus
+ *
+ * The failed attempts then count on every server of the database, on its
+ * wall clock: a guesser gains nothing by being spread over them.
+ */
+void
+pz_throttle_share (PzThrottle        *self,
+                   PzThrottleSharedBy shared_by,
+                   gpointer           data,
+                   const char        *scope)
+{
+  self->shared_by = shared_by;
+  self->shared_data = data;
+  g_free (self->scope);
+  self->scope = g_strdup (scope);
+}
 
 PzThrottle *
 pz_throttle_new (guint  max_failures,
@@ -136,6 +171,7 @@ pz_throttle_free (PzThrottle *self)
   if (self == NULL)
     return;
   g_hash_table_unref (self->entries);
+  g_free (self->scope);
   g_free (self);
 }
 
@@ -167,7 +203,12 @@ pz_throttle_check (PzThrottle *self,
                    const char *key,
                    gint64      now)
 {
-  ThrottleEntry *e = lookup (self, key, now);
+  PzStoreBus *bus = shared (self);
+  ThrottleEntry *e;
+
+  if (bus)
+    return pz_store_bus_throttle_wait (bus, self->scope, key, g_get_real_time (), self->window);
+  e = lookup (self, key, now);
 
   if (e == NULL || now >= e->next_allowed)
     return 0;
@@ -192,7 +233,19 @@ pz_throttle_attempt (PzThrottle *self,
                      const char *key,
                      gint64      now)
 {
-  ThrottleEntry *e = lookup (self, key, now);
+  PzStoreBus *bus = shared (self);
+  ThrottleEntry *e;
+
+  if (bus)
+    {
+      gint64 real = g_get_real_time ();
+      gint64 wait = pz_store_bus_throttle_wait (bus, self->scope, key, real, self->window);
+
+      if (wait == 0)
+        pz_store_bus_throttle_fail (bus, self->scope, key, real, self->max_failures, self->window);
+      return wait;
+    }
+  e = lookup (self, key, now);
 
   if (e && now < e->next_allowed)
     return e->next_allowed - now;
@@ -222,7 +275,15 @@ void
 pz_throttle_forgive (PzThrottle *self,
                      const char *key)
 {
-  ThrottleEntry *e = g_hash_table_lookup (self->entries, key);
+  PzStoreBus *bus = shared (self);
+  ThrottleEntry *e;
+
+  if (bus)
+    {
+      pz_store_bus_throttle_forgive (bus, self->scope, key, self->max_failures);
+      return;
+    }
+  e = g_hash_table_lookup (self->entries, key);
 
   if (e == NULL)
     return;
@@ -240,6 +301,14 @@ void
 pz_throttle_reset (PzThrottle *self,
                    const char *key)
 {
+  PzStoreBus *bus = shared (self);
+
+  if (bus)
+    {
+      pz_store_bus_throttle_reset (bus, self->scope, key);
+      return;
+    }
+
   g_hash_table_remove (self->entries, key);
 }
 

@@ -20,6 +20,8 @@ gboolean   pz_auth_username_is_valid (const char *username);
 #define PZ_AUTH_MIN_PASSWORD_LENGTH PZ_MIN_PASSWORD_LENGTH
 
 typedef struct _PzThrottle PzThrottle;
+typedef struct _PzStoreBus PzStoreBus;
+typedef PzStoreBus *(*PzThrottleSharedBy) (gpointer data);
 
 PzThrottle *pz_throttle_new        (guint        max_failures,
                                     gint64       window_seconds);
@@ -34,5 +36,9 @@ void        pz_throttle_forgive    (PzThrottle  *self,
                                     const char  *key);
 void        pz_throttle_reset      (PzThrottle  *self,
                                     const char  *key);
+void        pz_throttle_share      (PzThrottle        *self,
+                                    PzThrottleSharedBy shared_by,
+                                    gpointer           data,
+                                    const char        *scope);
 
 G_END_DECLS

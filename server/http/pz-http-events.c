@@ -233,6 +233,14 @@ outbox_leads (gpointer data)
   return server_leads (data);
 }
 
+/* (nullable): the bus to the other servers, while it is there */
+PzStoreBus *
+server_bus (gpointer data)
+{
+  PzServer *self = data;
+  return self->bus;
+}
+
 /* for the outbox, which asks before each round */
 GSourceFunc
 server_leads_func (void)
@@ -356,6 +364,9 @@ purge_cb (gpointer data)
   close_ended_sockets (self);
   if (!server_leads (self))
     return G_SOURCE_CONTINUE;
+  /* failed logins not tried again for a day */
+  if (self->bus)
+    pz_store_bus_throttle_purge (self->bus, g_get_real_time () - G_TIME_SPAN_DAY);
   n = pz_store_purge (pz_engine_get_store (self->engine), now_seconds (), self->config->session_idle_seconds,
                       self->config->idempotency_seconds, &error);
   if (n < 0)

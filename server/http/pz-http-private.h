@@ -240,6 +240,7 @@ char *event_json (gint64      id,
 void events_bus_start (PzServer *self);
 void events_bus_stop (PzServer *self);
 gboolean server_leads (PzServer *self);
+PzStoreBus *server_bus (gpointer data);
 gboolean reload_office (PzServer *self,
                         GError  **error);
 GSourceFunc server_leads_func (void);

@@ -567,6 +567,8 @@ pz_server_new (const PzConfig *config,
                                          config->login_window_seconds);
   self->throttle_address = pz_throttle_new (config->login_max_failures_address,
                                             config->login_window_seconds);
+  pz_throttle_share (self->throttle_user, server_bus, self, "user");
+  pz_throttle_share (self->throttle_address, server_bus, self, "address");
 
   {
     PzOutboxConfig oc = { 0 };

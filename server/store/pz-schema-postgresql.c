@@ -299,6 +299,16 @@ static const char * const migrations[] = {
   "ALTER TABLE idempotency ADD COLUMN packed bytea;",
   /* 14: each signer their own signing identity */
   "ALTER TABLE users ADD COLUMN signing_identity text;",
+  /* 15: the failed logins every server on the database counts; unlogged:
+   * a crash of the database forgets them, as a restart of one server does */
+  "CREATE UNLOGGED TABLE login_throttle ("
+  "  scope text NOT NULL,"
+  "  key text NOT NULL,"
+  "  failures bigint NOT NULL,"
+  "  last bigint NOT NULL,"
+  "  next_allowed bigint NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (scope, key));"
+  "CREATE INDEX login_throttle_last ON login_throttle (last);",
 };
 
 int

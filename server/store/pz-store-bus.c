@@ -152,3 +152,162 @@ pz_store_bus_next (PzStoreBus *self,
     g_set_error_literal (error, PZ_STORE_ERROR, PZ_STORE_ERROR_FAILED, db_error->message);
   return event;
 }
+
+/* The failed logins, counted for every server on the database (times in
+ * microseconds of the wall clock, which the servers share). */
+
+static PzDbStmt *
+throttle_statement (PzStoreBus *self,
+                    const char *sql,
+                    const char *scope,
+                    const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  PzDbStmt *stmt = pz_db_prepare (self->db, sql, &error);
+
+  if (stmt == NULL)
+    {
+      g_warning ("The login throttle is not shared: %s", error->message);
+      return NULL;
+    }
+  pz_db_bind_text (stmt, 1, scope);
+  pz_db_bind_text (stmt, 2, key);
+  return stmt;
+}
+
+static gboolean
+throttle_done (PzDbStmt *stmt)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (pz_db_step (stmt, &error) == PZ_DB_STEP_FAILED)
+    {
+      g_warning ("The login throttle is not shared: %s", error->message);
+      return FALSE;
+    }
+  pz_db_reset (stmt);
+  return TRUE;
+}
+
+/**
+ * pz_store_bus_throttle_wait:
+ *
+ * Returns: how long (µs) @key must wait before it may try again, 0 if it
+ *   may try now; a key not seen for two windows is forgotten
+ */
+gint64
+pz_store_bus_throttle_wait (PzStoreBus *self,
+                            const char *scope,
+                            const char *key,
+                            gint64      now,
+                            gint64      window)
+{
+  PzDbStmt *stmt = throttle_statement (self, "SELECT next_allowed, last FROM login_throttle "
+                                       "WHERE scope = ? AND key = ?", scope, key);
+  gint64 wait = 0;
+
+  if (stmt == NULL)
+    return 0;
+  if (pz_db_step (stmt, NULL) == PZ_DB_STEP_ROW)
+    {
+      gint64 next_allowed = pz_db_column_int64 (stmt, 0);
+      gint64 last = pz_db_column_int64 (stmt, 1);
+
+      if (!(now - last >= 2 * window && now >= next_allowed))
+        wait = MAX (next_allowed - now, 0);
+      pz_db_reset (stmt);
+    }
+  return wait;
+}
+
+/* Counts one failed attempt of @key: past @max_failures each further one
+ * waits twice as long as the one before, at most @window. */
+void
+pz_store_bus_throttle_fail (PzStoreBus *self,
+                            const char *scope,
+                            const char *key,
+                            gint64      now,
+                            guint       max_failures,
+                            gint64      window)
+{
+  PzDbStmt *stmt = throttle_statement (self,
+                                       "INSERT INTO login_throttle (scope, key, failures, last) VALUES (?1, ?2, 1, ?3) "
+                                       "ON CONFLICT (scope, key) DO UPDATE SET "
+                                       "  failures = CASE WHEN ?3 - login_throttle.last >= ?4"
+                                       "    AND ?3 >= login_throttle.next_allowed THEN 1"
+                                       "    ELSE login_throttle.failures + 1 END,"
+                                       "  next_allowed = CASE WHEN ?3 - login_throttle.last >= ?4"
+                                       "    AND ?3 >= login_throttle.next_allowed THEN 0"
+                                       "    ELSE login_throttle.next_allowed END,"
+                                       "  last = ?3 "
+                                       "RETURNING failures", scope, key);
+  gint64 failures = 0;
+
+  if (stmt == NULL)
+    return;
+  pz_db_bind_int64 (stmt, 3, now);
+  pz_db_bind_int64 (stmt, 4, 2 * window);
+  if (pz_db_step (stmt, NULL) == PZ_DB_STEP_ROW)
+    {
+      failures = pz_db_column_int64 (stmt, 0);
+      pz_db_reset (stmt);
+    }
+  if (failures >= max_failures)
+    {
+      gint64 excess = failures - max_failures;
+      gint64 delay = excess >= 30 ? window : MIN (((gint64) 1 << excess) * G_USEC_PER_SEC, window);
+
+      if ((stmt = throttle_statement (self, "UPDATE login_throttle SET next_allowed = ?3 "
+                                      "WHERE scope = ?1 AND key = ?2", scope, key)))
+        {
+          pz_db_bind_int64 (stmt, 3, now + delay);
+          throttle_done (stmt);
+        }
+    }
+}
+
+/* Takes back one counted attempt of @key: it turned out to be right. */
+void
+pz_store_bus_throttle_forgive (PzStoreBus *self,
+                               const char *scope,
+                               const char *key,
+                               guint       max_failures)
+{
+  PzDbStmt *stmt = throttle_statement (self, "DELETE FROM login_throttle "
+                                       "WHERE scope = ? AND key = ? AND failures <= 1", scope, key);
+
+  if (stmt == NULL || !throttle_done (stmt))
+    return;
+  if ((stmt = throttle_statement (self, "UPDATE login_throttle SET failures = failures - 1,"
+                                  "  next_allowed = CASE WHEN failures - 1 < ?3 THEN 0 ELSE next_allowed END "
+                                  "WHERE scope = ?1 AND key = ?2", scope, key)))
+    {
+      pz_db_bind_int64 (stmt, 3, max_failures);
+      throttle_done (stmt);
+    }
+}
+
+void
+pz_store_bus_throttle_reset (PzStoreBus *self,
+                             const char *scope,
+                             const char *key)
+{
+  PzDbStmt *stmt = throttle_statement (self, "DELETE FROM login_throttle WHERE scope = ? AND key = ?", scope, key);
+
+  if (stmt)
+    throttle_done (stmt);
+}
+
+/* Forgets the keys that tried nothing since @before. */
+void
+pz_store_bus_throttle_purge (PzStoreBus *self,
+                             gint64      before)
+{
+  g_autoptr(GError) error = NULL;
+  PzDbStmt *stmt = pz_db_prepare (self->db, "DELETE FROM login_throttle WHERE last < ?", &error);
+
+  if (stmt == NULL)
+    return;
+  pz_db_bind_int64 (stmt, 1, before);
+  throttle_done (stmt);
+}

@@ -294,6 +294,9 @@ const Migration pz_store_migrations[] = {
    * data directory's signing folder, a pkcs11: URI, or the NIK the remote
    * signing service knows them by */
   { .sqlite = "ALTER TABLE users ADD COLUMN signing_identity TEXT;" },
+  /* 15: the login throttle of many servers on one database, which only
+   * PostgreSQL has (one SQLite server counts in its memory) */
+  { .sqlite = "SELECT 1;" },
 };
 
 const guint pz_store_n_migrations = G_N_ELEMENTS (pz_store_migrations);

@@ -151,6 +151,26 @@ gboolean       pz_store_bus_publish        (PzStoreBus     *self,
 char          *pz_store_bus_next           (PzStoreBus     *self,
                                             GError        **error);
 gboolean       pz_store_bus_lead           (PzStoreBus     *self);
+gint64         pz_store_bus_throttle_wait  (PzStoreBus     *self,
+                                            const char     *scope,
+                                            const char     *key,
+                                            gint64          now,
+                                            gint64          window);
+void           pz_store_bus_throttle_fail  (PzStoreBus     *self,
+                                            const char     *scope,
+                                            const char     *key,
+                                            gint64          now,
+                                            guint           max_failures,
+                                            gint64          window);
+void           pz_store_bus_throttle_forgive (PzStoreBus   *self,
+                                              const char   *scope,
+                                              const char   *key,
+                                              guint         max_failures);
+void           pz_store_bus_throttle_reset (PzStoreBus     *self,
+                                            const char     *scope,
+                                            const char     *key);
+void           pz_store_bus_throttle_purge (PzStoreBus     *self,
+                                            gint64          before);
 
 PzStore       *pz_store_open               (const char     *path,
                                             GError        **error);
