@@ -282,7 +282,7 @@ assign_number (PzEngine      *self,
   g_autofree char *counter = permit_counter_name (self, type, now);
   gint64 seq;
 
-  if (!pz_store_next_counter (self->store, counter, &seq, error))
+  if (!pz_store_next_counter (self->store, next->office_id, counter, &seq, error))
     return FALSE;
   g_free (next->permit_number);
   next->permit_number = pz_permit_type_format_number (type, (guint64) seq, local);
@@ -295,6 +295,7 @@ assign_number (PzEngine      *self,
 
 static char *
 next_refusal_number (PzEngine *self,
+                     gint64    office_id,
                      gint64    now,
                      GError  **error)
 {
@@ -309,7 +310,7 @@ next_refusal_number (PzEngine *self,
       g_free (format);
       format = g_strdup (DEFAULT_REFUSAL_NUMBER_FORMAT);
     }
-  if (!pz_store_next_counter (self->store, counter, &seq, error))
+  if (!pz_store_next_counter (self->store, office_id, counter, &seq, error))
     return NULL;
   return pz_format_number (format, "TOLAK", (guint64) seq, local);
 }
@@ -395,7 +396,7 @@ pz_engine_act (PzEngine              *self,
 
   if (changed)
     *changed = NULL;
-  if (!(app = pz_engine_get_application (self, application_id, error)))
+  if (!(app = pz_engine_get_application (self, user->office_id, application_id, error)))
     return NULL;
   if (!resolve (self, app, &type, &wf, &step, error))
     return NULL;
@@ -531,7 +532,7 @@ pz_engine_act (PzEngine              *self,
         /* a refusal letter has its number from its own yearly counter,
         * taken in the same transaction: none is lost or given twice */
         if (g_str_equal (kind, "refusal") &&
-            !(letter_number = next_refusal_number (self, now, &local_error)))
+            !(letter_number = next_refusal_number (self, app->office_id, now, &local_error)))
           goto fail;
         pdf = render_output (self, next, kind, user, request->note, now, FALSE, letter_number);
 

@@ -355,7 +355,7 @@ pz_engine_prepare_signing (PzEngine              *self,
       passphrase == NULL || *passphrase == '\0' || json_object_get_size (request->data) != 1 ||
       (request->note && *request->note && !pz_valid_text (request->note, PZ_MAX_TEXT)))
     return NULL;
-  if (!(app = pz_engine_get_application (self, application_id, NULL)) ||
+  if (!(app = pz_engine_get_application (self, user->office_id, application_id, NULL)) ||
       !resolve (self, app, &type, &wf, &step, NULL) || request->version != app->version ||
       step->form != PZ_FORM_SIGNATURE || type->signing == PZ_SIGNING_WET ||
       !pz_step_allows (step, (const char * const *) user->roles, action) ||

@@ -636,12 +636,13 @@ permit_counter_name (PzEngine     *self,
  */
 gint64
 pz_engine_next_permit_sequence (PzEngine     *self,
+                                gint64        office_id,
                                 PzPermitType *type)
 {
   g_autofree char *counter = permit_counter_name (self, type, g_get_real_time () / G_USEC_PER_SEC);
   gint64 last = 0;
 
-  if (!pz_store_peek_counter (self->store, counter, &last, NULL))
+  if (!pz_store_peek_counter (self->store, office_id, counter, &last, NULL))
     last = 0;
   return last + 1;
 }

@@ -293,7 +293,7 @@ write_steps (Report       *r,
   g_autoptr(GPtrArray) stays = NULL;
   GError *local_error = NULL;
 
-  if (!(user_list = pz_store_list_users (r->store, &local_error)))
+  if (!(user_list = pz_store_list_users (r->store, PZ_STORE_FIRST_OFFICE, &local_error)))
     return report_fail (error, local_error);
   for (guint i = 0; i < user_list->len; i++)
     {

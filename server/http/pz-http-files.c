@@ -38,7 +38,7 @@ handle_permit_types (Req *req)
       JsonNode *item = pz_permit_type_to_json (type);
 
       json_object_set_int_member (json_node_get_object (item), "next_sequence",
-                                  pz_engine_next_permit_sequence (req->server->engine, type));
+                                  pz_engine_next_permit_sequence (req->server->engine, req->user->office_id, type));
       json_array_add_element (array, item);
     }
   json_node_set_array (node, array);
@@ -283,7 +283,7 @@ handle_application (Req   *req,
                     gint64 id)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(PzApplication) app = pz_engine_get_application (req->server->engine, id, &error);
+  g_autoptr(PzApplication) app = pz_engine_get_application (req->server->engine, req->user->office_id, id, &error);
   g_autofree char *text = NULL;
 
   if (app == NULL || !pz_engine_may_read (req->server->engine, req->user, app, &error))

@@ -208,7 +208,7 @@ handle_metrics (Req *req)
 
   if (!metrics_allowed (req))
     return;
-  if (!(counts = pz_store_count_by_step (store, req->now, &error)))
+  if (!(counts = pz_store_count_by_step (store, 0, req->now, &error)))
     {
       send_error (req->msg, 503, "unavailable", _("The database does not answer"), NULL);
       return;

@@ -549,7 +549,7 @@ handle_list_acting (Req   *req,
                     gint64 user_id)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), user_id);
+  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), req->user->office_id, user_id);
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(JsonArray) items = json_array_new ();
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
@@ -605,7 +605,7 @@ handle_create_acting (Req   *req,
   static const char * const known[] = { "role", "kind", "starts_on", "ends_on", NULL };
   g_autoptr(JsonObject) body = read_json_body (req);
   g_autoptr(GPtrArray) details = pz_details_new ();
-  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), user_id);
+  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), req->user->office_id, user_id);
   JsonNode *role, *kind, *starts_on, *ends_on;
   GDate start, end;
   gboolean start_ok = FALSE, end_ok = FALSE;
@@ -701,7 +701,7 @@ handle_end_acting (Req   *req,
                    gint64 id)
 {
   g_autoptr(JsonObject) none = json_object_new ();
-  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), user_id);
+  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), req->user->office_id, user_id);
   g_autofree char *target = NULL;
   ActingEnd e = { user_id, id, req->now, FALSE };
 

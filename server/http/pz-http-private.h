@@ -239,6 +239,7 @@ void broadcast (PzServer   *self,
 void announce (PzServer      *self,
                PzApplication *app);
 void announce_id (PzServer *self,
+                  gint64    office_id,
                   gint64    id);
 void websocket_callback (SoupServer              *soup,
                          SoupServerMessage       *msg,

@@ -208,6 +208,28 @@ read_schema_version (PzStore *self,
 }
 
 static gboolean
+check_foreign_keys (PzStore *self,
+                    GError **error)
+{
+  PzDbStmt *stmt = prepare (self, "PRAGMA foreign_key_check", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = db_step (self, stmt);
+  pz_db_reset (stmt);
+  if (rc == PZ_DB_STEP_DONE)
+    return TRUE;
+  if (rc == PZ_DB_STEP_ROW)
+    {
+      g_set_error (error, PZ_STORE_ERROR, PZ_STORE_ERROR_CONSTRAINT,
+                   _("The database refers to rows it does not hold"));
+      return FALSE;
+    }
+  return sql_error (self, error);
+}
+
+static gboolean
 migrate (PzStore *self,
          GError **error)
 {
@@ -225,6 +247,13 @@ migrate (PzStore *self,
       return FALSE;
     }
 
+  /* A migration that makes a table anew drops the one other tables point
+   * to: SQLite allows it only with the foreign keys off, which it can set
+   * only outside a transaction; the keys are checked before they are on
+   * again. */
+  if (sqlite && version < (int) pz_store_n_migrations &&
+      !exec (self, "PRAGMA foreign_keys = OFF", error))
+    return FALSE;
   for (int v = version; v < (int) pz_store_n_migrations; v++)
     {
       const char *sql = sqlite || pz_store_migrations[v].postgresql == NULL
@@ -242,6 +271,8 @@ migrate (PzStore *self,
       if (!exec (self, "COMMIT", error))
         return FALSE;
     }
+  if (sqlite && version < (int) pz_store_n_migrations)
+    return check_foreign_keys (self, error) && exec (self, "PRAGMA foreign_keys = ON", error);
   return TRUE;
 }
 

@@ -21,6 +21,10 @@ typedef enum {
 
 typedef struct _PzStore PzStore;
 
+/* The office a database of one office holds (and that a login names when
+ * it names none): the one a schema older than many offices becomes. */
+#define PZ_STORE_FIRST_OFFICE 1
+
 typedef struct {
   gint64   id;
   char    *username;
@@ -32,6 +36,7 @@ typedef struct {
   gboolean active;
   gboolean must_change_password;
   char    *signing_identity; /* (nullable): what they sign with */
+  gint64   office_id;       /* the office they belong to */
 } PzUser;
 
 /* A period in which a user holds another role as Plh or Plt. */
@@ -85,6 +90,7 @@ typedef struct {
   gint64  service_seconds;      /* office time used since, without the applicant's */
   gint64  service_due_at;       /* 0 while the clock stands (or before it starts) */
   char   *tracking_code;        /* the public code on the receipt (pz-tracking.h) */
+  gint64  office_id;            /* the office whose file it is */
 } PzApplication;
 
 typedef struct {
@@ -125,6 +131,7 @@ typedef struct {
 } PzVerdict;
 
 typedef struct {
+  gint64       office_id;  /* the office whose files are searched */
   const char  *q;
   const char  *step;
   const char  *status;
@@ -183,11 +190,33 @@ gboolean       pz_store_set_setting        (PzStore        *self,
                                             const char     *value,
                                             GError        **error);
 
+/* Offices */
+typedef struct {
+  gint64  id;
+  char   *code;   /* short, unique in the deployment */
+  char   *name;
+} PzOffice;
+
+void           pz_office_free              (PzOffice       *office);
+PzOffice      *pz_store_find_office        (PzStore        *self,
+                                            const char     *code);
+PzOffice      *pz_store_get_office         (PzStore        *self,
+                                            gint64          id);
+gint64         pz_store_count_offices      (PzStore        *self);
+gint64         pz_store_insert_office      (PzStore        *self,
+                                            const char     *code,
+                                            const char     *name,
+                                            gint64          now,
+                                            GError        **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzOffice, pz_office_free)
+
 /* Users and sessions */
 gboolean       pz_store_count_users        (PzStore        *self,
                                             gint64         *count,
                                             GError        **error);
 gint64         pz_store_insert_user        (PzStore        *self,
+                                            gint64          office_id,
                                             const char     *username,
                                             const char     *full_name,
                                             const char     *nip,
@@ -195,10 +224,13 @@ gint64         pz_store_insert_user        (PzStore        *self,
                                             const char     *password_hash,
                                             GError        **error);
 PzUser        *pz_store_find_user          (PzStore        *self,
+                                            gint64          office_id,
                                             const char     *username);
 PzUser        *pz_store_get_user           (PzStore        *self,
+                                            gint64          office_id,
                                             gint64          id);
 GPtrArray     *pz_store_list_users         (PzStore        *self,
+                                            gint64          office_id,
                                             GError        **error);
 gboolean       pz_store_update_user        (PzStore        *self,
                                             const PzUser   *user,
@@ -238,6 +270,7 @@ gboolean       pz_store_insert_audit       (PzStore        *self,
                                             const char     *detail_json,
                                             GError        **error);
 GPtrArray     *pz_store_list_audit         (PzStore        *self,
+                                            gint64          office_id,
                                             guint           limit,
                                             GError        **error);
 void           pz_audit_entry_free         (PzAuditEntry   *entry);
@@ -296,10 +329,12 @@ gboolean       pz_store_delete_holiday     (PzStore        *self,
                                             gboolean       *deleted,
                                             GError        **error);
 gboolean       pz_store_next_counter       (PzStore        *self,
+                                            gint64          office_id,
                                             const char     *name,
                                             gint64         *value,
                                             GError        **error);
 gboolean       pz_store_peek_counter       (PzStore        *self,
+                                            gint64          office_id,
                                             const char     *name,
                                             gint64         *value,
                                             GError        **error);
@@ -309,6 +344,7 @@ gboolean       pz_store_insert_application (PzStore        *self,
                                             PzApplication  *app,
                                             GError        **error);
 PzApplication *pz_store_get_application    (PzStore        *self,
+                                            gint64          office_id,
                                             gint64          id,
                                             GError        **error);
 gboolean       pz_store_update_application (PzStore        *self,
@@ -316,18 +352,22 @@ gboolean       pz_store_update_application (PzStore        *self,
                                             gint64          expected_version,
                                             GError        **error);
 GPtrArray     *pz_store_inbox_step         (PzStore        *self,
+                                            gint64          office_id,
                                             const char     *step,
                                             guint           limit,
                                             GError        **error);
 GHashTable    *pz_store_count_by_step      (PzStore        *self,
+                                            gint64          office_id,
                                             gint64          overdue_before,
                                             GError        **error);
 gboolean       pz_store_next_due           (PzStore        *self,
+                                            gint64          office_id,
                                             const char     *step,
                                             gint64          from,
                                             gint64         *next,
                                             GError        **error);
 gboolean       pz_store_count_step         (PzStore        *self,
+                                            gint64          office_id,
                                             const char     *step,
                                             gint64          overdue_before,
                                             gint64         *count,
@@ -490,6 +530,7 @@ gboolean       pz_store_note_escalation      (PzStore        *self,
                                               gint64          at,
                                               GError        **error);
 GArray        *pz_store_list_late_ids        (PzStore        *self,
+                                              gint64          office_id,
                                               gint64          now,
                                               gint64          soon,
                                               GError        **error);
