@@ -414,6 +414,7 @@ run_office_add (int    argc,
       !(user_id = pz_store_insert_user (store, office_id, "admin", _("Administrator"), NULL, roles, hash,
                                         &error)) ||
       !pz_store_set_password (store, user_id, hash, TRUE, &error) ||
+      !pz_store_set_setting (store, office_id, "office_name", argv[2], &error) ||
       !pz_store_commit (store, &error))
     {
       pz_store_rollback (store);

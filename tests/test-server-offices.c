@@ -252,7 +252,7 @@ test_lists (void)
   }
 }
 
-/* What the deployment still keeps once (the office's profile and
+/* What the deployment still keeps once (the letterhead's logo, the
  * signing key, the calendar, the permit types, the report) is the first
  * office's: another office can neither read nor change it. */
 static void
@@ -261,8 +261,6 @@ test_shared_settings (void)
   static const struct {
     const char *method, *path, *body;
   } requests[] = {
-    { "GET", "/api/v1/admin/office", NULL },
-    { "PATCH", "/api/v1/admin/office", "{\"name\":\"Kantor Curian\"}" },
     { "GET", "/api/v1/admin/office/logo", NULL },
     { "DELETE", "/api/v1/admin/office/logo", NULL },
     { "PUT", "/api/v1/admin/office/signing-certificate", "{}" },
@@ -288,6 +286,28 @@ test_shared_settings (void)
     g_assert_cmpuint (mine->status, ==, 200);
     g_assert_cmpstr (json_object_get_string_member (pz_response_object (mine), "name"), !=, "Kantor Curian");
   }
+}
+
+/* Each office has its own profile: B's name is B's alone. */
+static void
+test_profile (void)
+{
+  g_autoptr(PzResponse) before = send ("GET", "/api/v1/admin/office", pz_test_login (ts, "admin"), NULL);
+  g_autoptr(PzResponse) b_before = send ("GET", "/api/v1/admin/office", b_admin, NULL);
+  g_autoptr(PzResponse) patch = send ("PATCH", "/api/v1/admin/office", b_admin,
+                                      "{\"name\":\"Kantor Curian\",\"city\":\"Kota B\"}");
+  g_autoptr(PzResponse) b = send ("GET", "/api/v1/admin/office", b_admin, NULL);
+  g_autoptr(PzResponse) a = send ("GET", "/api/v1/admin/office", pz_test_login (ts, "admin"), NULL);
+
+  /* named as the operator named it */
+  g_assert_cmpstr (json_object_get_string_member (pz_response_object (b_before), "name"), ==, "Kantor B");
+  g_assert_cmpuint (patch->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (pz_response_object (b), "name"), ==, "Kantor Curian");
+  g_assert_cmpstr (json_object_get_string_member (pz_response_object (b), "city"), ==, "Kota B");
+  g_assert_cmpstr (json_object_get_string_member (pz_response_object (a), "name"), ==,
+                   json_object_get_string_member (pz_response_object (before), "name"));
+  g_assert_cmpstr (json_object_get_string_member (pz_response_object (a), "name"), ==,
+                   "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kabupaten Sukamaju");
 }
 
 /* Each office numbers its files from 1; the registration numbers repeat
@@ -424,6 +444,7 @@ main (int   argc,
   g_test_add_func ("/server/offices/every-route", test_every_route);
   g_test_add_func ("/server/offices/lists", test_lists);
   g_test_add_func ("/server/offices/shared-settings", test_shared_settings);
+  g_test_add_func ("/server/offices/profile", test_profile);
   g_test_add_func ("/server/offices/counters", test_counters);
   g_test_add_func ("/server/offices/users-stay-home", test_users_stay_home);
   rc = g_test_run ();

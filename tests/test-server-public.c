@@ -530,7 +530,11 @@ test_existing_files_get_a_code (void)
   /* the tables as version 10 had them: without the tracking code, nor
    * the later migrations' columns and tables (many offices made users,
    * files and counters anew) */
-  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE users_v10 ("
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE office_v10 (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                                 "INSERT INTO office_v10 SELECT key, value FROM office WHERE office_id = 1;"
+                                 "DROP TABLE office;"
+                                 "ALTER TABLE office_v10 RENAME TO office;"
+                                 "CREATE TABLE users_v10 ("
                                  "  id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE,"
                                  "  full_name TEXT NOT NULL, nip TEXT, password_hash TEXT NOT NULL,"
                                  "  active INTEGER NOT NULL DEFAULT 1,"

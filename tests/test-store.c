@@ -83,14 +83,14 @@ test_rollback (Fixture      *f,
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (pz_store_set_setting (f->store, "office_name", "DPMPTSP Kabupaten Sukamaju", &error));
+  g_assert_true (pz_store_set_setting (f->store, PZ_STORE_FIRST_OFFICE, "office_name", "DPMPTSP Kabupaten Sukamaju", &error));
   g_assert_true (pz_store_begin (f->store, &error));
-  g_assert_true (pz_store_set_setting (f->store, "office_name", "Kantor Lain", &error));
+  g_assert_true (pz_store_set_setting (f->store, PZ_STORE_FIRST_OFFICE, "office_name", "Kantor Lain", &error));
   g_assert_true (pz_store_put_holiday (f->store, "2026-12-25", "Hari Raya Natal", "national", &error));
   pz_store_rollback (f->store);
   g_assert_no_error (error);
   {
-    g_autofree char *name = pz_store_get_setting (f->store, "office_name");
+    g_autofree char *name = pz_store_get_setting (f->store, PZ_STORE_FIRST_OFFICE, "office_name");
     g_autoptr(GPtrArray) holidays = pz_store_list_holidays (f->store, &error);
 
     g_assert_cmpstr (name, ==, "DPMPTSP Kabupaten Sukamaju");
@@ -410,9 +410,9 @@ test_commit_lent (Fixture      *f,
   GThread *thread;
 
   g_assert_no_error (error);
-  g_assert_true (pz_store_set_setting (f->store, "office_name", "Lama", &error));
+  g_assert_true (pz_store_set_setting (f->store, PZ_STORE_FIRST_OFFICE, "office_name", "Lama", &error));
   g_assert_true (pz_store_begin (f->store, &error));
-  g_assert_true (pz_store_set_setting (f->store, "office_name", "Baru", &error));
+  g_assert_true (pz_store_set_setting (f->store, PZ_STORE_FIRST_OFFICE, "office_name", "Baru", &error));
   g_assert_no_error (error);
 
   g_mutex_init (&lent.lock);
@@ -420,10 +420,10 @@ test_commit_lent (Fixture      *f,
   thread = g_thread_new ("committer", commit_in_thread, &lent);
   pz_store_lend (f->store, thread);
   g_test_expect_message ("pz-store", G_LOG_LEVEL_CRITICAL, "*while its commit runs on another thread*");
-  g_assert_null (pz_store_get_setting (f->store, "office_name"));
+  g_assert_null (pz_store_get_setting (f->store, PZ_STORE_FIRST_OFFICE, "office_name"));
   g_test_assert_expected_messages ();
   /* the reader sees the last commit meanwhile */
-  name = pz_store_get_setting (reader, "office_name");
+  name = pz_store_get_setting (reader, PZ_STORE_FIRST_OFFICE, "office_name");
   g_assert_cmpstr (name, ==, "Lama");
   g_clear_pointer (&name, g_free);
   g_mutex_unlock (&lent.lock);
@@ -433,10 +433,10 @@ test_commit_lent (Fixture      *f,
   pz_store_give_back (f->store);
   g_assert_false (pz_store_in_transaction (f->store));
 
-  name = pz_store_get_setting (reader, "office_name");
+  name = pz_store_get_setting (reader, PZ_STORE_FIRST_OFFICE, "office_name");
   g_assert_cmpstr (name, ==, "Baru");
   g_clear_pointer (&name, g_free);
-  name = pz_store_get_setting (f->store, "office_name");
+  name = pz_store_get_setting (f->store, PZ_STORE_FIRST_OFFICE, "office_name");
   g_assert_cmpstr (name, ==, "Baru");
   pz_store_free (reader);
 }

@@ -441,15 +441,15 @@ create_office (PzEngine *engine,
       if (signer == NULL || !pz_store_note_signing_certificate (store, signer, error))
         goto fail;
     }
-  if (!pz_store_set_setting (store, "office_name",
+  if (!pz_store_set_setting (store, PZ_STORE_FIRST_OFFICE, "office_name",
                              "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kabupaten Sukamaju",
                              error) ||
-      !pz_store_set_setting (store, "office_address",
+      !pz_store_set_setting (store, PZ_STORE_FIRST_OFFICE, "office_address",
                              "Jl. Pemuda No. 1, Sukamaju 40111 · Telp. (022) 600 1234", error) ||
-      !pz_store_set_setting (store, "office_region", "Kabupaten Sukamaju", error) ||
-      !pz_store_set_setting (store, "kadis_name", "Dr. Ir. Rudi Hartono, M.T.", error) ||
-      !pz_store_set_setting (store, "kadis_nip", "196908141994031005", error) ||
-      !pz_store_set_setting (store, "demo", "1", error))
+      !pz_store_set_setting (store, PZ_STORE_FIRST_OFFICE, "office_region", "Kabupaten Sukamaju", error) ||
+      !pz_store_set_setting (store, PZ_STORE_FIRST_OFFICE, "kadis_name", "Dr. Ir. Rudi Hartono, M.T.", error) ||
+      !pz_store_set_setting (store, PZ_STORE_FIRST_OFFICE, "kadis_nip", "196908141994031005", error) ||
+      !pz_store_set_setting (store, PZ_STORE_FIRST_OFFICE, "demo", "1", error))
     goto fail;
 
   if (pz_store_commit (store, error))

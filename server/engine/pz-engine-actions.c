@@ -302,7 +302,7 @@ next_refusal_number (PzEngine *self,
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
   g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, self->tz);
   g_autofree char *counter = g_strdup_printf ("refusal:%d", g_date_time_get_year (local));
-  g_autofree char *format = setting_or (self, "refusal_number_format", DEFAULT_REFUSAL_NUMBER_FORMAT);
+  g_autofree char *format = setting_or (self, office_id, "refusal_number_format", DEFAULT_REFUSAL_NUMBER_FORMAT);
   gint64 seq;
 
   if (!pz_number_format_is_valid (format, NULL))

@@ -383,7 +383,7 @@ pz_engine_prepare_signing (PzEngine              *self,
   signing->passphrase = g_strdup (passphrase);
   signing->name = g_strdup (user->full_name);
   signing->reason = g_strdup_printf ("Izin %s", app->permit_number);
-  signing->location = setting_or (self, "office_city", "Sukamaju");
+  signing->location = setting_or (self, app->office_id, "office_city", "Sukamaju");
   signing->when = g_date_time_to_timezone (utc, self->tz);
   pdf = pz_engine_render_signed_permit (self, app, user, now);
   if (signing->remote_url)
@@ -492,7 +492,7 @@ sign_permit (PzEngine      *self,
       g_autoptr(GBytes) pdf = NULL;
       g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
       g_autoptr(GDateTime) when = g_date_time_to_timezone (utc, self->tz);
-      g_autofree char *city = setting_or (self, "office_city", "Sukamaju");
+      g_autofree char *city = setting_or (self, app->office_id, "office_city", "Sukamaju");
       g_autofree char *reason = NULL;
 
       if (signer == NULL)
@@ -525,7 +525,7 @@ compose_message (PzEngine      *self,
                  JsonObject    *returned_items,
                  gint64         now)
 {
-  g_autofree char *office = setting_or (self, "office_name", "DPMPTSP");
+  g_autofree char *office = setting_or (self, app->office_id, "office_name", "DPMPTSP");
   g_autofree char *track = g_strdup_printf ("%s/track/%s", self->public_url, app->tracking_code);
   const char *type_name = type ? type->name : app->permit_type;
   PzMessage *m;

@@ -113,7 +113,7 @@ static gboolean
 seed_calendar (PzEngine *self,
                GError  **error)
 {
-  g_autofree char *seeded = pz_store_get_setting (self->store, "calendar_seeded");
+  g_autofree char *seeded = pz_store_get_setting (self->store, PZ_STORE_FIRST_OFFICE, "calendar_seeded");
   g_auto(GStrv) names = NULL;
 
   if (seeded)
@@ -147,7 +147,7 @@ seed_calendar (PzEngine *self,
             goto fail;
         }
     }
-  if (!pz_store_set_setting (self->store, "calendar_seeded", "1", error) ||
+  if (!pz_store_set_setting (self->store, PZ_STORE_FIRST_OFFICE, "calendar_seeded", "1", error) ||
       !pz_store_commit (self->store, error))
     goto fail;
   return TRUE;
@@ -402,7 +402,7 @@ pz_engine_get_data_dir (PzEngine *self)
 static void
 apply_public_url (PzEngine *self)
 {
-  g_autofree char *profile = pz_store_get_setting (self->store, "public_url");
+  g_autofree char *profile = pz_store_get_setting (self->store, PZ_STORE_FIRST_OFFICE, "public_url");
 
   g_free (self->public_url);
   self->public_url = g_strdup (profile && *profile ? profile : pz_engine_get_configured_public_url (self));
@@ -453,9 +453,9 @@ pz_parse_clock (const char *text,
 static void
 apply_office_profile (PzEngine *self)
 {
-  g_autofree char *opens = pz_store_get_setting (self->store, "office_opens");
-  g_autofree char *closes = pz_store_get_setting (self->store, "office_closes");
-  g_autofree char *logo = pz_store_get_setting (self->store, "logo_png");
+  g_autofree char *opens = pz_store_get_setting (self->store, PZ_STORE_FIRST_OFFICE, "office_opens");
+  g_autofree char *closes = pz_store_get_setting (self->store, PZ_STORE_FIRST_OFFICE, "office_closes");
+  g_autofree char *logo = pz_store_get_setting (self->store, PZ_STORE_FIRST_OFFICE, "logo_png");
   guint start = 7 * 60 + 30, end = 16 * 60;
 
   if (opens && closes && !(pz_parse_clock (opens, &start) && pz_parse_clock (closes, &end) && start < end))

@@ -587,7 +587,7 @@ gboolean
 check_certificate (gpointer data)
 {
   PzServer *self = data;
-  g_autofree char *not_after = pz_store_get_setting (pz_engine_get_store (self->engine), "signing_not_after");
+  g_autofree char *not_after = pz_store_get_setting (pz_engine_get_store (self->engine), PZ_STORE_FIRST_OFFICE, "signing_not_after");
   gint64 now = now_seconds ();
   gint64 end;
 

@@ -178,7 +178,7 @@ office_may_reach (Req           *req,
                   const PzRoute *route)
 {
   static const char * const first_office_only[] = {
-    "/api/v1/reports", "/api/v1/admin/office", "/api/v1/admin/holidays", "/api/v1/admin/permit-types", NULL
+    "/api/v1/reports", "/api/v1/admin/office/", "/api/v1/admin/holidays", "/api/v1/admin/permit-types", NULL
   };
 
   if (req->user == NULL || req->user->office_id == PZ_STORE_FIRST_OFFICE)

@@ -363,6 +363,10 @@ static const char * const migrations[] = {
   "ALTER TABLE holidays ADD COLUMN office_id bigint NOT NULL DEFAULT 1;"
   "ALTER TABLE permit_types ADD COLUMN office_id bigint NOT NULL DEFAULT 1;"
   "ALTER TABLE permit_type_versions ADD COLUMN office_id bigint NOT NULL DEFAULT 1;",
+  /* 16: each office its own profile */
+  "ALTER TABLE office ADD COLUMN office_id bigint NOT NULL DEFAULT 1 REFERENCES offices(id);"
+  "ALTER TABLE office DROP CONSTRAINT office_pkey;"
+  "ALTER TABLE office ADD PRIMARY KEY (office_id, key);",
 };
 
 int

@@ -439,6 +439,16 @@ const Migration pz_store_migrations[] = {
               "ALTER TABLE holidays ADD COLUMN office_id INTEGER NOT NULL DEFAULT 1;"
               "ALTER TABLE permit_types ADD COLUMN office_id INTEGER NOT NULL DEFAULT 1;"
               "ALTER TABLE permit_type_versions ADD COLUMN office_id INTEGER NOT NULL DEFAULT 1;" },
+  /* 16: each office its own profile (name, address, Kadis, ...): the
+   * existing one is office 1's */
+  { .sqlite = "CREATE TABLE office_new ("
+              "  office_id INTEGER NOT NULL DEFAULT 1 REFERENCES offices(id),"
+              "  key TEXT NOT NULL,"
+              "  value TEXT NOT NULL,"
+              "  PRIMARY KEY (office_id, key));"
+              "INSERT INTO office_new (office_id, key, value) SELECT 1, key, value FROM office;"
+              "DROP TABLE office;"
+              "ALTER TABLE office_new RENAME TO office;" },
 };
 
 const guint pz_store_n_migrations = G_N_ELEMENTS (pz_store_migrations);

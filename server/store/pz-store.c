@@ -679,14 +679,16 @@ pz_store_get_stamp (PzStore      *self,
 
 char *
 pz_store_get_setting (PzStore    *self,
+                      gint64      office_id,
                       const char *key)
 {
-  PzDbStmt *stmt = prepare (self, "SELECT value FROM office WHERE key = ?", NULL);
+  PzDbStmt *stmt = prepare (self, "SELECT value FROM office WHERE office_id = ? AND key = ?", NULL);
   char *value = NULL;
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, key);
+  pz_db_bind_int64 (stmt, 1, office_id);
+  bind_text (stmt, 2, key);
   if (db_step (self, stmt) == PZ_DB_STEP_ROW)
     value = column_text (stmt, 0);
   pz_db_reset (stmt);
@@ -695,17 +697,19 @@ pz_store_get_setting (PzStore    *self,
 
 gboolean
 pz_store_set_setting (PzStore    *self,
+                      gint64      office_id,
                       const char *key,
                       const char *value,
                       GError    **error)
 {
   PzDbStmt *stmt = prepare (self,
-                            "INSERT INTO office (key, value) VALUES (?, ?) "
-                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            "INSERT INTO office (office_id, key, value) VALUES (?, ?, ?) "
+                            "ON CONFLICT (office_id, key) DO UPDATE SET value = excluded.value",
                             error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, key);
-  bind_text (stmt, 2, value);
+  pz_db_bind_int64 (stmt, 1, office_id);
+  bind_text (stmt, 2, key);
+  bind_text (stmt, 3, value);
   return step_done (self, stmt, error);
 }

@@ -184,8 +184,10 @@ gboolean       pz_store_try_write_lock     (PzStore        *self);
 
 /* Office profile */
 char          *pz_store_get_setting        (PzStore        *self,
+                                            gint64          office_id,
                                             const char     *key);
 gboolean       pz_store_set_setting        (PzStore        *self,
+                                            gint64          office_id,
                                             const char     *key,
                                             const char     *value,
                                             GError        **error);
