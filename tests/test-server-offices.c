@@ -255,29 +255,60 @@ test_lists (void)
 /* What the deployment still keeps once (the letterhead's logo, the
  * signing key, the calendar, the permit types, the report) is the first
  * office's: another office can neither read nor change it. */
+static const char * const first_office_only[] = {
+  "/api/v1/reports", "/api/v1/admin/office/", "/api/v1/admin/holidays", "/api/v1/admin/permit-types", NULL
+};
+
+static gboolean
+is_first_office_only (const char *pattern)
+{
+  for (guint i = 0; first_office_only[i]; i++)
+    if (g_str_has_prefix (pattern, first_office_only[i]))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_shared_settings (void)
 {
-  static const struct {
-    const char *method, *path, *body;
-  } requests[] = {
-    { "GET", "/api/v1/admin/office/logo", NULL },
-    { "DELETE", "/api/v1/admin/office/logo", NULL },
-    { "PUT", "/api/v1/admin/office/signing-certificate", "{}" },
-    { "GET", "/api/v1/admin/holidays", NULL },
-    { "PUT", "/api/v1/admin/holidays/2030-01-02", "{\"name\":\"Libur Curian\",\"kind\":\"regional\"}" },
-    { "DELETE", "/api/v1/admin/holidays/2030-01-01", NULL },
-    { "GET", "/api/v1/admin/permit-types/PBG/versions", NULL },
-    { "PUT", "/api/v1/admin/permit-types/PBG", "{}" },
-  };
+  guint n_routes, covered = 0;
+  const PzRoute *routes = pz_server_get_routes (&n_routes);
 
-  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+  for (guint i = 0; i < n_routes; i++)
     {
-      g_autoptr(PzResponse) r = send (requests[i].method, requests[i].path, b_admin, requests[i].body);
+      const PzRoute *route = &routes[i];
+      g_autoptr(GString) path = g_string_new (route->pattern);
+      g_autoptr(PzResponse) r = NULL;
+      gboolean with_body = !g_str_equal (route->method, "GET") && !g_str_equal (route->method, "DELETE");
 
+      if (route->access == PZ_ROUTE_OPEN || route->access == PZ_ROUTE_PAGE)
+        continue;
+      if (!is_first_office_only (route->pattern))
+        {
+          /* any other route with a parameter must take the ids the other
+           * test holds to the office */
+          if (strchr (route->pattern, '{') && !strstr (route->pattern, "{id}"))
+            g_error ("%s %s takes a parameter no office owns", route->method, route->pattern);
+          continue;
+        }
+      g_string_replace (path, "{date}", "2030-01-02", 0);
+      g_string_replace (path, "{code}", "PBG", 0);
+      if (route->body == PZ_ROUTE_BODY_UPLOAD)
+        {
+          g_autoptr(GBytes) png = pz_test_png (20, 20);
+
+          r = pz_test_request_full (ts, route->method, path->str, b_admin, "image/png", png, NULL);
+        }
+      else
+        r = send (route->method, path->str, route->access == PZ_ROUTE_ADMIN ? b_admin : b_front,
+                  with_body ? "{\"name\":\"Curian\",\"kind\":\"regional\"}" : NULL);
       if (r->status != 404)
-        g_error ("%s %s answered %u to office B", requests[i].method, requests[i].path, r->status);
+        g_error ("%s %s answered %u to office B", route->method, path->str, r->status);
+      covered++;
     }
+  /* the report; the logo and the signing certificate; the holidays; the
+   * permit types */
+  g_assert_cmpuint (covered, >=, 10);
   {
     g_autoptr(PzResponse) report = send ("GET", "/api/v1/reports", b_front, NULL);
     g_autoptr(PzResponse) mine = send ("GET", "/api/v1/admin/office", pz_test_login (ts, "admin"), NULL);
@@ -376,10 +407,17 @@ add_office (const char *dir)
                           "--data-dir", dir, NULL };
   g_autofree char *twice = NULL;
 
+  const char *bad_code[] = { g_getenv ("PERIZINAN_SERVER"), "office", "add", "Kantor B!", "Kantor B",
+                             "--data-dir", dir, NULL };
+  const char *no_name[] = { g_getenv ("PERIZINAN_SERVER"), "office", "add", "kantor-c", " ",
+                            "--data-dir", dir, NULL };
+
   g_assert_true (g_regex_match (re, out, 0, &m));
   /* a code names one office */
   twice = pz_test_run (again);
   g_assert_false (strstr (twice, "admin@"));
+  g_assert_false (pz_test_run_in (dir, bad_code));
+  g_assert_false (pz_test_run_in (dir, no_name));
   return g_match_info_fetch (m, 1);
 }
 

@@ -387,7 +387,7 @@ handle_change_password (Req *req)
       return;
     }
   /* the old password is a secret to guess like the one at the login */
-  key = throttle_key ("password", user->username, client_address (req));
+  key = throttle_user_key ("password", user, client_address (req));
   if (g_object_get_data (G_OBJECT (req->msg), "pz-argon") == NULL &&
       !throttle_attempt (req, key, client_address (req)))
     return;

@@ -463,7 +463,7 @@ handle_action (Req   *req,
    * once: not again when the signature comes back */
   if (request.data && json_object_has_member (request.data, "passphrase"))
     {
-      passphrase_key = throttle_key ("passphrase", req->user->username, client_address (req));
+      passphrase_key = throttle_user_key ("passphrase", req->user, client_address (req));
       if (signed_job == NULL && !throttle_attempt (req, passphrase_key, client_address (req)))
         return;
     }

@@ -408,7 +408,7 @@ handle_put_certificate (Req *req)
    * throttled like guessing it at a signing */
   if (current)
     {
-      guess_key = throttle_key ("passphrase", req->user->username, client_address (req));
+      guess_key = throttle_user_key ("passphrase", req->user, client_address (req));
       if (!throttle_attempt (req, guess_key, client_address (req)))
         return;
     }

@@ -280,6 +280,9 @@ gboolean authenticate (Req *req);
 char *throttle_key (const char *kind,
                     const char *username,
                     const char *address);
+char *throttle_user_key (const char   *kind,
+                         const PzUser *user,
+                         const char   *address);
 const char *client_address (Req *req);
 gboolean throttle_attempt (Req        *req,
                            const char *key,

@@ -176,6 +176,17 @@ throttle_key (const char *kind,
   return g_strdup_printf ("%s\n%s\n%s", kind, username, address);
 }
 
+/* A user's own key: the same username in two offices is two accounts */
+char *
+throttle_user_key (const char   *kind,
+                   const PzUser *user,
+                   const char   *address)
+{
+  g_autofree char *account = g_strdup_printf ("%s@%" G_GINT64_FORMAT, user->username, user->office_id);
+
+  return throttle_key (kind, account, address);
+}
+
 const char *
 client_address (Req *req)
 {
@@ -365,7 +376,12 @@ handle_login (Req *req)
   job->password = g_strdup (json_node_get_string (password));
   job->address = g_strdup (address);
 
-  job->throttle_key = throttle_key ("login", job->username, job->address);
+  {
+    /* the same username in two offices is two accounts to guess */
+    g_autofree char *account = g_strdup_printf ("%s@%" G_GINT64_FORMAT, job->username, job->office_id);
+
+    job->throttle_key = throttle_key ("login", account, job->address);
+  }
   if (!throttle_attempt (req, job->throttle_key, job->address))
     {
       login_job_free (job);
