@@ -296,19 +296,19 @@ test_report_empty (Fixture      *f,
 
   g_assert_no_error (error);
   g_assert_nonnull (snapshot);
-  volume = pz_store_report_volume (snapshot, 0, 2000000000, 25200, &error);
+  volume = pz_store_report_volume (snapshot, 0, 0, 2000000000, 25200, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (volume->len, ==, 0);
-  stays = pz_store_report_stays (snapshot, 0, 2000000000, TRUE, &error);
+  stays = pz_store_report_stays (snapshot, 0, 0, 2000000000, TRUE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (stays->len, ==, 0);
-  decided = pz_store_report_decided (snapshot, 0, 2000000000, &error);
+  decided = pz_store_report_decided (snapshot, 0, 0, 2000000000, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (decided->len, ==, 0);
-  waiting = pz_store_report_waiting (snapshot, 1767225600, &error);
+  waiting = pz_store_report_waiting (snapshot, 0, 1767225600, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (waiting->len, ==, 0);
-  g_assert_true (pz_store_report_satisfaction (snapshot, 0, 2000000000, &summary, &error));
+  g_assert_true (pz_store_report_satisfaction (snapshot, 0, 0, 2000000000, &summary, &error));
   g_assert_no_error (error);
   g_assert_cmpint (summary.responses, ==, 0);
   g_assert_cmpfloat (summary.mean[0], ==, 0.0);

@@ -240,7 +240,7 @@ handle_report (Req *req)
   {
     GTask *task = g_task_new (NULL, NULL, report_done, g_object_ref (req->msg));
 
-    g_task_set_task_data (task, pz_report_context_new (req->server->engine, &from, &to, req->now),
+    g_task_set_task_data (task, pz_report_context_new (req->server->engine, req->user->office_id, &from, &to, req->now),
                           (GDestroyNotify) pz_report_context_free);
     soup_server_message_pause (req->msg);
     g_task_run_in_thread (task, report_in_thread);

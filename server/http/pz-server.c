@@ -169,16 +169,16 @@ access_allowed (Req          *req,
     }
 }
 
-/* What is still kept once for the whole deployment (the office's profile,
- * letterhead and signing key, the calendar, the permit types, the report
- * over every file): the first office's.  Another office's users are told
+/* What is still kept once for the whole deployment (the letterhead's
+ * logo, the signing key, the calendar, the permit types): the first
+ * office's.  Another office's users are told
  * there is nothing here, as for any other office's data. */
 static gboolean
 office_may_reach (Req           *req,
                   const PzRoute *route)
 {
   static const char * const first_office_only[] = {
-    "/api/v1/reports", "/api/v1/admin/office/", "/api/v1/admin/holidays", "/api/v1/admin/permit-types", NULL
+    "/api/v1/admin/office/", "/api/v1/admin/holidays", "/api/v1/admin/permit-types", NULL
   };
 
   if (req->user == NULL || req->user->office_id == PZ_STORE_FIRST_OFFICE)

@@ -537,7 +537,8 @@ GArray        *pz_store_list_late_ids        (PzStore        *self,
                                               gint64          soon,
                                               GError        **error);
 
-/* The oversight report's rows (pz-store-report.c), read from a snapshot */
+/* The oversight report's rows (pz-store-report.c), read from a snapshot;
+ * each of one office's files, or with @office_id 0 of every office's */
 PzStore       *pz_store_open_snapshot        (const char     *path,
                                               GError        **error);
 
@@ -580,23 +581,28 @@ void           pz_volume_row_free            (PzVolumeRow    *row);
 void           pz_stay_row_free              (PzStayRow      *row);
 void           pz_step_wait_row_free         (PzStepWaitRow  *row);
 GPtrArray     *pz_store_report_volume        (PzStore        *self,
+                                              gint64          office_id,
                                               gint64          from,
                                               gint64          to,
                                               gint64          tz_offset,
                                               GError        **error);
 GPtrArray     *pz_store_report_stays         (PzStore        *self,
+                                              gint64          office_id,
                                               gint64          from,
                                               gint64          to,
                                               gboolean        with_permit_type,
                                               GError        **error);
 GPtrArray     *pz_store_report_decided       (PzStore        *self,
+                                              gint64          office_id,
                                               gint64          from,
                                               gint64          to,
                                               GError        **error);
 GPtrArray     *pz_store_report_waiting       (PzStore        *self,
+                                              gint64          office_id,
                                               gint64          now,
                                               GError        **error);
 gboolean       pz_store_report_satisfaction  (PzStore        *self,
+                                              gint64          office_id,
                                               gint64          from,
                                               gint64          to,
                                               PzSatisfactionSummary *summary,
