@@ -169,7 +169,9 @@ pz_engine_install_signing_key (PzEngine   *self,
 /* Whose key signs for @user: their own signing identity (a PKCS#12 file
  * of the data directory's signing folder, a pkcs11: URI, or with a remote
  * signing service their NIK); else, for the Kadis in their own role, the
- * office's [signing] key.  An acting official signs only with their own.
+ * office's [signing] key.  An acting official signs only with their own,
+ * and so does the Kadis of another office than the first: the [signing]
+ * key is the first office's.
  * Returns FALSE for a signer without one. */
 gboolean
 signing_identity_of (PzEngine *self,
@@ -192,7 +194,7 @@ signing_identity_of (PzEngine *self,
       return TRUE;
     }
   if (user->roles && g_strv_contains ((const char * const *) user->roles, "kadis") &&
-      pz_user_acting_kind (user, "kadis") == NULL)
+      pz_user_acting_kind (user, "kadis") == NULL && user->office_id == PZ_STORE_FIRST_OFFICE)
     {
       *office_key = TRUE;
       if (self->remote_url)
