@@ -55,7 +55,7 @@ pz_bench_fill_store (const char *dir,
   store = pz_engine_get_store (engine);
   wf = pz_engine_get_workflow (engine, "standard");
   types = pz_engine_list_permit_types (engine);
-  front = pz_store_find_user (store, "front_office");
+  front = pz_store_find_user (store, PZ_STORE_FIRST_OFFICE, "front_office");
   for (guint i = 0; i < pz_workflow_get_n_steps (wf); i++)
     if (only_step == NULL || g_str_equal (pz_workflow_get_nth_step (wf, i)->id, only_step))
       g_ptr_array_add (steps, (gpointer) pz_workflow_get_nth_step (wf, i));
@@ -164,7 +164,7 @@ pz_bench_fill_year (const char *dir,
         g_ptr_array_add (chain, (gpointer) step);
     }
   for (guint i = 0; i < chain->len; i++)
-    g_ptr_array_add (users, pz_store_find_user (store, ((const PzStep *) g_ptr_array_index (chain, i))->roles[0]));
+    g_ptr_array_add (users, pz_store_find_user (store, PZ_STORE_FIRST_OFFICE, ((const PzStep *) g_ptr_array_index (chain, i))->roles[0]));
 
   if (!pz_store_begin (store, &error))
     g_error ("%s", error->message);

@@ -84,7 +84,7 @@ main (int   argc,
   for (int i = 0; i < runs; i++)
     {
       gint64 t0 = g_get_monotonic_time ();
-      g_autofree char *report = pz_report_build (engine, &from, &to, now, &error);
+      g_autofree char *report = pz_report_build (engine, PZ_STORE_FIRST_OFFICE, &from, &to, now, &error);
       double s;
 
       g_assert_no_error (error);

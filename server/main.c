@@ -312,7 +312,7 @@ run_create_admin (int    argc,
       g_printerr ("%s\n", error->message);
       return 1;
     }
-  if ((existing = pz_store_find_user (store, argv[1])))
+  if ((existing = pz_store_find_user (store, PZ_STORE_FIRST_OFFICE, argv[1])))
     {
       pz_user_free (existing);
       pz_store_free (store);
@@ -320,7 +320,7 @@ run_create_admin (int    argc,
       return 1;
     }
   if (!(hash = pz_auth_hash_password (password, &error)) ||
-      pz_store_insert_user (store, argv[1], full_name ? full_name : argv[1], NULL,
+      pz_store_insert_user (store, PZ_STORE_FIRST_OFFICE, argv[1], full_name ? full_name : argv[1], NULL,
                             roles, hash, &error) <= 0)
     {
       pz_store_free (store);
@@ -329,6 +329,103 @@ run_create_admin (int    argc,
     }
   pz_store_free (store);
   g_print (_("Administrator %s created\n"), argv[1]);
+  return 0;
+}
+
+/* An office code: what a login names the office by, in lower case */
+static gboolean
+office_code_is_valid (const char *code)
+{
+  gsize n = strlen (code);
+
+  if (n < 2 || n > 32)
+    return FALSE;
+  for (const char *p = code; *p; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
+static int
+run_office_add (int    argc,
+                char **argv)
+{
+  g_autofree char *data_dir = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *password = pz_auth_random_hex (12);
+  g_autofree char *hash = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PzOffice) existing = NULL;
+  const char *roles[] = { "admin", NULL };
+  gint64 office_id = 0, user_id = 0;
+  PzStore *store;
+  GOptionEntry entries[] = {
+    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+      N_("The server's data directory"), N_("DIR") },
+    { NULL }
+  };
+
+  if (!parse_subcommand (_("CODE NAME"),
+                         _("Add an office to the deployment, with its administrator “admin”, "
+                           "whose one-time password is printed once."),
+                         entries, &argc, &argv, 2))
+    return 2;
+  if (data_dir == NULL)
+    {
+      g_printerr (_("Say which data directory: --data-dir DIR\n"));
+      return 2;
+    }
+  if (!office_code_is_valid (argv[1]))
+    {
+      g_printerr (_("An office code is 2 to 32 lower-case letters, digits or dashes\n"));
+      return 2;
+    }
+  if (!pz_valid_text (argv[2], 200) || *g_strstrip (argv[2]) == '\0')
+    {
+      g_printerr (_("Give the office a name\n"));
+      return 2;
+    }
+  db_path = g_build_filename (data_dir, "perizinan.db", NULL);
+  if (!g_file_test (db_path, G_FILE_TEST_EXISTS))
+    {
+      g_printerr (_("There is no database in %s\n"), data_dir);
+      return 1;
+    }
+  if (!(store = pz_store_open (db_path, &error)))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  if ((existing = pz_store_find_office (store, argv[1])))
+    {
+      pz_store_free (store);
+      g_printerr (_("There is already an office with the code %s\n"), argv[1]);
+      return 1;
+    }
+  if (!(hash = pz_auth_hash_password (password, &error)) ||
+      !pz_store_begin (store, &error))
+    {
+      pz_store_free (store);
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  if (!(office_id = pz_store_insert_office (store, argv[1], argv[2], g_get_real_time () / G_USEC_PER_SEC,
+                                            &error)) ||
+      !(user_id = pz_store_insert_user (store, office_id, "admin", _("Administrator"), NULL, roles, hash,
+                                        &error)) ||
+      !pz_store_set_password (store, user_id, hash, TRUE, &error) ||
+      !pz_store_set_setting (store, office_id, "office_name", argv[2], &error) ||
+      !pz_store_commit (store, &error))
+    {
+      pz_store_rollback (store);
+      pz_store_free (store);
+      g_printerr ("%s\n", error ? error->message : _("Cannot create the office"));
+      return 1;
+    }
+  pz_store_free (store);
+  /* the only time the password is shown: it is to be changed at the first login */
+  g_print (_("Office %s created; its administrator logs in as admin@%s with the one-time password %s\n"),
+           argv[1], argv[1], password);
   return 0;
 }
 
@@ -463,5 +560,7 @@ main (int   argc,
     return run_verify (argc - 1, argv + 1);
   if (argc > 1 && strcmp (argv[1], "create-admin") == 0)
     return run_create_admin (argc - 1, argv + 1);
+  if (argc > 2 && strcmp (argv[1], "office") == 0 && strcmp (argv[2], "add") == 0)
+    return run_office_add (argc - 2, argv + 2);
   return run_server (argc, argv);
 }

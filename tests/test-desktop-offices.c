@@ -161,7 +161,7 @@ register_doctor (PzEngine   *engine,
                  const char *name,
                  gint64      when)
 {
-  g_autoptr(PzUser) front = pz_store_find_user (pz_engine_get_store (engine), "front_office");
+  g_autoptr(PzUser) front = pz_store_find_user (pz_engine_get_store (engine), PZ_STORE_FIRST_OFFICE, "front_office");
   g_autoptr(JsonObject) body = json_object_new ();
   JsonObject *applicant = json_object_new ();
   JsonObject *data = json_object_new ();

@@ -7,6 +7,7 @@
 
 #include "pz-demo.h"
 #include "pz-engine.h"
+#include "pz-engine-private.h"
 
 static void
 remove_tree (const char *path)
@@ -60,11 +61,45 @@ test_file_edition (void)
   remove_tree (dir);
 }
 
+/* The office's [signing] key is the first office's: the Kadis of another
+ * office signs only with an identity of their own. */
+static void
+test_office_key (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("pz-engine-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  PzEngine *engine = pz_engine_new (dir, NULL, "Asia/Jakarta", &error);
+  char *roles[] = { (char *) "kadis", NULL };
+  char *acting[] = { NULL };
+  PzUser kadis = { .id = 7, .username = (char *) "kadis", .roles = roles, .acting = acting,
+                   .office_id = PZ_STORE_FIRST_OFFICE };
+  g_autofree char *identity = NULL;
+  g_autofree char *nik = NULL;
+  gboolean office_key = FALSE;
+
+  g_assert_no_error (error);
+  pz_engine_set_signing_key (engine, "/nonexistent/office.p12");
+  g_assert_true (signing_identity_of (engine, &kadis, &identity, &nik, &office_key));
+  g_assert_true (office_key);
+  g_assert_cmpstr (identity, ==, "/nonexistent/office.p12");
+  g_clear_pointer (&identity, g_free);
+  g_clear_pointer (&nik, g_free);
+
+  kadis.office_id = 2;
+  g_assert_false (signing_identity_of (engine, &kadis, &identity, &nik, &office_key));
+  g_assert_false (office_key);
+  g_assert_null (identity);
+
+  pz_engine_free (engine);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/file-edition", test_file_edition);
+  g_test_add_func ("/engine/office-key", test_office_key);
   return g_test_run ();
 }

@@ -35,7 +35,7 @@ register_at (PzEngine   *engine,
              gint64      when)
 {
   PzStore *store = pz_engine_get_store (engine);
-  g_autoptr(PzUser) front = pz_store_find_user (store, "front_office");
+  g_autoptr(PzUser) front = pz_store_find_user (store, PZ_STORE_FIRST_OFFICE, "front_office");
   g_autoptr(JsonObject) body = json_object_new ();
   JsonObject *applicant = json_object_new ();
   g_autoptr(GPtrArray) details = pz_details_new ();

@@ -53,13 +53,13 @@ test_users (Fixture      *f,
   static const char * const roles[] = { "kasi", NULL };
   g_autoptr(GError) error = NULL;
   gint64 count = -1;
-  gint64 id = pz_store_insert_user (f->store, "siti", "Siti Aminah, S.H.", "198001012005012001", roles,
+  gint64 id = pz_store_insert_user (f->store, PZ_STORE_FIRST_OFFICE, "siti", "Siti Aminah, S.H.", "198001012005012001", roles,
                                     "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA", &error);
   PzUser *user;
 
   g_assert_no_error (error);
   g_assert_cmpint (id, >, 0);
-  user = pz_store_find_user (f->store, "siti");
+  user = pz_store_find_user (f->store, PZ_STORE_FIRST_OFFICE, "siti");
   g_assert_nonnull (user);
   g_assert_cmpint (user->id, ==, id);
   g_assert_cmpstr (user->full_name, ==, "Siti Aminah, S.H.");
@@ -68,9 +68,9 @@ test_users (Fixture      *f,
   g_assert_null (user->roles[1]);
   g_assert_true (user->active);
   pz_user_free (user);
-  g_assert_null (pz_store_find_user (f->store, "nobody"));
+  g_assert_null (pz_store_find_user (f->store, PZ_STORE_FIRST_OFFICE, "nobody"));
   /* a second user of that name is refused */
-  g_assert_cmpint (pz_store_insert_user (f->store, "siti", "Siti Lain", NULL, roles, "x", &error), <=, 0);
+  g_assert_cmpint (pz_store_insert_user (f->store, PZ_STORE_FIRST_OFFICE, "siti", "Siti Lain", NULL, roles, "x", &error), <=, 0);
   g_assert_error (error, PZ_STORE_ERROR, PZ_STORE_ERROR_CONSTRAINT);
   g_clear_error (&error);
   g_assert_true (pz_store_count_users (f->store, &count, &error));
@@ -83,14 +83,14 @@ test_rollback (Fixture      *f,
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (pz_store_set_setting (f->store, "office_name", "DPMPTSP Kabupaten Sukamaju", &error));
+  g_assert_true (pz_store_set_setting (f->store, PZ_STORE_FIRST_OFFICE, "office_name", "DPMPTSP Kabupaten Sukamaju", &error));
   g_assert_true (pz_store_begin (f->store, &error));
-  g_assert_true (pz_store_set_setting (f->store, "office_name", "Kantor Lain", &error));
+  g_assert_true (pz_store_set_setting (f->store, PZ_STORE_FIRST_OFFICE, "office_name", "Kantor Lain", &error));
   g_assert_true (pz_store_put_holiday (f->store, "2026-12-25", "Hari Raya Natal", "national", &error));
   pz_store_rollback (f->store);
   g_assert_no_error (error);
   {
-    g_autofree char *name = pz_store_get_setting (f->store, "office_name");
+    g_autofree char *name = pz_store_get_setting (f->store, PZ_STORE_FIRST_OFFICE, "office_name");
     g_autoptr(GPtrArray) holidays = pz_store_list_holidays (f->store, &error);
 
     g_assert_cmpstr (name, ==, "DPMPTSP Kabupaten Sukamaju");
@@ -106,7 +106,7 @@ test_sessions (Fixture      *f,
 {
   static const char * const roles[] = { "front_office", NULL };
   g_autoptr(GError) error = NULL;
-  gint64 id = pz_store_insert_user (f->store, "budi", "Budi Santoso", NULL, roles, "x", &error);
+  gint64 id = pz_store_insert_user (f->store, PZ_STORE_FIRST_OFFICE, "budi", "Budi Santoso", NULL, roles, "x", &error);
   gint64 expires = 0;
   PzUser *user;
 
@@ -131,7 +131,7 @@ test_clocks_empty (Fixture      *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) clocks = pz_store_list_open_clocks (f->store, &error);
   g_autoptr(GPtrArray) late = pz_store_list_new_escalations (f->store, 2000, 3000, &error);
-  g_autoptr(GArray) ids = pz_store_list_late_ids (f->store, 2000, 3000, &error);
+  g_autoptr(GArray) ids = pz_store_list_late_ids (f->store, 1, 2000, 3000, &error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (clocks->len, ==, 0);
@@ -175,7 +175,7 @@ move_file (Fixture    *f,
            gint64      due_at)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(PzApplication) app = pz_store_get_application (f->store, id, &error);
+  g_autoptr(PzApplication) app = pz_store_get_application (f->store, PZ_STORE_FIRST_OFFICE, id, &error);
 
   g_assert_nonnull (app);
   g_free (app->step);
@@ -194,12 +194,12 @@ assert_counts (Fixture    *f,
                gint64      overdue)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) all = pz_store_count_by_step (f->store, before, &error);
+  g_autoptr(GHashTable) all = pz_store_count_by_step (f->store, PZ_STORE_FIRST_OFFICE, before, &error);
   gint64 count = -1, late = -1;
   gint64 *pair;
 
   g_assert_no_error (error);
-  g_assert_true (pz_store_count_step (f->store, step, before, &count, &late, &error));
+  g_assert_true (pz_store_count_step (f->store, PZ_STORE_FIRST_OFFICE, step, before, &count, &late, &error));
   g_assert_no_error (error);
   g_assert_cmpint (count, ==, files);
   g_assert_cmpint (late, ==, overdue);
@@ -221,7 +221,7 @@ test_step_counts (Fixture      *f,
   static const char * const roles[] = { "front_office", NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *path = g_build_filename (f->dir, "perizinan.db", NULL);
-  gint64 user = pz_store_insert_user (f->store, "budi", "Budi Santoso", NULL, roles, "x", &error);
+  gint64 user = pz_store_insert_user (f->store, PZ_STORE_FIRST_OFFICE, "budi", "Budi Santoso", NULL, roles, "x", &error);
   gint64 a, b, c;
   sqlite3 *db;
 
@@ -296,19 +296,19 @@ test_report_empty (Fixture      *f,
 
   g_assert_no_error (error);
   g_assert_nonnull (snapshot);
-  volume = pz_store_report_volume (snapshot, 0, 2000000000, 25200, &error);
+  volume = pz_store_report_volume (snapshot, 0, 0, 2000000000, 25200, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (volume->len, ==, 0);
-  stays = pz_store_report_stays (snapshot, 0, 2000000000, TRUE, &error);
+  stays = pz_store_report_stays (snapshot, 0, 0, 2000000000, TRUE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (stays->len, ==, 0);
-  decided = pz_store_report_decided (snapshot, 0, 2000000000, &error);
+  decided = pz_store_report_decided (snapshot, 0, 0, 2000000000, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (decided->len, ==, 0);
-  waiting = pz_store_report_waiting (snapshot, 1767225600, &error);
+  waiting = pz_store_report_waiting (snapshot, 0, 1767225600, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (waiting->len, ==, 0);
-  g_assert_true (pz_store_report_satisfaction (snapshot, 0, 2000000000, &summary, &error));
+  g_assert_true (pz_store_report_satisfaction (snapshot, 0, 0, 2000000000, &summary, &error));
   g_assert_no_error (error);
   g_assert_cmpint (summary.responses, ==, 0);
   g_assert_cmpfloat (summary.mean[0], ==, 0.0);
@@ -347,7 +347,7 @@ test_idempotent_packed (Fixture      *f,
   g_autofree char *fingerprint = NULL;
   g_autofree char *body = NULL;
   guint status = 0;
-  gint64 user = pz_store_insert_user (f->store, "siti", "Siti Aminah", NULL, roles, "x", &error);
+  gint64 user = pz_store_insert_user (f->store, PZ_STORE_FIRST_OFFICE, "siti", "Siti Aminah", NULL, roles, "x", &error);
 
   g_assert_no_error (error);
   for (guint i = 0; i < 40; i++)
@@ -410,9 +410,9 @@ test_commit_lent (Fixture      *f,
   GThread *thread;
 
   g_assert_no_error (error);
-  g_assert_true (pz_store_set_setting (f->store, "office_name", "Lama", &error));
+  g_assert_true (pz_store_set_setting (f->store, PZ_STORE_FIRST_OFFICE, "office_name", "Lama", &error));
   g_assert_true (pz_store_begin (f->store, &error));
-  g_assert_true (pz_store_set_setting (f->store, "office_name", "Baru", &error));
+  g_assert_true (pz_store_set_setting (f->store, PZ_STORE_FIRST_OFFICE, "office_name", "Baru", &error));
   g_assert_no_error (error);
 
   g_mutex_init (&lent.lock);
@@ -420,10 +420,10 @@ test_commit_lent (Fixture      *f,
   thread = g_thread_new ("committer", commit_in_thread, &lent);
   pz_store_lend (f->store, thread);
   g_test_expect_message ("pz-store", G_LOG_LEVEL_CRITICAL, "*while its commit runs on another thread*");
-  g_assert_null (pz_store_get_setting (f->store, "office_name"));
+  g_assert_null (pz_store_get_setting (f->store, PZ_STORE_FIRST_OFFICE, "office_name"));
   g_test_assert_expected_messages ();
   /* the reader sees the last commit meanwhile */
-  name = pz_store_get_setting (reader, "office_name");
+  name = pz_store_get_setting (reader, PZ_STORE_FIRST_OFFICE, "office_name");
   g_assert_cmpstr (name, ==, "Lama");
   g_clear_pointer (&name, g_free);
   g_mutex_unlock (&lent.lock);
@@ -433,10 +433,10 @@ test_commit_lent (Fixture      *f,
   pz_store_give_back (f->store);
   g_assert_false (pz_store_in_transaction (f->store));
 
-  name = pz_store_get_setting (reader, "office_name");
+  name = pz_store_get_setting (reader, PZ_STORE_FIRST_OFFICE, "office_name");
   g_assert_cmpstr (name, ==, "Baru");
   g_clear_pointer (&name, g_free);
-  name = pz_store_get_setting (f->store, "office_name");
+  name = pz_store_get_setting (f->store, PZ_STORE_FIRST_OFFICE, "office_name");
   g_assert_cmpstr (name, ==, "Baru");
   pz_store_free (reader);
 }

@@ -162,7 +162,7 @@ static PzUser *
 user_for_step (PzStore      *store,
                const PzStep *step)
 {
-  return pz_store_find_user (store, step->roles[0]);
+  return pz_store_find_user (store, PZ_STORE_FIRST_OFFICE, step->roles[0]);
 }
 
 static gboolean
@@ -175,7 +175,7 @@ act (PzEngine   *engine,
      gint64      now,
      GError    **error)
 {
-  g_autoptr(PzApplication) app = pz_engine_get_application (engine, id, error);
+  g_autoptr(PzApplication) app = pz_engine_get_application (engine, PZ_STORE_FIRST_OFFICE, id, error);
   g_autoptr(GPtrArray) details = pz_details_new ();
   g_autofree char *answer = NULL;
   PzActionRequest request = { 0 };
@@ -248,7 +248,7 @@ pz_demo_take_step (PzEngine   *engine,
                    GError    **error)
 {
   PzStore *store = pz_engine_get_store (engine);
-  g_autoptr(PzApplication) app = pz_engine_get_application (engine, id, error);
+  g_autoptr(PzApplication) app = pz_engine_get_application (engine, PZ_STORE_FIRST_OFFICE, id, error);
   g_autoptr(PzUser) user = NULL;
   g_autoptr(JsonObject) data = json_object_new ();
   gboolean approve = g_str_equal (action, "approve");
@@ -339,7 +339,7 @@ drive (PzEngine       *engine,
 
   for (guint guard = 0; guard < 32; guard++)
     {
-      g_autoptr(PzApplication) app = pz_engine_get_application (engine, id, error);
+      g_autoptr(PzApplication) app = pz_engine_get_application (engine, PZ_STORE_FIRST_OFFICE, id, error);
       PzPermitType *type;
       const PzStep *step;
       gboolean last;
@@ -413,12 +413,12 @@ create_office (PzEngine *engine,
       const char *roles[] = { demo_users[i].username, NULL };
       gint64 id;
 
-      if (!(id = pz_store_insert_user (store, demo_users[i].username, demo_users[i].full_name,
+      if (!(id = pz_store_insert_user (store, PZ_STORE_FIRST_OFFICE, demo_users[i].username, demo_users[i].full_name,
                                        demo_users[i].nip, roles, demo_hash, error)))
         goto fail;
       if (g_str_equal (demo_users[i].username, "sekretaris"))
         {
-          g_autoptr(PzUser) plh = pz_store_get_user (store, id);
+          g_autoptr(PzUser) plh = pz_store_get_user (store, PZ_STORE_FIRST_OFFICE, id);
 
           plh->signing_identity = g_strdup (DEMO_PLH_IDENTITY);
           if (!pz_store_update_user (store, plh, NULL, error))
@@ -441,15 +441,15 @@ create_office (PzEngine *engine,
       if (signer == NULL || !pz_store_note_signing_certificate (store, signer, error))
         goto fail;
     }
-  if (!pz_store_set_setting (store, "office_name",
+  if (!pz_store_set_setting (store, PZ_STORE_FIRST_OFFICE, "office_name",
                              "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kabupaten Sukamaju",
                              error) ||
-      !pz_store_set_setting (store, "office_address",
+      !pz_store_set_setting (store, PZ_STORE_FIRST_OFFICE, "office_address",
                              "Jl. Pemuda No. 1, Sukamaju 40111 · Telp. (022) 600 1234", error) ||
-      !pz_store_set_setting (store, "office_region", "Kabupaten Sukamaju", error) ||
-      !pz_store_set_setting (store, "kadis_name", "Dr. Ir. Rudi Hartono, M.T.", error) ||
-      !pz_store_set_setting (store, "kadis_nip", "196908141994031005", error) ||
-      !pz_store_set_setting (store, "demo", "1", error))
+      !pz_store_set_setting (store, PZ_STORE_FIRST_OFFICE, "office_region", "Kabupaten Sukamaju", error) ||
+      !pz_store_set_setting (store, PZ_STORE_FIRST_OFFICE, "kadis_name", "Dr. Ir. Rudi Hartono, M.T.", error) ||
+      !pz_store_set_setting (store, PZ_STORE_FIRST_OFFICE, "kadis_nip", "196908141994031005", error) ||
+      !pz_store_set_setting (store, PZ_STORE_FIRST_OFFICE, "demo", "1", error))
     goto fail;
 
   if (pz_store_commit (store, error))
@@ -517,7 +517,7 @@ populate (PzEngine *engine,
   if (!pz_demo_create_office (engine, error))
     return FALSE;
 
-  front = pz_store_find_user (store, "front_office");
+  front = pz_store_find_user (store, PZ_STORE_FIRST_OFFICE, "front_office");
   for (guint i = 0; i < G_N_ELEMENTS (demo_files); i++)
     {
       const DemoFile *f = &demo_files[i];

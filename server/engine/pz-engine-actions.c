@@ -282,7 +282,7 @@ assign_number (PzEngine      *self,
   g_autofree char *counter = permit_counter_name (self, type, now);
   gint64 seq;
 
-  if (!pz_store_next_counter (self->store, counter, &seq, error))
+  if (!pz_store_next_counter (self->store, next->office_id, counter, &seq, error))
     return FALSE;
   g_free (next->permit_number);
   next->permit_number = pz_permit_type_format_number (type, (guint64) seq, local);
@@ -295,13 +295,14 @@ assign_number (PzEngine      *self,
 
 static char *
 next_refusal_number (PzEngine *self,
+                     gint64    office_id,
                      gint64    now,
                      GError  **error)
 {
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
   g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, self->tz);
   g_autofree char *counter = g_strdup_printf ("refusal:%d", g_date_time_get_year (local));
-  g_autofree char *format = setting_or (self, "refusal_number_format", DEFAULT_REFUSAL_NUMBER_FORMAT);
+  g_autofree char *format = setting_or (self, office_id, "refusal_number_format", DEFAULT_REFUSAL_NUMBER_FORMAT);
   gint64 seq;
 
   if (!pz_number_format_is_valid (format, NULL))
@@ -309,7 +310,7 @@ next_refusal_number (PzEngine *self,
       g_free (format);
       format = g_strdup (DEFAULT_REFUSAL_NUMBER_FORMAT);
     }
-  if (!pz_store_next_counter (self->store, counter, &seq, error))
+  if (!pz_store_next_counter (self->store, office_id, counter, &seq, error))
     return NULL;
   return pz_format_number (format, "TOLAK", (guint64) seq, local);
 }
@@ -395,7 +396,7 @@ pz_engine_act (PzEngine              *self,
 
   if (changed)
     *changed = NULL;
-  if (!(app = pz_engine_get_application (self, application_id, error)))
+  if (!(app = pz_engine_get_application (self, user->office_id, application_id, error)))
     return NULL;
   if (!resolve (self, app, &type, &wf, &step, error))
     return NULL;
@@ -531,7 +532,7 @@ pz_engine_act (PzEngine              *self,
         /* a refusal letter has its number from its own yearly counter,
         * taken in the same transaction: none is lost or given twice */
         if (g_str_equal (kind, "refusal") &&
-            !(letter_number = next_refusal_number (self, now, &local_error)))
+            !(letter_number = next_refusal_number (self, app->office_id, now, &local_error)))
           goto fail;
         pdf = render_output (self, next, kind, user, request->note, now, FALSE, letter_number);
 

@@ -327,11 +327,12 @@ pz_engine_may_read (PzEngine      *self,
 
 PzApplication *
 pz_engine_get_application (PzEngine *self,
+                           gint64    office_id,
                            gint64    id,
                            GError  **error)
 {
   g_autoptr(GError) local_error = NULL;
-  PzApplication *app = pz_store_get_application (self->store, id, &local_error);
+  PzApplication *app = pz_store_get_application (self->store, office_id, id, &local_error);
 
   if (local_error)
     internal (error, local_error);

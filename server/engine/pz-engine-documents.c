@@ -297,7 +297,7 @@ pz_engine_check_upload (PzEngine   *self,
                         const char *requirement,
                         GError    **error)
 {
-  g_autoptr(PzApplication) app = pz_engine_get_application (self, application_id, error);
+  g_autoptr(PzApplication) app = pz_engine_get_application (self, user->office_id, application_id, error);
 
   return app && may_edit_documents (self, user, app, requirement, error);
 }
@@ -330,7 +330,7 @@ pz_engine_store_upload (PzEngine   *self,
   g_autoptr(GError) local_error = NULL;
   const char *type = pz_upload_get_content_type (upload);
 
-  if (!(app = pz_engine_get_application (self, application_id, error)) ||
+  if (!(app = pz_engine_get_application (self, user->office_id, application_id, error)) ||
       !may_edit_documents (self, user, app, requirement, error))
     return NULL;
   if (upload->size == 0)
@@ -427,7 +427,7 @@ pz_engine_document_path (PzEngine   *self,
   g_autoptr(PzApplication) app = NULL;
   g_autoptr(PzDocument) doc = NULL;
 
-  if (!(app = pz_engine_get_application (self, application_id, error)) ||
+  if (!(app = pz_engine_get_application (self, user->office_id, application_id, error)) ||
       !pz_engine_may_read (self, user, app, error))
     return NULL;
   if (!(doc = pz_store_get_document (self->store, app->id, requirement)))
@@ -455,7 +455,7 @@ pz_engine_set_verdict (PzEngine   *self,
   g_autoptr(PzDocument) doc = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  if (!(app = pz_engine_get_application (self, application_id, error)) ||
+  if (!(app = pz_engine_get_application (self, user->office_id, application_id, error)) ||
       !may_edit_documents (self, user, app, requirement, error))
     return FALSE;
 

@@ -207,7 +207,7 @@ pz_engine_late_files (PzEngine *self,
   g_autoptr(GDateTime) soon_dt = pz_calendar_add_working_days (self->calendar, now_dt, DEADLINE_WARNING_DAYS);
   gboolean kadis = g_strv_contains ((const char * const *) user->roles, "kadis");
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GArray) ids = pz_store_list_late_ids (self->store, now, soon_dt ? g_date_time_to_unix (soon_dt) : now,
+  g_autoptr(GArray) ids = pz_store_list_late_ids (self->store, user->office_id, now, soon_dt ? g_date_time_to_unix (soon_dt) : now,
                                                   &local_error);
   PzJsonWriter *w;
   gint64 total = 0;
@@ -223,7 +223,8 @@ pz_engine_late_files (PzEngine *self,
   pz_json_writer_begin_array (w);
   for (guint i = 0; i < ids->len; i++)
     {
-      g_autoptr(PzApplication) app = pz_store_get_application (self->store, g_array_index (ids, gint64, i), NULL);
+      g_autoptr(PzApplication) app = pz_store_get_application (self->store, user->office_id,
+                                                               g_array_index (ids, gint64, i), NULL);
       gboolean step_late, deadline_near, mine = FALSE;
       g_auto(GStrv) roles = NULL;
 
@@ -513,9 +514,9 @@ build_inbox_page (PzEngine *self,
           if (step->final || g_hash_table_contains (seen, step->id) || !acting_role (step, user))
             continue;
           g_hash_table_add (seen, step->id);
-          if (!(q.apps = pz_store_inbox_step (reads, step->id, limit, &local_error)) ||
-              !pz_store_count_step (reads, step->id, now, &count, &late, &local_error) ||
-              !pz_store_next_due (reads, step->id, now, &next_due, &local_error))
+          if (!(q.apps = pz_store_inbox_step (reads, user->office_id, step->id, limit, &local_error)) ||
+              !pz_store_count_step (reads, user->office_id, step->id, now, &count, &late, &local_error) ||
+              !pz_store_next_due (reads, user->office_id, step->id, now, &next_due, &local_error))
             {
               g_clear_pointer (&q.apps, g_ptr_array_unref);
               ok = FALSE;
@@ -612,7 +613,7 @@ inbox_key (PzUser *user,
 
   qsort (roles, g_strv_length (roles), sizeof (char *), compare_strings);
   joined = g_strjoinv ("\n", roles);
-  return g_strdup_printf ("%u|%s", limit, joined);
+  return g_strdup_printf ("%" G_GINT64_FORMAT "|%u|%s", user->office_id, limit, joined);
 }
 
 /* The user's inbox from the cache, read again where it is out of date

@@ -27,10 +27,11 @@ request_type_id (const char *code)
 
 char *
 setting_or (PzEngine   *self,
+            gint64      office_id,
             const char *key,
             const char *fallback)
 {
-  char *value = pz_store_get_setting (self->store, key);
+  char *value = pz_store_get_setting (self->store, office_id, key);
   return value ? value : g_strdup (fallback);
 }
 
@@ -303,12 +304,12 @@ render_output (PzEngine      *self,
                const char    *letter_number)
 {
   PzPermitType *type = pz_engine_get_file_permit_type (self, app);
-  g_autofree char *office = setting_or (self, "office_name", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu");
-  g_autofree char *address = setting_or (self, "office_address", "");
-  g_autofree char *region = setting_or (self, "office_region", NULL);
-  g_autofree char *kadis = setting_or (self, "kadis_name", "");
-  g_autofree char *kadis_nip = setting_or (self, "kadis_nip", NULL);
-  g_autofree char *issuer_dn = setting_or (self, "signing_issuer", NULL);
+  g_autofree char *office = setting_or (self, app->office_id, "office_name", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu");
+  g_autofree char *address = setting_or (self, app->office_id, "office_address", "");
+  g_autofree char *region = setting_or (self, app->office_id, "office_region", NULL);
+  g_autofree char *kadis = setting_or (self, app->office_id, "kadis_name", "");
+  g_autofree char *kadis_nip = setting_or (self, app->office_id, "kadis_nip", NULL);
+  g_autofree char *issuer_dn = setting_or (self, PZ_STORE_FIRST_OFFICE, "signing_issuer", NULL);
   g_autofree char *issuer = issuer_name (issuer_dn);
   g_autofree char *office_up = g_utf8_strup (office, -1);
   /* a Plh/Plt signs in their own name, under their acting title */
@@ -317,7 +318,7 @@ render_output (PzEngine      *self,
   g_autofree char *signer_title = g_strdup_printf ("%sKEPALA %s,", acting_prefix, office_up);
   const char *signer_role = acting == NULL ? "Kepala Dinas"
                             : g_str_equal (acting, "plt") ? "Plt. Kepala Dinas" : "Plh. Kepala Dinas";
-  g_autofree char *city = setting_or (self, "office_city", "Sukamaju");
+  g_autofree char *city = setting_or (self, app->office_id, "office_city", "Sukamaju");
   g_autofree char *today = pz_format_date_id (now, self->tz, FALSE);
   g_autofree char *closing = g_strdup_printf ("%s, %s", city, today);
   g_autofree char *track = g_strdup_printf ("%s/track/%s", self->public_url, app->tracking_code);
@@ -704,8 +705,8 @@ pz_store_note_signing_certificate (PzStore  *store,
 {
   g_autofree char *subject = pz_signer_get_subject (signer);
   g_autofree char *issuer = pz_signer_get_issuer (signer);
-  g_autofree char *known = pz_store_get_setting (store, "signing_subject");
-  g_autofree char *known_end = pz_store_get_setting (store, "signing_not_after");
+  g_autofree char *known = pz_store_get_setting (store, PZ_STORE_FIRST_OFFICE, "signing_subject");
+  g_autofree char *known_end = pz_store_get_setting (store, PZ_STORE_FIRST_OFFICE, "signing_not_after");
   g_autofree char *not_before_text = NULL;
   g_autofree char *not_after_text = NULL;
   gint64 not_before, not_after;
@@ -715,8 +716,8 @@ pz_store_note_signing_certificate (PzStore  *store,
   not_after_text = g_strdup_printf ("%" G_GINT64_FORMAT, not_after);
   if (g_strcmp0 (known, subject) == 0 && g_strcmp0 (known_end, not_after_text) == 0)
     return TRUE;
-  return pz_store_set_setting (store, "signing_subject", subject, error) &&
-         pz_store_set_setting (store, "signing_issuer", issuer, error) &&
-         pz_store_set_setting (store, "signing_not_before", not_before_text, error) &&
-         pz_store_set_setting (store, "signing_not_after", not_after_text, error);
+  return pz_store_set_setting (store, PZ_STORE_FIRST_OFFICE, "signing_subject", subject, error) &&
+         pz_store_set_setting (store, PZ_STORE_FIRST_OFFICE, "signing_issuer", issuer, error) &&
+         pz_store_set_setting (store, PZ_STORE_FIRST_OFFICE, "signing_not_before", not_before_text, error) &&
+         pz_store_set_setting (store, PZ_STORE_FIRST_OFFICE, "signing_not_after", not_after_text, error);
 }

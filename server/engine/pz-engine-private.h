@@ -125,6 +125,7 @@ gboolean keep_upload (PzEngine    *self,
 
 /* pz-engine-letters.c */
 char *setting_or (PzEngine   *self,
+                  gint64      office_id,
                   const char *key,
                   const char *fallback);
 GBytes *render_output (PzEngine      *self,

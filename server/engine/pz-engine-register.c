@@ -160,6 +160,7 @@ pz_engine_register (PzEngine   *self,
   start = pz_workflow_get_start (wf, pz_permit_type_get_conditions (type));
 
   app = g_new0 (PzApplication, 1);
+  app->office_id = user->office_id;
   app->permit_type = g_strdup (type->code);
   app->permit_type_version = type->version;
   app->request_type = g_strdup (pz_json_get_string (body, "request_type"));
@@ -187,7 +188,7 @@ pz_engine_register (PzEngine   *self,
       internal (error, local_error);
       return NULL;
     }
-  if (!pz_store_next_counter (self->store, counter, &seq, &local_error))
+  if (!pz_store_next_counter (self->store, user->office_id, counter, &seq, &local_error))
     goto fail;
   app->registration_number = g_strdup_printf ("REG-%d-%06" G_GINT64_FORMAT,
                                               g_date_time_get_year (local), seq);

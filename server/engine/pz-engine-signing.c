@@ -169,7 +169,9 @@ pz_engine_install_signing_key (PzEngine   *self,
 /* Whose key signs for @user: their own signing identity (a PKCS#12 file
  * of the data directory's signing folder, a pkcs11: URI, or with a remote
  * signing service their NIK); else, for the Kadis in their own role, the
- * office's [signing] key.  An acting official signs only with their own.
+ * office's [signing] key.  An acting official signs only with their own,
+ * and so does the Kadis of another office than the first: the [signing]
+ * key is the first office's.
  * Returns FALSE for a signer without one. */
 gboolean
 signing_identity_of (PzEngine *self,
@@ -192,7 +194,7 @@ signing_identity_of (PzEngine *self,
       return TRUE;
     }
   if (user->roles && g_strv_contains ((const char * const *) user->roles, "kadis") &&
-      pz_user_acting_kind (user, "kadis") == NULL)
+      pz_user_acting_kind (user, "kadis") == NULL && user->office_id == PZ_STORE_FIRST_OFFICE)
     {
       *office_key = TRUE;
       if (self->remote_url)
@@ -355,7 +357,7 @@ pz_engine_prepare_signing (PzEngine              *self,
       passphrase == NULL || *passphrase == '\0' || json_object_get_size (request->data) != 1 ||
       (request->note && *request->note && !pz_valid_text (request->note, PZ_MAX_TEXT)))
     return NULL;
-  if (!(app = pz_engine_get_application (self, application_id, NULL)) ||
+  if (!(app = pz_engine_get_application (self, user->office_id, application_id, NULL)) ||
       !resolve (self, app, &type, &wf, &step, NULL) || request->version != app->version ||
       step->form != PZ_FORM_SIGNATURE || type->signing == PZ_SIGNING_WET ||
       !pz_step_allows (step, (const char * const *) user->roles, action) ||
@@ -383,7 +385,7 @@ pz_engine_prepare_signing (PzEngine              *self,
   signing->passphrase = g_strdup (passphrase);
   signing->name = g_strdup (user->full_name);
   signing->reason = g_strdup_printf ("Izin %s", app->permit_number);
-  signing->location = setting_or (self, "office_city", "Sukamaju");
+  signing->location = setting_or (self, app->office_id, "office_city", "Sukamaju");
   signing->when = g_date_time_to_timezone (utc, self->tz);
   pdf = pz_engine_render_signed_permit (self, app, user, now);
   if (signing->remote_url)
@@ -492,7 +494,7 @@ sign_permit (PzEngine      *self,
       g_autoptr(GBytes) pdf = NULL;
       g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
       g_autoptr(GDateTime) when = g_date_time_to_timezone (utc, self->tz);
-      g_autofree char *city = setting_or (self, "office_city", "Sukamaju");
+      g_autofree char *city = setting_or (self, app->office_id, "office_city", "Sukamaju");
       g_autofree char *reason = NULL;
 
       if (signer == NULL)
@@ -525,7 +527,7 @@ compose_message (PzEngine      *self,
                  JsonObject    *returned_items,
                  gint64         now)
 {
-  g_autofree char *office = setting_or (self, "office_name", "DPMPTSP");
+  g_autofree char *office = setting_or (self, app->office_id, "office_name", "DPMPTSP");
   g_autofree char *track = g_strdup_printf ("%s/track/%s", self->public_url, app->tracking_code);
   const char *type_name = type ? type->name : app->permit_type;
   PzMessage *m;

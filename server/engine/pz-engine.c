@@ -119,7 +119,7 @@ static gboolean
 seed_calendar (PzEngine *self,
                GError  **error)
 {
-  g_autofree char *seeded = pz_store_get_setting (self->store, "calendar_seeded");
+  g_autofree char *seeded = pz_store_get_setting (self->store, PZ_STORE_FIRST_OFFICE, "calendar_seeded");
   g_auto(GStrv) names = NULL;
 
   if (seeded)
@@ -153,7 +153,7 @@ seed_calendar (PzEngine *self,
             goto fail;
         }
     }
-  if (!pz_store_set_setting (self->store, "calendar_seeded", "1", error) ||
+  if (!pz_store_set_setting (self->store, PZ_STORE_FIRST_OFFICE, "calendar_seeded", "1", error) ||
       !pz_store_commit (self->store, error))
     goto fail;
   return TRUE;
@@ -451,7 +451,7 @@ pz_engine_get_db_location (PzEngine *self)
 static void
 apply_public_url (PzEngine *self)
 {
-  g_autofree char *profile = pz_store_get_setting (self->store, "public_url");
+  g_autofree char *profile = pz_store_get_setting (self->store, PZ_STORE_FIRST_OFFICE, "public_url");
 
   g_free (self->public_url);
   self->public_url = g_strdup (profile && *profile ? profile : pz_engine_get_configured_public_url (self));
@@ -502,9 +502,9 @@ pz_parse_clock (const char *text,
 static void
 apply_office_profile (PzEngine *self)
 {
-  g_autofree char *opens = pz_store_get_setting (self->store, "office_opens");
-  g_autofree char *closes = pz_store_get_setting (self->store, "office_closes");
-  g_autofree char *logo = pz_store_get_setting (self->store, "logo_png");
+  g_autofree char *opens = pz_store_get_setting (self->store, PZ_STORE_FIRST_OFFICE, "office_opens");
+  g_autofree char *closes = pz_store_get_setting (self->store, PZ_STORE_FIRST_OFFICE, "office_closes");
+  g_autofree char *logo = pz_store_get_setting (self->store, PZ_STORE_FIRST_OFFICE, "logo_png");
   guint start = 7 * 60 + 30, end = 16 * 60;
 
   if (opens && closes && !(pz_parse_clock (opens, &start) && pz_parse_clock (closes, &end) && start < end))
@@ -685,12 +685,13 @@ permit_counter_name (PzEngine     *self,
  */
 gint64
 pz_engine_next_permit_sequence (PzEngine     *self,
+                                gint64        office_id,
                                 PzPermitType *type)
 {
   g_autofree char *counter = permit_counter_name (self, type, g_get_real_time () / G_USEC_PER_SEC);
   gint64 last = 0;
 
-  if (!pz_store_peek_counter (self->store, counter, &last, NULL))
+  if (!pz_store_peek_counter (self->store, office_id, counter, &last, NULL))
     last = 0;
   return last + 1;
 }

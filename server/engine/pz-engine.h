@@ -109,6 +109,7 @@ PzPermitType   *pz_engine_get_file_permit_type (PzEngine      *self,
 GHashTable     *pz_engine_get_permit_type_versions (PzEngine  *self);
 GPtrArray      *pz_engine_list_permit_types  (PzEngine        *self);
 gint64          pz_engine_next_permit_sequence (PzEngine      *self,
+                                                gint64         office_id,
                                                 PzPermitType  *type);
 GPtrArray      *pz_engine_list_workflows     (PzEngine        *self);
 PzWorkflow     *pz_engine_get_workflow       (PzEngine        *self,
@@ -197,6 +198,7 @@ gboolean        pz_engine_set_verdict        (PzEngine        *self,
                                               GError         **error);
 
 PzApplication  *pz_engine_get_application    (PzEngine        *self,
+                                              gint64           office_id,
                                               gint64           id,
                                               GError         **error);
 char           *pz_engine_application_to_string (PzEngine      *self,

@@ -191,6 +191,8 @@ struct _PzReportContext
   GDate       to;
   gint64      now;
   char       *generated_at;
+  gint64      office_id;    /* whose officers */
+  gint64      files_of;     /* whose files: 0 for every office's, where there is one */
 };
 
 typedef struct {
@@ -249,7 +251,7 @@ write_volume (Report       *r,
               GError      **error)
 {
   GError *local_error = NULL;
-  g_autoptr(GPtrArray) rows = pz_store_report_volume (r->store, r->from, r->to, r->tz_offset, &local_error);
+  g_autoptr(GPtrArray) rows = pz_store_report_volume (r->store, r->ctx->files_of, r->from, r->to, r->tz_offset, &local_error);
 
   if (rows == NULL)
     return report_fail (error, local_error);
@@ -293,7 +295,7 @@ write_steps (Report       *r,
   g_autoptr(GPtrArray) stays = NULL;
   GError *local_error = NULL;
 
-  if (!(user_list = pz_store_list_users (r->store, &local_error)))
+  if (!(user_list = pz_store_list_users (r->store, r->ctx->office_id, &local_error)))
     return report_fail (error, local_error);
   for (guint i = 0; i < user_list->len; i++)
     {
@@ -307,7 +309,7 @@ write_steps (Report       *r,
       g_hash_table_insert (users, id, names);
     }
 
-  if (!(stays = pz_store_report_stays (r->store, r->from, r->to, r->only_workflow == NULL, &local_error)))
+  if (!(stays = pz_store_report_stays (r->store, r->ctx->files_of, r->from, r->to, r->only_workflow == NULL, &local_error)))
     return report_fail (error, local_error);
   for (guint i = 0; i < stays->len; i++)
     {
@@ -420,7 +422,7 @@ write_service (Report       *r,
                GError      **error)
 {
   GError *local_error = NULL;
-  g_autoptr(GPtrArray) rows = pz_store_report_decided (r->store, r->from, r->to, &local_error);
+  g_autoptr(GPtrArray) rows = pz_store_report_decided (r->store, r->ctx->files_of, r->from, r->to, &local_error);
   gint64 within = 0;
   gint64 day = pz_calendar_day_length (r->ctx->calendar);
   Group *g;
@@ -471,7 +473,7 @@ write_waiting (Report       *r,
   PzCalendar *calendar = r->ctx->calendar;
   g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc (r->now);
   PzWorkflow *wf = main_workflow (r);
-  g_autoptr(GPtrArray) list = pz_store_report_waiting (r->store, r->now, &local_error);
+  g_autoptr(GPtrArray) list = pz_store_report_waiting (r->store, r->ctx->files_of, r->now, &local_error);
   g_autoptr(GHashTable) rows = g_hash_table_new (g_str_hash, g_str_equal);
   gint64 most = 0;
 
@@ -536,7 +538,7 @@ write_satisfaction (Report       *r,
   double mean[PZ_SKM_ELEMENTS] = { 0 };
   double total = 0;
 
-  if (!pz_store_report_satisfaction (r->store, r->from, r->to, &summary, &local_error))
+  if (!pz_store_report_satisfaction (r->store, r->ctx->files_of, r->from, r->to, &summary, &local_error))
     return report_fail (error, local_error);
   n = summary.responses;
   for (guint i = 0; i < PZ_SKM_ELEMENTS; i++)
@@ -582,6 +584,7 @@ write_satisfaction (Report       *r,
  */
 PzReportContext *
 pz_report_context_new (PzEngine    *engine,
+                       gint64       office_id,
                        const GDate *from,
                        const GDate *to,
                        gint64       now)
@@ -617,6 +620,9 @@ pz_report_context_new (PzEngine    *engine,
   ctx->from = *from;
   ctx->to = *to;
   ctx->now = now;
+  ctx->office_id = office_id;
+  /* a server of one office reads its files without asking whose they are */
+  ctx->files_of = pz_store_count_offices (pz_engine_get_store (engine)) > 1 ? office_id : 0;
   ctx->generated_at = pz_engine_format_time (engine, now);
   return ctx;
 }
@@ -726,12 +732,13 @@ pz_report_context_build (PzReportContext *ctx,
  */
 char *
 pz_report_build (PzEngine    *engine,
+                 gint64       office_id,
                  const GDate *from,
                  const GDate *to,
                  gint64       now,
                  GError     **error)
 {
-  PzReportContext *ctx = pz_report_context_new (engine, from, to, now);
+  PzReportContext *ctx = pz_report_context_new (engine, office_id, from, to, now);
   char *report = pz_report_context_build (ctx, error);
 
   pz_report_context_free (ctx);

@@ -16,6 +16,7 @@ const char *pz_skm_category        (double       index);
 typedef struct _PzReportContext PzReportContext;
 
 PzReportContext *pz_report_context_new (PzEngine    *engine,
+                                    gint64       office_id,
                                     const GDate *from,
                                     const GDate *to,
                                     gint64       now);
@@ -23,6 +24,7 @@ void        pz_report_context_free (PzReportContext *ctx);
 char       *pz_report_context_build (PzReportContext *ctx,
                                     GError     **error);
 char       *pz_report_build        (PzEngine    *engine,
+                                    gint64       office_id,
                                     const GDate *from,
                                     const GDate *to,
                                     gint64       now,

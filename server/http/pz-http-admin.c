@@ -96,7 +96,7 @@ void
 handle_list_users (Req *req)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) users = pz_store_list_users (pz_engine_get_store (req->server->engine), &error);
+  g_autoptr(GPtrArray) users = pz_store_list_users (pz_engine_get_store (req->server->engine), req->user->office_id, &error);
   g_autoptr(JsonArray) array = json_array_new ();
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
 
@@ -122,6 +122,7 @@ typedef struct {
   const char         *nip;
   const char * const *roles;
   const char         *hash;
+  gint64              office_id;
   gint64              id;
 } NewUser;
 
@@ -132,7 +133,7 @@ insert_user_change (PzStore *store,
 {
   NewUser *n = data;
 
-  n->id = pz_store_insert_user (store, n->username, n->full_name, n->nip, n->roles, n->hash, error);
+  n->id = pz_store_insert_user (store, n->office_id, n->username, n->full_name, n->nip, n->roles, n->hash, error);
   return n->id > 0 && pz_store_set_password (store, n->id, n->hash, TRUE, error);
 }
 
@@ -183,10 +184,10 @@ handle_create_user (Req *req)
       return;
     }
   n = (NewUser) { json_node_get_string (username), json_node_get_string (full_name),
-                  nip ? json_node_get_string (nip) : NULL, (const char * const *) roles, hash, 0 };
+                  nip ? json_node_get_string (nip) : NULL, (const char * const *) roles, hash, req->user->office_id, 0 };
   if (!commit_admin_change (req, insert_user_change, &n, "user.create", n.username, body))
     return;
-  user = pz_store_get_user (pz_engine_get_store (req->server->engine), n.id);
+  user = pz_store_get_user (pz_engine_get_store (req->server->engine), req->user->office_id, n.id);
   {
     g_autoptr(JsonNode) j = user_json (user, 0, req->server->engine);
     json_object_set_int_member (json_node_get_object (j), "id", user->id);
@@ -220,7 +221,7 @@ handle_update_user (Req   *req,
   static const char * const known[] = { "full_name", "nip", "roles", "active", "signing_identity", NULL };
   g_autoptr(JsonObject) body = read_json_body (req);
   g_autoptr(GPtrArray) details = pz_details_new ();
-  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), id);
+  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), req->user->office_id, id);
   g_auto(GStrv) roles = NULL;
   JsonNode *full_name, *nip, *active, *identity = NULL;
   UserUpdate u = { 0 };
@@ -287,7 +288,7 @@ handle_update_user (Req   *req,
                             user->username, body))
     return;
   {
-    g_autoptr(PzUser) fresh = pz_store_get_user (pz_engine_get_store (req->server->engine), id);
+    g_autoptr(PzUser) fresh = pz_store_get_user (pz_engine_get_store (req->server->engine), req->user->office_id, id);
     g_autoptr(JsonNode) j = user_json (fresh, 0, req->server->engine);
     json_object_set_int_member (json_node_get_object (j), "id", fresh->id);
     send_json (req->msg, 200, j);
@@ -322,7 +323,7 @@ handle_reset_password (Req   *req,
   static const char * const known[] = { "password", NULL };
   g_autoptr(JsonObject) body = read_json_body (req);
   g_autoptr(GPtrArray) details = pz_details_new ();
-  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), id);
+  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), req->user->office_id, id);
   g_autofree char *hash = NULL;
   g_autoptr(GError) error = NULL;
   JsonNode *password;
@@ -362,7 +363,7 @@ handle_change_password (Req *req)
   static const char * const known[] = { "old_password", "new_password", NULL };
   g_autoptr(JsonObject) body = read_json_body (req);
   g_autoptr(GPtrArray) details = pz_details_new ();
-  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), req->user->id);
+  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), req->user->office_id, req->user->id);
   g_autofree char *token = bearer_token (req);
   g_autofree char *keep = pz_auth_hash_token (token);
   g_autofree char *hash = NULL;
@@ -385,7 +386,7 @@ handle_change_password (Req *req)
       return;
     }
   /* the old password is a secret to guess like the one at the login */
-  key = throttle_key ("password", user->username, client_address (req));
+  key = throttle_user_key ("password", user, client_address (req));
   if (g_object_get_data (G_OBJECT (req->msg), "pz-argon") == NULL &&
       !throttle_attempt (req, key, client_address (req)))
     return;
@@ -424,7 +425,7 @@ handle_audit (Req *req)
 
   if (!query_uint (req, "limit", 1, 10000, 200, &limit))
     return;
-  if (!(entries = pz_store_list_audit (pz_engine_get_store (req->server->engine), (guint) limit, &error)))
+  if (!(entries = pz_store_list_audit (pz_engine_get_store (req->server->engine), req->user->office_id, (guint) limit, &error)))
     {
       send_error (req->msg, 500, "internal", _("The audit log could not be read"), NULL);
       return;

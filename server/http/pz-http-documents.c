@@ -146,7 +146,7 @@ store_inspected (PzServer *self,
             }
         }
       send_json (job->msg, 201, root);
-      announce_id (self, job->id);
+      announce_id (self, job->user->office_id, job->id);
     }
   inspection_end (job);
 }
@@ -422,7 +422,7 @@ handle_verdict (Req        *req,
       return;
     }
   handle_application (req, id);
-  announce_id (req->server, id);
+  announce_id (req->server, req->user->office_id, id);
 }
 
 /* Outputs */
@@ -458,7 +458,7 @@ handle_output (Req        *req,
 {
   static const char * const kinds[] = { "receipt", "bap", "draft", "permit", "refusal", NULL };
   g_autoptr(GError) error = NULL;
-  g_autoptr(PzApplication) app = pz_engine_get_application (req->server->engine, id, &error);
+  g_autoptr(PzApplication) app = pz_engine_get_application (req->server->engine, req->user->office_id, id, &error);
   g_autofree char *filename = NULL;
 
   if (app == NULL || !pz_engine_may_read (req->server->engine, req->user, app, &error))
@@ -587,7 +587,7 @@ gboolean
 check_certificate (gpointer data)
 {
   PzServer *self = data;
-  g_autofree char *not_after = pz_store_get_setting (pz_engine_get_store (self->engine), "signing_not_after");
+  g_autofree char *not_after = pz_store_get_setting (pz_engine_get_store (self->engine), PZ_STORE_FIRST_OFFICE, "signing_not_after");
   gint64 now = now_seconds ();
   gint64 end;
 

@@ -276,9 +276,10 @@ announce (PzServer      *self,
 
 void
 announce_id (PzServer *self,
+             gint64    office_id,
              gint64    id)
 {
-  g_autoptr(PzApplication) app = pz_engine_get_application (self->engine, id, NULL);
+  g_autoptr(PzApplication) app = pz_engine_get_application (self->engine, office_id, id, NULL);
 
   if (app)
     announce (self, app);

@@ -38,7 +38,7 @@ handle_permit_types (Req *req)
       JsonNode *item = pz_permit_type_to_json (type);
 
       json_object_set_int_member (json_node_get_object (item), "next_sequence",
-                                  pz_engine_next_permit_sequence (req->server->engine, type));
+                                  pz_engine_next_permit_sequence (req->server->engine, req->user->office_id, type));
       json_array_add_element (array, item);
     }
   json_node_set_array (node, array);
@@ -241,7 +241,7 @@ handle_report (Req *req)
   {
     GTask *task = g_task_new (NULL, NULL, report_done, g_object_ref (req->msg));
 
-    g_task_set_task_data (task, pz_report_context_new (req->server->engine, &from, &to, req->now),
+    g_task_set_task_data (task, pz_report_context_new (req->server->engine, req->user->office_id, &from, &to, req->now),
                           (GDestroyNotify) pz_report_context_free);
     soup_server_message_pause (req->msg);
     g_task_run_in_thread (task, report_in_thread);
@@ -284,7 +284,7 @@ handle_application (Req   *req,
                     gint64 id)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(PzApplication) app = pz_engine_get_application (req->server->engine, id, &error);
+  g_autoptr(PzApplication) app = pz_engine_get_application (req->server->engine, req->user->office_id, id, &error);
   g_autofree char *text = NULL;
 
   if (app == NULL || !pz_engine_may_read (req->server->engine, req->user, app, &error))
@@ -464,7 +464,7 @@ handle_action (Req   *req,
    * once: not again when the signature comes back */
   if (request.data && json_object_has_member (request.data, "passphrase"))
     {
-      passphrase_key = throttle_key ("passphrase", req->user->username, client_address (req));
+      passphrase_key = throttle_user_key ("passphrase", req->user, client_address (req));
       if (signed_job == NULL && !throttle_attempt (req, passphrase_key, client_address (req)))
         return;
     }

@@ -208,7 +208,7 @@ handle_metrics (Req *req)
 
   if (!metrics_allowed (req))
     return;
-  if (!(counts = pz_store_count_by_step (store, req->now, &error)))
+  if (!(counts = pz_store_count_by_step (store, 0, req->now, &error)))
     {
       send_error (req->msg, 503, "unavailable", _("The database does not answer"), NULL);
       return;
@@ -257,7 +257,7 @@ handle_metrics (Req *req)
                           "perizinan_outbox_pending %" G_GINT64_FORMAT "\n",
                           pz_store_count_pending_messages (store));
   {
-    g_autofree char *not_after = pz_store_get_setting (store, "signing_not_after");
+    g_autofree char *not_after = pz_store_get_setting (store, PZ_STORE_FIRST_OFFICE, "signing_not_after");
 
     if (not_after)
       g_string_append_printf (out,

@@ -13,10 +13,11 @@
 static void
 add_setting (JsonBuilder *b,
              PzStore     *store,
+             gint64       office_id,
              const char  *member,
              const char  *key)
 {
-  g_autofree char *value = pz_store_get_setting (store, key);
+  g_autofree char *value = pz_store_get_setting (store, office_id, key);
 
   json_builder_set_member_name (b, member);
   if (value && *value)
@@ -31,20 +32,20 @@ office_json (Req *req)
   PzEngine *engine = req->server->engine;
   PzStore *store = pz_engine_get_store (engine);
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autofree char *not_after = pz_store_get_setting (store, "signing_not_after");
-  g_autofree char *not_before = pz_store_get_setting (store, "signing_not_before");
+  g_autofree char *not_after = pz_store_get_setting (store, PZ_STORE_FIRST_OFFICE, "signing_not_after");
+  g_autofree char *not_before = pz_store_get_setting (store, PZ_STORE_FIRST_OFFICE, "signing_not_before");
   guint opens, closes;
 
   pz_calendar_get_office_hours (pz_engine_get_calendar (engine), &opens, &closes);
   json_builder_begin_object (b);
-  add_setting (b, store, "name", "office_name");
-  add_setting (b, store, "address", "office_address");
-  add_setting (b, store, "city", "office_city");
-  add_setting (b, store, "region", "office_region");
-  add_setting (b, store, "refusal_number_format", "refusal_number_format");
-  add_setting (b, store, "kadis_name", "kadis_name");
-  add_setting (b, store, "kadis_nip", "kadis_nip");
-  add_setting (b, store, "public_base_url", "public_url");
+  add_setting (b, store, req->user->office_id, "name", "office_name");
+  add_setting (b, store, req->user->office_id, "address", "office_address");
+  add_setting (b, store, req->user->office_id, "city", "office_city");
+  add_setting (b, store, req->user->office_id, "region", "office_region");
+  add_setting (b, store, req->user->office_id, "refusal_number_format", "refusal_number_format");
+  add_setting (b, store, req->user->office_id, "kadis_name", "kadis_name");
+  add_setting (b, store, req->user->office_id, "kadis_nip", "kadis_nip");
+  add_setting (b, store, req->user->office_id, "public_base_url", "public_url");
   json_builder_set_member_name (b, "public_url_in_force");
   json_builder_add_string_value (b, pz_engine_get_public_url (engine));
   json_builder_set_member_name (b, "public_url_configured");
@@ -70,8 +71,8 @@ office_json (Req *req)
       g_autofree char *start_text = pz_engine_format_time (engine, start);
 
       json_builder_begin_object (b);
-      add_setting (b, store, "subject", "signing_subject");
-      add_setting (b, store, "issuer", "signing_issuer");
+      add_setting (b, store, PZ_STORE_FIRST_OFFICE, "subject", "signing_subject");
+      add_setting (b, store, PZ_STORE_FIRST_OFFICE, "issuer", "signing_issuer");
       json_builder_set_member_name (b, "not_before");
       json_builder_add_string_value (b, start_text);
       json_builder_set_member_name (b, "not_after");
@@ -118,6 +119,7 @@ static const ProfileField profile_fields[] = {
 
 typedef struct {
   JsonObject *body;
+  gint64      office_id;
 } ProfileChange;
 
 static gboolean
@@ -131,7 +133,7 @@ profile_change (PzStore *store,
     {
       JsonNode *node = json_object_get_member (c->body, profile_fields[i].member);
 
-      if (node && !pz_store_set_setting (store, profile_fields[i].key,
+      if (node && !pz_store_set_setting (store, c->office_id, profile_fields[i].key,
                                          JSON_NODE_HOLDS_NULL (node) ? "" : json_node_get_string (node), error))
         return FALSE;
     }
@@ -232,6 +234,7 @@ handle_patch_office (Req *req)
       return;
     }
   change.body = body;
+  change.office_id = req->user->office_id;
   if (!commit_admin_change (req, profile_change, &change, "office.update", "office", body))
     return;
   reload_calendar (req);
@@ -247,7 +250,7 @@ logo_change (PzStore *store,
              gpointer data,
              GError **error)
 {
-  return pz_store_set_setting (store, "logo_png", ((LogoChange *) data)->value, error);
+  return pz_store_set_setting (store, PZ_STORE_FIRST_OFFICE, "logo_png", ((LogoChange *) data)->value, error);
 }
 
 #define MAX_LOGO_BYTES (512 * 1024)
@@ -338,8 +341,8 @@ static void
 announce_new_certificate (Req *req)
 {
   PzStore *store = pz_engine_get_store (req->server->engine);
-  g_autofree char *subject = pz_store_get_setting (store, "signing_subject");
-  g_autofree char *not_after = pz_store_get_setting (store, "signing_not_after");
+  g_autofree char *subject = pz_store_get_setting (store, PZ_STORE_FIRST_OFFICE, "signing_subject");
+  g_autofree char *not_after = pz_store_get_setting (store, PZ_STORE_FIRST_OFFICE, "signing_not_after");
   g_autoptr(PzJsonWriter) w = pz_json_writer_new ();
   g_autofree char *text = NULL;
 
@@ -405,7 +408,7 @@ handle_put_certificate (Req *req)
    * throttled like guessing it at a signing */
   if (current)
     {
-      guess_key = throttle_key ("passphrase", req->user->username, client_address (req));
+      guess_key = throttle_user_key ("passphrase", req->user, client_address (req));
       if (!throttle_attempt (req, guess_key, client_address (req)))
         return;
     }
@@ -549,7 +552,7 @@ handle_list_acting (Req   *req,
                     gint64 user_id)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), user_id);
+  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), req->user->office_id, user_id);
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(JsonArray) items = json_array_new ();
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
@@ -605,7 +608,7 @@ handle_create_acting (Req   *req,
   static const char * const known[] = { "role", "kind", "starts_on", "ends_on", NULL };
   g_autoptr(JsonObject) body = read_json_body (req);
   g_autoptr(GPtrArray) details = pz_details_new ();
-  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), user_id);
+  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), req->user->office_id, user_id);
   JsonNode *role, *kind, *starts_on, *ends_on;
   GDate start, end;
   gboolean start_ok = FALSE, end_ok = FALSE;
@@ -701,7 +704,7 @@ handle_end_acting (Req   *req,
                    gint64 id)
 {
   g_autoptr(JsonObject) none = json_object_new ();
-  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), user_id);
+  g_autoptr(PzUser) user = pz_store_get_user (pz_engine_get_store (req->server->engine), req->user->office_id, user_id);
   g_autofree char *target = NULL;
   ActingEnd e = { user_id, id, req->now, FALSE };
 

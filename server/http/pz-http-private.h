@@ -251,6 +251,7 @@ void broadcast (PzServer   *self,
 void announce (PzServer      *self,
                PzApplication *app);
 void announce_id (PzServer *self,
+                  gint64    office_id,
                   gint64    id);
 void websocket_callback (SoupServer              *soup,
                          SoupServerMessage       *msg,
@@ -291,6 +292,9 @@ gboolean authenticate (Req *req);
 char *throttle_key (const char *kind,
                     const char *username,
                     const char *address);
+char *throttle_user_key (const char   *kind,
+                         const PzUser *user,
+                         const char   *address);
 const char *client_address (Req *req);
 gboolean throttle_attempt (Req        *req,
                            const char *key,

@@ -260,6 +260,7 @@ handle_search (Req *req)
   if (!query_uint (req, "limit", 1, 500, 50, &limit) ||
       !query_uint (req, "cursor", 1, G_MAXINT64, 0, &cursor))
     return;
+  search.office_id = req->user->office_id;
   search.q = query_string (req, "q");
   search.step = query_string (req, "step");
   search.status = query_string (req, "status");

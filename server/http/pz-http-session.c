@@ -176,6 +176,17 @@ throttle_key (const char *kind,
   return g_strdup_printf ("%s\n%s\n%s", kind, username, address);
 }
 
+/* A user's own key: the same username in two offices is two accounts */
+char *
+throttle_user_key (const char   *kind,
+                   const PzUser *user,
+                   const char   *address)
+{
+  g_autofree char *account = g_strdup_printf ("%s@%" G_GINT64_FORMAT, user->username, user->office_id);
+
+  return throttle_key (kind, account, address);
+}
+
 const char *
 client_address (Req *req)
 {
@@ -230,6 +241,7 @@ typedef struct {
   char              *address;
   char              *encoded;
   char              *throttle_key;
+  gint64             office_id;
   gint64             user_id;
 } LoginJob;
 
@@ -287,7 +299,7 @@ login_verified (GObject      *source,
       g_autofree char *token = pz_auth_new_token ();
       g_autofree char *hash = pz_auth_hash_token (token);
       gint64 expires = now + (gint64) self->config->session_hours * 3600;
-      g_autoptr(PzUser) user = pz_store_get_user (store, job->user_id);
+      g_autoptr(PzUser) user = pz_store_get_user (store, job->office_id, job->user_id);
 
       if (user == NULL || !pz_store_insert_session (store, hash, job->user_id, now, expires, &error))
         {
@@ -318,17 +330,20 @@ login_verified (GObject      *source,
 void
 handle_login (Req *req)
 {
-  static const char * const known[] = { "username", "password", NULL };
+  static const char * const known[] = { "username", "password", "office", NULL };
   g_autoptr(JsonObject) body = read_json_body (req);
   g_autoptr(GTask) task = NULL;
   g_autoptr(PzUser) user = NULL;
-  JsonNode *username, *password;
+  g_autoptr(PzOffice) office = NULL;
+  g_autofree char *office_code = NULL;
+  JsonNode *username, *password, *office_node = NULL;
   LoginJob *job;
   const char *address;
 
   if (body == NULL || !only_members (req, body, known) ||
       !get_member (req, body, "username", G_TYPE_STRING, TRUE, &username) ||
-      !get_member (req, body, "password", G_TYPE_STRING, TRUE, &password))
+      !get_member (req, body, "password", G_TYPE_STRING, TRUE, &password) ||
+      !get_member (req, body, "office", G_TYPE_STRING, FALSE, &office_node))
     return;
   if (strlen (json_node_get_string (username)) > 200 || strlen (json_node_get_string (password)) > 1024)
     {
@@ -341,17 +356,40 @@ handle_login (Req *req)
   job->server = g_object_ref (req->server);
   job->msg = g_object_ref (req->msg);
   job->username = g_utf8_strdown (json_node_get_string (username), -1);
+  /* The office is named by the "office" member or as "username@office";
+   * without either, a login is to the first office, as when the
+   * deployment served only one. */
+  if (office_node)
+    office_code = g_utf8_strdown (json_node_get_string (office_node), -1);
+  else
+    {
+      char *at = strrchr (job->username, '@');
+
+      if (at)
+        {
+          office_code = g_strdup (at + 1);
+          *at = '\0';
+        }
+    }
+  office = office_code ? pz_store_find_office (pz_engine_get_store (req->server->engine), office_code) : NULL;
+  job->office_id = office_code ? (office ? office->id : 0) : 1;
   job->password = g_strdup (json_node_get_string (password));
   job->address = g_strdup (address);
 
-  job->throttle_key = throttle_key ("login", job->username, job->address);
+  {
+    /* the same username in two offices is two accounts to guess */
+    g_autofree char *account = g_strdup_printf ("%s@%" G_GINT64_FORMAT, job->username, job->office_id);
+
+    job->throttle_key = throttle_key ("login", account, job->address);
+  }
   if (!throttle_attempt (req, job->throttle_key, job->address))
     {
       login_job_free (job);
       return;
     }
 
-  user = pz_store_find_user (pz_engine_get_store (req->server->engine), job->username);
+  user = job->office_id ? pz_store_find_user (pz_engine_get_store (req->server->engine), job->office_id,
+                                              job->username) : NULL;
   if (user && user->active)
     {
       job->user_id = user->id;

@@ -169,6 +169,29 @@ access_allowed (Req          *req,
     }
 }
 
+/* What is still kept once for the whole deployment (the letterhead's
+ * logo, the signing key, the calendar, the permit types): the first
+ * office's.  Another office's users are told
+ * there is nothing here, as for any other office's data. */
+static gboolean
+office_may_reach (Req           *req,
+                  const PzRoute *route)
+{
+  static const char * const first_office_only[] = {
+    "/api/v1/admin/office/", "/api/v1/admin/holidays", "/api/v1/admin/permit-types", NULL
+  };
+
+  if (req->user == NULL || req->user->office_id == PZ_STORE_FIRST_OFFICE)
+    return TRUE;
+  for (guint i = 0; first_office_only[i]; i++)
+    if (g_str_has_prefix (route->pattern, first_office_only[i]))
+      {
+        send_error (req->msg, 404, "not_found", _("There is nothing here"), NULL);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 void
 route (Req *req)
 {
@@ -209,6 +232,8 @@ route (Req *req)
       send_error (req->msg, 405, "method_not_allowed", _("This method is not allowed here"), NULL);
       return;
     }
+  if (!office_may_reach (req, match.route))
+    return;
   if (match.route->handler == NULL)
     {
       /* the event stream's own handler takes the WebSocket handshakes */

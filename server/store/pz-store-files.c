@@ -71,6 +71,7 @@ read_application (PzDbStmt *stmt)
   app->service_seconds = pz_db_column_int64 (stmt, 25);
   app->service_due_at = pz_db_column_int64 (stmt, 26);
   app->tracking_code = column_text (stmt, 27);
+  app->office_id = pz_db_column_int64 (stmt, 28);
   return app;
 }
 
@@ -108,6 +109,7 @@ bind_application (PzDbStmt      *stmt,
   pz_db_bind_int64 (stmt, 25, app->service_seconds);
   bind_time (stmt, 26, app->service_due_at);
   bind_text (stmt, 27, app->tracking_code);
+  pz_db_bind_int64 (stmt, 28, app->office_id > 0 ? app->office_id : 1);
 }
 
 gboolean
@@ -122,9 +124,9 @@ pz_store_insert_application (PzStore       *self,
                             "  status, version, step_entered_at, due_at, permit_number,"
                             "  verify_token, created_at, updated_at, created_by, updated_by,"
                             "  permit_type_version, service_started_at, service_seconds, service_due_at,"
-                            "  tracking_code) "
+                            "  tracking_code, office_id) "
                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                            "  ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", error);
+                            "  ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", error);
   if (stmt == NULL)
     return FALSE;
   bind_application (stmt, app);
@@ -134,18 +136,20 @@ pz_store_insert_application (PzStore       *self,
 /**
  * pz_store_get_application:
  * @self: a store
+ * @office_id: the office asking
  * @id: the application id
  * @error: return location for an error
  *
  * Returns: (transfer full) (nullable): the application; %NULL without an
- *   error if there is none with @id
+ *   error if @office_id has none with @id (another office's is none)
  */
 PzApplication *
 pz_store_get_application (PzStore *self,
+                          gint64   office_id,
                           gint64   id,
                           GError **error)
 {
-  PzDbStmt *stmt = prepare (self, "SELECT " APP_COLUMNS " FROM applications WHERE id = ?",
+  PzDbStmt *stmt = prepare (self, "SELECT " APP_COLUMNS " FROM applications WHERE id = ? AND office_id = ?",
                             error);
   PzApplication *app = NULL;
   int rc;
@@ -153,6 +157,7 @@ pz_store_get_application (PzStore *self,
   if (stmt == NULL)
     return NULL;
   pz_db_bind_int64 (stmt, 1, id);
+  pz_db_bind_int64 (stmt, 2, office_id);
   rc = db_step (self, stmt);
   if (rc == PZ_DB_STEP_ROW)
     app = read_application (stmt);
@@ -302,6 +307,7 @@ collect_summaries (PzStore   *self,
  */
 GPtrArray *
 pz_store_inbox_step (PzStore    *self,
+                     gint64      office_id,
                      const char *step,
                      guint       limit,
                      GError    **error)
@@ -311,11 +317,12 @@ pz_store_inbox_step (PzStore    *self,
 
   stmt = prepare (self,
                   "SELECT " SUMMARY_COLUMNS " FROM applications "
-                  "WHERE step = ? AND due_at IS NOT NULL ORDER BY due_at, id LIMIT ?", error);
+                  "WHERE office_id = ? AND step = ? AND due_at IS NOT NULL ORDER BY due_at, id LIMIT ?", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, step);
-  pz_db_bind_int64 (stmt, 2, (int) limit);
+  pz_db_bind_int64 (stmt, 1, office_id);
+  bind_text (stmt, 2, step);
+  pz_db_bind_int64 (stmt, 3, (int) limit);
   if (!collect_summaries (self, stmt, apps, error))
     return NULL;
 
@@ -323,12 +330,13 @@ pz_store_inbox_step (PzStore    *self,
     {
       stmt = prepare (self,
                       "SELECT " SUMMARY_COLUMNS " FROM applications "
-                      "WHERE step = ? AND due_at IS NULL ORDER BY step_entered_at, id LIMIT ?",
+                      "WHERE office_id = ? AND step = ? AND due_at IS NULL ORDER BY step_entered_at, id LIMIT ?",
                       error);
       if (stmt == NULL)
         return NULL;
-      bind_text (stmt, 1, step);
-      pz_db_bind_int64 (stmt, 2, (int) (limit - apps->len));
+      pz_db_bind_int64 (stmt, 1, office_id);
+      bind_text (stmt, 2, step);
+      pz_db_bind_int64 (stmt, 3, (int) (limit - apps->len));
       if (!collect_summaries (self, stmt, apps, error))
         return NULL;
     }
@@ -337,9 +345,10 @@ pz_store_inbox_step (PzStore    *self,
 
 /* The overdue files of a step: the hours wholly before @overdue_before from
  * the kept totals, and the files due in its hour before it from the index. */
-#define OVERDUE_SQL(step) \
-  "(SELECT coalesce(sum(d.files), 0) FROM step_due_counts d WHERE d.step = " step " AND d.hour < ?1 / 3600)" \
-  " + (SELECT count(*) FROM applications a WHERE a.step = " step \
+#define OVERDUE_SQL(office, step) \
+  "(SELECT coalesce(sum(d.files), 0) FROM step_due_counts d WHERE d.office_id = " office \
+  "   AND d.step = " step " AND d.hour < ?1 / 3600)" \
+  " + (SELECT count(*) FROM applications a WHERE a.office_id = " office " AND a.step = " step \
   "    AND a.due_at >= (?1 / 3600) * 3600 AND a.due_at < ?1)"
 
 /**
@@ -351,18 +360,21 @@ pz_store_inbox_step (PzStore    *self,
  */
 gboolean
 pz_store_next_due (PzStore    *self,
+                   gint64      office_id,
                    const char *step,
                    gint64      from,
                    gint64     *next,
                    GError    **error)
 {
-  PzDbStmt *stmt = prepare (self, "SELECT min(due_at) FROM applications WHERE step = ? AND due_at >= ?", error);
+  PzDbStmt *stmt = prepare (self, "SELECT min(due_at) FROM applications "
+                            "WHERE office_id = ? AND step = ? AND due_at >= ?", error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, step);
-  pz_db_bind_int64 (stmt, 2, from);
+  pz_db_bind_int64 (stmt, 1, office_id);
+  bind_text (stmt, 2, step);
+  pz_db_bind_int64 (stmt, 3, from);
   rc = db_step (self, stmt);
   if (rc == PZ_DB_STEP_ROW)
     *next = pz_db_column_is_null (stmt, 0) ? G_MAXINT64 : pz_db_column_int64 (stmt, 0);
@@ -383,6 +395,7 @@ pz_store_next_due (PzStore    *self,
  */
 gboolean
 pz_store_count_step (PzStore    *self,
+                     gint64      office_id,
                      const char *step,
                      gint64      overdue_before,
                      gint64     *count,
@@ -390,14 +403,15 @@ pz_store_count_step (PzStore    *self,
                      GError    **error)
 {
   PzDbStmt *stmt = prepare (self,
-                            "SELECT coalesce((SELECT files FROM step_counts WHERE step = ?2), 0), "
-                            OVERDUE_SQL ("?2"), error);
+                            "SELECT coalesce((SELECT files FROM step_counts WHERE office_id = ?3 AND step = ?2), 0), "
+                            OVERDUE_SQL ("?3", "?2"), error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
   pz_db_bind_int64 (stmt, 1, overdue_before);
   bind_text (stmt, 2, step);
+  pz_db_bind_int64 (stmt, 3, office_id);
   rc = db_step (self, stmt);
   if (rc == PZ_DB_STEP_ROW)
     {
@@ -412,6 +426,7 @@ pz_store_count_step (PzStore    *self,
 
 /**
  * pz_store_count_by_step:
+ * @office_id: whose files, or 0 for those of every office
  * @overdue_before: files due before this time count as overdue
  *
  * Returns: (transfer full): step id -> gint64[2] {files, overdue}, for the
@@ -419,11 +434,13 @@ pz_store_count_step (PzStore    *self,
  */
 GHashTable *
 pz_store_count_by_step (PzStore *self,
+                        gint64   office_id,
                         gint64   overdue_before,
                         GError **error)
 {
   PzDbStmt *stmt = prepare (self,
-                            "SELECT c.step, c.files, " OVERDUE_SQL ("c.step") " FROM step_counts c", error);
+                            "SELECT c.step, sum(c.files), sum(" OVERDUE_SQL ("c.office_id", "c.step") ")"
+                            " FROM step_counts c WHERE ?2 = 0 OR c.office_id = ?2 GROUP BY c.step", error);
   g_autoptr(GHashTable) counts = NULL;
   int rc;
 
@@ -431,6 +448,7 @@ pz_store_count_by_step (PzStore *self,
     return NULL;
   counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   pz_db_bind_int64 (stmt, 1, overdue_before);
+  pz_db_bind_int64 (stmt, 2, office_id);
   while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
       gint64 *pair = g_new (gint64, 2);
@@ -473,6 +491,7 @@ pz_store_search (PzStore        *self,
                   ? "SELECT " APP_COLUMNS " FROM applications "
                   "WHERE (?1 IS NULL OR registration_number = ?1 OR applicant_nik = ?1"
                   "       OR permit_number = ?1 OR applicant_name LIKE ?2 ESCAPE '\\')"
+                  "  AND office_id = ?8"
                   "  AND (?3 IS NULL OR step = ?3)"
                   "  AND (?4 IS NULL OR status = ?4)"
                   "  AND (?5 IS NULL OR permit_type = ?5)"
@@ -481,6 +500,7 @@ pz_store_search (PzStore        *self,
                   : "SELECT " APP_COLUMNS " FROM applications "
                   "WHERE (?1 IS NULL OR registration_number = ?1 OR applicant_nik = ?1"
                   "       OR permit_number = ?1 OR applicant_name ILIKE ?2 ESCAPE '\\')"
+                  "  AND office_id = ?8"
                   "  AND (?3 IS NULL OR step = ?3)"
                   "  AND (?4 IS NULL OR status = ?4)"
                   "  AND (?5 IS NULL OR permit_type = ?5)"
@@ -509,6 +529,7 @@ pz_store_search (PzStore        *self,
   bind_text (stmt, 5, search->permit_type);
   pz_db_bind_int64 (stmt, 6, search->before_id);
   pz_db_bind_int64 (stmt, 7, (int) search->limit);
+  pz_db_bind_int64 (stmt, 8, search->office_id);
   return collect_applications (self, stmt, error);
 }
 
@@ -810,16 +831,17 @@ pz_store_note_escalation (PzStore    *self,
  */
 GArray *
 pz_store_list_late_ids (PzStore *self,
+                        gint64   office_id,
                         gint64   now,
                         gint64   soon,
                         GError **error)
 {
   /* the smaller of two: min() in SQLite, least() in PostgreSQL (untested) */
   PzDbStmt *stmt = prepare (self, pz_db_kind (self->db) == PZ_DB_SQLITE
-                            ? "SELECT id FROM applications WHERE status = 'in_progress' "
+                            ? "SELECT id FROM applications WHERE status = 'in_progress' AND office_id = ?3"
                             "  AND (due_at < ?1 OR service_due_at <= ?2) "
                             "ORDER BY min(coalesce(due_at, ?2), coalesce(service_due_at, ?2)), id"
-                            : "SELECT id FROM applications WHERE status = 'in_progress' "
+                            : "SELECT id FROM applications WHERE status = 'in_progress' AND office_id = ?3"
                             "  AND (due_at < ?1 OR service_due_at <= ?2) "
                             "ORDER BY least(coalesce(due_at, ?2), coalesce(service_due_at, ?2)), id", error);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -829,6 +851,7 @@ pz_store_list_late_ids (PzStore *self,
     return NULL;
   pz_db_bind_int64 (stmt, 1, now);
   pz_db_bind_int64 (stmt, 2, soon);
+  pz_db_bind_int64 (stmt, 3, office_id);
   while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
       gint64 id = pz_db_column_int64 (stmt, 0);

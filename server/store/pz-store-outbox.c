@@ -34,7 +34,9 @@ pz_store_insert_message (PzStore   *self,
 {
   PzDbStmt *stmt = prepare (self,
                             "INSERT INTO outbox (application_id, kind, recipient_name, email, phone, subject,"
-                            "  body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", error);
+                            "  body, created_at, next_attempt_at, office_id)"
+                            "  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                            "          (SELECT office_id FROM applications WHERE id = ?1)) RETURNING id", error);
   if (stmt == NULL)
     return FALSE;
   pz_db_bind_int64 (stmt, 1, m->application_id);

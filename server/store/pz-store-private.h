@@ -33,7 +33,7 @@ struct _PzStore
   " applicant_address, applicant_phone, applicant_email, data, survey, received_by, step," \
   " status, version, step_entered_at, due_at, permit_number, verify_token, created_at," \
   " updated_at, created_by, updated_by, permit_type_version, service_started_at, service_seconds," \
-  " service_due_at, tracking_code"
+  " service_due_at, tracking_code, office_id"
 
 /* pz-store.c */
 gboolean sql_error (PzStore  *self,

@@ -104,6 +104,7 @@ compare_volume (gconstpointer a,
  */
 GPtrArray *
 pz_store_report_volume (PzStore *self,
+                        gint64   office_id,
                         gint64   from,
                         gint64   to,
                         gint64   tz_offset,
@@ -112,19 +113,19 @@ pz_store_report_volume (PzStore *self,
   static const char *sqlite_sql[] = {
     "SELECT permit_type, strftime('%Y-%m', created_at + ?3, 'unixepoch'), count(*),"
     "  count(CASE WHEN status IN ('in_progress', 'waiting_applicant') THEN 1 END) "
-    "FROM applications WHERE created_at >= ?1 AND created_at < ?2 GROUP BY 1, 2",
+    "FROM applications WHERE created_at >= ?1 AND created_at < ?2 AND (?4 = 0 OR office_id = ?4) GROUP BY 1, 2",
     "SELECT permit_type, strftime('%Y-%m', updated_at + ?3, 'unixepoch'), count(*), status "
     "FROM applications WHERE status IN ('issued', 'refused') AND updated_at >= ?1 AND updated_at < ?2 "
-    "GROUP BY 1, 2, 4",
+    "  AND (?4 = 0 OR office_id = ?4) GROUP BY 1, 2, 4",
   };
   /* PostgreSQL: not run by the tests yet */
   static const char *postgresql_sql[] = {
     "SELECT permit_type, to_char(to_timestamp(created_at + ?3) AT TIME ZONE 'UTC', 'YYYY-MM'), count(*),"
     "  count(CASE WHEN status IN ('in_progress', 'waiting_applicant') THEN 1 END) "
-    "FROM applications WHERE created_at >= ?1 AND created_at < ?2 GROUP BY 1, 2",
+    "FROM applications WHERE created_at >= ?1 AND created_at < ?2 AND (?4 = 0 OR office_id = ?4) GROUP BY 1, 2",
     "SELECT permit_type, to_char(to_timestamp(updated_at + ?3) AT TIME ZONE 'UTC', 'YYYY-MM'), count(*), status "
     "FROM applications WHERE status IN ('issued', 'refused') AND updated_at >= ?1 AND updated_at < ?2 "
-    "GROUP BY 1, 2, 4",
+    "  AND (?4 = 0 OR office_id = ?4) GROUP BY 1, 2, 4",
   };
   const char * const *sql = pz_db_kind (self->db) == PZ_DB_SQLITE ? sqlite_sql : postgresql_sql;
   g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -140,6 +141,7 @@ pz_store_report_volume (PzStore *self,
       pz_db_bind_int64 (stmt, 1, from);
       pz_db_bind_int64 (stmt, 2, to);
       pz_db_bind_int64 (stmt, 3, tz_offset);
+      pz_db_bind_int64 (stmt, 4, office_id);
       while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
         {
           const char *type = pz_db_column_text (stmt, 0);
@@ -190,6 +192,7 @@ pz_store_report_volume (PzStore *self,
  */
 GPtrArray *
 pz_store_report_stays (PzStore *self,
+                       gint64   office_id,
                        gint64   from,
                        gint64   to,
                        gboolean with_permit_type,
@@ -199,8 +202,10 @@ pz_store_report_stays (PzStore *self,
                                 ? "SELECT e.from_step, e.user_id, e.office_seconds, e.application_id, a.permit_type "
                             "FROM events e JOIN applications a ON a.id = e.application_id "
                             "WHERE e.at >= ?1 AND e.at < ?2 AND e.from_step IS NOT NULL"
+                            "  AND (?3 = 0 OR a.office_id = ?3)"
                                 : "SELECT e.from_step, e.user_id, e.office_seconds, e.application_id, NULL "
-                            "FROM events e WHERE e.at >= ?1 AND e.at < ?2 AND e.from_step IS NOT NULL",
+                            "FROM events e WHERE e.at >= ?1 AND e.at < ?2 AND e.from_step IS NOT NULL"
+                            "  AND (?3 = 0 OR e.application_id IN (SELECT id FROM applications WHERE office_id = ?3))",
                             error);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_stay_row_free);
   int rc;
@@ -209,6 +214,7 @@ pz_store_report_stays (PzStore *self,
     return NULL;
   pz_db_bind_int64 (stmt, 1, from);
   pz_db_bind_int64 (stmt, 2, to);
+  pz_db_bind_int64 (stmt, 3, office_id);
   while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
       PzStayRow *row = g_new0 (PzStayRow, 1);
@@ -240,6 +246,7 @@ pz_store_report_stays (PzStore *self,
  */
 GPtrArray *
 pz_store_report_decided (PzStore *self,
+                         gint64   office_id,
                          gint64   from,
                          gint64   to,
                          GError **error)
@@ -247,7 +254,7 @@ pz_store_report_decided (PzStore *self,
   PzDbStmt *stmt = prepare (self,
                             "SELECT id, permit_type, permit_type_version, service_seconds FROM applications "
                             "WHERE status IN ('issued', 'refused') AND updated_at >= ?1 AND updated_at < ?2 "
-                            "  AND service_started_at IS NOT NULL",
+                            "  AND service_started_at IS NOT NULL AND (?3 = 0 OR office_id = ?3)",
                             error);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_clock_row_free);
   int rc;
@@ -256,6 +263,7 @@ pz_store_report_decided (PzStore *self,
     return NULL;
   pz_db_bind_int64 (stmt, 1, from);
   pz_db_bind_int64 (stmt, 2, to);
+  pz_db_bind_int64 (stmt, 3, office_id);
   while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
       PzClockRow *row = g_new0 (PzClockRow, 1);
@@ -284,13 +292,14 @@ pz_store_report_decided (PzStore *self,
  */
 GPtrArray *
 pz_store_report_waiting (PzStore *self,
+                         gint64   office_id,
                          gint64   now,
                          GError **error)
 {
   PzDbStmt *stmt = prepare (self,
                             "SELECT step, count(*), min(step_entered_at), count(CASE WHEN due_at < ?1 THEN 1 END) "
                             "FROM applications WHERE status IN ('in_progress', 'waiting_applicant') "
-                            "GROUP BY step ORDER BY step",
+                            "  AND (?2 = 0 OR office_id = ?2) GROUP BY step ORDER BY step",
                             error);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_step_wait_row_free);
   int rc;
@@ -298,6 +307,7 @@ pz_store_report_waiting (PzStore *self,
   if (stmt == NULL)
     return NULL;
   pz_db_bind_int64 (stmt, 1, now);
+  pz_db_bind_int64 (stmt, 2, office_id);
   while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
       PzStepWaitRow *row = g_new0 (PzStepWaitRow, 1);
@@ -326,6 +336,7 @@ pz_store_report_waiting (PzStore *self,
  */
 gboolean
 pz_store_report_satisfaction (PzStore               *self,
+                              gint64                 office_id,
                               gint64                 from,
                               gint64                 to,
                               PzSatisfactionSummary *summary,
@@ -333,7 +344,8 @@ pz_store_report_satisfaction (PzStore               *self,
 {
   PzDbStmt *stmt = prepare (self,
                             "SELECT count(*), avg(u1), avg(u2), avg(u3), avg(u4), avg(u5), avg(u6), avg(u7),"
-                            "  avg(u8), avg(u9) FROM satisfaction WHERE at >= ?1 AND at < ?2",
+                            "  avg(u8), avg(u9) FROM satisfaction WHERE at >= ?1 AND at < ?2"
+                            "  AND (?3 = 0 OR application_id IN (SELECT id FROM applications WHERE office_id = ?3))",
                             error);
   int rc;
 
@@ -343,6 +355,7 @@ pz_store_report_satisfaction (PzStore               *self,
     return FALSE;
   pz_db_bind_int64 (stmt, 1, from);
   pz_db_bind_int64 (stmt, 2, to);
+  pz_db_bind_int64 (stmt, 3, office_id);
   rc = db_step (self, stmt);
   if (rc == PZ_DB_STEP_ROW)
     {

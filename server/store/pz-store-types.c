@@ -465,6 +465,7 @@ pz_store_delete_holiday (PzStore    *self,
 /**
  * pz_store_next_counter:
  * @self: a store
+ * @office_id: whose counter: each office numbers on its own
  * @name: the counter, e.g. `registration:2026`
  * @value: (out): the next value, starting at 1
  * @error: return location for an error
@@ -474,19 +475,21 @@ pz_store_delete_holiday (PzStore    *self,
  */
 gboolean
 pz_store_next_counter (PzStore    *self,
+                       gint64      office_id,
                        const char *name,
                        gint64     *value,
                        GError    **error)
 {
   PzDbStmt *stmt = prepare (self,
-                            "INSERT INTO counters (name, value) VALUES (?, 1) "
-                            "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 "
+                            "INSERT INTO counters (office_id, name, value) VALUES (?, ?, 1) "
+                            "ON CONFLICT (office_id, name) DO UPDATE SET value = counters.value + 1 "
                             "RETURNING value", error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, name);
+  pz_db_bind_int64 (stmt, 1, office_id);
+  bind_text (stmt, 2, name);
   rc = db_step (self, stmt);
   if (rc != PZ_DB_STEP_ROW)
     {
@@ -502,6 +505,7 @@ pz_store_next_counter (PzStore    *self,
 /**
  * pz_store_peek_counter:
  * @self: a store
+ * @office_id: whose counter
  * @name: the counter, e.g. `permit:PBG:2026`
  * @value: (out): its last value, 0 when it has not moved yet
  * @error: return location for an error
@@ -510,16 +514,18 @@ pz_store_next_counter (PzStore    *self,
  */
 gboolean
 pz_store_peek_counter (PzStore    *self,
+                       gint64      office_id,
                        const char *name,
                        gint64     *value,
                        GError    **error)
 {
-  PzDbStmt *stmt = prepare (self, "SELECT value FROM counters WHERE name = ?", error);
+  PzDbStmt *stmt = prepare (self, "SELECT value FROM counters WHERE office_id = ? AND name = ?", error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, name);
+  pz_db_bind_int64 (stmt, 1, office_id);
+  bind_text (stmt, 2, name);
   rc = db_step (self, stmt);
   if (rc != PZ_DB_STEP_ROW && rc != PZ_DB_STEP_DONE)
     {

@@ -41,6 +41,7 @@ pz_user_copy (const PzUser *user)
   copy->active = user->active;
   copy->must_change_password = user->must_change_password;
   copy->signing_identity = g_strdup (user->signing_identity);
+  copy->office_id = user->office_id;
   return copy;
 }
 
@@ -65,6 +66,7 @@ pz_store_count_users (PzStore *self,
 
 gint64
 pz_store_insert_user (PzStore            *self,
+                      gint64              office_id,
                       const char         *username,
                       const char         *full_name,
                       const char         *nip,
@@ -76,8 +78,8 @@ pz_store_insert_user (PzStore            *self,
   gint64 id;
 
   stmt = prepare (self,
-                  "INSERT INTO users (username, full_name, nip, password_hash, created_at) "
-                  "VALUES (?, ?, ?, ?, ?) RETURNING id", error);
+                  "INSERT INTO users (username, full_name, nip, password_hash, created_at, office_id) "
+                  "VALUES (?, ?, ?, ?, ?, ?) RETURNING id", error);
   if (stmt == NULL)
     return 0;
   bind_text (stmt, 1, username);
@@ -85,6 +87,7 @@ pz_store_insert_user (PzStore            *self,
   bind_text (stmt, 3, nip);
   bind_text (stmt, 4, password_hash);
   pz_db_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
+  pz_db_bind_int64 (stmt, 6, office_id);
   if (!step_returning (self, stmt, &id, error))
     return 0;
 
@@ -164,7 +167,7 @@ pz_user_acting_kind (const PzUser *user,
 }
 
 #define USER_COLUMNS "u.id, u.username, u.full_name, u.nip, u.password_hash, u.active, " \
-  "u.must_change_password, u.signing_identity"
+  "u.must_change_password, u.signing_identity, u.office_id"
 
 static PzUser *
 read_user (PzStore  *self,
@@ -180,6 +183,7 @@ read_user (PzStore  *self,
   user->active = pz_db_column_int64 (stmt, 5) != 0;
   user->must_change_password = pz_db_column_int64 (stmt, 6) != 0;
   user->signing_identity = column_text (stmt, 7);
+  user->office_id = pz_db_column_int64 (stmt, 8);
   return user;
 }
 
@@ -199,25 +203,30 @@ query_user (PzStore  *self,
 
 PzUser *
 pz_store_find_user (PzStore    *self,
+                    gint64      office_id,
                     const char *username)
 {
-  PzDbStmt *stmt = prepare (self, "SELECT " USER_COLUMNS " FROM users u WHERE u.username = ?",
-                            NULL);
+  PzDbStmt *stmt = prepare (self, "SELECT " USER_COLUMNS " FROM users u "
+                            "WHERE u.username = ? AND u.office_id = ?", NULL);
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, username);
+  pz_db_bind_int64 (stmt, 2, office_id);
   return query_user (self, stmt);
 }
 
 PzUser *
 pz_store_get_user (PzStore *self,
+                   gint64   office_id,
                    gint64   id)
 {
-  PzDbStmt *stmt = prepare (self, "SELECT " USER_COLUMNS " FROM users u WHERE u.id = ?", NULL);
+  PzDbStmt *stmt = prepare (self, "SELECT " USER_COLUMNS " FROM users u "
+                            "WHERE u.id = ? AND u.office_id = ?", NULL);
 
   if (stmt == NULL)
     return NULL;
   pz_db_bind_int64 (stmt, 1, id);
+  pz_db_bind_int64 (stmt, 2, office_id);
   return query_user (self, stmt);
 }
 
@@ -228,14 +237,17 @@ pz_store_get_user (PzStore *self,
  */
 GPtrArray *
 pz_store_list_users (PzStore *self,
+                     gint64   office_id,
                      GError **error)
 {
-  PzDbStmt *stmt = prepare (self, "SELECT " USER_COLUMNS " FROM users u ORDER BY u.username", error);
+  PzDbStmt *stmt = prepare (self, "SELECT " USER_COLUMNS " FROM users u WHERE u.office_id = ? "
+                            "ORDER BY u.username", error);
   g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_user_free);
   int rc;
 
   if (stmt == NULL)
     return NULL;
+  pz_db_bind_int64 (stmt, 1, office_id);
   while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     g_ptr_array_add (users, read_user (self, stmt));
   pz_db_reset (stmt);
@@ -266,7 +278,7 @@ pz_store_update_user (PzStore            *self,
                       GError            **error)
 {
   PzDbStmt *stmt = prepare (self, "UPDATE users SET full_name = ?, nip = ?, active = ?, signing_identity = ? "
-                            "WHERE id = ?", error);
+                            "WHERE id = ? AND office_id = ?", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -275,8 +287,14 @@ pz_store_update_user (PzStore            *self,
   pz_db_bind_int64 (stmt, 3, user->active ? 1 : 0);
   bind_text (stmt, 4, user->signing_identity);
   pz_db_bind_int64 (stmt, 5, user->id);
+  pz_db_bind_int64 (stmt, 6, user->office_id);
   if (!step_done (self, stmt, error))
     return FALSE;
+  if (pz_db_changes (self->db) == 0)
+    {
+      g_set_error (error, PZ_STORE_ERROR, PZ_STORE_ERROR_NOT_FOUND, "no such user");
+      return FALSE;
+    }
   if (roles == NULL)
     return TRUE;
   if (!(stmt = prepare (self, "DELETE FROM user_roles WHERE user_id = ?", error)))
@@ -462,7 +480,8 @@ pz_store_insert_audit (PzStore    *self,
                        GError    **error)
 {
   PzDbStmt *stmt = prepare (self,
-                            "INSERT INTO audit (at, user_id, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+                            "INSERT INTO audit (at, user_id, action, target, detail, office_id) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, (SELECT office_id FROM users WHERE id = ?2))",
                             error);
 
   if (stmt == NULL)
@@ -483,19 +502,21 @@ pz_store_insert_audit (PzStore    *self,
  */
 GPtrArray *
 pz_store_list_audit (PzStore *self,
+                     gint64   office_id,
                      guint    limit,
                      GError **error)
 {
   PzDbStmt *stmt = prepare (self,
                             "SELECT a.at, u.username, u.full_name, a.action, a.target, a.detail "
                             "FROM audit a JOIN users u ON u.id = a.user_id "
-                            "ORDER BY a.id DESC LIMIT ?", error);
+                            "WHERE a.office_id = ?2 ORDER BY a.id DESC LIMIT ?1", error);
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_audit_entry_free);
   int rc;
 
   if (stmt == NULL)
     return NULL;
   pz_db_bind_int64 (stmt, 1, (int) limit);
+  pz_db_bind_int64 (stmt, 2, office_id);
   while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
       PzAuditEntry *e = g_new0 (PzAuditEntry, 1);
@@ -580,7 +601,7 @@ pz_store_session_user (PzStore    *self,
     {
       user = read_user (self, stmt);
       if (expires_at)
-        *expires_at = pz_db_column_int64 (stmt, 8);
+        *expires_at = pz_db_column_int64 (stmt, 9);
     }
   pz_db_reset (stmt);
   if (user)

@@ -213,6 +213,28 @@ read_schema_version (PzStore *self,
 #define MIGRATION_LOCK "7402190511"
 
 static gboolean
+check_foreign_keys (PzStore *self,
+                    GError **error)
+{
+  PzDbStmt *stmt = prepare (self, "PRAGMA foreign_key_check", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = db_step (self, stmt);
+  pz_db_reset (stmt);
+  if (rc == PZ_DB_STEP_DONE)
+    return TRUE;
+  if (rc == PZ_DB_STEP_ROW)
+    {
+      g_set_error (error, PZ_STORE_ERROR, PZ_STORE_ERROR_CONSTRAINT,
+                   _("The database refers to rows it does not hold"));
+      return FALSE;
+    }
+  return sql_error (self, error);
+}
+
+static gboolean
 migrate_locked (PzStore *self,
                 GError **error)
 {
@@ -230,6 +252,13 @@ migrate_locked (PzStore *self,
       return FALSE;
     }
 
+  /* A migration that makes a table anew drops the one other tables point
+   * to: SQLite allows it only with the foreign keys off, which it can set
+   * only outside a transaction; the keys are checked before they are on
+   * again. */
+  if (sqlite && version < (int) pz_store_n_migrations &&
+      !exec (self, "PRAGMA foreign_keys = OFF", error))
+    return FALSE;
   for (int v = version; v < (int) pz_store_n_migrations; v++)
     {
       const char *sql = sqlite ? pz_store_migrations[v].sqlite : pz_schema_postgresql_migration (v + 1);
@@ -246,6 +275,8 @@ migrate_locked (PzStore *self,
       if (!exec (self, "COMMIT", error))
         return FALSE;
     }
+  if (sqlite && version < (int) pz_store_n_migrations)
+    return check_foreign_keys (self, error) && exec (self, "PRAGMA foreign_keys = ON", error);
   return TRUE;
 }
 
@@ -707,14 +738,16 @@ pz_store_get_stamp (PzStore      *self,
 
 char *
 pz_store_get_setting (PzStore    *self,
+                      gint64      office_id,
                       const char *key)
 {
-  PzDbStmt *stmt = prepare (self, "SELECT value FROM office WHERE key = ?", NULL);
+  PzDbStmt *stmt = prepare (self, "SELECT value FROM office WHERE office_id = ? AND key = ?", NULL);
   char *value = NULL;
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, key);
+  pz_db_bind_int64 (stmt, 1, office_id);
+  bind_text (stmt, 2, key);
   if (db_step (self, stmt) == PZ_DB_STEP_ROW)
     value = column_text (stmt, 0);
   pz_db_reset (stmt);
@@ -723,17 +756,19 @@ pz_store_get_setting (PzStore    *self,
 
 gboolean
 pz_store_set_setting (PzStore    *self,
+                      gint64      office_id,
                       const char *key,
                       const char *value,
                       GError    **error)
 {
   PzDbStmt *stmt = prepare (self,
-                            "INSERT INTO office (key, value) VALUES (?, ?) "
-                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            "INSERT INTO office (office_id, key, value) VALUES (?, ?, ?) "
+                            "ON CONFLICT (office_id, key) DO UPDATE SET value = excluded.value",
                             error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, key);
-  bind_text (stmt, 2, value);
+  pz_db_bind_int64 (stmt, 1, office_id);
+  bind_text (stmt, 2, key);
+  bind_text (stmt, 3, value);
   return step_done (self, stmt, error);
 }

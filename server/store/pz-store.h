@@ -22,6 +22,10 @@ typedef enum {
 typedef struct _PzStore PzStore;
 typedef struct _PzStoreBus PzStoreBus;
 
+/* The office a database of one office holds (and that a login names when
+ * it names none): the one a schema older than many offices becomes. */
+#define PZ_STORE_FIRST_OFFICE 1
+
 typedef struct {
   gint64   id;
   char    *username;
@@ -33,6 +37,7 @@ typedef struct {
   gboolean active;
   gboolean must_change_password;
   char    *signing_identity; /* (nullable): what they sign with */
+  gint64   office_id;       /* the office they belong to */
 } PzUser;
 
 /* A period in which a user holds another role as Plh or Plt. */
@@ -86,6 +91,7 @@ typedef struct {
   gint64  service_seconds;      /* office time used since, without the applicant's */
   gint64  service_due_at;       /* 0 while the clock stands (or before it starts) */
   char   *tracking_code;        /* the public code on the receipt (pz-tracking.h) */
+  gint64  office_id;            /* the office whose file it is */
 } PzApplication;
 
 typedef struct {
@@ -126,6 +132,7 @@ typedef struct {
 } PzVerdict;
 
 typedef struct {
+  gint64       office_id;  /* the office whose files are searched */
   const char  *q;
   const char  *step;
   const char  *status;
@@ -214,17 +221,41 @@ gboolean       pz_store_try_write_lock     (PzStore        *self);
 
 /* Office profile */
 char          *pz_store_get_setting        (PzStore        *self,
+                                            gint64          office_id,
                                             const char     *key);
 gboolean       pz_store_set_setting        (PzStore        *self,
+                                            gint64          office_id,
                                             const char     *key,
                                             const char     *value,
                                             GError        **error);
+
+/* Offices */
+typedef struct {
+  gint64  id;
+  char   *code;   /* short, unique in the deployment */
+  char   *name;
+} PzOffice;
+
+void           pz_office_free              (PzOffice       *office);
+PzOffice      *pz_store_find_office        (PzStore        *self,
+                                            const char     *code);
+PzOffice      *pz_store_get_office         (PzStore        *self,
+                                            gint64          id);
+gint64         pz_store_count_offices      (PzStore        *self);
+gint64         pz_store_insert_office      (PzStore        *self,
+                                            const char     *code,
+                                            const char     *name,
+                                            gint64          now,
+                                            GError        **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzOffice, pz_office_free)
 
 /* Users and sessions */
 gboolean       pz_store_count_users        (PzStore        *self,
                                             gint64         *count,
                                             GError        **error);
 gint64         pz_store_insert_user        (PzStore        *self,
+                                            gint64          office_id,
                                             const char     *username,
                                             const char     *full_name,
                                             const char     *nip,
@@ -232,10 +263,13 @@ gint64         pz_store_insert_user        (PzStore        *self,
                                             const char     *password_hash,
                                             GError        **error);
 PzUser        *pz_store_find_user          (PzStore        *self,
+                                            gint64          office_id,
                                             const char     *username);
 PzUser        *pz_store_get_user           (PzStore        *self,
+                                            gint64          office_id,
                                             gint64          id);
 GPtrArray     *pz_store_list_users         (PzStore        *self,
+                                            gint64          office_id,
                                             GError        **error);
 gboolean       pz_store_update_user        (PzStore        *self,
                                             const PzUser   *user,
@@ -275,6 +309,7 @@ gboolean       pz_store_insert_audit       (PzStore        *self,
                                             const char     *detail_json,
                                             GError        **error);
 GPtrArray     *pz_store_list_audit         (PzStore        *self,
+                                            gint64          office_id,
                                             guint           limit,
                                             GError        **error);
 void           pz_audit_entry_free         (PzAuditEntry   *entry);
@@ -333,10 +368,12 @@ gboolean       pz_store_delete_holiday     (PzStore        *self,
                                             gboolean       *deleted,
                                             GError        **error);
 gboolean       pz_store_next_counter       (PzStore        *self,
+                                            gint64          office_id,
                                             const char     *name,
                                             gint64         *value,
                                             GError        **error);
 gboolean       pz_store_peek_counter       (PzStore        *self,
+                                            gint64          office_id,
                                             const char     *name,
                                             gint64         *value,
                                             GError        **error);
@@ -346,6 +383,7 @@ gboolean       pz_store_insert_application (PzStore        *self,
                                             PzApplication  *app,
                                             GError        **error);
 PzApplication *pz_store_get_application    (PzStore        *self,
+                                            gint64          office_id,
                                             gint64          id,
                                             GError        **error);
 gboolean       pz_store_update_application (PzStore        *self,
@@ -353,18 +391,22 @@ gboolean       pz_store_update_application (PzStore        *self,
                                             gint64          expected_version,
                                             GError        **error);
 GPtrArray     *pz_store_inbox_step         (PzStore        *self,
+                                            gint64          office_id,
                                             const char     *step,
                                             guint           limit,
                                             GError        **error);
 GHashTable    *pz_store_count_by_step      (PzStore        *self,
+                                            gint64          office_id,
                                             gint64          overdue_before,
                                             GError        **error);
 gboolean       pz_store_next_due           (PzStore        *self,
+                                            gint64          office_id,
                                             const char     *step,
                                             gint64          from,
                                             gint64         *next,
                                             GError        **error);
 gboolean       pz_store_count_step         (PzStore        *self,
+                                            gint64          office_id,
                                             const char     *step,
                                             gint64          overdue_before,
                                             gint64         *count,
@@ -527,11 +569,13 @@ gboolean       pz_store_note_escalation      (PzStore        *self,
                                               gint64          at,
                                               GError        **error);
 GArray        *pz_store_list_late_ids        (PzStore        *self,
+                                              gint64          office_id,
                                               gint64          now,
                                               gint64          soon,
                                               GError        **error);
 
-/* The oversight report's rows (pz-store-report.c), read from a snapshot */
+/* The oversight report's rows (pz-store-report.c), read from a snapshot;
+ * each of one office's files, or with @office_id 0 of every office's */
 PzStore       *pz_store_open_snapshot        (const char     *path,
                                               GError        **error);
 
@@ -574,23 +618,28 @@ void           pz_volume_row_free            (PzVolumeRow    *row);
 void           pz_stay_row_free              (PzStayRow      *row);
 void           pz_step_wait_row_free         (PzStepWaitRow  *row);
 GPtrArray     *pz_store_report_volume        (PzStore        *self,
+                                              gint64          office_id,
                                               gint64          from,
                                               gint64          to,
                                               gint64          tz_offset,
                                               GError        **error);
 GPtrArray     *pz_store_report_stays         (PzStore        *self,
+                                              gint64          office_id,
                                               gint64          from,
                                               gint64          to,
                                               gboolean        with_permit_type,
                                               GError        **error);
 GPtrArray     *pz_store_report_decided       (PzStore        *self,
+                                              gint64          office_id,
                                               gint64          from,
                                               gint64          to,
                                               GError        **error);
 GPtrArray     *pz_store_report_waiting       (PzStore        *self,
+                                              gint64          office_id,
                                               gint64          now,
                                               GError        **error);
 gboolean       pz_store_report_satisfaction  (PzStore        *self,
+                                              gint64          office_id,
                                               gint64          from,
                                               gint64          to,
                                               PzSatisfactionSummary *summary,
