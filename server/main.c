@@ -18,6 +18,7 @@
 #include "pz-auth.h"
 #include "pz-backup.h"
 #include "pz-server.h"
+#include "pz-config.h"
 #include "pz-store.h"
 #include "pz-verify.h"
 
@@ -346,11 +347,47 @@ office_code_is_valid (const char *code)
   return TRUE;
 }
 
+/* Where a command finds the office's database: the SQLite file of
+ * --data-dir, or the [store] of --config (its url on PostgreSQL, else its
+ * data_dir).  (transfer full): %NULL when neither says, or the SQLite
+ * file is missing, with the reason printed. */
+static char *
+command_database (const char *data_dir,
+                  const char *config_file)
+{
+  g_autoptr(PzConfig) config = pz_config_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (config_file && !pz_config_load_file (config, config_file, &error))
+    {
+      g_printerr (_("Cannot read the configuration %s: %s\n"), config_file, error->message);
+      return NULL;
+    }
+  if (config->store_url)
+    return g_strdup (config->store_url);
+  if (data_dir == NULL)
+    data_dir = config->data_dir;
+  if (data_dir == NULL)
+    {
+      g_printerr (_("Say which data directory: --data-dir DIR\n"));
+      return NULL;
+    }
+  path = g_build_filename (data_dir, "perizinan.db", NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_printerr (_("There is no database in %s\n"), data_dir);
+      return NULL;
+    }
+  return g_steal_pointer (&path);
+}
+
 static int
 run_office_add (int    argc,
                 char **argv)
 {
   g_autofree char *data_dir = NULL;
+  g_autofree char *config_file = NULL;
   g_autofree char *db_path = NULL;
   g_autofree char *password = pz_auth_random_hex (12);
   g_autofree char *hash = NULL;
@@ -362,6 +399,8 @@ run_office_add (int    argc,
   GOptionEntry entries[] = {
     { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
       N_("The server's data directory"), N_("DIR") },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_file,
+      N_("The server's configuration, whose [store] names the database"), N_("FILE") },
     { NULL }
   };
 
@@ -370,7 +409,7 @@ run_office_add (int    argc,
                            "whose one-time password is printed once."),
                          entries, &argc, &argv, 2))
     return 2;
-  if (data_dir == NULL)
+  if (data_dir == NULL && config_file == NULL)
     {
       g_printerr (_("Say which data directory: --data-dir DIR\n"));
       return 2;
@@ -385,12 +424,8 @@ run_office_add (int    argc,
       g_printerr (_("Give the office a name\n"));
       return 2;
     }
-  db_path = g_build_filename (data_dir, "perizinan.db", NULL);
-  if (!g_file_test (db_path, G_FILE_TEST_EXISTS))
-    {
-      g_printerr (_("There is no database in %s\n"), data_dir);
-      return 1;
-    }
+  if (!(db_path = command_database (data_dir, config_file)))
+    return 1;
   if (!(store = pz_store_open (db_path, &error)))
     {
       g_printerr ("%s\n", error->message);

@@ -388,6 +388,43 @@ test_counters (void)
   }
 }
 
+/* A desktop of office B hears of B's files only: a change of A's file,
+ * announced on the same server, never reaches it, while A's desktop
+ * hears it. */
+static void
+test_events_stay_home (void)
+{
+  g_autoptr(PzTestEvents) mine = pz_test_events_open (ts, b_front);
+  g_autoptr(PzTestEvents) theirs = pz_test_events_open (ts, pz_test_login (ts, "kasi"));
+  gint64 a_id = pz_test_register (ts, pz_test_login (ts, "front_office"), "SIP-DOKTER", "new");
+  gint64 b_id = pz_test_register (ts, b_front, "SIP-DOKTER", "new");
+  g_autofree char *a_needle = g_strdup_printf ("\"id\":%" G_GINT64_FORMAT ",", a_id);
+  g_autofree char *b_needle = g_strdup_printf ("\"id\":%" G_GINT64_FORMAT ",", b_id);
+  gboolean b_heard_own = FALSE, a_heard_own = FALSE;
+
+  pz_test_events_wait_count (theirs, 1, 2000);
+  pz_test_events_wait_count (mine, 1, 2000);
+  /* both registrations done; let anything else in flight arrive */
+  pz_test_events_wait_count (mine, 100, 500);
+  for (guint i = 0; pz_test_events_nth (mine, i); i++)
+    {
+      const char *event = pz_test_events_nth (mine, i);
+
+      g_test_message ("B heard: %s", event);
+      g_assert_null (strstr (event, a_needle));
+      b_heard_own = b_heard_own || strstr (event, b_needle) != NULL;
+    }
+  for (guint i = 0; pz_test_events_nth (theirs, i); i++)
+    {
+      const char *event = pz_test_events_nth (theirs, i);
+
+      g_assert_null (strstr (event, b_needle));
+      a_heard_own = a_heard_own || strstr (event, a_needle) != NULL;
+    }
+  g_assert_true (b_heard_own);
+  g_assert_true (a_heard_own);
+}
+
 static gint64
 received (const char *token)
 {
@@ -444,19 +481,25 @@ test_users_stay_home (void)
 static char *
 add_office (const char *dir)
 {
+  /* on PostgreSQL the command finds the database in the configuration */
+  g_autofree char *config = g_build_filename (dir, "office-add.conf", NULL);
+  g_autofree char *location = pz_test_db_location (dir);
+  g_autofree char *text = g_strdup_printf ("[store]\nbackend=postgresql\nurl=%s\n", location);
+  const char *flag = pz_test_on_postgresql () ? "--config" : "--data-dir";
+  const char *where = !pz_test_on_postgresql () ? dir : g_file_set_contents (config, text, -1, NULL) ? config : NULL;
   const char *argv[] = { g_getenv ("PERIZINAN_SERVER"), "office", "add", B_CODE, "Kantor B",
-                         "--data-dir", dir, NULL };
+                         flag, where, NULL };
   g_autofree char *out = pz_test_run (argv);
   g_autoptr(GRegex) re = g_regex_new ("admin@" B_CODE " .* ([0-9a-f]{24})\\s*$", 0, 0, NULL);
   g_autoptr(GMatchInfo) m = NULL;
   const char *again[] = { g_getenv ("PERIZINAN_SERVER"), "office", "add", B_CODE, "Kantor B lagi",
-                          "--data-dir", dir, NULL };
+                          flag, where, NULL };
   g_autofree char *twice = NULL;
 
   const char *bad_code[] = { g_getenv ("PERIZINAN_SERVER"), "office", "add", "Kantor B!", "Kantor B",
-                             "--data-dir", dir, NULL };
+                             flag, where, NULL };
   const char *no_name[] = { g_getenv ("PERIZINAN_SERVER"), "office", "add", "kantor-c", " ",
-                            "--data-dir", dir, NULL };
+                            flag, where, NULL };
 
   g_assert_true (g_regex_match (re, out, 0, &m));
   /* a code names one office */
@@ -530,6 +573,7 @@ main (int   argc,
   g_test_add_func ("/server/offices/counters", test_counters);
   g_test_add_func ("/server/offices/report", test_report);
   g_test_add_func ("/server/offices/users-stay-home", test_users_stay_home);
+  g_test_add_func ("/server/offices/events-stay-home", test_events_stay_home);
   rc = g_test_run ();
   pz_test_server_free (ts);
   pz_test_server_free (maker);

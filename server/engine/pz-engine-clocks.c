@@ -217,6 +217,7 @@ pz_engine_escalate (PzEngine *self,
       PzEscalation *e = g_new0 (PzEscalation, 1);
 
       e->application_id = row->id;
+      e->office_id = row->office_id;
       e->step = g_strdup (row->step);
       e->reason = g_strdup (row->reason);
       e->registration_number = g_strdup (row->registration_number);

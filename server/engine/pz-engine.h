@@ -74,6 +74,7 @@ typedef struct {
   char   *reason;               /* "step": over the step's standard; "deadline": near the service standard */
   char   *registration_number;
   char  **roles;
+  gint64  office_id;
 } PzEscalation;
 
 gint64          pz_engine_step_standard      (PzEngine        *self,

@@ -12,7 +12,8 @@
 #include "pz-http-private.h"
 
 char *
-event_json (gint64      id,
+event_json (gint64      office_id,
+            gint64      id,
             const char *step,
             const char *status,
             gint64      version)
@@ -22,6 +23,8 @@ event_json (gint64      id,
   pz_json_writer_begin_object (w);
   pz_json_writer_member (w, "type");
   pz_json_writer_string (w, "application.changed");
+  pz_json_writer_member (w, "office");
+  pz_json_writer_int (w, office_id);
   pz_json_writer_member (w, "id");
   pz_json_writer_int (w, id);
   pz_json_writer_member (w, "step");
@@ -34,14 +37,30 @@ event_json (gint64      id,
   return pz_json_writer_free_to_string (g_steal_pointer (&w));
 }
 
+/* The office an event is of, from its "office" member (our own writer's
+ * compact JSON); 0 for one that concerns every office. */
+static gint64
+event_office (const char *text)
+{
+  const char *member = strstr (text, "\"office\":");
+
+  return member ? g_ascii_strtoll (member + strlen ("\"office\":"), NULL, 10) : 0;
+}
+
+/* To the desktops of the event's office connected here. */
 static void
 deliver (PzServer   *self,
          const char *text)
 {
+  gint64 office = event_office (text);
+
   for (guint i = 0; i < self->sockets->len; i++)
     {
       SoupWebsocketConnection *conn = g_ptr_array_index (self->sockets, i);
+      gint64 theirs = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (conn), "pz-office"));
 
+      if (office != 0 && theirs != office)
+        continue;
       if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
         soup_websocket_connection_send_text (conn, text);
     }
@@ -270,7 +289,7 @@ void
 announce (PzServer      *self,
           PzApplication *app)
 {
-  g_autofree char *text = event_json (app->id, app->step, app->status, app->version);
+  g_autofree char *text = event_json (app->office_id, app->id, app->step, app->status, app->version);
   broadcast (self, text);
 }
 
@@ -322,6 +341,7 @@ websocket_callback (SoupServer              *soup,
 
   /* the socket lives only as long as its session */
   g_object_set_data_full (G_OBJECT (conn), "pz-token-hash", g_steal_pointer (&hash), g_free);
+  g_object_set_data (G_OBJECT (conn), "pz-office", GSIZE_TO_POINTER ((gsize) user->office_id));
   soup_websocket_connection_set_keepalive_interval (conn, 30);
   g_signal_connect_object (conn, "closed", G_CALLBACK (socket_closed), self, 0);
   g_ptr_array_add (self->sockets, g_object_ref (conn));

@@ -125,6 +125,8 @@ escalate (PzServer *self)
       pz_json_writer_begin_object (w);
       pz_json_writer_member (w, "type");
       pz_json_writer_string (w, "application.late");
+      pz_json_writer_member (w, "office");
+      pz_json_writer_int (w, e->office_id);
       pz_json_writer_member (w, "id");
       pz_json_writer_int (w, e->application_id);
       pz_json_writer_member (w, "registration_number");
@@ -524,7 +526,8 @@ handle_action (Req   *req,
     throttle_success (req->server, passphrase_key, client_address (req));
   if (changed)
     g_ptr_array_add (req->server->batch_events,
-                     event_json (changed->id, changed->step, changed->status, changed->version));
+                     event_json (changed->office_id, changed->id, changed->step, changed->status,
+                                 changed->version));
   hold_for_batch (req->server, req->msg);
 }
 

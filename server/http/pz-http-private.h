@@ -233,7 +233,8 @@ gboolean replay_idempotent (PzServer          *self,
 void handle_register (Req *req);
 
 /* pz-http-events.c */
-char *event_json (gint64      id,
+char *event_json (gint64      office_id,
+                  gint64      id,
                   const char *step,
                   const char *status,
                   gint64      version);

@@ -761,12 +761,12 @@ pz_store_list_new_escalations (PzStore *self,
                                GError **error)
 {
   PzDbStmt *stmt = prepare (self,
-                            "SELECT a.id, a.step, 'step', a.registration_number, a.permit_type, a.permit_type_version "
+                            "SELECT a.id, a.step, 'step', a.registration_number, a.permit_type, a.permit_type_version, a.office_id "
                             "FROM applications a WHERE a.due_at < ?1 AND a.status = 'in_progress' "
                             "  AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.application_id = a.id "
                             "                  AND e.step = a.step AND e.reason = 'step') "
                             "UNION ALL "
-                            "SELECT a.id, a.step, 'deadline', a.registration_number, a.permit_type, a.permit_type_version "
+                            "SELECT a.id, a.step, 'deadline', a.registration_number, a.permit_type, a.permit_type_version, a.office_id "
                             "FROM applications a WHERE a.service_due_at <= ?2 AND a.status = 'in_progress' "
                             "  AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.application_id = a.id "
                             "                  AND e.step = '' AND e.reason = 'deadline') "
@@ -788,6 +788,7 @@ pz_store_list_new_escalations (PzStore *self,
       row->registration_number = column_text (stmt, 3);
       row->permit_type = column_text (stmt, 4);
       row->permit_type_version = pz_db_column_int64 (stmt, 5);
+      row->office_id = pz_db_column_int64 (stmt, 6);
       g_ptr_array_add (rows, row);
     }
   pz_db_reset (stmt);

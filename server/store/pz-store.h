@@ -548,6 +548,7 @@ typedef struct {
   gint64  service_seconds;
   gint64  due_at;
   gint64  service_due_at;
+  gint64  office_id;     /* of a late file: whose desktops to tell */
 } PzClockRow;
 
 void           pz_clock_row_free             (PzClockRow     *row);
