@@ -36,6 +36,8 @@ typedef struct {
   char    *signing_remote_client_secret;
   char    *signing_remote_nik;  /* the Kadis' NIK at the service */
   guint    signing_remote_timeout; /* seconds */
+  gboolean signing_validation_fetch; /* CRLs and OCSP responses fetched for B-LT */
+  guint    signing_validation_timeout; /* seconds */
   char    *smtp_host;         /* NULL: no e-mail to applicants */
   guint    smtp_port;
   gboolean smtp_starttls;

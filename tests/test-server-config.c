@@ -105,6 +105,8 @@ test_every_key_known (void)
   g_assert_cmpuint (config->login_window_seconds, ==, defaults->login_window_seconds);
   g_assert_cmpuint (config->smtp_port, ==, defaults->smtp_port);
   g_assert_true (config->smtp_starttls == defaults->smtp_starttls);
+  g_assert_false (config->signing_validation_fetch);
+  g_assert_cmpuint (config->signing_validation_timeout, ==, 5);
   g_assert_cmpuint (config->outbox_interval, ==, defaults->outbox_interval);
   g_assert_cmpuint (config->idle_timeout, ==, defaults->idle_timeout);
   g_assert_cmpuint (config->max_connections_per_client, ==, defaults->max_connections_per_client);
@@ -121,7 +123,8 @@ test_every_key_known (void)
       "security/login_window_minutes", "security/session_idle_minutes",
       "security/admin_may_hold_office_roles", "signing/key", "signing/pkcs11_module", "signing/tsa_url",
       "signing/tsa_timeout_seconds", "signing/backend", "signing/remote_url", "signing/remote_client_id",
-      "signing/remote_client_secret", "signing/remote_nik", "signing/remote_timeout_seconds", "smtp/host", "smtp/port",
+      "signing/remote_client_secret", "signing/remote_nik", "signing/remote_timeout_seconds",
+      "signing/validation_fetch", "signing/validation_timeout_seconds", "smtp/host", "smtp/port",
       "smtp/starttls", "smtp/username", "smtp/password", "smtp/from", "notify/command",
       "notify/interval_seconds", "limits/idle_timeout_seconds", "limits/connections_per_client",
       "security/metrics_token", NULL
@@ -180,6 +183,34 @@ test_timestamp_authority (void)
   g_assert_false (pz_config_load_file (config, slow, &error));
   g_assert_nonnull (strstr (error->message, "tsa_timeout_seconds"));
   g_assert_cmpuint (config->signing_tsa_timeout, ==, 5);
+}
+
+/* The validation data's fetching: off by default, a boolean, a bounded wait. */
+static void
+test_validation_fetch (void)
+{
+  g_autofree char *good = write_config ("ltv.conf", "[signing]\nvalidation_fetch=true\n"
+                                        "validation_timeout_seconds=3\n");
+  g_autofree char *word = write_config ("ltv-word.conf", "[signing]\nvalidation_fetch=kadang\n");
+  g_autofree char *slow = write_config ("ltv-slow.conf", "[signing]\nvalidation_fetch=false\n"
+                                        "validation_timeout_seconds=600\n");
+  g_autoptr(PzConfig) config = pz_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (config->signing_validation_fetch);
+  g_assert_cmpuint (config->signing_validation_timeout, ==, 5);
+  g_assert_true (pz_config_load_file (config, good, &error));
+  g_assert_no_error (error);
+  g_assert_true (config->signing_validation_fetch);
+  g_assert_cmpuint (config->signing_validation_timeout, ==, 3);
+  g_assert_false (pz_config_load_file (config, word, &error));
+  g_assert_nonnull (strstr (error->message, "validation_fetch"));
+  g_clear_error (&error);
+  g_assert_false (pz_config_load_file (config, slow, &error));
+  g_assert_nonnull (strstr (error->message, "validation_timeout_seconds"));
+  /* nothing of a refused file is taken */
+  g_assert_true (config->signing_validation_fetch);
+  g_assert_cmpuint (config->signing_validation_timeout, ==, 3);
 }
 
 /* The remote signing service: an address and the Kadis' NIK, or nothing. */
@@ -331,6 +362,7 @@ main (int   argc,
   g_test_add_func ("/server/config/every-key-known", test_every_key_known);
   g_test_add_func ("/server/config/bad-value", test_bad_value);
   g_test_add_func ("/server/config/timestamp-authority", test_timestamp_authority);
+  g_test_add_func ("/server/config/validation-fetch", test_validation_fetch);
   g_test_add_func ("/server/config/remote-signing", test_remote_signing);
   g_test_add_func ("/server/config/https", test_https);
   g_test_add_func ("/server/config/https-misconfigured", test_https_misconfigured);

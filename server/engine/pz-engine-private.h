@@ -35,6 +35,8 @@ struct _PzEngine
   char       *remote_client_secret;
   char       *remote_nik;
   guint       remote_timeout;
+  gboolean    validation_fetch; /* CRLs and OCSP responses from the certificates' addresses */
+  guint       validation_timeout;
   GTimeZone  *tz;
   PzStore    *store;
   PzStore    *reader;         /* the inbox's reads: not held up by a commit */

@@ -519,6 +519,22 @@ pz_engine_set_timestamp_authority (PzEngine   *self,
 }
 
 /**
+ * pz_engine_set_validation_fetch:
+ * @fetch: whether a signing fetches the CRLs and OCSP responses of the
+ *   certificates from the addresses they name, for the validation data
+ *   each permit keeps (PAdES B-LT); without, it keeps the certificates
+ * @timeout_seconds: how long a signing waits for each address
+ */
+void
+pz_engine_set_validation_fetch (PzEngine *self,
+                                gboolean  fetch,
+                                guint     timeout_seconds)
+{
+  self->validation_fetch = fetch;
+  self->validation_timeout = timeout_seconds ? timeout_seconds : 5;
+}
+
+/**
  * pz_engine_set_remote_signing:
  * @url: (nullable): the base address of the office's BSrE Esign Client
  *   Service (or a provincial service with its API); %NULL: the signing key

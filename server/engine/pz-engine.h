@@ -234,6 +234,9 @@ void            pz_engine_set_remote_signing (PzEngine   *self,
                                               const char *client_secret,
                                               const char *nik,
                                               guint       timeout_seconds);
+void            pz_engine_set_validation_fetch (PzEngine *self,
+                                                gboolean  fetch,
+                                                guint     timeout_seconds);
 void            pz_engine_set_signing_module (PzEngine        *self,
                                               const char      *module);
 char           *pz_engine_output_path        (PzEngine        *self,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pz-dss.h"
 #include "pz-sign.h"
 #include "pz-signer-private.h"
 
@@ -312,18 +313,76 @@ pz_signer_sign_pdf (PzSigner   *signer,
   PzSignSpace *space;
   g_autoptr(GBytes) covered = NULL;
   g_autoptr(GBytes) cms = NULL;
-  GBytes *signed_pdf = NULL;
+  g_autoptr(GBytes) signed_pdf = NULL;
+  g_autoptr(PzValidationData) validation = NULL;
 
   /* a remote service signs the whole document itself */
   if (signer->backend->sign_pdf)
-    return signer->backend->sign_pdf (signer, pdf, reason, location, error);
-  if (!(space = pz_sign_space_new (pdf, name, reason, location, when, error)))
+    signed_pdf = signer->backend->sign_pdf (signer, pdf, reason, location, error);
+  else
+    {
+      if (!(space = pz_sign_space_new (pdf, name, reason, location, when, error)))
+        return NULL;
+      covered = pz_sign_space_get_covered (space);
+      if ((cms = pz_signer_sign_cms (signer, covered, error)))
+        signed_pdf = pz_sign_space_fill (space, cms, error);
+      pz_sign_space_free (space);
+    }
+  if (signed_pdf == NULL)
     return NULL;
-  covered = pz_sign_space_get_covered (space);
-  if ((cms = pz_signer_sign_cms (signer, covered, error)))
-    signed_pdf = pz_sign_space_fill (space, cms, error);
-  pz_sign_space_free (space);
-  return signed_pdf;
+  validation = pz_signer_collect_validation (signer, signed_pdf);
+  return pz_sign_add_validation (signed_pdf, validation);
+}
+
+/**
+ * pz_signer_collect_validation:
+ * @signer: the signer that made the last signature of @signed_pdf
+ * @signed_pdf: a signed PDF
+ *
+ * Gathers the validation data of the signature: the certificates of its
+ * CMS, its timestamp token and the signer's chain, and the revocation data
+ * if @signer may fetch it.  Slow then: call it off the main loop.
+ *
+ * Returns: (transfer full): the validation data
+ */
+PzValidationData *
+pz_signer_collect_validation (PzSigner *signer,
+                              GBytes   *signed_pdf)
+{
+  g_autoptr(GBytes) cms = pz_pdf_signature_cms (signed_pdf);
+  g_autoptr(GPtrArray) chain = pz_signer_get_chain (signer);
+
+  return pz_validation_collect (cms, chain, signer->validation_fetch, signer->validation_timeout);
+}
+
+/**
+ * pz_sign_add_validation:
+ * @signed_pdf: a PDF just signed
+ * @validation: the signature's validation data
+ *
+ * Adds the validation data after the signature (PAdES B-LT).  A PDF that
+ * cannot take it (a remote service's own layout) stays as signed, B-T.
+ *
+ * Returns: (transfer full): @signed_pdf with its validation data
+ */
+GBytes *
+pz_sign_add_validation (GBytes                 *signed_pdf,
+                        const PzValidationData *validation)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(PzValidationData) already = pz_dss_read (signed_pdf, pz_dss_signed_end (signed_pdf));
+  GBytes *out;
+
+  /* a service that added the validation data itself */
+  if (already)
+    return g_bytes_ref (signed_pdf);
+  out = pz_dss_append (signed_pdf, validation, &local);
+  if (out == NULL)
+    {
+      g_warning ("The permit is signed without its long-term validation data: %s", local->message);
+      return g_bytes_ref (signed_pdf);
+    }
+  return out;
 }
 
 /**

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "pz-dss.h"
 #include "pz-signer.h"
 
 G_BEGIN_DECLS
@@ -22,6 +23,10 @@ GBytes    *pz_signer_sign_pdf         (PzSigner    *signer,
                                        GError     **error);
 
 gboolean   pz_signer_signs_whole_pdf  (PzSigner    *signer);
+PzValidationData *pz_signer_collect_validation (PzSigner *signer,
+                                                GBytes   *signed_pdf);
+GBytes    *pz_sign_add_validation     (GBytes                 *signed_pdf,
+                                       const PzValidationData *validation);
 
 /* A PDF with room for its signature: made on the main loop, signed
  * elsewhere, the signature put in its place again on the main loop. */

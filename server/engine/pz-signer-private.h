@@ -34,6 +34,8 @@ struct _PzSigner
   gpointer               backend_data;
   char                  *tsa_url;    /* (nullable): the timestamp authority */
   guint                  tsa_timeout;
+  gboolean               validation_fetch; /* CRLs and OCSP from the certificates' addresses */
+  guint                  validation_timeout;
 };
 
 PzSigner *pz_signer_new           (const PzSignerBackend *backend);

@@ -182,6 +182,25 @@ pz_signer_set_timestamp_authority (PzSigner   *signer,
 }
 
 /**
+ * pz_signer_set_validation_fetch:
+ * @signer: a signer
+ * @fetch: whether to fetch the CRLs and OCSP responses of the certificates
+ *   from the addresses they name (the office needs a way out for it)
+ * @timeout_seconds: how long to wait for each
+ *
+ * Without, the validation data a signature gets (PAdES B-LT) holds the
+ * certificates alone.
+ */
+void
+pz_signer_set_validation_fetch (PzSigner *signer,
+                                gboolean  fetch,
+                                guint     timeout_seconds)
+{
+  signer->validation_fetch = fetch;
+  signer->validation_timeout = timeout_seconds ? timeout_seconds : 5;
+}
+
+/**
  * pz_signer_sign_cms:
  * @signer: an unlocked signer
  * @data: what to sign

@@ -55,6 +55,9 @@ GPtrArray *pz_signer_get_chain        (PzSigner    *signer);
 void       pz_signer_set_timestamp_authority (PzSigner   *signer,
                                               const char *url,
                                               guint       timeout_seconds);
+void       pz_signer_set_validation_fetch (PzSigner *signer,
+                                           gboolean  fetch,
+                                           guint     timeout_seconds);
 GBytes    *pz_signer_sign_cms         (PzSigner    *signer,
                                        GBytes      *data,
                                        GError     **error);

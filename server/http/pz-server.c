@@ -536,6 +536,8 @@ pz_server_new (const PzConfig *config,
     pz_engine_set_signing_key (self->engine, key);
     pz_engine_set_signing_module (self->engine, config->signing_pkcs11_module);
     pz_engine_set_timestamp_authority (self->engine, config->signing_tsa_url, config->signing_tsa_timeout);
+    pz_engine_set_validation_fetch (self->engine, config->signing_validation_fetch,
+                                    config->signing_validation_timeout);
     pz_engine_set_remote_signing (self->engine, config->signing_remote_url, config->signing_remote_client_id,
                                   config->signing_remote_client_secret, config->signing_remote_nik,
                                   config->signing_remote_timeout);
