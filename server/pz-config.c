@@ -60,6 +60,7 @@ pz_config_free (PzConfig *self)
   g_free (self->signing_key);
   g_free (self->signing_pkcs11_module);
   g_free (self->signing_tsa_url);
+  g_free (self->signing_tsa_ca);
   g_free (self->signing_remote_url);
   g_free (self->signing_remote_client_id);
   g_free (self->signing_remote_client_secret);
@@ -265,6 +266,7 @@ pz_config_load_file (PzConfig   *self,
   read_string (kf, "signing", "key", &self->signing_key);
   read_string (kf, "signing", "pkcs11_module", &self->signing_pkcs11_module);
   read_string (kf, "signing", "tsa_url", &self->signing_tsa_url);
+  read_string (kf, "signing", "tsa_ca", &self->signing_tsa_ca);
   read_string (kf, "signing", "remote_client_id", &self->signing_remote_client_id);
   read_string (kf, "signing", "remote_client_secret", &self->signing_remote_client_secret);
   read_string (kf, "smtp", "host", &self->smtp_host);

@@ -124,7 +124,7 @@ test_every_key_known (void)
       "security/admin_may_hold_office_roles", "signing/key", "signing/pkcs11_module", "signing/tsa_url",
       "signing/tsa_timeout_seconds", "signing/backend", "signing/remote_url", "signing/remote_client_id",
       "signing/remote_client_secret", "signing/remote_nik", "signing/remote_timeout_seconds",
-      "signing/validation_fetch", "signing/validation_timeout_seconds", "smtp/host", "smtp/port",
+      "signing/validation_fetch", "signing/tsa_ca", "signing/validation_timeout_seconds", "smtp/host", "smtp/port",
       "smtp/starttls", "smtp/username", "smtp/password", "smtp/from", "notify/command",
       "notify/interval_seconds", "limits/idle_timeout_seconds", "limits/connections_per_client",
       "security/metrics_token", NULL
@@ -183,6 +183,17 @@ test_timestamp_authority (void)
   g_assert_false (pz_config_load_file (config, slow, &error));
   g_assert_nonnull (strstr (error->message, "tsa_timeout_seconds"));
   g_assert_cmpuint (config->signing_tsa_timeout, ==, 5);
+  g_clear_error (&error);
+
+  /* its trust anchors (the server checks the file when it starts) */
+  {
+    g_autofree char *with_ca_path = write_config ("tsa-ca.conf", "[signing]\ntsa_ca=/etc/perizinan/tsa-ca.pem\n");
+
+    g_assert_null (config->signing_tsa_ca);
+    g_assert_true (pz_config_load_file (config, with_ca_path, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (config->signing_tsa_ca, ==, "/etc/perizinan/tsa-ca.pem");
+  }
 }
 
 /* The validation data's fetching: off by default, a boolean, a bounded wait. */
@@ -350,6 +361,48 @@ test_https_misconfigured (void)
   }
 }
 
+/* The timestamp authorities' trust anchors are a PEM file of
+ * certificates, or the server does not start: else it would refuse every
+ * timestamp. */
+static void
+test_tsa_ca_misconfigured (void)
+{
+  g_autofree char *cert = g_build_filename (workdir, "tsa-root.crt", NULL);
+  g_autofree char *key = g_build_filename (workdir, "tsa-root.key", NULL);
+  g_autofree char *pem = pz_test_make_certificate (cert, key);
+  g_autofree char *text = write_config ("tsa-root.txt", "not a certificate\n");
+  g_autofree char *dir = g_build_filename (workdir, "tsa-data", NULL);
+  const char *refused[] = { text, key, "/nonexistent/tsa-root.pem" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(PzConfig) config = pz_config_new ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PzServer) server = NULL;
+
+      config->data_dir = g_strdup (dir);
+      config->port = 0;
+      config->signing_tsa_ca = g_strdup (refused[i]);
+      server = pz_server_new (config, &error);
+      g_assert_null (server);
+      g_assert_nonnull (error);
+      g_assert_nonnull (strstr (error->message, "tsa_ca"));
+      g_assert_nonnull (strstr (error->message, refused[i]));
+    }
+  {
+    g_autoptr(PzConfig) config = pz_config_new ();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PzServer) server = NULL;
+
+    config->data_dir = g_strdup (dir);
+    config->port = 0;
+    config->signing_tsa_ca = g_strdup (cert);
+    server = pz_server_new (config, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (server);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -366,6 +419,7 @@ main (int   argc,
   g_test_add_func ("/server/config/remote-signing", test_remote_signing);
   g_test_add_func ("/server/config/https", test_https);
   g_test_add_func ("/server/config/https-misconfigured", test_https_misconfigured);
+  g_test_add_func ("/server/config/tsa-ca-misconfigured", test_tsa_ca_misconfigured);
   rc = g_test_run ();
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", workdir);

@@ -247,12 +247,15 @@ struct _PzSignJob
   char             *module;
   char             *tsa_url;
   guint             tsa_timeout;
+  char             *tsa_ca;
   gboolean          validation_fetch;
   guint             validation_timeout;
   char             *passphrase; /* wiped once the signer is open */
   /* what is signed */
-  GBytes           *pdf;     /* a remote service signs the whole permit */
-  PzSignSpace      *space;   /* other backends the bytes it leaves */
+  GBytes           *pdf;     /* the permit; a remote service signs it whole */
+  PzSignAppearance *appearance; /* (nullable): where the signature shows */
+  PzSignSpace      *space;   /* other backends the bytes it leaves, made once the
+                              * certificate (its issuer, for the appearance) is known */
   char             *name;
   char             *reason;
   char             *location;
@@ -291,8 +294,10 @@ pz_sign_job_free (PzSignJob *signing)
   g_free (signing->identity);
   g_free (signing->module);
   g_free (signing->tsa_url);
+  g_free (signing->tsa_ca);
   wipe (signing->passphrase);
   g_clear_pointer (&signing->pdf, g_bytes_unref);
+  g_clear_pointer (&signing->appearance, pz_sign_appearance_free);
   g_clear_pointer (&signing->space, pz_sign_space_free);
   g_free (signing->name);
   g_free (signing->reason);
@@ -384,6 +389,7 @@ pz_engine_prepare_signing (PzEngine              *self,
   signing->module = g_strdup (self->signing_module);
   signing->tsa_url = g_strdup (self->tsa_url);
   signing->tsa_timeout = self->tsa_timeout;
+  signing->tsa_ca = g_strdup (self->tsa_ca);
   signing->validation_fetch = self->validation_fetch;
   signing->validation_timeout = self->validation_timeout;
   signing->passphrase = g_strdup (passphrase);
@@ -391,16 +397,7 @@ pz_engine_prepare_signing (PzEngine              *self,
   signing->reason = g_strdup_printf ("Izin %s", app->permit_number);
   signing->location = setting_or (self, "office_city", "Sukamaju");
   signing->when = g_date_time_to_timezone (utc, self->tz);
-  pdf = pz_engine_render_signed_permit (self, app, user, now);
-  if (signing->remote_url)
-    signing->pdf = g_steal_pointer (&pdf);
-  else if (!(signing->space = pz_sign_space_new (pdf, signing->name, signing->reason, signing->location,
-                                                 signing->when, &signing->error)))
-    {
-      /* told by pz_engine_act() in its usual way */
-      pz_sign_job_free (signing);
-      return NULL;
-    }
+  signing->pdf = pz_engine_render_signed_permit (self, app, user, now, &signing->appearance);
   return signing;
 }
 
@@ -430,12 +427,19 @@ pz_sign_job_run (PzSignJob *signing)
       return FALSE;
     }
   pz_signer_set_timestamp_authority (signing->signer, signing->tsa_url, signing->tsa_timeout);
+  pz_signer_set_timestamp_trust (signing->signer, signing->tsa_ca);
   pz_signer_set_validation_fetch (signing->signer, signing->validation_fetch, signing->validation_timeout);
-  if (signing->space)
+  if (!pz_signer_signs_whole_pdf (signing->signer))
     {
-      g_autoptr(GBytes) covered = pz_sign_space_get_covered (signing->space);
+      g_autofree char *issuer = pz_signer_get_issuer (signing->signer);
+      g_autoptr(GBytes) covered = NULL;
       g_autoptr(GPtrArray) chain = NULL;
 
+      signing->space = pz_sign_space_new (signing->pdf, signing->name, signing->reason, signing->location,
+                                          signing->when, signing->appearance, issuer, &signing->error);
+      if (signing->space == NULL)
+        return FALSE;
+      covered = pz_sign_space_get_covered (signing->space);
       signing->cms = pz_signer_sign_cms (signing->signer, covered, &signing->error);
       if (signing->cms == NULL)
         return FALSE;
@@ -446,8 +450,9 @@ pz_sign_job_run (PzSignJob *signing)
                                                    signing->validation_timeout);
       return TRUE;
     }
-  signing->signed_pdf = pz_signer_sign_pdf (signing->signer, signing->pdf, signing->name, signing->reason,
-                                            signing->location, signing->when, &signing->error);
+  signing->signed_pdf = pz_signer_sign_pdf_visible (signing->signer, signing->pdf, signing->name, signing->reason,
+                                                    signing->location, signing->when, signing->appearance,
+                                                    &signing->error);
   return signing->signed_pdf != NULL;
 }
 
@@ -514,18 +519,20 @@ sign_permit (PzEngine      *self,
       g_autoptr(GDateTime) when = g_date_time_to_timezone (utc, self->tz);
       g_autofree char *city = setting_or (self, "office_city", "Sukamaju");
       g_autofree char *reason = NULL;
+      g_autoptr(PzSignAppearance) appearance = NULL;
 
       if (signer == NULL)
         return FALSE;
       signing_identity_of (self, user, &identity, &nik, &office_key);
       pz_signer_set_timestamp_authority (signer, self->tsa_url, self->tsa_timeout);
+      pz_signer_set_timestamp_trust (signer, self->tsa_ca);
       pz_signer_set_validation_fetch (signer, self->validation_fetch, self->validation_timeout);
       /* a remote service tells its certificate only with the signed PDF */
       if (self->remote_url == NULL && office_key && !pz_store_note_signing_certificate (self->store, signer, error))
         return FALSE;
-      pdf = pz_engine_render_signed_permit (self, app, user, now);
+      pdf = pz_engine_render_signed_permit (self, app, user, now, &appearance);
       reason = g_strdup_printf ("Izin %s", app->permit_number);
-      signed_pdf = pz_signer_sign_pdf (signer, pdf, user->full_name, reason, city, when, error);
+      signed_pdf = pz_signer_sign_pdf_visible (signer, pdf, user->full_name, reason, city, when, appearance, error);
       if (signed_pdf == NULL)
         return FALSE;
     }

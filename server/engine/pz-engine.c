@@ -355,6 +355,7 @@ pz_engine_free (PzEngine *self)
   g_free (self->signing_key);
   g_free (self->signing_module);
   g_free (self->tsa_url);
+  g_free (self->tsa_ca);
   g_free (self->remote_url);
   g_free (self->remote_client_id);
   g_free (self->remote_client_secret);
@@ -516,6 +517,20 @@ pz_engine_set_timestamp_authority (PzEngine   *self,
   g_free (self->tsa_url);
   self->tsa_url = url && *url ? g_strdup (url) : NULL;
   self->tsa_timeout = timeout_seconds;
+}
+
+/**
+ * pz_engine_set_timestamp_trust:
+ * @ca_file: (nullable): the certificates (PEM) of the timestamp authorities
+ *   the office trusts; a timestamp whose authority does not chain up to
+ *   one of them is refused at signing, and nothing is signed
+ */
+void
+pz_engine_set_timestamp_trust (PzEngine   *self,
+                               const char *ca_file)
+{
+  g_free (self->tsa_ca);
+  self->tsa_ca = ca_file && *ca_file ? g_strdup (ca_file) : NULL;
 }
 
 /**

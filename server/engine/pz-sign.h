@@ -22,7 +22,17 @@ GBytes    *pz_signer_sign_pdf         (PzSigner    *signer,
                                        GDateTime   *when,
                                        GError     **error);
 
+GBytes    *pz_signer_sign_pdf_visible (PzSigner    *signer,
+                                       GBytes      *pdf,
+                                       const char  *name,
+                                       const char  *reason,
+                                       const char  *location,
+                                       GDateTime   *when,
+                                       const PzSignAppearance *appearance,
+                                       GError     **error);
+
 gboolean   pz_signer_signs_whole_pdf  (PzSigner    *signer);
+char      *pz_sign_issuer_name        (const char  *dn);
 PzValidationData *pz_signer_collect_validation (PzSigner *signer,
                                                 GBytes   *signed_pdf);
 GBytes    *pz_sign_add_validation     (GBytes                 *signed_pdf,
@@ -37,6 +47,8 @@ PzSignSpace *pz_sign_space_new        (GBytes      *pdf,
                                        const char  *reason,
                                        const char  *location,
                                        GDateTime   *when,
+                                       const PzSignAppearance *appearance,
+                                       const char  *issuer,
                                        GError     **error);
 GBytes    *pz_sign_space_get_covered  (PzSignSpace *space);
 GBytes    *pz_sign_space_fill         (PzSignSpace *space,
