@@ -14,6 +14,7 @@ struct _PzTestCa
   char         *dir;
   char         *p12;
   char         *url;
+  char         *ocsp_url;
   GBytes       *crl;
   GBytes       *forged;
   GThread      *thread;
@@ -78,12 +79,49 @@ make_crl (const char *crt_path,
   return out;
 }
 
+/* The responder's database (openssl ocsp -index): the signer's
+ * certificate, valid. */
+static gboolean
+write_index (PzTestCa *ca)
+{
+  g_autofree char *path = g_build_filename (ca->dir, "signer.pem", NULL);
+  g_autofree char *index = g_build_filename (ca->dir, "index.txt", NULL);
+  g_autofree char *pem = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(GDateTime) end = NULL;
+  g_autofree char *end_text = NULL;
+  GString *serial_hex = g_string_new (NULL);
+  gnutls_x509_crt_t crt = NULL;
+  gnutls_datum_t data;
+  guint8 serial[64];
+  size_t serial_len = sizeof serial;
+  gboolean ok = FALSE;
+
+  if (read_pem (path, &data, &pem) && gnutls_x509_crt_init (&crt) >= 0 &&
+      gnutls_x509_crt_import (crt, &data, GNUTLS_X509_FMT_PEM) >= 0 &&
+      gnutls_x509_crt_get_serial (crt, serial, &serial_len) >= 0)
+    {
+      for (size_t i = 0; i < serial_len; i++)
+        g_string_append_printf (serial_hex, "%02X", serial[i]);
+      end = g_date_time_new_from_unix_utc (gnutls_x509_crt_get_expiration_time (crt));
+      end_text = g_date_time_format (end, "%y%m%d%H%M%SZ");
+      line = g_strdup_printf ("V\t%s\t\t%s\tunknown\t/C=ID/O=DPMPTSP Sukamaju/CN=Ir. Bambang Sutrisno\n", end_text,
+                              serial_hex->str);
+      ok = g_file_set_contents (index, line, -1, NULL);
+    }
+  if (crt)
+    gnutls_x509_crt_deinit (crt);
+  g_string_free (serial_hex, TRUE);
+  return ok;
+}
+
 static gboolean
 make_identity (PzTestCa *ca)
 {
   g_autofree char *ext = g_build_filename (ca->dir, "signer.ext", NULL);
   g_autofree char *ext_text = g_strdup_printf ("keyUsage=critical,digitalSignature,nonRepudiation\n"
-                                               "crlDistributionPoints=URI:%s\n", ca->url);
+                                               "crlDistributionPoints=URI:%s\n"
+                                               "authorityInfoAccess=OCSP;URI:%s\n", ca->url, ca->ocsp_url);
   g_autofree char *ca_pem = g_build_filename (ca->dir, "ca.pem", NULL);
   g_autofree char *ca_key = g_build_filename (ca->dir, "ca.key", NULL);
   g_autofree char *other_key = g_build_filename (ca->dir, "other.key", NULL);
@@ -107,7 +145,7 @@ make_identity (PzTestCa *ca)
     return FALSE;
   ca->crl = make_crl (ca_pem, ca_key);
   ca->forged = make_crl (ca_pem, other_key);
-  return ca->crl != NULL && ca->forged != NULL;
+  return ca->crl != NULL && ca->forged != NULL && write_index (ca);
 }
 
 static void
@@ -140,6 +178,37 @@ handle_crl (SoupServer        *server,
                                     g_bytes_get_size (body));
 }
 
+/* An OCSP response from the CA itself, made by openssl's responder */
+static void
+handle_ocsp (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           data)
+{
+  PzTestCa *ca = data;
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autofree char *req = g_build_filename (ca->dir, "ocsp-req.der", NULL);
+  g_autofree char *resp = g_build_filename (ca->dir, "ocsp-resp.der", NULL);
+  g_autofree char *answer = NULL;
+  gsize answer_len;
+  const char *argv[] = { "openssl", "ocsp", "-index", "index.txt", "-rsigner", "ca.pem", "-rkey", "ca.key",
+                         "-CA", "ca.pem", "-reqin", "ocsp-req.der", "-respout", "ocsp-resp.der", "-ndays", "1",
+                         NULL };
+
+  g_atomic_int_inc ((gint *) &ca->requests);
+  if (g_atomic_int_get (&ca->mode) != PZ_TEST_CA_GOOD ||
+      !g_file_set_contents (req, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), NULL) ||
+      !pz_test_run_in (ca->dir, argv) || !g_file_get_contents (resp, &answer, &answer_len, NULL))
+    {
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, "<html>Maintenance</html>", 24);
+      return;
+    }
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/ocsp-response", SOUP_MEMORY_COPY, answer, answer_len);
+}
+
 static gpointer
 serve (gpointer data)
 {
@@ -150,10 +219,12 @@ serve (gpointer data)
   g_main_context_push_thread_default (ca->context);
   server = soup_server_new (NULL, NULL);
   soup_server_add_handler (server, "/ca.crl", handle_crl, ca, NULL);
+  soup_server_add_handler (server, "/ocsp", handle_ocsp, ca, NULL);
   g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, NULL));
   uris = soup_server_get_uris (server);
   g_mutex_lock (&ca->lock);
   ca->url = g_strdup_printf ("http://127.0.0.1:%d/ca.crl", g_uri_get_port (uris->data));
+  ca->ocsp_url = g_strdup_printf ("http://127.0.0.1:%d/ocsp", g_uri_get_port (uris->data));
   ca->listening = TRUE;
   g_cond_signal (&ca->ready);
   g_mutex_unlock (&ca->lock);
@@ -220,6 +291,7 @@ pz_test_ca_stop (PzTestCa *ca)
   g_clear_pointer (&ca->crl, g_bytes_unref);
   g_clear_pointer (&ca->forged, g_bytes_unref);
   g_free (ca->url);
+  g_free (ca->ocsp_url);
   g_free (ca->p12);
   g_free (ca->dir);
   g_free (ca);

@@ -411,7 +411,7 @@ test_long_term_fetch (void)
                                            data);
     g_assert_cmpuint (r->status, ==, 200);
   }
-  g_assert_cmpuint (pz_test_ca_requests (ca), ==, 1);
+  g_assert_cmpuint (pz_test_ca_requests (ca), ==, 2);
   {
     g_autoptr(GBytes) permit = get_output (id, "permit");
     g_autofree char *name = signer_name (permit);
@@ -425,7 +425,7 @@ test_long_term_fetch (void)
   g_assert_true (g_spawn_check_wait_status (status, NULL));
   /* the signer's and its CA's, the authority's and its root; the CA's CRL */
   g_assert_nonnull (strstr (out, "  Long-term:   long-term validation data: present (4 certificates, 1 CRLs, "
-                            "0 OCSP responses)\n"));
+                            "1 OCSP responses)\n"));
   g_assert_nonnull (strstr (out, "\nEvery signature checks.\n"));
 
   pz_engine_set_validation_fetch (pz_test_server_get_engine (ts), FALSE, 5);

@@ -745,13 +745,14 @@ test_long_term (void)
   pz_test_tsa_set_mode (tsa, PZ_TEST_TSA_GOOD);
 
   signed_pdf = sign_long_term (ca, tsa, TRUE, pdf);
-  g_assert_cmpuint (pz_test_ca_requests (ca), ==, 1);
+  /* its CRL, and its OCSP responder */
+  g_assert_cmpuint (pz_test_ca_requests (ca), ==, 2);
   report = pdfsig (signed_pdf);
   g_assert_nonnull (strstr (report, "Signature is Valid"));
   g_assert_nonnull (strstr (report, "Ir. Bambang Sutrisno"));
   g_assert_cmpuint (dss_count (signed_pdf, "Certs"), ==, 4);
   g_assert_cmpuint (dss_count (signed_pdf, "CRLs"), ==, 1);
-  g_assert_cmpuint (dss_count (signed_pdf, "OCSPs"), ==, 0);
+  g_assert_cmpuint (dss_count (signed_pdf, "OCSPs"), ==, 1);
   key = vri_key (signed_pdf);
   vri = g_strdup_printf ("/%s << /Type /VRI /Cert [", key);
   {
@@ -763,7 +764,7 @@ test_long_term (void)
   }
   g_assert_cmpint (verify_command (signed_pdf, "ltv.pdf", &out), ==, 0);
   g_assert_nonnull (strstr (out, "  Long-term:   long-term validation data: present (4 certificates, 1 CRLs, "
-                            "0 OCSP responses)\n"));
+                            "1 OCSP responses)\n"));
   g_assert_null (strstr (out, "Coverage"));
   g_assert_nonnull (strstr (out, "\nEvery signature checks.\n"));
   g_clear_pointer (&out, g_free);
@@ -799,8 +800,8 @@ test_long_term (void)
       gboolean     down;
       guint        requests;
     } cases[] = {
-      { PZ_TEST_CA_GARBAGE, TRUE, FALSE, 1 },
-      { PZ_TEST_CA_FORGED, TRUE, FALSE, 1 },
+      { PZ_TEST_CA_GARBAGE, TRUE, FALSE, 2 },
+      { PZ_TEST_CA_FORGED, TRUE, FALSE, 2 },
       { PZ_TEST_CA_GOOD, FALSE, FALSE, 0 },
       { PZ_TEST_CA_GOOD, TRUE, TRUE, 0 },
     };
@@ -823,6 +824,7 @@ test_long_term (void)
         g_assert_nonnull (strstr (chain_report, "Signature is Valid"));
         g_assert_cmpuint (dss_count (chain_only, "Certs"), ==, 4);
         g_assert_cmpuint (dss_count (chain_only, "CRLs"), ==, 0);
+        g_assert_cmpuint (dss_count (chain_only, "OCSPs"), ==, 0);
         g_assert_cmpint (verify_command (chain_only, "ltv-chain.pdf", &out), ==, 0);
         g_assert_nonnull (strstr (out, "  Long-term:   long-term validation data: present (4 certificates); "
                                   "the revocation data (CRL, OCSP) is missing\n"));
