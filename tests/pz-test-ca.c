@@ -17,6 +17,9 @@ struct _PzTestCa
   char         *ocsp_url;
   GBytes       *crl;
   GBytes       *forged;
+  GBytes       *revoking;   /* the CA's CRL that revokes the signer's certificate */
+  guint8        serial[64]; /* the signer's certificate's */
+  size_t        serial_len;
   GThread      *thread;
   GMainContext *context;
   GMainLoop    *loop;
@@ -42,10 +45,12 @@ read_pem (const char     *path,
 }
 
 /* A CRL of the CA at @crt_path, signed with the key at @key_path, that
- * revokes one certificate (not the signer's): DER. */
+ * revokes one certificate (not the signer's), and @also if not NULL: DER. */
 static GBytes *
-make_crl (const char *crt_path,
-          const char *key_path)
+make_crl (const char   *crt_path,
+          const char   *key_path,
+          const guint8 *also,
+          size_t        also_len)
 {
   g_autofree char *crt_pem = NULL;
   g_autofree char *key_pem = NULL;
@@ -66,6 +71,7 @@ make_crl (const char *crt_path,
       gnutls_x509_crl_set_this_update (crl, now - 60) >= 0 &&
       gnutls_x509_crl_set_next_update (crl, now + 7 * 24 * 3600) >= 0 &&
       gnutls_x509_crl_set_crt_serial (crl, revoked_serial, sizeof revoked_serial, now - 3600) >= 0 &&
+      (also == NULL || gnutls_x509_crl_set_crt_serial (crl, also, also_len, now - 1800) >= 0) &&
       gnutls_x509_crl_sign2 (crl, crt, key, GNUTLS_DIG_SHA256, 0) >= 0 &&
       gnutls_x509_crl_export2 (crl, GNUTLS_X509_FMT_DER, &der) >= 0)
     out = g_bytes_new (der.data, der.size);
@@ -86,6 +92,10 @@ write_index (PzTestCa *ca)
 {
   g_autofree char *path = g_build_filename (ca->dir, "signer.pem", NULL);
   g_autofree char *index = g_build_filename (ca->dir, "index.txt", NULL);
+  g_autofree char *index_revoked = g_build_filename (ca->dir, "index-revoked.txt", NULL);
+  g_autofree char *line_revoked = NULL;
+  g_autofree char *revoked_text = NULL;
+  g_autoptr(GDateTime) revoked_at = g_date_time_new_now_utc ();
   g_autofree char *pem = NULL;
   g_autofree char *line = NULL;
   g_autoptr(GDateTime) end = NULL;
@@ -93,21 +103,22 @@ write_index (PzTestCa *ca)
   GString *serial_hex = g_string_new (NULL);
   gnutls_x509_crt_t crt = NULL;
   gnutls_datum_t data;
-  guint8 serial[64];
-  size_t serial_len = sizeof serial;
   gboolean ok = FALSE;
 
   if (read_pem (path, &data, &pem) && gnutls_x509_crt_init (&crt) >= 0 &&
       gnutls_x509_crt_import (crt, &data, GNUTLS_X509_FMT_PEM) >= 0 &&
-      gnutls_x509_crt_get_serial (crt, serial, &serial_len) >= 0)
+      (ca->serial_len = sizeof ca->serial, gnutls_x509_crt_get_serial (crt, ca->serial, &ca->serial_len) >= 0))
     {
-      for (size_t i = 0; i < serial_len; i++)
-        g_string_append_printf (serial_hex, "%02X", serial[i]);
+      for (size_t i = 0; i < ca->serial_len; i++)
+        g_string_append_printf (serial_hex, "%02X", ca->serial[i]);
       end = g_date_time_new_from_unix_utc (gnutls_x509_crt_get_expiration_time (crt));
       end_text = g_date_time_format (end, "%y%m%d%H%M%SZ");
       line = g_strdup_printf ("V\t%s\t\t%s\tunknown\t/C=ID/O=DPMPTSP Sukamaju/CN=Ir. Bambang Sutrisno\n", end_text,
                               serial_hex->str);
-      ok = g_file_set_contents (index, line, -1, NULL);
+      revoked_text = g_date_time_format (revoked_at, "%y%m%d%H%M%SZ");
+      line_revoked = g_strdup_printf ("R\t%s\t%s\t%s\tunknown\t/C=ID/O=DPMPTSP Sukamaju/CN=Ir. Bambang Sutrisno\n",
+                                      end_text, revoked_text, serial_hex->str);
+      ok = g_file_set_contents (index, line, -1, NULL) && g_file_set_contents (index_revoked, line_revoked, -1, NULL);
     }
   if (crt)
     gnutls_x509_crt_deinit (crt);
@@ -143,9 +154,12 @@ make_identity (PzTestCa *ca)
       !pz_test_run_in (ca->dir, other) || !pz_test_run_in (ca->dir, req) || !pz_test_run_in (ca->dir, sign) ||
       !pz_test_run_in (ca->dir, p12))
     return FALSE;
-  ca->crl = make_crl (ca_pem, ca_key);
-  ca->forged = make_crl (ca_pem, other_key);
-  return ca->crl != NULL && ca->forged != NULL && write_index (ca);
+  if (!write_index (ca))
+    return FALSE;
+  ca->crl = make_crl (ca_pem, ca_key, NULL, 0);
+  ca->forged = make_crl (ca_pem, other_key, NULL, 0);
+  ca->revoking = make_crl (ca_pem, ca_key, ca->serial, ca->serial_len);
+  return ca->crl != NULL && ca->forged != NULL && ca->revoking != NULL;
 }
 
 static void
@@ -166,6 +180,9 @@ handle_crl (SoupServer        *server,
       break;
     case PZ_TEST_CA_FORGED:
       body = ca->forged;
+      break;
+    case PZ_TEST_CA_REVOKED:
+      body = ca->revoking;
       break;
     case PZ_TEST_CA_GARBAGE:
     default:
@@ -192,12 +209,14 @@ handle_ocsp (SoupServer        *server,
   g_autofree char *resp = g_build_filename (ca->dir, "ocsp-resp.der", NULL);
   g_autofree char *answer = NULL;
   gsize answer_len;
-  const char *argv[] = { "openssl", "ocsp", "-index", "index.txt", "-rsigner", "ca.pem", "-rkey", "ca.key",
+  int mode = g_atomic_int_get (&ca->mode);
+  const char *argv[] = { "openssl", "ocsp", "-index", mode == PZ_TEST_CA_REVOKED ? "index-revoked.txt" : "index.txt",
+                         "-rsigner", "ca.pem", "-rkey", "ca.key",
                          "-CA", "ca.pem", "-reqin", "ocsp-req.der", "-respout", "ocsp-resp.der", "-ndays", "1",
                          NULL };
 
   g_atomic_int_inc ((gint *) &ca->requests);
-  if (g_atomic_int_get (&ca->mode) != PZ_TEST_CA_GOOD ||
+  if ((mode != PZ_TEST_CA_GOOD && mode != PZ_TEST_CA_REVOKED) ||
       !g_file_set_contents (req, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), NULL) ||
       !pz_test_run_in (ca->dir, argv) || !g_file_get_contents (resp, &answer, &answer_len, NULL))
     {
@@ -290,6 +309,7 @@ pz_test_ca_stop (PzTestCa *ca)
   g_cond_clear (&ca->ready);
   g_clear_pointer (&ca->crl, g_bytes_unref);
   g_clear_pointer (&ca->forged, g_bytes_unref);
+  g_clear_pointer (&ca->revoking, g_bytes_unref);
   g_free (ca->url);
   g_free (ca->ocsp_url);
   g_free (ca->p12);

@@ -14,6 +14,7 @@ typedef enum {
   PZ_TEST_CA_GOOD,      /* the CA's CRL, its OCSP responses */
   PZ_TEST_CA_GARBAGE,   /* bytes that are no CRL, no OCSP response */
   PZ_TEST_CA_FORGED,    /* a CRL of the same name signed by another key; no OCSP response */
+  PZ_TEST_CA_REVOKED,   /* the signer's certificate revoked, in the CRL and by OCSP */
 } PzTestCaMode;
 
 typedef struct _PzTestCa PzTestCa;

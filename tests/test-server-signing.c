@@ -405,13 +405,37 @@ test_long_term_fetch (void)
   pz_engine_set_validation_fetch (pz_test_server_get_engine (ts), TRUE, 2);
   pz_test_tsa_set_mode (tsa, PZ_TEST_TSA_GOOD);
   id = file_at_signing ();
+  /* revoked: refused with the reason, the file as it was */
+  {
+    g_autoptr(GBytes) unsigned_permit = get_output (id, "permit");
+    g_autoptr(GBytes) still = NULL;
+    g_autofree char *data = g_strdup_printf ("{\"passphrase\":\"%s\"}", PZ_TEST_CA_PASSPHRASE);
+    gint64 version = version_of (id);
+    g_autoptr(PzResponse) r = NULL;
+    g_autoptr(JsonObject) app = NULL;
+    JsonObject *error;
+
+    pz_test_ca_set_mode (ca, PZ_TEST_CA_REVOKED);
+    r = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "approve", version, NULL, data);
+    g_assert_cmpuint (r->status, ==, 422);
+    error = json_object_get_object_member (pz_response_object (r), "error");
+    g_assert_nonnull (strstr (json_object_get_string_member (error, "message"), "is revoked"));
+    g_assert_null (strstr (json_object_get_string_member (error, "message"), PZ_TEST_CA_PASSPHRASE));
+    app = pz_test_get_application (ts, pz_test_login (ts, "kadis"), id);
+    g_assert_cmpstr (json_object_get_string_member (app, "step"), ==, "signing");
+    g_assert_cmpint (json_object_get_int_member (app, "version"), ==, version);
+    still = get_output (id, "permit");
+    g_assert_true (g_bytes_equal (still, unsigned_permit));
+    g_assert_cmpuint (pz_test_ca_requests (ca), ==, 2);
+    pz_test_ca_set_mode (ca, PZ_TEST_CA_GOOD);
+  }
   {
     g_autofree char *data = g_strdup_printf ("{\"passphrase\":\"%s\"}", PZ_TEST_CA_PASSPHRASE);
     g_autoptr(PzResponse) r = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "approve", version_of (id), NULL,
                                            data);
     g_assert_cmpuint (r->status, ==, 200);
   }
-  g_assert_cmpuint (pz_test_ca_requests (ca), ==, 2);
+  g_assert_cmpuint (pz_test_ca_requests (ca), ==, 4);
   {
     g_autoptr(GBytes) permit = get_output (id, "permit");
     g_autofree char *name = signer_name (permit);

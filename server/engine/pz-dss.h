@@ -25,6 +25,7 @@ void              pz_validation_data_free    (PzValidationData *data);
 gboolean          pz_validation_data_add     (GPtrArray        *list,
                                               GBytes           *der);
 
+char             *pz_validation_find_revoked (const PzValidationData *data);
 PzValidationData *pz_validation_collect      (GBytes           *cms,
                                               GPtrArray        *chain,
                                               gboolean          fetch,

@@ -448,6 +448,11 @@ pz_sign_job_run (PzSignJob *signing)
       chain = pz_signer_get_chain (signing->signer);
       signing->validation = pz_validation_collect (signing->cms, chain, signing->validation_fetch,
                                                    signing->validation_timeout);
+      if (!pz_sign_check_not_revoked (signing->validation, &signing->error))
+        {
+          g_clear_pointer (&signing->cms, g_bytes_unref);
+          return FALSE;
+        }
       return TRUE;
     }
   signing->signed_pdf = pz_signer_sign_pdf_visible (signing->signer, signing->pdf, signing->name, signing->reason,

@@ -562,7 +562,32 @@ pz_signer_sign_pdf_visible (PzSigner               *signer,
   if (signed_pdf == NULL)
     return NULL;
   validation = pz_signer_collect_validation (signer, signed_pdf);
+  if (!pz_sign_check_not_revoked (validation, error))
+    return NULL;
   return pz_sign_add_validation (signed_pdf, validation);
+}
+
+/**
+ * pz_sign_check_not_revoked:
+ * @validation: a signature's validation data, just fetched
+ * @error: return location for %PZ_SIGN_ERROR_REVOKED
+ *
+ * A signature under a certificate its authority has revoked is no
+ * signature: it is not kept.
+ *
+ * Returns: whether no certificate of @validation is revoked
+ */
+gboolean
+pz_sign_check_not_revoked (const PzValidationData *validation,
+                           GError                **error)
+{
+  g_autofree char *revoked = pz_validation_find_revoked (validation);
+
+  if (revoked == NULL)
+    return TRUE;
+  g_set_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_REVOKED,
+               _("The certificate of %s is revoked, its authority says; nothing was signed"), revoked);
+  return FALSE;
 }
 
 /**

@@ -35,6 +35,8 @@ gboolean   pz_signer_signs_whole_pdf  (PzSigner    *signer);
 char      *pz_sign_issuer_name        (const char  *dn);
 PzValidationData *pz_signer_collect_validation (PzSigner *signer,
                                                 GBytes   *signed_pdf);
+gboolean   pz_sign_check_not_revoked  (const PzValidationData *validation,
+                                       GError                **error);
 GBytes    *pz_sign_add_validation     (GBytes                 *signed_pdf,
                                        const PzValidationData *validation);
 

@@ -14,6 +14,7 @@ typedef enum {
   PZ_SIGN_ERROR_TOKEN,
   PZ_SIGN_ERROR_TIMESTAMP,
   PZ_SIGN_ERROR_SERVICE,    /* the remote signing service failed or refused */
+  PZ_SIGN_ERROR_REVOKED,    /* the certificate's authority says it is revoked */
 } PzSignError;
 
 /* A signing identity, whatever keeps its key: a PKCS#12 file the server

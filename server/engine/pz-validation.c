@@ -323,3 +323,92 @@ pz_pdf_signature_cms (GBytes *pdf)
     return NULL;
   return g_bytes_new (whole.data, whole.len);
 }
+
+/* Whether @crt is revoked by a CRL of @data its issuer signed, or an OCSP
+ * response of @data on it. */
+static gboolean
+is_revoked (const PzValidationData *data,
+            gnutls_x509_crt_t       crt,
+            gnutls_x509_crt_t       issuer)
+{
+  for (guint i = 0; i < data->crls->len; i++)
+    {
+      gnutls_x509_crl_t crl = NULL;
+      gnutls_datum_t in;
+      gsize len;
+      unsigned int status = 1;
+      gboolean revoked = FALSE;
+
+      in.data = (unsigned char *) g_bytes_get_data (g_ptr_array_index (data->crls, i), &len);
+      in.size = (unsigned int) len;
+      if (gnutls_x509_crl_init (&crl) < 0)
+        continue;
+      if (gnutls_x509_crl_import (crl, &in, GNUTLS_X509_FMT_DER) >= 0 &&
+          gnutls_x509_crl_verify (crl, &issuer, 1, GNUTLS_VERIFY_DISABLE_TIME_CHECKS, &status) >= 0 && status == 0)
+        revoked = gnutls_x509_crt_check_revocation (crt, &crl, 1) == 1;
+      gnutls_x509_crl_deinit (crl);
+      if (revoked)
+        return TRUE;
+    }
+  for (guint i = 0; i < data->ocsps->len; i++)
+    {
+      gnutls_ocsp_resp_t resp = NULL;
+      gnutls_datum_t in;
+      gsize len;
+      unsigned int cert_status = GNUTLS_OCSP_CERT_UNKNOWN;
+      gboolean revoked = FALSE;
+
+      in.data = (unsigned char *) g_bytes_get_data (g_ptr_array_index (data->ocsps, i), &len);
+      in.size = (unsigned int) len;
+      if (gnutls_ocsp_resp_init (&resp) < 0)
+        continue;
+      if (gnutls_ocsp_resp_import (resp, &in) >= 0 && gnutls_ocsp_resp_check_crt (resp, 0, crt) >= 0 &&
+          gnutls_ocsp_resp_get_single (resp, 0, NULL, NULL, NULL, NULL, &cert_status, NULL, NULL, NULL, NULL) >= 0)
+        revoked = cert_status == GNUTLS_OCSP_CERT_REVOKED;
+      gnutls_ocsp_resp_deinit (resp);
+      if (revoked)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * pz_validation_find_revoked:
+ * @data: validation data
+ *
+ * Returns: (transfer full) (nullable): the subject of a certificate of
+ *   @data that its revocation data says is revoked, or %NULL for none
+ */
+char *
+pz_validation_find_revoked (const PzValidationData *data)
+{
+  g_autoptr(GPtrArray) crts = g_ptr_array_new_with_free_func ((GDestroyNotify) gnutls_x509_crt_deinit);
+  char *found = NULL;
+
+  if (data->crls->len == 0 && data->ocsps->len == 0)
+    return NULL;
+  for (guint i = 0; i < data->certs->len; i++)
+    {
+      gnutls_x509_crt_t crt = crt_from (g_ptr_array_index (data->certs, i));
+      if (crt)
+        g_ptr_array_add (crts, crt);
+    }
+  for (guint i = 0; i < crts->len && found == NULL; i++)
+    {
+      gnutls_x509_crt_t crt = g_ptr_array_index (crts, i);
+
+      if (gnutls_x509_crt_check_issuer (crt, crt))
+        continue;
+      for (guint j = 0; j < crts->len && found == NULL; j++)
+        if (j != i && gnutls_x509_crt_check_issuer (crt, g_ptr_array_index (crts, j)) &&
+            is_revoked (data, crt, g_ptr_array_index (crts, j)))
+          {
+            gnutls_datum_t dn = { NULL, 0 };
+
+            found = gnutls_x509_crt_get_dn3 (crt, &dn, 0) >= 0 ? g_strndup ((const char *) dn.data, dn.size)
+                                                                : g_strdup ("");
+            gnutls_free (dn.data);
+          }
+    }
+  return found;
+}

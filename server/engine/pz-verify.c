@@ -33,6 +33,7 @@ pz_signature_check_free (PzSignatureCheck *check)
   g_free (check->subject);
   g_free (check->issuer);
   g_free (check->timestamp_authority);
+  g_free (check->revoked);
   g_free (check);
 }
 
@@ -40,14 +41,16 @@ pz_signature_check_free (PzSignatureCheck *check)
  * pz_signature_check_ok:
  *
  * Returns: whether the bytes it covers are unchanged, the signature
- *   verifies, its time is known (and a timestamp, if any, verifies) and
- *   the certificate was valid at that time
+ *   verifies, its time is known (and a timestamp, if any, verifies), the
+ *   certificate was valid at that time and its validation data, if any,
+ *   says no certificate is revoked
  */
 gboolean
 pz_signature_check_ok (const PzSignatureCheck *check)
 {
   return check->digest_matches && check->signature_valid && check->signed_at_source != PZ_SIGNED_AT_UNKNOWN &&
-         (check->timestamp_authority == NULL || check->timestamp_valid) && check->certificate_valid_then;
+         (check->timestamp_authority == NULL || check->timestamp_valid) && check->certificate_valid_then &&
+         check->revoked == NULL;
 }
 
 static char *
@@ -336,6 +339,7 @@ check_one (GBytes      *file,
           check->dss_certs = dss->certs->len;
           check->dss_crls = dss->crls->len;
           check->dss_ocsps = dss->ocsps->len;
+          check->revoked = pz_validation_find_revoked (dss);
         }
     }
   check->certificate_valid_then = check->signed_at_source != PZ_SIGNED_AT_UNKNOWN && check->not_after > 0 &&

@@ -39,6 +39,7 @@ typedef struct
                                        * the signature's validation data follows */
   gboolean          validation_data;  /* a DSS update with the signature's validation data follows */
   guint             dss_certs, dss_crls, dss_ocsps; /* what it holds */
+  char             *revoked;          /* (nullable): a certificate the revocation data says is revoked */
 } PzSignatureCheck;
 
 GQuark      pz_verify_error_quark    (void);
