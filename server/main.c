@@ -175,6 +175,17 @@ run_verify (int    argc,
         g_print (_("  Certificate: valid at signing time (%s to %s)\n"), from, until);
       else
         g_print (_("  Certificate: NOT valid at signing time (%s to %s)\n"), from, until);
+      if (c->revoked)
+        g_print (_("  Long-term:   REVOKED: the revocation data says the certificate of %s is revoked\n"),
+                 c->revoked);
+      else if (c->validation_data && c->dss_crls + c->dss_ocsps > 0)
+        g_print (_("  Long-term:   long-term validation data: present (%u certificates, %u CRLs, "
+                   "%u OCSP responses)\n"), c->dss_certs, c->dss_crls, c->dss_ocsps);
+      else if (c->validation_data)
+        g_print (_("  Long-term:   long-term validation data: present (%u certificates); "
+                   "the revocation data (CRL, OCSP) is missing\n"), c->dss_certs);
+      else
+        g_print ("%s", _("  Long-term:   no long-term validation data\n"));
       if (!c->whole_file)
         g_print ("%s", last ? _("  Coverage:    the file was CHANGED after this signature\n")
                             : _("  Coverage:    a later revision of the file follows\n"));

@@ -36,6 +36,7 @@ pz_config_new (void)
   self->smtp_port = 587;
   self->signing_tsa_timeout = 10;
   self->signing_remote_timeout = 30;
+  self->signing_validation_timeout = 5;
   self->smtp_starttls = TRUE;
   self->outbox_interval = 30;
   self->idle_timeout = 75;
@@ -60,6 +61,7 @@ pz_config_free (PzConfig *self)
   g_free (self->signing_key);
   g_free (self->signing_pkcs11_module);
   g_free (self->signing_tsa_url);
+  g_free (self->signing_tsa_ca);
   g_free (self->signing_remote_url);
   g_free (self->signing_remote_client_id);
   g_free (self->signing_remote_client_secret);
@@ -143,6 +145,8 @@ pz_config_load_file (PzConfig   *self,
   guint64 smtp_port = self->smtp_port;
   guint64 tsa_timeout = self->signing_tsa_timeout;
   guint64 remote_timeout = self->signing_remote_timeout;
+  guint64 validation_timeout = self->signing_validation_timeout;
+  gboolean validation_fetch = self->signing_validation_fetch;
   guint64 outbox_interval = self->outbox_interval;
   gboolean smtp_starttls = self->smtp_starttls;
   guint64 idle_timeout = self->idle_timeout;
@@ -166,6 +170,7 @@ pz_config_load_file (PzConfig   *self,
       !read_uint (kf, "smtp", "port", 1, 65535, &smtp_port, error) ||
       !read_uint (kf, "signing", "tsa_timeout_seconds", 1, 120, &tsa_timeout, error) ||
       !read_uint (kf, "signing", "remote_timeout_seconds", 1, 300, &remote_timeout, error) ||
+      !read_uint (kf, "signing", "validation_timeout_seconds", 1, 60, &validation_timeout, error) ||
       !read_uint (kf, "notify", "interval_seconds", 1, 3600, &outbox_interval, error) ||
       !read_uint (kf, "limits", "idle_timeout_seconds", 35, 3600, &idle_timeout, error) ||
       !read_uint (kf, "limits", "connections_per_client", 0, 100000, &per_client, error))
@@ -258,6 +263,20 @@ pz_config_load_file (PzConfig   *self,
       smtp_starttls = starttls;
     }
 
+  if (g_key_file_has_key (kf, "signing", "validation_fetch", NULL))
+    {
+      g_autoptr(GError) local_error = NULL;
+      gboolean value = g_key_file_get_boolean (kf, "signing", "validation_fetch", &local_error);
+
+      if (local_error)
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       _("[signing] validation_fetch must be true or false"));
+          return FALSE;
+        }
+      validation_fetch = value;
+    }
+
   if (g_key_file_has_key (kf, "security", "admin_may_hold_office_roles", NULL))
     {
       g_autoptr(GError) local_error = NULL;
@@ -282,6 +301,7 @@ pz_config_load_file (PzConfig   *self,
   read_string (kf, "signing", "key", &self->signing_key);
   read_string (kf, "signing", "pkcs11_module", &self->signing_pkcs11_module);
   read_string (kf, "signing", "tsa_url", &self->signing_tsa_url);
+  read_string (kf, "signing", "tsa_ca", &self->signing_tsa_ca);
   read_string (kf, "signing", "remote_client_id", &self->signing_remote_client_id);
   read_string (kf, "signing", "remote_client_secret", &self->signing_remote_client_secret);
   read_string (kf, "smtp", "host", &self->smtp_host);
@@ -307,6 +327,8 @@ pz_config_load_file (PzConfig   *self,
   self->smtp_port = (guint) smtp_port;
   self->signing_tsa_timeout = (guint) tsa_timeout;
   self->signing_remote_timeout = (guint) remote_timeout;
+  self->signing_validation_timeout = (guint) validation_timeout;
+  self->signing_validation_fetch = validation_fetch;
   self->outbox_interval = (guint) outbox_interval;
   self->idle_timeout = (guint) idle_timeout;
   self->max_connections_per_client = (guint) per_client;

@@ -32,11 +32,14 @@ typedef struct {
   char    *signing_pkcs11_module; /* NULL: the modules p11-kit knows */
   char    *signing_tsa_url;   /* NULL: no signature timestamp (PAdES B-B) */
   guint    signing_tsa_timeout; /* seconds */
+  char    *signing_tsa_ca;    /* NULL: any authority's timestamp; else the PEM file of those trusted */
   char    *signing_remote_url;  /* NULL: the key is a file or on a token; else BSrE's Esign Client Service */
   char    *signing_remote_client_id;
   char    *signing_remote_client_secret;
   char    *signing_remote_nik;  /* the Kadis' NIK at the service */
   guint    signing_remote_timeout; /* seconds */
+  gboolean signing_validation_fetch; /* CRLs and OCSP responses fetched for B-LT */
+  guint    signing_validation_timeout; /* seconds */
   char    *smtp_host;         /* NULL: no e-mail to applicants */
   guint    smtp_port;
   gboolean smtp_starttls;

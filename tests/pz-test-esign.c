@@ -72,6 +72,8 @@ handle_sign (SoupServer        *server,
   g_autoptr(GString) fields = g_string_new (NULL);
   g_autofree char *nik = NULL;
   g_autofree char *passphrase = NULL;
+  g_autoptr(GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(PzSignAppearance) appearance = NULL;
   int mode = g_atomic_int_get (&e->mode);
 
   if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
@@ -105,6 +107,7 @@ handle_sign (SoupServer        *server,
           g_autofree char *value = g_strndup (g_bytes_get_data (part, NULL), g_bytes_get_size (part));
 
           g_string_append_printf (fields, "%s=%s;", name, value);
+          g_hash_table_replace (values, g_strdup (name), g_strdup (value));
           if (g_str_equal (name, "nik"))
             nik = g_steal_pointer (&value);
           else if (g_str_equal (name, "passphrase"))
@@ -126,6 +129,39 @@ handle_sign (SoupServer        *server,
       reply_json (msg, 400, "{\"error\":\"Passphrase anda salah\",\"status_code\":2031}");
       return;
     }
+  /* a visible signature: its page and box, as BSrE takes them (PDF
+   * points from the page's lower left) */
+  if (g_strcmp0 (g_hash_table_lookup (values, "tampilan"), "visible") == 0)
+    {
+      static const char * const place[] = { "page", "xAxis", "yAxis", "width", "height" };
+      double v[G_N_ELEMENTS (place)];
+
+      for (guint i = 0; i < G_N_ELEMENTS (place); i++)
+        {
+          const char *s = g_hash_table_lookup (values, place[i]);
+          char *end = NULL;
+
+          v[i] = s ? g_ascii_strtod (s, &end) : -1;
+          if (s == NULL || end == s || *end || v[i] < 0 || (i >= 3 && v[i] < 1))
+            {
+              reply_json (msg, 400, "{\"error\":\"Koordinat tampilan tidak valid\",\"status_code\":2051}");
+              return;
+            }
+        }
+      appearance = g_new0 (PzSignAppearance, 1);
+      appearance->page = (guint) v[0];
+      appearance->x = v[1];
+      appearance->y = v[2];
+      appearance->width = v[3];
+      appearance->height = v[4];
+      appearance->lines = g_strsplit ("Ditandatangani secara elektronik oleh|Dr. Rina Kusuma", "|", -1);
+      appearance->issuer_prefix = g_strdup ("Sertifikat elektronik: ");
+    }
+  else if (g_strcmp0 (g_hash_table_lookup (values, "tampilan"), "invisible") != 0)
+    {
+      reply_json (msg, 400, "{\"error\":\"Tampilan tidak valid\",\"status_code\":2050}");
+      return;
+    }
   if (mode == PZ_TEST_ESIGN_SLOW)
     g_usleep (3 * G_USEC_PER_SEC);
   if (mode == PZ_TEST_ESIGN_HTTP_500)
@@ -143,8 +179,8 @@ handle_sign (SoupServer        *server,
     g_autoptr(PzSigner) signer = pz_signer_open_pkcs12 (e->p12, "standin", NULL);
     g_autoptr(GBytes) other = mode == PZ_TEST_ESIGN_OTHER_PDF ? pz_demo_scan_pdf ("Lain", 1) : NULL;
     g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-    g_autoptr(GBytes) signed_pdf = signer ? pz_signer_sign_pdf (signer, other ? other : file, "BSrE", "Izin",
-                                                                "Sukamaju", now, NULL)
+    g_autoptr(GBytes) signed_pdf = signer ? pz_signer_sign_pdf_visible (signer, other ? other : file, "BSrE", "Izin",
+                                                                        "Sukamaju", now, appearance, NULL)
                                           : NULL;
 
     if (signed_pdf == NULL)

@@ -106,6 +106,8 @@ test_every_key_known (void)
   g_assert_cmpuint (config->login_window_seconds, ==, defaults->login_window_seconds);
   g_assert_cmpuint (config->smtp_port, ==, defaults->smtp_port);
   g_assert_true (config->smtp_starttls == defaults->smtp_starttls);
+  g_assert_false (config->signing_validation_fetch);
+  g_assert_cmpuint (config->signing_validation_timeout, ==, 5);
   g_assert_cmpuint (config->outbox_interval, ==, defaults->outbox_interval);
   g_assert_cmpuint (config->idle_timeout, ==, defaults->idle_timeout);
   g_assert_cmpuint (config->max_connections_per_client, ==, defaults->max_connections_per_client);
@@ -122,7 +124,8 @@ test_every_key_known (void)
       "security/login_window_minutes", "security/session_idle_minutes",
       "security/admin_may_hold_office_roles", "signing/key", "signing/pkcs11_module", "signing/tsa_url",
       "signing/tsa_timeout_seconds", "signing/backend", "signing/remote_url", "signing/remote_client_id",
-      "signing/remote_client_secret", "signing/remote_nik", "signing/remote_timeout_seconds", "smtp/host", "smtp/port",
+      "signing/remote_client_secret", "signing/remote_nik", "signing/remote_timeout_seconds",
+      "signing/validation_fetch", "signing/tsa_ca", "signing/validation_timeout_seconds", "smtp/host", "smtp/port",
       "smtp/starttls", "smtp/username", "smtp/password", "smtp/from", "notify/command",
       "notify/interval_seconds", "limits/idle_timeout_seconds", "limits/connections_per_client",
       "security/metrics_token", "store/backend", NULL
@@ -181,6 +184,45 @@ test_timestamp_authority (void)
   g_assert_false (pz_config_load_file (config, slow, &error));
   g_assert_nonnull (strstr (error->message, "tsa_timeout_seconds"));
   g_assert_cmpuint (config->signing_tsa_timeout, ==, 5);
+  g_clear_error (&error);
+
+  /* its trust anchors (the server checks the file when it starts) */
+  {
+    g_autofree char *with_ca_path = write_config ("tsa-ca.conf", "[signing]\ntsa_ca=/etc/perizinan/tsa-ca.pem\n");
+
+    g_assert_null (config->signing_tsa_ca);
+    g_assert_true (pz_config_load_file (config, with_ca_path, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (config->signing_tsa_ca, ==, "/etc/perizinan/tsa-ca.pem");
+  }
+}
+
+/* The validation data's fetching: off by default, a boolean, a bounded wait. */
+static void
+test_validation_fetch (void)
+{
+  g_autofree char *good = write_config ("ltv.conf", "[signing]\nvalidation_fetch=true\n"
+                                        "validation_timeout_seconds=3\n");
+  g_autofree char *word = write_config ("ltv-word.conf", "[signing]\nvalidation_fetch=kadang\n");
+  g_autofree char *slow = write_config ("ltv-slow.conf", "[signing]\nvalidation_fetch=false\n"
+                                        "validation_timeout_seconds=600\n");
+  g_autoptr(PzConfig) config = pz_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (config->signing_validation_fetch);
+  g_assert_cmpuint (config->signing_validation_timeout, ==, 5);
+  g_assert_true (pz_config_load_file (config, good, &error));
+  g_assert_no_error (error);
+  g_assert_true (config->signing_validation_fetch);
+  g_assert_cmpuint (config->signing_validation_timeout, ==, 3);
+  g_assert_false (pz_config_load_file (config, word, &error));
+  g_assert_nonnull (strstr (error->message, "validation_fetch"));
+  g_clear_error (&error);
+  g_assert_false (pz_config_load_file (config, slow, &error));
+  g_assert_nonnull (strstr (error->message, "validation_timeout_seconds"));
+  /* nothing of a refused file is taken */
+  g_assert_true (config->signing_validation_fetch);
+  g_assert_cmpuint (config->signing_validation_timeout, ==, 3);
 }
 
 /* The remote signing service: an address and the Kadis' NIK, or nothing. */
@@ -379,6 +421,48 @@ test_https_misconfigured (void)
   }
 }
 
+/* The timestamp authorities' trust anchors are a PEM file of
+ * certificates, or the server does not start: else it would refuse every
+ * timestamp. */
+static void
+test_tsa_ca_misconfigured (void)
+{
+  g_autofree char *cert = g_build_filename (workdir, "tsa-root.crt", NULL);
+  g_autofree char *key = g_build_filename (workdir, "tsa-root.key", NULL);
+  g_autofree char *pem = pz_test_make_certificate (cert, key);
+  g_autofree char *text = write_config ("tsa-root.txt", "not a certificate\n");
+  g_autofree char *dir = g_build_filename (workdir, "tsa-data", NULL);
+  const char *refused[] = { text, key, "/nonexistent/tsa-root.pem" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(PzConfig) config = pz_config_new ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PzServer) server = NULL;
+
+      config->data_dir = g_strdup (dir);
+      config->port = 0;
+      config->signing_tsa_ca = g_strdup (refused[i]);
+      server = pz_server_new (config, &error);
+      g_assert_null (server);
+      g_assert_nonnull (error);
+      g_assert_nonnull (strstr (error->message, "tsa_ca"));
+      g_assert_nonnull (strstr (error->message, refused[i]));
+    }
+  {
+    g_autoptr(PzConfig) config = pz_config_new ();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PzServer) server = NULL;
+
+    config->data_dir = g_strdup (dir);
+    config->port = 0;
+    config->signing_tsa_ca = g_strdup (cert);
+    server = pz_server_new (config, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (server);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -391,11 +475,13 @@ main (int   argc,
   g_test_add_func ("/server/config/every-key-known", test_every_key_known);
   g_test_add_func ("/server/config/bad-value", test_bad_value);
   g_test_add_func ("/server/config/timestamp-authority", test_timestamp_authority);
+  g_test_add_func ("/server/config/validation-fetch", test_validation_fetch);
   g_test_add_func ("/server/config/remote-signing", test_remote_signing);
   g_test_add_func ("/server/config/store", test_store);
   g_test_add_func ("/server/config/store-unreachable", test_store_unreachable);
   g_test_add_func ("/server/config/https", test_https);
   g_test_add_func ("/server/config/https-misconfigured", test_https_misconfigured);
+  g_test_add_func ("/server/config/tsa-ca-misconfigured", test_tsa_ca_misconfigured);
   rc = g_test_run ();
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", workdir);

@@ -275,6 +275,54 @@ pdfsig (GBytes *pdf)
   return pz_test_run (argv);
 }
 
+/* The signature's widget: its page, its /Rect and its appearance stream,
+ * read by hand from the signed PDF. */
+static void
+signature_widget (GBytes *pdf,
+                  double  rect[4],
+                  char  **appearance)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (pdf, &len);
+  const char *widget = memmem (data, len, "/Subtype /Widget /FT /Sig /Rect [", 33);
+  const char *form, *stream, *end;
+  char *next;
+
+  g_assert_nonnull (widget);
+  next = (char *) widget + 33;
+  for (int i = 0; i < 4; i++)
+    rect[i] = g_ascii_strtod (next, &next);
+  form = memmem (widget, len - (gsize) (widget - data), "/Subtype /Form", 14);
+  g_assert_nonnull (form);
+  g_assert_true (form != NULL && memmem (form, 200, "/BaseFont /Helvetica /Encoding /WinAnsiEncoding", 47));
+  stream = memmem (form, len - (gsize) (form - data), "stream\n", 7);
+  g_assert_nonnull (stream);
+  stream += 7;
+  end = memmem (stream, len - (gsize) (stream - data), "endstream", 9);
+  g_assert_nonnull (end);
+  *appearance = g_strndup (stream, (gsize) (end - stream));
+}
+
+/* The text of page @page within the box @rect (PDF points, from the
+ * lower left), as pdftotext reads it */
+static char *
+text_in (GBytes      *pdf,
+         int          page,
+         const double rect[4])
+{
+  g_autofree char *path = g_build_filename (workdir, "area.pdf", NULL);
+  g_autofree char *p = g_strdup_printf ("%d", page);
+  g_autofree char *x = g_strdup_printf ("%d", (int) rect[0]);
+  g_autofree char *y = g_strdup_printf ("%d", (int) (842 - rect[3]));
+  g_autofree char *w = g_strdup_printf ("%d", (int) (rect[2] - rect[0]) + 1);
+  g_autofree char *h = g_strdup_printf ("%d", (int) (rect[3] - rect[1]) + 1);
+  const char *argv[] = { "pdftotext", "-f", p, "-l", p, "-r", "72", "-x", x, "-y", y, "-W", w, "-H", h, path, "-",
+                         NULL };
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf), NULL));
+  return pz_test_run (argv);
+}
+
 /* The Kadis signs: the permit carries an embedded signature that pdfsig
  * finds valid over the whole file, and one changed byte breaks. */
 static void
@@ -335,8 +383,58 @@ test_electronic_signature (void)
   g_clear_pointer (&report, g_free);
   report = pdfsig (signed_permit);
   g_assert_nonnull (strstr (report, "Signature is Valid"));
-  g_assert_nonnull (strstr (report, "Total document signed"));
   g_assert_nonnull (strstr (report, "Rudi Hartono"));
+  /* a visible signature in the box the letter left for it, on the page
+   * of the signature block, and nothing else there */
+  {
+    double rect[4];
+    g_autofree char *appearance = NULL;
+    g_autofree char *area = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    signature_widget (signed_permit, rect, &appearance);
+    g_test_message ("signature box: [%.1f %.1f %.1f %.1f]", rect[0], rect[1], rect[2], rect[3]);
+    /* the right column, above the foot of the page */
+    g_assert_cmpfloat (rect[0], >, 275);
+    g_assert_cmpfloat (rect[2], <=, 595 - 56);
+    g_assert_cmpfloat (rect[3] - rect[1], >=, 40);
+    g_assert_cmpfloat (rect[1], >, 100);
+    g_assert_nonnull (strstr (appearance, "(Ditandatangani secara elektronik oleh) Tj"));
+    g_assert_nonnull (strstr (appearance, "(Dr. Ir. Rudi Hartono, M.T. \\(Kepala Dinas\\)) Tj"));
+    g_assert_nonnull (strstr (appearance, "(Sertifikat elektronik: DPMPTSP Kabupaten Sukamaju \\(demo\\)) Tj"));
+    area = text_in (signed_permit, 2, rect);
+    lines = g_strsplit (g_strstrip (area), "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 4);
+    g_assert_cmpstr (lines[0], ==, "Ditandatangani secara elektronik oleh");
+    g_assert_cmpstr (lines[1], ==, "Dr. Ir. Rudi Hartono, M.T. (Kepala Dinas)");
+    g_assert_true (g_str_has_prefix (lines[2], "pada "));
+    g_assert_nonnull (strstr (lines[2], " pukul "));
+    g_assert_cmpstr (lines[3], ==, "Sertifikat elektronik: DPMPTSP Kabupaten Sukamaju (demo)");
+  }
+  /* the signature covers all up to its validation data (PAdES B-LT) */
+  {
+    gsize len;
+    const char *data = g_bytes_get_data (signed_permit, &len);
+    const char *at = NULL;
+    guint64 range[4];
+    char *end;
+    const char *tail;
+
+    for (const char *p = data; (p = memmem (p, len - (gsize) (p - data), "/ByteRange [", 12)); p++)
+      at = p;
+    g_assert_nonnull (at);
+    at += 12;
+    for (int i = 0; i < 4; i++)
+      {
+        range[i] = g_ascii_strtoull (at, &end, 10);
+        at = end;
+      }
+    g_assert_cmpuint (range[2] + range[3], <, len);
+    tail = data + range[2] + range[3];
+    g_assert_true (memcmp (tail - 6, "%%EOF\n", 6) == 0);
+    g_assert_nonnull (memmem (tail, len - (gsize) (tail - data), "<< /Type /DSS /Certs [", 22));
+    g_assert_null (memmem (tail, len - (gsize) (tail - data), "/ByteRange", 10));
+  }
   text = pz_test_pdf_text (signed_permit);
   g_assert_nonnull (strstr (text, "Ditandatangani secara elektronik"));
   {

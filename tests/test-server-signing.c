@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pz-test-ca.h"
 #include "pz-test-server.h"
 #include "pz-test-tsa.h"
 
@@ -364,6 +365,97 @@ test_plh_own_identity (void)
   g_assert_cmpstr (name, ==, "Drs. Hendra Gunawan, M.M.");
 }
 
+/* With [signing] validation_fetch, the signing fetches the CRL the
+ * signer's certificate names (off the main loop, with the signature) and
+ * the permit keeps it with the certificates; the verify command says so. */
+static void
+test_long_term_fetch (void)
+{
+  g_autofree char *ca_dir = g_build_filename (workdir, "ltv-ca", NULL);
+  g_autofree char *target = g_build_filename (pz_test_server_get_dir (ts), "signing", "kadis-ltv.p12", NULL);
+  g_autofree char *p12 = NULL;
+  g_autofree char *checked = g_build_filename (workdir, "ltv-permit.pdf", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonObject) kadis = admin_user ("kadis");
+  g_autofree char *user_path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT,
+                                                json_object_get_int_member (kadis, "id"));
+  const char *server = g_getenv ("PERIZINAN_SERVER");
+  const char *argv[] = { server, "verify", checked, NULL };
+  gsize p12_len;
+  gint64 id;
+  int status = 0;
+  PzTestCa *ca;
+
+  g_assert_cmpint (g_mkdir_with_parents (ca_dir, 0700), ==, 0);
+  ca = pz_test_ca_start (ca_dir);
+  g_assert_nonnull (ca);
+  g_assert_true (g_file_get_contents (pz_test_ca_p12 (ca), &p12, &p12_len, NULL));
+  g_assert_true (g_file_set_contents (target, p12, (gssize) p12_len, NULL));
+  {
+    g_autoptr(PzResponse) link = send ("PATCH", user_path, pz_test_login (ts, "admin"),
+                                       "{\"signing_identity\":\"kadis-ltv.p12\"}");
+    g_assert_cmpuint (link->status, ==, 200);
+  }
+  pz_engine_set_validation_fetch (pz_test_server_get_engine (ts), TRUE, 2);
+  pz_test_tsa_set_mode (tsa, PZ_TEST_TSA_GOOD);
+  id = file_at_signing ();
+  /* revoked: refused with the reason, the file as it was */
+  {
+    g_autoptr(GBytes) unsigned_permit = get_output (id, "permit");
+    g_autoptr(GBytes) still = NULL;
+    g_autofree char *data = g_strdup_printf ("{\"passphrase\":\"%s\"}", PZ_TEST_CA_PASSPHRASE);
+    gint64 version = version_of (id);
+    g_autoptr(PzResponse) r = NULL;
+    g_autoptr(JsonObject) app = NULL;
+    JsonObject *error;
+
+    pz_test_ca_set_mode (ca, PZ_TEST_CA_REVOKED);
+    r = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "approve", version, NULL, data);
+    g_assert_cmpuint (r->status, ==, 422);
+    error = json_object_get_object_member (pz_response_object (r), "error");
+    g_assert_nonnull (strstr (json_object_get_string_member (error, "message"), "is revoked"));
+    g_assert_null (strstr (json_object_get_string_member (error, "message"), PZ_TEST_CA_PASSPHRASE));
+    app = pz_test_get_application (ts, pz_test_login (ts, "kadis"), id);
+    g_assert_cmpstr (json_object_get_string_member (app, "step"), ==, "signing");
+    g_assert_cmpint (json_object_get_int_member (app, "version"), ==, version);
+    still = get_output (id, "permit");
+    g_assert_true (g_bytes_equal (still, unsigned_permit));
+    g_assert_cmpuint (pz_test_ca_requests (ca), ==, 2);
+    pz_test_ca_set_mode (ca, PZ_TEST_CA_GOOD);
+  }
+  {
+    g_autofree char *data = g_strdup_printf ("{\"passphrase\":\"%s\"}", PZ_TEST_CA_PASSPHRASE);
+    g_autoptr(PzResponse) r = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "approve", version_of (id), NULL,
+                                           data);
+    g_assert_cmpuint (r->status, ==, 200);
+  }
+  g_assert_cmpuint (pz_test_ca_requests (ca), ==, 4);
+  {
+    g_autoptr(GBytes) permit = get_output (id, "permit");
+    g_autofree char *name = signer_name (permit);
+
+    g_assert_cmpstr (name, ==, "Ir. Bambang Sutrisno");
+    g_assert_true (g_file_set_contents (checked, g_bytes_get_data (permit, NULL), (gssize) g_bytes_get_size (permit),
+                                        NULL));
+  }
+  g_assert_true (g_spawn_sync (workdir, (char **) argv, NULL, 0, NULL, NULL, &out, &err, &status, NULL));
+  g_test_message ("verify: %s%s", out, err);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  /* the signer's and its CA's, the authority's and its root; the CA's CRL */
+  g_assert_nonnull (strstr (out, "  Long-term:   long-term validation data: present (4 certificates, 1 CRLs, "
+                            "1 OCSP responses)\n"));
+  g_assert_nonnull (strstr (out, "\nEvery signature checks.\n"));
+
+  pz_engine_set_validation_fetch (pz_test_server_get_engine (ts), FALSE, 5);
+  {
+    g_autoptr(PzResponse) unlink = send ("PATCH", user_path, pz_test_login (ts, "admin"),
+                                         "{\"signing_identity\":null}");
+    g_assert_cmpuint (unlink->status, ==, 200);
+  }
+  pz_test_ca_stop (ca);
+}
+
 /* The server stops while a signature is being made: no crash, the
  * request is answered 503 (or its connection closed), the file unsigned. */
 static void
@@ -422,6 +514,7 @@ main (int   argc,
   g_test_add_func ("/server/signing/changed-meanwhile", test_changed_meanwhile);
   g_test_add_func ("/server/signing/kadis-office-key", test_kadis_office_key);
   g_test_add_func ("/server/signing/plh-own-identity", test_plh_own_identity);
+  g_test_add_func ("/server/signing/long-term-fetch", test_long_term_fetch);
   /* the last: it stops the server */
   g_test_add_func ("/server/signing/shutdown", test_shutdown);
   ret = g_test_run ();

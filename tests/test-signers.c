@@ -62,6 +62,62 @@ pdfsig (GBytes *pdf)
   return out ? out : g_strdup ("");
 }
 
+/* What follows the last signature's byte range: the DSS update, which
+ * starts right where the signature's bytes end.  Read here by hand, not
+ * with the code that writes it. */
+static const char *
+after_signature (GBytes *pdf,
+                 gsize  *tail_len)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (pdf, &len);
+  const char *at = NULL;
+  guint64 range[4];
+  char *end;
+
+  for (const char *p = data; (p = memmem (p, len - (gsize) (p - data), "/ByteRange [", 12)); p++)
+    at = p;
+  g_assert_nonnull (at);
+  at += 12;
+  for (int i = 0; i < 4; i++)
+    {
+      range[i] = g_ascii_strtoull (at, &end, 10);
+      at = end;
+    }
+  g_assert_cmpuint (range[0], ==, 0);
+  g_assert_cmpuint (range[2] + range[3], <, len);
+  /* the signature ends its revision; the next one begins after it */
+  g_assert_true (memcmp (data + range[2] + range[3] - 6, "%%EOF\n", 6) == 0);
+  *tail_len = len - (gsize) (range[2] + range[3]);
+  return data + range[2] + range[3];
+}
+
+/* the number of references in the array @name of the DSS after the signature */
+static guint
+dss_count (GBytes     *pdf,
+           const char *name)
+{
+  gsize tail_len;
+  const char *tail = after_signature (pdf, &tail_len);
+  g_autofree char *text = NULL;
+  g_autofree char *key = g_strdup_printf ("/%s [", name);
+  const char *dss, *p;
+  guint n = 0;
+
+  /* the certificates are binary: the DSS dictionary is after them */
+  dss = memmem (tail, tail_len, "/Type /DSS", 10);
+  g_assert_nonnull (dss);
+  text = g_strndup (dss, tail_len - (gsize) (dss - tail));
+  g_assert_null (strstr (text, "/ByteRange"));
+  p = strstr (text, key);
+  if (p == NULL || p > strstr (text, ">>"))
+    return 0;
+  for (p += strlen (key); *p != ']'; p++)
+    if (*p == 'R')
+      n++;
+  return n;
+}
+
 static GBytes *
 sign_with (PzSigner *signer,
            GBytes   *pdf,
@@ -199,7 +255,8 @@ test_pkcs11 (void)
   g_assert_no_error (error);
   report = pdfsig (signed_pdf);
   g_assert_nonnull (strstr (report, "Signature is Valid"));
-  g_assert_nonnull (strstr (report, "Total document signed"));
+  /* all but the validation data that follows */
+  g_assert_cmpuint (dss_count (signed_pdf, "Certs"), ==, 1);
 }
 
 /* The CMS signature in the signed PDF's last /Contents, as DER. */
@@ -330,7 +387,8 @@ test_timestamp (void)
   report = pdfsig (signed_pdf);
   g_assert_nonnull (strstr (report, "Signature is Valid"));
   g_assert_nonnull (strstr (report, "ETSI.CAdES.detached"));
-  g_assert_nonnull (strstr (report, "Total document signed"));
+  /* the signer's certificate, the authority's and its root */
+  g_assert_cmpuint (dss_count (signed_pdf, "Certs"), ==, 3);
 
   /* the token, and the signature value it stamps, as openssl reads them */
   cms = embedded_cms (signed_pdf);
@@ -423,6 +481,48 @@ test_timestamp (void)
         g_assert_null (strstr (error->message, "rahasia"));
         /* the slow one is given up after the timeout (1 s), before it answers (3 s) */
         g_assert_cmpint (took, <, 2500 * G_TIME_SPAN_MILLISECOND);
+        g_clear_error (&error);
+        g_assert_true (g_bytes_equal (pdf, before));
+      }
+  }
+
+  /* the office's trust anchors for authorities: the authority's own root
+   * is taken, another root (or a file of none) refuses the timestamp */
+  {
+    g_autofree char *other_ca = g_build_filename (workdir, "other-tsa-ca.pem", NULL);
+    g_autofree char *not_pem = g_build_filename (workdir, "not-a-ca.pem", NULL);
+    const char *make_other[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                                 "other-tsa-ca.key", "-out", "other-tsa-ca.pem", "-days", "30", "-subj",
+                                 "/CN=Another Root/O=Elsewhere/C=ID", NULL };
+    const char *refusals[] = { other_ca, not_pem };
+    g_autoptr(PzSigner) signer = pz_signer_open (path, NULL, "rahasia", NULL);
+    g_autoptr(GDateTime) when = g_date_time_new_now_utc ();
+    g_autoptr(GBytes) trusted = NULL;
+    g_autofree char *trusted_report = NULL;
+
+    g_assert_true (run (make_other, NULL));
+    g_assert_true (g_file_set_contents (not_pem, "nothing here\n", -1, NULL));
+    pz_test_tsa_set_mode (tsa, PZ_TEST_TSA_GOOD);
+    pz_signer_set_timestamp_authority (signer, pz_test_tsa_url (tsa), 5);
+    pz_signer_set_timestamp_trust (signer, ca);
+    trusted = sign_with (signer, pdf, &error);
+    g_assert_no_error (error);
+    trusted_report = pdfsig (trusted);
+    g_assert_nonnull (strstr (trusted_report, "Signature is Valid"));
+    for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
+      {
+        g_autoptr(GBytes) none = NULL;
+        guint asked = pz_test_tsa_requests (tsa);
+
+        pz_signer_set_timestamp_trust (signer, refusals[i]);
+        none = pz_signer_sign_pdf (signer, pdf, "Kepala Dinas", "Izin 1/2026", "Sukamaju", when, &error);
+        g_test_message ("untrusted authority %u: %s", i, error ? error->message : "signed");
+        g_assert_null (none);
+        g_assert_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_TIMESTAMP);
+        g_assert_nonnull (strstr (error->message, "tsa_ca"));
+        g_assert_nonnull (strstr (error->message, refusals[i]));
+        g_assert_nonnull (strstr (error->message, "Nothing was signed"));
+        g_assert_cmpuint (pz_test_tsa_requests (tsa), ==, asked + 1);
         g_clear_error (&error);
         g_assert_true (g_bytes_equal (pdf, before));
       }
@@ -616,6 +716,27 @@ test_remote (void)
   g_assert_nonnull (strstr (report, "Dr. Rina Kusuma"));
   g_assert_cmpint (verify_command (signed_pdf, "remote.pdf", &out), ==, 0);
   g_assert_nonnull (strstr (out, "  Authority:   C=ID,O=Perizinan tests,CN=Test BSrE CA\n"));
+  g_clear_pointer (&out, g_free);
+
+  /* a visible signature: the service is told the page and the box */
+  {
+    char *lines[] = { "Ditandatangani secara elektronik oleh", "Kepala Dinas", NULL };
+    PzSignAppearance where = { 1, 300, 200, 240, 48, lines, NULL };
+    g_autoptr(GDateTime) when = g_date_time_new_now_utc ();
+    g_autoptr(GBytes) visible = pz_signer_sign_pdf_visible (signer, pdf, "Kepala Dinas", "Izin 1/2026", "Sukamaju",
+                                                            when, &where, &error);
+    g_autofree char *visible_sent = NULL;
+    g_autofree char *visible_report = NULL;
+
+    g_assert_no_error (error);
+    visible_sent = pz_test_esign_last_request (esign);
+    g_assert_nonnull (strstr (visible_sent, "tampilan=visible;"));
+    g_assert_nonnull (strstr (visible_sent, "page=1;xAxis=300;yAxis=200;width=240;height=48;"));
+    g_assert_nonnull (memmem (g_bytes_get_data (visible, NULL), g_bytes_get_size (visible),
+                              "/Rect [300.00 200.00 540.00 248.00]", 35));
+    visible_report = pdfsig (visible);
+    g_assert_nonnull (strstr (visible_report, "Signature is Valid"));
+  }
   g_clear_pointer (&signer, pz_signer_free);
 
   /* a wrong passphrase: BSrE's code 2031 */

@@ -547,7 +547,8 @@ pz_engine_act (PzEngine              *self,
         /* an authority that is down is no fault of the server's: say so,
          * and the file stays as it was, unsigned */
         /* a remote service checks the passphrase only when it signs */
-        if (g_error_matches (local_error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_PASSPHRASE))
+        if (g_error_matches (local_error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_PASSPHRASE) ||
+            g_error_matches (local_error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_REVOKED))
           {
             pz_store_rollback (self->store);
             engine_fail (error, PZ_ENGINE_ERROR_RULE, "%s", local_error->message);

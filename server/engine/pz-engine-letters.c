@@ -178,45 +178,6 @@ holder_photo (PzEngine      *self,
   }
 }
 
-/* The certificate authority by its name: the organisation of an issuer's
- * distinguished name ("CN=…,O=Balai Besar Sertifikasi Elektronik,C=ID"),
- * else its common name, else the whole. */
-static char *
-issuer_name (const char *dn)
-{
-  g_autofree char *o = NULL;
-  g_autofree char *cn = NULL;
-  GString *part = g_string_new (NULL);
-
-  if (dn == NULL || *dn == '\0')
-    {
-      g_string_free (part, TRUE);
-      return NULL;
-    }
-  for (const char *p = dn;; p++)
-    {
-      if (*p == '\\' && p[1])
-        {
-          g_string_append_c (part, *++p);
-          continue;
-        }
-      if (*p == ',' || *p == '\0')
-        {
-          g_strstrip (part->str);
-          if (g_str_has_prefix (part->str, "O=") && !o)
-            o = g_strdup (part->str + 2);
-          else if (g_str_has_prefix (part->str, "CN=") && !cn)
-            cn = g_strdup (part->str + 3);
-          g_string_truncate (part, 0);
-          if (*p == '\0')
-            break;
-          continue;
-        }
-      g_string_append_c (part, *p);
-    }
-  g_string_free (part, TRUE);
-  return o ? g_steal_pointer (&o) : cn ? g_steal_pointer (&cn) : g_strdup (dn);
-}
 
 static char *
 strup (GPtrArray  *owned,
@@ -293,6 +254,16 @@ add_draft_approvals (PzEngine        *self,
  *
  * Returns: (transfer full) (nullable): the PDF
  */
+static GBytes *render_letter (PzEngine          *self,
+                              PzApplication     *app,
+                              const char        *kind,
+                              PzUser            *actor,
+                              const char        *note,
+                              gint64             now,
+                              gboolean           signed_electronically,
+                              const char        *letter_number,
+                              PzSignAppearance **appearance);
+
 GBytes *
 render_output (PzEngine      *self,
                PzApplication *app,
@@ -303,6 +274,24 @@ render_output (PzEngine      *self,
                gboolean       signed_electronically,
                const char    *letter_number)
 {
+  return render_letter (self, app, kind, actor, note, now, signed_electronically, letter_number, NULL);
+}
+
+/* As render_output(); with @appearance, a signed permit leaves its
+ * statement's box empty for the signature's appearance, which is returned
+ * there: its place and what it says. */
+static GBytes *
+render_letter (PzEngine          *self,
+               PzApplication     *app,
+               const char        *kind,
+               PzUser            *actor,
+               const char        *note,
+               gint64             now,
+               gboolean           signed_electronically,
+               const char        *letter_number,
+               PzSignAppearance **appearance)
+{
+  PzOutputPlace place = { 0 };
   PzPermitType *type = pz_engine_get_file_permit_type (self, app);
   g_autofree char *office = setting_or (self, app->office_id, "office_name", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu");
   g_autofree char *address = setting_or (self, app->office_id, "office_address", "");
@@ -310,7 +299,7 @@ render_output (PzEngine      *self,
   g_autofree char *kadis = setting_or (self, app->office_id, "kadis_name", "");
   g_autofree char *kadis_nip = setting_or (self, app->office_id, "kadis_nip", NULL);
   g_autofree char *issuer_dn = setting_or (self, PZ_STORE_FIRST_OFFICE, "signing_issuer", NULL);
-  g_autofree char *issuer = issuer_name (issuer_dn);
+  g_autofree char *issuer = pz_sign_issuer_name (issuer_dn);
   g_autofree char *office_up = g_utf8_strup (office, -1);
   /* a Plh/Plt signs in their own name, under their acting title */
   const char *acting = actor ? pz_user_acting_kind (actor, "kadis") : NULL;
@@ -630,6 +619,8 @@ render_output (PzEngine      *self,
           statement = g_strdup_printf ("Ditandatangani secara elektronik oleh\n%s (%s)\npada %s", c.signer_name,
                                        signer_role, at);
           c.signed_statement = statement;
+          if (appearance)
+            c.signature_place = &place;
           c.footer = own (owned, g_strdup_printf ("Dokumen ini telah ditandatangani secara elektronik menggunakan "
                                                   "sertifikat elektronik yang diterbitkan oleh %s, sehingga tidak "
                                                   "memerlukan tanda tangan dan cap basah (Undang-Undang Nomor 11 "
@@ -641,6 +632,20 @@ render_output (PzEngine      *self,
 
   pdf = pz_output_render (&c);
   pz_output_content_clear (&c);
+  if (appearance && place.page > 0)
+    {
+      PzSignAppearance *ap = g_new0 (PzSignAppearance, 1);
+
+      /* the statement, in the letter's language, then the authority */
+      ap->page = place.page;
+      ap->x = place.x;
+      ap->y = place.y;
+      ap->width = place.width;
+      ap->height = place.height;
+      ap->lines = g_strsplit (statement, "\n", -1);
+      ap->issuer_prefix = g_strdup ("Sertifikat elektronik: ");
+      *appearance = ap;
+    }
   return pdf;
 }
 
@@ -662,16 +667,23 @@ pz_engine_render_output (PzEngine      *self,
  * @actor: the Kadis who signs
  * @now: the signing time
  *
+ * @appearance: (out) (optional): where the signature shows on the permit,
+ *   and what it says there
+ *
  * Returns: (transfer full): the permit with the statement that it is signed
- *   electronically, ready for the signature itself
+ *   electronically, ready for the signature itself; with @appearance, its
+ *   box left for the signature's appearance
  */
 GBytes *
-pz_engine_render_signed_permit (PzEngine      *self,
-                                PzApplication *app,
-                                PzUser        *actor,
-                                gint64         now)
+pz_engine_render_signed_permit (PzEngine          *self,
+                                PzApplication     *app,
+                                PzUser            *actor,
+                                gint64             now,
+                                PzSignAppearance **appearance)
 {
-  return render_output (self, app, "permit", actor, NULL, now, TRUE, NULL);
+  if (appearance)
+    *appearance = NULL;
+  return render_letter (self, app, "permit", actor, NULL, now, TRUE, NULL, appearance);
 }
 
 gboolean

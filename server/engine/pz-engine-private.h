@@ -31,11 +31,14 @@ struct _PzEngine
   char       *signing_module;  /* (nullable): the PKCS#11 module of a token */
   char       *tsa_url;         /* (nullable): the timestamp authority of signatures */
   guint       tsa_timeout;     /* seconds */
+  char       *tsa_ca;          /* (nullable): the authorities trusted to stamp (PEM) */
   char       *remote_url;      /* (nullable): a BSrE Esign Client Service signs */
   char       *remote_client_id;
   char       *remote_client_secret;
   char       *remote_nik;
   guint       remote_timeout;
+  gboolean    validation_fetch; /* CRLs and OCSP responses from the certificates' addresses */
+  guint       validation_timeout;
   GTimeZone  *tz;
   PzStore    *store;
   PzStore    *reader;         /* the inbox's reads: not held up by a commit */

@@ -237,33 +237,39 @@ open_signer (PzEngine   *self,
  * loop pz_engine_act() checks the file again and puts the signature in. */
 struct _PzSignJob
 {
-  gint64       application_id;
-  gint64       version;
+  gint64            application_id;
+  gint64            version;
   /* the identity, copied */
-  char        *remote_url;
-  char        *remote_client_id;
-  char        *remote_client_secret;
-  char        *remote_nik;
-  guint        remote_timeout;
-  char        *identity;
-  char        *module;
-  char        *tsa_url;
-  guint        tsa_timeout;
-  char        *passphrase;   /* wiped once the signer is open */
+  char             *remote_url;
+  char             *remote_client_id;
+  char             *remote_client_secret;
+  char             *remote_nik;
+  guint             remote_timeout;
+  char             *identity;
+  char             *module;
+  char             *tsa_url;
+  guint             tsa_timeout;
+  char             *tsa_ca;
+  gboolean          validation_fetch;
+  guint             validation_timeout;
+  char             *passphrase; /* wiped once the signer is open */
   /* what is signed */
-  GBytes      *pdf;          /* a remote service signs the whole permit */
-  PzSignSpace *space;        /* other backends the bytes it leaves */
-  char        *name;
-  char        *reason;
-  char        *location;
-  GDateTime   *when;
+  GBytes           *pdf;     /* the permit; a remote service signs it whole */
+  PzSignAppearance *appearance; /* (nullable): where the signature shows */
+  PzSignSpace      *space;   /* other backends the bytes it leaves, made once the
+                              * certificate (its issuer, for the appearance) is known */
+  char             *name;
+  char             *reason;
+  char             *location;
+  GDateTime        *when;
   /* the result */
-  PzSigner    *signer;
-  GBytes      *cms;
-  GBytes      *signed_pdf;
-  GError      *error;
-  gboolean     open_failed;  /* the passphrase did not open the key */
-  gboolean     office_key;   /* the Kadis signs with the office's key */
+  PzSigner         *signer;
+  GBytes           *cms;
+  GBytes           *signed_pdf;
+  PzValidationData *validation; /* the signature's, for its DSS */
+  GError           *error;
+  gboolean          open_failed; /* the passphrase did not open the key */
+  gboolean          office_key; /* the Kadis signs with the office's key */
 };
 
 static void
@@ -290,8 +296,10 @@ pz_sign_job_free (PzSignJob *signing)
   g_free (signing->identity);
   g_free (signing->module);
   g_free (signing->tsa_url);
+  g_free (signing->tsa_ca);
   wipe (signing->passphrase);
   g_clear_pointer (&signing->pdf, g_bytes_unref);
+  g_clear_pointer (&signing->appearance, pz_sign_appearance_free);
   g_clear_pointer (&signing->space, pz_sign_space_free);
   g_free (signing->name);
   g_free (signing->reason);
@@ -299,6 +307,7 @@ pz_sign_job_free (PzSignJob *signing)
   g_clear_pointer (&signing->when, g_date_time_unref);
   g_clear_pointer (&signing->signer, pz_signer_free);
   g_clear_pointer (&signing->cms, g_bytes_unref);
+  g_clear_pointer (&signing->validation, pz_validation_data_free);
   g_clear_pointer (&signing->signed_pdf, g_bytes_unref);
   g_clear_error (&signing->error);
   g_free (signing);
@@ -382,21 +391,15 @@ pz_engine_prepare_signing (PzEngine              *self,
   signing->module = g_strdup (self->signing_module);
   signing->tsa_url = g_strdup (self->tsa_url);
   signing->tsa_timeout = self->tsa_timeout;
+  signing->tsa_ca = g_strdup (self->tsa_ca);
+  signing->validation_fetch = self->validation_fetch;
+  signing->validation_timeout = self->validation_timeout;
   signing->passphrase = g_strdup (passphrase);
   signing->name = g_strdup (user->full_name);
   signing->reason = g_strdup_printf ("Izin %s", app->permit_number);
   signing->location = setting_or (self, app->office_id, "office_city", "Sukamaju");
   signing->when = g_date_time_to_timezone (utc, self->tz);
-  pdf = pz_engine_render_signed_permit (self, app, user, now);
-  if (signing->remote_url)
-    signing->pdf = g_steal_pointer (&pdf);
-  else if (!(signing->space = pz_sign_space_new (pdf, signing->name, signing->reason, signing->location,
-                                                 signing->when, &signing->error)))
-    {
-      /* told by pz_engine_act() in its usual way */
-      pz_sign_job_free (signing);
-      return NULL;
-    }
+  signing->pdf = pz_engine_render_signed_permit (self, app, user, now, &signing->appearance);
   return signing;
 }
 
@@ -426,15 +429,37 @@ pz_sign_job_run (PzSignJob *signing)
       return FALSE;
     }
   pz_signer_set_timestamp_authority (signing->signer, signing->tsa_url, signing->tsa_timeout);
-  if (signing->space)
+  pz_signer_set_timestamp_trust (signing->signer, signing->tsa_ca);
+  pz_signer_set_validation_fetch (signing->signer, signing->validation_fetch, signing->validation_timeout);
+  if (!pz_signer_signs_whole_pdf (signing->signer))
     {
-      g_autoptr(GBytes) covered = pz_sign_space_get_covered (signing->space);
+      g_autofree char *issuer = pz_signer_get_issuer (signing->signer);
+      g_autoptr(GBytes) covered = NULL;
+      g_autoptr(GPtrArray) chain = NULL;
 
+      signing->space = pz_sign_space_new (signing->pdf, signing->name, signing->reason, signing->location,
+                                          signing->when, signing->appearance, issuer, &signing->error);
+      if (signing->space == NULL)
+        return FALSE;
+      covered = pz_sign_space_get_covered (signing->space);
       signing->cms = pz_signer_sign_cms (signing->signer, covered, &signing->error);
-      return signing->cms != NULL;
+      if (signing->cms == NULL)
+        return FALSE;
+      /* the revocation data is fetched here, off the main loop; the DSS
+       * is added with the signature */
+      chain = pz_signer_get_chain (signing->signer);
+      signing->validation = pz_validation_collect (signing->cms, chain, signing->validation_fetch,
+                                                   signing->validation_timeout);
+      if (!pz_sign_check_not_revoked (signing->validation, &signing->error))
+        {
+          g_clear_pointer (&signing->cms, g_bytes_unref);
+          return FALSE;
+        }
+      return TRUE;
     }
-  signing->signed_pdf = pz_signer_sign_pdf (signing->signer, signing->pdf, signing->name, signing->reason,
-                                            signing->location, signing->when, &signing->error);
+  signing->signed_pdf = pz_signer_sign_pdf_visible (signing->signer, signing->pdf, signing->name, signing->reason,
+                                                    signing->location, signing->when, signing->appearance,
+                                                    &signing->error);
   return signing->signed_pdf != NULL;
 }
 
@@ -479,7 +504,12 @@ sign_permit (PzEngine      *self,
           !pz_store_note_signing_certificate (self->store, signing->signer, error))
         return FALSE;
       if (signing->space)
-        signed_pdf = pz_sign_space_fill (signing->space, signing->cms, error);
+        {
+          g_autoptr(GBytes) bare = pz_sign_space_fill (signing->space, signing->cms, error);
+
+          if (bare)
+            signed_pdf = pz_sign_add_validation (bare, signing->validation);
+        }
       else
         signed_pdf = g_bytes_ref (signing->signed_pdf);
       if (signed_pdf == NULL)
@@ -496,17 +526,20 @@ sign_permit (PzEngine      *self,
       g_autoptr(GDateTime) when = g_date_time_to_timezone (utc, self->tz);
       g_autofree char *city = setting_or (self, app->office_id, "office_city", "Sukamaju");
       g_autofree char *reason = NULL;
+      g_autoptr(PzSignAppearance) appearance = NULL;
 
       if (signer == NULL)
         return FALSE;
       signing_identity_of (self, user, &identity, &nik, &office_key);
       pz_signer_set_timestamp_authority (signer, self->tsa_url, self->tsa_timeout);
+      pz_signer_set_timestamp_trust (signer, self->tsa_ca);
+      pz_signer_set_validation_fetch (signer, self->validation_fetch, self->validation_timeout);
       /* a remote service tells its certificate only with the signed PDF */
       if (self->remote_url == NULL && office_key && !pz_store_note_signing_certificate (self->store, signer, error))
         return FALSE;
-      pdf = pz_engine_render_signed_permit (self, app, user, now);
+      pdf = pz_engine_render_signed_permit (self, app, user, now, &appearance);
       reason = g_strdup_printf ("Izin %s", app->permit_number);
-      signed_pdf = pz_signer_sign_pdf (signer, pdf, user->full_name, reason, city, when, error);
+      signed_pdf = pz_signer_sign_pdf_visible (signer, pdf, user->full_name, reason, city, when, appearance, error);
       if (signed_pdf == NULL)
         return FALSE;
     }

@@ -397,6 +397,7 @@ pz_engine_free (PzEngine *self)
   g_free (self->signing_key);
   g_free (self->signing_module);
   g_free (self->tsa_url);
+  g_free (self->tsa_ca);
   g_free (self->remote_url);
   g_free (self->remote_client_id);
   g_free (self->remote_client_secret);
@@ -565,6 +566,36 @@ pz_engine_set_timestamp_authority (PzEngine   *self,
   g_free (self->tsa_url);
   self->tsa_url = url && *url ? g_strdup (url) : NULL;
   self->tsa_timeout = timeout_seconds;
+}
+
+/**
+ * pz_engine_set_timestamp_trust:
+ * @ca_file: (nullable): the certificates (PEM) of the timestamp authorities
+ *   the office trusts; a timestamp whose authority does not chain up to
+ *   one of them is refused at signing, and nothing is signed
+ */
+void
+pz_engine_set_timestamp_trust (PzEngine   *self,
+                               const char *ca_file)
+{
+  g_free (self->tsa_ca);
+  self->tsa_ca = ca_file && *ca_file ? g_strdup (ca_file) : NULL;
+}
+
+/**
+ * pz_engine_set_validation_fetch:
+ * @fetch: whether a signing fetches the CRLs and OCSP responses of the
+ *   certificates from the addresses they name, for the validation data
+ *   each permit keeps (PAdES B-LT); without, it keeps the certificates
+ * @timeout_seconds: how long a signing waits for each address
+ */
+void
+pz_engine_set_validation_fetch (PzEngine *self,
+                                gboolean  fetch,
+                                guint     timeout_seconds)
+{
+  self->validation_fetch = fetch;
+  self->validation_timeout = timeout_seconds ? timeout_seconds : 5;
 }
 
 /**

@@ -228,10 +228,11 @@ GBytes         *pz_engine_render_output      (PzEngine        *self,
                                               PzUser          *actor,
                                               const char      *note,
                                               gint64           now);
-GBytes         *pz_engine_render_signed_permit (PzEngine      *self,
-                                              PzApplication   *app,
-                                              PzUser          *actor,
-                                              gint64           now);
+GBytes         *pz_engine_render_signed_permit (PzEngine          *self,
+                                                PzApplication     *app,
+                                                PzUser            *actor,
+                                                gint64             now,
+                                                PzSignAppearance **appearance);
 void            pz_engine_set_signing_key    (PzEngine        *self,
                                               const char      *path);
 const char     *pz_engine_get_signing_key    (PzEngine        *self);
@@ -244,6 +245,11 @@ void            pz_engine_set_remote_signing (PzEngine   *self,
                                               const char *client_secret,
                                               const char *nik,
                                               guint       timeout_seconds);
+void            pz_engine_set_timestamp_trust (PzEngine   *self,
+                                               const char *ca_file);
+void            pz_engine_set_validation_fetch (PzEngine *self,
+                                                gboolean  fetch,
+                                                guint     timeout_seconds);
 void            pz_engine_set_signing_module (PzEngine        *self,
                                               const char      *module);
 char           *pz_engine_output_path        (PzEngine        *self,

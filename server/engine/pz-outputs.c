@@ -13,6 +13,8 @@
 /* A4 in points, and the margins of an Indonesian office letter. */
 #define PAGE_W 595.0
 #define PAGE_H 842.0
+/* the room for a visible electronic signature: four lines of small print */
+#define SIGNATURE_BOX_H 50.0
 #define MARGIN_L 70.0
 #define MARGIN_R 56.0
 #define MARGIN_T 50.0
@@ -687,7 +689,8 @@ signature_block (Writer *w)
     /* the block stays on one page: measured as it will be drawn */
     double right = (c->closing ? measure (w, right_w, FONT, c->closing, FALSE) + 6 : 0) +
                    (c->signer_title ? measure (w, right_w, FONT_BOLD, c->signer_title, FALSE) + 4 : 0) +
-                   (c->signed_statement ? measure (w, right_w - 12, "Sans 7", c->signed_statement, FALSE) + 16 : 48) +
+                   (c->signed_statement && c->signature_place ? SIGNATURE_BOX_H + 12 :
+                    c->signed_statement ? measure (w, right_w - 12, "Sans 7", c->signed_statement, FALSE) + 16 : 48) +
                    26;
     double left = c->photo || c->photo_frame ? 125 : c->qr_url ? qr_size + 24 : 0;
 
@@ -753,7 +756,23 @@ signature_block (Writer *w)
     {
       h = text (w, right_x, right_w, FONT_BOLD, c->signer_title, FALSE, PANGO_ALIGN_LEFT);
       w->y += h + 4;
-      if (c->signed_statement)
+      if (c->signed_statement && c->signature_place)
+        {
+          /* left empty: the signature shows itself there */
+          cairo_save (w->cr);
+          cairo_set_source_rgb (w->cr, 0.15, 0.35, 0.25);
+          cairo_set_line_width (w->cr, 0.8);
+          cairo_rectangle (w->cr, right_x, w->y, right_w, SIGNATURE_BOX_H);
+          cairo_stroke (w->cr);
+          cairo_restore (w->cr);
+          c->signature_place->page = (guint) w->page;
+          c->signature_place->x = right_x + 1;
+          c->signature_place->y = PAGE_H - (w->y + SIGNATURE_BOX_H) + 1;
+          c->signature_place->width = right_w - 2;
+          c->signature_place->height = SIGNATURE_BOX_H - 2;
+          w->y += SIGNATURE_BOX_H + 4;
+        }
+      else if (c->signed_statement)
         {
           double top_box = w->y;
 

@@ -6,6 +6,13 @@
 
 G_BEGIN_DECLS
 
+/* Where on which page a box of the letter is, in PDF points from the
+ * page's lower left */
+typedef struct {
+  guint  page;     /* 1 for the first; 0 if none was drawn */
+  double x, y, width, height;
+} PzOutputPlace;
+
 /* What one output says, in the office's words; pz-outputs lays it out. */
 typedef struct {
   const char *label;
@@ -56,6 +63,8 @@ typedef struct {
   const char *qr_caption;
   const char *qr_code;          /* (nullable): printed under the QR to be typed, the receipt's tracking code */
   const char *signed_statement;  /* replaces the space for a wet signature */
+  PzOutputPlace *signature_place; /* (nullable) (out): with it, the statement's box is left empty for the
+                                   * appearance of the signature itself, and its place told here */
   const char *footer;          /* (nullable): at the foot of every page, e.g. the electronic signature's legal note */
   GPtrArray  *copies;          /* char *: Tembusan, under the signature */
   cairo_surface_t *photo;      /* (nullable): the holder's photo, beside the signature */

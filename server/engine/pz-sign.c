@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pz-dss.h"
 #include "pz-sign.h"
 #include "pz-signer-private.h"
 
@@ -86,6 +87,174 @@ pdf_string (const char *text)
   return g_string_free (out, FALSE);
 }
 
+PzSignAppearance *
+pz_sign_appearance_copy (const PzSignAppearance *appearance)
+{
+  PzSignAppearance *copy;
+
+  if (appearance == NULL)
+    return NULL;
+  copy = g_memdup2 (appearance, sizeof *appearance);
+  copy->lines = g_strdupv (appearance->lines);
+  copy->issuer_prefix = g_strdup (appearance->issuer_prefix);
+  return copy;
+}
+
+void
+pz_sign_appearance_free (PzSignAppearance *appearance)
+{
+  if (appearance == NULL)
+    return;
+  g_strfreev (appearance->lines);
+  g_free (appearance->issuer_prefix);
+  g_free (appearance);
+}
+
+static char *
+pdf_number (double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.2f", value));
+}
+
+/* @text as a string of the standard Helvetica's WinAnsiEncoding: Latin-1
+ * and a few more; anything else becomes '?' */
+static char *
+winansi_string (const char *text,
+                gsize      *chars)
+{
+  g_autofree char *bytes = g_convert_with_fallback (text ? text : "", -1, "CP1252", "UTF-8", "?", NULL, chars, NULL);
+  GString *out = g_string_new ("(");
+
+  if (bytes == NULL)
+    {
+      bytes = g_strdup ("?");
+      *chars = 1;
+    }
+  for (const guchar *p = (const guchar *) bytes; *p; p++)
+    {
+      if (*p == '(' || *p == ')' || *p == '\\')
+        g_string_append_printf (out, "\\%c", *p);
+      else if (*p < 0x20 || *p >= 0x7f)
+        g_string_append_printf (out, "\\%03o", *p);
+      else
+        g_string_append_c (out, (char) *p);
+    }
+  g_string_append_c (out, ')');
+  return g_string_free (out, FALSE);
+}
+
+/* The certificate authority by its name: the organisation of an issuer's
+ * distinguished name ("CN=…,O=Balai Besar Sertifikasi Elektronik,C=ID"),
+ * else its common name, else the whole. */
+char *
+pz_sign_issuer_name (const char *dn)
+{
+  g_autofree char *o = NULL;
+  g_autofree char *cn = NULL;
+  GString *part = g_string_new (NULL);
+
+  if (dn == NULL || *dn == '\0')
+    {
+      g_string_free (part, TRUE);
+      return NULL;
+    }
+  for (const char *p = dn;; p++)
+    {
+      if (*p == '\\' && p[1])
+        {
+          g_string_append_c (part, *++p);
+          continue;
+        }
+      if (*p == ',' || *p == '\0')
+        {
+          g_strstrip (part->str);
+          if (g_str_has_prefix (part->str, "O=") && !o)
+            o = g_strdup (part->str + 2);
+          else if (g_str_has_prefix (part->str, "CN=") && !cn)
+            cn = g_strdup (part->str + 3);
+          g_string_truncate (part, 0);
+          if (*p == '\0')
+            break;
+          continue;
+        }
+      g_string_append_c (part, *p);
+    }
+  g_string_free (part, TRUE);
+  return o ? g_steal_pointer (&o) : cn ? g_steal_pointer (&cn) : g_strdup (dn);
+}
+
+/* The appearance of the signature: its lines in Helvetica, as large as
+ * the box allows and no larger than the letter's small print. */
+static GString *
+appearance_stream (const PzSignAppearance *ap,
+                   const char             *issuer)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  GString *out = g_string_new (NULL);
+  gsize longest = 1;
+  double size, lead;
+  g_autofree char *size_s = NULL;
+  g_autofree char *lead_s = NULL;
+  g_autofree char *top_s = NULL;
+
+  for (guint i = 0; ap->lines && ap->lines[i]; i++)
+    g_ptr_array_add (lines, g_strdup (ap->lines[i]));
+  if (ap->issuer_prefix)
+    {
+      g_autofree char *label = pz_sign_issuer_name (issuer);
+      g_ptr_array_add (lines, g_strconcat (ap->issuer_prefix, label ? label : "", NULL));
+    }
+  for (guint i = 0; i < lines->len; i++)
+    longest = MAX (longest, (gsize) g_utf8_strlen (g_ptr_array_index (lines, i), -1));
+  /* Helvetica's average letter is about half its size wide */
+  size = MIN (7.5, (ap->height - 6) / (MAX (lines->len, 1) * 1.25));
+  size = MAX (3.0, MIN (size, (ap->width - 6) / (longest * 0.5)));
+  lead = size * 1.25;
+  size_s = pdf_number (size);
+  lead_s = pdf_number (lead);
+  top_s = pdf_number (ap->height - 3 - size);
+  g_string_append_printf (out, "q 0.1 0.25 0.18 rg BT /F1 %s Tf %s TL 4 %s Td\n", size_s, lead_s, top_s);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      gsize chars = 0;
+      g_autofree char *s = winansi_string (g_ptr_array_index (lines, i), &chars);
+
+      g_string_append_printf (out, "%s%s Tj\n", i ? "T* " : "", s);
+    }
+  g_string_append (out, "ET Q\n");
+  return out;
+}
+
+/* The object number of page @n (1 for the first) of the flat page tree
+ * cairo writes: the @n-th reference of its /Kids. */
+static gint64
+nth_kid (const char *pages_dict,
+         guint       n)
+{
+  const char *p = strstr (pages_dict, "/Kids");
+
+  if (p == NULL || !(p = strchr (p, '[')))
+    return -1;
+  p++;
+  for (guint i = 1; i <= n; i++)
+    {
+      char *end;
+      gint64 num = g_ascii_strtoll (p, &end, 10);
+
+      if (end == p || num <= 0)
+        return -1;
+      p = strstr (end, "R");
+      if (p == NULL)
+        return -1;
+      p++;
+      if (i == n)
+        return num;
+    }
+  return -1;
+}
+
 struct _PzSignSpace
 {
   GString *out;           /* the PDF with its signature dictionary */
@@ -100,6 +269,10 @@ struct _PzSignSpace
  * @reason: why it is signed
  * @location: where
  * @when: the signing time
+ * @appearance: (nullable): where and what the signature shows; %NULL for
+ *   an invisible signature
+ * @issuer: (nullable): the issuer of the signer's certificate, for the
+ *   appearance
  * @error: return location for an error
  *
  * Adds to @pdf, as an incremental update, a signature dictionary with room
@@ -109,12 +282,14 @@ struct _PzSignSpace
  * Returns: (transfer full) (nullable): the PDF waiting for its signature
  */
 PzSignSpace *
-pz_sign_space_new (GBytes     *pdf,
-                   const char *name,
-                   const char *reason,
-                   const char *location,
-                   GDateTime  *when,
-                   GError    **error)
+pz_sign_space_new (GBytes                 *pdf,
+                   const char             *name,
+                   const char             *reason,
+                   const char             *location,
+                   GDateTime              *when,
+                   const PzSignAppearance *appearance,
+                   const char             *issuer,
+                   GError                **error)
 {
   gsize len;
   const char *data = g_bytes_get_data (pdf, &len);
@@ -130,8 +305,9 @@ pz_sign_space_new (GBytes     *pdf,
   g_autofree char *l_str = pdf_string (location);
   g_autofree char *zeros = g_strnfill (SIG_SPACE * 2, '0');
   GString *out;
-  gsize offsets[5];
-  gint64 numbers[5];
+  gsize offsets[6];
+  gint64 numbers[6];
+  guint n_objects = 5;
   gsize contents_at, contents_end, byterange_at, xref_at;
   PzSignSpace *space;
 
@@ -146,9 +322,7 @@ pz_sign_space_new (GBytes     *pdf,
   pages = int_after (root_dict, "/Pages ");
   if (pages <= 0 || !(pages_dict = object_dict (data, len, pages)))
     goto bad;
-  page = int_after (pages_dict, "/Kids [ ");
-  if (page <= 0)
-    page = int_after (pages_dict, "/Kids [");
+  page = nth_kid (pages_dict, appearance ? MAX (appearance->page, 1) : 1);
   if (page <= 0 || !(page_dict = object_dict (data, len, page)) || strstr (page_dict, "/Annots"))
     goto bad;
 
@@ -182,9 +356,22 @@ pz_sign_space_new (GBytes     *pdf,
   /* the signature field, as a widget of page 1 */
   numbers[1] = size + 1;
   offsets[1] = out->len;
-  g_string_append_printf (out, "%" G_GINT64_FORMAT " 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig "
-                          "/Rect [0 0 0 0] /F 132 /T (Tanda tangan elektronik) /V %" G_GINT64_FORMAT " 0 R "
-                          "/P %" G_GINT64_FORMAT " 0 R >>\nendobj\n", size + 1, size, page);
+  if (appearance)
+    {
+      g_autofree char *x1 = pdf_number (appearance->x);
+      g_autofree char *y1 = pdf_number (appearance->y);
+      g_autofree char *x2 = pdf_number (appearance->x + appearance->width);
+      g_autofree char *y2 = pdf_number (appearance->y + appearance->height);
+
+      g_string_append_printf (out, "%" G_GINT64_FORMAT " 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig "
+                              "/Rect [%s %s %s %s] /F 132 /T (Tanda tangan elektronik) /V %" G_GINT64_FORMAT " 0 R "
+                              "/P %" G_GINT64_FORMAT " 0 R /AP << /N %" G_GINT64_FORMAT " 0 R >> >>\nendobj\n",
+                              size + 1, x1, y1, x2, y2, size, page, size + 3);
+    }
+  else
+    g_string_append_printf (out, "%" G_GINT64_FORMAT " 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig "
+                            "/Rect [0 0 0 0] /F 132 /T (Tanda tangan elektronik) /V %" G_GINT64_FORMAT " 0 R "
+                            "/P %" G_GINT64_FORMAT " 0 R >>\nendobj\n", size + 1, size, page);
   numbers[2] = size + 2;
   offsets[2] = out->len;
   g_string_append_printf (out, "%" G_GINT64_FORMAT " 0 obj\n<< /Fields [%" G_GINT64_FORMAT " 0 R] /SigFlags 3 >>\n"
@@ -197,12 +384,27 @@ pz_sign_space_new (GBytes     *pdf,
   offsets[4] = out->len;
   g_string_append_printf (out, "%" G_GINT64_FORMAT " 0 obj\n%s\n/Annots [%" G_GINT64_FORMAT " 0 R]\n>>\nendobj\n",
                           page, page_dict, size + 1);
+  if (appearance)
+    {
+      g_autoptr(GString) stream = appearance_stream (appearance, issuer);
+      g_autofree char *w = pdf_number (appearance->width);
+      g_autofree char *h = pdf_number (appearance->height);
+
+      numbers[5] = size + 3;
+      offsets[5] = out->len;
+      n_objects = 6;
+      g_string_append_printf (out, "%" G_GINT64_FORMAT " 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 %s %s] "
+                              "/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+                              "/Encoding /WinAnsiEncoding >> >> >> /Length %" G_GSIZE_FORMAT " >>\nstream\n%s"
+                              "endstream\nendobj\n", size + 3, w, h, stream->len, stream->str);
+    }
 
   xref_at = out->len;
   g_string_append (out, "xref\n");
-  for (guint i = 0; i < 5; i++)
+  for (guint i = 0; i < n_objects; i++)
     g_string_append_printf (out, "%" G_GINT64_FORMAT " 1\n%010" G_GSIZE_FORMAT " 00000 n \n", numbers[i], offsets[i]);
-  g_string_append_printf (out, "trailer\n<< /Size %" G_GINT64_FORMAT " /Root %" G_GINT64_FORMAT " 0 R", size + 3, root);
+  g_string_append_printf (out, "trailer\n<< /Size %" G_GINT64_FORMAT " /Root %" G_GINT64_FORMAT " 0 R",
+                          size + (appearance ? 4 : 3), root);
   if (info > 0)
     g_string_append_printf (out, " /Info %" G_GINT64_FORMAT " 0 R", info);
   g_string_append_printf (out, " /Prev %" G_GINT64_FORMAT " >>\nstartxref\n%" G_GSIZE_FORMAT "\n%%%%EOF\n", prev, xref_at);
@@ -309,21 +511,134 @@ pz_signer_sign_pdf (PzSigner   *signer,
                     GDateTime  *when,
                     GError    **error)
 {
+  return pz_signer_sign_pdf_visible (signer, pdf, name, reason, location, when, NULL, error);
+}
+
+/**
+ * pz_signer_sign_pdf_visible:
+ * @signer: an unlocked signer
+ * @pdf: a PDF the server made
+ * @name: the signer's name
+ * @reason: why it is signed
+ * @location: where
+ * @when: the signing time
+ * @appearance: (nullable): where and what the signature shows
+ * @error: return location for an error
+ *
+ * As pz_signer_sign_pdf(), with a visible signature where @appearance says.
+ *
+ * Returns: (transfer full): the signed PDF
+ */
+GBytes *
+pz_signer_sign_pdf_visible (PzSigner               *signer,
+                            GBytes                 *pdf,
+                            const char             *name,
+                            const char             *reason,
+                            const char             *location,
+                            GDateTime              *when,
+                            const PzSignAppearance *appearance,
+                            GError                **error)
+{
   PzSignSpace *space;
   g_autoptr(GBytes) covered = NULL;
   g_autoptr(GBytes) cms = NULL;
-  GBytes *signed_pdf = NULL;
+  g_autoptr(GBytes) signed_pdf = NULL;
+  g_autoptr(PzValidationData) validation = NULL;
 
   /* a remote service signs the whole document itself */
   if (signer->backend->sign_pdf)
-    return signer->backend->sign_pdf (signer, pdf, reason, location, error);
-  if (!(space = pz_sign_space_new (pdf, name, reason, location, when, error)))
+    signed_pdf = signer->backend->sign_pdf (signer, pdf, reason, location, appearance, error);
+  else
+    {
+      g_autofree char *issuer = pz_signer_get_issuer (signer);
+
+      if (!(space = pz_sign_space_new (pdf, name, reason, location, when, appearance, issuer, error)))
+        return NULL;
+      covered = pz_sign_space_get_covered (space);
+      if ((cms = pz_signer_sign_cms (signer, covered, error)))
+        signed_pdf = pz_sign_space_fill (space, cms, error);
+      pz_sign_space_free (space);
+    }
+  if (signed_pdf == NULL)
     return NULL;
-  covered = pz_sign_space_get_covered (space);
-  if ((cms = pz_signer_sign_cms (signer, covered, error)))
-    signed_pdf = pz_sign_space_fill (space, cms, error);
-  pz_sign_space_free (space);
-  return signed_pdf;
+  validation = pz_signer_collect_validation (signer, signed_pdf);
+  if (!pz_sign_check_not_revoked (validation, error))
+    return NULL;
+  return pz_sign_add_validation (signed_pdf, validation);
+}
+
+/**
+ * pz_sign_check_not_revoked:
+ * @validation: a signature's validation data, just fetched
+ * @error: return location for %PZ_SIGN_ERROR_REVOKED
+ *
+ * A signature under a certificate its authority has revoked is no
+ * signature: it is not kept.
+ *
+ * Returns: whether no certificate of @validation is revoked
+ */
+gboolean
+pz_sign_check_not_revoked (const PzValidationData *validation,
+                           GError                **error)
+{
+  g_autofree char *revoked = pz_validation_find_revoked (validation);
+
+  if (revoked == NULL)
+    return TRUE;
+  g_set_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_REVOKED,
+               _("The certificate of %s is revoked, its authority says; nothing was signed"), revoked);
+  return FALSE;
+}
+
+/**
+ * pz_signer_collect_validation:
+ * @signer: the signer that made the last signature of @signed_pdf
+ * @signed_pdf: a signed PDF
+ *
+ * Gathers the validation data of the signature: the certificates of its
+ * CMS, its timestamp token and the signer's chain, and the revocation data
+ * if @signer may fetch it.  Slow then: call it off the main loop.
+ *
+ * Returns: (transfer full): the validation data
+ */
+PzValidationData *
+pz_signer_collect_validation (PzSigner *signer,
+                              GBytes   *signed_pdf)
+{
+  g_autoptr(GBytes) cms = pz_pdf_signature_cms (signed_pdf);
+  g_autoptr(GPtrArray) chain = pz_signer_get_chain (signer);
+
+  return pz_validation_collect (cms, chain, signer->validation_fetch, signer->validation_timeout);
+}
+
+/**
+ * pz_sign_add_validation:
+ * @signed_pdf: a PDF just signed
+ * @validation: the signature's validation data
+ *
+ * Adds the validation data after the signature (PAdES B-LT).  A PDF that
+ * cannot take it (a remote service's own layout) stays as signed, B-T.
+ *
+ * Returns: (transfer full): @signed_pdf with its validation data
+ */
+GBytes *
+pz_sign_add_validation (GBytes                 *signed_pdf,
+                        const PzValidationData *validation)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(PzValidationData) already = pz_dss_read (signed_pdf, pz_dss_signed_end (signed_pdf));
+  GBytes *out;
+
+  /* a service that added the validation data itself */
+  if (already)
+    return g_bytes_ref (signed_pdf);
+  out = pz_dss_append (signed_pdf, validation, &local);
+  if (out == NULL)
+    {
+      g_warning ("The permit is signed without its long-term validation data: %s", local->message);
+      return g_bytes_ref (signed_pdf);
+    }
+  return out;
 }
 
 /**

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "pz-dss.h"
 #include "pz-signer.h"
 
 G_BEGIN_DECLS
@@ -21,7 +22,23 @@ GBytes    *pz_signer_sign_pdf         (PzSigner    *signer,
                                        GDateTime   *when,
                                        GError     **error);
 
+GBytes    *pz_signer_sign_pdf_visible (PzSigner    *signer,
+                                       GBytes      *pdf,
+                                       const char  *name,
+                                       const char  *reason,
+                                       const char  *location,
+                                       GDateTime   *when,
+                                       const PzSignAppearance *appearance,
+                                       GError     **error);
+
 gboolean   pz_signer_signs_whole_pdf  (PzSigner    *signer);
+char      *pz_sign_issuer_name        (const char  *dn);
+PzValidationData *pz_signer_collect_validation (PzSigner *signer,
+                                                GBytes   *signed_pdf);
+gboolean   pz_sign_check_not_revoked  (const PzValidationData *validation,
+                                       GError                **error);
+GBytes    *pz_sign_add_validation     (GBytes                 *signed_pdf,
+                                       const PzValidationData *validation);
 
 /* A PDF with room for its signature: made on the main loop, signed
  * elsewhere, the signature put in its place again on the main loop. */
@@ -32,6 +49,8 @@ PzSignSpace *pz_sign_space_new        (GBytes      *pdf,
                                        const char  *reason,
                                        const char  *location,
                                        GDateTime   *when,
+                                       const PzSignAppearance *appearance,
+                                       const char  *issuer,
                                        GError     **error);
 GBytes    *pz_sign_space_get_covered  (PzSignSpace *space);
 GBytes    *pz_sign_space_fill         (PzSignSpace *space,

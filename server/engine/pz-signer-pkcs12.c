@@ -172,7 +172,8 @@ pz_signer_open_pkcs12 (const char *p12_path,
       g_set_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_PASSPHRASE, _("The passphrase is wrong; nothing was signed"));
       goto fail;
     }
-  rc = gnutls_pkcs12_simple_parse (p12, passphrase, &xkey, &chain, &chain_len, NULL, NULL, NULL, 0);
+  rc = gnutls_pkcs12_simple_parse (p12, passphrase, &xkey, &chain, &chain_len, NULL, NULL, NULL,
+                                   GNUTLS_PKCS12_SP_INCLUDE_SELF_SIGNED);
   if (rc >= 0)
     {
       signer->chain = g_memdup2 (chain, sizeof *chain * chain_len);

@@ -22,6 +22,7 @@ typedef struct
                          GBytes       *pdf,
                          const char   *reason,
                          const char   *location,
+                         const PzSignAppearance *appearance,
                          GError      **error);
 } PzSignerBackend;
 
@@ -34,6 +35,9 @@ struct _PzSigner
   gpointer               backend_data;
   char                  *tsa_url;    /* (nullable): the timestamp authority */
   guint                  tsa_timeout;
+  char                  *tsa_ca;     /* (nullable): the authorities trusted to stamp */
+  gboolean               validation_fetch; /* CRLs and OCSP from the certificates' addresses */
+  guint                  validation_timeout;
 };
 
 PzSigner *pz_signer_new           (const PzSignerBackend *backend);

@@ -111,11 +111,12 @@ refusal (Remote  *r,
 }
 
 static GBytes *
-remote_sign_pdf (PzSigner   *self,
-                 GBytes     *pdf,
-                 const char *reason,
-                 const char *location,
-                 GError    **error)
+remote_sign_pdf (PzSigner               *self,
+                 GBytes                 *pdf,
+                 const char             *reason,
+                 const char             *location,
+                 const PzSignAppearance *appearance,
+                 GError                **error)
 {
   Remote *r = self->backend_data;
   g_autoptr(SoupMultipart) form = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
@@ -130,7 +131,24 @@ remote_sign_pdf (PzSigner   *self,
   soup_multipart_append_form_file (form, "file", "permit.pdf", "application/pdf", pdf);
   soup_multipart_append_form_string (form, "nik", r->nik);
   soup_multipart_append_form_string (form, "passphrase", r->passphrase);
-  soup_multipart_append_form_string (form, "tampilan", "invisible");
+  /* a visible signature where the letter left room for it: the page
+   * and the box in PDF points from the page's lower left */
+  soup_multipart_append_form_string (form, "tampilan", appearance ? "visible" : "invisible");
+  if (appearance)
+    {
+      const struct { const char *name; double value; } place[] = {
+        { "page", appearance->page }, { "xAxis", appearance->x }, { "yAxis", appearance->y },
+        { "width", appearance->width }, { "height", appearance->height },
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (place); i++)
+        {
+          char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+          g_ascii_formatd (number, sizeof number, "%.0f", place[i].value);
+          soup_multipart_append_form_string (form, place[i].name, number);
+        }
+    }
   soup_multipart_append_form_string (form, "reason", reason ? reason : "");
   soup_multipart_append_form_string (form, "location", location ? location : "");
   msg = soup_message_new_from_multipart (endpoint, form);

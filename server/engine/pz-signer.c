@@ -83,6 +83,7 @@ pz_signer_free (PzSigner *signer)
     gnutls_x509_crt_deinit (signer->chain[i]);
   g_free (signer->chain);
   g_free (signer->tsa_url);
+  g_free (signer->tsa_ca);
   if (signer->key)
     gnutls_privkey_deinit (signer->key);
   g_free (signer);
@@ -182,6 +183,42 @@ pz_signer_set_timestamp_authority (PzSigner   *signer,
 }
 
 /**
+ * pz_signer_set_timestamp_trust:
+ * @signer: a signer
+ * @ca_file: (nullable): the certificates (PEM) of the authorities trusted
+ *   to stamp signatures; %NULL to take any authority's word
+ *
+ * With it, a timestamp whose authority does not chain up to one of them
+ * is refused, and nothing is signed.
+ */
+void
+pz_signer_set_timestamp_trust (PzSigner   *signer,
+                               const char *ca_file)
+{
+  g_free (signer->tsa_ca);
+  signer->tsa_ca = ca_file && *ca_file ? g_strdup (ca_file) : NULL;
+}
+
+/**
+ * pz_signer_set_validation_fetch:
+ * @signer: a signer
+ * @fetch: whether to fetch the CRLs and OCSP responses of the certificates
+ *   from the addresses they name (the office needs a way out for it)
+ * @timeout_seconds: how long to wait for each
+ *
+ * Without, the validation data a signature gets (PAdES B-LT) holds the
+ * certificates alone.
+ */
+void
+pz_signer_set_validation_fetch (PzSigner *signer,
+                                gboolean  fetch,
+                                guint     timeout_seconds)
+{
+  signer->validation_fetch = fetch;
+  signer->validation_timeout = timeout_seconds ? timeout_seconds : 5;
+}
+
+/**
  * pz_signer_sign_cms:
  * @signer: an unlocked signer
  * @data: what to sign
@@ -199,10 +236,23 @@ pz_signer_sign_cms (PzSigner *signer,
                     GError  **error)
 {
   g_autoptr(GBytes) cms = signer->backend->sign_cms (signer, data, error);
+  g_autoptr(GBytes) stamped = NULL;
+  g_autoptr(GBytes) token = NULL;
 
   if (cms == NULL || signer->tsa_url == NULL)
     return g_steal_pointer (&cms);
-  return pz_cms_add_timestamp (cms, signer->tsa_url, signer->tsa_timeout, error);
+  stamped = pz_cms_add_timestamp (cms, signer->tsa_url, signer->tsa_timeout, error);
+  if (stamped == NULL || signer->tsa_ca == NULL)
+    return g_steal_pointer (&stamped);
+  token = pz_cms_timestamp_token (stamped);
+  if (token == NULL || !pz_timestamp_check_trust (token, signer->tsa_ca, error))
+    {
+      if (token == NULL)
+        g_set_error (error, PZ_SIGN_ERROR, PZ_SIGN_ERROR_TIMESTAMP, _("The signature could not be timestamped. "
+                                                                      "Nothing was signed; try again later"));
+      return NULL;
+    }
+  return g_steal_pointer (&stamped);
 }
 
 /* signing-certificate-v2 (RFC 5035): the SHA-256 of the certificate, so

@@ -14,6 +14,7 @@ typedef enum {
   PZ_SIGN_ERROR_TOKEN,
   PZ_SIGN_ERROR_TIMESTAMP,
   PZ_SIGN_ERROR_SERVICE,    /* the remote signing service failed or refused */
+  PZ_SIGN_ERROR_REVOKED,    /* the certificate's authority says it is revoked */
 } PzSignError;
 
 /* A signing identity, whatever keeps its key: a PKCS#12 file the server
@@ -21,6 +22,20 @@ typedef enum {
  * (or PIN) the signer gives at signing time, tells the certificate, and
  * makes a detached CMS signature; the key itself stays in the backend. */
 typedef struct _PzSigner PzSigner;
+
+/* A visible signature: where on the page the letter left room for it,
+ * and what it says there. */
+typedef struct
+{
+  guint   page;                /* 1 for the first */
+  double  x, y, width, height; /* PDF points, from the page's lower left */
+  char  **lines;               /* the text, top to bottom */
+  char   *issuer_prefix;       /* (nullable): a last line, this and the certificate's issuer */
+} PzSignAppearance;
+
+PzSignAppearance *pz_sign_appearance_copy (const PzSignAppearance *appearance);
+void       pz_sign_appearance_free    (PzSignAppearance *appearance);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PzSignAppearance, pz_sign_appearance_free)
 
 GQuark     pz_sign_error_quark        (void);
 
@@ -55,6 +70,11 @@ GPtrArray *pz_signer_get_chain        (PzSigner    *signer);
 void       pz_signer_set_timestamp_authority (PzSigner   *signer,
                                               const char *url,
                                               guint       timeout_seconds);
+void       pz_signer_set_timestamp_trust (PzSigner   *signer,
+                                          const char *ca_file);
+void       pz_signer_set_validation_fetch (PzSigner *signer,
+                                           gboolean  fetch,
+                                           guint     timeout_seconds);
 GBytes    *pz_signer_sign_cms         (PzSigner    *signer,
                                        GBytes      *data,
                                        GError     **error);

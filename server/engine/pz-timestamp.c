@@ -447,3 +447,48 @@ pz_cms_add_timestamp (GBytes     *cms,
   pz_der_append (out, PZ_DER_SEQUENCE, ci->data, ci->len);
   return g_byte_array_free_to_bytes (out);
 }
+
+/**
+ * pz_timestamp_check_trust:
+ * @token: a timestamp token (CMS SignedData over a TSTInfo), DER
+ * @ca_file: the office's trust anchors for timestamp authorities (PEM)
+ * @error: return location for %PZ_SIGN_ERROR_TIMESTAMP
+ *
+ * Checks that the authority that signed @token has a certificate for
+ * timestamping that chains up to one of @ca_file, whatever the time now
+ * (the token says when it was made).
+ *
+ * Returns: whether it does
+ */
+gboolean
+pz_timestamp_check_trust (GBytes     *token,
+                          const char *ca_file,
+                          GError    **error)
+{
+  gnutls_x509_trust_list_t trust = NULL;
+  gnutls_pkcs7_t pkcs7 = NULL;
+  gnutls_datum_t in;
+  gnutls_typed_vdata_st purpose = { GNUTLS_DT_KEY_PURPOSE_OID, (unsigned char *) GNUTLS_KP_TIME_STAMPING, 0 };
+  gsize len;
+  int anchors, rc = -1;
+
+  if (gnutls_x509_trust_list_init (&trust, 0) < 0)
+    return timestamp_fail (error, "%s", _("out of memory"));
+  anchors = gnutls_x509_trust_list_add_trust_file (trust, ca_file, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
+  if (anchors <= 0)
+    {
+      gnutls_x509_trust_list_deinit (trust, 1);
+      return timestamp_fail (error, _("the trusted authorities of [signing] tsa_ca (%s) cannot be read"), ca_file);
+    }
+  in.data = (unsigned char *) g_bytes_get_data (token, &len);
+  in.size = (unsigned int) len;
+  if (gnutls_pkcs7_init (&pkcs7) >= 0 && gnutls_pkcs7_import (pkcs7, &in, GNUTLS_X509_FMT_DER) >= 0)
+    rc = gnutls_pkcs7_verify (pkcs7, trust, &purpose, 1, 0, NULL, 0);
+  if (pkcs7)
+    gnutls_pkcs7_deinit (pkcs7);
+  gnutls_x509_trust_list_deinit (trust, 1);
+  if (rc < 0)
+    return timestamp_fail (error, _("its authority is not one the office trusts (none of [signing] tsa_ca, %s, "
+                                    "vouches for it)"), ca_file);
+  return TRUE;
+}

@@ -30,6 +30,9 @@ gboolean  pz_timestamp_read_token     (GBytes          *token,
 gboolean  pz_cms_signature_value      (GBytes          *cms,
                                        GBytes         **value);
 GBytes   *pz_cms_timestamp_token      (GBytes          *cms);
+gboolean  pz_timestamp_check_trust    (GBytes          *token,
+                                       const char      *ca_file,
+                                       GError         **error);
 GBytes   *pz_cms_add_timestamp        (GBytes          *cms,
                                        const char      *url,
                                        guint            timeout_seconds,

@@ -6,11 +6,13 @@
 #include <glib/gi18n-lib.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
+#include <gnutls/ocsp.h>
 #include <gnutls/pkcs7.h>
 #include <gnutls/x509.h>
 #include <string.h>
 
 #include "pz-der.h"
+#include "pz-dss.h"
 #include "pz-timestamp.h"
 #include "pz-verify.h"
 
@@ -31,6 +33,7 @@ pz_signature_check_free (PzSignatureCheck *check)
   g_free (check->subject);
   g_free (check->issuer);
   g_free (check->timestamp_authority);
+  g_free (check->revoked);
   g_free (check);
 }
 
@@ -38,14 +41,16 @@ pz_signature_check_free (PzSignatureCheck *check)
  * pz_signature_check_ok:
  *
  * Returns: whether the bytes it covers are unchanged, the signature
- *   verifies, its time is known (and a timestamp, if any, verifies) and
- *   the certificate was valid at that time
+ *   verifies, its time is known (and a timestamp, if any, verifies), the
+ *   certificate was valid at that time and its validation data, if any,
+ *   says no certificate is revoked
  */
 gboolean
 pz_signature_check_ok (const PzSignatureCheck *check)
 {
   return check->digest_matches && check->signature_valid && check->signed_at_source != PZ_SIGNED_AT_UNKNOWN &&
-         (check->timestamp_authority == NULL || check->timestamp_valid) && check->certificate_valid_then;
+         (check->timestamp_authority == NULL || check->timestamp_valid) && check->certificate_valid_then &&
+         check->revoked == NULL;
 }
 
 static char *
@@ -115,16 +120,113 @@ check_timestamp (PzSignatureCheck *check,
   pz_timestamp_info_clear (&info);
 }
 
-static PzSignatureCheck *
-check_one (const guint8 *pdf,
-           gsize         len,
-           const gint64  range[4])
+static gnutls_x509_crt_t
+crt_of (GBytes *der)
 {
+  gnutls_x509_crt_t crt = NULL;
+  gnutls_datum_t in;
+  gsize len;
+
+  in.data = (unsigned char *) g_bytes_get_data (der, &len);
+  in.size = (unsigned int) len;
+  if (gnutls_x509_crt_init (&crt) < 0)
+    return NULL;
+  if (gnutls_x509_crt_import (crt, &in, GNUTLS_X509_FMT_DER) < 0)
+    {
+      gnutls_x509_crt_deinit (crt);
+      return NULL;
+    }
+  return crt;
+}
+
+/* Whether the validation data holds up on its own: the signer's
+ * certificate is in it, each certificate but a root is signed by another
+ * of it, each CRL by one of them, each OCSP response reads.  The times
+ * are not checked: the data is for when the certificates have expired. */
+static gboolean
+dss_verifies (PzValidationData *dss,
+              GBytes           *signer)
+{
+  const unsigned int flags = GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS;
+  gnutls_x509_crt_t *crts = g_new0 (gnutls_x509_crt_t, dss->certs->len + 1);
+  gboolean ok = signer != NULL;
+  gboolean has_signer = FALSE;
+
+  for (guint i = 0; ok && i < dss->certs->len; i++)
+    {
+      ok = (crts[i] = crt_of (g_ptr_array_index (dss->certs, i))) != NULL;
+      has_signer = has_signer || (signer && g_bytes_equal (signer, g_ptr_array_index (dss->certs, i)));
+    }
+  ok = ok && has_signer;
+  for (guint i = 0; ok && i < dss->certs->len; i++)
+    {
+      gboolean signed_by_one = FALSE;
+
+      /* a root vouches for itself */
+      if (gnutls_x509_crt_check_issuer (crts[i], crts[i]))
+        continue;
+      for (guint j = 0; j < dss->certs->len && !signed_by_one; j++)
+        {
+          unsigned int status = 1;
+
+          signed_by_one = j != i && gnutls_x509_crt_check_issuer (crts[i], crts[j]) &&
+                          gnutls_x509_crt_verify (crts[i], &crts[j], 1, flags, &status) >= 0 && status == 0;
+        }
+      ok = signed_by_one;
+    }
+  for (guint i = 0; ok && i < dss->crls->len; i++)
+    {
+      gnutls_x509_crl_t crl = NULL;
+      gnutls_datum_t in;
+      gsize len;
+      gboolean signed_by_one = FALSE;
+
+      in.data = (unsigned char *) g_bytes_get_data (g_ptr_array_index (dss->crls, i), &len);
+      in.size = (unsigned int) len;
+      if (gnutls_x509_crl_init (&crl) >= 0 && gnutls_x509_crl_import (crl, &in, GNUTLS_X509_FMT_DER) >= 0)
+        for (guint j = 0; j < dss->certs->len && !signed_by_one; j++)
+          {
+            unsigned int status = 1;
+
+            signed_by_one = gnutls_x509_crl_check_issuer (crl, crts[j]) &&
+                            gnutls_x509_crl_verify (crl, &crts[j], 1, flags, &status) >= 0 && status == 0;
+          }
+      if (crl)
+        gnutls_x509_crl_deinit (crl);
+      ok = signed_by_one;
+    }
+  for (guint i = 0; ok && i < dss->ocsps->len; i++)
+    {
+      gnutls_ocsp_resp_t resp = NULL;
+      gnutls_datum_t in;
+      gsize len;
+
+      in.data = (unsigned char *) g_bytes_get_data (g_ptr_array_index (dss->ocsps, i), &len);
+      in.size = (unsigned int) len;
+      ok = gnutls_ocsp_resp_init (&resp) >= 0 && gnutls_ocsp_resp_import (resp, &in) >= 0 &&
+           gnutls_ocsp_resp_get_status (resp) == GNUTLS_OCSP_RESP_SUCCESSFUL;
+      if (resp)
+        gnutls_ocsp_resp_deinit (resp);
+    }
+  for (guint i = 0; i < dss->certs->len; i++)
+    if (crts[i])
+      gnutls_x509_crt_deinit (crts[i]);
+  g_free (crts);
+  return ok;
+}
+
+static PzSignatureCheck *
+check_one (GBytes      *file,
+           const gint64 range[4])
+{
+  gsize len;
+  const guint8 *pdf = g_bytes_get_data (file, &len);
   PzSignatureCheck *check = g_new0 (PzSignatureCheck, 1);
   gsize hex_len = (gsize) (range[2] - range[1]);
   const guint8 *hex = pdf + range[1];
   g_autoptr(GByteArray) der = g_byte_array_new ();
   g_autoptr(GBytes) cms = NULL;
+  g_autoptr(GBytes) signer_der = NULL;
   gnutls_pkcs7_t pkcs7 = NULL;
   gnutls_pkcs7_signature_info_st info;
   gnutls_hash_hd_t hd;
@@ -201,6 +303,8 @@ check_one (const guint8 *pdf,
           verifies = gnutls_pkcs7_verify_direct (pkcs7, crt, 0, &data, GNUTLS_VERIFY_DISABLE_TIME_CHECKS) >= 0;
           if (verifies || i == 0)
             {
+              g_clear_pointer (&signer_der, g_bytes_unref);
+              signer_der = g_bytes_new (raw.data, raw.size);
               g_free (check->subject);
               g_free (check->issuer);
               check->subject = dn_of (crt, FALSE);
@@ -223,6 +327,21 @@ check_one (const guint8 *pdf,
   gnutls_pkcs7_deinit (pkcs7);
 
   check_timestamp (check, cms);
+  if (!check->whole_file)
+    {
+      /* what follows is the signature's own validation data, and nothing
+       * else, and it holds up */
+      g_autoptr(PzValidationData) dss = pz_dss_read (file, (gsize) (range[2] + range[3]));
+
+      if (dss && dss_verifies (dss, signer_der))
+        {
+          check->whole_file = check->validation_data = TRUE;
+          check->dss_certs = dss->certs->len;
+          check->dss_crls = dss->crls->len;
+          check->dss_ocsps = dss->ocsps->len;
+          check->revoked = pz_validation_find_revoked (dss);
+        }
+    }
   check->certificate_valid_then = check->signed_at_source != PZ_SIGNED_AT_UNKNOWN && check->not_after > 0 &&
                                   check->not_before <= check->signed_at && check->signed_at <= check->not_after;
   return check;
@@ -307,7 +426,7 @@ pz_verify_pdf (GBytes  *pdf,
     }
   out = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_signature_check_free);
   for (guint i = 0; i < ranges->len; i++)
-    g_ptr_array_add (out, check_one ((const guint8 *) data, len, g_array_index (ranges, Range, i).at));
+    g_ptr_array_add (out, check_one (pdf, g_array_index (ranges, Range, i).at));
   g_array_unref (ranges);
   return out;
 }

@@ -35,7 +35,11 @@ typedef struct
   gboolean          digest_matches;   /* the byte range's SHA-256 is the messageDigest */
   gboolean          signature_valid;  /* the signature verifies against the certificate */
   gboolean          certificate_valid_then; /* signed_at is in the certificate's validity */
-  gboolean          whole_file;       /* the byte range ends where the file does */
+  gboolean          whole_file;       /* the byte range ends where the file does, or only
+                                       * the signature's validation data follows */
+  gboolean          validation_data;  /* a DSS update with the signature's validation data follows */
+  guint             dss_certs, dss_crls, dss_ocsps; /* what it holds */
+  char             *revoked;          /* (nullable): a certificate the revocation data says is revoked */
 } PzSignatureCheck;
 
 GQuark      pz_verify_error_quark    (void);

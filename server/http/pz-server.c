@@ -516,6 +516,7 @@ copy_config (const PzConfig *config)
   copy->signing_key = g_strdup (config->signing_key);
   copy->signing_pkcs11_module = g_strdup (config->signing_pkcs11_module);
   copy->signing_tsa_url = g_strdup (config->signing_tsa_url);
+  copy->signing_tsa_ca = g_strdup (config->signing_tsa_ca);
   copy->signing_remote_url = g_strdup (config->signing_remote_url);
   copy->signing_remote_client_id = g_strdup (config->signing_remote_client_id);
   copy->signing_remote_client_secret = g_strdup (config->signing_remote_client_secret);
@@ -567,6 +568,23 @@ pz_server_new (const PzConfig *config,
     pz_engine_set_signing_key (self->engine, key);
     pz_engine_set_signing_module (self->engine, config->signing_pkcs11_module);
     pz_engine_set_timestamp_authority (self->engine, config->signing_tsa_url, config->signing_tsa_timeout);
+    if (config->signing_tsa_ca && *config->signing_tsa_ca)
+      {
+        g_autofree char *pem = NULL;
+
+        /* a file that holds no certificate would refuse every timestamp */
+        if (!g_file_get_contents (config->signing_tsa_ca, &pem, NULL, NULL) ||
+            !strstr (pem, "-----BEGIN CERTIFICATE-----"))
+          {
+            g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                         _("[signing] tsa_ca must be a readable PEM file of certificates: %s"),
+                         config->signing_tsa_ca);
+            return NULL;
+          }
+      }
+    pz_engine_set_timestamp_trust (self->engine, config->signing_tsa_ca);
+    pz_engine_set_validation_fetch (self->engine, config->signing_validation_fetch,
+                                    config->signing_validation_timeout);
     pz_engine_set_remote_signing (self->engine, config->signing_remote_url, config->signing_remote_client_id,
                                   config->signing_remote_client_secret, config->signing_remote_nik,
                                   config->signing_remote_timeout);
