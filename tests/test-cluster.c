@@ -419,6 +419,37 @@ test_numbering_at_once (void)
     pz_test_server_free (jobs[s].client);
 }
 
+/* The database drops every connection of the servers (a restart, a
+ * failover): each server connects again by itself, answers its health
+ * check, takes actions, and its desktops hear the others' changes again. */
+static void
+test_database_dropped (void)
+{
+  PzTestServer *watcher = servers[2].client;
+  g_autoptr(PzTestEvents) events = pz_test_events_open (watcher, pz_test_login (watcher, "kasi"));
+  gint64 dropped = sql_int ("SELECT count (pg_terminate_backend (pid)) FROM pg_stat_activity"
+                            " WHERE datname = current_database () AND pid <> pg_backend_pid ()"
+                            "   AND application_name = 'perizinan-server'");
+  gint64 id;
+  guint heard;
+
+  g_test_message ("%" G_GINT64_FORMAT " connections of the servers dropped", dropped);
+  g_assert_cmpint (dropped, >=, N_SERVERS * 3);
+  for (guint i = 0; i < N_SERVERS; i++)
+    wait_healthy (servers[i].port);
+  /* the bus of each server is made again within its two seconds */
+  g_usleep (3 * G_USEC_PER_SEC);
+  heard = pz_test_events_wait_count (events, 0, 0);
+  id = register_file (servers[0].client, "REKLAME");
+  for (guint i = 0; i < N_SERVERS; i++)
+    {
+      g_autoptr(JsonObject) app = pz_test_get_application (servers[i].client,
+                                                           pz_test_login (servers[i].client, "front_office"), id);
+      g_assert_cmpstr (json_object_get_string_member (app, "step"), ==, "registration");
+    }
+  g_assert_cmpuint (pz_test_events_wait_count (events, heard + 1, 1000), >, heard);
+}
+
 typedef struct {
   gint    stop;
   GMutex  lock;
@@ -556,6 +587,7 @@ main (int   argc,
   g_test_add_func ("/cluster/throttle-shared", test_throttle_shared);
   g_test_add_func ("/cluster/journey-across-servers", test_journey_across_servers);
   g_test_add_func ("/cluster/numbering-at-once", test_numbering_at_once);
+  g_test_add_func ("/cluster/database-dropped", test_database_dropped);
   g_test_add_func ("/cluster/kill-under-load", test_kill_under_load);
   status = g_test_run ();
   stop_cluster ();

@@ -164,6 +164,86 @@ test_data_version (void)
   pz_db_close (db);
 }
 
+/* Ends @db's connection from the database's side, as a restart would. */
+static void
+drop_connection (PzDb *db)
+{
+  PzDb *admin = open_db (PZ_DB_OPEN_DEFAULT);
+  PzDbStmt *pid = prepare_ok (db, "SELECT pg_backend_pid ()");
+  PzDbStmt *kill;
+  gint64 backend;
+
+  step_row (pid);
+  backend = pz_db_column_int64 (pid, 0);
+  pz_db_reset (pid);
+  kill = prepare_ok (admin, "SELECT pg_terminate_backend (?)");
+  pz_db_bind_int64 (kill, 1, backend);
+  step_row (kill);
+  g_assert_cmpstr (pz_db_column_text (kill, 0), ==, "t");
+  pz_db_reset (kill);
+  pz_db_close (admin);
+  g_usleep (G_USEC_PER_SEC / 10);
+}
+
+/* A connection the database dropped is made again before the next
+ * statement, with its settings and its prepared statements; a read that
+ * met the drop is run again. But one dropped inside a transaction refuses
+ * everything until the transaction is rolled back: what it wrote is gone,
+ * and nothing may go on as if it were not. */
+static void
+test_reconnect (void)
+{
+  PzDb *db = open_db (PZ_DB_OPEN_DEFAULT);
+  PzDbStmt *read;
+  PzDbStmt *timeout;
+  PzDbStmt *insert;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pz_db_exec (db, "CREATE TABLE IF NOT EXISTS reconnect_probe (n bigint)", &error));
+  g_assert_no_error (error);
+  read = prepare_ok (db, "SELECT count(*) FROM reconnect_probe");
+  pz_db_set_busy_timeout (db, 1234);
+  insert = prepare_ok (db, "INSERT INTO reconnect_probe VALUES (?)");
+
+  /* outside a transaction: the next statement just works */
+  drop_connection (db);
+  step_row (read);
+  g_assert_cmpint (pz_db_column_int64 (read, 0), ==, 0);
+  pz_db_reset (read);
+  timeout = prepare_ok (db, "SELECT current_setting('lock_timeout')");
+  step_row (timeout);
+  g_assert_cmpstr (pz_db_column_text (timeout, 0), ==, "1234ms");
+  pz_db_reset (timeout);
+
+  /* inside one: refused until the rollback, and the row is gone */
+  g_assert_true (pz_db_exec (db, "BEGIN", &error));
+  pz_db_bind_int64 (insert, 1, 7);
+  step_done (insert);
+  drop_connection (db);
+  pz_db_bind_int64 (insert, 1, 8);
+  g_assert_cmpint (pz_db_step (insert, &error), ==, PZ_DB_STEP_FAILED);
+  g_assert_error (error, PZ_DB_ERROR, PZ_DB_ERROR_CANTOPEN);
+  g_clear_error (&error);
+  g_assert_cmpint (pz_db_step (read, &error), ==, PZ_DB_STEP_FAILED);
+  g_assert_error (error, PZ_DB_ERROR, PZ_DB_ERROR_CANTOPEN);
+  g_clear_error (&error);
+  g_assert_true (pz_db_in_transaction (db));
+  g_assert_true (pz_db_exec (db, "ROLLBACK", &error));
+  g_assert_no_error (error);
+  g_assert_false (pz_db_in_transaction (db));
+  step_row (read);
+  g_assert_cmpint (pz_db_column_int64 (read, 0), ==, 0);
+  pz_db_reset (read);
+  pz_db_close (db);
+
+  /* a connection that holds what a session holds stays lost */
+  db = open_db (PZ_DB_OPEN_NO_RECONNECT);
+  drop_connection (db);
+  g_assert_false (pz_db_exec (db, "SELECT 1", &error));
+  g_assert_error (error, PZ_DB_ERROR, PZ_DB_ERROR_CANTOPEN);
+  pz_db_close (db);
+}
+
 static void
 test_values (void)
 {
@@ -649,6 +729,7 @@ main (int   argc,
   g_test_add_func ("/db-postgresql/prepared-once", test_prepared_once);
   g_test_add_func ("/db-postgresql/lock-timeout", test_lock_timeout);
   g_test_add_func ("/db-postgresql/cantopen", test_cantopen);
+  g_test_add_func ("/db-postgresql/reconnect", test_reconnect);
   g_test_add_func ("/db-postgresql/schema", test_schema);
   return g_test_run ();
 }

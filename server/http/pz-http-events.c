@@ -76,7 +76,7 @@ broadcast (PzServer   *self,
 
   deliver (self, text);
   if (self->bus && !pz_store_bus_publish (self->bus, text, &error))
-    g_warning ("The other servers do not hear of this change: %s", error->message);
+    g_message ("The other servers do not hear of this change: %s", error->message);
 }
 
 static void bus_lost (PzServer *self);
@@ -99,7 +99,7 @@ reload_office (PzServer *self,
   g_autoptr(GError) bus_error = NULL;
 
   if (self->bus && !pz_store_bus_publish (self->bus, OFFICE_CHANGED, &bus_error))
-    g_warning ("The other servers do not hear that the office changed: %s", bus_error->message);
+    g_message ("The other servers do not hear that the office changed: %s", bus_error->message);
   return pz_engine_reload (self->engine, error);
 }
 
@@ -136,7 +136,7 @@ sessions_ended (PzServer   *self,
 
   forget_sessions (self, hash ? hash : "*");
   if (self->bus && !pz_store_bus_publish (self->bus, message, &error))
-    g_warning ("The other servers do not hear that sessions ended: %s", error->message);
+    g_message ("The other servers do not hear that sessions ended: %s", error->message);
 }
 
 static gboolean
@@ -165,7 +165,7 @@ bus_readable (gint         fd,
     }
   if (error)
     {
-      g_warning ("%s", error->message);
+      g_message ("%s; connecting again", error->message);
       bus_lost (self);
       return G_SOURCE_REMOVE;
     }
@@ -216,7 +216,7 @@ events_bus_start (PzServer *self)
     {
       if (error)
         {
-          g_warning ("The other servers' changes are not heard: %s", error->message);
+          g_message ("The other servers' changes are not heard: %s", error->message);
           bus_lost (self);
         }
       return;

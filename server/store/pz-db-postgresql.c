@@ -27,13 +27,19 @@
 
 typedef struct
 {
-  PzDb    parent;
-  PGconn *conn;
-  char   *safe_uri;  /* the location without its password, for messages */
-  char   *password;  /* to blank out of the server's messages, if ever quoted */
-  guint   next_id;
-  gint64  changes;
-  gint64  total_changes;
+  PzDb     parent;
+  PGconn  *conn;
+  char    *safe_uri; /* the location without its password, for messages */
+  char    *password; /* to blank out of the server's messages, if ever quoted */
+  guint    next_id;
+  gint64   changes;
+  gint64   total_changes;
+  /* a lost connection is made again (unless PZ_DB_OPEN_NO_RECONNECT) */
+  gboolean reconnect;
+  gboolean read_only;
+  int      lock_timeout_ms;
+  guint    generation;      /* counts the connections made: statements are prepared again in a new one */
+  gboolean in_transaction;  /* as last known: lost inside one, it must be rolled back first */
 } PzDbPg;
 
 typedef struct
@@ -51,6 +57,7 @@ typedef struct
   int       row;
   int       n_rows;
   guchar   *blob;  /* the last column_blob, decoded */
+  guint     generation;  /* of the connection it was prepared on */
 } PzDbPgStmt;
 
 static const PzDbDriver pg_driver;
@@ -283,17 +290,139 @@ notice_to_debug (void       *data,
 }
 
 static gboolean
+starts_with_word (const char *sql,
+                  const char *word)
+{
+  while (g_ascii_isspace (*sql))
+    sql++;
+  return g_ascii_strncasecmp (sql, word, strlen (word)) == 0 &&
+         (sql[strlen (word)] == '\0' || !g_ascii_isalpha (sql[strlen (word)]));
+}
+
+static void
+note_transaction (PzDbPg *pg)
+{
+  if (PQstatus (pg->conn) == CONNECTION_OK)
+    pg->in_transaction = PQtransactionStatus (pg->conn) != PQTRANS_IDLE;
+}
+
+static gboolean apply_settings (PzDbPg  *pg,
+                                GError **error);
+
+typedef enum {
+  READY,       /* the connection is there: run the statement */
+  ROLLED_BACK, /* made again for a ROLLBACK: the server ended the transaction itself */
+  LOST,        /* the error is set */
+} Usable;
+
+/* Before a statement: a connection the database dropped (a restart, a
+ * failover, an idle timeout) is made again, its settings and statements
+ * with it; but one lost inside a transaction is not, until the store
+ * rolls that transaction back: what it wrote is gone, and nothing after
+ * it may run as if it were not. */
+static Usable
+usable (PzDbPg     *pg,
+        const char *sql,
+        GError    **error)
+{
+  if (PQstatus (pg->conn) == CONNECTION_OK)
+    return READY;
+  if (!pg->reconnect || (pg->in_transaction && !(sql && starts_with_word (sql, "ROLLBACK"))))
+    {
+      g_set_error (error, PZ_DB_ERROR, PZ_DB_ERROR_CANTOPEN,
+                   pg->in_transaction ? _("Lost the connection to the database %s inside a transaction")
+                                      : _("Lost the connection to the database %s"), pg->safe_uri);
+      return LOST;
+    }
+  PQreset (pg->conn);
+  if (PQstatus (pg->conn) != CONNECTION_OK)
+    {
+      g_autofree char *reason = scrub (pg, PQerrorMessage (pg->conn));
+
+      g_set_error (error, PZ_DB_ERROR, PZ_DB_ERROR_CANTOPEN,
+                   _("Could not connect to the database %s: %s"), pg->safe_uri, reason);
+      return LOST;
+    }
+  pg->generation++;
+  g_message ("Connected again to the database %s", pg->safe_uri);
+  if (!apply_settings (pg, error))
+    return LOST;
+  if (pg->in_transaction)
+    {
+      pg->in_transaction = FALSE;
+      return ROLLED_BACK;
+    }
+  return READY;
+}
+
+/* Whether @sql may run again after the connection was lost under it: only
+ * what cannot have changed anything if it ran (a read, a BEGIN), outside a
+ * transaction. */
+static gboolean
+may_retry (PzDbPg     *pg,
+           const char *sql)
+{
+  return pg->reconnect && !pg->in_transaction && PQstatus (pg->conn) != CONNECTION_OK &&
+         (starts_with_word (sql, "SELECT") || starts_with_word (sql, "BEGIN"));
+}
+
+static gboolean
 run_simple (PzDbPg     *pg,
             const char *sql,
             GError    **error)
 {
-  PGresult *result = PQexec (pg->conn, sql);
-  ExecStatusType status = PQresultStatus (result);
-  gboolean ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY;
+  PGresult *result;
 
-  if (ok)
-    note_changes (pg, result);
-  else
+  switch (usable (pg, sql, error))
+    {
+    case LOST:
+      return FALSE;
+    case ROLLED_BACK:
+      return TRUE;
+    case READY:
+    default:
+      break;
+    }
+  result = PQexec (pg->conn, sql);
+  if (PQresultStatus (result) == PGRES_FATAL_ERROR && may_retry (pg, sql))
+    {
+      PQclear (result);
+      if (usable (pg, sql, error) != READY)
+        return FALSE;
+      result = PQexec (pg->conn, sql);
+    }
+  note_transaction (pg);
+  {
+    ExecStatusType status = PQresultStatus (result);
+    gboolean ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY;
+
+    if (ok)
+      note_changes (pg, result);
+    else
+      set_error (pg, result, error);
+    PQclear (result);
+    return ok;
+  }
+}
+
+/* What a connection is set to, made again on a new one. */
+static gboolean
+apply_settings (PzDbPg  *pg,
+                GError **error)
+{
+  g_autofree char *timeout = g_strdup_printf ("SET lock_timeout = %d", pg->lock_timeout_ms);
+  PGresult *result;
+  gboolean ok;
+
+  if (pg->read_only &&
+      !run_simple (pg, "SET default_transaction_read_only = on; "
+                   "SET default_transaction_isolation = 'repeatable read'", error))
+    return FALSE;
+  if (pg->lock_timeout_ms <= 0)
+    return TRUE;
+  result = PQexec (pg->conn, timeout);
+  ok = PQresultStatus (result) == PGRES_COMMAND_OK;
+  if (!ok)
     set_error (pg, result, error);
   PQclear (result);
   return ok;
@@ -343,10 +472,13 @@ pg_prepare (PzDb       *db,
   PzDbPgStmt *stmt;
   PGresult *result;
   ExecStatusType status;
-  gboolean in_transaction = PQtransactionStatus (pg->conn) == PQTRANS_INTRANS;
+  gboolean in_transaction;
   gboolean deferred;
   int n_params;
 
+  if (usable (pg, NULL, error) == LOST)
+    return NULL;
+  in_transaction = PQtransactionStatus (pg->conn) == PQTRANS_INTRANS;
   text = pz_db_postgresql_rewrite (sql, &n_params);
   name = g_strdup_printf ("pz%u", ++pg->next_id);
   /* a parameter whose type nothing tells (`? IS NULL`) waits for its
@@ -372,6 +504,7 @@ pg_prepare (PzDb       *db,
   stmt->name = g_steal_pointer (&name);
   stmt->text = g_steal_pointer (&text);
   stmt->deferred = deferred;
+  stmt->generation = pg->generation;
   stmt->n_params = n_params;
   stmt->types = g_new0 (Oid, MAX (n_params, 1));
   stmt->values = g_new0 (char *, MAX (n_params, 1));
@@ -536,6 +669,7 @@ run_deferred (PzDbPg     *pg,
         return result;
       PQclear (result);
       stmt->deferred = FALSE;
+      stmt->generation = pg->generation;
       return PQexecPrepared (pg->conn, stmt->name, stmt->n_params,
                              (const char * const *) stmt->values, stmt->lengths, stmt->formats, 0);
     }
@@ -589,11 +723,34 @@ pg_step (PzDbStmt *s,
       return PZ_DB_STEP_DONE;
     }
 
-  if (stmt->deferred)
-    stmt->result = run_deferred (pg, stmt);
-  else
-    stmt->result = PQexecPrepared (pg->conn, stmt->name, stmt->n_params,
-                                   (const char * const *) stmt->values, stmt->lengths, stmt->formats, 0);
+  for (guint attempt = 0;; attempt++)
+    {
+      if (usable (pg, NULL, error) == LOST)
+        return PZ_DB_STEP_FAILED;
+      /* prepared on a connection that is gone: again on this one */
+      if (!stmt->deferred && stmt->generation != pg->generation)
+        {
+          PGresult *prepared = PQprepare (pg->conn, stmt->name, stmt->text, stmt->n_params, stmt->types);
+
+          if (PQresultStatus (prepared) != PGRES_COMMAND_OK)
+            {
+              set_error (pg, prepared, error);
+              PQclear (prepared);
+              return PZ_DB_STEP_FAILED;
+            }
+          PQclear (prepared);
+          stmt->generation = pg->generation;
+        }
+      if (stmt->deferred)
+        stmt->result = run_deferred (pg, stmt);
+      else
+        stmt->result = PQexecPrepared (pg->conn, stmt->name, stmt->n_params,
+                                       (const char * const *) stmt->values, stmt->lengths, stmt->formats, 0);
+      if (attempt > 0 || PQresultStatus (stmt->result) != PGRES_FATAL_ERROR || !may_retry (pg, stmt->text))
+        break;
+      g_clear_pointer (&stmt->result, PQclear);
+    }
+  note_transaction (pg);
   status = PQresultStatus (stmt->result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     {
@@ -721,8 +878,10 @@ pg_in_transaction (PzDb *db)
     case PQTRANS_INTRANS:
     case PQTRANS_INERROR:
       return TRUE;
-    case PQTRANS_IDLE:
     case PQTRANS_UNKNOWN:
+      /* the connection is lost: was a transaction open on it? */
+      return ((PzDbPg *) db)->in_transaction;
+    case PQTRANS_IDLE:
     default:
       return FALSE;
     }
@@ -735,6 +894,7 @@ pg_set_busy_timeout (PzDb *db,
   g_autofree char *sql = g_strdup_printf ("SET lock_timeout = %d", MAX (ms, 0));
   g_autoptr(GError) error = NULL;
 
+  ((PzDbPg *) db)->lock_timeout_ms = MAX (ms, 0);
   /* refused only inside a failed transaction: the ROLLBACK comes first */
   if (!run_simple ((PzDbPg *) db, sql, &error))
     g_debug ("lock_timeout not set: %s", error->message);
@@ -920,9 +1080,9 @@ pz_db_postgresql_open (const char   *uri,
     }
   PQsetNoticeProcessor (pg->conn, notice_to_debug, pg);
 
-  if ((flags & PZ_DB_OPEN_READ_ONLY) &&
-      !run_simple (pg, "SET default_transaction_read_only = on; "
-                   "SET default_transaction_isolation = 'repeatable read'", error))
+  pg->reconnect = !(flags & PZ_DB_OPEN_NO_RECONNECT);
+  pg->read_only = (flags & PZ_DB_OPEN_READ_ONLY) != 0;
+  if (!apply_settings (pg, error))
     {
       pz_db_close (&pg->parent);
       return NULL;

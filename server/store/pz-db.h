@@ -40,6 +40,9 @@ typedef enum {
 typedef enum {
   PZ_DB_OPEN_DEFAULT   = 0,
   PZ_DB_OPEN_READ_ONLY = 1 << 0,  /* its transactions only read */
+  /* a lost connection stays lost (one that holds session state: a LISTEN,
+   * an advisory lock), rather than made again before the next statement */
+  PZ_DB_OPEN_NO_RECONNECT = 1 << 1,
 } PzDbOpenFlags;
 
 typedef enum {
