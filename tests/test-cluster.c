@@ -579,7 +579,12 @@ main (int   argc,
       g_test_skip ("haproxy is not installed (tools/install-deps.sh installs it)");
       return 77;
     }
-  workdir = g_dir_make_tmp ("pz-cluster-XXXXXX", NULL);
+  {
+    g_autoptr(GError) error = NULL;
+
+    workdir = g_dir_make_tmp ("pz-cluster-XXXXXX", &error);
+    g_assert_no_error (error);
+  }
   g_setenv ("PZ_TEST_POSTGRESQL", "1", TRUE);
   start_cluster ();
   g_test_add_func ("/cluster/demo-once", test_demo_once);

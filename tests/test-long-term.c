@@ -365,7 +365,12 @@ main (int    argc,
       g_test_skip ("openssl is not installed (tools/install-deps.sh installs it)");
       return g_test_run ();
     }
-  workdir = g_dir_make_tmp ("pz-long-term-XXXXXX", NULL);
+  {
+    g_autoptr(GError) error = NULL;
+
+    workdir = g_dir_make_tmp ("pz-long-term-XXXXXX", &error);
+    g_assert_no_error (error);
+  }
   g_test_add_func ("/signers/long-term", test_long_term);
   rc = g_test_run ();
   {
