@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <gnutls/x509.h>
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,8 @@ gboolean          pz_validation_data_add     (GPtrArray        *list,
                                               GBytes           *der);
 
 char             *pz_validation_find_revoked (const PzValidationData *data);
+/* (transfer full) (nullable): a DER certificate, for gnutls_x509_crt_deinit() */
+gnutls_x509_crt_t pz_validation_certificate (GBytes                 *der);
 PzValidationData *pz_validation_collect      (GBytes           *cms,
                                               GPtrArray        *chain,
                                               gboolean          fetch,

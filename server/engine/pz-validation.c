@@ -59,8 +59,8 @@ add_pkcs7_certs (GPtrArray *certs,
   gnutls_pkcs7_deinit (pkcs7);
 }
 
-static gnutls_x509_crt_t
-crt_from (GBytes *der)
+gnutls_x509_crt_t
+pz_validation_certificate (GBytes *der)
 {
   gnutls_x509_crt_t crt = NULL;
   gnutls_datum_t in;
@@ -208,7 +208,7 @@ fetch_revocation (PzValidationData *data,
 
   for (guint i = 0; i < data->certs->len; i++)
     {
-      gnutls_x509_crt_t crt = crt_from (g_ptr_array_index (data->certs, i));
+      gnutls_x509_crt_t crt = pz_validation_certificate (g_ptr_array_index (data->certs, i));
       if (crt)
         g_ptr_array_add (crts, crt);
     }
@@ -389,7 +389,7 @@ pz_validation_find_revoked (const PzValidationData *data)
     return NULL;
   for (guint i = 0; i < data->certs->len; i++)
     {
-      gnutls_x509_crt_t crt = crt_from (g_ptr_array_index (data->certs, i));
+      gnutls_x509_crt_t crt = pz_validation_certificate (g_ptr_array_index (data->certs, i));
       if (crt)
         g_ptr_array_add (crts, crt);
     }

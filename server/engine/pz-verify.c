@@ -120,25 +120,6 @@ check_timestamp (PzSignatureCheck *check,
   pz_timestamp_info_clear (&info);
 }
 
-static gnutls_x509_crt_t
-crt_of (GBytes *der)
-{
-  gnutls_x509_crt_t crt = NULL;
-  gnutls_datum_t in;
-  gsize len;
-
-  in.data = (unsigned char *) g_bytes_get_data (der, &len);
-  in.size = (unsigned int) len;
-  if (gnutls_x509_crt_init (&crt) < 0)
-    return NULL;
-  if (gnutls_x509_crt_import (crt, &in, GNUTLS_X509_FMT_DER) < 0)
-    {
-      gnutls_x509_crt_deinit (crt);
-      return NULL;
-    }
-  return crt;
-}
-
 /* Whether the validation data holds up on its own: the signer's
  * certificate is in it, each certificate but a root is signed by another
  * of it, each CRL by one of them, each OCSP response reads.  The times
@@ -154,7 +135,7 @@ dss_verifies (PzValidationData *dss,
 
   for (guint i = 0; ok && i < dss->certs->len; i++)
     {
-      ok = (crts[i] = crt_of (g_ptr_array_index (dss->certs, i))) != NULL;
+      ok = (crts[i] = pz_validation_certificate (g_ptr_array_index (dss->certs, i))) != NULL;
       has_signer = has_signer || (signer && g_bytes_equal (signer, g_ptr_array_index (dss->certs, i)));
     }
   ok = ok && has_signer;
