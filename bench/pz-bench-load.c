@@ -294,3 +294,41 @@ pz_bench_nginx_stop (GSubprocess *nginx)
   g_subprocess_wait (nginx, NULL, NULL);
   g_object_unref (nginx);
 }
+
+/**
+ * pz_bench_approve:
+ * @session: the sending client's own session
+ * @port: the server's, on 127.0.0.1
+ * @auth: the `Authorization` header of the approving user
+ * @target: the file and the version it is at
+ * @micros: (out): how long the answer took
+ *
+ * Sends one `approve` with its own idempotency key, as the desktop does.
+ *
+ * Returns: whether it was answered 200
+ */
+gboolean
+pz_bench_approve (SoupSession         *session,
+                  guint                port,
+                  const char          *auth,
+                  const PzBenchTarget *target,
+                  gint64              *micros)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/applications/%" G_GINT64_FORMAT "/actions",
+                                          port, target->id);
+  g_autofree char *body = g_strdup_printf ("{\"action\":\"approve\",\"version\":%" G_GINT64_FORMAT "}",
+                                           target->version);
+  g_autofree char *key = g_uuid_string_random ();
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) answer = NULL;
+  gint64 t0;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", key);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  t0 = g_get_monotonic_time ();
+  answer = soup_session_send_and_read (session, msg, NULL, NULL);
+  *micros = g_get_monotonic_time () - t0;
+  return answer != NULL && soup_message_get_status (msg) == 200;
+}

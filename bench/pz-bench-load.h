@@ -2,6 +2,9 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
+
+#include "pz-bench-fill.h"
 
 G_BEGIN_DECLS
 
@@ -25,5 +28,11 @@ GSubprocess *pz_bench_nginx_start (const char *dir,
                                    guint       port);
 
 void         pz_bench_nginx_stop  (GSubprocess *nginx);
+
+gboolean     pz_bench_approve     (SoupSession         *session,
+                                   guint                port,
+                                   const char          *auth,
+                                   const PzBenchTarget *target,
+                                   gint64              *micros);
 
 G_END_DECLS

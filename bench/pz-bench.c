@@ -107,33 +107,14 @@ approve_worker (gpointer data)
   for (;;)
     {
       gint i = g_atomic_int_add (&next_target, 1);
-      PzBenchTarget *t;
-      g_autofree char *url = NULL;
-      g_autofree char *body = NULL;
-      g_autofree char *key = NULL;
-      g_autoptr(SoupMessage) msg = NULL;
-      g_autoptr(GBytes) bytes = NULL;
-      g_autoptr(GBytes) answer = NULL;
-      gint64 t0, dt;
+      gint64 dt;
 
       if (i >= approve_to)
         break;
-      t = &g_array_index (targets, PzBenchTarget, i);
-      url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/applications/%" G_GINT64_FORMAT "/actions", port, t->id);
-      body = g_strdup_printf ("{\"action\":\"approve\",\"version\":%" G_GINT64_FORMAT "}", t->version);
-      key = g_uuid_string_random ();
-      msg = soup_message_new ("POST", url);
-      bytes = g_bytes_new (body, strlen (body));
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", key);
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-      t0 = g_get_monotonic_time ();
-      answer = soup_session_send_and_read (session, msg, NULL, NULL);
-      dt = g_get_monotonic_time () - t0;
-      if (answer == NULL || soup_message_get_status (msg) != 200)
-        w->errors++;
-      else
+      if (pz_bench_approve (session, port, auth, &g_array_index (targets, PzBenchTarget, i), &dt))
         g_array_append_val (w->latencies, dt);
+      else
+        w->errors++;
     }
   return NULL;
 }
