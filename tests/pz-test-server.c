@@ -280,13 +280,6 @@ pz_test_server_attach_https (guint       port,
   return ts;
 }
 
-/* Forgets the tokens of the logins made, so that the next log in again. */
-void
-pz_test_server_forget_logins (PzTestServer *ts)
-{
-  g_hash_table_remove_all (ts->tokens);
-}
-
 void
 pz_test_server_free (PzTestServer *ts)
 {

@@ -53,7 +53,6 @@ gint64        pz_test_sql_int         (const char    *location,
 PzTestServer *pz_test_server_attach   (guint          port);
 PzTestServer *pz_test_server_attach_https (guint       port,
                                            const char *ca_file);
-void          pz_test_server_forget_logins (PzTestServer *ts);
 void          pz_test_server_stop     (PzTestServer  *ts);
 void          pz_test_server_free     (PzTestServer  *ts);
 const char   *pz_test_server_get_dir  (PzTestServer  *ts);
