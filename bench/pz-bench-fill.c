@@ -54,7 +54,7 @@ pz_bench_fill_store (const char *dir,
     g_error ("%s", error->message);
   store = pz_engine_get_store (engine);
   wf = pz_engine_get_workflow (engine, "standard");
-  types = pz_engine_list_permit_types (engine);
+  types = pz_engine_list_permit_types (engine, PZ_STORE_FIRST_OFFICE);
   front = pz_store_find_user (store, PZ_STORE_FIRST_OFFICE, "front_office");
   for (guint i = 0; i < pz_workflow_get_n_steps (wf); i++)
     if (only_step == NULL || g_str_equal (pz_workflow_get_nth_step (wf, i)->id, only_step))
@@ -77,9 +77,9 @@ pz_bench_fill_store (const char *dir,
       g_autoptr(GDateTime) due = NULL;
 
       if (step->standard_minutes)
-        due = pz_calendar_add_office_seconds (pz_engine_get_calendar (engine), start, step->standard_minutes * 60);
+        due = pz_calendar_add_office_seconds (pz_engine_get_calendar (engine, PZ_STORE_FIRST_OFFICE), start, step->standard_minutes * 60);
       else if (step->standard_working_days)
-        due = pz_calendar_add_working_days (pz_engine_get_calendar (engine), start, step->standard_working_days);
+        due = pz_calendar_add_working_days (pz_engine_get_calendar (engine, PZ_STORE_FIRST_OFFICE), start, step->standard_working_days);
 
       app.registration_number = reg;
       app.permit_type = type->code;
@@ -155,7 +155,7 @@ pz_bench_fill_year (const char *dir,
     g_error ("%s", error->message);
   store = pz_engine_get_store (engine);
   wf = pz_engine_get_workflow (engine, "standard");
-  types = pz_engine_list_permit_types (engine);
+  types = pz_engine_list_permit_types (engine, PZ_STORE_FIRST_OFFICE);
   /* the main path: every step but the applicant's and the ends */
   for (guint i = 0; i < pz_workflow_get_n_steps (wf); i++)
     {
@@ -214,7 +214,7 @@ pz_bench_fill_year (const char *dir,
         {
           const PzStep *from = g_ptr_array_index (chain, k);
           const PzStep *to = k + 1 < chain->len ? g_ptr_array_index (chain, k + 1) : NULL;
-          gint64 standard = pz_engine_step_standard (engine, from);
+          gint64 standard = pz_engine_step_standard (engine, PZ_STORE_FIRST_OFFICE, from);
           /* most within the standard, some up to three times over */
           gint64 spent = MAX (60, (gint64) (standard * g_rand_double_range (rand, 0.3, g_rand_int_range (rand, 0, 5) ? 1.0 : 3.0)));
           PzEvent ev = { 0 };

@@ -461,6 +461,8 @@ run_office_add (int    argc,
                                         &error)) ||
       !pz_store_set_password (store, user_id, hash, TRUE, &error) ||
       !pz_store_set_setting (store, office_id, "office_name", argv[2], &error) ||
+      /* a new office starts with the year's national holidays */
+      !pz_engine_seed_calendar (store, office_id, &error) ||
       !pz_store_commit (store, &error))
     {
       pz_store_rollback (store);

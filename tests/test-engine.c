@@ -42,6 +42,7 @@ test_file_edition (void)
   g_assert_true (pz_demo_create_office (engine, &error));
   g_assert_no_error (error);
 
+  app.office_id = PZ_STORE_FIRST_OFFICE;
   app.permit_type = (char *) "PBG";
   app.permit_type_version = 1;
   type = pz_engine_get_file_permit_type (engine, &app);
@@ -52,7 +53,7 @@ test_file_edition (void)
   type = pz_engine_get_file_permit_type (engine, &app);
   g_assert_nonnull (type);
   g_assert_cmpstr (type->code, ==, "PBG");
-  g_assert_true (type == pz_engine_get_permit_type (engine, "PBG"));
+  g_assert_true (type == pz_engine_get_permit_type (engine, PZ_STORE_FIRST_OFFICE, "PBG"));
 
   app.permit_type = (char *) "NO-SUCH-TYPE";
   g_assert_null (pz_engine_get_file_permit_type (engine, &app));

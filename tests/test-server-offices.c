@@ -253,11 +253,11 @@ test_lists (void)
   }
 }
 
-/* What the deployment still keeps once (the letterhead's logo, the
- * signing key, the calendar, the permit types) is the first office's:
- * another office can neither read nor change it. */
+/* What the deployment still keeps once (the office signing key of the
+ * configuration) is the first office's: another office can neither read
+ * nor change it. */
 static const char * const first_office_only[] = {
-  "/api/v1/admin/office/", "/api/v1/admin/holidays", "/api/v1/admin/permit-types", NULL
+  "/api/v1/admin/office/signing-certificate", NULL
 };
 
 static gboolean
@@ -287,8 +287,10 @@ test_shared_settings (void)
       if (!is_first_office_only (route->pattern))
         {
           /* any other route with a parameter must take the ids the other
-           * test holds to the office */
-          if (strchr (route->pattern, '{') && !strstr (route->pattern, "{id}"))
+           * test holds to the office, or a date or a code of what each
+           * office defines for itself (own-definitions) */
+          if (strchr (route->pattern, '{') && !strstr (route->pattern, "{id}") &&
+              !strstr (route->pattern, "{date}") && !strstr (route->pattern, "{code}"))
             g_error ("%s %s takes a parameter no office owns", route->method, route->pattern);
           continue;
         }
@@ -307,13 +309,183 @@ test_shared_settings (void)
         g_error ("%s %s answered %u to office B", route->method, path->str, r->status);
       covered++;
     }
-  /* the logo and the signing certificate; the holidays; the permit types */
-  g_assert_cmpuint (covered, >=, 9);
+  /* the signing certificate */
+  g_assert_cmpuint (covered, ==, 1);
   {
     g_autoptr(PzResponse) mine = send ("GET", "/api/v1/admin/office", pz_test_login (ts, "admin"), NULL);
 
     g_assert_cmpuint (mine->status, ==, 200);
     g_assert_cmpstr (json_object_get_string_member (pz_response_object (mine), "name"), !=, "Kantor Curian");
+  }
+}
+
+/* A's permit type @code as A defines it, to be given to B. */
+static JsonObject *
+type_of_a (const char *code)
+{
+  g_autoptr(PzResponse) r = send ("GET", "/api/v1/permit-types", pz_test_login (ts, "front_office"), NULL);
+  JsonArray *types = json_node_get_array (r->json);
+
+  for (guint i = 0; i < json_array_get_length (types); i++)
+    {
+      JsonObject *t = json_array_get_object_element (types, i);
+
+      if (g_str_equal (json_object_get_string_member (t, "code"), code))
+        {
+          JsonObject *copy = json_node_get_object (json_node_copy (json_array_get_element (types, i)));
+
+          json_object_ref (copy);
+          json_object_remove_member (copy, "version");
+          json_object_remove_member (copy, "next_sequence");
+          return copy;
+        }
+    }
+  g_error ("A has no permit type %s", code);
+}
+
+/* B's admin defines a permit type under A's code, with a name of B's own */
+static void
+define_for_b (const char *code,
+              const char *name)
+{
+  g_autoptr(JsonObject) type = type_of_a (code);
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *path = g_strdup_printf ("/api/v1/admin/permit-types/%s", code);
+  g_autofree char *body = NULL;
+  g_autoptr(PzResponse) r = NULL;
+
+  json_object_set_string_member (type, "name", name);
+  json_node_set_object (node, type);
+  body = json_to_string (node, FALSE);
+  r = send ("PUT", path, b_admin, body);
+  g_assert_cmpuint (r->status, ==, 201);
+}
+
+static const char *
+name_in (PzResponse *list,
+         const char *code)
+{
+  JsonArray *types = json_node_get_array (list->json);
+
+  for (guint i = 0; i < json_array_get_length (types); i++)
+    {
+      JsonObject *t = json_array_get_object_element (types, i);
+
+      if (g_str_equal (json_object_get_string_member (t, "code"), code))
+        return json_object_get_string_member (t, "name");
+    }
+  return NULL;
+}
+
+static gboolean
+has_holiday (const char *token,
+             const char *date)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/admin/holidays?year=%.4s", date);
+  g_autoptr(PzResponse) r = send ("GET", path, token, NULL);
+  JsonArray *days = json_node_get_array (r->json);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  for (guint i = 0; i < json_array_get_length (days); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (days, i), "date"), date))
+      return TRUE;
+  return FALSE;
+}
+
+/* Each office defines its own permit types (under codes another office
+ * uses too), its holidays, its office hours and its emblem; what one
+ * defines, the other neither sees nor is timed by. */
+static void
+test_own_definitions (void)
+{
+  const char *a_admin = pz_test_login (ts, "admin");
+  g_autoptr(PzResponse) a_types = send ("GET", "/api/v1/permit-types", pz_test_login (ts, "front_office"), NULL);
+  g_autoptr(PzResponse) b_types = send ("GET", "/api/v1/permit-types", b_front, NULL);
+  g_autoptr(PzResponse) a_office_before = send ("GET", "/api/v1/admin/office", a_admin, NULL);
+  g_autoptr(PzResponse) a_versions = send ("GET", "/api/v1/admin/permit-types/PBG/versions", a_admin, NULL);
+  g_autoptr(PzResponse) b_versions = send ("GET", "/api/v1/admin/permit-types/PBG/versions", b_admin, NULL);
+  g_autoptr(GBytes) png = pz_test_png (24, 24);
+
+  /* the types B defined in the set-up, and only those */
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (b_types->json)), ==, 2);
+  g_assert_cmpstr (name_in (b_types, "PBG"), ==, "Persetujuan Bangunan Gedung Kantor B");
+  g_assert_cmpstr (name_in (b_types, "SIP-DOKTER"), ==, "Surat Izin Praktik Dokter Kantor B");
+  g_assert_null (name_in (b_types, "REKLAME"));
+  g_assert_cmpstr (name_in (a_types, "PBG"), ==, "Persetujuan Bangunan Gedung");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (a_types->json)), ==, 4);
+  /* each has its own first edition */
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (a_versions->json)), ==, 1);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (b_versions->json)), ==, 1);
+
+  /* B's file is of B's type */
+  {
+    gint64 id = pz_test_register (ts, b_front, "PBG", "new");
+    JsonObject *file = pz_test_get_application (ts, b_front, id);
+
+    g_assert_cmpstr (json_object_get_string_member (file, "permit_type_name"), ==,
+                     "Persetujuan Bangunan Gedung Kantor B");
+    json_object_unref (file);
+  }
+  /* a type only A has is not B's to register */
+  {
+    g_autoptr(PzResponse) r = send ("POST", "/api/v1/applications", b_front,
+                                    "{\"permit_type\":\"REKLAME\",\"request_type\":\"new\","
+                                    "\"applicant\":{\"name\":\"Wahyu Pratama\",\"nik\":\"3201011203850099\","
+                                    "\"address\":\"Jl. Mawar No. 1\",\"phone\":\"081234500099\"}}");
+    g_assert_cmpuint (r->status, ==, 422);
+  }
+  {
+    g_autoptr(PzResponse) r = send ("GET", "/api/v1/admin/permit-types/REKLAME/versions", b_admin, NULL);
+    g_autoptr(PzResponse) mine = send ("GET", "/api/v1/admin/permit-types/REKLAME/versions", a_admin, NULL);
+
+    g_assert_cmpuint (r->status, ==, 404);
+    g_assert_cmpuint (mine->status, ==, 200);
+  }
+
+  /* the calendar: B starts with the national holidays, as A did */
+  g_assert_true (has_holiday (b_admin, "2026-12-25"));
+  g_assert_true (has_holiday (a_admin, "2026-12-25"));
+  {
+    g_autoptr(PzResponse) put = send ("PUT", "/api/v1/admin/holidays/2031-03-03", b_admin,
+                                      "{\"name\":\"Hari Jadi Kota B\",\"kind\":\"regional\"}");
+    g_autoptr(PzResponse) gone = send ("DELETE", "/api/v1/admin/holidays/2026-12-25", b_admin, NULL);
+
+    g_assert_cmpuint (put->status, ==, 200);
+    g_assert_cmpuint (gone->status, <, 300);
+  }
+  g_assert_true (has_holiday (b_admin, "2031-03-03"));
+  g_assert_false (has_holiday (a_admin, "2031-03-03"));
+  g_assert_false (has_holiday (b_admin, "2026-12-25"));
+  g_assert_true (has_holiday (a_admin, "2026-12-25"));
+
+  /* office hours */
+  {
+    g_autoptr(PzResponse) patch = send ("PATCH", "/api/v1/admin/office", b_admin,
+                                        "{\"opens\":\"08:15\",\"closes\":\"14:45\"}");
+    g_autoptr(PzResponse) b = send ("GET", "/api/v1/admin/office", b_admin, NULL);
+    g_autoptr(PzResponse) a = send ("GET", "/api/v1/admin/office", a_admin, NULL);
+
+    g_assert_cmpuint (patch->status, ==, 200);
+    g_assert_cmpstr (json_object_get_string_member (pz_response_object (b), "opens"), ==, "08:15");
+    g_assert_cmpstr (json_object_get_string_member (pz_response_object (b), "closes"), ==, "14:45");
+    g_assert_cmpstr (json_object_get_string_member (pz_response_object (a), "opens"), ==,
+                     json_object_get_string_member (pz_response_object (a_office_before), "opens"));
+    g_assert_cmpstr (json_object_get_string_member (pz_response_object (a), "closes"), ==,
+                     json_object_get_string_member (pz_response_object (a_office_before), "closes"));
+  }
+
+  /* the emblem */
+  {
+    g_autoptr(PzResponse) put = pz_test_request_full (ts, "PUT", "/api/v1/admin/office/logo", b_admin,
+                                                      "image/png", png, NULL);
+    g_autoptr(PzResponse) b = send ("GET", "/api/v1/admin/office/logo", b_admin, NULL);
+    g_autoptr(PzResponse) a = send ("GET", "/api/v1/admin/office", a_admin, NULL);
+
+    g_assert_cmpuint (put->status, ==, 204);
+    g_assert_cmpuint (b->status, ==, 200);
+    g_assert_true (g_bytes_equal (b->body, png));
+    g_assert_true (json_object_get_boolean_member (pz_response_object (a), "has_logo") ==
+                   json_object_get_boolean_member (pz_response_object (a_office_before), "has_logo"));
   }
 }
 
@@ -556,6 +728,9 @@ setup (void)
                   "\"roles\":[\"front_office\"],\"password\":\"Sandi-Sekali-B-2026\"}");
   g_assert_cmpuint (created->status, ==, 201);
   b_front = first_login ("front_office", "Sandi-Sekali-B-2026", B_FRONT_PASSWORD);
+  /* B issues two of the permits A issues, under the same codes */
+  define_for_b ("PBG", "Persetujuan Bangunan Gedung Kantor B");
+  define_for_b ("SIP-DOKTER", "Surat Izin Praktik Dokter Kantor B");
 }
 
 int
@@ -574,6 +749,7 @@ main (int   argc,
   g_test_add_func ("/server/offices/report", test_report);
   g_test_add_func ("/server/offices/users-stay-home", test_users_stay_home);
   g_test_add_func ("/server/offices/events-stay-home", test_events_stay_home);
+  g_test_add_func ("/server/offices/own-definitions", test_own_definitions);
   rc = g_test_run ();
   pz_test_server_free (ts);
   pz_test_server_free (maker);

@@ -86,12 +86,12 @@ test_rollback (Fixture      *f,
   g_assert_true (pz_store_set_setting (f->store, PZ_STORE_FIRST_OFFICE, "office_name", "DPMPTSP Kabupaten Sukamaju", &error));
   g_assert_true (pz_store_begin (f->store, &error));
   g_assert_true (pz_store_set_setting (f->store, PZ_STORE_FIRST_OFFICE, "office_name", "Kantor Lain", &error));
-  g_assert_true (pz_store_put_holiday (f->store, "2026-12-25", "Hari Raya Natal", "national", &error));
+  g_assert_true (pz_store_put_holiday (f->store, PZ_STORE_FIRST_OFFICE, "2026-12-25", "Hari Raya Natal", "national", &error));
   pz_store_rollback (f->store);
   g_assert_no_error (error);
   {
     g_autofree char *name = pz_store_get_setting (f->store, PZ_STORE_FIRST_OFFICE, "office_name");
-    g_autoptr(GPtrArray) holidays = pz_store_list_holidays (f->store, &error);
+    g_autoptr(GPtrArray) holidays = pz_store_list_holidays (f->store, PZ_STORE_FIRST_OFFICE, &error);
 
     g_assert_cmpstr (name, ==, "DPMPTSP Kabupaten Sukamaju");
     g_assert_no_error (error);
@@ -129,8 +129,8 @@ test_clocks_empty (Fixture      *f,
                    gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) clocks = pz_store_list_open_clocks (f->store, &error);
-  g_autoptr(GPtrArray) late = pz_store_list_new_escalations (f->store, 2000, 3000, &error);
+  g_autoptr(GPtrArray) clocks = pz_store_list_open_clocks (f->store, PZ_STORE_FIRST_OFFICE, &error);
+  g_autoptr(GPtrArray) late = pz_store_list_new_escalations (f->store, PZ_STORE_FIRST_OFFICE, 2000, 3000, &error);
   g_autoptr(GArray) ids = pz_store_list_late_ids (f->store, 1, 2000, 3000, &error);
 
   g_assert_no_error (error);

@@ -430,7 +430,7 @@ create_office (PzEngine *engine,
     {
       g_autoptr(PzPermitType) type = pz_permit_type_new_from_json (json_array_get_element (types, i),
                                                                    error);
-      if (type == NULL || !pz_store_put_permit_type (store, type, error))
+      if (type == NULL || !pz_store_put_permit_type (store, PZ_STORE_FIRST_OFFICE, type, error))
         goto fail;
     }
 

@@ -451,7 +451,7 @@ pz_engine_act (PzEngine              *self,
   next->status = g_strdup (pz_status_to_string (pz_step_get_status (to)));
   next->version = app->version + 1;
   next->step_entered_at = now;
-  next->due_at = due_time (self, to, now);
+  next->due_at = due_time (self, app->office_id, to, now);
   next->updated_at = now;
   next->updated_by = user->id;
 
@@ -478,7 +478,7 @@ pz_engine_act (PzEngine              *self,
     {
       g_autoptr(GDateTime) from = g_date_time_new_from_unix_utc (app->step_entered_at);
       g_autoptr(GDateTime) until = g_date_time_new_from_unix_utc (now);
-      event.office_seconds = pz_calendar_office_seconds_between (self->calendar, from, until);
+      event.office_seconds = pz_calendar_office_seconds_between (office_of (self, app->office_id)->calendar, from, until);
     }
 
   /* The service clock: from complete documents to the decision, in office
@@ -490,7 +490,8 @@ pz_engine_act (PzEngine              *self,
       next->service_started_at = now;
       next->service_seconds = 0;
     }
-  next->service_due_at = service_due_time (self, type, to, next->service_started_at, next->service_seconds, now);
+  next->service_due_at = service_due_time (self, app->office_id, type, to, next->service_started_at,
+                                           next->service_seconds, now);
 
   if (!pz_store_begin (self->store, &local_error))
     {

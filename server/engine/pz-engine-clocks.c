@@ -16,18 +16,20 @@
 
 gint64
 due_time (PzEngine     *self,
+          gint64        office_id,
           const PzStep *step,
           gint64        entered)
 {
+  PzCalendar *calendar = office_of (self, office_id)->calendar;
   g_autoptr(GDateTime) start = g_date_time_new_from_unix_utc (entered);
   g_autoptr(GDateTime) due = NULL;
 
   if (step->final || step->applicant_clock)
     return 0;
   if (step->standard_minutes)
-    due = pz_calendar_add_office_seconds (self->calendar, start, step->standard_minutes * 60);
+    due = pz_calendar_add_office_seconds (calendar, start, step->standard_minutes * 60);
   else if (step->standard_working_days)
-    due = pz_calendar_add_working_days (self->calendar, start, step->standard_working_days);
+    due = pz_calendar_add_working_days (calendar, start, step->standard_working_days);
   return due ? g_date_time_to_unix (due) : 0;
 }
 
@@ -40,24 +42,26 @@ due_time (PzEngine     *self,
  */
 gint64
 service_due_time (PzEngine     *self,
+                  gint64        office_id,
                   PzPermitType *type,
                   const PzStep *to,
                   gint64        started,
                   gint64        used,
                   gint64        entered)
 {
+  PzCalendar *calendar = office_of (self, office_id)->calendar;
   gint64 standard, remaining;
   g_autoptr(GDateTime) start = NULL;
   g_autoptr(GDateTime) due = NULL;
 
   if (!started || type == NULL || type->service_days == 0 || to->final || to->applicant_clock)
     return 0;
-  standard = (gint64) type->service_days * pz_calendar_day_length (self->calendar);
+  standard = (gint64) type->service_days * pz_calendar_day_length (calendar);
   remaining = standard - used;
   if (remaining <= 0)
     return entered;
   start = g_date_time_new_from_unix_utc (entered);
-  due = pz_calendar_add_office_seconds (self->calendar, start, remaining);
+  due = pz_calendar_add_office_seconds (calendar, start, remaining);
   return due ? g_date_time_to_unix (due) : 0;
 }
 
@@ -72,6 +76,7 @@ service_due_time (PzEngine     *self,
  */
 gint64
 pz_engine_recompute_due_times (PzEngine *self,
+                               gint64    office_id,
                                GError  **error)
 {
   g_autoptr(GError) local_error = NULL;
@@ -80,7 +85,7 @@ pz_engine_recompute_due_times (PzEngine *self,
 
   if (!pz_store_begin (self->store, &local_error))
     return internal (error, local_error), -1;
-  if (!(clocks = pz_store_list_open_clocks (self->store, &local_error)))
+  if (!(clocks = pz_store_list_open_clocks (self->store, office_id, &local_error)))
     goto fail;
   for (guint i = 0; i < clocks->len; i++)
     {
@@ -91,6 +96,7 @@ pz_engine_recompute_due_times (PzEngine *self,
       const PzStep *step;
       gint64 due, service_due;
 
+      app.office_id = office_id;
       app.permit_type = row->permit_type;
       app.permit_type_version = row->permit_type_version;
       type = pz_engine_get_file_permit_type (self, &app);
@@ -98,8 +104,8 @@ pz_engine_recompute_due_times (PzEngine *self,
       step = wf ? pz_workflow_get_step (wf, row->step) : NULL;
       if (step == NULL)
         continue;
-      due = due_time (self, step, row->step_entered_at);
-      service_due = service_due_time (self, type, step, row->service_started_at, row->service_seconds,
+      due = due_time (self, office_id, step, row->step_entered_at);
+      service_due = service_due_time (self, office_id, type, step, row->service_started_at, row->service_seconds,
                                       row->step_entered_at);
       if (due == row->due_at && service_due == row->service_due_at)
         continue;
@@ -147,6 +153,7 @@ pz_escalation_free (PzEscalation *e)
  * for the legal deadline, the Kadis. */
 char **
 escalation_roles (PzEngine   *self,
+                  gint64      office_id,
                   const char *permit_type,
                   gint64      version,
                   const char *step_id,
@@ -164,6 +171,7 @@ escalation_roles (PzEngine   *self,
       g_strv_builder_add (b, "kadis");
       return g_strv_builder_end (b);
     }
+  app.office_id = office_id;
   app.permit_type = (char *) permit_type;
   app.permit_type_version = version;
   type = pz_engine_get_file_permit_type (self, &app);
@@ -200,33 +208,45 @@ pz_engine_escalate (PzEngine *self,
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_escalation_free);
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GDateTime) now_dt = g_date_time_new_from_unix_utc (now);
-  g_autoptr(GDateTime) soon_dt = pz_calendar_add_working_days (self->calendar, now_dt, DEADLINE_WARNING_DAYS);
-  g_autoptr(GPtrArray) late = NULL;
+  g_autoptr(GArray) offices = NULL;
 
   if (!pz_store_begin (self->store, &local_error))
     {
       internal (error, local_error);
       return NULL;
     }
-  if (!(late = pz_store_list_new_escalations (self->store, now, soon_dt ? g_date_time_to_unix (soon_dt) : now,
-                                              &local_error)))
+  if (!(offices = pz_store_list_office_ids (self->store, &local_error)))
     goto fail;
-  for (guint i = 0; i < late->len; i++)
+  /* each office by its own calendar */
+  for (guint o = 0; o < offices->len; o++)
     {
-      PzClockRow *row = g_ptr_array_index (late, i);
-      PzEscalation *e = g_new0 (PzEscalation, 1);
+      gint64 office_id = g_array_index (offices, gint64, o);
+      g_autoptr(GDateTime) soon_dt = pz_calendar_add_working_days (office_of (self, office_id)->calendar,
+                                                                   now_dt, DEADLINE_WARNING_DAYS);
+      g_autoptr(GPtrArray) late = pz_store_list_new_escalations (self->store, office_id, now,
+                                                                 soon_dt ? g_date_time_to_unix (soon_dt) : now,
+                                                                 &local_error);
 
-      e->application_id = row->id;
-      e->office_id = row->office_id;
-      e->step = g_strdup (row->step);
-      e->reason = g_strdup (row->reason);
-      e->registration_number = g_strdup (row->registration_number);
-      e->roles = escalation_roles (self, row->permit_type, row->permit_type_version, e->step, e->reason);
-      g_ptr_array_add (found, e);
-      if (!pz_store_note_escalation (self->store, e->application_id,
-                                     g_str_equal (e->reason, "deadline") ? "" : e->step, e->reason, now,
-                                     &local_error))
+      if (late == NULL)
         goto fail;
+      for (guint i = 0; i < late->len; i++)
+        {
+          PzClockRow *row = g_ptr_array_index (late, i);
+          PzEscalation *e = g_new0 (PzEscalation, 1);
+
+          e->application_id = row->id;
+          e->office_id = row->office_id;
+          e->step = g_strdup (row->step);
+          e->reason = g_strdup (row->reason);
+          e->registration_number = g_strdup (row->registration_number);
+          e->roles = escalation_roles (self, row->office_id, row->permit_type, row->permit_type_version,
+                                       e->step, e->reason);
+          g_ptr_array_add (found, e);
+          if (!pz_store_note_escalation (self->store, e->application_id,
+                                         g_str_equal (e->reason, "deadline") ? "" : e->step, e->reason, now,
+                                         &local_error))
+            goto fail;
+        }
     }
   if (!pz_store_commit (self->store, &local_error))
     goto fail;

@@ -31,13 +31,14 @@ write_string (PzJsonWriter *w,
 /* A step's standard in office seconds; 0 if it has none. */
 gint64
 pz_engine_step_standard (PzEngine     *self,
+                         gint64        office_id,
                          const PzStep *step)
 {
   if (step == NULL || step->final || step->applicant_clock)
     return 0;
   if (step->standard_minutes)
     return step->standard_minutes * 60;
-  return (gint64) step->standard_working_days * pz_calendar_day_length (self->calendar);
+  return (gint64) step->standard_working_days * pz_calendar_day_length (office_of (self, office_id)->calendar);
 }
 
 /* Each stay in a step against the step's standard, and the whole against
@@ -52,15 +53,16 @@ write_clocks (PzEngine      *self,
               gint64         now)
 {
   const PzStep *current = wf ? pz_workflow_get_step (wf, app->step) : NULL;
+  PzCalendar *calendar = office_of (self, app->office_id)->calendar;
   gint64 elapsed = 0;
-  gint64 standard = type ? (gint64) type->service_days * pz_calendar_day_length (self->calendar) : 0;
+  gint64 standard = type ? (gint64) type->service_days * pz_calendar_day_length (calendar) : 0;
   gint64 used;
 
   if (current && !current->final && !current->applicant_clock)
     {
       g_autoptr(GDateTime) from = g_date_time_new_from_unix_utc (app->step_entered_at);
       g_autoptr(GDateTime) until = g_date_time_new_from_unix_utc (now);
-      elapsed = pz_calendar_office_seconds_between (self->calendar, from, until);
+      elapsed = pz_calendar_office_seconds_between (calendar, from, until);
     }
   pz_json_writer_member (w, "clocks");
   pz_json_writer_begin_array (w);
@@ -69,7 +71,7 @@ write_clocks (PzEngine      *self,
       PzEvent *ev = e < events->len ? g_ptr_array_index (events, e) : NULL;
       const PzStep *step = wf ? pz_workflow_get_step (wf, ev ? ev->from_step : app->step) : NULL;
       gint64 seconds = ev ? ev->office_seconds : elapsed;
-      gint64 step_standard = pz_engine_step_standard (self, step);
+      gint64 step_standard = pz_engine_step_standard (self, app->office_id, step);
 
       if (step == NULL || step->final || step->applicant_clock || (ev && ev->from_step == NULL))
         continue;
@@ -204,7 +206,8 @@ pz_engine_late_files (PzEngine *self,
                       GError  **error)
 {
   g_autoptr(GDateTime) now_dt = g_date_time_new_from_unix_utc (now);
-  g_autoptr(GDateTime) soon_dt = pz_calendar_add_working_days (self->calendar, now_dt, DEADLINE_WARNING_DAYS);
+  g_autoptr(GDateTime) soon_dt = pz_calendar_add_working_days (office_of (self, user->office_id)->calendar, now_dt,
+                                                               DEADLINE_WARNING_DAYS);
   gboolean kadis = g_strv_contains ((const char * const *) user->roles, "kadis");
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GArray) ids = pz_store_list_late_ids (self->store, user->office_id, now, soon_dt ? g_date_time_to_unix (soon_dt) : now,
@@ -234,7 +237,8 @@ pz_engine_late_files (PzEngine *self,
       deadline_near = app->service_due_at && soon_dt && app->service_due_at <= g_date_time_to_unix (soon_dt);
       if (step_late)
         {
-          roles = escalation_roles (self, app->permit_type, app->permit_type_version, app->step, "step");
+          roles = escalation_roles (self, app->office_id, app->permit_type, app->permit_type_version, app->step,
+                                    "step");
           for (guint r = 0; roles[r] && !mine; r++)
             mine = g_strv_contains ((const char * const *) user->roles, roles[r]);
         }
@@ -442,7 +446,8 @@ pz_engine_application_to_string (PzEngine      *self,
   pz_json_writer_member (w, "verify_url");
   if (app->verify_token)
     {
-      g_autofree char *url = g_strdup_printf ("%s/verify/%s", self->public_url, app->verify_token);
+      g_autofree char *url = g_strdup_printf ("%s/verify/%s", office_of (self, app->office_id)->public_url,
+                                              app->verify_token);
       pz_json_writer_string (w, url);
     }
   else

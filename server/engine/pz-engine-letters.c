@@ -66,7 +66,8 @@ pz_engine_expected_completion (PzEngine      *self,
     return 0;
   {
     g_autoptr(GDateTime) start = g_date_time_new_from_unix_utc (complete);
-    g_autoptr(GDateTime) due = pz_calendar_add_working_days (self->calendar, start, type->service_days);
+    g_autoptr(GDateTime) due = pz_calendar_add_working_days (office_of (self, app->office_id)->calendar, start,
+                                                             type->service_days);
     return due ? g_date_time_to_unix (due) : 0;
   }
 }
@@ -135,6 +136,7 @@ add_permit_fields (PzOutputContent *c,
 
 static void
 objection_deadline (PzEngine *self,
+                    gint64    office_id,
                     gint64    from,
                     GDate    *deadline)
 {
@@ -148,7 +150,7 @@ objection_deadline (PzEngine *self,
   for (guint i = 0; counted < OBJECTION_WORKING_DAYS && i < 366; i++)
     {
       g_date_add_days (deadline, 1);
-      if (pz_calendar_is_working_day (self->calendar, deadline))
+      if (pz_calendar_is_working_day (office_of (self, office_id)->calendar, deadline))
         counted++;
     }
 }
@@ -310,8 +312,9 @@ render_letter (PzEngine          *self,
   g_autofree char *city = setting_or (self, app->office_id, "office_city", "Sukamaju");
   g_autofree char *today = pz_format_date_id (now, self->tz, FALSE);
   g_autofree char *closing = g_strdup_printf ("%s, %s", city, today);
-  g_autofree char *track = g_strdup_printf ("%s/track/%s", self->public_url, app->tracking_code);
-  g_autofree char *verify = app->verify_token ? g_strdup_printf ("%s/verify/%s", self->public_url,
+  OfficeState *office_state = office_of (self, app->office_id);
+  g_autofree char *track = g_strdup_printf ("%s/track/%s", office_state->public_url, app->tracking_code);
+  g_autofree char *verify = app->verify_token ? g_strdup_printf ("%s/verify/%s", office_state->public_url,
                                                                  app->verify_token) : NULL;
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
@@ -327,7 +330,7 @@ render_letter (PzEngine          *self,
   c.region = region;
   c.office_name = office;
   c.office_address = address;
-  c.logo_png = self->logo;
+  c.logo_png = office_state->logo;
   c.closing = closing;
 
   if (g_str_equal (kind, "receipt"))
@@ -557,7 +560,7 @@ render_letter (PzEngine          *self,
       g_autofree char *addressee = NULL;
       GDate deadline;
 
-      objection_deadline (self, now, &deadline);
+      objection_deadline (self, app->office_id, now, &deadline);
       deadline_text = pz_format_gdate_id (&deadline);
       /* a letter: place and date, its number and subject beside the addressee */
       pz_output_content_block (&c, PZ_BLOCK_SIDE, 0, NULL, NULL, closing);

@@ -24,9 +24,7 @@ struct _PzEngine
   char       *db_location; /* the SQLite file or the PostgreSQL URI */
   char       *files_dir;
   char       *workflows_dir;
-  char       *public_url;      /* in force: the office profile's, else the configured one */
   char       *configured_url;
-  GBytes     *logo;            /* (nullable): the office emblem, PNG */
   char       *signing_key;     /* PKCS#12 file, or a pkcs11: URI */
   char       *signing_module;  /* (nullable): the PKCS#11 module of a token */
   char       *tsa_url;         /* (nullable): the timestamp authority of signatures */
@@ -42,14 +40,24 @@ struct _PzEngine
   GTimeZone  *tz;
   PzStore    *store;
   PzStore    *reader;         /* the inbox's reads: not held up by a commit */
-  PzCalendar *calendar;
   GHashTable *workflows;      /* id -> PzWorkflow */
-  GPtrArray  *permit_types;   /* PzPermitType, by name */
-  GHashTable *type_versions;  /* "code/version" -> PzPermitType: every edition */
+  GHashTable *offices;        /* office id -> OfficeState: what each office defines */
   GHashTable *inbox_pages;    /* "limit|roles" -> InboxPage: rendered inboxes */
   gsize       inbox_bytes;    /* what they hold */
   GHashTable *done_today;     /* user id -> DoneToday: their count of the day */
 };
+
+/* What the engine keeps of one office, read from the store when it is
+ * first needed and again whenever it changes (pz_engine_reload). */
+typedef struct
+{
+  gint64      id;
+  PzCalendar *calendar;       /* its office hours and holidays */
+  GPtrArray  *permit_types;   /* PzPermitType, by name */
+  GHashTable *type_versions;  /* "code/version" -> PzPermitType: every edition */
+  GBytes     *logo;           /* (nullable): the office emblem, PNG */
+  char       *public_url;     /* in force: the office profile's, else the configured one */
+} OfficeState;
 
 struct _PzUpload
 {
@@ -68,6 +76,8 @@ struct _PzUpload
 #define DEADLINE_WARNING_DAYS 2
 
 /* pz-engine.c */
+OfficeState *office_of (PzEngine *self,
+                        gint64    office_id);
 gboolean engine_fail (GError     **error,
                       int          code,
                       const char  *format,
@@ -82,15 +92,18 @@ char *permit_counter_name (PzEngine     *self,
 
 /* pz-engine-clocks.c */
 gint64 due_time (PzEngine     *self,
+                 gint64        office_id,
                  const PzStep *step,
                  gint64        entered);
 gint64 service_due_time (PzEngine     *self,
+                         gint64        office_id,
                          PzPermitType *type,
                          const PzStep *to,
                          gint64        started,
                          gint64        used,
                          gint64        entered);
 char **escalation_roles (PzEngine   *self,
+                         gint64      office_id,
                          const char *permit_type,
                          gint64      version,
                          const char *step_id,

@@ -106,7 +106,7 @@ pz_engine_register (PzEngine   *self,
       return NULL;
     }
 
-  type = pz_engine_get_permit_type (self, pz_json_get_string (body, "permit_type"));
+  type = pz_engine_get_permit_type (self, user->office_id, pz_json_get_string (body, "permit_type"));
   if (type == NULL)
     pz_detail_add (details, "permit_type", _("Choose one of the office's permit types"));
   else if (!pz_permit_type_has_request_type (type, pz_json_get_string (body, "request_type")))
@@ -175,7 +175,7 @@ pz_engine_register (PzEngine   *self,
   app->status = g_strdup (pz_status_to_string (pz_step_get_status (start)));
   app->version = 1;
   app->step_entered_at = now;
-  app->due_at = due_time (self, start, now);
+  app->due_at = due_time (self, app->office_id, start, now);
   app->created_at = app->updated_at = now;
   app->created_by = app->updated_by = user->id;
 

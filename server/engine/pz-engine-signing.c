@@ -561,7 +561,8 @@ compose_message (PzEngine      *self,
                  gint64         now)
 {
   g_autofree char *office = setting_or (self, app->office_id, "office_name", "DPMPTSP");
-  g_autofree char *track = g_strdup_printf ("%s/track/%s", self->public_url, app->tracking_code);
+  g_autofree char *track = g_strdup_printf ("%s/track/%s", office_of (self, app->office_id)->public_url,
+                                            app->tracking_code);
   const char *type_name = type ? type->name : app->permit_type;
   PzMessage *m;
   GString *body = g_string_new (NULL);

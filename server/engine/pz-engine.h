@@ -59,13 +59,15 @@ void            pz_engine_free               (PzEngine        *self);
 
 PzStore        *pz_engine_get_store          (PzEngine        *self);
 PzStore        *pz_engine_get_reader         (PzEngine        *self);
-PzCalendar     *pz_engine_get_calendar       (PzEngine        *self);
+PzCalendar     *pz_engine_get_calendar       (PzEngine        *self,
+                                              gint64           office_id);
 GTimeZone      *pz_engine_get_timezone       (PzEngine        *self);
 const char     *pz_engine_get_data_dir       (PzEngine        *self);
 const char     *pz_engine_get_db_location    (PzEngine        *self);
 void            pz_engine_set_public_url     (PzEngine        *self,
                                               const char      *url);
-GBytes         *pz_engine_get_logo           (PzEngine        *self);
+GBytes         *pz_engine_get_logo           (PzEngine        *self,
+                                              gint64           office_id);
 
 /* A file that became late, and whom to tell. */
 typedef struct {
@@ -78,10 +80,12 @@ typedef struct {
 } PzEscalation;
 
 gint64          pz_engine_step_standard      (PzEngine        *self,
+                                              gint64           office_id,
                                               const PzStep    *step);
 void            pz_escalation_free           (PzEscalation    *e);
 const char     *pz_role_superior             (const char      *role);
 gint64          pz_engine_recompute_due_times (PzEngine       *self,
+                                               gint64          office_id,
                                               GError         **error);
 char           *pz_engine_late_files         (PzEngine        *self,
                                               PzUser          *user,
@@ -103,12 +107,18 @@ gboolean        pz_parse_clock               (const char      *text,
                                               guint           *minute);
 gboolean        pz_engine_reload             (PzEngine        *self,
                                               GError         **error);
+gboolean        pz_engine_seed_calendar      (PzStore         *store,
+                                              gint64           office_id,
+                                              GError         **error);
 PzPermitType   *pz_engine_get_permit_type    (PzEngine        *self,
+                                              gint64           office_id,
                                               const char      *code);
 PzPermitType   *pz_engine_get_file_permit_type (PzEngine      *self,
                                               PzApplication   *app);
-GHashTable     *pz_engine_get_permit_type_versions (PzEngine  *self);
-GPtrArray      *pz_engine_list_permit_types  (PzEngine        *self);
+GHashTable     *pz_engine_get_permit_type_versions (PzEngine  *self,
+                                                   gint64     office_id);
+GPtrArray      *pz_engine_list_permit_types  (PzEngine        *self,
+                                              gint64           office_id);
 gint64          pz_engine_next_permit_sequence (PzEngine      *self,
                                                 gint64         office_id,
                                                 PzPermitType  *type);
@@ -257,7 +267,8 @@ char           *pz_engine_output_path        (PzEngine        *self,
                                               const char      *kind);
 gint64          pz_engine_expected_completion (PzEngine       *self,
                                               PzApplication   *app);
-const char     *pz_engine_get_public_url     (PzEngine        *self);
+const char     *pz_engine_get_public_url     (PzEngine        *self,
+                                              gint64           office_id);
 const char     *pz_engine_get_configured_public_url (PzEngine   *self);
 char           *pz_engine_format_time        (PzEngine        *self,
                                               gint64           unix_time);

@@ -590,14 +590,14 @@ pz_report_context_new (PzEngine    *engine,
                        gint64       now)
 {
   PzReportContext *ctx = g_new0 (PzReportContext, 1);
-  GPtrArray *types = pz_engine_list_permit_types (engine);
+  GPtrArray *types = pz_engine_list_permit_types (engine, office_id);
   g_autoptr(GPtrArray) workflows = pz_engine_list_workflows (engine);
   GHashTableIter iter;
   gpointer key, value;
 
   ctx->db_path = g_strdup (pz_engine_get_db_location (engine));
   ctx->tz = g_time_zone_ref (pz_engine_get_timezone (engine));
-  ctx->calendar = pz_calendar_copy (pz_engine_get_calendar (engine));
+  ctx->calendar = pz_calendar_copy (pz_engine_get_calendar (engine, office_id));
   ctx->types = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) pz_permit_type_unref);
   for (guint i = 0; i < types->len; i++)
     {
@@ -605,12 +605,9 @@ pz_report_context_new (PzEngine    *engine,
       g_hash_table_insert (ctx->types, t->code, pz_permit_type_ref (t));
     }
   ctx->versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) pz_permit_type_unref);
-  if (pz_engine_get_permit_type_versions (engine))
-    {
-      g_hash_table_iter_init (&iter, pz_engine_get_permit_type_versions (engine));
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        g_hash_table_insert (ctx->versions, g_strdup (key), pz_permit_type_ref (value));
-    }
+  g_hash_table_iter_init (&iter, pz_engine_get_permit_type_versions (engine, office_id));
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (ctx->versions, g_strdup (key), pz_permit_type_ref (value));
   ctx->workflows = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) pz_workflow_unref);
   for (guint i = 0; i < workflows->len; i++)
     {

@@ -462,7 +462,8 @@ handle_list_holidays (Req *req)
 
   if (!query_uint (req, "year", 2000, 2100, 0, &year))
     return;
-  if (!(rows = pz_store_list_holiday_rows (pz_engine_get_store (req->server->engine), (guint) year, &error)))
+  if (!(rows = pz_store_list_holiday_rows (pz_engine_get_store (req->server->engine), req->user->office_id,
+                                           (guint) year, &error)))
     {
       send_error (req->msg, 500, "internal", _("The calendar could not be read"), NULL);
       return;
@@ -482,6 +483,7 @@ handle_list_holidays (Req *req)
 }
 
 typedef struct {
+  gint64      office_id;
   const char *date;
   const char *name;
   const char *kind;
@@ -494,7 +496,7 @@ put_holiday_change (PzStore *store,
                     GError **error)
 {
   HolidayChange *h = data;
-  return pz_store_put_holiday (store, h->date, h->name, h->kind, error);
+  return pz_store_put_holiday (store, h->office_id, h->date, h->name, h->kind, error);
 }
 
 static gboolean
@@ -503,7 +505,7 @@ delete_holiday_change (PzStore *store,
                        GError **error)
 {
   HolidayChange *h = data;
-  return pz_store_delete_holiday (store, h->date, &h->deleted, error);
+  return pz_store_delete_holiday (store, h->office_id, h->date, &h->deleted, error);
 }
 
 /* The calendar changed: open files' due times follow it at once. */
@@ -517,13 +519,14 @@ reload_calendar (Req *req)
     g_warning ("The calendar could not be reloaded: %s", error->message);
   g_clear_error (&error);
   flush_batch (req->server);
-  moved = pz_engine_recompute_due_times (req->server->engine, &error);
+  moved = pz_engine_recompute_due_times (req->server->engine, req->user->office_id, &error);
   if (moved < 0)
     g_warning ("Due times could not be recomputed: %s", error->message);
   else if (moved > 0)
     {
       /* every open list may show other due times now */
-      g_autofree char *text = g_strdup ("{\"type\":\"calendar.changed\"}");
+      g_autofree char *text = g_strdup_printf ("{\"type\":\"calendar.changed\",\"office\":%" G_GINT64_FORMAT "}",
+                                               req->user->office_id);
       broadcast (req->server, text);
     }
   escalate (req->server);
@@ -566,7 +569,8 @@ handle_put_holiday (Req        *req,
       send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
       return;
     }
-  h = (HolidayChange) { date, json_node_get_string (name), json_node_get_string (kind), FALSE };
+  h = (HolidayChange) { req->user->office_id, date, json_node_get_string (name), json_node_get_string (kind),
+                        FALSE };
   json_object_set_string_member (body, "date", date);
   if (!commit_admin_change (req, put_holiday_change, &h, "holiday.put", date, body))
     return;
@@ -589,7 +593,7 @@ handle_delete_holiday (Req        *req,
                        const char *date)
 {
   g_autoptr(JsonObject) none = json_object_new ();
-  HolidayChange h = { date, NULL, NULL, FALSE };
+  HolidayChange h = { req->user->office_id, date, NULL, NULL, FALSE };
 
   if (!holiday_date (req, date))
     return;

@@ -28,7 +28,7 @@ handle_workflows (Req *req)
 void
 handle_permit_types (Req *req)
 {
-  GPtrArray *types = pz_engine_list_permit_types (req->server->engine);
+  GPtrArray *types = pz_engine_list_permit_types (req->server->engine, req->user->office_id);
   g_autoptr(JsonArray) array = json_array_new ();
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
 

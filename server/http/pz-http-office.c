@@ -36,7 +36,7 @@ office_json (Req *req)
   g_autofree char *not_before = pz_store_get_setting (store, PZ_STORE_FIRST_OFFICE, "signing_not_before");
   guint opens, closes;
 
-  pz_calendar_get_office_hours (pz_engine_get_calendar (engine), &opens, &closes);
+  pz_calendar_get_office_hours (pz_engine_get_calendar (engine, req->user->office_id), &opens, &closes);
   json_builder_begin_object (b);
   add_setting (b, store, req->user->office_id, "name", "office_name");
   add_setting (b, store, req->user->office_id, "address", "office_address");
@@ -47,7 +47,7 @@ office_json (Req *req)
   add_setting (b, store, req->user->office_id, "kadis_nip", "kadis_nip");
   add_setting (b, store, req->user->office_id, "public_base_url", "public_url");
   json_builder_set_member_name (b, "public_url_in_force");
-  json_builder_add_string_value (b, pz_engine_get_public_url (engine));
+  json_builder_add_string_value (b, pz_engine_get_public_url (engine, req->user->office_id));
   json_builder_set_member_name (b, "public_url_configured");
   json_builder_add_string_value (b, pz_engine_get_configured_public_url (engine));
   {
@@ -60,7 +60,7 @@ office_json (Req *req)
     json_builder_add_string_value (b, c);
   }
   json_builder_set_member_name (b, "has_logo");
-  json_builder_add_boolean_value (b, pz_engine_get_logo (engine) != NULL);
+  json_builder_add_boolean_value (b, pz_engine_get_logo (engine, req->user->office_id) != NULL);
   json_builder_set_member_name (b, "signing_certificate");
   if (not_after)
     {
@@ -195,7 +195,8 @@ handle_patch_office (Req *req)
       JsonNode *o = json_object_get_member (body, "opens");
       JsonNode *c = json_object_get_member (body, "closes");
 
-      pz_calendar_get_office_hours (pz_engine_get_calendar (req->server->engine), &now_opens, &now_closes);
+      pz_calendar_get_office_hours (pz_engine_get_calendar (req->server->engine, req->user->office_id),
+                                    &now_opens, &now_closes);
       if (nip && *json_node_get_string (nip) &&
           !pz_valid_nip (json_node_get_string (nip)))
         pz_detail_add (details, "kadis_nip", "%s", _("A NIP has 18 digits"));
@@ -242,6 +243,7 @@ handle_patch_office (Req *req)
 }
 
 typedef struct {
+  gint64      office_id;
   const char *value;   /* base64 PNG, or "" */
 } LogoChange;
 
@@ -250,7 +252,8 @@ logo_change (PzStore *store,
              gpointer data,
              GError **error)
 {
-  return pz_store_set_setting (store, PZ_STORE_FIRST_OFFICE, "logo_png", ((LogoChange *) data)->value, error);
+  return pz_store_set_setting (store, ((LogoChange *) data)->office_id, "logo_png",
+                               ((LogoChange *) data)->value, error);
 }
 
 #define MAX_LOGO_BYTES (512 * 1024)
@@ -282,6 +285,7 @@ handle_put_logo (Req *req)
   json_object_set_int_member (audit, "bytes", (gint64) g_bytes_get_size (bytes));
   cairo_surface_destroy (image);
   encoded = g_base64_encode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  change.office_id = req->user->office_id;
   change.value = encoded;
   if (!commit_admin_change (req, logo_change, &change, "office.logo", "office", audit))
     return;
@@ -293,7 +297,7 @@ handle_put_logo (Req *req)
 void
 handle_get_logo (Req *req)
 {
-  GBytes *logo = pz_engine_get_logo (req->server->engine);
+  GBytes *logo = pz_engine_get_logo (req->server->engine, req->user->office_id);
 
   if (logo == NULL)
     {
@@ -310,7 +314,7 @@ handle_delete_logo (Req *req)
 {
   g_autoptr(JsonObject) none = json_object_new ();
   g_autoptr(GError) error = NULL;
-  LogoChange change = { "" };
+  LogoChange change = { req->user->office_id, "" };
 
   if (!commit_admin_change (req, logo_change, &change, "office.logo_removed", "office", none))
     return;
@@ -433,12 +437,19 @@ handle_put_certificate (Req *req)
 
 /* Permit types: every change is a new edition; files keep theirs */
 
+typedef struct {
+  gint64        office_id;
+  PzPermitType *type;
+} TypeChange;
+
 static gboolean
 put_permit_type_change (PzStore *store,
                         gpointer data,
                         GError **error)
 {
-  return pz_store_put_permit_type (store, data, error);
+  TypeChange *change = data;
+
+  return pz_store_put_permit_type (store, change->office_id, change->type, error);
 }
 
 void
@@ -456,7 +467,8 @@ handle_put_permit_type (Req        *req,
   g_autoptr(PzPermitType) type = NULL;
   g_autoptr(JsonNode) node = NULL;
   JsonNode *member;
-  PzPermitType *current = pz_engine_get_permit_type (req->server->engine, code);
+  PzPermitType *current = pz_engine_get_permit_type (req->server->engine, req->user->office_id, code);
+  TypeChange change = { req->user->office_id, NULL };
   guint before = current ? current->version : 0;
 
   /* what a GET of the list added for reading only: a client may send back
@@ -484,7 +496,8 @@ handle_put_permit_type (Req        *req,
       send_error (req->msg, 422, "invalid", _("Some fields need attention"), details);
       return;
     }
-  if (!commit_admin_change (req, put_permit_type_change, type, "permit_type.put", code, body))
+  change.type = type;
+  if (!commit_admin_change (req, put_permit_type_change, &change, "permit_type.put", code, body))
     return;
   if (!reload_office (req->server, &error))
     g_warning ("The permit types could not be reloaded: %s", error->message);
@@ -500,7 +513,7 @@ handle_permit_type_versions (Req        *req,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) versions = pz_store_load_permit_type_versions (pz_engine_get_store (req->server->engine),
-                                                                      code, &error);
+                                                                      req->user->office_id, code, &error);
   g_autoptr(JsonArray) array = json_array_new ();
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
 

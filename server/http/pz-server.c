@@ -169,16 +169,17 @@ access_allowed (Req          *req,
     }
 }
 
-/* What is still kept once for the whole deployment (the letterhead's
- * logo, the signing key, the calendar, the permit types): the first
- * office's.  Another office's users are told
- * there is nothing here, as for any other office's data. */
+/* What is still kept once for the whole deployment: the office signing
+ * key of the configuration, which is the first office's (every other
+ * office's Kadis signs with a signing identity of their own).  Another
+ * office's users are told there is nothing here, as for any other
+ * office's data. */
 static gboolean
 office_may_reach (Req           *req,
                   const PzRoute *route)
 {
   static const char * const first_office_only[] = {
-    "/api/v1/admin/office/", "/api/v1/admin/holidays", "/api/v1/admin/permit-types", NULL
+    "/api/v1/admin/office/signing-certificate", NULL
   };
 
   if (req->user == NULL || req->user->office_id == PZ_STORE_FIRST_OFFICE)

@@ -377,6 +377,36 @@ static const char * const migrations[] = {
   "  next_allowed bigint NOT NULL DEFAULT 0,"
   "  PRIMARY KEY (scope, key));"
   "CREATE INDEX login_throttle_last ON login_throttle (last);",
+  /* 18: each office its own permit types, editions and holidays (see
+   * pz-store-schema.c) */
+  "ALTER TABLE permit_type_requirements ADD COLUMN office_id bigint NOT NULL DEFAULT 1;"
+  "ALTER TABLE permit_type_fields ADD COLUMN office_id bigint NOT NULL DEFAULT 1;"
+  "UPDATE permit_type_requirements r SET office_id = t.office_id FROM permit_types t"
+  "  WHERE t.code = r.permit_type AND r.office_id <> t.office_id;"
+  "UPDATE permit_type_fields f SET office_id = t.office_id FROM permit_types t"
+  "  WHERE t.code = f.permit_type AND f.office_id <> t.office_id;"
+  "ALTER TABLE permit_type_requirements DROP CONSTRAINT permit_type_requirements_permit_type_fkey;"
+  "ALTER TABLE permit_type_fields DROP CONSTRAINT permit_type_fields_permit_type_fkey;"
+  "ALTER TABLE applications DROP CONSTRAINT applications_permit_type_fkey;"
+  "ALTER TABLE permit_types DROP CONSTRAINT permit_types_pkey;"
+  "ALTER TABLE permit_types ADD PRIMARY KEY (office_id, code);"
+  "ALTER TABLE permit_types ADD FOREIGN KEY (office_id) REFERENCES offices(id);"
+  "ALTER TABLE permit_type_requirements DROP CONSTRAINT permit_type_requirements_pkey;"
+  "ALTER TABLE permit_type_requirements ADD PRIMARY KEY (office_id, permit_type, code);"
+  "ALTER TABLE permit_type_requirements ADD FOREIGN KEY (office_id, permit_type)"
+  "  REFERENCES permit_types(office_id, code) ON DELETE CASCADE;"
+  "ALTER TABLE permit_type_fields DROP CONSTRAINT permit_type_fields_pkey;"
+  "ALTER TABLE permit_type_fields ADD PRIMARY KEY (office_id, permit_type, name);"
+  "ALTER TABLE permit_type_fields ADD FOREIGN KEY (office_id, permit_type)"
+  "  REFERENCES permit_types(office_id, code) ON DELETE CASCADE;"
+  "ALTER TABLE applications ADD FOREIGN KEY (office_id, permit_type)"
+  "  REFERENCES permit_types(office_id, code);"
+  "ALTER TABLE permit_type_versions DROP CONSTRAINT permit_type_versions_pkey;"
+  "ALTER TABLE permit_type_versions ADD PRIMARY KEY (office_id, code, version);"
+  "ALTER TABLE permit_type_versions ADD FOREIGN KEY (office_id) REFERENCES offices(id);"
+  "ALTER TABLE holidays DROP CONSTRAINT holidays_pkey;"
+  "ALTER TABLE holidays ADD PRIMARY KEY (office_id, date);"
+  "ALTER TABLE holidays ADD FOREIGN KEY (office_id) REFERENCES offices(id);",
 };
 
 int

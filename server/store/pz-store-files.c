@@ -692,18 +692,20 @@ pz_clock_row_free (PzClockRow *row)
  */
 GPtrArray *
 pz_store_list_open_clocks (PzStore *self,
+                           gint64   office_id,
                            GError **error)
 {
   PzDbStmt *stmt = prepare (self,
                             "SELECT id, permit_type, permit_type_version, step, step_entered_at, "
                             "  service_started_at, service_seconds, due_at, service_due_at "
-                            "FROM applications WHERE status IN ('in_progress', 'waiting_applicant')",
+                            "FROM applications WHERE status IN ('in_progress', 'waiting_applicant') AND office_id = ?",
                             error);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_clock_row_free);
   int rc;
 
   if (stmt == NULL)
     return NULL;
+  pz_db_bind_int64 (stmt, 1, office_id);
   while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
       PzClockRow *row = g_new0 (PzClockRow, 1);
@@ -756,18 +758,19 @@ pz_store_set_due_times (PzStore *self,
  */
 GPtrArray *
 pz_store_list_new_escalations (PzStore *self,
+                               gint64   office_id,
                                gint64   now,
                                gint64   soon,
                                GError **error)
 {
   PzDbStmt *stmt = prepare (self,
                             "SELECT a.id, a.step, 'step', a.registration_number, a.permit_type, a.permit_type_version, a.office_id "
-                            "FROM applications a WHERE a.due_at < ?1 AND a.status = 'in_progress' "
+                            "FROM applications a WHERE a.due_at < ?1 AND a.status = 'in_progress' AND a.office_id = ?3 "
                             "  AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.application_id = a.id "
                             "                  AND e.step = a.step AND e.reason = 'step') "
                             "UNION ALL "
                             "SELECT a.id, a.step, 'deadline', a.registration_number, a.permit_type, a.permit_type_version, a.office_id "
-                            "FROM applications a WHERE a.service_due_at <= ?2 AND a.status = 'in_progress' "
+                            "FROM applications a WHERE a.service_due_at <= ?2 AND a.status = 'in_progress' AND a.office_id = ?3 "
                             "  AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.application_id = a.id "
                             "                  AND e.step = '' AND e.reason = 'deadline') "
                             "ORDER BY 1", error);
@@ -778,6 +781,7 @@ pz_store_list_new_escalations (PzStore *self,
     return NULL;
   pz_db_bind_int64 (stmt, 1, now);
   pz_db_bind_int64 (stmt, 2, soon);
+  pz_db_bind_int64 (stmt, 3, office_id);
   while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
       PzClockRow *row = g_new0 (PzClockRow, 1);

@@ -89,6 +89,36 @@ pz_store_count_offices (PzStore *self)
 }
 
 /**
+ * pz_store_list_office_ids:
+ *
+ * Returns: (transfer full) (element-type gint64): the ids of the offices
+ *   the deployment serves, in order, or %NULL
+ */
+GArray *
+pz_store_list_office_ids (PzStore *self,
+                          GError **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  PzDbStmt *stmt = prepare (self, "SELECT id FROM offices ORDER BY id", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
+    {
+      gint64 id = pz_db_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  pz_db_reset (stmt);
+  if (rc != PZ_DB_STEP_DONE)
+    {
+      sql_error (self, error);
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
+/**
  * pz_store_insert_office:
  * @code: its code, unique in the deployment
  * @name: its name

@@ -40,22 +40,24 @@ permit_type_definition (PzPermitType *type)
 
 static gboolean
 insert_permit_type_version (PzStore      *self,
+                            gint64        office_id,
                             PzPermitType *type,
                             const char   *definition,
                             gboolean      if_missing,
                             GError      **error)
 {
   PzDbStmt *stmt = prepare (self, if_missing
-                                ? "INSERT INTO permit_type_versions (code, version, definition, created_at) "
-                            "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
-                                : "INSERT INTO permit_type_versions (code, version, definition, created_at) "
-                            "VALUES (?, ?, ?, ?)", error);
+                                ? "INSERT INTO permit_type_versions (code, version, definition, created_at, office_id) "
+                            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+                                : "INSERT INTO permit_type_versions (code, version, definition, created_at, office_id) "
+                            "VALUES (?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, type->code);
   pz_db_bind_int64 (stmt, 2, type->version);
   bind_text (stmt, 3, definition);
   pz_db_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+  pz_db_bind_int64 (stmt, 5, office_id);
   return step_done (self, stmt, error);
 }
 
@@ -68,6 +70,7 @@ insert_permit_type_version (PzStore      *self,
  */
 gboolean
 pz_store_put_permit_type (PzStore      *self,
+                          gint64        office_id,
                           PzPermitType *type,
                           GError      **error)
 {
@@ -78,9 +81,10 @@ pz_store_put_permit_type (PzStore      *self,
   gboolean same = FALSE;
 
   if (!(stmt = prepare (self, "SELECT version, definition FROM permit_type_versions WHERE code = ? "
-                        "ORDER BY version DESC LIMIT 1", error)))
+                        "AND office_id = ? ORDER BY version DESC LIMIT 1", error)))
     return FALSE;
   bind_text (stmt, 1, type->code);
+  pz_db_bind_int64 (stmt, 2, office_id);
   if (db_step (self, stmt) == PZ_DB_STEP_ROW)
     {
       latest = pz_db_column_int64 (stmt, 0);
@@ -88,25 +92,27 @@ pz_store_put_permit_type (PzStore      *self,
     }
   pz_db_reset (stmt);
   type->version = same ? (guint) latest : (guint) latest + 1;
-  if (!same && !insert_permit_type_version (self, type, definition, FALSE, error))
+  if (!same && !insert_permit_type_version (self, office_id, type, definition, FALSE, error))
     return FALSE;
 
-  if (!(stmt = prepare (self, "DELETE FROM permit_type_requirements WHERE permit_type = ?", error)))
+  if (!(stmt = prepare (self, "DELETE FROM permit_type_requirements WHERE permit_type = ? AND office_id = ?", error)))
     return FALSE;
   bind_text (stmt, 1, type->code);
+  pz_db_bind_int64 (stmt, 2, office_id);
   if (!step_done (self, stmt, error))
     return FALSE;
-  if (!(stmt = prepare (self, "DELETE FROM permit_type_fields WHERE permit_type = ?", error)))
+  if (!(stmt = prepare (self, "DELETE FROM permit_type_fields WHERE permit_type = ? AND office_id = ?", error)))
     return FALSE;
   bind_text (stmt, 1, type->code);
+  pz_db_bind_int64 (stmt, 2, office_id);
   if (!step_done (self, stmt, error))
     return FALSE;
 
   stmt = prepare (self,
                   "INSERT INTO permit_types (code, name, workflow, request_types, survey, signing,"
-                  "  number_format, validity_months, service_days, version) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                  "ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
+                  "  number_format, validity_months, service_days, version, office_id) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                  "ON CONFLICT (office_id, code) DO UPDATE SET name = excluded.name,"
                   "  workflow = excluded.workflow, request_types = excluded.request_types,"
                   "  survey = excluded.survey, signing = excluded.signing,"
                   "  number_format = excluded.number_format,"
@@ -124,6 +130,7 @@ pz_store_put_permit_type (PzStore      *self,
   pz_db_bind_int64 (stmt, 8, (int) type->validity_months);
   pz_db_bind_int64 (stmt, 9, (int) type->service_days);
   pz_db_bind_int64 (stmt, 10, type->version);
+  pz_db_bind_int64 (stmt, 11, office_id);
   if (!step_done (self, stmt, error))
     return FALSE;
 
@@ -134,7 +141,7 @@ pz_store_put_permit_type (PzStore      *self,
 
       stmt = prepare (self,
                       "INSERT INTO permit_type_requirements (permit_type, position, code, title,"
-                      "  mandatory, request_types) VALUES (?, ?, ?, ?, ?, ?)", error);
+                      "  mandatory, request_types, office_id) VALUES (?, ?, ?, ?, ?, ?, ?)", error);
       if (stmt == NULL)
         return FALSE;
       bind_text (stmt, 1, type->code);
@@ -143,6 +150,7 @@ pz_store_put_permit_type (PzStore      *self,
       bind_text (stmt, 4, r->title);
       pz_db_bind_int64 (stmt, 5, r->mandatory);
       bind_text (stmt, 6, rt);
+      pz_db_bind_int64 (stmt, 7, office_id);
       if (!step_done (self, stmt, error))
         return FALSE;
     }
@@ -153,7 +161,7 @@ pz_store_put_permit_type (PzStore      *self,
 
       stmt = prepare (self,
                       "INSERT INTO permit_type_fields (permit_type, position, name, label, type,"
-                      "  required) VALUES (?, ?, ?, ?, ?, ?)", error);
+                      "  required, office_id) VALUES (?, ?, ?, ?, ?, ?, ?)", error);
       if (stmt == NULL)
         return FALSE;
       bind_text (stmt, 1, type->code);
@@ -162,6 +170,7 @@ pz_store_put_permit_type (PzStore      *self,
       bind_text (stmt, 4, f->label);
       bind_text (stmt, 5, pz_field_type_to_string (f->type));
       pz_db_bind_int64 (stmt, 6, f->required);
+      pz_db_bind_int64 (stmt, 7, office_id);
       if (!step_done (self, stmt, error))
         return FALSE;
     }
@@ -186,6 +195,7 @@ parse_json (const char *text)
  */
 gboolean
 pz_store_keep_permit_type_versions (PzStore   *self,
+                                    gint64     office_id,
                                     GPtrArray *types,
                                     GError   **error)
 {
@@ -194,7 +204,7 @@ pz_store_keep_permit_type_versions (PzStore   *self,
       PzPermitType *type = g_ptr_array_index (types, i);
       g_autofree char *definition = permit_type_definition (type);
 
-      if (!insert_permit_type_version (self, type, definition, TRUE, error))
+      if (!insert_permit_type_version (self, office_id, type, definition, TRUE, error))
         return FALSE;
     }
   return TRUE;
@@ -209,18 +219,20 @@ pz_store_keep_permit_type_versions (PzStore   *self,
  */
 GPtrArray *
 pz_store_load_permit_type_versions (PzStore    *self,
+                                    gint64      office_id,
                                     const char *code,
                                     GError    **error)
 {
   g_autoptr(GPtrArray) types = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_permit_type_unref);
   PzDbStmt *stmt = prepare (self,
                             "SELECT version, definition FROM permit_type_versions "
-                            "WHERE ?1 IS NULL OR code = ?1 ORDER BY code, version DESC", error);
+                            "WHERE office_id = ?2 AND (?1 IS NULL OR code = ?1) ORDER BY code, version DESC", error);
   int rc;
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, code);
+  pz_db_bind_int64 (stmt, 2, office_id);
   while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
       g_autoptr(JsonNode) node = parse_json (pz_db_column_text (stmt, 1));
@@ -255,6 +267,7 @@ pz_store_load_permit_type_versions (PzStore    *self,
  */
 GPtrArray *
 pz_store_load_permit_types (PzStore *self,
+                            gint64   office_id,
                             GError **error)
 {
   g_autoptr(GPtrArray) types = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_permit_type_unref);
@@ -263,9 +276,11 @@ pz_store_load_permit_types (PzStore *self,
 
   stmt = prepare (self,
                   "SELECT code, name, workflow, request_types, survey, signing, number_format,"
-                  "  validity_months, service_days, version FROM permit_types ORDER BY name", error);
+                  "  validity_months, service_days, version FROM permit_types WHERE office_id = ? "
+                  "ORDER BY name", error);
   if (stmt == NULL)
     return NULL;
+  pz_db_bind_int64 (stmt, 1, office_id);
   while (db_step (self, stmt) == PZ_DB_STEP_ROW)
     {
       JsonObject *obj = json_object_new ();
@@ -300,10 +315,11 @@ pz_store_load_permit_types (PzStore *self,
 
       stmt = prepare (self,
                       "SELECT code, title, mandatory, request_types FROM permit_type_requirements "
-                      "WHERE permit_type = ? ORDER BY position", error);
+                      "WHERE permit_type = ? AND office_id = ? ORDER BY position", error);
       if (stmt == NULL)
         return NULL;
       bind_text (stmt, 1, code);
+      pz_db_bind_int64 (stmt, 2, office_id);
       while (db_step (self, stmt) == PZ_DB_STEP_ROW)
         {
           JsonObject *r = json_object_new ();
@@ -319,10 +335,11 @@ pz_store_load_permit_types (PzStore *self,
 
       stmt = prepare (self,
                       "SELECT name, label, type, required FROM permit_type_fields "
-                      "WHERE permit_type = ? ORDER BY position", error);
+                      "WHERE permit_type = ? AND office_id = ? ORDER BY position", error);
       if (stmt == NULL)
         return NULL;
       bind_text (stmt, 1, code);
+      pz_db_bind_int64 (stmt, 2, office_id);
       while (db_step (self, stmt) == PZ_DB_STEP_ROW)
         {
           JsonObject *f = json_object_new ();
@@ -336,11 +353,13 @@ pz_store_load_permit_types (PzStore *self,
       pz_db_reset (stmt);
 
       /* the decree's words live in the edition's definition only */
-      stmt = prepare (self, "SELECT definition FROM permit_type_versions WHERE code = ? AND version = ?", error);
+      stmt = prepare (self, "SELECT definition FROM permit_type_versions WHERE code = ? AND version = ? "
+                      "AND office_id = ?", error);
       if (stmt == NULL)
         return NULL;
       bind_text (stmt, 1, code);
       pz_db_bind_int64 (stmt, 2, json_object_get_int_member (obj, "version"));
+      pz_db_bind_int64 (stmt, 3, office_id);
       if (db_step (self, stmt) == PZ_DB_STEP_ROW)
         {
           g_autoptr(JsonNode) definition = parse_json (pz_db_column_text (stmt, 0));
@@ -363,20 +382,22 @@ pz_store_load_permit_types (PzStore *self,
 
 gboolean
 pz_store_put_holiday (PzStore    *self,
+                      gint64      office_id,
                       const char *date,
                       const char *name,
                       const char *kind,
                       GError    **error)
 {
   PzDbStmt *stmt = prepare (self,
-                            "INSERT INTO holidays (date, name, kind) VALUES (?, ?, ?) "
-                            "ON CONFLICT (date) DO UPDATE SET name = excluded.name,"
+                            "INSERT INTO holidays (date, name, kind, office_id) VALUES (?, ?, ?, ?) "
+                            "ON CONFLICT (office_id, date) DO UPDATE SET name = excluded.name,"
                             "  kind = excluded.kind", error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, date);
   bind_text (stmt, 2, name);
   bind_text (stmt, 3, kind);
+  pz_db_bind_int64 (stmt, 4, office_id);
   return step_done (self, stmt, error);
 }
 
@@ -389,13 +410,15 @@ pz_store_put_holiday (PzStore    *self,
  */
 GPtrArray *
 pz_store_list_holidays (PzStore *self,
+                        gint64   office_id,
                         GError **error)
 {
   GPtrArray *dates;
-  PzDbStmt *stmt = prepare (self, "SELECT date FROM holidays ORDER BY date", error);
+  PzDbStmt *stmt = prepare (self, "SELECT date FROM holidays WHERE office_id = ? ORDER BY date", error);
 
   if (stmt == NULL)
     return NULL;
+  pz_db_bind_int64 (stmt, 1, office_id);
   dates = g_ptr_array_new_with_free_func (g_free);
   while (db_step (self, stmt) == PZ_DB_STEP_ROW)
     g_ptr_array_add (dates, column_text (stmt, 0));
@@ -411,12 +434,13 @@ pz_store_list_holidays (PzStore *self,
  */
 GPtrArray *
 pz_store_list_holiday_rows (PzStore *self,
+                            gint64   office_id,
                             guint    year,
                             GError **error)
 {
   PzDbStmt *stmt = prepare (self,
                             "SELECT date, name, kind FROM holidays "
-                            "WHERE ?1 = 0 OR substr(date, 1, 4) = ?2 ORDER BY date",
+                            "WHERE office_id = ?3 AND (?1 = 0 OR substr(date, 1, 4) = ?2) ORDER BY date",
                             error);
   g_autofree char *digits = g_strdup_printf ("%04u", year);
   g_autoptr(GPtrArray) rows = NULL;
@@ -427,6 +451,7 @@ pz_store_list_holiday_rows (PzStore *self,
   rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   pz_db_bind_int64 (stmt, 1, (int) year);
   bind_text (stmt, 2, digits);
+  pz_db_bind_int64 (stmt, 3, office_id);
   while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     {
       char **row = g_new0 (char *, 4);
@@ -447,15 +472,17 @@ pz_store_list_holiday_rows (PzStore *self,
 /* Returns: whether there was such a holiday */
 gboolean
 pz_store_delete_holiday (PzStore    *self,
+                         gint64      office_id,
                          const char *date,
                          gboolean   *deleted,
                          GError    **error)
 {
-  PzDbStmt *stmt = prepare (self, "DELETE FROM holidays WHERE date = ?", error);
+  PzDbStmt *stmt = prepare (self, "DELETE FROM holidays WHERE date = ? AND office_id = ?", error);
 
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, date);
+  pz_db_bind_int64 (stmt, 2, office_id);
   if (!step_done (self, stmt, error))
     return FALSE;
   *deleted = pz_db_changes (self->db) > 0;

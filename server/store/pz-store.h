@@ -242,6 +242,8 @@ PzOffice      *pz_store_find_office        (PzStore        *self,
 PzOffice      *pz_store_get_office         (PzStore        *self,
                                             gint64          id);
 gint64         pz_store_count_offices      (PzStore        *self);
+GArray        *pz_store_list_office_ids    (PzStore        *self,
+                                            GError        **error);
 gint64         pz_store_insert_office      (PzStore        *self,
                                             const char     *code,
                                             const char     *name,
@@ -343,27 +345,35 @@ gboolean       pz_store_revoke_session     (PzStore        *self,
 
 /* Reference data */
 gboolean       pz_store_put_permit_type    (PzStore        *self,
+                                            gint64          office_id,
                                             PzPermitType   *type,
                                             GError        **error);
 GPtrArray     *pz_store_load_permit_types  (PzStore        *self,
+                                            gint64          office_id,
                                             GError        **error);
 gboolean       pz_store_keep_permit_type_versions (PzStore   *self,
+                                            gint64          office_id,
                                             GPtrArray      *types,
                                             GError        **error);
 GPtrArray     *pz_store_load_permit_type_versions (PzStore   *self,
+                                            gint64          office_id,
                                             const char     *code,
                                             GError        **error);
 gboolean       pz_store_put_holiday        (PzStore        *self,
+                                            gint64          office_id,
                                             const char     *date,
                                             const char     *name,
                                             const char     *kind,
                                             GError        **error);
 GPtrArray     *pz_store_list_holidays      (PzStore        *self,
+                                            gint64          office_id,
                                             GError        **error);
 GPtrArray     *pz_store_list_holiday_rows  (PzStore        *self,
+                                            gint64          office_id,
                                             guint           year,
                                             GError        **error);
 gboolean       pz_store_delete_holiday     (PzStore        *self,
+                                            gint64          office_id,
                                             const char     *date,
                                             gboolean       *deleted,
                                             GError        **error);
@@ -553,6 +563,7 @@ typedef struct {
 
 void           pz_clock_row_free             (PzClockRow     *row);
 GPtrArray     *pz_store_list_open_clocks     (PzStore        *self,
+                                              gint64          office_id,
                                               GError        **error);
 gboolean       pz_store_set_due_times        (PzStore        *self,
                                               gint64          id,
@@ -560,6 +571,7 @@ gboolean       pz_store_set_due_times        (PzStore        *self,
                                               gint64          service_due_at,
                                               GError        **error);
 GPtrArray     *pz_store_list_new_escalations (PzStore        *self,
+                                              gint64          office_id,
                                               gint64          now,
                                               gint64          soon,
                                               GError        **error);
