@@ -28,6 +28,23 @@ build_registration_form (PzWindow *self)
   self->file_id = 0;
   g_clear_pointer (&self->file, json_object_unref);
 
+  if (g_hash_table_size (self->permit_types) == 0)
+    {
+      /* a new office: nothing to register under until its administrator
+       * defines what the office issues */
+      GtkWidget *empty = adw_status_page_new ();
+
+      adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "document-new-symbolic");
+      adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("No Permit Types Yet"));
+      adw_status_page_set_description (ADW_STATUS_PAGE (empty),
+                                       _("This office does not issue any permit yet. Its administrator "
+                                         "adds the permit types under Administration, Permit Types."));
+      gtk_widget_set_vexpand (empty, TRUE);
+      pz_file_view_set_registration (self->file_view, empty);
+      self->registration = NULL;
+      _pz_window_forget_typed (self);
+      return;
+    }
   form = pz_registration_form_new (self->permit_types, self->kept_form);
   g_signal_connect_swapped (form, "register", G_CALLBACK (form_register), self);
   pz_file_view_set_registration (self->file_view, form);

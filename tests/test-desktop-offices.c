@@ -734,6 +734,114 @@ test_administration_refusal (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* A session token for @username of office "kantor-baru", whose first
+ * password @one_time is replaced by @lasting. */
+static char *
+first_login (const char *username,
+             const char *one_time,
+             const char *lasting)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s@kantor-baru\",\"password\":\"%s\"}", username, one_time);
+  g_autoptr(PzResponse) r = pz_test_request (ts, "POST", "/api/v1/auth/login", NULL, body);
+  g_autofree char *change = g_strdup_printf ("{\"old_password\":\"%s\",\"new_password\":\"%s\"}", one_time, lasting);
+  g_autofree char *again = g_strdup_printf ("{\"username\":\"%s@kantor-baru\",\"password\":\"%s\"}", username, lasting);
+  g_autoptr(PzResponse) c = NULL;
+  g_autoptr(PzResponse) l = NULL;
+
+  g_assert_cmpuint (r->status, ==, 200);
+  c = pz_test_request (ts, "POST", "/api/v1/auth/password",
+                       json_object_get_string_member (pz_response_object (r), "token"), change);
+  g_assert_cmpuint (c->status, <, 300);
+  l = pz_test_request (ts, "POST", "/api/v1/auth/login", NULL, again);
+  g_assert_cmpuint (l->status, ==, 200);
+  return g_strdup (json_object_get_string_member (pz_response_object (l), "token"));
+}
+
+static gboolean
+no_types_shown (PzWindow *win,
+                gpointer  data)
+{
+  return !pz_window_is_busy (win) && find_label (GTK_WIDGET (win), "No Permit Types Yet") != NULL;
+}
+
+static void
+log_in_as (PzWindow   *win,
+           const char *username,
+           const char *password)
+{
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (win), ADW_TYPE_ENTRY_ROW, "Username")), username);
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (win), ADW_TYPE_PASSWORD_ENTRY_ROW, "Password")),
+                         password);
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.login", NULL);
+  wait_for (win, idle_on_page, (gpointer) "main", "the main page");
+}
+
+/* The counter officer of an office the operator just added, on the
+ * server that was running: no permit types yet, and the window says so
+ * rather than offering an empty form; once the office's administrator
+ * defines one, it is the only one on offer, in the office's own name. */
+static void
+test_new_office (void)
+{
+  const char *argv[] = { g_getenv ("PERIZINAN_SERVER"), "office", "add", "kantor-baru", "Kantor Baru",
+                         "--data-dir", pz_test_server_get_dir (ts), NULL };
+  g_autofree char *out = pz_test_run (argv);
+  g_autoptr(GRegex) re = g_regex_new ("admin@kantor-baru .* ([0-9a-f]{24})\\s*$", 0, 0, NULL);
+  g_autoptr(GMatchInfo) m = NULL;
+  g_autofree char *one_time = NULL;
+  g_autofree char *admin = NULL;
+  g_autofree char *front = NULL;
+  PzWindow *win;
+  GtkWidget *new_button, *combo;
+  GListModel *names;
+
+  g_assert_true (g_regex_match (re, out, 0, &m));
+  one_time = g_match_info_fetch (m, 1);
+  admin = first_login ("admin", one_time, "Sandi-Admin-Baru-2026");
+  {
+    g_autoptr(PzResponse) r = pz_test_request (ts, "POST", "/api/v1/admin/users", admin,
+                                               "{\"username\":\"front_office\",\"full_name\":\"Loket Baru\","
+                                               "\"roles\":[\"front_office\"],\"password\":\"Sandi-Sekali-2026\"}");
+    g_assert_cmpuint (r->status, ==, 201);
+  }
+  front = first_login ("front_office", "Sandi-Sekali-2026", "Sandi-Loket-Baru-2026");
+
+  win = new_window ();
+  log_in_as (win, "front_office@kantor-baru", "Sandi-Loket-Baru-2026");
+  new_button = find_widget (GTK_WIDGET (win), GTK_TYPE_BUTTON, "_New Registration");
+  g_assert_nonnull (new_button);
+  press (new_button);
+  wait_for (win, no_types_shown, NULL, "the office without permit types");
+  g_assert_false (registration_shown (win, NULL));
+  g_assert_null (find_widget (GTK_WIDGET (win), GTK_TYPE_BUTTON, "_Register"));
+  save_screenshot (GTK_WIDGET (win), "new-office-no-types");
+  log_out (win);
+
+  /* the office's administrator defines the one permit it issues */
+  {
+    g_autoptr(PzResponse) r = pz_test_request (ts, "PUT", "/api/v1/admin/permit-types/PBG", admin,
+                                               "{\"name\":\"Persetujuan Bangunan Gedung Kantor Baru\","
+                                               "\"workflow\":\"standard\",\"request_types\":[\"new\"],"
+                                               "\"requirements\":[{\"code\":\"ktp\",\"title\":\"KTP pemohon\","
+                                               "\"mandatory\":true}],\"fields\":[],\"survey\":true,"
+                                               "\"signing\":\"electronic\",\"number_format\":\"PBG/{seq:04}/{year}\","
+                                               "\"validity_months\":0,\"service_days\":10}");
+    g_assert_cmpuint (r->status, ==, 201);
+  }
+  log_in_as (win, "front_office@kantor-baru", "Sandi-Loket-Baru-2026");
+  press (find_widget (GTK_WIDGET (win), GTK_TYPE_BUTTON, "_New Registration"));
+  wait_for (win, registration_shown, NULL, "the registration form");
+  g_assert_null (find_label (GTK_WIDGET (win), "No Permit Types Yet"));
+  combo = find_widget (GTK_WIDGET (win), ADW_TYPE_COMBO_ROW, "Permit type");
+  g_assert_nonnull (combo);
+  names = adw_combo_row_get_model (ADW_COMBO_ROW (combo));
+  g_assert_cmpuint (g_list_model_get_n_items (names), ==, 1);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (names), 0), ==,
+                   "Persetujuan Bangunan Gedung Kantor Baru");
+  save_screenshot (GTK_WIDGET (win), "new-office-one-type");
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -744,5 +852,6 @@ main (int   argc,
   g_test_add_func ("/desktop/reports", test_reports);
   g_test_add_func ("/desktop/administration", test_administration);
   g_test_add_func ("/desktop/administration-refusal", test_administration_refusal);
+  g_test_add_func ("/desktop/new-office", test_new_office);
   return pz_test_desktop_run ();
 }
