@@ -3,7 +3,8 @@
  * configuration of data/server/haproxy.cfg: they make the demo office once,
  * take any request of a file's journey whichever server it reaches, number
  * permits without a gap when all three number at once, tell the desktops
- * connected to one of them what the others did, and lose nothing
+ * connected to one of them what the others did, serve an office added
+ * while they run with what it defines on any of them, and lose nothing
  * acknowledged when one of them is killed under load. */
 #include "config.h"
 
@@ -419,6 +420,97 @@ test_numbering_at_once (void)
     pz_test_server_free (jobs[s].client);
 }
 
+/* A session of office "kab-lain" on server @i. */
+static char *
+other_office_login (guint       i,
+                    const char *password)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"admin@kab-lain\",\"password\":\"%s\"}", password);
+  g_autoptr(PzResponse) r = pz_test_request (servers[i].client, "POST", "/api/v1/auth/login", NULL, body);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  return g_strdup (json_object_get_string_member (pz_response_object (r), "token"));
+}
+
+static gboolean
+lists_type (guint       i,
+            const char *token,
+            const char *name)
+{
+  g_autoptr(PzResponse) r = pz_test_request (servers[i].client, "GET", "/api/v1/permit-types", token, NULL);
+  JsonArray *types;
+
+  g_assert_cmpuint (r->status, ==, 200);
+  types = json_node_get_array (r->json);
+  return json_array_get_length (types) == 1 &&
+         g_strcmp0 (json_object_get_string_member (json_array_get_object_element (types, 0), "name"), name) == 0;
+}
+
+/* An office added while the servers run is served by all three, and what
+ * its administrator defines on one server (a permit type, the office
+ * hours) is in force on the others within a second, though they had
+ * already read the office before. */
+static void
+test_office_everywhere (void)
+{
+  const char *argv[] = { g_getenv ("PERIZINAN_SERVER"), "office", "add", "kab-lain", "Kabupaten Lain",
+                         "--config", config_path, NULL };
+  g_autofree char *out = pz_test_run (argv);
+  g_autoptr(GRegex) re = g_regex_new ("admin@kab-lain .* ([0-9a-f]{24})\\s*$", 0, 0, NULL);
+  g_autoptr(GMatchInfo) m = NULL;
+  g_autofree char *one_time = NULL;
+  g_autofree char *token = NULL;
+  const char *name = "Persetujuan Bangunan Gedung Kabupaten Lain";
+  gboolean seen = FALSE;
+
+  g_assert_true (g_regex_match (re, out, 0, &m));
+  one_time = g_match_info_fetch (m, 1);
+  {
+    g_autofree char *first = other_office_login (0, one_time);
+    g_autofree char *change = g_strdup_printf ("{\"old_password\":\"%s\",\"new_password\":\"Sandi-Lain-2026\"}",
+                                               one_time);
+    g_autoptr(PzResponse) c = pz_test_request (servers[1].client, "POST", "/api/v1/auth/password", first, change);
+
+    g_assert_cmpuint (c->status, <, 300);
+  }
+  token = other_office_login (2, "Sandi-Lain-2026");
+  /* every server reads the new office: no permit types yet */
+  for (guint i = 0; i < N_SERVERS; i++)
+    g_assert_false (lists_type (i, token, name));
+
+  {
+    g_autofree char *body = g_strdup_printf ("{\"name\":\"%s\",\"workflow\":\"standard\",\"request_types\":[\"new\"],"
+                                             "\"requirements\":[{\"code\":\"ktp\",\"title\":\"KTP pemohon\","
+                                             "\"mandatory\":true}],\"fields\":[],\"survey\":false,"
+                                             "\"signing\":\"electronic\",\"number_format\":\"PBG/{seq:04}/{year}\","
+                                             "\"validity_months\":0,\"service_days\":10}", name);
+    g_autoptr(PzResponse) put = pz_test_request (servers[0].client, "PUT", "/api/v1/admin/permit-types/PBG", token,
+                                                 body);
+    g_autoptr(PzResponse) hours = pz_test_request (servers[1].client, "PATCH", "/api/v1/admin/office", token,
+                                                   "{\"opens\":\"08:00\",\"closes\":\"15:30\"}");
+
+    g_assert_cmpuint (put->status, ==, 201);
+    g_assert_cmpuint (hours->status, ==, 200);
+  }
+  for (guint tries = 0; tries < 10 && !seen; tries++)
+    {
+      g_usleep (G_USEC_PER_SEC / 10);
+      seen = TRUE;
+      for (guint i = 0; i < N_SERVERS; i++)
+        {
+          g_autoptr(PzResponse) office = pz_test_request (servers[i].client, "GET", "/api/v1/admin/office", token,
+                                                          NULL);
+
+          seen = seen && lists_type (i, token, name) &&
+                 g_strcmp0 (json_object_get_string_member (pz_response_object (office), "opens"), "08:00") == 0;
+        }
+    }
+  g_assert_true (seen);
+  /* and the demo office's own is untouched */
+  g_assert_cmpint (sql_int ("SELECT count(*) FROM permit_types WHERE office_id = 1"), ==, 4);
+  g_assert_cmpint (sql_int ("SELECT count(*) FROM permit_types WHERE code = 'PBG'"), ==, 2);
+}
+
 /* The database drops every connection of the servers (a restart, a
  * failover): each server connects again by itself, answers its health
  * check, takes actions, and its desktops hear the others' changes again. */
@@ -592,6 +684,7 @@ main (int   argc,
   g_test_add_func ("/cluster/throttle-shared", test_throttle_shared);
   g_test_add_func ("/cluster/journey-across-servers", test_journey_across_servers);
   g_test_add_func ("/cluster/numbering-at-once", test_numbering_at_once);
+  g_test_add_func ("/cluster/office-everywhere", test_office_everywhere);
   g_test_add_func ("/cluster/database-dropped", test_database_dropped);
   g_test_add_func ("/cluster/kill-under-load", test_kill_under_load);
   status = g_test_run ();
