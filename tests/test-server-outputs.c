@@ -621,6 +621,22 @@ test_wet_signature_permit (void)
     g_assert_cmpuint (out->status, ==, 200);
     g_assert_true (g_bytes_equal (out->body, scan));
   }
+  /* its public page says it carries no electronic signature */
+  {
+    g_autoptr(JsonObject) app = pz_test_get_application (ts, pz_test_login (ts, "kasi"), id);
+    const char *verify = strstr (json_object_get_string_member (app, "verify_url"), "/verify/");
+    g_autoptr(PzResponse) page = pz_test_get_public (ts, verify, "text/html");
+    g_autoptr(PzResponse) json = pz_test_get_public (ts, verify, "application/json");
+    g_autofree char *html = g_strndup (g_bytes_get_data (page->body, NULL), g_bytes_get_size (page->body));
+
+    g_assert_cmpuint (page->status, ==, 200);
+    g_assert_nonnull (strstr (html, "<td>Tanda tangan elektronik</td><td>tidak ada: izin ini ditandatangani di atas "
+                                    "kertas; bandingkan dokumen yang Anda pegang dengan dokumen asli di bawah</td>"));
+    g_assert_null (strstr (html, "Ditandatangani oleh"));
+    g_assert_null (strstr (html, "class=\"bad\""));
+    g_assert_cmpuint (json->status, ==, 200);
+    g_assert_true (json_node_is_null (json_object_get_member (pz_response_object (json), "signature")));
+  }
 }
 
 /* The 21st working day after today, in the office's time zone: Monday to

@@ -619,8 +619,8 @@ test_verify_command (void)
 
   g_assert_cmpint (verify_command (stamped, "stamped.pdf", &out), ==, 0);
   g_assert_nonnull (strstr (out, "Signature 1 of 1\n"));
-  g_assert_nonnull (strstr (out, "  Signed by:   C=ID,O=DPMPTSP Sukamaju,CN=Ir. Sri Mulyani\n"));
-  g_assert_nonnull (strstr (out, "  Authority:   C=ID,O=DPMPTSP Sukamaju,CN=Ir. Sri Mulyani\n"));
+  g_assert_nonnull (strstr (out, "  Signed by:   Ir. Sri Mulyani (C=ID,O=DPMPTSP Sukamaju,CN=Ir. Sri Mulyani)\n"));
+  g_assert_nonnull (strstr (out, "  Authority:   Ir. Sri Mulyani (C=ID,O=DPMPTSP Sukamaju,CN=Ir. Sri Mulyani)\n"));
   g_assert_nonnull (strstr (out, " UTC (the timestamp of C=ID,O=Perizinan tests,CN=Test TSA)\n"));
   g_assert_nonnull (strstr (out, "  Bytes:       unchanged since signing\n"));
   g_assert_nonnull (strstr (out, "  Signature:   valid for the signer's certificate\n"));
@@ -715,7 +715,7 @@ test_remote (void)
   g_assert_nonnull (strstr (report, "Signature is Valid"));
   g_assert_nonnull (strstr (report, "Dr. Rina Kusuma"));
   g_assert_cmpint (verify_command (signed_pdf, "remote.pdf", &out), ==, 0);
-  g_assert_nonnull (strstr (out, "  Authority:   C=ID,O=Perizinan tests,CN=Test BSrE CA\n"));
+  g_assert_nonnull (strstr (out, "  Authority:   Test BSrE CA (C=ID,O=Perizinan tests,CN=Test BSrE CA)\n"));
   g_clear_pointer (&out, g_free);
 
   /* a visible signature: the service is told the page and the box */
