@@ -353,7 +353,7 @@ test_headers (void)
   g_assert_true (body_has (verified, " (menurut penanda tangan sendiri: tanpa penanda waktu)</td>"));
   g_assert_true (body_has (verified, "<td>Isi</td><td class=\"ok\">tidak berubah sejak ditandatangani</td>"));
   g_assert_true (body_has (verified, "<td>Jangka panjang</td><td>data validasi jangka panjang: ada (1 sertifikat); "
-                                     "data pencabutan (CRL, OCSP) tidak ada</td>"));
+                           "data pencabutan (CRL, OCSP) tidak ada</td>"));
   g_assert_true (body_has (verified, "<td>Hasil</td><td class=\"ok\">sah</td>"));
   {
     g_autoptr(Raw) json = raw_request ("127.0.0.1", "GET", verify, "Accept: application/json\r\n", NULL);

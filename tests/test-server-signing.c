@@ -264,8 +264,8 @@ signer_name (GBytes *pdf)
 /* The public page of a permit, as a citizen's browser or program opens
  * it from the permit's QR code */
 static char *
-verify_page (gint64      id,
-             const char *accept,
+verify_page (gint64       id,
+             const char  *accept,
              JsonObject **json)
 {
   g_autoptr(JsonObject) app = pz_test_get_application (ts, pz_test_login (ts, "kadis"), id);
@@ -511,16 +511,16 @@ test_long_term_fetch (void)
     g_assert_true (json_object_get_boolean_member (sig, "valid"));
 
     g_assert_nonnull (strstr (html, "<td>Ditandatangani oleh</td><td>Ir. Bambang Sutrisno (C=ID,O=DPMPTSP Sukamaju,"
-                                    "CN=Ir. Bambang Sutrisno)</td>"));
+                              "CN=Ir. Bambang Sutrisno)</td>"));
     g_assert_nonnull (strstr (html, "<td>Penerbit sertifikat</td><td>Test LTV CA (C=ID,O=Perizinan tests,"
-                                    "CN=Test LTV CA)</td>"));
+                              "CN=Test LTV CA)</td>"));
     g_assert_nonnull (strstr (html, " (penanda waktu dari C=ID,O=Perizinan tests,CN=Test TSA)</td>"));
     g_assert_nonnull (strstr (html, "<td>Isi</td><td class=\"ok\">tidak berubah sejak ditandatangani</td>"));
     g_assert_nonnull (strstr (html, "<td>Tanda tangan</td><td class=\"ok\">sah untuk sertifikat penanda tangan"
-                                    "</td>"));
+                              "</td>"));
     g_assert_nonnull (strstr (html, "<td>Sertifikat</td><td class=\"ok\">berlaku saat ditandatangani ("));
     g_assert_nonnull (strstr (html, "<td>Jangka panjang</td><td class=\"ok\">data validasi jangka panjang: ada "
-                                    "(4 sertifikat, 1 CRL, 1 respons OCSP)</td>"));
+                              "(4 sertifikat, 1 CRL, 1 respons OCSP)</td>"));
     g_assert_nonnull (strstr (html, "<td>Hasil</td><td class=\"ok\">sah</td>"));
     g_assert_null (strstr (html, "class=\"bad\""));
   }
@@ -570,8 +570,8 @@ test_verify_page_escapes (void)
   /* the name as the certificate has it, then its distinguished name as
    * RFC 4514 writes it (a backslash before < > and ") */
   g_assert_nonnull (strstr (html, "<td>Ditandatangani oleh</td><td>Ir. &lt;b&gt;Budi&lt;/b&gt; &amp; "
-                                  "&quot;Rekan&quot; (C=ID,O=\\&lt;i\\&gt;Dinas\\&lt;/i\\&gt;,CN=Ir. "
-                                  "\\&lt;b\\&gt;Budi\\&lt;/b\\&gt; &amp; \\&quot;Rekan\\&quot;)</td>"));
+                            "&quot;Rekan&quot; (C=ID,O=\\&lt;i\\&gt;Dinas\\&lt;/i\\&gt;,CN=Ir. "
+                            "\\&lt;b\\&gt;Budi\\&lt;/b\\&gt; &amp; \\&quot;Rekan\\&quot;)</td>"));
   g_assert_nonnull (strstr (html, "<td>Penerbit sertifikat</td><td>Ir. &lt;b&gt;Budi&lt;/b&gt; &amp; "));
   g_assert_null (strstr (html, "<script>"));
   g_assert_null (strstr (html, "<b>"));

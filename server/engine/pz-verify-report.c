@@ -84,10 +84,10 @@ tr (const PzVerifyWords *words,
 }
 
 static void
-add_line (GPtrArray  *lines,
-          const char *label,
+add_line (GPtrArray   *lines,
+          const char  *label,
           PzVerifyMark mark,
-          char       *value)
+          char        *value)
 {
   PzVerifyLine *line = g_new0 (PzVerifyLine, 1);
 
