@@ -421,7 +421,7 @@ test_electronic_signature (void)
     g_assert_cmpuint (g_strv_length (lines), ==, 4);
     g_assert_cmpstr (lines[0], ==, "Ditandatangani secara elektronik oleh");
     g_assert_cmpstr (lines[1], ==, "Dr. Ir. Rudi Hartono, M.T. (Kepala Dinas)");
-    g_assert_cmpstr (lines[2], ==, "pada 4 Desember 2026 pukul 10.15");
+    g_assert_cmpstr (lines[2], ==, "pada 4 Desember 2026 pukul 10.15 WIB");
     g_assert_cmpstr (lines[3], ==, "Sertifikat elektronik: DPMPTSP Kabupaten Sukamaju (demo)");
   }
   /* the signature covers all up to its validation data (PAdES B-LT) */
