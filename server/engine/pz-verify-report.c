@@ -100,10 +100,9 @@ add_line (GPtrArray   *lines,
 /* "Name (C=..,O=..,CN=Name)": the name a person reads, and the whole
  * name that tells one Name from another */
 static char *
-named (const PzSignatureCheck *check,
-       const PzVerifyWords    *words,
-       const char             *name,
-       const char             *dn)
+named (const PzVerifyWords *words,
+       const char          *name,
+       const char          *dn)
 {
   if (*dn == '\0')
     return g_strdup (tr (words, N_("(no certificate)")));
@@ -135,9 +134,9 @@ pz_signature_report (const PzSignatureCheck *check,
   gboolean holds = pz_signature_check_holds (check, last);
 
   add_line (lines, tr (words, N_("Signed by")), PZ_VERIFY_MARK_NONE,
-            named (check, words, check->signer_name, check->subject));
+            named (words, check->signer_name, check->subject));
   add_line (lines, tr (words, N_("Authority")), PZ_VERIFY_MARK_NONE,
-            named (check, words, check->issuer_name, check->issuer));
+            named (words, check->issuer_name, check->issuer));
   switch (check->signed_at_source)
     {
     case PZ_SIGNED_AT_TIMESTAMP:
