@@ -95,11 +95,19 @@ run_backup (int    argc,
 }
 
 static char *
-utc_text (gint64 t)
+utc_text (gint64   t,
+          gpointer data)
 {
   g_autoptr(GDateTime) d = g_date_time_new_from_unix_utc (t);
 
   return d ? g_date_time_format (d, "%Y-%m-%d %H:%M:%S UTC") : g_strdup ("?");
+}
+
+static const char *
+translated (const char *msgid,
+            gpointer    data)
+{
+  return _(msgid);
 }
 
 /* What each signature of a PDF says and whether it checks: for anyone
@@ -110,6 +118,7 @@ run_verify (int    argc,
             char **argv)
 {
   GOptionEntry entries[] = { { NULL } };
+  const PzVerifyWords words = { translated, utc_text, NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) checks = NULL;
   g_autoptr(GBytes) pdf = NULL;
@@ -143,54 +152,22 @@ run_verify (int    argc,
   for (guint i = 0; i < checks->len; i++)
     {
       PzSignatureCheck *c = g_ptr_array_index (checks, i);
-      g_autofree char *when = utc_text (c->signed_at);
-      g_autofree char *from = utc_text (c->not_before);
-      g_autofree char *until = utc_text (c->not_after);
       gboolean last = i + 1 == checks->len;
-      gboolean ok = pz_signature_check_ok (c) && (!last || c->whole_file);
+      g_autoptr(GPtrArray) lines = pz_signature_report (c, last, &words);
+      int width = 0;
 
       g_print (_("Signature %u of %u\n"), i + 1, checks->len);
-      g_print (_("  Signed by:   %s\n"), *c->subject ? c->subject : _("(no certificate)"));
-      g_print (_("  Authority:   %s\n"), *c->issuer ? c->issuer : _("(no certificate)"));
-      switch (c->signed_at_source)
+      /* the values in one column, after the longest label */
+      for (guint j = 0; j < lines->len; j++)
+        width = MAX (width, (int) g_utf8_strlen (((PzVerifyLine *) g_ptr_array_index (lines, j))->label, -1));
+      for (guint j = 0; j < lines->len; j++)
         {
-        case PZ_SIGNED_AT_TIMESTAMP:
-          g_print (_("  Signed at:   %s (the timestamp of %s)\n"), when, c->timestamp_authority);
-          break;
-        case PZ_SIGNED_AT_SIGNING_TIME:
-          g_print (_("  Signed at:   %s (the signer's own statement: no timestamp)\n"), when);
-          break;
-        case PZ_SIGNED_AT_UNKNOWN:
-        default:
-          g_print ("%s", _("  Signed at:   unknown\n"));
-          break;
+          PzVerifyLine *line = g_ptr_array_index (lines, j);
+          int pad = width + 1 - (int) g_utf8_strlen (line->label, -1);
+
+          g_print ("  %s:%*s%s\n", line->label, pad, "", line->value);
         }
-      if (c->timestamp_authority && !c->timestamp_valid)
-        g_print ("%s", _("  Timestamp:   INVALID: it is not a valid timestamp of this signature\n"));
-      g_print ("%s", c->digest_matches ? _("  Bytes:       unchanged since signing\n")
-                                       : _("  Bytes:       CHANGED since signing\n"));
-      g_print ("%s", c->signature_valid ? _("  Signature:   valid for the signer's certificate\n")
-                                        : _("  Signature:   INVALID\n"));
-      if (c->certificate_valid_then)
-        g_print (_("  Certificate: valid at signing time (%s to %s)\n"), from, until);
-      else
-        g_print (_("  Certificate: NOT valid at signing time (%s to %s)\n"), from, until);
-      if (c->revoked)
-        g_print (_("  Long-term:   REVOKED: the revocation data says the certificate of %s is revoked\n"),
-                 c->revoked);
-      else if (c->validation_data && c->dss_crls + c->dss_ocsps > 0)
-        g_print (_("  Long-term:   long-term validation data: present (%u certificates, %u CRLs, "
-                   "%u OCSP responses)\n"), c->dss_certs, c->dss_crls, c->dss_ocsps);
-      else if (c->validation_data)
-        g_print (_("  Long-term:   long-term validation data: present (%u certificates); "
-                   "the revocation data (CRL, OCSP) is missing\n"), c->dss_certs);
-      else
-        g_print ("%s", _("  Long-term:   no long-term validation data\n"));
-      if (!c->whole_file)
-        g_print ("%s", last ? _("  Coverage:    the file was CHANGED after this signature\n")
-                            : _("  Coverage:    a later revision of the file follows\n"));
-      g_print ("%s", ok ? _("  Result:      checks\n") : _("  Result:      DOES NOT CHECK\n"));
-      all = all && ok;
+      all = all && pz_signature_check_holds (c, last);
     }
   g_print ("%s", all ? _("Every signature checks.\n") : _("NOT every signature checks.\n"));
   return all ? 0 : 1;

@@ -123,3 +123,29 @@ pz_format_date_text (const char *text)
   }
   return g_strdup (text);
 }
+
+/**
+ * pz_time_zone_label:
+ * @time: a moment, in the time zone it is read in
+ *
+ * Indonesia's three zones by the names the offices write after a time:
+ * WIB (UTC+7, western), WITA (UTC+8, central), WIT (UTC+9, eastern).
+ *
+ * Returns: (transfer full): "WIB", "WITA" or "WIT"; for another zone its
+ *   offset, "UTC+05:30"
+ */
+char *
+pz_time_zone_label (GDateTime *time)
+{
+  GTimeSpan offset;
+
+  g_return_val_if_fail (time != NULL, g_strdup (""));
+  offset = g_date_time_get_utc_offset (time);
+  if (offset == 7 * G_TIME_SPAN_HOUR)
+    return g_strdup ("WIB");
+  if (offset == 8 * G_TIME_SPAN_HOUR)
+    return g_strdup ("WITA");
+  if (offset == 9 * G_TIME_SPAN_HOUR)
+    return g_strdup ("WIT");
+  return g_date_time_format (time, "UTC%:z");
+}

@@ -326,14 +326,15 @@ pz_response_free (PzResponse *response)
   g_free (response);
 }
 
-PzResponse *
-pz_test_request_full (PzTestServer *ts,
-                      const char   *method,
-                      const char   *path,
-                      const char   *token,
-                      const char   *content_type,
-                      GBytes       *body,
-                      const char   *idempotency_key)
+static PzResponse *
+request_accepting (PzTestServer *ts,
+                   const char   *method,
+                   const char   *path,
+                   const char   *token,
+                   const char   *content_type,
+                   GBytes       *body,
+                   const char   *idempotency_key,
+                   const char   *accept)
 {
   g_autofree char *url = g_strdup_printf ("%s://127.0.0.1:%u%s", ts->https ? "https" : "http", ts->port, path);
   g_autoptr(SoupMessage) msg = soup_message_new (method, url);
@@ -351,6 +352,8 @@ pz_test_request_full (PzTestServer *ts,
     }
   if (idempotency_key)
     soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
+  if (accept)
+    soup_message_headers_replace (headers, "Accept", accept);
   if (body)
     soup_message_set_request_body_from_bytes (msg, content_type, body);
 
@@ -369,6 +372,28 @@ pz_test_request_full (PzTestServer *ts,
       response->json = json_node_copy (json_parser_get_root (parser));
     }
   return response;
+}
+
+PzResponse *
+pz_test_request_full (PzTestServer *ts,
+                      const char   *method,
+                      const char   *path,
+                      const char   *token,
+                      const char   *content_type,
+                      GBytes       *body,
+                      const char   *idempotency_key)
+{
+  return request_accepting (ts, method, path, token, content_type, body, idempotency_key, NULL);
+}
+
+/* A GET as a browser (text/html) or a program (application/json) sends
+ * it, without a session: what anyone may open. */
+PzResponse *
+pz_test_get_public (PzTestServer *ts,
+                    const char   *path,
+                    const char   *accept)
+{
+  return request_accepting (ts, "GET", path, NULL, NULL, NULL, NULL, accept);
 }
 
 PzResponse *

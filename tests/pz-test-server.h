@@ -66,6 +66,9 @@ PzResponse   *pz_test_request_full    (PzTestServer  *ts,
                                        const char    *content_type,
                                        GBytes        *body,
                                        const char    *idempotency_key);
+PzResponse   *pz_test_get_public      (PzTestServer  *ts,
+                                       const char    *path,
+                                       const char    *accept);
 PzResponse   *pz_test_request         (PzTestServer  *ts,
                                        const char    *method,
                                        const char    *path,

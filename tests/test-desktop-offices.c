@@ -842,6 +842,101 @@ test_new_office (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* What the server stores as a user's signing identity, read beside it */
+static char *
+stored_signing_identity (const char *username)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT signing_identity FROM users WHERE username = '%s'", username);
+  g_autoptr(GPtrArray) row = pz_test_server_sql_row (ts, sql);
+
+  g_assert_nonnull (row);
+  return g_strdup (g_ptr_array_index (row, 0));
+}
+
+/* The user's dialog, opened from their row of the users page */
+static GtkWidget *
+open_user (PzWindow   *win,
+           const char *full_name)
+{
+  GtkWidget *row = find_widget (GTK_WIDGET (win), ADW_TYPE_ACTION_ROW, full_name);
+
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (row, "activated");
+  wait_for (win, dialog_window_shown, NULL, "the user's dialog");
+  return open_dialog_window ();
+}
+
+#define SIGNING_IDENTITY_ROW "Signing Identity (PKCS#12 file, pkcs11: URI or NIK)"
+
+/* The administrator links the Plh to another signing identity in the
+ * users dialog: the row shows the one they have; a path out of the signing
+ * folder is refused and the dialog stays open, the link as it was; a file
+ * of the folder is stored; an empty row unlinks. */
+static void
+test_signing_identity (void)
+{
+  PzWindow *win = new_window ();
+  g_autofree char *target = g_build_filename (pz_test_server_get_dir (ts), "signing", "plh-baru.p12", NULL);
+  g_autofree char *stored = NULL;
+  GtkWidget *dialog, *identity;
+
+  g_assert_true (pz_sign_create_identity (target, "baru", "Drs. Hendra Gunawan, M.M.", "DPMPTSP Sukamaju", 30, NULL));
+  {
+    GtkWidget *user = find_widget (GTK_WIDGET (win), ADW_TYPE_ENTRY_ROW, "Username");
+    GtkWidget *pass = find_widget (GTK_WIDGET (win), ADW_TYPE_PASSWORD_ENTRY_ROW, "Password");
+
+    gtk_editable_set_text (GTK_EDITABLE (user), "admin");
+    gtk_editable_set_text (GTK_EDITABLE (pass), "demo");
+    gtk_widget_activate_action (GTK_WIDGET (win), "win.login", NULL);
+    wait_for (win, admin_idle, NULL, "the administration");
+  }
+
+  dialog = open_user (win, "Drs. Hendra Gunawan, M.M.");
+  identity = find_widget (dialog, ADW_TYPE_ENTRY_ROW, SIGNING_IDENTITY_ROW);
+  g_assert_nonnull (identity);
+  g_assert_true (gtk_widget_get_visible (identity));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (identity)), ==, "sekretaris.p12");
+
+  /* out of the signing folder: refused, nothing changed */
+  type_into (dialog, SIGNING_IDENTITY_ROW, "../signing.p12");
+  click (dialog, "_Save");
+  wait_for (win, admin_idle, NULL, "the refusal");
+  g_assert_true (open_dialog_window () == dialog);
+  stored = stored_signing_identity ("sekretaris");
+  g_assert_cmpstr (stored, ==, "sekretaris.p12");
+  g_clear_pointer (&stored, g_free);
+
+  /* another file of the folder: stored */
+  type_into (dialog, SIGNING_IDENTITY_ROW, "plh-baru.p12");
+  click (dialog, "_Save");
+  wait_for (win, dialog_window_gone, NULL, "the dialog to close");
+  stored = stored_signing_identity ("sekretaris");
+  g_assert_cmpstr (stored, ==, "plh-baru.p12");
+  g_clear_pointer (&stored, g_free);
+
+  /* the dialog shows it again; emptied, it unlinks */
+  wait_for (win, admin_idle, NULL, "the users");
+  dialog = open_user (win, "Drs. Hendra Gunawan, M.M.");
+  identity = find_widget (dialog, ADW_TYPE_ENTRY_ROW, SIGNING_IDENTITY_ROW);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (identity)), ==, "plh-baru.p12");
+  type_into (dialog, SIGNING_IDENTITY_ROW, "");
+  click (dialog, "_Save");
+  wait_for (win, dialog_window_gone, NULL, "the dialog to close");
+  stored = stored_signing_identity ("sekretaris");
+  g_assert_null (stored);
+
+  /* and back to the demo's own */
+  wait_for (win, admin_idle, NULL, "the users");
+  dialog = open_user (win, "Drs. Hendra Gunawan, M.M.");
+  type_into (dialog, SIGNING_IDENTITY_ROW, "sekretaris.p12");
+  click (dialog, "_Save");
+  wait_for (win, dialog_window_gone, NULL, "the dialog to close");
+  stored = stored_signing_identity ("sekretaris");
+  g_assert_cmpstr (stored, ==, "sekretaris.p12");
+  g_unlink (target);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -852,6 +947,7 @@ main (int   argc,
   g_test_add_func ("/desktop/reports", test_reports);
   g_test_add_func ("/desktop/administration", test_administration);
   g_test_add_func ("/desktop/administration-refusal", test_administration_refusal);
+  g_test_add_func ("/desktop/administration-signing-identity", test_signing_identity);
   g_test_add_func ("/desktop/new-office", test_new_office);
   return pz_test_desktop_run ();
 }

@@ -8,6 +8,7 @@
 #include "pz-demo.h"
 #include "pz-engine.h"
 #include "pz-engine-private.h"
+#include "pz-outputs.h"
 
 static void
 remove_tree (const char *path)
@@ -95,6 +96,38 @@ test_office_key (void)
   remove_tree (dir);
 }
 
+/* A time as the office writes it, with its zone: WIB, WITA or WIT, and
+ * another zone by its offset. */
+static void
+test_time_zone_label (void)
+{
+  static const struct {
+    const char *zone;
+    const char *written;
+  } cases[] = {
+    { "Asia/Jakarta", "4 Desember 2026 pukul 10.15 WIB" },
+    { "Asia/Pontianak", "4 Desember 2026 pukul 10.15 WIB" },
+    { "Asia/Makassar", "4 Desember 2026 pukul 11.15 WITA" },
+    { "Asia/Jayapura", "4 Desember 2026 pukul 12.15 WIT" },
+    { "+05:30", "4 Desember 2026 pukul 08.45 UTC+05:30" },
+    { "UTC", "4 Desember 2026 pukul 03.15 UTC+00:00" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GTimeZone) tz = g_time_zone_new_identifier (cases[i].zone);
+      g_autofree char *written = NULL;
+      g_autofree char *day = NULL;
+
+      g_assert_nonnull (tz);
+      /* 4 December 2026, 03.15 UTC */
+      written = pz_format_date_id (1796354100, tz, TRUE);
+      g_assert_cmpstr (written, ==, cases[i].written);
+      day = pz_format_date_id (1796354100, tz, FALSE);
+      g_assert_cmpstr (day, ==, "4 Desember 2026");
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -102,5 +135,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/file-edition", test_file_edition);
   g_test_add_func ("/engine/office-key", test_office_key);
+  g_test_add_func ("/engine/time-zone-label", test_time_zone_label);
   return g_test_run ();
 }

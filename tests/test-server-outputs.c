@@ -323,6 +323,13 @@ text_in (GBytes      *pdf,
   return pz_test_run (argv);
 }
 
+/* 4 December 2026, 03.15 UTC: 10.15 WIB */
+static gint64
+signing_clock (void)
+{
+  return 1796354100;
+}
+
 /* The Kadis signs: the permit carries an embedded signature that pdfsig
  * finds valid over the whole file, and one changed byte breaks. */
 static void
@@ -378,8 +385,15 @@ test_electronic_signature (void)
     g_assert_true (g_bytes_equal (still, unsigned_permit));
   }
 
+  /* the signature is made at 10.15 in Jakarta, whenever the permit was
+   * prepared for it */
+  pz_engine_set_sign_clock (pz_test_server_get_engine (ts), signing_clock);
   pz_test_advance (ts, id);   /* the passphrase is "demo" */
+  pz_engine_set_sign_clock (pz_test_server_get_engine (ts), NULL);
   signed_permit = get_output (id, "permit");
+  /* the signature dictionary's time, in the office's zone */
+  g_assert_nonnull (memmem (g_bytes_get_data (signed_permit, NULL), g_bytes_get_size (signed_permit),
+                            "/M (D:20261204101500+07'00')", 28));
   g_clear_pointer (&report, g_free);
   report = pdfsig (signed_permit);
   g_assert_nonnull (strstr (report, "Signature is Valid"));
@@ -407,8 +421,7 @@ test_electronic_signature (void)
     g_assert_cmpuint (g_strv_length (lines), ==, 4);
     g_assert_cmpstr (lines[0], ==, "Ditandatangani secara elektronik oleh");
     g_assert_cmpstr (lines[1], ==, "Dr. Ir. Rudi Hartono, M.T. (Kepala Dinas)");
-    g_assert_true (g_str_has_prefix (lines[2], "pada "));
-    g_assert_nonnull (strstr (lines[2], " pukul "));
+    g_assert_cmpstr (lines[2], ==, "pada 4 Desember 2026 pukul 10.15 WIB");
     g_assert_cmpstr (lines[3], ==, "Sertifikat elektronik: DPMPTSP Kabupaten Sukamaju (demo)");
   }
   /* the signature covers all up to its validation data (PAdES B-LT) */
@@ -620,6 +633,22 @@ test_wet_signature_permit (void)
     g_autoptr(PzResponse) out = pz_test_request_full (ts, "GET", opath, pz_test_login (ts, "kasi"), NULL, NULL, NULL);
     g_assert_cmpuint (out->status, ==, 200);
     g_assert_true (g_bytes_equal (out->body, scan));
+  }
+  /* its public page says it carries no electronic signature */
+  {
+    g_autoptr(JsonObject) app = pz_test_get_application (ts, pz_test_login (ts, "kasi"), id);
+    const char *verify = strstr (json_object_get_string_member (app, "verify_url"), "/verify/");
+    g_autoptr(PzResponse) page = pz_test_get_public (ts, verify, "text/html");
+    g_autoptr(PzResponse) json = pz_test_get_public (ts, verify, "application/json");
+    g_autofree char *html = g_strndup (g_bytes_get_data (page->body, NULL), g_bytes_get_size (page->body));
+
+    g_assert_cmpuint (page->status, ==, 200);
+    g_assert_nonnull (strstr (html, "<td>Tanda tangan elektronik</td><td>tidak ada: izin ini ditandatangani di atas "
+                              "kertas; bandingkan dokumen yang Anda pegang dengan dokumen asli di bawah</td>"));
+    g_assert_null (strstr (html, "Ditandatangani oleh"));
+    g_assert_null (strstr (html, "class=\"bad\""));
+    g_assert_cmpuint (json->status, ==, 200);
+    g_assert_true (json_node_is_null (json_object_get_member (pz_response_object (json), "signature")));
   }
 }
 

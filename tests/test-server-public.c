@@ -347,11 +347,14 @@ test_headers (void)
   g_assert_true (body_has (verified, "Pemegang izin"));
   /* the signature as the stored PDF carries it: the demo Kadis' key,
    * self-issued, with no timestamp authority configured */
-  g_assert_true (body_has (verified, "<td>Ditandatangani oleh</td><td>"));
+  g_assert_true (body_has (verified, "<td>Ditandatangani oleh</td><td>Dr. Ir. Rudi Hartono, M.T. ("));
   g_assert_true (body_has (verified, "CN=Dr. Ir. Rudi Hartono"));
   g_assert_true (body_has (verified, "<td>Penerbit sertifikat</td><td>"));
-  g_assert_true (body_has (verified, "(menurut penanda tangan; tanpa penanda waktu)"));
-  g_assert_true (body_has (verified, "SAH: dokumen tidak berubah sejak ditandatangani"));
+  g_assert_true (body_has (verified, " (menurut penanda tangan sendiri: tanpa penanda waktu)</td>"));
+  g_assert_true (body_has (verified, "<td>Isi</td><td class=\"ok\">tidak berubah sejak ditandatangani</td>"));
+  g_assert_true (body_has (verified, "<td>Jangka panjang</td><td>data validasi jangka panjang: ada (1 sertifikat); "
+                           "data pencabutan (CRL, OCSP) tidak ada</td>"));
+  g_assert_true (body_has (verified, "<td>Hasil</td><td class=\"ok\">sah</td>"));
   {
     g_autoptr(Raw) json = raw_request ("127.0.0.1", "GET", verify, "Accept: application/json\r\n", NULL);
     g_autoptr(JsonParser) parser = json_parser_new ();
@@ -368,6 +371,10 @@ test_headers (void)
     g_assert_true (json_object_get_boolean_member (sig, "unchanged"));
     g_assert_true (json_object_get_boolean_member (sig, "certificate_valid_at_signing"));
     g_assert_true (json_object_get_boolean_member (sig, "valid"));
+    g_assert_cmpstr (json_object_get_string_member (sig, "signer_name"), ==, "Dr. Ir. Rudi Hartono, M.T.");
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (sig, "long_term"), "certificates"), ==,
+                     1);
+    g_assert_cmpstr (json_object_get_string_member (sig, "revocation"), ==, "no_revocation_data");
   }
   g_assert_cmpuint (fake->status, ==, 404);
   assert_page_headers (fake);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pz-sign.h"
 #include "pz-test-ca.h"
 #include "pz-test-server.h"
 #include "pz-test-tsa.h"
@@ -260,6 +261,32 @@ signer_name (GBytes *pdf)
   return g_strndup (at, strcspn (at, "\n"));
 }
 
+/* The public page of a permit, as a citizen's browser or program opens
+ * it from the permit's QR code */
+static char *
+verify_page (gint64       id,
+             const char  *accept,
+             JsonObject **json)
+{
+  g_autoptr(JsonObject) app = pz_test_get_application (ts, pz_test_login (ts, "kadis"), id);
+  const char *url = json_object_get_string_member (app, "verify_url");
+  g_autoptr(PzResponse) r = pz_test_get_public (ts, strstr (url, "/verify/"), accept);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  if (json)
+    *json = json_object_ref (pz_response_object (r));
+  return g_strndup (g_bytes_get_data (r->body, NULL), g_bytes_get_size (r->body));
+}
+
+static gint64
+iso_time (const char *text)
+{
+  g_autoptr(GDateTime) t = g_date_time_new_from_iso8601 (text, NULL);
+
+  g_assert_nonnull (t);
+  return g_date_time_to_unix (t);
+}
+
 /* The Kadis in their own role signs with the office's key. */
 static void
 test_kadis_office_key (void)
@@ -383,7 +410,7 @@ test_long_term_fetch (void)
   const char *server = g_getenv ("PERIZINAN_SERVER");
   const char *argv[] = { server, "verify", checked, NULL };
   gsize p12_len;
-  gint64 id;
+  gint64 id, before_signing, after_signing;
   int status = 0;
   PzTestCa *ca;
 
@@ -424,12 +451,14 @@ test_long_term_fetch (void)
     g_assert_cmpuint (pz_test_ca_requests (ca), ==, 2);
     pz_test_ca_set_mode (ca, PZ_TEST_CA_GOOD);
   }
+  before_signing = g_get_real_time () / G_USEC_PER_SEC;
   {
     g_autofree char *data = g_strdup_printf ("{\"passphrase\":\"%s\"}", PZ_TEST_CA_PASSPHRASE);
     g_autoptr(PzResponse) r = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "approve", version_of (id), NULL,
                                            data);
     g_assert_cmpuint (r->status, ==, 200);
   }
+  after_signing = g_get_real_time () / G_USEC_PER_SEC;
   g_assert_cmpuint (pz_test_ca_requests (ca), ==, 4);
   {
     g_autoptr(GBytes) permit = get_output (id, "permit");
@@ -447,6 +476,55 @@ test_long_term_fetch (void)
                             "1 OCSP responses)\n"));
   g_assert_nonnull (strstr (out, "\nEvery signature checks.\n"));
 
+  /* the citizen's page says the same, in Indonesian */
+  {
+    g_autoptr(JsonObject) json = NULL;
+    g_autofree char *text = verify_page (id, "application/json", &json);
+    g_autofree char *html = verify_page (id, "text/html", NULL);
+    JsonObject *sig = json_object_get_object_member (json, "signature");
+    JsonObject *lt = json_object_get_object_member (sig, "long_term");
+    gint64 signed_at = iso_time (json_object_get_string_member (sig, "signed_at"));
+
+    g_test_message ("verify page: %s", html);
+    g_assert_cmpstr (json_object_get_string_member (sig, "signer_name"), ==, "Ir. Bambang Sutrisno");
+    g_assert_cmpstr (json_object_get_string_member (sig, "signer"), ==,
+                     "C=ID,O=DPMPTSP Sukamaju,CN=Ir. Bambang Sutrisno");
+    g_assert_cmpstr (json_object_get_string_member (sig, "authority"), ==, "C=ID,O=Perizinan tests,CN=Test LTV CA");
+    g_assert_cmpstr (json_object_get_string_member (sig, "authority_name"), ==, "Test LTV CA");
+    g_assert_cmpstr (json_object_get_string_member (sig, "signed_at_source"), ==, "timestamp");
+    g_assert_cmpint (signed_at, >=, before_signing);
+    g_assert_cmpint (signed_at, <=, after_signing);
+    g_assert_cmpstr (json_object_get_string_member (sig, "timestamp_authority"), ==,
+                     "C=ID,O=Perizinan tests,CN=Test TSA");
+    g_assert_true (json_object_get_boolean_member (sig, "timestamp_valid"));
+    g_assert_true (json_object_get_boolean_member (sig, "unchanged"));
+    g_assert_true (json_object_get_boolean_member (sig, "whole_file"));
+    g_assert_true (json_object_get_boolean_member (sig, "certificate_valid_at_signing"));
+    g_assert_cmpint (iso_time (json_object_get_string_member (sig, "certificate_not_before")), <=, before_signing);
+    g_assert_cmpint (iso_time (json_object_get_string_member (sig, "certificate_not_after")), >, after_signing);
+    g_assert_nonnull (lt);
+    g_assert_cmpint (json_object_get_int_member (lt, "certificates"), ==, 4);
+    g_assert_cmpint (json_object_get_int_member (lt, "crls"), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (lt, "ocsp_responses"), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (sig, "revocation"), ==, "not_revoked");
+    g_assert_true (json_node_is_null (json_object_get_member (sig, "revoked")));
+    g_assert_true (json_object_get_boolean_member (sig, "valid"));
+
+    g_assert_nonnull (strstr (html, "<td>Ditandatangani oleh</td><td>Ir. Bambang Sutrisno (C=ID,O=DPMPTSP Sukamaju,"
+                              "CN=Ir. Bambang Sutrisno)</td>"));
+    g_assert_nonnull (strstr (html, "<td>Penerbit sertifikat</td><td>Test LTV CA (C=ID,O=Perizinan tests,"
+                              "CN=Test LTV CA)</td>"));
+    g_assert_nonnull (strstr (html, " (penanda waktu dari C=ID,O=Perizinan tests,CN=Test TSA)</td>"));
+    g_assert_nonnull (strstr (html, "<td>Isi</td><td class=\"ok\">tidak berubah sejak ditandatangani</td>"));
+    g_assert_nonnull (strstr (html, "<td>Tanda tangan</td><td class=\"ok\">sah untuk sertifikat penanda tangan"
+                              "</td>"));
+    g_assert_nonnull (strstr (html, "<td>Sertifikat</td><td class=\"ok\">berlaku saat ditandatangani ("));
+    g_assert_nonnull (strstr (html, "<td>Jangka panjang</td><td class=\"ok\">data validasi jangka panjang: ada "
+                              "(4 sertifikat, 1 CRL, 1 respons OCSP)</td>"));
+    g_assert_nonnull (strstr (html, "<td>Hasil</td><td class=\"ok\">sah</td>"));
+    g_assert_null (strstr (html, "class=\"bad\""));
+  }
+
   pz_engine_set_validation_fetch (pz_test_server_get_engine (ts), FALSE, 5);
   {
     g_autoptr(PzResponse) unlink = send ("PATCH", user_path, pz_test_login (ts, "admin"),
@@ -454,6 +532,55 @@ test_long_term_fetch (void)
     g_assert_cmpuint (unlink->status, ==, 200);
   }
   pz_test_ca_stop (ca);
+}
+
+/* Names on the public page are text, never markup: a certificate (its
+ * signer and, self-issued, its authority) and a holder named with HTML
+ * show as written, escaped. */
+static void
+test_verify_page_escapes (void)
+{
+  g_autofree char *target = g_build_filename (pz_test_server_get_dir (ts), "signing", "kadis-markup.p12", NULL);
+  g_autoptr(JsonObject) kadis = admin_user ("kadis");
+  g_autofree char *user_path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT,
+                                                json_object_get_int_member (kadis, "id"));
+  g_autofree char *html = NULL;
+  g_autofree char *sql = NULL;
+  gint64 id;
+
+  g_assert_true (pz_sign_create_identity (target, "rahasia", "Ir. <b>Budi</b> & \"Rekan\"", "<i>Dinas</i>", 30,
+                                          NULL));
+  {
+    g_autoptr(PzResponse) link = send ("PATCH", user_path, pz_test_login (ts, "admin"),
+                                       "{\"signing_identity\":\"kadis-markup.p12\"}");
+    g_assert_cmpuint (link->status, ==, 200);
+  }
+  pz_test_tsa_set_mode (tsa, PZ_TEST_TSA_GOOD);
+  id = file_at_signing ();
+  {
+    g_autoptr(PzResponse) r = pz_test_act (ts, pz_test_login (ts, "kadis"), id, "approve", version_of (id), NULL,
+                                           "{\"passphrase\":\"rahasia\"}");
+    g_assert_cmpuint (r->status, ==, 200);
+  }
+  sql = g_strdup_printf ("UPDATE applications SET applicant_name = '<script>alert(1)</script>' WHERE id = %"
+                         G_GINT64_FORMAT, id);
+  pz_test_server_sql (ts, sql);
+  html = verify_page (id, "text/html", NULL);
+  g_assert_nonnull (strstr (html, "<td>Pemegang izin</td><td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"));
+  /* the name as the certificate has it, then its distinguished name as
+   * RFC 4514 writes it (a backslash before < > and ") */
+  g_assert_nonnull (strstr (html, "<td>Ditandatangani oleh</td><td>Ir. &lt;b&gt;Budi&lt;/b&gt; &amp; "
+                            "&quot;Rekan&quot; (C=ID,O=\\&lt;i\\&gt;Dinas\\&lt;/i\\&gt;,CN=Ir. "
+                            "\\&lt;b\\&gt;Budi\\&lt;/b\\&gt; &amp; \\&quot;Rekan\\&quot;)</td>"));
+  g_assert_nonnull (strstr (html, "<td>Penerbit sertifikat</td><td>Ir. &lt;b&gt;Budi&lt;/b&gt; &amp; "));
+  g_assert_null (strstr (html, "<script>"));
+  g_assert_null (strstr (html, "<b>"));
+  g_assert_null (strstr (html, "<i>"));
+  {
+    g_autoptr(PzResponse) unlink = send ("PATCH", user_path, pz_test_login (ts, "admin"),
+                                         "{\"signing_identity\":null}");
+    g_assert_cmpuint (unlink->status, ==, 200);
+  }
 }
 
 /* The server stops while a signature is being made: no crash, the
@@ -515,6 +642,7 @@ main (int   argc,
   g_test_add_func ("/server/signing/kadis-office-key", test_kadis_office_key);
   g_test_add_func ("/server/signing/plh-own-identity", test_plh_own_identity);
   g_test_add_func ("/server/signing/long-term-fetch", test_long_term_fetch);
+  g_test_add_func ("/server/signing/verify-page-escapes", test_verify_page_escapes);
   /* the last: it stops the server */
   g_test_add_func ("/server/signing/shutdown", test_shutdown);
   ret = g_test_run ();

@@ -324,6 +324,7 @@ render_letter (PzEngine          *self,
   PzOutputContent c;
   GBytes *pdf;
   g_autofree char *statement = NULL;
+  g_autofree char *head = NULL;
 
   pz_output_content_init (&c);
   c.kind = kind;
@@ -619,8 +620,8 @@ render_letter (PzEngine          *self,
         {
           g_autofree char *at = pz_format_date_id (now, self->tz, TRUE);
 
-          statement = g_strdup_printf ("Ditandatangani secara elektronik oleh\n%s (%s)\npada %s", c.signer_name,
-                                       signer_role, at);
+          head = g_strdup_printf ("Ditandatangani secara elektronik oleh\n%s (%s)", c.signer_name, signer_role);
+          statement = g_strdup_printf ("%s\npada %s", head, at);
           c.signed_statement = statement;
           if (appearance)
             c.signature_place = &place;
@@ -645,7 +646,9 @@ render_letter (PzEngine          *self,
       ap->y = place.y;
       ap->width = place.width;
       ap->height = place.height;
-      ap->lines = g_strsplit (statement, "\n", -1);
+      /* the time is the signature's own, written when it is made */
+      ap->lines = g_strsplit (head, "\n", -1);
+      ap->time_prefix = g_strdup ("pada ");
       ap->issuer_prefix = g_strdup ("Sertifikat elektronik: ");
       *appearance = ap;
     }

@@ -45,6 +45,7 @@ struct _PzEngine
   GHashTable *inbox_pages;    /* "limit|roles" -> InboxPage: rendered inboxes */
   gsize       inbox_bytes;    /* what they hold */
   GHashTable *done_today;     /* user id -> DoneToday: their count of the day */
+  PzEngineClock sign_clock;   /* (nullable): the time a signature is made; the real time if unset */
 };
 
 /* What the engine keeps of one office, read from the store when it is

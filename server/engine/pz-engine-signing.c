@@ -261,7 +261,9 @@ struct _PzSignJob
   char             *name;
   char             *reason;
   char             *location;
-  GDateTime        *when;
+  GTimeZone        *tz;      /* the office's, for the time of the signature */
+  PzEngineClock     clock;
+  GDateTime        *when;    /* the time the signature is made, once it is */
   /* the result */
   PzSigner         *signer;
   GBytes           *cms;
@@ -304,6 +306,7 @@ pz_sign_job_free (PzSignJob *signing)
   g_free (signing->name);
   g_free (signing->reason);
   g_free (signing->location);
+  g_clear_pointer (&signing->tz, g_time_zone_unref);
   g_clear_pointer (&signing->when, g_date_time_unref);
   g_clear_pointer (&signing->signer, pz_signer_free);
   g_clear_pointer (&signing->cms, g_bytes_unref);
@@ -326,12 +329,35 @@ signing_open_error (PzSignJob *signing)
 }
 
 /**
+ * pz_engine_set_sign_clock:
+ * @clock: (nullable): what tells the time a signature is made; %NULL for
+ *   the real time
+ */
+void
+pz_engine_set_sign_clock (PzEngine     *self,
+                          PzEngineClock clock)
+{
+  self->sign_clock = clock;
+}
+
+/* The moment a signature is made, in the office's time zone. */
+static GDateTime *
+signing_moment (PzEngineClock clock,
+                GTimeZone    *tz)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (clock ? clock () : g_get_real_time () / G_USEC_PER_SEC);
+
+  return g_date_time_to_timezone (utc, tz);
+}
+
+/**
  * pz_engine_prepare_signing:
  * @self: an engine
  * @user: who acts
  * @application_id: the file
  * @request: the action
- * @now: the signing time
+ * @now: the time the permit is prepared (the signature's own is taken
+ *   when it is made)
  *
  * For an electronic signing that may go ahead (the Kadis approves a file
  * at its signing step, with its version, and a passphrase), renders the
@@ -351,7 +377,6 @@ pz_engine_prepare_signing (PzEngine              *self,
   g_autoptr(PzApplication) app = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GBytes) pdf = NULL;
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
   PzPermitType *type;
   PzWorkflow *wf;
   const PzStep *step;
@@ -398,7 +423,8 @@ pz_engine_prepare_signing (PzEngine              *self,
   signing->name = g_strdup (user->full_name);
   signing->reason = g_strdup_printf ("Izin %s", app->permit_number);
   signing->location = setting_or (self, app->office_id, "office_city", "Sukamaju");
-  signing->when = g_date_time_to_timezone (utc, self->tz);
+  signing->tz = g_time_zone_ref (self->tz);
+  signing->clock = self->sign_clock;
   signing->pdf = pz_engine_render_signed_permit (self, app, user, now, &signing->appearance);
   return signing;
 }
@@ -428,6 +454,9 @@ pz_sign_job_run (PzSignJob *signing)
       signing->open_failed = TRUE;
       return FALSE;
     }
+  /* the time is the signature's, not the request's: the signer may have
+  * waited for its key (a token, a costly passphrase) or for a thread */
+  signing->when = signing_moment (signing->clock, signing->tz);
   pz_signer_set_timestamp_authority (signing->signer, signing->tsa_url, signing->tsa_timeout);
   pz_signer_set_timestamp_trust (signing->signer, signing->tsa_ca);
   pz_signer_set_validation_fetch (signing->signer, signing->validation_fetch, signing->validation_timeout);
@@ -522,8 +551,7 @@ sign_permit (PzEngine      *self,
       g_autofree char *nik = NULL;
       gboolean office_key = FALSE;
       g_autoptr(GBytes) pdf = NULL;
-      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
-      g_autoptr(GDateTime) when = g_date_time_to_timezone (utc, self->tz);
+      g_autoptr(GDateTime) when = NULL;
       g_autofree char *city = setting_or (self, app->office_id, "office_city", "Sukamaju");
       g_autofree char *reason = NULL;
       g_autoptr(PzSignAppearance) appearance = NULL;
@@ -539,6 +567,7 @@ sign_permit (PzEngine      *self,
         return FALSE;
       pdf = pz_engine_render_signed_permit (self, app, user, now, &appearance);
       reason = g_strdup_printf ("Izin %s", app->permit_number);
+      when = signing_moment (self->sign_clock, self->tz);
       signed_pdf = pz_signer_sign_pdf_visible (signer, pdf, user->full_name, reason, city, when, appearance, error);
       if (signed_pdf == NULL)
         return FALSE;

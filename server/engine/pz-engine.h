@@ -246,6 +246,11 @@ GBytes         *pz_engine_render_signed_permit (PzEngine          *self,
 void            pz_engine_set_signing_key    (PzEngine        *self,
                                               const char      *path);
 const char     *pz_engine_get_signing_key    (PzEngine        *self);
+/* The time in Unix seconds, as a signature reads it. */
+typedef gint64 (*PzEngineClock) (void);
+
+void            pz_engine_set_sign_clock     (PzEngine        *self,
+                                              PzEngineClock    clock);
 void            pz_engine_set_timestamp_authority (PzEngine   *self,
                                                    const char *url,
                                                    guint       timeout_seconds);

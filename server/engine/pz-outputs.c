@@ -8,6 +8,7 @@
 #include <qrencode.h>
 #include <string.h>
 
+#include "pz-date.h"
 #include "pz-outputs.h"
 
 /* A4 in points, and the margins of an Indonesian office letter. */
@@ -32,7 +33,8 @@ static const char * const months_id[] = {
  * @tz: the office's time zone
  * @with_time: whether to add the time of day
  *
- * Returns: (transfer full): e.g. "28 November 2026" or "28 November 2026 pukul 09.15"
+ * Returns: (transfer full): e.g. "28 November 2026" or, with the office's
+ *   zone, "28 November 2026 pukul 09.15 WIB"
  */
 char *
 pz_format_date_id (gint64     unix_time,
@@ -43,9 +45,13 @@ pz_format_date_id (gint64     unix_time,
   g_autoptr(GDateTime) t = g_date_time_to_timezone (utc, tz);
 
   if (with_time)
-    return g_strdup_printf ("%d %s %d pukul %02d.%02d", g_date_time_get_day_of_month (t),
-                            months_id[g_date_time_get_month (t) - 1], g_date_time_get_year (t),
-                            g_date_time_get_hour (t), g_date_time_get_minute (t));
+    {
+      g_autofree char *zone = pz_time_zone_label (t);
+
+      return g_strdup_printf ("%d %s %d pukul %02d.%02d %s", g_date_time_get_day_of_month (t),
+                              months_id[g_date_time_get_month (t) - 1], g_date_time_get_year (t),
+                              g_date_time_get_hour (t), g_date_time_get_minute (t), zone);
+    }
   return g_strdup_printf ("%d %s %d", g_date_time_get_day_of_month (t),
                           months_id[g_date_time_get_month (t) - 1], g_date_time_get_year (t));
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pz-dss.h"
+#include "pz-outputs.h"
 #include "pz-sign.h"
 #include "pz-signer-private.h"
 
@@ -96,6 +97,7 @@ pz_sign_appearance_copy (const PzSignAppearance *appearance)
     return NULL;
   copy = g_memdup2 (appearance, sizeof *appearance);
   copy->lines = g_strdupv (appearance->lines);
+  copy->time_prefix = g_strdup (appearance->time_prefix);
   copy->issuer_prefix = g_strdup (appearance->issuer_prefix);
   return copy;
 }
@@ -106,6 +108,7 @@ pz_sign_appearance_free (PzSignAppearance *appearance)
   if (appearance == NULL)
     return;
   g_strfreev (appearance->lines);
+  g_free (appearance->time_prefix);
   g_free (appearance->issuer_prefix);
   g_free (appearance);
 }
@@ -189,6 +192,7 @@ pz_sign_issuer_name (const char *dn)
  * the box allows and no larger than the letter's small print. */
 static GString *
 appearance_stream (const PzSignAppearance *ap,
+                   GDateTime              *when,
                    const char             *issuer)
 {
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
@@ -201,6 +205,11 @@ appearance_stream (const PzSignAppearance *ap,
 
   for (guint i = 0; ap->lines && ap->lines[i]; i++)
     g_ptr_array_add (lines, g_strdup (ap->lines[i]));
+  if (ap->time_prefix)
+    {
+      g_autofree char *at = pz_format_date_id (g_date_time_to_unix (when), g_date_time_get_timezone (when), TRUE);
+      g_ptr_array_add (lines, g_strconcat (ap->time_prefix, at, NULL));
+    }
   if (ap->issuer_prefix)
     {
       g_autofree char *label = pz_sign_issuer_name (issuer);
@@ -386,7 +395,7 @@ pz_sign_space_new (GBytes                 *pdf,
                           page, page_dict, size + 1);
   if (appearance)
     {
-      g_autoptr(GString) stream = appearance_stream (appearance, issuer);
+      g_autoptr(GString) stream = appearance_stream (appearance, when, issuer);
       g_autofree char *w = pdf_number (appearance->width);
       g_autofree char *h = pdf_number (appearance->height);
 

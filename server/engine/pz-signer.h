@@ -30,6 +30,8 @@ typedef struct
   guint   page;                /* 1 for the first */
   double  x, y, width, height; /* PDF points, from the page's lower left */
   char  **lines;               /* the text, top to bottom */
+  char   *time_prefix;         /* (nullable): a line after them, this and the time the
+                                * signature is made, as the office writes it */
   char   *issuer_prefix;       /* (nullable): a last line, this and the certificate's issuer */
 } PzSignAppearance;
 

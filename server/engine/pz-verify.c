@@ -31,7 +31,9 @@ pz_signature_check_free (PzSignatureCheck *check)
   if (check == NULL)
     return;
   g_free (check->subject);
+  g_free (check->signer_name);
   g_free (check->issuer);
+  g_free (check->issuer_name);
   g_free (check->timestamp_authority);
   g_free (check->revoked);
   g_free (check);
@@ -65,6 +67,43 @@ dn_of (gnutls_x509_crt_t crt,
   out = g_strndup ((const char *) dn.data, dn.size);
   gnutls_free (dn.data);
   return out;
+}
+
+/* The common name of the subject or the issuer: the person or the
+ * authority by the name they go by, or else the whole name. */
+static char *
+common_name_of (gnutls_x509_crt_t crt,
+                gboolean          issuer)
+{
+  char buf[256];
+  size_t size = sizeof buf;
+  int rc = issuer ? gnutls_x509_crt_get_issuer_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, buf, &size)
+                  : gnutls_x509_crt_get_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, buf, &size);
+
+  GString *name;
+
+  if (rc < 0 || size == 0)
+    return dn_of (crt, issuer);
+  /* GnuTLS gives it as RFC 4514 writes it: "\<", "\\" or "\3C" */
+  name = g_string_sized_new (size);
+  for (size_t i = 0; i < size; i++)
+    {
+      if (buf[i] == '\\' && i + 2 < size && g_ascii_isxdigit (buf[i + 1]) && g_ascii_isxdigit (buf[i + 2]))
+        {
+          g_string_append_c (name, (char) (g_ascii_xdigit_value (buf[i + 1]) << 4 | g_ascii_xdigit_value (buf[i + 2])));
+          i += 2;
+        }
+      else if (buf[i] == '\\' && i + 1 < size)
+        g_string_append_c (name, buf[++i]);
+      else
+        g_string_append_c (name, buf[i]);
+    }
+  if (!g_utf8_validate (name->str, (gssize) name->len, NULL) || strlen (name->str) != name->len)
+    {
+      g_string_free (name, TRUE);
+      return dn_of (crt, issuer);
+    }
+  return g_string_free (name, FALSE);
 }
 
 static gboolean
@@ -220,7 +259,9 @@ check_one (GBytes      *file,
 
   memset (&info, 0, sizeof info);
   check->subject = g_strdup ("");
+  check->signer_name = g_strdup ("");
   check->issuer = g_strdup ("");
+  check->issuer_name = g_strdup ("");
   check->whole_file = (gsize) (range[2] + range[3]) == len;
   /* the gap is the hex string of /Contents: <...> */
   if (hex_len < 2 || hex[0] != '<' || hex[hex_len - 1] != '>')
@@ -287,9 +328,13 @@ check_one (GBytes      *file,
               g_clear_pointer (&signer_der, g_bytes_unref);
               signer_der = g_bytes_new (raw.data, raw.size);
               g_free (check->subject);
+              g_free (check->signer_name);
               g_free (check->issuer);
+              g_free (check->issuer_name);
               check->subject = dn_of (crt, FALSE);
+              check->signer_name = common_name_of (crt, FALSE);
               check->issuer = dn_of (crt, TRUE);
+              check->issuer_name = common_name_of (crt, TRUE);
               check->not_before = (gint64) gnutls_x509_crt_get_activation_time (crt);
               check->not_after = (gint64) gnutls_x509_crt_get_expiration_time (crt);
             }

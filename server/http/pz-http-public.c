@@ -147,7 +147,8 @@ row (GString    *html,
 }
 
 /* The last signature of the stored permit, as any holder of the file
- * would find it: NULL for a permit signed on paper. */
+ * would find it: NULL for a permit signed on paper (its scan, or a PDF
+ * without an electronic signature). */
 static PzSignatureCheck *
 permit_signature (PzEngine      *engine,
                   PzApplication *app)
@@ -156,7 +157,6 @@ permit_signature (PzEngine      *engine,
   g_autofree char *contents = NULL;
   g_autoptr(GBytes) pdf = NULL;
   g_autoptr(GPtrArray) checks = NULL;
-  PzSignatureCheck *last;
   gsize len;
 
   if (path == NULL || !g_file_get_contents (path, &contents, &len, NULL))
@@ -165,37 +165,63 @@ permit_signature (PzEngine      *engine,
   checks = pz_verify_pdf (pdf, NULL);
   if (checks == NULL || checks->len == 0)
     return NULL;
-  last = g_ptr_array_steal_index (checks, checks->len - 1);
-  /* bytes added after the last signature are a change too */
-  if (!last->whole_file)
-    last->digest_matches = FALSE;
-  return last;
+  return g_ptr_array_steal_index (checks, checks->len - 1);
 }
 
+static const char *
+public_words_translate (const char *msgid,
+                        gpointer    data)
+{
+  return tr (data, msgid);
+}
+
+static char *
+public_words_time (gint64   unix_time,
+                   gpointer data)
+{
+  Req *req = data;
+
+  return pz_format_date_id (unix_time, pz_engine_get_timezone (req->server->engine), TRUE);
+}
+
+/* What `perizinan-server verify` says of the permit's last signature,
+ * in the public page's language and the office's time. */
 static void
 signature_rows (Req              *req,
                 GString          *html,
-                PzEngine         *engine,
                 PzSignatureCheck *sig)
 {
-  g_autofree char *when = sig->signed_at ? pz_format_date_id (sig->signed_at, pz_engine_get_timezone (engine), TRUE)
-                                         : NULL;
-  g_autofree char *at = NULL;
-  gboolean ok = pz_signature_check_ok (sig) && sig->whole_file;
+  const PzVerifyWords words = { public_words_translate, public_words_time, req };
+  g_autoptr(GPtrArray) lines = NULL;
 
-  if (sig->signed_at_source == PZ_SIGNED_AT_TIMESTAMP)
-    at = g_strdup_printf ("%s (%s %s)", when, tr (req, N_("timestamp by")), sig->timestamp_authority);
-  else if (sig->signed_at_source == PZ_SIGNED_AT_SIGNING_TIME)
-    at = g_strdup_printf ("%s (%s)", when, tr (req, N_("as stated by the signer; no timestamp")));
-  row (html, tr (req, N_("Signed by")), sig->subject, NULL);
-  row (html, tr (req, N_("Certificate authority")), sig->issuer, NULL);
-  row (html, tr (req, N_("Signed at")), at ? at : tr (req, N_("Unknown")), NULL);
-  row (html, tr (req, N_("Electronic signature")),
-       ok ? tr (req, N_("VALID: the document is unchanged since it was signed, and the certificate was valid then"))
-          : !sig->digest_matches || !sig->signature_valid
-              ? tr (req, N_("NOT VALID: the stored document was changed after it was signed"))
-              : tr (req, N_("NOT VALID: the certificate was not valid when it was signed")),
-       ok ? "ok" : "bad");
+  if (sig == NULL)
+    {
+      row (html, tr (req, N_("Electronic signature")),
+           tr (req, N_("none: this permit was signed on paper; compare the document you hold with the authentic "
+                       "one below")), NULL);
+      return;
+    }
+  lines = pz_signature_report (sig, TRUE, &words);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      PzVerifyLine *line = g_ptr_array_index (lines, i);
+      g_autofree char *label = g_markup_escape_text (line->label, -1);
+
+      row (html, label, line->value,
+           line->mark == PZ_VERIFY_MARK_OK ? "ok" : line->mark == PZ_VERIFY_MARK_BAD ? "bad" : NULL);
+    }
+}
+
+static void
+add_string_or_null (JsonBuilder *b,
+                    const char  *name,
+                    const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
 }
 
 static void
@@ -203,40 +229,61 @@ signature_json (JsonBuilder      *b,
                 PzEngine         *engine,
                 PzSignatureCheck *sig)
 {
+  g_autofree char *iso = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *until = NULL;
+  PzLongTerm long_term;
+
   json_builder_set_member_name (b, "signature");
   if (sig == NULL)
     {
       json_builder_add_null_value (b);
       return;
     }
+  iso = sig->signed_at ? pz_engine_format_time (engine, sig->signed_at) : NULL;
+  from = sig->not_before ? pz_engine_format_time (engine, sig->not_before) : NULL;
+  until = sig->not_after ? pz_engine_format_time (engine, sig->not_after) : NULL;
+  long_term = pz_signature_check_long_term (sig);
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "signer");
-  json_builder_add_string_value (b, sig->subject);
-  json_builder_set_member_name (b, "authority");
-  json_builder_add_string_value (b, sig->issuer);
-  json_builder_set_member_name (b, "signed_at");
-  if (sig->signed_at)
-    {
-      g_autofree char *iso = pz_engine_format_time (engine, sig->signed_at);
-      json_builder_add_string_value (b, iso);
-    }
-  else
-    json_builder_add_null_value (b);
+  add_string_or_null (b, "signer", sig->subject);
+  add_string_or_null (b, "signer_name", sig->signer_name);
+  add_string_or_null (b, "authority", sig->issuer);
+  add_string_or_null (b, "authority_name", sig->issuer_name);
+  add_string_or_null (b, "signed_at", iso);
   json_builder_set_member_name (b, "signed_at_source");
   json_builder_add_string_value (b, sig->signed_at_source == PZ_SIGNED_AT_TIMESTAMP ? "timestamp"
                                     : sig->signed_at_source == PZ_SIGNED_AT_SIGNING_TIME ? "signing_time"
                                     : "unknown");
-  json_builder_set_member_name (b, "timestamp_authority");
-  if (sig->timestamp_authority)
-    json_builder_add_string_value (b, sig->timestamp_authority);
-  else
-    json_builder_add_null_value (b);
+  add_string_or_null (b, "timestamp_authority", sig->timestamp_authority);
+  json_builder_set_member_name (b, "timestamp_valid");
+  json_builder_add_boolean_value (b, sig->timestamp_authority && sig->timestamp_valid);
   json_builder_set_member_name (b, "unchanged");
   json_builder_add_boolean_value (b, sig->digest_matches && sig->signature_valid);
+  json_builder_set_member_name (b, "whole_file");
+  json_builder_add_boolean_value (b, sig->whole_file);
+  add_string_or_null (b, "certificate_not_before", from);
+  add_string_or_null (b, "certificate_not_after", until);
   json_builder_set_member_name (b, "certificate_valid_at_signing");
   json_builder_add_boolean_value (b, sig->certificate_valid_then);
+  json_builder_set_member_name (b, "long_term");
+  if (sig->validation_data)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "certificates");
+      json_builder_add_int_value (b, sig->dss_certs);
+      json_builder_set_member_name (b, "crls");
+      json_builder_add_int_value (b, sig->dss_crls);
+      json_builder_set_member_name (b, "ocsp_responses");
+      json_builder_add_int_value (b, sig->dss_ocsps);
+      json_builder_end_object (b);
+    }
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "revocation");
+  json_builder_add_string_value (b, pz_long_term_to_string (long_term));
+  add_string_or_null (b, "revoked", sig->revoked);
   json_builder_set_member_name (b, "valid");
-  json_builder_add_boolean_value (b, pz_signature_check_ok (sig) && sig->whole_file);
+  json_builder_add_boolean_value (b, pz_signature_check_holds (sig, TRUE));
   json_builder_end_object (b);
 }
 
@@ -351,8 +398,7 @@ handle_verify (Req        *req,
          NULL);
     row (html, tr (req, N_("Status")), valid ? tr (req, N_("VALID")) : tr (req, N_("NO LONGER VALID")),
          valid ? "ok" : "bad");
-    if (sig)
-      signature_rows (req, html, engine, sig);
+    signature_rows (req, html, sig);
     pz_signature_check_free (sig);
     row (html, tr (req, N_("SHA-256 of the authentic document")), sha, "hash");
     g_string_append_printf (html, "</table><p><a href=\"%s\">%s</a>. %s</p></body></html>", download,
