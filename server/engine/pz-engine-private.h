@@ -76,9 +76,15 @@ struct _PzUpload
 /* How close to the legal deadline the Kadis is told: two working days. */
 #define DEADLINE_WARNING_DAYS 2
 
-/* pz-engine.c */
+/* pz-engine-offices.c */
 OfficeState *office_of (PzEngine *self,
                         gint64    office_id);
+gboolean seed_calendars (PzEngine *self,
+                         GError  **error);
+gboolean keep_type_versions (PzEngine *self,
+                             GError  **error);
+
+/* pz-engine.c */
 gboolean engine_fail (GError     **error,
                       int          code,
                       const char  *format,
