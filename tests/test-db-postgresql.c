@@ -673,9 +673,33 @@ test_schema (void)
   exec_ok (db, "UPDATE applications SET status = 'x'");
   g_assert_cmpint (count_at (db, "step_counts", "true"), ==, 3);
   exec_ok (db, "DELETE FROM applications WHERE registration_number = 'REG-0'");
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM step_counts WHERE step = 'teknis'"), ==, 0);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM step_due_counts WHERE step = 'teknis'"), ==, 0);
+  g_assert_cmpint (count_at (db, "step_counts", "step = 'teknis'"), ==, 0);
+  g_assert_cmpint (count_at (db, "step_due_counts", "step = 'teknis'"), ==, 0);
   g_assert_cmpint (count_at (db, "step_counts", "true"), ==, 2);
+  /* a step's rows do not pile up: a slot that comes to nothing goes */
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM step_counts WHERE files = 0"), ==, 0);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM step_due_counts WHERE files = 0"), ==, 0);
+
+  /* two transactions that move files between the same steps at once (two
+   * servers' batches) do not wait for each other at the totals */
+  {
+    PzDb *other = open_db (PZ_DB_OPEN_DEFAULT);
+
+    exec_ok (other, "SET search_path TO pz_schema");
+    pz_db_set_busy_timeout (other, 500);
+    exec_ok (db, "BEGIN; UPDATE applications SET step = 'teknis' WHERE registration_number = 'REG-1'");
+    exec_ok (other, "BEGIN");
+    if (!pz_db_exec (other, "UPDATE applications SET step = 'teknis' WHERE registration_number = 'REG-2'", &error))
+      g_error ("the second transaction waited for the first: %s", error->message);
+    exec_ok (other, "COMMIT");
+    exec_ok (db, "COMMIT");
+    pz_db_close (other);
+  }
+  g_assert_cmpint (count_at (db, "step_counts", "step = 'loket'"), ==, 0);
+  g_assert_cmpint (count_at (db, "step_counts", "step = 'teknis'"), ==, 2);
+  g_assert_cmpint (count_at (db, "step_due_counts", "step = 'teknis' AND hour = 2"), ==, 1);
+  g_assert_cmpint (count_at (db, "step_due_counts", "step = 'teknis' AND hour = 1"), ==, 1);
+  g_assert_cmpint (count_at (db, "step_due_counts", "step = 'loket'"), ==, 0);
 
   /* the logs only grow, refused as a constraint */
   exec_ok (db, "INSERT INTO audit (at, user_id, action, target, detail) VALUES (1, (SELECT id FROM users), 'a', 't', 'd')");

@@ -453,6 +453,10 @@ const Migration pz_store_migrations[] = {
   /* 17: the login throttle of many servers on one database, which only
    * PostgreSQL has (one SQLite server counts in its memory) */
   { .sqlite = "SELECT 1;" },
+  /* 18: the totals per step in slots, so that servers writing at once do
+   * not wait for each other's row; which only PostgreSQL needs (one
+   * SQLite server writes at a time) */
+  { .sqlite = "SELECT 1;" },
 };
 
 const guint pz_store_n_migrations = G_N_ELEMENTS (pz_store_migrations);
