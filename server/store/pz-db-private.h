@@ -26,6 +26,8 @@ struct _PzDbDriver
 {
   void          (*close)            (PzDb *db);
   gboolean      (*exec)             (PzDb *db, const char *sql, GError **error);
+  /* NULL: run at once */
+  gboolean      (*exec_later)       (PzDb *db, const char *sql, GError **error);
   PzDbStmt     *(*prepare)          (PzDb *db, const char *sql, GError **error);
   void          (*finalize)         (PzDbStmt *stmt);
   void          (*clear_bindings)   (PzDbStmt *stmt);

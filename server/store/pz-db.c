@@ -77,6 +77,16 @@ pz_db_exec (PzDb       *db,
   return db->driver->exec (db, sql, error);
 }
 
+gboolean
+pz_db_exec_later (PzDb       *db,
+                  const char *sql,
+                  GError    **error)
+{
+  if (db->driver->exec_later)
+    return db->driver->exec_later (db, sql, error);
+  return db->driver->exec (db, sql, error);
+}
+
 PzDbStmt *
 pz_db_prepare (PzDb       *db,
                const char *sql,

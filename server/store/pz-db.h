@@ -72,6 +72,14 @@ gboolean    pz_db_exec            (PzDb           *db,
                                    const char     *sql,
                                    GError        **error);
 
+/* A statement without parameters or rows whose outcome nothing waits
+ * for (a SAVEPOINT, a RELEASE), sent with the next statement where the
+ * engine can, in one round trip: PostgreSQL's, in a pipeline.  If it fails,
+ * that next statement fails with its error. */
+gboolean    pz_db_exec_later      (PzDb           *db,
+                                   const char     *sql,
+                                   GError        **error);
+
 /* (transfer none): owned by @db until pz_db_close() */
 PzDbStmt   *pz_db_prepare         (PzDb           *db,
                                    const char     *sql,

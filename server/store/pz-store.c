@@ -180,6 +180,27 @@ exec (PzStore    *self,
   return TRUE;
 }
 
+/* A savepoint's statement, sent with the next one (see pz_db_exec_later()). */
+static gboolean
+exec_later (PzStore    *self,
+            const char *sql,
+            GError    **error)
+{
+  g_autoptr(GError) db_error = NULL;
+
+  if (G_UNLIKELY (lent_elsewhere (self, sql, error)))
+    return FALSE;
+  if (!pz_db_exec_later (self->db, sql, &db_error))
+    {
+      g_set_error (error, PZ_STORE_ERROR,
+                   g_error_matches (db_error, PZ_DB_ERROR, PZ_DB_ERROR_FULL)
+                   ? PZ_STORE_ERROR_FULL : PZ_STORE_ERROR_FAILED,
+                   _("Database error: %s"), db_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* What starts a write transaction: SQLite takes its write lock at once,
  * so that no other writer can come between a read and a write. */
 static const char *
@@ -507,7 +528,7 @@ pz_store_begin (PzStore *self,
   else
     {
       sql = g_strdup_printf ("SAVEPOINT pz_%u", self->depth);
-      if (!exec (self, sql, error))
+      if (!exec_later (self, sql, error))
         return FALSE;
       if (self->depth < TRACKED_DEPTHS)
         self->set_savepoints |= G_GUINT64_CONSTANT (1) << self->depth;
@@ -544,7 +565,7 @@ pz_store_commit (PzStore *self,
   else if (savepoint_set (self, self->depth - 1))
     {
       sql = g_strdup_printf ("RELEASE pz_%u", self->depth - 1);
-      if (!exec (self, sql, error))
+      if (!exec_later (self, sql, error))
         return FALSE;
       /* what it held is the enclosing one's now */
       self->written = TRUE;
