@@ -71,6 +71,9 @@ free_port (void)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
+/* the file the servers of the count write their round trips to, or NULL */
+static char *round_trips_file;
+
 static GSubprocess *
 start_server (const char *config,
               guint       port)
@@ -80,8 +83,13 @@ start_server (const char *config,
   g_autoptr(GError) error = NULL;
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 2, NULL);
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/healthz", port);
-  GSubprocess *p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                      &error);
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  GSubprocess *p;
+
+  if (round_trips_file)
+    g_subprocess_launcher_setenv (launcher, "PZ_DB_ROUND_TRIPS_FILE", round_trips_file, TRUE);
+  p = g_subprocess_launcher_spawnv (launcher, argv, &error);
 
   if (p == NULL)
     g_error ("%s", error->message);
@@ -175,6 +183,19 @@ compare_int64 (gconstpointer a,
 #define STATEMENTS_OF_SERVERS " FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'"
 
 static gint64
+round_trips_now (void)
+{
+  g_autofree char *text = NULL;
+
+  /* the last answer's commit is done; what the server does after it
+   * (the events to the other servers) a moment later */
+  g_usleep (300 * 1000);
+  if (!g_file_get_contents (round_trips_file, &text, NULL, NULL))
+    return 0;
+  return g_ascii_strtoll (text, NULL, 10);
+}
+
+static gint64
 sum_of (PzDb       *db,
         const char *sql)
 {
@@ -223,8 +244,9 @@ count_round (PzDb *db,
   g_autofree GThread **workers = g_new0 (GThread *, n_clients);
   gint first = g_atomic_int_get (&next_target);
   guint errors = 0, n;
-  gint64 sent, nested;
+  gint64 sent, nested, trips;
 
+  trips = round_trips_now ();
   reset_statements (db);
   last_target = MIN (first + counted, (gint) targets->len);
   for (gint i = 0; i < n_clients; i++)
@@ -240,9 +262,11 @@ count_round (PzDb *db,
       g_array_unref (approvers[i].latencies);
     }
   n = (guint) MAX (last_target - first, 1);
+  trips = round_trips_now () - trips;
   sent = sum_of (db, "SELECT coalesce (sum (calls), 0)" STATEMENTS_OF_SERVERS " AND toplevel");
   nested = sum_of (db, "SELECT coalesce (sum (calls), 0)" STATEMENTS_OF_SERVERS " AND NOT toplevel");
-  printf ("%7d  %9u  %10.2f  %14.2f  %6u\n", n_clients, n, sent / (double) n, nested / (double) n, errors);
+  printf ("%7d  %9u  %11.2f  %10.2f  %15.2f  %6u\n", n_clients, n, trips / (double) n, sent / (double) n,
+          nested / (double) n, errors);
   if (show_statements)
     list_statements (db, n);
   fflush (stdout);
@@ -263,6 +287,14 @@ count_statements (const char *config,
     g_error ("%s", error->message);
   n_up = 1;
   ports[0] = free_port ();
+  /* once without the count: the first start of a server on the new
+   * office does the work of a first start (tracking codes for every file) */
+  server = start_server (config, ports[0]);
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+  g_clear_object (&server);
+  round_trips_file = g_build_filename (g_get_tmp_dir (), "pz-bench-round-trips-XXXXXX", NULL);
+  g_close (g_mkstemp (round_trips_file), NULL);
   server = start_server (config, ports[0]);
   {
     g_autofree char *token = login (ports[0], "kasi");
@@ -271,9 +303,10 @@ count_statements (const char *config,
   }
   /* BEGIN and COMMIT, prepared statements, are not counted by
    * pg_stat_statements: add the batches' two */
-  printf ("Statements of one approval (pg_stat_statements; without the BEGIN and COMMIT of each batch),\n"
-          "one server: sent by the server, and run inside those (triggers, key checks)\n\n");
-  printf ("clients  approvals        sent  in triggers etc  errors\n");
+  printf ("What one approval costs, one server: its round trips to the database (counted by the\n"
+          "server), the statements it sent (pg_stat_statements, without each batch's BEGIN and\n"
+          "COMMIT) and those run inside them (triggers, key checks)\n\n");
+  printf ("clients  approvals  round trips        sent  in triggers etc  errors\n");
   /* the first ones prepare the statements the others run */
   last_target = MIN (g_atomic_int_get (&next_target) + 20, (gint) targets->len);
   {
@@ -288,6 +321,8 @@ count_statements (const char *config,
   printf ("\n");
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);
+  g_unlink (round_trips_file);
+  g_clear_pointer (&round_trips_file, g_free);
   pz_db_close (db);
 }
 
