@@ -816,6 +816,42 @@ test_exec_later (void)
   pz_db_close (db);
 }
 
+/* Several notifications in one round trip, heard in their order. */
+static void
+test_notify_all (void)
+{
+  g_autoptr(GError) error = NULL;
+  PzDb *listener = open_db (PZ_DB_OPEN_NO_RECONNECT);
+  PzDb *sender = open_db (PZ_DB_OPEN_DEFAULT);
+  const char * const payloads[] = { "satu", "dua", "tiga 'kutip' $2" };
+  gint64 before;
+  guint heard = 0;
+
+  g_assert_true (pz_db_listen (listener, "pz_test_all", &error));
+  g_assert_no_error (error);
+  before = round_trips ();
+  g_assert_true (pz_db_notify_all (sender, "pz_test_all", payloads, G_N_ELEMENTS (payloads), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (round_trips () - before, ==, 1);
+  for (gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+       heard < G_N_ELEMENTS (payloads) && g_get_monotonic_time () < end;)
+    {
+      g_autofree char *got = pz_db_next_notification (listener, &error);
+
+      g_assert_no_error (error);
+      if (got == NULL)
+        {
+          g_usleep (10 * 1000);
+          continue;
+        }
+      g_assert_cmpstr (got, ==, payloads[heard]);
+      heard++;
+    }
+  g_assert_cmpuint (heard, ==, G_N_ELEMENTS (payloads));
+  pz_db_close (sender);
+  pz_db_close (listener);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -846,6 +882,7 @@ main (int   argc,
   g_test_add_func ("/db-postgresql/reconnect", test_reconnect);
   g_test_add_func ("/db-postgresql/schema", test_schema);
   g_test_add_func ("/db-postgresql/exec-later", test_exec_later);
+  g_test_add_func ("/db-postgresql/notify-all", test_notify_all);
   status = g_test_run ();
   g_unlink (round_trips_file);
   g_rmdir (dir);

@@ -69,8 +69,8 @@ answer_batch (PzServer  *self,
         send_error (msg, 500, "internal", _("The server could not save the change; try again"), NULL);
       soup_server_message_unpause (msg);
     }
-  for (guint i = 0; error == NULL && i < events->len; i++)
-    broadcast (self, g_ptr_array_index (events, i));
+  if (error == NULL)
+    broadcast_all (self, events);
   /* the outbox reads the store: from the main loop, if this is a wait
    * inside another use of the store */
   if (error == NULL && self->outbox && kick_later)

@@ -249,6 +249,8 @@ void sessions_ended (PzServer   *self,
                      const char *hash);
 void broadcast (PzServer   *self,
                 const char *text);
+void broadcast_all (PzServer  *self,
+                    GPtrArray *texts);
 void announce (PzServer      *self,
                PzApplication *app);
 void announce_id (PzServer *self,

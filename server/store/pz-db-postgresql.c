@@ -915,21 +915,31 @@ pg_listen (PzDb       *db,
   return run_simple (pg, sql, error);
 }
 
+/* One statement for all: SELECT pg_notify ($1, $2), pg_notify ($1, $3), … */
 static gboolean
-pg_notify (PzDb       *db,
-           const char *channel,
-           const char *payload,
-           GError    **error)
+pg_notify (PzDb               *db,
+           const char         *channel,
+           const char * const *payloads,
+           guint               n,
+           GError            **error)
 {
   PzDbPg *pg = (PzDbPg *) db;
-  const char *values[] = { channel, payload };
+  g_autofree const char **values = g_new (const char *, n + 1);
+  g_autoptr(GString) sql = g_string_new ("SELECT ");
   PGresult *result;
   gboolean ok;
 
+  g_return_val_if_fail (n < 65535, FALSE);
+  values[0] = channel;
+  for (guint i = 0; i < n; i++)
+    {
+      values[i + 1] = payloads[i];
+      g_string_append_printf (sql, "%spg_notify ($1, $%u)", i ? ", " : "", i + 2);
+    }
   if (!send_later (pg, error))
     return FALSE;
   pz_db_postgresql_round_trip ();
-  result = PQexecParams (pg->conn, "SELECT pg_notify ($1, $2)", 2, NULL, values, NULL, NULL, 0);
+  result = PQexecParams (pg->conn, sql->str, (int) n + 1, NULL, values, NULL, NULL, 0);
   ok = PQresultStatus (result) == PGRES_TUPLES_OK;
 
   if (!ok)

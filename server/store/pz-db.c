@@ -260,7 +260,19 @@ pz_db_notify (PzDb       *db,
               const char *payload,
               GError    **error)
 {
-  return db->driver->notify ? db->driver->notify (db, channel, payload, error) : TRUE;
+  return pz_db_notify_all (db, channel, &payload, 1, error);
+}
+
+gboolean
+pz_db_notify_all (PzDb               *db,
+                  const char         *channel,
+                  const char * const *payloads,
+                  guint               n,
+                  GError            **error)
+{
+  if (n == 0 || db->driver->notify == NULL)
+    return TRUE;
+  return db->driver->notify (db, channel, payloads, n, error);
 }
 
 char *

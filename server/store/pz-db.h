@@ -154,6 +154,12 @@ gboolean    pz_db_notify          (PzDb           *db,
                                    const char     *channel,
                                    const char     *payload,
                                    GError        **error);
+/* @n of them at once, in their order, in one round trip */
+gboolean    pz_db_notify_all      (PzDb           *db,
+                                   const char     *channel,
+                                   const char * const *payloads,
+                                   guint           n,
+                                   GError        **error);
 /* (transfer full): the payload of the next notification another
  * connection sent, without waiting; %NULL if none has arrived, or (with
  * @error set) if the connection is lost */

@@ -155,6 +155,9 @@ int            pz_store_bus_socket         (PzStoreBus     *self);
 gboolean       pz_store_bus_publish        (PzStoreBus     *self,
                                             const char     *event,
                                             GError        **error);
+gboolean       pz_store_bus_publish_all    (PzStoreBus     *self,
+                                            GPtrArray      *events,
+                                            GError        **error);
 char          *pz_store_bus_next           (PzStoreBus     *self,
                                             GError        **error);
 gboolean       pz_store_bus_lead           (PzStoreBus     *self);
