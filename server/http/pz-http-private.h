@@ -50,6 +50,7 @@ struct _PzServer
   GQueue       deferred;      /* Deferred: requests waiting for the store */
   guint        deferred_source;
   gboolean     outbox_kick;   /* due from deferred_source */
+  gint64       outbox_seen;   /* pz_store_messages_queued() at the last kick */
 
   GPtrArray   *sockets;      /* SoupWebsocketConnection: /api/v1/events */
   PzStoreBus  *bus;          /* to and from the other servers on the database */

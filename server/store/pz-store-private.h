@@ -27,6 +27,7 @@ struct _PzStore
   GThread    *borrower;    /* the thread committing the open transaction, or NULL */
   void      (*waiter) (gpointer data);  /* takes the connection back from it */
   gpointer    waiter_data;
+  gint64      messages_queued;  /* see pz_store_messages_queued() */
   GConverter *packer;      /* deflates the answers kept for retries, reset for each */
 };
 

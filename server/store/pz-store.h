@@ -481,6 +481,7 @@ void           pz_message_free             (PzMessage      *m);
 gboolean       pz_store_insert_message     (PzStore        *self,
                                             PzMessage      *m,
                                             GError        **error);
+gint64         pz_store_messages_queued    (PzStore        *self);
 GPtrArray     *pz_store_due_messages       (PzStore        *self,
                                             gint64          now,
                                             guint           limit);
