@@ -6,7 +6,11 @@
  * and 3 servers started on it, the Kasi's inbox is loaded on all of them
  * at once and the Kasi's approvals are sent to them in turn; beside each
  * figure, PostgreSQL's own durable commit rate on the same disk with as
- * many connections (the limit: an approval is one durable commit). */
+ * many connections (the limit: an approval is one durable commit).
+ *
+ * Before the rounds, the statements one approval costs, counted by
+ * pg_stat_statements with one server: a figure that does not depend on
+ * the load of the machine, as the rates do. */
 #include "config.h"
 
 #include <gio/gio.h>
@@ -30,6 +34,8 @@ static gint clients = 16;
 static gint seconds = 5;
 static gint connections = 16;
 static gint approvals = 1000;
+static gint counted = 200;
+static gboolean show_statements;
 static char *folder;
 static char *server_path;
 
@@ -39,6 +45,8 @@ static GOptionEntry entries[] = {
   { "seconds", 's', 0, G_OPTION_ARG_INT, &seconds, "Seconds of each inbox load (default 5)", "S" },
   { "connections", 0, 0, G_OPTION_ARG_INT, &connections, "Connections of the inbox load (default 16)", "C" },
   { "approvals", 'a', 0, G_OPTION_ARG_INT, &approvals, "Approvals per round (default 1000)", "A" },
+  { "counted", 0, 0, G_OPTION_ARG_INT, &counted, "Approvals whose statements are counted (default 200)", "N" },
+  { "statements", 0, 0, G_OPTION_ARG_NONE, &show_statements, "List the statements of an approval", NULL },
   { "dir", 'd', 0, G_OPTION_ARG_FILENAME, &folder, "Folder on the disk to measure (default /var/tmp)", "DIR" },
   { "server", 0, 0, G_OPTION_ARG_FILENAME, &server_path, "The perizinan-server program", "PATH" },
   { NULL }
@@ -63,6 +71,9 @@ free_port (void)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
+/* the file the servers of the count write their round trips to, or NULL */
+static char *round_trips_file;
+
 static GSubprocess *
 start_server (const char *config,
               guint       port)
@@ -72,8 +83,13 @@ start_server (const char *config,
   g_autoptr(GError) error = NULL;
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 2, NULL);
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/healthz", port);
-  GSubprocess *p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                      &error);
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  GSubprocess *p;
+
+  if (round_trips_file)
+    g_subprocess_launcher_setenv (launcher, "PZ_DB_ROUND_TRIPS_FILE", round_trips_file, TRUE);
+  p = g_subprocess_launcher_spawnv (launcher, argv, &error);
 
   if (p == NULL)
     g_error ("%s", error->message);
@@ -161,6 +177,153 @@ compare_int64 (gconstpointer a,
   gint64 y = *(const gint64 *) b;
 
   return x < y ? -1 : x > y;
+}
+
+/* what the servers ran, without the benchmark's own questions */
+#define STATEMENTS_OF_SERVERS " FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'"
+
+static gint64
+round_trips_now (void)
+{
+  g_autofree char *text = NULL;
+
+  /* the last answer's commit is done; what the server does after it
+   * (the events to the other servers) a moment later */
+  g_usleep (300 * 1000);
+  if (!g_file_get_contents (round_trips_file, &text, NULL, NULL))
+    return 0;
+  return g_ascii_strtoll (text, NULL, 10);
+}
+
+static gint64
+sum_of (PzDb       *db,
+        const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  PzDbStmt *stmt = pz_db_prepare (db, sql, &error);
+  gint64 n = 0;
+
+  if (stmt == NULL || pz_db_step (stmt, &error) == PZ_DB_STEP_FAILED)
+    g_error ("%s", error->message);
+  n = pz_db_column_int64 (stmt, 0);
+  pz_db_reset (stmt);
+  return n;
+}
+
+static void
+reset_statements (PzDb *db)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!pz_db_exec (db, "SELECT pg_stat_statements_reset ()", &error))
+    g_error ("%s", error->message);
+}
+
+static void
+list_statements (PzDb *db,
+                 guint n)
+{
+  g_autoptr(GError) error = NULL;
+  PzDbStmt *stmt = pz_db_prepare (db, "SELECT calls, CASE WHEN toplevel THEN '' ELSE '  ' END"
+                                  " || regexp_replace (query, '\\s+', ' ', 'g')"
+                                  STATEMENTS_OF_SERVERS " ORDER BY toplevel DESC, calls DESC, query", &error);
+
+  if (stmt == NULL)
+    g_error ("%s", error->message);
+  while (pz_db_step (stmt, NULL) == PZ_DB_STEP_ROW)
+    printf ("  %7.2f  %.160s\n", pz_db_column_int64 (stmt, 0) / (double) n, pz_db_column_text (stmt, 1));
+}
+
+/* Approvals sent by @n_clients at once to one server, then the statements
+ * it ran for them. */
+static void
+count_round (PzDb *db,
+             gint  n_clients)
+{
+  g_autofree Approver *approvers = g_new0 (Approver, n_clients);
+  g_autofree GThread **workers = g_new0 (GThread *, n_clients);
+  gint first = g_atomic_int_get (&next_target);
+  guint errors = 0, n;
+  gint64 sent, nested, trips;
+
+  trips = round_trips_now ();
+  reset_statements (db);
+  last_target = MIN (first + counted, (gint) targets->len);
+  for (gint i = 0; i < n_clients; i++)
+    {
+      approvers[i].worker = (guint) i;
+      approvers[i].latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
+      workers[i] = g_thread_new ("approve", approve_thread, &approvers[i]);
+    }
+  for (gint i = 0; i < n_clients; i++)
+    {
+      g_thread_join (workers[i]);
+      errors += approvers[i].errors;
+      g_array_unref (approvers[i].latencies);
+    }
+  n = (guint) MAX (last_target - first, 1);
+  trips = round_trips_now () - trips;
+  sent = sum_of (db, "SELECT coalesce (sum (calls), 0)" STATEMENTS_OF_SERVERS " AND toplevel");
+  nested = sum_of (db, "SELECT coalesce (sum (calls), 0)" STATEMENTS_OF_SERVERS " AND NOT toplevel");
+  printf ("%7d  %9u  %11.2f  %10.2f  %15.2f  %6u\n", n_clients, n, trips / (double) n, sent / (double) n,
+          nested / (double) n, errors);
+  if (show_statements)
+    list_statements (db, n);
+  fflush (stdout);
+}
+
+static void
+count_statements (const char *config,
+                  const char *uri)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  PzDb *db;
+
+  if (counted <= 0)
+    return;
+  if (!(db = pz_db_open (uri, PZ_DB_OPEN_DEFAULT, &error)) ||
+      !pz_db_exec (db, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements", &error))
+    g_error ("%s", error->message);
+  n_up = 1;
+  ports[0] = free_port ();
+  /* once without the count: the first start of a server on the new
+   * office does the work of a first start (tracking codes for every file) */
+  server = start_server (config, ports[0]);
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+  g_clear_object (&server);
+  round_trips_file = g_build_filename (g_get_tmp_dir (), "pz-bench-round-trips-XXXXXX", NULL);
+  g_close (g_mkstemp (round_trips_file), NULL);
+  server = start_server (config, ports[0]);
+  {
+    g_autofree char *token = login (ports[0], "kasi");
+    g_free (kasi_auth);
+    kasi_auth = g_strdup_printf ("Bearer %s", token);
+  }
+  /* BEGIN and COMMIT, prepared statements, are not counted by
+   * pg_stat_statements: add the batches' two */
+  printf ("What one approval costs, one server: its round trips to the database (counted by the\n"
+          "server), the statements it sent (pg_stat_statements, without each batch's BEGIN and\n"
+          "COMMIT) and those run inside them (triggers, key checks)\n\n");
+  printf ("clients  approvals  round trips        sent  in triggers etc  errors\n");
+  /* the first ones prepare the statements the others run */
+  last_target = MIN (g_atomic_int_get (&next_target) + 20, (gint) targets->len);
+  {
+    Approver warm = { 0 };
+
+    warm.latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
+    approve_thread (&warm);
+    g_array_unref (warm.latencies);
+  }
+  count_round (db, 1);
+  count_round (db, clients);
+  printf ("\n");
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+  g_unlink (round_trips_file);
+  g_clear_pointer (&round_trips_file, g_free);
+  pz_db_close (db);
 }
 
 static void
@@ -258,7 +421,9 @@ main (int   argc,
     }
   if (server_path == NULL)
     server_path = g_strdup (PZ_SERVER_PATH);
-  if (!(pg = pz_test_pg_new (folder ? folder : "/var/tmp", TRUE, &error)))
+  if (!(pg = pz_test_pg_new_with (folder ? folder : "/var/tmp", TRUE,
+                                  "shared_preload_libraries = 'pg_stat_statements'\n"
+                                  "pg_stat_statements.track = all", &error)))
     {
       g_printerr ("No cluster: %s\n", error->message);
       return 1;
@@ -285,6 +450,7 @@ main (int   argc,
 
   printf ("\n%" G_GINT64_FORMAT " files, %u at kasi_verification; inbox: %d connections over %d s; "
           "approvals: %d clients, %d per round\n\n", n_files, targets->len, connections, seconds, clients, approvals);
+  count_statements (config, office);
   printf ("servers  inbox r/s  p99 (ms)  approvals/s  p50 (ms)  p99 (ms)  ÷ commit/s  errors\n");
   for (guint n = 1; n <= MAX_SERVERS; n++)
     run_round (n, config, &limit);

@@ -132,6 +132,15 @@ pz_test_pg_new (const char *parent,
                 gboolean    durable,
                 GError    **error)
 {
+  return pz_test_pg_new_with (parent, durable, NULL, error);
+}
+
+PzTestPg *
+pz_test_pg_new_with (const char *parent,
+                     gboolean    durable,
+                     const char *settings_more,
+                     GError    **error)
+{
   g_autoptr(GError) local = NULL;
   g_autofree char *template = NULL;
   g_autofree char *data = NULL;
@@ -194,8 +203,10 @@ pz_test_pg_new (const char *parent,
                               "max_connections = 40\n"
                               "fsync = %s\n"
                               "synchronous_commit = %s\n"
-                              "full_page_writes = %s\n",
-                              pg->dir, durable ? "on" : "off", durable ? "on" : "off", durable ? "on" : "off");
+                              "full_page_writes = %s\n"
+                              "%s\n",
+                              pg->dir, durable ? "on" : "off", durable ? "on" : "off", durable ? "on" : "off",
+                              settings_more ? settings_more : "");
   hba = g_build_filename (data, "pg_hba.conf", NULL);
   if (!append_file (conf, settings, error) ||
       !g_file_set_contents (hba, "local all " PZ_TEST_PG_PASSWORD_ROLE " scram-sha-256\n"

@@ -19,6 +19,12 @@ typedef struct _PzTestPg PzTestPg;
 PzTestPg   *pz_test_pg_new      (const char  *parent,
                                  gboolean     durable,
                                  GError     **error);
+/* the same, with @settings_more (lines of postgresql.conf) added to the
+ * configuration */
+PzTestPg   *pz_test_pg_new_with (const char  *parent,
+                                 gboolean     durable,
+                                 const char  *settings_more,
+                                 GError     **error);
 /* postgresql://… of the cluster's database, as its superuser */
 const char *pz_test_pg_uri      (PzTestPg    *pg);
 /* the same database as @user (with @password unless %NULL), or another */

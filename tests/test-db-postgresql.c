@@ -7,6 +7,7 @@
  * never shows in a message. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "pz-db-postgresql.h"
@@ -673,9 +674,33 @@ test_schema (void)
   exec_ok (db, "UPDATE applications SET status = 'x'");
   g_assert_cmpint (count_at (db, "step_counts", "true"), ==, 3);
   exec_ok (db, "DELETE FROM applications WHERE registration_number = 'REG-0'");
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM step_counts WHERE step = 'teknis'"), ==, 0);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM step_due_counts WHERE step = 'teknis'"), ==, 0);
+  g_assert_cmpint (count_at (db, "step_counts", "step = 'teknis'"), ==, 0);
+  g_assert_cmpint (count_at (db, "step_due_counts", "step = 'teknis'"), ==, 0);
   g_assert_cmpint (count_at (db, "step_counts", "true"), ==, 2);
+  /* a step's rows do not pile up: a slot that comes to nothing goes */
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM step_counts WHERE files = 0"), ==, 0);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM step_due_counts WHERE files = 0"), ==, 0);
+
+  /* two transactions that move files between the same steps at once (two
+   * servers' batches) do not wait for each other at the totals */
+  {
+    PzDb *other = open_db (PZ_DB_OPEN_DEFAULT);
+
+    exec_ok (other, "SET search_path TO pz_schema");
+    pz_db_set_busy_timeout (other, 500);
+    exec_ok (db, "BEGIN; UPDATE applications SET step = 'teknis' WHERE registration_number = 'REG-1'");
+    exec_ok (other, "BEGIN");
+    if (!pz_db_exec (other, "UPDATE applications SET step = 'teknis' WHERE registration_number = 'REG-2'", &error))
+      g_error ("the second transaction waited for the first: %s", error->message);
+    exec_ok (other, "COMMIT");
+    exec_ok (db, "COMMIT");
+    pz_db_close (other);
+  }
+  g_assert_cmpint (count_at (db, "step_counts", "step = 'loket'"), ==, 0);
+  g_assert_cmpint (count_at (db, "step_counts", "step = 'teknis'"), ==, 2);
+  g_assert_cmpint (count_at (db, "step_due_counts", "step = 'teknis' AND hour = 2"), ==, 1);
+  g_assert_cmpint (count_at (db, "step_due_counts", "step = 'teknis' AND hour = 1"), ==, 1);
+  g_assert_cmpint (count_at (db, "step_due_counts", "step = 'loket'"), ==, 0);
 
   /* the logs only grow, refused as a constraint */
   exec_ok (db, "INSERT INTO audit (at, user_id, action, target, detail) VALUES (1, (SELECT id FROM users), 'a', 't', 'd')");
@@ -709,10 +734,135 @@ test_schema (void)
   pz_db_close (db);
 }
 
+static char *round_trips_file;
+
+/* The round trips the driver counted so far, in this process. */
+static gint64
+round_trips (void)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents (round_trips_file, &text, NULL, NULL))
+    return 0;
+  return g_ascii_strtoll (text, NULL, 10);
+}
+
+/* A savepoint and its release wait for the next statement and go with it,
+ * in one round trip; one that fails makes that statement fail, and the
+ * transaction with it, as if it had gone alone. */
+static void
+test_exec_later (void)
+{
+  g_autoptr(GError) error = NULL;
+  PzDb *db = open_db (PZ_DB_OPEN_DEFAULT);
+  PzDbStmt *insert;
+  PzDbStmt *count;
+  gint64 before;
+
+  exec_ok (db, "DROP TABLE IF EXISTS later; CREATE TABLE later (k int PRIMARY KEY)");
+  insert = prepare_ok (db, "INSERT INTO later VALUES (?)");
+  count = prepare_ok (db, "SELECT count(*) FROM later");
+
+  exec_ok (db, "BEGIN");
+  before = round_trips ();
+  g_assert_true (pz_db_exec_later (db, "SAVEPOINT a", &error));
+  g_assert_no_error (error);
+  pz_db_bind_int64 (insert, 1, 1);
+  step_done (insert);
+  g_assert_true (pz_db_exec_later (db, "RELEASE a", &error));
+  g_assert_true (pz_db_exec_later (db, "SAVEPOINT b", &error));
+  pz_db_bind_int64 (insert, 1, 2);
+  step_done (insert);
+  g_assert_cmpint (pz_db_changes (db), ==, 1);
+  /* two statements, and the three that waited went with them */
+  g_assert_cmpint (round_trips () - before, ==, 2);
+  /* the savepoint is there: rolling back to it undoes the second row */
+  exec_ok (db, "ROLLBACK TO b");
+  step_row (count);
+  g_assert_cmpint (pz_db_column_int64 (count, 0), ==, 1);
+  step_done (count);
+
+  /* one that fails: the next statement fails with its error, and did not
+   * run; the transaction is failed until its ROLLBACK */
+  g_assert_true (pz_db_exec_later (db, "RELEASE nowhere", &error));
+  pz_db_bind_int64 (insert, 1, 3);
+  g_assert_cmpint (pz_db_step (insert, &error), ==, PZ_DB_STEP_FAILED);
+  g_assert_error (error, PZ_DB_ERROR, PZ_DB_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "nowhere"));
+  g_clear_error (&error);
+  g_assert_true (pz_db_in_transaction (db));
+  exec_ok (db, "ROLLBACK");
+  step_row (count);
+  g_assert_cmpint (pz_db_column_int64 (count, 0), ==, 0);
+  step_done (count);
+
+  /* before a simple statement, in the same round trip too */
+  exec_ok (db, "BEGIN");
+  before = round_trips ();
+  g_assert_true (pz_db_exec_later (db, "SAVEPOINT c", &error));
+  exec_ok (db, "INSERT INTO later VALUES (4)");
+  g_assert_cmpint (round_trips () - before, ==, 1);
+  exec_ok (db, "ROLLBACK TO c; COMMIT");
+  step_row (count);
+  g_assert_cmpint (pz_db_column_int64 (count, 0), ==, 0);
+  step_done (count);
+
+  /* outside a transaction there is nothing to wait for: it goes at once */
+  g_assert_false (pz_db_exec_later (db, "RELEASE nowhere", &error));
+  g_assert_error (error, PZ_DB_ERROR, PZ_DB_ERROR_FAILED);
+  g_clear_error (&error);
+
+  exec_ok (db, "DROP TABLE later");
+  pz_db_close (db);
+}
+
+/* Several notifications in one round trip, heard in their order. */
+static void
+test_notify_all (void)
+{
+  g_autoptr(GError) error = NULL;
+  PzDb *listener = open_db (PZ_DB_OPEN_NO_RECONNECT);
+  PzDb *sender = open_db (PZ_DB_OPEN_DEFAULT);
+  const char * const payloads[] = { "satu", "dua", "tiga 'kutip' $2" };
+  gint64 before;
+  guint heard = 0;
+
+  g_assert_true (pz_db_listen (listener, "pz_test_all", &error));
+  g_assert_no_error (error);
+  before = round_trips ();
+  g_assert_true (pz_db_notify_all (sender, "pz_test_all", payloads, G_N_ELEMENTS (payloads), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (round_trips () - before, ==, 1);
+  for (gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+       heard < G_N_ELEMENTS (payloads) && g_get_monotonic_time () < end;)
+    {
+      g_autofree char *got = pz_db_next_notification (listener, &error);
+
+      g_assert_no_error (error);
+      if (got == NULL)
+        {
+          g_usleep (10 * 1000);
+          continue;
+        }
+      g_assert_cmpstr (got, ==, payloads[heard]);
+      heard++;
+    }
+  g_assert_cmpuint (heard, ==, G_N_ELEMENTS (payloads));
+  pz_db_close (sender);
+  pz_db_close (listener);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *dir = g_dir_make_tmp ("pz-round-trips-XXXXXX", NULL);
+  int status;
+
+  /* before any connection: the driver reads it once */
+  g_assert_nonnull (dir);
+  round_trips_file = g_build_filename (dir, "round-trips", NULL);
+  g_setenv ("PZ_DB_ROUND_TRIPS_FILE", round_trips_file, TRUE);
   g_test_init (&argc, &argv, NULL);
   pz_test_pg_start ();
 
@@ -731,5 +881,11 @@ main (int   argc,
   g_test_add_func ("/db-postgresql/cantopen", test_cantopen);
   g_test_add_func ("/db-postgresql/reconnect", test_reconnect);
   g_test_add_func ("/db-postgresql/schema", test_schema);
-  return g_test_run ();
+  g_test_add_func ("/db-postgresql/exec-later", test_exec_later);
+  g_test_add_func ("/db-postgresql/notify-all", test_notify_all);
+  status = g_test_run ();
+  g_unlink (round_trips_file);
+  g_rmdir (dir);
+  g_free (round_trips_file);
+  return status;
 }

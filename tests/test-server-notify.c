@@ -157,6 +157,35 @@ registration_of (PzTestServer *ts,
   return g_strdup (json_object_get_string_member (app, "registration_number"));
 }
 
+static void
+configure_slow_rounds (PzConfig *config,
+                       gpointer  data)
+{
+  configure_working (config, data);
+  config->outbox_interval = 3600;
+}
+
+/* A message goes out as soon as the action that wrote it is committed,
+ * not at the outbox's next round. */
+static void
+test_sent_at_commit (void)
+{
+  PzTestServer *ts;
+  gint64 id;
+  g_autofree char *reg = NULL;
+
+  clear_mail ();
+  ts = pz_test_server_start_configured (NULL, configure_slow_rounds, NULL);
+  id = pz_test_register (ts, pz_test_login (ts, "front_office"), "SIP-DOKTER", "new");
+  reg = registration_of (ts, id);
+  /* an action that writes no message, then one that does */
+  g_assert_cmpuint (gateway_lines_with (reg), ==, 0);
+  pz_test_advance (ts, id);   /* registration complete: "registered" */
+  g_assert_true (wait_until (gateway_lines_with, reg, 1));
+  g_assert_true (wait_until (mails_with, reg, 1));
+  pz_test_server_free (ts);
+}
+
 /* Registered, returned with what is missing, ready, refused: each by
  * e-mail and by the gateway. */
 static void
@@ -250,6 +279,7 @@ main (int   argc,
   start_sink ();
   g_test_add_func ("/server/notify/messages", test_messages);
   g_test_add_func ("/server/notify/restart-sends-once", test_restart_sends_once);
+  g_test_add_func ("/server/notify/sent-at-commit", test_sent_at_commit);
   ret = g_test_run ();
   g_subprocess_force_exit (smtp_sink);
   g_subprocess_wait (smtp_sink, NULL, NULL);

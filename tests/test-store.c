@@ -100,6 +100,111 @@ test_rollback (Fixture      *f,
   g_assert_false (pz_store_in_transaction (f->store));
 }
 
+static char *
+office_name (Fixture *f)
+{
+  return pz_store_get_setting (f->store, PZ_STORE_FIRST_OFFICE, "office_name");
+}
+
+static void
+set_name (Fixture    *f,
+          const char *name)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pz_store_set_setting (f->store, PZ_STORE_FIRST_OFFICE, "office_name", name, &error));
+  g_assert_no_error (error);
+}
+
+static void
+begin_ok (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pz_store_begin (f->store, &error));
+  g_assert_no_error (error);
+}
+
+static void
+commit_ok (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pz_store_commit (f->store, &error));
+  g_assert_no_error (error);
+}
+
+/* Savepoints inside savepoints, some begun with nothing written since the
+ * one around them: each rollback goes back to where its own began. */
+static void
+test_nested_rollback (Fixture      *f,
+                      gconstpointer data)
+{
+  char *name;
+
+  set_name (f, "A");
+  begin_ok (f);                /* the transaction */
+  set_name (f, "B");
+  begin_ok (f);                /* an action */
+  begin_ok (f);                /* inside it, with nothing written yet */
+  set_name (f, "C");
+  pz_store_rollback (f->store);
+  name = office_name (f);
+  g_assert_cmpstr (name, ==, "B");
+  g_free (name);
+  /* the action goes on after its inner part failed */
+  begin_ok (f);
+  set_name (f, "D");
+  commit_ok (f);
+  name = office_name (f);
+  g_assert_cmpstr (name, ==, "D");
+  g_free (name);
+  begin_ok (f);                /* three deep, written before */
+  begin_ok (f);                /* and four and five, nothing written */
+  begin_ok (f);
+  set_name (f, "E");
+  pz_store_rollback (f->store);
+  name = office_name (f);
+  g_assert_cmpstr (name, ==, "D");
+  g_free (name);
+  set_name (f, "F");
+  commit_ok (f);
+  pz_store_rollback (f->store);  /* the third: back to D */
+  name = office_name (f);
+  g_assert_cmpstr (name, ==, "D");
+  g_free (name);
+  pz_store_rollback (f->store);  /* the action: back to B */
+  name = office_name (f);
+  g_assert_cmpstr (name, ==, "B");
+  g_free (name);
+  /* a second action, with nothing written since the first ended */
+  begin_ok (f);
+  begin_ok (f);
+  set_name (f, "G");
+  commit_ok (f);
+  commit_ok (f);
+  commit_ok (f);
+  g_assert_false (pz_store_in_transaction (f->store));
+  name = office_name (f);
+  g_assert_cmpstr (name, ==, "G");
+  g_free (name);
+
+  /* all rolled back from the deepest out, the first savepoint of all
+   * begun before anything was written */
+  begin_ok (f);
+  begin_ok (f);
+  begin_ok (f);
+  set_name (f, "H");
+  pz_store_rollback (f->store);
+  pz_store_rollback (f->store);
+  set_name (f, "I");
+  pz_store_rollback (f->store);
+  g_assert_false (pz_store_in_transaction (f->store));
+  name = office_name (f);
+  g_assert_cmpstr (name, ==, "G");
+  g_free (name);
+}
+
 static void
 test_sessions (Fixture      *f,
                gconstpointer data)
@@ -448,6 +553,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/store/users", Fixture, NULL, fixture_set_up, test_users, fixture_tear_down);
   g_test_add ("/store/rollback", Fixture, NULL, fixture_set_up, test_rollback, fixture_tear_down);
+  g_test_add ("/store/nested-rollback", Fixture, NULL, fixture_set_up, test_nested_rollback, fixture_tear_down);
   g_test_add ("/store/sessions", Fixture, NULL, fixture_set_up, test_sessions, fixture_tear_down);
   g_test_add ("/store/clocks-empty", Fixture, NULL, fixture_set_up, test_clocks_empty, fixture_tear_down);
   g_test_add ("/store/step-counts", Fixture, NULL, fixture_set_up, test_step_counts, fixture_tear_down);

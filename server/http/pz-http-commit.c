@@ -69,14 +69,20 @@ answer_batch (PzServer  *self,
         send_error (msg, 500, "internal", _("The server could not save the change; try again"), NULL);
       soup_server_message_unpause (msg);
     }
-  for (guint i = 0; error == NULL && i < events->len; i++)
-    broadcast (self, g_ptr_array_index (events, i));
+  if (error == NULL)
+    broadcast_all (self, events);
   /* the outbox reads the store: from the main loop, if this is a wait
-   * inside another use of the store */
-  if (error == NULL && self->outbox && kick_later)
-    self->outbox_kick = TRUE;
-  else if (error == NULL && self->outbox)
-    pz_outbox_kick (self->outbox);
+   * inside another use of the store; and only if the batch queued a
+   * message, as most actions do not */
+  if (error == NULL && self->outbox && self->engine &&
+      pz_store_messages_queued (pz_engine_get_store (self->engine)) != self->outbox_seen)
+    {
+      self->outbox_seen = pz_store_messages_queued (pz_engine_get_store (self->engine));
+      if (kick_later)
+        self->outbox_kick = TRUE;
+      else
+        pz_outbox_kick (self->outbox);
+    }
 }
 
 /* On the main thread, once the commit thread has ended the transaction. */

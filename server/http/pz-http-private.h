@@ -50,6 +50,7 @@ struct _PzServer
   GQueue       deferred;      /* Deferred: requests waiting for the store */
   guint        deferred_source;
   gboolean     outbox_kick;   /* due from deferred_source */
+  gint64       outbox_seen;   /* pz_store_messages_queued() at the last kick */
 
   GPtrArray   *sockets;      /* SoupWebsocketConnection: /api/v1/events */
   PzStoreBus  *bus;          /* to and from the other servers on the database */
@@ -249,6 +250,8 @@ void sessions_ended (PzServer   *self,
                      const char *hash);
 void broadcast (PzServer   *self,
                 const char *text);
+void broadcast_all (PzServer  *self,
+                    GPtrArray *texts);
 void announce (PzServer      *self,
                PzApplication *app);
 void announce_id (PzServer *self,

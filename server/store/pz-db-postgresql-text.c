@@ -145,3 +145,28 @@ pz_db_postgresql_safe_uri (const char *uri)
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
+
+/* (transfer full) (nullable): the password @uri gives */
+char *
+pz_db_postgresql_password_of (const char *uri)
+{
+  PQconninfoOption *options = PQconninfoParse (uri, NULL);
+  char *password = NULL;
+
+  for (PQconninfoOption *o = options; o && o->keyword; o++)
+    if (g_str_equal (o->keyword, "password") && o->val && *o->val)
+      password = g_strdup (o->val);
+  PQconninfoFree (options);
+  return password;
+}
+
+/* Whether @sql begins with the keyword @word, in any case */
+gboolean
+pz_db_postgresql_starts_with_word (const char *sql,
+                                   const char *word)
+{
+  while (g_ascii_isspace (*sql))
+    sql++;
+  return g_ascii_strncasecmp (sql, word, strlen (word)) == 0 &&
+         (sql[strlen (word)] == '\0' || !g_ascii_isalpha (sql[strlen (word)]));
+}

@@ -7,6 +7,11 @@
  * binary, so a bytea needs no escaping), its result read in text.  The
  * whole result of a statement is fetched when it runs: the store's
  * statements return few rows.
+ *
+ * What pz_db_exec_later() is given (savepoints and their release) waits
+ * for the next statement, and goes with it in one round trip: in one
+ * simple query, or in a pipeline before a prepared statement
+ * (pz-db-postgresql-pipeline.c).
  */
 #define G_LOG_DOMAIN "pz-db"
 
@@ -27,19 +32,20 @@
 
 typedef struct
 {
-  PzDb     parent;
-  PGconn  *conn;
-  char    *safe_uri; /* the location without its password, for messages */
-  char    *password; /* to blank out of the server's messages, if ever quoted */
-  guint    next_id;
-  gint64   changes;
-  gint64   total_changes;
+  PzDb       parent;
+  PGconn    *conn;
+  char      *safe_uri; /* the location without its password, for messages */
+  char      *password; /* to blank out of the server's messages, if ever quoted */
+  guint      next_id;
+  gint64     changes;
+  gint64     total_changes;
   /* a lost connection is made again (unless PZ_DB_OPEN_NO_RECONNECT) */
-  gboolean reconnect;
-  gboolean read_only;
-  int      lock_timeout_ms;
-  guint    generation;      /* counts the connections made: statements are prepared again in a new one */
-  gboolean in_transaction;  /* as last known: lost inside one, it must be rolled back first */
+  gboolean   reconnect;
+  gboolean   read_only;
+  int        lock_timeout_ms;
+  guint      generation;    /* counts the connections made: statements are prepared again in a new one */
+  gboolean   in_transaction; /* as last known: lost inside one, it must be rolled back first */
+  GPtrArray *later;         /* statements that go with the next one (char *) */
 } PzDbPg;
 
 typedef struct
@@ -153,16 +159,6 @@ notice_to_debug (void       *data,
   g_debug ("%s", text);
 }
 
-static gboolean
-starts_with_word (const char *sql,
-                  const char *word)
-{
-  while (g_ascii_isspace (*sql))
-    sql++;
-  return g_ascii_strncasecmp (sql, word, strlen (word)) == 0 &&
-         (sql[strlen (word)] == '\0' || !g_ascii_isalpha (sql[strlen (word)]));
-}
-
 static void
 note_transaction (PzDbPg *pg)
 {
@@ -191,7 +187,9 @@ usable (PzDbPg     *pg,
 {
   if (PQstatus (pg->conn) == CONNECTION_OK)
     return READY;
-  if (!pg->reconnect || (pg->in_transaction && !(sql && starts_with_word (sql, "ROLLBACK"))))
+  /* what waited belonged to the transaction the connection took with it */
+  g_ptr_array_set_size (pg->later, 0);
+  if (!pg->reconnect || (pg->in_transaction && !(sql && pz_db_postgresql_starts_with_word (sql, "ROLLBACK"))))
     {
       g_set_error (error, PZ_DB_ERROR, PZ_DB_ERROR_CANTOPEN,
                    pg->in_transaction ? _("Lost the connection to the database %s inside a transaction")
@@ -227,7 +225,26 @@ may_retry (PzDbPg     *pg,
            const char *sql)
 {
   return pg->reconnect && !pg->in_transaction && PQstatus (pg->conn) != CONNECTION_OK &&
-         (starts_with_word (sql, "SELECT") || starts_with_word (sql, "BEGIN"));
+         (pz_db_postgresql_starts_with_word (sql, "SELECT") || pz_db_postgresql_starts_with_word (sql, "BEGIN"));
+}
+
+/* (transfer full): what waits to go, then @sql (if any), as one text;
+ * %NULL if both are empty */
+static char *
+take_later (PzDbPg     *pg,
+            const char *sql)
+{
+  GString *all;
+
+  if (pg->later->len == 0)
+    return sql ? g_strdup (sql) : NULL;
+  all = g_string_new (NULL);
+  for (guint i = 0; i < pg->later->len; i++)
+    g_string_append_printf (all, "%s%s", i ? "; " : "", (const char *) g_ptr_array_index (pg->later, i));
+  if (sql)
+    g_string_append_printf (all, "; %s", sql);
+  g_ptr_array_set_size (pg->later, 0);
+  return g_string_free (all, FALSE);
 }
 
 static gboolean
@@ -235,6 +252,7 @@ run_simple (PzDbPg     *pg,
             const char *sql,
             GError    **error)
 {
+  g_autofree char *all = NULL;
   PGresult *result;
 
   switch (usable (pg, sql, error))
@@ -247,13 +265,16 @@ run_simple (PzDbPg     *pg,
     default:
       break;
     }
-  result = PQexec (pg->conn, sql);
-  if (PQresultStatus (result) == PGRES_FATAL_ERROR && may_retry (pg, sql))
+  all = take_later (pg, sql);
+  pz_db_postgresql_round_trip ();
+  result = PQexec (pg->conn, all);
+  if (PQresultStatus (result) == PGRES_FATAL_ERROR && may_retry (pg, all))
     {
       PQclear (result);
       if (usable (pg, sql, error) != READY)
         return FALSE;
-      result = PQexec (pg->conn, sql);
+      pz_db_postgresql_round_trip ();
+      result = PQexec (pg->conn, all);
     }
   note_transaction (pg);
   {
@@ -267,6 +288,17 @@ run_simple (PzDbPg     *pg,
     PQclear (result);
     return ok;
   }
+}
+
+/* Sends what waits to go, if anything, before an exchange that cannot
+ * take it along. */
+static gboolean
+send_later (PzDbPg  *pg,
+            GError **error)
+{
+  if (pg->later->len == 0)
+    return TRUE;
+  return run_simple (pg, NULL, error);
 }
 
 /* What a connection is set to, made again on a new one. */
@@ -284,6 +316,7 @@ apply_settings (PzDbPg  *pg,
     return FALSE;
   if (pg->lock_timeout_ms <= 0)
     return TRUE;
+  pz_db_postgresql_round_trip ();
   result = PQexec (pg->conn, timeout);
   ok = PQresultStatus (result) == PGRES_COMMAND_OK;
   if (!ok)
@@ -303,6 +336,7 @@ static void
 run_quietly (PzDbPg     *pg,
              const char *sql)
 {
+  pz_db_postgresql_round_trip ();
   PQclear (PQexec (pg->conn, sql));
 }
 
@@ -312,6 +346,7 @@ pg_close (PzDb *db)
   PzDbPg *pg = (PzDbPg *) db;
 
   g_clear_pointer (&pg->conn, PQfinish);
+  g_clear_pointer (&pg->later, g_ptr_array_unref);
   g_free (pg->safe_uri);
   g_free (pg->password);
   g_free (pg);
@@ -323,6 +358,20 @@ pg_exec (PzDb       *db,
          GError    **error)
 {
   return run_simple ((PzDbPg *) db, sql, error);
+}
+
+static gboolean
+pg_exec_later (PzDb       *db,
+               const char *sql,
+               GError    **error)
+{
+  PzDbPg *pg = (PzDbPg *) db;
+
+  /* outside a transaction, or in a failed one, a statement goes at once */
+  if (PQstatus (pg->conn) != CONNECTION_OK || PQtransactionStatus (pg->conn) != PQTRANS_INTRANS)
+    return run_simple (pg, sql, error);
+  g_ptr_array_add (pg->later, g_strdup (sql));
+  return TRUE;
 }
 
 static PzDbStmt *
@@ -340,7 +389,7 @@ pg_prepare (PzDb       *db,
   gboolean deferred;
   int n_params;
 
-  if (usable (pg, NULL, error) == LOST)
+  if (usable (pg, NULL, error) == LOST || !send_later (pg, error))
     return NULL;
   in_transaction = PQtransactionStatus (pg->conn) == PQTRANS_INTRANS;
   text = pz_db_postgresql_rewrite (sql, &n_params);
@@ -350,6 +399,7 @@ pg_prepare (PzDb       *db,
    * prepared does not fail the transaction, as in SQLite */
   if (in_transaction)
     run_quietly (pg, "SAVEPOINT pz_prepare");
+  pz_db_postgresql_round_trip ();
   result = PQprepare (pg->conn, name, text, 0, NULL);
   status = PQresultStatus (result);
   deferred = status != PGRES_COMMAND_OK && untyped (result);
@@ -414,7 +464,11 @@ pg_finalize (PzDbStmt *s)
   if (!stmt->deferred && pg->conn && PQstatus (pg->conn) == CONNECTION_OK)
     {
       g_autofree char *sql = g_strdup_printf ("DEALLOCATE %s", stmt->name);
-      PGresult *result = PQexec (pg->conn, sql);
+      PGresult *result;
+
+      send_later (pg, NULL);
+      pz_db_postgresql_round_trip ();
+      result = PQexec (pg->conn, sql);
 
       PQclear (result);
     }
@@ -528,12 +582,14 @@ run_deferred (PzDbPg     *pg,
     known = known && types[i] != 0;
   if (known)
     {
+      pz_db_postgresql_round_trip ();
       result = PQprepare (pg->conn, stmt->name, stmt->text, stmt->n_params, types);
       if (PQresultStatus (result) != PGRES_COMMAND_OK)
         return result;
       PQclear (result);
       stmt->deferred = FALSE;
       stmt->generation = pg->generation;
+      pz_db_postgresql_round_trip ();
       return PQexecPrepared (pg->conn, stmt->name, stmt->n_params,
                              (const char * const *) stmt->values, stmt->lengths, stmt->formats, 0);
     }
@@ -548,6 +604,7 @@ run_deferred (PzDbPg     *pg,
       g_clear_pointer (&result, PQclear);
       if (in_transaction)
         run_quietly (pg, "SAVEPOINT pz_guess");
+      pz_db_postgresql_round_trip ();
       result = PQprepare (pg->conn, "", stmt->text, stmt->n_params, types);
       if (PQresultStatus (result) != PGRES_COMMAND_OK)
         {
@@ -559,6 +616,7 @@ run_deferred (PzDbPg     *pg,
         }
       /* run before any other query, which would end the unnamed statement */
       PQclear (result);
+      pz_db_postgresql_round_trip ();
       result = PQexecPrepared (pg->conn, "", stmt->n_params,
                                (const char * const *) stmt->values, stmt->lengths, stmt->formats, 0);
       status = PQresultStatus (result);
@@ -568,6 +626,19 @@ run_deferred (PzDbPg     *pg,
       return result;
     }
   return result;
+}
+
+/* A prepared statement and what waited to go before it, in one round
+ * trip. */
+static PGresult *
+run_with_later (PzDbPg     *pg,
+                PzDbPgStmt *stmt)
+{
+  g_autoptr(GPtrArray) later = g_steal_pointer (&pg->later);
+
+  pg->later = g_ptr_array_new_with_free_func (g_free);
+  return pz_db_postgresql_run_after (pg->conn, later, stmt->name, stmt->n_params,
+                                     (const char * const *) stmt->values, stmt->lengths, stmt->formats);
 }
 
 static PzDbStep
@@ -594,7 +665,12 @@ pg_step (PzDbStmt *s,
       /* prepared on a connection that is gone: again on this one */
       if (!stmt->deferred && stmt->generation != pg->generation)
         {
-          PGresult *prepared = PQprepare (pg->conn, stmt->name, stmt->text, stmt->n_params, stmt->types);
+          PGresult *prepared;
+
+          if (!send_later (pg, error))
+            return PZ_DB_STEP_FAILED;
+          pz_db_postgresql_round_trip ();
+          prepared = PQprepare (pg->conn, stmt->name, stmt->text, stmt->n_params, stmt->types);
 
           if (PQresultStatus (prepared) != PGRES_COMMAND_OK)
             {
@@ -606,10 +682,19 @@ pg_step (PzDbStmt *s,
           stmt->generation = pg->generation;
         }
       if (stmt->deferred)
-        stmt->result = run_deferred (pg, stmt);
+        {
+          if (!send_later (pg, error))
+            return PZ_DB_STEP_FAILED;
+          stmt->result = run_deferred (pg, stmt);
+        }
+      else if (pg->later->len > 0)
+        stmt->result = run_with_later (pg, stmt);
       else
-        stmt->result = PQexecPrepared (pg->conn, stmt->name, stmt->n_params,
-                                       (const char * const *) stmt->values, stmt->lengths, stmt->formats, 0);
+        {
+          pz_db_postgresql_round_trip ();
+          stmt->result = PQexecPrepared (pg->conn, stmt->name, stmt->n_params,
+                                         (const char * const *) stmt->values, stmt->lengths, stmt->formats, 0);
+        }
       if (attempt > 0 || PQresultStatus (stmt->result) != PGRES_FATAL_ERROR || !may_retry (pg, stmt->text))
         break;
       g_clear_pointer (&stmt->result, PQclear);
@@ -782,6 +867,8 @@ pg_data_version (PzDb *db)
    * unchanged */
   if (PQtransactionStatus (pg->conn) == PQTRANS_INERROR)
     return G_MININT64 + g_atomic_int_add (&unknown, 1);
+  send_later (pg, NULL);
+  pz_db_postgresql_round_trip ();
   result = PQexecParams (pg->conn, "SELECT pg_current_snapshot ()::text", 0, NULL, NULL, NULL, NULL, 0);
   if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) != 1)
     {
@@ -828,16 +915,32 @@ pg_listen (PzDb       *db,
   return run_simple (pg, sql, error);
 }
 
+/* One statement for all: SELECT pg_notify ($1, $2), pg_notify ($1, $3), … */
 static gboolean
-pg_notify (PzDb       *db,
-           const char *channel,
-           const char *payload,
-           GError    **error)
+pg_notify (PzDb               *db,
+           const char         *channel,
+           const char * const *payloads,
+           guint               n,
+           GError            **error)
 {
   PzDbPg *pg = (PzDbPg *) db;
-  const char *values[] = { channel, payload };
-  PGresult *result = PQexecParams (pg->conn, "SELECT pg_notify ($1, $2)", 2, NULL, values, NULL, NULL, 0);
-  gboolean ok = PQresultStatus (result) == PGRES_TUPLES_OK;
+  g_autofree const char **values = g_new (const char *, n + 1);
+  g_autoptr(GString) sql = g_string_new ("SELECT ");
+  PGresult *result;
+  gboolean ok;
+
+  g_return_val_if_fail (n < 65535, FALSE);
+  values[0] = channel;
+  for (guint i = 0; i < n; i++)
+    {
+      values[i + 1] = payloads[i];
+      g_string_append_printf (sql, "%spg_notify ($1, $%u)", i ? ", " : "", i + 2);
+    }
+  if (!send_later (pg, error))
+    return FALSE;
+  pz_db_postgresql_round_trip ();
+  result = PQexecParams (pg->conn, sql->str, (int) n + 1, NULL, values, NULL, NULL, 0);
+  ok = PQresultStatus (result) == PGRES_TUPLES_OK;
 
   if (!ok)
     set_error (pg, result, error);
@@ -875,6 +978,7 @@ pg_next_notification (PzDb    *db,
 static const PzDbDriver pg_driver = {
   .close = pg_close,
   .exec = pg_exec,
+  .exec_later = pg_exec_later,
   .prepare = pg_prepare,
   .finalize = pg_finalize,
   .clear_bindings = pg_clear_bindings,
@@ -902,19 +1006,6 @@ static const PzDbDriver pg_driver = {
   .next_notification = pg_next_notification,
 };
 
-static char *
-password_of (const char *uri)
-{
-  PQconninfoOption *options = PQconninfoParse (uri, NULL);
-  char *password = NULL;
-
-  for (PQconninfoOption *o = options; o && o->keyword; o++)
-    if (g_str_equal (o->keyword, "password") && o->val && *o->val)
-      password = g_strdup (o->val);
-  PQconninfoFree (options);
-  return password;
-}
-
 PzDb *
 pz_db_postgresql_open (const char   *uri,
                        PzDbOpenFlags flags,
@@ -930,8 +1021,9 @@ pz_db_postgresql_open (const char   *uri,
   PzDbPg *pg = g_new0 (PzDbPg, 1);
 
   pz_db_init (&pg->parent, &pg_driver, PZ_DB_POSTGRESQL);
+  pg->later = g_ptr_array_new_with_free_func (g_free);
   pg->safe_uri = pz_db_postgresql_safe_uri (uri);
-  pg->password = password_of (uri);
+  pg->password = pz_db_postgresql_password_of (uri);
   pg->conn = PQconnectdbParams (keywords, values, 1);
   if (pg->conn == NULL || PQstatus (pg->conn) != CONNECTION_OK)
     {

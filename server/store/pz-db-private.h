@@ -26,6 +26,8 @@ struct _PzDbDriver
 {
   void          (*close)            (PzDb *db);
   gboolean      (*exec)             (PzDb *db, const char *sql, GError **error);
+  /* NULL: run at once */
+  gboolean      (*exec_later)       (PzDb *db, const char *sql, GError **error);
   PzDbStmt     *(*prepare)          (PzDb *db, const char *sql, GError **error);
   void          (*finalize)         (PzDbStmt *stmt);
   void          (*clear_bindings)   (PzDbStmt *stmt);
@@ -50,7 +52,8 @@ struct _PzDbDriver
   /* notifications between connections; NULL where the engine has none */
   int           (*socket)           (PzDb *db);
   gboolean      (*listen)           (PzDb *db, const char *channel, GError **error);
-  gboolean      (*notify)           (PzDb *db, const char *channel, const char *payload, GError **error);
+  gboolean      (*notify)           (PzDb *db, const char *channel, const char * const *payloads, guint n,
+                                     GError **error);
   char         *(*next_notification) (PzDb *db, GError **error);
 };
 

@@ -77,6 +77,16 @@ pz_db_exec (PzDb       *db,
   return db->driver->exec (db, sql, error);
 }
 
+gboolean
+pz_db_exec_later (PzDb       *db,
+                  const char *sql,
+                  GError    **error)
+{
+  if (db->driver->exec_later)
+    return db->driver->exec_later (db, sql, error);
+  return db->driver->exec (db, sql, error);
+}
+
 PzDbStmt *
 pz_db_prepare (PzDb       *db,
                const char *sql,
@@ -250,7 +260,19 @@ pz_db_notify (PzDb       *db,
               const char *payload,
               GError    **error)
 {
-  return db->driver->notify ? db->driver->notify (db, channel, payload, error) : TRUE;
+  return pz_db_notify_all (db, channel, &payload, 1, error);
+}
+
+gboolean
+pz_db_notify_all (PzDb               *db,
+                  const char         *channel,
+                  const char * const *payloads,
+                  guint               n,
+                  GError            **error)
+{
+  if (n == 0 || db->driver->notify == NULL)
+    return TRUE;
+  return db->driver->notify (db, channel, payloads, n, error);
 }
 
 char *

@@ -72,6 +72,14 @@ gboolean    pz_db_exec            (PzDb           *db,
                                    const char     *sql,
                                    GError        **error);
 
+/* A statement without parameters or rows whose outcome nothing waits
+ * for (a SAVEPOINT, a RELEASE), sent with the next statement where the
+ * engine can, in one round trip: PostgreSQL's, in a pipeline.  If it fails,
+ * that next statement fails with its error. */
+gboolean    pz_db_exec_later      (PzDb           *db,
+                                   const char     *sql,
+                                   GError        **error);
+
 /* (transfer none): owned by @db until pz_db_close() */
 PzDbStmt   *pz_db_prepare         (PzDb           *db,
                                    const char     *sql,
@@ -145,6 +153,12 @@ gboolean    pz_db_listen          (PzDb           *db,
 gboolean    pz_db_notify          (PzDb           *db,
                                    const char     *channel,
                                    const char     *payload,
+                                   GError        **error);
+/* @n of them at once, in their order, in one round trip */
+gboolean    pz_db_notify_all      (PzDb           *db,
+                                   const char     *channel,
+                                   const char * const *payloads,
+                                   guint           n,
                                    GError        **error);
 /* (transfer full): the payload of the next notification another
  * connection sent, without waiting; %NULL if none has arrived, or (with

@@ -407,6 +407,48 @@ static const char * const migrations[] = {
   "ALTER TABLE holidays DROP CONSTRAINT holidays_pkey;"
   "ALTER TABLE holidays ADD PRIMARY KEY (office_id, date);"
   "ALTER TABLE holidays ADD FOREIGN KEY (office_id) REFERENCES offices(id);",
+  /* 19: the totals per step in slots.  Every action moves a file from one
+   * step to another, and each transaction counts it in the row of the
+   * step: with one row per step, a server's transaction waits at it until
+   * another server's commits, so that servers on one database take turns.
+   * Each transaction counts in one of 16 slots, by its id; the total is
+   * the slots' sum, and a slot may be below zero. */
+  "ALTER TABLE step_counts ADD COLUMN slot integer NOT NULL DEFAULT 0;"
+  "ALTER TABLE step_counts DROP CONSTRAINT step_counts_pkey;"
+  "ALTER TABLE step_counts ADD PRIMARY KEY (office_id, step, slot);"
+  "ALTER TABLE step_due_counts ADD COLUMN slot integer NOT NULL DEFAULT 0;"
+  "ALTER TABLE step_due_counts DROP CONSTRAINT step_due_counts_pkey;"
+  "ALTER TABLE step_due_counts ADD PRIMARY KEY (office_id, step, hour, slot);"
+  "CREATE OR REPLACE FUNCTION applications_counts () RETURNS trigger LANGUAGE plpgsql AS $$"
+  "DECLARE"
+  "  s integer := (pg_current_xact_id ()::text::bigint % 16)::integer;"
+  "BEGIN"
+  "  IF TG_OP IN ('UPDATE', 'DELETE') THEN"
+  "    INSERT INTO step_counts (office_id, step, slot, files) VALUES (OLD.office_id, OLD.step, s, -1)"
+  "      ON CONFLICT (office_id, step, slot) DO UPDATE SET files = step_counts.files - 1;"
+  "    DELETE FROM step_counts WHERE office_id = OLD.office_id AND step = OLD.step AND slot = s AND files = 0;"
+  "    IF OLD.due_at IS NOT NULL THEN"
+  "      INSERT INTO step_due_counts (office_id, step, hour, slot, files)"
+  "        VALUES (OLD.office_id, OLD.step, OLD.due_at / 3600, s, -1)"
+  "        ON CONFLICT (office_id, step, hour, slot) DO UPDATE SET files = step_due_counts.files - 1;"
+  "      DELETE FROM step_due_counts WHERE office_id = OLD.office_id AND step = OLD.step"
+  "        AND hour = OLD.due_at / 3600 AND slot = s AND files = 0;"
+  "    END IF;"
+  "  END IF;"
+  "  IF TG_OP IN ('UPDATE', 'INSERT') THEN"
+  "    INSERT INTO step_counts (office_id, step, slot, files) VALUES (NEW.office_id, NEW.step, s, 1)"
+  "      ON CONFLICT (office_id, step, slot) DO UPDATE SET files = step_counts.files + 1;"
+  "    DELETE FROM step_counts WHERE office_id = NEW.office_id AND step = NEW.step AND slot = s AND files = 0;"
+  "    IF NEW.due_at IS NOT NULL THEN"
+  "      INSERT INTO step_due_counts (office_id, step, hour, slot, files)"
+  "        VALUES (NEW.office_id, NEW.step, NEW.due_at / 3600, s, 1)"
+  "        ON CONFLICT (office_id, step, hour, slot) DO UPDATE SET files = step_due_counts.files + 1;"
+  "      DELETE FROM step_due_counts WHERE office_id = NEW.office_id AND step = NEW.step"
+  "        AND hour = NEW.due_at / 3600 AND slot = s AND files = 0;"
+  "    END IF;"
+  "  END IF;"
+  "  RETURN NULL;"
+  "END $$;",
 };
 
 int

@@ -118,17 +118,42 @@ pz_store_bus_publish (PzStoreBus *self,
                       const char *event,
                       GError    **error)
 {
-  g_autoptr(GError) db_error = NULL;
+  g_autoptr(GPtrArray) events = g_ptr_array_new ();
 
-  if (strlen (event) > MAX_PAYLOAD)
+  g_ptr_array_add (events, (gpointer) event);
+  return pz_store_bus_publish_all (self, events, error);
+}
+
+/* Sends @events (char *) to the other servers, in one round trip; they
+ * hear them at once, in their order.  One too long for the bus is not
+ * sent (and is the error), the others are. */
+gboolean
+pz_store_bus_publish_all (PzStoreBus *self,
+                          GPtrArray  *events,
+                          GError    **error)
+{
+  g_autoptr(GError) db_error = NULL;
+  g_autoptr(GPtrArray) fit = g_ptr_array_sized_new (events->len);
+  gsize too_long = 0;
+
+  for (guint i = 0; i < events->len; i++)
     {
-      g_set_error (error, PZ_STORE_ERROR, PZ_STORE_ERROR_FAILED,
-                   _("An event of %zu bytes is too long for the other servers"), strlen (event));
-      return FALSE;
+      const char *event = g_ptr_array_index (events, i);
+
+      if (strlen (event) <= MAX_PAYLOAD)
+        g_ptr_array_add (fit, (gpointer) event);
+      else if (too_long == 0)
+        too_long = strlen (event);
     }
-  if (!pz_db_notify (self->db, CHANNEL, event, &db_error))
+  if (!pz_db_notify_all (self->db, CHANNEL, (const char * const *) fit->pdata, fit->len, &db_error))
     {
       g_set_error (error, PZ_STORE_ERROR, PZ_STORE_ERROR_FAILED, _("Database error: %s"), db_error->message);
+      return FALSE;
+    }
+  if (too_long)
+    {
+      g_set_error (error, PZ_STORE_ERROR, PZ_STORE_ERROR_FAILED,
+                   _("An event of %zu bytes is too long for the other servers"), too_long);
       return FALSE;
     }
   return TRUE;

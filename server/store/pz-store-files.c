@@ -403,7 +403,7 @@ pz_store_count_step (PzStore    *self,
                      GError    **error)
 {
   PzDbStmt *stmt = prepare (self,
-                            "SELECT coalesce((SELECT files FROM step_counts WHERE office_id = ?3 AND step = ?2), 0), "
+                            "SELECT coalesce((SELECT sum(files) FROM step_counts WHERE office_id = ?3 AND step = ?2), 0), "
                             OVERDUE_SQL ("?3", "?2"), error);
   int rc;
 
@@ -440,7 +440,9 @@ pz_store_count_by_step (PzStore *self,
 {
   PzDbStmt *stmt = prepare (self,
                             "SELECT c.step, sum(c.files), sum(" OVERDUE_SQL ("c.office_id", "c.step") ")"
-                            " FROM step_counts c WHERE ?2 = 0 OR c.office_id = ?2 GROUP BY c.step", error);
+                            " FROM (SELECT office_id, step, sum(files) AS files FROM step_counts"
+                            "       WHERE ?2 = 0 OR office_id = ?2 GROUP BY office_id, step HAVING sum(files) > 0) c"
+                            " GROUP BY c.step", error);
   g_autoptr(GHashTable) counts = NULL;
   int rc;
 

@@ -48,7 +48,24 @@ pz_store_insert_message (PzStore   *self,
   bind_text (stmt, 7, m->body);
   pz_db_bind_int64 (stmt, 8, m->created_at);
   pz_db_bind_int64 (stmt, 9, m->created_at);
-  return step_returning (self, stmt, &m->id, error);
+  if (!step_returning (self, stmt, &m->id, error))
+    return FALSE;
+  self->messages_queued++;
+  return TRUE;
+}
+
+/**
+ * pz_store_messages_queued:
+ * @self: a store
+ *
+ * Returns: how many messages were put in the outbox through @self since
+ *   it opened (also those whose transaction was then rolled back): when
+ *   it has not moved since a commit, that commit queued none
+ */
+gint64
+pz_store_messages_queued (PzStore *self)
+{
+  return self->messages_queued;
 }
 
 /**

@@ -16,12 +16,18 @@ struct _PzStore
   PzDb       *db;          /* keeps the prepared statements */
   GError     *step_error;  /* why the last db_step() failed, for sql_error() */
   guint       depth;       /* open transaction and savepoints */
+  /* bit n: the savepoint begun at depth n was set (pz_n); one begun
+   * where nothing was written since the last one set is only counted, as
+   * its rollback goes back to that one */
+  guint64     set_savepoints;
+  gboolean    written;     /* something may have been written since the last BEGIN or savepoint set */
   int         busy_ms;     /* how long a statement waits for another process's lock */
   gint64      ends;        /* transactions and savepoints committed or rolled back */
   gboolean    reader;      /* a read-only connection: its transactions only read */
   GThread    *borrower;    /* the thread committing the open transaction, or NULL */
   void      (*waiter) (gpointer data);  /* takes the connection back from it */
   gpointer    waiter_data;
+  gint64      messages_queued;  /* see pz_store_messages_queued() */
   GConverter *packer;      /* deflates the answers kept for retries, reset for each */
 };
 

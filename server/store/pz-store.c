@@ -64,6 +64,15 @@ lent_elsewhere (PzStore    *self,
   return TRUE;
 }
 
+/* Whether @sql may write: anything but a SELECT. */
+static gboolean
+may_write (const char *sql)
+{
+  while (g_ascii_isspace (*sql))
+    sql++;
+  return g_ascii_strncasecmp (sql, "SELECT", 6) != 0 || g_ascii_isalnum (sql[6]) || sql[6] == '_';
+}
+
 PzDbStmt *
 prepare (PzStore    *self,
          const char *sql,
@@ -73,6 +82,8 @@ prepare (PzStore    *self,
 
   if (G_UNLIKELY (lent_elsewhere (self, sql, error)))
     return NULL;
+  if (may_write (sql))
+    self->written = TRUE;
   g_clear_error (&self->step_error);
   if (!(stmt = pz_db_prepare (self->db, sql, &self->step_error)))
     sql_error (self, error);
@@ -155,9 +166,32 @@ exec (PzStore    *self,
 
   if (G_UNLIKELY (lent_elsewhere (self, sql, error)))
     return FALSE;
+  if (may_write (sql))
+    self->written = TRUE;
   if (!pz_db_exec (self->db, sql, &db_error))
     {
       /* only a full disk is told apart here, as it always was */
+      g_set_error (error, PZ_STORE_ERROR,
+                   g_error_matches (db_error, PZ_DB_ERROR, PZ_DB_ERROR_FULL)
+                   ? PZ_STORE_ERROR_FULL : PZ_STORE_ERROR_FAILED,
+                   _("Database error: %s"), db_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A savepoint's statement, sent with the next one (see pz_db_exec_later()). */
+static gboolean
+exec_later (PzStore    *self,
+            const char *sql,
+            GError    **error)
+{
+  g_autoptr(GError) db_error = NULL;
+
+  if (G_UNLIKELY (lent_elsewhere (self, sql, error)))
+    return FALSE;
+  if (!pz_db_exec_later (self->db, sql, &db_error))
+    {
       g_set_error (error, PZ_STORE_ERROR,
                    g_error_matches (db_error, PZ_DB_ERROR, PZ_DB_ERROR_FULL)
                    ? PZ_STORE_ERROR_FULL : PZ_STORE_ERROR_FAILED,
@@ -447,6 +481,16 @@ pz_store_ping (PzStore *self)
   return rc == PZ_DB_STEP_ROW;
 }
 
+/* The savepoints kept apart by a bit each; deeper ones are always set. */
+#define TRACKED_DEPTHS 64
+
+static gboolean
+savepoint_set (PzStore *self,
+               guint    depth)
+{
+  return depth >= TRACKED_DEPTHS || (self->set_savepoints & (G_GUINT64_CONSTANT (1) << depth)) != 0;
+}
+
 /**
  * pz_store_begin:
  * @self: a store
@@ -456,6 +500,12 @@ pz_store_ping (PzStore *self)
  * several actions can share one durable commit and each still succeed or
  * fail alone. Every begin is ended by exactly one pz_store_commit() or
  * pz_store_rollback().
+ *
+ * A savepoint inside a savepoint, begun when nothing was written since
+ * the outer one, is not sent to the database: rolling it back is rolling
+ * back to the outer one, and committing it is nothing.  An action inside
+ * the savepoint that also holds its answer for a retry costs two
+ * statements less.
  */
 gboolean
 pz_store_begin (PzStore *self,
@@ -471,13 +521,19 @@ pz_store_begin (PzStore *self,
       PzDbStmt *stmt = prepare (self, self->reader ? begin_read_sql (self) : begin_write_sql (self), error);
       if (!stmt || !step_done (self, stmt, error))
         return FALSE;
+      self->set_savepoints = 0;
     }
+  else if (self->depth >= 2 && self->depth < TRACKED_DEPTHS && !self->written)
+    self->set_savepoints &= ~(G_GUINT64_CONSTANT (1) << self->depth);
   else
     {
       sql = g_strdup_printf ("SAVEPOINT pz_%u", self->depth);
-      if (!exec (self, sql, error))
+      if (!exec_later (self, sql, error))
         return FALSE;
+      if (self->depth < TRACKED_DEPTHS)
+        self->set_savepoints |= G_GUINT64_CONSTANT (1) << self->depth;
     }
+  self->written = FALSE;
   self->depth++;
   return TRUE;
 }
@@ -506,11 +562,13 @@ pz_store_commit (PzStore *self,
       if (!stmt || !step_done (self, stmt, error))
         return FALSE;
     }
-  else
+  else if (savepoint_set (self, self->depth - 1))
     {
       sql = g_strdup_printf ("RELEASE pz_%u", self->depth - 1);
-      if (!exec (self, sql, error))
+      if (!exec_later (self, sql, error))
         return FALSE;
+      /* what it held is the enclosing one's now */
+      self->written = TRUE;
     }
   self->depth--;
   self->ends++;
@@ -529,12 +587,26 @@ pz_store_rollback (PzStore *self)
       if (pz_db_in_transaction (self->db))
         exec (self, "ROLLBACK", NULL);
     }
-  else
+  else if (savepoint_set (self, self->depth - 1))
     {
       g_autofree char *sql = g_strdup_printf ("ROLLBACK TO pz_%u; RELEASE pz_%u",
                                               self->depth - 1, self->depth - 1);
       exec (self, sql, NULL);
     }
+  else
+    {
+      /* back to the savepoint set last, where the database stood when
+       * this one began; that one stays, for its own end */
+      guint set = self->depth - 2;
+      g_autofree char *sql = NULL;
+
+      while (!savepoint_set (self, set))
+        set--;
+      sql = g_strdup_printf ("ROLLBACK TO pz_%u", set);
+      exec (self, sql, NULL);
+    }
+  /* what is left may have been written before */
+  self->written = TRUE;
   self->depth--;
   self->ends++;
 }

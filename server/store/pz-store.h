@@ -155,6 +155,9 @@ int            pz_store_bus_socket         (PzStoreBus     *self);
 gboolean       pz_store_bus_publish        (PzStoreBus     *self,
                                             const char     *event,
                                             GError        **error);
+gboolean       pz_store_bus_publish_all    (PzStoreBus     *self,
+                                            GPtrArray      *events,
+                                            GError        **error);
 char          *pz_store_bus_next           (PzStoreBus     *self,
                                             GError        **error);
 gboolean       pz_store_bus_lead           (PzStoreBus     *self);
@@ -488,6 +491,7 @@ void           pz_message_free             (PzMessage      *m);
 gboolean       pz_store_insert_message     (PzStore        *self,
                                             PzMessage      *m,
                                             GError        **error);
+gint64         pz_store_messages_queued    (PzStore        *self);
 GPtrArray     *pz_store_due_messages       (PzStore        *self,
                                             gint64          now,
                                             guint           limit);
