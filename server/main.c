@@ -19,6 +19,7 @@
 #include "pz-backup.h"
 #include "pz-server.h"
 #include "pz-config.h"
+#include "pz-migrate.h"
 #include "pz-store.h"
 #include "pz-verify.h"
 
@@ -454,6 +455,140 @@ run_office_add (int    argc,
   return 0;
 }
 
+/* One end of a move: a data directory, or a configuration file whose
+ * [store] and [signing] say where the database, files and key are.  A data
+ * directory that does not exist yet is created (for an office leaving a
+ * cluster). */
+typedef struct
+{
+  char *location;
+  char *data_dir;
+  char *signing_key;
+} MigrateEnd;
+
+static void
+migrate_end_clear (MigrateEnd *end)
+{
+  g_free (end->location);
+  g_free (end->data_dir);
+  g_free (end->signing_key);
+}
+
+static gboolean
+migrate_end_parse (const char *arg,
+                   gboolean    create,
+                   MigrateEnd *end)
+{
+  if (g_file_test (arg, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autoptr(PzConfig) config = pz_config_new ();
+      g_autoptr(GError) error = NULL;
+
+      if (!pz_config_load_file (config, arg, &error))
+        {
+          g_printerr (_("Cannot read the configuration %s: %s\n"), arg, error->message);
+          return FALSE;
+        }
+      if (config->data_dir == NULL)
+        {
+          g_printerr (_("The configuration %s does not say where the data live (data_dir)\n"), arg);
+          return FALSE;
+        }
+      end->data_dir = g_strdup (config->data_dir);
+      end->location = config->store_url ? g_strdup (config->store_url)
+                                        : g_build_filename (end->data_dir, "perizinan.db", NULL);
+      end->signing_key = config->signing_key ? g_strdup (config->signing_key)
+                                             : g_build_filename (end->data_dir, "signing.p12", NULL);
+    }
+  else
+    {
+      end->data_dir = g_strdup (arg);
+      end->location = g_build_filename (arg, "perizinan.db", NULL);
+      end->signing_key = g_build_filename (arg, "signing.p12", NULL);
+    }
+  if (g_str_has_suffix (end->location, "perizinan.db") && !g_file_test (end->location, G_FILE_TEST_EXISTS))
+    {
+      if (!create)
+        {
+          g_printerr (_("There is no database in %s\n"), end->data_dir);
+          return FALSE;
+        }
+    }
+  if (create && g_mkdir_with_parents (end->data_dir, 0700) != 0)
+    {
+      g_printerr (_("Cannot create the data directory %s\n"), end->data_dir);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Running servers on the cluster read the offices again. */
+static void
+announce_office_change (const char *location)
+{
+  g_autoptr(GError) error = NULL;
+  PzStoreBus *bus = pz_store_bus_open (location, &error);
+
+  if (!bus || !pz_store_bus_publish (bus, PZ_STORE_BUS_OFFICE_CHANGED, &error))
+    g_printerr (_("The running servers were not told; restart them: %s\n"), error->message);
+  if (bus)
+    pz_store_bus_free (bus);
+}
+
+static int
+run_migrate (int    argc,
+             char **argv)
+{
+  g_autofree char *office = NULL;
+  g_autofree char *as = NULL;
+  g_autoptr(GError) error = NULL;
+  MigrateEnd from = { 0 }, to = { 0 };
+  PzMigrateStats stats = { 0 };
+  int status = 1;
+  GOptionEntry entries[] = {
+    { "office", 0, 0, G_OPTION_ARG_STRING, &office,
+      N_("The office to move, when the source serves several"), N_("CODE") },
+    { "as", 0, 0, G_OPTION_ARG_STRING, &as,
+      N_("The office's code at the destination, when its own is taken there"), N_("CODE") },
+    { NULL }
+  };
+
+  if (!parse_subcommand (_("FROM TO"),
+                         _("Move an office with its users, files, documents, history and numbers from one "
+                           "deployment to another: each of FROM and TO is a data directory or a "
+                           "configuration file. Stop the server of FROM first; FROM is left as it was."),
+                         entries, &argc, &argv, 2))
+    return 2;
+  if (as && !office_code_is_valid (as))
+    {
+      g_printerr (_("An office code is 2 to 32 lower-case letters, digits or dashes\n"));
+      return 2;
+    }
+  if (migrate_end_parse (argv[1], FALSE, &from) && migrate_end_parse (argv[2], TRUE, &to))
+    {
+      PzMigrateEnd a = { from.location, from.data_dir, from.signing_key };
+      PzMigrateEnd b = { to.location, to.data_dir, to.signing_key };
+
+      if (pz_migrate_office (&a, &b, office, as, &stats, &error))
+        {
+          g_print (_("Office %s moved: %lld users, %lld files, %lld stored documents and outputs\n"),
+                   stats.office, (long long) stats.users, (long long) stats.applications,
+                   (long long) stats.blobs);
+          if (stats.key_note)
+            g_print ("%s\n", stats.key_note);
+          if (b.location && g_str_has_prefix (b.location, "postgres"))
+            announce_office_change (b.location);
+          pz_migrate_stats_clear (&stats);
+          status = 0;
+        }
+      else
+        g_printerr (_("Nothing was moved: %s\n"), error->message);
+    }
+  migrate_end_clear (&from);
+  migrate_end_clear (&to);
+  return status;
+}
+
 static int
 run_server (int   argc,
             char *argv[])
@@ -487,7 +622,7 @@ run_server (int   argc,
     { NULL }
   };
 
-  context = g_option_context_new (_("[backup|restore|create-admin|verify]"));
+  context = g_option_context_new (_("[backup|restore|create-admin|verify|office add|migrate]"));
   g_option_context_set_summary (context, _("Perizinan server: the permit workflow of a one-stop "
                                            "service office, over HTTP."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -587,5 +722,7 @@ main (int   argc,
     return run_create_admin (argc - 1, argv + 1);
   if (argc > 2 && strcmp (argv[1], "office") == 0 && strcmp (argv[2], "add") == 0)
     return run_office_add (argc - 2, argv + 2);
+  if (argc > 1 && strcmp (argv[1], "migrate") == 0)
+    return run_migrate (argc - 1, argv + 1);
   return run_server (argc, argv);
 }

@@ -95,8 +95,6 @@ broadcast_all (PzServer  *self,
 
 static void bus_lost (PzServer *self);
 
-/* on the bus: the office's permit types, calendar or profile changed */
-#define OFFICE_CHANGED "office-changed"
 
 /**
  * reload_office:
@@ -112,7 +110,7 @@ reload_office (PzServer *self,
 {
   g_autoptr(GError) bus_error = NULL;
 
-  if (self->bus && !pz_store_bus_publish (self->bus, OFFICE_CHANGED, &bus_error))
+  if (self->bus && !pz_store_bus_publish (self->bus, PZ_STORE_BUS_OFFICE_CHANGED, &bus_error))
     g_message ("The other servers do not hear that the office changed: %s", bus_error->message);
   return pz_engine_reload (self->engine, error);
 }
@@ -166,7 +164,7 @@ bus_readable (gint         fd,
     {
       if (g_str_has_prefix (event, SESSIONS_ENDED))
         forget_sessions (self, event + strlen (SESSIONS_ENDED));
-      else if (g_str_equal (event, OFFICE_CHANGED))
+      else if (g_str_equal (event, PZ_STORE_BUS_OFFICE_CHANGED))
         {
           g_autoptr(GError) reload_error = NULL;
 

@@ -144,13 +144,13 @@ finish_target (const char *partial,
 
 /* Copies one file, on disk before it returns; with @sha256 the content must
  * hash to it, so a damaged stored file is found rather than copied. */
-static gboolean
-copy_file (const char *src,
-           const char *dst,
-           int         mode,
-           const char *sha256,
-           gint64     *bytes,
-           GError    **error)
+gboolean
+pz_backup_copy_file (const char *src,
+                     const char *dst,
+                     int         mode,
+                     const char *sha256,
+                     gint64     *bytes,
+                     GError    **error)
 {
   g_autoptr(GChecksum) sum = sha256 ? g_checksum_new (G_CHECKSUM_SHA256) : NULL;
   g_autofree char *buf = g_malloc (65536);
@@ -259,7 +259,7 @@ copy_blobs (const char    *src_root,
             continue;
           from = g_build_filename (src_sub, name, NULL);
           to = g_build_filename (dst_sub, name, NULL);
-          if (!copy_file (from, to, 0600, name, &stats->bytes, error))
+          if (!pz_backup_copy_file (from, to, 0600, name, &stats->bytes, error))
             return FALSE;
           stats->blobs++;
         }
@@ -279,7 +279,7 @@ copy_key (const char *src_root,
 
   if (!g_file_test (from, G_FILE_TEST_IS_REGULAR))
     return TRUE;
-  return copy_file (from, to, 0600, NULL, NULL, error);
+  return pz_backup_copy_file (from, to, 0600, NULL, NULL, error);
 }
 
 static gboolean
@@ -586,7 +586,7 @@ pz_backup_restore (const char    *src,
     return FALSE;
   copy_path = g_build_filename (partial, DB_NAME, NULL);
 
-  if (!copy_file (db_path, copy_path, 0600, NULL, NULL, error) ||
+  if (!pz_backup_copy_file (db_path, copy_path, 0600, NULL, NULL, error) ||
       !copy_blobs (src, partial, &counted, error) ||
       !copy_key (src, partial, error) ||
       !check_copy (partial, &counted, error) ||

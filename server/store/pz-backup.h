@@ -31,5 +31,13 @@ gboolean pz_backup_restore     (const char     *src,
                                 const char     *data_dir,
                                 PzBackupStats  *stats,
                                 GError        **error);
+/* Copies @src to a new file @dst, on disk before it returns; with @sha256
+ * the content must hash to it (else PZ_BACKUP_ERROR_DAMAGED). */
+gboolean pz_backup_copy_file   (const char     *src,
+                                const char     *dst,
+                                int             mode,
+                                const char     *sha256,
+                                gint64         *bytes,
+                                GError        **error);
 
 G_END_DECLS

@@ -148,6 +148,11 @@ gboolean       pz_store_lock_setup         (PzStore        *self,
                                             GError        **error);
 
 /* The bus between the servers on one database (pz-store-bus.c) */
+
+/* on the bus: an office's permit types, calendar or profile changed, or an
+ * office arrived: every server reads the offices again */
+#define PZ_STORE_BUS_OFFICE_CHANGED "office-changed"
+
 PzStoreBus    *pz_store_bus_open           (const char     *location,
                                             GError        **error);
 void           pz_store_bus_free           (PzStoreBus     *self);
