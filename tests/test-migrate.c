@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pz-db.h"
@@ -336,13 +337,21 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rm = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  workdir = g_dir_make_tmp ("pz-migrate-XXXXXX", NULL);
+  workdir = g_dir_make_tmp ("pz-migrate-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (g_getenv ("PERIZINAN_SERVER"));
   g_test_add_func ("/migrate/out-and-back", test_out_and_back);
   g_test_add_func ("/migrate/damaged-file", test_damaged_file);
   status = g_test_run ();
   pz_test_pg_stop ();
+  rm = g_strdup_printf ("rm -rf '%s'", workdir);
+  if (system (rm) != 0)
+    g_printerr ("could not remove %s\n", workdir);
+  g_free (workdir);
   return status;
 }
