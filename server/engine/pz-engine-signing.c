@@ -589,7 +589,7 @@ compose_message (PzEngine      *self,
                  JsonObject    *returned_items,
                  gint64         now)
 {
-  g_autofree char *office = setting_or (self, app->office_id, "office_name", "DPMPTSP");
+  g_autofree char *office = NULL;
   g_autofree char *track = g_strdup_printf ("%s/track/%s", office_of (self, app->office_id)->public_url,
                                             app->tracking_code);
   const char *type_name = type ? type->name : app->permit_type;
@@ -651,6 +651,8 @@ compose_message (PzEngine      *self,
       pz_message_free (m);
       return NULL;
     }
+  /* read only for a message that goes: most actions send none */
+  office = setting_or (self, app->office_id, "office_name", "DPMPTSP");
   g_string_append_printf (body, "\nHormat kami,\n%s\n", office);
   m->body = g_string_free (body, FALSE);
   return m;
