@@ -816,6 +816,86 @@ test_exec_later (void)
   pz_db_close (db);
 }
 
+/* Reads run together go in one round trip, with what waited before them,
+ * and each is read as if its step had run it; one that fails fails them
+ * all, and each then runs again alone at its step. */
+static void
+test_run_together (void)
+{
+  g_autoptr(GError) error = NULL;
+  PzDb *db = open_db (PZ_DB_OPEN_DEFAULT);
+  PzDbStmt *stmts[3];
+  gint64 before;
+
+  exec_ok (db, "DROP TABLE IF EXISTS together; CREATE TABLE together (k int PRIMARY KEY, v text)");
+  exec_ok (db, "INSERT INTO together VALUES (1, 'satu'), (2, 'dua'), (3, 'tiga')");
+  stmts[0] = prepare_ok (db, "SELECT v FROM together WHERE k >= ? ORDER BY k");
+  stmts[1] = prepare_ok (db, "SELECT count(*) FROM together WHERE v = ?");
+  stmts[2] = prepare_ok (db, "SELECT v FROM together WHERE k > ?");
+  pz_db_bind_int64 (stmts[0], 1, 2);
+  pz_db_bind_text (stmts[1], 1, "satu");
+  pz_db_bind_int64 (stmts[2], 1, 3);
+
+  exec_ok (db, "BEGIN");
+  g_assert_true (pz_db_exec_later (db, "SAVEPOINT t", &error));
+  before = round_trips ();
+  g_assert_true (pz_db_run_together (db, stmts, G_N_ELEMENTS (stmts), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (round_trips () - before, ==, 1);
+  /* read in another order than they ran: each kept its own rows */
+  g_assert_cmpint (pz_db_step (stmts[2], &error), ==, PZ_DB_STEP_DONE);
+  g_assert_no_error (error);
+  step_row (stmts[1]);
+  g_assert_cmpint (pz_db_column_int64 (stmts[1], 0), ==, 1);
+  step_done (stmts[1]);
+  step_row (stmts[0]);
+  g_assert_cmpstr (pz_db_column_text (stmts[0], 0), ==, "dua");
+  step_row (stmts[0]);
+  g_assert_cmpstr (pz_db_column_text (stmts[0], 0), ==, "tiga");
+  step_done (stmts[0]);
+  g_assert_cmpint (round_trips () - before, ==, 1);
+  /* the savepoint that waited went with them */
+  exec_ok (db, "ROLLBACK TO t; COMMIT");
+
+  /* run again, with other values, they read the new ones */
+  pz_db_bind_int64 (stmts[0], 1, 3);
+  pz_db_bind_text (stmts[1], 1, "tidak ada");
+  pz_db_bind_int64 (stmts[2], 1, 0);
+  g_assert_true (pz_db_run_together (db, stmts, G_N_ELEMENTS (stmts), &error));
+  step_row (stmts[0]);
+  g_assert_cmpstr (pz_db_column_text (stmts[0], 0), ==, "tiga");
+  step_done (stmts[0]);
+  step_row (stmts[1]);
+  g_assert_cmpint (pz_db_column_int64 (stmts[1], 0), ==, 0);
+  step_done (stmts[1]);
+  step_row (stmts[2]);
+  pz_db_reset (stmts[2]);
+
+  /* one fails (a division by zero, met only as it runs): all fail with its
+   * error and are reset; alone, the others still run */
+  stmts[1] = prepare_ok (db, "SELECT 10 / (? - 1)");
+  pz_db_bind_int64 (stmts[1], 1, 1);
+  pz_db_bind_int64 (stmts[0], 1, 1);
+  pz_db_bind_int64 (stmts[2], 1, 2);
+  g_assert_false (pz_db_run_together (db, stmts, G_N_ELEMENTS (stmts), &error));
+  g_assert_error (error, PZ_DB_ERROR, PZ_DB_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "division by zero"));
+  g_clear_error (&error);
+  g_assert_false (pz_db_in_transaction (db));
+  step_row (stmts[2]);
+  g_assert_cmpstr (pz_db_column_text (stmts[2], 0), ==, "tiga");
+  step_done (stmts[2]);
+  step_row (stmts[0]);
+  g_assert_cmpstr (pz_db_column_text (stmts[0], 0), ==, "satu");
+  pz_db_reset (stmts[0]);
+  g_assert_cmpint (pz_db_step (stmts[1], &error), ==, PZ_DB_STEP_FAILED);
+  g_assert_error (error, PZ_DB_ERROR, PZ_DB_ERROR_FAILED);
+  g_clear_error (&error);
+
+  exec_ok (db, "DROP TABLE together");
+  pz_db_close (db);
+}
+
 /* Several notifications in one round trip, heard in their order. */
 static void
 test_notify_all (void)
@@ -882,6 +962,7 @@ main (int   argc,
   g_test_add_func ("/db-postgresql/reconnect", test_reconnect);
   g_test_add_func ("/db-postgresql/schema", test_schema);
   g_test_add_func ("/db-postgresql/exec-later", test_exec_later);
+  g_test_add_func ("/db-postgresql/run-together", test_run_together);
   g_test_add_func ("/db-postgresql/notify-all", test_notify_all);
   status = g_test_run ();
   g_unlink (round_trips_file);

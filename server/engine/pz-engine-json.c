@@ -281,13 +281,15 @@ pz_engine_application_to_string (PzEngine      *self,
                                  gint64         now)
 {
   PzJsonWriter *w = pz_json_writer_new ();
-  g_autoptr(GPtrArray) docs = pz_store_list_documents (self->store, app->id, NULL);
-  g_autoptr(GPtrArray) verdicts = pz_store_list_verdicts (self->store, app->id, NULL);
-  g_autoptr(GPtrArray) events = pz_store_list_events (self->store, app->id, NULL);
+  g_autoptr(GPtrArray) docs = NULL;
+  g_autoptr(GPtrArray) verdicts = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) outputs = NULL;
   PzPermitType *type = pz_engine_get_file_permit_type (self, app);
   PzWorkflow *wf = type ? pz_engine_get_workflow (self, type->workflow) : NULL;
   const PzStep *step = wf ? pz_workflow_get_step (wf, app->step) : NULL;
 
+  pz_store_read_file_parts (self->store, app->id, &docs, &verdicts, &events, &outputs);
   pz_json_writer_begin_object (w);
   write_summary_members (self, w, app, now);
 
@@ -386,8 +388,6 @@ pz_engine_application_to_string (PzEngine      *self,
   pz_json_writer_member (w, "outputs");
   pz_json_writer_begin_array (w);
   {
-    g_autoptr(GPtrArray) outputs = pz_store_list_outputs (self->store, app->id);
-
     if (has_draft (self, app, events))
       {
         g_autofree char *url = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT "/outputs/draft", app->id);

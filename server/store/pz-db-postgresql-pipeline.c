@@ -39,8 +39,8 @@ pz_db_postgresql_round_trip (void)
 
 /* The next query's result, read to its end (NULL once the connection
  * fails). */
-static PGresult *
-next_result (PGconn *conn)
+PGresult *
+pz_db_postgresql_next_result (PGconn *conn)
 {
   PGresult *result = PQgetResult (conn);
   PGresult *more;
@@ -103,7 +103,7 @@ pz_db_postgresql_run_after (PGconn             *conn,
   sent = PQpipelineSync (conn) && sent;
   for (guint i = 0; sent && i <= later->len; i++)
     {
-      if (!(got = next_result (conn)))
+      if (!(got = pz_db_postgresql_next_result (conn)))
         break;
       if (i == later->len)
         result = got;

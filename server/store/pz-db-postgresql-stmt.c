@@ -39,6 +39,7 @@ typedef struct
   int       row;
   int       n_rows;
   guchar   *blob;  /* the last column_blob, decoded */
+  gboolean  fetched;  /* run with others: result holds what the first step reads */
   guint     generation;  /* of the connection it was prepared on */
 } PzDbPgStmt;
 
@@ -135,6 +136,7 @@ pg_reset (PzDbStmt *s)
   g_clear_pointer (&stmt->blob, PQfreemem);
   stmt->row = 0;
   stmt->n_rows = 0;
+  stmt->fetched = FALSE;
 }
 
 static void
@@ -349,6 +351,15 @@ pg_step (PzDbStmt *s,
   ExecStatusType status;
 
   g_clear_pointer (&stmt->blob, PQfreemem);
+  /* run with others by pg_run_together() */
+  if (stmt->fetched)
+    {
+      stmt->fetched = FALSE;
+      if (stmt->n_rows > 0)
+        return PZ_DB_STEP_ROW;
+      pg_reset (s);
+      return PZ_DB_STEP_DONE;
+    }
   if (stmt->result)
     {
       if (++stmt->row < stmt->n_rows)
@@ -511,6 +522,95 @@ pg_column_blob (PzDbStmt *s,
   return stmt->blob;
 }
 
+/* The statements in one pipeline, after what waits to go; each result
+ * kept for the statement's first step.  A statement that could not go in
+ * it (prepared on a lost connection, or waiting for its types) makes all
+ * run at their steps, as without this. */
+static gboolean
+pg_run_together (PzDb      *db,
+                 PzDbStmt **stmts,
+                 guint      n,
+                 GError   **error)
+{
+  PzDbPg *pg = (PzDbPg *) db;
+  PGresult *failed = NULL;
+  PGresult *got;
+  gboolean sent = TRUE;
+  guint n_later;
+  guint i;
+
+  if (n < 2 || pz_db_postgresql_usable (pg, NULL, NULL) != PZ_DB_PG_READY)
+    return TRUE;
+  for (i = 0; i < n; i++)
+    {
+      PzDbPgStmt *stmt = (PzDbPgStmt *) stmts[i];
+
+      if (stmt->deferred || stmt->generation != pg->generation)
+        return TRUE;
+      pg_reset (stmts[i]);
+    }
+  if (!PQenterPipelineMode (pg->conn))
+    return TRUE;
+  n_later = pg->later->len;
+  pz_db_postgresql_round_trip ();
+  for (i = 0; sent && i < n_later; i++)
+    sent = PQsendQueryParams (pg->conn, g_ptr_array_index (pg->later, i), 0, NULL, NULL, NULL, NULL, 0);
+  for (i = 0; sent && i < n; i++)
+    {
+      PzDbPgStmt *stmt = (PzDbPgStmt *) stmts[i];
+
+      sent = PQsendQueryPrepared (pg->conn, stmt->name, stmt->n_params, (const char * const *) stmt->values,
+                                  stmt->lengths, stmt->formats, 0);
+    }
+  /* also after a failed send, so that what was queued is answered */
+  sent = PQpipelineSync (pg->conn) && sent;
+  for (i = 0; sent && i < n_later + n; i++)
+    {
+      if (!(got = pz_db_postgresql_next_result (pg->conn)))
+        break;
+      if (i >= n_later && failed == NULL)
+        {
+          PzDbPgStmt *stmt = (PzDbPgStmt *) stmts[i - n_later];
+          ExecStatusType status = PQresultStatus (got);
+
+          if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK)
+            {
+              stmt->result = got;
+              stmt->n_rows = status == PGRES_TUPLES_OK ? PQntuples (got) : 0;
+              stmt->fetched = TRUE;
+              continue;
+            }
+        }
+      if (failed == NULL && PQresultStatus (got) != PGRES_COMMAND_OK && PQresultStatus (got) != PGRES_TUPLES_OK)
+        failed = got;
+      else
+        PQclear (got);
+    }
+  /* to the end of the pipeline */
+  while ((got = PQgetResult (pg->conn)))
+    {
+      gboolean end = PQresultStatus (got) == PGRES_PIPELINE_SYNC;
+
+      PQclear (got);
+      if (end)
+        break;
+    }
+  PQexitPipelineMode (pg->conn);
+  g_ptr_array_set_size (pg->later, 0);
+  pz_db_postgresql_note_transaction (pg);
+  if (failed || !sent || i < n_later + n)
+    {
+      pz_db_postgresql_set_error (pg, failed, error);
+      g_clear_pointer (&failed, PQclear);
+      for (i = 0; i < n; i++)
+        pg_reset (stmts[i]);
+      return FALSE;
+    }
+  for (i = 0; i < n; i++)
+    pz_db_postgresql_note_changes (pg, ((PzDbPgStmt *) stmts[i])->result);
+  return TRUE;
+}
+
 void
 pz_db_postgresql_fill_statements (PzDbDriver *driver)
 {
@@ -524,6 +624,7 @@ pz_db_postgresql_fill_statements (PzDbDriver *driver)
   driver->bind_null = pg_bind_null;
   driver->step = pg_step;
   driver->reset = pg_reset;
+  driver->run_together = pg_run_together;
   driver->column_count = pg_column_count;
   driver->column_is_null = pg_column_is_null;
   driver->column_int64 = pg_column_int64;

@@ -24,6 +24,9 @@ gboolean pz_db_postgresql_starts_with_word (const char *sql,
 /* pz-db-postgresql-pipeline.c: before each exchange with the server that
  * waits for its answer */
 void      pz_db_postgresql_round_trip (void);
+/* In a pipeline: the next query's result, read to its end; %NULL once the
+ * connection fails */
+PGresult *pz_db_postgresql_next_result (PGconn *conn);
 /* The prepared statement @name after the statements of @later (without
  * parameters or rows), in one pipeline: one round trip.  The result is
  * the statement's, or that of the first of @later that failed (and then

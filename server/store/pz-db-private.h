@@ -38,6 +38,8 @@ struct _PzDbDriver
   void          (*bind_null)        (PzDbStmt *stmt, int i);
   PzDbStep      (*step)             (PzDbStmt *stmt, GError **error);
   void          (*reset)            (PzDbStmt *stmt);
+  /* NULL: each statement runs at its first step */
+  gboolean      (*run_together)     (PzDb *db, PzDbStmt **stmts, guint n, GError **error);
   int           (*column_count)     (PzDbStmt *stmt);
   gboolean      (*column_is_null)   (PzDbStmt *stmt, int i);
   gint64        (*column_int64)     (PzDbStmt *stmt, int i);

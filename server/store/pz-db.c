@@ -167,6 +167,19 @@ pz_db_reset (PzDbStmt *stmt)
   stmt->db->driver->reset (stmt);
 }
 
+gboolean
+pz_db_run_together (PzDb      *db,
+                    PzDbStmt **stmts,
+                    guint      n,
+                    GError   **error)
+{
+  for (guint i = 0; i < n; i++)
+    g_return_val_if_fail (stmts[i] != NULL && stmts[i]->db == db, FALSE);
+  if (db->driver->run_together == NULL || n == 0)
+    return TRUE;
+  return db->driver->run_together (db, stmts, n, error);
+}
+
 int
 pz_db_column_count (PzDbStmt *stmt)
 {

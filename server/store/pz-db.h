@@ -108,6 +108,15 @@ PzDbStep    pz_db_step            (PzDbStmt       *stmt,
                                    GError        **error);
 /* Ends a statement before its last row; keeps the bindings. */
 void        pz_db_reset           (PzDbStmt       *stmt);
+/* Runs the bound statements @stmts (reads, each prepared on @db) together
+ * where the engine can: PostgreSQL's in one pipeline, one round trip.
+ * Each is then read with pz_db_step() as if that step had run it; where
+ * the engine runs them one by one, that step does.  If one fails, %FALSE
+ * with its error, and each is reset: its step runs it again. */
+gboolean    pz_db_run_together    (PzDb           *db,
+                                   PzDbStmt      **stmts,
+                                   guint           n,
+                                   GError        **error);
 
 int         pz_db_column_count    (PzDbStmt       *stmt);
 gboolean    pz_db_column_is_null  (PzDbStmt       *stmt,

@@ -45,19 +45,26 @@ pz_store_put_output (PzStore    *self,
  * Returns: (transfer container) (element-type PzDocument): the outputs, with
  *   the kind in the requirement member
  */
-GPtrArray *
-pz_store_list_outputs (PzStore *self,
-                       gint64   application_id)
+static PzDbStmt *
+prepare_outputs_of (PzStore *self,
+                    gint64   application_id)
 {
   PzDbStmt *stmt = prepare (self,
                             "SELECT kind, sha256, size, created_at FROM outputs "
                             "WHERE application_id = ? ORDER BY created_at, kind", NULL);
+
+  if (stmt)
+    pz_db_bind_int64 (stmt, 1, application_id);
+  return stmt;
+}
+
+static GPtrArray *
+outputs_from (PzStore  *self,
+              PzDbStmt *stmt)
+{
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_document_free);
 
-  if (stmt == NULL)
-    return list;
-  pz_db_bind_int64 (stmt, 1, application_id);
-  while (db_step (self, stmt) == PZ_DB_STEP_ROW)
+  while (stmt && db_step (self, stmt) == PZ_DB_STEP_ROW)
     {
       PzDocument *doc = g_new0 (PzDocument, 1);
 
@@ -68,8 +75,16 @@ pz_store_list_outputs (PzStore *self,
       doc->content_type = g_strdup ("application/pdf");
       g_ptr_array_add (list, doc);
     }
-  pz_db_reset (stmt);
+  if (stmt)
+    pz_db_reset (stmt);
   return list;
+}
+
+GPtrArray *
+pz_store_list_outputs (PzStore *self,
+                       gint64   application_id)
+{
+  return outputs_from (self, prepare_outputs_of (self, application_id));
 }
 
 PzApplication *
@@ -208,22 +223,38 @@ read_document (PzDbStmt *stmt)
   return doc;
 }
 
+static PzDbStmt *
+prepare_documents_of (PzStore *self,
+                      gint64   application_id,
+                      GError **error)
+{
+  PzDbStmt *stmt = prepare (self, DOCUMENT_QUERY "ORDER BY d.requirement", error);
+
+  if (stmt)
+    pz_db_bind_int64 (stmt, 1, application_id);
+  return stmt;
+}
+
+static GPtrArray *
+documents_from (PzStore  *self,
+                PzDbStmt *stmt)
+{
+  GPtrArray *docs = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_document_free);
+
+  while (db_step (self, stmt) == PZ_DB_STEP_ROW)
+    g_ptr_array_add (docs, read_document (stmt));
+  pz_db_reset (stmt);
+  return docs;
+}
+
 GPtrArray *
 pz_store_list_documents (PzStore *self,
                          gint64   application_id,
                          GError **error)
 {
-  PzDbStmt *stmt = prepare (self, DOCUMENT_QUERY "ORDER BY d.requirement", error);
-  GPtrArray *docs;
+  PzDbStmt *stmt = prepare_documents_of (self, application_id, error);
 
-  if (stmt == NULL)
-    return NULL;
-  pz_db_bind_int64 (stmt, 1, application_id);
-  docs = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_document_free);
-  while (db_step (self, stmt) == PZ_DB_STEP_ROW)
-    g_ptr_array_add (docs, read_document (stmt));
-  pz_db_reset (stmt);
-  return docs;
+  return stmt ? documents_from (self, stmt) : NULL;
 }
 
 PzDocument *
@@ -271,21 +302,27 @@ pz_store_set_verdict (PzStore    *self,
   return step_done (self, stmt, error);
 }
 
-GPtrArray *
-pz_store_list_verdicts (PzStore *self,
-                        gint64   application_id,
-                        GError **error)
+static PzDbStmt *
+prepare_verdicts_of (PzStore *self,
+                     gint64   application_id,
+                     GError **error)
 {
   PzDbStmt *stmt = prepare (self,
                             "SELECT c.requirement, c.verdict, c.note, c.at, u.username "
                             "FROM checklist c JOIN users u ON u.id = c.user_id "
                             "WHERE c.application_id = ?", error);
-  GPtrArray *verdicts;
 
-  if (stmt == NULL)
-    return NULL;
-  pz_db_bind_int64 (stmt, 1, application_id);
-  verdicts = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_verdict_free);
+  if (stmt)
+    pz_db_bind_int64 (stmt, 1, application_id);
+  return stmt;
+}
+
+static GPtrArray *
+verdicts_from (PzStore  *self,
+               PzDbStmt *stmt)
+{
+  GPtrArray *verdicts = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_verdict_free);
+
   while (db_step (self, stmt) == PZ_DB_STEP_ROW)
     {
       PzVerdict *v = g_new0 (PzVerdict, 1);
@@ -299,6 +336,59 @@ pz_store_list_verdicts (PzStore *self,
     }
   pz_db_reset (stmt);
   return verdicts;
+}
+
+GPtrArray *
+pz_store_list_verdicts (PzStore *self,
+                        gint64   application_id,
+                        GError **error)
+{
+  PzDbStmt *stmt = prepare_verdicts_of (self, application_id, error);
+
+  return stmt ? verdicts_from (self, stmt) : NULL;
+}
+
+/**
+ * pz_store_read_file_parts:
+ * @self: a store
+ * @application_id: the file
+ * @documents: (out) (transfer container): as pz_store_list_documents() gives them
+ * @verdicts: (out) (transfer container): as pz_store_list_verdicts()
+ * @events: (out) (transfer container) (nullable): as pz_store_list_events()
+ * @outputs: (out) (transfer container): as pz_store_list_outputs()
+ *
+ * What a file's page shows beside the file itself, read together: on
+ * PostgreSQL in one round trip.  A list that cannot be read is empty
+ * (@events %NULL), as each alone would give it.
+ */
+void
+pz_store_read_file_parts (PzStore    *self,
+                          gint64      application_id,
+                          GPtrArray **documents,
+                          GPtrArray **verdicts,
+                          GPtrArray **events,
+                          GPtrArray **outputs)
+{
+  /* prepared first, all of them: preparing one again resets it */
+  PzDbStmt *stmts[] = {
+    prepare_documents_of (self, application_id, NULL),
+    prepare_verdicts_of (self, application_id, NULL),
+    prepare_events_of (self, application_id, NULL),
+    prepare_outputs_of (self, application_id),
+  };
+  gboolean all = TRUE;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (stmts); i++)
+    all = all && stmts[i] != NULL;
+  /* if they fail together, each runs again alone and fails as it would */
+  if (all)
+    pz_db_run_together (self->db, stmts, G_N_ELEMENTS (stmts), NULL);
+  *documents = stmts[0] ? documents_from (self, stmts[0])
+                        : g_ptr_array_new_with_free_func ((GDestroyNotify) pz_document_free);
+  *verdicts = stmts[1] ? verdicts_from (self, stmts[1])
+                       : g_ptr_array_new_with_free_func ((GDestroyNotify) pz_verdict_free);
+  *events = stmts[2] ? events_from (self, stmts[2], NULL) : NULL;
+  *outputs = outputs_from (self, stmts[3]);
 }
 
 /* Idempotency */

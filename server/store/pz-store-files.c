@@ -610,19 +610,29 @@ read_event (PzDbStmt *stmt)
   return e;
 }
 
-GPtrArray *
-pz_store_list_events (PzStore *self,
-                      gint64   application_id,
-                      GError **error)
+/* The events of a file, bound, ready to run (with others, or by its
+ * first step). */
+PzDbStmt *
+prepare_events_of (PzStore *self,
+                   gint64   application_id,
+                   GError **error)
 {
   PzDbStmt *stmt = prepare (self, EVENT_QUERY "ORDER BY e.id", error);
-  GPtrArray *events;
+
+  if (stmt)
+    pz_db_bind_int64 (stmt, 1, application_id);
+  return stmt;
+}
+
+/* The rows of prepare_events_of()'s statement; %NULL if it fails */
+GPtrArray *
+events_from (PzStore  *self,
+             PzDbStmt *stmt,
+             GError  **error)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_event_free);
   int rc;
 
-  if (stmt == NULL)
-    return NULL;
-  pz_db_bind_int64 (stmt, 1, application_id);
-  events = g_ptr_array_new_with_free_func ((GDestroyNotify) pz_event_free);
   while ((rc = db_step (self, stmt)) == PZ_DB_STEP_ROW)
     g_ptr_array_add (events, read_event (stmt));
   pz_db_reset (stmt);
@@ -633,6 +643,16 @@ pz_store_list_events (PzStore *self,
       return NULL;
     }
   return events;
+}
+
+GPtrArray *
+pz_store_list_events (PzStore *self,
+                      gint64   application_id,
+                      GError **error)
+{
+  PzDbStmt *stmt = prepare_events_of (self, application_id, error);
+
+  return stmt ? events_from (self, stmt, error) : NULL;
 }
 
 PzEvent *

@@ -80,6 +80,12 @@ extern const Migration pz_store_migrations[];
 extern const guint     pz_store_n_migrations;
 
 /* pz-store-files.c */
-PzApplication *read_application (PzDbStmt *stmt);
+PzApplication *read_application  (PzDbStmt *stmt);
+PzDbStmt      *prepare_events_of (PzStore  *self,
+                                  gint64    application_id,
+                                  GError  **error);
+GPtrArray     *events_from       (PzStore  *self,
+                                  PzDbStmt *stmt,
+                                  GError  **error);
 
 G_END_DECLS

@@ -521,6 +521,12 @@ gboolean       pz_store_put_output         (PzStore        *self,
                                             GError        **error);
 GPtrArray     *pz_store_list_outputs       (PzStore        *self,
                                             gint64          application_id);
+void           pz_store_read_file_parts    (PzStore        *self,
+                                            gint64          application_id,
+                                            GPtrArray     **documents,
+                                            GPtrArray     **verdicts,
+                                            GPtrArray     **events,
+                                            GPtrArray     **outputs);
 PzApplication *pz_store_find_by_verify_token (PzStore      *self,
                                             const char     *token);
 PzApplication *pz_store_find_by_tracking_code (PzStore     *self,
