@@ -384,6 +384,7 @@ pz_engine_act (PzEngine              *self,
 {
   g_autoptr(PzApplication) app = NULL;
   g_autoptr(PzApplication) next = NULL;
+  g_autoptr(PzEvent) last = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonObject) event_data = NULL;
   g_autofree char *event_data_text = NULL;
@@ -396,8 +397,19 @@ pz_engine_act (PzEngine              *self,
 
   if (changed)
     *changed = NULL;
-  if (!(app = pz_engine_get_application (self, user->office_id, application_id, error)))
-    return NULL;
+  /* the last event with it: four eyes needs it at a review step */
+  app = pz_store_get_application_with_last_event (self->store, user->office_id, application_id, &last,
+                                                  &local_error);
+  if (local_error)
+    {
+      internal (error, local_error);
+      return NULL;
+    }
+  if (app == NULL)
+    {
+      engine_fail (error, PZ_ENGINE_ERROR_NOT_FOUND, _("There is no file with this number"));
+      return NULL;
+    }
   if (!resolve (self, app, &type, &wf, &step, error))
     return NULL;
 
@@ -421,7 +433,7 @@ pz_engine_act (PzEngine              *self,
                    request->action, g_dgettext (GETTEXT_PACKAGE, step->title));
       return NULL;
     }
-  if (!four_eyes (self, app, wf, step, user, error))
+  if (!four_eyes_after (app, wf, step, user, last, error))
     return NULL;
 
   if (action != PZ_ACTION_APPROVE && !pz_valid_text (request->note, PZ_MAX_TEXT))

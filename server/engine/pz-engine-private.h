@@ -137,6 +137,12 @@ gboolean four_eyes (PzEngine       *self,
                     const PzStep   *step,
                     PzUser         *user,
                     GError        **error);
+gboolean four_eyes_after (PzApplication  *app,
+                          PzWorkflow     *wf,
+                          const PzStep   *step,
+                          PzUser         *user,
+                          PzEvent        *last,
+                          GError        **error);
 
 /* pz-engine-documents.c */
 char *blob_path (PzEngine   *self,

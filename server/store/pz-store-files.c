@@ -671,6 +671,56 @@ pz_store_last_event (PzStore *self,
   return event;
 }
 
+/**
+ * pz_store_get_application_with_last_event:
+ * @self: a store
+ * @office_id: the office it must belong to
+ * @id: the file
+ * @last: (out) (transfer full) (nullable): its last event, if it is found
+ *   and has one
+ * @error: a database error
+ *
+ * The file and its last event read together, as an action needs both: on
+ * PostgreSQL in one round trip.
+ *
+ * Returns: (transfer full) (nullable): the file, %NULL if it is not there
+ *   (then @error is set only if the database failed)
+ */
+PzApplication *
+pz_store_get_application_with_last_event (PzStore  *self,
+                                          gint64    office_id,
+                                          gint64    id,
+                                          PzEvent **last,
+                                          GError  **error)
+{
+  PzDbStmt *stmts[2];
+  PzApplication *app = NULL;
+  int rc;
+
+  *last = NULL;
+  /* both prepared first: preparing one again resets it */
+  if (!(stmts[0] = prepare (self, "SELECT " APP_COLUMNS " FROM applications WHERE id = ? AND office_id = ?",
+                            error)) ||
+      !(stmts[1] = prepare (self, EVENT_QUERY "ORDER BY e.id DESC LIMIT 1", error)))
+    return NULL;
+  pz_db_bind_int64 (stmts[0], 1, id);
+  pz_db_bind_int64 (stmts[0], 2, office_id);
+  pz_db_bind_int64 (stmts[1], 1, id);
+  /* if they fail together, each runs again alone and fails as it would */
+  pz_db_run_together (self->db, stmts, G_N_ELEMENTS (stmts), NULL);
+  rc = db_step (self, stmts[0]);
+  if (rc == PZ_DB_STEP_ROW)
+    app = read_application (stmts[0]);
+  else if (rc != PZ_DB_STEP_DONE)
+    sql_error (self, error);
+  pz_db_reset (stmts[0]);
+  /* the events of a file of another office are not read */
+  if (app && db_step (self, stmts[1]) == PZ_DB_STEP_ROW)
+    *last = read_event (stmts[1]);
+  pz_db_reset (stmts[1]);
+  return app;
+}
+
 gboolean
 pz_store_count_user_events (PzStore *self,
                             gint64   user_id,

@@ -440,6 +440,11 @@ gint64         pz_store_insert_event       (PzStore        *self,
 GPtrArray     *pz_store_list_events        (PzStore        *self,
                                             gint64          application_id,
                                             GError        **error);
+PzApplication *pz_store_get_application_with_last_event (PzStore  *self,
+                                                        gint64    office_id,
+                                                        gint64    id,
+                                                        PzEvent **last,
+                                                        GError  **error);
 PzEvent       *pz_store_last_event         (PzStore        *self,
                                             gint64          application_id);
 gboolean       pz_store_count_user_events  (PzStore        *self,
